@@ -1,0 +1,242 @@
+/*
+ * libsslvdir: building a policy from code.
+ *
+ * A builder collects sites, vdirs, settings and offloaders, then
+ * sslvdir_builder_build() checks them and produces an immutable policy. Sites
+ * are named by their IIS name and vdirs by (site, path); names and paths
+ * compare case-insensitively, as IIS does.
+ *
+ * Thread contract: a builder is used by one thread at a time. Building does
+ * not change or consume the builder, so one builder can produce several
+ * policies.
+ */
+#ifndef SSLVDIR_BUILDER_H
+#define SSLVDIR_BUILDER_H
+
+#include <sslvdir/common.h>
+#include <sslvdir/policy.h>
+#include <sslvdir/settings.h>
+#include <sslvdir/vdir.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sslvdir_builder sslvdir_builder;
+
+/**
+ * sslvdir_builder_new - create an empty builder
+ *
+ * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_builder_new(sslvdir_builder **out);
+
+/**
+ * sslvdir_builder_free - destroy a builder
+ *
+ * Policies built from it live on. sslvdir_builder_free(NULL) does nothing.
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN void sslvdir_builder_free(sslvdir_builder *builder);
+
+/**
+ * sslvdir_builder_set_exchange_version - say which Exchange release the policy describes
+ *
+ * version is 2007, 2010, 2013, 2016, 2019, or 0 for unknown. It selects
+ * defaults: Outlook Anywhere's SSLOffloading, whether OWA needs
+ * SSLOffloaded=1 to be offloaded, whether ActiveSync can be offloaded.
+ *
+ * Returns: SSLVDIR_OK or SSLVDIR_E_RANGE.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_exchange_version(sslvdir_builder *builder, unsigned version,
+                                     sslvdir_error *err);
+
+/**
+ * sslvdir_builder_add_site - add an IIS site, e.g. "Default Web Site"
+ *
+ * Returns: SSLVDIR_OK; SSLVDIR_E_DUPLICATE; SSLVDIR_E_SYNTAX for an empty
+ * name, a name with '/' or control characters, or one over 256 bytes;
+ * SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_add_site(sslvdir_builder *builder, const char *site, sslvdir_error *err);
+
+/**
+ * sslvdir_builder_add_host - add a host name to a site's namespace
+ *
+ * The first host added becomes the canonical host unless
+ * sslvdir_builder_set_canonical_host() says otherwise. Host names are DNS
+ * names (letters, digits, '-', '.', at most 253 bytes) or IP literals and are
+ * kept in lower case; a host belongs to one site only.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (no such site), SSLVDIR_E_SYNTAX,
+ * SSLVDIR_E_DUPLICATE, SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_add_host(sslvdir_builder *builder, const char *site, const char *host,
+                         sslvdir_error *err);
+
+/**
+ * sslvdir_builder_set_canonical_host - the host and https port redirects go to
+ *
+ * The host is added to the namespace when it is not there yet. https_port is
+ * 1 to 65535; 443 is left out of redirect URLs.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND, SSLVDIR_E_SYNTAX, SSLVDIR_E_RANGE,
+ * SSLVDIR_E_DUPLICATE (the host belongs to another site), SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_canonical_host(sslvdir_builder *builder, const char *site,
+                                   const char *host, unsigned https_port, sslvdir_error *err);
+
+/**
+ * sslvdir_builder_add_vdir - add a virtual directory to a site
+ *
+ * path is the URL path, "/" for the site root, "/owa/Calendar" for a nested
+ * one; it is canonicalised like a request path and must not be refused by
+ * sslvdir_path_canonicalize(). A new vdir requires nothing (sslFlags None at
+ * the edge and at the backend), is never redirected, and its upstream is
+ * derived (SSLVDIR_UPSTREAM_AUTO).
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (site), SSLVDIR_E_SYNTAX,
+ * SSLVDIR_E_DUPLICATE, SSLVDIR_E_INVALID_ARGUMENT (kind), SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_add_vdir(sslvdir_builder *builder, const char *site, const char *path,
+                         sslvdir_kind kind, sslvdir_error *err);
+
+/**
+ * sslvdir_builder_set_vdir_edge_flags - the sslFlags clients must meet at the proxy
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND, SSLVDIR_E_RANGE or
+ * SSLVDIR_E_INCONSISTENT (see sslvdir_flags_check()).
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_vdir_edge_flags(sslvdir_builder *builder, const char *site,
+                                    const char *path, unsigned flags, sslvdir_error *err);
+
+/**
+ * sslvdir_builder_set_vdir_backend_flags - the sslFlags the backend IIS enforces
+ *
+ * Returns: as sslvdir_builder_set_vdir_edge_flags().
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_vdir_backend_flags(sslvdir_builder *builder, const char *site,
+                                       const char *path, unsigned flags, sslvdir_error *err);
+
+/**
+ * sslvdir_builder_set_vdir_redirect - redirect plain HTTP to https instead of 403.4
+ *
+ * status is 301, 302, 307 or 308, or 0 for no redirect. Only GET and HEAD
+ * are ever redirected; other methods get 403.4, since clients that post
+ * bodies (ActiveSync, EWS, MAPI) do not follow scheme redirects.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND, SSLVDIR_E_RANGE.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_vdir_redirect(sslvdir_builder *builder, const char *site,
+                                  const char *path, int status, sslvdir_error *err);
+
+/**
+ * sslvdir_builder_set_vdir_url - set a vdir's internal or external URL
+ *
+ * url must be an absolute http or https URL without control characters or
+ * spaces, at most 2048 bytes; NULL removes it.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND, SSLVDIR_E_SYNTAX,
+ * SSLVDIR_E_INVALID_ARGUMENT, SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_vdir_url(sslvdir_builder *builder, const char *site, const char *path,
+                             sslvdir_url_side side, const char *url, sslvdir_error *err);
+
+/**
+ * sslvdir_builder_set_vdir_extended_protection - mark Extended Protection on or off
+ *
+ * Returns: SSLVDIR_OK or SSLVDIR_E_NOT_FOUND.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_vdir_extended_protection(sslvdir_builder *builder, const char *site,
+                                             const char *path, int enabled,
+                                             sslvdir_error *err);
+
+/**
+ * sslvdir_builder_set_vdir_upstream - force offload or bridge for a vdir
+ *
+ * SSLVDIR_UPSTREAM_AUTO (the default) derives it, see sslvdir_vdir_upstream().
+ * Forcing SSLVDIR_UPSTREAM_OFFLOAD on a vdir that cannot be offloaded makes
+ * sslvdir_builder_build() fail with SSLVDIR_E_INCONSISTENT.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND, SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_vdir_upstream(sslvdir_builder *builder, const char *site,
+                                  const char *path, sslvdir_upstream upstream,
+                                  sslvdir_error *err);
+
+/**
+ * sslvdir_builder_add_offloader - trust an offloader's address or network
+ *
+ * cidr is an IPv4 or IPv6 address, optionally with "/prefix". Only requests
+ * from these peers have their X-Forwarded-Proto and Front-End-Https believed.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_SYNTAX, SSLVDIR_E_RANGE (prefix),
+ * SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_add_offloader(sslvdir_builder *builder, const char *cidr, sslvdir_error *err);
+
+/**
+ * sslvdir_builder_set_settings - copy a settings store into the builder
+ *
+ * Every value of settings is set in the builder's own store, over what was
+ * there; warnings are carried along.
+ *
+ * Returns: SSLVDIR_OK or SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_settings(sslvdir_builder *builder, const sslvdir_settings *settings,
+                             sslvdir_error *err);
+
+/**
+ * sslvdir_builder_settings - the builder's own settings store, to change in place
+ *
+ * Returns: a store owned by the builder.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN sslvdir_settings *sslvdir_builder_settings(sslvdir_builder *builder);
+
+/**
+ * sslvdir_builder_build - check everything and produce an immutable policy
+ *
+ * Fails when there is no site, or when a vdir is forced to offload although
+ * it cannot be. The new policy holds one reference, dropped with
+ * sslvdir_policy_unref().
+ *
+ * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_INCONSISTENT; SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_build(sslvdir_builder *builder, sslvdir_policy **out, sslvdir_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SSLVDIR_BUILDER_H */

@@ -1,0 +1,110 @@
+/*
+ * libsslvdir: common definitions: export macros, error codes, error details,
+ * version query and the allocator hook.
+ *
+ * Thread contract: sslvdir_strerror() and sslvdir_version() are thread-safe.
+ * sslvdir_set_allocator() is not: call it once, before any other libsslvdir
+ * call, or not at all.
+ */
+#ifndef SSLVDIR_COMMON_H
+#define SSLVDIR_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(BUILDING_SSLVDIR) && defined(__GNUC__)
+#define SSLVDIR_EXTERN __attribute__((visibility("default")))
+#else
+#define SSLVDIR_EXTERN
+#endif
+
+#if defined(__GNUC__)
+#define SSLVDIR_WARN_UNUSED __attribute__((warn_unused_result))
+#else
+#define SSLVDIR_WARN_UNUSED
+#endif
+
+/*
+ * Status codes. 0 is success, failures are negative. Values are part of the
+ * ABI and are never renumbered; new codes are only ever appended.
+ */
+typedef enum sslvdir_status {
+  SSLVDIR_OK = 0,
+  SSLVDIR_E_INVALID_ARGUMENT = -1, /* NULL where an object is needed, bad enum */
+  SSLVDIR_E_NOMEM = -2,            /* an allocation failed */
+  SSLVDIR_E_SYNTAX = -3,           /* input does not follow its grammar */
+  SSLVDIR_E_UNKNOWN_NAME = -4,     /* unknown keyword, preset, kind or element */
+  SSLVDIR_E_DUPLICATE = -5,        /* a name that must be unique is repeated */
+  SSLVDIR_E_NOT_FOUND = -6,        /* a named site, vdir or key does not exist */
+  SSLVDIR_E_RANGE = -7,            /* a number or a length is out of range */
+  SSLVDIR_E_INCONSISTENT = -8,     /* values contradict each other */
+  SSLVDIR_E_IO = -9,               /* reading a file failed */
+  SSLVDIR_E_REFUSED = -10,         /* input refused by policy (e.g. a DOCTYPE) */
+  SSLVDIR_E_BUFFER_TOO_SMALL = -11,/* the caller's buffer cannot hold the result */
+  SSLVDIR_E_TYPE = -12             /* a value exists with another type */
+} sslvdir_status;
+
+/*
+ * Details of a failure, filled by any function that takes one (pass NULL when
+ * the status code is enough). line and column are 1-based positions in the
+ * input (0 when they do not apply); offset is a 0-based byte offset
+ * (SIZE_MAX when it does not apply).
+ */
+typedef struct sslvdir_error {
+  int code;
+  unsigned line;
+  unsigned column;
+  size_t offset;
+  char message[256];
+} sslvdir_error;
+
+/**
+ * sslvdir_strerror - describe a status code
+ *
+ * Returns a static, NUL-terminated English description of a status code
+ * returned by any libsslvdir function. Unknown codes give "unknown error".
+ *
+ * Returns: a string that must not be freed.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_strerror(int code);
+
+/**
+ * sslvdir_version - the version of the library loaded at run time
+ *
+ * When num is not NULL it receives the release as 0xMMmmpp, to compare with
+ * SSLVDIR_VERSION_NUM from the header the caller was compiled against.
+ *
+ * Returns: the release as a static string, e.g. "0.1.0".
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_version(unsigned *num);
+
+/**
+ * sslvdir_set_allocator - route the library's own allocations through hooks
+ *
+ * Every allocation libsslvdir makes itself (builders, policies, settings)
+ * goes through these functions; libxml2 and GnuTLS keep their own. Pass
+ * three NULL functions to restore malloc, realloc and free. All three must be
+ * given together. Not thread-safe: call it before any other libsslvdir call,
+ * while no libsslvdir object exists.
+ *
+ * Returns: SSLVDIR_OK, or SSLVDIR_E_INVALID_ARGUMENT when only some of the
+ * three functions are given.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_set_allocator(void *(*malloc_fn)(size_t size, void *user_data),
+                      void *(*realloc_fn)(void *ptr, size_t size, void *user_data),
+                      void (*free_fn)(void *ptr, void *user_data),
+                      void *user_data);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SSLVDIR_COMMON_H */

@@ -1,0 +1,190 @@
+/*
+ * libsslvdir: the per-request decision (the hot path).
+ *
+ * Given what the proxy knows about a request, sslvdir_decide() says what IIS
+ * would do for it: allow it (and how to reach the backend), redirect it to
+ * https, or deny it with IIS's exact status and substatus.
+ *
+ * Fail-closed rules: a 128-bit requirement with an unknown key size is
+ * denied (403.5); a request counts as TLS through an offloader only when the
+ * peer is a trusted offloader and its X-Forwarded-Proto / Front-End-Https say
+ * https without contradiction; a client certificate requirement is unmet
+ * unless the proxy says the certificate is valid.
+ *
+ * Thread contract: sslvdir_decide() only reads the policy; it takes no lock,
+ * does no I/O and never allocates, so any number of threads may call it on a
+ * shared policy, each with its own request and decision.
+ */
+#ifndef SSLVDIR_DECIDE_H
+#define SSLVDIR_DECIDE_H
+
+#include <sslvdir/common.h>
+#include <sslvdir/path.h>
+#include <sslvdir/policy.h>
+#include <sslvdir/reason.h>
+#include <sslvdir/vdir.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The scheme the client used at the proxy's listener. */
+typedef enum sslvdir_scheme {
+  SSLVDIR_SCHEME_HTTP = 0,
+  SSLVDIR_SCHEME_HTTPS = 1
+} sslvdir_scheme;
+
+/* What the proxy knows about the client certificate. Never renumbered. */
+typedef enum sslvdir_cert_status {
+  SSLVDIR_CERT_NONE = 0,      /* none presented, or not known */
+  SSLVDIR_CERT_OK = 1,        /* presented and verified */
+  SSLVDIR_CERT_UNTRUSTED = 2, /* chain or signature invalid: 403.16 */
+  SSLVDIR_CERT_EXPIRED = 3,   /* expired or not yet valid: 403.17 */
+  SSLVDIR_CERT_REVOKED = 4    /* revoked: 403.13 */
+} sslvdir_cert_status;
+
+/* What a decision tells the proxy to do. Never renumbered. */
+typedef enum sslvdir_action {
+  SSLVDIR_ACTION_ALLOW = 0,    /* forward to the backend */
+  SSLVDIR_ACTION_REDIRECT = 1, /* answer status with Location */
+  SSLVDIR_ACTION_DENY = 2      /* answer status.substatus */
+} sslvdir_action;
+
+/* The headers a decision asks to remove or set (bit masks). */
+#define SSLVDIR_HEADER_X_FORWARDED_PROTO 1u
+#define SSLVDIR_HEADER_FRONT_END_HTTPS 2u
+
+#define SSLVDIR_REQUEST_VERSION 1
+#define SSLVDIR_DECISION_VERSION 1
+/* A Location always fits: "https://" + host + ":port" + raw path + '?' + raw query. */
+#define SSLVDIR_LOCATION_BUFSZ 6656
+
+/*
+ * A request, as pointer + length pairs into the proxy's own buffers (no NUL
+ * needed). A NULL pointer means "absent". Initialise with
+ * SSLVDIR_REQUEST_INIT so that version is set and the rest is absent.
+ */
+typedef struct sslvdir_request {
+  unsigned version;            /* SSLVDIR_REQUEST_VERSION */
+  const char *method;          /* "GET", case-sensitive as HTTP says */
+  size_t method_len;
+  const char *target;          /* the raw request target, "/owa/?ae=Folder" */
+  size_t target_len;
+  const char *host;            /* the Host header, "mail.contoso.com:443" */
+  size_t host_len;
+  sslvdir_scheme scheme;       /* what the client used at the proxy */
+  const char *peer;            /* the peer address as text, "192.0.2.10" */
+  size_t peer_len;
+  unsigned cipher_bits;        /* negotiated cipher key size in bits; 0 = unknown */
+  sslvdir_cert_status client_cert;
+  const char *x_forwarded_proto; /* inbound X-Forwarded-Proto, NULL if absent */
+  size_t x_forwarded_proto_len;
+  const char *front_end_https;   /* inbound Front-End-Https, NULL if absent */
+  size_t front_end_https_len;
+} sslvdir_request;
+
+#define SSLVDIR_REQUEST_INIT \
+  { SSLVDIR_REQUEST_VERSION, NULL, 0, NULL, 0, NULL, 0, SSLVDIR_SCHEME_HTTP, NULL, 0, 0, \
+    SSLVDIR_CERT_NONE, NULL, 0, NULL, 0 }
+
+/*
+ * A decision. The caller owns it (on its stack is fine) and sets version to
+ * SSLVDIR_DECISION_VERSION; sslvdir_decide() fills every other field.
+ * Pointers point into the policy (vdir, site) or to static strings, so they
+ * live as long as the caller's reference to the policy.
+ */
+typedef struct sslvdir_decision {
+  unsigned version;            /* SSLVDIR_DECISION_VERSION, set by the caller */
+  sslvdir_action action;
+  int status;                  /* 301/302/307/308, 400, 403, 404; 0 when allowed */
+  int substatus;               /* IIS substatus (4 for 403.4), -1 when none */
+  int reason;                  /* an sslvdir_reason */
+  sslvdir_upstream upstream;   /* offload or bridge for the matched vdir; AUTO when none */
+  int tls;                     /* 1 when the request counts as TLS */
+  const sslvdir_site *site;    /* the site chosen by Host; NULL only for a 400 on Host */
+  const sslvdir_vdir *vdir;    /* the matched vdir, or NULL */
+  unsigned remove_headers;     /* SSLVDIR_HEADER_* to strip from the request */
+  unsigned set_headers;        /* SSLVDIR_HEADER_* to add towards the backend */
+  const char *x_forwarded_proto; /* value to set when the bit is in set_headers */
+  const char *front_end_https;   /* value to set when the bit is in set_headers */
+  size_t path_len;
+  char path[SSLVDIR_PATH_BUFSZ];       /* canonical path, NUL-terminated; empty if refused */
+  size_t location_len;
+  char location[SSLVDIR_LOCATION_BUFSZ]; /* for redirects, NUL-terminated; else empty */
+} sslvdir_decision;
+
+/**
+ * sslvdir_decide - what IIS would do with a request, and how to forward it
+ *
+ * Canonicalises the target (sslvdir_path_canonicalize()), picks the site by
+ * Host (or the absolute-form target's authority; the first site when the
+ * host is in no namespace), matches the vdir (sslvdir_site_match()) and
+ * applies its edge sslFlags:
+ *
+ * - no TLS where Ssl (or Ssl128, or a client certificate) is required:
+ *   a redirect to https for GET and HEAD on vdirs that redirect, else 403.4;
+ * - Ssl128 and fewer than 128 bits, or an unknown key size: 403.5;
+ * - SslRequireCert and no valid certificate: 403.7, or 403.16 untrusted,
+ *   403.17 expired, 403.13 revoked; with SslNegotiateCert alone, a presented
+ *   but invalid certificate is denied the same way.
+ *
+ * The redirect Location uses the request's host only when it is in the
+ * site's namespace, else the canonical host, and copies the raw path and
+ * query without decoding them (the target has already been refused if it held
+ * control bytes). An allowed request gets the vdir's upstream mode; client
+ * copies of X-Forwarded-Proto and Front-End-Https are to be removed unless
+ * the peer is a trusted offloader, and offloaded requests get
+ * "X-Forwarded-Proto: https" and "Front-End-Https: On" (or
+ * "X-Forwarded-Proto: http" when the request was not TLS).
+ *
+ * Returns: SSLVDIR_OK with *out filled for every request, refused ones
+ * included; SSLVDIR_E_INVALID_ARGUMENT for NULL arguments or an unknown
+ * struct version (then *out is not touched).
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_decide(const sslvdir_policy *policy, const sslvdir_request *request,
+               sslvdir_decision *out);
+
+/**
+ * sslvdir_action_name - "allow", "redirect" or "deny"
+ *
+ * Returns: a static string, or NULL for an unknown value.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_action_name(int action);
+
+/**
+ * sslvdir_cert_status_name - "none", "ok", "untrusted", "expired" or "revoked"
+ *
+ * Returns: a static string, or NULL for an unknown value.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_cert_status_name(int status);
+
+/**
+ * sslvdir_cert_status_parse - a certificate status from its name
+ *
+ * Accepts the names of sslvdir_cert_status_name() in any case, and "missing"
+ * as a synonym of "none".
+ *
+ * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_UNKNOWN_NAME.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_cert_status_parse(sslvdir_cert_status *out, const char *name, size_t len);
+
+/**
+ * sslvdir_header_name - the header a SSLVDIR_HEADER_* bit stands for
+ *
+ * Returns: "X-Forwarded-Proto", "Front-End-Https", or NULL for anything
+ * else than a single known bit.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_header_name(unsigned bit);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SSLVDIR_DECIDE_H */

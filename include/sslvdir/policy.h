@@ -1,0 +1,163 @@
+/*
+ * libsslvdir: a built policy: sites, vdirs, settings and trusted offloaders.
+ *
+ * Thread contract: a policy is immutable once built and may be shared by any
+ * number of threads without locks. It is reference-counted: a proxy that
+ * loads a new policy swaps the pointer and drops its reference to the old
+ * one, which is freed when the last request holding it drops its own.
+ * sslvdir_policy_ref() and sslvdir_policy_unref() are atomic.
+ */
+#ifndef SSLVDIR_POLICY_H
+#define SSLVDIR_POLICY_H
+
+#include <sslvdir/common.h>
+#include <sslvdir/settings.h>
+#include <sslvdir/site.h>
+#include <sslvdir/vdir.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sslvdir_policy sslvdir_policy;
+
+/**
+ * sslvdir_policy_ref - take one more reference to a policy
+ *
+ * Returns: policy, for convenience.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN sslvdir_policy *sslvdir_policy_ref(sslvdir_policy *policy);
+
+/**
+ * sslvdir_policy_unref - drop a reference; the last one frees the policy
+ *
+ * sslvdir_policy_unref(NULL) does nothing.
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN void sslvdir_policy_unref(sslvdir_policy *policy);
+
+/**
+ * sslvdir_policy_exchange_version - the Exchange version the policy describes
+ *
+ * Returns: 2007, 2010, 2013, 2016, 2019, or 0 when not said.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN unsigned sslvdir_policy_exchange_version(const sslvdir_policy *policy);
+
+/**
+ * sslvdir_policy_site_count - how many sites the policy holds
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN size_t sslvdir_policy_site_count(const sslvdir_policy *policy);
+
+/**
+ * sslvdir_policy_site - one site, in the order they were added
+ *
+ * The first site is the default site: it serves requests whose Host belongs
+ * to no site, as an IIS binding without a host header does.
+ *
+ * Returns: the site, or NULL when index is past the end.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const sslvdir_site *sslvdir_policy_site(const sslvdir_policy *policy,
+                                                       size_t index);
+
+/**
+ * sslvdir_policy_find_site - the site whose namespace holds a host name
+ *
+ * host may carry a ":port", which is ignored; the comparison is
+ * case-insensitive and ignores one trailing dot.
+ *
+ * Returns: the site, or NULL when no site has that host name.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const sslvdir_site *sslvdir_policy_find_site(const sslvdir_policy *policy,
+                                                            const char *host, size_t len);
+
+/**
+ * sslvdir_policy_find_vdir - a vdir by its configuration path
+ *
+ * config_path is "Site Name/path" as appcmd writes it ("Default Web
+ * Site/owa"), compared case-insensitively; the site name alone is the root.
+ *
+ * Returns: the vdir, or NULL.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const sslvdir_vdir *sslvdir_policy_find_vdir(const sslvdir_policy *policy,
+                                                            const char *config_path);
+
+/**
+ * sslvdir_policy_settings - the policy's frozen copy of its settings
+ *
+ * Returns: a store that must not be freed or changed.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const sslvdir_settings *sslvdir_policy_settings(const sslvdir_policy *policy);
+
+/**
+ * sslvdir_policy_get_dword - a DWORD setting as Exchange would read it
+ *
+ * The value set in the policy's settings, or else Exchange's default for
+ * the policy's Exchange version (sslvdir_settings_default_dword()).
+ *
+ * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_NOT_FOUND; SSLVDIR_E_TYPE.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_policy_get_dword(const sslvdir_policy *policy, const char *path, uint32_t *out);
+
+/**
+ * sslvdir_policy_offloader_count - how many trusted offloader networks there are
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN size_t sslvdir_policy_offloader_count(const sslvdir_policy *policy);
+
+/**
+ * sslvdir_policy_offloader - one trusted offloader network, as "addr/prefix"
+ *
+ * Returns: the network in canonical text form, or NULL past the end.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_policy_offloader(const sslvdir_policy *policy,
+                                                    size_t index);
+
+/**
+ * sslvdir_policy_is_trusted - whether a peer address is a trusted offloader
+ *
+ * addr is an IPv4 or IPv6 address in text form (an IPv4-mapped IPv6 address
+ * matches IPv4 networks; a "%zone" suffix or brackets are not accepted).
+ * Anything that does not parse is not trusted.
+ *
+ * Returns: 1 when trusted, 0 otherwise.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN int sslvdir_policy_is_trusted(const sslvdir_policy *policy,
+                                             const char *addr, size_t len);
+
+/**
+ * sslvdir_policy_warning_count - how many warnings building the policy produced
+ *
+ * Warnings are legal but suspicious things (a misspelled registry value, a
+ * site without a canonical host), in the order they were found.
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN size_t sslvdir_policy_warning_count(const sslvdir_policy *policy);
+
+/**
+ * sslvdir_policy_warning - one warning, as an English sentence
+ *
+ * Returns: the warning, or NULL when index is past the end.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_policy_warning(const sslvdir_policy *policy, size_t index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SSLVDIR_POLICY_H */

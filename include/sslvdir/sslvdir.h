@@ -1,0 +1,22 @@
+/*
+ * libsslvdir: the SSL policy of IIS/Exchange virtual directories, for the
+ * reverse proxies in front of them. Include this header to get all of it.
+ */
+#ifndef SSLVDIR_SSLVDIR_H
+#define SSLVDIR_SSLVDIR_H
+
+#include <sslvdir/version.h>
+#include <sslvdir/common.h>
+#include <sslvdir/reason.h>
+#include <sslvdir/flags.h>
+#include <sslvdir/path.h>
+#include <sslvdir/settings.h>
+#include <sslvdir/vdir.h>
+#include <sslvdir/site.h>
+#include <sslvdir/policy.h>
+#include <sslvdir/builder.h>
+#include <sslvdir/preset.h>
+#include <sslvdir/policyfile.h>
+#include <sslvdir/decide.h>
+
+#endif /* SSLVDIR_SSLVDIR_H */

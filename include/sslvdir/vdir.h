@@ -1,0 +1,173 @@
+/*
+ * libsslvdir: virtual directories of a built policy (read-only views).
+ *
+ * Thread contract: a vdir belongs to an immutable policy; every function here
+ * is thread-safe and its results live as long as the policy.
+ */
+#ifndef SSLVDIR_VDIR_H
+#define SSLVDIR_VDIR_H
+
+#include <sslvdir/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The Exchange service behind a vdir. Values are never renumbered. */
+typedef enum sslvdir_kind {
+  SSLVDIR_KIND_OTHER = 0,
+  SSLVDIR_KIND_OWA = 1,
+  SSLVDIR_KIND_ECP = 2,
+  SSLVDIR_KIND_EWS = 3,
+  SSLVDIR_KIND_MRSPROXY = 4,
+  SSLVDIR_KIND_EAS = 5,
+  SSLVDIR_KIND_OAB = 6,
+  SSLVDIR_KIND_MAPI = 7,
+  SSLVDIR_KIND_RPC = 8,
+  SSLVDIR_KIND_AUTODISCOVER = 9,
+  SSLVDIR_KIND_POWERSHELL = 10
+} sslvdir_kind;
+
+/* How the proxy reaches the backend. Values are never renumbered. */
+typedef enum sslvdir_upstream {
+  SSLVDIR_UPSTREAM_AUTO = 0,    /* builder only: derive from the backend state */
+  SSLVDIR_UPSTREAM_OFFLOAD = 1, /* plain HTTP to the backend */
+  SSLVDIR_UPSTREAM_BRIDGE = 2   /* TLS again to the backend */
+} sslvdir_upstream;
+
+/* Which of a vdir's URLs. */
+typedef enum sslvdir_url_side {
+  SSLVDIR_URL_INTERNAL = 0,
+  SSLVDIR_URL_EXTERNAL = 1
+} sslvdir_url_side;
+
+typedef struct sslvdir_site sslvdir_site;
+typedef struct sslvdir_vdir sslvdir_vdir;
+
+/**
+ * sslvdir_kind_name - the lower-case name of a service kind
+ *
+ * Returns: "owa", "ecp", "ews", "mrsproxy", "eas", "oab", "mapi", "rpc",
+ * "autodiscover", "powershell", "other", or NULL for an unknown value.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_kind_name(int kind);
+
+/**
+ * sslvdir_kind_parse - a service kind from its name, in any case
+ *
+ * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_UNKNOWN_NAME.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_kind_parse(sslvdir_kind *out, const char *name, size_t len);
+
+/**
+ * sslvdir_upstream_name - "offload", "bridge" or "auto"
+ *
+ * Returns: a static string, or NULL for an unknown value.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_upstream_name(int upstream);
+
+/**
+ * sslvdir_vdir_path - the vdir's URL path, e.g. "/owa" ("/" for the site root)
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_vdir_path(const sslvdir_vdir *vdir);
+
+/**
+ * sslvdir_vdir_config_path - the vdir as appcmd names it, e.g. "Default Web Site/owa"
+ *
+ * The site root is the site name alone.
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_vdir_config_path(const sslvdir_vdir *vdir);
+
+/**
+ * sslvdir_vdir_site - the site a vdir belongs to
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const sslvdir_site *sslvdir_vdir_site(const sslvdir_vdir *vdir);
+
+/**
+ * sslvdir_vdir_kind - the Exchange service behind a vdir
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN sslvdir_kind sslvdir_vdir_kind(const sslvdir_vdir *vdir);
+
+/**
+ * sslvdir_vdir_edge_flags - the sslFlags clients must meet at the proxy
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN unsigned sslvdir_vdir_edge_flags(const sslvdir_vdir *vdir);
+
+/**
+ * sslvdir_vdir_backend_flags - the sslFlags the backend IIS enforces
+ *
+ * A backend that requires Ssl cannot be reached over plain HTTP, so such a
+ * vdir is bridged.
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN unsigned sslvdir_vdir_backend_flags(const sslvdir_vdir *vdir);
+
+/**
+ * sslvdir_vdir_redirect_status - the redirect sent instead of 403.4
+ *
+ * Returns: 301, 302, 307 or 308 when plain-HTTP GET and HEAD requests are
+ * redirected to https, or 0 when they are denied with 403.4.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN int sslvdir_vdir_redirect_status(const sslvdir_vdir *vdir);
+
+/**
+ * sslvdir_vdir_url - the vdir's internal or external URL
+ *
+ * Returns: the URL, or NULL when none was configured.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_vdir_url(const sslvdir_vdir *vdir, sslvdir_url_side side);
+
+/**
+ * sslvdir_vdir_extended_protection - whether Extended Protection is on
+ *
+ * Extended Protection binds authentication to the TLS channel, so such a
+ * vdir cannot be offloaded.
+ *
+ * Returns: 1 or 0.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN int sslvdir_vdir_extended_protection(const sslvdir_vdir *vdir);
+
+/**
+ * sslvdir_vdir_upstream - how the proxy must reach the backend for this vdir
+ *
+ * Decided when the policy was built: SSLVDIR_UPSTREAM_BRIDGE when the service
+ * cannot be offloaded (MRSProxy; ActiveSync on Exchange 2007; Extended
+ * Protection), when the backend requires Ssl, when OWA on Exchange 2007/2010
+ * lacks SSLOffloaded=1, when Outlook Anywhere's SSLOffloading is off for the
+ * Rpc vdir, or when the builder asked for it; SSLVDIR_UPSTREAM_OFFLOAD
+ * otherwise.
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN sslvdir_upstream sslvdir_vdir_upstream(const sslvdir_vdir *vdir);
+
+/**
+ * sslvdir_vdir_upstream_reason - why the vdir is offloaded or bridged, in English
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_vdir_upstream_reason(const sslvdir_vdir *vdir);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SSLVDIR_VDIR_H */

@@ -1,0 +1,85 @@
+/* Trusted offloader networks: parsing and matching IPv4/IPv6 CIDRs. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Parses a bare address (no brackets, no zone) of at most 45 bytes. */
+int sv_addr_parse(const char *s, size_t len, int *family, unsigned char addr[16]) {
+  char buf[INET6_ADDRSTRLEN + 1];
+  if (!s || len == 0 || len >= sizeof buf)
+    return -1;
+  memcpy(buf, s, len);
+  buf[len] = '\0';
+  if (memchr(s, '\0', len))
+    return -1;
+  if (inet_pton(AF_INET, buf, addr) == 1) {
+    *family = 4;
+    return 0;
+  }
+  if (inet_pton(AF_INET6, buf, addr) == 1) {
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (!memcmp(addr, mapped, 12)) {
+      /* ::ffff:a.b.c.d is the IPv4 peer a.b.c.d. */
+      memmove(addr, addr + 12, 4);
+      *family = 4;
+      return 0;
+    }
+    *family = 6;
+    return 0;
+  }
+  return -1;
+}
+
+int sv_net_parse(sv_net *out, const char *cidr, sslvdir_error *err) {
+  if (!cidr)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "offloader: NULL address");
+  size_t len = strlen(cidr);
+  const char *slash = memchr(cidr, '/', len);
+  size_t alen = slash ? (size_t)(slash - cidr) : len;
+  memset(out, 0, sizeof *out);
+  if (sv_addr_parse(cidr, alen, &out->family, out->addr))
+    return sv_err(err, SSLVDIR_E_SYNTAX,
+                  "offloader: '%.64s' is not an IPv4 or IPv6 address (expected ADDR or ADDR/PREFIX)",
+                  cidr);
+  unsigned max = out->family == 4 ? 32 : 128;
+  unsigned prefix = max;
+  if (slash) {
+    const char *p = slash + 1;
+    if (!*p || strlen(p) > 3)
+      return sv_err(err, SSLVDIR_E_SYNTAX, "offloader: '%.64s' has a malformed prefix length", cidr);
+    prefix = 0;
+    for (; *p; p++) {
+      if (*p < '0' || *p > '9')
+        return sv_err(err, SSLVDIR_E_SYNTAX, "offloader: '%.64s' has a malformed prefix length", cidr);
+      prefix = prefix * 10 + (unsigned)(*p - '0');
+    }
+    if (prefix > max)
+      return sv_err(err, SSLVDIR_E_RANGE, "offloader: prefix /%u is longer than %u bits", prefix, max);
+  }
+  out->prefix = prefix;
+  /* Clear host bits so that the text form and comparisons are canonical. */
+  for (unsigned b = prefix; b < max; b++)
+    out->addr[b / 8] &= (unsigned char)~(0x80u >> (b % 8));
+  char a[INET6_ADDRSTRLEN];
+  inet_ntop(out->family == 4 ? AF_INET : AF_INET6, out->addr, a, sizeof a);
+  snprintf(out->text, sizeof out->text, "%s/%u", a, prefix);
+  return SSLVDIR_OK;
+}
+
+int sv_net_contains(const sv_net *net, int family, const unsigned char addr[16]) {
+  if (net->family != family)
+    return 0;
+  unsigned full = net->prefix / 8, rest = net->prefix % 8;
+  if (memcmp(net->addr, addr, full))
+    return 0;
+  if (rest) {
+    unsigned char mask = (unsigned char)(0xff00u >> rest);
+    if ((net->addr[full] & mask) != (addr[full] & mask))
+      return 0;
+  }
+  return 1;
+}

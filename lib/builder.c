@@ -1,0 +1,598 @@
+/* Building a policy from code. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define SITE_NAME_MAX 256
+#define URL_MAX 2048
+
+void sv_site_clear(sslvdir_site *s) {
+  sv_free(s->name);
+  for (size_t i = 0; i < s->nhosts; i++)
+    sv_free(s->hosts[i]);
+  sv_free(s->hosts);
+  sv_free(s->canonical);
+  for (size_t i = 0; i < s->nvdirs; i++) {
+    sslvdir_vdir *v = &s->vdirs[i];
+    sv_free(v->path);
+    sv_free(v->key);
+    sv_free(v->config_path);
+    sv_free(v->url[0]);
+    sv_free(v->url[1]);
+  }
+  sv_free(s->vdirs);
+  sv_free(s->node_vdir);
+  sv_free(s->edges);
+  memset(s, 0, sizeof *s);
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_new(sslvdir_builder **out) {
+  if (!out)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  sslvdir_builder *b = sv_calloc(1, sizeof *b);
+  if (!b || sslvdir_settings_new(&b->settings)) {
+    sv_free(b);
+    *out = NULL;
+    return SSLVDIR_E_NOMEM;
+  }
+  *out = b;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN void sslvdir_builder_free(sslvdir_builder *b) {
+  if (!b)
+    return;
+  for (size_t i = 0; i < b->nsites; i++)
+    sv_site_clear(&b->sites[i]);
+  sv_free(b->sites);
+  sslvdir_settings_free(b->settings);
+  sv_free(b->offloaders);
+  sv_free(b);
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_exchange_version(sslvdir_builder *b, unsigned version,
+                                                        sslvdir_error *err) {
+  if (!b)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL");
+  if (version != 0 && version != 2007 && version != 2010 && version != 2013 && version != 2016 &&
+      version != 2019)
+    return sv_err(err, SSLVDIR_E_RANGE,
+                  "Exchange version %u unknown (expected 2007, 2010, 2013, 2016, 2019 or 0)", version);
+  b->exchange_version = version;
+  return SSLVDIR_OK;
+}
+
+sslvdir_site *sv_builder_find_site(sslvdir_builder *b, const char *name) {
+  for (size_t i = 0; i < b->nsites; i++)
+    if (sv_streq_ci(b->sites[i].name, name))
+      return &b->sites[i];
+  return NULL;
+}
+
+static int get_site(sslvdir_builder *b, const char *name, sslvdir_site **out, sslvdir_error *err) {
+  if (!b || !name)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL argument");
+  *out = sv_builder_find_site(b, name);
+  if (!*out)
+    return sv_err(err, SSLVDIR_E_NOT_FOUND, "no site named '%.256s'", name);
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_add_site(sslvdir_builder *b, const char *name,
+                                            sslvdir_error *err) {
+  if (!b || !name)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL argument");
+  size_t n = strlen(name);
+  if (n == 0 || n > SITE_NAME_MAX)
+    return sv_err(err, SSLVDIR_E_SYNTAX, "site name must be 1 to %d bytes", SITE_NAME_MAX);
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f || name[i] == '/' || name[i] == '\\')
+      return sv_err_at(err, SSLVDIR_E_SYNTAX, 0, (unsigned)i + 1, i,
+                       "site name '%.256s' holds '/', '\\' or a control character", name);
+  if (sv_builder_find_site(b, name))
+    return sv_err(err, SSLVDIR_E_DUPLICATE, "site '%.256s' already exists", name);
+  if (sv_grow((void **)&b->sites, &b->capsites, b->nsites + 1, sizeof *b->sites))
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  sslvdir_site *s = &b->sites[b->nsites];
+  memset(s, 0, sizeof *s);
+  if (!(s->name = sv_strdup(name)))
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  s->https_port = 443;
+  b->nsites++;
+  return SSLVDIR_OK;
+}
+
+static sslvdir_site *host_owner(sslvdir_builder *b, const char *host) {
+  for (size_t i = 0; i < b->nsites; i++)
+    for (size_t h = 0; h < b->sites[i].nhosts; h++)
+      if (!strcmp(b->sites[i].hosts[h], host))
+        return &b->sites[i];
+  return NULL;
+}
+
+static int add_host(sslvdir_builder *b, sslvdir_site *s, const char *host, char *norm,
+                    sslvdir_error *err) {
+  size_t n;
+  if (!host || sv_host_normalize(host, strlen(host), norm, &n, 0))
+    return sv_err(err, SSLVDIR_E_SYNTAX,
+                  "'%.260s' is not a host name (letters, digits, '-', '.', at most 253 bytes, no port)",
+                  host ? host : "(null)");
+  sslvdir_site *owner = host_owner(b, norm);
+  if (owner && owner != s)
+    return sv_err(err, SSLVDIR_E_DUPLICATE, "host '%s' already belongs to site '%s'", norm,
+                  owner->name);
+  if (owner)
+    return SSLVDIR_OK;
+  char *copy = sv_strdup(norm);
+  if (!copy || sv_grow((void **)&s->hosts, &s->caphosts, s->nhosts + 1, sizeof *s->hosts)) {
+    sv_free(copy);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  s->hosts[s->nhosts++] = copy;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_add_host(sslvdir_builder *b, const char *site, const char *host,
+                                            sslvdir_error *err) {
+  sslvdir_site *s;
+  char norm[SV_HOST_MAX + 3];
+  int rc = get_site(b, site, &s, err);
+  if (rc || (rc = add_host(b, s, host, norm, err)))
+    return rc;
+  if (!s->canonical && !(s->canonical = sv_strdup(norm)))
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_canonical_host(sslvdir_builder *b, const char *site,
+                                                      const char *host, unsigned port,
+                                                      sslvdir_error *err) {
+  sslvdir_site *s;
+  char norm[SV_HOST_MAX + 3];
+  int rc = get_site(b, site, &s, err);
+  if (rc)
+    return rc;
+  if (port == 0 || port > 65535)
+    return sv_err(err, SSLVDIR_E_RANGE, "https port %u out of range (1 to 65535)", port);
+  if ((rc = add_host(b, s, host, norm, err)))
+    return rc;
+  char *c = sv_strdup(norm);
+  if (!c)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  sv_free(s->canonical);
+  s->canonical = c;
+  s->https_port = port;
+  return SSLVDIR_OK;
+}
+
+/* Canonicalises a vdir path; the result has no trailing '/' except the root. */
+static int vdir_path(const char *path, char *out, size_t *out_len, sslvdir_error *err) {
+  if (!path)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "vdir: NULL path");
+  size_t len = strlen(path);
+  if (len == 0 || path[0] != '/')
+    return sv_err(err, SSLVDIR_E_SYNTAX, "vdir path '%.256s' must start with '/'", path);
+  if (strchr(path, ';') || strchr(path, '?'))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "vdir path '%.256s' must not hold ';' or '?'", path);
+  sv_target t;
+  int r = sv_target_split(path, len, &t);
+  if (!r)
+    r = sv_path_canon(t.path, t.path_len, out, SSLVDIR_PATH_BUFSZ, out_len);
+  if (r)
+    return sv_err(err, SSLVDIR_E_SYNTAX, "vdir path '%.256s' is refused: %s", path,
+                  r > 0 ? sslvdir_reason_string(r) : "too long");
+  for (size_t i = 0; i + 1 < *out_len; i++)
+    if (out[i] == '%' && out[i + 1] >= '8')
+      return sv_err(err, SSLVDIR_E_SYNTAX, "vdir path '%.256s' must be ASCII", path);
+  if (*out_len > 1 && out[*out_len - 1] == '/')
+    out[--*out_len] = '\0';
+  return SSLVDIR_OK;
+}
+
+static int find_vdir(sslvdir_builder *b, const char *site, const char *path, sslvdir_vdir **out,
+                     sslvdir_error *err) {
+  sslvdir_site *s;
+  char canon[SSLVDIR_PATH_BUFSZ];
+  size_t n;
+  int rc = get_site(b, site, &s, err);
+  if (rc || (rc = vdir_path(path, canon, &n, err)))
+    return rc;
+  for (size_t i = 0; i < s->nvdirs; i++) {
+    if (sv_streq_ci(s->vdirs[i].key, canon)) {
+      *out = &s->vdirs[i];
+      return SSLVDIR_OK;
+    }
+  }
+  return sv_err(err, SSLVDIR_E_NOT_FOUND, "site '%.256s' has no vdir '%.256s'", site, path);
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_add_vdir(sslvdir_builder *b, const char *site, const char *path,
+                                            sslvdir_kind kind, sslvdir_error *err) {
+  sslvdir_site *s;
+  char canon[SSLVDIR_PATH_BUFSZ];
+  size_t n;
+  int rc = get_site(b, site, &s, err);
+  if (rc || (rc = vdir_path(path, canon, &n, err)))
+    return rc;
+  if (!sslvdir_kind_name(kind))
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "vdir: unknown kind %d", (int)kind);
+  for (size_t i = 0; i < s->nvdirs; i++)
+    if (sv_streq_ci(s->vdirs[i].key, canon))
+      return sv_err(err, SSLVDIR_E_DUPLICATE, "site '%.256s' already has vdir '%s'", site, canon);
+  char *p = sv_strdup(canon), *k = sv_strdup(canon);
+  if (!p || !k || sv_grow((void **)&s->vdirs, &s->capvdirs, s->nvdirs + 1, sizeof *s->vdirs)) {
+    sv_free(p);
+    sv_free(k);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  for (char *c = k; *c; c++)
+    *c = (char)sv_lower((unsigned char)*c);
+  sslvdir_vdir *v = &s->vdirs[s->nvdirs++];
+  memset(v, 0, sizeof *v);
+  v->path = p;
+  v->key = k;
+  v->kind = kind;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_vdir_edge_flags(sslvdir_builder *b, const char *site,
+                                                       const char *path, unsigned flags,
+                                                       sslvdir_error *err) {
+  sslvdir_vdir *v;
+  int rc = find_vdir(b, site, path, &v, err);
+  if (rc || (rc = sslvdir_flags_check(flags, err)))
+    return rc;
+  v->edge = flags;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_vdir_backend_flags(sslvdir_builder *b, const char *site,
+                                                          const char *path, unsigned flags,
+                                                          sslvdir_error *err) {
+  sslvdir_vdir *v;
+  int rc = find_vdir(b, site, path, &v, err);
+  if (rc || (rc = sslvdir_flags_check(flags, err)))
+    return rc;
+  v->backend = flags;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_vdir_redirect(sslvdir_builder *b, const char *site,
+                                                     const char *path, int status,
+                                                     sslvdir_error *err) {
+  sslvdir_vdir *v;
+  int rc = find_vdir(b, site, path, &v, err);
+  if (rc)
+    return rc;
+  if (status != 0 && status != 301 && status != 302 && status != 307 && status != 308)
+    return sv_err(err, SSLVDIR_E_RANGE, "redirect status %d (expected 0, 301, 302, 307 or 308)", status);
+  v->redirect = status;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_vdir_url(sslvdir_builder *b, const char *site,
+                                                const char *path, sslvdir_url_side side,
+                                                const char *url, sslvdir_error *err) {
+  sslvdir_vdir *v;
+  int rc = find_vdir(b, site, path, &v, err);
+  if (rc)
+    return rc;
+  if (side != SSLVDIR_URL_INTERNAL && side != SSLVDIR_URL_EXTERNAL)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "vdir URL: unknown side %d", (int)side);
+  char *copy = NULL;
+  if (url) {
+    size_t n = strlen(url);
+    size_t skip = (n >= 7 && sv_eq_ci(url, 7, "http://", 7)) ? 7
+                : (n >= 8 && sv_eq_ci(url, 8, "https://", 8)) ? 8 : 0;
+    if (!skip || n > URL_MAX || n == skip)
+      return sv_err(err, SSLVDIR_E_SYNTAX,
+                    "vdir URL '%.256s' is not an absolute http or https URL of at most %d bytes",
+                    url, URL_MAX);
+    for (size_t i = 0; i < n; i++)
+      if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7f)
+        return sv_err_at(err, SSLVDIR_E_SYNTAX, 0, (unsigned)i + 1, i,
+                         "vdir URL holds a space, a control or a non-ASCII byte at offset %zu", i);
+    size_t he = skip;
+    while (he < n && url[he] != '/' && url[he] != '?' && url[he] != '#')
+      he++;
+    char norm[SV_HOST_MAX + 3];
+    size_t hn;
+    if (sv_host_normalize(url + skip, he - skip, norm, &hn, 1))
+      return sv_err(err, SSLVDIR_E_SYNTAX, "vdir URL '%.256s' has no valid host", url);
+    if (!(copy = sv_strdup(url)))
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  sv_free(v->url[side]);
+  v->url[side] = copy;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_vdir_extended_protection(sslvdir_builder *b,
+                                                                const char *site, const char *path,
+                                                                int enabled, sslvdir_error *err) {
+  sslvdir_vdir *v;
+  int rc = find_vdir(b, site, path, &v, err);
+  if (rc)
+    return rc;
+  v->extended_protection = enabled != 0;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_vdir_upstream(sslvdir_builder *b, const char *site,
+                                                     const char *path, sslvdir_upstream upstream,
+                                                     sslvdir_error *err) {
+  sslvdir_vdir *v;
+  int rc = find_vdir(b, site, path, &v, err);
+  if (rc)
+    return rc;
+  if (!sslvdir_upstream_name(upstream))
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "vdir: unknown upstream %d", (int)upstream);
+  v->upstream = upstream;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_add_offloader(sslvdir_builder *b, const char *cidr,
+                                                 sslvdir_error *err) {
+  sv_net net;
+  if (!b)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL");
+  int rc = sv_net_parse(&net, cidr, err);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < b->noffloaders; i++)
+    if (!strcmp(b->offloaders[i].text, net.text))
+      return SSLVDIR_OK;
+  if (sv_grow((void **)&b->offloaders, &b->capoffloaders, b->noffloaders + 1, sizeof net))
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  b->offloaders[b->noffloaders++] = net;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_settings(sslvdir_builder *b, const sslvdir_settings *s,
+                                                sslvdir_error *err) {
+  if (!b || !s)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL argument");
+  if (sv_settings_copy_into(b->settings, s))
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN sslvdir_settings *sslvdir_builder_settings(sslvdir_builder *b) {
+  return b ? b->settings : NULL;
+}
+
+/* Deep copy of a site's configuration (not its index). */
+static int site_copy(sslvdir_site *dst, const sslvdir_site *src) {
+  memset(dst, 0, sizeof *dst);
+  dst->https_port = src->https_port;
+  if (!(dst->name = sv_strdup(src->name)))
+    return SSLVDIR_E_NOMEM;
+  if (src->canonical && !(dst->canonical = sv_strdup(src->canonical)))
+    return SSLVDIR_E_NOMEM;
+  if (src->nhosts) {
+    if (!(dst->hosts = sv_calloc(src->nhosts, sizeof *dst->hosts)))
+      return SSLVDIR_E_NOMEM;
+    dst->caphosts = src->nhosts;
+    for (; dst->nhosts < src->nhosts; dst->nhosts++)
+      if (!(dst->hosts[dst->nhosts] = sv_strdup(src->hosts[dst->nhosts])))
+        return SSLVDIR_E_NOMEM;
+  }
+  if (src->nvdirs) {
+    if (!(dst->vdirs = sv_calloc(src->nvdirs, sizeof *dst->vdirs)))
+      return SSLVDIR_E_NOMEM;
+    dst->capvdirs = src->nvdirs;
+    for (; dst->nvdirs < src->nvdirs; dst->nvdirs++) {
+      const sslvdir_vdir *sv = &src->vdirs[dst->nvdirs];
+      sslvdir_vdir *dv = &dst->vdirs[dst->nvdirs];
+      *dv = *sv;
+      dv->path = dv->key = dv->config_path = dv->url[0] = dv->url[1] = NULL;
+      if (!(dv->path = sv_strdup(sv->path)) || !(dv->key = sv_strdup(sv->key)) ||
+          (sv->url[0] && !(dv->url[0] = sv_strdup(sv->url[0]))) ||
+          (sv->url[1] && !(dv->url[1] = sv_strdup(sv->url[1])))) {
+        dst->nvdirs++; /* so that clearing frees what was copied */
+        return SSLVDIR_E_NOMEM;
+      }
+    }
+  }
+  return SSLVDIR_OK;
+}
+
+int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out) {
+  sslvdir_builder *c;
+  if (sslvdir_builder_new(&c))
+    return SSLVDIR_E_NOMEM;
+  c->exchange_version = b->exchange_version;
+  if (sv_settings_copy_into(c->settings, b->settings))
+    goto fail;
+  if (b->noffloaders) {
+    if (!(c->offloaders = sv_malloc(b->noffloaders * sizeof *c->offloaders)))
+      goto fail;
+    memcpy(c->offloaders, b->offloaders, b->noffloaders * sizeof *c->offloaders);
+    c->noffloaders = c->capoffloaders = b->noffloaders;
+  }
+  if (b->nsites) {
+    if (!(c->sites = sv_calloc(b->nsites, sizeof *c->sites)))
+      goto fail;
+    c->capsites = b->nsites;
+    for (; c->nsites < b->nsites; c->nsites++)
+      if (site_copy(&c->sites[c->nsites], &b->sites[c->nsites])) {
+        c->nsites++;
+        goto fail;
+      }
+  }
+  *out = c;
+  return SSLVDIR_OK;
+fail:
+  sslvdir_builder_free(c);
+  return SSLVDIR_E_NOMEM;
+}
+
+void sv_builder_swap(sslvdir_builder *a, sslvdir_builder *b) {
+  sslvdir_builder t = *a;
+  *a = *b;
+  *b = t;
+}
+
+static int vdir_cmp(const void *a, const void *b) {
+  return strcmp(((const sslvdir_vdir *)a)->key, ((const sslvdir_vdir *)b)->key);
+}
+
+/* Decides offload or bridge for one vdir; returns a status. */
+static int decide_upstream(const sslvdir_policy *p, sslvdir_vdir *v, sslvdir_error *err) {
+  const char *bridge = NULL;
+  uint32_t ssl_offloaded = 0, oa_offloading = 1;
+  /* Both are well-known DWORDs with defaults, so the lookups cannot fail;
+   * if they ever did, the values above (the stricter answers) stand. */
+  if (sslvdir_policy_get_dword(p, SSLVDIR_KEY_SSL_OFFLOADED, &ssl_offloaded))
+    ssl_offloaded = 0;
+  if (sslvdir_policy_get_dword(p, SSLVDIR_KEY_OA_SSL_OFFLOADING, &oa_offloading))
+    oa_offloading = 0;
+  unsigned ver = p->exchange_version;
+  if (v->kind == SSLVDIR_KIND_MRSPROXY)
+    bridge = "MRSProxy does not support SSL offloading: it needs SSL bridging";
+  else if (v->kind == SSLVDIR_KIND_EAS && ver == 2007)
+    bridge = "Exchange ActiveSync on Exchange 2007 does not support SSL offloading";
+  else if (v->extended_protection)
+    bridge = "Extended Protection binds authentication to the TLS channel: it cannot be offloaded";
+  else if (v->backend & (SSLVDIR_SSL | SSLVDIR_SSL_128 | SSLVDIR_SSL_REQUIRE_CERT))
+    bridge = "the backend requires SSL for this vdir (its sslFlags are not None)";
+  else if (v->kind == SSLVDIR_KIND_OWA && (ver == 2007 || ver == 2010) && ssl_offloaded != 1)
+    bridge = "OWA on Exchange 2007/2010 renders http:// links behind an offloader unless "
+             "SSLOffloaded=1";
+  else if (v->kind == SSLVDIR_KIND_RPC && oa_offloading != 1)
+    bridge = "Outlook Anywhere's SSLOffloading is off";
+  if (v->upstream == SSLVDIR_UPSTREAM_OFFLOAD && bridge)
+    return sv_err(err, SSLVDIR_E_INCONSISTENT, "vdir '%s' cannot be offloaded: %s",
+                  v->config_path, bridge);
+  if (v->upstream == SSLVDIR_UPSTREAM_BRIDGE) {
+    v->upstream_reason = bridge ? bridge : "bridging was asked for by the configuration";
+  } else if (bridge) {
+    v->upstream = SSLVDIR_UPSTREAM_BRIDGE;
+    v->upstream_reason = bridge;
+  } else {
+    int forced = v->upstream == SSLVDIR_UPSTREAM_OFFLOAD;
+    v->upstream = SSLVDIR_UPSTREAM_OFFLOAD;
+    v->upstream_reason = forced ? "offloading was asked for by the configuration"
+                                : "the backend accepts plain HTTP for this vdir";
+  }
+  return SSLVDIR_OK;
+}
+
+static int add_warning(sslvdir_policy *p, size_t *cap, const char *text) {
+  if (sv_grow((void **)&p->warnings, cap, p->nwarn + 1, sizeof *p->warnings))
+    return SSLVDIR_E_NOMEM;
+  if (!(p->warnings[p->nwarn] = sv_strdup(text)))
+    return SSLVDIR_E_NOMEM;
+  p->nwarn++;
+  return SSLVDIR_OK;
+}
+
+static int build_hosts(sslvdir_policy *p) {
+  size_t total = 0;
+  for (size_t s = 0; s < p->nsites; s++)
+    total += p->sites[s].nhosts;
+  if (!total)
+    return SSLVDIR_OK;
+  size_t cap = 8;
+  while (cap < 2 * total + 2)
+    cap *= 2;
+  if (!(p->hosts = sv_calloc(cap, sizeof *p->hosts)))
+    return SSLVDIR_E_NOMEM;
+  p->host_mask = cap - 1;
+  for (size_t s = 0; s < p->nsites; s++) {
+    for (size_t h = 0; h < p->sites[s].nhosts; h++) {
+      const char *host = p->sites[s].hosts[h];
+      size_t len = strlen(host);
+      uint32_t hash = sv_hash_ci(host, len, 0);
+      size_t i = hash & p->host_mask;
+      while (p->hosts[i].site)
+        i = (i + 1) & p->host_mask;
+      p->hosts[i] = (sv_hostent){hash, (uint32_t)s + 1, host, len};
+    }
+  }
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **out,
+                                         sslvdir_error *err) {
+  if (!b || !out)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL argument");
+  *out = NULL;
+  if (!b->nsites)
+    return sv_err(err, SSLVDIR_E_INCONSISTENT, "the policy has no site");
+  sslvdir_policy *p = sv_calloc(1, sizeof *p);
+  if (!p)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  atomic_init(&p->refs, 1);
+  p->exchange_version = b->exchange_version;
+  size_t capwarn = 0;
+  int rc = SSLVDIR_E_NOMEM;
+  if (sslvdir_settings_new(&p->settings) || sv_settings_copy_into(p->settings, b->settings))
+    goto fail;
+  if (b->noffloaders) {
+    if (!(p->offloaders = sv_malloc(b->noffloaders * sizeof *p->offloaders)))
+      goto fail;
+    memcpy(p->offloaders, b->offloaders, b->noffloaders * sizeof *p->offloaders);
+    p->noffloaders = b->noffloaders;
+  }
+  if (!(p->sites = sv_calloc(b->nsites, sizeof *p->sites)))
+    goto fail;
+  for (; p->nsites < b->nsites; p->nsites++)
+    if (site_copy(&p->sites[p->nsites], &b->sites[p->nsites])) {
+      p->nsites++;
+      goto fail;
+    }
+  for (size_t i = 0; i < p->settings->nwarn; i++)
+    if (add_warning(p, &capwarn, p->settings->warnings[i]))
+      goto fail;
+  for (size_t si = 0; si < p->nsites; si++) {
+    sslvdir_site *s = &p->sites[si];
+    qsort(s->vdirs, s->nvdirs, sizeof *s->vdirs, vdir_cmp);
+    int redirects = 0;
+    for (size_t vi = 0; vi < s->nvdirs; vi++) {
+      sslvdir_vdir *v = &s->vdirs[vi];
+      size_t nl = strlen(s->name), pl = strlen(v->path);
+      int root = pl == 1;
+      if (!(v->config_path = sv_malloc(nl + pl + 1)))
+        goto fail;
+      memcpy(v->config_path, s->name, nl);
+      memcpy(v->config_path + nl, v->path, root ? 1 : pl + 1);
+      if (root)
+        v->config_path[nl] = '\0';
+      v->site = s;
+      if ((rc = decide_upstream(p, v, err)))
+        goto fail;
+      rc = SSLVDIR_E_NOMEM;
+      redirects |= v->redirect != 0;
+      if ((v->edge & SSLVDIR_SSL_128) && !(v->edge & SSLVDIR_SSL)) {
+        char w[600];
+        snprintf(w, sizeof w, "vdir '%s' requires Ssl128 without Ssl: plain HTTP is refused "
+                 "with 403.4 all the same", v->config_path);
+        if (add_warning(p, &capwarn, w))
+          goto fail;
+      }
+    }
+    if (redirects && !s->canonical) {
+      char w[600];
+      snprintf(w, sizeof w, "site '%s' redirects to https but has no host name: requests whose "
+               "Host is not its own get 403.4 instead", s->name);
+      if (add_warning(p, &capwarn, w))
+        goto fail;
+    }
+    if (sv_site_index(s))
+      goto fail;
+  }
+  if (build_hosts(p))
+    goto fail;
+  *out = p;
+  return SSLVDIR_OK;
+fail:
+  sv_policy_destroy(p);
+  if (rc == SSLVDIR_E_NOMEM)
+    sv_err(err, rc, "out of memory");
+  return rc;
+}

@@ -1,0 +1,294 @@
+/*
+ * The per-request decision. Reads the policy only; no allocation, no lock,
+ * no I/O: everything lives on the stack or in the caller's decision.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "internal.h"
+
+static int is_tchar(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static void trim(const char **s, size_t *n) {
+  while (*n && (**s == ' ' || **s == '\t')) {
+    (*s)++;
+    (*n)--;
+  }
+  while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+    (*n)--;
+}
+
+/* Offloader headers: 1 = says https, 0 = absent, -1 = says anything else. */
+static int header_says(const char *v, size_t n, const char *yes) {
+  if (!v)
+    return 0;
+  trim(&v, &n);
+  return sv_eq_ci(v, n, yes, strlen(yes)) ? 1 : -1;
+}
+
+static void finish(sslvdir_decision *d, int reason, int status) {
+  int st, sub;
+  (void)sslvdir_reason_status(reason, &st, &sub);
+  d->reason = reason;
+  d->status = status ? status : st;
+  d->substatus = sub;
+}
+
+static void deny(sslvdir_decision *d, int reason) {
+  d->action = SSLVDIR_ACTION_DENY;
+  finish(d, reason, 0);
+}
+
+/* Appends with percent-encoding of anything that cannot stand in a header;
+ * returns SIZE_MAX when buf (of size bytes, one kept for the NUL) is full. */
+static size_t put(char *buf, size_t size, size_t o, const char *s, size_t n) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (size_t i = 0; i < n && o != SIZE_MAX; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c <= 0x20 || c >= 0x7f) {
+      if (o + 4 > size)
+        return SIZE_MAX;
+      buf[o++] = '%';
+      buf[o++] = hex[c >> 4];
+      buf[o++] = hex[c & 15];
+    } else {
+      if (o + 2 > size)
+        return SIZE_MAX;
+      buf[o++] = (char)c;
+    }
+  }
+  return o;
+}
+
+/* host is the request's host when it is in the site's namespace, else NULL. */
+static int build_location(sslvdir_decision *d, const sslvdir_site *site, const char *host,
+                          size_t host_len, const sv_target *t) {
+  const char *h = host;
+  size_t hl = host_len;
+  if (!h) {
+    h = site->canonical;
+    hl = h ? strlen(h) : 0;
+  }
+  if (!h || t->asterisk)
+    return -1;
+  char port[8] = "";
+  size_t pn = 0;
+  if (site->https_port != 443) {
+    char rev[6];
+    unsigned p = site->https_port;
+    size_t k = 0;
+    do {
+      rev[k++] = (char)('0' + p % 10);
+      p /= 10;
+    } while (p);
+    port[pn++] = ':';
+    while (k)
+      port[pn++] = rev[--k];
+  }
+  /* Raw path and query are ASCII without control bytes or spaces (refused
+   * before we get here); put() encodes defensively all the same. */
+  size_t o = put(d->location, sizeof d->location, 0, "https://", 8);
+  o = put(d->location, sizeof d->location, o, h, hl);
+  o = put(d->location, sizeof d->location, o, port, pn);
+  o = put(d->location, sizeof d->location, o, t->path, t->path_len);
+  if (t->query) {
+    o = put(d->location, sizeof d->location, o, "?", 1);
+    o = put(d->location, sizeof d->location, o, t->query, t->query_len);
+  }
+  if (o == SIZE_MAX) {
+    d->location[0] = '\0';
+    return -1;
+  }
+  d->location[o] = '\0';
+  d->location_len = o;
+  return 0;
+}
+
+SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request *r,
+                                  sslvdir_decision *d) {
+  if (!p || !r || !d || r->version != SSLVDIR_REQUEST_VERSION ||
+      d->version != SSLVDIR_DECISION_VERSION)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  d->action = SSLVDIR_ACTION_DENY;
+  d->status = 0;
+  d->substatus = -1;
+  d->reason = SSLVDIR_R_NONE;
+  d->upstream = SSLVDIR_UPSTREAM_AUTO;
+  d->tls = 0;
+  d->site = NULL;
+  d->vdir = NULL;
+  d->set_headers = 0;
+  d->x_forwarded_proto = NULL;
+  d->front_end_https = NULL;
+  d->path_len = 0;
+  d->path[0] = '\0';
+  d->location_len = 0;
+  d->location[0] = '\0';
+
+  /* Trust first: client copies of the offload headers go unless the peer is ours. */
+  int trusted = sslvdir_policy_is_trusted(p, r->peer, r->peer_len);
+  d->remove_headers =
+      trusted ? 0 : (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS);
+
+  if (!r->method || !r->method_len || r->method_len > 32) {
+    deny(d, SSLVDIR_R_BAD_METHOD);
+    return SSLVDIR_OK;
+  }
+  for (size_t i = 0; i < r->method_len; i++)
+    if (!is_tchar((unsigned char)r->method[i])) {
+      deny(d, SSLVDIR_R_BAD_METHOD);
+      return SSLVDIR_OK;
+    }
+
+  sv_target t;
+  int reason = sv_target_split(r->target, r->target_len, &t);
+  if (reason) {
+    deny(d, reason);
+    return SSLVDIR_OK;
+  }
+
+  /* The site: by the absolute-form authority, else by Host. */
+  const char *hraw = t.authority ? t.authority : r->host;
+  size_t hraw_len = t.authority ? t.authority_len : r->host_len;
+  char host[SV_HOST_MAX + 3];
+  size_t host_len = 0;
+  const sslvdir_site *site = NULL;
+  int in_namespace = 0;
+  if (hraw && hraw_len) {
+    if (sv_host_normalize(hraw, hraw_len, host, &host_len, 1)) {
+      deny(d, SSLVDIR_R_BAD_HOST);
+      return SSLVDIR_OK;
+    }
+    site = sv_policy_lookup_host(p, host, host_len);
+    in_namespace = site != NULL;
+  }
+  if (!site)
+    site = &p->sites[0];
+  d->site = site;
+
+  if (t.asterisk) {
+    memcpy(d->path, "*", 2);
+    d->path_len = 1;
+  } else {
+    reason = sv_path_canon(t.path, t.path_len, d->path, sizeof d->path, &d->path_len);
+    if (reason) {
+      d->path[0] = '\0';
+      d->path_len = 0;
+      deny(d, reason > 0 ? reason : SSLVDIR_R_URL_TOO_LONG);
+      return SSLVDIR_OK;
+    }
+  }
+  const sslvdir_vdir *v = sv_site_match(site, d->path, d->path_len);
+  d->vdir = v;
+  d->upstream = v ? v->upstream : SSLVDIR_UPSTREAM_OFFLOAD;
+
+  /* Is this TLS? At our listener, or through a trusted offloader that says so
+   * without contradicting itself. */
+  int tls = r->scheme == SSLVDIR_SCHEME_HTTPS;
+  if (!tls && trusted) {
+    int xfp = header_says(r->x_forwarded_proto, r->x_forwarded_proto_len, "https");
+    int feh = header_says(r->front_end_https, r->front_end_https_len, "on");
+    tls = (xfp > 0 || feh > 0) && xfp >= 0 && feh >= 0;
+  }
+  d->tls = tls;
+
+  unsigned edge = v ? v->edge : 0;
+  if (edge & (SSLVDIR_SSL | SSLVDIR_SSL_128 | SSLVDIR_SSL_REQUIRE_CERT)) {
+    if (!tls) {
+      int get_or_head = (r->method_len == 3 && !memcmp(r->method, "GET", 3)) ||
+                        (r->method_len == 4 && !memcmp(r->method, "HEAD", 4));
+      if (v->redirect && get_or_head &&
+          build_location(d, site, in_namespace ? host : NULL, host_len, &t) == 0) {
+        d->action = SSLVDIR_ACTION_REDIRECT;
+        finish(d, SSLVDIR_R_REDIRECT_HTTPS, v->redirect);
+        return SSLVDIR_OK;
+      }
+      deny(d, SSLVDIR_R_SSL_REQUIRED);
+      return SSLVDIR_OK;
+    }
+    if ((edge & SSLVDIR_SSL_128) && r->cipher_bits < 128) {
+      deny(d, SSLVDIR_R_SSL128_REQUIRED);
+      return SSLVDIR_OK;
+    }
+  }
+  if (edge & (SSLVDIR_SSL_NEGOTIATE_CERT | SSLVDIR_SSL_REQUIRE_CERT | SSLVDIR_SSL_MAP_CERT)) {
+    switch (r->client_cert) {
+    case SSLVDIR_CERT_OK:
+      break;
+    case SSLVDIR_CERT_NONE:
+      if (edge & SSLVDIR_SSL_REQUIRE_CERT) {
+        deny(d, SSLVDIR_R_CERT_REQUIRED);
+        return SSLVDIR_OK;
+      }
+      break;
+    case SSLVDIR_CERT_UNTRUSTED:
+      deny(d, SSLVDIR_R_CERT_UNTRUSTED);
+      return SSLVDIR_OK;
+    case SSLVDIR_CERT_EXPIRED:
+      deny(d, SSLVDIR_R_CERT_EXPIRED);
+      return SSLVDIR_OK;
+    case SSLVDIR_CERT_REVOKED:
+      deny(d, SSLVDIR_R_CERT_REVOKED);
+      return SSLVDIR_OK;
+    default: /* an unknown status is not a valid certificate */
+      deny(d, SSLVDIR_R_CERT_UNTRUSTED);
+      return SSLVDIR_OK;
+    }
+  }
+  d->action = SSLVDIR_ACTION_ALLOW;
+  finish(d, edge ? SSLVDIR_R_ALLOWED : SSLVDIR_R_NO_TLS_REQUIRED, 0);
+  if (d->upstream == SSLVDIR_UPSTREAM_OFFLOAD) {
+    d->set_headers = SSLVDIR_HEADER_X_FORWARDED_PROTO;
+    d->x_forwarded_proto = tls ? "https" : "http";
+    if (tls) {
+      d->set_headers |= SSLVDIR_HEADER_FRONT_END_HTTPS;
+      d->front_end_https = "On";
+    }
+  }
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN const char *sslvdir_action_name(int action) {
+  switch (action) {
+  case SSLVDIR_ACTION_ALLOW: return "allow";
+  case SSLVDIR_ACTION_REDIRECT: return "redirect";
+  case SSLVDIR_ACTION_DENY: return "deny";
+  default: return NULL;
+  }
+}
+
+static const char *const cert_names[] = {"none", "ok", "untrusted", "expired", "revoked"};
+
+SSLVDIR_EXTERN const char *sslvdir_cert_status_name(int status) {
+  if (status < 0 || (size_t)status >= sizeof cert_names / sizeof cert_names[0])
+    return NULL;
+  return cert_names[status];
+}
+
+SSLVDIR_EXTERN int sslvdir_cert_status_parse(sslvdir_cert_status *out, const char *name,
+                                             size_t len) {
+  if (!out || !name)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (sv_eq_ci(name, len, "missing", 7)) {
+    *out = SSLVDIR_CERT_NONE;
+    return SSLVDIR_OK;
+  }
+  for (size_t i = 0; i < sizeof cert_names / sizeof cert_names[0]; i++)
+    if (sv_eq_ci(name, len, cert_names[i], strlen(cert_names[i]))) {
+      *out = (sslvdir_cert_status)i;
+      return SSLVDIR_OK;
+    }
+  return SSLVDIR_E_UNKNOWN_NAME;
+}
+
+SSLVDIR_EXTERN const char *sslvdir_header_name(unsigned bit) {
+  switch (bit) {
+  case SSLVDIR_HEADER_X_FORWARDED_PROTO: return "X-Forwarded-Proto";
+  case SSLVDIR_HEADER_FRONT_END_HTTPS: return "Front-End-Https";
+  default: return NULL;
+  }
+}

@@ -1,0 +1,176 @@
+/*
+ * libsslvdir internals shared between the source files. Nothing here is
+ * exported; the public view is include/sslvdir/.
+ */
+#ifndef SSLVDIR_INTERNAL_H
+#define SSLVDIR_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sslvdir/sslvdir.h>
+
+#define SV_UNUSED(x) ((void)(x))
+
+/* Allocation (lib/mem.c): every allocation of ours goes through the hook. */
+void *sv_malloc(size_t size);
+void *sv_calloc(size_t n, size_t size);
+void *sv_realloc(void *ptr, size_t size);
+void sv_free(void *ptr);
+char *sv_strdup(const char *s);
+char *sv_strndup(const char *s, size_t n);
+/* Grow *arr (of *cap elements of elsize) to hold need elements. */
+int sv_grow(void **arr, size_t *cap, size_t need, size_t elsize);
+
+/* Errors (lib/error.c). Returns code, so that "return sv_err(...)" reads well. */
+int sv_err(sslvdir_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int sv_err_at(sslvdir_error *err, int code, unsigned line, unsigned column, size_t offset,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* ASCII helpers: the protocol elements compared here are ASCII by definition. */
+static inline unsigned char sv_lower(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+int sv_eq_ci(const char *a, size_t alen, const char *b, size_t blen);
+int sv_streq_ci(const char *a, const char *b);
+uint32_t sv_hash_ci(const char *s, size_t n, uint32_t seed);
+
+/* Host names (lib/site.c): validate and lower-case "host[:port]". */
+#define SV_HOST_MAX 253
+/* Splits host[:port]; writes the lower-cased host without a trailing dot to
+ * out (SV_HOST_MAX + 3 bytes). Returns 0 or -1 when malformed. */
+int sv_host_normalize(const char *in, size_t len, char *out, size_t *out_len, int allow_port);
+
+/* Addresses (lib/addr.c). */
+typedef struct sv_net {
+  int family; /* 4 or 6 */
+  unsigned char addr[16];
+  unsigned prefix;
+  char text[64];
+} sv_net;
+int sv_net_parse(sv_net *out, const char *cidr, sslvdir_error *err);
+int sv_addr_parse(const char *s, size_t len, int *family, unsigned char addr[16]);
+int sv_net_contains(const sv_net *net, int family, const unsigned char addr[16]);
+
+/* Paths (lib/path.c). */
+typedef struct sv_target {
+  const char *path;      /* raw path ("/" for an absolute form without one) */
+  size_t path_len;
+  const char *query;     /* raw query without '?', NULL when absent */
+  size_t query_len;
+  const char *authority; /* absolute form only, else NULL */
+  size_t authority_len;
+  int asterisk;          /* "*" */
+} sv_target;
+/* Splits and checks the raw target; returns an sslvdir_reason (NONE when fine). */
+int sv_target_split(const char *t, size_t n, sv_target *out);
+/* Canonicalises a raw path; returns an sslvdir_reason. */
+int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *out_len);
+
+/* Settings (lib/settings.c). */
+typedef struct sv_setting {
+  char *path;
+  sslvdir_value_type type;
+  uint32_t dword;
+  char *string;
+  int known;
+} sv_setting;
+
+struct sslvdir_settings {
+  sv_setting *items;
+  size_t n, cap;
+  char **warnings;
+  size_t nwarn, capwarn;
+};
+int sv_settings_copy_into(sslvdir_settings *dst, const sslvdir_settings *src);
+int sv_settings_add_warning(sslvdir_settings *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Vdirs and sites: the same structures serve the builder and the policy. */
+struct sslvdir_vdir {
+  char *path;         /* canonical, original case */
+  char *key;          /* canonical, lower case: what matching compares */
+  char *config_path;  /* "Default Web Site/owa" (set at build) */
+  const sslvdir_site *site;
+  sslvdir_kind kind;
+  unsigned edge;
+  unsigned backend;
+  int redirect;
+  char *url[2];
+  int extended_protection;
+  sslvdir_upstream upstream;  /* builder: requested; policy: final */
+  const char *upstream_reason;
+};
+
+/* One edge of a site's path trie: (parent node, segment) -> child node. */
+typedef struct sv_edge {
+  uint32_t hash;
+  uint32_t parent;
+  uint32_t child;
+  uint32_t seg_len;
+  const char *seg; /* points into a vdir key */
+} sv_edge;
+
+struct sslvdir_site {
+  char *name;
+  char **hosts;
+  size_t nhosts, caphosts;
+  char *canonical;
+  unsigned https_port;
+  sslvdir_vdir *vdirs;
+  size_t nvdirs, capvdirs;
+  /* Built policies only. */
+  int32_t *node_vdir; /* per trie node: index into vdirs, or -1 */
+  size_t nnodes;
+  sv_edge *edges;     /* open addressing, size a power of two */
+  size_t edge_mask;
+};
+
+typedef struct sv_hostent {
+  uint32_t hash;
+  uint32_t site;      /* index + 1; 0 = empty slot */
+  const char *host;
+  size_t len;
+} sv_hostent;
+
+struct sslvdir_policy {
+  atomic_int refs;
+  unsigned exchange_version;
+  sslvdir_site *sites;
+  size_t nsites;
+  sslvdir_settings *settings;
+  sv_net *offloaders;
+  size_t noffloaders;
+  sv_hostent *hosts;  /* open addressing over every site's hosts */
+  size_t host_mask;
+  char **warnings;
+  size_t nwarn;
+};
+
+struct sslvdir_builder {
+  unsigned exchange_version;
+  sslvdir_site *sites;
+  size_t nsites, capsites;
+  sslvdir_settings *settings;
+  sv_net *offloaders;
+  size_t noffloaders, capoffloaders;
+};
+
+/* lib/builder.c */
+void sv_site_clear(sslvdir_site *s);
+int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out);
+void sv_builder_swap(sslvdir_builder *a, sslvdir_builder *b);
+sslvdir_site *sv_builder_find_site(sslvdir_builder *b, const char *name);
+
+/* lib/policy.c */
+void sv_policy_destroy(sslvdir_policy *p);
+const sslvdir_site *sv_policy_lookup_host(const sslvdir_policy *p, const char *host, size_t len);
+
+/* lib/site.c: build the trie of a policy's site. */
+int sv_site_index(sslvdir_site *s);
+const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_t len);
+
+#endif /* SSLVDIR_INTERNAL_H */

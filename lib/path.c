@@ -1,0 +1,361 @@
+/*
+ * Request paths as HTTP.sys and IIS see them. Where two layers could read a
+ * path differently, the path is refused rather than guessed at, so that no
+ * encoding trick reaches a stricter vdir under the rules of a weaker one.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "internal.h"
+
+static int hexval(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+static int starts_ci(const char *s, size_t n, const char *prefix) {
+  size_t pl = strlen(prefix);
+  return n >= pl && sv_eq_ci(s, pl, prefix, pl);
+}
+
+int sv_target_split(const char *t, size_t n, sv_target *out) {
+  memset(out, 0, sizeof *out);
+  if (!t || n == 0)
+    return SSLVDIR_R_BAD_TARGET;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (c < 0x21 || c == 0x7f)
+      return SSLVDIR_R_CONTROL_CHAR;
+    if (c >= 0x80)
+      return SSLVDIR_R_NON_ASCII;
+    if (c == '#')
+      return SSLVDIR_R_FRAGMENT;
+  }
+  size_t p; /* where the path starts */
+  if (n == 1 && t[0] == '*') {
+    out->asterisk = 1;
+    out->path = t;
+    out->path_len = 1;
+    return SSLVDIR_R_NONE;
+  }
+  if (t[0] == '/') {
+    p = 0;
+  } else {
+    size_t s;
+    if (starts_ci(t, n, "http://"))
+      s = 7;
+    else if (starts_ci(t, n, "https://"))
+      s = 8;
+    else
+      return SSLVDIR_R_BAD_TARGET;
+    size_t e = s;
+    while (e < n && t[e] != '/' && t[e] != '?')
+      e++;
+    if (e == s)
+      return SSLVDIR_R_BAD_TARGET;
+    for (size_t i = s; i < e; i++)
+      if (t[i] == '@') /* userinfo: never ours, and a classic confusion */
+        return SSLVDIR_R_BAD_TARGET;
+    out->authority = t + s;
+    out->authority_len = e - s;
+    p = e;
+  }
+  size_t q = p;
+  while (q < n && t[q] != '?')
+    q++;
+  if (q == p) {
+    out->path = "/";
+    out->path_len = 1;
+  } else {
+    out->path = t + p;
+    out->path_len = q - p;
+  }
+  if (q < n) {
+    out->query = t + q + 1;
+    out->query_len = n - q - 1;
+  }
+  if (out->path_len > SSLVDIR_MAX_URL)
+    return SSLVDIR_R_URL_TOO_LONG;
+  if (out->query_len > SSLVDIR_MAX_QUERY)
+    return SSLVDIR_R_QUERY_TOO_LONG;
+  return SSLVDIR_R_NONE;
+}
+
+/* Code points with an ASCII look-alike, a compatibility mapping to ASCII, or
+ * no visible form: Windows best-fit mappings, NTFS upper-casing (U+017F and
+ * U+0131 upper-case to 'S' and 'I') and NFKC could turn them into something
+ * else than what was matched. */
+static const struct { uint32_t lo, hi; } confusables[] = {
+  {0x0080, 0x00A0}, /* C1 controls, no-break space */
+  {0x00AD, 0x00AD}, /* soft hyphen */
+  {0x00B2, 0x00B3}, {0x00B9, 0x00B9}, /* superscript digits */
+  {0x0130, 0x0131}, /* dotted capital I, dotless i */
+  {0x017F, 0x017F}, /* long s */
+  {0x1D00, 0x1DBF}, /* phonetic small capitals and modifiers */
+  {0x2000, 0x206F}, /* spaces, zero-width characters, dot leaders, fraction slash */
+  {0x2070, 0x209F}, /* super- and subscripts */
+  {0x2100, 0x214F}, /* letterlike symbols: Kelvin K, Angstrom, script letters */
+  {0x2150, 0x218F}, /* number forms: roman numerals */
+  {0x2215, 0x2216}, /* division slash, set minus */
+  {0x2460, 0x24FF}, /* enclosed alphanumerics */
+  {0x2571, 0x2572}, /* box-drawing diagonals */
+  {0x29F5, 0x29F9}, /* reverse solidus operator and friends */
+  {0x3000, 0x3002}, /* ideographic space and full stop */
+  {0xFB00, 0xFB06}, /* Latin ligatures */
+  {0xFE50, 0xFE6F}, /* small form variants */
+  {0xFEFF, 0xFEFF}, /* byte order mark */
+  {0xFF00, 0xFFEF}, /* fullwidth and halfwidth forms */
+  {0xFFF0, 0xFFFF}, /* specials, noncharacters */
+  {0x1D400, 0x1D7FF}, /* mathematical alphanumerics */
+  {0x1F100, 0x1F1FF}, /* enclosed alphanumeric supplement */
+  {0xE0000, 0xE007F}, /* tags */
+};
+
+static int is_confusable(uint32_t cp) {
+  for (size_t i = 0; i < sizeof confusables / sizeof confusables[0]; i++)
+    if (cp >= confusables[i].lo && cp <= confusables[i].hi)
+      return 1;
+  return 0;
+}
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+static int check_utf8(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    uint32_t cp;
+    size_t len;
+    if (c >= 0xC2 && c <= 0xDF) { cp = c & 0x1F; len = 2; }
+    else if (c >= 0xE0 && c <= 0xEF) { cp = c & 0x0F; len = 3; }
+    else if (c >= 0xF0 && c <= 0xF4) { cp = c & 0x07; len = 4; }
+    else return SSLVDIR_R_BAD_UTF8;
+    if (i + len > n)
+      return SSLVDIR_R_BAD_UTF8;
+    for (size_t k = 1; k < len; k++) {
+      if ((s[i + k] & 0xC0) != 0x80)
+        return SSLVDIR_R_BAD_UTF8;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return SSLVDIR_R_BAD_UTF8;
+    if (is_confusable(cp))
+      return SSLVDIR_R_CONFUSABLE;
+    i += len;
+  }
+  return SSLVDIR_R_NONE;
+}
+
+/* An 8.3 short name: 1-6 characters, '~', digits (base at most 8), then
+ * nothing or '.' and at most three characters. */
+static int is_short_name(const char *s, size_t n) {
+  size_t t = 0;
+  while (t < n && s[t] != '~')
+    t++;
+  if (t == 0 || t > 6 || t == n)
+    return 0;
+  size_t d = t + 1;
+  while (d < n && s[d] >= '0' && s[d] <= '9')
+    d++;
+  if (d == t + 1 || d > 8)
+    return 0;
+  if (d == n)
+    return 1;
+  if (s[d] != '.' || n - d - 1 > 3)
+    return 0;
+  for (size_t k = d + 1; k < n; k++)
+    if (s[k] == '.')
+      return 0;
+  return 1;
+}
+
+/* Characters written as they are in a canonical path; the rest become %XX. */
+static int keep_raw(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+    return 1;
+  return c && strchr("-._~!$&'()*,;=@/", c) != NULL;
+}
+
+static int decode(const char *raw, size_t len, unsigned char *dec, size_t *dec_len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len;) {
+    unsigned char c = (unsigned char)raw[i];
+    if (c == '%') {
+      if (i + 1 < len && (raw[i + 1] == 'u' || raw[i + 1] == 'U')) {
+        /* %uXXXX, which HTTP.sys accepts. */
+        if (i + 6 > len)
+          return SSLVDIR_R_BAD_ESCAPE;
+        uint32_t cp = 0;
+        for (size_t k = 2; k < 6; k++) {
+          int h = hexval((unsigned char)raw[i + k]);
+          if (h < 0)
+            return SSLVDIR_R_BAD_ESCAPE;
+          cp = (cp << 4) | (uint32_t)h;
+        }
+        i += 6;
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+          return SSLVDIR_R_BAD_UTF8;
+        if (cp >= 0x80) {
+          if (cp < 0x800) {
+            dec[n++] = (unsigned char)(0xC0 | (cp >> 6));
+          } else {
+            dec[n++] = (unsigned char)(0xE0 | (cp >> 12));
+            dec[n++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+          }
+          dec[n++] = (unsigned char)(0x80 | (cp & 0x3F));
+          continue;
+        }
+        c = (unsigned char)cp;
+      } else {
+        if (i + 3 > len)
+          return SSLVDIR_R_BAD_ESCAPE;
+        int h1 = hexval((unsigned char)raw[i + 1]), h2 = hexval((unsigned char)raw[i + 2]);
+        if (h1 < 0 || h2 < 0)
+          return SSLVDIR_R_BAD_ESCAPE;
+        c = (unsigned char)(h1 * 16 + h2);
+        i += 3;
+      }
+    } else {
+      i++;
+    }
+    if (c >= 0x80) {
+      dec[n++] = c; /* checked as UTF-8 below; raw ones were refused earlier */
+      continue;
+    }
+    if (c < 0x20 || c == 0x7f)
+      return SSLVDIR_R_CONTROL_CHAR;
+    switch (c) {
+    case '%': return SSLVDIR_R_DOUBLE_ESCAPE;
+    case '+': return SSLVDIR_R_PLUS_IN_PATH;
+    case ':': return SSLVDIR_R_STREAM_NAME;
+    case '<': case '>': case '*': case '"': case '|': case '?': case '&':
+      return SSLVDIR_R_INVALID_CHAR;
+    case '\\': c = '/'; break;
+    default: break;
+    }
+    dec[n++] = c;
+  }
+  *dec_len = n;
+  return SSLVDIR_R_NONE;
+}
+
+int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *out_len) {
+  unsigned char dec[SSLVDIR_MAX_URL];
+  unsigned char norm[SSLVDIR_MAX_URL + 1];
+  size_t dn = 0, nn = 0;
+  if (len > SSLVDIR_MAX_URL)
+    return SSLVDIR_R_URL_TOO_LONG;
+  if (len == 0 || path[0] != '/')
+    return SSLVDIR_R_BAD_TARGET;
+  int r = decode(path, len, dec, &dn);
+  if (r)
+    return r;
+  r = check_utf8(dec, dn);
+  if (r)
+    return r;
+  size_t segments = 0;
+  int trailing = 0;
+  for (size_t i = 0; i < dn;) {
+    while (i < dn && dec[i] == '/')
+      i++;
+    size_t s = i;
+    while (i < dn && dec[i] != '/')
+      i++;
+    size_t sl = i - s;
+    const char *seg = (const char *)dec + s;
+    if (sl == 0) { /* the path ended with '/' */
+      trailing = 1;
+      break;
+    }
+    if (++segments > SSLVDIR_MAX_SEGMENTS)
+      return SSLVDIR_R_TOO_MANY_SEGMENTS;
+    trailing = 0;
+    if (sl == 1 && seg[0] == '.') {
+      trailing = 1;
+      continue;
+    }
+    if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
+      if (nn == 0)
+        return SSLVDIR_R_ABOVE_ROOT;
+      while (nn > 0 && norm[nn - 1] != '/')
+        nn--;
+      nn--; /* the '/' itself */
+      trailing = 1;
+      continue;
+    }
+    if (sl > SSLVDIR_MAX_SEGMENT_LEN)
+      return SSLVDIR_R_SEGMENT_TOO_LONG;
+    if (seg[sl - 1] == '.' || seg[sl - 1] == ' ')
+      return SSLVDIR_R_TRAILING_DOT_SPACE;
+    if (is_short_name(seg, sl))
+      return SSLVDIR_R_SHORT_NAME;
+    norm[nn++] = '/';
+    memcpy(norm + nn, seg, sl);
+    nn += sl;
+  }
+  if (nn == 0 || trailing)
+    norm[nn++] = '/';
+  /* Percent-encode what is not plainly safe. */
+  static const char hex[] = "0123456789ABCDEF";
+  size_t o = 0;
+  for (size_t i = 0; i < nn; i++) {
+    unsigned char c = norm[i];
+    if (keep_raw(c)) {
+      if (o + 1 >= size)
+        return -1;
+      out[o++] = (char)c;
+    } else {
+      if (o + 3 >= size)
+        return -1;
+      out[o++] = '%';
+      out[o++] = hex[c >> 4];
+      out[o++] = hex[c & 15];
+    }
+  }
+  out[o] = '\0';
+  *out_len = o;
+  return SSLVDIR_R_NONE;
+}
+
+SSLVDIR_EXTERN int sslvdir_path_canonicalize(char *out, size_t size, size_t *out_len,
+                                             const char *target, size_t len, int *reason) {
+  if (reason)
+    *reason = SSLVDIR_R_NONE;
+  if (!out || !size || (!target && len))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  out[0] = '\0';
+  sv_target t;
+  int r = sv_target_split(target, len, &t);
+  size_t n = 0;
+  if (r == SSLVDIR_R_NONE) {
+    if (t.asterisk) {
+      if (size < 2)
+        return SSLVDIR_E_BUFFER_TOO_SMALL;
+      out[0] = '*';
+      out[1] = '\0';
+      n = 1;
+    } else {
+      r = sv_path_canon(t.path, t.path_len, out, size, &n);
+      if (r < 0) {
+        out[0] = '\0';
+        return SSLVDIR_E_BUFFER_TOO_SMALL;
+      }
+    }
+  }
+  if (r != SSLVDIR_R_NONE) {
+    out[0] = '\0';
+    if (reason)
+      *reason = r;
+    return SSLVDIR_E_REFUSED;
+  }
+  if (out_len)
+    *out_len = n;
+  return SSLVDIR_OK;
+}

@@ -1,0 +1,458 @@
+/*
+ * The library's own policy file format, read with libxml2 hardened: no
+ * network, no DTD, no entities, no XInclude, bounded size and depth. The
+ * whole document is applied to a copy of the builder, which replaces the
+ * original only when everything succeeded.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "internal.h"
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+/* libxml2 keeps only its last error; the first one is the one to report. */
+typedef struct first_error {
+  int set;
+  int line;
+  int column;
+  char message[200];
+} first_error;
+
+static void keep_first_error(void *ctx, xmlErrorPtr e) {
+  xmlParserCtxtPtr ctxt = ctx;
+  first_error *fe = ctxt ? ctxt->_private : NULL;
+  if (!fe || fe->set || !e || e->level < XML_ERR_ERROR)
+    return;
+  fe->set = 1;
+  fe->line = e->line;
+  fe->column = e->int2;
+  snprintf(fe->message, sizeof fe->message, "%s", e->message ? e->message : "parse error");
+  size_t n = strlen(fe->message);
+  while (n && (fe->message[n - 1] == '\n' || fe->message[n - 1] == ' '))
+    fe->message[--n] = '\0';
+}
+static void xml_init(void) { xmlInitParser(); }
+
+typedef struct pf {
+  sslvdir_builder *b;
+  sslvdir_error *err;
+  xmlDocPtr doc;
+} pf;
+
+static int at(pf *c, xmlNodePtr n, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int at(pf *c, xmlNodePtr n, int code, const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  long line = n ? xmlGetLineNo(n) : 0;
+  return sv_err_at(c->err, code, line > 0 ? (unsigned)line : 0, 0, SIZE_MAX, "line %ld: %s",
+                   line, msg);
+}
+
+/* Re-anchors an error from the library calls below at an element's line. */
+static int relay(pf *c, xmlNodePtr n, int rc) {
+  if (!rc || !c->err)
+    return rc;
+  char msg[sizeof c->err->message];
+  memcpy(msg, c->err->message, sizeof msg);
+  return at(c, n, rc, "<%s>: %s", (const char *)n->name, msg);
+}
+
+static int is_elem(xmlNodePtr n, const char *name) {
+  return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name) && n->ns &&
+         !strcmp((const char *)n->ns->href, SSLVDIR_POLICYFILE_NS);
+}
+
+/* Only elements, comments, PIs and white space may appear between elements. */
+static int check_children(pf *c, xmlNodePtr parent, const char *const *allowed) {
+  for (xmlNodePtr n = parent->children; n; n = n->next) {
+    if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
+      continue;
+    if (n->type == XML_TEXT_NODE) {
+      for (const xmlChar *p = n->content; p && *p; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+          return at(c, n, SSLVDIR_E_SYNTAX, "unexpected text inside <%s>", (const char *)parent->name);
+      continue;
+    }
+    if (n->type != XML_ELEMENT_NODE)
+      return at(c, n, SSLVDIR_E_SYNTAX, "unexpected node inside <%s>", (const char *)parent->name);
+    int ok = 0;
+    for (size_t i = 0; allowed && allowed[i]; i++)
+      ok |= is_elem(n, allowed[i]);
+    if (!ok)
+      return at(c, n, SSLVDIR_E_SYNTAX, "unexpected element <%s> inside <%s>",
+                (const char *)n->name, (const char *)parent->name);
+  }
+  return SSLVDIR_OK;
+}
+
+static int check_attrs(pf *c, xmlNodePtr n, const char *const *allowed) {
+  for (xmlAttrPtr a = n->properties; a; a = a->next) {
+    int ok = 0;
+    for (size_t i = 0; allowed[i]; i++)
+      ok |= !a->ns && !strcmp((const char *)a->name, allowed[i]);
+    if (!ok)
+      return at(c, n, SSLVDIR_E_SYNTAX, "<%s>: unknown attribute '%s'", (const char *)n->name,
+                (const char *)a->name);
+  }
+  return SSLVDIR_OK;
+}
+
+/* An attribute's value, or NULL; the caller frees it with xmlFree. */
+static char *attr(xmlNodePtr n, const char *name) {
+  return (char *)xmlGetNoNsProp(n, (const xmlChar *)name);
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out) {
+  char *end;
+  if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    return -1;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
+  if (errno || *end || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int parse_bool(const char *s, int *out) {
+  if (!strcmp(s, "true") || !strcmp(s, "1"))
+    *out = 1;
+  else if (!strcmp(s, "false") || !strcmp(s, "0"))
+    *out = 0;
+  else
+    return -1;
+  return 0;
+}
+
+static int do_offloader(pf *c, xmlNodePtr n) {
+  static const char *const attrs[] = {"address", NULL};
+  int rc = check_attrs(c, n, attrs);
+  if (rc || (rc = check_children(c, n, NULL)))
+    return rc;
+  char *a = attr(n, "address");
+  if (!a)
+    return at(c, n, SSLVDIR_E_SYNTAX, "<offloader>: missing attribute 'address'");
+  rc = relay(c, n, sslvdir_builder_add_offloader(c->b, a, c->err));
+  xmlFree(a);
+  return rc;
+}
+
+static int do_setting(pf *c, xmlNodePtr n) {
+  static const char *const attrs[] = {"path", "dword", "string", NULL};
+  int rc = check_attrs(c, n, attrs);
+  if (rc || (rc = check_children(c, n, NULL)))
+    return rc;
+  char *path = attr(n, "path"), *dw = attr(n, "dword"), *st = attr(n, "string");
+  unsigned long v;
+  if (!path)
+    rc = at(c, n, SSLVDIR_E_SYNTAX, "<setting>: missing attribute 'path'");
+  else if (!dw == !st)
+    rc = at(c, n, SSLVDIR_E_SYNTAX, "<setting>: give exactly one of 'dword' and 'string'");
+  else if (dw && parse_uint(dw, 0xffffffffUL, &v))
+    rc = at(c, n, SSLVDIR_E_RANGE, "<setting>: dword '%.32s' is not a number from 0 to 0xffffffff", dw);
+  else if (dw)
+    rc = relay(c, n, sslvdir_settings_set_dword(c->b->settings, path, (uint32_t)v, c->err));
+  else
+    rc = relay(c, n, sslvdir_settings_set_string(c->b->settings, path, st, c->err));
+  xmlFree(path);
+  xmlFree(dw);
+  xmlFree(st);
+  return rc;
+}
+
+static int do_host(pf *c, xmlNodePtr n, const char *site) {
+  static const char *const attrs[] = {"name", "canonical", "https-port", NULL};
+  int rc = check_attrs(c, n, attrs);
+  if (rc || (rc = check_children(c, n, NULL)))
+    return rc;
+  char *name = attr(n, "name"), *can = attr(n, "canonical"), *port = attr(n, "https-port");
+  int canonical = 0;
+  unsigned long p = 443;
+  if (!name)
+    rc = at(c, n, SSLVDIR_E_SYNTAX, "<host>: missing attribute 'name'");
+  else if (can && parse_bool(can, &canonical))
+    rc = at(c, n, SSLVDIR_E_SYNTAX, "<host>: canonical must be true or false");
+  else if (port && (parse_uint(port, 65535, &p) || p == 0))
+    rc = at(c, n, SSLVDIR_E_RANGE, "<host>: https-port '%.16s' is not a port from 1 to 65535", port);
+  else if (port && !canonical)
+    rc = at(c, n, SSLVDIR_E_SYNTAX, "<host>: https-port only goes with canonical=\"true\"");
+  else if (canonical)
+    rc = relay(c, n, sslvdir_builder_set_canonical_host(c->b, site, name, (unsigned)p, c->err));
+  else
+    rc = relay(c, n, sslvdir_builder_add_host(c->b, site, name, c->err));
+  xmlFree(name);
+  xmlFree(can);
+  xmlFree(port);
+  return rc;
+}
+
+static int do_vdir(pf *c, xmlNodePtr n, const char *site) {
+  static const char *const attrs[] = {"path", "kind", "edge", "backend", "redirect", "upstream",
+                                      "extended-protection", "internal-url", "external-url", NULL};
+  int rc = check_attrs(c, n, attrs);
+  if (rc || (rc = check_children(c, n, NULL)))
+    return rc;
+  enum { PATH, KIND, EDGE, BACKEND, REDIRECT, UPSTREAM, EP, IURL, EURL, NA };
+  char *v[NA];
+  for (int i = 0; i < NA; i++)
+    v[i] = attr(n, attrs[i]);
+  sslvdir_kind kind = SSLVDIR_KIND_OTHER;
+  if (!v[PATH]) {
+    rc = at(c, n, SSLVDIR_E_SYNTAX, "<vdir>: missing attribute 'path'");
+    goto out;
+  }
+  if (v[KIND] && sslvdir_kind_parse(&kind, v[KIND], strlen(v[KIND]))) {
+    rc = at(c, n, SSLVDIR_E_UNKNOWN_NAME, "<vdir>: unknown kind '%.32s' (expected owa, ecp, ews, "
+            "mrsproxy, eas, oab, mapi, rpc, autodiscover, powershell or other)", v[KIND]);
+    goto out;
+  }
+  rc = sslvdir_builder_add_vdir(c->b, site, v[PATH], kind, c->err);
+  if (rc == SSLVDIR_E_DUPLICATE) {
+    /* The vdir exists (from a preset): this element changes it. */
+    sslvdir_site *s = sv_builder_find_site(c->b, site);
+    rc = SSLVDIR_OK;
+    for (size_t i = 0; v[KIND] && s && i < s->nvdirs; i++) {
+      char canon[SSLVDIR_PATH_BUFSZ];
+      size_t cn;
+      sv_target t;
+      if (!sv_target_split(v[PATH], strlen(v[PATH]), &t) &&
+          !sv_path_canon(t.path, t.path_len, canon, sizeof canon, &cn)) {
+        if (cn > 1 && canon[cn - 1] == '/')
+          canon[--cn] = '\0';
+        if (sv_streq_ci(s->vdirs[i].key, canon) && s->vdirs[i].kind != kind)
+          rc = at(c, n, SSLVDIR_E_INCONSISTENT, "<vdir>: '%.200s' exists with kind %s, not %s",
+                  v[PATH], sslvdir_kind_name(s->vdirs[i].kind), sslvdir_kind_name(kind));
+      }
+    }
+    if (rc)
+      goto out;
+  } else if (rc) {
+    rc = relay(c, n, rc);
+    goto out;
+  }
+  unsigned flags;
+  if (v[EDGE]) {
+    if ((rc = relay(c, n, sslvdir_flags_parse(&flags, v[EDGE], strlen(v[EDGE]), c->err))) ||
+        (rc = relay(c, n, sslvdir_builder_set_vdir_edge_flags(c->b, site, v[PATH], flags, c->err))))
+      goto out;
+  }
+  if (v[BACKEND]) {
+    if ((rc = relay(c, n, sslvdir_flags_parse(&flags, v[BACKEND], strlen(v[BACKEND]), c->err))) ||
+        (rc = relay(c, n, sslvdir_builder_set_vdir_backend_flags(c->b, site, v[PATH], flags, c->err))))
+      goto out;
+  }
+  if (v[REDIRECT]) {
+    unsigned long st;
+    if (parse_uint(v[REDIRECT], 999, &st)) {
+      rc = at(c, n, SSLVDIR_E_RANGE, "<vdir>: redirect must be 0, 301, 302, 307 or 308");
+      goto out;
+    }
+    if ((rc = relay(c, n, sslvdir_builder_set_vdir_redirect(c->b, site, v[PATH], (int)st, c->err))))
+      goto out;
+  }
+  if (v[UPSTREAM]) {
+    sslvdir_upstream up;
+    if (!strcmp(v[UPSTREAM], "auto")) up = SSLVDIR_UPSTREAM_AUTO;
+    else if (!strcmp(v[UPSTREAM], "offload")) up = SSLVDIR_UPSTREAM_OFFLOAD;
+    else if (!strcmp(v[UPSTREAM], "bridge")) up = SSLVDIR_UPSTREAM_BRIDGE;
+    else {
+      rc = at(c, n, SSLVDIR_E_UNKNOWN_NAME, "<vdir>: upstream must be auto, offload or bridge");
+      goto out;
+    }
+    if ((rc = relay(c, n, sslvdir_builder_set_vdir_upstream(c->b, site, v[PATH], up, c->err))))
+      goto out;
+  }
+  if (v[EP]) {
+    int on;
+    if (parse_bool(v[EP], &on)) {
+      rc = at(c, n, SSLVDIR_E_SYNTAX, "<vdir>: extended-protection must be true or false");
+      goto out;
+    }
+    if ((rc = relay(c, n, sslvdir_builder_set_vdir_extended_protection(c->b, site, v[PATH], on, c->err))))
+      goto out;
+  }
+  if (v[IURL] && (rc = relay(c, n, sslvdir_builder_set_vdir_url(c->b, site, v[PATH],
+                                                               SSLVDIR_URL_INTERNAL, v[IURL], c->err))))
+    goto out;
+  if (v[EURL] && (rc = relay(c, n, sslvdir_builder_set_vdir_url(c->b, site, v[PATH],
+                                                               SSLVDIR_URL_EXTERNAL, v[EURL], c->err))))
+    goto out;
+out:
+  for (int i = 0; i < NA; i++)
+    xmlFree(v[i]);
+  return rc;
+}
+
+static int do_site(pf *c, xmlNodePtr n) {
+  static const char *const attrs[] = {"name", "preset", NULL};
+  static const char *const kids[] = {"host", "vdir", NULL};
+  int rc = check_attrs(c, n, attrs);
+  if (rc || (rc = check_children(c, n, kids)))
+    return rc;
+  char *name = attr(n, "name"), *preset = attr(n, "preset");
+  if (!name) {
+    rc = at(c, n, SSLVDIR_E_SYNTAX, "<site>: missing attribute 'name'");
+  } else if (preset) {
+    rc = relay(c, n, sslvdir_preset_apply(c->b, preset, name, c->err));
+  } else if (!sv_builder_find_site(c->b, name)) {
+    rc = relay(c, n, sslvdir_builder_add_site(c->b, name, c->err));
+  }
+  for (xmlNodePtr k = n->children; !rc && k; k = k->next) {
+    if (is_elem(k, "host"))
+      rc = do_host(c, k, name);
+    else if (is_elem(k, "vdir"))
+      rc = do_vdir(c, k, name);
+  }
+  xmlFree(name);
+  xmlFree(preset);
+  return rc;
+}
+
+static int apply(pf *c, xmlNodePtr root) {
+  static const char *const attrs[] = {"version", "exchange", NULL};
+  static const char *const kids[] = {"offloader", "setting", "site", NULL};
+  if (!is_elem(root, "policy"))
+    return at(c, root, SSLVDIR_E_SYNTAX, "the root element must be <policy xmlns=\"%s\">",
+              SSLVDIR_POLICYFILE_NS);
+  int rc = check_attrs(c, root, attrs);
+  if (rc || (rc = check_children(c, root, kids)))
+    return rc;
+  char *ver = attr(root, "version"), *ex = attr(root, "exchange");
+  unsigned long exv = 0;
+  if (!ver || strcmp(ver, "1"))
+    rc = at(c, root, SSLVDIR_E_UNKNOWN_NAME, "<policy>: version must be \"1\"");
+  else if (ex && parse_uint(ex, 9999, &exv))
+    rc = at(c, root, SSLVDIR_E_RANGE, "<policy>: exchange must be a year such as 2016");
+  xmlFree(ver);
+  xmlFree(ex);
+  if (rc)
+    return rc;
+  /* Presets first set their version; an explicit attribute wins over them. */
+  for (xmlNodePtr k = root->children; !rc && k; k = k->next) {
+    if (is_elem(k, "offloader"))
+      rc = do_offloader(c, k);
+    else if (is_elem(k, "setting"))
+      rc = do_setting(c, k);
+    else if (is_elem(k, "site"))
+      rc = do_site(c, k);
+  }
+  if (!rc && ex)
+    rc = relay(c, root, sslvdir_builder_set_exchange_version(c->b, (unsigned)exv, c->err));
+  return rc;
+}
+
+static int find_ci(const char *data, size_t len, const char *needle) {
+  size_t nl = strlen(needle);
+  for (size_t i = 0; i + nl <= len; i++)
+    if (data[i] == '<' && sv_eq_ci(data + i, nl, needle, nl))
+      return 1;
+  return 0;
+}
+
+SSLVDIR_EXTERN int sslvdir_policyfile_parse(sslvdir_builder *b, const char *data, size_t len,
+                                            sslvdir_error *err) {
+  if (!b || (!data && len))
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "policy file: NULL argument");
+  if (len > SSLVDIR_POLICYFILE_MAX)
+    return sv_err(err, SSLVDIR_E_RANGE, "policy file: %zu bytes, more than the %u allowed", len,
+                  SSLVDIR_POLICYFILE_MAX);
+  if (len > (size_t)INT32_MAX || memchr(data, '\0', len))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "policy file: NUL byte (policy files are UTF-8)");
+  if (find_ci(data, len, "<!DOCTYPE") || find_ci(data, len, "<!ENTITY"))
+    return sv_err(err, SSLVDIR_E_REFUSED, "policy file: a DOCTYPE or entity declaration is refused");
+  pthread_once(&xml_once, xml_init);
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (!ctxt)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  first_error fe = {0};
+  ctxt->_private = &fe;
+  /* Errors go to our handler, never to stderr; the flags keep libxml2's
+   * generic error and warning callbacks quiet. */
+  ctxt->sax->serror = keep_first_error;
+  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, "policy.xml", NULL,
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (!doc || !ctxt->wellFormed || fe.set) {
+    if (!fe.set) {
+      const xmlError *e = xmlCtxtGetLastError(ctxt);
+      fe.line = e ? e->line : 0;
+      fe.column = e ? e->int2 : 0;
+      snprintf(fe.message, sizeof fe.message, "%s", e && e->message ? e->message : "parse error");
+    }
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return sv_err_at(err, SSLVDIR_E_SYNTAX, (unsigned)fe.line, (unsigned)fe.column, SIZE_MAX,
+                     "line %d: not well-formed XML: %s", fe.line, fe.message);
+  }
+  xmlFreeParserCtxt(ctxt);
+  if (doc->intSubset || doc->extSubset) {
+    xmlFreeDoc(doc);
+    return sv_err(err, SSLVDIR_E_REFUSED, "policy file: a DOCTYPE is refused");
+  }
+  sslvdir_builder *copy;
+  if (sv_builder_clone(b, &copy)) {
+    xmlFreeDoc(doc);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  pf c = {copy, err, doc};
+  int rc = apply(&c, xmlDocGetRootElement(doc));
+  xmlFreeDoc(doc);
+  if (rc == SSLVDIR_OK)
+    sv_builder_swap(b, copy);
+  sslvdir_builder_free(copy);
+  return rc;
+}
+
+SSLVDIR_EXTERN int sslvdir_policyfile_load(sslvdir_builder *b, const char *filename,
+                                           sslvdir_error *err) {
+  if (!b || !filename)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "policy file: NULL argument");
+  FILE *f = fopen(filename, "rb");
+  if (!f)
+    return sv_err(err, SSLVDIR_E_IO, "%s: %s", filename, strerror(errno));
+  size_t cap = 65536, n = 0;
+  char *buf = sv_malloc(cap);
+  int rc = SSLVDIR_OK;
+  while (buf) {
+    if (n == cap) {
+      if (cap > SSLVDIR_POLICYFILE_MAX) {
+        rc = sv_err(err, SSLVDIR_E_RANGE, "%s: larger than the %u bytes allowed", filename,
+                    SSLVDIR_POLICYFILE_MAX);
+        break;
+      }
+      char *nb = sv_realloc(buf, cap * 2);
+      if (!nb)
+        break;
+      buf = nb;
+      cap *= 2;
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) {
+      if (ferror(f))
+        rc = sv_err(err, SSLVDIR_E_IO, "%s: read error", filename);
+      break;
+    }
+  }
+  fclose(f);
+  if (!buf)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  if (rc == SSLVDIR_OK && n == cap)
+    rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  if (rc == SSLVDIR_OK)
+    rc = sslvdir_policyfile_parse(b, buf, n, err);
+  sv_free(buf);
+  return rc;
+}

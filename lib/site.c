@@ -1,0 +1,181 @@
+/* Sites: host names, read-only views, and the path trie that matches vdirs. */
+#include "config.h"
+
+#include <string.h>
+
+#include "internal.h"
+
+static int is_host_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '.' || c == '_';
+}
+
+int sv_host_normalize(const char *in, size_t len, char *out, size_t *out_len, int allow_port) {
+  if (!in || len == 0)
+    return -1;
+  size_t hend, o = 0;
+  if (in[0] == '[') {
+    hend = 1;
+    while (hend < len && in[hend] != ']') {
+      unsigned char c = (unsigned char)in[hend];
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+            c == ':' || c == '.'))
+        return -1;
+      hend++;
+    }
+    if (hend == len || hend < 3 || hend > 46)
+      return -1;
+    int fam;
+    unsigned char a[16];
+    if (sv_addr_parse(in + 1, hend - 1, &fam, a) || fam != 6)
+      return -1;
+    hend++;
+    for (size_t i = 0; i < hend; i++)
+      out[o++] = (char)sv_lower((unsigned char)in[i]);
+  } else {
+    hend = 0;
+    while (hend < len && in[hend] != ':') {
+      if (!is_host_char((unsigned char)in[hend]))
+        return -1;
+      hend++;
+    }
+    size_t hl = hend;
+    if (hl && in[hl - 1] == '.')
+      hl--; /* one trailing dot: the same name */
+    if (hl == 0 || hl > SV_HOST_MAX || in[0] == '.' || in[0] == '-')
+      return -1;
+    for (size_t i = 0; i < hl; i++) {
+      if (in[i] == '.' && (in[i + 1] == '.' || i + 1 == hl))
+        return -1; /* empty label */
+      out[o++] = (char)sv_lower((unsigned char)in[i]);
+    }
+  }
+  if (hend < len) {
+    if (!allow_port || in[hend] != ':')
+      return -1;
+    size_t p = hend + 1, digits = len - p;
+    if (digits == 0 || digits > 5)
+      return -1;
+    unsigned port = 0;
+    for (; p < len; p++) {
+      if (in[p] < '0' || in[p] > '9')
+        return -1;
+      port = port * 10 + (unsigned)(in[p] - '0');
+    }
+    if (port == 0 || port > 65535)
+      return -1;
+  }
+  out[o] = '\0';
+  *out_len = o;
+  return 0;
+}
+
+SSLVDIR_EXTERN const char *sslvdir_site_name(const sslvdir_site *s) { return s ? s->name : NULL; }
+SSLVDIR_EXTERN size_t sslvdir_site_host_count(const sslvdir_site *s) { return s ? s->nhosts : 0; }
+SSLVDIR_EXTERN const char *sslvdir_site_host(const sslvdir_site *s, size_t i) {
+  return (s && i < s->nhosts) ? s->hosts[i] : NULL;
+}
+SSLVDIR_EXTERN const char *sslvdir_site_canonical_host(const sslvdir_site *s) {
+  return s ? s->canonical : NULL;
+}
+SSLVDIR_EXTERN unsigned sslvdir_site_https_port(const sslvdir_site *s) {
+  return s ? s->https_port : 0;
+}
+SSLVDIR_EXTERN size_t sslvdir_site_vdir_count(const sslvdir_site *s) { return s ? s->nvdirs : 0; }
+SSLVDIR_EXTERN const sslvdir_vdir *sslvdir_site_vdir(const sslvdir_site *s, size_t i) {
+  return (s && i < s->nvdirs) ? &s->vdirs[i] : NULL;
+}
+
+/* The part of a segment that takes part in matching: up to ';'. */
+static size_t seg_key_len(const char *seg, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (seg[i] == ';')
+      return i;
+  return n;
+}
+
+static sv_edge *edge_slot(const sslvdir_site *s, uint32_t parent, const char *seg, size_t n,
+                          uint32_t h) {
+  for (size_t i = h & s->edge_mask;; i = (i + 1) & s->edge_mask) {
+    sv_edge *e = &s->edges[i];
+    if (!e->child || (e->hash == h && e->parent == parent && e->seg_len == n &&
+                      sv_eq_ci(e->seg, n, seg, n)))
+      return e;
+  }
+}
+
+int sv_site_index(sslvdir_site *s) {
+  size_t nseg = 0;
+  for (size_t v = 0; v < s->nvdirs; v++)
+    for (const char *p = s->vdirs[v].key; *p; p++)
+      nseg += *p == '/';
+  size_t cap = 8;
+  while (cap < 2 * nseg + 2)
+    cap *= 2;
+  s->edges = sv_calloc(cap, sizeof *s->edges);
+  s->node_vdir = sv_malloc((nseg + 1) * sizeof *s->node_vdir);
+  if (!s->edges || !s->node_vdir)
+    return SSLVDIR_E_NOMEM;
+  s->edge_mask = cap - 1;
+  s->nnodes = 1;
+  s->node_vdir[0] = -1;
+  for (size_t v = 0; v < s->nvdirs; v++) {
+    const char *k = s->vdirs[v].key;
+    size_t len = strlen(k), i = 0;
+    uint32_t node = 0;
+    while (i < len) {
+      while (i < len && k[i] == '/')
+        i++;
+      size_t st = i;
+      while (i < len && k[i] != '/')
+        i++;
+      if (i == st)
+        break;
+      size_t n = seg_key_len(k + st, i - st);
+      uint32_t h = sv_hash_ci(k + st, n, node);
+      sv_edge *e = edge_slot(s, node, k + st, n, h);
+      if (!e->child) {
+        e->hash = h;
+        e->parent = node;
+        e->seg = k + st;
+        e->seg_len = (uint32_t)n;
+        e->child = (uint32_t)s->nnodes;
+        s->node_vdir[s->nnodes++] = -1;
+      }
+      node = e->child;
+    }
+    s->node_vdir[node] = (int32_t)v;
+  }
+  return SSLVDIR_OK;
+}
+
+const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_t len) {
+  uint32_t node = 0;
+  int32_t best = s->node_vdir[0];
+  size_t i = 0;
+  while (i < len) {
+    while (i < len && path[i] == '/')
+      i++;
+    size_t st = i;
+    while (i < len && path[i] != '/')
+      i++;
+    if (i == st)
+      break;
+    size_t n = seg_key_len(path + st, i - st);
+    uint32_t h = sv_hash_ci(path + st, n, node);
+    const sv_edge *e = edge_slot(s, node, path + st, n, h);
+    if (!e->child)
+      break;
+    node = e->child;
+    if (s->node_vdir[node] >= 0)
+      best = s->node_vdir[node];
+  }
+  return best >= 0 ? &s->vdirs[best] : NULL;
+}
+
+SSLVDIR_EXTERN const sslvdir_vdir *sslvdir_site_match(const sslvdir_site *s, const char *path,
+                                                      size_t len) {
+  if (!s || !path || !s->node_vdir)
+    return NULL;
+  return sv_site_match(s, path, len);
+}

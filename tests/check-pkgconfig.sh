@@ -1,0 +1,50 @@
+#!/bin/sh
+# Installs into a temporary prefix, then compiles and runs a program against
+# the installed headers and library found through pkg-config alone.
+set -eu
+top_builddir=${top_builddir:-.}
+so=$(ls "$top_builddir"/lib/.libs/libsslvdir.so.[0-9]* | head -n 1)
+if nm -D "$so" | grep -q '__asan_init\|__ubsan_handle'; then
+  echo "check-pkgconfig: skipped for a sanitizer build (the program below is linked plainly)"
+  exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+make -C "$top_builddir" install DESTDIR="$tmp" >/dev/null
+prefix=$(sed -n 's/^prefix=//p' "$top_builddir/sslvdir.pc")
+root="$tmp$prefix"
+libdir=$(sed -n 's/^libdir=//p' "$top_builddir/sslvdir.pc" | sed "s|\${exec_prefix}|$prefix|;s|\${prefix}|$prefix|")
+pcdir="$tmp$libdir/pkgconfig"
+cat > "$tmp/use.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include <sslvdir/sslvdir.h>
+int main(void) {
+  sslvdir_builder *b;
+  sslvdir_policy *p;
+  if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016", "Default Web Site", NULL) ||
+      sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL) ||
+      sslvdir_builder_build(b, &p, NULL))
+    return 1;
+  sslvdir_builder_free(b);
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  r.method = "GET"; r.method_len = 3;
+  r.target = "/owa/"; r.target_len = 5;
+  static sslvdir_decision d;
+  d.version = SSLVDIR_DECISION_VERSION;
+  if (sslvdir_decide(p, &r, &d)) return 1;
+  printf("%s %d %s (%s, header %s)\n", sslvdir_action_name(d.action), d.status, d.location,
+         sslvdir_version(NULL), SSLVDIR_VERSION);
+  sslvdir_policy_unref(p);
+  return strcmp(d.location, "https://mail.contoso.com/owa/") != 0;
+}
+C
+cflags=$(PKG_CONFIG_SYSROOT_DIR="$tmp" PKG_CONFIG_PATH="$pcdir" pkg-config --cflags sslvdir)
+libs=$(PKG_CONFIG_SYSROOT_DIR="$tmp" PKG_CONFIG_PATH="$pcdir" pkg-config --libs sslvdir)
+${CC:-cc} -std=c11 -Wall -Werror $cflags -o "$tmp/use" "$tmp/use.c" $libs
+LD_LIBRARY_PATH="$tmp$libdir" "$tmp/use"
+for f in "$root/bin/sslvdir" "$root/include/sslvdir/sslvdir.h" "$root/include/sslvdir/version.h" \
+         "$root/share/man/man1/sslvdir.1" "$root/share/man/man3/sslvdir_decide.3"; do
+  [ -e "$f" ] || { echo "check-pkgconfig: $f not installed"; echo "0 passed, 1 failed"; exit 1; }
+done
+echo "1 passed, 0 failed"

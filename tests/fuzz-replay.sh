@@ -1,0 +1,11 @@
+#!/bin/sh
+# Replays the fuzz seed corpora through the fuzz targets (no libFuzzer needed).
+set -eu
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+status=0
+for t in decide policyfile; do
+  "$top_builddir/tests/fuzz/replay_$t" "$top_srcdir/tests/fuzz/corpus/$t" || status=1
+done
+echo "$((1 - status)) passed, $status failed"
+exit $status

@@ -1,0 +1,94 @@
+/*
+ * Fuzz target: the path canonicaliser and the whole decision. The input is
+ * split on '\n' into target, Host, X-Forwarded-Proto, Front-End-Https,
+ * method and peer; a few bits of the first byte choose scheme, key size and
+ * certificate status. Invariants: no crash, a refused target has an empty
+ * canonical path, a redirect's Location is printable ASCII and starts with
+ * https://, and canonicalising a canonical path gives it back unchanged.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sslvdir/sslvdir.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static sslvdir_policy *policy;
+
+static void setup(void) {
+  sslvdir_builder *b;
+  if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL) ||
+      sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL) ||
+      sslvdir_builder_add_offloader(b, "10.0.0.0/8", NULL) ||
+      sslvdir_builder_add_site(b, "Second", NULL) ||
+      sslvdir_builder_set_canonical_host(b, "Second", "second.contoso.com", 8443, NULL) ||
+      sslvdir_builder_add_vdir(b, "Second", "/a/b", SSLVDIR_KIND_OWA, NULL) ||
+      sslvdir_builder_set_vdir_edge_flags(b, "Second", "/a/b", SSLVDIR_SSL | SSLVDIR_SSL_NEGOTIATE_CERT | SSLVDIR_SSL_REQUIRE_CERT, NULL) ||
+      sslvdir_builder_set_vdir_redirect(b, "Second", "/a/b", 308, NULL) ||
+      sslvdir_builder_build(b, &policy, NULL))
+    abort();
+  sslvdir_builder_free(b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (!policy)
+    setup();
+  if (size < 1)
+    return 0;
+  unsigned flags = data[0];
+  const char *p = (const char *)data + 1, *end = (const char *)data + size;
+  const char *field[6] = {0};
+  size_t flen[6] = {0};
+  for (int i = 0; i < 6 && p <= end; i++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *e = nl ? nl : end;
+    field[i] = p;
+    flen[i] = (size_t)(e - p);
+    p = e + 1;
+  }
+  /* The canonicaliser on its own, and its idempotence. */
+  static char out[SSLVDIR_PATH_BUFSZ], again[SSLVDIR_PATH_BUFSZ];
+  size_t n = 0, n2 = 0;
+  int reason;
+  int rc = sslvdir_path_canonicalize(out, sizeof out, &n, field[0], flen[0], &reason);
+  if (rc == SSLVDIR_E_REFUSED && out[0])
+    abort();
+  if (rc == SSLVDIR_OK && out[0] == '/') {
+    if (sslvdir_path_canonicalize(again, sizeof again, &n2, out, n, &reason) != SSLVDIR_OK ||
+        n2 != n || memcmp(out, again, n))
+      abort();
+  }
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  r.target = field[0];
+  r.target_len = flen[0];
+  r.host = (flags & 1) ? field[1] : NULL;
+  r.host_len = (flags & 1) ? flen[1] : 0;
+  r.x_forwarded_proto = field[2];
+  r.x_forwarded_proto_len = flen[2];
+  r.front_end_https = field[3];
+  r.front_end_https_len = flen[3];
+  r.method = field[4] && flen[4] ? field[4] : "GET";
+  r.method_len = field[4] && flen[4] ? flen[4] : 3;
+  r.peer = field[5];
+  r.peer_len = flen[5];
+  r.scheme = (flags & 2) ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+  r.cipher_bits = (flags & 4) ? 256 : (flags & 8) ? 56 : 0;
+  r.client_cert = (sslvdir_cert_status)((flags >> 4) % 6);
+  static sslvdir_decision d;
+  d.version = SSLVDIR_DECISION_VERSION;
+  if (sslvdir_decide(policy, &r, &d) != SSLVDIR_OK)
+    abort();
+  if (d.action == SSLVDIR_ACTION_REDIRECT) {
+    if (d.location_len < 9 || memcmp(d.location, "https://", 8) || strlen(d.location) != d.location_len)
+      abort();
+    for (size_t i = 0; i < d.location_len; i++)
+      if ((unsigned char)d.location[i] <= 0x20 || (unsigned char)d.location[i] >= 0x7f)
+        abort();
+  } else if (d.location_len || d.location[0]) {
+    abort();
+  }
+  if (strlen(d.path) != d.path_len)
+    abort();
+  return 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * The hot path never allocates: malloc, calloc, realloc and free are
+ * interposed for the whole process (libc's, not only the library's hook),
+ * and 100,000 decisions over varied requests must call none of them.
+ * Skipped (exit 77) under AddressSanitizer, which owns malloc itself.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sslvdir/sslvdir.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+#ifndef UNDER_ASAN
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+static volatile long calls;
+void *malloc(size_t n) { calls++; return __libc_malloc(n); }
+void *calloc(size_t n, size_t s) { calls++; return __libc_calloc(n, s); }
+void *realloc(void *p, size_t n) { calls++; return __libc_realloc(p, n); }
+void free(void *p) { if (p) calls++; __libc_free(p); }
+#endif
+
+int main(void) {
+#ifdef UNDER_ASAN
+  puts("noalloc: skipped under AddressSanitizer");
+  return 77;
+#else
+  sslvdir_builder *b;
+  sslvdir_policy *p;
+  if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL) ||
+      sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL) ||
+      sslvdir_builder_add_offloader(b, "10.0.0.0/8", NULL) || sslvdir_builder_build(b, &p, NULL)) {
+    fprintf(stderr, "noalloc: cannot build the policy\n");
+    return 1;
+  }
+  sslvdir_builder_free(b);
+  static const char *const targets[] = {
+    "/owa/", "/EWS/Exchange.asmx", "/owa/%2e%2e/ecp/?x=1", "/ecp%252f", "/MICROS~1/",
+    "/Microsoft-Server-ActiveSync?Cmd=Sync&User=a", "/owa/calendar/x.html", "/%EF%BD%85cp/",
+    "http://mail.contoso.com/owa/?a=b", "/autodiscover/autodiscover.json?@x/mapi/nspi", "*",
+  };
+  static const char *const peers[] = {"10.1.2.3", "198.51.100.7", "2001:db8::1", "bogus"};
+  static sslvdir_decision d;
+  long before = calls, decisions = 0, allowed = 0;
+  for (int i = 0; i < 100000; i++) {
+    sslvdir_request r = SSLVDIR_REQUEST_INIT;
+    const char *t = targets[i % 11];
+    r.method = (i & 4) ? "POST" : "GET";
+    r.method_len = strlen(r.method);
+    r.target = t;
+    r.target_len = strlen(t);
+    r.host = (i & 8) ? "evil.example" : "mail.contoso.com:443";
+    r.host_len = strlen(r.host);
+    r.scheme = (i & 1) ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+    r.peer = peers[i % 4];
+    r.peer_len = strlen(r.peer);
+    r.cipher_bits = (i & 2) ? 256 : 0;
+    r.x_forwarded_proto = (i & 16) ? "https" : NULL;
+    r.x_forwarded_proto_len = r.x_forwarded_proto ? 5 : 0;
+    d.version = SSLVDIR_DECISION_VERSION;
+    if (sslvdir_decide(p, &r, &d) == SSLVDIR_OK)
+      decisions++;
+    allowed += d.action == SSLVDIR_ACTION_ALLOW;
+  }
+  long during = calls - before;
+  sslvdir_policy_unref(p);
+  printf("noalloc: %ld decisions (%ld allowed), %ld allocator calls\n", decisions, allowed, during);
+  printf("%d passed, %d failed\n", during == 0 && decisions == 100000, !(during == 0 && decisions == 100000));
+  return during == 0 && decisions == 100000 ? 0 : 1;
+#endif
+}

@@ -1,0 +1,317 @@
+/*
+ * Decisions, driven by the .cases files of tests/data/decide. One line a case:
+ *
+ *   POLICY METHOD URL [key=value]... => ACTION STATUS vdir=PATH [key=value]...
+ *
+ * URL is "http://host/..." or "https://host/..." (the scheme used at the
+ * proxy; the host goes to Host) or an origin-form "/..." (plain HTTP, no Host).
+ * Request keys: host= (Host header, "-" for none), tls=1, abs=1 (send the URL
+ * as an absolute-form target), peer=, bits=, cert=, xfp=, feh=.
+ * Expected: ACTION allow|redirect|deny; STATUS "-" (allow), "302", "403.4";
+ * vdir= the matched vdir's path or "-"; up= offload|bridge (required for
+ * allow); loc= (required for, and only for, redirects); optional path=,
+ * reason=, set= ("xfp:https,feh:On" or "-") and rm= ("xfp,feh" or "-").
+ * Values use \xNN for raw bytes and \s for a space.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+#define MAXP 16
+static struct {
+  char name[64];
+  sslvdir_policy *p;
+} policies[MAXP];
+static int npolicies;
+
+static sslvdir_policy *get_policy(const char *name) {
+  for (int i = 0; i < npolicies; i++)
+    if (!strcmp(policies[i].name, name))
+      return policies[i].p;
+  if (npolicies == MAXP)
+    return NULL;
+  sslvdir_policy *p = test_policy(name);
+  if (p) {
+    snprintf(policies[npolicies].name, sizeof policies[0].name, "%s", name);
+    policies[npolicies++].p = p;
+  }
+  return p;
+}
+
+static int cleanup(void) {
+  for (int i = 0; i < npolicies; i++)
+    sslvdir_policy_unref(policies[i].p);
+  npolicies = 0;
+  return 0;
+}
+
+static size_t flen[32]; /* field lengths after unescaping (values may hold NUL) */
+
+static const char *valn(char **f, int n, int from, const char *key, size_t *len) {
+  size_t kl = strlen(key);
+  for (int i = from; i < n; i++)
+    if (!strncmp(f[i], key, kl) && f[i][kl] == '=') {
+      if (len)
+        *len = flen[i] - kl - 1;
+      return f[i] + kl + 1;
+    }
+  return NULL;
+}
+
+static const char *val(char **f, int n, int from, const char *key) {
+  return valn(f, n, from, key, NULL);
+}
+
+static void headers_text(unsigned mask, const sslvdir_decision *d, int set, char *buf, size_t n) {
+  buf[0] = '\0';
+  if (!mask) {
+    snprintf(buf, n, "-");
+    return;
+  }
+  if (mask & SSLVDIR_HEADER_X_FORWARDED_PROTO)
+    snprintf(buf + strlen(buf), n - strlen(buf), "xfp%s%s", set ? ":" : "",
+             set ? d->x_forwarded_proto : "");
+  if (mask & SSLVDIR_HEADER_FRONT_END_HTTPS)
+    snprintf(buf + strlen(buf), n - strlen(buf), "%sfeh%s%s",
+             (mask & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? "," : "", set ? ":" : "",
+             set ? d->front_end_https : "");
+}
+
+static int run_case(const char *file, int lineno, char *line) {
+  char *f[32];
+  int n = split_fields(line, f, 32);
+  int arrow = -1;
+  for (int i = 0; i < n; i++)
+    if (!strcmp(f[i], "=>"))
+      arrow = i;
+  if (n < 3 || arrow < 3 || arrow + 2 >= n) {
+    fprintf(stderr, "\n%s:%d: malformed case\n", file, lineno);
+    return 0;
+  }
+  for (int i = 0; i < n; i++)
+    flen[i] = unescape(f[i]);
+  sslvdir_policy *p = get_policy(f[0]);
+  if (!p) {
+    fprintf(stderr, "\n%s:%d: no policy %s\n", file, lineno, f[0]);
+    return 0;
+  }
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  r.method = f[1];
+  r.method_len = flen[1];
+  const char *url = f[2];
+  size_t url_len = flen[2];
+  const char *host = NULL;
+  size_t host_len = 0;
+  int https = !strncmp(url, "https://", 8), http = !strncmp(url, "http://", 7);
+  const char *abs = val(f, arrow, 3, "abs");
+  if ((https || http) && !(abs && !strcmp(abs, "1"))) {
+    const char *a = url + (https ? 8 : 7);
+    const char *uend = url + url_len;
+    size_t al = 0;
+    while (a + al < uend && a[al] != '/' && a[al] != '?')
+      al++;
+    host = a;
+    host_len = al;
+    r.target = a + al < uend ? a + al : "/";
+    r.target_len = a + al < uend ? (size_t)(uend - (a + al)) : 1;
+  } else {
+    r.target = url;
+    r.target_len = url_len;
+  }
+  r.scheme = https ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+  const char *v;
+  size_t vl;
+  if ((v = valn(f, arrow, 3, "host", &vl))) {
+    host = strcmp(v, "-") ? v : NULL;
+    host_len = host ? vl : 0;
+  }
+  if ((v = val(f, arrow, 3, "tls")))
+    r.scheme = SSLVDIR_SCHEME_HTTPS;
+  r.host = host;
+  r.host_len = host_len;
+  if ((v = valn(f, arrow, 3, "peer", &vl))) {
+    r.peer = v;
+    r.peer_len = vl;
+  }
+  r.cipher_bits = (v = val(f, arrow, 3, "bits")) ? (unsigned)atoi(v)
+                  : r.scheme == SSLVDIR_SCHEME_HTTPS ? 256 : 0;
+  if ((v = val(f, arrow, 3, "cert")) && sslvdir_cert_status_parse(&r.client_cert, v, strlen(v))) {
+    fprintf(stderr, "\n%s:%d: bad cert=%s\n", file, lineno, v);
+    return 0;
+  }
+  if ((v = valn(f, arrow, 3, "xfp", &vl))) {
+    r.x_forwarded_proto = v;
+    r.x_forwarded_proto_len = vl;
+  }
+  if ((v = valn(f, arrow, 3, "feh", &vl))) {
+    r.front_end_https = v;
+    r.front_end_https_len = vl;
+  }
+  static sslvdir_decision d;
+  d.version = SSLVDIR_DECISION_VERSION;
+  if (sslvdir_decide(p, &r, &d) != SSLVDIR_OK) {
+    fprintf(stderr, "\n%s:%d: decide failed\n", file, lineno);
+    return 0;
+  }
+  char got_status[32], want_vdir[512];
+  if (d.action == SSLVDIR_ACTION_ALLOW)
+    snprintf(got_status, sizeof got_status, "-");
+  else if (d.substatus >= 0)
+    snprintf(got_status, sizeof got_status, "%d.%d", d.status, d.substatus);
+  else
+    snprintf(got_status, sizeof got_status, "%d", d.status);
+  const char *wv = val(f, n, arrow + 3, "vdir");
+  snprintf(want_vdir, sizeof want_vdir, "%s", wv ? wv : "(missing)");
+  const char *got_vdir = d.vdir ? sslvdir_vdir_path(d.vdir) : "-";
+  int ok = !strcmp(sslvdir_action_name(d.action), f[arrow + 1]) &&
+           !strcmp(got_status, f[arrow + 2]) && !strcmp(got_vdir, want_vdir);
+  const char *up = val(f, n, arrow + 3, "up");
+  if (d.action == SSLVDIR_ACTION_ALLOW)
+    ok &= up && !strcmp(up, sslvdir_upstream_name(d.upstream));
+  else if (up)
+    ok &= !strcmp(up, sslvdir_upstream_name(d.upstream));
+  const char *loc = val(f, n, arrow + 3, "loc");
+  if (d.action == SSLVDIR_ACTION_REDIRECT)
+    ok &= loc && !strcmp(loc, d.location) && d.location_len == strlen(loc);
+  else
+    ok &= !loc && d.location[0] == '\0' && d.location_len == 0;
+  if ((v = val(f, n, arrow + 3, "path")))
+    ok &= !strcmp(v, d.path);
+  if ((v = val(f, n, arrow + 3, "reason")))
+    ok &= !strcmp(v, sslvdir_reason_name(d.reason));
+  char hb[64];
+  if ((v = val(f, n, arrow + 3, "set"))) {
+    headers_text(d.set_headers, &d, 1, hb, sizeof hb);
+    ok &= !strcmp(v, hb);
+  }
+  if ((v = val(f, n, arrow + 3, "rm"))) {
+    headers_text(d.remove_headers, &d, 0, hb, sizeof hb);
+    ok &= !strcmp(v, hb);
+  }
+  /* Whatever the decision, a Location never carries a control byte. */
+  for (size_t i = 0; i < d.location_len; i++)
+    ok &= (unsigned char)d.location[i] > 0x20 && (unsigned char)d.location[i] < 0x7f;
+  if (!ok) {
+    char sb[64], rb[64];
+    headers_text(d.set_headers, &d, 1, sb, sizeof sb);
+    headers_text(d.remove_headers, &d, 0, rb, sizeof rb);
+    fprintf(stderr, "\n%s:%d: %s %s\n   got: %s %s vdir=%s up=%s loc=%s path=%s reason=%s set=%s rm=%s\n",
+            file, lineno, f[1], f[2], sslvdir_action_name(d.action), got_status, got_vdir,
+            sslvdir_upstream_name(d.upstream), d.location, d.path, sslvdir_reason_name(d.reason),
+            sb, rb);
+  }
+  return ok;
+}
+
+static int cases_run;
+
+static void test_cases(void) {
+  DIR *dir = opendir(srcpath("tests/data/decide"));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+  struct dirent *de;
+  char names[32][256];
+  int nfiles = 0;
+  while ((de = readdir(dir)) && nfiles < 32) {
+    size_t l = strlen(de->d_name);
+    if (l > 6 && !strcmp(de->d_name + l - 6, ".cases"))
+      snprintf(names[nfiles++], sizeof names[0], "%s", de->d_name);
+  }
+  closedir(dir);
+  CU_ASSERT(nfiles > 0);
+  for (int k = 0; k < nfiles; k++) {
+    char rel[300];
+    snprintf(rel, sizeof rel, "tests/data/decide/%.255s", names[k]);
+    char *data = read_file(srcpath(rel), NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+    int lineno = 0;
+    char *p = data;
+    while (*p) {
+      char *nl = strchr(p, '\n');
+      if (nl)
+        *nl = '\0';
+      lineno++;
+      char *s = p + strspn(p, " \t");
+      if (*s && *s != '#') {
+        CU_ASSERT(run_case(names[k], lineno, s));
+        cases_run++;
+      }
+      p = nl ? nl + 1 : p + strlen(p);
+    }
+    free(data);
+  }
+  CU_ASSERT(cases_run >= 150);
+}
+
+static void test_arguments(void) {
+  sslvdir_policy *p = get_policy("e16");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  static sslvdir_decision d;
+  d.version = SSLVDIR_DECISION_VERSION;
+  r.method = "GET";
+  r.method_len = 3;
+  r.target = "/owa/";
+  r.target_len = 5;
+  CU_ASSERT_EQUAL(sslvdir_decide(NULL, &r, &d), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_decide(p, NULL, &d), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  r.version = 99;
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_E_INVALID_ARGUMENT);
+  r.version = SSLVDIR_REQUEST_VERSION;
+  d.version = 0;
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_E_INVALID_ARGUMENT);
+  d.version = SSLVDIR_DECISION_VERSION;
+  /* Not NUL-terminated input: only the given lengths count. */
+  r.target = "/owa/XXXX";
+  r.target_len = 5;
+  r.host = "mail.contoso.comZZZ";
+  r.host_len = 16;
+  r.method = "GETX";
+  r.method_len = 3;
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_REDIRECT);
+  CU_ASSERT_STRING_EQUAL(d.location, "https://mail.contoso.com/owa/");
+  /* Names of enums. */
+  CU_ASSERT_STRING_EQUAL(sslvdir_action_name(SSLVDIR_ACTION_DENY), "deny");
+  CU_ASSERT_PTR_NULL(sslvdir_action_name(7));
+  CU_ASSERT_STRING_EQUAL(sslvdir_cert_status_name(SSLVDIR_CERT_REVOKED), "revoked");
+  CU_ASSERT_PTR_NULL(sslvdir_cert_status_name(-1));
+  sslvdir_cert_status cs;
+  CU_ASSERT_EQUAL(sslvdir_cert_status_parse(&cs, "MISSING", 7), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(cs, SSLVDIR_CERT_NONE);
+  CU_ASSERT_EQUAL(sslvdir_cert_status_parse(&cs, "fine", 4), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_STRING_EQUAL(sslvdir_header_name(SSLVDIR_HEADER_FRONT_END_HTTPS), "Front-End-Https");
+  CU_ASSERT_PTR_NULL(sslvdir_header_name(3));
+}
+
+static void test_unknown_cert_status(void) {
+  /* A status the library does not define is not a valid certificate. */
+  sslvdir_policy *p = get_policy("certs");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  static sslvdir_decision d;
+  d.version = SSLVDIR_DECISION_VERSION;
+  r.method = "GET";
+  r.method_len = 3;
+  r.target = "/certauth/";
+  r.target_len = 10;
+  r.scheme = SSLVDIR_SCHEME_HTTPS;
+  r.cipher_bits = 256;
+  r.client_cert = (sslvdir_cert_status)42;
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_DENY);
+  CU_ASSERT_EQUAL(d.status, 403);
+  CU_ASSERT_EQUAL(d.substatus, 16);
+}
+
+void suite_decide(void) {
+  CU_pSuite s = CU_add_suite("decide", NULL, cleanup);
+  CU_add_test(s, "data-driven decisions", test_cases);
+  CU_add_test(s, "arguments and names", test_arguments);
+  CU_add_test(s, "unknown certificate status fails closed", test_unknown_cert_status);
+}

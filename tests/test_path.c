@@ -1,0 +1,119 @@
+/* The path canonicaliser, driven by tests/data/path/cases.txt. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+static void test_cases(void) {
+  size_t len;
+  char *data = read_file(srcpath("tests/data/path/cases.txt"), &len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+  int cases = 0, lineno = 0;
+  char *save = NULL;
+  for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    lineno++;
+    char *f[4];
+    if (line[0] == '#' || split_fields(line, f, 4) < 2)
+      continue;
+    size_t tl = unescape(f[0]);
+    char out[SSLVDIR_PATH_BUFSZ];
+    size_t n = 0;
+    int reason = -1;
+    int rc = sslvdir_path_canonicalize(out, sizeof out, &n, f[0], tl, &reason);
+    int ok;
+    if (f[1][0] == '!') {
+      ok = rc == SSLVDIR_E_REFUSED && reason >= 0 && sslvdir_reason_name(reason) &&
+           !strcmp(sslvdir_reason_name(reason), f[1] + 1) && out[0] == '\0';
+    } else {
+      ok = rc == SSLVDIR_OK && n == strlen(f[1]) && !strcmp(out, f[1]);
+    }
+    if (!ok)
+      fprintf(stderr, "\npath case %d (%s): want %s, got rc=%d %s\n", cases + 1, f[0], f[1], rc,
+              rc ? sslvdir_reason_name(reason) : out);
+    CU_ASSERT(ok);
+    cases++;
+  }
+  free(data);
+  CU_ASSERT(cases >= 80);
+}
+
+static void test_long_inputs(void) {
+  char big[SSLVDIR_MAX_URL + 64], out[SSLVDIR_PATH_BUFSZ];
+  int reason;
+  size_t n;
+  /* 4096 bytes is the limit, inclusive. */
+  big[0] = '/';
+  memset(big + 1, 'a', SSLVDIR_MAX_URL - 1);
+  for (size_t i = 200; i < SSLVDIR_MAX_URL; i += 200)
+    big[i] = '/';
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, SSLVDIR_MAX_URL, &reason), SSLVDIR_OK);
+  big[SSLVDIR_MAX_URL] = 'a';
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, SSLVDIR_MAX_URL + 1, &reason),
+                  SSLVDIR_E_REFUSED);
+  CU_ASSERT_STRING_EQUAL(sslvdir_reason_name(reason), "url-too-long");
+  /* A segment of 260 bytes passes, 261 does not. */
+  memset(big, 'b', sizeof big);
+  big[0] = '/';
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, 261, &reason), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, 262, &reason), SSLVDIR_E_REFUSED);
+  CU_ASSERT_STRING_EQUAL(sslvdir_reason_name(reason), "segment-too-long");
+  /* 255 segments pass, 256 do not. */
+  for (int i = 0; i < 256; i++) {
+    big[2 * i] = '/';
+    big[2 * i + 1] = 'x';
+  }
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, 510, &reason), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, 512, &reason), SSLVDIR_E_REFUSED);
+  CU_ASSERT_STRING_EQUAL(sslvdir_reason_name(reason), "too-many-segments");
+  /* Every byte escaped and non-ASCII: the worst growth still fits the buffer. */
+  char esc[SSLVDIR_MAX_URL + 1];
+  size_t k = 0;
+  esc[k++] = '/';
+  while (k + 12 <= SSLVDIR_MAX_URL) {
+    memcpy(esc + k, "%C3%A9%C3%A9", 12); /* é, twice */
+    k += 12;
+    if (k % 240 < 12)
+      esc[k++] = '/';
+  }
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, esc, k, &reason), SSLVDIR_OK);
+  CU_ASSERT(n < sizeof out);
+  /* A too-small buffer is reported, not overrun. */
+  char tiny[4];
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(tiny, sizeof tiny, &n, "/owa/x", 6, &reason),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(NULL, 10, &n, "/", 1, &reason), SSLVDIR_E_INVALID_ARGUMENT);
+}
+
+static void test_reasons(void) {
+  int st, sub;
+  CU_ASSERT_EQUAL(sslvdir_reason_status(SSLVDIR_R_SSL_REQUIRED, &st, &sub), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(st, 403);
+  CU_ASSERT_EQUAL(sub, 4);
+  CU_ASSERT_EQUAL(sslvdir_reason_status(SSLVDIR_R_DOUBLE_ESCAPE, &st, &sub), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(st, 404);
+  CU_ASSERT_EQUAL(sub, 11);
+  CU_ASSERT_EQUAL(sslvdir_reason_status(SSLVDIR_R_BAD_UTF8, &st, &sub), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(st, 400);
+  CU_ASSERT_EQUAL(sub, -1);
+  CU_ASSERT_EQUAL(sslvdir_reason_status(9999, &st, &sub), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_reason_status(-1, NULL, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_STRING_EQUAL(sslvdir_reason_string(9999), "unknown reason");
+  CU_ASSERT_PTR_NULL(sslvdir_reason_name(9999));
+  /* Every defined reason has a distinct name and a sentence. */
+  for (int r = 0; r <= SSLVDIR_R_BAD_METHOD; r++) {
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sslvdir_reason_name(r));
+    CU_ASSERT(strlen(sslvdir_reason_string(r)) > 5);
+    for (int q = 0; q < r; q++)
+      CU_ASSERT(strcmp(sslvdir_reason_name(r), sslvdir_reason_name(q)) != 0);
+  }
+}
+
+void suite_path(void) {
+  CU_pSuite s = CU_add_suite("path", NULL, NULL);
+  CU_add_test(s, "data-driven canonicalisation cases", test_cases);
+  CU_add_test(s, "limits of IIS and HTTP.sys", test_long_inputs);
+  CU_add_test(s, "reasons map to IIS statuses", test_reasons);
+}

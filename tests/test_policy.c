@@ -1,0 +1,341 @@
+/* Builder, presets, lookups, matching, offloaders, reference counting. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "unit.h"
+
+#define SITE "Default Web Site"
+
+static sslvdir_policy *build(sslvdir_builder *b) {
+  sslvdir_policy *p = NULL;
+  sslvdir_error e;
+  int rc = sslvdir_builder_build(b, &p, &e);
+  if (rc)
+    fprintf(stderr, "\nbuild: %s\n", e.message);
+  CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
+  return p;
+}
+
+static void test_builder_errors(void) {
+  sslvdir_builder *b;
+  sslvdir_error e;
+  sslvdir_policy *p = (sslvdir_policy *)&e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_PTR_NULL(p);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, SITE, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "default web site", &e), SSLVDIR_E_DUPLICATE);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "a/b", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "a\nb", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "Other", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, "Nope", "x.example", &e), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, SITE, "Mail.Contoso.com", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, SITE, "mail.contoso.com", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, "Other", "MAIL.contoso.com", &e), SSLVDIR_E_DUPLICATE);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, SITE, "mail.contoso.com:443", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, SITE, "bad host", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, SITE, "a..b", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, SITE, "", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, SITE, NULL, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_canonical_host(b, SITE, "webmail.contoso.com", 0, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_canonical_host(b, SITE, "webmail.contoso.com", 70000, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "owa", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/o%C3%A9", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/a;b", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/ecp./", SSLVDIR_KIND_ECP, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "dot"));
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa", (sslvdir_kind)99, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa/", SSLVDIR_KIND_OWA, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/OWA", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_DUPLICATE);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/x/../owa", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_DUPLICATE);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_edge_flags(b, SITE, "/owa", SSLVDIR_SSL_REQUIRE_CERT, &e), SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_edge_flags(b, SITE, "/ecp", SSLVDIR_SSL, &e), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_redirect(b, SITE, "/owa", 303, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_url(b, SITE, "/owa", SSLVDIR_URL_EXTERNAL, "ftp://x/owa", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_url(b, SITE, "/owa", SSLVDIR_URL_EXTERNAL, "https://mail.contoso.com/owa\r\nX: y", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_url(b, SITE, "/owa", SSLVDIR_URL_EXTERNAL, "https:///owa", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_url(b, SITE, "/owa", (sslvdir_url_side)5, "https://a/owa", &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_upstream(b, SITE, "/owa", (sslvdir_upstream)9, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_exchange_version(b, 2011, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "10.0.0.0/33", &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "10.0.0/8", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "10.0.0.0/", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "10.0.0.0/x", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "fe80::1%eth0", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "::/129", &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  /* A vdir forced to offload although the backend requires SSL. */
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_backend_flags(b, SITE, "/owa", SSLVDIR_SSL, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_upstream(b, SITE, "/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "Default Web Site/owa"));
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_backend_flags(b, SITE, "/owa", 0, &e), SSLVDIR_OK);
+  p = build(b);
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, "default web site/OWA")), SSLVDIR_UPSTREAM_OFFLOAD);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  sslvdir_builder_free(NULL);
+  CU_ASSERT_EQUAL(sslvdir_builder_new(NULL), SSLVDIR_E_INVALID_ARGUMENT);
+}
+
+static void test_views(void) {
+  sslvdir_builder *b;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2016", SITE, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, SITE, "mail.contoso.com", NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_canonical_host(b, SITE, "webmail.contoso.com", 8443, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_url(b, SITE, "/owa", SSLVDIR_URL_EXTERNAL, "https://mail.contoso.com/owa", NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_url(b, SITE, "/owa", SSLVDIR_URL_INTERNAL, "https://ex1.corp.contoso.com/owa", NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "192.0.2.77/24", NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "192.0.2.0/24", NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "2001:DB8::/32", NULL), SSLVDIR_OK);
+  sslvdir_policy *p = build(b);
+  sslvdir_policy *p2 = build(b); /* a builder can build again */
+  sslvdir_builder_free(b);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p2);
+  sslvdir_policy_unref(p2);
+  CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(p), 2016);
+  CU_ASSERT_EQUAL(sslvdir_policy_site_count(p), 1);
+  const sslvdir_site *s = sslvdir_policy_site(p, 0);
+  CU_ASSERT_PTR_NULL(sslvdir_policy_site(p, 1));
+  CU_ASSERT_STRING_EQUAL(sslvdir_site_name(s), SITE);
+  CU_ASSERT_EQUAL(sslvdir_site_host_count(s), 2);
+  CU_ASSERT_STRING_EQUAL(sslvdir_site_canonical_host(s), "webmail.contoso.com");
+  CU_ASSERT_EQUAL(sslvdir_site_https_port(s), 8443);
+  CU_ASSERT_PTR_EQUAL(sslvdir_policy_find_site(p, "MAIL.contoso.com:443", 20), s);
+  CU_ASSERT_PTR_EQUAL(sslvdir_policy_find_site(p, "mail.contoso.com.", 17), s);
+  CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "mail.contoso.com.evil", 21));
+  CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "", 0));
+  CU_ASSERT_EQUAL(sslvdir_site_vdir_count(s), 12);
+  /* Sorted by path, case-insensitively. */
+  for (size_t i = 1; i < sslvdir_site_vdir_count(s); i++)
+    CU_ASSERT(strcasecmp(sslvdir_vdir_path(sslvdir_site_vdir(s, i - 1)),
+                         sslvdir_vdir_path(sslvdir_site_vdir(s, i))) < 0);
+  const sslvdir_vdir *owa = sslvdir_policy_find_vdir(p, "Default Web Site/owa");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(owa);
+  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(owa), "/owa");
+  CU_ASSERT_PTR_EQUAL(sslvdir_vdir_site(owa), s);
+  CU_ASSERT_EQUAL(sslvdir_vdir_kind(owa), SSLVDIR_KIND_OWA);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(owa), SSLVDIR_SSL | SSLVDIR_SSL_128);
+  CU_ASSERT_EQUAL(sslvdir_vdir_backend_flags(owa), SSLVDIR_SSL | SSLVDIR_SSL_128);
+  CU_ASSERT_EQUAL(sslvdir_vdir_redirect_status(owa), 302);
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(owa), SSLVDIR_UPSTREAM_BRIDGE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_vdir_upstream_reason(owa), "backend requires SSL"));
+  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_url(owa, SSLVDIR_URL_EXTERNAL), "https://mail.contoso.com/owa");
+  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_url(owa, SSLVDIR_URL_INTERNAL), "https://ex1.corp.contoso.com/owa");
+  CU_ASSERT_EQUAL(sslvdir_vdir_extended_protection(owa), 0);
+  const sslvdir_vdir *root = sslvdir_policy_find_vdir(p, "default web site");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_config_path(root), SITE);
+  CU_ASSERT_PTR_NULL(sslvdir_policy_find_vdir(p, "Default Web Site/nothing"));
+  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_config_path(sslvdir_policy_find_vdir(p, "Default Web Site/ews/MRSProxy.svc")),
+                         "Default Web Site/EWS/mrsproxy.svc");
+  /* Matching: whole segments, case-insensitive, longest wins. */
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(s, "/owa", 4), owa);
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(s, "/OWA/x/y", 8), owa);
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(s, "/owafoo", 7), root);
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(s, "/", 1), root);
+  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/owa/calendar/x", 15)), "/owa/Calendar");
+  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/ews/mrsproxy.svc", 17)), "/EWS/mrsproxy.svc");
+  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/ews/mrsproxy.svc2", 18)), "/EWS");
+  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/ecp;a=b/x", 10)), "/ecp");
+  /* Offloaders. */
+  CU_ASSERT_EQUAL(sslvdir_policy_offloader_count(p), 2);
+  CU_ASSERT_STRING_EQUAL(sslvdir_policy_offloader(p, 0), "192.0.2.0/24");
+  CU_ASSERT_STRING_EQUAL(sslvdir_policy_offloader(p, 1), "2001:db8::/32");
+  CU_ASSERT_PTR_NULL(sslvdir_policy_offloader(p, 2));
+  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "192.0.2.200", 11), 1);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "192.0.3.1", 9), 0);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "::ffff:192.0.2.9", 16), 1);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "2001:db8:ffff::1", 16), 1);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "2001:db9::1", 11), 0);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "192.0.2.1 ", 10), 0);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "", 0), 0);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, NULL, 5), 0);
+  char huge[300];
+  memset(huge, '1', sizeof huge);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, huge, sizeof huge), 0);
+  /* Settings and warnings. */
+  uint32_t v;
+  CU_ASSERT_EQUAL(sslvdir_policy_get_dword(p, SSLVDIR_KEY_OA_SSL_OFFLOADING, &v), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(v, 1);
+  CU_ASSERT_EQUAL(sslvdir_policy_get_dword(p, "HKLM\\x\\y", &v), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_PTR_NOT_NULL(sslvdir_policy_settings(p));
+  CU_ASSERT_EQUAL(sslvdir_policy_warning_count(p), 0);
+  /* Reference counting. */
+  CU_ASSERT_PTR_EQUAL(sslvdir_policy_ref(p), p);
+  sslvdir_policy_unref(p);
+  sslvdir_policy_unref(p);
+  sslvdir_policy_unref(NULL);
+  CU_ASSERT_PTR_NULL(sslvdir_policy_ref(NULL));
+}
+
+static void test_upstream_rules(void) {
+  sslvdir_builder *b;
+  sslvdir_policy *p;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2010-offload", SITE, NULL), SSLVDIR_OK);
+  p = build(b);
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/owa")), SSLVDIR_UPSTREAM_OFFLOAD);
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/Rpc")), SSLVDIR_UPSTREAM_OFFLOAD);
+  sslvdir_policy_unref(p);
+  /* Seed 002: without SSLOffloaded=1, OWA 2007/2010 must be bridged. */
+  CU_ASSERT_EQUAL(sslvdir_settings_set_dword(sslvdir_builder_settings(b), SSLVDIR_KEY_SSL_OFFLOADED, 0, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_settings_set_dword(sslvdir_builder_settings(b), SSLVDIR_KEY_OA_SSL_OFFLOADING, 0, NULL), SSLVDIR_OK);
+  p = build(b);
+  const sslvdir_vdir *owa = sslvdir_policy_find_vdir(p, SITE "/owa");
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(owa), SSLVDIR_UPSTREAM_BRIDGE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_vdir_upstream_reason(owa), "SSLOffloaded"));
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/ecp")), SSLVDIR_UPSTREAM_OFFLOAD);
+  const sslvdir_vdir *rpc = sslvdir_policy_find_vdir(p, SITE "/Rpc");
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(rpc), SSLVDIR_UPSTREAM_BRIDGE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_vdir_upstream_reason(rpc), "SSLOffloading"));
+  sslvdir_policy_unref(p);
+  /* Extended Protection and MRSProxy can never be offloaded. */
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_extended_protection(b, SITE, "/EWS", 1, NULL), SSLVDIR_OK);
+  p = build(b);
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/EWS")), SSLVDIR_UPSTREAM_BRIDGE);
+  CU_ASSERT_EQUAL(sslvdir_vdir_extended_protection(sslvdir_policy_find_vdir(p, SITE "/EWS")), 1);
+  sslvdir_policy_unref(p);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_upstream(b, SITE, "/EWS/mrsproxy.svc", SSLVDIR_UPSTREAM_OFFLOAD, NULL), SSLVDIR_OK);
+  sslvdir_error e;
+  CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "MRSProxy"));
+  sslvdir_builder_free(b);
+  /* ActiveSync on 2007 cannot be offloaded even with the backend open. */
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2007", SITE, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_backend_flags(b, SITE, "/Microsoft-Server-ActiveSync", 0, NULL), SSLVDIR_OK);
+  p = build(b);
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/Microsoft-Server-ActiveSync")), SSLVDIR_UPSTREAM_BRIDGE);
+  /* A redirecting site without a host name gets a warning. */
+  CU_ASSERT(sslvdir_policy_warning_count(p) >= 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_policy_warning(p, 0), "no host name"));
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+}
+
+static void test_presets(void) {
+  CU_ASSERT_EQUAL(sslvdir_preset_count(), 10);
+  for (size_t i = 0; i < sslvdir_preset_count(); i++) {
+    sslvdir_builder *b;
+    CU_ASSERT_PTR_NOT_NULL(sslvdir_preset_description(i));
+    CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_preset_apply(b, sslvdir_preset_name(i), SITE, NULL), SSLVDIR_OK);
+    sslvdir_policy *p = build(b);
+    if (p) {
+      const sslvdir_site *s = sslvdir_policy_site(p, 0);
+      CU_ASSERT(sslvdir_site_vdir_count(s) >= 10);
+      for (size_t v = 0; v < sslvdir_site_vdir_count(s); v++) {
+        const sslvdir_vdir *vd = sslvdir_site_vdir(s, v);
+        /* Every preset bridges MRSProxy; PowerShell and Rpc never require SSL. */
+        if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_MRSPROXY)
+          CU_ASSERT_EQUAL(sslvdir_vdir_upstream(vd), SSLVDIR_UPSTREAM_BRIDGE);
+        if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_POWERSHELL || sslvdir_vdir_kind(vd) == SSLVDIR_KIND_RPC)
+          CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(vd), 0);
+        if (sslvdir_vdir_redirect_status(vd))
+          CU_ASSERT(sslvdir_vdir_kind(vd) == SSLVDIR_KIND_OWA || sslvdir_vdir_kind(vd) == SSLVDIR_KIND_ECP ||
+                    !strcmp(sslvdir_vdir_path(vd), "/"));
+      }
+    }
+    sslvdir_policy_unref(p);
+    sslvdir_builder_free(b);
+  }
+  CU_ASSERT_PTR_NULL(sslvdir_preset_name(10));
+  CU_ASSERT_PTR_NULL(sslvdir_preset_description(10));
+  sslvdir_builder *b;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2021", SITE, &e), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "exchange2021"));
+  /* What the caller set before a preset stays. */
+  CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, SITE, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa", SSLVDIR_KIND_OWA, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "EXCHANGE2019", SITE, NULL), SSLVDIR_OK);
+  sslvdir_policy *p = build(b);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/owa")), 0);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/ecp")), 264);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+}
+
+static void test_kinds(void) {
+  sslvdir_kind k;
+  CU_ASSERT_STRING_EQUAL(sslvdir_kind_name(SSLVDIR_KIND_MRSPROXY), "mrsproxy");
+  CU_ASSERT_PTR_NULL(sslvdir_kind_name(11));
+  CU_ASSERT_PTR_NULL(sslvdir_kind_name(-1));
+  CU_ASSERT_EQUAL(sslvdir_kind_parse(&k, "AutoDiscover", 12), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(k, SSLVDIR_KIND_AUTODISCOVER);
+  CU_ASSERT_EQUAL(sslvdir_kind_parse(&k, "owax", 4), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_STRING_EQUAL(sslvdir_upstream_name(SSLVDIR_UPSTREAM_BRIDGE), "bridge");
+  CU_ASSERT_PTR_NULL(sslvdir_upstream_name(3));
+  unsigned num = 0;
+  CU_ASSERT_STRING_EQUAL(sslvdir_version(&num), SSLVDIR_VERSION);
+  CU_ASSERT_EQUAL(num, SSLVDIR_VERSION_NUM);
+  CU_ASSERT_STRING_EQUAL(sslvdir_strerror(SSLVDIR_E_NOMEM), "out of memory");
+  CU_ASSERT_STRING_EQUAL(sslvdir_strerror(-999), "unknown error");
+}
+
+/* Threads decide on a shared policy while the main thread swaps policies. */
+static sslvdir_policy *_Atomic current;
+static pthread_mutex_t swap_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *worker(void *arg) {
+  int *bad = arg;
+  static _Thread_local sslvdir_decision d;
+  for (int i = 0; i < 20000; i++) {
+    pthread_mutex_lock(&swap_lock); /* only to take a reference safely */
+    sslvdir_policy *p = sslvdir_policy_ref(current);
+    pthread_mutex_unlock(&swap_lock);
+    sslvdir_request r = SSLVDIR_REQUEST_INIT;
+    r.method = "GET";
+    r.method_len = 3;
+    r.target = (i & 1) ? "/owa/" : "/EWS/Exchange.asmx";
+    r.target_len = strlen(r.target);
+    r.host = "mail.contoso.com";
+    r.host_len = 16;
+    d.version = SSLVDIR_DECISION_VERSION;
+    if (sslvdir_decide(p, &r, &d) || d.action != ((i & 1) ? SSLVDIR_ACTION_REDIRECT : SSLVDIR_ACTION_DENY))
+      (*bad)++;
+    sslvdir_policy_unref(p);
+  }
+  return NULL;
+}
+
+static void test_threads(void) {
+  current = test_policy("e16");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(current);
+  pthread_t t[4];
+  int bad[4] = {0};
+  for (int i = 0; i < 4; i++)
+    pthread_create(&t[i], NULL, worker, &bad[i]);
+  for (int i = 0; i < 50; i++) {
+    sslvdir_policy *n = test_policy(i & 1 ? "e16" : "e16o");
+    pthread_mutex_lock(&swap_lock);
+    sslvdir_policy *old = current;
+    current = n;
+    pthread_mutex_unlock(&swap_lock);
+    sslvdir_policy_unref(old);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(t[i], NULL);
+    CU_ASSERT_EQUAL(bad[i], 0);
+  }
+  sslvdir_policy_unref(current);
+}
+
+void suite_policy(void) {
+  CU_pSuite s = CU_add_suite("policy", NULL, NULL);
+  CU_add_test(s, "builder refuses bad input", test_builder_errors);
+  CU_add_test(s, "read-only views and matching", test_views);
+  CU_add_test(s, "offload or bridge", test_upstream_rules);
+  CU_add_test(s, "presets", test_presets);
+  CU_add_test(s, "names and versions", test_kinds);
+  CU_add_test(s, "shared policy, swapped under load", test_threads);
+}

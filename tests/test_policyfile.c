@@ -1,0 +1,207 @@
+/* The policy file reader: good files, bad files with their exact errors, the
+ * schema, and all-or-nothing loading. */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+#include "unit.h"
+
+static const struct { const char *name; int code; } codes[] = {
+  {"syntax", SSLVDIR_E_SYNTAX}, {"refused", SSLVDIR_E_REFUSED},
+  {"unknown-name", SSLVDIR_E_UNKNOWN_NAME}, {"duplicate", SSLVDIR_E_DUPLICATE},
+  {"range", SSLVDIR_E_RANGE}, {"inconsistent", SSLVDIR_E_INCONSISTENT},
+  {"type", SSLVDIR_E_TYPE},
+};
+
+static int list_dir(const char *rel, char names[][256], int max) {
+  DIR *d = opendir(srcpath(rel));
+  int n = 0;
+  struct dirent *de;
+  if (!d)
+    return -1;
+  while ((de = readdir(d)) && n < max) {
+    size_t l = strlen(de->d_name);
+    if (l > 4 && !strcmp(de->d_name + l - 4, ".xml"))
+      snprintf(names[n++], 256, "%s/%s", rel, de->d_name);
+  }
+  closedir(d);
+  return n;
+}
+
+static int build_count_sites(sslvdir_builder *b) {
+  sslvdir_policy *p;
+  if (sslvdir_builder_build(b, &p, NULL))
+    return -1;
+  int n = (int)sslvdir_policy_site_count(p);
+  sslvdir_policy_unref(p);
+  return n;
+}
+
+static void test_bad_files(void) {
+  char names[64][256];
+  int n = list_dir("tests/data/policy/bad", names, 64);
+  CU_ASSERT_FATAL(n >= 20);
+  for (int i = 0; i < n; i++) {
+    size_t len;
+    char *data = read_file(srcpath(names[i]), &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+    char want[32] = "";
+    unsigned line = 0;
+    CU_ASSERT_FATAL(sscanf(data, "<!-- expect %31s %u", want, &line) == 2);
+    int code = 0;
+    for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+      if (!strcmp(codes[k].name, want))
+        code = codes[k].code;
+    CU_ASSERT_FATAL(code != 0);
+    /* Load over a preset: a failure leaves the builder as it was. */
+    sslvdir_builder *b;
+    sslvdir_error e;
+    memset(&e, 0, sizeof e);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2016", "Default Web Site", NULL), SSLVDIR_OK);
+    int rc = sslvdir_policyfile_parse(b, data, len, &e);
+    int ok = rc == code && e.code == code && (line == 0 || e.line == line) && e.message[0];
+    if (!ok)
+      fprintf(stderr, "\n%s: want %s line %u, got %d line %u: %s\n", names[i], want, line, rc,
+              e.line, e.message);
+    CU_ASSERT(ok);
+    CU_ASSERT_EQUAL(build_count_sites(b), 1);
+    sslvdir_policy *p;
+    CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, NULL), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_policy_offloader_count(p), 0);
+    CU_ASSERT_EQUAL(sslvdir_settings_count(sslvdir_policy_settings(p)), 0);
+    sslvdir_policy_unref(p);
+    sslvdir_builder_free(b);
+    free(data);
+  }
+}
+
+static xmlSchemaPtr load_schema(void) {
+  xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(srcpath("doc/policy.xsd"));
+  xmlSchemaPtr s = pc ? xmlSchemaParse(pc) : NULL;
+  xmlSchemaFreeParserCtxt(pc);
+  return s;
+}
+
+static void test_good_files(void) {
+  char names[64][256];
+  int n = 0, k;
+  const char *dirs[] = {"tests/data/policy/good", "doc/examples", "tests/data/decide"};
+  for (int d = 0; d < 3; d++) {
+    k = list_dir(dirs[d], names + n, 64 - n);
+    CU_ASSERT_FATAL(k > 0);
+    n += k;
+  }
+  xmlSchemaPtr schema = load_schema();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(schema);
+  for (int i = 0; i < n; i++) {
+    sslvdir_builder *b;
+    sslvdir_error e;
+    CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+    int rc = sslvdir_policyfile_load(b, srcpath(names[i]), &e);
+    if (rc)
+      fprintf(stderr, "\n%s: %s\n", names[i], e.message);
+    CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
+    CU_ASSERT(build_count_sites(b) >= 1);
+    sslvdir_builder_free(b);
+    /* Every example the library accepts is valid against doc/policy.xsd. */
+    xmlDocPtr doc = xmlReadFile(srcpath(names[i]), NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    int valid = xmlSchemaValidateDoc(vc, doc);
+    if (valid)
+      fprintf(stderr, "\n%s: not valid against doc/policy.xsd\n", names[i]);
+    CU_ASSERT_EQUAL(valid, 0);
+    xmlSchemaFreeValidCtxt(vc);
+    xmlFreeDoc(doc);
+  }
+  xmlSchemaFree(schema);
+}
+
+static void test_content(void) {
+  sslvdir_builder *b;
+  sslvdir_policy *p;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_policyfile_load(b, srcpath("tests/data/policy/good/bom-crlf.xml"), NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(p), 2019);
+  const sslvdir_vdir *owa = sslvdir_policy_find_vdir(p, "Default Web Site/owa");
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(owa), SSLVDIR_SSL);
+  CU_ASSERT_EQUAL(sslvdir_vdir_backend_flags(owa), 0);
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(owa), SSLVDIR_UPSTREAM_OFFLOAD);
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_vdir_upstream_reason(owa), "asked for"));
+  const char *s;
+  uint32_t v;
+  CU_ASSERT_EQUAL(sslvdir_settings_get_string(sslvdir_policy_settings(p), "HKLM\\Software\\Contoso\\Note", &s), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(s, "kept & reported");
+  CU_ASSERT_EQUAL(sslvdir_policy_get_dword(p, "HKLM\\Software\\Contoso\\Count", &v), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(v, 16);
+  sslvdir_policy_unref(p);
+  /* A vdir forced to offload that cannot be: the file loads, the build says why. */
+  static const char forced[] =
+      "<policy xmlns='urn:libsslvdir:policy:1' version='1'>"
+      "<site name='Default Web Site'><vdir path='/EWS/mrsproxy.svc' upstream='offload'/></site></policy>";
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, forced, sizeof forced - 1, NULL), SSLVDIR_OK);
+  sslvdir_error e;
+  CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "mrsproxy"));
+  sslvdir_builder_free(b);
+}
+
+static void test_hostile(void) {
+  sslvdir_builder *b;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_policyfile_load(b, "/nonexistent/policy.xml", &e), SSLVDIR_E_IO);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "/nonexistent/policy.xml"));
+  CU_ASSERT_EQUAL(sslvdir_policyfile_load(b, srcpath("tests/data"), &e), SSLVDIR_E_IO);
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, "", 0, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, NULL, 0, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, NULL, 5, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  static const char nul[] = "<policy xmlns='urn:libsslvdir:policy:1' version='1'>\0</policy>";
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, nul, sizeof nul - 1, &e), SSLVDIR_E_SYNTAX);
+  /* UTF-16 (NUL bytes) is refused with a clear message. */
+  static const char u16[] = "\xff\xfe<\0p\0/\0>\0";
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, u16, sizeof u16 - 1, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "UTF-8"));
+  /* Over the size limit. */
+  size_t big = SSLVDIR_POLICYFILE_MAX + 1;
+  char *buf = malloc(big);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+  memset(buf, ' ', big);
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, buf, big, &e), SSLVDIR_E_RANGE);
+  free(buf);
+  /* Deep nesting is refused without recursion trouble. */
+  size_t depth = 5000, k = 0;
+  buf = malloc(depth * 8 + 200);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+  k += (size_t)sprintf(buf, "<policy xmlns='urn:libsslvdir:policy:1' version='1'>");
+  for (size_t i = 0; i < depth; i++)
+    k += (size_t)sprintf(buf + k, "<site>");
+  CU_ASSERT_NOT_EQUAL(sslvdir_policyfile_parse(b, buf, k, &e), SSLVDIR_OK);
+  free(buf);
+  /* Lower-case doctype, or one hidden after a comment, is refused too. */
+  static const char dt[] = "<!-- x --><!doctype policy [<!entity a 'b'>]><policy/>";
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, dt, sizeof dt - 1, &e), SSLVDIR_E_REFUSED);
+  /* XInclude is not processed: the element is simply unknown. */
+  static const char xi[] =
+      "<policy xmlns='urn:libsslvdir:policy:1' xmlns:xi='http://www.w3.org/2001/XInclude' version='1'>"
+      "<xi:include href='/etc/passwd'/></policy>";
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, xi, sizeof xi - 1, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(e.line, 1);
+  sslvdir_builder_free(b);
+}
+
+void suite_policyfile(void) {
+  CU_pSuite s = CU_add_suite("policyfile", NULL, NULL);
+  CU_add_test(s, "bad files: exact error, builder untouched", test_bad_files);
+  CU_add_test(s, "good files and examples, valid against the schema", test_good_files);
+  CU_add_test(s, "what a file says", test_content);
+  CU_add_test(s, "hostile input", test_hostile);
+}

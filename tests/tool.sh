@@ -1,0 +1,81 @@
+#!/bin/sh
+# The sslvdir command as a user runs it: exact JSON, exit statuses, messages.
+set -u
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+sv="$top_builddir/tools/sslvdir"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_json WANT ARGS...: stdout must be exactly WANT, exit status 0.
+expect_json() {
+  want=$1; shift
+  got=$("$sv" "$@" 2>&1); rc=$?
+  if [ $rc -eq 0 ] && [ "$got" = "$want" ]; then ok; else ko "sslvdir $*"; echo "  want: $want"; echo "  got:  $got (exit $rc)"; fi
+}
+# expect_fail PATTERN ARGS...: exit status 2, stderr matching PATTERN, nothing on stdout.
+expect_fail() {
+  pat=$1; shift
+  out=$("$sv" "$@" 2>/dev/null); err=$("$sv" "$@" 2>&1 >/dev/null); rc=$?
+  if [ $rc -eq 2 ] && [ -z "$out" ] && printf '%s' "$err" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc): $err"; fi
+}
+# expect_out PATTERN ARGS...: exit 0 and stdout matching PATTERN.
+expect_out() {
+  pat=$1; shift
+  out=$("$sv" "$@" 2>&1); rc=$?
+  if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc)"; printf '%s\n' "$out" | head -5; fi
+}
+
+RM='"remove_headers": ["X-Forwarded-Proto", "Front-End-Https"]'
+expect_json '{"action": "redirect", "status": 302, "substatus": null, "location": "https://mail.contoso.com/owa/?a=1", "vdir": "Default Web Site/owa", "path": "/owa/", "upstream": "bridge", "set_headers": {}, '"$RM"', "reason_code": "redirect-https", "reason": "SSL is required; browsers are redirected to https"}' \
+  eval --json GET 'http://mail.contoso.com/owa/?a=1'
+expect_json '{"action": "deny", "status": 403, "substatus": 4, "location": null, "vdir": "Default Web Site/EWS", "path": "/EWS/Exchange.asmx", "upstream": "bridge", "set_headers": {}, '"$RM"', "reason_code": "ssl-required", "reason": "SSL is required (403.4)"}' \
+  eval --json POST http://mail.contoso.com/EWS/Exchange.asmx
+expect_json '{"action": "allow", "status": null, "substatus": null, "location": null, "vdir": "Default Web Site/owa", "path": "/owa/", "upstream": "offload", "set_headers": {"X-Forwarded-Proto": "https", "Front-End-Https": "On"}, "remove_headers": [], "reason_code": "allowed", "reason": "the virtual directory'"'"'s SSL requirements are met"}' \
+  eval --preset exchange2016-offload --offloader 10.0.0.5 --peer 10.0.0.5 --cipher-bits 256 -H 'X-Forwarded-Proto: https' --json GET http://mail.contoso.com/owa/
+expect_json '{"action": "deny", "status": 403, "substatus": 5, "location": null, "vdir": "Default Web Site/owa", "path": "/owa/", "upstream": "offload", "set_headers": {}, "remove_headers": [], "reason_code": "ssl128-required", "reason": "a 128-bit cipher is required and the key size is below 128 bits or unknown (403.5)"}' \
+  eval --preset exchange2016-offload --offloader 10.0.0.5 --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' --json GET http://mail.contoso.com/owa/
+expect_json '{"action": "deny", "status": 404, "substatus": 11, "location": null, "vdir": null, "path": null, "upstream": null, "set_headers": {}, '"$RM"', "reason_code": "double-escape", "reason": "the path is double-escaped (404.11)"}' \
+  eval --json GET 'https://mail.contoso.com/ecp%252f'
+# The Host header overrides the URL's host; a foreign one never reaches Location.
+expect_out '"location": "https://mail.contoso.com/owa/"' eval --json -H 'Host: evil.example' GET http://mail.contoso.com/owa/
+expect_out '"location": "https://autodiscover.contoso.com/owa/"' eval --json -H 'Host: autodiscover.contoso.com' GET /owa/
+# Default cipher bits: 256 over https, so Ssl128 passes; --cipher-bits 40 does not.
+expect_out '"action": "allow"' eval --json GET https://mail.contoso.com/owa/
+expect_out '"substatus": 5' eval --json --cipher-bits 40 GET https://mail.contoso.com/owa/
+expect_out '"action": "allow"' eval --json --tls GET /owa/
+expect_out '"substatus": 16' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --client-cert untrusted --json GET https://mail.contoso.com/certauth/
+expect_out '"substatus": 7' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --client-cert missing --json GET https://mail.contoso.com/certauth/
+expect_out '"substatus": 13' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --client-cert revoked --json GET https://mail.contoso.com/certauth/
+# Text output
+expect_out '^action:    redirect 302' eval GET http://mail.contoso.com/owa/
+expect_out 'location:  https://mail.contoso.com/owa/' eval GET http://mail.contoso.com/owa/
+# Other commands
+expect_out '^exchange2016-offload' presets
+expect_out '/EWS/mrsproxy.svc.*mrsproxy.*bridge' show
+expect_out 'trusted offloaders: 10.0.0.0/8' show --offloader 10.1.2.3/8
+expect_out 'site "Europe"' show --policy "$top_srcdir/tests/data/decide/multi.xml"
+expect_out 'redirect 302' demo
+expect_out 'deny 404.11' demo
+expect_out "^sslvdir [0-9]" version
+# Usage and input errors: exit 2 and a message
+expect_fail 'eval needs METHOD and URL' eval GET
+expect_fail 'unknown option' eval --bogus GET /
+expect_fail 'cipher-bits' eval --cipher-bits lots GET /
+expect_fail 'client-cert' eval --client-cert maybe GET /
+expect_fail 'unknown preset' eval --preset exchange2021 GET /
+expect_fail 'not both' eval --preset exchange2016 --policy x.xml GET /
+expect_fail 'No such file' eval --policy /nonexistent.xml GET /
+expect_fail 'line 5' eval --policy "$top_srcdir/tests/data/policy/bad/bad-flags.xml" GET /
+expect_fail 'malformed prefix length' eval --offloader 10.0.0.0/8,x GET /
+expect_fail 'not an IPv4 or IPv6' eval --offloader mail.contoso.com GET /
+expect_fail "expected 'Name: value'" eval -H 'NoColon' GET /
+expect_fail 'must be http' eval GET ftp://x/
+expect_fail 'unknown command' frobnicate
+expect_fail 'usage' 
+expect_fail 'not a host name' show --host 'bad host'
+echo "tool: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

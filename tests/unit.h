@@ -1,0 +1,32 @@
+/* Shared helpers for the CUnit suites (one suite per library area). */
+#ifndef SSLVDIR_TESTS_UNIT_H
+#define SSLVDIR_TESTS_UNIT_H
+
+#include <stddef.h>
+
+#include <CUnit/CUnit.h>
+#include <sslvdir/sslvdir.h>
+
+void suite_flags(void);
+void suite_path(void);
+void suite_settings(void);
+void suite_policy(void);
+void suite_policyfile(void);
+void suite_decide(void);
+void suite_mem(void);
+
+/* A path under the source tree ($top_srcdir, or "." when unset). */
+const char *srcpath(const char *rel);
+/* Reads a whole file; NULL when it cannot. The caller frees it. */
+char *read_file(const char *path, size_t *len);
+/* Decodes \xNN, \\ and \s (space) in place; returns the new length. */
+size_t unescape(char *s);
+/* Splits a line into whitespace-separated fields (in place); returns how many. */
+int split_fields(char *line, char **fields, int max);
+/* Builds a named test policy: a tests/data/decide/NAME.xml file, or a preset
+ * ("e07", "e10", "e13", "e16", "e19", with "o" for the -offload preset) on
+ * "Default Web Site" with mail.contoso.com and autodiscover.contoso.com and
+ * trusted offloaders 10.0.0.5 and 2001:db8:5::/48. */
+sslvdir_policy *test_policy(const char *name);
+
+#endif

@@ -1,0 +1,536 @@
+/*
+ * sslvdir: ask libsslvdir what IIS would do with a request, list presets,
+ * show a policy, and run the Exchange 2016 demo. See sslvdir(1).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sslvdir/sslvdir.h>
+
+#include "json.h"
+
+#define EXIT_USAGE 2
+#define MAX_LIST 32
+#define DEFAULT_SITE "Default Web Site"
+
+static const char *prog = "sslvdir";
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: %s eval [--preset NAME | --policy FILE] [--host NAME]... [--offloader CIDR]...\n"
+          "               [--tls] [--cipher-bits N] [--client-cert ok|missing|untrusted|expired|revoked]\n"
+          "               [--peer ADDR] [-H 'Name: value']... [--json] METHOD URL\n"
+          "       %s show [--preset NAME | --policy FILE] [--host NAME]... [--offloader CIDR]...\n"
+          "       %s presets\n"
+          "       %s demo\n"
+          "       %s version\n",
+          prog, prog, prog, prog, prog);
+}
+
+static int fail(const char *what, int rc, const sslvdir_error *e) {
+  fprintf(stderr, "%s: %s: %s\n", prog, what,
+          e && e->code == rc && e->message[0] ? e->message : sslvdir_strerror(rc));
+  return rc == SSLVDIR_E_NOMEM ? 1 : EXIT_USAGE;
+}
+
+struct policy_opts {
+  const char *preset;
+  const char *policy;
+  const char *hosts[MAX_LIST];
+  int nhosts;
+  const char *offloaders[MAX_LIST];
+  int noffloaders;
+};
+
+/* Consumes a policy option at argv[*i]; returns 1 if it was one, -1 on error. */
+static int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
+  const char *a = argv[*i];
+  const char **slot = NULL;
+  if (!strcmp(a, "--preset")) slot = &o->preset;
+  else if (!strcmp(a, "--policy")) slot = &o->policy;
+  else if (!strcmp(a, "--host") || !strcmp(a, "--offloader")) {
+    int host = a[2] == 'h';
+    if (*i + 1 >= argc || (host ? o->nhosts : o->noffloaders) >= MAX_LIST) {
+      fprintf(stderr, "%s: %s needs a value (at most %d)\n", prog, a, MAX_LIST);
+      return -1;
+    }
+    if (host) o->hosts[o->nhosts++] = argv[++*i];
+    else o->offloaders[o->noffloaders++] = argv[++*i];
+    return 1;
+  } else
+    return 0;
+  if (*i + 1 >= argc) {
+    fprintf(stderr, "%s: %s needs a value\n", prog, a);
+    return -1;
+  }
+  *slot = argv[++*i];
+  return 1;
+}
+
+static int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
+  sslvdir_builder *b;
+  sslvdir_error e = {0};
+  int rc;
+  if (o->preset && o->policy) {
+    fprintf(stderr, "%s: give --preset or --policy, not both\n", prog);
+    return EXIT_USAGE;
+  }
+  if (o->policy && o->nhosts) {
+    fprintf(stderr, "%s: --host goes with --preset; a policy file names its own hosts\n", prog);
+    return EXIT_USAGE;
+  }
+  if ((rc = sslvdir_builder_new(&b)))
+    return fail("builder", rc, NULL);
+  if (o->policy) {
+    rc = sslvdir_policyfile_load(b, o->policy, &e);
+    if (rc) {
+      sslvdir_builder_free(b);
+      return fail(o->policy, rc, &e);
+    }
+  } else {
+    const char *preset = o->preset ? o->preset : "exchange2016";
+    if ((rc = sslvdir_preset_apply(b, preset, DEFAULT_SITE, &e))) {
+      sslvdir_builder_free(b);
+      return fail("preset", rc, &e);
+    }
+    static const char *const dflt[] = {"mail.contoso.com", "autodiscover.contoso.com"};
+    int n = o->nhosts ? o->nhosts : 2;
+    for (int i = 0; i < n; i++) {
+      if ((rc = sslvdir_builder_add_host(b, DEFAULT_SITE, o->nhosts ? o->hosts[i] : dflt[i], &e))) {
+        sslvdir_builder_free(b);
+        return fail("--host", rc, &e);
+      }
+    }
+  }
+  for (int i = 0; i < o->noffloaders; i++) {
+    if ((rc = sslvdir_builder_add_offloader(b, o->offloaders[i], &e))) {
+      sslvdir_builder_free(b);
+      return fail("--offloader", rc, &e);
+    }
+  }
+  rc = sslvdir_builder_build(b, out, &e);
+  sslvdir_builder_free(b);
+  if (rc)
+    return fail("policy", rc, &e);
+  return 0;
+}
+
+static void print_headers_json(const sslvdir_decision *d) {
+  printf(", \"set_headers\": {");
+  int first = 1;
+  if (d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) {
+    printf("\"X-Forwarded-Proto\": ");
+    json_string(stdout, d->x_forwarded_proto);
+    first = 0;
+  }
+  if (d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) {
+    printf("%s\"Front-End-Https\": ", first ? "" : ", ");
+    json_string(stdout, d->front_end_https);
+  }
+  printf("}, \"remove_headers\": [");
+  first = 1;
+  for (unsigned bit = 1; bit <= SSLVDIR_HEADER_FRONT_END_HTTPS; bit <<= 1) {
+    if (d->remove_headers & bit) {
+      printf("%s", first ? "" : ", ");
+      json_string(stdout, sslvdir_header_name(bit));
+      first = 0;
+    }
+  }
+  printf("]");
+}
+
+static void print_decision_json(const sslvdir_decision *d) {
+  printf("{\"action\": \"%s\", \"status\": ", sslvdir_action_name(d->action));
+  if (d->status) printf("%d", d->status); else printf("null");
+  printf(", \"substatus\": ");
+  if (d->substatus >= 0) printf("%d", d->substatus); else printf("null");
+  printf(", \"location\": ");
+  json_string(stdout, d->location_len ? d->location : NULL);
+  printf(", \"vdir\": ");
+  json_string(stdout, d->vdir ? sslvdir_vdir_config_path(d->vdir) : NULL);
+  printf(", \"path\": ");
+  json_string(stdout, d->path_len ? d->path : NULL);
+  printf(", \"upstream\": ");
+  json_string(stdout, d->upstream == SSLVDIR_UPSTREAM_AUTO ? NULL : sslvdir_upstream_name(d->upstream));
+  print_headers_json(d);
+  printf(", \"reason_code\": ");
+  json_string(stdout, sslvdir_reason_name(d->reason));
+  printf(", \"reason\": ");
+  json_string(stdout, sslvdir_reason_string(d->reason));
+  printf("}\n");
+}
+
+static void status_text(const sslvdir_decision *d, char *buf, size_t n) {
+  if (d->action == SSLVDIR_ACTION_ALLOW)
+    snprintf(buf, n, "allow");
+  else if (d->substatus >= 0)
+    snprintf(buf, n, "%s %d.%d", sslvdir_action_name(d->action), d->status, d->substatus);
+  else
+    snprintf(buf, n, "%s %d", sslvdir_action_name(d->action), d->status);
+}
+
+static void print_decision_text(const sslvdir_decision *d) {
+  char st[64];
+  status_text(d, st, sizeof st);
+  printf("action:    %s\n", st);
+  if (d->location_len)
+    printf("location:  %s\n", d->location);
+  if (d->vdir)
+    printf("vdir:      %s (%s)\n", sslvdir_vdir_config_path(d->vdir),
+           sslvdir_kind_name(sslvdir_vdir_kind(d->vdir)));
+  else
+    printf("vdir:      -\n");
+  printf("path:      %s\n", d->path_len ? d->path : "-");
+  if (d->upstream != SSLVDIR_UPSTREAM_AUTO)
+    printf("upstream:  %s%s%s%s\n", sslvdir_upstream_name(d->upstream), d->vdir ? " (" : "",
+           d->vdir ? sslvdir_vdir_upstream_reason(d->vdir) : "", d->vdir ? ")" : "");
+  if (d->remove_headers)
+    printf("remove:    %s%s%s\n",
+           d->remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO ? "X-Forwarded-Proto" : "",
+           d->remove_headers == 3 ? ", " : "",
+           d->remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS ? "Front-End-Https" : "");
+  if (d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO)
+    printf("set:       X-Forwarded-Proto: %s\n", d->x_forwarded_proto);
+  if (d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS)
+    printf("set:       Front-End-Https: %s\n", d->front_end_https);
+  printf("reason:    %s\n", sslvdir_reason_string(d->reason));
+}
+
+/* What eval needs to keep of its arguments. */
+struct eval_req {
+  const char *method, *url;
+  int tls, json, have_bits;
+  unsigned bits;
+  sslvdir_cert_status cert;
+  const char *peer;
+  const char *host, *xfp, *feh;
+  size_t host_len, xfp_len, feh_len;
+};
+
+static int parse_header(struct eval_req *e, const char *h) {
+  const char *colon = strchr(h, ':');
+  if (!colon || colon == h) {
+    fprintf(stderr, "%s: -H '%s': expected 'Name: value'\n", prog, h);
+    return -1;
+  }
+  for (const char *p = h; p < colon; p++)
+    if (!(*p == '-' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
+      fprintf(stderr, "%s: -H '%s': the header name is not a token\n", prog, h);
+      return -1;
+    }
+  size_t nl = (size_t)(colon - h);
+  const char *v = colon + 1;
+  while (*v == ' ' || *v == '\t')
+    v++;
+  size_t vl = strlen(v);
+  while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+    vl--;
+#define IS(name) (nl == strlen(name) && !strncasecmp(h, name, nl))
+  if (IS("Host")) { e->host = v; e->host_len = vl; }
+  else if (IS("X-Forwarded-Proto")) { e->xfp = v; e->xfp_len = vl; }
+  else if (IS("Front-End-Https")) { e->feh = v; e->feh_len = vl; }
+#undef IS
+  return 0;
+}
+
+static int split_url(struct eval_req *e, sslvdir_request *r) {
+  const char *u = e->url;
+  int https = !strncasecmp(u, "https://", 8);
+  if (https || !strncasecmp(u, "http://", 7)) {
+    const char *auth = u + (https ? 8 : 7);
+    size_t al = strcspn(auth, "/?");
+    if (al == 0) {
+      fprintf(stderr, "%s: URL '%s' has no host\n", prog, u);
+      return -1;
+    }
+    if (!e->host) {
+      e->host = auth;
+      e->host_len = al;
+    }
+    r->target = auth[al] ? auth + al : "/";
+    r->target_len = strlen(r->target);
+    if (https)
+      e->tls = 1;
+  } else if (u[0] == '/' || !strcmp(u, "*")) {
+    r->target = u;
+    r->target_len = strlen(u);
+  } else {
+    fprintf(stderr, "%s: URL '%s' must be http://..., https://... or an origin-form path\n", prog, u);
+    return -1;
+  }
+  return 0;
+}
+
+static int cmd_eval(int argc, char **argv) {
+  struct policy_opts po = {0};
+  struct eval_req e = {0};
+  e.cert = SSLVDIR_CERT_NONE;
+  int pos = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    int r = policy_option(&po, argc, argv, &i);
+    if (r < 0)
+      return EXIT_USAGE;
+    if (r)
+      continue;
+    if (!strcmp(a, "--tls")) e.tls = 1;
+    else if (!strcmp(a, "--json")) e.json = 1;
+    else if (!strcmp(a, "--cipher-bits") || !strcmp(a, "--client-cert") || !strcmp(a, "--peer") ||
+             !strcmp(a, "-H")) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "%s: %s needs a value\n", prog, a);
+        return EXIT_USAGE;
+      }
+      const char *v = argv[++i];
+      if (a[2] == 'c' && a[3] == 'i') {
+        char *end;
+        unsigned long b = strtoul(v, &end, 10);
+        if (!*v || *end || b > 4096 || v[0] == '-') {
+          fprintf(stderr, "%s: --cipher-bits '%s': expected a number of bits from 0 to 4096\n", prog, v);
+          return EXIT_USAGE;
+        }
+        e.bits = (unsigned)b;
+        e.have_bits = 1;
+      } else if (a[2] == 'c') {
+        if (sslvdir_cert_status_parse(&e.cert, v, strlen(v))) {
+          fprintf(stderr, "%s: --client-cert '%s': expected ok, missing, untrusted, expired or revoked\n", prog, v);
+          return EXIT_USAGE;
+        }
+      } else if (a[2] == 'p') {
+        e.peer = v;
+      } else if (parse_header(&e, v)) {
+        return EXIT_USAGE;
+      }
+    } else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
+      usage(stderr);
+      return EXIT_USAGE;
+    } else if (pos == 0) {
+      e.method = a;
+      pos++;
+    } else if (pos == 1) {
+      e.url = a;
+      pos++;
+    } else {
+      fprintf(stderr, "%s: unexpected argument '%s'\n", prog, a);
+      return EXIT_USAGE;
+    }
+  }
+  if (pos != 2) {
+    fprintf(stderr, "%s: eval needs METHOD and URL\n", prog);
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  if (split_url(&e, &r))
+    return EXIT_USAGE;
+  sslvdir_policy *p;
+  int rc = load_policy(&po, &p);
+  if (rc)
+    return rc;
+  r.method = e.method;
+  r.method_len = strlen(e.method);
+  r.host = e.host;
+  r.host_len = e.host_len;
+  r.scheme = e.tls ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+  r.peer = e.peer;
+  r.peer_len = e.peer ? strlen(e.peer) : 0;
+  /* The documented default: 256 bits over TLS at our listener (what a current
+   * TLS 1.3 or ECDHE-AES256-GCM handshake gives), 0 (unknown) otherwise. */
+  r.cipher_bits = e.have_bits ? e.bits : (e.tls ? 256 : 0);
+  r.client_cert = e.cert;
+  r.x_forwarded_proto = e.xfp;
+  r.x_forwarded_proto_len = e.xfp_len;
+  r.front_end_https = e.feh;
+  r.front_end_https_len = e.feh_len;
+  static sslvdir_decision d;
+  d.version = SSLVDIR_DECISION_VERSION;
+  rc = sslvdir_decide(p, &r, &d);
+  if (rc) {
+    sslvdir_policy_unref(p);
+    return fail("decide", rc, NULL);
+  }
+  if (e.json)
+    print_decision_json(&d);
+  else
+    print_decision_text(&d);
+  sslvdir_policy_unref(p);
+  return 0;
+}
+
+static void print_policy(const sslvdir_policy *p) {
+  for (size_t s = 0; s < sslvdir_policy_site_count(p); s++) {
+    const sslvdir_site *site = sslvdir_policy_site(p, s);
+    printf("site \"%s\"%s\n", sslvdir_site_name(site), s == 0 ? " (default)" : "");
+    printf("  hosts:     ");
+    for (size_t h = 0; h < sslvdir_site_host_count(site); h++)
+      printf("%s%s", h ? ", " : "", sslvdir_site_host(site, h));
+    printf("%s\n", sslvdir_site_host_count(site) ? "" : "(none)");
+    const char *can = sslvdir_site_canonical_host(site);
+    printf("  canonical: %s", can ? can : "(none)");
+    if (can)
+      printf(" (https port %u)", sslvdir_site_https_port(site));
+    printf("\n\n  %-30s %-12s %-22s %-22s %-8s %s\n", "PATH", "KIND", "EDGE", "BACKEND",
+           "REDIRECT", "UPSTREAM");
+    for (size_t v = 0; v < sslvdir_site_vdir_count(site); v++) {
+      const sslvdir_vdir *vd = sslvdir_site_vdir(site, v);
+      char edge[SSLVDIR_FLAGS_TEXT_MAX], back[SSLVDIR_FLAGS_TEXT_MAX], red[8] = "-";
+      if (sslvdir_flags_format(edge, sizeof edge, NULL, sslvdir_vdir_edge_flags(vd)) ||
+          sslvdir_flags_format(back, sizeof back, NULL, sslvdir_vdir_backend_flags(vd)))
+        continue;
+      if (sslvdir_vdir_redirect_status(vd))
+        snprintf(red, sizeof red, "%d", sslvdir_vdir_redirect_status(vd));
+      printf("  %-30s %-12s %-22s %-22s %-8s %s\n", sslvdir_vdir_path(vd),
+             sslvdir_kind_name(sslvdir_vdir_kind(vd)), edge, back, red,
+             sslvdir_upstream_name(sslvdir_vdir_upstream(vd)));
+    }
+    printf("\n");
+  }
+  printf("trusted offloaders: ");
+  for (size_t i = 0; i < sslvdir_policy_offloader_count(p); i++)
+    printf("%s%s", i ? ", " : "", sslvdir_policy_offloader(p, i));
+  printf("%s\n", sslvdir_policy_offloader_count(p) ? "" : "(none)");
+  const sslvdir_settings *st = sslvdir_policy_settings(p);
+  for (size_t i = 0; i < sslvdir_settings_count(st); i++) {
+    const char *path, *str;
+    sslvdir_value_type type;
+    uint32_t dw;
+    int known;
+    if (sslvdir_settings_entry(st, i, &path, &type, &dw, &str, &known))
+      continue;
+    if (type == SSLVDIR_VALUE_DWORD)
+      printf("setting: %s = dword:%08x%s\n", path, dw, known ? "" : " (not used by libsslvdir)");
+    else
+      printf("setting: %s = \"%s\"%s\n", path, str, known ? "" : " (not used by libsslvdir)");
+  }
+  for (size_t i = 0; i < sslvdir_policy_warning_count(p); i++)
+    printf("warning: %s\n", sslvdir_policy_warning(p, i));
+}
+
+static int cmd_show(int argc, char **argv) {
+  struct policy_opts po = {0};
+  for (int i = 1; i < argc; i++) {
+    int r = policy_option(&po, argc, argv, &i);
+    if (r < 0)
+      return EXIT_USAGE;
+    if (!r) {
+      fprintf(stderr, "%s: show: unexpected argument '%s'\n", prog, argv[i]);
+      return EXIT_USAGE;
+    }
+  }
+  sslvdir_policy *p;
+  int rc = load_policy(&po, &p);
+  if (rc)
+    return rc;
+  print_policy(p);
+  sslvdir_policy_unref(p);
+  return 0;
+}
+
+static int cmd_presets(void) {
+  for (size_t i = 0; i < sslvdir_preset_count(); i++)
+    printf("%-22s %s\n", sslvdir_preset_name(i), sslvdir_preset_description(i));
+  return 0;
+}
+
+/* The demo: an Exchange 2016 front end offloaded as seed 004 describes, behind
+ * an HAProxy that terminates TLS, with a load balancer at 10.0.0.5 in front. */
+static int cmd_demo(void) {
+  struct policy_opts po = {0};
+  po.preset = "exchange2016-offload";
+  po.offloaders[po.noffloaders++] = "10.0.0.5";
+  sslvdir_policy *p;
+  int rc = load_policy(&po, &p);
+  if (rc)
+    return rc;
+  static const struct {
+    const char *method, *url, *peer, *xfp;
+    unsigned bits;
+    sslvdir_cert_status cert;
+    const char *note;
+  } reqs[] = {
+    {"GET", "http://mail.contoso.com/owa/", "198.51.100.7", NULL, 0, 0, "browser types http://"},
+    {"GET", "https://mail.contoso.com/owa/", "198.51.100.7", NULL, 256, 0, "browser over TLS"},
+    {"GET", "http://mail.contoso.com/", "198.51.100.7", NULL, 0, 0, "site root"},
+    {"GET", "http://evil.example/owa/?x=1", "198.51.100.7", NULL, 0, 0, "foreign Host"},
+    {"POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", NULL, 0, 0, "EWS client, plain"},
+    {"POST", "https://mail.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync", "198.51.100.7", NULL, 256, 0, "phone"},
+    {"POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", NULL, 256, 0, "mailbox move"},
+    {"GET", "https://mail.contoso.com/ecp/", "198.51.100.7", NULL, 56, 0, "56-bit cipher"},
+    {"GET", "http://mail.contoso.com/owa/", "198.51.100.7", "https", 0, 0, "spoofed X-Forwarded-Proto"},
+    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 0, 0, "trusted LB, key size unknown"},
+    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 256, 0, "trusted LB passes 256 bits"},
+    {"GET", "http://mail.contoso.com/owa/calendar/published.html", "198.51.100.7", NULL, 0, 0, "published calendar"},
+    {"POST", "https://mail.contoso.com/autodiscover/autodiscover.json?@x/mapi/nspi", "198.51.100.7", NULL, 256, 0, "ProxyShell shape"},
+    {"GET", "https://mail.contoso.com/owa/%2e%2e/ecp/", "198.51.100.7", NULL, 256, 0, "encoded dot-dot"},
+    {"GET", "https://mail.contoso.com/ecp::$DATA/", "198.51.100.7", NULL, 256, 0, "NTFS stream"},
+    {"GET", "https://mail.contoso.com/ecp%252f", "198.51.100.7", NULL, 256, 0, "double escaping"},
+    {"GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", NULL, 256, 0, "fullwidth e"},
+    {"POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", NULL, 0, 0, "Outlook Anywhere"},
+  };
+  printf("libsslvdir %s demo: Exchange 2016, offloaded as seed 004 says, hosts mail.contoso.com\n"
+         "and autodiscover.contoso.com, trusted offloader 10.0.0.5.\n\n",
+         sslvdir_version(NULL));
+  printf("%-5s %-58s %-13s %-16s %-8s %s\n", "", "REQUEST", "FROM", "DECISION", "UPSTREAM", "VDIR / NOTE");
+  for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+    struct eval_req e = {0};
+    e.url = reqs[i].url;
+    sslvdir_request r = SSLVDIR_REQUEST_INIT;
+    if (split_url(&e, &r))
+      continue;
+    r.method = reqs[i].method;
+    r.method_len = strlen(r.method);
+    r.host = e.host;
+    r.host_len = e.host_len;
+    r.scheme = e.tls ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+    r.peer = reqs[i].peer;
+    r.peer_len = strlen(r.peer);
+    r.cipher_bits = reqs[i].bits;
+    r.client_cert = reqs[i].cert;
+    r.x_forwarded_proto = reqs[i].xfp;
+    r.x_forwarded_proto_len = reqs[i].xfp ? strlen(reqs[i].xfp) : 0;
+    static sslvdir_decision d;
+    d.version = SSLVDIR_DECISION_VERSION;
+    if (sslvdir_decide(p, &r, &d))
+      continue;
+    char st[64];
+    status_text(&d, st, sizeof st);
+    printf("%-5s %-58.58s %-13s %-16s %-8s %s; %s\n", r.method, reqs[i].url, reqs[i].peer, st,
+           d.action == SSLVDIR_ACTION_ALLOW ? sslvdir_upstream_name(d.upstream) : "-",
+           d.vdir ? sslvdir_vdir_config_path(d.vdir) : "-", reqs[i].note);
+    if (d.location_len)
+      printf("%-5s   -> Location: %s\n", "", d.location);
+    else if (d.action != SSLVDIR_ACTION_ALLOW)
+      printf("%-5s   -> %s\n", "", sslvdir_reason_string(d.reason));
+  }
+  printf("\nRun 'sslvdir eval --json METHOD URL' for one request, 'sslvdir show' for the policy.\n");
+  sslvdir_policy_unref(p);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+  if (!strcmp(cmd, "show")) return cmd_show(argc - 1, argv + 1);
+  if (!strcmp(cmd, "presets")) return cmd_presets();
+  if (!strcmp(cmd, "demo")) return cmd_demo();
+  if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+    printf("sslvdir %s\n", sslvdir_version(NULL));
+    return 0;
+  }
+  if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    usage(stdout);
+    return 0;
+  }
+  fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+  usage(stderr);
+  return EXIT_USAGE;
+}
