@@ -551,7 +551,8 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
       goto fail;
   for (size_t si = 0; si < p->nsites; si++) {
     sslvdir_site *s = &p->sites[si];
-    qsort(s->vdirs, s->nvdirs, sizeof *s->vdirs, vdir_cmp);
+    if (s->nvdirs > 1) /* qsort wants a valid pointer even for zero elements */
+      qsort(s->vdirs, s->nvdirs, sizeof *s->vdirs, vdir_cmp);
     int redirects = 0;
     for (size_t vi = 0; vi < s->nvdirs; vi++) {
       sslvdir_vdir *v = &s->vdirs[vi];

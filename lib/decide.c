@@ -159,11 +159,12 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   const sslvdir_site *site = NULL;
   int in_namespace = 0;
   if (hraw && hraw_len) {
-    if (sv_host_normalize(hraw, hraw_len, host, &host_len, 1)) {
+    uint32_t hh;
+    if (sv_host_normalize_hash(hraw, hraw_len, host, &host_len, 1, &hh)) {
       deny(d, SSLVDIR_R_BAD_HOST);
       return SSLVDIR_OK;
     }
-    site = sv_policy_lookup_host(p, host, host_len);
+    site = sv_policy_lookup_host_hash(p, host, host_len, hh);
     in_namespace = site != NULL;
   }
   if (!site)

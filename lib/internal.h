@@ -14,6 +14,15 @@
 
 #define SV_UNUSED(x) ((void)(x))
 
+/* Byte tables in standard C: R256(F) expands F(0) ... F(255). */
+#define SV_R4(F, b) F((b)), F((b) + 1), F((b) + 2), F((b) + 3)
+#define SV_R16(F, b) SV_R4(F, (b)), SV_R4(F, (b) + 4), SV_R4(F, (b) + 8), SV_R4(F, (b) + 12)
+#define SV_R64(F, b) SV_R16(F, (b)), SV_R16(F, (b) + 16), SV_R16(F, (b) + 32), SV_R16(F, (b) + 48)
+#define SV_R256(F) SV_R64(F, 0), SV_R64(F, 64), SV_R64(F, 128), SV_R64(F, 192)
+#define SV_ALNUM(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9'))
+#define SV_LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+extern const unsigned char sv_lower_table[256];
+
 /* Allocation (lib/mem.c): every allocation of ours goes through the hook. */
 void *sv_malloc(size_t size);
 void *sv_calloc(size_t n, size_t size);
@@ -31,9 +40,7 @@ int sv_err_at(sslvdir_error *err, int code, unsigned line, unsigned column, size
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* ASCII helpers: the protocol elements compared here are ASCII by definition. */
-static inline unsigned char sv_lower(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
+static inline unsigned char sv_lower(unsigned char c) { return sv_lower_table[c]; }
 int sv_eq_ci(const char *a, size_t alen, const char *b, size_t blen);
 int sv_streq_ci(const char *a, const char *b);
 uint32_t sv_hash_ci(const char *s, size_t n, uint32_t seed);
@@ -43,6 +50,9 @@ uint32_t sv_hash_ci(const char *s, size_t n, uint32_t seed);
 /* Splits host[:port]; writes the lower-cased host without a trailing dot to
  * out (SV_HOST_MAX + 3 bytes). Returns 0 or -1 when malformed. */
 int sv_host_normalize(const char *in, size_t len, char *out, size_t *out_len, int allow_port);
+/* The same, also giving sv_hash_ci(out, *out_len, 0). */
+int sv_host_normalize_hash(const char *in, size_t len, char *out, size_t *out_len, int allow_port,
+                           uint32_t *hash);
 
 /* Addresses (lib/addr.c). */
 typedef struct sv_net {
@@ -168,6 +178,8 @@ sslvdir_site *sv_builder_find_site(sslvdir_builder *b, const char *name);
 /* lib/policy.c */
 void sv_policy_destroy(sslvdir_policy *p);
 const sslvdir_site *sv_policy_lookup_host(const sslvdir_policy *p, const char *host, size_t len);
+const sslvdir_site *sv_policy_lookup_host_hash(const sslvdir_policy *p, const char *host, size_t len,
+                                               uint32_t hash);
 
 /* lib/site.c: build the trie of a policy's site. */
 int sv_site_index(sslvdir_site *s);

@@ -21,18 +21,47 @@ static int starts_ci(const char *s, size_t n, const char *prefix) {
   return n >= pl && sv_eq_ci(s, pl, prefix, pl);
 }
 
+/* Byte classes of the raw target: 0 for the bytes that need no attention. */
+enum { T_BAD = 1, T_NONASCII = 2, T_HASH = 3, T_QUERY = 4 };
+#define TCLASS(c) ((c) <= 0x20 || (c) == 0x7f ? T_BAD : (c) >= 0x80 ? T_NONASCII \
+                   : (c) == '#' ? T_HASH : (c) == '?' ? T_QUERY : 0)
+static const unsigned char target_class[256] = {SV_R256(TCLASS)};
+
 int sv_target_split(const char *t, size_t n, sv_target *out) {
   memset(out, 0, sizeof *out);
   if (!t || n == 0)
     return SSLVDIR_R_BAD_TARGET;
+  size_t q = n; /* the first '?' */
+  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)t[i];
-    if (c < 0x21 || c == 0x7f)
+    /* Eight bytes at a time while none can be special: no byte below 0x21,
+     * none at 0x7f or above, no '#', and no '?' unless one was seen. The
+     * test may report false alarms; those bytes are then looked at one by one. */
+    while (i + 8 <= n) {
+      uint64_t w;
+      memcpy(&w, t + i, 8);
+      uint64_t hash_ = w ^ (ones * '#'), qm = w ^ (ones * '?');
+      uint64_t alarm = ((w - ones * 0x21) | (w + ones) | w) & highs;
+      alarm |= (hash_ - ones) & ~hash_ & highs;
+      if (q == n)
+        alarm |= (qm - ones) & ~qm & highs;
+      if (alarm)
+        break;
+      i += 8;
+    }
+    if (i >= n)
+      break;
+    unsigned char cls = target_class[(unsigned char)t[i]];
+    if (!cls)
+      continue;
+    if (cls == T_BAD)
       return SSLVDIR_R_CONTROL_CHAR;
-    if (c >= 0x80)
+    if (cls == T_NONASCII)
       return SSLVDIR_R_NON_ASCII;
-    if (c == '#')
+    if (cls == T_HASH)
       return SSLVDIR_R_FRAGMENT;
+    if (q == n)
+      q = i;
   }
   size_t p; /* where the path starts */
   if (n == 1 && t[0] == '*') {
@@ -63,9 +92,8 @@ int sv_target_split(const char *t, size_t n, sv_target *out) {
     out->authority_len = e - s;
     p = e;
   }
-  size_t q = p;
-  while (q < n && t[q] != '?')
-    q++;
+  if (q < p) /* a '?' inside the authority ends it: no path */
+    q = p;
   if (q == p) {
     out->path = "/";
     out->path_len = 1;
@@ -176,12 +204,17 @@ static int is_short_name(const char *s, size_t n) {
   return 1;
 }
 
+/* Raw path bytes that decode to themselves and are written as they are:
+ * a path made only of these needs no decoding (the common case). */
+#define PLAIN(c) (SV_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' || (c) == '~' || \
+                  (c) == '/' || (c) == '!' || (c) == '$' || (c) == '\'' || (c) == '(' || \
+                  (c) == ')' || (c) == ',' || (c) == ';' || (c) == '=' || (c) == '@')
+static const unsigned char plain[256] = {SV_R256(PLAIN)};
+
 /* Characters written as they are in a canonical path; the rest become %XX. */
-static int keep_raw(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-    return 1;
-  return c && strchr("-._~!$&'()*,;=@/", c) != NULL;
-}
+#define KEEP(c) (PLAIN(c) || (c) == '&' || (c) == '*')
+static const unsigned char keep_table[256] = {SV_R256(KEEP)};
+static int keep_raw(unsigned char c) { return keep_table[c]; }
 
 static int decode(const char *raw, size_t len, unsigned char *dec, size_t *dec_len) {
   size_t n = 0;
@@ -246,7 +279,67 @@ static int decode(const char *raw, size_t len, unsigned char *dec, size_t *dec_l
   return SSLVDIR_R_NONE;
 }
 
+/* The canonical form of a path of plain bytes, in one pass over the raw
+ * path; returns -2 when a byte is not plain (the caller takes the full
+ * path). Same rules as below: see sv_path_canon(). */
+static int canon_plain(const char *p, size_t n, char *out, size_t *out_len) {
+  size_t o = 0, i = 0, segments = 0;
+  int trailing = 0;
+  while (i < n) {
+    while (i < n && p[i] == '/')
+      i++;
+    size_t s = i;
+    int tilde = 0;
+    while (i < n && p[i] != '/') {
+      unsigned char c = (unsigned char)p[i];
+      if (!plain[c])
+        return -2;
+      tilde |= c == '~';
+      i++;
+    }
+    size_t sl = i - s;
+    if (sl == 0) {
+      trailing = 1;
+      break;
+    }
+    if (++segments > SSLVDIR_MAX_SEGMENTS)
+      return SSLVDIR_R_TOO_MANY_SEGMENTS;
+    trailing = 0;
+    const char *seg = p + s;
+    if (seg[0] == '.' && (sl == 1 || (sl == 2 && seg[1] == '.'))) {
+      if (sl == 2) {
+        if (o == 0)
+          return SSLVDIR_R_ABOVE_ROOT;
+        while (o > 0 && out[o - 1] != '/')
+          o--;
+        o--;
+      }
+      trailing = 1;
+      continue;
+    }
+    if (sl > SSLVDIR_MAX_SEGMENT_LEN)
+      return SSLVDIR_R_SEGMENT_TOO_LONG;
+    if (seg[sl - 1] == '.')
+      return SSLVDIR_R_TRAILING_DOT_SPACE;
+    if (tilde && is_short_name(seg, sl))
+      return SSLVDIR_R_SHORT_NAME;
+    out[o++] = '/';
+    memcpy(out + o, seg, sl);
+    o += sl;
+  }
+  if (o == 0 || trailing)
+    out[o++] = '/';
+  out[o] = '\0';
+  *out_len = o;
+  return SSLVDIR_R_NONE;
+}
+
 int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *out_len) {
+  if (len <= SSLVDIR_MAX_URL && len && path[0] == '/' && size > len + 1) {
+    int r = canon_plain(path, len, out, out_len);
+    if (r != -2)
+      return r;
+  }
   unsigned char dec[SSLVDIR_MAX_URL];
   unsigned char norm[SSLVDIR_MAX_URL + 1];
   size_t dn = 0, nn = 0;

@@ -44,9 +44,13 @@ SSLVDIR_EXTERN const sslvdir_site *sslvdir_policy_site(const sslvdir_policy *p, 
 }
 
 const sslvdir_site *sv_policy_lookup_host(const sslvdir_policy *p, const char *host, size_t len) {
+  return sv_policy_lookup_host_hash(p, host, len, sv_hash_ci(host, len, 0));
+}
+
+const sslvdir_site *sv_policy_lookup_host_hash(const sslvdir_policy *p, const char *host, size_t len,
+                                               uint32_t h) {
   if (!p->hosts)
     return NULL;
-  uint32_t h = sv_hash_ci(host, len, 0);
   for (size_t i = h & p->host_mask;; i = (i + 1) & p->host_mask) {
     const sv_hostent *e = &p->hosts[i];
     if (!e->site)
@@ -102,7 +106,7 @@ SSLVDIR_EXTERN int sslvdir_policy_is_trusted(const sslvdir_policy *p, const char
                                              size_t len) {
   int fam;
   unsigned char a[16];
-  if (!p || !addr || sv_addr_parse(addr, len, &fam, a))
+  if (!p || !addr || !p->noffloaders || sv_addr_parse(addr, len, &fam, a))
     return 0;
   for (size_t i = 0; i < p->noffloaders; i++)
     if (sv_net_contains(&p->offloaders[i], fam, a))

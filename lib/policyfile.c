@@ -369,6 +369,8 @@ SSLVDIR_EXTERN int sslvdir_policyfile_parse(sslvdir_builder *b, const char *data
   if (len > SSLVDIR_POLICYFILE_MAX)
     return sv_err(err, SSLVDIR_E_RANGE, "policy file: %zu bytes, more than the %u allowed", len,
                   SSLVDIR_POLICYFILE_MAX);
+  if (len == 0)
+    return sv_err(err, SSLVDIR_E_SYNTAX, "policy file: empty document (expected <policy>)");
   if (len > (size_t)INT32_MAX || memchr(data, '\0', len))
     return sv_err(err, SSLVDIR_E_SYNTAX, "policy file: NUL byte (policy files are UTF-8)");
   if (find_ci(data, len, "<!DOCTYPE") || find_ci(data, len, "<!ENTITY"))

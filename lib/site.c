@@ -5,12 +5,12 @@
 
 #include "internal.h"
 
-static int is_host_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_';
-}
+/* Host name bytes, lower-cased; 0 for bytes a host name cannot hold. */
+#define HOSTCH(c) (SV_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' ? SV_LOWER(c) : 0)
+static const unsigned char host_table[256] = {SV_R256(HOSTCH)};
 
-int sv_host_normalize(const char *in, size_t len, char *out, size_t *out_len, int allow_port) {
+int sv_host_normalize_hash(const char *in, size_t len, char *out, size_t *out_len, int allow_port,
+                           uint32_t *hash) {
   if (!in || len == 0)
     return -1;
   size_t hend, o = 0;
@@ -33,22 +33,18 @@ int sv_host_normalize(const char *in, size_t len, char *out, size_t *out_len, in
     for (size_t i = 0; i < hend; i++)
       out[o++] = (char)sv_lower((unsigned char)in[i]);
   } else {
-    hend = 0;
-    while (hend < len && in[hend] != ':') {
-      if (!is_host_char((unsigned char)in[hend]))
-        return -1;
-      hend++;
+    unsigned char prev = '.';
+    for (hend = 0; hend < len && in[hend] != ':'; hend++) {
+      unsigned char c = host_table[(unsigned char)in[hend]];
+      if (!c || (c == '.' && prev == '.') || hend >= SV_HOST_MAX + 1)
+        return -1; /* a bad byte, an empty label, or too long */
+      out[o++] = (char)c;
+      prev = c;
     }
-    size_t hl = hend;
-    if (hl && in[hl - 1] == '.')
-      hl--; /* one trailing dot: the same name */
-    if (hl == 0 || hl > SV_HOST_MAX || in[0] == '.' || in[0] == '-')
+    if (o && out[o - 1] == '.')
+      o--; /* one trailing dot: the same name */
+    if (o == 0 || o > SV_HOST_MAX || out[0] == '-')
       return -1;
-    for (size_t i = 0; i < hl; i++) {
-      if (in[i] == '.' && (in[i + 1] == '.' || i + 1 == hl))
-        return -1; /* empty label */
-      out[o++] = (char)sv_lower((unsigned char)in[i]);
-    }
   }
   if (hend < len) {
     if (!allow_port || in[hend] != ':')
@@ -67,7 +63,13 @@ int sv_host_normalize(const char *in, size_t len, char *out, size_t *out_len, in
   }
   out[o] = '\0';
   *out_len = o;
+  if (hash)
+    *hash = sv_hash_ci(out, o, 0);
   return 0;
+}
+
+int sv_host_normalize(const char *in, size_t len, char *out, size_t *out_len, int allow_port) {
+  return sv_host_normalize_hash(in, len, out, out_len, allow_port, NULL);
 }
 
 SSLVDIR_EXTERN const char *sslvdir_site_name(const sslvdir_site *s) { return s ? s->name : NULL; }

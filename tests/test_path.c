@@ -111,9 +111,86 @@ static void test_reasons(void) {
   }
 }
 
+/* The target is scanned eight bytes at a time: a special byte must be found
+ * wherever it stands relative to those words. */
+static void test_every_position(void) {
+  static const struct { char c; const char *reason; } specials[] = {
+    {'\x01', "control-char"}, {' ', "control-char"}, {'\x7f', "control-char"},
+    {'\x80', "non-ascii"}, {'\xff', "non-ascii"}, {'#', "fragment"},
+  };
+  char t[64], out[SSLVDIR_PATH_BUFSZ];
+  size_t n;
+  int reason;
+  for (size_t k = 1; k < sizeof t; k++) {
+    for (size_t s = 0; s < sizeof specials / sizeof specials[0]; s++) {
+      memset(t, 'a', sizeof t);
+      t[0] = '/';
+      t[k] = specials[s].c;
+      int rc = sslvdir_path_canonicalize(out, sizeof out, &n, t, sizeof t, &reason);
+      CU_ASSERT_EQUAL(rc, SSLVDIR_E_REFUSED);
+      CU_ASSERT_STRING_EQUAL(sslvdir_reason_name(reason), specials[s].reason);
+    }
+    /* A '?' ends the path wherever it is. */
+    memset(t, 'b', sizeof t);
+    t[0] = '/';
+    t[k] = '?';
+    CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, t, sizeof t, &reason), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(n, k == 1 ? 1 : k);
+  }
+}
+
+/* Plain paths take a one-pass route; the same path with its letters
+ * percent-encoded takes the full decoder. Both must agree on every case. */
+static void test_fast_and_full_agree(void) {
+  size_t len;
+  char *data = read_file(srcpath("tests/data/path/cases.txt"), &len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+  int compared = 0;
+  char *save = NULL;
+  for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char *f[4];
+    if (line[0] == '#' || split_fields(line, f, 4) < 2 || f[0][0] != '/')
+      continue;
+    size_t tl = unescape(f[0]);
+    size_t plen = strcspn(f[0], "?");
+    char enc[4 * SSLVDIR_MAX_URL], a[SSLVDIR_PATH_BUFSZ], b[SSLVDIR_PATH_BUFSZ];
+    size_t e = 0, na = 0, nb = 0;
+    int ra = 0, rb = 0;
+    size_t verbatim = 0; /* bytes of an existing escape still to copy as they are */
+    for (size_t i = 0; i < tl && e + 4 < sizeof enc; i++) {
+      char c = f[0][i];
+      if (c == '%' && !verbatim)
+        verbatim = (i + 1 < tl && (f[0][i + 1] == 'u' || f[0][i + 1] == 'U')) ? 6 : 3;
+      if (verbatim) {
+        verbatim--;
+        enc[e++] = c;
+      } else if (i < plen && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+        e += (size_t)snprintf(enc + e, 4, "%%%02X", (unsigned char)c);
+      else
+        enc[e++] = c;
+    }
+    int rca = sslvdir_path_canonicalize(a, sizeof a, &na, f[0], tl, &ra);
+    int rcb = sslvdir_path_canonicalize(b, sizeof b, &nb, enc, e, &rb);
+    /* Escaping cannot make a refused path acceptable, nor change the result
+     * of an accepted one; a path longer than the limit once escaped is exempt. */
+    if (e > SSLVDIR_MAX_URL)
+      continue;
+    int ok = rca == rcb && ra == rb && na == nb && !strcmp(a, b);
+    if (!ok)
+      fprintf(stderr, "\n%s -> %s / %.*s -> %s\n", f[0], rca ? sslvdir_reason_name(ra) : a, (int)e,
+              enc, rcb ? sslvdir_reason_name(rb) : b);
+    CU_ASSERT(ok);
+    compared++;
+  }
+  free(data);
+  CU_ASSERT(compared > 60);
+}
+
 void suite_path(void) {
   CU_pSuite s = CU_add_suite("path", NULL, NULL);
   CU_add_test(s, "data-driven canonicalisation cases", test_cases);
   CU_add_test(s, "limits of IIS and HTTP.sys", test_long_inputs);
   CU_add_test(s, "reasons map to IIS statuses", test_reasons);
+  CU_add_test(s, "special bytes at every position", test_every_position);
+  CU_add_test(s, "one-pass and full decoder agree", test_fast_and_full_agree);
 }

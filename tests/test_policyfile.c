@@ -28,7 +28,7 @@ static int list_dir(const char *rel, char names[][256], int max) {
   while ((de = readdir(d)) && n < max) {
     size_t l = strlen(de->d_name);
     if (l > 4 && !strcmp(de->d_name + l - 4, ".xml"))
-      snprintf(names[n++], 256, "%s/%s", rel, de->d_name);
+      snprintf(names[n++], 256, "%.60s/%.190s", rel, de->d_name);
   }
   closedir(d);
   return n;
