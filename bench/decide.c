@@ -96,32 +96,52 @@ static void run_uriparser(int i) {
 
 struct result { double p50, p99, mean; double allocs; };
 
-static struct result measure(const sslvdir_policy *p, int rounds) {
-  struct result res;
-  double total = 0;
-  for (int i = 0; i < nt; i++) {
-    double best = 1e18;
-    for (int round = 0; round < rounds; round++) {
-      double t0 = now_ns();
-      for (int k = 0; k < REPS; k++) {
-        if (p) run_sslvdir(p, i); else run_uriparser(i);
+/* The engines are measured interleaved, target by target and round by
+ * round, so that a busy moment of the machine weighs on all of them alike;
+ * each target keeps its best batch. */
+enum { E_SMALL, E_LARGE, E_URIPARSER, NENGINES };
+static double best[NENGINES][MAXT];
+
+static void run(int engine, const sslvdir_policy *small, const sslvdir_policy *large, int i) {
+  if (engine == E_SMALL)
+    run_sslvdir(small, i);
+  else if (engine == E_LARGE)
+    run_sslvdir(large, i);
+  else
+    run_uriparser(i);
+}
+
+static void measure(const sslvdir_policy *small, const sslvdir_policy *large, int rounds,
+                    struct result res[NENGINES]) {
+  for (int e = 0; e < NENGINES; e++)
+    for (int i = 0; i < nt; i++)
+      best[e][i] = 1e18;
+  for (int round = 0; round < rounds; round++) {
+    for (int i = 0; i < nt; i++) {
+      for (int e = 0; e < NENGINES; e++) {
+        double t0 = now_ns();
+        for (int k = 0; k < REPS; k++)
+          run(e, small, large, i);
+        double t = (now_ns() - t0) / REPS;
+        if (t < best[e][i])
+          best[e][i] = t;
       }
-      double t = (now_ns() - t0) / REPS;
-      if (t < best) best = t;
     }
-    per_target[i] = best;
-    total += best;
   }
-  long a0 = allocs;
-  for (int i = 0; i < nt; i++) {
-    if (p) run_sslvdir(p, i); else run_uriparser(i);
+  for (int e = 0; e < NENGINES; e++) {
+    long a0 = allocs;
+    double total = 0;
+    for (int i = 0; i < nt; i++) {
+      run(e, small, large, i);
+      per_target[i] = best[e][i];
+      total += best[e][i];
+    }
+    res[e].allocs = (double)(allocs - a0) / nt;
+    qsort(per_target, (size_t)nt, sizeof per_target[0], cmp);
+    res[e].p50 = per_target[nt / 2];
+    res[e].p99 = per_target[(nt * 99) / 100];
+    res[e].mean = total / nt;
   }
-  res.allocs = (double)(allocs - a0) / nt;
-  qsort(per_target, (size_t)nt, sizeof per_target[0], cmp);
-  res.p50 = per_target[nt / 2];
-  res.p99 = per_target[(nt * 99) / 100];
-  res.mean = total / nt;
-  return res;
 }
 
 int main(int argc, char **argv) {
@@ -145,11 +165,12 @@ int main(int argc, char **argv) {
   sslvdir_policy *p10 = make_policy(0), *p1000 = make_policy(1000 - 12);
   size_t v10 = sslvdir_site_vdir_count(sslvdir_policy_site(p10, 0));
   size_t v1000 = sslvdir_site_vdir_count(sslvdir_policy_site(p1000, 0));
-  /* Warm up caches and the CPU clock. */
-  measure(p10, 1);
-  struct result a = measure(p10, rounds), b = measure(p1000, rounds), u = measure(NULL, rounds);
-  printf("bench/decide: %d targets from %s, best of %d rounds of %d calls per target\n\n", nt, file,
-         rounds, REPS);
+  struct result r[NENGINES];
+  measure(p10, p1000, 1, r); /* warm up caches and the CPU clock */
+  measure(p10, p1000, rounds, r);
+  struct result a = r[E_SMALL], b = r[E_LARGE], u = r[E_URIPARSER];
+  printf("bench/decide: %d targets from %s, best of %d interleaved rounds of %d calls per target\n\n",
+         nt, file, rounds, REPS);
   printf("%-40s %9s %9s %9s %12s\n", "", "p50 ns", "p99 ns", "mean ns", "allocs/call");
   printf("%-40s %9.1f %9.1f %9.1f %12.2f\n", "sslvdir_decide, 12 vdirs (preset)", a.p50, a.p99, a.mean, a.allocs);
   char label[64];

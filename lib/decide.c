@@ -92,7 +92,10 @@ static int build_location(sslvdir_decision *d, const sslvdir_site *site, const c
   /* Raw path and query are ASCII without control bytes or spaces (refused
    * before we get here); put() encodes defensively all the same. */
   size_t o = put(d->location, sizeof d->location, 0, "https://", 8);
-  o = put(d->location, sizeof d->location, o, h, hl);
+  if (o + hl + 1 > sizeof d->location)
+    return -1;
+  for (size_t i = 0; i < hl; i++) /* the request's host is written in lower case */
+    d->location[o++] = (char)sv_lower((unsigned char)h[i]);
   o = put(d->location, sizeof d->location, o, port, pn);
   o = put(d->location, sizeof d->location, o, t->path, t->path_len);
   if (t->query) {
@@ -154,17 +157,16 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   /* The site: by the absolute-form authority, else by Host. */
   const char *hraw = t.authority ? t.authority : r->host;
   size_t hraw_len = t.authority ? t.authority_len : r->host_len;
-  char host[SV_HOST_MAX + 3];
   size_t host_len = 0;
   const sslvdir_site *site = NULL;
   int in_namespace = 0;
   if (hraw && hraw_len) {
     uint32_t hh;
-    if (sv_host_normalize_hash(hraw, hraw_len, host, &host_len, 1, &hh)) {
+    if (sv_host_check(hraw, hraw_len, &host_len, &hh)) {
       deny(d, SSLVDIR_R_BAD_HOST);
       return SSLVDIR_OK;
     }
-    site = sv_policy_lookup_host_hash(p, host, host_len, hh);
+    site = sv_policy_lookup_host_hash(p, hraw, host_len, hh);
     in_namespace = site != NULL;
   }
   if (!site)
@@ -203,7 +205,7 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
       int get_or_head = (r->method_len == 3 && !memcmp(r->method, "GET", 3)) ||
                         (r->method_len == 4 && !memcmp(r->method, "HEAD", 4));
       if (v->redirect && get_or_head &&
-          build_location(d, site, in_namespace ? host : NULL, host_len, &t) == 0) {
+          build_location(d, site, in_namespace ? hraw : NULL, host_len, &t) == 0) {
         d->action = SSLVDIR_ACTION_REDIRECT;
         finish(d, SSLVDIR_R_REDIRECT_HTTPS, v->redirect);
         return SSLVDIR_OK;

@@ -50,6 +50,10 @@ uint32_t sv_hash_ci(const char *s, size_t n, uint32_t seed);
 /* Splits host[:port]; writes the lower-cased host without a trailing dot to
  * out (SV_HOST_MAX + 3 bytes). Returns 0 or -1 when malformed. */
 int sv_host_normalize(const char *in, size_t len, char *out, size_t *out_len, int allow_port);
+/* Checks host[:port] without copying it: *host_len is the length of the
+ * name (without port and trailing dot), *hash its sv_hash_ci(). IPv6
+ * literals in brackets included. Returns 0 or -1. */
+int sv_host_check(const char *in, size_t len, size_t *host_len, uint32_t *hash);
 /* The same, also giving sv_hash_ci(out, *out_len, 0). */
 int sv_host_normalize_hash(const char *in, size_t len, char *out, size_t *out_len, int allow_port,
                            uint32_t *hash);

@@ -6,6 +6,9 @@
 #include "config.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -32,19 +35,38 @@ int sv_target_split(const char *t, size_t n, sv_target *out) {
   if (!t || n == 0)
     return SSLVDIR_R_BAD_TARGET;
   size_t q = n; /* the first '?' */
-  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   for (size_t i = 0; i < n; i++) {
-    /* Eight bytes at a time while none can be special: no byte below 0x21,
+    /* Many bytes at a time while none can be special: no byte below 0x21,
      * none at 0x7f or above, no '#', and no '?' unless one was seen. The
-     * test may report false alarms; those bytes are then looked at one by one. */
+     * wide test may raise false alarms; those bytes are then looked at one
+     * by one with the table. */
+#if defined(__SSE2__)
+    const __m128i lo = _mm_set1_epi8(0x21), del = _mm_set1_epi8(0x7f);
+    const __m128i hs = _mm_set1_epi8('#'), qm = _mm_set1_epi8('?');
+    while (i + 16 <= n) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+      /* Signed: bytes of 0x80 and above are negative, so below 0x21 too. */
+      __m128i alarm = _mm_or_si128(_mm_cmplt_epi8(v, lo), _mm_cmpeq_epi8(v, del));
+      alarm = _mm_or_si128(alarm, _mm_cmpeq_epi8(v, hs));
+      if (q == n)
+        alarm = _mm_or_si128(alarm, _mm_cmpeq_epi8(v, qm));
+      int m = _mm_movemask_epi8(alarm);
+      if (m) {
+        i += (size_t)__builtin_ctz((unsigned)m);
+        break;
+      }
+      i += 16;
+    }
+#endif
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     while (i + 8 <= n) {
       uint64_t w;
       memcpy(&w, t + i, 8);
-      uint64_t hash_ = w ^ (ones * '#'), qm = w ^ (ones * '?');
+      uint64_t hash_ = w ^ (ones * '#'), qw = w ^ (ones * '?');
       uint64_t alarm = ((w - ones * 0x21) | (w + ones) | w) & highs;
       alarm |= (hash_ - ones) & ~hash_ & highs;
       if (q == n)
-        alarm |= (qm - ones) & ~qm & highs;
+        alarm |= (qw - ones) & ~qw & highs;
       if (alarm)
         break;
       i += 8;
@@ -209,7 +231,9 @@ static int is_short_name(const char *s, size_t n) {
 #define PLAIN(c) (SV_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' || (c) == '~' || \
                   (c) == '/' || (c) == '!' || (c) == '$' || (c) == '\'' || (c) == '(' || \
                   (c) == ')' || (c) == ',' || (c) == ';' || (c) == '=' || (c) == '@')
-static const unsigned char plain[256] = {SV_R256(PLAIN)};
+/* For the one-pass route: 0 not plain, 1 plain, 2 '/', 3 '~'. */
+#define SEGCLASS(c) ((c) == '/' ? 2 : (c) == '~' ? 3 : PLAIN(c) ? 1 : 0)
+static const unsigned char seg_class[256] = {SV_R256(SEGCLASS)};
 
 /* Characters written as they are in a canonical path; the rest become %XX. */
 #define KEEP(c) (PLAIN(c) || (c) == '&' || (c) == '*')
@@ -290,11 +314,15 @@ static int canon_plain(const char *p, size_t n, char *out, size_t *out_len) {
       i++;
     size_t s = i;
     int tilde = 0;
-    while (i < n && p[i] != '/') {
-      unsigned char c = (unsigned char)p[i];
-      if (!plain[c])
+    for (;;) {
+      /* Class 1 (a plain byte other than '/' and '~') is the common case. */
+      while (i < n && seg_class[(unsigned char)p[i]] == 1)
+        i++;
+      if (i == n || p[i] == '/')
+        break;
+      if (seg_class[(unsigned char)p[i]] == 0)
         return -2;
-      tilde |= c == '~';
+      tilde = 1; /* '~' */
       i++;
     }
     size_t sl = i - s;

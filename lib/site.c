@@ -68,6 +68,46 @@ int sv_host_normalize_hash(const char *in, size_t len, char *out, size_t *out_le
   return 0;
 }
 
+int sv_host_check(const char *in, size_t len, size_t *host_len, uint32_t *hash) {
+  if (!in || len == 0)
+    return -1;
+  if (in[0] == '[') { /* IPv6 literals are rare: take the careful route */
+    char tmp[SV_HOST_MAX + 3];
+    size_t n;
+    if (sv_host_normalize_hash(in, len, tmp, &n, 1, hash))
+      return -1;
+    *host_len = n;
+    return 0;
+  }
+  const char *colon = memchr(in, ':', len);
+  size_t i = colon ? (size_t)(colon - in) : len;
+  unsigned ok = 1;
+  for (size_t k = 0; k < i; k++)
+    ok &= host_table[(unsigned char)in[k]] != 0;
+  size_t n = (i && in[i - 1] == '.') ? i - 1 : i; /* one trailing dot: the same name */
+  if (!ok || n == 0 || n > SV_HOST_MAX || in[0] == '-' || in[0] == '.')
+    return -1; /* a bad byte, an empty first label, or too long */
+  for (const char *d = memchr(in, '.', n); d; d = memchr(d + 1, '.', n - (size_t)(d + 1 - in)))
+    if (d + 1 < in + n && d[1] == '.')
+      return -1; /* an empty label */
+  if (i < len) {
+    size_t digits = len - i - 1;
+    unsigned port = 0;
+    if (digits == 0 || digits > 5)
+      return -1;
+    for (size_t p = i + 1; p < len; p++) {
+      if (in[p] < '0' || in[p] > '9')
+        return -1;
+      port = port * 10 + (unsigned)(in[p] - '0');
+    }
+    if (port == 0 || port > 65535)
+      return -1;
+  }
+  *host_len = n;
+  *hash = sv_hash_ci(in, n, 0);
+  return 0;
+}
+
 int sv_host_normalize(const char *in, size_t len, char *out, size_t *out_len, int allow_port) {
   return sv_host_normalize_hash(in, len, out, out_len, allow_port, NULL);
 }
@@ -96,12 +136,34 @@ static size_t seg_key_len(const char *seg, size_t n) {
   return n;
 }
 
+/* Compares two canonical path segments case-insensitively. In a canonical
+ * path (sslvdir_path_canonicalize()) every byte is a letter, a digit, one of
+ * "-._~!$&'()*,;=@" or part of a %XX escape with upper-case hex: among these,
+ * setting bit 0x20 folds letter case and nothing else, so it can be done
+ * eight bytes at a time. */
+static int seg_eq(const char *a, const char *b, size_t n) {
+  const uint64_t fold = 0x2020202020202020ull;
+  while (n >= 8) {
+    uint64_t x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if ((x | fold) != (y | fold))
+      return 0;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  for (size_t i = 0; i < n; i++)
+    if ((a[i] | 0x20) != (b[i] | 0x20))
+      return 0;
+  return 1;
+}
+
 static sv_edge *edge_slot(const sslvdir_site *s, uint32_t parent, const char *seg, size_t n,
                           uint32_t h) {
   for (size_t i = h & s->edge_mask;; i = (i + 1) & s->edge_mask) {
     sv_edge *e = &s->edges[i];
-    if (!e->child || (e->hash == h && e->parent == parent && e->seg_len == n &&
-                      sv_eq_ci(e->seg, n, seg, n)))
+    if (!e->child || (e->hash == h && e->parent == parent && e->seg_len == n && seg_eq(e->seg, seg, n)))
       return e;
   }
 }
@@ -177,7 +239,12 @@ const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_
 
 SSLVDIR_EXTERN const sslvdir_vdir *sslvdir_site_match(const sslvdir_site *s, const char *path,
                                                       size_t len) {
+  char canon[SSLVDIR_PATH_BUFSZ];
+  size_t n;
   if (!s || !path || !s->node_vdir)
     return NULL;
-  return sv_site_match(s, path, len);
+  /* The matcher relies on canonical input (see seg_eq()); make sure of it. */
+  if (len > SSLVDIR_MAX_URL || sv_path_canon(path, len, canon, sizeof canon, &n) != SSLVDIR_R_NONE)
+    return NULL;
+  return sv_site_match(s, canon, n);
 }
