@@ -33,8 +33,21 @@ def roff(text):
     return "\n".join(out)
 
 
+STRUCT = re.compile(r"(/\*(?:(?!\*/).)*\*/\n)?(typedef struct (\w+) \{.*?\} \3;)", re.S)
+
+
+def structs(src):
+    """The public struct definitions of a header, by name, with the comment before them."""
+    out = {}
+    for m in STRUCT.finditer(src):
+        comment = m.group(1) or ""
+        out[m.group(3)] = comment + m.group(2)
+    return out
+
+
 def parse(header_path):
     src = open(header_path, encoding="utf-8").read()
+    defs = structs(src)
     for m in COMMENT.finditer(src):
         lines = [re.sub(r"^ ?\* ?", "", l) for l in m.group(1).strip("\n").split("\n")]
         head = lines[0].strip()
@@ -60,7 +73,8 @@ def parse(header_path):
                 body.append(l)
         if not since:
             raise SystemExit(f"{header_path}: {name} has no 'Since:' line")
-        yield name, summary, decl, "\n".join(body).strip(), " ".join(returns or []), since
+        used = [defs[t] for t in sorted(defs) if re.search(r"\b%s\b" % t, decl)]
+        yield name, summary, decl, "\n".join(body).strip(), " ".join(returns or []), since, used
 
 
 def paragraphs(text):
@@ -95,7 +109,7 @@ def paragraphs(text):
     return "\n".join(out)
 
 
-def page(name, summary, decl, body, returns, since, header, siblings):
+def page(name, summary, decl, body, returns, since, used, header, siblings):
     see = sorted(set(siblings) - {name})[:12]
     see_also = ",\n".join(f".BR {s} (3)" for s in see + ["sslvdir"])
     see_also = see_also.replace(".BR sslvdir (3)", ".BR sslvdir (1)")
@@ -107,7 +121,7 @@ def page(name, summary, decl, body, returns, since, header, siblings):
 .nf
 .B #include <sslvdir/{header}>
 .PP
-{roff(decl)}
+{"".join(roff(u) + chr(10) + ".PP" + chr(10) for u in used)}{roff(decl)}
 .fi
 .PP
 Link with \\fI\\-lsslvdir\\fR (pkg-config: \\fIsslvdir\\fR).

@@ -276,6 +276,34 @@ static void test_arguments(void) {
   CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
   CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_REDIRECT);
   CU_ASSERT_STRING_EQUAL(d.location, "https://mail.contoso.com/owa/");
+  CU_ASSERT_EQUAL(d.tls, 0);
+  CU_ASSERT_PTR_EQUAL(d.site, sslvdir_policy_site(p, 0));
+  CU_ASSERT_PTR_EQUAL(d.vdir, sslvdir_policy_find_vdir(p, "Default Web Site/owa"));
+  /* The same over TLS is allowed and says so. */
+  r.scheme = SSLVDIR_SCHEME_HTTPS;
+  r.cipher_bits = 256;
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_ALLOW);
+  CU_ASSERT_EQUAL(d.tls, 1);
+  CU_ASSERT_EQUAL(d.status, 0);
+  CU_ASSERT_EQUAL(d.substatus, -1);
+  CU_ASSERT_EQUAL(d.location_len, 0);
+  /* Refused before a site is chosen: no site, no vdir, no upstream. */
+  r.method = "G T";
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_DENY);
+  CU_ASSERT_PTR_NULL(d.site);
+  CU_ASSERT_PTR_NULL(d.vdir);
+  CU_ASSERT_EQUAL(d.upstream, SSLVDIR_UPSTREAM_AUTO);
+  CU_ASSERT_EQUAL(d.path_len, 0);
+  /* Refused on the path: the site is known, the vdir is not. */
+  r.method = "GET";
+  r.target = "/ecp::$DATA";
+  r.target_len = 11;
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_PTR_NOT_NULL(d.site);
+  CU_ASSERT_PTR_NULL(d.vdir);
+  CU_ASSERT_EQUAL(d.status, 400);
   /* Names of enums. */
   CU_ASSERT_STRING_EQUAL(sslvdir_action_name(SSLVDIR_ACTION_DENY), "deny");
   CU_ASSERT_PTR_NULL(sslvdir_action_name(7));

@@ -99,9 +99,9 @@ typedef struct sslvdir_decision {
   int status;                  /* 301/302/307/308, 400, 403, 404; 0 when allowed */
   int substatus;               /* IIS substatus (4 for 403.4), -1 when none */
   int reason;                  /* an sslvdir_reason */
-  sslvdir_upstream upstream;   /* offload or bridge for the matched vdir; AUTO when none */
+  sslvdir_upstream upstream;   /* the matched vdir's; OFFLOAD when no vdir matches; AUTO when refused before matching */
   int tls;                     /* 1 when the request counts as TLS */
-  const sslvdir_site *site;    /* the site chosen by Host; NULL only for a 400 on Host */
+  const sslvdir_site *site;    /* the site chosen by Host; NULL when refused before (method, target, Host) */
   const sslvdir_vdir *vdir;    /* the matched vdir, or NULL */
   unsigned remove_headers;     /* SSLVDIR_HEADER_* to strip from the request */
   unsigned set_headers;        /* SSLVDIR_HEADER_* to add towards the backend */

@@ -4,7 +4,8 @@
  * method and peer; a few bits of the first byte choose scheme, key size and
  * certificate status. Invariants: no crash, a refused target has an empty
  * canonical path, a redirect's Location is printable ASCII and starts with
- * https://, and canonicalising a canonical path gives it back unchanged.
+ * https://, and canonicalising a canonical path (within IIS's length limit)
+ * gives it back unchanged.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,7 +55,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int rc = sslvdir_path_canonicalize(out, sizeof out, &n, field[0], flen[0], &reason);
   if (rc == SSLVDIR_E_REFUSED && out[0])
     abort();
-  if (rc == SSLVDIR_OK && out[0] == '/') {
+  /* Escapes can make the canonical form longer than the raw target (%uXXXX
+   * is six bytes, its UTF-8 as %XX nine), and then IIS's 4096-byte limit
+   * rightly refuses it as raw input: idempotence holds within the limit. */
+  if (rc == SSLVDIR_OK && out[0] == '/' && n <= SSLVDIR_MAX_URL) {
     if (sslvdir_path_canonicalize(again, sizeof again, &n2, out, n, &reason) != SSLVDIR_OK ||
         n2 != n || memcmp(out, again, n))
       abort();
