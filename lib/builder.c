@@ -239,26 +239,27 @@ SSLVDIR_EXTERN int sslvdir_builder_add_vdir(sslvdir_builder *b, const char *site
   return SSLVDIR_OK;
 }
 
-SSLVDIR_EXTERN int sslvdir_builder_set_vdir_edge_flags(sslvdir_builder *b, const char *site,
-                                                       const char *path, unsigned flags,
-                                                       sslvdir_error *err) {
+/* Checks flags and stores them at the edge (backend = 0) or the backend. */
+static int set_flags(sslvdir_builder *b, const char *site, const char *path, unsigned flags,
+                     int backend, sslvdir_error *err) {
   sslvdir_vdir *v;
   int rc = find_vdir(b, site, path, &v, err);
   if (rc || (rc = sslvdir_flags_check(flags, err)))
     return rc;
-  v->edge = flags;
+  *(backend ? &v->backend : &v->edge) = flags;
   return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_vdir_edge_flags(sslvdir_builder *b, const char *site,
+                                                       const char *path, unsigned flags,
+                                                       sslvdir_error *err) {
+  return set_flags(b, site, path, flags, 0, err);
 }
 
 SSLVDIR_EXTERN int sslvdir_builder_set_vdir_backend_flags(sslvdir_builder *b, const char *site,
                                                           const char *path, unsigned flags,
                                                           sslvdir_error *err) {
-  sslvdir_vdir *v;
-  int rc = find_vdir(b, site, path, &v, err);
-  if (rc || (rc = sslvdir_flags_check(flags, err)))
-    return rc;
-  v->backend = flags;
-  return SSLVDIR_OK;
+  return set_flags(b, site, path, flags, 1, err);
 }
 
 SSLVDIR_EXTERN int sslvdir_builder_set_vdir_redirect(sslvdir_builder *b, const char *site,

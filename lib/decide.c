@@ -31,8 +31,9 @@ static int header_says(const char *v, size_t n, const char *yes) {
 }
 
 static void finish(sslvdir_decision *d, int reason, int status) {
-  int st, sub;
-  (void)sslvdir_reason_status(reason, &st, &sub);
+  int st = 403, sub = -1;
+  if (sslvdir_reason_status(reason, &st, &sub) != SSLVDIR_OK) /* cannot happen: reasons are ours */
+    st = 403, sub = -1;
   d->reason = reason;
   d->status = status ? status : st;
   d->substatus = sub;

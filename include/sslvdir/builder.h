@@ -101,7 +101,9 @@ sslvdir_builder_set_canonical_host(sslvdir_builder *builder, const char *site,
  *
  * path is the URL path, "/" for the site root, "/owa/Calendar" for a nested
  * one; it is canonicalised like a request path and must not be refused by
- * sslvdir_path_canonicalize(). A new vdir requires nothing (sslFlags None at
+ * sslvdir_path_canonicalize(). It must be ASCII and hold no ';' or '?':
+ * matching folds ASCII case only, and a non-ASCII vdir name could not be
+ * matched the way IIS matches it. A new vdir requires nothing (sslFlags None at
  * the edge and at the backend), is never redirected, and its upstream is
  * derived (SSLVDIR_UPSTREAM_AUTO).
  *

@@ -80,7 +80,7 @@ SSLVDIR_EXTERN const char *sslvdir_reason_name(int reason);
  * Returns: SSLVDIR_OK, or SSLVDIR_E_INVALID_ARGUMENT for an unknown reason.
  * Since: 0.1
  */
-SSLVDIR_EXTERN int sslvdir_reason_status(int reason, int *status, int *substatus);
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_reason_status(int reason, int *status, int *substatus);
 
 #ifdef __cplusplus
 }
