@@ -44,13 +44,20 @@ static void deny(sslvdir_decision *d, int reason) {
   finish(d, reason, 0);
 }
 
-/* Appends with percent-encoding of anything that cannot stand in a header;
- * returns SIZE_MAX when buf (of size bytes, one kept for the NUL) is full. */
+/* Bytes a URI cannot hold as they are (RFC 3986): controls, space, non-ASCII
+ * and " < > \ ^ ` { | }. Raw control bytes never get this far; the others may
+ * stand in a raw query, and are encoded so that a Location is safe to echo. */
+#define URI_UNSAFE(c) ((c) <= 0x20 || (c) >= 0x7f || (c) == '"' || (c) == '<' || (c) == '>' || \
+                       (c) == '\\' || (c) == '^' || (c) == '`' || (c) == '{' || (c) == '|' || (c) == '}')
+static const unsigned char uri_unsafe[256] = {SV_R256(URI_UNSAFE)};
+
+/* Appends with percent-encoding of what a URI cannot hold; returns SIZE_MAX
+ * when buf (of size bytes, one kept for the NUL) is full. */
 static size_t put(char *buf, size_t size, size_t o, const char *s, size_t n) {
   static const char hex[] = "0123456789ABCDEF";
   for (size_t i = 0; i < n && o != SIZE_MAX; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c <= 0x20 || c >= 0x7f) {
+    if (uri_unsafe[c]) {
       if (o + 4 > size)
         return SIZE_MAX;
       buf[o++] = '%';
@@ -91,7 +98,7 @@ static int build_location(sslvdir_decision *d, const sslvdir_site *site, const c
       port[pn++] = rev[--k];
   }
   /* Raw path and query are ASCII without control bytes or spaces (refused
-   * before we get here); put() encodes defensively all the same. */
+   * before we get here); put() encodes what a URI cannot hold. */
   size_t o = put(d->location, sizeof d->location, 0, "https://", 8);
   if (o + hl + 1 > sizeof d->location)
     return -1;

@@ -337,9 +337,48 @@ static void test_unknown_cert_status(void) {
   CU_ASSERT_EQUAL(d.substatus, 16);
 }
 
+/* A Location that cannot fit once encoded is not sent: 403.4, never a cut URL. */
+static void test_location_limit(void) {
+  sslvdir_policy *p = get_policy("e16");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  static char target[SSLVDIR_MAX_URL + SSLVDIR_MAX_QUERY + 2];
+  static sslvdir_decision d;
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  size_t n = 0;
+  target[n++] = '/';
+  memset(target + n, 'o', SSLVDIR_MAX_URL - 1); /* a path at the limit, under the root */
+  for (size_t i = 200; i < SSLVDIR_MAX_URL - 1; i += 200)
+    target[i] = '/'; /* segments of HTTP.sys's allowed length */
+  n += SSLVDIR_MAX_URL - 1;
+  target[n++] = '?';
+  for (size_t i = 0; i < SSLVDIR_MAX_QUERY; i++)
+    target[n++] = (i % 2) ? '<' : 'a';
+  r.method = "GET";
+  r.method_len = 3;
+  r.target = target;
+  r.target_len = n;
+  r.host = "mail.contoso.com";
+  r.host_len = 16;
+  d.version = SSLVDIR_DECISION_VERSION;
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_DENY);
+  CU_ASSERT_EQUAL(d.status, 403);
+  CU_ASSERT_EQUAL(d.substatus, 4);
+  CU_ASSERT_EQUAL(d.location_len, 0);
+  CU_ASSERT_STRING_EQUAL(d.location, "");
+  /* The same with a plain query fits and redirects. */
+  for (size_t i = 0; i < SSLVDIR_MAX_QUERY; i++)
+    target[SSLVDIR_MAX_URL + 1 + i] = 'q';
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_REDIRECT);
+  CU_ASSERT_EQUAL(d.location_len, strlen("https://mail.contoso.com") + n);
+  CU_ASSERT_EQUAL(strlen(d.location), d.location_len);
+}
+
 void suite_decide(void) {
   CU_pSuite s = CU_add_suite("decide", NULL, cleanup);
   CU_add_test(s, "data-driven decisions", test_cases);
   CU_add_test(s, "arguments and names", test_arguments);
   CU_add_test(s, "unknown certificate status fails closed", test_unknown_cert_status);
+  CU_add_test(s, "a Location too long once encoded is not sent", test_location_limit);
 }

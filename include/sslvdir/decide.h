@@ -56,7 +56,10 @@ typedef enum sslvdir_action {
 
 #define SSLVDIR_REQUEST_VERSION 1
 #define SSLVDIR_DECISION_VERSION 1
-/* A Location always fits: "https://" + host + ":port" + raw path + '?' + raw query. */
+/* Holds "https://" + host + ":port" + raw path + '?' + raw query at their
+ * limits. Characters a URI cannot hold (" < > \ ^ ` { | }) are percent-encoded
+ * and take three bytes; a Location that would not fit then (a long query made
+ * of such characters) is not sent: the request gets 403.4 instead. */
 #define SSLVDIR_LOCATION_BUFSZ 6656
 
 /*
@@ -131,7 +134,7 @@ typedef struct sslvdir_decision {
  * The redirect Location uses the request's host only when it is in the
  * site's namespace, else the canonical host, and copies the raw path and
  * query without decoding them (the target has already been refused if it held
- * control bytes). An allowed request gets the vdir's upstream mode; client
+ * control bytes), percent-encoding the characters a URI cannot hold. An allowed request gets the vdir's upstream mode; client
  * copies of X-Forwarded-Proto and Front-End-Https are to be removed unless
  * the peer is a trusted offloader, and offloaded requests get
  * "X-Forwarded-Proto: https" and "Front-End-Https: On" (or
