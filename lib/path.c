@@ -226,6 +226,36 @@ static int is_short_name(const char *s, size_t n) {
   return 1;
 }
 
+/* Applies one path segment to the normalised path buf[0..*n) as HTTP.sys and
+ * Windows would: "." and ".." resolve, and what they would read differently
+ * from us is refused. Both routes below use it, so they cannot drift apart.
+ * Returns an sslvdir_reason. */
+static inline int push_segment(char *buf, size_t *n, const char *seg, size_t sl,
+                               int maybe_short, int *trailing) {
+  *trailing = 0;
+  if (seg[0] == '.' && (sl == 1 || (sl == 2 && seg[1] == '.'))) {
+    if (sl == 2) {
+      if (*n == 0)
+        return SSLVDIR_R_ABOVE_ROOT;
+      while (*n > 0 && buf[*n - 1] != '/')
+        (*n)--;
+      (*n)--; /* the '/' itself */
+    }
+    *trailing = 1;
+    return SSLVDIR_R_NONE;
+  }
+  if (sl > SSLVDIR_MAX_SEGMENT_LEN)
+    return SSLVDIR_R_SEGMENT_TOO_LONG;
+  if (seg[sl - 1] == '.' || seg[sl - 1] == ' ')
+    return SSLVDIR_R_TRAILING_DOT_SPACE;
+  if (maybe_short && is_short_name(seg, sl))
+    return SSLVDIR_R_SHORT_NAME;
+  buf[(*n)++] = '/';
+  memcpy(buf + *n, seg, sl);
+  *n += sl;
+  return SSLVDIR_R_NONE;
+}
+
 /* Raw path bytes that decode to themselves and are written as they are:
  * a path made only of these needs no decoding (the common case). */
 #define PLAIN(c) (SV_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' || (c) == '~' || \
@@ -332,28 +362,9 @@ static int canon_plain(const char *p, size_t n, char *out, size_t *out_len) {
     }
     if (++segments > SSLVDIR_MAX_SEGMENTS)
       return SSLVDIR_R_TOO_MANY_SEGMENTS;
-    trailing = 0;
-    const char *seg = p + s;
-    if (seg[0] == '.' && (sl == 1 || (sl == 2 && seg[1] == '.'))) {
-      if (sl == 2) {
-        if (o == 0)
-          return SSLVDIR_R_ABOVE_ROOT;
-        while (o > 0 && out[o - 1] != '/')
-          o--;
-        o--;
-      }
-      trailing = 1;
-      continue;
-    }
-    if (sl > SSLVDIR_MAX_SEGMENT_LEN)
-      return SSLVDIR_R_SEGMENT_TOO_LONG;
-    if (seg[sl - 1] == '.')
-      return SSLVDIR_R_TRAILING_DOT_SPACE;
-    if (tilde && is_short_name(seg, sl))
-      return SSLVDIR_R_SHORT_NAME;
-    out[o++] = '/';
-    memcpy(out + o, seg, sl);
-    o += sl;
+    int r = push_segment(out, &o, p + s, sl, tilde, &trailing);
+    if (r)
+      return r;
   }
   if (o == 0 || trailing)
     out[o++] = '/';
@@ -369,7 +380,7 @@ int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *
       return r;
   }
   unsigned char dec[SSLVDIR_MAX_URL];
-  unsigned char norm[SSLVDIR_MAX_URL + 1];
+  char norm[SSLVDIR_MAX_URL + 1];
   size_t dn = 0, nn = 0;
   if (len > SSLVDIR_MAX_URL)
     return SSLVDIR_R_URL_TOO_LONG;
@@ -397,29 +408,9 @@ int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *
     }
     if (++segments > SSLVDIR_MAX_SEGMENTS)
       return SSLVDIR_R_TOO_MANY_SEGMENTS;
-    trailing = 0;
-    if (sl == 1 && seg[0] == '.') {
-      trailing = 1;
-      continue;
-    }
-    if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
-      if (nn == 0)
-        return SSLVDIR_R_ABOVE_ROOT;
-      while (nn > 0 && norm[nn - 1] != '/')
-        nn--;
-      nn--; /* the '/' itself */
-      trailing = 1;
-      continue;
-    }
-    if (sl > SSLVDIR_MAX_SEGMENT_LEN)
-      return SSLVDIR_R_SEGMENT_TOO_LONG;
-    if (seg[sl - 1] == '.' || seg[sl - 1] == ' ')
-      return SSLVDIR_R_TRAILING_DOT_SPACE;
-    if (is_short_name(seg, sl))
-      return SSLVDIR_R_SHORT_NAME;
-    norm[nn++] = '/';
-    memcpy(norm + nn, seg, sl);
-    nn += sl;
+    r = push_segment(norm, &nn, seg, sl, 1, &trailing);
+    if (r)
+      return r;
   }
   if (nn == 0 || trailing)
     norm[nn++] = '/';
@@ -427,7 +418,7 @@ int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *
   static const char hex[] = "0123456789ABCDEF";
   size_t o = 0;
   for (size_t i = 0; i < nn; i++) {
-    unsigned char c = norm[i];
+    unsigned char c = (unsigned char)norm[i];
     if (keep_raw(c)) {
       if (o + 1 >= size)
         return -1;
