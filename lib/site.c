@@ -9,102 +9,77 @@
 #define HOSTCH(c) (SV_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' ? SV_LOWER(c) : 0)
 static const unsigned char host_table[256] = {SV_R256(HOSTCH)};
 
-int sv_host_normalize_hash(const char *in, size_t len, char *out, size_t *out_len, int allow_port,
-                           uint32_t *hash) {
+/* The port after "host:", 1 to 65535, digits only. */
+static int check_port(const char *p, size_t n) {
+  unsigned port = 0;
+  if (n == 0 || n > 5)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] < '0' || p[i] > '9')
+      return -1;
+    port = port * 10 + (unsigned)(p[i] - '0');
+  }
+  return port == 0 || port > 65535 ? -1 : 0;
+}
+
+/* The one host validator: a DNS-style name (letters, digits, '-', '_', '.',
+ * no empty label, at most 253 bytes, one trailing dot ignored) or an IPv6
+ * literal in brackets, then ":port" when allowed. Works in place; *host_len
+ * is the length of the name without port or trailing dot. */
+static int host_check(const char *in, size_t len, int allow_port, size_t *host_len, size_t *hend) {
+  size_t i, n;
   if (!in || len == 0)
     return -1;
-  size_t hend, o = 0;
   if (in[0] == '[') {
-    hend = 1;
-    while (hend < len && in[hend] != ']') {
-      unsigned char c = (unsigned char)in[hend];
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-            c == ':' || c == '.'))
-        return -1;
-      hend++;
-    }
-    if (hend == len || hend < 3 || hend > 46)
-      return -1;
+    const char *close = memchr(in, ']', len);
     int fam;
     unsigned char a[16];
-    if (sv_addr_parse(in + 1, hend - 1, &fam, a) || fam != 6)
+    if (!close || close - in < 3 || close - in > 46 ||
+        sv_addr_parse(in + 1, (size_t)(close - in) - 1, &fam, a) || fam != 6)
       return -1;
-    hend++;
-    for (size_t i = 0; i < hend; i++)
-      out[o++] = (char)sv_lower((unsigned char)in[i]);
-  } else {
-    unsigned char prev = '.';
-    for (hend = 0; hend < len && in[hend] != ':'; hend++) {
-      unsigned char c = host_table[(unsigned char)in[hend]];
-      if (!c || (c == '.' && prev == '.') || hend >= SV_HOST_MAX + 1)
-        return -1; /* a bad byte, an empty label, or too long */
-      out[o++] = (char)c;
-      prev = c;
-    }
-    if (o && out[o - 1] == '.')
-      o--; /* one trailing dot: the same name */
-    if (o == 0 || o > SV_HOST_MAX || out[0] == '-')
-      return -1;
-  }
-  if (hend < len) {
-    if (!allow_port || in[hend] != ':')
-      return -1;
-    size_t p = hend + 1, digits = len - p;
-    if (digits == 0 || digits > 5)
-      return -1;
-    unsigned port = 0;
-    for (; p < len; p++) {
-      if (in[p] < '0' || in[p] > '9')
+    for (const char *c = in + 1; c < close; c++) /* hex, ':' and '.' only: no zone */
+      if (!((*c >= '0' && *c <= '9') || ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'f') || *c == ':' || *c == '.'))
         return -1;
-      port = port * 10 + (unsigned)(in[p] - '0');
-    }
-    if (port == 0 || port > 65535)
-      return -1;
+    i = n = (size_t)(close - in) + 1;
+  } else {
+    const char *colon = memchr(in, ':', len);
+    i = colon ? (size_t)(colon - in) : len;
+    unsigned ok = 1;
+    for (size_t k = 0; k < i; k++)
+      ok &= host_table[(unsigned char)in[k]] != 0;
+    n = (i && in[i - 1] == '.') ? i - 1 : i; /* one trailing dot: the same name */
+    if (!ok || n == 0 || n > SV_HOST_MAX || in[0] == '-' || in[0] == '.' || in[n - 1] == '.')
+      return -1; /* a bad byte, an empty first or last label, or too long */
+    for (const char *d = memchr(in, '.', n); d; d = memchr(d + 1, '.', n - (size_t)(d + 1 - in)))
+      if (d[1] == '.')
+        return -1; /* an empty label (d[1] is inside the name: the last byte is not '.') */
   }
-  out[o] = '\0';
-  *out_len = o;
-  if (hash)
-    *hash = sv_hash_ci(out, o, 0);
+  if (i < len && (!allow_port || in[i] != ':' || check_port(in + i + 1, len - i - 1)))
+    return -1;
+  *host_len = n;
+  if (hend)
+    *hend = i;
   return 0;
 }
 
 int sv_host_check(const char *in, size_t len, size_t *host_len, uint32_t *hash) {
-  if (!in || len == 0)
+  if (host_check(in, len, 1, host_len, NULL))
     return -1;
-  if (in[0] == '[') { /* IPv6 literals are rare: take the careful route */
-    char tmp[SV_HOST_MAX + 3];
-    size_t n;
-    if (sv_host_normalize_hash(in, len, tmp, &n, 1, hash))
-      return -1;
-    *host_len = n;
-    return 0;
-  }
-  const char *colon = memchr(in, ':', len);
-  size_t i = colon ? (size_t)(colon - in) : len;
-  unsigned ok = 1;
-  for (size_t k = 0; k < i; k++)
-    ok &= host_table[(unsigned char)in[k]] != 0;
-  size_t n = (i && in[i - 1] == '.') ? i - 1 : i; /* one trailing dot: the same name */
-  if (!ok || n == 0 || n > SV_HOST_MAX || in[0] == '-' || in[0] == '.')
-    return -1; /* a bad byte, an empty first label, or too long */
-  for (const char *d = memchr(in, '.', n); d; d = memchr(d + 1, '.', n - (size_t)(d + 1 - in)))
-    if (d + 1 < in + n && d[1] == '.')
-      return -1; /* an empty label */
-  if (i < len) {
-    size_t digits = len - i - 1;
-    unsigned port = 0;
-    if (digits == 0 || digits > 5)
-      return -1;
-    for (size_t p = i + 1; p < len; p++) {
-      if (in[p] < '0' || in[p] > '9')
-        return -1;
-      port = port * 10 + (unsigned)(in[p] - '0');
-    }
-    if (port == 0 || port > 65535)
-      return -1;
-  }
-  *host_len = n;
-  *hash = sv_hash_ci(in, n, 0);
+  *hash = sv_hash_ci(in, *host_len, 0);
+  return 0;
+}
+
+int sv_host_normalize_hash(const char *in, size_t len, char *out, size_t *out_len, int allow_port,
+                           uint32_t *hash) {
+  size_t n;
+  if (host_check(in, len, allow_port, &n, NULL))
+    return -1;
+  for (size_t k = 0; k < n; k++)
+    out[k] = (char)sv_lower((unsigned char)in[k]);
+  out[n] = '\0';
+  *out_len = n;
+  if (hash)
+    *hash = sv_hash_ci(out, n, 0);
   return 0;
 }
 
