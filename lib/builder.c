@@ -323,6 +323,17 @@ SSLVDIR_EXTERN int sslvdir_builder_set_vdir_extended_protection(sslvdir_builder 
   return SSLVDIR_OK;
 }
 
+SSLVDIR_EXTERN int sslvdir_builder_set_vdir_secure_cookies(sslvdir_builder *b, const char *site,
+                                                           const char *path, int enabled,
+                                                           sslvdir_error *err) {
+  sslvdir_vdir *v;
+  int rc = find_vdir(b, site, path, &v, err);
+  if (rc)
+    return rc;
+  v->plain_cookies = enabled == 0;
+  return SSLVDIR_OK;
+}
+
 SSLVDIR_EXTERN int sslvdir_builder_set_vdir_upstream(sslvdir_builder *b, const char *site,
                                                      const char *path, sslvdir_upstream upstream,
                                                      sslvdir_error *err) {

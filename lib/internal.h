@@ -115,6 +115,7 @@ struct sslvdir_vdir {
   int redirect;
   char *url[2];
   int extended_protection;
+  int plain_cookies;  /* Set-Cookie is not given Secure */
   sslvdir_upstream upstream;  /* builder: requested; policy: final */
   const char *upstream_reason;
 };

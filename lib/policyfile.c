@@ -201,11 +201,12 @@ static int do_host(pf *c, xmlNodePtr n, const char *site) {
 
 static int do_vdir(pf *c, xmlNodePtr n, const char *site) {
   static const char *const attrs[] = {"path", "kind", "edge", "backend", "redirect", "upstream",
-                                      "extended-protection", "internal-url", "external-url", NULL};
+                                      "extended-protection", "internal-url", "external-url",
+                                      "secure-cookies", NULL};
   int rc = check_attrs(c, n, attrs);
   if (rc || (rc = check_children(c, n, NULL)))
     return rc;
-  enum { PATH, KIND, EDGE, BACKEND, REDIRECT, UPSTREAM, EP, IURL, EURL, NA };
+  enum { PATH, KIND, EDGE, BACKEND, REDIRECT, UPSTREAM, EP, IURL, EURL, SC, NA };
   char *v[NA];
   for (int i = 0; i < NA; i++)
     v[i] = attr(n, attrs[i]);
@@ -282,6 +283,15 @@ static int do_vdir(pf *c, xmlNodePtr n, const char *site) {
       goto out;
     }
     if ((rc = relay(c, n, sslvdir_builder_set_vdir_extended_protection(c->b, site, v[PATH], on, c->err))))
+      goto out;
+  }
+  if (v[SC]) {
+    int on;
+    if (parse_bool(v[SC], &on)) {
+      rc = at(c, n, SSLVDIR_E_SYNTAX, "<vdir>: secure-cookies must be true or false");
+      goto out;
+    }
+    if ((rc = relay(c, n, sslvdir_builder_set_vdir_secure_cookies(c->b, site, v[PATH], on, c->err))))
       goto out;
   }
   if (v[IURL] && (rc = relay(c, n, sslvdir_builder_set_vdir_url(c->b, site, v[PATH],

@@ -63,6 +63,10 @@ SSLVDIR_EXTERN const char *sslvdir_vdir_url(const sslvdir_vdir *v, sslvdir_url_s
     return NULL;
   return v->url[side];
 }
+SSLVDIR_EXTERN int sslvdir_vdir_secure_cookies(const sslvdir_vdir *v) {
+  return v ? !v->plain_cookies : 1;
+}
+
 SSLVDIR_EXTERN int sslvdir_vdir_extended_protection(const sslvdir_vdir *v) {
   return v ? v->extended_protection : 0;
 }

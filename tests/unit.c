@@ -89,7 +89,8 @@ sslvdir_policy *test_policy(const char *name) {
   sslvdir_error e;
   if (sslvdir_builder_new(&b))
     return NULL;
-  snprintf(rel, sizeof rel, "tests/data/decide/%s.xml", name);
+  snprintf(rel, sizeof rel, strchr(name, '/') ? "tests/data/%s.xml" : "tests/data/decide/%s.xml",
+           name);
   FILE *f = fopen(srcpath(rel), "r");
   int rc;
   if (f) {
@@ -129,6 +130,7 @@ int main(void) {
   suite_policy();
   suite_policyfile();
   suite_decide();
+  suite_rewrite();
   suite_mem();
   CU_basic_set_mode(CU_BRM_NORMAL);
   CU_basic_run_tests();

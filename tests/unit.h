@@ -13,6 +13,7 @@ void suite_settings(void);
 void suite_policy(void);
 void suite_policyfile(void);
 void suite_decide(void);
+void suite_rewrite(void);
 void suite_mem(void);
 
 /* A path under the source tree ($top_srcdir, or "." when unset). */
@@ -23,7 +24,8 @@ char *read_file(const char *path, size_t *len);
 size_t unescape(char *s);
 /* Splits a line into whitespace-separated fields (in place); returns how many. */
 int split_fields(char *line, char **fields, int max);
-/* Builds a named test policy: a tests/data/decide/NAME.xml file, or a preset
+/* Builds a named test policy: a tests/data/decide/NAME.xml file (or
+ * tests/data/NAME.xml when NAME holds a '/'), or a preset
  * ("e07", "e10", "e13", "e16", "e19", with "o" for the -offload preset) on
  * "Default Web Site" with mail.contoso.com and autodiscover.contoso.com and
  * trusted offloaders 10.0.0.5 and 2001:db8:5::/48. */

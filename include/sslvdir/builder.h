@@ -176,6 +176,20 @@ sslvdir_builder_set_vdir_extended_protection(sslvdir_builder *builder, const cha
                                              sslvdir_error *err);
 
 /**
+ * sslvdir_builder_set_vdir_secure_cookies - whether Set-Cookie gains Secure
+ *
+ * On by default: sslvdir_rewrite_header() adds the Secure attribute to the
+ * cookies this vdir sets, so that a browser never sends them over plain HTTP.
+ * Turn it off only for a vdir whose cookies must also reach an http:// page.
+ *
+ * Returns: SSLVDIR_OK or SSLVDIR_E_NOT_FOUND.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_vdir_secure_cookies(sslvdir_builder *builder, const char *site,
+                                        const char *path, int enabled, sslvdir_error *err);
+
+/**
  * sslvdir_builder_set_vdir_upstream - force offload or bridge for a vdir
  *
  * SSLVDIR_UPSTREAM_AUTO (the default) derives it, see sslvdir_vdir_upstream().

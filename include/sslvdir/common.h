@@ -45,7 +45,8 @@ typedef enum sslvdir_status {
   SSLVDIR_E_IO = -9,               /* reading a file failed */
   SSLVDIR_E_REFUSED = -10,         /* input refused by policy (e.g. a DOCTYPE) */
   SSLVDIR_E_BUFFER_TOO_SMALL = -11,/* the caller's buffer cannot hold the result */
-  SSLVDIR_E_TYPE = -12             /* a value exists with another type */
+  SSLVDIR_E_TYPE = -12,            /* a value exists with another type */
+  SSLVDIR_E_CALLBACK = -13         /* a caller's callback asked to stop */
 } sslvdir_status;
 
 /*

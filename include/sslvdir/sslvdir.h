@@ -18,5 +18,6 @@
 #include <sslvdir/preset.h>
 #include <sslvdir/policyfile.h>
 #include <sslvdir/decide.h>
+#include <sslvdir/rewrite.h>
 
 #endif /* SSLVDIR_SSLVDIR_H */

@@ -135,6 +135,16 @@ SSLVDIR_EXTERN int sslvdir_vdir_redirect_status(const sslvdir_vdir *vdir);
 SSLVDIR_EXTERN const char *sslvdir_vdir_url(const sslvdir_vdir *vdir, sslvdir_url_side side);
 
 /**
+ * sslvdir_vdir_secure_cookies - whether cookies of this vdir gain Secure
+ *
+ * See sslvdir_builder_set_vdir_secure_cookies().
+ *
+ * Returns: 1 (the default, also for NULL) or 0.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN int sslvdir_vdir_secure_cookies(const sslvdir_vdir *vdir);
+
+/**
  * sslvdir_vdir_extended_protection - whether Extended Protection is on
  *
  * Extended Protection binds authentication to the TLS channel, so such a
