@@ -34,14 +34,16 @@ def roff(text):
 
 
 STRUCT = re.compile(r"(/\*(?:(?!\*/).)*\*/\n)?(typedef struct (\w+) \{.*?\} \3;)", re.S)
+CALLBACK = re.compile(r"(/\*(?:(?!\*/).)*\*/\n)?(typedef [^;{}]*?\(\*(\w+)\)\([^;]*\);)", re.S)
 
 
 def structs(src):
-    """The public struct definitions of a header, by name, with the comment before them."""
+    """The public struct and callback typedefs of a header, by name, with the comment before them."""
     out = {}
-    for m in STRUCT.finditer(src):
-        comment = m.group(1) or ""
-        out[m.group(3)] = comment + m.group(2)
+    for rx in (STRUCT, CALLBACK):
+        for m in rx.finditer(src):
+            comment = m.group(1) or ""
+            out[m.group(3)] = comment + m.group(2)
     return out
 
 

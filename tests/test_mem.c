@@ -50,6 +50,7 @@ static int scenario(void) {
   sslvdir_builder *b = NULL;
   sslvdir_policy *p = NULL;
   sslvdir_settings *s = NULL;
+  sslvdir_rewriter *rw = NULL;
   int rc;
   if ((rc = sslvdir_settings_new(&s)))
     goto out;
@@ -82,7 +83,21 @@ static int scenario(void) {
     goto out;
   CU_ASSERT_EQUAL(count, before);
   CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_REDIRECT);
+  /* A body rewriter allocates while it is configured, never while it runs. */
+  if ((rc = sslvdir_rewriter_new(&rw, p, NULL)) ||
+      (rc = sslvdir_rewriter_add_literal(rw, "http://old/", 11, "https://new/", 12, NULL)) ||
+      (rc = sslvdir_rewriter_add_host(rw, "extra.contoso.com", 443, NULL)) ||
+      (rc = sslvdir_rewriter_set_types(rw, "text/html, text/plain", NULL)))
+    goto out;
+  before = count;
+  static const char body[] = "see http://mail.contoso.com/owa and http://old/x";
+  char out[128];
+  size_t n;
+  CU_ASSERT_EQUAL(sslvdir_rewriter_rewrite(rw, body, sizeof body - 1, out, sizeof out, &n),
+                  SSLVDIR_REWRITE_CHANGED);
+  CU_ASSERT_EQUAL(count, before);
 out:
+  sslvdir_rewriter_free(rw);
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
   sslvdir_settings_free(s);

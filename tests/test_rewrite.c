@@ -247,7 +247,7 @@ static size_t rnd(size_t n) {
 
 static int body_case(sslvdir_rewriter *rw, const char *file, int lineno, const char *in,
                      size_t n, const char *want, size_t want_len) {
-  sink s = {NULL, 0, 0, -1};
+  sink s = {malloc(64), 0, 64, -1};
   int bad = 0;
   char what[64] = "";
   /* Whole, into a buffer: measured first. */
@@ -379,7 +379,7 @@ static void test_body_modes(void) {
 
   /* In a pass mode every byte goes through as it came. */
   const char link[] = "<a href=\"http://mail.contoso.com/owa\">";
-  sink s = {NULL, 0, 0, -1};
+  sink s = {malloc(64), 0, 64, -1};
   CU_ASSERT_EQUAL(BEGIN("text/html", "gzip"), SSLVDIR_BODY_PASS_ENCODED);
   CU_ASSERT_EQUAL(sslvdir_rewriter_feed(rw, link, 20, sink_write, &s), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_rewriter_feed(rw, link + 20, sizeof link - 21, sink_write, &s),
@@ -442,7 +442,7 @@ static void test_body_configuration(void) {
   CU_ASSERT(n == 30 && !memcmp(out, "https://mail.contoso.com:4443/", 30));
 
   /* A stream that holds bytes refuses what would lose them. */
-  sink s = {NULL, 0, 0, -1};
+  sink s = {malloc(64), 0, 64, -1};
   CU_ASSERT_EQUAL(sslvdir_rewriter_begin(rw, "text/html", 9, NULL, 0), SSLVDIR_BODY_REWRITE);
   CU_ASSERT_EQUAL(sslvdir_rewriter_feed(rw, "see http://mail.con", 19, sink_write, &s), SSLVDIR_OK);
   CU_ASSERT_EQUAL(s.len, 4); /* "see " written, the rest held */

@@ -58,6 +58,36 @@ expect_out '/EWS/mrsproxy.svc.*mrsproxy.*bridge' show
 expect_out 'trusted offloaders: 10.0.0.0/8' show --offloader 10.1.2.3/8
 expect_out 'site "Europe"' show --policy "$top_srcdir/tests/data/decide/multi.xml"
 expect_out 'redirect 302' demo
+
+# rewrite-header: the line as a proxy would send it on.
+expect_json 'Location: https://mail.contoso.com/owa' rewrite-header 'Location: http://mail.contoso.com/owa'
+expect_json 'Location: http://mail.contoso.com.evil.example/' rewrite-header 'Location: http://mail.contoso.com.evil.example/'
+expect_json 'Set-Cookie: a=b; path=/; Secure' rewrite-header 'Set-Cookie: a=b; path=/'
+expect_json 'Set-Cookie: a=b; path=/' rewrite-header --policy "$top_srcdir/tests/data/rewrite/policy.xml" --vdir 'Default Web Site/ecp' 'Set-Cookie: a=b; path=/'
+expect_json 'Location: https://partner.fabrikam.com:8443/x' rewrite-header --policy "$top_srcdir/tests/data/rewrite/policy.xml" 'Location: http://partner.fabrikam.com/x'
+expect_json 'Location: https://owa.fabrikam.com/' rewrite-header --host owa.fabrikam.com 'Location: http://owa.fabrikam.com/'
+expect_json '[{"name": "Refresh", "value": "0; URL=https://mail.contoso.com/owa", "changed": true}, {"name": "X-Other", "value": "http://mail.contoso.com/", "changed": false}]' \
+  rewrite-header --json 'Refresh: 0; URL=http://mail.contoso.com/owa' 'X-Other: http://mail.contoso.com/'
+expect_fail "expected 'Name: value'" rewrite-header 'Location http://x/'
+expect_fail "no such vdir" rewrite-header --vdir 'Default Web Site/nope' 'Set-Cookie: a=b'
+expect_fail "control character" rewrite-header "$(printf 'Location: http://mail.contoso.com/\001')"
+expect_fail "needs a 'Name: value'" rewrite-header
+# rewrite-body: a page, whole and one byte at a time; pass-through; errors.
+page="$top_srcdir/tests/data/rewrite/page.html"
+want_page="$top_srcdir/tests/data/rewrite/page.expected"
+for chunk in 65536 1 7; do
+  if "$sv" rewrite-body --chunk $chunk < "$page" | cmp -s - "$want_page"; then ok; else ko "rewrite-body --chunk $chunk page.html"; fi
+done
+if "$sv" rewrite-body --content-encoding gzip < "$page" 2>/dev/null | cmp -s - "$page"; then ok; else ko "rewrite-body gzip passes through"; fi
+if "$sv" rewrite-body --content-type image/png < "$page" 2>/dev/null | cmp -s - "$page"; then ok; else ko "rewrite-body image/png passes through"; fi
+got=$(printf 'see http://legacy.local/x' | "$sv" rewrite-body --replace http://legacy.local/ https://mail.contoso.com/legacy/)
+if [ "$got" = 'see https://mail.contoso.com/legacy/x' ]; then ok; else ko "rewrite-body --replace: $got"; fi
+got=$(printf 'http://mail.contoso.com/' | "$sv" rewrite-body --stats 2>&1 >/dev/null)
+if [ "$got" = 'sslvdir: 24 bytes in, 25 out, 1 replaced; the length changed: send it chunked or with the new Content-Length' ]; then ok; else ko "rewrite-body --stats: $got"; fi
+expect_fail "expected 1 to 16777216" rewrite-body --chunk 0
+expect_fail "not a media type" rewrite-body --types html
+expect_fail "unknown option" rewrite-body --bogus
+if printf 'http://mail.contoso.com/' | "$sv" rewrite-body >/dev/full 2>/dev/null; then ko "rewrite-body to a full disk succeeded"; else [ $? -eq 1 ] && ok || ko "rewrite-body to a full disk: wrong exit"; fi
 expect_out 'deny 404.11' demo
 expect_out "^sslvdir [0-9]" version
 # Usage and input errors: exit 2 and a message

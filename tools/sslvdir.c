@@ -25,10 +25,15 @@ static void usage(FILE *f) {
           "               [--tls] [--cipher-bits N] [--client-cert ok|missing|untrusted|expired|revoked]\n"
           "               [--peer ADDR] [-H 'Name: value']... [--json] METHOD URL\n"
           "       %s show [--preset NAME | --policy FILE] [--host NAME]... [--offloader CIDR]...\n"
+          "       %s rewrite-header [--preset NAME | --policy FILE] [--host NAME]...\n"
+          "               [--vdir 'Site/path'] [--json] 'Name: value'...\n"
+          "       %s rewrite-body [--preset NAME | --policy FILE] [--host NAME]...\n"
+          "               [--replace FROM TO]... [--types LIST] [--content-type TYPE]\n"
+          "               [--content-encoding CODING] [--chunk BYTES] [--stats] < IN > OUT\n"
           "       %s presets\n"
           "       %s demo\n"
           "       %s version\n",
-          prog, prog, prog, prog, prog);
+          prog, prog, prog, prog, prog, prog, prog);
 }
 
 static int fail(const char *what, int rc, const sslvdir_error *e) {
@@ -431,6 +436,211 @@ static int cmd_show(int argc, char **argv) {
   return 0;
 }
 
+/* The value of the option at argv[*i], moving *i past it; NULL (said on
+ * stderr) when it is missing. */
+static const char *option_value(int argc, char **argv, int *i) {
+  if (*i + 1 >= argc) {
+    fprintf(stderr, "%s: %s needs a value\n", prog, argv[*i]);
+    return NULL;
+  }
+  return argv[++*i];
+}
+
+/* rewrite-header: each argument is a "Name: value" header line. */
+static int cmd_rewrite_header(int argc, char **argv) {
+  struct policy_opts po = {0};
+  const char *vdir_path = NULL, *lines[MAX_LIST];
+  int json = 0, nlines = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    int r = policy_option(&po, argc, argv, &i);
+    if (r < 0)
+      return EXIT_USAGE;
+    if (r)
+      continue;
+    if (!strcmp(a, "--json")) {
+      json = 1;
+    } else if (!strcmp(a, "--vdir")) {
+      if (!(vdir_path = option_value(argc, argv, &i)))
+        return EXIT_USAGE;
+    } else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
+      usage(stderr);
+      return EXIT_USAGE;
+    } else if (nlines < MAX_LIST) {
+      lines[nlines++] = a;
+    } else {
+      fprintf(stderr, "%s: at most %d header lines\n", prog, MAX_LIST);
+      return EXIT_USAGE;
+    }
+  }
+  if (!nlines) {
+    fprintf(stderr, "%s: rewrite-header needs a 'Name: value' line\n", prog);
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  for (int k = 0; k < nlines; k++) {
+    const char *colon = strchr(lines[k], ':');
+    size_t tok = strspn(lines[k], "!#$%&'*+-.^_`|~0123456789"
+                                  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    if (!colon || colon == lines[k] || lines[k] + tok != colon) {
+      fprintf(stderr, "%s: '%s': expected 'Name: value'\n", prog, lines[k]);
+      return EXIT_USAGE;
+    }
+  }
+  sslvdir_policy *p;
+  int rc = load_policy(&po, &p);
+  if (rc)
+    return rc;
+  const sslvdir_vdir *vdir = NULL;
+  if (vdir_path && !(vdir = sslvdir_policy_find_vdir(p, vdir_path))) {
+    fprintf(stderr, "%s: --vdir '%s': no such vdir in the policy\n", prog, vdir_path);
+    sslvdir_policy_unref(p);
+    return EXIT_USAGE;
+  }
+  if (json)
+    printf("[");
+  for (int k = 0; k < nlines && !rc; k++) {
+    const char *line = lines[k], *colon = strchr(line, ':'), *v = colon + 1;
+    size_t name_len = (size_t)(colon - line);
+    while (*v == ' ' || *v == '\t')
+      v++;
+    size_t len = strlen(v), out_len = 0;
+    char *out = malloc(len + 512);
+    if (!out) {
+      rc = fail("rewrite-header", SSLVDIR_E_NOMEM, NULL);
+      break;
+    }
+    sslvdir_header_kind kind = sslvdir_rewrite_header_kind(line, name_len);
+    int r = sslvdir_rewrite_header(p, vdir, kind, v, len, out, len + 512, &out_len);
+    if (r < 0) {
+      fprintf(stderr, "%s: '%.*s': %s\n", prog, (int)name_len, line,
+              r == SSLVDIR_E_SYNTAX ? "the value holds a control character" : sslvdir_strerror(r));
+      rc = EXIT_USAGE;
+    } else {
+      const char *res = r == SSLVDIR_REWRITE_CHANGED ? out : v;
+      if (json) {
+        char *name = strndup(line, name_len), *value = strndup(res, out_len);
+        printf("%s{\"name\": ", k ? ", " : "");
+        json_string(stdout, name);
+        printf(", \"value\": ");
+        json_string(stdout, value);
+        printf(", \"changed\": %s}", r == SSLVDIR_REWRITE_CHANGED ? "true" : "false");
+        free(name);
+        free(value);
+      } else {
+        printf("%.*s: %.*s\n", (int)name_len, line, (int)out_len, res);
+      }
+    }
+    free(out);
+  }
+  if (json && !rc)
+    printf("]\n");
+  sslvdir_policy_unref(p);
+  return rc;
+}
+
+static int write_stdout(const char *data, size_t len, void *ud) {
+  (void)ud;
+  return fwrite(data, 1, len, stdout) != len;
+}
+
+/* rewrite-body: stdin to stdout through a body rewriter. */
+static int cmd_rewrite_body(int argc, char **argv) {
+  struct policy_opts po = {0};
+  const char *types = NULL, *ctype = "text/html", *cenc = NULL, *from[MAX_LIST], *to[MAX_LIST];
+  int nrep = 0, stats = 0;
+  size_t chunk = 65536;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    int r = policy_option(&po, argc, argv, &i);
+    if (r < 0)
+      return EXIT_USAGE;
+    if (r)
+      continue;
+    if (!strcmp(a, "--stats")) {
+      stats = 1;
+    } else if (!strcmp(a, "--replace")) {
+      if (i + 2 >= argc || nrep >= MAX_LIST) {
+        fprintf(stderr, "%s: --replace needs FROM and TO (at most %d)\n", prog, MAX_LIST);
+        return EXIT_USAGE;
+      }
+      from[nrep] = argv[++i];
+      to[nrep++] = argv[++i];
+    } else if (!strcmp(a, "--types") || !strcmp(a, "--content-type") ||
+               !strcmp(a, "--content-encoding") || !strcmp(a, "--chunk")) {
+      const char *v = option_value(argc, argv, &i);
+      if (!v)
+        return EXIT_USAGE;
+      if (!strcmp(a, "--types")) types = v;
+      else if (!strcmp(a, "--content-type")) ctype = v;
+      else if (!strcmp(a, "--content-encoding")) cenc = v;
+      else {
+        char *end;
+        unsigned long n = strtoul(v, &end, 10);
+        if (!*v || *end || v[0] == '-' || n == 0 || n > (1ul << 24)) {
+          fprintf(stderr, "%s: --chunk '%s': expected 1 to 16777216 bytes\n", prog, v);
+          return EXIT_USAGE;
+        }
+        chunk = n;
+      }
+    } else {
+      fprintf(stderr, "%s: unknown %s '%s'\n", prog, a[0] == '-' ? "option" : "argument", a);
+      usage(stderr);
+      return EXIT_USAGE;
+    }
+  }
+  sslvdir_policy *p;
+  int rc = load_policy(&po, &p);
+  if (rc)
+    return rc;
+  sslvdir_rewriter *rw = NULL;
+  sslvdir_error e = {0};
+  char *buf = NULL;
+  rc = sslvdir_rewriter_new(&rw, p, &e);
+  sslvdir_policy_unref(p);
+  if (rc)
+    return fail("rewriter", rc, &e);
+  for (int k = 0; k < nrep && !rc; k++)
+    if ((rc = sslvdir_rewriter_add_literal(rw, from[k], strlen(from[k]), to[k], strlen(to[k]), &e)))
+      rc = fail("--replace", rc, &e);
+  if (!rc && types && (rc = sslvdir_rewriter_set_types(rw, types, &e)))
+    rc = fail("--types", rc, &e);
+  if (rc)
+    goto out;
+  int mode = sslvdir_rewriter_begin(rw, ctype, strlen(ctype), cenc, cenc ? strlen(cenc) : 0);
+  if (mode == SSLVDIR_BODY_PASS_TYPE)
+    fprintf(stderr, "%s: content type '%s' is not rewritten: passed through as is\n", prog, ctype);
+  else if (mode == SSLVDIR_BODY_PASS_ENCODED)
+    fprintf(stderr, "%s: Content-Encoding '%s': passed through as is\n", prog, cenc);
+  if (!(buf = malloc(chunk))) {
+    rc = fail("rewrite-body", SSLVDIR_E_NOMEM, NULL);
+    goto out;
+  }
+  size_t got;
+  int write_failed = 0;
+  while (!write_failed && (got = fread(buf, 1, chunk, stdin)) > 0)
+    write_failed = sslvdir_rewriter_feed(rw, buf, got, write_stdout, NULL) != SSLVDIR_OK;
+  if (ferror(stdin)) {
+    perror("sslvdir: reading standard input");
+    rc = EXIT_USAGE;
+  } else if (write_failed || sslvdir_rewriter_finish(rw, write_stdout, NULL) ||
+             fflush(stdout)) {
+    perror("sslvdir: writing standard output");
+    rc = 1;
+  } else if (stats) {
+    uint64_t in, outn, reps;
+    sslvdir_rewriter_counts(rw, &in, &outn, &reps);
+    fprintf(stderr, "%s: %llu bytes in, %llu out, %llu replaced%s\n", prog,
+            (unsigned long long)in, (unsigned long long)outn, (unsigned long long)reps,
+            in != outn ? "; the length changed: send it chunked or with the new Content-Length" : "");
+  }
+out:
+  free(buf);
+  sslvdir_rewriter_free(rw);
+  return rc;
+}
+
 static int cmd_presets(void) {
   for (size_t i = 0; i < sslvdir_preset_count(); i++)
     printf("%-22s %s\n", sslvdir_preset_name(i), sslvdir_preset_description(i));
@@ -520,6 +730,8 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
   if (!strcmp(cmd, "show")) return cmd_show(argc - 1, argv + 1);
+  if (!strcmp(cmd, "rewrite-header")) return cmd_rewrite_header(argc - 1, argv + 1);
+  if (!strcmp(cmd, "rewrite-body")) return cmd_rewrite_body(argc - 1, argv + 1);
   if (!strcmp(cmd, "presets")) return cmd_presets();
   if (!strcmp(cmd, "demo")) return cmd_demo();
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
