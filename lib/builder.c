@@ -16,6 +16,7 @@ void sv_site_clear(sslvdir_site *s) {
     sv_free(s->hosts[i]);
   sv_free(s->hosts);
   sv_free(s->canonical);
+  sv_free(s->ad_redirect);
   for (size_t i = 0; i < s->nvdirs; i++) {
     sslvdir_vdir *v = &s->vdirs[i];
     sv_free(v->path);
@@ -51,6 +52,7 @@ SSLVDIR_EXTERN void sslvdir_builder_free(sslvdir_builder *b) {
   sv_free(b->sites);
   sslvdir_settings_free(b->settings);
   sv_free(b->offloaders);
+  sv_ad_config_clear(&b->ad);
   sv_free(b);
 }
 
@@ -385,6 +387,8 @@ static int site_copy(sslvdir_site *dst, const sslvdir_site *src) {
     return SSLVDIR_E_NOMEM;
   if (src->canonical && !(dst->canonical = sv_strdup(src->canonical)))
     return SSLVDIR_E_NOMEM;
+  if (src->ad_redirect && !(dst->ad_redirect = sv_strdup(src->ad_redirect)))
+    return SSLVDIR_E_NOMEM;
   if (src->nhosts) {
     if (!(dst->hosts = sv_calloc(src->nhosts, sizeof *dst->hosts)))
       return SSLVDIR_E_NOMEM;
@@ -418,7 +422,7 @@ int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out) {
   if (sslvdir_builder_new(&c))
     return SSLVDIR_E_NOMEM;
   c->exchange_version = b->exchange_version;
-  if (sv_settings_copy_into(c->settings, b->settings))
+  if (sv_settings_copy_into(c->settings, b->settings) || sv_ad_config_copy(&c->ad, &b->ad))
     goto fail;
   if (b->noffloaders) {
     if (!(c->offloaders = sv_malloc(b->noffloaders * sizeof *c->offloaders)))
@@ -529,6 +533,50 @@ static int build_hosts(sslvdir_policy *p) {
   return SSLVDIR_OK;
 }
 
+SSLVDIR_EXTERN int sslvdir_builder_add_autodiscover_domain(sslvdir_builder *b, const char *domain,
+                                                           sslvdir_autodiscover_action action,
+                                                           const char *target,
+                                                           sslvdir_error *err) {
+  if (!b)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL");
+  if (action == SSLVDIR_AUTODISCOVER_SETTINGS && (!target || !sv_builder_find_site(b, target)))
+    return sv_err(err, target ? SSLVDIR_E_NOT_FOUND : SSLVDIR_E_INVALID_ARGUMENT,
+                  "autodiscover: no site '%.256s'", target ? target : "(null)");
+  return sv_ad_add_domain(&b->ad, domain, (int)action, target, err);
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_autodiscover_option(sslvdir_builder *b, const char *name,
+                                                           const char *value,
+                                                           sslvdir_error *err) {
+  if (!b)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL");
+  return sv_ad_set_option(&b->ad, name, value, err);
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_site_autodiscover_redirect(sslvdir_builder *b,
+                                                                  const char *site,
+                                                                  const char *host,
+                                                                  sslvdir_error *err) {
+  if (!b || !site)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL argument");
+  sslvdir_site *s = sv_builder_find_site(b, site);
+  if (!s)
+    return sv_err(err, SSLVDIR_E_NOT_FOUND, "no site '%.256s'", site);
+  char norm[SV_HOST_MAX + 3];
+  size_t n;
+  char *copy = NULL;
+  if (host) {
+    if (sv_host_normalize(host, strlen(host), norm, &n, 0))
+      return sv_err(err, SSLVDIR_E_SYNTAX, "autodiscover redirect: '%.256s' is not a host name",
+                    host);
+    if (!(copy = sv_strdup(norm)))
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  sv_free(s->ad_redirect);
+  s->ad_redirect = copy;
+  return SSLVDIR_OK;
+}
+
 SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **out,
                                          sslvdir_error *err) {
   if (!b || !out)
@@ -543,7 +591,8 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
   p->exchange_version = b->exchange_version;
   size_t capwarn = 0;
   int rc = SSLVDIR_E_NOMEM;
-  if (sslvdir_settings_new(&p->settings) || sv_settings_copy_into(p->settings, b->settings))
+  if (sslvdir_settings_new(&p->settings) || sv_settings_copy_into(p->settings, b->settings) ||
+      sv_ad_config_copy(&p->ad, &b->ad))
     goto fail;
   if (b->noffloaders) {
     if (!(p->offloaders = sv_malloc(b->noffloaders * sizeof *p->offloaders)))
@@ -601,6 +650,22 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
   }
   if (build_hosts(p))
     goto fail;
+  for (size_t i = 0; i < p->ad.nrules; i++) {
+    const sv_ad_rule *r = &p->ad.rules[i];
+    if (r->action != SSLVDIR_AUTODISCOVER_SETTINGS)
+      continue;
+    const sslvdir_site *s = NULL;
+    for (size_t k = 0; k < p->nsites; k++)
+      if (sv_streq_ci(p->sites[k].name, r->target))
+        s = &p->sites[k];
+    if (s && !s->canonical) {
+      char w[600];
+      snprintf(w, sizeof w, "autodiscover domain '%s' is served by site '%s', which has no "
+               "canonical host: its requests get error 500", r->domain, r->target);
+      if (add_warning(p, &capwarn, w))
+        goto fail;
+    }
+  }
   *out = p;
   return SSLVDIR_OK;
 fail:

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <stdio.h>
+
 #include "internal.h"
 
 static int is_tchar(unsigned char c) {
@@ -196,6 +198,30 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   const sslvdir_vdir *v = sv_site_match(site, d->path, d->path_len);
   d->vdir = v;
   d->upstream = v ? v->upstream : SSLVDIR_UPSTREAM_OFFLOAD;
+
+  /* The port-80 Autodiscover site of seed 003: one file, redirected. */
+  static const char ad_path[] = "/autodiscover/autodiscover.xml";
+  if (site->ad_redirect && d->path_len == sizeof ad_path - 1 &&
+      sv_eq_ci(d->path, d->path_len, ad_path, sizeof ad_path - 1)) {
+    int get_or_head = (r->method_len == 3 && !memcmp(r->method, "GET", 3)) ||
+                      (r->method_len == 4 && !memcmp(r->method, "HEAD", 4));
+    const sslvdir_site *ts = sv_policy_lookup_host(p, site->ad_redirect, strlen(site->ad_redirect));
+    unsigned port = ts && ts->https_port ? ts->https_port : 443;
+    char ps[12] = "";
+    if (port != 443)
+      snprintf(ps, sizeof ps, ":%u", port);
+    int n = snprintf(d->location, sizeof d->location, "https://%s%s%s", site->ad_redirect, ps,
+                     ad_path);
+    if (get_or_head && n > 0 && (size_t)n < sizeof d->location) {
+      d->location_len = (size_t)n;
+      d->action = SSLVDIR_ACTION_REDIRECT;
+      finish(d, SSLVDIR_R_AUTODISCOVER_REDIRECT, 302);
+      return SSLVDIR_OK;
+    }
+    d->location[0] = '\0';
+    deny(d, SSLVDIR_R_SSL_REQUIRED);
+    return SSLVDIR_OK;
+  }
 
   /* Is this TLS? At our listener, or through a trusted offloader that says so
    * without contradicting itself. */

@@ -135,6 +135,7 @@ struct sslvdir_site {
   size_t nhosts, caphosts;
   char *canonical;
   unsigned https_port;
+  char *ad_redirect;  /* the Autodiscover redirect site's target host, or NULL */
   sslvdir_vdir *vdirs;
   size_t nvdirs, capvdirs;
   /* Built policies only. */
@@ -151,8 +152,37 @@ typedef struct sv_hostent {
   size_t len;
 } sv_hostent;
 
+/* Autodiscover configuration (lib/autodiscover.c), held alike by builders
+ * and policies. */
+typedef struct sv_ad_rule {
+  char *domain; /* lower case, no trailing dot */
+  int action;   /* sslvdir_autodiscover_action */
+  char *target; /* SETTINGS: site name; REDIRECT_ADDR: domain; REDIRECT_URL: URL */
+} sv_ad_rule;
+
+typedef struct sv_ad_config {
+  sv_ad_rule *rules;
+  size_t nrules, caprules;
+  char *auth_external, *auth_internal, *deployment_id;
+  uint32_t server_version; /* 0: derived from the Exchange version */
+  uint32_t server_id;
+  int has_server_id;
+} sv_ad_config;
+
+int sv_ad_config_copy(sv_ad_config *dst, const sv_ad_config *src);
+int sv_ad_add_domain(sv_ad_config *c, const char *domain, int action, const char *target,
+                     sslvdir_error *err);
+int sv_ad_set_option(sv_ad_config *c, const char *name, const char *value, sslvdir_error *err);
+/* The offset of an address's domain ("local@domain"), 0 if it is not one. */
+size_t sv_ad_address_domain(const char *a, size_t n);
+/* Checks an Autodiscover redirect URL (https, host, the autodiscover.xml
+ * path); on failure says why. */
+int sv_ad_url_check(const char *url, size_t len, char *why, size_t why_size);
+void sv_ad_config_clear(sv_ad_config *c);
+
 struct sslvdir_policy {
   atomic_int refs;
+  sv_ad_config ad;
   unsigned exchange_version;
   sslvdir_site *sites;
   size_t nsites;
@@ -167,6 +197,7 @@ struct sslvdir_policy {
 
 struct sslvdir_builder {
   unsigned exchange_version;
+  sv_ad_config ad;
   sslvdir_site *sites;
   size_t nsites, capsites;
   sslvdir_settings *settings;
@@ -175,6 +206,13 @@ struct sslvdir_builder {
 };
 
 /* lib/builder.c */
+/* lib/xml.c: the hardened libxml2 reader every XML input goes through.
+ * *out is a document the caller frees with xmlFreeDoc(). */
+#define SV_XML_MAX_DEPTH 64
+typedef struct _xmlDoc *sv_xml_doc;
+int sv_xml_read(const char *data, size_t len, const char *what, size_t max_len, int max_depth,
+                sv_xml_doc *out, sslvdir_error *err);
+
 void sv_site_clear(sslvdir_site *s);
 int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out);
 void sv_builder_swap(sslvdir_builder *a, sslvdir_builder *b);

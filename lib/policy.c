@@ -15,6 +15,7 @@ static void policy_free(sslvdir_policy *p) {
   for (size_t i = 0; i < p->nwarn; i++)
     sv_free(p->warnings[i]);
   sv_free(p->warnings);
+  sv_ad_config_clear(&p->ad);
   sv_free(p);
 }
 

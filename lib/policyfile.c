@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,30 +16,6 @@
 
 #include "internal.h"
 
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-/* libxml2 keeps only its last error; the first one is the one to report. */
-typedef struct first_error {
-  int set;
-  int line;
-  int column;
-  char message[200];
-} first_error;
-
-static void keep_first_error(void *ctx, xmlErrorPtr e) {
-  xmlParserCtxtPtr ctxt = ctx;
-  first_error *fe = ctxt ? ctxt->_private : NULL;
-  if (!fe || fe->set || !e || e->level < XML_ERR_ERROR)
-    return;
-  fe->set = 1;
-  fe->line = e->line;
-  fe->column = e->int2;
-  snprintf(fe->message, sizeof fe->message, "%s", e->message ? e->message : "parse error");
-  size_t n = strlen(fe->message);
-  while (n && (fe->message[n - 1] == '\n' || fe->message[n - 1] == ' '))
-    fe->message[--n] = '\0';
-}
-static void xml_init(void) { xmlInitParser(); }
 
 typedef struct pf {
   sslvdir_builder *b;
@@ -307,7 +282,7 @@ out:
 }
 
 static int do_site(pf *c, xmlNodePtr n) {
-  static const char *const attrs[] = {"name", "preset", NULL};
+  static const char *const attrs[] = {"name", "preset", "autodiscover-redirect", NULL};
   static const char *const kids[] = {"host", "vdir", NULL};
   int rc = check_attrs(c, n, attrs);
   if (rc || (rc = check_children(c, n, kids)))
@@ -326,14 +301,61 @@ static int do_site(pf *c, xmlNodePtr n) {
     else if (is_elem(k, "vdir"))
       rc = do_vdir(c, k, name);
   }
+  char *adr = attr(n, "autodiscover-redirect");
+  if (!rc && adr)
+    rc = relay(c, n, sslvdir_builder_set_site_autodiscover_redirect(c->b, name, adr, c->err));
+  xmlFree(adr);
   xmlFree(name);
   xmlFree(preset);
   return rc;
 }
 
+/* <autodiscover option...><domain name=".." site=".."|redirect-addr=".."|redirect-url=".."/> */
+static int do_autodiscover(pf *c, xmlNodePtr n) {
+  static const char *const attrs[] = {"auth-package", "internal-auth-package", "server-build",
+                                      "deployment-id", "server-id", NULL};
+  static const char *const kids[] = {"domain", NULL};
+  static const char *const dattrs[] = {"name", "site", "redirect-addr", "redirect-url", NULL};
+  int rc = check_attrs(c, n, attrs);
+  if (rc || (rc = check_children(c, n, kids)))
+    return rc;
+  for (size_t i = 0; !rc && attrs[i]; i++) {
+    char *v = attr(n, attrs[i]);
+    if (v)
+      rc = relay(c, n, sslvdir_builder_set_autodiscover_option(c->b, attrs[i], v, c->err));
+    xmlFree(v);
+  }
+  for (xmlNodePtr k = n->children; !rc && k; k = k->next) {
+    if (!is_elem(k, "domain"))
+      continue;
+    if ((rc = check_attrs(c, k, dattrs)) || (rc = check_children(c, k, NULL)))
+      break;
+    char *name = attr(k, "name"), *site = attr(k, "site"), *ra = attr(k, "redirect-addr"),
+         *ru = attr(k, "redirect-url");
+    int given = (site != NULL) + (ra != NULL) + (ru != NULL);
+    if (!name)
+      rc = at(c, k, SSLVDIR_E_SYNTAX, "<domain>: missing attribute 'name'");
+    else if (given != 1)
+      rc = at(c, k, SSLVDIR_E_SYNTAX, "<domain>: give exactly one of site, redirect-addr and "
+              "redirect-url");
+    else
+      rc = relay(c, k, sslvdir_builder_add_autodiscover_domain(
+                           c->b, name,
+                           site ? SSLVDIR_AUTODISCOVER_SETTINGS
+                           : ra ? SSLVDIR_AUTODISCOVER_REDIRECT_ADDR
+                                : SSLVDIR_AUTODISCOVER_REDIRECT_URL,
+                           site ? site : ra ? ra : ru, c->err));
+    xmlFree(name);
+    xmlFree(site);
+    xmlFree(ra);
+    xmlFree(ru);
+  }
+  return rc;
+}
+
 static int apply(pf *c, xmlNodePtr root) {
   static const char *const attrs[] = {"version", "exchange", NULL};
-  static const char *const kids[] = {"offloader", "setting", "site", NULL};
+  static const char *const kids[] = {"offloader", "setting", "site", "autodiscover", NULL};
   if (!is_elem(root, "policy"))
     return at(c, root, SSLVDIR_E_SYNTAX, "the root element must be <policy xmlns=\"%s\">",
               SSLVDIR_POLICYFILE_NS);
@@ -359,67 +381,32 @@ static int apply(pf *c, xmlNodePtr root) {
     else if (is_elem(k, "site"))
       rc = do_site(c, k);
   }
+  /* After the sites, wherever it is written: its domains name them. */
+  for (xmlNodePtr k = root->children; !rc && k; k = k->next)
+    if (is_elem(k, "autodiscover"))
+      rc = do_autodiscover(c, k);
   if (!rc && ex)
     rc = relay(c, root, sslvdir_builder_set_exchange_version(c->b, (unsigned)exv, c->err));
   return rc;
-}
-
-static int find_ci(const char *data, size_t len, const char *needle) {
-  size_t nl = strlen(needle);
-  for (size_t i = 0; i + nl <= len; i++)
-    if (data[i] == '<' && sv_eq_ci(data + i, nl, needle, nl))
-      return 1;
-  return 0;
 }
 
 SSLVDIR_EXTERN int sslvdir_policyfile_parse(sslvdir_builder *b, const char *data, size_t len,
                                             sslvdir_error *err) {
   if (!b || (!data && len))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "policy file: NULL argument");
-  if (len > SSLVDIR_POLICYFILE_MAX)
-    return sv_err(err, SSLVDIR_E_RANGE, "policy file: %zu bytes, more than the %u allowed", len,
-                  SSLVDIR_POLICYFILE_MAX);
   if (len == 0)
     return sv_err(err, SSLVDIR_E_SYNTAX, "policy file: empty document (expected <policy>)");
-  if (len > (size_t)INT32_MAX || memchr(data, '\0', len))
-    return sv_err(err, SSLVDIR_E_SYNTAX, "policy file: NUL byte (policy files are UTF-8)");
-  if (find_ci(data, len, "<!DOCTYPE") || find_ci(data, len, "<!ENTITY"))
-    return sv_err(err, SSLVDIR_E_REFUSED, "policy file: a DOCTYPE or entity declaration is refused");
-  pthread_once(&xml_once, xml_init);
-  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-  if (!ctxt)
-    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  first_error fe = {0};
-  ctxt->_private = &fe;
-  /* Errors go to our handler, never to stderr; the flags keep libxml2's
-   * generic error and warning callbacks quiet. */
-  ctxt->sax->serror = keep_first_error;
-  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, "policy.xml", NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  if (!doc || !ctxt->wellFormed || fe.set) {
-    if (!fe.set) {
-      const xmlError *e = xmlCtxtGetLastError(ctxt);
-      fe.line = e ? e->line : 0;
-      fe.column = e ? e->int2 : 0;
-      snprintf(fe.message, sizeof fe.message, "%s", e && e->message ? e->message : "parse error");
-    }
-    xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
-    return sv_err_at(err, SSLVDIR_E_SYNTAX, (unsigned)fe.line, (unsigned)fe.column, SIZE_MAX,
-                     "line %d: not well-formed XML: %s", fe.line, fe.message);
-  }
-  xmlFreeParserCtxt(ctxt);
-  if (doc->intSubset || doc->extSubset) {
-    xmlFreeDoc(doc);
-    return sv_err(err, SSLVDIR_E_REFUSED, "policy file: a DOCTYPE is refused");
-  }
+  xmlDocPtr doc;
+  int rc = sv_xml_read(data, len, "policy file", SSLVDIR_POLICYFILE_MAX, SV_XML_MAX_DEPTH, &doc, err);
+  if (rc)
+    return rc;
   sslvdir_builder *copy;
   if (sv_builder_clone(b, &copy)) {
     xmlFreeDoc(doc);
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   }
   pf c = {copy, err, doc};
-  int rc = apply(&c, xmlDocGetRootElement(doc));
+  rc = apply(&c, xmlDocGetRootElement(doc));
   xmlFreeDoc(doc);
   if (rc == SSLVDIR_OK)
     sv_builder_swap(b, copy);

@@ -41,6 +41,7 @@ static const struct reason_info reasons[] = {
   [SSLVDIR_R_SEGMENT_TOO_LONG] = {400, -1, "a path segment is longer than 260 bytes", "segment-too-long"},
   [SSLVDIR_R_NO_TLS_REQUIRED] = {0, -1, "the virtual directory requires no SSL", "no-tls-required"},
   [SSLVDIR_R_BAD_METHOD] = {400, -1, "the method is not a valid HTTP token", "bad-method"},
+  [SSLVDIR_R_AUTODISCOVER_REDIRECT] = {0, -1, "the Autodiscover redirect site sends clients to the https Autodiscover URL", "autodiscover-redirect"},
 };
 
 #define NREASONS (sizeof reasons / sizeof reasons[0])

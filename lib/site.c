@@ -98,6 +98,9 @@ SSLVDIR_EXTERN const char *sslvdir_site_canonical_host(const sslvdir_site *s) {
 SSLVDIR_EXTERN unsigned sslvdir_site_https_port(const sslvdir_site *s) {
   return s ? s->https_port : 0;
 }
+SSLVDIR_EXTERN const char *sslvdir_site_autodiscover_redirect(const sslvdir_site *s) {
+  return s ? s->ad_redirect : NULL;
+}
 SSLVDIR_EXTERN size_t sslvdir_site_vdir_count(const sslvdir_site *s) { return s ? s->nvdirs : 0; }
 SSLVDIR_EXTERN const sslvdir_vdir *sslvdir_site_vdir(const sslvdir_site *s, size_t i) {
   return (s && i < s->nvdirs) ? &s->vdirs[i] : NULL;

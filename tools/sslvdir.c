@@ -12,14 +12,13 @@
 #include <sslvdir/sslvdir.h>
 
 #include "json.h"
+#include "tool.h"
 
-#define EXIT_USAGE 2
-#define MAX_LIST 32
 #define DEFAULT_SITE "Default Web Site"
 
-static const char *prog = "sslvdir";
+const char *prog = "sslvdir";
 
-static void usage(FILE *f) {
+void usage(FILE *f) {
   fprintf(f,
           "usage: %s eval [--preset NAME | --policy FILE] [--host NAME]... [--offloader CIDR]...\n"
           "               [--tls] [--cipher-bits N] [--client-cert ok|missing|untrusted|expired|revoked]\n"
@@ -30,41 +29,34 @@ static void usage(FILE *f) {
           "       %s rewrite-body [--preset NAME | --policy FILE] [--host NAME]...\n"
           "               [--replace FROM TO]... [--types LIST] [--content-type TYPE]\n"
           "               [--content-encoding CODING] [--chunk BYTES] [--stats] < IN > OUT\n"
+          "       %s autodiscover respond|json|redirect|candidates|check-redirect ...\n"
+          "               (see sslvdir(1))\n"
           "       %s presets\n"
           "       %s demo\n"
           "       %s version\n",
-          prog, prog, prog, prog, prog, prog, prog);
+          prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
-static int fail(const char *what, int rc, const sslvdir_error *e) {
+int fail(const char *what, int rc, const sslvdir_error *e) {
   fprintf(stderr, "%s: %s: %s\n", prog, what,
           e && e->code == rc && e->message[0] ? e->message : sslvdir_strerror(rc));
   return rc == SSLVDIR_E_NOMEM ? 1 : EXIT_USAGE;
 }
 
-struct policy_opts {
-  const char *preset;
-  const char *policy;
-  const char *hosts[MAX_LIST];
-  int nhosts;
-  const char *offloaders[MAX_LIST];
-  int noffloaders;
-};
-
-/* Consumes a policy option at argv[*i]; returns 1 if it was one, -1 on error. */
-static int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
+int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
   const char *a = argv[*i];
   const char **slot = NULL;
   if (!strcmp(a, "--preset")) slot = &o->preset;
   else if (!strcmp(a, "--policy")) slot = &o->policy;
-  else if (!strcmp(a, "--host") || !strcmp(a, "--offloader")) {
-    int host = a[2] == 'h';
-    if (*i + 1 >= argc || (host ? o->nhosts : o->noffloaders) >= MAX_LIST) {
+  else if (!strcmp(a, "--host") || !strcmp(a, "--offloader") || !strcmp(a, "--ad-domain")) {
+    int host = a[2] == 'h', ad = a[2] == 'a';
+    int *count = host ? &o->nhosts : ad ? &o->nad : &o->noffloaders;
+    const char **list = host ? o->hosts : ad ? o->ad_domains : o->offloaders;
+    if (*i + 1 >= argc || *count >= MAX_LIST) {
       fprintf(stderr, "%s: %s needs a value (at most %d)\n", prog, a, MAX_LIST);
       return -1;
     }
-    if (host) o->hosts[o->nhosts++] = argv[++*i];
-    else o->offloaders[o->noffloaders++] = argv[++*i];
+    list[(*count)++] = argv[++*i];
     return 1;
   } else
     return 0;
@@ -76,7 +68,7 @@ static int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
   return 1;
 }
 
-static int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
+int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
   sslvdir_builder *b;
   sslvdir_error e = {0};
   int rc;
@@ -84,8 +76,9 @@ static int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
     fprintf(stderr, "%s: give --preset or --policy, not both\n", prog);
     return EXIT_USAGE;
   }
-  if (o->policy && o->nhosts) {
-    fprintf(stderr, "%s: --host goes with --preset; a policy file names its own hosts\n", prog);
+  if (o->policy && (o->nhosts || o->nad)) {
+    fprintf(stderr, "%s: --host and --ad-domain go with --preset; a policy file names its own\n",
+            prog);
     return EXIT_USAGE;
   }
   if ((rc = sslvdir_builder_new(&b)))
@@ -108,6 +101,18 @@ static int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
       if ((rc = sslvdir_builder_add_host(b, DEFAULT_SITE, o->nhosts ? o->hosts[i] : dflt[i], &e))) {
         sslvdir_builder_free(b);
         return fail("--host", rc, &e);
+      }
+    }
+    /* Autodiscover: the --ad-domain domains, else the first host without
+     * its first label (mail.contoso.com: contoso.com). */
+    const char *first = o->nhosts ? o->hosts[0] : dflt[0], *dot = strchr(first, '.');
+    int nad = o->nad ? o->nad : (dot && strchr(dot + 1, '.')) ? 1 : 0;
+    for (int i = 0; i < nad; i++) {
+      if ((rc = sslvdir_builder_add_autodiscover_domain(b, o->nad ? o->ad_domains[i] : dot + 1,
+                                                        SSLVDIR_AUTODISCOVER_SETTINGS,
+                                                        DEFAULT_SITE, &e))) {
+        sslvdir_builder_free(b);
+        return fail("--ad-domain", rc, &e);
       }
     }
   }
@@ -436,9 +441,7 @@ static int cmd_show(int argc, char **argv) {
   return 0;
 }
 
-/* The value of the option at argv[*i], moving *i past it; NULL (said on
- * stderr) when it is missing. */
-static const char *option_value(int argc, char **argv, int *i) {
+const char *option_value(int argc, char **argv, int *i) {
   if (*i + 1 >= argc) {
     fprintf(stderr, "%s: %s needs a value\n", prog, argv[*i]);
     return NULL;
@@ -732,6 +735,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "show")) return cmd_show(argc - 1, argv + 1);
   if (!strcmp(cmd, "rewrite-header")) return cmd_rewrite_header(argc - 1, argv + 1);
   if (!strcmp(cmd, "rewrite-body")) return cmd_rewrite_body(argc - 1, argv + 1);
+  if (!strcmp(cmd, "autodiscover")) return cmd_autodiscover(argc - 1, argv + 1);
   if (!strcmp(cmd, "presets")) return cmd_presets();
   if (!strcmp(cmd, "demo")) return cmd_demo();
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -14,6 +14,7 @@
 #define SSLVDIR_BUILDER_H
 
 #include <sslvdir/common.h>
+#include <sslvdir/autodiscover.h>
 #include <sslvdir/policy.h>
 #include <sslvdir/settings.h>
 #include <sslvdir/vdir.h>
@@ -237,6 +238,71 @@ sslvdir_builder_set_settings(sslvdir_builder *builder, const sslvdir_settings *s
  * Since: 0.1
  */
 SSLVDIR_EXTERN sslvdir_settings *sslvdir_builder_settings(sslvdir_builder *builder);
+
+/**
+ * sslvdir_builder_add_autodiscover_domain - what Autodiscover answers for an e-mail domain
+ *
+ * domain is the part after '@' (compared case-insensitively). action
+ * SSLVDIR_AUTODISCOVER_SETTINGS answers with settings built from the vdirs
+ * of the site named by target (it must exist and, when the policy is built,
+ * have a canonical host); SSLVDIR_AUTODISCOVER_REDIRECT_ADDR sends the client
+ * to the same local part at the domain target (a hosting setup);
+ * SSLVDIR_AUTODISCOVER_REDIRECT_URL sends it to the https URL target, whose
+ * path must be /autodiscover/.../autodiscover.xml. A domain without a rule
+ * gets error 500.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_SYNTAX (domain, target), SSLVDIR_E_NOT_FOUND
+ * (site), SSLVDIR_E_DUPLICATE (the domain has a rule),
+ * SSLVDIR_E_INCONSISTENT (a domain redirected to itself),
+ * SSLVDIR_E_INVALID_ARGUMENT, SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_add_autodiscover_domain(sslvdir_builder *builder, const char *domain,
+                                        sslvdir_autodiscover_action action, const char *target,
+                                        sslvdir_error *err);
+
+/**
+ * sslvdir_builder_set_autodiscover_option - tune the Autodiscover settings documents
+ *
+ * name is one of:
+ * - "auth-package": the Outlook Anywhere AuthPackage for external clients
+ *   (Set-OutlookAnywhere -ExternalClientAuthenticationMethod; default
+ *   Negotiate, Basic for Exchange 2007 and 2010);
+ * - "internal-auth-package": the same for internal clients (default Ntlm);
+ *   both take Basic, Kerb, KerbNtlm, Ntlm, Certificate, Negotiate or Nego2;
+ * - "server-build": the backend's build ("15.1.2507"), sent as ServerVersion
+ *   (default: the RTM build of the policy's Exchange version);
+ * - "deployment-id": the forest's GUID, sent as DeploymentId;
+ * - "server-id": the number sent as an Error's Id (default: a hash of the
+ *   first site's canonical host).
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_UNKNOWN_NAME (name, auth package),
+ * SSLVDIR_E_SYNTAX, SSLVDIR_E_RANGE, SSLVDIR_E_INVALID_ARGUMENT,
+ * SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_autodiscover_option(sslvdir_builder *builder, const char *name,
+                                        const char *value, sslvdir_error *err);
+
+/**
+ * sslvdir_builder_set_site_autodiscover_redirect - make a site the port-80 Autodiscover redirector
+ *
+ * The site of seed 003 ("Using Redirection with the Autodiscover Service"):
+ * a GET or HEAD for /autodiscover/autodiscover.xml (any case) that reaches
+ * it is answered with a 302 to https://HOST/autodiscover/autodiscover.xml
+ * (with the port of HOST's site when it is not 443), whatever else the site
+ * holds. Other methods get 403.4: a redirect would turn a POST into a GET.
+ * host is a host name; NULL turns the behaviour off.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (site), SSLVDIR_E_SYNTAX (host),
+ * SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_site_autodiscover_redirect(sslvdir_builder *builder, const char *site,
+                                               const char *host, sslvdir_error *err);
 
 /**
  * sslvdir_builder_build - check everything and produce an immutable policy

@@ -46,7 +46,8 @@ typedef enum sslvdir_reason {
   SSLVDIR_R_TOO_MANY_SEGMENTS = 26, /* 400: more than HTTP.sys's 255 segments */
   SSLVDIR_R_SEGMENT_TOO_LONG = 27,  /* 400: a segment longer than HTTP.sys's 260 */
   SSLVDIR_R_NO_TLS_REQUIRED = 28,   /* the vdir asks for nothing: allowed as is */
-  SSLVDIR_R_BAD_METHOD = 29         /* 400: the method is not an HTTP token */
+  SSLVDIR_R_BAD_METHOD = 29,        /* 400: the method is not an HTTP token */
+  SSLVDIR_R_AUTODISCOVER_REDIRECT = 30 /* the port-80 Autodiscover site redirects (302) */
 } sslvdir_reason;
 
 /**

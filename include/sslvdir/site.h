@@ -54,6 +54,16 @@ SSLVDIR_EXTERN const char *sslvdir_site_canonical_host(const sslvdir_site *site)
 SSLVDIR_EXTERN unsigned sslvdir_site_https_port(const sslvdir_site *site);
 
 /**
+ * sslvdir_site_autodiscover_redirect - the host a port-80 Autodiscover redirector sends to
+ *
+ * See sslvdir_builder_set_site_autodiscover_redirect().
+ *
+ * Returns: the host name, or NULL when the site is not a redirector.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_site_autodiscover_redirect(const sslvdir_site *site);
+
+/**
  * sslvdir_site_vdir_count - how many vdirs the site has
  *
  * Since: 0.1

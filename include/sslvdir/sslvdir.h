@@ -19,5 +19,6 @@
 #include <sslvdir/policyfile.h>
 #include <sslvdir/decide.h>
 #include <sslvdir/rewrite.h>
+#include <sslvdir/autodiscover.h>
 
 #endif /* SSLVDIR_SSLVDIR_H */

@@ -1,0 +1,215 @@
+/*
+ * Autodiscover, client side: where to look for an address, which SRV record
+ * to use, and which redirects to follow (Microsoft's EWS Managed API rules).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sslvdir/autodiscover.h>
+
+#include "internal.h"
+
+static void why(char *buf, size_t size, const char *text) {
+  if (buf && size)
+    snprintf(buf, size, "%s", text);
+}
+
+int sv_ad_url_check(const char *u, size_t n, char *w, size_t ws) {
+  if (n < 8 || !sv_eq_ci(u, 8, "https://", 8)) {
+    why(w, ws, "not an https URL");
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)u[i] <= 0x20 || u[i] == 0x7f || (unsigned char)u[i] >= 0x80 || u[i] == '\\') {
+      why(w, ws, "a space, control character, backslash or non-ASCII byte");
+      return -1;
+    }
+  size_t a = 8, ae = a;
+  while (ae < n && u[ae] != '/' && u[ae] != '?' && u[ae] != '#')
+    ae++;
+  size_t hl;
+  uint32_t h;
+  if (memchr(u + a, '@', ae - a)) {
+    why(w, ws, "userinfo in the URL");
+    return -1;
+  }
+  if (ae == a || sv_host_check(u + a, ae - a, &hl, &h)) {
+    why(w, ws, "no valid host");
+    return -1;
+  }
+  size_t pe = ae;
+  while (pe < n && u[pe] != '?' && u[pe] != '#')
+    pe++;
+  if (pe < n && memchr(u + pe, '#', n - pe)) {
+    why(w, ws, "a fragment");
+    return -1;
+  }
+  /* /autodiscover/(SEGMENT/)*autodiscover.xml, case-insensitive; no empty,
+   * "." or ".." segment and no escape, so that what matches is what a
+   * server resolves. */
+  static const char head[] = "/autodiscover/", tail[] = "/autodiscover.xml";
+  const char *p = u + ae;
+  size_t pl = pe - ae;
+  if (pl < sizeof head - 1 + sizeof tail - 2 || !sv_eq_ci(p, sizeof head - 1, head, sizeof head - 1) ||
+      !sv_eq_ci(p + pl - (sizeof tail - 1), sizeof tail - 1, tail, sizeof tail - 1) ||
+      memchr(p, '%', pl)) {
+    why(w, ws, "the path is not /autodiscover/.../autodiscover.xml");
+    return -1;
+  }
+  for (size_t i = 1; i < pl;) {
+    size_t e = i;
+    while (e < pl && p[e] != '/')
+      e++;
+    size_t sl = e - i;
+    if (sl == 0 || (sl == 1 && p[i] == '.') || (sl == 2 && p[i] == '.' && p[i + 1] == '.')) {
+      why(w, ws, "an empty, '.' or '..' segment in the path");
+      return -1;
+    }
+    i = e + 1;
+  }
+  return 0;
+}
+
+SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
+                                                   sslvdir_autodiscover_candidate *out,
+                                                   size_t max, size_t *count) {
+  if (!email || !count || (!out && max))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  *count = 0;
+  size_t n = strlen(email), d = sv_ad_address_domain(email, n);
+  if (!d)
+    return SSLVDIR_E_SYNTAX;
+  char dom[SV_HOST_MAX + 3];
+  size_t dl;
+  if (sv_host_normalize(email + d, n - d, dom, &dl, 0))
+    return SSLVDIR_E_SYNTAX;
+  if (max < 4)
+    return SSLVDIR_E_BUFFER_TOO_SMALL;
+  static const struct {
+    int method;
+    const char *pre, *post;
+  } order[] = {
+    {SSLVDIR_AUTODISCOVER_POST, "https://", "/autodiscover/autodiscover.xml"},
+    {SSLVDIR_AUTODISCOVER_POST, "https://autodiscover.", "/autodiscover/autodiscover.xml"},
+    {SSLVDIR_AUTODISCOVER_GET_REDIRECT, "http://autodiscover.", "/autodiscover/autodiscover.xml"},
+    {SSLVDIR_AUTODISCOVER_SRV, "_autodiscover._tcp.", ""},
+  };
+  for (size_t i = 0; i < 4; i++) {
+    out[i].method = order[i].method;
+    snprintf(out[i].url, sizeof out[i].url, "%s%s%s", order[i].pre, dom, order[i].post);
+  }
+  *count = 4;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_autodiscover_srv_select(const sslvdir_srv_record *r, size_t n,
+                                                   size_t *index, char *url, size_t url_size) {
+  if ((!r && n) || !index || (!url && url_size))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  size_t best = n;
+  for (size_t i = 0; i < n; i++) {
+    if (r[i].port != 443 || !r[i].target)
+      continue;
+    if (best == n || r[i].priority < r[best].priority ||
+        (r[i].priority == r[best].priority && r[i].weight > r[best].weight))
+      best = i;
+  }
+  if (best == n)
+    return SSLVDIR_E_NOT_FOUND;
+  char host[SV_HOST_MAX + 3];
+  size_t hl;
+  const char *t = r[best].target;
+  if (sv_host_normalize(t, strlen(t), host, &hl, 0) || host[0] == '[')
+    return SSLVDIR_E_SYNTAX;
+  *index = best;
+  int k = snprintf(url, url_size, "https://%s/autodiscover/autodiscover.xml", host);
+  return (size_t)k >= url_size ? SSLVDIR_E_BUFFER_TOO_SMALL : SSLVDIR_OK;
+}
+
+struct sslvdir_autodiscover_chain {
+  char *seen[SSLVDIR_AUTODISCOVER_MAX_REDIRECTS + 1]; /* addresses, the first one first */
+  size_t nseen;
+  unsigned redirects;
+};
+
+SSLVDIR_EXTERN int sslvdir_autodiscover_chain_new(sslvdir_autodiscover_chain **out,
+                                                  const char *email, sslvdir_error *err) {
+  if (!out || !email)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover chain: NULL argument");
+  *out = NULL;
+  if (!sv_ad_address_domain(email, strlen(email)))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "'%.256s' is not an e-mail address", email);
+  sslvdir_autodiscover_chain *c = sv_calloc(1, sizeof *c);
+  if (!c || !(c->seen[0] = sv_strdup(email))) {
+    sv_free(c);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  c->nseen = 1;
+  *out = c;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN void sslvdir_autodiscover_chain_free(sslvdir_autodiscover_chain *c) {
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->nseen; i++)
+    sv_free(c->seen[i]);
+  sv_free(c);
+}
+
+static int over_limit(const sslvdir_autodiscover_chain *c, sslvdir_error *err) {
+  if (c->redirects < SSLVDIR_AUTODISCOVER_MAX_REDIRECTS)
+    return 0;
+  sv_err(err, SSLVDIR_E_REFUSED, "redirect %u refused: at most %d redirects (addresses and URLs "
+         "together)", c->redirects + 1, SSLVDIR_AUTODISCOVER_MAX_REDIRECTS);
+  return 1;
+}
+
+SSLVDIR_EXTERN int sslvdir_autodiscover_chain_url(sslvdir_autodiscover_chain *c, int status,
+                                                  const char *url, size_t len,
+                                                  sslvdir_error *err) {
+  if (!c || !url)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover chain: NULL argument");
+  if (status != 0 && status != 301 && status != 302 && status != 303 && status != 307)
+    return sv_err(err, SSLVDIR_E_REFUSED, "HTTP status %d is not a redirect a client follows "
+                  "(301, 302, 303 or 307)", status);
+  char w[128];
+  if (sv_ad_url_check(url, len, w, sizeof w))
+    return sv_err(err, SSLVDIR_E_REFUSED, "redirect to '%.*s' refused: %s",
+                  (int)(len > 200 ? 200 : len), url, w);
+  if (over_limit(c, err))
+    return SSLVDIR_E_REFUSED;
+  c->redirects++;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_autodiscover_chain_addr(sslvdir_autodiscover_chain *c,
+                                                   const char *address, sslvdir_error *err) {
+  if (!c || !address)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover chain: NULL argument");
+  if (!sv_ad_address_domain(address, strlen(address)))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "'%.256s' is not an e-mail address", address);
+  for (size_t i = 0; i < c->nseen; i++)
+    if (sv_streq_ci(c->seen[i], address))
+      return sv_err(err, SSLVDIR_E_REFUSED, "redirect to '%.256s' refused: a loop (the chain "
+                    "has seen that address)", address);
+  if (over_limit(c, err))
+    return SSLVDIR_E_REFUSED;
+  char *copy = sv_strdup(address);
+  if (!copy)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  c->seen[c->nseen++] = copy;
+  c->redirects++;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN unsigned sslvdir_autodiscover_chain_count(const sslvdir_autodiscover_chain *c) {
+  return c ? c->redirects : 0;
+}
+
+SSLVDIR_EXTERN const char *
+sslvdir_autodiscover_chain_address(const sslvdir_autodiscover_chain *c) {
+  return c ? c->seen[c->nseen - 1] : NULL;
+}
