@@ -26,21 +26,13 @@
 
 #include <sslvdir/sslvdir.h>
 
+#include "bench.h"
+
 static long allocs;
 static void *c_malloc(size_t n, void *ud) { (void)ud; allocs++; return malloc(n); }
 static void *c_realloc(void *p, size_t n, void *ud) { (void)ud; allocs++; return realloc(p, n); }
 static void c_free(void *p, void *ud) { (void)ud; free(p); }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 #define RUNS 9
 

@@ -364,7 +364,12 @@ static void write_error(wr *w, const sslvdir_policy *p, sslvdir_autodiscover_sch
   char head[96];
   int n = snprintf(head, sizeof head, "    <Error Time=\"%02u:%02u:%02u.%07u\" Id=\"%u\">\n", hh,
                    mm, ss, frac, (unsigned)server_id(p));
-  open_doc(w, code == 600 || code == 601 ? SSLVDIR_AUTODISCOVER_UNKNOWN : schema);
+  /* Outlook-schema errors go in a Response of the Autodiscover namespace, as
+   * Exchange writes them and as python3-exchangelib reads them; mobilesync
+   * ones in the mobilesync Response ([MS-ASCMD] 4.2.x). */
+  open_doc(w, schema == SSLVDIR_AUTODISCOVER_MOBILESYNC && code != 600 && code != 601
+                  ? SSLVDIR_AUTODISCOVER_MOBILESYNC
+                  : SSLVDIR_AUTODISCOVER_UNKNOWN);
   put(w, head, (size_t)n);
   char num[8];
   snprintf(num, sizeof num, "%d", code);
@@ -479,16 +484,26 @@ static const sslvdir_vdir *service_vdir(const sslvdir_site *s, sslvdir_kind kind
 #define URL_MAX (2048 + 64)
 
 /* A service URL: the vdir's configured URL for the side, else https, the
- * site's canonical host and port, the vdir's path and suffix. "" when the
- * site has no such vdir. */
-static void service_url(const sslvdir_site *s, sslvdir_kind kind, const char *dflt,
-                        sslvdir_url_side side, const char *suffix, char *buf) {
+ * site's canonical host and port, the vdir's path and suffix (with
+ * origin_only, the configured URL's scheme and authority, then the vdir's
+ * path and suffix: another endpoint of the same vdir). "" when the site has
+ * no such vdir. */
+static void service_url_at(const sslvdir_site *s, sslvdir_kind kind, const char *dflt,
+                           sslvdir_url_side side, const char *suffix, int origin_only,
+                           char *buf) {
   buf[0] = '\0';
   const sslvdir_vdir *v = service_vdir(s, kind, dflt);
   if (!v)
     return;
-  if (v->url[side]) {
+  if (v->url[side] && !origin_only) {
     snprintf(buf, URL_MAX, "%s", v->url[side]);
+    return;
+  }
+  if (v->url[side]) { /* another endpoint of the same vdir: the URL's origin */
+    const char *u = v->url[side], *a = strstr(u, "://");
+    size_t o = a ? (size_t)(a + 3 - u) : 0;
+    o += strcspn(u + o, "/?#");
+    snprintf(buf, URL_MAX, "%.*s%s%s", (int)o, u, v->path, suffix);
     return;
   }
   unsigned port = s->https_port ? s->https_port : 443;
@@ -496,6 +511,11 @@ static void service_url(const sslvdir_site *s, sslvdir_kind kind, const char *df
   if (port != 443)
     snprintf(ps, sizeof ps, ":%u", port);
   snprintf(buf, URL_MAX, "https://%s%s%s%s", s->canonical, ps, v->path, suffix);
+}
+
+static void service_url(const sslvdir_site *s, sslvdir_kind kind, const char *dflt,
+                        sslvdir_url_side side, const char *suffix, char *buf) {
+  service_url_at(s, kind, dflt, side, suffix, 0, buf);
 }
 
 /* The host of a URL ("https://host:port/..." -> "host"). */
@@ -550,7 +570,7 @@ static void write_protocol(wr *w, const sslvdir_policy *p, const sslvdir_site *s
   if (url[0])
     elem(w, ind, "OABUrl", url);
   if (ews[0] && p->exchange_version != 2019) {
-    service_url(s, SSLVDIR_KIND_EWS, "/EWS", side, "/UM2007Legacy.asmx", url);
+    service_url_at(s, SSLVDIR_KIND_EWS, "/EWS", side, "/UM2007Legacy.asmx", 1, url);
     elem(w, ind, "UMUrl", url);
   }
   const char *auth = side == SSLVDIR_URL_EXTERNAL
@@ -644,33 +664,32 @@ static int is_el(xmlNodePtr n, const char *name, const char *ns) {
          n->ns->href && !strcmp((const char *)n->ns->href, ns);
 }
 
-/* The text of a leaf element, trimmed of XML white space; -1 if it has
- * element children or is longer than max. */
-static int leaf_text(xmlNodePtr n, char *buf, size_t max) {
+/* The text of a leaf element, trimmed of XML white space, or why not. */
+static const char *leaf_text(xmlNodePtr n, char *buf, size_t max) {
   for (xmlNodePtr k = n->children; k; k = k->next)
     if (k->type == XML_ELEMENT_NODE)
-      return -1;
+      return "holds an element";
   xmlChar *t = xmlNodeGetContent(n);
   if (!t)
-    return -2;
+    return "out of memory";
   const char *s = (const char *)t;
   size_t len = strlen(s);
   while (len && strchr(" \t\r\n", s[len - 1]))
     len--;
   while (len && strchr(" \t\r\n", *s))
     s++, len--;
-  int rc = 0;
-  if (len > max)
-    rc = -1;
-  else {
+  const char *why = NULL;
+  if (len > max) {
+    why = "is too long";
+  } else {
     memcpy(buf, s, len);
     buf[len] = '\0';
     for (size_t i = 0; i < len; i++)
       if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
-        rc = -1;
+        why = "holds a control character";
   }
   xmlFree(t);
-  return rc;
+  return why;
 }
 
 static int req_fail(sslvdir_autodiscover_request *req, int ad_code, int rc, sslvdir_error *err,
@@ -723,28 +742,30 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(sslvdir_autodiscover_reque
     if (!request && !msg)
       msg = "no <Request>";
   }
-  char schema[160] = "";
+  char schema[160] = "", what[96];
   int have_email = 0, have_dn = 0, have_schema = 0;
   for (xmlNodePtr k = request ? request->children : NULL; k && !msg; k = k->next) {
     if (k->type != XML_ELEMENT_NODE)
       continue;
-    int r = 0;
+    const char *why = NULL;
+    int *seen = NULL;
     if (is_el(k, "EMailAddress", ns)) {
-      r = have_email++ ? -1 : leaf_text(k, req->email, SSLVDIR_AUTODISCOVER_MAX_EMAIL);
-      if (r)
-        msg = "EMailAddress is repeated, too long, or holds a control character";
+      seen = &have_email;
+      why = have_email ? "is repeated" : leaf_text(k, req->email, SSLVDIR_AUTODISCOVER_MAX_EMAIL);
     } else if (is_el(k, "LegacyDN", ns)) {
-      r = have_dn++ ? -1 : leaf_text(k, req->legacy_dn, SSLVDIR_AUTODISCOVER_MAX_LEGACYDN);
-      if (r)
-        msg = "LegacyDN is repeated, too long, or holds a control character";
+      seen = &have_dn;
+      why = have_dn ? "is repeated" : leaf_text(k, req->legacy_dn, SSLVDIR_AUTODISCOVER_MAX_LEGACYDN);
     } else if (is_el(k, "AcceptableResponseSchema", ns)) {
-      r = have_schema++ ? -1 : leaf_text(k, schema, sizeof schema - 1);
-      if (r)
-        msg = "AcceptableResponseSchema is repeated or not a namespace";
+      seen = &have_schema;
+      why = have_schema ? "is repeated" : leaf_text(k, schema, sizeof schema - 1);
+    } else {
+      continue; /* other elements are skipped, as Exchange skips them */
     }
-    if (r == -2)
-      msg = "out of memory";
-    /* Other elements are skipped, as Exchange skips them. */
+    (*seen)++;
+    if (why) {
+      snprintf(what, sizeof what, "%s %s", (const char *)k->name, why);
+      msg = strcmp(why, "out of memory") ? what : why;
+    }
   }
   xmlFreeDoc(doc);
   if (!msg && !have_schema)

@@ -16,7 +16,7 @@ static const struct { const char *name; int code; } codes[] = {
   {"syntax", SSLVDIR_E_SYNTAX}, {"refused", SSLVDIR_E_REFUSED},
   {"unknown-name", SSLVDIR_E_UNKNOWN_NAME}, {"duplicate", SSLVDIR_E_DUPLICATE},
   {"range", SSLVDIR_E_RANGE}, {"inconsistent", SSLVDIR_E_INCONSISTENT},
-  {"type", SSLVDIR_E_TYPE},
+  {"type", SSLVDIR_E_TYPE}, {"not-found", SSLVDIR_E_NOT_FOUND},
 };
 
 static int list_dir(const char *rel, char names[][256], int max) {

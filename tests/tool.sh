@@ -88,6 +88,39 @@ expect_fail "expected 1 to 16777216" rewrite-body --chunk 0
 expect_fail "not a media type" rewrite-body --types html
 expect_fail "unknown option" rewrite-body --bogus
 if printf 'http://mail.contoso.com/' | "$sv" rewrite-body >/dev/full 2>/dev/null; then ko "rewrite-body to a full disk succeeded"; else [ $? -eq 1 ] && ok || ko "rewrite-body to a full disk: wrong exit"; fi
+
+# autodiscover: answers, JSON, redirects, the client side.
+adp="$top_srcdir/tests/data/autodiscover/policy.xml"
+golden="$top_srcdir/tests/data/autodiscover/golden"
+for f in outlook-external redirect-url unknown-domain mobilesync; do
+  if "$sv" autodiscover respond --policy "$adp" --time-us 1700000000123456 < "$golden/$f.req" 2>/dev/null | cmp -s - "$golden/$f.resp"; then ok; else ko "autodiscover respond $f"; fi
+done
+if "$sv" autodiscover respond --policy "$adp" --internal --time-us 1700000000123456 < "$golden/outlook-internal.req" | cmp -s - "$golden/outlook-internal.resp"; then ok; else ko "autodiscover respond --internal"; fi
+err=$("$sv" autodiscover respond < "$top_srcdir/tests/data/autodiscover/hostile/doctype.xml" 2>&1 >/dev/null)
+if [ "$err" = "sslvdir: answered with error 600: autodiscover request: a DOCTYPE or entity declaration is refused" ]; then ok; else ko "autodiscover respond DOCTYPE: $err"; fi
+expect_out '<ErrorCode>600</ErrorCode>' autodiscover respond < /dev/null
+expect_out '"status": 200, "content_type": "text/xml; charset=utf-8", "body": "<?xml' autodiscover respond --json < "$golden/outlook-external.req"
+expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.contoso.com/Autodiscover/Autodiscover.xml"}' autodiscover json 'Email=a%40contoso.com&Protocol=AutodiscoverV1'
+expect_json '{"status": 404, "content_type": "application/json; charset=utf-8", "body": "{\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"The e-mail address cannot be found.\"}"}' autodiscover json --json 'Email=a@example.org&Protocol=AutodiscoverV1'
+expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.fabrikam.com/Autodiscover/Autodiscover.xml"}' autodiscover json --host mail.fabrikam.com 'Email=a@fabrikam.com&Protocol=AutodiscoverV1'
+expect_json '{"Protocol":"Ews","Url":"https://mail.contoso.com/EWS/Exchange.asmx"}' autodiscover json --host mail.contoso.com --ad-domain contoso.com --ad-domain contoso.org 'Email=a@contoso.org&Protocol=Ews'
+expect_out '<RedirectURL>https://x.example/autodiscover/autodiscover.xml</RedirectURL>' autodiscover redirect --url https://x.example/autodiscover/autodiscover.xml
+got=$("$sv" autodiscover redirect --spec-spelling --url https://x.example/autodiscover/autodiscover.xml | grep -c RedirectURL)
+if [ "$got" = 0 ]; then ok; else ko "autodiscover redirect --spec-spelling"; fi
+expect_out '<Redirect>a@hosted.example</Redirect>' autodiscover redirect --mobilesync --addr a@hosted.example
+expect_fail "it must be https://HOST/autodiscover/.../autodiscover.xml" autodiscover redirect --url http://x.example/autodiscover/autodiscover.xml
+expect_fail "exactly one of --url URL and --addr ADDRESS" autodiscover redirect
+expect_json '[{"method": "POST", "url": "https://contoso.com/autodiscover/autodiscover.xml"}, {"method": "POST", "url": "https://autodiscover.contoso.com/autodiscover/autodiscover.xml"}, {"method": "GET-redirect", "url": "http://autodiscover.contoso.com/autodiscover/autodiscover.xml"}, {"method": "SRV", "name": "_autodiscover._tcp.contoso.com"}]' autodiscover candidates --json user@Contoso.com
+expect_out '^1. POST         https://contoso.com/autodiscover/autodiscover.xml' autodiscover candidates user@contoso.com
+expect_fail "not an e-mail address" autodiscover candidates contoso.com
+expect_json '{"email": "a@contoso.com", "steps": [{"kind": "url", "status": 302, "target": "https://mail.contoso.com/autodiscover/autodiscover.xml", "accepted": true, "reason": null}, {"kind": "address", "target": "b@fabrikam.com", "accepted": true, "reason": null}, {"kind": "address", "target": "A@contoso.com", "accepted": false, "reason": "redirect to '"'"'A@contoso.com'"'"' refused: a loop (the chain has seen that address)"}], "redirects": 2, "address": "b@fabrikam.com", "accepted": false}' \
+  autodiscover check-redirect --json a@contoso.com --url 302 https://mail.contoso.com/autodiscover/autodiscover.xml --addr b@fabrikam.com --addr A@contoso.com
+expect_out 'refused   https://mail.contoso.com/owa/' autodiscover check-redirect a@contoso.com --url 302 https://mail.contoso.com/owa/
+expect_out 'HTTP status 308 is not a redirect' autodiscover check-redirect a@contoso.com --url 308 https://mail.contoso.com/autodiscover/autodiscover.xml
+expect_fail "needs respond, json, redirect" autodiscover
+expect_fail "unknown autodiscover command" autodiscover nonsense
+expect_out 'reason_code": "autodiscover-redirect"' eval --policy "$top_srcdir/doc/examples/autodiscover.xml" --json GET http://autodiscover.contoso.com/autodiscover/autodiscover.xml
+expect_out 'autodiscover: @fabrikam.com: redirectAddr to LOCAL@fabrikam.hosted.example' show --policy "$top_srcdir/doc/examples/autodiscover.xml"
 expect_out 'deny 404.11' demo
 expect_out "^sslvdir [0-9]" version
 # Usage and input errors: exit 2 and a message

@@ -131,6 +131,7 @@ int main(void) {
   suite_policyfile();
   suite_decide();
   suite_rewrite();
+  suite_autodiscover();
   suite_mem();
   CU_basic_set_mode(CU_BRM_NORMAL);
   CU_basic_run_tests();

@@ -14,6 +14,7 @@ void suite_policy(void);
 void suite_policyfile(void);
 void suite_decide(void);
 void suite_rewrite(void);
+void suite_autodiscover(void);
 void suite_mem(void);
 
 /* A path under the source tree ($top_srcdir, or "." when unset). */

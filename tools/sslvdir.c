@@ -384,6 +384,9 @@ static void print_policy(const sslvdir_policy *p) {
     printf("  canonical: %s", can ? can : "(none)");
     if (can)
       printf(" (https port %u)", sslvdir_site_https_port(site));
+    if (sslvdir_site_autodiscover_redirect(site))
+      printf("\n  autodiscover.xml over http: 302 to https://%s/autodiscover/autodiscover.xml",
+             sslvdir_site_autodiscover_redirect(site));
     printf("\n\n  %-30s %-12s %-22s %-22s %-8s %s\n", "PATH", "KIND", "EDGE", "BACKEND",
            "REDIRECT", "UPSTREAM");
     for (size_t v = 0; v < sslvdir_site_vdir_count(site); v++) {
@@ -399,6 +402,17 @@ static void print_policy(const sslvdir_policy *p) {
              sslvdir_upstream_name(sslvdir_vdir_upstream(vd)));
     }
     printf("\n");
+  }
+  const char *dom, *target;
+  sslvdir_autodiscover_action act;
+  const sslvdir_site *as;
+  for (size_t i = 0; !sslvdir_autodiscover_domain_rule(p, NULL, i, &dom, &act, &target, &as); i++) {
+    if (act == SSLVDIR_AUTODISCOVER_SETTINGS)
+      printf("autodiscover: @%s: settings from site \"%s\"\n", dom, sslvdir_site_name(as));
+    else
+      printf("autodiscover: @%s: %s%s\n", dom,
+             act == SSLVDIR_AUTODISCOVER_REDIRECT_ADDR ? "redirectAddr to LOCAL@" : "redirectUrl to ",
+             target);
   }
   printf("trusted offloaders: ");
   for (size_t i = 0; i < sslvdir_policy_offloader_count(p); i++)

@@ -202,13 +202,15 @@ sslvdir_autodiscover_redirect_url(const char *url, const sslvdir_autodiscover_pa
 /**
  * sslvdir_autodiscover_error - an error document
  *
- * code is 500 ("The e-mail address cannot be found."), 501, 600 ("Invalid
- * Request"), 601 ("Provider is not available"... see doc/autodiscover.md for
- * all messages), 602 or 603. The Error element carries Time (HH:MM:SS.fffffff,
- * UTC, from params->time_us) and Id (the policy's server id, see
- * sslvdir_builder_set_autodiscover_option(); policy may be NULL for 0). For
- * 600 and 601 the Response is in the Autodiscover namespace, since the
- * schema is not known or not served; otherwise in schema's.
+ * code is 500 ("The e-mail address cannot be found.", the text clients
+ * match), 501, 600 ("Invalid Request"), 601 ("Provider is not available"),
+ * 602 or 603 (doc/autodiscover.md lists every message). The Error element
+ * carries Time (HH:MM:SS.fffffff, UTC, from params->time_us) and Id (the
+ * policy's server id, see sslvdir_builder_set_autodiscover_option(); policy
+ * may be NULL for 0). The Response holding it is in the Autodiscover
+ * namespace, as Exchange writes it and python3-exchangelib reads it, except
+ * for the mobilesync schema's errors 500 to 603, which are in the
+ * mobilesync namespace ([MS-ASCMD]).
  *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_RANGE (code).
  * Since: 0.1
@@ -223,9 +225,10 @@ sslvdir_autodiscover_error(const sslvdir_policy *policy, sslvdir_autodiscover_sc
  *
  * query is the request's query string without '?' ("Email=a%40contoso.com&
  * Protocol=AutodiscoverV1"); names compare case-insensitively, values are
- * percent-decoded. For Protocol AutodiscoverV1 the answer is
- * {"Protocol":"AutodiscoverV1","Url":"https://host/Autodiscover/Autodiscover.xml"}
- * with the host of the site that serves the domain (or the redirect URL, or
+ * percent-decoded. For Protocol AutodiscoverV1 the answer is a JSON object
+ * with "Protocol" (AutodiscoverV1) and "Url"
+ * (https://HOST/Autodiscover/Autodiscover.xml), without spaces, HOST being
+ * the canonical host of the site that serves the domain (or the redirect URL, or
  * the autodiscover host of a redirected address's domain); ActiveSync and
  * Ews give that service's URL. An unknown protocol gets 400 and
  * {"ErrorCode":"InvalidProtocol","ErrorMessage":"..."}, a missing or

@@ -11,6 +11,8 @@
 
 #include <sslvdir/sslvdir.h>
 
+#include "fuzz_common.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char policy_xml[] =
@@ -23,14 +25,7 @@ static const char policy_xml[] =
 
 static sslvdir_policy *get_policy(void) {
   static sslvdir_policy *p;
-  if (!p) {
-    sslvdir_builder *b;
-    if (sslvdir_builder_new(&b) || sslvdir_policyfile_parse(b, policy_xml, sizeof policy_xml - 1, NULL) ||
-        sslvdir_builder_build(b, &p, NULL))
-      abort();
-    sslvdir_builder_free(b);
-  }
-  return p;
+  return fuzz_policy(&p, policy_xml, sizeof policy_xml - 1);
 }
 
 static int has_ctl(const char *s, size_t n) {

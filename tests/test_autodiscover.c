@@ -1,0 +1,587 @@
+/*
+ * Autodiscover, driven by tests/data/autodiscover:
+ * - golden/NAME.req answered must give golden/NAME.resp, compared element by
+ *   element (the first difference is named) and then byte for byte;
+ * - hostile/NAME.xml starts with <!-- expect CODE --> (600, 601, 500 or
+ *   "settings"); the answer must carry that code, or echo the address;
+ * and every document generated here is parsed back with libxml2 and
+ * validated against doc/autodiscover/responseschema-2006.xsd.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include "unit.h"
+
+#define T_US 1700000000123456ull /* 22:13:20.1234560 */
+
+static sslvdir_policy *policy;
+static xmlSchemaPtr schema;
+static char *doc_buf;
+#define DOC_MAX (256 * 1024)
+
+static int setup(void) {
+  policy = test_policy("autodiscover/policy");
+  xmlSchemaParserCtxtPtr pc =
+      xmlSchemaNewParserCtxt(srcpath("doc/autodiscover/responseschema-2006.xsd"));
+  schema = pc ? xmlSchemaParse(pc) : NULL;
+  xmlSchemaFreeParserCtxt(pc);
+  doc_buf = malloc(DOC_MAX);
+  return policy && schema && doc_buf ? 0 : 1;
+}
+
+static int cleanup(void) {
+  sslvdir_policy_unref(policy);
+  xmlSchemaFree(schema);
+  free(doc_buf);
+  return 0;
+}
+
+static void quiet(void *ctx, const char *msg, ...) {
+  (void)ctx;
+  (void)msg;
+}
+
+/* Parses a generated document and validates it; NULL (and a message) when
+ * it is not well-formed or not valid. The caller frees the document. */
+static xmlDocPtr parse_valid(const char *doc, size_t len, const char *what) {
+  xmlDocPtr d = xmlReadMemory(doc, (int)len, "generated.xml", NULL, XML_PARSE_NONET |
+                              XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (!d) {
+    fprintf(stderr, "%s: the generated document is not well-formed\n", what);
+    return NULL;
+  }
+  xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+  xmlSchemaSetValidErrors(vc, quiet, quiet, NULL);
+  int rc = xmlSchemaValidateDoc(vc, d);
+  xmlSchemaFreeValidCtxt(vc);
+  if (rc) {
+    fprintf(stderr, "%s: the generated document does not validate:\n%.*s\n", what, (int)len, doc);
+    xmlFreeDoc(d);
+    return NULL;
+  }
+  return d;
+}
+
+/* The text of the first element called name (any namespace), or NULL. */
+static xmlNodePtr find(xmlNodePtr n, const char *name) {
+  for (; n; n = n->next) {
+    if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name))
+      return n;
+    xmlNodePtr k = find(n->children, name);
+    if (k)
+      return k;
+  }
+  return NULL;
+}
+
+static int text_is(xmlDocPtr d, const char *name, const char *want) {
+  xmlNodePtr n = find(xmlDocGetRootElement(d), name);
+  if (!n)
+    return 0;
+  xmlChar *t = xmlNodeGetContent(n);
+  int ok = t && !strcmp((const char *)t, want);
+  xmlFree(t);
+  return ok;
+}
+
+/* Element by element: names, namespaces, attributes and trimmed text. */
+static int same_tree(xmlNodePtr a, xmlNodePtr b, char *where, size_t wsize) {
+  while (a && a->type != XML_ELEMENT_NODE)
+    a = a->next;
+  while (b && b->type != XML_ELEMENT_NODE)
+    b = b->next;
+  for (; a || b;) {
+    if (!a || !b) {
+      snprintf(where, wsize, "%s element <%s>", a ? "extra" : "missing",
+               (const char *)(a ? a->name : b->name));
+      return 0;
+    }
+    const char *na = a->ns ? (const char *)a->ns->href : "", *nb = b->ns ? (const char *)b->ns->href : "";
+    if (strcmp((const char *)a->name, (const char *)b->name) || strcmp(na, nb)) {
+      snprintf(where, wsize, "<%s> where <%s> was expected", a->name, b->name);
+      return 0;
+    }
+    for (xmlAttrPtr at = b->properties; at; at = at->next) {
+      xmlChar *va = xmlGetProp(a, at->name), *vb = xmlGetProp(b, at->name);
+      int ok = va && vb && !xmlStrcmp(va, vb);
+      xmlFree(va);
+      xmlFree(vb);
+      if (!ok) {
+        snprintf(where, wsize, "<%s> attribute %s differs", a->name, at->name);
+        return 0;
+      }
+    }
+    int leaf_a = 1, leaf_b = 1;
+    for (xmlNodePtr k = a->children; k; k = k->next)
+      leaf_a &= k->type != XML_ELEMENT_NODE;
+    for (xmlNodePtr k = b->children; k; k = k->next)
+      leaf_b &= k->type != XML_ELEMENT_NODE;
+    if (leaf_a && leaf_b) {
+      xmlChar *ta = xmlNodeGetContent(a), *tb = xmlNodeGetContent(b);
+      int ok = !xmlStrcmp(ta, tb);
+      if (!ok)
+        snprintf(where, wsize, "<%s> is '%s', expected '%s'", a->name, ta, tb);
+      xmlFree(ta);
+      xmlFree(tb);
+      if (!ok)
+        return 0;
+    } else if (!same_tree(a->children, b->children, where, wsize)) {
+      return 0;
+    }
+    do
+      a = a->next;
+    while (a && a->type != XML_ELEMENT_NODE);
+    do
+      b = b->next;
+    while (b && b->type != XML_ELEMENT_NODE);
+  }
+  return 1;
+}
+
+static void test_golden(void) {
+  const char *dir = srcpath("tests/data/autodiscover/golden");
+  DIR *d = opendir(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+  int cases = 0, failed = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    size_t nl = strlen(e->d_name);
+    if (nl < 5 || strcmp(e->d_name + nl - 4, ".req"))
+      continue;
+    char path[1024], want_path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    snprintf(want_path, sizeof want_path, "%s/%.*s.resp", dir, (int)(nl - 4), e->d_name);
+    size_t blen, wlen, n = 0;
+    char *body = read_file(path, &blen), *want = read_file(want_path, &wlen);
+    if (!body || !want) {
+      fprintf(stderr, "%s: missing .req or .resp\n", e->d_name);
+      failed++;
+      free(body);
+      free(want);
+      continue;
+    }
+    cases++;
+    sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+    p.time_us = T_US;
+    if (strstr(e->d_name, "internal"))
+      p.side = SSLVDIR_URL_INTERNAL;
+    int rc = sslvdir_autodiscover_respond(policy, body, blen, &p, doc_buf, DOC_MAX, &n);
+    xmlDocPtr got = rc ? NULL : parse_valid(doc_buf, n, e->d_name);
+    xmlDocPtr exp = xmlReadMemory(want, (int)wlen, "want.xml", NULL, XML_PARSE_NONET);
+    char where[300] = "";
+    if (!got || !exp || !same_tree(xmlDocGetRootElement(got), xmlDocGetRootElement(exp), where,
+                                   sizeof where)) {
+      fprintf(stderr, "%s: %s\n", e->d_name, where[0] ? where : "no document");
+      failed++;
+    } else if (n != wlen || memcmp(doc_buf, want, n)) {
+      fprintf(stderr, "%s: same elements, different bytes\n", e->d_name);
+      failed++;
+    }
+    xmlFreeDoc(got);
+    xmlFreeDoc(exp);
+    free(body);
+    free(want);
+  }
+  closedir(d);
+  CU_ASSERT_EQUAL(failed, 0);
+  CU_ASSERT(cases >= 13);
+}
+
+/* Answers body and checks the document carries want ("600", "settings"...). */
+static int check_answer_in(const sslvdir_policy *pol, const char *what, const char *body,
+                           size_t len, const char *want) {
+  sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  p.time_us = T_US;
+  size_t n = 0;
+  if (sslvdir_autodiscover_respond(pol, body, len, &p, doc_buf, DOC_MAX, &n)) {
+    fprintf(stderr, "%s: no answer\n", what);
+    return 1;
+  }
+  xmlDocPtr d = parse_valid(doc_buf, n, what);
+  if (!d)
+    return 1;
+  int bad = 0;
+  sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
+  int prc = sslvdir_autodiscover_parse_request(&req, body, len, NULL);
+  if (!strcmp(want, "settings")) {
+    /* The address comes back as the request carried it, escaped on the way. */
+    bad = prc != SSLVDIR_OK || req.error || !text_is(d, "Action", "settings") ||
+          !text_is(d, "AutoDiscoverSMTPAddress", req.email);
+  } else {
+    int code = atoi(want);
+    bad = !text_is(d, "ErrorCode", want) || (code >= 600 ? prc >= 0 || req.error != code : prc != 0);
+  }
+  if (bad)
+    fprintf(stderr, "%s: expected %s, got:\n%.*s\n", what, want, (int)n, doc_buf);
+  xmlFreeDoc(d);
+  return bad;
+}
+
+static int check_answer(const char *what, const char *body, size_t len, const char *want) {
+  return check_answer_in(policy, what, body, len, want);
+}
+
+static void test_hostile_files(void) {
+  const char *dir = srcpath("tests/data/autodiscover/hostile");
+  DIR *d = opendir(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+  int cases = 0, failed = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strstr(e->d_name, ".xml"))
+      continue;
+    char path[1024], want[16];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    size_t len;
+    char *body = read_file(path, &len);
+    if (!body || sscanf(body, "<!-- expect %15s -->", want) != 1) {
+      fprintf(stderr, "%s: no '<!-- expect CODE -->' line\n", e->d_name);
+      failed++;
+      free(body);
+      continue;
+    }
+    cases++;
+    failed += check_answer(e->d_name, body, len, want);
+    free(body);
+  }
+  closedir(d);
+  CU_ASSERT_EQUAL(failed, 0);
+  CU_ASSERT(cases >= 25);
+}
+
+#define OREQ_HEAD "<Autodiscover xmlns=\"" SSLVDIR_AD_NS_OUTLOOK_REQUEST "\"><Request>"
+#define OREQ_TAIL "<AcceptableResponseSchema>" SSLVDIR_AD_NS_OUTLOOK_RESPONSE \
+                  "</AcceptableResponseSchema></Request></Autodiscover>"
+
+static void test_hostile_generated(void) {
+  /* Empty (a GET), NUL inside, 10 MB, nested 100 deep (our bound) and 5,000
+   * deep (libxml2's own bound of 256 stops it first). */
+  CU_ASSERT_EQUAL(check_answer("empty body", "", 0, "600"), 0);
+  static const char nul[] = OREQ_HEAD "<EMailAddress>a\0b@contoso.com</EMailAddress>" OREQ_TAIL;
+  CU_ASSERT_EQUAL(check_answer("NUL byte", nul, sizeof nul - 1, "600"), 0);
+  size_t big = 10u << 20;
+  char *b = malloc(big);
+  memset(b, ' ', big);
+  memcpy(b, OREQ_HEAD, sizeof OREQ_HEAD - 1);
+  CU_ASSERT_EQUAL(check_answer("10 MB body", b, big, "600"), 0);
+  sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
+  sslvdir_error e;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(&req, b, big, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(req.error, 600);
+  CU_ASSERT(strstr(e.message, "65536") != NULL);
+  for (int depth = 100; depth <= 5000; depth *= 50) {
+    size_t o = 0;
+    o += (size_t)sprintf(b + o, "%s", OREQ_HEAD "<EMailAddress>a@contoso.com</EMailAddress>");
+    for (int i = 0; i < depth; i++)
+      o += (size_t)sprintf(b + o, "<x>");
+    for (int i = 0; i < depth; i++)
+      o += (size_t)sprintf(b + o, "</x>");
+    o += (size_t)sprintf(b + o, "%s", OREQ_TAIL);
+    CU_ASSERT_EQUAL(check_answer("deep nesting", b, o, "600"), 0);
+    CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(&req, b, o, &e),
+                    depth == 100 ? SSLVDIR_E_RANGE : SSLVDIR_E_SYNTAX);
+  }
+  free(b);
+  /* Arguments. */
+  sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  size_t n;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_respond(NULL, "", 0, &p, doc_buf, DOC_MAX, &n),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+  p.version = 99;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_respond(policy, "", 0, &p, doc_buf, DOC_MAX, &n),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+  req.version = 7;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(&req, "x", 1, NULL),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+}
+
+static void test_documents(void) {
+  sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  p.time_us = T_US;
+  size_t n = 0, m = 0;
+  const char *url = "https://autodiscover.hoster.example/autodiscover/autodiscover.xml";
+  /* Both spellings by default, one with SPEC_SPELLING. */
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_redirect_url(url, &p, doc_buf, DOC_MAX, &n), SSLVDIR_OK);
+  xmlDocPtr d = parse_valid(doc_buf, n, "redirectUrl");
+  CU_ASSERT(d && text_is(d, "RedirectUrl", url) && text_is(d, "RedirectURL", url));
+  xmlFreeDoc(d);
+  p.flags = SSLVDIR_AUTODISCOVER_SPEC_SPELLING;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_redirect_url(url, &p, doc_buf, DOC_MAX, &n), SSLVDIR_OK);
+  d = parse_valid(doc_buf, n, "redirectUrl spec");
+  CU_ASSERT(d && text_is(d, "RedirectUrl", url) && !find(xmlDocGetRootElement(d), "RedirectURL"));
+  xmlFreeDoc(d);
+  p.flags = 0;
+  /* A client would not follow these, so they are not written. */
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_redirect_url("http://x.example/autodiscover/autodiscover.xml",
+                                                    &p, doc_buf, DOC_MAX, &n), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_redirect_url("https://x.example/owa/", &p, doc_buf,
+                                                    DOC_MAX, &n), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_redirect_addr(SSLVDIR_AUTODISCOVER_OUTLOOK, "nobody", &p,
+                                                     doc_buf, DOC_MAX, &n), SSLVDIR_E_SYNTAX);
+  /* Escaping in a redirectAddr. */
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_redirect_addr(SSLVDIR_AUTODISCOVER_OUTLOOK,
+                                                           "\"a<b>&'c\"@fabrikam.com", &p,
+                                                           doc_buf, DOC_MAX, &n), SSLVDIR_OK);
+  d = parse_valid(doc_buf, n, "redirectAddr");
+  CU_ASSERT(d && text_is(d, "RedirectAddr", "\"a<b>&'c\"@fabrikam.com"));
+  xmlFreeDoc(d);
+  /* Every error code, in its namespace. */
+  static const int codes[] = {500, 501, 600, 601, 602, 603};
+  for (size_t i = 0; i < 6; i++) {
+    char num[8];
+    snprintf(num, sizeof num, "%d", codes[i]);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_OUTLOOK,
+                                                     codes[i], &p, doc_buf, DOC_MAX, &n),
+                          SSLVDIR_OK);
+    d = parse_valid(doc_buf, n, num);
+    CU_ASSERT(d && text_is(d, "ErrorCode", num));
+    xmlNodePtr r = d ? find(xmlDocGetRootElement(d), "Response") : NULL;
+    CU_ASSERT(r && !strcmp((const char *)r->ns->href, SSLVDIR_AD_NS));
+    xmlFreeDoc(d);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_MOBILESYNC,
+                                                     codes[i], &p, doc_buf, DOC_MAX, &n),
+                          SSLVDIR_OK);
+    d = parse_valid(doc_buf, n, num);
+    r = d ? find(xmlDocGetRootElement(d), "Response") : NULL;
+    CU_ASSERT(r && !strcmp((const char *)r->ns->href, codes[i] >= 600 && codes[i] <= 601
+                                                          ? SSLVDIR_AD_NS
+                                                          : SSLVDIR_AD_NS_MOBILESYNC_RESPONSE));
+    xmlFreeDoc(d);
+  }
+  CU_ASSERT(strstr(doc_buf, "Time=\"22:13:20.1234560\" Id=\"1054084152\"") != NULL);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_OUTLOOK, 404, &p,
+                                             doc_buf, DOC_MAX, &n), SSLVDIR_E_RANGE);
+  /* Measuring, and a buffer one byte short. */
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_OUTLOOK, 600, &p, NULL, 0,
+                                             &m), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_OUTLOOK, 600, &p, doc_buf,
+                                             m - 1, &n), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_OUTLOOK, 600, &p, doc_buf,
+                                             m, &n), SSLVDIR_OK);
+  CU_ASSERT(strstr(doc_buf, "Id=\"0\"") != NULL);
+  /* The settings of a site without a canonical host cannot be written. */
+  const sslvdir_site *eu = sslvdir_policy_site(policy, 1);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_settings(policy, eu, SSLVDIR_AUTODISCOVER_MOBILESYNC,
+                                                "a@eu.contoso.com", NULL, &p, doc_buf, DOC_MAX,
+                                                &n), SSLVDIR_OK);
+}
+
+static void test_json(void) {
+  static const struct {
+    const char *query;
+    int status;
+    const char *body;
+  } cases[] = {
+    {"Email=kwekua%40contoso.com&Protocol=AutodiscoverV1", 200,
+     "{\"Protocol\":\"AutodiscoverV1\",\"Url\":\"https://mail.contoso.com/Autodiscover/Autodiscover.xml\"}"},
+    {"protocol=autodiscoverv1&email=dana@eu.contoso.com", 200,
+     "{\"Protocol\":\"AutodiscoverV1\",\"Url\":\"https://mail.eu.contoso.com:8443/Autodiscover/Autodiscover.xml\"}"},
+    {"Email=a@eu.contoso.com&Protocol=ActiveSync", 200,
+     "{\"Protocol\":\"ActiveSync\",\"Url\":\"https://mail.eu.contoso.com:8443/Microsoft-Server-ActiveSync\"}"},
+    {"Email=a@contoso.com&Protocol=Ews", 200,
+     "{\"Protocol\":\"Ews\",\"Url\":\"https://mail.contoso.com/EWS/Exchange.asmx\"}"},
+    {"Email=a@tailspin.com&Protocol=AutodiscoverV1", 200,
+     "{\"Protocol\":\"AutodiscoverV1\",\"Url\":\"https://autodiscover.hoster.example/autodiscover/autodiscover.xml\"}"},
+    {"Email=a@fabrikam.com&Protocol=AutodiscoverV1", 200,
+     "{\"Protocol\":\"AutodiscoverV1\",\"Url\":\"https://autodiscover.fabrikam.hosted.example/Autodiscover/Autodiscover.xml\"}"},
+    {"Email=a@example.org&Protocol=AutodiscoverV1", 404,
+     "{\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"The e-mail address cannot be found.\"}"},
+    {"Email=a@contoso.com&Protocol=Rest\"<x>", 400,
+     "{\"ErrorCode\":\"InvalidProtocol\",\"ErrorMessage\":\"The given protocol value 'Rest\\\"\\u003cx\\u003e' is invalid. Supported values are 'AutodiscoverV1, ActiveSync, Ews'.\"}"},
+    {"Email=a@contoso.com", 400,
+     "{\"ErrorCode\":\"InvalidProtocol\",\"ErrorMessage\":\"The given protocol value '' is invalid. Supported values are 'AutodiscoverV1, ActiveSync, Ews'.\"}"},
+    {"Protocol=AutodiscoverV1", 400,
+     "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is missing.\"}"},
+    {"Email=nobody&Protocol=AutodiscoverV1", 400,
+     "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
+    {"Email=a%00@contoso.com&Protocol=AutodiscoverV1", 400,
+     "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
+    {"Email=a%zz@contoso.com&Protocol=AutodiscoverV1", 400,
+     "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
+  };
+  sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t n = 0;
+    int status = 0;
+    int rc = sslvdir_autodiscover_json(policy, cases[i].query, strlen(cases[i].query), &p, doc_buf,
+                                       DOC_MAX, &n, &status);
+    int ok = rc == SSLVDIR_OK && status == cases[i].status && n == strlen(cases[i].body) &&
+             !memcmp(doc_buf, cases[i].body, n);
+    if (!ok)
+      fprintf(stderr, "json %s: %d %.*s\n", cases[i].query, status, (int)n, doc_buf);
+    CU_ASSERT(ok);
+  }
+}
+
+static void test_client(void) {
+  sslvdir_autodiscover_candidate c[4];
+  size_t n;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_candidates("Kwekua@Contoso.COM", c, 4, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(n, 4);
+  CU_ASSERT(c[0].method == SSLVDIR_AUTODISCOVER_POST &&
+            !strcmp(c[0].url, "https://contoso.com/autodiscover/autodiscover.xml"));
+  CU_ASSERT(c[1].method == SSLVDIR_AUTODISCOVER_POST &&
+            !strcmp(c[1].url, "https://autodiscover.contoso.com/autodiscover/autodiscover.xml"));
+  CU_ASSERT(c[2].method == SSLVDIR_AUTODISCOVER_GET_REDIRECT &&
+            !strcmp(c[2].url, "http://autodiscover.contoso.com/autodiscover/autodiscover.xml"));
+  CU_ASSERT(c[3].method == SSLVDIR_AUTODISCOVER_SRV && !strcmp(c[3].url, "_autodiscover._tcp.contoso.com"));
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("nobody", c, 4, &n), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@evil/x", c, 4, &n), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@contoso.com", c, 3, &n),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+
+  /* SRV: 443 only, lowest priority, then highest weight, then first. */
+  const sslvdir_srv_record recs[] = {
+    {0, 100, 80, "plain.contoso.com"},    {10, 5, 443, "b.contoso.com."},
+    {10, 50, 443, "a.contoso.com."},      {20, 100, 443, "c.contoso.com"},
+    {10, 50, 443, "second.contoso.com"},
+  };
+  size_t idx;
+  char url[256];
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, url, sizeof url), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(idx, 2);
+  CU_ASSERT_STRING_EQUAL(url, "https://a.contoso.com/autodiscover/autodiscover.xml");
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 1, &idx, url, sizeof url),
+                  SSLVDIR_E_NOT_FOUND);
+  const sslvdir_srv_record bad[] = {{0, 0, 443, "bad host/"}};
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(bad, 1, &idx, url, sizeof url), SSLVDIR_E_SYNTAX);
+
+  /* Redirect rules. */
+  static const struct {
+    int status;
+    const char *url;
+    int ok;
+  } urls[] = {
+    {302, "https://mail.contoso.com/autodiscover/autodiscover.xml", 1},
+    {301, "https://mail.contoso.com/Autodiscover/AutoDiscover.XML", 1},
+    {303, "https://mail.contoso.com:8443/autodiscover/eu/autodiscover.xml", 1},
+    {307, "HTTPS://mail.contoso.com/autodiscover/a/b/autodiscover.xml?x=1", 1},
+    {0, "https://mail.contoso.com/autodiscover/autodiscover.xml", 1},
+    {308, "https://mail.contoso.com/autodiscover/autodiscover.xml", 0},
+    {300, "https://mail.contoso.com/autodiscover/autodiscover.xml", 0},
+    {200, "https://mail.contoso.com/autodiscover/autodiscover.xml", 0},
+    {302, "http://mail.contoso.com/autodiscover/autodiscover.xml", 0},
+    {302, "https://user@mail.contoso.com/autodiscover/autodiscover.xml", 0},
+    {302, "https://mail.contoso.com/autodiscover/autodiscover.xml.evil", 0},
+    {302, "https://mail.contoso.com/owa/autodiscover.xml", 0},
+    {302, "https://mail.contoso.com/autodiscover/../owa/autodiscover.xml", 0},
+    {302, "https://mail.contoso.com/autodiscover//autodiscover.xml", 0},
+    {302, "https://mail.contoso.com/autodiscover/autodiscover%2exml", 0},
+    {302, "https://mail.contoso.com/autodiscover/autodiscover.xml#x", 0},
+    {302, "https://mail.contoso.com\\@evil/autodiscover/autodiscover.xml", 0},
+    {302, "https:///autodiscover/autodiscover.xml", 0},
+    {302, "https://mail.contoso.com/autodiscover.xml", 0},
+    {302, "https://mail.contoso.com/autodiscover/autodiscover.xml\r\nX: y", 0},
+  };
+  for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+    sslvdir_autodiscover_chain *ch;
+    sslvdir_error e;
+    CU_ASSERT_FATAL(sslvdir_autodiscover_chain_new(&ch, "a@contoso.com", &e) == SSLVDIR_OK);
+    int rc = sslvdir_autodiscover_chain_url(ch, urls[i].status, urls[i].url, strlen(urls[i].url), &e);
+    if ((rc == SSLVDIR_OK) != urls[i].ok)
+      fprintf(stderr, "chain_url %d %s: %d\n", urls[i].status, urls[i].url, rc);
+    CU_ASSERT_EQUAL(rc == SSLVDIR_OK, urls[i].ok);
+    CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), urls[i].ok ? 1u : 0u);
+    if (!urls[i].ok)
+      CU_ASSERT(rc == SSLVDIR_E_REFUSED && e.message[0]);
+    sslvdir_autodiscover_chain_free(ch);
+  }
+
+  /* Ten redirects, addresses and URLs together; the 11th is refused. */
+  sslvdir_autodiscover_chain *ch;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_autodiscover_chain_new(&ch, "a@contoso.com", &e) == SSLVDIR_OK);
+  for (int i = 0; i < 10; i++) {
+    char addr[64];
+    snprintf(addr, sizeof addr, "a@d%d.example", i);
+    const char *u = "https://x.example/autodiscover/autodiscover.xml";
+    int rc = i % 2 ? sslvdir_autodiscover_chain_addr(ch, addr, &e)
+                   : sslvdir_autodiscover_chain_url(ch, 302, u, strlen(u), &e);
+    CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
+  }
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), 10);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_addr(ch, "a@eleventh.example", &e), SSLVDIR_E_REFUSED);
+  CU_ASSERT(strstr(e.message, "at most 10") != NULL);
+  CU_ASSERT_STRING_EQUAL(sslvdir_autodiscover_chain_address(ch), "a@d9.example");
+  sslvdir_autodiscover_chain_free(ch);
+  /* A loop, back to the first address in another case. */
+  CU_ASSERT_FATAL(sslvdir_autodiscover_chain_new(&ch, "a@contoso.com", &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_addr(ch, "b@fabrikam.com", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_addr(ch, "A@Contoso.com", &e), SSLVDIR_E_REFUSED);
+  CU_ASSERT(strstr(e.message, "loop") != NULL);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_addr(ch, "no address", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), 1);
+  sslvdir_autodiscover_chain_free(ch);
+  sslvdir_autodiscover_chain_free(NULL);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_new(&ch, "x", &e), SSLVDIR_E_SYNTAX);
+}
+
+static void test_rules(void) {
+  const char *name, *target;
+  sslvdir_autodiscover_action action;
+  const sslvdir_site *site;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_domain_rule(policy, "CONTOSO.com.", 0, &name, &action,
+                                                   &target, &site), SSLVDIR_OK);
+  CU_ASSERT(action == SSLVDIR_AUTODISCOVER_SETTINGS && !target &&
+            !strcmp(sslvdir_site_name(site), "Default Web Site"));
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_domain_rule(policy, "fabrikam.com", 0, NULL, &action,
+                                                   &target, &site), SSLVDIR_OK);
+  CU_ASSERT(action == SSLVDIR_AUTODISCOVER_REDIRECT_ADDR && !strcmp(target, "fabrikam.hosted.example") && !site);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_domain_rule(policy, "example.org", 0, NULL, NULL, NULL,
+                                                   NULL), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_domain_rule(policy, NULL, 3, &name, NULL, NULL, NULL), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(name, "tailspin.com");
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_domain_rule(policy, NULL, 4, &name, NULL, NULL, NULL),
+                  SSLVDIR_E_NOT_FOUND);
+
+  sslvdir_builder *b;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "S", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_SETTINGS, "Nope", &e), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_SETTINGS, "S", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "Contoso.COM", SSLVDIR_AUTODISCOVER_SETTINGS, "S", &e), SSLVDIR_E_DUPLICATE);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "a.example", SSLVDIR_AUTODISCOVER_REDIRECT_ADDR, "A.example", &e), SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "b.example", SSLVDIR_AUTODISCOVER_REDIRECT_URL, "http://x/autodiscover/autodiscover.xml", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "bad domain", SSLVDIR_AUTODISCOVER_REDIRECT_ADDR, "x.example", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "c.example", (sslvdir_autodiscover_action)9, "x", &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_autodiscover_option(b, "auth-package", "ntlm", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_autodiscover_option(b, "auth-package", "Digest", &e), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_autodiscover_option(b, "server-build", "15.1", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_autodiscover_option(b, "server-build", "64.0.1", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_autodiscover_option(b, "deployment-id", "not-a-guid", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_autodiscover_option(b, "server-id", "4294967296", &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_autodiscover_option(b, "colour", "blue", &e), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_site_autodiscover_redirect(b, "S", "not a host", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_site_autodiscover_redirect(b, "T", "mail.contoso.com", &e), SSLVDIR_E_NOT_FOUND);
+  /* A site without a canonical host cannot be described: the policy warns. */
+  sslvdir_policy *p;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
+  int warned = 0;
+  for (size_t i = 0; i < sslvdir_policy_warning_count(p); i++)
+    warned |= strstr(sslvdir_policy_warning(p, i), "no canonical host") != NULL;
+  CU_ASSERT(warned);
+  static const char body[] = OREQ_HEAD "<EMailAddress>a@contoso.com</EMailAddress>" OREQ_TAIL;
+  CU_ASSERT_EQUAL(check_answer_in(p, "site without host", body, sizeof body - 1, "500"), 0);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+}
+
+void suite_autodiscover(void) {
+  CU_pSuite s = CU_add_suite("autodiscover", setup, cleanup);
+  CU_add_test(s, "golden responses, element by element", test_golden);
+  CU_add_test(s, "hostile requests from files", test_hostile_files);
+  CU_add_test(s, "hostile requests generated", test_hostile_generated);
+  CU_add_test(s, "documents, spellings, errors", test_documents);
+  CU_add_test(s, "autodiscover.json", test_json);
+  CU_add_test(s, "client: candidates, SRV, redirect chain", test_client);
+  CU_add_test(s, "domain rules and options", test_rules);
+}
