@@ -211,7 +211,24 @@ struct sslvdir_builder {
 #define SV_XML_MAX_DEPTH 64
 typedef struct _xmlDoc *sv_xml_doc;
 int sv_xml_read(const char *data, size_t len, const char *what, size_t max_len, int max_depth,
-                sv_xml_doc *out, sslvdir_error *err);
+                const char *encoding, sv_xml_doc *out, sslvdir_error *err);
+
+/* lib/iisconfig.c: files, and Exchange vdir names. */
+int sv_read_file(const char *filename, size_t max, char **data, size_t *len, sslvdir_error *err);
+/* Writes a file atomically (temporary file, fsync, rename); with keep_backup
+ * the previous file stays as FILENAME.bak. */
+int sv_write_atomic(const char *filename, const char *data, size_t len, int keep_backup,
+                    sslvdir_error *err);
+/* Text files as stored (UTF-8 with or without BOM, UTF-16 with BOM) to and
+ * from UTF-8 without BOM. */
+int sv_text_decode(const unsigned char *d, size_t n, const char *what, sslvdir_encoding *enc,
+                   char **text, size_t *len, sslvdir_error *err);
+int sv_text_encode(const char *text, size_t n, sslvdir_encoding enc, char **out, size_t *out_len);
+/* The locations of a configuration that set sslFlags (NULL for others). */
+size_t sv_iis_loc_count(const sslvdir_iisconfig *c);
+const char *sv_iis_loc(const sslvdir_iisconfig *c, size_t i, unsigned *flags);
+/* "/owa/Calendar" -> SSLVDIR_KIND_OWA, "/EWS/mrsproxy.svc" -> MRSPROXY, ... */
+sslvdir_kind sv_kind_from_vdir_name(const char *path);
 
 void sv_site_clear(sslvdir_site *s);
 int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out);

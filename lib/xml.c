@@ -60,7 +60,7 @@ static int depth_over(xmlNodePtr n, int depth, int max) {
 }
 
 int sv_xml_read(const char *data, size_t len, const char *what, size_t max_len, int max_depth,
-                xmlDocPtr *out, sslvdir_error *err) {
+                const char *encoding, xmlDocPtr *out, sslvdir_error *err) {
   *out = NULL;
   if (len > max_len)
     return sv_err(err, SSLVDIR_E_RANGE, "%s: %zu bytes, more than the %zu allowed", what, len,
@@ -80,8 +80,12 @@ int sv_xml_read(const char *data, size_t len, const char *what, size_t max_len, 
   /* Errors go to our handler, never to stderr; the flags keep libxml2's
    * generic error and warning callbacks quiet. */
   ctxt->sax->serror = keep_first_error;
-  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, what, NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+#ifdef XML_PARSE_IGNORE_ENC
+  if (encoding) /* the text was converted: its declaration no longer applies */
+    opts |= XML_PARSE_IGNORE_ENC;
+#endif
+  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, what, encoding, opts);
   if (!doc || !ctxt->wellFormed || fe.set) {
     if (!fe.set) {
       const xmlError *e = xmlCtxtGetLastError(ctxt);

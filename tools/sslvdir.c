@@ -31,10 +31,15 @@ void usage(FILE *f) {
           "               [--content-encoding CODING] [--chunk BYTES] [--stats] < IN > OUT\n"
           "       %s autodiscover respond|json|redirect|candidates|check-redirect ...\n"
           "               (see sslvdir(1))\n"
+          "       %s config show [--json] applicationHost.config|FILE.reg...\n"
+          "       %s config set [--dry-run] [--json] FILE 'Site/vdir' sslFlags=VALUE\n"
+          "       %s config plan [FILES...] (--offload|--bridge 'Site/vdir')... [--appcmd]\n"
+          "               [--exchange YEAR] [--server NAME] [--external-host HOST] [--auth M]\n"
+          "               [--iisreset] [--reg-out FILE.reg] [--json]\n"
           "       %s presets\n"
           "       %s demo\n"
           "       %s version\n",
-          prog, prog, prog, prog, prog, prog, prog, prog);
+          prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 int fail(const char *what, int rc, const sslvdir_error *e) {
@@ -750,6 +755,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "rewrite-header")) return cmd_rewrite_header(argc - 1, argv + 1);
   if (!strcmp(cmd, "rewrite-body")) return cmd_rewrite_body(argc - 1, argv + 1);
   if (!strcmp(cmd, "autodiscover")) return cmd_autodiscover(argc - 1, argv + 1);
+  if (!strcmp(cmd, "config")) return cmd_config(argc - 1, argv + 1);
   if (!strcmp(cmd, "presets")) return cmd_presets();
   if (!strcmp(cmd, "demo")) return cmd_demo();
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -36,5 +36,6 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out);
 const char *option_value(int argc, char **argv, int *i);
 
 int cmd_autodiscover(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 #endif

@@ -20,5 +20,8 @@
 #include <sslvdir/decide.h>
 #include <sslvdir/rewrite.h>
 #include <sslvdir/autodiscover.h>
+#include <sslvdir/iisconfig.h>
+#include <sslvdir/registry.h>
+#include <sslvdir/plan.h>
 
 #endif /* SSLVDIR_SSLVDIR_H */

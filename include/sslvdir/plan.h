@@ -1,0 +1,173 @@
+/*
+ * libsslvdir: plans that take an Exchange server from its current SSL state
+ * to a wanted offloading setup, written as the commands administrators run.
+ *
+ * The current state is an applicationHost.config (sslvdir_iisconfig) and the
+ * registry values (a settings store, from .reg files); the wanted state says
+ * which vdirs are offloaded (plain HTTP from the proxy) and which bridged
+ * (TLS again). A plan is the ordered steps: Exchange cmdlets
+ * (Set-OutlookAnywhere), registry values, sslFlags changes, and the
+ * application pool recycles the changes need, each in the forms seed 004
+ * uses: appcmd and PowerShell (Set-WebConfigurationProperty), plus a .reg
+ * file for the registry values. Plans the documents forbid are refused.
+ *
+ * Thread contract: a plan is used by one thread at a time.
+ */
+#ifndef SSLVDIR_PLAN_H
+#define SSLVDIR_PLAN_H
+
+#include <stddef.h>
+#include <sslvdir/common.h>
+#include <sslvdir/iisconfig.h>
+#include <sslvdir/registry.h>
+#include <sslvdir/settings.h>
+#include <sslvdir/vdir.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sslvdir_plan sslvdir_plan;
+
+/* What a step does. Values are never renumbered. */
+typedef enum sslvdir_step_kind {
+  SSLVDIR_STEP_EXCHANGE = 1, /* an Exchange Management Shell cmdlet */
+  SSLVDIR_STEP_REGISTRY = 2, /* a registry value */
+  SSLVDIR_STEP_SSLFLAGS = 3, /* sslFlags of a location */
+  SSLVDIR_STEP_RECYCLE = 4   /* an application pool recycle (or iisreset) */
+} sslvdir_step_kind;
+
+/* The forms a plan is written in. */
+typedef enum sslvdir_plan_form {
+  SSLVDIR_PLAN_APPCMD = 1,     /* seed 004's "Using appcmd" script */
+  SSLVDIR_PLAN_POWERSHELL = 2  /* seed 004's "Using Set-WebConfigurationProperty" script */
+} sslvdir_plan_form;
+
+/* Flags of sslvdir_plan_build(). */
+#define SSLVDIR_PLAN_IISRESET 0x1u /* one "iisreset /noforce" instead of per-pool recycles */
+
+/**
+ * sslvdir_plan_new - start a plan from a server's current state
+ *
+ * config (may be NULL: every wanted change is then made, and the Exchange
+ * defaults stand for what is not known) and registry (may be NULL) are
+ * read, not kept: they may be freed after sslvdir_plan_build(). version is
+ * the Exchange release (2007 to 2019, or 0 for unknown) that decides what
+ * can be offloaded.
+ *
+ * Returns: SSLVDIR_OK and *out set, SSLVDIR_E_RANGE (version),
+ * SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_plan_new(sslvdir_plan **out, const sslvdir_iisconfig *config,
+                 const sslvdir_settings *registry, unsigned version, sslvdir_error *err);
+
+/**
+ * sslvdir_plan_free - free a plan
+ *
+ * NULL is accepted and ignored.
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN void sslvdir_plan_free(sslvdir_plan *plan);
+
+/**
+ * sslvdir_plan_set_outlook_anywhere - name the server, and optionally the external host name
+ *
+ * server is what Set-OutlookAnywhere -Identity takes before "\Rpc*"
+ * ("MyServer" when never set). With external_host, the plan also sets
+ * -Externalhostname, -ExternalClientsRequireSsl $True and
+ * -ExternalClientAuthenticationMethod auth (Basic, Ntlm or Negotiate;
+ * NULL for Basic), as seed 004's scripts do.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_SYNTAX (a name that is not a host name or
+ * NetBIOS name), SSLVDIR_E_UNKNOWN_NAME (auth), SSLVDIR_E_NOMEM,
+ * SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_plan_set_outlook_anywhere(sslvdir_plan *plan, const char *server,
+                                  const char *external_host, const char *auth,
+                                  sslvdir_error *err);
+
+/**
+ * sslvdir_plan_want - say how a vdir should be reached
+ *
+ * config_path is "Default Web Site/owa" (as appcmd takes it; kept as
+ * written); upstream is SSLVDIR_UPSTREAM_OFFLOAD or SSLVDIR_UPSTREAM_BRIDGE.
+ * Refused, with the reason in err: offloading MRSProxy (it needs SSL
+ * bridging), ActiveSync on Exchange 2007, and anything on the "Exchange Back
+ * End" site (only the Default Web Site is configured for offloading, seed
+ * 004). A vdir wanted twice takes the last answer.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_REFUSED, SSLVDIR_E_SYNTAX (path),
+ * SSLVDIR_E_NOT_FOUND (a site the configuration does not have),
+ * SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_plan_want(sslvdir_plan *plan,
+                                                         const char *config_path,
+                                                         sslvdir_upstream upstream,
+                                                         sslvdir_error *err);
+
+/**
+ * sslvdir_plan_build - work out the steps
+ *
+ * In order: Exchange cmdlets (Outlook Anywhere's host name, then its
+ * SSLOffloading when the Rpc vdir changes), registry values (SSLOffloaded=1
+ * for OWA offloaded on Exchange 2007 and 2010, 0 when bridged again), then
+ * the sslFlags of each wanted vdir in the order wanted (None to offload,
+ * "Ssl,Ssl128" to bridge, and the same for every deeper location of the
+ * configuration that sets sslFlags under it), then one recycle per
+ * application pool touched, in first-touched order (or one iisreset with
+ * SSLVDIR_PLAN_IISRESET). Only what differs from the current state is
+ * changed; with no configuration, every sslFlags step is made except the
+ * Rpc vdir's, which Exchange creates with None.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_plan_build(sslvdir_plan *plan, unsigned flags,
+                                                          sslvdir_error *err);
+
+/**
+ * sslvdir_plan_step_count - how many steps the plan has
+ *
+ * Returns: the count (0 before sslvdir_plan_build() and for NULL).
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN size_t sslvdir_plan_step_count(const sslvdir_plan *plan);
+
+/**
+ * sslvdir_plan_step - one step, in a form
+ *
+ * *kind receives the sslvdir_step_kind, *target what it changes ("Default
+ * Web Site/owa", a pool name, a registry path), *text the command line in
+ * form, *why a sentence. Any out pointer may be NULL; the strings live as
+ * long as the plan.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (index), SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_plan_step(const sslvdir_plan *plan, size_t index, sslvdir_plan_form form, int *kind,
+                  const char **target, const char **text, const char **why);
+
+/**
+ * sslvdir_plan_registry - the .reg file of the plan's registry values
+ *
+ * Returns: SSLVDIR_OK and *out set (free it with sslvdir_regfile_free());
+ * SSLVDIR_E_NOT_FOUND when the plan changes no registry value;
+ * SSLVDIR_E_NOMEM; SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_plan_registry(const sslvdir_plan *plan,
+                                                             sslvdir_regfile **out,
+                                                             sslvdir_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SSLVDIR_PLAN_H */

@@ -1,0 +1,172 @@
+/*
+ * libsslvdir: registry exports (.reg files), read and written.
+ *
+ * A .reg file is read faithfully (every section and value, in order, with
+ * its type and bytes), applied to a settings store (the keys libsslvdir
+ * knows change decisions, the rest is kept and reported as unknown), and
+ * written back the way regedit writes it, by default UTF-16LE with a BOM, so
+ * that a script can produce the file an administrator double-clicks.
+ *
+ * Thread contract: a sslvdir_regfile is immutable once read; it may be
+ * shared between threads.
+ */
+#ifndef SSLVDIR_REGISTRY_H
+#define SSLVDIR_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sslvdir/common.h>
+#include <sslvdir/settings.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sslvdir_regfile sslvdir_regfile;
+
+/* Registry value types, with Windows' numbers (hex(N) in a .reg file). */
+#define SSLVDIR_REG_NONE 0
+#define SSLVDIR_REG_SZ 1
+#define SSLVDIR_REG_EXPAND_SZ 2
+#define SSLVDIR_REG_BINARY 3
+#define SSLVDIR_REG_DWORD 4
+#define SSLVDIR_REG_MULTI_SZ 7
+#define SSLVDIR_REG_QWORD 11
+
+/* What an entry of a .reg file is. Values are never renumbered. */
+typedef enum sslvdir_reg_entry {
+  SSLVDIR_REG_KEY = 1,          /* [KEY] */
+  SSLVDIR_REG_KEY_DELETE = 2,   /* [-KEY] */
+  SSLVDIR_REG_VALUE = 3,        /* "Name"=... or @=... */
+  SSLVDIR_REG_VALUE_DELETE = 4  /* "Name"=- */
+} sslvdir_reg_entry;
+
+/* Flags of sslvdir_regfile_write(). */
+#define SSLVDIR_REGFILE_UTF8 0x1u     /* UTF-8 without BOM instead of UTF-16LE with BOM */
+#define SSLVDIR_REGFILE_REGEDIT4 0x2u /* REGEDIT4 header (implies 8-bit text) */
+
+/* Limits: the whole file, one logical line (continuations joined). */
+#define SSLVDIR_REGFILE_MAX (16u * 1024u * 1024u)
+#define SSLVDIR_REGFILE_MAX_LINE (256u * 1024u)
+
+/**
+ * sslvdir_regfile_parse - read a .reg file from memory
+ *
+ * "Windows Registry Editor Version 5.00" and "REGEDIT4", in UTF-16LE with a
+ * BOM (as regedit exports) or UTF-8/ASCII; [KEY] and [-KEY] sections;
+ * "Name"=dword:..., "Name"="string" (with \\ and \" escapes), hex:,
+ * hex(N): with line continuations, "Name"=- deletions, @ for the default
+ * value, ';' comments. Keys start with a hive name (HKEY_LOCAL_MACHINE, ...).
+ * Errors name the line: a missing header, a value outside a section, a bad
+ * string, dword or hex byte, an unknown hive (SSLVDIR_E_SYNTAX), a logical
+ * line over SSLVDIR_REGFILE_MAX_LINE bytes (SSLVDIR_E_RANGE).
+ *
+ * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_SYNTAX, SSLVDIR_E_RANGE,
+ * SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_regfile_parse(sslvdir_regfile **out,
+                                                             const char *data, size_t len,
+                                                             sslvdir_error *err);
+
+/**
+ * sslvdir_regfile_load - read a .reg file from disk
+ *
+ * Returns: as sslvdir_regfile_parse(); SSLVDIR_E_IO.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_regfile_load(sslvdir_regfile **out,
+                                                            const char *filename,
+                                                            sslvdir_error *err);
+
+/**
+ * sslvdir_regfile_from_settings - a .reg file holding a settings store's registry values
+ *
+ * One section per key, in the order the store lists them; DWORDs and
+ * strings. Pseudo paths that are not in the registry (Exchange\...) are left
+ * out: they are set with Exchange cmdlets.
+ *
+ * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_NOMEM;
+ * SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_regfile_from_settings(sslvdir_regfile **out, const sslvdir_settings *settings,
+                              sslvdir_error *err);
+
+/**
+ * sslvdir_regfile_free - free a .reg file
+ *
+ * NULL is accepted and ignored.
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN void sslvdir_regfile_free(sslvdir_regfile *reg);
+
+/**
+ * sslvdir_regfile_entry_count - how many entries (sections, values, deletions)
+ *
+ * Returns: the count (0 for NULL).
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN size_t sslvdir_regfile_entry_count(const sslvdir_regfile *reg);
+
+/**
+ * sslvdir_regfile_entry - one entry, in file order
+ *
+ * *key is the full key ("HKEY_LOCAL_MACHINE\SYSTEM\..."); *name the value
+ * name ("" for the default value @; NULL for sections); *type the REG_*
+ * type and *data and *len the value's bytes as the registry holds them (a DWORD
+ * in 4 little-endian bytes, REG_SZ as UTF-8 without NUL). Any out pointer may
+ * be NULL.
+ *
+ * Returns: the sslvdir_reg_entry kind (above 0), SSLVDIR_E_NOT_FOUND past
+ * the end, SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN int sslvdir_regfile_entry(const sslvdir_regfile *reg, size_t index,
+                                         const char **key, const char **name, unsigned *type,
+                                         const unsigned char **data, size_t *len);
+
+/**
+ * sslvdir_regfile_apply - apply a .reg file to a settings store
+ *
+ * In file order: DWORDs and strings (REG_SZ, and REG_EXPAND_SZ as its text)
+ * are set, deletions unset the value or every value under the key. Other
+ * types (binary, multi-string, QWORD) cannot be held by the store: they stay
+ * in the .reg file and each gets a warning in the store. Values the library
+ * does not know are kept all the same (sslvdir_settings_entry() says they
+ * are unknown). The default value (@) is kept in the .reg file only.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT, or the
+ * store's status for a value it refuses (SSLVDIR_E_TYPE for a known DWORD
+ * given as a string), with the line in err.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_regfile_apply(const sslvdir_regfile *reg,
+                                                             sslvdir_settings *settings,
+                                                             sslvdir_error *err);
+
+/**
+ * sslvdir_regfile_write - the .reg file as regedit would write it
+ *
+ * Windows Registry Editor Version 5.00 in UTF-16LE with BOM and CRLF line
+ * ends, unless flags say SSLVDIR_REGFILE_UTF8 or SSLVDIR_REGFILE_REGEDIT4.
+ * Sections and values keep their order; hex values are wrapped at 80
+ * columns with '\' continuations; a string holding a character a quoted
+ * string cannot (a line break) is written as hex(1). *out_len receives the
+ * length, also when out is too small.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_NOMEM,
+ * SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_regfile_write(const sslvdir_regfile *reg,
+                                                             unsigned flags, char *out,
+                                                             size_t out_size, size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SSLVDIR_REGISTRY_H */

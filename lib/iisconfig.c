@@ -1,0 +1,1364 @@
+/*
+ * IIS applicationHost.config: read with hardened libxml2 into a model of
+ * sites, applications and <location> blocks; edited at the byte level with a
+ * small lexical scanner so that everything not changed stays as it was.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <sslvdir/flags.h>
+#include <sslvdir/iisconfig.h>
+
+#include "internal.h"
+
+typedef struct ic_site {
+  char *name;
+  char *hosts;        /* comma-separated, lower case */
+  char *first_https;  /* host of the first https binding with one, or NULL */
+  unsigned https_port;
+  char *default_pool;
+  unsigned line;
+  int nbindings;
+} ic_site;
+
+typedef struct ic_app {
+  char *path; /* "Site/owa" or "Site" */
+  char *pool;
+} ic_app;
+
+typedef struct ic_loc {
+  char *path; /* "" for the server level */
+  unsigned line;
+  int has_access;
+  unsigned flags;
+  int has_redirect;
+  int redirect_enabled;
+  char *destination;
+  int status;
+} ic_loc;
+
+struct sslvdir_iisconfig {
+  sslvdir_encoding enc;
+  char *text; /* UTF-8 without BOM, NUL-terminated */
+  size_t len;
+  char *bytes; /* text encoded back, built on demand */
+  size_t nbytes;
+  ic_site *sites;
+  size_t nsites, capsites;
+  ic_app *apps;
+  size_t napps, capapps;
+  ic_loc *locs;
+  size_t nlocs, caplocs;
+  char **warnings;
+  size_t nwarn, capwarn;
+};
+
+/* ================================================================ encodings */
+
+static int put_utf8(char *o, size_t *n, uint32_t c) {
+  if (c < 0x80) {
+    o[(*n)++] = (char)c;
+  } else if (c < 0x800) {
+    o[(*n)++] = (char)(0xc0 | c >> 6);
+    o[(*n)++] = (char)(0x80 | (c & 0x3f));
+  } else if (c < 0x10000) {
+    o[(*n)++] = (char)(0xe0 | c >> 12);
+    o[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3f));
+    o[(*n)++] = (char)(0x80 | (c & 0x3f));
+  } else {
+    o[(*n)++] = (char)(0xf0 | c >> 18);
+    o[(*n)++] = (char)(0x80 | ((c >> 12) & 0x3f));
+    o[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3f));
+    o[(*n)++] = (char)(0x80 | (c & 0x3f));
+  }
+  return 0;
+}
+
+/* Bytes as stored -> UTF-8 text without BOM. */
+int sv_text_decode(const unsigned char *d, size_t n, const char *what, sslvdir_encoding *enc,
+                   char **text, size_t *len, sslvdir_error *err) {
+  *text = NULL;
+  int be = 0;
+  if (n >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff))) {
+    be = d[0] == 0xfe;
+    *enc = be ? SSLVDIR_ENCODING_UTF16BE : SSLVDIR_ENCODING_UTF16LE;
+    d += 2;
+    n -= 2;
+    if (n % 2)
+      return sv_err(err, SSLVDIR_E_SYNTAX, "%s: UTF-16 with an odd number of bytes (truncated?)",
+                    what);
+    char *o = sv_malloc(n / 2 * 3 + 1);
+    if (!o)
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    size_t k = 0;
+    unsigned line = 1;
+    for (size_t i = 0; i < n; i += 2) {
+      uint32_t u = be ? (uint32_t)d[i] << 8 | d[i + 1] : (uint32_t)d[i + 1] << 8 | d[i];
+      if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
+        uint32_t l = be ? (uint32_t)d[i + 2] << 8 | d[i + 3] : (uint32_t)d[i + 3] << 8 | d[i + 2];
+        if (l >= 0xdc00 && l <= 0xdfff) {
+          put_utf8(o, &k, 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
+          i += 2;
+          continue;
+        }
+      }
+      if ((u >= 0xd800 && u <= 0xdfff) || u == 0) {
+        sv_free(o);
+        return sv_err_at(err, SSLVDIR_E_SYNTAX, line, 0, i + 2, "line %u: ill-formed UTF-16 (%s)",
+                         line, u ? "a lone surrogate" : "a NUL character");
+      }
+      line += u == '\n';
+      put_utf8(o, &k, u);
+    }
+    o[k] = '\0';
+    *text = o;
+    *len = k;
+    return SSLVDIR_OK;
+  }
+  if (n >= 2 && d[0] == '<' && d[1] == 0)
+    return sv_err(err, SSLVDIR_E_SYNTAX, "%s: UTF-16 without a byte order mark (FF FE)", what);
+  *enc = SSLVDIR_ENCODING_UTF8;
+  if (n >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf) {
+    *enc = SSLVDIR_ENCODING_UTF8_BOM;
+    d += 3;
+    n -= 3;
+  }
+  if (memchr(d, 0, n))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "%s: NUL byte in UTF-8 text", what);
+  char *o = sv_malloc(n + 1);
+  if (!o)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  memcpy(o, d, n);
+  o[n] = '\0';
+  *text = o;
+  *len = n;
+  return SSLVDIR_OK;
+}
+
+/* UTF-8 text -> bytes in enc (with its BOM). The text is valid UTF-8. */
+int sv_text_encode(const char *text, size_t n, sslvdir_encoding enc, char **out, size_t *out_len) {
+  const unsigned char *t = (const unsigned char *)text;
+  size_t k = 0;
+  *out = NULL;
+  if (enc == SSLVDIR_ENCODING_UTF8 || enc == SSLVDIR_ENCODING_UTF8_BOM) {
+    int bom = enc == SSLVDIR_ENCODING_UTF8_BOM;
+    char *o = sv_malloc(n + 3);
+    if (!o)
+      return SSLVDIR_E_NOMEM;
+    if (bom)
+      memcpy(o, "\xef\xbb\xbf", 3);
+    memcpy(o + 3 * bom, t, n);
+    *out = o;
+    *out_len = n + 3 * (size_t)bom;
+    return SSLVDIR_OK;
+  }
+  int be = enc == SSLVDIR_ENCODING_UTF16BE;
+  unsigned char *o = sv_malloc(2 * n + 2);
+  if (!o)
+    return SSLVDIR_E_NOMEM;
+  o[k++] = be ? 0xfe : 0xff;
+  o[k++] = be ? 0xff : 0xfe;
+  for (size_t i = 0; i < n;) {
+    uint32_t u = t[i];
+    size_t l = u < 0x80 ? 1 : u < 0xe0 ? 2 : u < 0xf0 ? 3 : 4;
+    if (l > 1) {
+      u &= 0xffu >> (l + 1);
+      for (size_t j = 1; j < l && i + j < n; j++)
+        u = u << 6 | (t[i + j] & 0x3f);
+    }
+    i += l;
+    uint16_t units[2];
+    int nu = 1;
+    if (u >= 0x10000) {
+      units[0] = (uint16_t)(0xd800 + ((u - 0x10000) >> 10));
+      units[1] = (uint16_t)(0xdc00 + ((u - 0x10000) & 0x3ff));
+      nu = 2;
+    } else {
+      units[0] = (uint16_t)u;
+    }
+    for (int j = 0; j < nu; j++) {
+      o[k++] = be ? (unsigned char)(units[j] >> 8) : (unsigned char)units[j];
+      o[k++] = be ? (unsigned char)units[j] : (unsigned char)(units[j] >> 8);
+    }
+  }
+  *out = (char *)o;
+  *out_len = k;
+  return SSLVDIR_OK;
+}
+
+static int encode(sslvdir_iisconfig *c) {
+  sv_free(c->bytes);
+  c->bytes = NULL;
+  return sv_text_encode(c->text, c->len, c->enc, &c->bytes, &c->nbytes);
+}
+
+/* ================================================================ model */
+
+static void model_clear(sslvdir_iisconfig *c) {
+  for (size_t i = 0; i < c->nsites; i++) {
+    sv_free(c->sites[i].name);
+    sv_free(c->sites[i].hosts);
+    sv_free(c->sites[i].first_https);
+    sv_free(c->sites[i].default_pool);
+  }
+  for (size_t i = 0; i < c->napps; i++) {
+    sv_free(c->apps[i].path);
+    sv_free(c->apps[i].pool);
+  }
+  for (size_t i = 0; i < c->nlocs; i++) {
+    sv_free(c->locs[i].path);
+    sv_free(c->locs[i].destination);
+  }
+  for (size_t i = 0; i < c->nwarn; i++)
+    sv_free(c->warnings[i]);
+  sv_free(c->sites);
+  sv_free(c->apps);
+  sv_free(c->locs);
+  sv_free(c->warnings);
+  c->sites = NULL;
+  c->apps = NULL;
+  c->locs = NULL;
+  c->warnings = NULL;
+  c->nsites = c->capsites = c->napps = c->capapps = c->nlocs = c->caplocs = c->nwarn =
+      c->capwarn = 0;
+}
+
+static int warn(sslvdir_iisconfig *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int warn(sslvdir_iisconfig *c, const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  char *w = sv_strdup(buf);
+  if (!w || sv_grow((void **)&c->warnings, &c->capwarn, c->nwarn + 1, sizeof *c->warnings)) {
+    sv_free(w);
+    return SSLVDIR_E_NOMEM;
+  }
+  c->warnings[c->nwarn++] = w;
+  return SSLVDIR_OK;
+}
+
+static int is_el(xmlNodePtr n, const char *name) {
+  return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+static xmlNodePtr child(xmlNodePtr n, const char *name) {
+  for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
+    if (is_el(k, name))
+      return k;
+  return NULL;
+}
+
+static char *prop(xmlNodePtr n, const char *name) {
+  return (char *)xmlGetNoNsProp(n, (const xmlChar *)name);
+}
+
+static unsigned line_of(xmlNodePtr n) {
+  long l = xmlGetLineNo(n);
+  return l > 0 ? (unsigned)l : 0;
+}
+
+/* "Default Web Site/owa/" -> "Default Web Site/owa"; "." and "" -> "". */
+static char *norm_path(const char *p) {
+  if (!p || !strcmp(p, "."))
+    p = "";
+  while (*p == '/')
+    p++;
+  size_t n = strlen(p);
+  while (n && p[n - 1] == '/')
+    n--;
+  return sv_strndup(p, n);
+}
+
+static ic_site *find_site(sslvdir_iisconfig *c, const char *name, size_t n) {
+  for (size_t i = 0; i < c->nsites; i++)
+    if (sv_eq_ci(c->sites[i].name, strlen(c->sites[i].name), name, n))
+      return &c->sites[i];
+  return NULL;
+}
+
+static int fail_at(sslvdir_error *err, int code, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail_at(sslvdir_error *err, int code, unsigned line, const char *fmt, ...) {
+  char msg[300];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return sv_err_at(err, code, line, 0, SIZE_MAX, "line %u: %s", line, msg);
+}
+
+static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err) {
+  char *server_pool = NULL;
+  xmlNodePtr defs = child(sites, "applicationDefaults");
+  if (defs)
+    server_pool = prop(defs, "applicationPool");
+  int rc = SSLVDIR_OK;
+  for (xmlNodePtr s = sites->children; s && !rc; s = s->next) {
+    if (!is_el(s, "site"))
+      continue;
+    char *name = prop(s, "name");
+    if (!name || !name[0] || strchr(name, '/')) {
+      rc = fail_at(err, SSLVDIR_E_SYNTAX, line_of(s), "<site> without a valid name");
+      xmlFree(name);
+      break;
+    }
+    if (find_site(c, name, strlen(name))) {
+      rc = fail_at(err, SSLVDIR_E_DUPLICATE, line_of(s), "site '%.200s' is defined twice", name);
+      xmlFree(name);
+      break;
+    }
+    if (sv_grow((void **)&c->sites, &c->capsites, c->nsites + 1, sizeof *c->sites)) {
+      xmlFree(name);
+      rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+      break;
+    }
+    ic_site *site = &c->sites[c->nsites++];
+    memset(site, 0, sizeof *site);
+    site->line = line_of(s);
+    site->name = sv_strdup(name);
+    xmlFree(name);
+    xmlNodePtr sdef = child(s, "applicationDefaults");
+    char *pool = sdef ? prop(sdef, "applicationPool") : NULL;
+    site->default_pool = sv_strdup(pool ? pool : server_pool ? server_pool : "");
+    xmlFree(pool);
+    char hosts[4096] = "";
+    size_t hl = 0;
+    for (xmlNodePtr b = child(child(s, "bindings"), "binding"); b; b = b->next) {
+      if (!is_el(b, "binding"))
+        continue;
+      site->nbindings++;
+      char *proto = prop(b, "protocol"), *info = prop(b, "bindingInformation");
+      int https = proto && !strcmp(proto, "https");
+      if (info && proto && (https || !strcmp(proto, "http"))) {
+        char *hc = strrchr(info, ':');
+        const char *host = hc ? hc + 1 : "";
+        unsigned port = 0;
+        if (hc) {
+          *hc = '\0';
+          char *pc = strrchr(info, ':');
+          port = (unsigned)strtoul(pc ? pc + 1 : info, NULL, 10);
+        }
+        char norm[SV_HOST_MAX + 3];
+        size_t nl;
+        if (host[0] && !sv_host_normalize(host, strlen(host), norm, &nl, 0)) {
+          if (!strstr(hosts, norm) && hl + nl + 2 < sizeof hosts)
+            hl += (size_t)snprintf(hosts + hl, sizeof hosts - hl, "%s%s", hl ? "," : "", norm);
+          if (https && !site->first_https) {
+            site->first_https = sv_strdup(norm);
+            site->https_port = port;
+          }
+        } else if (host[0]) {
+          rc = warn(c, "line %u: binding host '%.100s' of site '%.100s' is not a host name: "
+                    "left out", line_of(b), host, site->name);
+        }
+        if (https && !site->https_port)
+          site->https_port = port;
+      }
+      xmlFree(proto);
+      xmlFree(info);
+    }
+    site->hosts = sv_strdup(hosts);
+    if (!site->name || !site->hosts || !site->default_pool) {
+      rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+      break;
+    }
+    if (!site->nbindings && !rc)
+      rc = warn(c, "line %u: site '%.200s' has no binding: no request can reach it", site->line,
+                site->name);
+    for (xmlNodePtr a = s->children; a && !rc; a = a->next) {
+      if (!is_el(a, "application"))
+        continue;
+      char *path = prop(a, "path"), *apool = prop(a, "applicationPool");
+      char *np = norm_path(path ? path : "/");
+      size_t need = strlen(site->name) + (np ? strlen(np) : 0) + 2;
+      char *full = sv_malloc(need);
+      if (np && full)
+        snprintf(full, need, "%s%s%s", site->name, np[0] ? "/" : "", np);
+      if (!np || !full ||
+          sv_grow((void **)&c->apps, &c->capapps, c->napps + 1, sizeof *c->apps)) {
+        sv_free(full);
+        rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+      } else {
+        ic_app *ap = &c->apps[c->napps++];
+        ap->path = full;
+        ap->pool = sv_strdup(apool ? apool : site->default_pool);
+        if (!ap->pool)
+          rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+      }
+      sv_free(np);
+      xmlFree(path);
+      xmlFree(apool);
+    }
+  }
+  xmlFree(server_pool);
+  return rc;
+}
+
+static ic_loc *find_loc(sslvdir_iisconfig *c, const char *path, size_t n) {
+  for (size_t i = 0; i < c->nlocs; i++)
+    if (sv_eq_ci(c->locs[i].path, strlen(c->locs[i].path), path, n))
+      return &c->locs[i];
+  return NULL;
+}
+
+/* The system.webServer sections of a location (or of the server level). */
+static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, unsigned line,
+                         sslvdir_error *err) {
+  xmlNodePtr access = child(child(ws, "security"), "access");
+  xmlNodePtr redirect = child(ws, "httpRedirect");
+  if (!access && !redirect)
+    return SSLVDIR_OK;
+  ic_loc *l = find_loc(c, path, strlen(path));
+  if (!l) {
+    if (sv_grow((void **)&c->locs, &c->caplocs, c->nlocs + 1, sizeof *c->locs))
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    l = &c->locs[c->nlocs++];
+    memset(l, 0, sizeof *l);
+    l->status = 302;
+    l->line = line;
+    if (!(l->path = sv_strdup(path)))
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  const char *shown = path[0] ? path : "(server level)";
+  if (access) {
+    char *f = prop(access, "sslFlags");
+    unsigned al = line_of(access);
+    if (l->has_access) {
+      xmlFree(f);
+      return fail_at(err, SSLVDIR_E_DUPLICATE, al, "security/access is set twice for location "
+                     "'%.200s' (first at line %u)", shown, l->line);
+    }
+    l->has_access = 1;
+    l->line = al;
+    if (f) {
+      sslvdir_error fe;
+      int rc = sslvdir_flags_parse(&l->flags, f, strlen(f), &fe);
+      if (rc) {
+        rc = fail_at(err, rc, al, "location '%.200s': sslFlags=\"%.64s\": %s", shown, f, fe.message);
+        xmlFree(f);
+        return rc;
+      }
+      if (sslvdir_flags_check(l->flags, &fe) && warn(c, "line %u: location '%.200s': %s", al, shown, fe.message))
+        return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+      if ((l->flags & SSLVDIR_SSL_128) && !(l->flags & SSLVDIR_SSL) &&
+          warn(c, "line %u: location '%.200s' asks for Ssl128 without Ssl: IIS still refuses "
+               "plain HTTP with 403.4", al, shown))
+        return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    }
+    xmlFree(f);
+  }
+  if (redirect) {
+    if (l->has_redirect)
+      return fail_at(err, SSLVDIR_E_DUPLICATE, line_of(redirect), "httpRedirect is set twice "
+                     "for location '%.200s'", shown);
+    l->has_redirect = 1;
+    char *en = prop(redirect, "enabled"), *dest = prop(redirect, "destination"),
+         *st = prop(redirect, "httpResponseStatus");
+    l->redirect_enabled = en && (!strcmp(en, "true") || !strcmp(en, "True"));
+    l->destination = sv_strdup(dest ? dest : "");
+    if (st) {
+      static const struct { const char *name; int code; } map[] = {
+        {"Permanent", 301}, {"Found", 302}, {"Temporary", 307}, {"PermRedirect", 308}};
+      l->status = 0;
+      for (size_t i = 0; i < 4; i++)
+        if (!strcmp(st, map[i].name))
+          l->status = map[i].code;
+    }
+    int bad = st && !l->status;
+    xmlFree(en);
+    xmlFree(dest);
+    if (bad) {
+      int rc = fail_at(err, SSLVDIR_E_UNKNOWN_NAME, line_of(redirect), "httpResponseStatus "
+                       "\"%.64s\" is not Permanent, Found, Temporary or PermRedirect", st);
+      xmlFree(st);
+      return rc;
+    }
+    xmlFree(st);
+    if (!l->destination)
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  return SSLVDIR_OK;
+}
+
+static int is_app_path(const sslvdir_iisconfig *c, const char *path) {
+  for (size_t i = 0; i < c->napps; i++) {
+    size_t n = strlen(c->apps[i].path);
+    if (sv_eq_ci(c->apps[i].path, n, path, strlen(path)))
+      return 1;
+  }
+  return 0;
+}
+
+static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
+  xmlDocPtr doc;
+  const char *enc = c->enc == SSLVDIR_ENCODING_UTF16LE || c->enc == SSLVDIR_ENCODING_UTF16BE
+                        ? "UTF-8" : NULL;
+  int rc = sv_xml_read(c->text, c->len, "applicationHost.config", SIZE_MAX, SV_XML_MAX_DEPTH, enc,
+                       &doc, err);
+  if (rc)
+    return rc;
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  if (!is_el(root, "configuration") || root->ns) {
+    xmlFreeDoc(doc);
+    return sv_err(err, SSLVDIR_E_SYNTAX, "applicationHost.config: the root element must be "
+                  "<configuration>");
+  }
+  xmlNodePtr sites = child(child(root, "system.applicationHost"), "sites");
+  if (sites)
+    rc = read_sites(c, sites, err);
+  if (!rc)
+    rc = read_sections(c, child(root, "system.webServer"), "", line_of(root), err);
+  /* Locations: first pass records them, then the checks that need all sites. */
+  for (xmlNodePtr l = root->children; l && !rc; l = l->next) {
+    if (!is_el(l, "location"))
+      continue;
+    char *p = prop(l, "path"), *np = norm_path(p);
+    xmlFree(p);
+    if (!np) {
+      rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+      break;
+    }
+    unsigned line = line_of(l);
+    for (const char *ch = np; *ch && !rc; ch++)
+      if ((unsigned char)*ch < 0x20 || *ch == '"')
+        rc = fail_at(err, SSLVDIR_E_SYNTAX, line, "location path with a control character or a "
+                     "quote");
+    if (!rc && np[0]) {
+      size_t sn = strcspn(np, "/");
+      if (!find_site(c, np, sn))
+        rc = fail_at(err, SSLVDIR_E_NOT_FOUND, line, "location '%.200s' is for site '%.*s', "
+                     "which does not exist", np, (int)(sn > 200 ? 200 : sn), np);
+    }
+    if (!rc)
+      rc = read_sections(c, child(l, "system.webServer"), np, line, err);
+    xmlNodePtr acc = child(child(child(l, "system.webServer"), "security"), "access");
+    if (!rc && acc && np[0] && strchr(np, '/') && !is_app_path(c, np) &&
+        sv_kind_from_vdir_name(strchr(np, '/')) != SSLVDIR_KIND_MRSPROXY &&
+        warn(c, "line %u: location '%.200s' names no application (a folder or file, or a typo)",
+             line, np))
+      rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    if (!rc && sv_eq_ci(np, strcspn(np, "/"), "Exchange Back End", 17)) {
+      ic_loc *lc = find_loc(c, np, strlen(np));
+      if (lc && lc->has_access && !(lc->flags & SSLVDIR_SSL) &&
+          warn(c, "line %u: location '%.200s' on the Exchange Back End site does not require "
+               "SSL: only the Default Web Site is configured for SSL offloading (seed 004)",
+               line, np))
+        rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    }
+    sv_free(np);
+  }
+  xmlFreeDoc(doc);
+  return rc;
+}
+
+/* ================================================================ reading API */
+
+static int from_text(sslvdir_iisconfig **out, sslvdir_iisconfig *c, sslvdir_error *err) {
+  int rc = build_model(c, err);
+  if (rc) {
+    sslvdir_iisconfig_free(c);
+    return rc;
+  }
+  *out = c;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_parse(sslvdir_iisconfig **out, const char *data,
+                                           size_t len, sslvdir_error *err) {
+  if (!out || (!data && len))
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
+  *out = NULL;
+  if (len > SSLVDIR_IISCONFIG_MAX)
+    return sv_err(err, SSLVDIR_E_RANGE, "applicationHost.config: %zu bytes, more than the %u "
+                  "allowed", len, SSLVDIR_IISCONFIG_MAX);
+  sslvdir_iisconfig *c = sv_calloc(1, sizeof *c);
+  if (!c)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  int rc = sv_text_decode((const unsigned char *)(data ? data : ""), len, "applicationHost.config",
+                          &c->enc, &c->text, &c->len, err);
+  if (rc) {
+    sv_free(c);
+    return rc;
+  }
+  return from_text(out, c, err);
+}
+
+int sv_read_file(const char *filename, size_t max, char **data, size_t *len, sslvdir_error *err) {
+  *data = NULL;
+  FILE *f = fopen(filename, "rb");
+  if (!f)
+    return sv_err(err, SSLVDIR_E_IO, "%.200s: %s", filename, strerror(errno));
+  size_t cap = 65536, n = 0, got;
+  char *buf = sv_malloc(cap);
+  int rc = SSLVDIR_OK;
+  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n > max) {
+      rc = sv_err(err, SSLVDIR_E_RANGE, "%.200s: more than the %zu bytes allowed", filename, max);
+      break;
+    }
+    if (n == cap) {
+      char *nb = sv_realloc(buf, cap * 2);
+      if (!nb) {
+        sv_free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  if (!rc && !buf)
+    rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  if (!rc && ferror(f))
+    rc = sv_err(err, SSLVDIR_E_IO, "%.200s: %s", filename, strerror(errno));
+  fclose(f);
+  if (rc) {
+    sv_free(buf);
+    return rc;
+  }
+  *data = buf;
+  *len = n;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_load(sslvdir_iisconfig **out, const char *filename,
+                                          sslvdir_error *err) {
+  if (!out || !filename)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
+  char *data;
+  size_t len;
+  int rc = sv_read_file(filename, SSLVDIR_IISCONFIG_MAX, &data, &len, err);
+  if (rc)
+    return rc;
+  rc = sslvdir_iisconfig_parse(out, data, len, err);
+  sv_free(data);
+  return rc;
+}
+
+SSLVDIR_EXTERN void sslvdir_iisconfig_free(sslvdir_iisconfig *c) {
+  if (!c)
+    return;
+  model_clear(c);
+  sv_free(c->text);
+  sv_free(c->bytes);
+  sv_free(c);
+}
+
+SSLVDIR_EXTERN sslvdir_encoding sslvdir_iisconfig_encoding(const sslvdir_iisconfig *c) {
+  return c ? c->enc : SSLVDIR_ENCODING_UTF8;
+}
+
+SSLVDIR_EXTERN size_t sslvdir_iisconfig_site_count(const sslvdir_iisconfig *c) {
+  return c ? c->nsites : 0;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_site(const sslvdir_iisconfig *c, size_t i, const char **name,
+                                          const char **hosts, unsigned *https_port) {
+  if (!c)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (i >= c->nsites)
+    return SSLVDIR_E_NOT_FOUND;
+  if (name)
+    *name = c->sites[i].name;
+  if (hosts)
+    *hosts = c->sites[i].hosts;
+  if (https_port)
+    *https_port = c->sites[i].https_port;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN size_t sslvdir_iisconfig_app_count(const sslvdir_iisconfig *c) {
+  return c ? c->napps : 0;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_app(const sslvdir_iisconfig *c, size_t i, const char **path,
+                                         const char **pool) {
+  if (!c)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (i >= c->napps)
+    return SSLVDIR_E_NOT_FOUND;
+  if (path)
+    *path = c->apps[i].path;
+  if (pool)
+    *pool = c->apps[i].pool;
+  return SSLVDIR_OK;
+}
+
+/* The nearest location at or above path that has the section. */
+static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int redirect) {
+  char *p = norm_path(path);
+  if (!p)
+    return NULL;
+  size_t n = strlen(p);
+  const ic_loc *found = NULL;
+  for (;;) {
+    for (size_t i = 0; i < c->nlocs && !found; i++) {
+      const ic_loc *l = &c->locs[i];
+      if ((redirect ? l->has_redirect : l->has_access) && sv_eq_ci(l->path, strlen(l->path), p, n))
+        found = l;
+    }
+    if (found || n == 0)
+      break;
+    while (n && p[n - 1] != '/')
+      n--;
+    if (n)
+      n--; /* drop the '/' */
+  }
+  sv_free(p);
+  return found;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_ssl_flags(const sslvdir_iisconfig *c, const char *path,
+                                               unsigned *flags, const char **from) {
+  if (!c || !path || !flags)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  const ic_loc *l = inherit(c, path, 0);
+  *flags = l ? l->flags : SSLVDIR_SSL_NONE;
+  if (from)
+    *from = l ? l->path : NULL;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_redirect(const sslvdir_iisconfig *c, const char *path,
+                                              int *enabled, const char **destination,
+                                              int *status) {
+  if (!c || !path)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  const ic_loc *l = inherit(c, path, 1);
+  if (enabled)
+    *enabled = l ? l->redirect_enabled : 0;
+  if (destination)
+    *destination = l ? l->destination : "";
+  if (status)
+    *status = l ? l->status : 302;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN size_t sslvdir_iisconfig_warning_count(const sslvdir_iisconfig *c) {
+  return c ? c->nwarn : 0;
+}
+
+SSLVDIR_EXTERN const char *sslvdir_iisconfig_warning(const sslvdir_iisconfig *c, size_t i) {
+  return c && i < c->nwarn ? c->warnings[i] : NULL;
+}
+
+/* ================================================================ to a builder */
+
+sslvdir_kind sv_kind_from_vdir_name(const char *path) {
+  static const struct { const char *name; sslvdir_kind kind; } map[] = {
+    {"owa", SSLVDIR_KIND_OWA}, {"exchange", SSLVDIR_KIND_OWA}, {"public", SSLVDIR_KIND_OWA},
+    {"exchweb", SSLVDIR_KIND_OWA}, {"ecp", SSLVDIR_KIND_ECP}, {"ews", SSLVDIR_KIND_EWS},
+    {"microsoft-server-activesync", SSLVDIR_KIND_EAS}, {"oab", SSLVDIR_KIND_OAB},
+    {"mapi", SSLVDIR_KIND_MAPI}, {"rpc", SSLVDIR_KIND_RPC}, {"rpcwithcert", SSLVDIR_KIND_RPC},
+    {"autodiscover", SSLVDIR_KIND_AUTODISCOVER}, {"powershell", SSLVDIR_KIND_POWERSHELL},
+  };
+  const char *p = path[0] == '/' ? path + 1 : path;
+  if (sv_eq_ci(p, strlen(p), "ews/mrsproxy.svc", 16))
+    return SSLVDIR_KIND_MRSPROXY;
+  size_t n = strcspn(p, "/");
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (sv_eq_ci(p, n, map[i].name, strlen(map[i].name)))
+      return map[i].kind;
+  return SSLVDIR_KIND_OTHER;
+}
+
+static int has_vdir(sslvdir_builder *b, const char *site, const char *path) {
+  sslvdir_site *s = sv_builder_find_site(b, site);
+  for (size_t i = 0; s && i < s->nvdirs; i++)
+    if (sv_streq_ci(s->vdirs[i].path, path))
+      return 1;
+  return 0;
+}
+
+static int apply_vdir(const sslvdir_iisconfig *c, sslvdir_builder *b, const char *full,
+                      size_t site_len, const char *site, sslvdir_error *err) {
+  char vpath[SSLVDIR_PATH_BUFSZ];
+  snprintf(vpath, sizeof vpath, "%s", full[site_len] ? full + site_len : "/");
+  unsigned flags;
+  if (sslvdir_iisconfig_ssl_flags(c, full, &flags, NULL))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  int existed = has_vdir(b, site, vpath), rc = SSLVDIR_OK;
+  if (!existed)
+    rc = sslvdir_builder_add_vdir(b, site, vpath, sv_kind_from_vdir_name(vpath), err);
+  if (!rc)
+    rc = sslvdir_builder_set_vdir_backend_flags(b, site, vpath, flags, err);
+  if (!rc && !existed)
+    rc = sslvdir_builder_set_vdir_edge_flags(b, site, vpath, flags, err);
+  return rc;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_builder *b,
+                                           sslvdir_error *err) {
+  if (!c || !b)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
+  int rc = SSLVDIR_OK;
+  for (size_t i = 0; i < c->nsites && !rc; i++) {
+    const ic_site *s = &c->sites[i];
+    if (!sv_builder_find_site(b, s->name) && (rc = sslvdir_builder_add_site(b, s->name, err)))
+      break;
+    const char *h = s->hosts;
+    while (*h && !rc) {
+      size_t n = strcspn(h, ",");
+      char host[SV_HOST_MAX + 3];
+      snprintf(host, sizeof host, "%.*s", (int)n, h);
+      sslvdir_site *bs = sv_builder_find_site(b, s->name);
+      int present = 0;
+      for (size_t k = 0; bs && k < bs->nhosts; k++)
+        present |= !strcmp(bs->hosts[k], host);
+      if (!present)
+        rc = sslvdir_builder_add_host(b, s->name, host, err);
+      h += n + (h[n] == ',');
+    }
+    if (!rc && s->first_https)
+      rc = sslvdir_builder_set_canonical_host(b, s->name, s->first_https,
+                                              s->https_port ? s->https_port : 443, err);
+    size_t sl = strlen(s->name);
+    for (size_t a = 0; a < c->napps && !rc; a++) {
+      const char *p = c->apps[a].path;
+      if (sv_eq_ci(p, strlen(p) < sl ? strlen(p) : sl, s->name, sl) && (p[sl] == '\0' || p[sl] == '/'))
+        rc = apply_vdir(c, b, p, sl, s->name, err);
+    }
+    for (size_t l = 0; l < c->nlocs && !rc; l++) {
+      const char *p = c->locs[l].path;
+      if (c->locs[l].has_access && strlen(p) > sl && p[sl] == '/' &&
+          sv_eq_ci(p, sl, s->name, sl))
+        rc = apply_vdir(c, b, p, sl, s->name, err);
+    }
+  }
+  return rc;
+}
+
+/* ================================================================ editing */
+
+/* One element found by the scanner, in byte offsets of the text. */
+typedef struct sc_el {
+  size_t start;     /* '<' */
+  size_t tag_end;   /* one past the '>' of the start tag */
+  size_t close;     /* '<' of the end tag (== tag_end for a self-closing one) */
+  size_t end;       /* one past the end */
+  size_t name, name_len;
+  int parent;
+  int self_closing;
+} sc_el;
+
+typedef struct scan {
+  sc_el *els;
+  size_t n, cap;
+} scan;
+
+static int scan_text(const char *t, size_t len, scan *s) {
+  int stack[SV_XML_MAX_DEPTH + 2];
+  int depth = 0;
+  size_t i = 0;
+  while (i < len) {
+    const char *lt = memchr(t + i, '<', len - i);
+    if (!lt)
+      break;
+    i = (size_t)(lt - t);
+    if (!strncmp(t + i, "<!--", 4)) {
+      const char *e = strstr(t + i + 4, "-->");
+      if (!e)
+        return -1;
+      i = (size_t)(e - t) + 3;
+    } else if (!strncmp(t + i, "<![CDATA[", 9)) {
+      const char *e = strstr(t + i + 9, "]]>");
+      if (!e)
+        return -1;
+      i = (size_t)(e - t) + 3;
+    } else if (t[i + 1] == '?' || t[i + 1] == '!') {
+      const char *e = strchr(t + i, '>');
+      if (!e)
+        return -1;
+      i = (size_t)(e - t) + 1;
+    } else if (t[i + 1] == '/') {
+      const char *e = strchr(t + i, '>');
+      if (!e || depth == 0)
+        return -1;
+      sc_el *el = &s->els[stack[--depth]];
+      el->close = i;
+      el->end = (size_t)(e - t) + 1;
+      i = el->end;
+    } else {
+      /* A start tag: find its '>' outside attribute quotes. */
+      size_t j = i + 1;
+      char q = 0;
+      while (j < len && (q || t[j] != '>')) {
+        if (q && t[j] == q)
+          q = 0;
+        else if (!q && (t[j] == '"' || t[j] == '\''))
+          q = t[j];
+        j++;
+      }
+      if (j >= len || depth > SV_XML_MAX_DEPTH)
+        return -1;
+      if (sv_grow((void **)&s->els, &s->cap, s->n + 1, sizeof *s->els))
+        return -2;
+      sc_el *el = &s->els[s->n];
+      el->start = i;
+      el->tag_end = j + 1;
+      el->name = i + 1;
+      el->name_len = strcspn(t + i + 1, " \t\r\n/>");
+      el->parent = depth ? stack[depth - 1] : -1;
+      el->self_closing = t[j - 1] == '/';
+      if (el->self_closing) {
+        el->close = el->end = j + 1;
+      } else {
+        stack[depth++] = (int)s->n;
+      }
+      s->n++;
+      i = j + 1;
+    }
+  }
+  return depth == 0 ? 0 : -1;
+}
+
+static int el_is(const char *t, const sc_el *e, const char *name) {
+  return e->name_len == strlen(name) && !memcmp(t + e->name, name, e->name_len);
+}
+
+/* The value span of an attribute of an element's start tag. */
+static int el_attr(const char *t, const sc_el *e, const char *name, size_t *vs, size_t *ve) {
+  size_t i = e->name + e->name_len, end = e->tag_end - 1, nl = strlen(name);
+  while (i < end) {
+    while (i < end && strchr(" \t\r\n", t[i]))
+      i++;
+    size_t ns = i;
+    while (i < end && !strchr(" \t\r\n=/>", t[i]))
+      i++;
+    size_t nn = i - ns;
+    while (i < end && strchr(" \t\r\n", t[i]))
+      i++;
+    if (i >= end || t[i] != '=')
+      return 0;
+    i++;
+    while (i < end && strchr(" \t\r\n", t[i]))
+      i++;
+    if (i >= end || (t[i] != '"' && t[i] != '\''))
+      return 0;
+    char q = t[i++];
+    size_t s0 = i;
+    while (i < end && t[i] != q)
+      i++;
+    if (nn == nl && !memcmp(t + ns, name, nl)) {
+      *vs = s0;
+      *ve = i;
+      return 1;
+    }
+    i++;
+  }
+  return 0;
+}
+
+/* Compares an attribute value (entities decoded) with a path, ignoring case
+ * and trailing '/'. */
+static int attr_path_eq(const char *v, size_t n, const char *path) {
+  char buf[2048];
+  size_t o = 0;
+  for (size_t i = 0; i < n && o < sizeof buf - 1; i++) {
+    if (v[i] == '&') {
+      static const struct { const char *e; char c; } ents[] = {
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+      size_t k = 0;
+      for (; k < 5; k++)
+        if (n - i >= strlen(ents[k].e) && !memcmp(v + i, ents[k].e, strlen(ents[k].e)))
+          break;
+      if (k == 5)
+        return 0; /* a numeric reference in a path: not one we write */
+      buf[o++] = ents[k].c;
+      i += strlen(ents[k].e) - 1;
+    } else {
+      buf[o++] = v[i];
+    }
+  }
+  buf[o] = '\0';
+  char *np = norm_path(buf);
+  int eq = np && sv_streq_ci(np, path);
+  sv_free(np);
+  return eq;
+}
+
+/* The first child of el (index) named name, or -1. */
+static int el_child(const scan *s, const char *t, int el, const char *name) {
+  for (size_t i = (size_t)el + 1; i < s->n; i++)
+    if (s->els[i].parent == el && el_is(t, &s->els[i], name))
+      return (int)i;
+  return -1;
+}
+
+/* Whitespace before the '<' at off, back to the line start ("" if the tag
+ * is not first on its line). */
+static void indent_of(const char *t, size_t off, char *out, size_t size) {
+  size_t b = off;
+  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t'))
+    b--;
+  if (b > 0 && t[b - 1] != '\n')
+    b = off;
+  snprintf(out, size, "%.*s", (int)(off - b), t + b);
+}
+
+typedef struct edit {
+  size_t at, del;
+  char ins[4096];
+} edit;
+
+static int apply_edit(sslvdir_iisconfig *c, const edit *e) {
+  size_t il = strlen(e->ins), n = c->len - e->del + il;
+  char *t = sv_malloc(n + 1);
+  if (!t)
+    return SSLVDIR_E_NOMEM;
+  memcpy(t, c->text, e->at);
+  memcpy(t + e->at, e->ins, il);
+  memcpy(t + e->at + il, c->text + e->at + e->del, c->len - e->at - e->del);
+  t[n] = '\0';
+  sv_free(c->text);
+  c->text = t;
+  c->len = n;
+  return SSLVDIR_OK;
+}
+
+/* Lines of the chain to insert under an element: levels of elements, the
+ * innermost with the attribute. */
+static void chain_text(char *out, size_t size, const char *base, const char *unit,
+                       const char *nl, const char *const *names, int n, const char *flags) {
+  size_t o = 0;
+  char ind[256];
+  for (int i = 0; i < n; i++) {
+    snprintf(ind, sizeof ind, "%s", base);
+    for (int k = 0; k <= i; k++)
+      strncat(ind, unit, sizeof ind - strlen(ind) - 1);
+    if (i == n - 1)
+      o += (size_t)snprintf(out + o, size - o, "%s<%s sslFlags=\"%s\" />%s", ind, names[i], flags, nl);
+    else
+      o += (size_t)snprintf(out + o, size - o, "%s<%s>%s", ind, names[i], nl);
+  }
+  for (int i = n - 2; i >= 0; i--) {
+    snprintf(ind, sizeof ind, "%s", base);
+    for (int k = 0; k <= i; k++)
+      strncat(ind, unit, sizeof ind - strlen(ind) - 1);
+    o += (size_t)snprintf(out + o, size - o, "%s</%s>%s", ind, names[i], nl);
+  }
+}
+
+/* Works out the one edit that sets sslFlags at path. */
+static int plan_edit(const sslvdir_iisconfig *c, const scan *s, const char *path,
+                     const char *flags, edit *e) {
+  const char *t = c->text;
+  const char *nl = strstr(t, "\r\n") ? "\r\n" : "\n";
+  char unit[16] = "    ";
+  /* The indentation unit: that of the first element indented under the root. */
+  for (size_t i = 1; i < s->n; i++)
+    if (s->els[i].parent == 0) {
+      indent_of(t, s->els[i].start, unit, sizeof unit);
+      if (!unit[0])
+        snprintf(unit, sizeof unit, "    ");
+      break;
+    }
+  int root = 0;
+  if (s->n == 0 || !el_is(t, &s->els[0], "configuration"))
+    return SSLVDIR_E_SYNTAX;
+  /* The element that owns system.webServer: the root, or a location. */
+  int owner = -1, best_depth = -1;
+  if (!path[0]) {
+    owner = root;
+  } else {
+    for (size_t i = 1; i < s->n; i++) {
+      size_t vs, ve;
+      if (s->els[i].parent != root || !el_is(t, &s->els[i], "location") ||
+          !el_attr(t, &s->els[i], "path", &vs, &ve) || !attr_path_eq(t + vs, ve - vs, path))
+        continue;
+      int ws = el_child(s, t, (int)i, "system.webServer"), sec = ws >= 0 ? el_child(s, t, ws, "security") : -1,
+          acc = sec >= 0 ? el_child(s, t, sec, "access") : -1;
+      int d = acc >= 0 ? 3 : sec >= 0 ? 2 : ws >= 0 ? 1 : 0;
+      if (d > best_depth) {
+        best_depth = d;
+        owner = (int)i;
+      }
+    }
+  }
+  if (owner < 0) {
+    /* A new <location> after the last one, else before </configuration>. */
+    size_t at = s->els[root].close;
+    for (size_t i = 1; i < s->n; i++)
+      if (s->els[i].parent == root && el_is(t, &s->els[i], "location")) {
+        at = s->els[i].end;
+        while (at < c->len && (t[at] == ' ' || t[at] == '\t'))
+          at++;
+        if (at < c->len && t[at] == '\r')
+          at++;
+        if (at < c->len && t[at] == '\n')
+          at++;
+      }
+    if (at == s->els[root].close) {
+      while (at > 0 && (t[at - 1] == ' ' || t[at - 1] == '\t'))
+        at--;
+    }
+    static const char *const names[] = {"system.webServer", "security", "access"};
+    char inner[2048];
+    char base[64];
+    snprintf(base, sizeof base, "%s", unit);
+    chain_text(inner, sizeof inner, base, unit, nl, names, 3, flags);
+    int need_nl = at > 0 && t[at - 1] != '\n';
+    snprintf(e->ins, sizeof e->ins, "%s%s<location path=\"%s\">%s%s%s</location>%s",
+             need_nl ? nl : "", unit, path, nl, inner, unit, nl);
+    e->at = at;
+    e->del = 0;
+    return SSLVDIR_OK;
+  }
+  int ws = el_child(s, t, owner, "system.webServer");
+  int sec = ws >= 0 ? el_child(s, t, ws, "security") : -1;
+  int acc = sec >= 0 ? el_child(s, t, sec, "access") : -1;
+  if (acc >= 0) {
+    size_t vs, ve;
+    const sc_el *a = &s->els[acc];
+    if (el_attr(t, a, "sslFlags", &vs, &ve)) {
+      e->at = vs;
+      e->del = ve - vs;
+      snprintf(e->ins, sizeof e->ins, "%s", flags);
+    } else {
+      /* After the name or the last attribute. */
+      size_t at = a->self_closing ? a->tag_end - 2 : a->tag_end - 1;
+      while (at > a->name + a->name_len && strchr(" \t\r\n", t[at - 1]))
+        at--;
+      e->at = at;
+      e->del = 0;
+      snprintf(e->ins, sizeof e->ins, " sslFlags=\"%s\"", flags);
+    }
+    return SSLVDIR_OK;
+  }
+  /* Insert what is missing under the deepest element that exists. */
+  int parent = sec >= 0 ? sec : ws >= 0 ? ws : owner;
+  static const char *const all[] = {"system.webServer", "security", "access"};
+  const char *const *names = all + (sec >= 0 ? 2 : ws >= 0 ? 1 : 0);
+  int n = sec >= 0 ? 1 : ws >= 0 ? 2 : 3;
+  const sc_el *p = &s->els[parent];
+  char base[128];
+  indent_of(t, p->start, base, sizeof base);
+  char inner[2048];
+  chain_text(inner, sizeof inner, base, unit, nl, names, n, flags);
+  if (p->self_closing) {
+    /* <x ... /> becomes <x ...> children </x>. */
+    size_t slash = p->tag_end - 2;
+    while (slash > p->name && t[slash] != '/')
+      slash--;
+    snprintf(e->ins, sizeof e->ins, ">%s%s%s</%.*s>", nl, inner, base, (int)p->name_len, t + p->name);
+    e->at = slash;
+    e->del = p->tag_end - slash;
+    /* drop spaces before the '/' */
+    while (e->at > p->name + p->name_len && (t[e->at - 1] == ' ' || t[e->at - 1] == '\t')) {
+      e->at--;
+      e->del++;
+    }
+    return SSLVDIR_OK;
+  }
+  /* Before the end tag: at the start of its line when it is alone on it. */
+  size_t at = p->close;
+  size_t b = at;
+  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t'))
+    b--;
+  if (b > 0 && t[b - 1] == '\n') {
+    e->at = b;
+    snprintf(e->ins, sizeof e->ins, "%s", inner);
+  } else {
+    e->at = at;
+    snprintf(e->ins, sizeof e->ins, "%s%s%s", nl, inner, base);
+  }
+  e->del = 0;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const char *path,
+                                                   unsigned flags, sslvdir_error *err) {
+  if (!c || !path)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
+  int rc = sslvdir_flags_check(flags, err);
+  if (rc)
+    return rc;
+  for (const char *p = path; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == '"' || *p == '<' || *p == '&')
+      return sv_err(err, SSLVDIR_E_SYNTAX, "location path '%.200s': control characters, quotes, "
+                    "'<' and '&' are refused", path);
+  char *np = norm_path(path);
+  if (!np)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  if (np[0] && !find_site(c, np, strcspn(np, "/"))) {
+    rc = sv_err(err, SSLVDIR_E_NOT_FOUND, "no site '%.*s' in the configuration",
+                (int)strcspn(np, "/"), np);
+    sv_free(np);
+    return rc;
+  }
+  char text[SSLVDIR_FLAGS_TEXT_MAX];
+  if (sslvdir_flags_format(text, sizeof text, NULL, flags)) {
+    sv_free(np);
+    return sv_err(err, SSLVDIR_E_RANGE, "sslFlags 0x%x cannot be written", flags);
+  }
+  scan s = {NULL, 0, 0};
+  int sr = scan_text(c->text, c->len, &s);
+  edit e;
+  if (sr == -2)
+    rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  else if (sr)
+    rc = sv_err(err, SSLVDIR_E_SYNTAX, "applicationHost.config: cannot find the elements to edit");
+  else
+    rc = plan_edit(c, &s, np, text, &e);
+  sv_free(s.els);
+  if (rc) {
+    sv_free(np);
+    return rc == SSLVDIR_E_SYNTAX && err && err->code == rc ? rc : sv_err(err, rc, "cannot edit");
+  }
+  if (e.del == strlen(e.ins) && !memcmp(c->text + e.at, e.ins, e.del)) {
+    sv_free(np);
+    return SSLVDIR_OK; /* already that value */
+  }
+  /* Edit a copy; the model is read again, and must say what we set. */
+  char *old_text = c->text;
+  size_t old_len = c->len;
+  c->text = sv_strndup(old_text, old_len);
+  if (!c->text || apply_edit(c, &e)) {
+    sv_free(c->text);
+    c->text = old_text;
+    sv_free(np);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  sslvdir_iisconfig tmp = *c;
+  tmp.sites = NULL;
+  tmp.apps = NULL;
+  tmp.locs = NULL;
+  tmp.warnings = NULL;
+  tmp.nsites = tmp.capsites = tmp.napps = tmp.capapps = tmp.nlocs = tmp.caplocs = tmp.nwarn =
+      tmp.capwarn = 0;
+  tmp.bytes = NULL;
+  sslvdir_error e2 = {0};
+  rc = build_model(&tmp, &e2);
+  unsigned now = 0;
+  if (!rc && (sslvdir_iisconfig_ssl_flags(&tmp, np, &now, NULL) || now != flags))
+    rc = SSLVDIR_E_INCONSISTENT;
+  sv_free(np);
+  if (rc) {
+    model_clear(&tmp);
+    sv_free(c->text);
+    c->text = old_text;
+    c->len = old_len;
+    return sv_err(err, rc == SSLVDIR_E_NOMEM ? rc : SSLVDIR_E_INCONSISTENT,
+                  "the edited file would not read back as intended: left unchanged (%s)",
+                  e2.message[0] ? e2.message : "wrong flags");
+  }
+  sv_free(old_text);
+  model_clear(c);
+  c->sites = tmp.sites;
+  c->nsites = tmp.nsites;
+  c->capsites = tmp.capsites;
+  c->apps = tmp.apps;
+  c->napps = tmp.napps;
+  c->capapps = tmp.capapps;
+  c->locs = tmp.locs;
+  c->nlocs = tmp.nlocs;
+  c->caplocs = tmp.caplocs;
+  c->warnings = tmp.warnings;
+  c->nwarn = tmp.nwarn;
+  c->capwarn = tmp.capwarn;
+  sv_free(c->bytes);
+  c->bytes = NULL;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_bytes(sslvdir_iisconfig *c, const char **data,
+                                           size_t *len) {
+  if (!c || !data || !len)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (!c->bytes && encode(c))
+    return SSLVDIR_E_NOMEM;
+  *data = c->bytes;
+  *len = c->nbytes;
+  return SSLVDIR_OK;
+}
+
+int sv_write_atomic(const char *filename, const char *data, size_t len, int keep_backup,
+                    sslvdir_error *err) {
+  size_t fl = strlen(filename);
+  char *tmp = sv_malloc(fl + 16), *bak = sv_malloc(fl + 8);
+  if (!tmp || !bak) {
+    sv_free(tmp);
+    sv_free(bak);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  snprintf(tmp, fl + 16, "%s.tmp.XXXXXX", filename);
+  snprintf(bak, fl + 8, "%s.bak", filename);
+  int rc = SSLVDIR_OK, fd = mkstemp(tmp);
+  struct stat st;
+  int existed = stat(filename, &st) == 0;
+  if (fd < 0) {
+    rc = sv_err(err, SSLVDIR_E_IO, "%.200s: cannot create a temporary file: %s", filename,
+                strerror(errno));
+    goto out;
+  }
+  if (existed)
+    (void)fchmod(fd, st.st_mode & 07777);
+  for (size_t o = 0; o < len && !rc;) {
+    ssize_t w = write(fd, data + o, len - o);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      rc = sv_err(err, SSLVDIR_E_IO, "%.200s: %s", tmp, strerror(errno));
+    else
+      o += (size_t)w;
+  }
+  if (!rc && fsync(fd))
+    rc = sv_err(err, SSLVDIR_E_IO, "%.200s: fsync: %s", tmp, strerror(errno));
+  if (close(fd) && !rc)
+    rc = sv_err(err, SSLVDIR_E_IO, "%.200s: close: %s", tmp, strerror(errno));
+  if (!rc && existed && keep_backup) {
+    /* The backup is a hard link when it can be, a copy otherwise. */
+    unlink(bak);
+    if (link(filename, bak)) {
+      char *old = NULL;
+      size_t ol;
+      sslvdir_error e2;
+      if (sv_read_file(filename, SIZE_MAX, &old, &ol, &e2) ||
+          sv_write_atomic(bak, old, ol, 0, &e2))
+        rc = sv_err(err, SSLVDIR_E_IO, "%.200s: cannot keep a backup: %s", bak, e2.message);
+      sv_free(old);
+    }
+  }
+  if (!rc && rename(tmp, filename))
+    rc = sv_err(err, SSLVDIR_E_IO, "%.200s: rename: %s", filename, strerror(errno));
+out:
+  if (rc && fd >= 0)
+    unlink(tmp);
+  sv_free(tmp);
+  sv_free(bak);
+  return rc;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_save(sslvdir_iisconfig *c, const char *filename,
+                                          sslvdir_error *err) {
+  if (!c || !filename)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
+  const char *data;
+  size_t len;
+  if (sslvdir_iisconfig_bytes(c, &data, &len))
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  return sv_write_atomic(filename, data, len, 1, err);
+}
+
+size_t sv_iis_loc_count(const sslvdir_iisconfig *c) { return c ? c->nlocs : 0; }
+
+const char *sv_iis_loc(const sslvdir_iisconfig *c, size_t i, unsigned *flags) {
+  if (!c || i >= c->nlocs || !c->locs[i].has_access)
+    return NULL;
+  *flags = c->locs[i].flags;
+  return c->locs[i].path;
+}

@@ -1,0 +1,414 @@
+/*
+ * Plans: from a server's current SSL state to a wanted offloading setup, as
+ * the commands of seed 004 (appcmd, Set-WebConfigurationProperty,
+ * Set-OutlookAnywhere), registry values and application pool recycles.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sslvdir/plan.h>
+
+#include "internal.h"
+
+typedef struct want {
+  char *path;
+  int upstream;
+  sslvdir_kind kind;
+} want;
+
+typedef struct step {
+  int kind;
+  char *target, *appcmd, *ps, *why;
+} step;
+
+struct sslvdir_plan {
+  const sslvdir_iisconfig *cfg;
+  const sslvdir_settings *reg;
+  unsigned version;
+  char *server, *ext_host, *auth;
+  want *wants;
+  size_t nwants, capwants;
+  step *steps;
+  size_t nsteps, capsteps;
+  sslvdir_settings *regset; /* the registry values the plan sets */
+};
+
+static const char appcmd[] = "&$env:systemroot\\system32\\inetsrv\\appcmd";
+static const char owa_key[] = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA";
+
+static void clear_steps(sslvdir_plan *p) {
+  for (size_t i = 0; i < p->nsteps; i++) {
+    sv_free(p->steps[i].target);
+    sv_free(p->steps[i].appcmd);
+    sv_free(p->steps[i].ps);
+    sv_free(p->steps[i].why);
+  }
+  p->nsteps = 0;
+  sslvdir_settings_free(p->regset);
+  p->regset = NULL;
+}
+
+SSLVDIR_EXTERN void sslvdir_plan_free(sslvdir_plan *p) {
+  if (!p)
+    return;
+  clear_steps(p);
+  sv_free(p->steps);
+  for (size_t i = 0; i < p->nwants; i++)
+    sv_free(p->wants[i].path);
+  sv_free(p->wants);
+  sv_free(p->server);
+  sv_free(p->ext_host);
+  sv_free(p->auth);
+  sv_free(p);
+}
+
+SSLVDIR_EXTERN int sslvdir_plan_new(sslvdir_plan **out, const sslvdir_iisconfig *cfg,
+                                    const sslvdir_settings *reg, unsigned version,
+                                    sslvdir_error *err) {
+  if (!out)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: NULL argument");
+  *out = NULL;
+  if (version && version != 2007 && version != 2010 && version != 2013 && version != 2016 &&
+      version != 2019)
+    return sv_err(err, SSLVDIR_E_RANGE, "plan: Exchange version %u is not 2007, 2010, 2013, "
+                  "2016 or 2019", version);
+  sslvdir_plan *p = sv_calloc(1, sizeof *p);
+  if (!p || !(p->server = sv_strdup("MyServer"))) {
+    sv_free(p);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  p->cfg = cfg;
+  p->reg = reg;
+  p->version = version;
+  *out = p;
+  return SSLVDIR_OK;
+}
+
+static int name_ok(const char *s) {
+  if (!s || !*s || strlen(s) > 253)
+    return 0;
+  for (; *s; s++)
+    if (!SV_ALNUM(*s) && *s != '-' && *s != '.' && *s != '_')
+      return 0;
+  return 1;
+}
+
+SSLVDIR_EXTERN int sslvdir_plan_set_outlook_anywhere(sslvdir_plan *p, const char *server,
+                                                     const char *ext, const char *auth,
+                                                     sslvdir_error *err) {
+  if (!p || !server)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: NULL argument");
+  if (!name_ok(server) || (ext && !name_ok(ext)))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "plan: '%.200s' is not a server or host name",
+                  name_ok(server) ? ext : server);
+  static const char *const auths[] = {"Basic", "Ntlm", "Negotiate"};
+  const char *a = NULL;
+  for (size_t i = 0; i < 3; i++)
+    if (sv_streq_ci(auth ? auth : "Basic", auths[i]))
+      a = auths[i];
+  if (!a)
+    return sv_err(err, SSLVDIR_E_UNKNOWN_NAME, "plan: Outlook Anywhere authentication '%.64s' "
+                  "is not Basic, Ntlm or Negotiate", auth);
+  char *s = sv_strdup(server), *e = ext ? sv_strdup(ext) : NULL, *au = sv_strdup(a);
+  if (!s || (ext && !e) || !au) {
+    sv_free(s);
+    sv_free(e);
+    sv_free(au);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  sv_free(p->server);
+  sv_free(p->ext_host);
+  sv_free(p->auth);
+  p->server = s;
+  p->ext_host = e;
+  p->auth = au;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_upstream up,
+                                     sslvdir_error *err) {
+  if (!p || !path || (up != SSLVDIR_UPSTREAM_OFFLOAD && up != SSLVDIR_UPSTREAM_BRIDGE))
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: a path and offload or bridge are required");
+  const char *slash = strchr(path, '/');
+  if (!slash || slash == path || !slash[1] || strlen(path) > 1024)
+    return sv_err(err, SSLVDIR_E_SYNTAX, "plan: '%.200s' is not \"Site/vdir\"", path);
+  for (const char *c = path; *c; c++)
+    if ((unsigned char)*c < 0x20 || strchr("\"'`$<>&|;", *c))
+      return sv_err(err, SSLVDIR_E_SYNTAX, "plan: '%.200s' holds a character that would need "
+                    "quoting in a script", path);
+  size_t sl = (size_t)(slash - path);
+  if (sv_eq_ci(path, sl, "Exchange Back End", 17))
+    return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is on the Exchange Back End site: only the "
+                  "Default Web Site is configured for SSL offloading, never the back end (seed 004)",
+                  path);
+  int found = !p->cfg;
+  for (size_t i = 0; p->cfg && i < sslvdir_iisconfig_site_count(p->cfg); i++) {
+    const char *name;
+    if (!sslvdir_iisconfig_site(p->cfg, i, &name, NULL, NULL) && sv_eq_ci(name, strlen(name), path, sl))
+      found = 1;
+  }
+  if (!found)
+    return sv_err(err, SSLVDIR_E_NOT_FOUND, "plan: the configuration has no site '%.*s'", (int)sl,
+                  path);
+  sslvdir_kind kind = sv_kind_from_vdir_name(slash);
+  if (up == SSLVDIR_UPSTREAM_OFFLOAD && kind == SSLVDIR_KIND_MRSPROXY)
+    return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is MRSProxy, which does not support SSL "
+                  "offloading: it expects signed and encrypted traffic and needs SSL bridging",
+                  path);
+  if (up == SSLVDIR_UPSTREAM_OFFLOAD && kind == SSLVDIR_KIND_EAS && p->version == 2007)
+    return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is Exchange ActiveSync on Exchange 2007, "
+                  "which does not support SSL offloading", path);
+  for (size_t i = 0; i < p->nwants; i++)
+    if (sv_streq_ci(p->wants[i].path, path)) {
+      p->wants[i].upstream = up;
+      return SSLVDIR_OK;
+    }
+  char *copy = sv_strdup(path);
+  if (!copy || sv_grow((void **)&p->wants, &p->capwants, p->nwants + 1, sizeof *p->wants)) {
+    sv_free(copy);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  p->wants[p->nwants++] = (want){copy, up, kind};
+  return SSLVDIR_OK;
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...) {
+  char buf[2048];
+  va_list ap;
+  va_start(ap, f);
+  int n = vsnprintf(buf, sizeof buf, f, ap);
+  va_end(ap);
+  return n < 0 ? NULL : sv_strdup(buf);
+}
+
+static int add_step(sslvdir_plan *p, int kind, char *target, char *ac, char *ps, char *why) {
+  if (!target || !ac || !ps || !why ||
+      sv_grow((void **)&p->steps, &p->capsteps, p->nsteps + 1, sizeof *p->steps)) {
+    sv_free(target);
+    sv_free(ac);
+    sv_free(ps);
+    sv_free(why);
+    return SSLVDIR_E_NOMEM;
+  }
+  p->steps[p->nsteps++] = (step){kind, target, ac, ps, why};
+  return SSLVDIR_OK;
+}
+
+/* Seed 004's application pools, for plans without a configuration. */
+static const char *default_pool(sslvdir_kind k) {
+  switch (k) {
+  case SSLVDIR_KIND_OWA: return "MSExchangeOWAAppPool";
+  case SSLVDIR_KIND_ECP: return "MSExchangeECPAppPool";
+  case SSLVDIR_KIND_EWS: return "MSExchangeServicesAppPool";
+  case SSLVDIR_KIND_EAS: return "MSExchangeSyncAppPool";
+  case SSLVDIR_KIND_OAB: return "MSExchangeOABAppPool";
+  case SSLVDIR_KIND_AUTODISCOVER: return "MSExchangeAutodiscoverAppPool";
+  case SSLVDIR_KIND_MAPI: return "MSExchangeMapiFrontEndAppPool";
+  case SSLVDIR_KIND_RPC: return "MSExchangeRpcProxyFrontEndAppPool";
+  case SSLVDIR_KIND_POWERSHELL: return "MSExchangePowerShellFrontEndAppPool";
+  default: return NULL;
+  }
+}
+
+/* The pool of the application holding path (the longest prefix). */
+static const char *pool_of(const sslvdir_plan *p, const char *path, sslvdir_kind kind) {
+  const char *best = NULL;
+  size_t bl = 0;
+  for (size_t i = 0; p->cfg && i < sslvdir_iisconfig_app_count(p->cfg); i++) {
+    const char *ap, *pool;
+    if (sslvdir_iisconfig_app(p->cfg, i, &ap, &pool))
+      continue;
+    size_t al = strlen(ap);
+    if (al > bl && strlen(path) >= al && sv_eq_ci(ap, al, path, al) &&
+        (path[al] == '\0' || path[al] == '/') && pool[0]) {
+      best = pool;
+      bl = al;
+    }
+  }
+  return best ? best : default_pool(kind);
+}
+
+static int add_pool(const char **pools, size_t *n, const char *pool) {
+  if (!pool)
+    return 0;
+  for (size_t i = 0; i < *n; i++)
+    if (!strcmp(pools[i], pool))
+      return 0;
+  pools[(*n)++] = pool;
+  return 1;
+}
+
+static int flags_step(sslvdir_plan *p, const char *path, unsigned flags, const char *why) {
+  char text[SSLVDIR_FLAGS_TEXT_MAX], compact[SSLVDIR_FLAGS_TEXT_MAX];
+  if (sslvdir_flags_format(text, sizeof text, NULL, flags))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  size_t o = 0; /* "Ssl, Ssl128" -> "Ssl,Ssl128" as the scripts write it */
+  for (const char *c = text; *c; c++)
+    if (*c != ' ')
+      compact[o++] = *c;
+  compact[o] = '\0';
+  int multi = strchr(compact, ',') != NULL;
+  return add_step(p, SSLVDIR_STEP_SSLFLAGS, sv_strdup(path),
+                  fmt("%s set config \"%s\" /section:access /sslFlags:%s%s%s /commit:APPHOST",
+                      appcmd, path, multi ? "\"" : "", compact, multi ? "\"" : ""),
+                  fmt("Set-WebConfigurationProperty -Filter //security/access -name sslflags "
+                      "-Value \"%s\" -PSPath IIS: -Location \"%s\"", compact, path),
+                  sv_strdup(why));
+}
+
+/* The sslFlags in force at path, or -1 when there is no configuration. */
+static long current_flags(const sslvdir_plan *p, const char *path) {
+  unsigned f;
+  if (!p->cfg || sslvdir_iisconfig_ssl_flags(p->cfg, path, &f, NULL))
+    return -1;
+  return (long)f;
+}
+
+SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_error *err) {
+  if (!p)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: NULL argument");
+  clear_steps(p);
+  if (sslvdir_settings_new(&p->regset))
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  int rc = SSLVDIR_OK;
+  /* 1. Outlook Anywhere. */
+  const want *rpc = NULL;
+  for (size_t i = 0; i < p->nwants; i++)
+    if (p->wants[i].kind == SSLVDIR_KIND_RPC)
+      rpc = &p->wants[i];
+  if (p->ext_host)
+    rc = add_step(p, SSLVDIR_STEP_EXCHANGE, fmt("%s\\Rpc*", p->server),
+                  fmt("Set-OutlookAnywhere -Identity %s\\Rpc* -Externalhostname %s "
+                      "-ExternalClientsRequireSsl $True -ExternalClientAuthenticationMethod %s",
+                      p->server, p->ext_host, p->auth),
+                  fmt("Set-OutlookAnywhere -Identity %s\\Rpc* -Externalhostname %s "
+                      "-ExternalClientsRequireSsl $True -ExternalClientAuthenticationMethod %s",
+                      p->server, p->ext_host, p->auth),
+                  sv_strdup("Outlook Anywhere's external host name, required of clients over SSL"));
+  if (!rc && rpc) {
+    int on = rpc->upstream == SSLVDIR_UPSTREAM_OFFLOAD;
+    uint32_t cur = 0;
+    int known = p->reg && (!sslvdir_settings_get_dword(p->reg, SSLVDIR_KEY_OA_SSL_OFFLOADING, &cur) ||
+                           !sslvdir_settings_default_dword(SSLVDIR_KEY_OA_SSL_OFFLOADING, p->version, &cur));
+    if (!known || (cur != 0) != on)
+      rc = add_step(p, SSLVDIR_STEP_EXCHANGE, fmt("%s\\Rpc*", p->server),
+                    fmt("Set-OutlookAnywhere -Identity %s\\Rpc* -SSLOffloading $%s", p->server,
+                        on ? "true" : "false"),
+                    fmt("Set-OutlookAnywhere -Identity %s\\Rpc* -SSLOffloading $%s", p->server,
+                        on ? "true" : "false"),
+                    sv_strdup(on ? "Outlook Anywhere accepts plain HTTP from the offloader"
+                                 : "Outlook Anywhere requires SSL again (bridging)"));
+  }
+  /* 2. Registry: OWA on 2007 and 2010 renders http:// links unless SSLOffloaded=1. */
+  for (size_t i = 0; !rc && i < p->nwants; i++) {
+    const want *w = &p->wants[i];
+    if (w->kind != SSLVDIR_KIND_OWA || (p->version != 2007 && p->version != 2010))
+      continue;
+    uint32_t want_v = w->upstream == SSLVDIR_UPSTREAM_OFFLOAD, cur = 0;
+    int known = p->reg && !sslvdir_settings_get_dword(p->reg, SSLVDIR_KEY_SSL_OFFLOADED, &cur);
+    uint32_t already = 0;
+    if (!sslvdir_settings_get_dword(p->regset, SSLVDIR_KEY_SSL_OFFLOADED, &already))
+      continue; /* one OWA vdir set it already */
+    if (known ? cur == want_v : want_v == 0)
+      continue;
+    if (sslvdir_settings_set_dword(p->regset, SSLVDIR_KEY_SSL_OFFLOADED, want_v, NULL)) {
+      rc = SSLVDIR_E_NOMEM;
+      break;
+    }
+    rc = add_step(p, SSLVDIR_STEP_REGISTRY, sv_strdup(SSLVDIR_KEY_SSL_OFFLOADED),
+                  fmt("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
+                      "SSLOffloaded /t REG_DWORD /d %u /f", (unsigned)want_v),
+                  fmt("New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchange "
+                      "OWA' -Name SSLOffloaded -PropertyType DWord -Value %u -Force", (unsigned)want_v),
+                  sv_strdup(want_v ? "OWA on Exchange 2007/2010 writes https:// links behind an "
+                                     "offloader only with SSLOffloaded=1 (seed 002)"
+                                   : "OWA is bridged again: SSLOffloaded back to 0"));
+  }
+  (void)owa_key;
+  /* 3. sslFlags, then 4. the pools. */
+  const char *pools[256];
+  size_t npools = 0;
+  for (size_t i = 0; !rc && i < p->nwants; i++) {
+    const want *w = &p->wants[i];
+    int off = w->upstream == SSLVDIR_UPSTREAM_OFFLOAD;
+    unsigned target = off ? SSLVDIR_SSL_NONE : (SSLVDIR_SSL | SSLVDIR_SSL_128);
+    long cur = current_flags(p, w->path);
+    int change = cur < 0 ? !(off && w->kind == SSLVDIR_KIND_RPC)
+                         : off ? (cur & (SSLVDIR_SSL | SSLVDIR_SSL_128 | SSLVDIR_SSL_REQUIRE_CERT)) != 0
+                               : !(cur & SSLVDIR_SSL);
+    if (change) {
+      rc = flags_step(p, w->path, target, off ? "the offloader sends plain HTTP: the vdir must "
+                                                "not require SSL"
+                                              : "bridged: the backend requires SSL again");
+      add_pool(pools, &npools, pool_of(p, w->path, w->kind));
+    }
+    /* Deeper locations that set sslFlags of their own override the vdir's. */
+    size_t pl = strlen(w->path);
+    for (size_t l = 0; !rc && p->cfg && l < sv_iis_loc_count(p->cfg); l++) {
+      unsigned lf;
+      const char *lp = sv_iis_loc(p->cfg, l, &lf);
+      if (!lp || strlen(lp) <= pl || lp[pl] != '/' || !sv_eq_ci(lp, pl, w->path, pl))
+        continue;
+      int lchange = off ? (lf & (SSLVDIR_SSL | SSLVDIR_SSL_128 | SSLVDIR_SSL_REQUIRE_CERT)) != 0
+                        : !(lf & SSLVDIR_SSL);
+      if (!lchange || sv_kind_from_vdir_name(strchr(lp, '/')) == SSLVDIR_KIND_MRSPROXY)
+        continue;
+      rc = flags_step(p, lp, target, "a deeper location under the vdir sets sslFlags of its own");
+      if (npools < 256)
+        add_pool(pools, &npools, pool_of(p, lp, w->kind));
+    }
+  }
+  if (!rc && npools) {
+    if (flags & SSLVDIR_PLAN_IISRESET)
+      rc = add_step(p, SSLVDIR_STEP_RECYCLE, sv_strdup("IIS"), sv_strdup("iisreset /noforce"),
+                    sv_strdup("iisreset /noforce"),
+                    sv_strdup("IIS restarts so that every changed application reads its settings"));
+    for (size_t i = 0; !(flags & SSLVDIR_PLAN_IISRESET) && !rc && i < npools; i++)
+      rc = add_step(p, SSLVDIR_STEP_RECYCLE, sv_strdup(pools[i]),
+                    fmt("%s Recycle AppPool %s", appcmd, pools[i]),
+                    fmt("Restart-WebAppPool %s", pools[i]),
+                    sv_strdup("the application pool reads the changed settings when it recycles"));
+  }
+  if (rc) {
+    clear_steps(p);
+    return sv_err(err, rc, "out of memory");
+  }
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN size_t sslvdir_plan_step_count(const sslvdir_plan *p) {
+  return p ? p->nsteps : 0;
+}
+
+SSLVDIR_EXTERN int sslvdir_plan_step(const sslvdir_plan *p, size_t i, sslvdir_plan_form form,
+                                     int *kind, const char **target, const char **text,
+                                     const char **why) {
+  if (!p || (form != SSLVDIR_PLAN_APPCMD && form != SSLVDIR_PLAN_POWERSHELL))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (i >= p->nsteps)
+    return SSLVDIR_E_NOT_FOUND;
+  const step *s = &p->steps[i];
+  if (kind)
+    *kind = s->kind;
+  if (target)
+    *target = s->target;
+  if (text)
+    *text = form == SSLVDIR_PLAN_APPCMD ? s->appcmd : s->ps;
+  if (why)
+    *why = s->why;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_plan_registry(const sslvdir_plan *p, sslvdir_regfile **out,
+                                         sslvdir_error *err) {
+  if (!p || !out)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: NULL argument");
+  *out = NULL;
+  if (!p->regset || !sslvdir_settings_count(p->regset))
+    return sv_err(err, SSLVDIR_E_NOT_FOUND, "the plan changes no registry value");
+  return sslvdir_regfile_from_settings(out, p->regset, err);
+}

@@ -1,0 +1,649 @@
+/*
+ * Registry exports (.reg files): read faithfully, applied to a settings
+ * store, written back as regedit writes them.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sslvdir/registry.h>
+
+#include "internal.h"
+
+typedef struct reg_ent {
+  int kind;     /* sslvdir_reg_entry */
+  char *key;
+  char *name;   /* NULL for sections */
+  unsigned type;
+  unsigned char *data;
+  size_t len;
+  unsigned line;
+} reg_ent;
+
+struct sslvdir_regfile {
+  reg_ent *ents;
+  size_t n, cap;
+  int v4; /* REGEDIT4: hex(2)/hex(7) hold 8-bit text, not UTF-16LE */
+};
+
+SSLVDIR_EXTERN void sslvdir_regfile_free(sslvdir_regfile *r) {
+  if (!r)
+    return;
+  for (size_t i = 0; i < r->n; i++) {
+    sv_free(r->ents[i].key);
+    sv_free(r->ents[i].name);
+    sv_free(r->ents[i].data);
+  }
+  sv_free(r->ents);
+  sv_free(r);
+}
+
+static int add_ent(sslvdir_regfile *r, int kind, const char *key, const char *name,
+                   unsigned type, const unsigned char *data, size_t len, unsigned line) {
+  if (sv_grow((void **)&r->ents, &r->cap, r->n + 1, sizeof *r->ents))
+    return SSLVDIR_E_NOMEM;
+  reg_ent *e = &r->ents[r->n];
+  memset(e, 0, sizeof *e);
+  e->kind = kind;
+  e->type = type;
+  e->line = line;
+  e->len = len;
+  if (!(e->key = sv_strdup(key)) || (name && !(e->name = sv_strdup(name))) ||
+      !(e->data = sv_malloc(len ? len : 1))) {
+    sv_free(e->key);
+    sv_free(e->name);
+    return SSLVDIR_E_NOMEM;
+  }
+  if (len)
+    memcpy(e->data, data, len);
+  r->n++;
+  return SSLVDIR_OK;
+}
+
+static const char *const hives[] = {"HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_CLASSES_ROOT",
+                                    "HKEY_USERS", "HKEY_CURRENT_CONFIG"};
+
+static int hexv(int c) {
+  return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+}
+
+static int bad(sslvdir_error *err, unsigned line, int code, const char *what) {
+  return sv_err_at(err, code, line, 0, SIZE_MAX, ".reg line %u: %s", line, what);
+}
+
+/* A quoted string at s (after the opening quote): \\ and \" escapes. *end is
+ * past the closing quote. */
+static int quoted(const char *s, size_t n, char *out, size_t *olen, size_t *end) {
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '\\' || s[i + 1] == '"')) {
+      out[o++] = s[++i];
+    } else if (s[i] == '"') {
+      out[o] = '\0';
+      *olen = o;
+      *end = i + 1;
+      return 0;
+    } else {
+      out[o++] = s[i];
+    }
+  }
+  return -1;
+}
+
+/* UTF-16LE bytes (one string, NUL-terminated or not) to UTF-8. */
+static int utf16le_to_utf8(const unsigned char *d, size_t n, char *out, size_t *olen) {
+  size_t o = 0;
+  for (size_t i = 0; i + 1 < n; i += 2) {
+    uint32_t u = (uint32_t)d[i] | (uint32_t)d[i + 1] << 8;
+    if (u == 0)
+      break;
+    if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
+      uint32_t l = (uint32_t)d[i + 2] | (uint32_t)d[i + 3] << 8;
+      if (l < 0xdc00 || l > 0xdfff)
+        return -1;
+      u = 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00);
+      i += 2;
+    } else if (u >= 0xd800 && u <= 0xdfff) {
+      return -1;
+    }
+    if (u < 0x80) {
+      out[o++] = (char)u;
+    } else if (u < 0x800) {
+      out[o++] = (char)(0xc0 | u >> 6);
+      out[o++] = (char)(0x80 | (u & 0x3f));
+    } else if (u < 0x10000) {
+      out[o++] = (char)(0xe0 | u >> 12);
+      out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
+      out[o++] = (char)(0x80 | (u & 0x3f));
+    } else {
+      out[o++] = (char)(0xf0 | u >> 18);
+      out[o++] = (char)(0x80 | ((u >> 12) & 0x3f));
+      out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
+      out[o++] = (char)(0x80 | (u & 0x3f));
+    }
+  }
+  out[o] = '\0';
+  *olen = o;
+  return 0;
+}
+
+static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_t n,
+                       unsigned line, unsigned char *buf, sslvdir_error *err) {
+  char name[16384];
+  size_t nl = 0, i;
+  if (l[0] == '@') {
+    name[0] = '\0';
+    i = 1;
+  } else {
+    size_t end;
+    if (n > sizeof name + 1 || quoted(l + 1, n - 1, name, &nl, &end))
+      return bad(err, line, SSLVDIR_E_SYNTAX, "the value name is not a closed \"string\"");
+    i = 1 + end;
+  }
+  while (i < n && (l[i] == ' ' || l[i] == '\t'))
+    i++;
+  if (i >= n || l[i] != '=')
+    return bad(err, line, SSLVDIR_E_SYNTAX, "expected '=' after the value name");
+  i++;
+  while (i < n && (l[i] == ' ' || l[i] == '\t'))
+    i++;
+  const char *v = l + i;
+  size_t vn = n - i;
+  while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+    vn--;
+  int rc;
+  if (vn == 1 && v[0] == '-')
+    rc = add_ent(r, SSLVDIR_REG_VALUE_DELETE, key, name, 0, NULL, 0, line);
+  else if (vn && v[0] == '"') {
+    size_t sl, end;
+    char *s = (char *)buf;
+    if (quoted(v + 1, vn - 1, s, &sl, &end) || end + 1 != vn)
+      return bad(err, line, SSLVDIR_E_SYNTAX, "the string value is not one closed \"string\"");
+    rc = add_ent(r, SSLVDIR_REG_VALUE, key, name, SSLVDIR_REG_SZ, buf, sl, line);
+  } else if (vn > 6 && !strncmp(v, "dword:", 6)) {
+    uint32_t dw = 0;
+    if (vn - 6 > 8)
+      return bad(err, line, SSLVDIR_E_SYNTAX, "a dword has at most 8 hex digits");
+    for (size_t k = 6; k < vn; k++) {
+      int h = hexv((unsigned char)v[k]);
+      if (h < 0)
+        return bad(err, line, SSLVDIR_E_SYNTAX, "a dword must be hex digits (dword:00000001)");
+      dw = dw << 4 | (uint32_t)h;
+    }
+    unsigned char le[4] = {(unsigned char)dw, (unsigned char)(dw >> 8), (unsigned char)(dw >> 16),
+                           (unsigned char)(dw >> 24)};
+    rc = add_ent(r, SSLVDIR_REG_VALUE, key, name, SSLVDIR_REG_DWORD, le, 4, line);
+  } else if (vn >= 4 && !strncmp(v, "hex", 3)) {
+    unsigned type = SSLVDIR_REG_BINARY;
+    size_t k = 3;
+    if (v[k] == '(') {
+      size_t e = k + 1;
+      type = 0;
+      while (e < vn && hexv((unsigned char)v[e]) >= 0 && e - k <= 8)
+        type = type << 4 | (unsigned)hexv((unsigned char)v[e++]);
+      if (e == k + 1 || e >= vn || v[e] != ')')
+        return bad(err, line, SSLVDIR_E_SYNTAX, "hex(N): N must be a hex number");
+      k = e + 1;
+    }
+    if (k >= vn || v[k] != ':')
+      return bad(err, line, SSLVDIR_E_SYNTAX, "expected ':' after hex");
+    k++;
+    size_t o = 0;
+    while (k < vn) {
+      while (k < vn && (v[k] == ' ' || v[k] == '\t'))
+        k++;
+      if (k >= vn)
+        break;
+      if (k + 1 >= vn || hexv((unsigned char)v[k]) < 0 || hexv((unsigned char)v[k + 1]) < 0)
+        return bad(err, line, SSLVDIR_E_SYNTAX, "hex bytes are two hex digits separated by commas");
+      buf[o++] = (unsigned char)(hexv((unsigned char)v[k]) * 16 + hexv((unsigned char)v[k + 1]));
+      k += 2;
+      while (k < vn && (v[k] == ' ' || v[k] == '\t'))
+        k++;
+      if (k < vn) {
+        if (v[k] != ',')
+          return bad(err, line, SSLVDIR_E_SYNTAX, "hex bytes are two hex digits separated by commas");
+        k++;
+      }
+    }
+    rc = add_ent(r, SSLVDIR_REG_VALUE, key, name, type, buf, o, line);
+  } else {
+    return bad(err, line, SSLVDIR_E_SYNTAX, "a value is \"string\", dword:, hex:, hex(N): or -");
+  }
+  return rc ? sv_err(err, rc, "out of memory") : SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_regfile_parse(sslvdir_regfile **out, const char *data, size_t len,
+                                         sslvdir_error *err) {
+  if (!out || (!data && len))
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
+  *out = NULL;
+  if (len > SSLVDIR_REGFILE_MAX)
+    return sv_err(err, SSLVDIR_E_RANGE, ".reg: %zu bytes, more than the %u allowed", len,
+                  SSLVDIR_REGFILE_MAX);
+  sslvdir_encoding enc;
+  char *text;
+  size_t tl;
+  int rc = sv_text_decode((const unsigned char *)(data ? data : ""), len, ".reg", &enc, &text, &tl,
+                          err);
+  if (rc)
+    return rc;
+  sslvdir_regfile *r = sv_calloc(1, sizeof *r);
+  char *logical = sv_malloc(SSLVDIR_REGFILE_MAX_LINE + 1);
+  unsigned char *buf = sv_malloc(SSLVDIR_REGFILE_MAX_LINE + 1);
+  char *key = NULL;
+  int key_deleted = 0, header = 0;
+  if (!r || !logical || !buf) {
+    rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    goto out;
+  }
+  unsigned lineno = 0;
+  for (size_t i = 0; i < tl && !rc;) {
+    /* A logical line: physical lines joined where one ends with '\'. */
+    size_t ln = 0;
+    unsigned first = lineno + 1;
+    int more = 1;
+    while (more && i < tl) {
+      size_t e = i;
+      while (e < tl && text[e] != '\n')
+        e++;
+      lineno++;
+      size_t pe = e;
+      if (pe > i && text[pe - 1] == '\r')
+        pe--;
+      const char *p = text + i;
+      size_t pn = pe - i;
+      if (ln) /* continuation lines start with indentation */
+        while (pn && (*p == ' ' || *p == '\t'))
+          p++, pn--;
+      while (pn && (p[pn - 1] == ' ' || p[pn - 1] == '\t'))
+        pn--;
+      more = pn && p[pn - 1] == '\\' && (ln || pn == 0 || p[0] != ';');
+      if (more)
+        pn--;
+      if (ln + pn > SSLVDIR_REGFILE_MAX_LINE) {
+        rc = bad(err, first, SSLVDIR_E_RANGE, "line longer than the 262144 bytes allowed");
+        break;
+      }
+      memcpy(logical + ln, p, pn);
+      ln += pn;
+      i = e + 1;
+    }
+    if (rc)
+      break;
+    logical[ln] = '\0';
+    const char *l = logical;
+    while (ln && (*l == ' ' || *l == '\t'))
+      l++, ln--;
+    if (!header) {
+      if (!ln)
+        continue;
+      if (!strcmp(l, "Windows Registry Editor Version 5.00"))
+        header = 5;
+      else if (!strcmp(l, "REGEDIT4"))
+        header = 4;
+      else
+        rc = bad(err, first, SSLVDIR_E_SYNTAX, "the first line must be \"Windows Registry "
+                 "Editor Version 5.00\" or \"REGEDIT4\"");
+      r->v4 = header == 4;
+      continue;
+    }
+    if (!ln || l[0] == ';')
+      continue;
+    if (l[0] == '[') {
+      if (l[ln - 1] != ']' || ln < 3) {
+        rc = bad(err, first, SSLVDIR_E_SYNTAX, "a section is [KEY] or [-KEY]");
+        break;
+      }
+      int del = l[1] == '-';
+      const char *k = l + 1 + del;
+      size_t kl = ln - 2 - (size_t)del;
+      int known = 0;
+      for (size_t h = 0; h < 5; h++) {
+        size_t hl = strlen(hives[h]);
+        if (kl >= hl && sv_eq_ci(k, hl, hives[h], hl) && (kl == hl || k[hl] == '\\'))
+          known = 1;
+      }
+      if (!known || memchr(k, '"', kl)) {
+        rc = bad(err, first, SSLVDIR_E_SYNTAX, "the key does not start with a hive "
+                 "(HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, ...)");
+        break;
+      }
+      sv_free(key);
+      if (!(key = sv_strndup(k, kl))) {
+        rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+        break;
+      }
+      key_deleted = del;
+      if (add_ent(r, del ? SSLVDIR_REG_KEY_DELETE : SSLVDIR_REG_KEY, key, NULL, 0, NULL, 0, first))
+        rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+      continue;
+    }
+    if (l[0] == '"' || l[0] == '@') {
+      if (!key)
+        rc = bad(err, first, SSLVDIR_E_SYNTAX, "a value outside any [KEY] section");
+      else if (key_deleted)
+        rc = bad(err, first, SSLVDIR_E_SYNTAX, "a value in a [-KEY] section, which deletes the key");
+      else
+        rc = parse_value(r, key, l, ln, first, buf, err);
+      continue;
+    }
+    rc = bad(err, first, SSLVDIR_E_SYNTAX, "expected [KEY], \"Name\"=value, @=value or a ';' comment");
+  }
+  if (!rc && !header)
+    rc = bad(err, 1, SSLVDIR_E_SYNTAX, "empty: no \"Windows Registry Editor Version 5.00\" line");
+out:
+  sv_free(text);
+  sv_free(logical);
+  sv_free(buf);
+  sv_free(key);
+  if (rc) {
+    sslvdir_regfile_free(r);
+    return rc;
+  }
+  *out = r;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_regfile_load(sslvdir_regfile **out, const char *filename,
+                                        sslvdir_error *err) {
+  if (!out || !filename)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
+  char *data;
+  size_t len;
+  int rc = sv_read_file(filename, SSLVDIR_REGFILE_MAX, &data, &len, err);
+  if (rc)
+    return rc;
+  rc = sslvdir_regfile_parse(out, data, len, err);
+  sv_free(data);
+  return rc;
+}
+
+SSLVDIR_EXTERN size_t sslvdir_regfile_entry_count(const sslvdir_regfile *r) {
+  return r ? r->n : 0;
+}
+
+SSLVDIR_EXTERN int sslvdir_regfile_entry(const sslvdir_regfile *r, size_t i, const char **key,
+                                         const char **name, unsigned *type,
+                                         const unsigned char **data, size_t *len) {
+  if (!r)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (i >= r->n)
+    return SSLVDIR_E_NOT_FOUND;
+  const reg_ent *e = &r->ents[i];
+  if (key)
+    *key = e->key;
+  if (name)
+    *name = e->name;
+  if (type)
+    *type = e->type;
+  if (data)
+    *data = e->data;
+  if (len)
+    *len = e->len;
+  return e->kind;
+}
+
+SSLVDIR_EXTERN int sslvdir_regfile_apply(const sslvdir_regfile *r, sslvdir_settings *s,
+                                         sslvdir_error *err) {
+  if (!r || !s)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
+  for (size_t i = 0; i < r->n; i++) {
+    const reg_ent *e = &r->ents[i];
+    if (e->kind == SSLVDIR_REG_KEY)
+      continue;
+    if (e->kind == SSLVDIR_REG_KEY_DELETE) {
+      size_t kl = strlen(e->key);
+      for (size_t k = sslvdir_settings_count(s); k > 0; k--) {
+        const char *path;
+        if (sslvdir_settings_entry(s, k - 1, &path, NULL, NULL, NULL, NULL))
+          continue;
+        if (strlen(path) > kl && path[kl] == '\\' && sv_eq_ci(path, kl, e->key, kl)) {
+          char *copy = sv_strdup(path);
+          if (!copy)
+            return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+          int rc = sslvdir_settings_unset(s, copy, NULL);
+          sv_free(copy);
+          if (rc && rc != SSLVDIR_E_NOT_FOUND)
+            return sv_err(err, rc, ".reg line %u: %s", e->line, sslvdir_strerror(rc));
+        }
+      }
+      continue;
+    }
+    if (!e->name[0]) {
+      if (sv_settings_add_warning(s, ".reg line %u: the default value (@) of %.200s is kept in "
+                                  "the .reg file only", e->line, e->key))
+        return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+      continue;
+    }
+    size_t pl = strlen(e->key) + strlen(e->name) + 2;
+    char *path = sv_malloc(pl);
+    if (!path)
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    snprintf(path, pl, "%s\\%s", e->key, e->name);
+    int rc = SSLVDIR_OK;
+    sslvdir_error e2 = {0};
+    if (e->kind == SSLVDIR_REG_VALUE_DELETE) {
+      rc = sslvdir_settings_unset(s, path, &e2);
+      if (rc == SSLVDIR_E_NOT_FOUND)
+        rc = SSLVDIR_OK;
+    } else if (e->type == SSLVDIR_REG_DWORD && e->len == 4) {
+      uint32_t dw = (uint32_t)e->data[0] | (uint32_t)e->data[1] << 8 |
+                    (uint32_t)e->data[2] << 16 | (uint32_t)e->data[3] << 24;
+      rc = sslvdir_settings_set_dword(s, path, dw, &e2);
+    } else if (e->type == SSLVDIR_REG_SZ ||
+               (e->type == SSLVDIR_REG_EXPAND_SZ && !r->v4)) {
+      char *str = sv_malloc(e->len * 2 + 1);
+      size_t sl;
+      if (!str) {
+        sv_free(path);
+        return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+      }
+      if (e->type == SSLVDIR_REG_SZ) {
+        memcpy(str, e->data, e->len);
+        str[e->len] = '\0';
+        sl = e->len;
+      } else if (utf16le_to_utf8(e->data, e->len, str, &sl)) {
+        str[0] = '\0';
+      }
+      rc = sslvdir_settings_set_string(s, path, str, &e2);
+      sv_free(str);
+    } else {
+      rc = sv_settings_add_warning(s, ".reg line %u: %.300s is of type %u, which only the .reg "
+                                   "file keeps", e->line, path, e->type)
+               ? SSLVDIR_E_NOMEM : SSLVDIR_OK;
+    }
+    sv_free(path);
+    if (rc)
+      return sv_err(err, rc, ".reg line %u: %s", e->line,
+                    e2.message[0] ? e2.message : sslvdir_strerror(rc));
+  }
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_regfile_from_settings(sslvdir_regfile **out, const sslvdir_settings *s,
+                                                 sslvdir_error *err) {
+  if (!out || !s)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
+  *out = NULL;
+  sslvdir_regfile *r = sv_calloc(1, sizeof *r);
+  if (!r)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  size_t n = sslvdir_settings_count(s);
+  char *done = sv_calloc(n ? n : 1, 1);
+  int rc = done ? SSLVDIR_OK : SSLVDIR_E_NOMEM;
+  /* One section per key, values grouped under it, keys in first-seen order. */
+  for (size_t i = 0; i < n && !rc; i++) {
+    const char *path;
+    if (done[i] || sslvdir_settings_entry(s, i, &path, NULL, NULL, NULL, NULL) ||
+        strncmp(path, "HKEY_", 5))
+      continue;
+    const char *bs = strrchr(path, '\\');
+    size_t kl = (size_t)(bs - path);
+    char *key = sv_strndup(path, kl);
+    if (!key || add_ent(r, SSLVDIR_REG_KEY, key, NULL, 0, NULL, 0, 0)) {
+      sv_free(key);
+      rc = SSLVDIR_E_NOMEM;
+      break;
+    }
+    for (size_t j = i; j < n && !rc; j++) {
+      const char *p2, *str;
+      sslvdir_value_type type;
+      uint32_t dw;
+      if (done[j] || sslvdir_settings_entry(s, j, &p2, &type, &dw, &str, NULL))
+        continue;
+      const char *bs2 = strrchr(p2, '\\');
+      if ((size_t)(bs2 - p2) != kl || !sv_eq_ci(p2, kl, key, kl))
+        continue;
+      done[j] = 1;
+      if (type == SSLVDIR_VALUE_DWORD) {
+        unsigned char le[4] = {(unsigned char)dw, (unsigned char)(dw >> 8),
+                               (unsigned char)(dw >> 16), (unsigned char)(dw >> 24)};
+        rc = add_ent(r, SSLVDIR_REG_VALUE, key, bs2 + 1, SSLVDIR_REG_DWORD, le, 4, 0);
+      } else {
+        rc = add_ent(r, SSLVDIR_REG_VALUE, key, bs2 + 1, SSLVDIR_REG_SZ,
+                     (const unsigned char *)str, strlen(str), 0);
+      }
+    }
+    sv_free(key);
+  }
+  sv_free(done);
+  if (rc) {
+    sslvdir_regfile_free(r);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  *out = r;
+  return SSLVDIR_OK;
+}
+
+/* ================================================================ writing */
+
+typedef struct wbuf {
+  char *out;
+  size_t size, len, col;
+} wbuf;
+
+static void w(wbuf *b, const char *s, size_t n) {
+  if (b->len <= b->size && n <= b->size - b->len)
+    memcpy(b->out + b->len, s, n);
+  b->len += n;
+  for (size_t i = 0; i < n; i++)
+    b->col = s[i] == '\n' ? 0 : b->col + 1;
+}
+static void ws(wbuf *b, const char *s) { w(b, s, strlen(s)); }
+
+static void w_quoted(wbuf *b, const char *s, size_t n) {
+  ws(b, "\"");
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\\' || s[i] == '"')
+      w(b, "\\", 1);
+    w(b, s + i, 1);
+  }
+  ws(b, "\"");
+}
+
+/* hex bytes, wrapped before 80 columns as regedit does. */
+static void w_hex(wbuf *b, const unsigned char *d, size_t n) {
+  char h[4];
+  for (size_t i = 0; i < n; i++) {
+    snprintf(h, sizeof h, "%02x", d[i]);
+    w(b, h, 2);
+    if (i + 1 < n) {
+      w(b, ",", 1);
+      if (b->col >= 76) {
+        ws(b, "\\\r\n  ");
+      }
+    }
+  }
+}
+
+SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flags, char *out,
+                                         size_t out_size, size_t *out_len) {
+  if (!r || !out_len || (!out && out_size))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  int v4 = (flags & SSLVDIR_REGFILE_REGEDIT4) != 0, utf8 = v4 || (flags & SSLVDIR_REGFILE_UTF8);
+  /* Build the text in UTF-8 first, sized by a dry run. */
+  wbuf b = {NULL, 0, 0, 0};
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass) {
+      b.out = sv_malloc(b.len + 1);
+      if (!b.out)
+        return SSLVDIR_E_NOMEM;
+      b.size = b.len;
+      b.len = b.col = 0;
+    }
+    ws(&b, v4 ? "REGEDIT4\r\n" : "Windows Registry Editor Version 5.00\r\n");
+    for (size_t i = 0; i < r->n; i++) {
+      const reg_ent *e = &r->ents[i];
+      if (e->kind == SSLVDIR_REG_KEY || e->kind == SSLVDIR_REG_KEY_DELETE) {
+        ws(&b, "\r\n[");
+        if (e->kind == SSLVDIR_REG_KEY_DELETE)
+          ws(&b, "-");
+        ws(&b, e->key);
+        ws(&b, "]\r\n");
+        continue;
+      }
+      if (e->name[0])
+        w_quoted(&b, e->name, strlen(e->name));
+      else
+        ws(&b, "@");
+      ws(&b, "=");
+      if (e->kind == SSLVDIR_REG_VALUE_DELETE) {
+        ws(&b, "-");
+      } else if (e->type == SSLVDIR_REG_DWORD && e->len == 4) {
+        char d[16];
+        snprintf(d, sizeof d, "dword:%08x", (unsigned)e->data[0] | (unsigned)e->data[1] << 8 |
+                 (unsigned)e->data[2] << 16 | (unsigned)e->data[3] << 24);
+        ws(&b, d);
+      } else if (e->type == SSLVDIR_REG_SZ && !memchr(e->data, '\n', e->len) &&
+                 !memchr(e->data, '\r', e->len) && !memchr(e->data, 0, e->len)) {
+        w_quoted(&b, (const char *)e->data, e->len);
+      } else {
+        char t[16];
+        if (e->type == SSLVDIR_REG_BINARY)
+          snprintf(t, sizeof t, "hex:");
+        else
+          snprintf(t, sizeof t, "hex(%x):", e->type);
+        ws(&b, t);
+        if (e->type == SSLVDIR_REG_SZ && !v4) {
+          /* REG_SZ as hex(1): UTF-16LE with its NUL. */
+          char *u16;
+          size_t ul;
+          if (sv_text_encode((const char *)e->data, e->len, SSLVDIR_ENCODING_UTF16LE, &u16, &ul)) {
+            sv_free(b.out);
+            return SSLVDIR_E_NOMEM;
+          }
+          unsigned char *z = sv_malloc(ul);
+          if (z) {
+            memcpy(z, u16 + 2, ul - 2);
+            z[ul - 2] = z[ul - 1] = 0;
+            w_hex(&b, z, ul);
+          }
+          sv_free(z);
+          sv_free(u16);
+        } else {
+          w_hex(&b, e->data, e->len);
+        }
+      }
+      ws(&b, "\r\n");
+    }
+    ws(&b, "\r\n");
+  }
+  char *enc = NULL;
+  size_t el = 0;
+  int rc = sv_text_encode(b.out, b.len, utf8 ? SSLVDIR_ENCODING_UTF8 : SSLVDIR_ENCODING_UTF16LE,
+                          &enc, &el);
+  sv_free(b.out);
+  if (rc)
+    return rc;
+  *out_len = el;
+  if (el > out_size) {
+    sv_free(enc);
+    return SSLVDIR_E_BUFFER_TOO_SMALL;
+  }
+  memcpy(out, enc, el);
+  sv_free(enc);
+  return SSLVDIR_OK;
+}

@@ -1,0 +1,398 @@
+/*
+ * sslvdir config: show what an applicationHost.config and .reg exports say,
+ * change sslFlags in place, and plan the commands from current to wanted.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+#include "tool.h"
+
+static int is_reg(const char *path) {
+  size_t n = strlen(path);
+  return n > 4 && !strcasecmp(path + n - 4, ".reg");
+}
+
+static int load_inputs(int nfiles, const char **files, sslvdir_iisconfig **cfg,
+                       sslvdir_settings *settings, sslvdir_regfile **regs, int *nregs) {
+  sslvdir_error e = {0};
+  *nregs = 0;
+  for (int i = 0; i < nfiles; i++) {
+    int rc;
+    if (is_reg(files[i])) {
+      sslvdir_regfile *r;
+      if ((rc = sslvdir_regfile_load(&r, files[i], &e)))
+        return fail(files[i], rc, &e);
+      regs[(*nregs)++] = r;
+      if ((rc = sslvdir_regfile_apply(r, settings, &e)))
+        return fail(files[i], rc, &e);
+    } else {
+      if (*cfg) {
+        fprintf(stderr, "%s: one applicationHost.config at a time\n", prog);
+        return EXIT_USAGE;
+      }
+      if ((rc = sslvdir_iisconfig_load(cfg, files[i], &e)))
+        return fail(files[i], rc, &e);
+    }
+  }
+  return 0;
+}
+
+static const char *enc_name(sslvdir_encoding e) {
+  switch (e) {
+  case SSLVDIR_ENCODING_UTF8_BOM: return "UTF-8 with BOM";
+  case SSLVDIR_ENCODING_UTF16LE: return "UTF-16LE";
+  case SSLVDIR_ENCODING_UTF16BE: return "UTF-16BE";
+  default: return "UTF-8";
+  }
+}
+
+static void show_config(const sslvdir_iisconfig *c, int json) {
+  char flags[SSLVDIR_FLAGS_TEXT_MAX];
+  if (json) {
+    printf("\"config\": {\"encoding\": ");
+    json_string(stdout, enc_name(sslvdir_iisconfig_encoding(c)));
+    printf(", \"sites\": [");
+  } else {
+    printf("applicationHost.config (%s)\n", enc_name(sslvdir_iisconfig_encoding(c)));
+  }
+  for (size_t i = 0; i < sslvdir_iisconfig_site_count(c); i++) {
+    const char *name, *hosts;
+    unsigned port;
+    if (sslvdir_iisconfig_site(c, i, &name, &hosts, &port))
+      continue;
+    if (json) {
+      printf("%s{\"name\": ", i ? ", " : "");
+      json_string(stdout, name);
+      printf(", \"hosts\": ");
+      json_string(stdout, hosts);
+      printf(", \"https_port\": %u}", port);
+    } else {
+      printf("site \"%s\": hosts %s, https port %u\n", name, hosts[0] ? hosts : "(none)", port);
+    }
+  }
+  if (json)
+    printf("], \"applications\": [");
+  else
+    printf("\n  %-46s %-22s %-22s %s\n", "APPLICATION", "SSLFLAGS", "SET AT", "POOL");
+  for (size_t i = 0; i < sslvdir_iisconfig_app_count(c); i++) {
+    const char *path, *pool, *from;
+    unsigned f;
+    if (sslvdir_iisconfig_app(c, i, &path, &pool) ||
+        sslvdir_iisconfig_ssl_flags(c, path, &f, &from) ||
+        sslvdir_flags_format(flags, sizeof flags, NULL, f))
+      continue;
+    if (json) {
+      printf("%s{\"path\": ", i ? ", " : "");
+      json_string(stdout, path);
+      printf(", \"ssl_flags\": ");
+      json_string(stdout, flags);
+      printf(", \"set_at\": ");
+      json_string(stdout, from);
+      printf(", \"pool\": ");
+      json_string(stdout, pool);
+      printf("}");
+    } else {
+      printf("  %-46s %-22s %-22.22s %s\n", path, flags,
+             from ? (from[0] ? from : "(server)") : "(default)", pool);
+    }
+  }
+  if (json)
+    printf("], \"warnings\": [");
+  for (size_t i = 0; i < sslvdir_iisconfig_warning_count(c); i++) {
+    if (json) {
+      printf("%s", i ? ", " : "");
+      json_string(stdout, sslvdir_iisconfig_warning(c, i));
+    } else {
+      printf("warning: %s\n", sslvdir_iisconfig_warning(c, i));
+    }
+  }
+  if (json)
+    printf("]}");
+}
+
+static void show_settings(const sslvdir_settings *s, int json) {
+  if (json)
+    printf("\"registry\": [");
+  else if (sslvdir_settings_count(s))
+    printf("\nregistry values\n");
+  for (size_t i = 0; i < sslvdir_settings_count(s); i++) {
+    const char *path, *str;
+    sslvdir_value_type type;
+    uint32_t dw;
+    int known;
+    if (sslvdir_settings_entry(s, i, &path, &type, &dw, &str, &known))
+      continue;
+    if (json) {
+      printf("%s{\"path\": ", i ? ", " : "");
+      json_string(stdout, path);
+      if (type == SSLVDIR_VALUE_DWORD)
+        printf(", \"dword\": %u", dw);
+      else {
+        printf(", \"string\": ");
+        json_string(stdout, str);
+      }
+      printf(", \"known\": %s}", known ? "true" : "false");
+    } else if (type == SSLVDIR_VALUE_DWORD) {
+      printf("  %s = dword:%08x%s\n", path, dw, known ? "" : " (unknown to libsslvdir)");
+    } else {
+      printf("  %s = \"%s\"%s\n", path, str, known ? "" : " (unknown to libsslvdir)");
+    }
+  }
+  if (json)
+    printf("], \"registry_warnings\": [");
+  for (size_t i = 0; i < sslvdir_settings_warning_count(s); i++) {
+    if (json) {
+      printf("%s", i ? ", " : "");
+      json_string(stdout, sslvdir_settings_warning(s, i));
+    } else {
+      printf("warning: %s\n", sslvdir_settings_warning(s, i));
+    }
+  }
+  if (json)
+    printf("]");
+}
+
+static int config_show(int argc, char **argv) {
+  const char *files[MAX_LIST];
+  int nfiles = 0, json = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--json"))
+      json = 1;
+    else if (argv[i][0] == '-') {
+      fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[i]);
+      return EXIT_USAGE;
+    } else if (nfiles < MAX_LIST)
+      files[nfiles++] = argv[i];
+  }
+  if (!nfiles) {
+    fprintf(stderr, "%s: config show needs applicationHost.config and/or .reg files\n", prog);
+    return EXIT_USAGE;
+  }
+  sslvdir_iisconfig *cfg = NULL;
+  sslvdir_settings *st;
+  sslvdir_regfile *regs[MAX_LIST];
+  int nregs = 0;
+  if (sslvdir_settings_new(&st))
+    return fail("config", SSLVDIR_E_NOMEM, NULL);
+  int rc = load_inputs(nfiles, files, &cfg, st, regs, &nregs);
+  if (!rc) {
+    if (json)
+      printf("{");
+    if (cfg)
+      show_config(cfg, json);
+    if (json && cfg)
+      printf(", ");
+    show_settings(st, json);
+    if (json)
+      printf("}\n");
+  }
+  for (int i = 0; i < nregs; i++)
+    sslvdir_regfile_free(regs[i]);
+  sslvdir_iisconfig_free(cfg);
+  sslvdir_settings_free(st);
+  return rc;
+}
+
+static int config_set(int argc, char **argv) {
+  const char *args[3];
+  int n = 0, dry = 0, json = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--dry-run"))
+      dry = 1;
+    else if (!strcmp(argv[i], "--json"))
+      json = 1;
+    else if (argv[i][0] == '-' && argv[i][1]) {
+      fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[i]);
+      return EXIT_USAGE;
+    } else if (n < 3)
+      args[n++] = argv[i];
+    else
+      n = 4;
+  }
+  if (n != 3) {
+    fprintf(stderr, "%s: config set FILE \"Site/vdir\" sslFlags=VALUE\n", prog);
+    return EXIT_USAGE;
+  }
+  const char *eq = strchr(args[2], '=');
+  if (!eq || (size_t)(eq - args[2]) != 8 || strncasecmp(args[2], "sslFlags", 8)) {
+    fprintf(stderr, "%s: '%s': only sslFlags=VALUE can be set\n", prog, args[2]);
+    return EXIT_USAGE;
+  }
+  sslvdir_error e = {0};
+  unsigned flags;
+  int rc = sslvdir_flags_parse(&flags, eq + 1, strlen(eq + 1), &e);
+  if (rc)
+    return fail(args[2], rc, &e);
+  sslvdir_iisconfig *cfg;
+  if ((rc = sslvdir_iisconfig_load(&cfg, args[0], &e)))
+    return fail(args[0], rc, &e);
+  unsigned before = 0;
+  const char *from = NULL;
+  if (sslvdir_iisconfig_ssl_flags(cfg, args[1], &before, &from))
+    before = 0;
+  if ((rc = sslvdir_iisconfig_set_ssl_flags(cfg, args[1], flags, &e))) {
+    sslvdir_iisconfig_free(cfg);
+    return fail(args[1], rc, &e);
+  }
+  if (!dry && (rc = sslvdir_iisconfig_save(cfg, args[0], &e))) {
+    sslvdir_iisconfig_free(cfg);
+    return fail(args[0], rc, &e);
+  }
+  char b[SSLVDIR_FLAGS_TEXT_MAX], a[SSLVDIR_FLAGS_TEXT_MAX];
+  if (sslvdir_flags_format(b, sizeof b, NULL, before) || sslvdir_flags_format(a, sizeof a, NULL, flags))
+    b[0] = a[0] = '\0';
+  if (json) {
+    printf("{\"file\": ");
+    json_string(stdout, args[0]);
+    printf(", \"path\": ");
+    json_string(stdout, args[1]);
+    printf(", \"before\": ");
+    json_string(stdout, b);
+    printf(", \"after\": ");
+    json_string(stdout, a);
+    printf(", \"written\": %s}\n", dry ? "false" : "true");
+  } else {
+    printf("%s: sslFlags %s -> %s%s\n", args[1], b, a, dry ? " (dry run: not written)" : "");
+  }
+  sslvdir_iisconfig_free(cfg);
+  return 0;
+}
+
+static int config_plan(int argc, char **argv) {
+  const char *files[MAX_LIST], *server = "MyServer", *ext = NULL, *auth = NULL, *reg_out = NULL;
+  const char *wants[MAX_LIST];
+  int up[MAX_LIST];
+  int nfiles = 0, nwants = 0, json = 0, iisreset = 0;
+  unsigned version = 0;
+  sslvdir_plan_form form = SSLVDIR_PLAN_POWERSHELL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (!strcmp(a, "--json")) json = 1;
+    else if (!strcmp(a, "--iisreset")) iisreset = 1;
+    else if (!strcmp(a, "--appcmd")) form = SSLVDIR_PLAN_APPCMD;
+    else if (!strcmp(a, "--powershell")) form = SSLVDIR_PLAN_POWERSHELL;
+    else if (!strcmp(a, "--offload") || !strcmp(a, "--bridge")) {
+      if (!(v = option_value(argc, argv, &i)))
+        return EXIT_USAGE;
+      if (nwants == MAX_LIST) {
+        fprintf(stderr, "%s: at most %d vdirs\n", prog, MAX_LIST);
+        return EXIT_USAGE;
+      }
+      up[nwants] = a[2] == 'o' ? SSLVDIR_UPSTREAM_OFFLOAD : SSLVDIR_UPSTREAM_BRIDGE;
+      wants[nwants++] = v;
+    } else if (!strcmp(a, "--server") || !strcmp(a, "--external-host") || !strcmp(a, "--auth") ||
+               !strcmp(a, "--reg-out") || !strcmp(a, "--exchange")) {
+      if (!(v = option_value(argc, argv, &i)))
+        return EXIT_USAGE;
+      if (a[2] == 's') server = v;
+      else if (a[2] == 'a') auth = v;
+      else if (a[2] == 'r') reg_out = v;
+      else if (a[3] == 'x' && a[4] == 't') ext = v;
+      else version = (unsigned)strtoul(v, NULL, 10);
+    } else if (a[0] == '-') {
+      fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
+      return EXIT_USAGE;
+    } else if (nfiles < MAX_LIST) {
+      files[nfiles++] = a;
+    }
+  }
+  if (!nwants) {
+    fprintf(stderr, "%s: config plan needs --offload or --bridge \"Site/vdir\"\n", prog);
+    return EXIT_USAGE;
+  }
+  sslvdir_iisconfig *cfg = NULL;
+  sslvdir_settings *st;
+  sslvdir_regfile *regs[MAX_LIST];
+  int nregs = 0;
+  if (sslvdir_settings_new(&st))
+    return fail("config", SSLVDIR_E_NOMEM, NULL);
+  int rc = load_inputs(nfiles, files, &cfg, st, regs, &nregs);
+  sslvdir_plan *p = NULL;
+  sslvdir_error e = {0};
+  if (!rc && (rc = sslvdir_plan_new(&p, cfg, nregs ? st : NULL, version, &e)))
+    rc = fail("plan", rc, &e);
+  if (!rc && (rc = sslvdir_plan_set_outlook_anywhere(p, server, ext, auth, &e)))
+    rc = fail("plan", rc, &e);
+  for (int i = 0; !rc && i < nwants; i++)
+    if ((rc = sslvdir_plan_want(p, wants[i], up[i], &e)))
+      rc = fail(wants[i], rc, &e);
+  if (!rc && (rc = sslvdir_plan_build(p, iisreset ? SSLVDIR_PLAN_IISRESET : 0, &e)))
+    rc = fail("plan", rc, &e);
+  if (!rc) {
+    static const char *const kinds[] = {"", "exchange", "registry", "sslflags", "recycle"};
+    if (json)
+      printf("[");
+    for (size_t i = 0; i < sslvdir_plan_step_count(p); i++) {
+      int kind;
+      const char *target, *text, *why, *other;
+      if (sslvdir_plan_step(p, i, form, &kind, &target, &text, &why) ||
+          sslvdir_plan_step(p, i, form == SSLVDIR_PLAN_APPCMD ? SSLVDIR_PLAN_POWERSHELL
+                                                             : SSLVDIR_PLAN_APPCMD,
+                            NULL, NULL, &other, NULL))
+        continue;
+      if (json) {
+        printf("%s{\"kind\": \"%s\", \"target\": ", i ? ", " : "", kinds[kind]);
+        json_string(stdout, target);
+        printf(", \"appcmd\": ");
+        json_string(stdout, form == SSLVDIR_PLAN_APPCMD ? text : other);
+        printf(", \"powershell\": ");
+        json_string(stdout, form == SSLVDIR_PLAN_APPCMD ? other : text);
+        printf(", \"why\": ");
+        json_string(stdout, why);
+        printf("}");
+      } else {
+        printf("%s\n", text);
+      }
+    }
+    if (json)
+      printf("]\n");
+    if (reg_out) {
+      sslvdir_regfile *r;
+      int prc = sslvdir_plan_registry(p, &r, &e);
+      if (prc == SSLVDIR_OK) {
+        size_t n = 0;
+        char *buf = NULL;
+        if (sslvdir_regfile_write(r, 0, NULL, 0, &n) != SSLVDIR_E_BUFFER_TOO_SMALL ||
+            !(buf = malloc(n)) || sslvdir_regfile_write(r, 0, buf, n, &n)) {
+          rc = fail(reg_out, SSLVDIR_E_NOMEM, NULL);
+        } else {
+          FILE *f = fopen(reg_out, "wb");
+          if (!f || fwrite(buf, 1, n, f) != n) {
+            perror(reg_out);
+            rc = 1;
+          }
+          if (f && fclose(f) && !rc) {
+            perror(reg_out);
+            rc = 1;
+          }
+        }
+        free(buf);
+        sslvdir_regfile_free(r);
+      } else {
+        fprintf(stderr, "%s: %s: %s; no file written\n", prog, reg_out, e.message);
+      }
+    }
+  }
+  sslvdir_plan_free(p);
+  for (int i = 0; i < nregs; i++)
+    sslvdir_regfile_free(regs[i]);
+  sslvdir_iisconfig_free(cfg);
+  sslvdir_settings_free(st);
+  return rc;
+}
+
+int cmd_config(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "%s: config needs show, set or plan\n", prog);
+    return EXIT_USAGE;
+  }
+  if (!strcmp(argv[1], "show")) return config_show(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "set")) return config_set(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "plan")) return config_plan(argc - 1, argv + 1);
+  fprintf(stderr, "%s: unknown config command '%s'\n", prog, argv[1]);
+  return EXIT_USAGE;
+}
