@@ -62,11 +62,15 @@ struct sslvdir_iisconfig {
   size_t nlocs, caplocs;
   char **warnings;
   size_t nwarn, capwarn;
+  /* Open addressing over location and application paths (case-folded
+   * hash): index + 1, 0 = empty. Rebuilt as they grow. */
+  uint32_t *loc_ix, *app_ix;
+  size_t loc_mask, app_mask;
 };
 
 /* ================================================================ encodings */
 
-static int put_utf8(char *o, size_t *n, uint32_t c) {
+void sv_put_utf8(char *o, size_t *n, uint32_t c) {
   if (c < 0x80) {
     o[(*n)++] = (char)c;
   } else if (c < 0x800) {
@@ -82,7 +86,6 @@ static int put_utf8(char *o, size_t *n, uint32_t c) {
     o[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3f));
     o[(*n)++] = (char)(0x80 | (c & 0x3f));
   }
-  return 0;
 }
 
 /* Bytes as stored -> UTF-8 text without BOM. */
@@ -108,7 +111,7 @@ int sv_text_decode(const unsigned char *d, size_t n, const char *what, sslvdir_e
       if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
         uint32_t l = be ? (uint32_t)d[i + 2] << 8 | d[i + 3] : (uint32_t)d[i + 3] << 8 | d[i + 2];
         if (l >= 0xdc00 && l <= 0xdfff) {
-          put_utf8(o, &k, 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
+          sv_put_utf8(o, &k, 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
           i += 2;
           continue;
         }
@@ -119,7 +122,7 @@ int sv_text_decode(const unsigned char *d, size_t n, const char *what, sslvdir_e
                          line, u ? "a lone surrogate" : "a NUL character");
       }
       line += u == '\n';
-      put_utf8(o, &k, u);
+      sv_put_utf8(o, &k, u);
     }
     o[k] = '\0';
     *text = o;
@@ -205,6 +208,62 @@ static int encode(sslvdir_iisconfig *c) {
 
 /* ================================================================ model */
 
+static int ix_rebuild(uint32_t **ix, size_t *mask, size_t n, char *(*path_of)(void *, size_t),
+                      void *base) {
+  size_t cap = 16;
+  while (cap < 2 * n + 2)
+    cap *= 2;
+  uint32_t *t = sv_calloc(cap, sizeof *t);
+  if (!t)
+    return SSLVDIR_E_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    const char *p = path_of(base, i);
+    size_t h = sv_hash_ci(p, strlen(p), 0) & (cap - 1);
+    while (t[h])
+      h = (h + 1) & (cap - 1);
+    t[h] = (uint32_t)i + 1;
+  }
+  sv_free(*ix);
+  *ix = t;
+  *mask = cap - 1;
+  return SSLVDIR_OK;
+}
+
+static char *loc_path_of(void *base, size_t i);
+static char *app_path_of(void *base, size_t i);
+
+/* Keeps the location (or application) index at most half full. */
+static int ix_rebuild_if(sslvdir_iisconfig *c, int locs) {
+  uint32_t **ix = locs ? &c->loc_ix : &c->app_ix;
+  size_t *mask = locs ? &c->loc_mask : &c->app_mask, n = locs ? c->nlocs : c->napps;
+  if (*ix && 2 * n + 2 <= *mask + 1) {
+    /* Insert the newest entry only. */
+    const char *p = locs ? c->locs[n - 1].path : c->apps[n - 1].path;
+    size_t h = sv_hash_ci(p, strlen(p), 0) & *mask;
+    while ((*ix)[h])
+      h = (h + 1) & *mask;
+    (*ix)[h] = (uint32_t)n;
+    return SSLVDIR_OK;
+  }
+  return ix_rebuild(ix, mask, n, locs ? loc_path_of : app_path_of, c);
+}
+
+static char *loc_path_of(void *base, size_t i) { return ((sslvdir_iisconfig *)base)->locs[i].path; }
+static char *app_path_of(void *base, size_t i) { return ((sslvdir_iisconfig *)base)->apps[i].path; }
+
+/* Index of the path in the table, or -1. */
+static long ix_find(const uint32_t *ix, size_t mask, const char *path, size_t n,
+                    char *(*path_of)(void *, size_t), const void *base) {
+  if (!ix)
+    return -1;
+  for (size_t h = sv_hash_ci(path, n, 0) & mask; ix[h]; h = (h + 1) & mask) {
+    const char *p = path_of((void *)base, ix[h] - 1);
+    if (sv_eq_ci(p, strlen(p), path, n))
+      return (long)ix[h] - 1;
+  }
+  return -1;
+}
+
 static void model_clear(sslvdir_iisconfig *c) {
   for (size_t i = 0; i < c->nsites; i++) {
     sv_free(c->sites[i].name);
@@ -226,6 +285,10 @@ static void model_clear(sslvdir_iisconfig *c) {
   sv_free(c->apps);
   sv_free(c->locs);
   sv_free(c->warnings);
+  sv_free(c->loc_ix);
+  sv_free(c->app_ix);
+  c->loc_ix = c->app_ix = NULL;
+  c->loc_mask = c->app_mask = 0;
   c->sites = NULL;
   c->apps = NULL;
   c->locs = NULL;
@@ -395,7 +458,7 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
         ic_app *ap = &c->apps[c->napps++];
         ap->path = full;
         ap->pool = sv_strdup(apool ? apool : site->default_pool);
-        if (!ap->pool)
+        if (!ap->pool || ix_rebuild_if(c, 0))
           rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
       }
       sv_free(np);
@@ -408,10 +471,8 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
 }
 
 static ic_loc *find_loc(sslvdir_iisconfig *c, const char *path, size_t n) {
-  for (size_t i = 0; i < c->nlocs; i++)
-    if (sv_eq_ci(c->locs[i].path, strlen(c->locs[i].path), path, n))
-      return &c->locs[i];
-  return NULL;
+  long i = ix_find(c->loc_ix, c->loc_mask, path, n, loc_path_of, c);
+  return i < 0 ? NULL : &c->locs[i];
 }
 
 /* The system.webServer sections of a location (or of the server level). */
@@ -429,7 +490,11 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
     memset(l, 0, sizeof *l);
     l->status = 302;
     l->line = line;
-    if (!(l->path = sv_strdup(path)))
+    if (!(l->path = sv_strdup(path))) {
+      c->nlocs--;
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    }
+    if (ix_rebuild_if(c, 1))
       return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   }
   const char *shown = path[0] ? path : "(server level)";
@@ -494,12 +559,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
 }
 
 static int is_app_path(const sslvdir_iisconfig *c, const char *path) {
-  for (size_t i = 0; i < c->napps; i++) {
-    size_t n = strlen(c->apps[i].path);
-    if (sv_eq_ci(c->apps[i].path, n, path, strlen(path)))
-      return 1;
-  }
-  return 0;
+  return ix_find(c->app_ix, c->app_mask, path, strlen(path), app_path_of, c) >= 0;
 }
 
 static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
@@ -700,26 +760,24 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_app(const sslvdir_iisconfig *c, size_t i, c
 
 /* The nearest location at or above path that has the section. */
 static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int redirect) {
-  char *p = norm_path(path);
-  if (!p)
-    return NULL;
-  size_t n = strlen(p);
-  const ic_loc *found = NULL;
+  while (*path == '/')
+    path++;
+  if (!strcmp(path, "."))
+    path = "";
+  size_t n = strlen(path);
+  while (n && path[n - 1] == '/')
+    n--;
   for (;;) {
-    for (size_t i = 0; i < c->nlocs && !found; i++) {
-      const ic_loc *l = &c->locs[i];
-      if ((redirect ? l->has_redirect : l->has_access) && sv_eq_ci(l->path, strlen(l->path), p, n))
-        found = l;
-    }
-    if (found || n == 0)
-      break;
-    while (n && p[n - 1] != '/')
+    long i = ix_find(c->loc_ix, c->loc_mask, path, n, loc_path_of, c);
+    if (i >= 0 && (redirect ? c->locs[i].has_redirect : c->locs[i].has_access))
+      return &c->locs[i];
+    if (n == 0)
+      return NULL;
+    while (n && path[n - 1] != '/')
       n--;
     if (n)
       n--; /* drop the '/' */
   }
-  sv_free(p);
-  return found;
 }
 
 SSLVDIR_EXTERN int sslvdir_iisconfig_ssl_flags(const sslvdir_iisconfig *c, const char *path,
@@ -1241,6 +1299,8 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const c
   tmp.nsites = tmp.capsites = tmp.napps = tmp.capapps = tmp.nlocs = tmp.caplocs = tmp.nwarn =
       tmp.capwarn = 0;
   tmp.bytes = NULL;
+  tmp.loc_ix = tmp.app_ix = NULL;
+  tmp.loc_mask = tmp.app_mask = 0;
   sslvdir_error e2 = {0};
   rc = build_model(&tmp, &e2);
   unsigned now = 0;
@@ -1270,6 +1330,10 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const c
   c->warnings = tmp.warnings;
   c->nwarn = tmp.nwarn;
   c->capwarn = tmp.capwarn;
+  c->loc_ix = tmp.loc_ix;
+  c->loc_mask = tmp.loc_mask;
+  c->app_ix = tmp.app_ix;
+  c->app_mask = tmp.app_mask;
   sv_free(c->bytes);
   c->bytes = NULL;
   return SSLVDIR_OK;

@@ -224,6 +224,8 @@ int sv_write_atomic(const char *filename, const char *data, size_t len, int keep
 int sv_text_decode(const unsigned char *d, size_t n, const char *what, sslvdir_encoding *enc,
                    char **text, size_t *len, sslvdir_error *err);
 int sv_text_encode(const char *text, size_t n, sslvdir_encoding enc, char **out, size_t *out_len);
+/* Appends code point c to o[*n] as UTF-8 (1 to 4 bytes). */
+void sv_put_utf8(char *o, size_t *n, uint32_t c);
 /* The locations of a configuration that set sslFlags (NULL for others). */
 size_t sv_iis_loc_count(const sslvdir_iisconfig *c);
 const char *sv_iis_loc(const sslvdir_iisconfig *c, size_t i, unsigned *flags);

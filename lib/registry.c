@@ -62,6 +62,46 @@ static int add_ent(sslvdir_regfile *r, int kind, const char *key, const char *na
   return SSLVDIR_OK;
 }
 
+/* Strict UTF-8: no overlong form, surrogate or code point above U+10FFFF. */
+static int valid_utf8(const unsigned char *t, size_t n) {
+  for (size_t i = 0; i < n;) {
+    unsigned c = t[i];
+    size_t l = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (!l || i + l > n)
+      return 0;
+    uint32_t u = l == 1 ? c : c & (0x7fu >> l);
+    for (size_t k = 1; k < l; k++) {
+      if ((t[i + k] & 0xc0) != 0x80)
+        return 0;
+      u = u << 6 | (t[i + k] & 0x3f);
+    }
+    if ((l == 2 && u < 0x80) || (l == 3 && u < 0x800) || (l == 4 && u < 0x10000) ||
+        u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff))
+      return 0;
+    i += l;
+  }
+  return 1;
+}
+
+/* Windows-1252 (the "ANSI" code page of Western Windows, in which regedit
+ * writes REGEDIT4 files) to UTF-8; the five unassigned bytes map to the C1
+ * controls of the same value, so the conversion is lossless. */
+static char *cp1252_to_utf8(const unsigned char *t, size_t n, size_t *out_len) {
+  static const uint16_t c1[32] = {
+    0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008d, 0x017d, 0x008f, 0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022,
+    0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178};
+  char *o = sv_malloc(n * 3 + 1);
+  if (!o)
+    return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    sv_put_utf8(o, &k, t[i] >= 0x80 && t[i] < 0xa0 ? c1[t[i] - 0x80] : t[i]);
+  o[k] = '\0';
+  *out_len = k;
+  return o;
+}
+
 static const char *const hives[] = {"HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_CLASSES_ROOT",
                                     "HKEY_USERS", "HKEY_CURRENT_CONFIG"};
 
@@ -108,21 +148,7 @@ static int utf16le_to_utf8(const unsigned char *d, size_t n, char *out, size_t *
     } else if (u >= 0xd800 && u <= 0xdfff) {
       return -1;
     }
-    if (u < 0x80) {
-      out[o++] = (char)u;
-    } else if (u < 0x800) {
-      out[o++] = (char)(0xc0 | u >> 6);
-      out[o++] = (char)(0x80 | (u & 0x3f));
-    } else if (u < 0x10000) {
-      out[o++] = (char)(0xe0 | u >> 12);
-      out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
-      out[o++] = (char)(0x80 | (u & 0x3f));
-    } else {
-      out[o++] = (char)(0xf0 | u >> 18);
-      out[o++] = (char)(0x80 | ((u >> 12) & 0x3f));
-      out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
-      out[o++] = (char)(0x80 | (u & 0x3f));
-    }
+    sv_put_utf8(out, &o, u);
   }
   out[o] = '\0';
   *olen = o;
@@ -230,6 +256,16 @@ SSLVDIR_EXTERN int sslvdir_regfile_parse(sslvdir_regfile **out, const char *data
                           err);
   if (rc)
     return rc;
+  if (!valid_utf8((const unsigned char *)text, tl)) {
+    /* 8-bit text that is not UTF-8: Windows' ANSI code page, as regedit wrote it. */
+    size_t nl;
+    char *conv = cp1252_to_utf8((const unsigned char *)text, tl, &nl);
+    sv_free(text);
+    if (!conv)
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    text = conv;
+    tl = nl;
+  }
   sslvdir_regfile *r = sv_calloc(1, sizeof *r);
   char *logical = sv_malloc(SSLVDIR_REGFILE_MAX_LINE + 1);
   unsigned char *buf = sv_malloc(SSLVDIR_REGFILE_MAX_LINE + 1);

@@ -121,6 +121,39 @@ expect_fail "needs respond, json, redirect" autodiscover
 expect_fail "unknown autodiscover command" autodiscover nonsense
 expect_out 'reason_code": "autodiscover-redirect"' eval --policy "$top_srcdir/doc/examples/autodiscover.xml" --json GET http://autodiscover.contoso.com/autodiscover/autodiscover.xml
 expect_out 'autodiscover: @fabrikam.com: redirectAddr to LOCAL@fabrikam.hosted.example' show --policy "$top_srcdir/doc/examples/autodiscover.xml"
+
+# config: show, set (on a copy), plan (seed 004's scripts), refusals.
+cfg8="$top_srcdir/tests/data/config/exchange2016.config"
+cfg16="$top_srcdir/tests/data/config/exchange2016-utf16.config"
+expect_out 'Default Web Site/owa                           Ssl, Ssl128            Default Web Site/owa   MSExchangeOWAAppPool' config show "$cfg16"
+expect_out '"path": "Default Web Site/Rpc", "ssl_flags": "None", "set_at": "", "pool": "MSExchangeRpcProxyFrontEndAppPool"' config show --json "$cfg8"
+expect_out 'SSLOffloaded = dword:00000001$' config show "$top_srcdir/tests/data/registry/exchange2010-owa.reg"
+expect_out 'AllowExternallUntrustedCerts = dword:00000001 (unknown to libsslvdir)' config show "$top_srcdir/tests/data/registry/exchange2010-owa.reg"
+tmpd=$(mktemp -d)
+cp "$cfg16" "$tmpd/applicationHost.config"
+expect_json 'Default Web Site/owa: sslFlags Ssl, Ssl128 -> None' config set "$tmpd/applicationHost.config" 'Default Web Site/owa' sslFlags=None
+if cmp -s "$tmpd/applicationHost.config.bak" "$cfg16"; then ok; else ko "config set keeps a .bak"; fi
+n=$(cmp -l "$tmpd/applicationHost.config" "$cfg16" 2>/dev/null | wc -l)
+if [ "$n" -gt 0 ]; then ok; else ko "config set changed nothing"; fi
+expect_out 'Default Web Site/owa                           None ' config show "$tmpd/applicationHost.config"
+expect_json '{"file": "'"$tmpd"'/applicationHost.config", "path": "Default Web Site/ecp", "before": "Ssl, Ssl128", "after": "Ssl", "written": false}' config set --dry-run --json "$tmpd/applicationHost.config" 'Default Web Site/ecp' sslFlags=Ssl
+expect_fail "unknown sslFlags keyword\|unknown" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' sslFlags=Sssl
+expect_fail "only sslFlags=VALUE can be set" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' authentication=Basic
+expect_fail "no site 'Nope'" config set "$tmpd/applicationHost.config" 'Nope/owa' sslFlags=None
+rm -rf "$tmpd"
+seedargs="--external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload Default\ Web\ Site/Rpc"
+if "$sv" config plan --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/OWA' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' | cmp -s - "$top_srcdir/tests/data/config/seed004-powershell.ps1"; then ok; else ko "config plan: seed 004 PowerShell script"; fi
+if "$sv" config plan --appcmd --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/owa' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' | cmp -s - "$top_srcdir/tests/data/config/seed004-appcmd.ps1"; then ok; else ko "config plan: seed 004 appcmd script"; fi
+expect_out '"kind": "sslflags", "target": "Default Web Site/owa", "appcmd": "&$env:systemroot' config plan --json "$cfg8" --offload 'Default Web Site/owa'
+expect_fail "MRSProxy, which does not support SSL offloading" config plan "$cfg8" --offload 'Default Web Site/EWS/mrsproxy.svc'
+expect_fail "Exchange Back End site" config plan "$cfg8" --offload 'Exchange Back End/owa'
+expect_fail "ActiveSync on Exchange 2007" config plan --exchange 2007 --offload 'Default Web Site/Microsoft-Server-ActiveSync'
+regout=$(mktemp)
+if "$sv" config plan --exchange 2010 --offload 'Default Web Site/owa' --reg-out "$regout" >/dev/null && [ "$(head -c 2 "$regout" | od -An -tx1 | tr -d ' ')" = fffe ]; then ok; else ko "config plan --reg-out writes UTF-16LE with BOM"; fi
+rm -f "$regout"
+expect_out '"reason_code": "ssl-required"' eval --iisconfig "$cfg8" --json GET http://mail.contoso.com/owa/
+expect_out '"upstream": "offload"' eval --iisconfig "$cfg8" --json GET https://mail.contoso.com/Rpc/
+expect_fail "config needs show, set or plan" config
 expect_out 'deny 404.11' demo
 expect_out "^sslvdir [0-9]" version
 # Usage and input errors: exit 2 and a message

@@ -132,6 +132,9 @@ int main(void) {
   suite_decide();
   suite_rewrite();
   suite_autodiscover();
+  suite_iisconfig();
+  suite_registry();
+  suite_plan();
   suite_mem();
   CU_basic_set_mode(CU_BRM_NORMAL);
   CU_basic_run_tests();

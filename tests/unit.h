@@ -15,6 +15,9 @@ void suite_policyfile(void);
 void suite_decide(void);
 void suite_rewrite(void);
 void suite_autodiscover(void);
+void suite_iisconfig(void);
+void suite_registry(void);
+void suite_plan(void);
 void suite_mem(void);
 
 /* A path under the source tree ($top_srcdir, or "." when unset). */

@@ -21,6 +21,7 @@ const char *prog = "sslvdir";
 void usage(FILE *f) {
   fprintf(f,
           "usage: %s eval [--preset NAME | --policy FILE] [--host NAME]... [--offloader CIDR]...\n"
+          "               [--iisconfig applicationHost.config] [--reg FILE.reg]...\n"
           "               [--tls] [--cipher-bits N] [--client-cert ok|missing|untrusted|expired|revoked]\n"
           "               [--peer ADDR] [-H 'Name: value']... [--json] METHOD URL\n"
           "       %s show [--preset NAME | --policy FILE] [--host NAME]... [--offloader CIDR]...\n"
@@ -53,6 +54,15 @@ int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
   const char **slot = NULL;
   if (!strcmp(a, "--preset")) slot = &o->preset;
   else if (!strcmp(a, "--policy")) slot = &o->policy;
+  else if (!strcmp(a, "--iisconfig")) slot = &o->iisconfig;
+  else if (!strcmp(a, "--reg")) {
+    if (*i + 1 >= argc || o->nregs >= MAX_LIST) {
+      fprintf(stderr, "%s: --reg needs a value (at most %d)\n", prog, MAX_LIST);
+      return -1;
+    }
+    o->regs[o->nregs++] = argv[++*i];
+    return 1;
+  }
   else if (!strcmp(a, "--host") || !strcmp(a, "--offloader") || !strcmp(a, "--ad-domain")) {
     int host = a[2] == 'h', ad = a[2] == 'a';
     int *count = host ? &o->nhosts : ad ? &o->nad : &o->noffloaders;
@@ -94,6 +104,8 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
       sslvdir_builder_free(b);
       return fail(o->policy, rc, &e);
     }
+  } else if (o->iisconfig && !o->preset && !o->nhosts && !o->nad) {
+    /* The server's own configuration names the sites: no default preset. */
   } else {
     const char *preset = o->preset ? o->preset : "exchange2016";
     if ((rc = sslvdir_preset_apply(b, preset, DEFAULT_SITE, &e))) {
@@ -120,6 +132,26 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
         return fail("--ad-domain", rc, &e);
       }
     }
+  }
+  if (o->iisconfig) {
+    sslvdir_iisconfig *cfg;
+    if ((rc = sslvdir_iisconfig_load(&cfg, o->iisconfig, &e)) ||
+        (rc = sslvdir_iisconfig_apply(cfg, b, &e))) {
+      sslvdir_iisconfig_free(cfg);
+      sslvdir_builder_free(b);
+      return fail(o->iisconfig, rc, &e);
+    }
+    sslvdir_iisconfig_free(cfg);
+  }
+  for (int i = 0; i < o->nregs; i++) {
+    sslvdir_regfile *r;
+    if ((rc = sslvdir_regfile_load(&r, o->regs[i], &e)) ||
+        (rc = sslvdir_regfile_apply(r, sslvdir_builder_settings(b), &e))) {
+      sslvdir_regfile_free(r);
+      sslvdir_builder_free(b);
+      return fail(o->regs[i], rc, &e);
+    }
+    sslvdir_regfile_free(r);
   }
   for (int i = 0; i < o->noffloaders; i++) {
     if ((rc = sslvdir_builder_add_offloader(b, o->offloaders[i], &e))) {

@@ -12,7 +12,7 @@
 extern const char *prog;
 
 /* The options that choose a policy: --preset or --policy, --host,
- * --offloader, --ad-domain. */
+ * --offloader, --ad-domain, --iisconfig, --reg. */
 struct policy_opts {
   const char *preset;
   const char *policy;
@@ -22,6 +22,9 @@ struct policy_opts {
   int noffloaders;
   const char *ad_domains[MAX_LIST];
   int nad;
+  const char *iisconfig;        /* applicationHost.config: the backend state */
+  const char *regs[MAX_LIST];   /* .reg exports applied to the settings */
+  int nregs;
 };
 
 void usage(FILE *f);

@@ -53,7 +53,9 @@ typedef enum sslvdir_reg_entry {
  * sslvdir_regfile_parse - read a .reg file from memory
  *
  * "Windows Registry Editor Version 5.00" and "REGEDIT4", in UTF-16LE with a
- * BOM (as regedit exports) or UTF-8/ASCII; [KEY] and [-KEY] sections;
+ * BOM (as regedit exports) or UTF-8/ASCII; 8-bit text that is not valid
+ * UTF-8 is read as Windows-1252, the ANSI code page regedit writes REGEDIT4
+ * files in (every string is UTF-8 once read); [KEY] and [-KEY] sections;
  * "Name"=dword:..., "Name"="string" (with \\ and \" escapes), hex:,
  * hex(N): with line continuations, "Name"=- deletions, @ for the default
  * value, ';' comments. Keys start with a hive name (HKEY_LOCAL_MACHINE, ...).

@@ -1,0 +1,456 @@
+/*
+ * applicationHost.config: the Exchange 2016 fixture of tests/data/config in
+ * UTF-8 and UTF-16LE (same model), byte-exact edits checked by diffing the
+ * files before and after, the atomic save, hostile documents with their
+ * exact errors, and the backend state put into a builder.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+static char *fixture8, *fixture16;
+static size_t len8, len16;
+
+static int setup(void) {
+  fixture8 = read_file(srcpath("tests/data/config/exchange2016.config"), &len8);
+  fixture16 = read_file(srcpath("tests/data/config/exchange2016-utf16.config"), &len16);
+  return fixture8 && fixture16 ? 0 : 1;
+}
+
+static int cleanup(void) {
+  free(fixture8);
+  free(fixture16);
+  return 0;
+}
+
+static sslvdir_iisconfig *parse(const char *d, size_t n) {
+  sslvdir_iisconfig *c = NULL;
+  sslvdir_error e;
+  if (sslvdir_iisconfig_parse(&c, d, n, &e)) {
+    fprintf(stderr, "parse: %s\n", e.message);
+    return NULL;
+  }
+  return c;
+}
+
+static unsigned flags_at(const sslvdir_iisconfig *c, const char *path) {
+  unsigned f = 99;
+  if (sslvdir_iisconfig_ssl_flags(c, path, &f, NULL))
+    return 98;
+  return f;
+}
+
+#define SSL_128 (SSLVDIR_SSL | SSLVDIR_SSL_128)
+
+static void check_model(sslvdir_iisconfig *c) {
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_site_count(c), 2);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_app_count(c), 31);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_warning_count(c), 0);
+  const char *name, *hosts;
+  unsigned port;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_site(c, 0, &name, &hosts, &port), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(name, "Default Web Site");
+  CU_ASSERT_STRING_EQUAL(hosts, "mail.contoso.com,autodiscover.contoso.com");
+  CU_ASSERT_EQUAL(port, 443);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_site(c, 1, &name, &hosts, &port), SSLVDIR_OK);
+  CU_ASSERT(!strcmp(name, "Exchange Back End") && !strcmp(hosts, "") && port == 444);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_site(c, 2, &name, NULL, NULL), SSLVDIR_E_NOT_FOUND);
+  const char *from;
+  unsigned f;
+  /* Set at the location, inherited by a folder below, the server's None above. */
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa"), SSL_128);
+  CU_ASSERT_EQUAL(flags_at(c, "default web site/OWA/"), SSL_128);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Web Site/owa/auth/logon.aspx", &f, &from), 0);
+  CU_ASSERT(f == SSL_128 && !strcmp(from, "Default Web Site/owa"));
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Web Site/Rpc", &f, &from), 0);
+  CU_ASSERT(f == SSLVDIR_SSL_NONE && !strcmp(from, ""));
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa/oma"), SSL_128); /* single quotes */
+  CU_ASSERT_EQUAL(flags_at(c, "Exchange Back End/PowerShell"),
+                  SSL_128 | SSLVDIR_SSL_NEGOTIATE_CERT);
+  CU_ASSERT_EQUAL(flags_at(c, "Nowhere/at/all"), SSLVDIR_SSL_NONE);
+  int en, st;
+  const char *dest;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_redirect(c, "Default Web Site/owa", &en, &dest, &st), 0);
+  CU_ASSERT(en == 0 && !strcmp(dest, "") && st == 302);
+  /* Applications and their pools. */
+  int seen = 0;
+  for (size_t i = 0; i < sslvdir_iisconfig_app_count(c); i++) {
+    const char *path, *pool;
+    CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_app(c, i, &path, &pool), SSLVDIR_OK);
+    if (!strcmp(path, "Default Web Site/Microsoft-Server-ActiveSync"))
+      seen += !strcmp(pool, "MSExchangeSyncAppPool");
+    if (!strcmp(path, "Default Web Site"))
+      seen += !strcmp(pool, "DefaultAppPool");
+  }
+  CU_ASSERT_EQUAL(seen, 2);
+}
+
+static void test_fixture(void) {
+  sslvdir_iisconfig *c8 = parse(fixture8, len8), *c16 = parse(fixture16, len16);
+  CU_ASSERT_FATAL(c8 && c16);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_encoding(c8), SSLVDIR_ENCODING_UTF8);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_encoding(c16), SSLVDIR_ENCODING_UTF16LE);
+  check_model(c8);
+  check_model(c16);
+  /* Unchanged, the bytes written are the bytes read. */
+  const char *d;
+  size_t n;
+  CU_ASSERT(!sslvdir_iisconfig_bytes(c8, &d, &n) && n == len8 && !memcmp(d, fixture8, n));
+  CU_ASSERT(!sslvdir_iisconfig_bytes(c16, &d, &n) && n == len16 && !memcmp(d, fixture16, n));
+  sslvdir_iisconfig_free(c8);
+  sslvdir_iisconfig_free(c16);
+  /* A UTF-8 BOM is kept too. */
+  char *bom = malloc(len8 + 3);
+  memcpy(bom, "\xef\xbb\xbf", 3);
+  memcpy(bom + 3, fixture8, len8);
+  sslvdir_iisconfig *cb = parse(bom, len8 + 3);
+  CU_ASSERT_FATAL(cb != NULL);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_encoding(cb), SSLVDIR_ENCODING_UTF8_BOM);
+  CU_ASSERT(!sslvdir_iisconfig_bytes(cb, &d, &n) && n == len8 + 3 && !memcmp(d, bom, n));
+  sslvdir_iisconfig_free(cb);
+  free(bom);
+}
+
+/* The text of a file, as UTF-8 (the fixture is ASCII: UTF-16LE is every
+ * other byte after the BOM). */
+static char *as_text(const char *d, size_t n, int utf16, size_t *tl) {
+  char *t = malloc(n + 1);
+  size_t k = 0;
+  if (utf16)
+    for (size_t i = 2; i + 1 < n; i += 2)
+      t[k++] = d[i];
+  else
+    memcpy(t, d, k = n);
+  t[k] = '\0';
+  *tl = k;
+  return t;
+}
+
+/* Edits path to flags and checks that the only difference between the
+ * files is old_part replaced by new_part, and that the model reads back. */
+static int edit_case(const char *path, unsigned flags, const char *old_part, const char *new_part,
+                     int utf16) {
+  const char *orig = utf16 ? fixture16 : fixture8;
+  size_t olen = utf16 ? len16 : len8;
+  sslvdir_iisconfig *c = parse(orig, olen);
+  if (!c)
+    return 1;
+  int bad = 0;
+  sslvdir_error e;
+  /* Everything else must keep its effective flags. */
+  unsigned before[64];
+  size_t napps = sslvdir_iisconfig_app_count(c);
+  for (size_t i = 0; i < napps && i < 64; i++) {
+    const char *p;
+    bad |= sslvdir_iisconfig_app(c, i, &p, NULL) != 0;
+    before[i] = flags_at(c, p);
+  }
+  if (sslvdir_iisconfig_set_ssl_flags(c, path, flags, &e)) {
+    fprintf(stderr, "set %s: %s\n", path, e.message);
+    sslvdir_iisconfig_free(c);
+    return 1;
+  }
+  const char *d;
+  size_t n;
+  bad |= sslvdir_iisconfig_bytes(c, &d, &n) != 0;
+  size_t al, bl;
+  char *a = as_text(orig, olen, utf16, &al), *b = as_text(d, n, utf16, &bl);
+  size_t ol = strlen(old_part), nl = strlen(new_part);
+  if (ol) {
+    /* A replacement: the original with old_part (first occurrence) replaced. */
+    const char *at = strstr(a, old_part);
+    if (!at || bl != al - ol + nl) {
+      bad = 1;
+    } else {
+      size_t off = (size_t)(at - a);
+      bad |= memcmp(b, a, off) || memcmp(b + off, new_part, nl) ||
+             memcmp(b + off + nl, at + ol, al - off - ol);
+    }
+  } else {
+    /* An insertion: removing new_part somewhere in b gives a back. */
+    int found = 0;
+    for (const char *k = strstr(b, new_part); k && !found; k = strstr(k + 1, new_part)) {
+      size_t off = (size_t)(k - b);
+      found = bl == al + nl && !memcmp(b, a, off) && !memcmp(b + off + nl, a + off, al - off);
+    }
+    bad |= !found;
+  }
+  /* Bytes outside the change are the original bytes (both encodings). */
+  size_t bpre = 0, bsuf = 0;
+  while (bpre < olen && bpre < n && orig[bpre] == d[bpre])
+    bpre++;
+  while (bsuf < olen - bpre && bsuf < n - bpre && orig[olen - 1 - bsuf] == d[n - 1 - bsuf])
+    bsuf++;
+  size_t unit = utf16 ? 2 : 1;
+  bad |= (olen - bpre - bsuf) > ol * unit + unit || (n - bpre - bsuf) > nl * unit + unit;
+  if (bad)
+    fprintf(stderr, "edit %s (%s): not the expected change\n", path, utf16 ? "UTF-16" : "UTF-8");
+  /* Reads back: the flags set, nothing else changed (outside the subtree). */
+  sslvdir_iisconfig *c2 = parse(d, n);
+  bad |= !c2 || flags_at(c2, path) != flags;
+  for (size_t i = 0; c2 && i < napps && i < 64; i++) {
+    const char *p;
+    if (sslvdir_iisconfig_app(c2, i, &p, NULL))
+      continue;
+    size_t pl = strlen(path);
+    int under = !pl || (!strncasecmp(p, path, pl) && (p[pl] == '\0' || p[pl] == '/'));
+    if (!under && flags_at(c2, p) != before[i]) {
+      fprintf(stderr, "edit %s changed %s\n", path, p);
+      bad = 1;
+    }
+  }
+  sslvdir_iisconfig_free(c2);
+  free(a);
+  free(b);
+  sslvdir_iisconfig_free(c);
+  return bad;
+}
+
+static void test_edits(void) {
+  for (int utf16 = 0; utf16 <= 1; utf16++) {
+    /* The attribute, in place, its quotes kept. */
+    CU_ASSERT_EQUAL(edit_case("Default Web Site/owa", SSLVDIR_SSL_NONE,
+                              "<location path=\"Default Web Site/owa\">\r\n        <system.webServer>\r\n            <security>\r\n                <access sslFlags=\"Ssl, Ssl128\" />",
+                              "<location path=\"Default Web Site/owa\">\r\n        <system.webServer>\r\n            <security>\r\n                <access sslFlags=\"None\" />",
+                              utf16), 0);
+    CU_ASSERT_EQUAL(edit_case("Default Web Site/owa/oma", SSLVDIR_SSL | SSLVDIR_SSL_NEGOTIATE_CERT,
+                              "<access sslFlags='Ssl, Ssl128' />",
+                              "<access sslFlags='Ssl, SslNegotiateCert' />", utf16), 0);
+    /* The server level. */
+    CU_ASSERT_EQUAL(edit_case("", SSLVDIR_SSL,
+                              "<security>\r\n            <access sslFlags=\"None\" />",
+                              "<security>\r\n            <access sslFlags=\"Ssl\" />", utf16), 0);
+    /* <security> without <access>: the element is added under it. */
+    CU_ASSERT_EQUAL(edit_case("Default Web Site/Rpc", SSL_128,
+                              "", "                <access sslFlags=\"Ssl, Ssl128\" />\r\n", utf16), 0);
+    /* <system.webServer> without <security>: both are added. */
+    CU_ASSERT_EQUAL(edit_case("Default Web Site/ecp/auth", SSLVDIR_SSL,
+                              "", "            <security>\r\n                <access sslFlags=\"Ssl\" />\r\n            </security>\r\n",
+                              utf16), 0);
+    /* No location for the path: a whole block after the last location. */
+    CU_ASSERT_EQUAL(edit_case("Default Web Site/owa/auth/Current", SSLVDIR_SSL_NONE,
+                              "", "    <location path=\"Default Web Site/owa/auth/Current\">\r\n        <system.webServer>\r\n            <security>\r\n                <access sslFlags=\"None\" />\r\n            </security>\r\n        </system.webServer>\r\n    </location>\r\n",
+                              utf16), 0);
+  }
+  /* Setting what is there changes no byte; bad input changes nothing. */
+  sslvdir_iisconfig *c = parse(fixture8, len8);
+  CU_ASSERT_FATAL(c != NULL);
+  sslvdir_error e;
+  const char *d;
+  size_t n;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/owa", SSL_128, &e), SSLVDIR_OK);
+  CU_ASSERT(!sslvdir_iisconfig_bytes(c, &d, &n) && n == len8 && !memcmp(d, fixture8, n));
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Nope/owa", 0, &e), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/o\"wa", 0, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/owa", SSLVDIR_SSL_REQUIRE_CERT, &e),
+                  SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/owa", 0x10000, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT(!sslvdir_iisconfig_bytes(c, &d, &n) && n == len8 && !memcmp(d, fixture8, n));
+  /* Two edits in a row: each sees the other's result. */
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/New", SSLVDIR_SSL, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/New", SSL_128, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/New"), SSL_128);
+  CU_ASSERT(!sslvdir_iisconfig_bytes(c, &d, &n) && n > len8);
+  const char *p = strstr(d, "Default Web Site/New");
+  CU_ASSERT(p && !strstr(p + 1, "Default Web Site/New")); /* one location, not two */
+  sslvdir_iisconfig_free(c);
+  /* A self-closing location gets children. */
+  static const char small[] = "<configuration>\n  <system.applicationHost><sites><site name=\"S\" id=\"1\"/></sites></system.applicationHost>\n  <location path=\"S/a\" />\n</configuration>\n";
+  c = parse(small, sizeof small - 1);
+  CU_ASSERT_FATAL(c != NULL);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "S/a", SSLVDIR_SSL, &e), SSLVDIR_OK);
+  CU_ASSERT(!sslvdir_iisconfig_bytes(c, &d, &n));
+  CU_ASSERT_NSTRING_EQUAL(d, "<configuration>\n  <system.applicationHost><sites><site name=\"S\" id=\"1\"/></sites></system.applicationHost>\n  <location path=\"S/a\">\n    <system.webServer>\n      <security>\n        <access sslFlags=\"Ssl\" />\n      </security>\n    </system.webServer>\n  </location>\n</configuration>\n", n);
+  sslvdir_iisconfig_free(c);
+}
+
+static void test_save(void) {
+  char dir[] = "/tmp/sslvdir-test-XXXXXX", path[256], bak[300];
+  CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+  snprintf(path, sizeof path, "%s/applicationHost.config", dir);
+  snprintf(bak, sizeof bak, "%s.bak", path);
+  FILE *f = fopen(path, "wb");
+  CU_ASSERT_FATAL(f != NULL);
+  fwrite(fixture16, 1, len16, f);
+  fclose(f);
+  chmod(path, 0640);
+  sslvdir_iisconfig *c;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_iisconfig_load(&c, path, &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/EWS", 0, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_save(c, path, &e), SSLVDIR_OK);
+  size_t n, bn;
+  char *now = read_file(path, &n), *old = read_file(bak, &bn);
+  const char *d;
+  size_t dn;
+  CU_ASSERT(!sslvdir_iisconfig_bytes(c, &d, &dn) && now && dn == n && !memcmp(now, d, n));
+  CU_ASSERT(old && bn == len16 && !memcmp(old, fixture16, bn));
+  struct stat st;
+  CU_ASSERT(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+  free(now);
+  free(old);
+  /* No temporary file is left behind. */
+  DIR *dd = opendir(dir);
+  int files = 0;
+  for (struct dirent *de; dd && (de = readdir(dd));)
+    files += de->d_name[0] != '.';
+  if (dd)
+    closedir(dd);
+  CU_ASSERT_EQUAL(files, 2);
+  /* A failed save (the target is a directory) changes nothing and leaves nothing. */
+  char sub[256];
+  snprintf(sub, sizeof sub, "%s/adir", dir);
+  CU_ASSERT_FATAL(mkdir(sub, 0755) == 0);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_save(c, sub, &e), SSLVDIR_E_IO);
+  CU_ASSERT(strstr(e.message, "adir") != NULL);
+  CU_ASSERT(stat(sub, &st) == 0 && S_ISDIR(st.st_mode));
+  char nodir[256];
+  snprintf(nodir, sizeof nodir, "%s/missing/applicationHost.config", dir);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_save(c, nodir, &e), SSLVDIR_E_IO);
+  dd = opendir(dir);
+  files = 0;
+  for (struct dirent *de; dd && (de = readdir(dd));)
+    files += de->d_name[0] != '.';
+  if (dd)
+    closedir(dd);
+  CU_ASSERT_EQUAL(files, 3); /* the file, its .bak and adir: no temporary file */
+  sslvdir_iisconfig_free(c);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_load(&c, nodir, &e), SSLVDIR_E_IO);
+  unlink(path);
+  unlink(bak);
+  rmdir(sub);
+  rmdir(dir);
+}
+
+static const char site_s[] =
+    "<system.applicationHost><sites><site name=\"S\" id=\"1\"><bindings>"
+    "<binding protocol=\"https\" bindingInformation=\"*:443:s.example\"/></bindings>"
+    "</site></sites></system.applicationHost>";
+
+static void test_hostile(void) {
+  static const struct {
+    const char *doc;
+    int code;
+    unsigned line;
+    const char *msg;
+  } cases[] = {
+    {"<!DOCTYPE configuration [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><configuration>&x;</configuration>",
+     SSLVDIR_E_REFUSED, 0, "DOCTYPE"},
+    {"<!DOCTYPE c [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><configuration>&b;</configuration>",
+     SSLVDIR_E_REFUSED, 0, "DOCTYPE"},
+    {"<configuration>\n<location path=\"S\">\n", SSLVDIR_E_SYNTAX, 0, "not well-formed"},
+    {"<policy/>", SSLVDIR_E_SYNTAX, 0, "<configuration>"},
+    {"<configuration>\n<location path=\"T/x\"><system.webServer><security><access sslFlags=\"Ssl\"/></security></system.webServer></location>\n</configuration>",
+     SSLVDIR_E_NOT_FOUND, 2, "site 'T'"},
+    {"<configuration>\n<system.webServer>\n<security><access sslFlags=\"Ssl, Sl128\"/></security></system.webServer>\n</configuration>",
+     SSLVDIR_E_UNKNOWN_NAME, 3, "Sl128"},
+    {"<configuration>\n<location path=\"\"><system.webServer><security><access sslFlags=\"Ssl\"/></security></system.webServer></location>\n"
+     "<location path=\".\"><system.webServer><security>\n<access sslFlags=\"None\"/></security></system.webServer></location>\n</configuration>",
+     SSLVDIR_E_DUPLICATE, 4, "set twice"},
+    {"<configuration>\n<system.webServer><httpRedirect enabled=\"true\" httpResponseStatus=\"Moved\"/></system.webServer>\n</configuration>",
+     SSLVDIR_E_UNKNOWN_NAME, 2, "Moved"},
+    {"<configuration>\n<system.applicationHost><sites><site name=\"A\" id=\"1\"/>\n<site name=\"a\" id=\"2\"/></sites></system.applicationHost>\n</configuration>",
+     SSLVDIR_E_DUPLICATE, 3, "twice"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sslvdir_iisconfig *c = NULL;
+    sslvdir_error e = {0};
+    int rc = sslvdir_iisconfig_parse(&c, cases[i].doc, strlen(cases[i].doc), &e);
+    int ok = rc == cases[i].code && !c && e.code == rc && strstr(e.message, cases[i].msg) &&
+             (!cases[i].line || e.line == cases[i].line);
+    if (!ok)
+      fprintf(stderr, "hostile %zu: %d line %u: %s\n", i, rc, e.line, e.message);
+    CU_ASSERT(ok);
+  }
+  /* Encodings gone wrong. */
+  sslvdir_iisconfig *c;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, fixture16, len16 - 1, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT(strstr(e.message, "odd number") != NULL);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, fixture16 + 2, len16 - 2, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT(strstr(e.message, "byte order mark") != NULL);
+  static const char lone[] = "\xff\xfe<\0c\0\x00\xd8/\0>\0";
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, lone, sizeof lone - 1, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT(strstr(e.message, "surrogate") != NULL);
+  static const char nul[] = "<configuration>\0</configuration>";
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, nul, sizeof nul - 1, &e), SSLVDIR_E_SYNTAX);
+  static const char latin1[] = "<configuration><!-- caf\xe9 --></configuration>";
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, latin1, sizeof latin1 - 1, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, "", 0, &e), SSLVDIR_E_SYNTAX);
+  /* Deep nesting, and a file over the limit. */
+  size_t depth = 200, o = 0;
+  char *deep = malloc(depth * 8 + 64);
+  o += (size_t)sprintf(deep, "<configuration>");
+  for (size_t i = 0; i < depth; i++)
+    o += (size_t)sprintf(deep + o, "<a>");
+  for (size_t i = 0; i < depth; i++)
+    o += (size_t)sprintf(deep + o, "</a>");
+  o += (size_t)sprintf(deep + o, "</configuration>");
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, deep, o, &e), SSLVDIR_E_RANGE);
+  free(deep);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, fixture8, SSLVDIR_IISCONFIG_MAX + 1u, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(NULL, "x", 1, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  /* Legal but suspicious: warnings. */
+  char doc[2048];
+  snprintf(doc, sizeof doc, "<configuration>\n%s\n<location path=\"S/folder\"><system.webServer><security>"
+           "<access sslFlags=\"Ssl128\"/></security></system.webServer></location>\n</configuration>", site_s);
+  CU_ASSERT_FATAL(sslvdir_iisconfig_parse(&c, doc, strlen(doc), &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_warning_count(c), 2);
+  CU_ASSERT(strstr(sslvdir_iisconfig_warning(c, 0), "Ssl128 without Ssl") != NULL);
+  CU_ASSERT(strstr(sslvdir_iisconfig_warning(c, 1), "names no application") != NULL);
+  CU_ASSERT_PTR_NULL(sslvdir_iisconfig_warning(c, 2));
+  sslvdir_iisconfig_free(c);
+}
+
+static void test_apply(void) {
+  sslvdir_iisconfig *c = parse(fixture8, len8);
+  CU_ASSERT_FATAL(c != NULL);
+  sslvdir_builder *b;
+  sslvdir_error e;
+  sslvdir_policy *p;
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_apply(c, b, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
+  const sslvdir_site *s = sslvdir_policy_find_site(p, "mail.contoso.com", 16);
+  CU_ASSERT_FATAL(s != NULL);
+  CU_ASSERT_STRING_EQUAL(sslvdir_site_canonical_host(s), "mail.contoso.com");
+  const sslvdir_vdir *v = sslvdir_policy_find_vdir(p, "Default Web Site/owa");
+  CU_ASSERT(v && sslvdir_vdir_kind(v) == SSLVDIR_KIND_OWA &&
+            sslvdir_vdir_backend_flags(v) == SSL_128 && sslvdir_vdir_edge_flags(v) == SSL_128 &&
+            sslvdir_vdir_upstream(v) == SSLVDIR_UPSTREAM_BRIDGE);
+  v = sslvdir_policy_find_vdir(p, "Default Web Site/Rpc");
+  CU_ASSERT(v && sslvdir_vdir_kind(v) == SSLVDIR_KIND_RPC && sslvdir_vdir_backend_flags(v) == 0);
+  v = sslvdir_policy_find_vdir(p, "Exchange Back End/RpcWithCert");
+  CU_ASSERT(v && sslvdir_vdir_backend_flags(v) == (SSL_128 | SSLVDIR_SSL_NEGOTIATE_CERT));
+  CU_ASSERT_EQUAL(sslvdir_policy_site_count(p), 2);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  /* Over a preset: the vdirs it made keep their edge flags. */
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_apply(c, b, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
+  v = sslvdir_policy_find_vdir(p, "Default Web Site/owa");
+  CU_ASSERT(v && sslvdir_vdir_edge_flags(v) == SSL_128 && sslvdir_vdir_backend_flags(v) == SSL_128);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  sslvdir_iisconfig_free(c);
+}
+
+void suite_iisconfig(void) {
+  CU_pSuite s = CU_add_suite("iisconfig", setup, cleanup);
+  CU_add_test(s, "the Exchange 2016 fixture, UTF-8 and UTF-16", test_fixture);
+  CU_add_test(s, "edits change only the intended bytes", test_edits);
+  CU_add_test(s, "atomic save with .bak", test_save);
+  CU_add_test(s, "hostile documents and their errors", test_hostile);
+  CU_add_test(s, "the backend state in a builder", test_apply);
+}

@@ -1,0 +1,222 @@
+/*
+ * .reg files: the fixtures of tests/data/registry (a UTF-16LE regedit export
+ * with wrapped hex values, a UTF-8 change script with deletions, REGEDIT4),
+ * applied to a settings store, written back and read again; hostile files
+ * with their exact errors.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+#define OWA "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA"
+
+static sslvdir_regfile *load(const char *rel) {
+  sslvdir_regfile *r = NULL;
+  sslvdir_error e;
+  if (sslvdir_regfile_load(&r, srcpath(rel), &e))
+    fprintf(stderr, "%s: %s\n", rel, e.message);
+  return r;
+}
+
+static void test_export(void) {
+  sslvdir_regfile *r = load("tests/data/registry/exchange2010-owa.reg");
+  CU_ASSERT_FATAL(r != NULL);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry_count(r), 12);
+  const char *key, *name;
+  unsigned type;
+  const unsigned char *data;
+  size_t len;
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 0, &key, &name, NULL, NULL, NULL), SSLVDIR_REG_KEY);
+  CU_ASSERT(!strcmp(key, OWA) && name == NULL);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 1, &key, &name, &type, &data, &len), SSLVDIR_REG_VALUE);
+  CU_ASSERT(!strcmp(name, "SSLOffloaded") && type == SSLVDIR_REG_DWORD && len == 4 && data[0] == 1);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 4, NULL, &name, &type, &data, &len), SSLVDIR_REG_VALUE);
+  CU_ASSERT(!strcmp(name, "InstallPath") && type == SSLVDIR_REG_SZ &&
+            len == strlen("C:\\Program Files\\Microsoft\\Exchange Server\\V14\\ClientAccess\\Owa"));
+  /* Continuation lines are joined: 44 bytes of FailureActions. */
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 7, NULL, &name, &type, &data, &len), SSLVDIR_REG_VALUE);
+  CU_ASSERT(!strcmp(name, "FailureActions") && type == SSLVDIR_REG_BINARY && len == 44 &&
+            data[0] == 0x80 && data[43] == 0x00 && data[24] == 0x60 && data[25] == 0xea);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 5, NULL, &name, &type, NULL, &len), SSLVDIR_REG_VALUE);
+  CU_ASSERT(!strcmp(name, "ImagePath") && type == SSLVDIR_REG_EXPAND_SZ && len == 44);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 8, NULL, &name, NULL, NULL, NULL), SSLVDIR_REG_VALUE);
+  CU_ASSERT_STRING_EQUAL(name, ""); /* @ */
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 12, NULL, NULL, NULL, NULL, NULL), SSLVDIR_E_NOT_FOUND);
+
+  /* Applied: the known keys change decisions, the rest is kept as unknown. */
+  sslvdir_settings *s;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, s, &e), SSLVDIR_OK);
+  uint32_t dw;
+  const char *str;
+  CU_ASSERT(!sslvdir_settings_get_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, &dw) && dw == 1);
+  CU_ASSERT(!sslvdir_settings_get_string(s, OWA "\\ImagePath", &str) &&
+            !strcmp(str, "%SystemRoot%\\system32"));
+  CU_ASSERT(!sslvdir_settings_get_string(s, OWA "\\Performance\\Close", &str) &&
+            !strcmp(str, "CloseOwaPerformanceData"));
+  CU_ASSERT_EQUAL(sslvdir_settings_count(s), 7);
+  int unknown = 0, known = 0;
+  for (size_t i = 0; i < sslvdir_settings_count(s); i++) {
+    int k;
+    CU_ASSERT_EQUAL(sslvdir_settings_entry(s, i, NULL, NULL, NULL, NULL, &k), SSLVDIR_OK);
+    unknown += !k;
+    known += k;
+  }
+  CU_ASSERT(known == 2 && unknown == 5);
+  /* Binary, multi-string and @ are only in the .reg file, each with a warning;
+   * the misspelled key has its own. */
+  CU_ASSERT_EQUAL(sslvdir_settings_warning_count(s), 4);
+
+  /* Written back (UTF-16LE with BOM, CRLF) and read again: the same entries. */
+  size_t n = 0;
+  CU_ASSERT_EQUAL(sslvdir_regfile_write(r, 0, NULL, 0, &n), SSLVDIR_E_BUFFER_TOO_SMALL);
+  char *buf = malloc(n);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_write(r, 0, buf, n, &n), SSLVDIR_OK);
+  CU_ASSERT((unsigned char)buf[0] == 0xff && (unsigned char)buf[1] == 0xfe);
+  CU_ASSERT(!memcmp(buf + 2, "W\0i\0n\0", 6));
+  for (unsigned flags = 0; flags <= SSLVDIR_REGFILE_UTF8; flags++) {
+    if (flags)
+      CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_write(r, flags, buf, n, &n), SSLVDIR_OK);
+    sslvdir_regfile *r2;
+    CU_ASSERT_FATAL(sslvdir_regfile_parse(&r2, buf, n, &e) == SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_regfile_entry_count(r2), sslvdir_regfile_entry_count(r));
+    for (size_t i = 0; i < sslvdir_regfile_entry_count(r); i++) {
+      const char *k1, *k2, *n1, *n2;
+      unsigned t1, t2;
+      const unsigned char *d1, *d2;
+      size_t l1, l2;
+      int e1 = sslvdir_regfile_entry(r, i, &k1, &n1, &t1, &d1, &l1);
+      int e2 = sslvdir_regfile_entry(r2, i, &k2, &n2, &t2, &d2, &l2);
+      CU_ASSERT(e1 == e2 && !strcmp(k1, k2) && (n1 ? n2 && !strcmp(n1, n2) : !n2) && t1 == t2 &&
+                l1 == l2 && !memcmp(d1, d2, l1));
+    }
+    sslvdir_regfile_free(r2);
+  }
+  free(buf);
+  sslvdir_settings_free(s);
+  sslvdir_regfile_free(r);
+}
+
+static void test_changes(void) {
+  sslvdir_settings *s;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 1, NULL));
+  CU_ASSERT(!sslvdir_settings_set_string(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OldProxy\\Host", "x", NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OldProxy\\Sub\\Port", 8080, NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OldProxyX\\Keep", 1, NULL));
+  sslvdir_regfile *r = load("tests/data/registry/undo-offload.reg");
+  CU_ASSERT_FATAL(r != NULL);
+  CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, s, &e), SSLVDIR_OK);
+  uint32_t dw;
+  const char *str;
+  /* "SSLOffloaded"=- under the other spelling of the OWA key removes it. */
+  CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, &dw), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT(!sslvdir_settings_get_string(s, "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeOWA\\Note", &str) &&
+            !strcmp(str, "said \"hello\" twice"));
+  /* [-KEY] removes the key and what is under it, not a key that only starts alike. */
+  CU_ASSERT_EQUAL(sslvdir_settings_get_string(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OldProxy\\Host", &str), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OldProxy\\Sub\\Port", &dw), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT(!sslvdir_settings_get_dword(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OldProxyX\\Keep", &dw));
+  sslvdir_regfile_free(r);
+
+  /* REGEDIT4, and a settings store written as a .reg file. */
+  r = load("tests/data/registry/regedit4.reg");
+  CU_ASSERT_FATAL(r != NULL);
+  CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, s, &e), SSLVDIR_OK);
+  CU_ASSERT(!sslvdir_settings_get_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, &dw) && dw == 0);
+  sslvdir_regfile_free(r);
+  CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_OA_SSL_OFFLOADING, 1, NULL));
+  CU_ASSERT_FATAL(sslvdir_regfile_from_settings(&r, s, &e) == SSLVDIR_OK);
+  char out[4096];
+  size_t n;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_write(r, SSLVDIR_REGFILE_REGEDIT4, out, sizeof out, &n), SSLVDIR_OK);
+  out[n] = '\0';
+  CU_ASSERT(!strncmp(out, "REGEDIT4\r\n\r\n[", 13));
+  CU_ASSERT(strstr(out, "\"SSLOffloaded\"=dword:00000000\r\n") != NULL);
+  CU_ASSERT(strstr(out, "\"Note\"=\"said \\\"hello\\\" twice\"\r\n") != NULL);
+  CU_ASSERT(strstr(out, "OutlookAnywhere") == NULL); /* a pseudo path, not the registry */
+  sslvdir_regfile_free(r);
+  sslvdir_settings_free(s);
+}
+
+static void test_hostile(void) {
+  static const struct {
+    const char *text;
+    int code;
+    unsigned line;
+    const char *msg;
+  } cases[] = {
+    {"", SSLVDIR_E_SYNTAX, 1, "empty"},
+    {"REGEDIT5\r\n", SSLVDIR_E_SYNTAX, 1, "first line"},
+    {"REGEDIT4\r\n\"a\"=dword:1\r\n", SSLVDIR_E_SYNTAX, 2, "outside any [KEY]"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=dword:123456789\r\n", SSLVDIR_E_SYNTAX, 3, "8 hex"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=dword:xyz\r\n", SSLVDIR_E_SYNTAX, 3, "hex digits"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex:0g\r\n", SSLVDIR_E_SYNTAX, 3, "hex bytes"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex(z):00\r\n", SSLVDIR_E_SYNTAX, 3, "hex(N)"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a=\"b\"\r\n", SSLVDIR_E_SYNTAX, 3, "expected '='"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=\"b\r\n", SSLVDIR_E_SYNTAX, 3, "closed"},
+    {"REGEDIT4\r\n[HKLM\\X]\r\n", SSLVDIR_E_SYNTAX, 2, "hive"},
+    {"REGEDIT4\r\n[-HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=dword:1\r\n", SSLVDIR_E_SYNTAX, 3, "[-KEY]"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X\r\n", SSLVDIR_E_SYNTAX, 2, "[KEY]"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\nnonsense\r\n", SSLVDIR_E_SYNTAX, 3, "expected [KEY]"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex:01,\\\r\n  02,\\\r\n  zz\r\n", SSLVDIR_E_SYNTAX, 3, "hex bytes"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sslvdir_regfile *r = NULL;
+    sslvdir_error e = {0};
+    int rc = sslvdir_regfile_parse(&r, cases[i].text, strlen(cases[i].text), &e);
+    int ok = rc == cases[i].code && !r && e.line == cases[i].line && strstr(e.message, cases[i].msg);
+    if (!ok)
+      fprintf(stderr, "reg hostile %zu: %d line %u: %s\n", i, rc, e.line, e.message);
+    CU_ASSERT(ok);
+  }
+  /* A 1 MB line, as one hex value; odd-length UTF-16. */
+  size_t big = 1u << 20;
+  char *t = malloc(big + 100);
+  size_t o = (size_t)sprintf(t, "REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex:");
+  while (o < big)
+    o += (size_t)sprintf(t + o, "00,");
+  o += (size_t)sprintf(t + o, "00\r\n");
+  sslvdir_regfile *r;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL(sslvdir_regfile_parse(&r, t, o, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT(e.line == 3 && strstr(e.message, "262144"));
+  free(t);
+  CU_ASSERT_EQUAL(sslvdir_regfile_parse(&r, "\xff\xfeR\0E", 5, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_regfile_parse(&r, "REGEDIT4\0", 9, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_regfile_load(&r, "/nonexistent/x.reg", &e), SSLVDIR_E_IO);
+  /* 8-bit text that is not UTF-8 is Windows-1252: read as such, and the
+   * round trip through UTF-16 keeps it (found by fuzz_regfile). */
+  static const char ansi[] = "REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\Caf\xe9]\r\n\"\x80\"=\"\x93q\x94\"\r\n";
+  CU_ASSERT_FATAL(sslvdir_regfile_parse(&r, ansi, sizeof ansi - 1, &e) == SSLVDIR_OK);
+  const char *key, *name;
+  const unsigned char *data;
+  size_t len;
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 1, &key, &name, NULL, &data, &len), SSLVDIR_REG_VALUE);
+  CU_ASSERT_STRING_EQUAL(key, "HKEY_LOCAL_MACHINE\\Caf\xc3\xa9");
+  CU_ASSERT_STRING_EQUAL(name, "\xe2\x82\xac");
+  CU_ASSERT(len == 7 && !memcmp(data, "\xe2\x80\x9cq\xe2\x80\x9d", 7));
+  char out[512];
+  size_t n;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_write(r, 0, out, sizeof out, &n), SSLVDIR_OK);
+  sslvdir_regfile *r2;
+  CU_ASSERT_FATAL(sslvdir_regfile_parse(&r2, out, n, &e) == SSLVDIR_OK);
+  const char *key2;
+  CU_ASSERT(sslvdir_regfile_entry(r2, 0, &key2, NULL, NULL, NULL, NULL) == SSLVDIR_REG_KEY &&
+            !strcmp(key2, "HKEY_LOCAL_MACHINE\\Caf\xc3\xa9"));
+  sslvdir_regfile_free(r2);
+  sslvdir_regfile_free(r);
+}
+
+void suite_registry(void) {
+  CU_pSuite s = CU_add_suite("registry", NULL, NULL);
+  CU_add_test(s, "a regedit export: read, applied, written, read again", test_export);
+  CU_add_test(s, "deletions, REGEDIT4, a store written as .reg", test_changes);
+  CU_add_test(s, "hostile .reg files and their errors", test_hostile);
+}
