@@ -417,7 +417,10 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
         char norm[SV_HOST_MAX + 3];
         size_t nl;
         if (host[0] && !sv_host_normalize(host, strlen(host), norm, &nl, 0)) {
-          if (!strstr(hosts, norm) && hl + nl + 2 < sizeof hosts)
+          if (hl + nl + 2 >= sizeof hosts)
+            rc = warn(c, "line %u: site '%.100s' has more binding host names than 4 KB: '%.100s' "
+                      "and the ones after it are left out", line_of(b), site->name, norm);
+          else if (!strstr(hosts, norm))
             hl += (size_t)snprintf(hosts + hl, sizeof hosts - hl, "%s%s", hl ? "," : "", norm);
           if (https && !site->first_https) {
             site->first_https = sv_strdup(norm);
@@ -937,11 +940,13 @@ static int scan_text(const char *t, size_t len, scan *s) {
       if (!e)
         return -1;
       i = (size_t)(e - t) + 3;
-    } else if (t[i + 1] == '?' || t[i + 1] == '!') {
-      const char *e = strchr(t + i, '>');
+    } else if (t[i + 1] == '?') {
+      const char *e = strstr(t + i + 2, "?>");
       if (!e)
         return -1;
-      i = (size_t)(e - t) + 1;
+      i = (size_t)(e - t) + 2;
+    } else if (t[i + 1] == '!') {
+      return -1; /* a DOCTYPE: refused when reading, never edited */
     } else if (t[i + 1] == '/') {
       const char *e = strchr(t + i, '>');
       if (!e || depth == 0)
@@ -1249,6 +1254,8 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const c
     if ((unsigned char)*p < 0x20 || *p == '"' || *p == '<' || *p == '&')
       return sv_err(err, SSLVDIR_E_SYNTAX, "location path '%.200s': control characters, quotes, "
                     "'<' and '&' are refused", path);
+  if (strlen(path) > 1024)
+    return sv_err(err, SSLVDIR_E_RANGE, "location path longer than 1024 bytes");
   char *np = norm_path(path);
   if (!np)
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");

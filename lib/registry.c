@@ -163,8 +163,16 @@ static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_
     name[0] = '\0';
     i = 1;
   } else {
+    /* The name's end first: only then is its length known. */
+    size_t q = 1;
+    while (q < n && l[q] != '"')
+      q += l[q] == '\\' && q + 1 < n ? 2 : 1;
     size_t end;
-    if (n > sizeof name + 1 || quoted(l + 1, n - 1, name, &nl, &end))
+    if (q >= n)
+      return bad(err, line, SSLVDIR_E_SYNTAX, "the value name is not a closed \"string\"");
+    if (q - 1 >= sizeof name)
+      return bad(err, line, SSLVDIR_E_RANGE, "a value name longer than 16383 bytes");
+    if (quoted(l + 1, q, name, &nl, &end))
       return bad(err, line, SSLVDIR_E_SYNTAX, "the value name is not a closed \"string\"");
     i = 1 + end;
   }

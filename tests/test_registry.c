@@ -187,6 +187,18 @@ static void test_hostile(void) {
   sslvdir_error e;
   CU_ASSERT_EQUAL(sslvdir_regfile_parse(&r, t, o, &e), SSLVDIR_E_RANGE);
   CU_ASSERT(e.line == 3 && strstr(e.message, "262144"));
+  /* Long but within the limit, wrapped as regedit wraps: read whole (a
+   * value line over 16 KB was once taken for a bad name). */
+  o = (size_t)sprintf(t, "REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"big\"=hex:");
+  for (int i = 0; i < 30000; i++)
+    o += (size_t)sprintf(t + o, i % 25 == 24 ? "%02x,\\\r\n  " : "%02x,", i & 0xff);
+  o += (size_t)sprintf(t + o, "ff\r\n");
+  CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_parse(&r, t, o, &e), SSLVDIR_OK);
+  const unsigned char *bd;
+  size_t bl;
+  CU_ASSERT(sslvdir_regfile_entry(r, 1, NULL, NULL, NULL, &bd, &bl) == SSLVDIR_REG_VALUE &&
+            bl == 30001 && bd[29999] == (29999 & 0xff) && bd[30000] == 0xff);
+  sslvdir_regfile_free(r);
   free(t);
   CU_ASSERT_EQUAL(sslvdir_regfile_parse(&r, "\xff\xfeR\0E", 5, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_regfile_parse(&r, "REGEDIT4\0", 9, &e), SSLVDIR_E_SYNTAX);
