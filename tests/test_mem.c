@@ -3,6 +3,7 @@
  * leave nothing behind (the sanitizer build checks for leaks). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,88 @@ out:
   return rc;
 }
 
+/* The readers and writers of issues 3 and 5: every allocation they make may
+ * fail, and each must then say so and leave nothing behind. */
+static const char iis[] =
+    "<configuration>\n  <system.applicationHost><sites><site name=\"S\" id=\"1\"><bindings>"
+    "<binding protocol=\"https\" bindingInformation=\"*:443:s.example\"/></bindings>"
+    "<application path=\"/owa\" applicationPool=\"P\"/></site></sites></system.applicationHost>\n"
+    "  <location path=\"S/owa\"><system.webServer><security><access sslFlags=\"Ssl\"/>"
+    "</security></system.webServer></location>\n</configuration>\n";
+static const char reg[] =
+    "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet"
+    "\\Services\\MSExchange OWA]\r\n\"SSLOffloaded\"=dword:00000001\r\n\"X\"=hex:01,\\\r\n  02\r\n"
+    "@=\"d\"\r\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Old]\r\n";
+static const char ad_req[] =
+    "<Autodiscover xmlns=\"" SSLVDIR_AD_NS_OUTLOOK_REQUEST "\"><Request><EMailAddress>a@s.example"
+    "</EMailAddress><AcceptableResponseSchema>" SSLVDIR_AD_NS_OUTLOOK_RESPONSE
+    "</AcceptableResponseSchema></Request></Autodiscover>";
+
+static int scenario2(void) {
+  sslvdir_iisconfig *c = NULL;
+  sslvdir_regfile *r = NULL, *r2 = NULL;
+  sslvdir_settings *s = NULL;
+  sslvdir_plan *p = NULL;
+  sslvdir_builder *b = NULL;
+  sslvdir_policy *pol = NULL;
+  sslvdir_autodiscover_chain *ch = NULL;
+  char out[8192];
+  size_t n;
+  int rc;
+  if ((rc = sslvdir_iisconfig_parse(&c, iis, sizeof iis - 1, NULL)) ||
+      (rc = sslvdir_iisconfig_set_ssl_flags(c, "S/owa/x", 0, NULL)) ||
+      (rc = sslvdir_settings_new(&s)) ||
+      (rc = sslvdir_regfile_parse(&r, reg, sizeof reg - 1, NULL)) ||
+      (rc = sslvdir_regfile_apply(r, s, NULL)) ||
+      (rc = sslvdir_regfile_write(r, 0, out, sizeof out, &n)) ||
+      (rc = sslvdir_regfile_from_settings(&r2, s, NULL)) ||
+      (rc = sslvdir_plan_new(&p, c, s, 2010, NULL)) ||
+      (rc = sslvdir_plan_set_outlook_anywhere(p, "CAS1", "mail.s.example", NULL, NULL)) ||
+      (rc = sslvdir_plan_want(p, "S/owa", SSLVDIR_UPSTREAM_OFFLOAD, NULL)) ||
+      (rc = sslvdir_plan_build(p, 0, NULL)) ||
+      (rc = sslvdir_builder_new(&b)) ||
+      (rc = sslvdir_iisconfig_apply(c, b, NULL)) ||
+      (rc = sslvdir_builder_add_autodiscover_domain(b, "s.example", SSLVDIR_AUTODISCOVER_SETTINGS, "S", NULL)) ||
+      (rc = sslvdir_builder_build(b, &pol, NULL)) ||
+      (rc = sslvdir_autodiscover_chain_new(&ch, "a@s.example", NULL)) ||
+      (rc = sslvdir_autodiscover_chain_addr(ch, "b@t.example", NULL)))
+    goto out;
+  sslvdir_autodiscover_params params = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  rc = sslvdir_autodiscover_respond(pol, ad_req, sizeof ad_req - 1, &params, out, sizeof out, &n);
+  if (!rc)
+    CU_ASSERT(strstr(out, "<Action>settings</Action>") != NULL);
+out:
+  sslvdir_autodiscover_chain_free(ch);
+  sslvdir_policy_unref(pol);
+  sslvdir_builder_free(b);
+  sslvdir_plan_free(p);
+  sslvdir_regfile_free(r2);
+  sslvdir_regfile_free(r);
+  sslvdir_settings_free(s);
+  sslvdir_iisconfig_free(c);
+  return rc;
+}
+
+static void test_sweep2(void) {
+  CU_ASSERT_EQUAL_FATAL(sslvdir_set_allocator(t_malloc, t_realloc, t_free, NULL), SSLVDIR_OK);
+  budget = -1;
+  count = 0;
+  CU_ASSERT_EQUAL_FATAL(scenario2(), SSLVDIR_OK);
+  long total = count, failures = 0;
+  CU_ASSERT(total > 50);
+  for (long k = 0; k < total; k++) {
+    budget = k;
+    int rc = scenario2();
+    if (rc != SSLVDIR_E_NOMEM && rc != SSLVDIR_OK) {
+      fprintf(stderr, "allocation %ld failing: status %d\n", k, rc);
+      failures++;
+    }
+  }
+  budget = -1;
+  CU_ASSERT_EQUAL(failures, 0);
+  CU_ASSERT_EQUAL(sslvdir_set_allocator(NULL, NULL, NULL, NULL), SSLVDIR_OK);
+}
+
 static void test_sweep(void) {
   CU_ASSERT_EQUAL_FATAL(sslvdir_set_allocator(t_malloc, t_realloc, t_free, NULL), SSLVDIR_OK);
   budget = -1;
@@ -127,4 +210,5 @@ static void test_sweep(void) {
 void suite_mem(void) {
   CU_pSuite s = CU_add_suite("mem", NULL, NULL);
   CU_add_test(s, "every allocation failing in turn", test_sweep);
+  CU_add_test(s, "every allocation failing in turn: config, .reg, plan, Autodiscover", test_sweep2);
 }
