@@ -866,10 +866,6 @@ static void put_json(wr *w, const char *s, size_t n) {
   put(w, "\"", 1);
 }
 
-static int hexv(int c) {
-  return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
-}
-
 /* The decoded value of a query parameter (first occurrence); -1 when absent,
  * -2 when malformed (bad escape, NUL, too long). */
 static int query_param(const char *q, size_t len, const char *name, char *out, size_t max) {
@@ -885,9 +881,9 @@ static int query_param(const char *q, size_t len, const char *name, char *out, s
       for (const char *c = eq ? eq + 1 : q + e; c < q + e; c++) {
         int ch = (unsigned char)*c;
         if (ch == '%') {
-          if (c + 2 >= q + e || hexv(c[1]) < 0 || hexv(c[2]) < 0)
+          if (c + 2 >= q + e || sv_hexval((unsigned char)c[1]) < 0 || sv_hexval((unsigned char)c[2]) < 0)
             return -2;
-          ch = hexv(c[1]) * 16 + hexv(c[2]);
+          ch = sv_hexval((unsigned char)c[1]) * 16 + sv_hexval((unsigned char)c[2]);
           c += 2;
         } else if (ch == '+') {
           ch = ' ';

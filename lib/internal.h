@@ -41,6 +41,13 @@ int sv_err_at(sslvdir_error *err, int code, unsigned line, unsigned column, size
 
 /* ASCII helpers: the protocol elements compared here are ASCII by definition. */
 static inline unsigned char sv_lower(unsigned char c) { return sv_lower_table[c]; }
+/* The value of a hex digit, or -1. */
+static inline int sv_hexval(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
 int sv_eq_ci(const char *a, size_t alen, const char *b, size_t blen);
 int sv_streq_ci(const char *a, const char *b);
 uint32_t sv_hash_ci(const char *s, size_t n, uint32_t seed);

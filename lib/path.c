@@ -12,13 +12,6 @@
 
 #include "internal.h"
 
-static int hexval(unsigned char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 static int starts_ci(const char *s, size_t n, const char *prefix) {
   size_t pl = strlen(prefix);
   return n >= pl && sv_eq_ci(s, pl, prefix, pl);
@@ -281,7 +274,7 @@ static int decode(const char *raw, size_t len, unsigned char *dec, size_t *dec_l
           return SSLVDIR_R_BAD_ESCAPE;
         uint32_t cp = 0;
         for (size_t k = 2; k < 6; k++) {
-          int h = hexval((unsigned char)raw[i + k]);
+          int h = sv_hexval((unsigned char)raw[i + k]);
           if (h < 0)
             return SSLVDIR_R_BAD_ESCAPE;
           cp = (cp << 4) | (uint32_t)h;
@@ -303,7 +296,7 @@ static int decode(const char *raw, size_t len, unsigned char *dec, size_t *dec_l
       } else {
         if (i + 3 > len)
           return SSLVDIR_R_BAD_ESCAPE;
-        int h1 = hexval((unsigned char)raw[i + 1]), h2 = hexval((unsigned char)raw[i + 2]);
+        int h1 = sv_hexval((unsigned char)raw[i + 1]), h2 = sv_hexval((unsigned char)raw[i + 2]);
         if (h1 < 0 || h2 < 0)
           return SSLVDIR_R_BAD_ESCAPE;
         c = (unsigned char)(h1 * 16 + h2);

@@ -105,10 +105,6 @@ static char *cp1252_to_utf8(const unsigned char *t, size_t n, size_t *out_len) {
 static const char *const hives[] = {"HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_CLASSES_ROOT",
                                     "HKEY_USERS", "HKEY_CURRENT_CONFIG"};
 
-static int hexv(int c) {
-  return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
-}
-
 static int bad(sslvdir_error *err, unsigned line, int code, const char *what) {
   return sv_err_at(err, code, line, 0, SIZE_MAX, ".reg line %u: %s", line, what);
 }
@@ -201,7 +197,7 @@ static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_
     if (vn - 6 > 8)
       return bad(err, line, SSLVDIR_E_SYNTAX, "a dword has at most 8 hex digits");
     for (size_t k = 6; k < vn; k++) {
-      int h = hexv((unsigned char)v[k]);
+      int h = sv_hexval((unsigned char)v[k]);
       if (h < 0)
         return bad(err, line, SSLVDIR_E_SYNTAX, "a dword must be hex digits (dword:00000001)");
       dw = dw << 4 | (uint32_t)h;
@@ -215,8 +211,8 @@ static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_
     if (v[k] == '(') {
       size_t e = k + 1;
       type = 0;
-      while (e < vn && hexv((unsigned char)v[e]) >= 0 && e - k <= 8)
-        type = type << 4 | (unsigned)hexv((unsigned char)v[e++]);
+      while (e < vn && sv_hexval((unsigned char)v[e]) >= 0 && e - k <= 8)
+        type = type << 4 | (unsigned)sv_hexval((unsigned char)v[e++]);
       if (e == k + 1 || e >= vn || v[e] != ')')
         return bad(err, line, SSLVDIR_E_SYNTAX, "hex(N): N must be a hex number");
       k = e + 1;
@@ -230,9 +226,9 @@ static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_
         k++;
       if (k >= vn)
         break;
-      if (k + 1 >= vn || hexv((unsigned char)v[k]) < 0 || hexv((unsigned char)v[k + 1]) < 0)
+      if (k + 1 >= vn || sv_hexval((unsigned char)v[k]) < 0 || sv_hexval((unsigned char)v[k + 1]) < 0)
         return bad(err, line, SSLVDIR_E_SYNTAX, "hex bytes are two hex digits separated by commas");
-      buf[o++] = (unsigned char)(hexv((unsigned char)v[k]) * 16 + hexv((unsigned char)v[k + 1]));
+      buf[o++] = (unsigned char)(sv_hexval((unsigned char)v[k]) * 16 + sv_hexval((unsigned char)v[k + 1]));
       k += 2;
       while (k < vn && (v[k] == ' ' || v[k] == '\t'))
         k++;
