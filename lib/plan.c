@@ -37,7 +37,6 @@ struct sslvdir_plan {
 };
 
 static const char appcmd[] = "&$env:systemroot\\system32\\inetsrv\\appcmd";
-static const char owa_key[] = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA";
 
 static void clear_steps(sslvdir_plan *p) {
   for (size_t i = 0; i < p->nsteps; i++) {
@@ -328,7 +327,6 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
                                      "offloader only with SSLOffloaded=1 (seed 002)"
                                    : "OWA is bridged again: SSLOffloaded back to 0"));
   }
-  (void)owa_key;
   /* 3. sslFlags, then 4. the pools. */
   const char *pools[256];
   size_t npools = 0;

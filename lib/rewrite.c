@@ -273,7 +273,6 @@ struct sslvdir_rewriter {
   uint64_t in, out, reps;
   sslvdir_write_fn write;
   void *user_data;
-  int failed;
 };
 
 typedef struct rw_match {
@@ -476,11 +475,7 @@ static int emit(sslvdir_rewriter *rw, const void *data, size_t len) {
   if (!len)
     return 0;
   rw->out += len;
-  if (rw->write((const char *)data, len, rw->user_data)) {
-    rw->failed = 1;
-    return -1;
-  }
-  return 0;
+  return rw->write((const char *)data, len, rw->user_data) ? -1 : 0;
 }
 
 static int emit_match(sslvdir_rewriter *rw, const unsigned char *p, const rw_match *m) {
@@ -603,7 +598,6 @@ SSLVDIR_EXTERN void sslvdir_rewriter_reset(sslvdir_rewriter *rw) {
   rw->hold_len = 0;
   rw->before = -1;
   rw->in = rw->out = rw->reps = 0;
-  rw->failed = 0;
 }
 
 SSLVDIR_EXTERN void sslvdir_rewriter_counts(const sslvdir_rewriter *rw, uint64_t *in,
