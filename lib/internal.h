@@ -20,7 +20,9 @@
 #define SV_R64(F, b) SV_R16(F, (b)), SV_R16(F, (b) + 16), SV_R16(F, (b) + 32), SV_R16(F, (b) + 48)
 #define SV_R256(F) SV_R64(F, 0), SV_R64(F, 64), SV_R64(F, 128), SV_R64(F, 192)
 #define SV_ALNUM(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9'))
-#define SV_LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+/* '| 0x20' rather than '+ 32': the same for letters, and a table entry for
+ * any byte stays a byte even in the branch not taken (clang warns). */
+#define SV_LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) | 0x20 : (c))
 extern const unsigned char sv_lower_table[256];
 
 /* Allocation (lib/mem.c): every allocation of ours goes through the hook. */
