@@ -46,6 +46,15 @@ int sv_err(sslvdir_error *err, int code, const char *fmt, ...) {
   return code;
 }
 
+int sv_err_line(sslvdir_error *err, int code, unsigned line, const char *fmt, ...) {
+  char msg[sizeof err->message];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return sv_err_at(err, code, line, 0, SIZE_MAX, "line %u: %s", line, msg);
+}
+
 int sv_err_at(sslvdir_error *err, int code, unsigned line, unsigned column, size_t offset,
               const char *fmt, ...) {
   va_list ap;

@@ -352,17 +352,6 @@ static ic_site *find_site(sslvdir_iisconfig *c, const char *name, size_t n) {
   return NULL;
 }
 
-static int fail_at(sslvdir_error *err, int code, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail_at(sslvdir_error *err, int code, unsigned line, const char *fmt, ...) {
-  char msg[300];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  return sv_err_at(err, code, line, 0, SIZE_MAX, "line %u: %s", line, msg);
-}
-
 static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err) {
   char *server_pool = NULL;
   xmlNodePtr defs = child(sites, "applicationDefaults");
@@ -374,12 +363,12 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
       continue;
     char *name = prop(s, "name");
     if (!name || !name[0] || strchr(name, '/')) {
-      rc = fail_at(err, SSLVDIR_E_SYNTAX, line_of(s), "<site> without a valid name");
+      rc = sv_err_line(err, SSLVDIR_E_SYNTAX, line_of(s), "<site> without a valid name");
       xmlFree(name);
       break;
     }
     if (find_site(c, name, strlen(name))) {
-      rc = fail_at(err, SSLVDIR_E_DUPLICATE, line_of(s), "site '%.200s' is defined twice", name);
+      rc = sv_err_line(err, SSLVDIR_E_DUPLICATE, line_of(s), "site '%.200s' is defined twice", name);
       xmlFree(name);
       break;
     }
@@ -506,7 +495,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
     unsigned al = line_of(access);
     if (l->has_access) {
       xmlFree(f);
-      return fail_at(err, SSLVDIR_E_DUPLICATE, al, "security/access is set twice for location "
+      return sv_err_line(err, SSLVDIR_E_DUPLICATE, al, "security/access is set twice for location "
                      "'%.200s' (first at line %u)", shown, l->line);
     }
     l->has_access = 1;
@@ -515,7 +504,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
       sslvdir_error fe;
       int rc = sslvdir_flags_parse(&l->flags, f, strlen(f), &fe);
       if (rc) {
-        rc = fail_at(err, rc, al, "location '%.200s': sslFlags=\"%.64s\": %s", shown, f, fe.message);
+        rc = sv_err_line(err, rc, al, "location '%.200s': sslFlags=\"%.64s\": %s", shown, f, fe.message);
         xmlFree(f);
         return rc;
       }
@@ -530,7 +519,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
   }
   if (redirect) {
     if (l->has_redirect)
-      return fail_at(err, SSLVDIR_E_DUPLICATE, line_of(redirect), "httpRedirect is set twice "
+      return sv_err_line(err, SSLVDIR_E_DUPLICATE, line_of(redirect), "httpRedirect is set twice "
                      "for location '%.200s'", shown);
     l->has_redirect = 1;
     char *en = prop(redirect, "enabled"), *dest = prop(redirect, "destination"),
@@ -549,7 +538,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
     xmlFree(en);
     xmlFree(dest);
     if (bad) {
-      int rc = fail_at(err, SSLVDIR_E_UNKNOWN_NAME, line_of(redirect), "httpResponseStatus "
+      int rc = sv_err_line(err, SSLVDIR_E_UNKNOWN_NAME, line_of(redirect), "httpResponseStatus "
                        "\"%.64s\" is not Permanent, Found, Temporary or PermRedirect", st);
       xmlFree(st);
       return rc;
@@ -597,12 +586,12 @@ static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
     unsigned line = line_of(l);
     for (const char *ch = np; *ch && !rc; ch++)
       if ((unsigned char)*ch < 0x20 || *ch == '"')
-        rc = fail_at(err, SSLVDIR_E_SYNTAX, line, "location path with a control character or a "
+        rc = sv_err_line(err, SSLVDIR_E_SYNTAX, line, "location path with a control character or a "
                      "quote");
     if (!rc && np[0]) {
       size_t sn = strcspn(np, "/");
       if (!find_site(c, np, sn))
-        rc = fail_at(err, SSLVDIR_E_NOT_FOUND, line, "location '%.200s' is for site '%.*s', "
+        rc = sv_err_line(err, SSLVDIR_E_NOT_FOUND, line, "location '%.200s' is for site '%.*s', "
                      "which does not exist", np, (int)(sn > 200 ? 200 : sn), np);
     }
     if (!rc)

@@ -40,6 +40,9 @@ int sv_err(sslvdir_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int sv_err_at(sslvdir_error *err, int code, unsigned line, unsigned column, size_t offset,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* An error in a document: the message starts "line N: ", err->line is N. */
+int sv_err_line(sslvdir_error *err, int code, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* ASCII helpers: the protocol elements compared here are ASCII by definition. */
 static inline unsigned char sv_lower(unsigned char c) { return sv_lower_table[c]; }

@@ -32,8 +32,7 @@ static int at(pf *c, xmlNodePtr n, int code, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   long line = n ? xmlGetLineNo(n) : 0;
-  return sv_err_at(c->err, code, line > 0 ? (unsigned)line : 0, 0, SIZE_MAX, "line %ld: %s",
-                   line, msg);
+  return sv_err_line(c->err, code, line > 0 ? (unsigned)line : 0, "%s", msg);
 }
 
 /* Re-anchors an error from the library calls below at an element's line. */

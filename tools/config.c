@@ -50,6 +50,26 @@ static const char *enc_name(sslvdir_encoding e) {
   }
 }
 
+/* "warning: ..." lines, or a JSON array member "key": [...]. */
+static void print_warnings(const char *key, size_t n, const char *(*get)(const void *, size_t),
+                           const void *obj, int json) {
+  if (json)
+    printf("\"%s\": [", key);
+  for (size_t i = 0; i < n; i++) {
+    if (json) {
+      printf("%s", i ? ", " : "");
+      json_string(stdout, get(obj, i));
+    } else {
+      printf("warning: %s\n", get(obj, i));
+    }
+  }
+  if (json)
+    printf("]");
+}
+
+static const char *cfg_warning(const void *c, size_t i) { return sslvdir_iisconfig_warning(c, i); }
+static const char *settings_warning(const void *s, size_t i) { return sslvdir_settings_warning(s, i); }
+
 static void show_config(const sslvdir_iisconfig *c, int json) {
   char flags[SSLVDIR_FLAGS_TEXT_MAX];
   if (json) {
@@ -101,17 +121,11 @@ static void show_config(const sslvdir_iisconfig *c, int json) {
     }
   }
   if (json)
-    printf("], \"warnings\": [");
-  for (size_t i = 0; i < sslvdir_iisconfig_warning_count(c); i++) {
-    if (json) {
-      printf("%s", i ? ", " : "");
-      json_string(stdout, sslvdir_iisconfig_warning(c, i));
-    } else {
-      printf("warning: %s\n", sslvdir_iisconfig_warning(c, i));
-    }
-  }
+    printf("], ");
+  print_warnings("warnings", sslvdir_iisconfig_warning_count(c),
+                 cfg_warning, c, json);
   if (json)
-    printf("]}");
+    printf("}");
 }
 
 static void show_settings(const sslvdir_settings *s, int json) {
@@ -143,17 +157,9 @@ static void show_settings(const sslvdir_settings *s, int json) {
     }
   }
   if (json)
-    printf("], \"registry_warnings\": [");
-  for (size_t i = 0; i < sslvdir_settings_warning_count(s); i++) {
-    if (json) {
-      printf("%s", i ? ", " : "");
-      json_string(stdout, sslvdir_settings_warning(s, i));
-    } else {
-      printf("warning: %s\n", sslvdir_settings_warning(s, i));
-    }
-  }
-  if (json)
-    printf("]");
+    printf("], ");
+  print_warnings("registry_warnings", sslvdir_settings_warning_count(s),
+                 settings_warning, s, json);
 }
 
 static int config_show(int argc, char **argv) {
