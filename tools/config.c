@@ -16,19 +16,36 @@ static int is_reg(const char *path) {
   return n > 4 && !strcasecmp(path + n - 4, ".reg");
 }
 
-static int load_inputs(int nfiles, const char **files, sslvdir_iisconfig **cfg,
-                       sslvdir_settings *settings, sslvdir_regfile **regs, int *nregs) {
+/* What config show and plan read: at most one applicationHost.config, and
+ * .reg files applied in order to one settings store (nregs counts them). */
+typedef struct inputs {
+  sslvdir_iisconfig *cfg;
+  sslvdir_settings *st;
+  int nregs;
+} inputs;
+
+static void free_inputs(inputs *in) {
+  sslvdir_iisconfig_free(in->cfg);
+  sslvdir_settings_free(in->st);
+}
+
+static int load_inputs(int nfiles, const char **files, inputs *in) {
   sslvdir_error e = {0};
-  *nregs = 0;
+  sslvdir_iisconfig **cfg = &in->cfg;
+  memset(in, 0, sizeof *in);
+  if (sslvdir_settings_new(&in->st))
+    return fail("config", SSLVDIR_E_NOMEM, NULL);
   for (int i = 0; i < nfiles; i++) {
     int rc;
     if (is_reg(files[i])) {
       sslvdir_regfile *r;
       if ((rc = sslvdir_regfile_load(&r, files[i], &e)))
         return fail(files[i], rc, &e);
-      regs[(*nregs)++] = r;
-      if ((rc = sslvdir_regfile_apply(r, settings, &e)))
+      rc = sslvdir_regfile_apply(r, in->st, &e);
+      sslvdir_regfile_free(r);
+      if (rc)
         return fail(files[i], rc, &e);
+      in->nregs++;
     } else {
       if (*cfg) {
         fprintf(stderr, "%s: one applicationHost.config at a time\n", prog);
@@ -178,13 +195,10 @@ static int config_show(int argc, char **argv) {
     fprintf(stderr, "%s: config show needs applicationHost.config and/or .reg files\n", prog);
     return EXIT_USAGE;
   }
-  sslvdir_iisconfig *cfg = NULL;
-  sslvdir_settings *st;
-  sslvdir_regfile *regs[MAX_LIST];
-  int nregs = 0;
-  if (sslvdir_settings_new(&st))
-    return fail("config", SSLVDIR_E_NOMEM, NULL);
-  int rc = load_inputs(nfiles, files, &cfg, st, regs, &nregs);
+  inputs in;
+  int rc = load_inputs(nfiles, files, &in);
+  sslvdir_iisconfig *cfg = in.cfg;
+  sslvdir_settings *st = in.st;
   if (!rc) {
     if (json)
       printf("{");
@@ -196,10 +210,7 @@ static int config_show(int argc, char **argv) {
     if (json)
       printf("}\n");
   }
-  for (int i = 0; i < nregs; i++)
-    sslvdir_regfile_free(regs[i]);
-  sslvdir_iisconfig_free(cfg);
-  sslvdir_settings_free(st);
+  free_inputs(&in);
   return rc;
 }
 
@@ -310,16 +321,13 @@ static int config_plan(int argc, char **argv) {
     fprintf(stderr, "%s: config plan needs --offload or --bridge \"Site/vdir\"\n", prog);
     return EXIT_USAGE;
   }
-  sslvdir_iisconfig *cfg = NULL;
-  sslvdir_settings *st;
-  sslvdir_regfile *regs[MAX_LIST];
-  int nregs = 0;
-  if (sslvdir_settings_new(&st))
-    return fail("config", SSLVDIR_E_NOMEM, NULL);
-  int rc = load_inputs(nfiles, files, &cfg, st, regs, &nregs);
+  inputs in;
+  int rc = load_inputs(nfiles, files, &in);
+  sslvdir_iisconfig *cfg = in.cfg;
+  sslvdir_settings *st = in.st;
   sslvdir_plan *p = NULL;
   sslvdir_error e = {0};
-  if (!rc && (rc = sslvdir_plan_new(&p, cfg, nregs ? st : NULL, version, &e)))
+  if (!rc && (rc = sslvdir_plan_new(&p, cfg, in.nregs ? st : NULL, version, &e)))
     rc = fail("plan", rc, &e);
   if (!rc && (rc = sslvdir_plan_set_outlook_anywhere(p, server, ext, auth, &e)))
     rc = fail("plan", rc, &e);
@@ -384,10 +392,7 @@ static int config_plan(int argc, char **argv) {
     }
   }
   sslvdir_plan_free(p);
-  for (int i = 0; i < nregs; i++)
-    sslvdir_regfile_free(regs[i]);
-  sslvdir_iisconfig_free(cfg);
-  sslvdir_settings_free(st);
+  free_inputs(&in);
   return rc;
 }
 
