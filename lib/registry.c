@@ -20,6 +20,7 @@ typedef struct reg_ent {
   unsigned char *data;
   size_t len;
   unsigned line;
+  int hex; /* written hex(N) in the file: data are the registry's bytes */
 } reg_ent;
 
 struct sslvdir_regfile {
@@ -239,6 +240,8 @@ static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_
       }
     }
     rc = add_ent(r, SSLVDIR_REG_VALUE, key, name, type, buf, o, line);
+    if (!rc)
+      r->ents[r->n - 1].hex = 1;
   } else {
     return bad(err, line, SSLVDIR_E_SYNTAX, "a value is \"string\", dword:, hex:, hex(N): or -");
   }
@@ -473,20 +476,24 @@ SSLVDIR_EXTERN int sslvdir_regfile_apply(const sslvdir_regfile *r, sslvdir_setti
       uint32_t dw = (uint32_t)e->data[0] | (uint32_t)e->data[1] << 8 |
                     (uint32_t)e->data[2] << 16 | (uint32_t)e->data[3] << 24;
       rc = sslvdir_settings_set_dword(s, path, dw, &e2);
-    } else if (e->type == SSLVDIR_REG_SZ ||
-               (e->type == SSLVDIR_REG_EXPAND_SZ && !r->v4)) {
-      char *str = sv_malloc(e->len * 2 + 1);
+    } else if (e->type == SSLVDIR_REG_SZ || e->type == SSLVDIR_REG_EXPAND_SZ) {
+      /* Text: UTF-8 from a "string"; from hex(N), UTF-16LE in a REGEDIT5 file,
+       * 8-bit text in a REGEDIT4 one; up to its NUL either way. */
+      char *str = NULL;
       size_t sl;
+      if (!e->hex) {
+        str = sv_strndup((const char *)e->data, e->len);
+      } else if (!r->v4) {
+        if ((str = sv_malloc(e->len * 2 + 1)) && utf16le_to_utf8(e->data, e->len, str, &sl))
+          str[0] = '\0';
+      } else {
+        size_t n8 = strnlen((const char *)e->data, e->len);
+        str = valid_utf8(e->data, n8) ? sv_strndup((const char *)e->data, n8)
+                                      : cp1252_to_utf8(e->data, n8, &sl);
+      }
       if (!str) {
         sv_free(path);
         return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-      }
-      if (e->type == SSLVDIR_REG_SZ) {
-        memcpy(str, e->data, e->len);
-        str[e->len] = '\0';
-        sl = e->len;
-      } else if (utf16le_to_utf8(e->data, e->len, str, &sl)) {
-        str[0] = '\0';
       }
       rc = sslvdir_settings_set_string(s, path, str, &e2);
       sv_free(str);
@@ -637,8 +644,9 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
         snprintf(d, sizeof d, "dword:%08x", (unsigned)e->data[0] | (unsigned)e->data[1] << 8 |
                  (unsigned)e->data[2] << 16 | (unsigned)e->data[3] << 24);
         ws(&b, d);
-      } else if (e->type == SSLVDIR_REG_SZ && !memchr(e->data, '\n', e->len) &&
-                 !memchr(e->data, '\r', e->len) && !memchr(e->data, 0, e->len)) {
+      } else if (!e->hex && e->type == SSLVDIR_REG_SZ && !memchr(e->data, '\n', e->len) &&
+                 !memchr(e->data, '\r', e->len) && !memchr(e->data, 0, e->len) &&
+                 valid_utf8(e->data, e->len)) {
         w_quoted(&b, (const char *)e->data, e->len);
       } else {
         char t[16];
@@ -647,22 +655,22 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
         else
           snprintf(t, sizeof t, "hex(%x):", e->type);
         ws(&b, t);
-        if (e->type == SSLVDIR_REG_SZ && !v4) {
-          /* REG_SZ as hex(1): UTF-16LE with its NUL. */
-          char *u16;
-          size_t ul;
-          if (sv_text_encode((const char *)e->data, e->len, SSLVDIR_ENCODING_UTF16LE, &u16, &ul)) {
+        if (!e->hex && e->type == SSLVDIR_REG_SZ && !v4) {
+          /* Text a "string" cannot hold: hex(1), UTF-16LE with its NUL. */
+          size_t tl = e->len, ul;
+          char *u8 = valid_utf8(e->data, e->len) ? sv_strndup((const char *)e->data, e->len)
+                                                 : cp1252_to_utf8(e->data, e->len, &tl);
+          char *u16 = NULL;
+          if (!u8 || sv_text_encode(u8, strlen(u8), SSLVDIR_ENCODING_UTF16LE, &u16, &ul)) {
+            sv_free(u8);
             sv_free(b.out);
             return SSLVDIR_E_NOMEM;
           }
-          unsigned char *z = sv_malloc(ul);
-          if (z) {
-            memcpy(z, u16 + 2, ul - 2);
-            z[ul - 2] = z[ul - 1] = 0;
-            w_hex(&b, z, ul);
-          }
-          sv_free(z);
+          memmove(u16, u16 + 2, ul - 2); /* drop the BOM; the NUL goes at the end */
+          u16[ul - 2] = u16[ul - 1] = 0;
+          w_hex(&b, (unsigned char *)u16, ul);
           sv_free(u16);
+          sv_free(u8);
         } else {
           w_hex(&b, e->data, e->len);
         }

@@ -224,6 +224,35 @@ static void test_hostile(void) {
             !strcmp(key2, "HKEY_LOCAL_MACHINE\\Caf\xc3\xa9"));
   sslvdir_regfile_free(r2);
   sslvdir_regfile_free(r);
+  /* hex(1) text: UTF-16LE in REGEDIT5, 8-bit in REGEDIT4, applied as text
+   * up to its NUL; written back with the same bytes. A REGEDIT4 hex(1)
+   * that is not UTF-8 once made the UTF-8 output unreadable as UTF-8, and
+   * read back as another text (found by fuzz_regfile in CI's smoke run). */
+  static const char hex1[] = "Windows Registry Editor Version 5.00\r\n[HKEY_LOCAL_MACHINE\\X]\r\n"
+                             "\"a\"=hex(1):41,00,42,00,00,00\r\n";
+  static const char hex1v4[] = "REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex(1):25,54,80,00\r\n";
+  sslvdir_settings *s;
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  for (int v4 = 0; v4 <= 1; v4++) {
+    CU_ASSERT_FATAL(sslvdir_regfile_parse(&r, v4 ? hex1v4 : hex1, v4 ? sizeof hex1v4 - 1 : sizeof hex1 - 1, &e) == SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, s, &e), SSLVDIR_OK);
+    const char *str;
+    CU_ASSERT(!sslvdir_settings_get_string(s, "HKEY_LOCAL_MACHINE\\X\\a", &str) &&
+              !strcmp(str, v4 ? "%T\xe2\x82\xac" : "AB"));
+    for (unsigned flags = 0; flags <= SSLVDIR_REGFILE_UTF8; flags++) {
+      CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_write(r, flags, out, sizeof out, &n), SSLVDIR_OK);
+      CU_ASSERT_FATAL(sslvdir_regfile_parse(&r2, out, n, &e) == SSLVDIR_OK);
+      const char *k1, *k2;
+      const unsigned char *d1, *d2;
+      size_t l1, l2;
+      CU_ASSERT(sslvdir_regfile_entry(r, 1, &k1, NULL, NULL, &d1, &l1) == SSLVDIR_REG_VALUE &&
+                sslvdir_regfile_entry(r2, 1, &k2, NULL, NULL, &d2, &l2) == SSLVDIR_REG_VALUE &&
+                !strcmp(k1, k2) && l1 == l2 && !memcmp(d1, d2, l1));
+      sslvdir_regfile_free(r2);
+    }
+    sslvdir_regfile_free(r);
+  }
+  sslvdir_settings_free(s);
 }
 
 void suite_registry(void) {

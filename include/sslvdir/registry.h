@@ -118,9 +118,10 @@ SSLVDIR_EXTERN size_t sslvdir_regfile_entry_count(const sslvdir_regfile *reg);
  *
  * *key is the full key ("HKEY_LOCAL_MACHINE\SYSTEM\..."); *name the value
  * name ("" for the default value @; NULL for sections); *type the REG_*
- * type and *data and *len the value's bytes as the registry holds them (a DWORD
- * in 4 little-endian bytes, REG_SZ as UTF-8 without NUL). Any out pointer may
- * be NULL.
+ * type and *data and *len the value's bytes: a DWORD in 4 little-endian
+ * bytes, a "string" as UTF-8 without NUL, a hex(N) value as the bytes the
+ * file lists (UTF-16LE text in a REGEDIT5 file, 8-bit text in a REGEDIT4
+ * one). Any out pointer may be NULL.
  *
  * Returns: the sslvdir_reg_entry kind (above 0), SSLVDIR_E_NOT_FOUND past
  * the end, SSLVDIR_E_INVALID_ARGUMENT.
@@ -133,8 +134,8 @@ SSLVDIR_EXTERN int sslvdir_regfile_entry(const sslvdir_regfile *reg, size_t inde
 /**
  * sslvdir_regfile_apply - apply a .reg file to a settings store
  *
- * In file order: DWORDs and strings (REG_SZ, and REG_EXPAND_SZ as its text)
- * are set, deletions unset the value or every value under the key. Other
+ * In file order: DWORDs and strings (REG_SZ and REG_EXPAND_SZ, as "string"
+ * or as hex(1)/hex(2) text, up to its NUL) are set, deletions unset the value or every value under the key. Other
  * types (binary, multi-string, QWORD) cannot be held by the store: they stay
  * in the .reg file and each gets a warning in the store. Values the library
  * does not know are kept all the same (sslvdir_settings_entry() says they
@@ -155,8 +156,9 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_regfile_apply(const sslvdir_regfi
  * Windows Registry Editor Version 5.00 in UTF-16LE with BOM and CRLF line
  * ends, unless flags say SSLVDIR_REGFILE_UTF8 or SSLVDIR_REGFILE_REGEDIT4.
  * Sections and values keep their order; hex values are wrapped at 80
- * columns with '\' continuations; a string holding a character a quoted
- * string cannot (a line break) is written as hex(1). *out_len receives the
+ * columns with '\' continuations; a value read as hex(N) is written as
+ * hex(N) with the same bytes, and a string a quoted string cannot hold (a
+ * line break, bytes that are not UTF-8) as hex(1). *out_len receives the
  * length, also when out is too small.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_NOMEM,
