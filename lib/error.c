@@ -22,6 +22,7 @@ SSLVDIR_EXTERN const char *sslvdir_strerror(int code) {
   case SSLVDIR_E_BUFFER_TOO_SMALL: return "buffer too small";
   case SSLVDIR_E_TYPE: return "value has another type";
   case SSLVDIR_E_CALLBACK: return "stopped by a callback";
+  case SSLVDIR_E_PASSWORD: return "wrong or missing password";
   default: return "unknown error";
   }
 }

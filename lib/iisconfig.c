@@ -46,6 +46,8 @@ typedef struct ic_loc {
   int redirect_enabled;
   char *destination;
   int status;
+  int has_ep;
+  int token_checking; /* sslvdir_token_checking */
 } ic_loc;
 
 struct sslvdir_iisconfig {
@@ -472,7 +474,9 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
                          sslvdir_error *err) {
   xmlNodePtr access = child(child(ws, "security"), "access");
   xmlNodePtr redirect = child(ws, "httpRedirect");
-  if (!access && !redirect)
+  xmlNodePtr ep = child(child(child(child(ws, "security"), "authentication"),
+                              "windowsAuthentication"), "extendedProtection");
+  if (!access && !redirect && !ep)
     return SSLVDIR_OK;
   ic_loc *l = find_loc(c, path, strlen(path));
   if (!l) {
@@ -546,6 +550,26 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
     xmlFree(st);
     if (!l->destination)
       return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  if (ep) {
+    if (l->has_ep)
+      return sv_err_line(err, SSLVDIR_E_DUPLICATE, line_of(ep), "extendedProtection is set twice "
+                     "for location '%.200s'", shown);
+    l->has_ep = 1;
+    /* IIS's default is None; appcmd takes the values in any case. */
+    char *tc = prop(ep, "tokenChecking");
+    static const char *const names[] = {"None", "Allow", "Require"};
+    l->token_checking = tc ? -1 : SSLVDIR_TOKEN_CHECKING_NONE;
+    for (int i = 0; tc && i < 3; i++)
+      if (sv_streq_ci(tc, names[i]))
+        l->token_checking = i;
+    if (l->token_checking < 0) {
+      int rc = sv_err_line(err, SSLVDIR_E_UNKNOWN_NAME, line_of(ep), "extendedProtection "
+                       "tokenChecking=\"%.64s\" is not None, Allow or Require", tc);
+      xmlFree(tc);
+      return rc;
+    }
+    xmlFree(tc);
   }
   return SSLVDIR_OK;
 }
@@ -751,7 +775,13 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_app(const sslvdir_iisconfig *c, size_t i, c
 }
 
 /* The nearest location at or above path that has the section. */
-static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int redirect) {
+enum { SEC_ACCESS, SEC_REDIRECT, SEC_EP };
+
+static int has_section(const ic_loc *l, int section) {
+  return section == SEC_REDIRECT ? l->has_redirect : section == SEC_EP ? l->has_ep : l->has_access;
+}
+
+static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int section) {
   while (*path == '/')
     path++;
   if (!strcmp(path, "."))
@@ -761,7 +791,7 @@ static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int r
     n--;
   for (;;) {
     long i = ix_find(c->loc_ix, c->loc_mask, path, n, loc_path_of, c);
-    if (i >= 0 && (redirect ? c->locs[i].has_redirect : c->locs[i].has_access))
+    if (i >= 0 && has_section(&c->locs[i], section))
       return &c->locs[i];
     if (n == 0)
       return NULL;
@@ -776,7 +806,7 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_ssl_flags(const sslvdir_iisconfig *c, const
                                                unsigned *flags, const char **from) {
   if (!c || !path || !flags)
     return SSLVDIR_E_INVALID_ARGUMENT;
-  const ic_loc *l = inherit(c, path, 0);
+  const ic_loc *l = inherit(c, path, SEC_ACCESS);
   *flags = l ? l->flags : SSLVDIR_SSL_NONE;
   if (from)
     *from = l ? l->path : NULL;
@@ -788,13 +818,25 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_redirect(const sslvdir_iisconfig *c, const 
                                               int *status) {
   if (!c || !path)
     return SSLVDIR_E_INVALID_ARGUMENT;
-  const ic_loc *l = inherit(c, path, 1);
+  const ic_loc *l = inherit(c, path, SEC_REDIRECT);
   if (enabled)
     *enabled = l ? l->redirect_enabled : 0;
   if (destination)
     *destination = l ? l->destination : "";
   if (status)
     *status = l ? l->status : 302;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_iisconfig_extended_protection(const sslvdir_iisconfig *c,
+                                                         const char *path, int *token_checking,
+                                                         const char **from) {
+  if (!c || !path || !token_checking)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  const ic_loc *l = inherit(c, path, SEC_EP);
+  *token_checking = l ? l->token_checking : SSLVDIR_TOKEN_CHECKING_NONE;
+  if (from)
+    *from = l ? l->path : NULL;
   return SSLVDIR_OK;
 }
 
@@ -841,11 +883,16 @@ static int apply_vdir(const sslvdir_iisconfig *c, sslvdir_builder *b, const char
   unsigned flags;
   if (sslvdir_iisconfig_ssl_flags(c, full, &flags, NULL))
     return SSLVDIR_E_INVALID_ARGUMENT;
+  int tc;
+  if (sslvdir_iisconfig_extended_protection(c, full, &tc, NULL))
+    return SSLVDIR_E_INVALID_ARGUMENT;
   int existed = has_vdir(b, site, vpath), rc = SSLVDIR_OK;
   if (!existed)
     rc = sslvdir_builder_add_vdir(b, site, vpath, sv_kind_from_vdir_name(vpath), err);
   if (!rc)
     rc = sslvdir_builder_set_vdir_backend_flags(b, site, vpath, flags, err);
+  if (!rc && tc != SSLVDIR_TOKEN_CHECKING_NONE)
+    rc = sslvdir_builder_set_vdir_extended_protection(b, site, vpath, 1, err);
   if (!rc && !existed)
     rc = sslvdir_builder_set_vdir_edge_flags(b, site, vpath, flags, err);
   return rc;
@@ -884,7 +931,7 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
     }
     for (size_t l = 0; l < c->nlocs && !rc; l++) {
       const char *p = c->locs[l].path;
-      if (c->locs[l].has_access && strlen(p) > sl && p[sl] == '/' &&
+      if ((c->locs[l].has_access || c->locs[l].has_ep) && strlen(p) > sl && p[sl] == '/' &&
           sv_eq_ci(p, sl, s->name, sl))
         rc = apply_vdir(c, b, p, sl, s->name, err);
     }

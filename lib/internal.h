@@ -32,6 +32,8 @@ void *sv_realloc(void *ptr, size_t size);
 void sv_free(void *ptr);
 char *sv_strdup(const char *s);
 char *sv_strndup(const char *s, size_t n);
+/* A formatted string of any length, or NULL when out of memory. */
+char *sv_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Grow *arr (of *cap elements of elsize) to hold need elements. */
 int sv_grow(void **arr, size_t *cap, size_t need, size_t elsize);
 
@@ -224,6 +226,15 @@ struct sslvdir_builder {
 typedef struct _xmlDoc *sv_xml_doc;
 int sv_xml_read(const char *data, size_t len, const char *what, size_t max_len, int max_depth,
                 const char *encoding, sv_xml_doc *out, sslvdir_error *err);
+
+/* lib/cert.c: chains built from GnuTLS certificates, for the trust and TLS
+ * code. sv_cert_from_crts() takes the certificates over (they are freed on
+ * failure too); sv_cert_crts() lends them, into buf (SSLVDIR_CERT_CHAIN_MAX). */
+struct gnutls_x509_crt_int;
+int sv_cert_from_crts(sslvdir_cert **out, struct gnutls_x509_crt_int **crts, size_t n,
+                      int format, sslvdir_error *err);
+struct gnutls_x509_crt_int **sv_cert_crts(const sslvdir_cert *c, size_t *n,
+                                          struct gnutls_x509_crt_int **buf);
 
 /* lib/iisconfig.c: files, and Exchange vdir names. */
 int sv_read_file(const char *filename, size_t max, char **data, size_t *len, sslvdir_error *err);

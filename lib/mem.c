@@ -1,6 +1,9 @@
 /* The allocator hook and small allocation helpers. */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,4 +121,20 @@ uint32_t sv_hash_ci(const char *s, size_t n, uint32_t seed) {
     h ^= h >> 29;
   }
   return (uint32_t)(h ^ (h >> 32));
+}
+
+char *sv_strdupf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return NULL;
+  char *out = sv_malloc((size_t)n + 1);
+  if (!out)
+    return NULL;
+  va_start(ap, fmt);
+  vsnprintf(out, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return out;
 }

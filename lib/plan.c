@@ -174,16 +174,6 @@ SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_
   return SSLVDIR_OK;
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...) {
-  char buf[2048];
-  va_list ap;
-  va_start(ap, f);
-  int n = vsnprintf(buf, sizeof buf, f, ap);
-  va_end(ap);
-  return n < 0 ? NULL : sv_strdup(buf);
-}
-
 static int add_step(sslvdir_plan *p, int kind, char *target, char *ac, char *ps, char *why) {
   if (!target || !ac || !ps || !why ||
       sv_grow((void **)&p->steps, &p->capsteps, p->nsteps + 1, sizeof *p->steps)) {
@@ -252,9 +242,9 @@ static int flags_step(sslvdir_plan *p, const char *path, unsigned flags, const c
   compact[o] = '\0';
   int multi = strchr(compact, ',') != NULL;
   return add_step(p, SSLVDIR_STEP_SSLFLAGS, sv_strdup(path),
-                  fmt("%s set config \"%s\" /section:access /sslFlags:%s%s%s /commit:APPHOST",
+                  sv_strdupf("%s set config \"%s\" /section:access /sslFlags:%s%s%s /commit:APPHOST",
                       appcmd, path, multi ? "\"" : "", compact, multi ? "\"" : ""),
-                  fmt("Set-WebConfigurationProperty -Filter //security/access -name sslflags "
+                  sv_strdupf("Set-WebConfigurationProperty -Filter //security/access -name sslflags "
                       "-Value \"%s\" -PSPath IIS: -Location \"%s\"", compact, path),
                   sv_strdup(why));
 }
@@ -280,11 +270,11 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
     if (p->wants[i].kind == SSLVDIR_KIND_RPC)
       rpc = &p->wants[i];
   if (p->ext_host)
-    rc = add_step(p, SSLVDIR_STEP_EXCHANGE, fmt("%s\\Rpc*", p->server),
-                  fmt("Set-OutlookAnywhere -Identity %s\\Rpc* -Externalhostname %s "
+    rc = add_step(p, SSLVDIR_STEP_EXCHANGE, sv_strdupf("%s\\Rpc*", p->server),
+                  sv_strdupf("Set-OutlookAnywhere -Identity %s\\Rpc* -Externalhostname %s "
                       "-ExternalClientsRequireSsl $True -ExternalClientAuthenticationMethod %s",
                       p->server, p->ext_host, p->auth),
-                  fmt("Set-OutlookAnywhere -Identity %s\\Rpc* -Externalhostname %s "
+                  sv_strdupf("Set-OutlookAnywhere -Identity %s\\Rpc* -Externalhostname %s "
                       "-ExternalClientsRequireSsl $True -ExternalClientAuthenticationMethod %s",
                       p->server, p->ext_host, p->auth),
                   sv_strdup("Outlook Anywhere's external host name, required of clients over SSL"));
@@ -294,10 +284,10 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
     int known = p->reg && (!sslvdir_settings_get_dword(p->reg, SSLVDIR_KEY_OA_SSL_OFFLOADING, &cur) ||
                            !sslvdir_settings_default_dword(SSLVDIR_KEY_OA_SSL_OFFLOADING, p->version, &cur));
     if (!known || (cur != 0) != on)
-      rc = add_step(p, SSLVDIR_STEP_EXCHANGE, fmt("%s\\Rpc*", p->server),
-                    fmt("Set-OutlookAnywhere -Identity %s\\Rpc* -SSLOffloading $%s", p->server,
+      rc = add_step(p, SSLVDIR_STEP_EXCHANGE, sv_strdupf("%s\\Rpc*", p->server),
+                    sv_strdupf("Set-OutlookAnywhere -Identity %s\\Rpc* -SSLOffloading $%s", p->server,
                         on ? "true" : "false"),
-                    fmt("Set-OutlookAnywhere -Identity %s\\Rpc* -SSLOffloading $%s", p->server,
+                    sv_strdupf("Set-OutlookAnywhere -Identity %s\\Rpc* -SSLOffloading $%s", p->server,
                         on ? "true" : "false"),
                     sv_strdup(on ? "Outlook Anywhere accepts plain HTTP from the offloader"
                                  : "Outlook Anywhere requires SSL again (bridging)"));
@@ -319,9 +309,9 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
       break;
     }
     rc = add_step(p, SSLVDIR_STEP_REGISTRY, sv_strdup(SSLVDIR_KEY_SSL_OFFLOADED),
-                  fmt("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
+                  sv_strdupf("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
                       "SSLOffloaded /t REG_DWORD /d %u /f", (unsigned)want_v),
-                  fmt("New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchange "
+                  sv_strdupf("New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchange "
                       "OWA' -Name SSLOffloaded -PropertyType DWord -Value %u -Force", (unsigned)want_v),
                   sv_strdup(want_v ? "OWA on Exchange 2007/2010 writes https:// links behind an "
                                      "offloader only with SSLOffloaded=1 (seed 002)"
@@ -367,8 +357,8 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
                     sv_strdup("IIS restarts so that every changed application reads its settings"));
     for (size_t i = 0; !(flags & SSLVDIR_PLAN_IISRESET) && !rc && i < npools; i++)
       rc = add_step(p, SSLVDIR_STEP_RECYCLE, sv_strdup(pools[i]),
-                    fmt("%s Recycle AppPool %s", appcmd, pools[i]),
-                    fmt("Restart-WebAppPool %s", pools[i]),
+                    sv_strdupf("%s Recycle AppPool %s", appcmd, pools[i]),
+                    sv_strdupf("Restart-WebAppPool %s", pools[i]),
                     sv_strdup("the application pool reads the changed settings when it recycles"));
   }
   if (rc) {

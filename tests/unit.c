@@ -18,6 +18,15 @@ const char *srcpath(const char *rel) {
   return b;
 }
 
+const char *certpath(const char *name) {
+  static char buf[4][4096];
+  static int k;
+  const char *top = getenv("top_builddir");
+  char *b = buf[k++ & 3];
+  snprintf(b, sizeof buf[0], "%s/tests/certs/%s", top && *top ? top : ".", name);
+  return b;
+}
+
 char *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f)
@@ -135,6 +144,10 @@ int main(void) {
   suite_iisconfig();
   suite_registry();
   suite_plan();
+  suite_cert();
+  suite_trust();
+  suite_tls();
+  suite_audit();
   suite_mem();
   CU_basic_set_mode(CU_BRM_NORMAL);
   CU_basic_run_tests();

@@ -18,10 +18,16 @@ void suite_autodiscover(void);
 void suite_iisconfig(void);
 void suite_registry(void);
 void suite_plan(void);
+void suite_cert(void);
+void suite_trust(void);
+void suite_tls(void);
+void suite_audit(void);
 void suite_mem(void);
 
 /* A path under the source tree ($top_srcdir, or "." when unset). */
 const char *srcpath(const char *rel);
+/* A certificate made by tests/gen-certs.sh ($top_builddir/tests/certs/NAME). */
+const char *certpath(const char *name);
 /* Reads a whole file; NULL when it cannot. The caller frees it. */
 char *read_file(const char *path, size_t *len);
 /* Decodes \xNN, \\ and \s (space) in place; returns the new length. */

@@ -37,10 +37,17 @@ void usage(FILE *f) {
           "       %s config plan [FILES...] (--offload|--bridge 'Site/vdir')... [--appcmd]\n"
           "               [--exchange YEAR] [--server NAME] [--external-host HOST] [--auth M]\n"
           "               [--iisreset] [--reg-out FILE.reg] [--json]\n"
+          "       %s cert show|check [--password PW | --password-file F] FILE\n"
+          "               [--host NAME]... [--ca FILE]... [--system-ca] [--crl FILE]... [--json]\n"
+          "       %s cipher-bits [--json] SUITE...\n"
+          "       %s audit [--config applicationHost.config] [--registry FILE.reg]...\n"
+          "               [--cert FILE [--password PW]] [--ca FILE]... [--crl FILE]...\n"
+          "               [--namespace HOST,HOST...] [--exchange-version YEAR]\n"
+          "               [--policy FILE | --preset NAME] [--offloader CIDR]... [--json]\n"
           "       %s presets\n"
           "       %s demo\n"
           "       %s version\n",
-          prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+          prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 int fail(const char *what, int rc, const sslvdir_error *e) {
@@ -55,14 +62,8 @@ int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
   if (!strcmp(a, "--preset")) slot = &o->preset;
   else if (!strcmp(a, "--policy")) slot = &o->policy;
   else if (!strcmp(a, "--iisconfig")) slot = &o->iisconfig;
-  else if (!strcmp(a, "--reg")) {
-    if (*i + 1 >= argc || o->nregs >= MAX_LIST) {
-      fprintf(stderr, "%s: --reg needs a value (at most %d)\n", prog, MAX_LIST);
-      return -1;
-    }
-    o->regs[o->nregs++] = argv[++*i];
-    return 1;
-  }
+  else if (!strcmp(a, "--reg"))
+    return list_option(o->regs, &o->nregs, argc, argv, i) ? -1 : 1;
   else if (!strcmp(a, "--host") || !strcmp(a, "--offloader") || !strcmp(a, "--ad-domain")) {
     int host = a[2] == 'h', ad = a[2] == 'a';
     int *count = host ? &o->nhosts : ad ? &o->nad : &o->noffloaders;
@@ -492,6 +493,18 @@ static int cmd_show(int argc, char **argv) {
   return 0;
 }
 
+int list_option(const char **list, int *n, int argc, char **argv, int *i) {
+  const char *opt = argv[*i], *v = option_value(argc, argv, i);
+  if (!v)
+    return -1;
+  if (*n >= MAX_LIST) {
+    fprintf(stderr, "%s: %s: at most %d\n", prog, opt, MAX_LIST);
+    return -1;
+  }
+  list[(*n)++] = v;
+  return 0;
+}
+
 const char *option_value(int argc, char **argv, int *i) {
   if (*i + 1 >= argc) {
     fprintf(stderr, "%s: %s needs a value\n", prog, argv[*i]);
@@ -786,7 +799,10 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "show")) return cmd_show(argc - 1, argv + 1);
   if (!strcmp(cmd, "rewrite-header")) return cmd_rewrite_header(argc - 1, argv + 1);
   if (!strcmp(cmd, "rewrite-body")) return cmd_rewrite_body(argc - 1, argv + 1);
+  if (!strcmp(cmd, "audit")) return cmd_audit(argc - 1, argv + 1);
   if (!strcmp(cmd, "autodiscover")) return cmd_autodiscover(argc - 1, argv + 1);
+  if (!strcmp(cmd, "cert")) return cmd_cert(argc - 1, argv + 1);
+  if (!strcmp(cmd, "cipher-bits")) return cmd_cipher_bits(argc - 1, argv + 1);
   if (!strcmp(cmd, "config")) return cmd_config(argc - 1, argv + 1);
   if (!strcmp(cmd, "presets")) return cmd_presets();
   if (!strcmp(cmd, "demo")) return cmd_demo();

@@ -46,7 +46,8 @@ typedef enum sslvdir_status {
   SSLVDIR_E_REFUSED = -10,         /* input refused by policy (e.g. a DOCTYPE) */
   SSLVDIR_E_BUFFER_TOO_SMALL = -11,/* the caller's buffer cannot hold the result */
   SSLVDIR_E_TYPE = -12,            /* a value exists with another type */
-  SSLVDIR_E_CALLBACK = -13         /* a caller's callback asked to stop */
+  SSLVDIR_E_CALLBACK = -13,        /* a caller's callback asked to stop */
+  SSLVDIR_E_PASSWORD = -14         /* a password is wrong or missing (PKCS#12) */
 } sslvdir_status;
 
 /*

@@ -38,6 +38,15 @@ typedef enum sslvdir_encoding {
   SSLVDIR_ENCODING_UTF16BE = 3   /* UTF-16BE with FE FF */
 } sslvdir_encoding;
 
+/* Extended Protection's tokenChecking
+ * (system.webServer/security/authentication/windowsAuthentication/extendedProtection).
+ * Values are never renumbered. */
+typedef enum sslvdir_token_checking {
+  SSLVDIR_TOKEN_CHECKING_NONE = 0,
+  SSLVDIR_TOKEN_CHECKING_ALLOW = 1,
+  SSLVDIR_TOKEN_CHECKING_REQUIRE = 2
+} sslvdir_token_checking;
+
 /* The largest applicationHost.config read (bytes as stored). */
 #define SSLVDIR_IISCONFIG_MAX (32u * 1024u * 1024u)
 
@@ -48,7 +57,7 @@ typedef enum sslvdir_encoding {
  * use is kept untouched. Refused: a DOCTYPE or entity declaration, NUL bytes
  * in UTF-8, odd-length or ill-formed UTF-16, more than SSLVDIR_IISCONFIG_MAX
  * bytes, elements nested deeper than 64. Errors name the line: an unknown
- * sslFlags keyword (SSLVDIR_E_UNKNOWN_NAME), a <location> for a site that
+ * sslFlags keyword or tokenChecking value (SSLVDIR_E_UNKNOWN_NAME), a <location> for a site that
  * does not exist (SSLVDIR_E_NOT_FOUND), the same section set twice for one
  * location path (SSLVDIR_E_DUPLICATE). What is legal but suspicious is a
  * warning (sslvdir_iisconfig_warning()).
@@ -169,6 +178,23 @@ sslvdir_iisconfig_redirect(const sslvdir_iisconfig *config, const char *path, in
                            const char **destination, int *status);
 
 /**
+ * sslvdir_iisconfig_extended_protection - the Extended Protection in force at a path, with inheritance
+ *
+ * As sslvdir_iisconfig_ssl_flags() for the tokenChecking of
+ * windowsAuthentication's extendedProtection: *token_checking receives an
+ * sslvdir_token_checking (None when no location sets it, IIS's default),
+ * *from (may be NULL) the location that set it. Allow and Require both bind
+ * Windows authentication to the TLS channel, so such a vdir cannot be
+ * offloaded; sslvdir_iisconfig_apply() marks it so.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_INVALID_ARGUMENT.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_iisconfig_extended_protection(const sslvdir_iisconfig *config, const char *path,
+                                      int *token_checking, const char **from);
+
+/**
  * sslvdir_iisconfig_warning_count - how many warnings reading produced
  *
  * Returns: the count (0 for NULL).
@@ -195,7 +221,9 @@ SSLVDIR_EXTERN const char *sslvdir_iisconfig_warning(const sslvdir_iisconfig *co
  * whose edge sslFlags are the same unless the vdir already existed: the
  * proxy then asks of clients what IIS asks. The vdir's kind comes from its
  * Exchange name (owa, ecp, EWS, mrsproxy.svc, Microsoft-Server-ActiveSync,
- * OAB, mapi, Rpc, Autodiscover, PowerShell), other otherwise.
+ * OAB, mapi, Rpc, Autodiscover, PowerShell), other otherwise. A vdir where
+ * Extended Protection's tokenChecking is Allow or Require is marked with
+ * sslvdir_builder_set_vdir_extended_protection(), so it is bridged.
  *
  * Returns: SSLVDIR_OK; what the builder returns (for instance
  * SSLVDIR_E_DUPLICATE for a host in two sites); SSLVDIR_E_INVALID_ARGUMENT.

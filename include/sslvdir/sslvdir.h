@@ -23,5 +23,9 @@
 #include <sslvdir/iisconfig.h>
 #include <sslvdir/registry.h>
 #include <sslvdir/plan.h>
+#include <sslvdir/cert.h>
+#include <sslvdir/trust.h>
+#include <sslvdir/tls.h>
+#include <sslvdir/audit.h>
 
 #endif /* SSLVDIR_SSLVDIR_H */

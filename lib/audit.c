@@ -1,0 +1,974 @@
+/*
+ * The audit: every misconfiguration the source documents warn about, found
+ * in an Exchange server's applicationHost.config, registry values,
+ * certificate and namespace, and in the proxy's policy; each with the
+ * commands that fix it (from a plan where one exists).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sslvdir/audit.h>
+
+#include "internal.h"
+
+#define NAMESPACE_MAX 256
+#define DAY 86400
+
+typedef struct finding {
+  int severity;
+  int rank;
+  size_t seq;
+  char *code, *object, *explanation, *fix;
+} finding;
+
+struct sslvdir_audit {
+  const sslvdir_iisconfig *config;
+  const sslvdir_settings *registry;
+  sslvdir_policy *policy;
+  const sslvdir_cert *cert;
+  const sslvdir_trust *trust;
+  char **ns;
+  size_t nns, capns;
+  unsigned version;
+  int64_t now;
+  finding *f;
+  size_t nf, capf;
+  int nomem;
+};
+
+/* The codes, in the order they matter within a severity. doc/audit.md
+ * lists them; they are never renamed. */
+static const char *const codes[] = {
+  "offload-backend-requires-ssl",
+  "owa-ssloffloaded-missing",
+  "oa-ssloffloading-mismatch",
+  "mrsproxy-offloaded",
+  "eas-offloaded-2007",
+  "extended-protection-offloaded",
+  "backend-site-ssl-removed",
+  "site-root-not-restored",
+  "cert-expired",
+  "cert-not-yet-valid",
+  "cert-name-not-covered",
+  "autodiscover-host-missing",
+  "cert-self-signed",
+  "cert-revoked",
+  "cert-untrusted",
+  "cert-weak-key",
+  "offloader-list-empty",
+  "cert-expiring",
+  "cert-weak-signature",
+  "allow-external-untrusted",
+  "allow-proxying-without-ssl",
+  "registry-misspelled",
+  "cert-wildcard",
+  "offloader-list-unknown",
+};
+
+SSLVDIR_EXTERN const char *sslvdir_severity_name(int s) {
+  switch (s) {
+  case SSLVDIR_SEVERITY_INFO: return "info";
+  case SSLVDIR_SEVERITY_WARNING: return "warning";
+  case SSLVDIR_SEVERITY_ERROR: return "error";
+  default: return NULL;
+  }
+}
+
+static void clear_findings(sslvdir_audit *a) {
+  for (size_t i = 0; i < a->nf; i++) {
+    sv_free(a->f[i].code);
+    sv_free(a->f[i].object);
+    sv_free(a->f[i].explanation);
+    sv_free(a->f[i].fix);
+  }
+  a->nf = 0;
+}
+
+SSLVDIR_EXTERN int sslvdir_audit_new(sslvdir_audit **out, sslvdir_error *err) {
+  if (!out)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "audit: NULL argument");
+  *out = sv_calloc(1, sizeof **out);
+  return *out ? SSLVDIR_OK : sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+}
+
+SSLVDIR_EXTERN void sslvdir_audit_free(sslvdir_audit *a) {
+  if (!a)
+    return;
+  clear_findings(a);
+  sv_free(a->f);
+  for (size_t i = 0; i < a->nns; i++)
+    sv_free(a->ns[i]);
+  sv_free(a->ns);
+  sslvdir_policy_unref(a->policy);
+  sv_free(a);
+}
+
+SSLVDIR_EXTERN int sslvdir_audit_set_config(sslvdir_audit *a, const sslvdir_iisconfig *config) {
+  if (!a)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  a->config = config;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_audit_set_registry(sslvdir_audit *a, const sslvdir_settings *registry) {
+  if (!a)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  a->registry = registry;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_audit_set_policy(sslvdir_audit *a, sslvdir_policy *policy) {
+  if (!a)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (policy)
+    sslvdir_policy_ref(policy);
+  sslvdir_policy_unref(a->policy);
+  a->policy = policy;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_audit_set_cert(sslvdir_audit *a, const sslvdir_cert *cert) {
+  if (!a)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  a->cert = cert;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_audit_set_trust(sslvdir_audit *a, const sslvdir_trust *trust) {
+  if (!a)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  a->trust = trust;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_audit_add_namespace(sslvdir_audit *a, const char *host,
+                                               sslvdir_error *err) {
+  if (!a || !host)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "audit: NULL argument");
+  char h[SV_HOST_MAX + 3];
+  size_t n;
+  if (sv_host_normalize(host, strlen(host), h, &n, 0))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "namespace: '%.100s' is not a host name", host);
+  for (size_t i = 0; i < a->nns; i++)
+    if (!strcmp(a->ns[i], h))
+      return SSLVDIR_OK;
+  if (a->nns >= NAMESPACE_MAX)
+    return sv_err(err, SSLVDIR_E_RANGE, "namespace: more than %d names", NAMESPACE_MAX);
+  char *copy = sv_strdup(h);
+  if (!copy || sv_grow((void **)&a->ns, &a->capns, a->nns + 1, sizeof *a->ns)) {
+    sv_free(copy);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  a->ns[a->nns++] = copy;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_audit_set_exchange_version(sslvdir_audit *a, unsigned version) {
+  if (!a)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (version && version != 2007 && version != 2010 && version != 2013 && version != 2016 &&
+      version != 2019)
+    return SSLVDIR_E_RANGE;
+  a->version = version;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_audit_set_time(sslvdir_audit *a, int64_t now) {
+  if (!a)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  a->now = now;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN size_t sslvdir_audit_finding_count(const sslvdir_audit *a) { return a ? a->nf : 0; }
+
+SSLVDIR_EXTERN int sslvdir_audit_finding(const sslvdir_audit *a, size_t i, int *severity,
+                                         const char **code, const char **object,
+                                         const char **explanation, const char **fix) {
+  if (!a)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (i >= a->nf)
+    return SSLVDIR_E_NOT_FOUND;
+  const finding *f = &a->f[i];
+  if (severity)
+    *severity = f->severity;
+  if (code)
+    *code = f->code;
+  if (object)
+    *object = f->object;
+  if (explanation)
+    *explanation = f->explanation;
+  if (fix)
+    *fix = f->fix;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN int sslvdir_audit_worst(const sslvdir_audit *a) {
+  int w = 0;
+  for (size_t i = 0; a && i < a->nf; i++)
+    if (a->f[i].severity > w)
+      w = a->f[i].severity;
+  return w;
+}
+
+/* ================================================================ findings */
+
+/* Adds a finding; fix is taken over (NULL stands for "out of memory"
+ * unless nofix). Failures only set a->nomem, so that checks read simply. */
+static void add(sslvdir_audit *a, int severity, const char *code, const char *object,
+                char *fix, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add(sslvdir_audit *a, int severity, const char *code, const char *object,
+                char *fix, const char *fmt, ...) {
+  int rank = -1;
+  for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+    if (!strcmp(codes[i], code))
+      rank = (int)i;
+  for (size_t i = 0; i < a->nf; i++)
+    if (!strcmp(a->f[i].code, code) && !strcmp(a->f[i].object, object)) {
+      sv_free(fix); /* one finding per code and object */
+      return;
+    }
+  char buf[1536];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  finding f = {severity, rank, a->nf, sv_strdup(code), sv_strdup(object), sv_strdup(buf), fix};
+  if (rank < 0 || !f.code || !f.object || !f.explanation || !f.fix ||
+      sv_grow((void **)&a->f, &a->capf, a->nf + 1, sizeof *a->f)) {
+    sv_free(f.code);
+    sv_free(f.object);
+    sv_free(f.explanation);
+    sv_free(f.fix);
+    a->nomem = 1;
+    return;
+  }
+  a->f[a->nf++] = f;
+}
+
+static int finding_cmp(const void *x, const void *y) {
+  const finding *a = x, *b = y;
+  if (a->severity != b->severity)
+    return b->severity - a->severity;
+  if (a->rank != b->rank)
+    return a->rank - b->rank;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* ================================================================ inputs */
+
+static unsigned version_of(const sslvdir_audit *a) {
+  return a->version ? a->version : a->policy ? sslvdir_policy_exchange_version(a->policy) : 0;
+}
+
+/* A registry value as Exchange reads it: the audit's registry, else the
+ * policy's settings, else the default. *set says whether it was set. */
+static uint32_t dword(const sslvdir_audit *a, const char *path, int *set) {
+  uint32_t v = 0;
+  if (set)
+    *set = 1;
+  if (a->registry && !sslvdir_settings_get_dword(a->registry, path, &v))
+    return v;
+  if (a->policy && !sslvdir_settings_get_dword(sslvdir_policy_settings(a->policy), path, &v))
+    return v;
+  if (set)
+    *set = 0;
+  if (sslvdir_settings_default_dword(path, version_of(a), &v))
+    v = 0;
+  return v;
+}
+
+static const sslvdir_settings *plan_registry(const sslvdir_audit *a) {
+  return a->registry ? a->registry : a->policy ? sslvdir_policy_settings(a->policy) : NULL;
+}
+
+/* The commands of a plan that makes config_path offloaded or bridged, in
+ * the PowerShell form of seed 004, one per line. version 0 means the
+ * audit's. NULL when out of memory; "" when the plan refuses. */
+static char *plan_fix(sslvdir_audit *a, const char *config_path, sslvdir_upstream up,
+                      unsigned version) {
+  sslvdir_plan *p;
+  sslvdir_error e;
+  int rc = sslvdir_plan_new(&p, a->config, plan_registry(a), version ? version : version_of(a), &e);
+  if (rc == SSLVDIR_E_NOMEM)
+    return NULL;
+  if (rc)
+    return sv_strdup("");
+  rc = sslvdir_plan_want(p, config_path, up, &e);
+  if (!rc)
+    rc = sslvdir_plan_build(p, 0, &e);
+  char *out = NULL;
+  if (rc == SSLVDIR_E_NOMEM) {
+    sslvdir_plan_free(p);
+    return NULL;
+  }
+  size_t n = rc ? 0 : sslvdir_plan_step_count(p), len = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *t;
+    if (sslvdir_plan_step(p, i, SSLVDIR_PLAN_POWERSHELL, NULL, NULL, &t, NULL))
+      continue;
+    char *grown = sv_realloc(out, len + strlen(t) + 2);
+    if (!grown) {
+      sv_free(out);
+      sslvdir_plan_free(p);
+      return NULL;
+    }
+    out = grown;
+    len += (size_t)sprintf(out + len, "%s%s", len ? "\n" : "", t);
+  }
+  sslvdir_plan_free(p);
+  return out ? out : sv_strdup("");
+}
+
+/* ================================================================ the server */
+
+/* Room for a site name and a vdir; longer paths are not Exchange's. */
+#define VD_PATH 512
+
+typedef struct vd {
+  char path[VD_PATH];            /* "Default Web Site/owa" */
+  sslvdir_kind kind;
+  unsigned flags;
+  const char *from;              /* the location that set the flags, or NULL */
+  int token_checking;
+} vd;
+
+typedef struct server {
+  const char *front, *back;      /* site names, or NULL */
+  vd *v;                         /* top-level Exchange vdirs of the front site */
+  size_t nv;
+  vd *bv;                        /* and of the back end site */
+  size_t nbv;
+  int offloading;                /* evidence that SSL is offloaded */
+  char evidence[320];             /* what shows it, for explanations */
+} server;
+
+/* Exchange creates these vdirs requiring SSL; Rpc and PowerShell not. */
+static int ssl_by_default(sslvdir_kind k) {
+  return k == SSLVDIR_KIND_OWA || k == SSLVDIR_KIND_ECP || k == SSLVDIR_KIND_EWS ||
+         k == SSLVDIR_KIND_EAS || k == SSLVDIR_KIND_OAB || k == SSLVDIR_KIND_MAPI ||
+         k == SSLVDIR_KIND_AUTODISCOVER || k == SSLVDIR_KIND_MRSPROXY;
+}
+
+static int read_vd(const sslvdir_iisconfig *c, const char *path, vd *v) {
+  if (strlen(path) >= sizeof v->path)
+    return -1;
+  memcpy(v->path, path, strlen(path) + 1);
+  const char *slash = strchr(path, '/');
+  v->kind = slash ? sv_kind_from_vdir_name(slash) : SSLVDIR_KIND_OTHER;
+  return sslvdir_iisconfig_ssl_flags(c, path, &v->flags, &v->from) ||
+         sslvdir_iisconfig_extended_protection(c, path, &v->token_checking, NULL);
+}
+
+static int in_site(const char *path, const char *site) {
+  size_t n = strlen(site);
+  return sv_eq_ci(path, strlen(path) < n ? strlen(path) : n, site, n) && path[n] == '/' &&
+         !strchr(path + n + 1, '/');
+}
+
+static void server_free(server *s) {
+  sv_free(s->v);
+  sv_free(s->bv);
+}
+
+static int server_read(const sslvdir_audit *a, server *s) {
+  memset(s, 0, sizeof *s);
+  const sslvdir_iisconfig *c = a->config;
+  for (size_t i = 0; c && i < sslvdir_iisconfig_site_count(c); i++) {
+    const char *name;
+    if (sslvdir_iisconfig_site(c, i, &name, NULL, NULL))
+      continue;
+    if (sv_streq_ci(name, "Exchange Back End"))
+      s->back = name;
+    else if (sv_streq_ci(name, "Default Web Site") || !s->front)
+      s->front = name;
+  }
+  size_t napps = c ? sslvdir_iisconfig_app_count(c) : 0;
+  if (napps) {
+    s->v = sv_calloc(napps + 1, sizeof *s->v);
+    s->bv = sv_calloc(napps, sizeof *s->bv);
+    if (!s->v || !s->bv)
+      return SSLVDIR_E_NOMEM;
+  }
+  for (size_t i = 0; i < napps; i++) {
+    const char *path;
+    if (sslvdir_iisconfig_app(c, i, &path, NULL))
+      continue;
+    int front = s->front && in_site(path, s->front), back = s->back && in_site(path, s->back);
+    if (!front && !back)
+      continue;
+    vd v;
+    if (read_vd(c, path, &v) || v.kind == SSLVDIR_KIND_OTHER)
+      continue;
+    if (front)
+      s->v[s->nv++] = v;
+    else
+      s->bv[s->nbv++] = v;
+    /* MRSProxy is a file of EWS: it gets its own entry. */
+    if (front && v.kind == SSLVDIR_KIND_EWS) {
+      char mp[VD_PATH + 16];
+      snprintf(mp, sizeof mp, "%s/mrsproxy.svc", v.path);
+      if (!read_vd(c, mp, &v)) {
+        v.kind = SSLVDIR_KIND_MRSPROXY;
+        s->v[s->nv++] = v;
+      }
+    }
+  }
+  /* Offloading shows as a vdir that requires SSL by default set to no SSL
+   * in its own location (seed 004's appcmd lines); inheriting no SSL from
+   * the site root is seed 001's unfinished recipe instead. */
+  size_t fl = s->front ? strlen(s->front) : 0;
+  for (size_t i = 0; i < s->nv && !s->offloading; i++) {
+    const vd *v = &s->v[i];
+    if (ssl_by_default(v->kind) && v->kind != SSLVDIR_KIND_MRSPROXY &&
+        !(v->flags & SSLVDIR_SSL) && v->from && strlen(v->from) > fl) {
+      s->offloading = 1;
+      snprintf(s->evidence, sizeof s->evidence, "%.280s no longer requires SSL", v->path);
+    }
+  }
+  int set;
+  if (!s->offloading && dword(a, SSLVDIR_KEY_SSL_OFFLOADED, &set) == 1 && set) {
+    s->offloading = 1;
+    snprintf(s->evidence, sizeof s->evidence, "SSLOffloaded is 1");
+  }
+  size_t noff = a->policy ? sslvdir_policy_offloader_count(a->policy) : 0;
+  if (!s->offloading && noff) {
+    s->offloading = 1;
+    snprintf(s->evidence, sizeof s->evidence, "the proxy policy trusts %zu offloader network%s",
+             noff, noff == 1 ? "" : "s");
+  }
+  for (size_t i = 0; a->policy && !s->offloading && i < sslvdir_policy_site_count(a->policy); i++) {
+    const sslvdir_site *site = sslvdir_policy_site(a->policy, i);
+    for (size_t k = 0; k < sslvdir_site_vdir_count(site) && !s->offloading; k++) {
+      const sslvdir_vdir *v = sslvdir_site_vdir(site, k);
+      if (sslvdir_vdir_upstream(v) == SSLVDIR_UPSTREAM_OFFLOAD &&
+          (sslvdir_vdir_edge_flags(v) & SSLVDIR_SSL)) {
+        s->offloading = 1;
+        snprintf(s->evidence, sizeof s->evidence, "the proxy policy offloads %.200s",
+                 sslvdir_vdir_config_path(v));
+      }
+    }
+  }
+  return SSLVDIR_OK;
+}
+
+static const vd *find_kind(const server *s, sslvdir_kind k) {
+  for (size_t i = 0; i < s->nv; i++)
+    if (s->v[i].kind == k)
+      return &s->v[i];
+  return NULL;
+}
+
+/* ---------------------------------------------------------------- offloading */
+
+static void check_offload_backend(sslvdir_audit *a, const server *s) {
+  const vd *owa = find_kind(s, SSLVDIR_KIND_OWA);
+  int set;
+  if (owa && (owa->flags & SSLVDIR_SSL) && dword(a, SSLVDIR_KEY_SSL_OFFLOADED, &set) == 1 && set)
+    add(a, SSLVDIR_SEVERITY_ERROR, "offload-backend-requires-ssl", owa->path,
+        plan_fix(a, owa->path, SSLVDIR_UPSTREAM_OFFLOAD, 0),
+        "SSLOffloaded is 1, so OWA is meant to be reached over plain HTTP from the offloader, but "
+        "%s still requires SSL: every request from the offloader gets 403.4. Seed 002 (SSL "
+        "offloading for Outlook Web Access, Exchange 2007) takes both steps: clear Require SSL on "
+        "the vdir and set SSLOffloaded.", owa->path);
+  if (!a->policy || !a->config)
+    return;
+  for (size_t i = 0; i < sslvdir_policy_site_count(a->policy); i++) {
+    const sslvdir_site *site = sslvdir_policy_site(a->policy, i);
+    for (size_t k = 0; k < sslvdir_site_vdir_count(site); k++) {
+      const sslvdir_vdir *v = sslvdir_site_vdir(site, k);
+      unsigned flags;
+      const char *from;
+      const char *path = sslvdir_vdir_config_path(v);
+      if (sslvdir_vdir_upstream(v) != SSLVDIR_UPSTREAM_OFFLOAD ||
+          sslvdir_iisconfig_ssl_flags(a->config, path, &flags, &from) || !from ||
+          !(flags & SSLVDIR_SSL))
+        continue;
+      add(a, SSLVDIR_SEVERITY_ERROR, "offload-backend-requires-ssl", path,
+          plan_fix(a, path, SSLVDIR_UPSTREAM_OFFLOAD, 0),
+          "The proxy policy sends %s to the backend as plain HTTP (offloaded), but IIS there still "
+          "requires SSL (sslFlags set at '%s'): every request gets 403.4. Offloading is set per "
+          "vdir with sslFlags None (seed 004, Configuring SSL offloading in Exchange 2013).",
+          path, from);
+    }
+  }
+}
+
+static void check_owa_ssloffloaded(sslvdir_audit *a, const server *s) {
+  unsigned ver = version_of(a);
+  const vd *owa = find_kind(s, SSLVDIR_KIND_OWA);
+  if (!owa || (ver && ver != 2007 && ver != 2010))
+    return;
+  int plain = !(owa->flags & SSLVDIR_SSL);
+  if ((!s->offloading && !plain) || dword(a, SSLVDIR_KEY_SSL_OFFLOADED, NULL) == 1)
+    return;
+  add(a, ver ? SSLVDIR_SEVERITY_ERROR : SSLVDIR_SEVERITY_WARNING, "owa-ssloffloaded-missing",
+      owa->path, plan_fix(a, owa->path, SSLVDIR_UPSTREAM_OFFLOAD, ver ? ver : 2010),
+      "%s%s is behind an SSL offloader (%s) but SSLOffloaded is not 1 under "
+      "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA. OWA then renders http:// links "
+      "and refuses them: users authenticate and the interface stops answering (seed 002, SSL "
+      "offloading for Outlook Web Access, Exchange 2007).%s",
+      ver ? "" : "If this is Exchange 2007 or 2010 (give the version to be sure): ", owa->path,
+      s->offloading && !plain ? s->evidence : "it no longer requires SSL",
+      plain ? "" : " Require SSL is also still on, so plain HTTP from the offloader gets 403.4.");
+}
+
+static void check_outlook_anywhere(sslvdir_audit *a, const server *s) {
+  const vd *rpc = find_kind(s, SSLVDIR_KIND_RPC);
+  int set;
+  if (!rpc)
+    return;
+  uint32_t oa = dword(a, SSLVDIR_KEY_OA_SSL_OFFLOADING, &set);
+  if (!set && !version_of(a))
+    return; /* the default depends on the version */
+  int ssl = (rpc->flags & SSLVDIR_SSL) != 0;
+  if (oa == 1 && ssl)
+    add(a, SSLVDIR_SEVERITY_ERROR, "oa-ssloffloading-mismatch", rpc->path,
+        plan_fix(a, rpc->path, SSLVDIR_UPSTREAM_OFFLOAD, 0),
+        "Outlook Anywhere's SSLOffloading is $true, so RPC over HTTP arrives as plain HTTP from "
+        "the offloader, but %s requires SSL: Outlook Anywhere clients get 403.4. "
+        "Set-OutlookAnywhere -SSLOffloading $true goes with sslFlags None on the Rpc vdir (seed "
+        "004).", rpc->path);
+  else if (oa != 1 && !ssl)
+    add(a, SSLVDIR_SEVERITY_ERROR, "oa-ssloffloading-mismatch", rpc->path,
+        plan_fix(a, rpc->path, s->offloading ? SSLVDIR_UPSTREAM_OFFLOAD : SSLVDIR_UPSTREAM_BRIDGE, 0),
+        "Outlook Anywhere's SSLOffloading is $false%s, so RPC over HTTP expects SSL, but %s does "
+        "not require it: the two settings disagree and Outlook Anywhere fails behind an "
+        "offloader. Set them together (seed 004: Set-OutlookAnywhere -SSLOffloading).",
+        set ? "" : " (the default of this version)", rpc->path);
+}
+
+static void check_offloader_list(sslvdir_audit *a, const server *s) {
+  if (!s->offloading)
+    return;
+  if (!a->policy) {
+    add(a, SSLVDIR_SEVERITY_INFO, "offloader-list-unknown", "policy", sv_strdup(""),
+        "SSL is offloaded (%s) but no proxy policy was given, so its trusted offloaders could "
+        "not be checked.", s->evidence);
+    return;
+  }
+  if (sslvdir_policy_offloader_count(a->policy) == 0)
+    add(a, SSLVDIR_SEVERITY_WARNING, "offloader-list-empty", "policy",
+        sv_strdup("sslvdir: --offloader CIDR, or <offloader network=\"CIDR\"/> in the policy file"),
+        "SSL is offloaded (%s) and the proxy policy trusts no offloader. X-Forwarded-Proto and "
+        "Front-End-Https are believed only from trusted offloaders, so if TLS ends at a device "
+        "in front of this proxy, every request it forwards counts as plain HTTP (403.4 or a "
+        "redirect loop). Name that device's addresses; when the proxy ends TLS itself, nothing "
+        "is needed.", s->evidence);
+}
+
+static void check_mrsproxy(sslvdir_audit *a, const server *s) {
+  const vd *mrs = find_kind(s, SSLVDIR_KIND_MRSPROXY);
+  const vd *ews = find_kind(s, SSLVDIR_KIND_EWS);
+  if (mrs && !(mrs->flags & SSLVDIR_SSL) && (s->offloading || (ews && !(ews->flags & SSLVDIR_SSL))))
+    add(a, SSLVDIR_SEVERITY_ERROR, "mrsproxy-offloaded", mrs->path,
+        plan_fix(a, mrs->path, SSLVDIR_UPSTREAM_BRIDGE, 0),
+        "%s does not require SSL, so it is reached over plain HTTP through the offloader; "
+        "MRSProxy does not support SSL offloading and needs SSL bridging (seed 004). Require "
+        "SSL on it again and bridge it at the proxy.", mrs->path);
+  for (size_t i = 0; a->policy && i < sslvdir_policy_site_count(a->policy); i++) {
+    const sslvdir_site *site = sslvdir_policy_site(a->policy, i);
+    const sslvdir_vdir *v = sslvdir_site_match(site, "/EWS/mrsproxy.svc", 17);
+    if (!v || sslvdir_vdir_upstream(v) != SSLVDIR_UPSTREAM_OFFLOAD ||
+        !(sslvdir_vdir_edge_flags(v) & SSLVDIR_SSL))
+      continue;
+    char obj[SSLVDIR_PATH_BUFSZ];
+    snprintf(obj, sizeof obj, "%.200s/EWS/mrsproxy.svc", sslvdir_site_name(site));
+    add(a, SSLVDIR_SEVERITY_ERROR, "mrsproxy-offloaded", obj,
+        sv_strdupf("<vdir path=\"/EWS/mrsproxy.svc\" kind=\"mrsproxy\"/> in site \"%s\" of the "
+                   "policy file", sslvdir_site_name(site)),
+        "The proxy policy has no vdir for /EWS/mrsproxy.svc, so MRSProxy requests take the rules "
+        "of %s and are offloaded; MRSProxy needs SSL bridging (seed 004).",
+        sslvdir_vdir_config_path(v));
+  }
+}
+
+static void check_eas_2007(sslvdir_audit *a, const server *s) {
+  const vd *eas = find_kind(s, SSLVDIR_KIND_EAS);
+  if (version_of(a) == 2007 && eas && !(eas->flags & SSLVDIR_SSL))
+    add(a, SSLVDIR_SEVERITY_ERROR, "eas-offloaded-2007", eas->path,
+        plan_fix(a, eas->path, SSLVDIR_UPSTREAM_BRIDGE, 0),
+        "%s does not require SSL, but Exchange ActiveSync on Exchange 2007 does not support SSL "
+        "offloading (seed 002). Require SSL again and bridge it.", eas->path);
+}
+
+static void check_extended_protection(sslvdir_audit *a, const server *s) {
+  static const char *const names[] = {"None", "Allow", "Require"};
+  for (size_t i = 0; i < s->nv; i++) {
+    const vd *v = &s->v[i];
+    if (v->token_checking == SSLVDIR_TOKEN_CHECKING_NONE || (v->flags & SSLVDIR_SSL))
+      continue;
+    add(a, SSLVDIR_SEVERITY_ERROR, "extended-protection-offloaded", v->path,
+        plan_fix(a, v->path, SSLVDIR_UPSTREAM_BRIDGE, 0),
+        "%s has Extended Protection (tokenChecking=%s) but does not require SSL. Extended "
+        "Protection binds Windows authentication to the TLS channel the server sees, so behind "
+        "an offloader it fails; only SSL bridging with the same certificate on both ends works. "
+        "Bridge it, or turn Extended Protection off for it "
+        "(-ExtendedProtectionTokenChecking None on its Set-*VirtualDirectory cmdlet); DOMAIN.md 4.",
+        v->path, names[v->token_checking]);
+  }
+}
+
+static void check_back_end(sslvdir_audit *a, const server *s) {
+  for (size_t i = 0; i < s->nbv; i++) {
+    const vd *v = &s->bv[i];
+    if (v->flags & SSLVDIR_SSL)
+      continue;
+    add(a, SSLVDIR_SEVERITY_ERROR, "backend-site-ssl-removed", v->path,
+        sv_strdupf("Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value "
+                   "\"Ssl,Ssl128\" -PSPath IIS: -Location \"%s\"", v->path),
+        "%s is on the Exchange Back End site (port 444), which the front end always reaches "
+        "over SSL; it does not require SSL. Offloading is configured on the Default Web Site "
+        "only, never on the Exchange Back End site (seed 004).", v->path);
+  }
+}
+
+static void check_site_root(sslvdir_audit *a, const server *s) {
+  if (!s->front)
+    return;
+  for (size_t i = 0; i < s->nv; i++) {
+    const vd *v = &s->v[i];
+    if (!ssl_by_default(v->kind) || v->kind == SSLVDIR_KIND_MRSPROXY || (v->flags & SSLVDIR_SSL) ||
+        !v->from || !sv_streq_ci(v->from, s->front))
+      continue;
+    add(a, SSLVDIR_SEVERITY_ERROR, "site-root-not-restored", v->path,
+        plan_fix(a, v->path, SSLVDIR_UPSTREAM_BRIDGE, 0),
+        "%s takes its sslFlags from the site root '%s', which no longer requires SSL, so the "
+        "vdir is open to plain HTTP. The recipe that clears Require SSL on the site root (to "
+        "redirect http:// to /owa) restores Ssl,Ssl128 on every vdir (seed 001, and DOMAIN.md "
+        "5); if the vdir is meant to be offloaded, set None on the vdir itself.",
+        v->path, s->front);
+  }
+}
+
+/* ---------------------------------------------------------------- certificates */
+
+typedef struct names {
+  const char *n[NAMESPACE_MAX * 2];
+  size_t count;
+} names;
+
+static void name_add(names *ns, const char *h) {
+  for (size_t i = 0; i < ns->count; i++)
+    if (sv_streq_ci(ns->n[i], h))
+      return;
+  if (ns->count < sizeof ns->n / sizeof ns->n[0])
+    ns->n[ns->count++] = h;
+}
+
+/* The names the certificate must cover: the namespace, then the policy's
+ * hosts (except those of Autodiscover's plain-HTTP redirect site). */
+static void names_to_cover(const sslvdir_audit *a, names *ns) {
+  ns->count = 0;
+  for (size_t i = 0; i < a->nns; i++)
+    name_add(ns, a->ns[i]);
+  for (size_t i = 0; a->policy && i < sslvdir_policy_site_count(a->policy); i++) {
+    const sslvdir_site *site = sslvdir_policy_site(a->policy, i);
+    if (sslvdir_site_autodiscover_redirect(site))
+      continue;
+    for (size_t k = 0; k < sslvdir_site_host_count(site); k++)
+      name_add(ns, sslvdir_site_host(site, k));
+  }
+}
+
+static int internal_suffix(const char *d) {
+  static const char *const tlds[] = {".local", ".lan", ".internal", ".corp", ".localdomain",
+                                     ".intranet", ".private", ".home.arpa"};
+  size_t n = strlen(d);
+  for (size_t i = 0; i < sizeof tlds / sizeof tlds[0]; i++) {
+    size_t t = strlen(tlds[i]);
+    if (n > t && sv_streq_ci(d + n - t, tlds[i]))
+      return 1;
+  }
+  return 0;
+}
+
+/* The certificate request that covers every name (seed 003's cmdlets). */
+static char *cert_request(const sslvdir_audit *a, const names *ns, const char *extra) {
+  char list[4096] = "";
+  size_t len = 0;
+  for (size_t i = 0; i <= ns->count; i++) {
+    const char *h = i < ns->count ? ns->n[i] : extra;
+    if (!h)
+      continue;
+    int w = snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", h);
+    if (w < 0 || (size_t)w >= sizeof list - len)
+      break;
+    len += (size_t)w;
+  }
+  if (!len && a->cert) {
+    for (size_t i = 0; i < sslvdir_cert_san_count(a->cert, 0); i++) {
+      int t;
+      const char *v;
+      if (sslvdir_cert_san(a->cert, 0, i, &t, &v) || t != SSLVDIR_SAN_DNS)
+        continue;
+      int w = snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", v);
+      if (w < 0 || (size_t)w >= sizeof list - len)
+        break;
+      len += (size_t)w;
+    }
+  }
+  return sv_strdupf("New-ExchangeCertificate -GenerateRequest -DomainName %s -KeySize 2048 "
+                    "-PrivateKeyExportable:$True -Path c:\\certreq.txt\n"
+                    "Import-ExchangeCertificate -Path c:\\certnew.cer | "
+                    "Enable-ExchangeCertificate -Services IIS",
+                    len ? list : "mail.contoso.com, autodiscover.contoso.com");
+}
+
+static int serves_kind(const sslvdir_audit *a, const server *s, sslvdir_kind k) {
+  if (find_kind(s, k))
+    return 1;
+  for (size_t i = 0; a->policy && i < sslvdir_policy_site_count(a->policy); i++) {
+    const sslvdir_site *site = sslvdir_policy_site(a->policy, i);
+    for (size_t j = 0; j < sslvdir_site_vdir_count(site); j++)
+      if (sslvdir_vdir_kind(sslvdir_site_vdir(site, j)) == k)
+        return 1;
+  }
+  /* Knowing nothing of the server, assume Exchange's own vdirs. */
+  return !a->config && !a->policy;
+}
+
+static void check_cert_dates(sslvdir_audit *a, const names *ns, int64_t now) {
+  const sslvdir_cert *c = a->cert;
+  for (size_t i = 0; i < sslvdir_cert_count(c); i++) {
+    int64_t nb, na;
+    if (sslvdir_cert_validity(c, i, &nb, &na))
+      continue;
+    char obj[128], when[64];
+    snprintf(obj, sizeof obj, "certificate %s", sslvdir_cert_thumbprint(c, i));
+    const char *which = i ? "A certificate of the chain" : "The certificate";
+    time_t t = (time_t)(nb > now ? nb : na);
+    struct tm tm;
+    if (na == INT64_MAX && nb <= now)
+      continue;
+    if (!gmtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm))
+      snprintf(when, sizeof when, "(a date out of range)");
+    if (nb > now)
+      add(a, SSLVDIR_SEVERITY_ERROR, "cert-not-yet-valid", obj, cert_request(a, ns, NULL),
+          "%s (%s) is not valid until %s: clients refuse it (seed 003; IIS gives client "
+          "certificates in that state 403.17).", which, sslvdir_cert_subject(c, i), when);
+    else if (na < now)
+      add(a, SSLVDIR_SEVERITY_ERROR, "cert-expired", obj, cert_request(a, ns, NULL),
+          "%s (%s) expired on %s: clients refuse it. Exchange's self-signed certificate "
+          "expires 12 months after Setup (seed 003).", which, sslvdir_cert_subject(c, i), when);
+    else if (na - now < (int64_t)SSLVDIR_AUDIT_EXPIRY_DAYS * DAY)
+      add(a, SSLVDIR_SEVERITY_WARNING, "cert-expiring", obj, cert_request(a, ns, NULL),
+          "%s (%s) expires on %s, in %lld days: renew it before then (seed 003 recommends "
+          "renewing before expiry).", which, sslvdir_cert_subject(c, i), when,
+          (long long)((na - now) / DAY));
+  }
+}
+
+static void check_cert_names(sslvdir_audit *a, const names *ns) {
+  for (size_t i = 0; i < ns->count; i++) {
+    int c = sslvdir_cert_covers(a->cert, ns->n[i], strlen(ns->n[i]), NULL);
+    if (c == 1)
+      continue;
+    add(a, SSLVDIR_SEVERITY_ERROR, "cert-name-not-covered", ns->n[i], cert_request(a, ns, NULL),
+        "Clients connect to %s, which the certificate (%s) does not cover: they get a name "
+        "warning or refuse to connect. Every name of the namespace plan must be in the "
+        "certificate's SAN (seed 003, namespace planning); a wildcard covers one label only "
+        "(RFC 9525).", ns->n[i], sslvdir_cert_subject(a->cert, 0));
+  }
+}
+
+static void check_autodiscover(sslvdir_audit *a, names *ns) {
+  /* Domains: the namespace's external names without their first label,
+   * and the policy's Autodiscover domains. */
+  const char *domains[NAMESPACE_MAX];
+  size_t nd = 0;
+  for (size_t i = 0; i < ns->count && nd < NAMESPACE_MAX; i++) {
+    const char *h = ns->n[i], *dot = strchr(h, '.');
+    if (!dot || !strchr(dot + 1, '.') || (strlen(h) > 13 && sv_eq_ci(h, 13, "autodiscover.", 13)) ||
+        internal_suffix(dot + 1))
+      continue;
+    domains[nd++] = dot + 1;
+  }
+  for (size_t i = 0; a->policy && i < a->policy->ad.nrules && nd < NAMESPACE_MAX; i++)
+    domains[nd++] = a->policy->ad.rules[i].domain;
+  for (size_t i = 0; i < nd; i++) {
+    char host[SV_HOST_MAX + 16];
+    snprintf(host, sizeof host, "autodiscover.%s", domains[i]);
+    int known = 0;
+    for (size_t k = 0; k < ns->count; k++)
+      known |= sv_streq_ci(ns->n[k], host);
+    if (known || (a->cert && sslvdir_cert_covers(a->cert, host, strlen(host), NULL) == 1))
+      continue;
+    /* Seed 003's second site answers for it over plain HTTP. */
+    for (size_t s = 0; a->policy && s < sslvdir_policy_site_count(a->policy) && !known; s++) {
+      const sslvdir_site *site = sslvdir_policy_site(a->policy, s);
+      for (size_t h = 0; sslvdir_site_autodiscover_redirect(site) && h < sslvdir_site_host_count(site); h++)
+        known |= sv_streq_ci(sslvdir_site_host(site, h), host);
+    }
+    if (known)
+      continue;
+    add(a, SSLVDIR_SEVERITY_ERROR, "autodiscover-host-missing", host,
+        cert_request(a, ns, host),
+        "Outlook and ActiveSync clients of %s look for Autodiscover at https://%s/ and then at "
+        "https://%s/autodiscover/autodiscover.xml, but %s is %s. Put it in the namespace and the "
+        "certificate, or answer it with a plain-HTTP redirect site or a DNS SRV record "
+        "_autodiscover._tcp.%s (seed 003; DOMAIN.md 6).",
+        domains[i], domains[i], host, host,
+        a->cert ? "neither in the namespace nor covered by the certificate"
+                : "not in the namespace", domains[i]);
+  }
+}
+
+static void check_cert_trust(sslvdir_audit *a, const server *s, const names *ns, int64_t now) {
+  const sslvdir_cert *c = a->cert;
+  char obj[128];
+  snprintf(obj, sizeof obj, "certificate %s", sslvdir_cert_thumbprint(c, 0));
+  int self = sslvdir_cert_self_signed(c, 0);
+  if (self) {
+    int strict = serves_kind(a, s, SSLVDIR_KIND_EAS) || serves_kind(a, s, SSLVDIR_KIND_RPC);
+    add(a, strict ? SSLVDIR_SEVERITY_ERROR : SSLVDIR_SEVERITY_WARNING, "cert-self-signed", obj,
+        cert_request(a, ns, NULL),
+        "The certificate (%s) is self-signed. Self-signed certificates are not supported for "
+        "Exchange ActiveSync or Outlook Anywhere%s, and Outlook Web Access users see a "
+        "certificate warning; use one only between servers inside the organisation (seed 003).",
+        sslvdir_cert_subject(c, 0), strict ? ", which this server offers" : "");
+  }
+  if (!a->trust)
+    return;
+  unsigned p;
+  sslvdir_error e;
+  if (sslvdir_trust_verify(a->trust, c, NULL, 0, now, &p, &e)) {
+    a->nomem = 1;
+    return;
+  }
+  p &= ~(SSLVDIR_CERT_PROBLEM_EXPIRED | SSLVDIR_CERT_PROBLEM_NOT_YET_VALID);
+  if (p & SSLVDIR_CERT_PROBLEM_REVOKED)
+    add(a, SSLVDIR_SEVERITY_ERROR, "cert-revoked", obj, cert_request(a, ns, NULL),
+        "The certificate (%s) is revoked by its CA: clients that check revocation refuse it "
+        "(IIS gives client certificates in that state 403.13; DOMAIN.md 2).",
+        sslvdir_cert_subject(c, 0));
+  else if (p && !(self && p == SSLVDIR_CERT_PROBLEM_UNTRUSTED))
+    add(a, SSLVDIR_SEVERITY_ERROR, "cert-untrusted", obj, cert_request(a, ns, NULL),
+        "The certificate (%s) does not verify against the CAs given: %s. Clients that do not "
+        "trust its issuer refuse it, and devices need the root in their store (seed 003; IIS "
+        "gives client certificates in that state 403.16).",
+        sslvdir_cert_subject(c, 0), e.message);
+}
+
+static void check_cert_crypto(sslvdir_audit *a, const names *ns) {
+  const sslvdir_cert *c = a->cert;
+  for (size_t i = 0; i < sslvdir_cert_count(c); i++) {
+    unsigned bits;
+    const char *alg = sslvdir_cert_key(c, i, &bits);
+    char obj[128];
+    snprintf(obj, sizeof obj, "certificate %s", sslvdir_cert_thumbprint(c, i));
+    int rsa_like = !strncmp(alg, "RSA", 3) || !strcmp(alg, "DSA");
+    int ec = !strncmp(alg, "EC", 2) || !strncmp(alg, "EdDSA", 5);
+    if ((rsa_like && bits < 2048) || (ec && bits < 256))
+      add(a, SSLVDIR_SEVERITY_ERROR, "cert-weak-key", obj, cert_request(a, ns, NULL),
+          "%s (%s) has a %u-bit %s key. Seed 003's examples request 1024-bit keys; today "
+          "anything under 2048 bits (256 for elliptic curves) is refused by current clients. "
+          "Request a new certificate with -KeySize 2048 or more.",
+          i ? "A certificate of the chain" : "The certificate", sslvdir_cert_subject(c, i), bits,
+          alg);
+    const char *sig = sslvdir_cert_signature_algorithm(c, i);
+    if (!sslvdir_cert_self_signed(c, i) &&
+        (strstr(sig, "SHA1") || strstr(sig, "MD5") || strstr(sig, "MD2")))
+      add(a, SSLVDIR_SEVERITY_WARNING, "cert-weak-signature", obj, cert_request(a, ns, NULL),
+          "%s (%s) is signed with %s, which current clients no longer accept (the CA/Browser "
+          "Forum's Baseline Requirements have forbidden SHA-1 signatures since 2016).",
+          i ? "A certificate of the chain" : "The certificate", sslvdir_cert_subject(c, i), sig);
+  }
+  if (sslvdir_cert_has_wildcard(c)) {
+    char obj[128];
+    snprintf(obj, sizeof obj, "certificate %s", sslvdir_cert_thumbprint(c, 0));
+    add(a, SSLVDIR_SEVERITY_INFO, "cert-wildcard", obj, sv_strdup(""),
+        "The certificate (%s) names a wildcard. Windows Mobile 5.0 devices do not connect to "
+        "servers whose certificate uses a wildcard (seed 003); Windows Mobile 6 and later, "
+        "Outlook and browsers do.", sslvdir_cert_subject(c, 0));
+  }
+}
+
+/* ---------------------------------------------------------------- registry */
+
+static void check_registry(sslvdir_audit *a) {
+  const sslvdir_settings *st[2] = {a->registry, a->policy ? sslvdir_policy_settings(a->policy) : NULL};
+  for (int i = 0; i < 2; i++) {
+    uint32_t v;
+    const char *sv;
+    if (!st[i])
+      continue;
+    int has_dword = !sslvdir_settings_get_dword(st[i], SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO, &v);
+    if (!has_dword && sslvdir_settings_get_string(st[i], SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO, &sv))
+      continue;
+    add(a, SSLVDIR_SEVERITY_WARNING, "registry-misspelled", SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO,
+        sv_strdupf("reg delete \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
+                   "AllowExternallUntrustedCerts /f\n"
+                   "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
+                   "AllowExternalUntrustedCerts /t REG_DWORD /d %u /f",
+                   has_dword ? (unsigned)v : 1u),
+        "AllowExternallUntrustedCerts (two l's) is the misspelling printed by Microsoft's "
+        "CAS-to-CAS proxying paper (seed 003). Exchange reads AllowExternalUntrustedCerts, so "
+        "this value has no effect.");
+    break;
+  }
+  int set;
+  if (dword(a, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED, &set) == 1)
+    add(a, SSLVDIR_SEVERITY_WARNING, "allow-external-untrusted", SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED,
+        sv_strdup("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
+                  "AllowExternalUntrustedCerts /t REG_DWORD /d 0 /f"),
+        "AllowExternalUntrustedCerts is 1: when proxying to Client Access servers of other "
+        "sites, this server accepts certificates nobody it trusts signed, so a machine in the "
+        "path can pose as them. Seed 003 sets it only for self-signed certificates between "
+        "sites; prefer trusted certificates there.");
+  if (dword(a, SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL, &set) == 1)
+    add(a, SSLVDIR_SEVERITY_WARNING, "allow-proxying-without-ssl",
+        SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL,
+        sv_strdup("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
+                  "AllowProxyingWithoutSsl /t REG_DWORD /d 0 /f"),
+        "AllowProxyingWithoutSsl is 1: this server proxies to other Client Access servers over "
+        "plain HTTP, so credentials and mail cross the network unencrypted (seed 003).");
+}
+
+/* ================================================================ run */
+
+SSLVDIR_EXTERN int sslvdir_audit_run(sslvdir_audit *a, sslvdir_error *err) {
+  if (!a)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "audit: NULL argument");
+  clear_findings(a);
+  a->nomem = 0;
+  int64_t now = a->now ? a->now : (int64_t)time(NULL);
+  server s;
+  names *ns = sv_malloc(sizeof *ns);
+  if (!ns || server_read(a, &s)) {
+    if (ns)
+      server_free(&s);
+    sv_free(ns);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  names_to_cover(a, ns);
+  check_offload_backend(a, &s);
+  check_owa_ssloffloaded(a, &s);
+  check_outlook_anywhere(a, &s);
+  check_offloader_list(a, &s);
+  check_mrsproxy(a, &s);
+  check_eas_2007(a, &s);
+  check_extended_protection(a, &s);
+  check_back_end(a, &s);
+  check_site_root(a, &s);
+  if (a->cert) {
+    check_cert_dates(a, ns, now);
+    check_cert_names(a, ns);
+    check_cert_trust(a, &s, ns, now);
+    check_cert_crypto(a, ns);
+  }
+  check_autodiscover(a, ns);
+  check_registry(a);
+  server_free(&s);
+  sv_free(ns);
+  if (a->nomem) {
+    clear_findings(a);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  qsort(a->f, a->nf, sizeof *a->f, finding_cmp);
+  return SSLVDIR_OK;
+}
