@@ -282,6 +282,103 @@ static int is_password_error(int g) {
   return g == GNUTLS_E_MAC_VERIFY_FAILED || g == GNUTLS_E_DECRYPTION_FAILED;
 }
 
+/* Key derivation rounds a PKCS#12 may ask for: three times GnuTLS's own
+ * default (600,000), so that a file made to stall is refused in well under
+ * a second of work instead of hours. */
+#define PKCS12_ITER_MAX 2000000u
+
+
+/* The certificates of a PKCS#12, in file order. Keys are never decrypted
+ * (they are not needed), and an encrypted bag is opened only when its
+ * round count is within PKCS12_ITER_MAX. */
+static int pkcs12_certs(gnutls_pkcs12_t p12, const char *password, gnutls_x509_crt_t *all,
+                        size_t *n, size_t *total) {
+  int g = 0;
+  *n = *total = 0;
+  for (int i = 0; i < 64; i++) {
+    gnutls_pkcs12_bag_t bag;
+    if (gnutls_pkcs12_bag_init(&bag) < 0) {
+      g = GNUTLS_E_MEMORY_ERROR;
+      break;
+    }
+    g = gnutls_pkcs12_get_bag(p12, i, bag);
+    if (g == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
+      gnutls_pkcs12_bag_deinit(bag);
+      g = 0;
+      break;
+    }
+    if (g >= 0 && gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED) {
+      unsigned schema, cipher, salt_size = 0, iter = 0;
+      unsigned char salt[64];
+      char *oid = NULL;
+      salt_size = sizeof salt;
+      g = gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, salt, &salt_size, &iter, &oid);
+      gnutls_free(oid);
+      if (g >= 0 && iter > PKCS12_ITER_MAX)
+        g = GNUTLS_E_ILLEGAL_PARAMETER;
+      else if (g >= 0 || g == GNUTLS_E_SHORT_MEMORY_BUFFER)
+        g = gnutls_pkcs12_bag_decrypt(bag, password);
+    }
+    int count = g >= 0 ? gnutls_pkcs12_bag_get_count(bag) : 0;
+    for (int k = 0; g >= 0 && k < count; k++) {
+      gnutls_datum_t d;
+      if (gnutls_pkcs12_bag_get_type(bag, k) != GNUTLS_BAG_CERTIFICATE ||
+          gnutls_pkcs12_bag_get_data(bag, k, &d) < 0)
+        continue;
+      (*total)++;
+      gnutls_x509_crt_t crt;
+      if (*n >= SSLVDIR_CERT_CHAIN_MAX)
+        continue;
+      if (gnutls_x509_crt_init(&crt) < 0) {
+        g = GNUTLS_E_MEMORY_ERROR;
+        break;
+      }
+      if ((g = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER)) < 0)
+        gnutls_x509_crt_deinit(crt);
+      else
+        all[(*n)++] = crt;
+    }
+    gnutls_pkcs12_bag_deinit(bag);
+    if (g < 0)
+      break;
+  }
+  if (g < 0) {
+    for (size_t i = 0; i < *n; i++)
+      gnutls_x509_crt_deinit(all[i]);
+    *n = 0;
+  }
+  return g;
+}
+
+/* Puts the server's certificate first, then its issuers: files written by
+ * Windows list the CAs first. The server's is the first that issued none
+ * of the others. */
+static void chain_order(gnutls_x509_crt_t *c, size_t n) {
+  size_t leaf = 0;
+  for (size_t i = 0; i < n; i++) {
+    int issuer = 0;
+    for (size_t k = 0; k < n && !issuer; k++)
+      issuer = k != i && gnutls_x509_crt_check_issuer(c[k], c[i]) &&
+               !gnutls_x509_crt_check_issuer(c[i], c[i]);
+    if (!issuer) {
+      leaf = i;
+      break;
+    }
+  }
+  gnutls_x509_crt_t t = c[0];
+  c[0] = c[leaf];
+  c[leaf] = t;
+  for (size_t at = 1; at < n; at++)
+    for (size_t k = at; k < n; k++)
+      if (gnutls_x509_crt_check_issuer(c[at - 1], c[k]) &&
+          !gnutls_x509_crt_check_issuer(c[at - 1], c[at - 1])) {
+        t = c[at];
+        c[at] = c[k];
+        c[k] = t;
+        break;
+      }
+}
+
 /* *imported (may be NULL) says whether the bytes were PKCS#12 at all. */
 static int from_pkcs12(sslvdir_cert **out, const gnutls_datum_t *d, gnutls_x509_crt_fmt_t fmt,
                        const char *password, int *imported, sslvdir_error *err) {
@@ -297,65 +394,50 @@ static int from_pkcs12(sslvdir_cert **out, const gnutls_datum_t *d, gnutls_x509_
   }
   if (imported)
     *imported = 1;
-  /* Windows writes "" for "no password"; other tools write none. Try what
-   * was given, and for an empty one both. */
+  /* Windows writes "" for "no password"; other tools write none; and
+   * certtool's --null-password MACs with none and encrypts with "". */
   const char *tries[2] = {password && *password ? password : NULL, ""};
   int ntries = password && *password ? 1 : 2;
-  gnutls_x509_privkey_t key = NULL;
-  gnutls_x509_crt_t *chain = NULL, *extra = NULL;
-  unsigned nchain = 0, nextra = 0;
-  gnutls_x509_crl_t crl = NULL;
-  /* The MAC and the bags may each take either form (certtool's
-   * --null-password MACs with none and encrypts with ""). */
-  int mac_ok = 0;
+  unsigned mac = 0, salt_size = 64, iter = 0;
+  unsigned char salt[64];
+  char *oid = NULL;
+  int has_mac = gnutls_pkcs12_mac_info(p12, &mac, salt, &salt_size, &iter, &oid) >= 0;
+  gnutls_free(oid);
+  if (has_mac && iter > PKCS12_ITER_MAX) {
+    gnutls_pkcs12_deinit(p12);
+    return sv_err(err, SSLVDIR_E_RANGE, "PKCS#12: its MAC asks for %u key derivation rounds; "
+                  "at most %u are done", iter, PKCS12_ITER_MAX);
+  }
+  int mac_ok = !has_mac;
   for (int i = 0; i < ntries && !mac_ok; i++) {
     g = gnutls_pkcs12_verify_mac(p12, tries[i]);
     mac_ok = g >= 0 || !is_password_error(g);
   }
+  gnutls_x509_crt_t all[SSLVDIR_CERT_CHAIN_MAX];
+  size_t n = 0, total = 0;
+  g = mac_ok ? 0 : GNUTLS_E_MAC_VERIFY_FAILED;
   for (int i = 0; i < ntries && mac_ok; i++) {
-    g = gnutls_pkcs12_simple_parse(p12, tries[i], &key, &chain, &nchain, &extra, &nextra, &crl, 0);
+    g = pkcs12_certs(p12, tries[i], all, &n, &total);
     if (g >= 0 || !is_password_error(g))
       break;
   }
   gnutls_pkcs12_deinit(p12);
-  if (key)
-    gnutls_x509_privkey_deinit(key); /* the key is never kept */
-  if (crl)
-    gnutls_x509_crl_deinit(crl);
-  if (g < 0) {
-    for (unsigned i = 0; i < nchain; i++)
-      gnutls_x509_crt_deinit(chain[i]);
-    for (unsigned i = 0; i < nextra; i++)
-      gnutls_x509_crt_deinit(extra[i]);
-    gnutls_free(chain);
-    gnutls_free(extra);
-    if (is_password_error(g))
-      return sv_err(err, SSLVDIR_E_PASSWORD, "PKCS#12: the password is %s (%s)",
-                    password && *password ? "wrong" : "missing", gnutls_strerror(g));
-    return sv_err(err, SSLVDIR_E_SYNTAX, "PKCS#12: %s", gnutls_strerror(g));
-  }
-  gnutls_x509_crt_t all[SSLVDIR_CERT_CHAIN_MAX];
-  size_t n = 0, total = (size_t)nchain + nextra;
-  for (unsigned i = 0; i < nchain; i++) {
-    if (n < SSLVDIR_CERT_CHAIN_MAX)
-      all[n++] = chain[i];
-    else
-      gnutls_x509_crt_deinit(chain[i]);
-  }
-  for (unsigned i = 0; i < nextra; i++) {
-    if (n < SSLVDIR_CERT_CHAIN_MAX)
-      all[n++] = extra[i];
-    else
-      gnutls_x509_crt_deinit(extra[i]);
-  }
-  gnutls_free(chain);
-  gnutls_free(extra);
+  if (g == GNUTLS_E_ILLEGAL_PARAMETER)
+    return sv_err(err, SSLVDIR_E_RANGE, "PKCS#12: a bag asks for more than %u key derivation "
+                  "rounds", PKCS12_ITER_MAX);
+  if (g < 0 && is_password_error(g))
+    return sv_err(err, SSLVDIR_E_PASSWORD, "PKCS#12: the password is %s (%s)",
+                  password && *password ? "wrong" : "missing", gnutls_strerror(g));
+  if (g < 0)
+    return sv_err(err, g == GNUTLS_E_MEMORY_ERROR ? SSLVDIR_E_NOMEM : SSLVDIR_E_SYNTAX,
+                  "PKCS#12: %s", gnutls_strerror(g));
   if (total > SSLVDIR_CERT_CHAIN_MAX) {
     for (size_t i = 0; i < n; i++)
       gnutls_x509_crt_deinit(all[i]);
     return sv_err(err, SSLVDIR_E_RANGE, "PKCS#12: %zu certificates; at most %d are read", total,
                   SSLVDIR_CERT_CHAIN_MAX);
   }
+  chain_order(all, n);
   return sv_cert_from_crts(out, all, n, SSLVDIR_CERT_FORMAT_PKCS12, err);
 }
 

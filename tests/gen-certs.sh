@@ -22,6 +22,7 @@
 #   other-ca    a second CA nobody trusts, and stranger (by other-ca)
 #   server.p12  server, its key and ca, password "P@ss w0rd"
 #   nopass.p12  server and its key, no password
+#   certonly.p12  server and ca without a key, password "P@ss w0rd"
 set -eu
 dir=${1:-tests/certs}
 mkdir -p "$dir"
@@ -136,4 +137,6 @@ quiet certtool --to-p12 --load-privkey server.key --load-certificate server.pem 
   --outfile server.p12
 quiet certtool --to-p12 --load-privkey server.key --load-certificate server.pem \
   --p12-name server --null-password --outder --outfile nopass.p12
+quiet certtool --to-p12 --load-certificate server-chain.pem --p12-name chain \
+  --password 'P@ss w0rd' --outder --outfile certonly.p12
 touch stamp

@@ -38,6 +38,7 @@ static void test_formats(void) {
     {"server.p12", "P@ss w0rd", SSLVDIR_CERT_FORMAT_PKCS12, 2},
     {"nopass.p12", NULL, SSLVDIR_CERT_FORMAT_PKCS12, 1},
     {"nopass.p12", "", SSLVDIR_CERT_FORMAT_PKCS12, 1},
+    {"certonly.p12", "P@ss w0rd", SSLVDIR_CERT_FORMAT_PKCS12, 2},
     {"selfsigned.der", NULL, SSLVDIR_CERT_FORMAT_DER, 1},
   };
   sslvdir_cert *der = load("server.der", NULL), *ca = load("ca.pem", NULL);
@@ -66,6 +67,7 @@ static void test_refused(void) {
   CU_ASSERT_EQUAL(sslvdir_cert_load(&c, certpath("server.p12"), "wrong", &e), SSLVDIR_E_PASSWORD);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "wrong"));
   CU_ASSERT_EQUAL(sslvdir_cert_load(&c, certpath("nopass.p12"), "x", &e), SSLVDIR_E_PASSWORD);
+  CU_ASSERT_EQUAL(sslvdir_cert_load(&c, certpath("certonly.p12"), "x", &e), SSLVDIR_E_PASSWORD);
   CU_ASSERT_EQUAL(sslvdir_cert_load(&c, certpath("server.key"), NULL, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_cert_load(&c, certpath("no-such-file.pem"), NULL, &e), SSLVDIR_E_IO);
   CU_ASSERT_EQUAL(sslvdir_cert_load(&c, certpath("crl.pem"), NULL, &e), SSLVDIR_E_SYNTAX);

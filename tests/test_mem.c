@@ -167,6 +167,85 @@ out:
   return rc;
 }
 
+/* Issue 6: certificates, trust stores and the audit. The certificate files
+ * are read once; what the sweep fails is the library's own allocations. */
+static char *pem, *crl;
+static size_t pem_len, crl_len;
+
+static int scenario3(void) {
+  sslvdir_cert *c = NULL;
+  sslvdir_trust *t = NULL;
+  sslvdir_iisconfig *cfg = NULL;
+  sslvdir_settings *s = NULL;
+  sslvdir_builder *b = NULL;
+  sslvdir_policy *pol = NULL;
+  sslvdir_audit *a = NULL;
+  unsigned problems;
+  int rc;
+  if ((rc = sslvdir_cert_parse(&c, pem, pem_len, NULL, NULL)) ||
+      (rc = sslvdir_trust_new(&t, NULL)) ||
+      (rc = sslvdir_trust_add_ca(t, pem + pem_len / 2, pem_len - pem_len / 2, NULL, NULL)) ||
+      (rc = sslvdir_trust_add_crl(t, crl, crl_len, NULL, NULL)) ||
+      (rc = sslvdir_trust_verify(t, c, "mail.contoso.com", 16, 0, &problems, NULL)) ||
+      (rc = sslvdir_iisconfig_parse(&cfg, iis, sizeof iis - 1, NULL)) ||
+      (rc = sslvdir_iisconfig_set_ssl_flags(cfg, "S/owa", 0, NULL)) ||
+      (rc = sslvdir_settings_new(&s)) ||
+      (rc = sslvdir_settings_set_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO, 1, NULL)) ||
+      (rc = sslvdir_builder_new(&b)) ||
+      (rc = sslvdir_iisconfig_apply(cfg, b, NULL)) ||
+      (rc = sslvdir_builder_build(b, &pol, NULL)) ||
+      (rc = sslvdir_audit_new(&a, NULL)) ||
+      (rc = sslvdir_audit_set_config(a, cfg)) || (rc = sslvdir_audit_set_registry(a, s)) ||
+      (rc = sslvdir_audit_set_policy(a, pol)) || (rc = sslvdir_audit_set_cert(a, c)) ||
+      (rc = sslvdir_audit_set_trust(a, t)) ||
+      (rc = sslvdir_audit_set_exchange_version(a, 2010)) ||
+      (rc = sslvdir_audit_add_namespace(a, "mail.contoso.com", NULL)) ||
+      (rc = sslvdir_audit_add_namespace(a, "mail.fabrikam.com", NULL)) ||
+      (rc = sslvdir_audit_run(a, NULL)))
+    goto out;
+  /* The whole scenario yields findings with fixes: the plan, the
+   * certificate request and the registry all took part. */
+  CU_ASSERT(sslvdir_audit_finding_count(a) >= 4);
+  CU_ASSERT_EQUAL(problems, 0);
+out:
+  if (rc == SSLVDIR_E_NOMEM)
+    CU_ASSERT_EQUAL(sslvdir_audit_finding_count(a), 0); /* never a partial list */
+  sslvdir_audit_free(a);
+  sslvdir_policy_unref(pol);
+  sslvdir_builder_free(b);
+  sslvdir_settings_free(s);
+  sslvdir_iisconfig_free(cfg);
+  sslvdir_trust_free(t);
+  sslvdir_cert_free(c);
+  return rc;
+}
+
+static void test_sweep3(void) {
+  pem = read_file(certpath("server-chain.pem"), &pem_len);
+  crl = read_file(certpath("crl.pem"), &crl_len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(pem);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(crl);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_set_allocator(t_malloc, t_realloc, t_free, NULL), SSLVDIR_OK);
+  budget = -1;
+  count = 0;
+  CU_ASSERT_EQUAL_FATAL(scenario3(), SSLVDIR_OK);
+  long total = count, failures = 0;
+  CU_ASSERT(total > 50);
+  for (long k = 0; k < total; k++) {
+    budget = k;
+    int rc = scenario3();
+    if (rc != SSLVDIR_E_NOMEM && rc != SSLVDIR_OK) {
+      fprintf(stderr, "allocation %ld failing: status %d\n", k, rc);
+      failures++;
+    }
+  }
+  budget = -1;
+  CU_ASSERT_EQUAL(failures, 0);
+  CU_ASSERT_EQUAL(sslvdir_set_allocator(NULL, NULL, NULL, NULL), SSLVDIR_OK);
+  free(pem);
+  free(crl);
+}
+
 static void test_sweep2(void) {
   CU_ASSERT_EQUAL_FATAL(sslvdir_set_allocator(t_malloc, t_realloc, t_free, NULL), SSLVDIR_OK);
   budget = -1;
@@ -211,4 +290,5 @@ void suite_mem(void) {
   CU_pSuite s = CU_add_suite("mem", NULL, NULL);
   CU_add_test(s, "every allocation failing in turn", test_sweep);
   CU_add_test(s, "every allocation failing in turn: config, .reg, plan, Autodiscover", test_sweep2);
+  CU_add_test(s, "every allocation failing in turn: certificates, trust, audit", test_sweep3);
 }

@@ -51,8 +51,13 @@ void usage(FILE *f) {
 }
 
 int fail(const char *what, int rc, const sslvdir_error *e) {
-  fprintf(stderr, "%s: %s: %s\n", prog, what,
-          e && e->code == rc && e->message[0] ? e->message : sslvdir_strerror(rc));
+  const char *msg = e && e->code == rc && e->message[0] ? e->message : sslvdir_strerror(rc);
+  size_t wl = strlen(what);
+  /* File errors already name the file. */
+  if (!strncmp(msg, what, wl) && msg[wl] == ':')
+    fprintf(stderr, "%s: %s\n", prog, msg);
+  else
+    fprintf(stderr, "%s: %s: %s\n", prog, what, msg);
   return rc == SSLVDIR_E_NOMEM ? 1 : EXIT_USAGE;
 }
 
