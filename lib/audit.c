@@ -969,6 +969,7 @@ SSLVDIR_EXTERN int sslvdir_audit_run(sslvdir_audit *a, sslvdir_error *err) {
     clear_findings(a);
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   }
-  qsort(a->f, a->nf, sizeof *a->f, finding_cmp);
+  if (a->nf) /* qsort() takes no NULL array, even empty */
+    qsort(a->f, a->nf, sizeof *a->f, finding_cmp);
   return SSLVDIR_OK;
 }

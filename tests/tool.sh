@@ -172,6 +172,49 @@ expect_fail 'must be http' eval GET ftp://x/
 expect_fail 'unknown command' frobnicate
 expect_fail 'usage' 
 expect_fail 'not a host name' show --host 'bad host'
+# ---------------------------------------------------------------- certificates and the audit
+# expect_status N PATTERN ARGS...: exit status N and stdout matching PATTERN.
+expect_status() {
+  want=$1 pat=$2; shift 2
+  out=$("$sv" "$@" 2>/dev/null); rc=$?
+  if [ $rc -eq "$want" ] && printf '%s' "$out" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc, want $want)"; printf '%s\n' "$out" | head -5; fi
+}
+C="$top_builddir/tests/certs"
+CFG="$top_srcdir/tests/data/config/exchange2016.config"
+thumb=$("$sv" cert show --json "$C/server.der" | sed -n 's/.*"thumbprint": "\([0-9A-F]*\)".*/\1/p' | head -n 1)
+expect_out "thumbprint:  $thumb" cert show --password 'P@ss w0rd' "$C/server.p12"
+expect_out 'format: pkcs12, 2 certificates' cert show --password-file "$top_srcdir/tests/data/cert/p12.pass" "$C/server.p12"
+expect_out 'names:       DNS:mail.contoso.com, DNS:autodiscover.contoso.com, DNS:server01.contoso.local, DNS:server01, IP:192.0.2.10' cert show "$C/server.pem"
+expect_out '"self_signed": true' cert show --json "$C/selfsigned.der"
+expect_out 'Windows Mobile 5.0' cert show "$C/wildcard.pem"
+expect_fail 'password is missing' cert show "$C/server.p12"
+expect_fail 'password is wrong' cert show --password nope "$C/server.p12"
+expect_fail 'No certificate was found' cert show "$C/server.key"
+expect_fail 'name a certificate' cert show
+expect_out 'mail.contoso.com: covered by mail.contoso.com' cert check "$C/server.pem" --host mail.contoso.com --ca "$C/ca.pem"
+expect_status 4 'contoso.com: NOT covered' cert check "$C/wildcard.pem" --host mail.contoso.com,contoso.com
+expect_status 4 '"iis_status": "403.13"' cert check --json "$C/revoked.pem" --ca "$C/ca.pem" --crl "$C/crl.pem"
+expect_status 4 'self-signed and not trusted' cert check "$C/selfsigned.pem" --ca "$C/ca.pem"
+expect_status 4 'expired' cert check "$C/server.pem" --ca "$C/ca.pem" --time 4102444800
+expect_fail 'needs --ca' cert check "$C/server.pem" --host a.example --crl "$C/crl.pem"
+expect_fail 'not signed by a CA of the store' cert check "$C/server.pem" --ca "$C/other-ca.pem" --crl "$C/crl.pem"
+expect_out 'ECDHE-RSA-AES128-GCM-SHA256: 128 bits' cipher-bits ECDHE-RSA-AES128-GCM-SHA256
+expect_out 'DES-CBC3-SHA: 112 bits: 403.5' cipher-bits DES-CBC3-SHA
+expect_status 4 '"bits": null' cipher-bits --json AES-GCM
+expect_out 'No finding' audit --config "$CFG" --cert "$C/server.pem" --ca "$C/ca.pem" --namespace mail.contoso.com,autodiscover.contoso.com --exchange-version 2016
+expect_status 4 'error \[cert-weak-key\]' audit --cert "$C/weak.pem" --namespace mail.contoso.com,autodiscover.contoso.com
+expect_status 4 '"worst": "error"' audit --json --cert "$C/expired.pem" --namespace mail.contoso.com
+expect_status 3 'warning \[allow-external-untrusted\]' audit --registry "$top_srcdir/tests/data/audit/allow-external.reg"
+expect_status 0 'note' audit --cert "$C/wildcard.pem" --namespace mail.contoso.com,autodiscover.contoso.com
+tmpcfg=$(mktemp)
+cp "$CFG" "$tmpcfg"
+"$sv" config set "$tmpcfg" "Default Web Site/owa" sslFlags=None >/dev/null
+expect_status 4 'owa-ssloffloaded-missing' audit --config "$tmpcfg" --exchange-version 2010 --offloader 10.0.0.5
+expect_status 4 'New-ItemProperty .*SSLOffloaded' audit --config "$tmpcfg" --exchange-version 2010 --offloader 10.0.0.5
+rm -f "$tmpcfg" "$tmpcfg.bak"
+expect_fail 'give at least one' audit
+expect_fail 'exchange-version takes' audit --exchange-version 2012 --namespace a.example
+expect_fail 'not a host name' audit --namespace 'bad/host'
 echo "tool: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
