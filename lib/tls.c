@@ -17,59 +17,80 @@
 #define NAME_MAX_BYTES 127
 #define TOKENS_MAX 24
 
+/* A token of a suite name: bytes between '-' and '_'. */
 typedef struct tok {
-  char s[NAME_MAX_BYTES + 1];
+  const char *s;
   size_t n;
 } tok;
 
-static int is_num(const tok *t, const char *num) { return t && !strcmp(t->s, num); }
+static int is(const tok *t, const char *word) {
+  return t && sv_eq_ci(t->s, t->n, word, strlen(word));
+}
 
-/* Bits named by token i (and what follows it), or -1 when it names no
- * cipher. */
-static int cipher_of(const tok *t, size_t i, size_t n) {
-  const tok *next = i + 1 < n ? &t[i + 1] : NULL;
-  const tok *after = i + 2 < n ? &t[i + 2] : NULL;
-  const char *s = t[i].s;
-  static const struct { const char *family; } sized[] = {{"AES"}, {"CAMELLIA"}, {"ARIA"}};
-  for (size_t k = 0; k < sizeof sized / sizeof sized[0]; k++) {
-    size_t fl = strlen(sized[k].family);
-    if (strncmp(s, sized[k].family, fl))
-      continue;
-    const char *num = s[fl] ? s + fl : next ? next->s : "";
-    if (!strcmp(num, "128"))
-      return 128;
-    if (!strcmp(num, "256"))
-      return 256;
-    if (!strcmp(num, "192"))
-      return 192;
-    return s[fl] ? -1 : -2; /* "AES" with no size: a cipher of unknown size */
-  }
-  if (!strcmp(s, "CHACHA20"))
-    return 256;
-  if (!strcmp(s, "3DES"))
-    return 112;
-  if (!strcmp(s, "DES40"))
-    return 40;
-  if (!strcmp(s, "DES")) {
-    if (next && (!strcmp(next->s, "CBC3") || !strcmp(next->s, "EDE3") || !strcmp(next->s, "EDE")))
-      return 112;
-    if (is_num(next, "40"))
-      return 40;
-    return 56;
-  }
-  if (!strcmp(s, "RC4") || !strcmp(s, "RC2")) {
-    const tok *num = next && !strcmp(next->s, "CBC") ? after : next;
-    if (is_num(num, "40"))
-      return 40;
-    if (is_num(num, "56"))
-      return 56;
-    return 128;
-  }
-  if (!strcmp(s, "IDEA") || !strcmp(s, "SEED") || !strcmp(s, "SM4"))
-    return 128;
-  if (!strcmp(s, "NULL"))
+/* "AES128" / "AES" "128": the size after a family name, -1 when there is
+ * none (a bare family name), 0 when the token is not of that family. */
+static int sized(const tok *t, const tok *next, const char *family) {
+  size_t fl = strlen(family);
+  if (t->n < fl || !sv_eq_ci(t->s, fl, family, fl))
     return 0;
-  return -1;
+  const char *num = t->s + fl;
+  size_t nl = t->n - fl;
+  if (!nl && next) {
+    num = next->s;
+    nl = next->n;
+  }
+  if (nl == 3 && !memcmp(num, "128", 3))
+    return 128;
+  if (nl == 3 && !memcmp(num, "256", 3))
+    return 256;
+  if (nl == 3 && !memcmp(num, "192", 3))
+    return 192;
+  return t->n == fl ? -1 : 0;
+}
+
+/* Bits named by token i (and what follows it); -1 when it names no cipher,
+ * -2 for a cipher whose size the name does not say. */
+static int cipher_of(const tok *t, size_t i, size_t n) {
+  const tok *cur = &t[i], *next = i + 1 < n ? &t[i + 1] : NULL,
+            *after = i + 2 < n ? &t[i + 2] : NULL;
+  switch (cur->s[0] | 0x20) {
+  case 'a': {
+    int b = sized(cur, next, "AES");
+    if (!b)
+      b = sized(cur, next, "ARIA");
+    return b > 0 ? b : b < 0 ? -2 : -1;
+  }
+  case 'c': {
+    if (is(cur, "CHACHA20"))
+      return 256;
+    int b = sized(cur, next, "CAMELLIA");
+    return b > 0 ? b : b < 0 ? -2 : -1;
+  }
+  case '3':
+    return is(cur, "3DES") ? 112 : -1;
+  case 'd':
+    if (is(cur, "DES40"))
+      return 40;
+    if (!is(cur, "DES"))
+      return -1;
+    if (is(next, "CBC3") || is(next, "EDE3") || is(next, "EDE"))
+      return 112;
+    return is(next, "40") ? 40 : 56;
+  case 'r':
+    if (is(cur, "RC4") || is(cur, "RC2")) {
+      const tok *num = is(next, "CBC") ? after : next;
+      return is(num, "40") ? 40 : is(num, "56") ? 56 : 128;
+    }
+    return -1;
+  case 'i':
+    return is(cur, "IDEA") ? 128 : -1;
+  case 's':
+    return is(cur, "SEED") || is(cur, "SM4") ? 128 : -1;
+  case 'n':
+    return is(cur, "NULL") ? 0 : -1;
+  default:
+    return -1;
+  }
 }
 
 SSLVDIR_EXTERN int sslvdir_tls_cipher_bits(const char *name, size_t len, unsigned *bits) {
@@ -85,29 +106,25 @@ SSLVDIR_EXTERN int sslvdir_tls_cipher_bits(const char *name, size_t len, unsigne
   size_t n = 0;
   for (size_t i = 0; i < len;) {
     size_t j = i;
-    while (j < len && name[j] != '-' && name[j] != '_')
+    while (j < len && name[j] != '-' && name[j] != '_') {
+      if (!SV_ALNUM((unsigned char)name[j]))
+        return SSLVDIR_E_SYNTAX;
       j++;
+    }
     if (j > i) {
       if (n == TOKENS_MAX)
         return SSLVDIR_E_SYNTAX;
-      for (size_t k = i; k < j; k++) {
-        unsigned char c = (unsigned char)name[k];
-        if (!SV_ALNUM(c))
-          return SSLVDIR_E_SYNTAX;
-        t[n].s[k - i] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
-      }
+      t[n].s = name + i;
       t[n].n = j - i;
-      t[n].s[j - i] = '\0';
       n++;
     }
     i = j + 1;
   }
   int found = -1, cap = -1;
   for (size_t i = 0; i < n; i++) {
-    const char *s = t[i].s;
-    if (!strcmp(s, "EXP") || !strcmp(s, "EXPORT"))
+    if (is(&t[i], "EXP") || is(&t[i], "EXPORT"))
       cap = 40;
-    else if (!strcmp(s, "EXP1024") || !strcmp(s, "EXPORT1024"))
+    else if (is(&t[i], "EXP1024") || is(&t[i], "EXPORT1024"))
       cap = 56;
     int b = cipher_of(t, i, n);
     if (b == -2)

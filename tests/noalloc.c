@@ -172,6 +172,22 @@ int main(void) {
   printf("noalloc: %ld Autodiscover documents, %ld allocator calls\n", docs, during);
   ok &= during == 0 && docs == 40000;
   sslvdir_policy_unref(ap);
+
+  /* A cipher suite's key size, from the name a proxy has per connection. */
+  static const char *const suites[] = {"ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_256_GCM_SHA384",
+                                       "DES-CBC3-SHA", "TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA",
+                                       "unknown-suite"};
+  unsigned long bits_sum = 0;
+  before = calls;
+  for (int i = 0; i < 100000; i++) {
+    unsigned bits;
+    const char *n = suites[i % 5];
+    if (!sslvdir_tls_cipher_bits(n, strlen(n), &bits))
+      bits_sum += bits;
+  }
+  during = calls - before;
+  printf("noalloc: 100000 cipher suite names, %ld allocator calls\n", during);
+  ok &= during == 0 && bits_sum == 20000ul * (128 + 256 + 112 + 56);
   sslvdir_policy_unref(p);
   printf("%d passed, %d failed\n", ok, !ok);
   return ok ? 0 : 1;

@@ -360,6 +360,10 @@ static void test_hostile(void) {
      SSLVDIR_E_UNKNOWN_NAME, 2, "Moved"},
     {"<configuration>\n<system.applicationHost><sites><site name=\"A\" id=\"1\"/>\n<site name=\"a\" id=\"2\"/></sites></system.applicationHost>\n</configuration>",
      SSLVDIR_E_DUPLICATE, 3, "twice"},
+    {"<configuration>\n<system.webServer><security><authentication><windowsAuthentication>\n"
+     "<extendedProtection tokenChecking=\"Always\"/></windowsAuthentication></authentication></security>"
+     "</system.webServer>\n</configuration>",
+     SSLVDIR_E_UNKNOWN_NAME, 3, "tokenChecking=\"Always\""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     sslvdir_iisconfig *c = NULL;
@@ -446,6 +450,59 @@ static void test_apply(void) {
   sslvdir_iisconfig_free(c);
 }
 
+/* Extended Protection: read with inheritance, and a vdir that has it is
+ * bridged whatever its sslFlags. */
+static void test_extended_protection(void) {
+  char doc[4096];
+  snprintf(doc, sizeof doc,
+           "<configuration>\n%s\n"
+           "<location path=\"S\"><system.webServer><security><authentication><windowsAuthentication>"
+           "<extendedProtection tokenChecking=\"allow\"/></windowsAuthentication></authentication>"
+           "</security></system.webServer></location>\n"
+           "<location path=\"S/owa\"><system.webServer><security><access sslFlags=\"None\"/>"
+           "<authentication><windowsAuthentication><extendedProtection tokenChecking=\"None\"/>"
+           "</windowsAuthentication></authentication></security></system.webServer></location>\n"
+           "<location path=\"S/ews\"><system.webServer><security><access sslFlags=\"None\"/>"
+           "</security></system.webServer></location>\n</configuration>", site_s);
+  sslvdir_iisconfig *c;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, doc, strlen(doc), &e), SSLVDIR_OK);
+  int tc = -1;
+  const char *from = "x";
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_extended_protection(c, "S/ews/sub", &tc, &from), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(tc, SSLVDIR_TOKEN_CHECKING_ALLOW);
+  CU_ASSERT_STRING_EQUAL(from, "S");
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_extended_protection(c, "S/OWA", &tc, &from), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(tc, SSLVDIR_TOKEN_CHECKING_NONE);
+  CU_ASSERT_STRING_EQUAL(from, "S/owa");
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_extended_protection(c, "", &tc, &from), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(tc, SSLVDIR_TOKEN_CHECKING_NONE);
+  CU_ASSERT_PTR_NULL(from);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_extended_protection(c, "S", NULL, NULL),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+  sslvdir_builder *b;
+  sslvdir_policy *p;
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_apply(c, b, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
+  const sslvdir_vdir *v = sslvdir_policy_find_vdir(p, "S/ews");
+  CU_ASSERT(v && sslvdir_vdir_extended_protection(v) == 1 &&
+            sslvdir_vdir_upstream(v) == SSLVDIR_UPSTREAM_BRIDGE);
+  v = sslvdir_policy_find_vdir(p, "S/owa");
+  CU_ASSERT(v && sslvdir_vdir_extended_protection(v) == 0 &&
+            sslvdir_vdir_upstream(v) == SSLVDIR_UPSTREAM_OFFLOAD);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  sslvdir_iisconfig_free(c);
+  /* The fixture's tokenChecking="None" everywhere changes nothing. */
+  c = parse(fixture8, len8);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_extended_protection(c, "Default Web Site/ecp", &tc, &from),
+                  SSLVDIR_OK);
+  CU_ASSERT_EQUAL(tc, SSLVDIR_TOKEN_CHECKING_NONE);
+  CU_ASSERT_STRING_EQUAL(from, "Default Web Site/ecp");
+  sslvdir_iisconfig_free(c);
+}
+
 void suite_iisconfig(void) {
   CU_pSuite s = CU_add_suite("iisconfig", setup, cleanup);
   CU_add_test(s, "the Exchange 2016 fixture, UTF-8 and UTF-16", test_fixture);
@@ -453,4 +510,5 @@ void suite_iisconfig(void) {
   CU_add_test(s, "atomic save with .bak", test_save);
   CU_add_test(s, "hostile documents and their errors", test_hostile);
   CU_add_test(s, "the backend state in a builder", test_apply);
+  CU_add_test(s, "Extended Protection", test_extended_protection);
 }
