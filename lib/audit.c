@@ -389,7 +389,7 @@ static int server_read(const sslvdir_audit *a, server *s) {
   }
   size_t napps = c ? sslvdir_iisconfig_app_count(c) : 0;
   if (napps) {
-    s->v = sv_calloc(napps + 1, sizeof *s->v);
+    s->v = sv_calloc(2 * napps, sizeof *s->v); /* each EWS brings its mrsproxy.svc */
     s->bv = sv_calloc(napps, sizeof *s->bv);
     if (!s->v || !s->bv)
       return SSLVDIR_E_NOMEM;
@@ -553,7 +553,7 @@ static void check_offloader_list(sslvdir_audit *a, const server *s) {
   }
   if (sslvdir_policy_offloader_count(a->policy) == 0)
     add(a, SSLVDIR_SEVERITY_WARNING, "offloader-list-empty", "policy",
-        sv_strdup("sslvdir: --offloader CIDR, or <offloader network=\"CIDR\"/> in the policy file"),
+        sv_strdup("sslvdir: --offloader CIDR, or <offloader address=\"CIDR\"/> in the policy file"),
         "SSL is offloaded (%s) and the proxy policy trusts no offloader. X-Forwarded-Proto and "
         "Front-End-Https are believed only from trusted offloaders, so if TLS ends at a device "
         "in front of this proxy, every request it forwards counts as plain HTTP (403.4 or a "
@@ -716,7 +716,10 @@ static char *cert_request(const sslvdir_audit *a, const names *ns, const char *e
                     "-PrivateKeyExportable:$True -Path c:\\certreq.txt\n"
                     "Import-ExchangeCertificate -Path c:\\certnew.cer | "
                     "Enable-ExchangeCertificate -Services IIS",
-                    len ? list : "mail.contoso.com, autodiscover.contoso.com");
+                    len ? list
+                        : a->cert && sslvdir_cert_common_name(a->cert, 0)[0]
+                              ? sslvdir_cert_common_name(a->cert, 0)
+                              : "<the names clients connect to>");
 }
 
 static int serves_kind(const sslvdir_audit *a, const server *s, sslvdir_kind k) {

@@ -183,7 +183,8 @@ static int describe(cert_one *o, sslvdir_error *err) {
   if (!o->subject || !o->issuer)
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
 
-  /* The last CN is the most specific one. */
+  /* The last CN is the most specific one; one that is not a host name is
+   * shown but covers nothing (cn ""). */
   char buf[NAME_MAX_LEN];
   size_t cn_len = 0;
   int have_cn = 0;
@@ -198,15 +199,8 @@ static int describe(cert_one *o, sslvdir_error *err) {
   }
   o->cn = have_cn && dns_usable(buf, cn_len) ? sv_strndup(buf, cn_len) : sv_strdup("");
   o->cn_shown = have_cn ? shown_copy(buf, cn_len) : sv_strdup("");
-  if (!o->cn || !o->cn_shown)
+  if (!o->cn || !o->cn_shown || !(o->cn_by = sv_strdupf("CN=%s", o->cn_shown)))
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  if (have_cn && !o->cn[0])
-    sv_free(o->cn), o->cn = NULL; /* a CN that is not a host name covers nothing */
-  if (!o->cn && !(o->cn = sv_strdup("")))
-    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  if (!(o->cn_by = sv_malloc(strlen(o->cn_shown) + 4)))
-    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  snprintf(o->cn_by, strlen(o->cn_shown) + 4, "CN=%s", o->cn_shown);
 
   unsigned char raw[64];
   size_t rawlen = sizeof raw;

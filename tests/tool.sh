@@ -193,6 +193,8 @@ expect_fail 'No certificate was found' cert show "$C/server.key"
 expect_fail 'name a certificate' cert show
 expect_out 'mail.contoso.com: covered by mail.contoso.com' cert check "$C/server.pem" --host mail.contoso.com --ca "$C/ca.pem"
 expect_status 4 'contoso.com: NOT covered' cert check "$C/wildcard.pem" --host mail.contoso.com,contoso.com
+# A policy's names: its sites' hosts and autodiscover.DOMAIN of its Autodiscover domains.
+expect_status 4 'autodiscover.fabrikam.com: NOT covered' cert check "$C/server.pem" --policy "$top_srcdir/tests/data/cert/two-domains.xml"
 expect_status 4 '"iis_status": "403.13"' cert check --json "$C/revoked.pem" --ca "$C/ca.pem" --crl "$C/crl.pem"
 expect_status 4 'self-signed and not trusted' cert check "$C/selfsigned.pem" --ca "$C/ca.pem"
 expect_status 4 'expired' cert check "$C/server.pem" --ca "$C/ca.pem" --time 4102444800

@@ -263,7 +263,7 @@ static int cert_check(int argc, char **argv) {
   struct cert_opts o;
   memset(&o, 0, sizeof o);
   int json = 0, nhosts = 0;
-  const char *file = NULL, *hosts[MAX_LIST * 4];
+  const char *file = NULL, *policy_file = NULL, *hosts[MAX_LIST * 4];
   char store[MAX_LIST][1024];
   int nstore = 0;
   for (int i = 0; i < argc; i++) {
@@ -274,6 +274,9 @@ static int cert_check(int argc, char **argv) {
       continue;
     if (!strcmp(argv[i], "--json")) {
       json = 1;
+    } else if (!strcmp(argv[i], "--policy")) {
+      if (!(policy_file = option_value(argc, argv, &i)))
+        return EXIT_USAGE;
     } else if (!strcmp(argv[i], "--host") || !strcmp(argv[i], "--namespace")) {
       const char *v = option_value(argc, argv, &i);
       if (!v || nstore >= MAX_LIST)
@@ -287,18 +290,51 @@ static int cert_check(int argc, char **argv) {
       file = argv[i];
     }
   }
-  if (!file || (!nhosts && !o.ncas && !o.system_ca)) {
-    fprintf(stderr, "%s: cert check: name a certificate file, and --host or --ca\n", prog);
+  if (!file || (!nhosts && !policy_file && !o.ncas && !o.system_ca)) {
+    fprintf(stderr, "%s: cert check: name a certificate file, and --host, --policy or --ca\n",
+            prog);
     return EXIT_USAGE;
+  }
+  /* A policy's names: every host of its sites (but a plain-HTTP redirect
+   * site's) and autodiscover.DOMAIN for each of its Autodiscover domains. */
+  sslvdir_policy *pol = NULL;
+  static char adhosts[MAX_LIST][300];
+  if (policy_file) {
+    struct policy_opts po;
+    memset(&po, 0, sizeof po);
+    po.policy = policy_file;
+    int rc = load_policy(&po, &pol);
+    if (rc)
+      return rc;
+    for (size_t i = 0; i < sslvdir_policy_site_count(pol); i++) {
+      const sslvdir_site *site = sslvdir_policy_site(pol, i);
+      for (size_t k = 0; !sslvdir_site_autodiscover_redirect(site) &&
+                         k < sslvdir_site_host_count(site) && nhosts < MAX_LIST * 4; k++)
+        hosts[nhosts++] = sslvdir_site_host(site, k);
+    }
+    const char *domain;
+    for (size_t i = 0; i < MAX_LIST && nhosts < MAX_LIST * 4 &&
+                       !sslvdir_autodiscover_domain_rule(pol, NULL, i, &domain, NULL, NULL, NULL);
+         i++) {
+      snprintf(adhosts[i], sizeof adhosts[i], "autodiscover.%s", domain);
+      int seen = 0;
+      for (int k = 0; k < nhosts; k++)
+        seen |= !strcmp(hosts[k], adhosts[i]);
+      if (!seen)
+        hosts[nhosts++] = adhosts[i];
+    }
   }
   sslvdir_cert *c;
   sslvdir_trust *t;
   int rc = load_cert(&o, file, &c);
-  if (rc)
+  if (rc) {
+    sslvdir_policy_unref(pol);
     return rc;
+  }
   if ((rc = load_trust(&o, &t))) {
     sslvdir_trust_free(t);
     sslvdir_cert_free(c);
+    sslvdir_policy_unref(pol);
     return rc;
   }
   int bad = 0;
@@ -331,6 +367,7 @@ static int cert_check(int argc, char **argv) {
     if ((rc = sslvdir_trust_verify(t, c, NULL, 0, o.now, &p, &e))) {
       sslvdir_trust_free(t);
       sslvdir_cert_free(c);
+      sslvdir_policy_unref(pol);
       return fail("verify", rc, &e);
     }
     sslvdir_cert_status st = sslvdir_trust_status(p);
@@ -353,6 +390,7 @@ static int cert_check(int argc, char **argv) {
     printf(", \"ok\": %s}\n", bad ? "false" : "true");
   sslvdir_trust_free(t);
   sslvdir_cert_free(c);
+  sslvdir_policy_unref(pol);
   return bad ? EXIT_PROBLEM : 0;
 }
 
