@@ -10,6 +10,8 @@
 #   wildcard    *.contoso.com (by ca)
 #   partial     f*.contoso.com (by ca)
 #   cnonly      no SAN, CN=mail.contoso.com (by ca)
+#   badwild     wildcards RFC 9525 refuses: *.com, *, a.*.contoso.com,
+#               *.*.fabrikam.com, **.example.org; and *.example.net. (by ca)
 #   expired     valid 2020-01-01 to 2021-01-01 (by ca)
 #   future      valid from 2099 (by ca)
 #   soon        expires in 10 days (by ca)
@@ -72,6 +74,15 @@ expiration_days = 365
 $WWW"
 leaf partial "cn = \"f*.contoso.com\"
 dns_name = \"f*.contoso.com\"
+expiration_days = 365
+$WWW"
+leaf badwild "cn = \"bad wildcards\"
+dns_name = \"*.com\"
+dns_name = \"*\"
+dns_name = \"a.*.contoso.com\"
+dns_name = \"*.*.fabrikam.com\"
+dns_name = \"**.example.org\"
+dns_name = \"*.example.net.\"
 expiration_days = 365
 $WWW"
 leaf cnonly "cn = \"mail.contoso.com\"
