@@ -88,8 +88,18 @@ def paragraphs(text):
             para.clear()
 
     bullet = None
+    code = []
     for line in text.split("\n"):
         s = line.strip()
+        # Lines indented by two spaces or more, outside a list, are code:
+        # kept as written.
+        if s and bullet is None and line.startswith("  "):
+            flush()
+            code.append(line[2:])
+            continue
+        if code:
+            out.append(".PP\n.RS 4\n.nf\n" + roff("\n".join(code)) + "\n.fi\n.RE")
+            code = []
         if not s:
             flush()
             if bullet is not None:
@@ -106,6 +116,8 @@ def paragraphs(text):
         else:
             para.append(s)
     flush()
+    if code:
+        out.append(".PP\n.RS 4\n.nf\n" + roff("\n".join(code)) + "\n.fi\n.RE")
     if bullet is not None:
         out.append(".IP \\(bu 2\n" + roff(" ".join(bullet)))
     return "\n".join(out)
