@@ -46,6 +46,28 @@ static const char file[] =
     "<site name='Second'><host name='second.contoso.com'/><vdir path='/a/b/c' kind='ews'/></site>"
     "</policy>";
 
+/* Runs scenario once to count its allocations, then once with each of them
+ * failing in turn: every run must succeed or say NOMEM. */
+static void sweep(int (*scenario_fn)(void)) {
+  CU_ASSERT_EQUAL_FATAL(sslvdir_set_allocator(t_malloc, t_realloc, t_free, NULL), SSLVDIR_OK);
+  budget = -1;
+  count = 0;
+  CU_ASSERT_EQUAL_FATAL(scenario_fn(), SSLVDIR_OK);
+  long total = count, failures = 0;
+  CU_ASSERT(total > 50);
+  for (long k = 0; k < total; k++) {
+    budget = k;
+    int rc = scenario_fn();
+    if (rc != SSLVDIR_E_NOMEM && rc != SSLVDIR_OK) {
+      fprintf(stderr, "allocation %ld failing: status %d\n", k, rc);
+      failures++;
+    }
+  }
+  budget = -1;
+  CU_ASSERT_EQUAL(failures, 0);
+  CU_ASSERT_EQUAL(sslvdir_set_allocator(NULL, NULL, NULL, NULL), SSLVDIR_OK);
+}
+
 /* One full scenario; returns the first failing status, or OK. */
 static int scenario(void) {
   sslvdir_builder *b = NULL;
@@ -225,65 +247,16 @@ static void test_sweep3(void) {
   crl = read_file(certpath("crl.pem"), &crl_len);
   CU_ASSERT_PTR_NOT_NULL_FATAL(pem);
   CU_ASSERT_PTR_NOT_NULL_FATAL(crl);
-  CU_ASSERT_EQUAL_FATAL(sslvdir_set_allocator(t_malloc, t_realloc, t_free, NULL), SSLVDIR_OK);
-  budget = -1;
-  count = 0;
-  CU_ASSERT_EQUAL_FATAL(scenario3(), SSLVDIR_OK);
-  long total = count, failures = 0;
-  CU_ASSERT(total > 50);
-  for (long k = 0; k < total; k++) {
-    budget = k;
-    int rc = scenario3();
-    if (rc != SSLVDIR_E_NOMEM && rc != SSLVDIR_OK) {
-      fprintf(stderr, "allocation %ld failing: status %d\n", k, rc);
-      failures++;
-    }
-  }
-  budget = -1;
-  CU_ASSERT_EQUAL(failures, 0);
-  CU_ASSERT_EQUAL(sslvdir_set_allocator(NULL, NULL, NULL, NULL), SSLVDIR_OK);
+  sweep(scenario3);
   free(pem);
   free(crl);
 }
 
-static void test_sweep2(void) {
-  CU_ASSERT_EQUAL_FATAL(sslvdir_set_allocator(t_malloc, t_realloc, t_free, NULL), SSLVDIR_OK);
-  budget = -1;
-  count = 0;
-  CU_ASSERT_EQUAL_FATAL(scenario2(), SSLVDIR_OK);
-  long total = count, failures = 0;
-  CU_ASSERT(total > 50);
-  for (long k = 0; k < total; k++) {
-    budget = k;
-    int rc = scenario2();
-    if (rc != SSLVDIR_E_NOMEM && rc != SSLVDIR_OK) {
-      fprintf(stderr, "allocation %ld failing: status %d\n", k, rc);
-      failures++;
-    }
-  }
-  budget = -1;
-  CU_ASSERT_EQUAL(failures, 0);
-  CU_ASSERT_EQUAL(sslvdir_set_allocator(NULL, NULL, NULL, NULL), SSLVDIR_OK);
-}
+static void test_sweep2(void) { sweep(scenario2); }
 
 static void test_sweep(void) {
-  CU_ASSERT_EQUAL_FATAL(sslvdir_set_allocator(t_malloc, t_realloc, t_free, NULL), SSLVDIR_OK);
-  budget = -1;
-  count = 0;
-  CU_ASSERT_EQUAL_FATAL(scenario(), SSLVDIR_OK);
-  long total = count;
-  CU_ASSERT(total > 50);
-  long failures = 0;
-  for (long n = 0; n < total; n++) {
-    budget = n;
-    int rc = scenario();
-    if (rc != SSLVDIR_E_NOMEM && rc != SSLVDIR_OK)
-      failures++;
-  }
-  budget = -1;
-  CU_ASSERT_EQUAL(failures, 0);
+  sweep(scenario);
   CU_ASSERT_EQUAL(sslvdir_set_allocator(t_malloc, NULL, t_free, NULL), SSLVDIR_E_INVALID_ARGUMENT);
-  CU_ASSERT_EQUAL(sslvdir_set_allocator(NULL, NULL, NULL, NULL), SSLVDIR_OK);
 }
 
 void suite_mem(void) {

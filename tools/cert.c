@@ -115,12 +115,20 @@ static const char *format_name(int f) {
   return f == SSLVDIR_CERT_FORMAT_PEM ? "pem" : f == SSLVDIR_CERT_FORMAT_DER ? "der" : "pkcs12";
 }
 
-static void show_one_json(const sslvdir_cert *c, size_t i) {
+static void show_one_text(const sslvdir_cert *c, size_t i, const char *key, unsigned bits,
+                          int64_t nb, int64_t na);
+
+/* One certificate of a chain, as JSON or as text. */
+static void show_one(const sslvdir_cert *c, size_t i, int json) {
   int64_t nb = 0, na = 0;
   unsigned bits;
   const char *key = sslvdir_cert_key(c, i, &bits);
   if (sslvdir_cert_validity(c, i, &nb, &na))
     nb = na = 0;
+  if (!json) {
+    show_one_text(c, i, key, bits, nb, na);
+    return;
+  }
   printf("{\"subject\": ");
   json_string(stdout, sslvdir_cert_subject(c, i));
   printf(", \"common_name\": ");
@@ -149,12 +157,8 @@ static void show_one_json(const sslvdir_cert *c, size_t i) {
   printf("]}");
 }
 
-static void show_one_text(const sslvdir_cert *c, size_t i) {
-  int64_t nb = 0, na = 0;
-  unsigned bits;
-  const char *key = sslvdir_cert_key(c, i, &bits);
-  if (sslvdir_cert_validity(c, i, &nb, &na))
-    nb = na = 0;
+static void show_one_text(const sslvdir_cert *c, size_t i, const char *key, unsigned bits,
+                          int64_t nb, int64_t na) {
   printf("certificate %zu: %s\n", i, sslvdir_cert_subject(c, i));
   printf("  issuer:      %s\n", sslvdir_cert_issuer(c, i));
   printf("  serial:      %s\n", sslvdir_cert_serial(c, i));
@@ -210,14 +214,14 @@ static int cert_show(int argc, char **argv) {
            sslvdir_cert_has_wildcard(c) ? "true" : "false");
     for (size_t i = 0; i < sslvdir_cert_count(c); i++) {
       printf("%s", i ? ", " : "");
-      show_one_json(c, i);
+      show_one(c, i, 1);
     }
     printf("]}\n");
   } else {
     printf("format: %s, %zu certificate%s\n", format_name(sslvdir_cert_format_of(c)),
            sslvdir_cert_count(c), sslvdir_cert_count(c) == 1 ? "" : "s");
     for (size_t i = 0; i < sslvdir_cert_count(c); i++)
-      show_one_text(c, i);
+      show_one(c, i, 0);
     if (sslvdir_cert_has_wildcard(c))
       printf("note: a wildcard certificate: Windows Mobile 5.0 devices refuse it\n");
   }
