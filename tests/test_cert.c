@@ -107,6 +107,23 @@ static void test_refused(void) {
   free(pem);
   free(der);
   sslvdir_cert_free(NULL);
+
+  /* A PKCS#12 whose MAC asks for 8,388,607 key derivation rounds (the
+   * last INTEGER 600,000 of the file, the MAC's, made 0x7FFFFF) is refused
+   * at once rather than worked through. */
+  size_t plen;
+  char *p12 = read_file(certpath("server.p12"), &plen);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p12);
+  static const char iter[] = {2, 3, 9, 0x27, (char)0xc0};
+  char *at = NULL;
+  for (size_t i = 0; i + sizeof iter <= plen; i++)
+    if (!memcmp(p12 + i, iter, sizeof iter))
+      at = p12 + i;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+  at[2] = 0x7f, at[3] = (char)0xff, at[4] = (char)0xff;
+  CU_ASSERT_EQUAL(sslvdir_cert_parse(&c, p12, plen, "P@ss w0rd", &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "8388607 key derivation rounds"));
+  free(p12);
 }
 
 static void test_fields(void) {

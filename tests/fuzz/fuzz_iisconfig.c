@@ -3,7 +3,9 @@
  * fails with a status and a message, or reads; then the bytes written back
  * are the bytes read, and setting sslFlags at a path taken from the input
  * either fails and leaves the bytes as they were, or reads back with those
- * flags at that path.
+ * flags at that path. Whatever reads is then audited (as Exchange 2010,
+ * with a namespace): every finding has a known severity, a code, an object,
+ * an explanation and a fix string, and they come most severe first.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +15,29 @@
 #include <sslvdir/sslvdir.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void audit(const sslvdir_iisconfig *c) {
+  sslvdir_audit *a;
+  sslvdir_error e;
+  if (sslvdir_audit_new(&a, &e))
+    return;
+  if (sslvdir_audit_set_config(a, c) || sslvdir_audit_set_exchange_version(a, 2010) ||
+      sslvdir_audit_add_namespace(a, "mail.contoso.com", &e))
+    abort();
+  int rc = sslvdir_audit_run(a, &e);
+  if (rc && rc != SSLVDIR_E_NOMEM)
+    abort();
+  int prev = 4;
+  for (size_t i = 0; i < sslvdir_audit_finding_count(a); i++) {
+    int sev;
+    const char *code, *obj, *why, *fix;
+    if (sslvdir_audit_finding(a, i, &sev, &code, &obj, &why, &fix) || !sslvdir_severity_name(sev) ||
+        sev > prev || !code[0] || !obj[0] || strlen(why) < 40 || !fix)
+      abort();
+    prev = sev;
+  }
+  sslvdir_audit_free(a);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 1 << 20)
@@ -29,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t n;
   if (sslvdir_iisconfig_bytes(c, &d, &n) || n != size || memcmp(d, data, n))
     abort();
+  audit(c);
   /* A path: the first application's, or a made-up one under the first site. */
   const char *path = "", *site = NULL;
   char buf[600];
