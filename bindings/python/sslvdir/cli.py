@@ -1,0 +1,786 @@
+"""The sslvdir command in Python (python3 -m sslvdir).
+
+Same subcommands, options and exit codes as sslvdir(1): 0 done, 1 out of
+memory, 2 usage or input error, 3 audit warnings, 4 audit errors, a
+certificate check that fails, or an unknown cipher. --json output has the
+same shape as the C command's for eval, cipher-bits, cert show/check,
+audit and autodiscover candidates.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import sslvdir
+
+EXIT_USAGE = 2
+EXIT_WARNINGS = 3
+EXIT_PROBLEM = 4
+
+
+class UsageError(Exception):
+    pass
+
+
+def _out(text=""):
+    sys.stdout.write(text + "\n")
+
+
+def _dump(obj):
+    _out(json.dumps(obj))
+
+
+# ---------------------------------------------------------------- policy options
+
+def _policy_args(p):
+    p.add_argument("--preset")
+    p.add_argument("--policy")
+    p.add_argument("--host", action="append", default=[])
+    p.add_argument("--offloader", action="append", default=[])
+    p.add_argument("--ad-domain", action="append", default=[])
+    p.add_argument("--iisconfig")
+    p.add_argument("--reg", action="append", default=[])
+
+
+def _load_policy(a):
+    if a.preset and a.policy:
+        raise UsageError("give --preset or --policy, not both")
+    if a.policy and (a.host or a.ad_domain):
+        raise UsageError("--host and --ad-domain go with --preset; a policy file names its own")
+    return sslvdir.load_policy(preset=a.preset, policy=a.policy, hosts=a.host or None,
+                               offloaders=a.offloader, iisconfig=a.iisconfig, reg=a.reg,
+                               autodiscover_domains=a.ad_domain or None)
+
+
+# ---------------------------------------------------------------- eval / show
+
+def _split_url(url):
+    low = url.lower()
+    for scheme in ("https://", "http://"):
+        if low.startswith(scheme):
+            rest = url[len(scheme):]
+            cut = min([i for i in (rest.find("/"), rest.find("?")) if i >= 0] or [len(rest)])
+            if cut == 0:
+                raise UsageError(f"URL '{url}' has no host")
+            return rest[:cut], rest[cut:] or "/", scheme == "https://"
+    if url.startswith("/") or url == "*":
+        return None, url, False
+    raise UsageError(f"URL '{url}' must be http://..., https://... or an origin-form path")
+
+
+def _decision_json(d):
+    return {
+        "action": d.action,
+        "status": d.status or None,
+        "substatus": d.substatus if d.substatus >= 0 else None,
+        "location": d.location or None,
+        "vdir": d.vdir.config_path if d.vdir else None,
+        "path": d.path or None,
+        "upstream": None if d.upstream == "auto" else d.upstream,
+        "set_headers": d.set_headers,
+        "remove_headers": list(d.remove_headers),
+        "reason_code": d.reason,
+        "reason": d.reason_text,
+    }
+
+
+def _status_text(d):
+    if d.action == "allow":
+        return "allow"
+    return f"{d.action} {d.iis_status}"
+
+
+def _decision_text(d):
+    _out(f"action:    {_status_text(d)}")
+    if d.location:
+        _out(f"location:  {d.location}")
+    _out(f"vdir:      {d.vdir.config_path} ({d.vdir.kind})" if d.vdir else "vdir:      -")
+    _out(f"path:      {d.path or '-'}")
+    if d.upstream != "auto":
+        why = f" ({d.vdir.upstream_reason})" if d.vdir else ""
+        _out(f"upstream:  {d.upstream}{why}")
+    if d.remove_headers:
+        _out("remove:    " + ", ".join(d.remove_headers))
+    for name, value in d.set_headers.items():
+        _out(f"set:       {name}: {value}")
+    _out(f"reason:    {d.reason_text}")
+
+
+def cmd_eval(argv):
+    p = argparse.ArgumentParser(prog="sslvdir eval")
+    _policy_args(p)
+    p.add_argument("--tls", action="store_true")
+    p.add_argument("--cipher-bits", type=int)
+    p.add_argument("--client-cert", default="none")
+    p.add_argument("--peer")
+    p.add_argument("-H", dest="headers", action="append", default=[])
+    p.add_argument("--json", action="store_true")
+    p.add_argument("method")
+    p.add_argument("url")
+    a = p.parse_args(argv)
+    host, target, https = _split_url(a.url)
+    xfp = feh = None
+    for h in a.headers:
+        name, sep, value = h.partition(":")
+        if not sep or not name or not all(c.isalnum() or c == "-" for c in name):
+            raise UsageError(f"-H '{h}': expected 'Name: value'")
+        value = value.strip(" \t")
+        low = name.lower()
+        if low == "host":
+            host = value
+        elif low == "x-forwarded-proto":
+            xfp = value
+        elif low == "front-end-https":
+            feh = value
+    tls = a.tls or https
+    try:
+        cert = sslvdir.cert_status_parse(a.client_cert)
+    except ValueError:
+        raise UsageError(f"--client-cert '{a.client_cert}': expected ok, missing, untrusted, "
+                         "expired or revoked") from None
+    policy = _load_policy(a)
+    bits = a.cipher_bits if a.cipher_bits is not None else (256 if tls else 0)
+    if bits < 0:
+        raise UsageError("--cipher-bits must be 0 or more")
+    d = policy.decide(a.method, target, host, tls=tls, peer=a.peer, cipher_bits=bits,
+                      client_cert=cert, x_forwarded_proto=xfp, front_end_https=feh)
+    if a.json:
+        _dump(_decision_json(d))
+    else:
+        _decision_text(d)
+    return 0
+
+
+def _print_policy(policy):
+    for i, site in enumerate(policy.sites):
+        _out(f'site "{site.name}"' + (" (default)" if i == 0 else ""))
+        _out("  hosts:     " + (", ".join(site.hosts) or "(none)"))
+        _out(f"  canonical: {site.canonical_host} (https port {site.https_port})")
+        if site.autodiscover_redirect:
+            _out(f"  autodiscover redirect to: {site.autodiscover_redirect}")
+        _out()
+        _out(f"  {'PATH':<30} {'KIND':<12} {'EDGE':<22} {'BACKEND':<22} REDIRECT UPSTREAM")
+        for v in site.vdirs:
+            redirect = str(v.redirect_status) if v.redirect_status else "-"
+            _out(f"  {v.path or '/':<30} {v.kind:<12} {v.edge_flags_text:<22} "
+                 f"{v.backend_flags_text:<22} {redirect:<8} {v.upstream}")
+        _out()
+    for domain, action, target, site in policy.autodiscover_rules:
+        what = f'settings from site "{site.name}"' if site else f"{action} {target or ''}".strip()
+        _out(f"autodiscover: @{domain}: {what}")
+    _out("trusted offloaders: " + (", ".join(policy.offloaders) or "(none)"))
+    for w in policy.warnings:
+        _out(f"warning: {w}")
+
+
+def cmd_show(argv):
+    p = argparse.ArgumentParser(prog="sslvdir show")
+    _policy_args(p)
+    a = p.parse_args(argv)
+    _print_policy(_load_policy(a))
+    return 0
+
+
+# ---------------------------------------------------------------- rewriting
+
+def cmd_rewrite_header(argv):
+    p = argparse.ArgumentParser(prog="sslvdir rewrite-header")
+    _policy_args(p)
+    p.add_argument("--vdir")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("headers", nargs="+")
+    a = p.parse_args(argv)
+    policy = _load_policy(a)
+    vdir = None
+    if a.vdir:
+        vdir = policy.find_vdir(a.vdir)
+        if vdir is None:
+            raise UsageError(f"--vdir '{a.vdir}': no such vdir in the policy")
+    results = []
+    for h in a.headers:
+        name, sep, value = h.partition(":")
+        if not sep or not name:
+            raise UsageError(f"'{h}': expected 'Name: value'")
+        value = value.lstrip(" \t")
+        new = policy.rewrite_header(name, value, vdir)
+        results.append({"name": name, "value": new, "changed": new != value})
+    if a.json:
+        _dump(results)
+    else:
+        for r in results:
+            _out(f"{r['name']}: {r['value']}")
+    return 0
+
+
+def cmd_rewrite_body(argv):
+    p = argparse.ArgumentParser(prog="sslvdir rewrite-body")
+    _policy_args(p)
+    p.add_argument("--replace", nargs=2, action="append", default=[], metavar=("FROM", "TO"))
+    p.add_argument("--types")
+    p.add_argument("--content-type", default="text/html")
+    p.add_argument("--content-encoding")
+    p.add_argument("--chunk", type=int, default=65536)
+    p.add_argument("--stats", action="store_true")
+    a = p.parse_args(argv)
+    if not 1 <= a.chunk <= 16777216:
+        raise UsageError(f"--chunk '{a.chunk}': expected 1 to 16777216 bytes")
+    policy = _load_policy(a)
+    with sslvdir.Rewriter(policy) as rw:
+        for frm, to in a.replace:
+            rw.add_literal(frm, to)
+        if a.types:
+            rw.set_types(a.types)
+        mode = rw.begin(a.content_type, a.content_encoding)
+        if mode == "pass-type":
+            sys.stderr.write(f"sslvdir: content type '{a.content_type}' is not rewritten: "
+                             "passed through as is\n")
+        elif mode == "pass-encoded":
+            sys.stderr.write(f"sslvdir: Content-Encoding '{a.content_encoding}': passed through as is\n")
+        src, dst = sys.stdin.buffer, sys.stdout.buffer
+        while True:
+            chunk = src.read(a.chunk)
+            if not chunk:
+                break
+            dst.write(rw.feed(chunk))
+        dst.write(rw.finish())
+        dst.flush()
+        if a.stats:
+            bytes_in, bytes_out, replacements = rw.counts
+            sys.stderr.write(f"bytes in {bytes_in}, bytes out {bytes_out}, "
+                             f"replacements {replacements}\n")
+    return 0
+
+
+# ---------------------------------------------------------------- Autodiscover
+
+def cmd_autodiscover(argv):
+    if not argv or argv[0] not in ("respond", "json", "redirect", "candidates", "check-redirect"):
+        raise UsageError("autodiscover needs respond, json, redirect, candidates or check-redirect")
+    sub, argv = argv[0], argv[1:]
+    p = argparse.ArgumentParser(prog=f"sslvdir autodiscover {sub}")
+    p.add_argument("--json", action="store_true")
+    if sub in ("respond", "json"):
+        _policy_args(p)
+        p.add_argument("--internal", action="store_true")
+    if sub == "respond":
+        p.add_argument("--spec-spelling", action="store_true")
+        p.add_argument("--time-us", type=int, default=0)
+        a = p.parse_args(argv)
+        policy = _load_policy(a)
+        body = sys.stdin.buffer.read(sslvdir_max_body() + 1)
+        doc = policy.autodiscover_respond(body, side="internal" if a.internal else "external",
+                                          time_us=a.time_us, spec_spelling=a.spec_spelling)
+        return _emit_doc(a, 200, "text/xml; charset=utf-8", doc)
+    if sub == "json":
+        p.add_argument("query")
+        a = p.parse_args(argv)
+        policy = _load_policy(a)
+        status, body = policy.autodiscover_json(a.query.lstrip("?"),
+                                                side="internal" if a.internal else "external")
+        return _emit_doc(a, status, "application/json; charset=utf-8", body.encode())
+    if sub == "redirect":
+        p.add_argument("--url")
+        p.add_argument("--addr")
+        p.add_argument("--mobilesync", action="store_true")
+        p.add_argument("--spec-spelling", action="store_true")
+        a = p.parse_args(argv)
+        if bool(a.url) == bool(a.addr):
+            raise UsageError("autodiscover redirect needs --url URL or --addr ADDRESS")
+        if a.url:
+            doc = sslvdir.autodiscover_redirect_url(a.url, spec_spelling=a.spec_spelling)
+        else:
+            doc = sslvdir.autodiscover_redirect_addr("mobilesync" if a.mobilesync else "outlook",
+                                                     a.addr)
+        return _emit_doc(a, 200, "text/xml; charset=utf-8", doc)
+    if sub == "candidates":
+        p.add_argument("email")
+        a = p.parse_args(argv)
+        cands = sslvdir.autodiscover_candidates(a.email)
+        names = {"post": "POST", "get-redirect": "GET-redirect", "srv": "SRV"}
+        if a.json:
+            _dump([{"method": names[c.method], ("name" if c.method == "srv" else "url"): c.url}
+                   for c in cands])
+        else:
+            for i, c in enumerate(cands, 1):
+                _out(f"{i}. {names[c.method]:<13} {c.url}")
+        return 0
+    # check-redirect EMAIL (--url STATUS URL | --addr ADDRESS)...
+    if len(argv) and argv[0] == "--json":
+        as_json, argv = True, argv[1:]
+    else:
+        as_json = "--json" in argv
+        argv = [x for x in argv if x != "--json"]
+    if not argv:
+        raise UsageError("autodiscover check-redirect needs EMAIL and steps (--url STATUS URL, --addr ADDRESS)")
+    email, steps, i = argv[0], [], 1
+    while i < len(argv):
+        if argv[i] == "--url" and i + 2 < len(argv) + 0 and i + 2 <= len(argv) - 1:
+            try:
+                status = int(argv[i + 1])
+            except ValueError:
+                raise UsageError(f"--url '{argv[i + 1]}': expected an HTTP status") from None
+            steps.append(("url", status, argv[i + 2]))
+            i += 3
+        elif argv[i] == "--addr" and i + 1 < len(argv):
+            steps.append(("addr", 0, argv[i + 1]))
+            i += 2
+        else:
+            raise UsageError(f"unexpected argument '{argv[i]}'")
+    if not steps:
+        raise UsageError("autodiscover check-redirect needs EMAIL and steps (--url STATUS URL, --addr ADDRESS)")
+    results, refused = [], False
+    with sslvdir.AutodiscoverChain(email) as chain:
+        for kind, status, value in steps:
+            entry = {"step": kind, "value": value}
+            if kind == "url":
+                entry["status"] = status
+            if refused:
+                entry.update(verdict="not tried")
+            else:
+                try:
+                    if kind == "url":
+                        chain.follow_url(value, status)
+                    else:
+                        chain.follow_address(value)
+                    entry.update(verdict="follow", count=chain.count)
+                except sslvdir.RefusedError as e:
+                    entry.update(verdict="refuse", reason=str(e))
+                    refused = True
+            results.append(entry)
+    if as_json:
+        _dump(results)
+    else:
+        for r in results:
+            _out(f"{r['step']} {r['value']}: {r['verdict']}" +
+                 (f" ({r['reason']})" if "reason" in r else ""))
+    return EXIT_PROBLEM if refused else 0
+
+
+def sslvdir_max_body():
+    return 65536
+
+
+def _emit_doc(a, status, ctype, doc):
+    if a.json:
+        _dump({"status": status, "content_type": ctype,
+               "body": doc.decode("utf-8", "surrogateescape")})
+    else:
+        sys.stdout.buffer.write(doc if doc.endswith(b"\n") else doc + b"\n")
+        sys.stdout.flush()
+    return 0
+
+
+# ---------------------------------------------------------------- config
+
+def _load_any(path):
+    with open(path, "rb") as f:
+        head = f.read(64)
+    stripped = head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe").lstrip()
+    if stripped.startswith(b"Windows Registry") or stripped.startswith(b"REGEDIT4"):
+        return sslvdir.RegFile.load(path)
+    return sslvdir.IISConfig.load(path)
+
+
+def cmd_config(argv):
+    if not argv or argv[0] not in ("show", "set", "plan"):
+        raise UsageError("config needs show, set or plan")
+    sub, argv = argv[0], argv[1:]
+    if sub == "show":
+        p = argparse.ArgumentParser(prog="sslvdir config show")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("files", nargs="+")
+        a = p.parse_args(argv)
+        result = {"config": None, "registry": []}
+        settings = sslvdir.Settings()
+        for path in a.files:
+            obj = _load_any(path)
+            if isinstance(obj, sslvdir.RegFile):
+                obj.apply(settings)
+                continue
+            if result["config"] is not None:
+                raise UsageError("one applicationHost.config at a time")
+            apps = []
+            for cpath, pool in obj.applications:
+                flags, where = obj.ssl_flags(cpath)
+                apps.append({"path": cpath, "ssl_flags": sslvdir.flags_format(flags),
+                             "set_at": where or "", "pool": pool or ""})
+            result["config"] = {
+                "encoding": obj.encoding,
+                "sites": [{"name": n, "hosts": h, "https_port": port} for n, h, port in obj.sites],
+                "applications": apps,
+                "warnings": list(obj.warnings),
+            }
+        for path_, value in settings.items():
+            result["registry"].append({"path": path_, "value": value})
+        if a.json:
+            _dump(result)
+            return 0
+        cfg = result["config"]
+        if cfg:
+            _out(f"applicationHost.config ({cfg['encoding']})")
+            for s in cfg["sites"]:
+                _out(f"site \"{s['name']}\": hosts {s['hosts'] or '(none)'}, https port {s['https_port']}")
+            _out(f"\n  {'APPLICATION':<46} {'SSLFLAGS':<22} {'SET AT':<22} POOL")
+            for app in cfg["applications"]:
+                _out(f"  {app['path']:<46} {app['ssl_flags']:<22} {app['set_at'][:22]:<22} {app['pool']}")
+            for w in cfg["warnings"]:
+                _out(f"warning: {w}")
+        if result["registry"]:
+            _out("\nregistry values")
+            for r in result["registry"]:
+                v = r["value"]
+                _out(f"  {r['path']} = " + (f"dword:{v:08x}" if isinstance(v, int) else f'"{v}"'))
+        return 0
+    if sub == "set":
+        p = argparse.ArgumentParser(prog="sslvdir config set")
+        p.add_argument("--dry-run", action="store_true")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("file")
+        p.add_argument("vdir")
+        p.add_argument("assignment")
+        a = p.parse_args(argv)
+        name, sep, value = a.assignment.partition("=")
+        if not sep or name.lower() != "sslflags":
+            raise UsageError(f"'{a.assignment}': only sslFlags=VALUE can be set")
+        flags = sslvdir.flags_parse(value)
+        with sslvdir.IISConfig.load(a.file) as cfg:
+            before, _ = cfg.ssl_flags(a.vdir)
+            cfg.set_ssl_flags(a.vdir, flags)
+            if not a.dry_run:
+                cfg.save(a.file)
+            data = cfg.to_bytes()
+        if a.json:
+            _dump({"file": a.file, "vdir": a.vdir, "before": sslvdir.flags_format(before),
+                   "after": sslvdir.flags_format(flags), "written": not a.dry_run})
+        elif a.dry_run:
+            sys.stdout.buffer.write(data)
+        else:
+            _out(f"{a.file}: {a.vdir}: sslFlags {sslvdir.flags_format(before)} -> "
+                 f"{sslvdir.flags_format(flags)}")
+        return 0
+    # plan
+    p = argparse.ArgumentParser(prog="sslvdir config plan")
+    p.add_argument("files", nargs="*")
+    p.add_argument("--offload", action="append", default=[])
+    p.add_argument("--bridge", action="append", default=[])
+    p.add_argument("--appcmd", action="store_true")
+    p.add_argument("--exchange", type=int, default=0)
+    p.add_argument("--server")
+    p.add_argument("--external-host")
+    p.add_argument("--auth")
+    p.add_argument("--iisreset", action="store_true")
+    p.add_argument("--reg-out")
+    p.add_argument("--json", action="store_true")
+    a = p.parse_args(argv)
+    if not a.offload and not a.bridge:
+        raise UsageError("config plan needs --offload or --bridge 'Site/vdir'")
+    config, settings = None, sslvdir.Settings()
+    for path in a.files:
+        obj = _load_any(path)
+        if isinstance(obj, sslvdir.RegFile):
+            obj.apply(settings)
+        elif config is None:
+            config = obj
+        else:
+            raise UsageError("one applicationHost.config at a time")
+    with sslvdir.Plan(config, settings, exchange_version=a.exchange) as plan:
+        if a.server or a.external_host:
+            plan.set_outlook_anywhere(a.server or "MyServer", a.external_host, a.auth)
+        for v in a.offload:
+            plan.want(v, "offload")
+        for v in a.bridge:
+            plan.want(v, "bridge")
+        plan.build(iisreset=a.iisreset)
+        steps = plan.steps("appcmd" if a.appcmd else "powershell")
+        if a.reg_out:
+            with plan.registry() as reg:
+                data = reg.to_bytes()
+            with open(a.reg_out, "wb") as f:
+                f.write(data)
+    if a.json:
+        _dump([{"kind": s.kind, "target": s.target, "command": s.command, "why": s.why}
+               for s in steps])
+    else:
+        for s in steps:
+            _out(f"# {s.why}")
+            _out(s.command)
+    return 0
+
+
+# ---------------------------------------------------------------- certificates
+
+def _password(a):
+    if getattr(a, "password_file", None):
+        with open(a.password_file, "rb") as f:
+            return f.read().decode().rstrip("\r\n")
+    return getattr(a, "password", None)
+
+
+def _iso(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def _cert_json(cert):
+    return {"format": cert.format, "wildcard": cert.has_wildcard, "chain": [
+        {"subject": c.subject, "common_name": c.common_name, "issuer": c.issuer,
+         "serial": c.serial, "thumbprint": c.thumbprint, "not_before": _iso(c.not_before),
+         "not_after": _iso(c.not_after), "key": c.key_algorithm, "key_bits": c.key_bits,
+         "signature": c.signature_algorithm, "self_signed": c.self_signed,
+         "names": [{"type": t, "value": v} for t, v in c.sans]} for c in cert]}
+
+
+def _cert_args(p):
+    p.add_argument("--password")
+    p.add_argument("--password-file")
+    p.add_argument("--json", action="store_true")
+
+
+def _trust(a):
+    trust = sslvdir.Trust()
+    for f in a.ca:
+        trust.add_ca_file(f)
+    if a.system_ca:
+        trust.add_system()
+    for f in a.crl:
+        trust.add_crl_file(f)
+    return trust
+
+
+def cmd_cert(argv):
+    if not argv or argv[0] not in ("show", "check"):
+        raise UsageError("cert needs show or check")
+    sub, argv = argv[0], argv[1:]
+    p = argparse.ArgumentParser(prog=f"sslvdir cert {sub}")
+    _cert_args(p)
+    if sub == "check":
+        p.add_argument("--host", action="append", default=[])
+        p.add_argument("--policy")
+        p.add_argument("--ca", action="append", default=[])
+        p.add_argument("--system-ca", action="store_true")
+        p.add_argument("--crl", action="append", default=[])
+        p.add_argument("--time", type=int)
+    p.add_argument("cert")
+    a = p.parse_args(argv)
+    with sslvdir.Cert.load(a.cert, _password(a)) as cert:
+        if sub == "show":
+            info = _cert_json(cert)
+            if a.json:
+                _dump(info)
+            else:
+                for c in info["chain"]:
+                    _out(f"subject:     {c['subject']}")
+                    _out(f"issuer:      {c['issuer']}")
+                    _out(f"serial:      {c['serial']}")
+                    _out(f"thumbprint:  {c['thumbprint']}")
+                    _out(f"valid:       {c['not_before']} to {c['not_after']}")
+                    _out(f"key:         {c['key']} {c['key_bits']} bits, signed {c['signature']}"
+                         + (", self-signed" if c["self_signed"] else ""))
+                    for n in c["names"]:
+                        _out(f"name:        {n['type'].upper()}:{n['value']}")
+                    _out()
+            return 0
+        hosts = [h for arg in a.host for h in arg.split(",") if h]
+        if a.policy:
+            policy = sslvdir.load_policy(policy=a.policy)
+            for site in policy.sites:
+                hosts.extend(h for h in site.hosts if h not in hosts)
+        report = {"thumbprint": cert[0].thumbprint, "hosts": [], "wildcard": cert.has_wildcard}
+        ok = True
+        for h in hosts:
+            by = cert.covers(h)
+            report["hosts"].append({"host": h, "covered": by is not None, "by": by})
+            ok = ok and by is not None
+        if a.ca or a.system_ca or a.crl:
+            with _trust(a) as trust:
+                problems = trust.verify(cert, None, a.time)
+            status = sslvdir.trust_status(problems)
+            iis = {"untrusted": "403.16", "expired": "403.17", "revoked": "403.13"}.get(status)
+            report["chain"] = {"trusted": not problems, "problems": ",".join(sorted(problems)),
+                               "iis_status": iis,
+                               "message": "the chain is trusted" if not problems else
+                               "the chain has problems: " + ", ".join(sorted(problems))}
+            ok = ok and not problems
+        report["ok"] = ok
+        if a.json:
+            _dump(report)
+        else:
+            for h in report["hosts"]:
+                _out(f"{h['host']}: " + (f"covered by {h['by']}" if h["covered"] else "NOT covered"))
+            if "chain" in report:
+                _out(f"chain: {report['chain']['message']}")
+            _out("ok" if ok else "problems found")
+        return 0 if ok else EXIT_PROBLEM
+
+
+def cmd_cipher_bits(argv):
+    p = argparse.ArgumentParser(prog="sslvdir cipher-bits")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("suites", nargs="+")
+    a = p.parse_args(argv)
+    results = [{"cipher": s, "bits": sslvdir.cipher_bits(s)} for s in a.suites]
+    if a.json:
+        _dump(results)
+    else:
+        for r in results:
+            _out(f"{r['cipher']}: " + (f"{r['bits']} bits" if r["bits"] is not None else "unknown"))
+    return EXIT_PROBLEM if any(r["bits"] is None for r in results) else 0
+
+
+# ---------------------------------------------------------------- audit
+
+def cmd_audit(argv):
+    p = argparse.ArgumentParser(prog="sslvdir audit")
+    p.add_argument("--config")
+    p.add_argument("--registry", action="append", default=[])
+    p.add_argument("--cert")
+    p.add_argument("--password")
+    p.add_argument("--password-file")
+    p.add_argument("--ca", action="append", default=[])
+    p.add_argument("--system-ca", action="store_true")
+    p.add_argument("--crl", action="append", default=[])
+    p.add_argument("--namespace", action="append", default=[])
+    p.add_argument("--exchange-version", type=int)
+    p.add_argument("--policy")
+    p.add_argument("--preset")
+    p.add_argument("--offloader", action="append", default=[])
+    p.add_argument("--time", type=int)
+    p.add_argument("--json", action="store_true")
+    a = p.parse_args(argv)
+    if a.policy and a.preset:
+        raise UsageError("give --policy or --preset, not both")
+    with sslvdir.Audit() as audit:
+        if a.config:
+            audit.set_config(sslvdir.IISConfig.load(a.config))
+        if a.registry:
+            settings = sslvdir.Settings()
+            for r in a.registry:
+                with sslvdir.RegFile.load(r) as rf:
+                    rf.apply(settings)
+            audit.set_registry(settings)
+        if a.cert:
+            audit.set_cert(sslvdir.Cert.load(a.cert, _password(a)))
+        if a.ca or a.system_ca or a.crl:
+            audit.set_trust(_trust(a))
+        for arg in a.namespace:
+            for h in arg.split(","):
+                if h:
+                    audit.add_namespace(h)
+        if a.exchange_version is not None:
+            audit.set_exchange_version(a.exchange_version)
+        if a.policy or a.preset or a.offloader:
+            audit.set_policy(sslvdir.load_policy(preset=a.preset, policy=a.policy,
+                                                 offloaders=a.offloader))
+        if a.time is not None:
+            audit.set_time(a.time)
+        findings = audit.run()
+        worst = audit.worst
+    if a.json:
+        _dump({"worst": worst, "findings": [
+            {"severity": f.severity, "code": f.code, "object": f.object,
+             "explanation": f.explanation, "fix": [x for x in f.fix.split("\n") if x]}
+            for f in findings]})
+    else:
+        if not findings:
+            _out("no findings")
+        for sev in ("error", "warning", "info"):
+            group = [f for f in findings if f.severity == sev]
+            if group:
+                _out(f"{sev.upper()}S ({len(group)})" if sev != "info" else f"INFO ({len(group)})")
+            for f in group:
+                _out(f"  [{f.code}] {f.object}")
+                _out(f"    {f.explanation}")
+                for line in f.fix.split("\n"):
+                    if line:
+                        _out(f"    fix: {line}")
+    return {"error": EXIT_PROBLEM, "warning": EXIT_WARNINGS}.get(worst, 0)
+
+
+# ---------------------------------------------------------------- small ones
+
+def cmd_presets(argv):
+    if argv:
+        raise UsageError("presets takes no arguments")
+    for name, desc in sslvdir.presets().items():
+        _out(f"{name:<22} {desc}")
+    return 0
+
+
+def cmd_version(argv):
+    if argv:
+        raise UsageError("version takes no arguments")
+    _out(f"sslvdir {sslvdir.version()[0]} (Python binding {sslvdir.__version__})")
+    return 0
+
+
+DEMO = [
+    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", {}, "browser types http://"),
+    ("GET", "https://mail.contoso.com/owa/", "198.51.100.7", {}, "browser over TLS"),
+    ("POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", {}, "EWS client, plain"),
+    ("POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", {}, "mailbox move"),
+    ("GET", "https://mail.contoso.com/ecp/", "198.51.100.7", {"cipher_bits": 56}, "56-bit cipher"),
+    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", {"x_forwarded_proto": "https"},
+     "spoofed X-Forwarded-Proto"),
+]
+
+
+def cmd_demo(argv):
+    if argv:
+        raise UsageError("demo takes no arguments")
+    policy = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"])
+    _out(f"libsslvdir {sslvdir.version()[0]} demo (Python): Exchange 2016, offloaded as seed 004 says")
+    _out()
+    for method, url, peer, extra, note in DEMO:
+        host, target, tls = _split_url(url)
+        kw = dict(extra)
+        kw.setdefault("cipher_bits", 256 if tls else 0)
+        d = policy.decide(method, target, host, tls=tls, peer=peer, **kw)
+        vdir = d.vdir.config_path if d.vdir else "-"
+        up = d.upstream if d.action == "allow" else "-"
+        _out(f"{method:<5} {url:<45} {_status_text(d):<16} {up:<8} {vdir}; {note}")
+        if d.location:
+            _out(f"        -> Location: {d.location}")
+    return 0
+
+
+COMMANDS = {
+    "eval": cmd_eval, "show": cmd_show, "rewrite-header": cmd_rewrite_header,
+    "rewrite-body": cmd_rewrite_body, "autodiscover": cmd_autodiscover, "config": cmd_config,
+    "cert": cmd_cert, "cipher-bits": cmd_cipher_bits, "audit": cmd_audit,
+    "presets": cmd_presets, "demo": cmd_demo, "version": cmd_version,
+}
+
+USAGE = """usage: python3 -m sslvdir COMMAND [options]
+commands: eval, show, rewrite-header, rewrite-body, autodiscover, config, cert,
+          cipher-bits, audit, presets, demo, version (see sslvdir(1) and sslvdir-python(3))
+"""
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        (sys.stdout if argv else sys.stderr).write(USAGE)
+        return 0 if argv else EXIT_USAGE
+    cmd = COMMANDS.get(argv[0])
+    if cmd is None:
+        sys.stderr.write(f"sslvdir: unknown command '{argv[0]}'\n" + USAGE)
+        return EXIT_USAGE
+    try:
+        return cmd(argv[1:])
+    except SystemExit as e:  # argparse: usage errors exit 2, --help 0
+        return e.code if isinstance(e.code, int) else EXIT_USAGE
+    except UsageError as e:
+        sys.stderr.write(f"sslvdir: {e}\n")
+        return EXIT_USAGE
+    except sslvdir.NoMemoryError as e:
+        sys.stderr.write(f"sslvdir: {e}\n")
+        return 1
+    except MemoryError:
+        sys.stderr.write("sslvdir: out of memory\n")
+        return 1
+    except (sslvdir.Error, OSError, ValueError) as e:
+        sys.stderr.write(f"sslvdir: {e}\n")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,237 @@
+"""Policies and decisions, as a Python proxy or script sees them."""
+
+import threading
+
+import pytest
+
+import sslvdir
+
+
+def test_owa_over_http_redirects(policy):
+    d = policy.decide("GET", "/owa/?ae=Folder", "mail.contoso.com")
+    assert d.action == "redirect"
+    assert d.status == 302
+    assert d.location == "https://mail.contoso.com/owa/?ae=Folder"
+    assert d.vdir.kind == "owa"
+    assert d.vdir.config_path == "Default Web Site/owa"
+    assert d.reason == "redirect-https"
+    assert isinstance(d, tuple) and d[0] == "redirect"  # a struct sequence: immutable, named
+
+
+def test_ews_over_http_is_403_4(policy):
+    d = policy.decide("POST", "/EWS/Exchange.asmx", "mail.contoso.com")
+    assert (d.action, d.status, d.substatus, d.iis_status) == ("deny", 403, 4, "403.4")
+    assert d.reason == "ssl-required"
+    assert d.location == ""
+
+
+def test_ssl128_and_unknown_key_size(policy):
+    ok = policy.decide("GET", "/owa/", "mail.contoso.com", tls=True, cipher_bits=256)
+    assert ok.action == "allow" and ok.upstream == "bridge" and ok.tls
+    weak = policy.decide("GET", "/owa/", "mail.contoso.com", tls=True, cipher_bits=56)
+    assert weak.iis_status == "403.5"
+    unknown = policy.decide("GET", "/owa/", "mail.contoso.com", tls=True)
+    assert unknown.iis_status == "403.5"  # fail closed: unknown key size
+
+
+def test_spoofed_forwarded_proto_is_stripped(offload_policy):
+    d = offload_policy.decide("GET", "/owa/", "mail.contoso.com", peer="198.51.100.7",
+                              x_forwarded_proto="https")
+    assert d.action == "redirect"
+    assert "X-Forwarded-Proto" in d.remove_headers
+
+
+def test_offload_sets_headers(offload_policy):
+    d = offload_policy.decide("GET", "/owa/", "mail.contoso.com", tls=True, cipher_bits=256)
+    assert d.action == "allow" and d.upstream == "offload"
+    assert d.set_headers.get("X-Forwarded-Proto") == "https"
+
+
+def test_trusted_offloader(offload_policy):
+    assert offload_policy.is_trusted("10.0.0.5")
+    assert not offload_policy.is_trusted("10.0.0.6")
+    assert not offload_policy.is_trusted("not an address")
+    assert offload_policy.offloaders == ("10.0.0.5/32",) or offload_policy.offloaders[0].startswith("10.0.0.5")
+
+
+def test_mrsproxy_is_bridged(offload_policy):
+    d = offload_policy.decide("POST", "/EWS/mrsproxy.svc", "mail.contoso.com", tls=True,
+                              cipher_bits=256)
+    assert d.action == "allow" and d.upstream == "bridge"
+    assert d.vdir.kind == "mrsproxy"
+
+
+def test_client_certificate_statuses():
+    b = sslvdir.Builder()
+    b.apply_preset("exchange2016")
+    b.add_host("Default Web Site", "mail.contoso.com")
+    b.set_vdir_edge_flags("Default Web Site", "/Microsoft-Server-ActiveSync",
+                          "Ssl,SslNegotiateCert,SslRequireCert,Ssl128")
+    p = b.build()
+    want = {"none": "403.7", "untrusted": "403.16", "expired": "403.17", "revoked": "403.13"}
+    for status, iis in want.items():
+        d = p.decide("POST", "/Microsoft-Server-ActiveSync", "mail.contoso.com", tls=True,
+                     cipher_bits=256, client_cert=status)
+        assert d.iis_status == iis, status
+    assert p.decide("POST", "/Microsoft-Server-ActiveSync", "mail.contoso.com", tls=True,
+                    cipher_bits=256, client_cert="ok").action == "allow"
+    with pytest.raises(ValueError):
+        p.decide("GET", "/", "mail.contoso.com", client_cert="maybe")
+
+
+def test_hostile_targets_are_decisions_not_exceptions(policy):
+    for target, status in [("/owa/%2e%2e/%2e%2e/x", 400), ("/owa/\r\nX: y", 400),
+                           ("/owa/%252e", 404), ("/owa/" + "a" * 70000, 404),
+                           (b"/owa/\xff", 400)]:
+        d = policy.decide("GET", target, "mail.contoso.com", tls=True, cipher_bits=256)
+        assert d.action == "deny" and d.status == status, target[:20]
+    d = policy.decide("GET", "/owa/", "evil.example\r\nX: y")
+    assert d.status == 400
+    d = policy.decide("GET", "/owa/", "evil.example")  # foreign Host: redirect to our own
+    assert d.location.startswith("https://mail.contoso.com/")
+
+
+def test_wrong_types_and_values(policy):
+    with pytest.raises(TypeError):
+        policy.decide(1, "/")
+    with pytest.raises(TypeError):
+        policy.decide("GET", None)
+    with pytest.raises(TypeError):
+        policy.decide("GET", "/", "h", tls=True, cipher_bits="256")
+    with pytest.raises(ValueError):
+        policy.decide("GET", "/", "h", cipher_bits=-1)
+    with pytest.raises(ValueError):
+        policy.decide("GET", "/", "h", cipher_bits=-2 ** 64 + 5)  # no silent wrap-around
+    with pytest.raises(ValueError):
+        policy.decide("GET", "/", "h", cipher_bits=2 ** 40)
+    with pytest.raises(TypeError):
+        policy.decide("GET", "/", "h", "positional tls")
+    with pytest.raises(UnicodeEncodeError):
+        policy.decide("GET", "/\udcff", "h")
+    with pytest.raises(TypeError):
+        sslvdir.Policy()
+    with pytest.raises(TypeError):
+        policy.find_vdir(None)
+    with pytest.raises(ValueError):
+        policy.find_vdir("Default Web Site/owa\0x")
+
+
+def test_sites_and_vdirs(policy):
+    (site,) = policy.sites
+    assert site.name == "Default Web Site"
+    assert "mail.contoso.com" in site.hosts
+    assert site.canonical_host == "mail.contoso.com"
+    assert site.https_port == 443
+    owa = site.match("/owa/auth/logon.aspx")
+    assert owa == policy.find_vdir("Default Web Site/owa")
+    assert owa.edge_flags & sslvdir.SSL and owa.edge_flags & sslvdir.SSL128
+    assert owa.edge_flags_text == "Ssl, Ssl128"
+    assert owa.site == site
+    assert policy.find_site("MAIL.contoso.com:443") == site
+    assert {v.kind for v in site.vdirs} >= {"owa", "ecp", "ews", "eas", "mrsproxy"}
+    assert policy.exchange_version == 2016
+
+
+def test_policy_outlives_builder_and_is_shared_across_threads(policy):
+    b = sslvdir.Builder()
+    b.apply_preset("exchange2013")
+    b.add_host("Default Web Site", "mail.fabrikam.com")
+    p = b.build()
+    b.close()
+    del b
+    results = []
+
+    def work():
+        for _ in range(2000):
+            results.append(p.decide("GET", "/owa/", "mail.fabrikam.com").status)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [302] * 8000
+
+
+def test_builder_errors_have_codes():
+    b = sslvdir.Builder()
+    with pytest.raises(sslvdir.UnknownNameError) as e:
+        b.apply_preset("exchange1999")
+    assert e.value.code == -4 and "exchange1999" in str(e.value)
+    with pytest.raises(sslvdir.NotFoundError) as e:
+        b.add_host("No Such Site", "mail.contoso.com")
+    assert isinstance(e.value, LookupError) and isinstance(e.value, sslvdir.Error)
+    with pytest.raises(sslvdir.RangeError):
+        b.add_offloader("10.0.0.0/99")
+    with pytest.raises(sslvdir.ParseError):
+        b.add_offloader("ten.zero/8")
+    with pytest.raises(ValueError):
+        b.set_vdir_upstream("Default Web Site", "/owa", "sideways")
+    with pytest.raises(sslvdir.Error):
+        b.set_vdir_edge_flags("Default Web Site", "/owa", "Ssl,Sometimes")
+    b.close()
+    with pytest.raises(ValueError):
+        b.add_site("x")
+    with sslvdir.Builder() as b2:
+        b2.apply_preset("exchange2019")
+    with pytest.raises(ValueError):
+        b2.build()
+
+
+def test_policy_files(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(b"<policy xmlns='urn:libsslvdir:policy:1'><site name='x'><oops/></site></policy>")
+    with pytest.raises(sslvdir.Error) as e:
+        sslvdir.load_policy(policy=str(bad))
+    assert e.value.line == 1
+    with pytest.raises(sslvdir.FileError) as e:
+        sslvdir.load_policy(policy=str(tmp_path / "missing.xml"))
+    assert isinstance(e.value, OSError)
+    b = sslvdir.Builder()
+    with pytest.raises(TypeError):
+        b.parse_policy("<policy/>")  # str: the file's bytes are wanted
+    with pytest.raises(sslvdir.Error):
+        b.parse_policy(b"<!DOCTYPE x [<!ENTITY a 'b'>]><policy/>")
+
+
+def test_reasons_and_flags():
+    r = sslvdir.reasons()
+    assert r["ssl-required"][2:] == (403, 4)
+    assert r["ssl128-required"][2:] == (403, 5)
+    assert sslvdir.flags_parse("Ssl, Ssl128") == sslvdir.SSL | sslvdir.SSL128
+    assert sslvdir.flags_format(sslvdir.SSL | sslvdir.SSL128) == "Ssl, Ssl128"
+    with pytest.raises(sslvdir.Error):
+        sslvdir.flags_parse("Ssl,Nope")
+    with pytest.raises(sslvdir.Error):
+        sslvdir.flags_format(4)
+    assert sslvdir.path_canonicalize("/owa/../ecp/") == ("/ecp/", "none") or \
+        sslvdir.path_canonicalize("/owa/../ecp/")[0] == "/ecp/"
+    assert sslvdir.path_canonicalize("/../x")[0] is None
+    assert "exchange2016-offload" in sslvdir.presets()
+    assert sslvdir.version()[0] == sslvdir.VERSION
+    assert sslvdir.strerror(-3)
+    assert sslvdir.cipher_bits("ECDHE-RSA-AES128-GCM-SHA256") == 128
+    assert sslvdir.cipher_bits("DES-CBC3-SHA") == 112
+    assert sslvdir.cipher_bits("NO-SUCH-CIPHER") is None
+
+
+def test_settings_mapping():
+    s = sslvdir.Settings()
+    s[sslvdir.KEY_SSL_OFFLOADED] = 1
+    assert s[sslvdir.KEY_SSL_OFFLOADED] == 1
+    assert len(s) == 1 and list(s) == [sslvdir.KEY_SSL_OFFLOADED]
+    with pytest.raises(sslvdir.Error):
+        s[sslvdir.KEY_SSL_OFFLOADED] = 2  # a boolean
+    with pytest.raises(ValueError):
+        s["x"] = 2 ** 32
+    with pytest.raises(TypeError):
+        s["x"] = 1.5
+    with pytest.raises(KeyError):
+        s["HKEY_LOCAL_MACHINE\\SOFTWARE\\Nothing\\Here"]
+    del s[sslvdir.KEY_SSL_OFFLOADED]
+    assert len(s) == 0
+    assert sslvdir.Settings.default(sslvdir.KEY_ALLOW_INTERNAL_UNTRUSTED) == 1
+    with s:
+        pass
+    with pytest.raises(ValueError):
+        len(s)
