@@ -55,6 +55,7 @@ from ._sslvdir import (  # noqa: F401  (re-exported)
     SSL_REQUIRE_CERT,
     Settings,
     Site,
+    Trust,
     TypeMismatchError,
     UnknownNameError,
     VDir,

@@ -248,8 +248,10 @@ def cmd_rewrite_body(argv):
         dst.flush()
         if a.stats:
             bytes_in, bytes_out, replacements = rw.counts
-            sys.stderr.write(f"bytes in {bytes_in}, bytes out {bytes_out}, "
-                             f"replacements {replacements}\n")
+            note = ("; the length changed: send it chunked or with the new Content-Length"
+                    if bytes_in != bytes_out else "")
+            sys.stderr.write(f"sslvdir: {bytes_in} bytes in, {bytes_out} out, "
+                             f"{replacements} replaced{note}\n")
     return 0
 
 
@@ -330,32 +332,37 @@ def cmd_autodiscover(argv):
             raise UsageError(f"unexpected argument '{argv[i]}'")
     if not steps:
         raise UsageError("autodiscover check-redirect needs EMAIL and steps (--url STATUS URL, --addr ADDRESS)")
-    results, refused = [], False
+    results, accepted_all = [], True
     with sslvdir.AutodiscoverChain(email) as chain:
         for kind, status, value in steps:
-            entry = {"step": kind, "value": value}
+            if not accepted_all:
+                break
+            entry = {"kind": "url" if kind == "url" else "address"}
             if kind == "url":
                 entry["status"] = status
-            if refused:
-                entry.update(verdict="not tried")
-            else:
-                try:
-                    if kind == "url":
-                        chain.follow_url(value, status)
-                    else:
-                        chain.follow_address(value)
-                    entry.update(verdict="follow", count=chain.count)
-                except sslvdir.RefusedError as e:
-                    entry.update(verdict="refuse", reason=str(e))
-                    refused = True
+            entry["target"] = value
+            reason = None
+            try:
+                if kind == "url":
+                    chain.follow_url(value, status)
+                else:
+                    chain.follow_address(value)
+            except sslvdir.RefusedError as e:
+                reason, accepted_all = str(e), False
+            entry.update(accepted=reason is None, reason=reason)
             results.append(entry)
+        count, address = chain.count, chain.address
     if as_json:
-        _dump(results)
+        _dump({"email": email, "steps": results, "redirects": count, "address": address,
+               "accepted": accepted_all})
     else:
         for r in results:
-            _out(f"{r['step']} {r['value']}: {r['verdict']}" +
-                 (f" ({r['reason']})" if "reason" in r else ""))
-    return EXIT_PROBLEM if refused else 0
+            if r["accepted"]:
+                _out(f"accepted  {r['target']}")
+            else:
+                _out(f"refused   {r['target']}\n          {r['reason']}")
+        _out(f"{count} redirect{'' if count == 1 else 's'} followed; now looking up {address}")
+    return 0
 
 
 def sslvdir_max_body():
@@ -452,7 +459,7 @@ def cmd_config(argv):
                 cfg.save(a.file)
             data = cfg.to_bytes()
         if a.json:
-            _dump({"file": a.file, "vdir": a.vdir, "before": sslvdir.flags_format(before),
+            _dump({"file": a.file, "path": a.vdir, "before": sslvdir.flags_format(before),
                    "after": sslvdir.flags_format(flags), "written": not a.dry_run})
         elif a.dry_run:
             sys.stdout.buffer.write(data)
@@ -493,15 +500,16 @@ def cmd_config(argv):
         for v in a.bridge:
             plan.want(v, "bridge")
         plan.build(iisreset=a.iisreset)
-        steps = plan.steps("appcmd" if a.appcmd else "powershell")
+        appcmd, powershell = plan.steps("appcmd"), plan.steps("powershell")
+        steps = appcmd if a.appcmd else powershell
         if a.reg_out:
             with plan.registry() as reg:
                 data = reg.to_bytes()
             with open(a.reg_out, "wb") as f:
                 f.write(data)
     if a.json:
-        _dump([{"kind": s.kind, "target": s.target, "command": s.command, "why": s.why}
-               for s in steps])
+        _dump([{"kind": s.kind, "target": s.target, "appcmd": s.command, "powershell": p.command,
+                "why": s.why} for s, p in zip(appcmd, powershell)])
     else:
         for s in steps:
             _out(f"# {s.why}")

@@ -1,0 +1,92 @@
+"""python3 -m sslvdir mirrors the sslvdir command: same --json answers, same exit codes."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import cert_path, data_path
+
+TOOL = os.environ.get("SSLVDIR_TOOL", "tools/sslvdir")
+CONFIG = data_path("config", "exchange2016.config")
+REG = data_path("registry", "exchange2010-owa.reg")
+
+
+def run(argv, stdin=b""):
+    return subprocess.run(argv, input=stdin, capture_output=True, timeout=60)
+
+
+def both(args, stdin=b""):
+    c = run([TOOL] + args, stdin)
+    py = run([sys.executable, "-m", "sslvdir"] + args, stdin)
+    return c, py
+
+
+CASES = [
+    ["eval", "--json", "GET", "http://mail.contoso.com/owa/"],
+    ["eval", "--json", "POST", "http://mail.contoso.com/EWS/Exchange.asmx"],
+    ["eval", "--json", "--tls", "--cipher-bits", "56", "-H", "Host: mail.contoso.com", "GET", "/ecp/"],
+    ["eval", "--json", "--preset", "exchange2016-offload", "--offloader", "10.0.0.5",
+     "--peer", "198.51.100.7", "-H", "X-Forwarded-Proto: https", "GET", "http://mail.contoso.com/owa/"],
+    ["eval", "--json", "--preset", "exchange2016-offload", "GET", "https://mail.contoso.com/owa/"],
+    ["eval", "--json", "--iisconfig", CONFIG, "--reg", REG, "GET", "https://mail.contoso.com/owa/"],
+    ["eval", "--json", "GET", "http://mail.contoso.com/owa/%252e/../../x"],
+    ["eval", "--json", "--client-cert", "revoked", "GET", "https://mail.contoso.com/owa/"],
+    ["cipher-bits", "--json", "TLS_AES_128_GCM_SHA256", "DES-CBC3-SHA", "NOPE"],
+    ["cert", "show", "--json", cert_path("server.pem")],
+    ["cert", "show", "--json", "--password-file", data_path("cert", "p12.pass"), cert_path("server.p12")],
+    ["cert", "check", "--json", "--host", "mail.contoso.com,autodiscover.contoso.com",
+     "--ca", cert_path("ca.pem"), cert_path("server.pem")],
+    ["cert", "check", "--json", "--host", "owa.fabrikam.com", cert_path("server.pem")],
+    ["audit", "--json", "--config", CONFIG, "--namespace", "mail.contoso.com", "--time", "1800000000"],
+    ["audit", "--json", "--config", CONFIG, "--registry", REG, "--cert", cert_path("selfsigned.pem"),
+     "--namespace", "mail.contoso.com,autodiscover.contoso.com", "--exchange-version", "2016",
+     "--time", "1800000000"],
+    ["autodiscover", "candidates", "--json", "user@contoso.com"],
+    ["autodiscover", "json", "--json", "Email=a%40contoso.com&Protocol=AutodiscoverV1"],
+    ["autodiscover", "json", "--json", "Email=a%40contoso.com&Protocol=Ews"],
+    ["autodiscover", "check-redirect", "--json", "a@contoso.com", "--url", "302",
+     "https://x.contoso.com/autodiscover/autodiscover.xml", "--url", "302", "http://evil/",
+     "--addr", "never@tried.example"],
+    ["rewrite-header", "--json", "Location: http://mail.contoso.com/owa/", "Set-Cookie: a=b"],
+    ["config", "plan", "--json", CONFIG, "--offload", "Default Web Site/owa"],
+    ["config", "set", "--json", "--dry-run", CONFIG, "Default Web Site/owa", "sslFlags=None"],
+]
+
+
+@pytest.mark.parametrize("args", CASES, ids=[" ".join(a[:3]) for a in CASES])
+def test_json_matches_c_command(args):
+    c, py = both(args)
+    assert py.returncode == c.returncode, (py.stderr, c.stderr)
+    assert json.loads(py.stdout) == json.loads(c.stdout)
+
+
+def test_autodiscover_respond_bytes_match():
+    body = open(data_path("autodiscover", "golden", "outlook-europe.req"), "rb").read()
+    c, py = both(["autodiscover", "respond", "--time-us", "1"], body)
+    assert c.returncode == py.returncode == 0
+    assert py.stdout == c.stdout
+
+
+def test_rewrite_body_matches():
+    body = b"<a href='http://mail.contoso.com/owa/'>" * 1000
+    c, py = both(["rewrite-body", "--chunk", "7", "--stats"], body)
+    assert py.stdout == c.stdout and py.stdout.count(b"https://") == 1000
+    assert py.stderr == c.stderr
+
+
+@pytest.mark.parametrize("args", [["eval"], ["eval", "GET", "ftp://x/"], ["nope"],
+                                  ["eval", "--preset", "x", "--policy", "y", "GET", "/"],
+                                  ["cert", "show", "/nonexistent.pem"],
+                                  ["eval", "--client-cert", "maybe", "GET", "/"]])
+def test_errors_exit_like_c(args):
+    c, py = both(args)
+    assert py.returncode == c.returncode == 2
+    assert py.stderr.startswith(b"sslvdir") or py.stderr.startswith(b"usage")
+
+
+def test_text_eval_matches():
+    c, py = both(["eval", "GET", "http://mail.contoso.com/owa/"])
+    assert py.stdout == c.stdout
