@@ -1,0 +1,710 @@
+/*
+ * libsslvdir: the Lua module "sslvdir" (Lua 5.3 and 5.4).
+ *
+ * Built once per Lua version against that version's headers and without
+ * -llua: the interpreter (lua5.3, lua5.4, or HAProxy) provides the Lua API.
+ *
+ * Conventions: a wrong argument type is an error (luaL_check*); anything
+ * the input can make fail (a bad policy file, an unknown preset, a header
+ * value with CR or LF) returns nil, message, code, code being the library's
+ * SSLVDIR_E_* value. Policies are userdata of metatable "sslvdir.policy"
+ * with __gc and __close, immutable and safe to use from any Lua state of
+ * any thread. The decision path does not allocate in C; it builds (or
+ * refills) one Lua table.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include <sslvdir/sslvdir.h>
+
+#if LUA_VERSION_NUM < 503
+#error "Lua 5.3 or later is needed"
+#endif
+
+#define POLICY_MT "sslvdir.policy"
+#define REWRITER_MT "sslvdir.rewriter"
+
+typedef struct {
+  sslvdir_policy *p;
+} lpolicy;
+
+typedef struct {
+  sslvdir_rewriter *r;
+} lrewriter;
+
+/* nil, message, code */
+static int fail(lua_State *L, int code, const sslvdir_error *e) {
+  lua_pushnil(L);
+  lua_pushstring(L, e && e->message[0] ? e->message : sslvdir_strerror(code));
+  lua_pushinteger(L, code);
+  return 3;
+}
+
+static sslvdir_policy *check_policy(lua_State *L, int idx) {
+  lpolicy *u = luaL_checkudata(L, idx, POLICY_MT);
+  if (!u->p)
+    luaL_argerror(L, idx, "policy is closed");
+  return u->p;
+}
+
+/* Optional string field of a table; NULL when absent or nil. */
+static const char *opt_field(lua_State *L, int t, const char *name, size_t *len) {
+  lua_getfield(L, t, name);
+  const char *s = NULL;
+  if (!lua_isnil(L, -1)) {
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_error(L, "field '%s' must be a string", name);
+    s = lua_tolstring(L, -1, len);
+  } else if (len) {
+    *len = 0;
+  }
+  lua_pop(L, 1); /* the string stays alive: it is referenced by the table */
+  return s;
+}
+
+static int opt_bool_field(lua_State *L, int t, const char *name) {
+  lua_getfield(L, t, name);
+  int v = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+static lua_Integer opt_int_field(lua_State *L, int t, const char *name, lua_Integer dflt,
+                                 lua_Integer min, lua_Integer max) {
+  lua_getfield(L, t, name);
+  lua_Integer v = dflt;
+  if (!lua_isnil(L, -1)) {
+    int ok = 0;
+    v = lua_tointegerx(L, -1, &ok);
+    if (!ok)
+      luaL_error(L, "field '%s' must be an integer", name);
+    if (v < min || v > max)
+      luaL_error(L, "field '%s' out of range", name);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* ------------------------------------------------------------ loading */
+
+static int push_policy(lua_State *L, sslvdir_policy *p) {
+  lpolicy *u = lua_newuserdata(L, sizeof *u);
+  u->p = p;
+  luaL_setmetatable(L, POLICY_MT);
+  return 1;
+}
+
+/* Strings of a field that may be a string or an array of strings. */
+static int each_string(lua_State *L, int t, const char *name,
+                       int (*fn)(void *ctx, const char *s, sslvdir_error *e), void *ctx,
+                       sslvdir_error *e) {
+  lua_getfield(L, t, name);
+  int rc = SSLVDIR_OK;
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    rc = fn(ctx, lua_tostring(L, -1), e);
+  } else if (lua_type(L, -1) == LUA_TTABLE) {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = 1; i <= n && rc == SSLVDIR_OK; i++) {
+      if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
+        luaL_error(L, "field '%s' must hold strings", name);
+      rc = fn(ctx, lua_tostring(L, -1), e);
+      lua_pop(L, 1);
+    }
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "field '%s' must be a string or an array of strings", name);
+  }
+  lua_pop(L, 1);
+  return rc;
+}
+
+struct load_ctx {
+  sslvdir_builder *b;
+  const char *site;
+  int count;
+};
+
+static int add_host_cb(void *c, const char *s, sslvdir_error *e) {
+  struct load_ctx *x = c;
+  x->count++;
+  return sslvdir_builder_add_host(x->b, x->site, s, e);
+}
+static int add_offloader_cb(void *c, const char *s, sslvdir_error *e) {
+  struct load_ctx *x = c;
+  return sslvdir_builder_add_offloader(x->b, s, e);
+}
+static int add_ad_cb(void *c, const char *s, sslvdir_error *e) {
+  struct load_ctx *x = c;
+  x->count++;
+  return sslvdir_builder_add_autodiscover_domain(x->b, s, SSLVDIR_AUTODISCOVER_SETTINGS, x->site, e);
+}
+static int apply_reg_cb(void *c, const char *s, sslvdir_error *e) {
+  struct load_ctx *x = c;
+  sslvdir_regfile *r = NULL;
+  int rc = sslvdir_regfile_load(&r, s, e);
+  if (!rc)
+    rc = sslvdir_regfile_apply(r, sslvdir_builder_settings(x->b), e);
+  sslvdir_regfile_free(r);
+  return rc;
+}
+
+/* sslvdir.load{preset=, policy=, policy_xml=, hosts=, offloaders=, iisconfig=, reg=,
+ *              autodiscover_domains=, site=} -> policy | nil, msg, code
+ * The same rules as the sslvdir command and Python's load_policy(). */
+static int l_load(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  const char *preset = opt_field(L, 1, "preset", NULL);
+  const char *file = opt_field(L, 1, "policy", NULL);
+  size_t xml_len = 0;
+  const char *xml = opt_field(L, 1, "policy_xml", &xml_len);
+  const char *iis = opt_field(L, 1, "iisconfig", NULL);
+  const char *site = opt_field(L, 1, "site", NULL);
+  if (!site)
+    site = "Default Web Site";
+  sslvdir_error e = {0};
+  if ((preset != NULL) + (file != NULL) + (xml != NULL) > 1) {
+    snprintf(e.message, sizeof e.message, "give one of preset, policy and policy_xml");
+    return fail(L, SSLVDIR_E_INCONSISTENT, &e);
+  }
+  lua_getfield(L, 1, "hosts");
+  int have_hosts = !lua_isnil(L, -1);
+  lua_getfield(L, 1, "autodiscover_domains");
+  int have_ad = !lua_isnil(L, -1);
+  lua_pop(L, 2);
+  if ((file || xml) && (have_hosts || have_ad)) {
+    snprintf(e.message, sizeof e.message,
+             "hosts and autodiscover_domains go with a preset; a policy file names its own");
+    return fail(L, SSLVDIR_E_INCONSISTENT, &e);
+  }
+  struct load_ctx x = {NULL, site, 0};
+  int rc = sslvdir_builder_new(&x.b);
+  if (rc)
+    return fail(L, rc, NULL);
+  if (file)
+    rc = sslvdir_policyfile_load(x.b, file, &e);
+  else if (xml)
+    rc = sslvdir_policyfile_parse(x.b, xml, xml_len, &e);
+  else if (!(iis && !preset && !have_hosts && !have_ad)) {
+    rc = sslvdir_preset_apply(x.b, preset ? preset : "exchange2016", site, &e);
+    const char *first = "mail.contoso.com";
+    if (!rc && have_hosts) {
+      rc = each_string(L, 1, "hosts", add_host_cb, &x, &e);
+      lua_getfield(L, 1, "hosts");
+      if (lua_type(L, -1) == LUA_TSTRING)
+        first = lua_tostring(L, -1);
+      else if (lua_type(L, -1) == LUA_TTABLE && lua_rawgeti(L, -1, 1) == LUA_TSTRING)
+        first = lua_tostring(L, -1);
+      /* first stays referenced by the argument table */
+      lua_settop(L, 1);
+    } else if (!rc) {
+      rc = sslvdir_builder_add_host(x.b, site, "mail.contoso.com", &e);
+      if (!rc)
+        rc = sslvdir_builder_add_host(x.b, site, "autodiscover.contoso.com", &e);
+    }
+    if (!rc && have_ad) {
+      rc = each_string(L, 1, "autodiscover_domains", add_ad_cb, &x, &e);
+    } else if (!rc) {
+      const char *dot = strchr(first, '.');
+      if (dot && strchr(dot + 1, '.'))
+        rc = sslvdir_builder_add_autodiscover_domain(x.b, dot + 1, SSLVDIR_AUTODISCOVER_SETTINGS,
+                                                      site, &e);
+    }
+  }
+  if (!rc && iis) {
+    sslvdir_iisconfig *c = NULL;
+    rc = sslvdir_iisconfig_load(&c, iis, &e);
+    if (!rc)
+      rc = sslvdir_iisconfig_apply(c, x.b, &e);
+    sslvdir_iisconfig_free(c);
+  }
+  if (!rc)
+    rc = each_string(L, 1, "reg", apply_reg_cb, &x, &e);
+  if (!rc)
+    rc = each_string(L, 1, "offloaders", add_offloader_cb, &x, &e);
+  sslvdir_policy *p = NULL;
+  if (!rc)
+    rc = sslvdir_builder_build(x.b, &p, &e);
+  sslvdir_builder_free(x.b);
+  if (rc)
+    return fail(L, rc, &e);
+  return push_policy(L, p);
+}
+
+/* ------------------------------------------------------------ policy methods */
+
+static int l_policy_gc(lua_State *L) {
+  lpolicy *u = luaL_checkudata(L, 1, POLICY_MT);
+  sslvdir_policy_unref(u->p);
+  u->p = NULL;
+  return 0;
+}
+
+static int l_policy_tostring(lua_State *L) {
+  lpolicy *u = luaL_checkudata(L, 1, POLICY_MT);
+  if (!u->p)
+    lua_pushliteral(L, "sslvdir.policy (closed)");
+  else
+    lua_pushfstring(L, "sslvdir.policy (%d site(s), Exchange %d)",
+                    (int)sslvdir_policy_site_count(u->p), (int)sslvdir_policy_exchange_version(u->p));
+  return 1;
+}
+
+static const char *const cert_names[] = {"none", "ok", "untrusted", "expired", "revoked", NULL};
+
+static void set_str(lua_State *L, int t, const char *k, const char *v) {
+  if (v)
+    lua_pushstring(L, v);
+  else
+    lua_pushnil(L);
+  lua_setfield(L, t, k);
+}
+static void set_lstr(lua_State *L, int t, const char *k, const char *v, size_t n) {
+  if (n)
+    lua_pushlstring(L, v, n);
+  else
+    lua_pushnil(L);
+  lua_setfield(L, t, k);
+}
+static void set_int(lua_State *L, int t, const char *k, lua_Integer v) {
+  lua_pushinteger(L, v);
+  lua_setfield(L, t, k);
+}
+
+/* policy:decide(request [, out]) -> decision table
+ * request: {method=, target=, host=, tls=, cipher_bits=, peer=, client_cert=,
+ *           x_forwarded_proto=, front_end_https=}
+ * out (optional) is refilled instead of a new table. Every field of the
+ * decision is set (nil where it does not apply), so a reused table never
+ * keeps a stale value. */
+static int l_decide(lua_State *L) {
+  const sslvdir_policy *p = check_policy(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  int have_out = lua_type(L, 3) == LUA_TTABLE;
+  if (!have_out && !lua_isnoneornil(L, 3))
+    luaL_argerror(L, 3, "table or nil expected");
+  sslvdir_request rq = SSLVDIR_REQUEST_INIT;
+  rq.method = opt_field(L, 2, "method", &rq.method_len);
+  rq.target = opt_field(L, 2, "target", &rq.target_len);
+  if (!rq.method || !rq.target)
+    return luaL_error(L, "request needs method and target");
+  rq.host = opt_field(L, 2, "host", &rq.host_len);
+  rq.peer = opt_field(L, 2, "peer", &rq.peer_len);
+  rq.x_forwarded_proto = opt_field(L, 2, "x_forwarded_proto", &rq.x_forwarded_proto_len);
+  rq.front_end_https = opt_field(L, 2, "front_end_https", &rq.front_end_https_len);
+  rq.scheme = opt_bool_field(L, 2, "tls") ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+  rq.cipher_bits = (unsigned)opt_int_field(L, 2, "cipher_bits", 0, 0, UINT_MAX);
+  lua_getfield(L, 2, "client_cert");
+  if (!lua_isnil(L, -1))
+    rq.client_cert = (sslvdir_cert_status)luaL_checkoption(L, -1, NULL, cert_names);
+  lua_pop(L, 1);
+  sslvdir_decision d;
+  d.version = SSLVDIR_DECISION_VERSION;
+  int rc = sslvdir_decide(p, &rq, &d);
+  if (rc)
+    return fail(L, rc, NULL);
+  if (have_out)
+    lua_settop(L, 3);
+  else
+    lua_createtable(L, 0, 16);
+  int t = lua_gettop(L);
+  set_str(L, t, "action", sslvdir_action_name(d.action));
+  set_int(L, t, "status", d.status);
+  if (d.substatus >= 0)
+    set_int(L, t, "substatus", d.substatus);
+  else {
+    lua_pushnil(L);
+    lua_setfield(L, t, "substatus");
+  }
+  set_str(L, t, "reason", sslvdir_reason_name(d.reason));
+  set_str(L, t, "reason_text", sslvdir_reason_string(d.reason));
+  set_str(L, t, "upstream", sslvdir_upstream_name(d.upstream));
+  lua_pushboolean(L, d.tls);
+  lua_setfield(L, t, "tls");
+  set_str(L, t, "site", d.site ? sslvdir_site_name(d.site) : NULL);
+  set_str(L, t, "vdir", d.vdir ? sslvdir_vdir_config_path(d.vdir) : NULL);
+  set_str(L, t, "kind", d.vdir ? sslvdir_kind_name(sslvdir_vdir_kind(d.vdir)) : NULL);
+  set_lstr(L, t, "path", d.path, d.path_len);
+  set_lstr(L, t, "location", d.location, d.location_len);
+  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) != 0);
+  lua_setfield(L, t, "remove_x_forwarded_proto");
+  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) != 0);
+  lua_setfield(L, t, "remove_front_end_https");
+  set_str(L, t, "set_x_forwarded_proto",
+          (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
+  set_str(L, t, "set_front_end_https",
+          (d.set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
+  return 1;
+}
+
+/* A result that may not fit a stack buffer: measure, then fill a Lua buffer. */
+typedef int (*fill_fn)(void *ctx, char *out, size_t size, size_t *len);
+
+static int push_filled(lua_State *L, fill_fn f, void *ctx, int *rc_out) {
+  char stack[4096];
+  size_t len = 0;
+  int rc = f(ctx, stack, sizeof stack, &len);
+  if (rc == SSLVDIR_E_BUFFER_TOO_SMALL && len > sizeof stack) {
+    luaL_Buffer b;
+    char *out = luaL_buffinitsize(L, &b, len);
+    size_t len2 = 0;
+    rc = f(ctx, out, len, &len2);
+    if (rc < 0) {
+      *rc_out = rc;
+      return 0;
+    }
+    luaL_pushresultsize(&b, len2);
+    *rc_out = rc;
+    return 1;
+  }
+  *rc_out = rc;
+  if (rc < 0)
+    return 0;
+  lua_pushlstring(L, stack, len);
+  return 1;
+}
+
+struct hdr_ctx {
+  const sslvdir_policy *p;
+  const sslvdir_vdir *v;
+  sslvdir_header_kind kind;
+  const char *value;
+  size_t len;
+};
+static int hdr_fill(void *c, char *out, size_t size, size_t *len) {
+  struct hdr_ctx *x = c;
+  return sslvdir_rewrite_header(x->p, x->v, x->kind, x->value, x->len, out, size, len);
+}
+
+/* policy:rewrite_header(name, value [, vdir_config_path]) -> new value, or false when
+ * unchanged; nil, msg, code for a value that must not be sent (CR, LF, NUL). */
+static int l_rewrite_header(lua_State *L) {
+  const sslvdir_policy *p = check_policy(L, 1);
+  size_t nlen;
+  const char *name = luaL_checklstring(L, 2, &nlen);
+  struct hdr_ctx x = {p, NULL, sslvdir_rewrite_header_kind(name, nlen), NULL, 0};
+  x.value = luaL_checklstring(L, 3, &x.len);
+  const char *vdir = luaL_optstring(L, 4, NULL);
+  if (vdir && !(x.v = sslvdir_policy_find_vdir(p, vdir))) {
+    sslvdir_error e = {0};
+    snprintf(e.message, sizeof e.message, "no vdir '%.200s' in the policy", vdir);
+    return fail(L, SSLVDIR_E_NOT_FOUND, &e);
+  }
+  if (x.kind == SSLVDIR_HEADER_OTHER) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  int rc;
+  if (!push_filled(L, hdr_fill, &x, &rc))
+    return fail(L, rc, NULL);
+  if (rc == SSLVDIR_REWRITE_UNCHANGED) {
+    lua_pop(L, 1);
+    lua_pushboolean(L, 0);
+  }
+  return 1;
+}
+
+static int l_is_trusted(lua_State *L) {
+  const sslvdir_policy *p = check_policy(L, 1);
+  size_t n;
+  const char *a = luaL_checklstring(L, 2, &n);
+  lua_pushboolean(L, sslvdir_policy_is_trusted(p, a, n) == 1);
+  return 1;
+}
+
+static int ad_params(lua_State *L, int idx, sslvdir_autodiscover_params *pr) {
+  sslvdir_autodiscover_params init = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  *pr = init;
+  if (lua_isnoneornil(L, idx))
+    return 0;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  const char *side = opt_field(L, idx, "side", NULL);
+  if (side) {
+    if (!strcmp(side, "internal"))
+      pr->side = SSLVDIR_URL_INTERNAL;
+    else if (strcmp(side, "external"))
+      return luaL_error(L, "side must be 'internal' or 'external'");
+  }
+  pr->time_us = (uint64_t)opt_int_field(L, idx, "time_us", 0, 0, LUA_MAXINTEGER);
+  if (opt_bool_field(L, idx, "spec_spelling"))
+    pr->flags |= SSLVDIR_AUTODISCOVER_SPEC_SPELLING;
+  return 0;
+}
+
+struct ad_ctx {
+  const sslvdir_policy *p;
+  const char *body;
+  size_t len;
+  sslvdir_autodiscover_params params;
+  int status;
+};
+static int respond_fill(void *c, char *out, size_t size, size_t *len) {
+  struct ad_ctx *x = c;
+  return sslvdir_autodiscover_respond(x->p, x->body, x->len, &x->params, out, size, len);
+}
+static int json_fill(void *c, char *out, size_t size, size_t *len) {
+  struct ad_ctx *x = c;
+  return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, out, size, len, &x->status);
+}
+
+/* policy:autodiscover_respond(body [, {side=, time_us=, spec_spelling=}]) -> xml */
+static int l_ad_respond(lua_State *L) {
+  struct ad_ctx x = {check_policy(L, 1), NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
+  x.body = luaL_checklstring(L, 2, &x.len);
+  ad_params(L, 3, &x.params);
+  int rc;
+  if (!push_filled(L, respond_fill, &x, &rc))
+    return fail(L, rc, NULL);
+  return 1;
+}
+
+/* policy:autodiscover_json(query [, opts]) -> http_status, body */
+static int l_ad_json(lua_State *L) {
+  struct ad_ctx x = {check_policy(L, 1), NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
+  x.body = luaL_checklstring(L, 2, &x.len);
+  ad_params(L, 3, &x.params);
+  int rc;
+  if (!push_filled(L, json_fill, &x, &rc))
+    return fail(L, rc, NULL);
+  lua_pushinteger(L, x.status);
+  lua_insert(L, -2);
+  return 2;
+}
+
+/* policy:sites() -> array of {name=, hosts={...}, canonical_host=, https_port=,
+ *                             vdirs={{path=, config_path=, kind=, upstream=}, ...}} */
+static int l_sites(lua_State *L) {
+  const sslvdir_policy *p = check_policy(L, 1);
+  size_t ns = sslvdir_policy_site_count(p);
+  lua_createtable(L, (int)ns, 0);
+  for (size_t i = 0; i < ns; i++) {
+    const sslvdir_site *s = sslvdir_policy_site(p, i);
+    lua_createtable(L, 0, 6);
+    set_str(L, lua_gettop(L), "name", sslvdir_site_name(s));
+    set_str(L, lua_gettop(L), "canonical_host", sslvdir_site_canonical_host(s));
+    set_int(L, lua_gettop(L), "https_port", sslvdir_site_https_port(s));
+    set_str(L, lua_gettop(L), "autodiscover_redirect", sslvdir_site_autodiscover_redirect(s));
+    size_t nh = sslvdir_site_host_count(s);
+    lua_createtable(L, (int)nh, 0);
+    for (size_t h = 0; h < nh; h++) {
+      lua_pushstring(L, sslvdir_site_host(s, h));
+      lua_rawseti(L, -2, (lua_Integer)h + 1);
+    }
+    lua_setfield(L, -2, "hosts");
+    size_t nv = sslvdir_site_vdir_count(s);
+    lua_createtable(L, (int)nv, 0);
+    for (size_t v = 0; v < nv; v++) {
+      const sslvdir_vdir *vd = sslvdir_site_vdir(s, v);
+      lua_createtable(L, 0, 5);
+      int t = lua_gettop(L);
+      set_str(L, t, "path", sslvdir_vdir_path(vd));
+      set_str(L, t, "config_path", sslvdir_vdir_config_path(vd));
+      set_str(L, t, "kind", sslvdir_kind_name(sslvdir_vdir_kind(vd)));
+      set_str(L, t, "upstream", sslvdir_upstream_name(sslvdir_vdir_upstream(vd)));
+      set_int(L, t, "redirect_status", sslvdir_vdir_redirect_status(vd));
+      lua_rawseti(L, -2, (lua_Integer)v + 1);
+    }
+    lua_setfield(L, -2, "vdirs");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+static int l_offloaders(lua_State *L) {
+  const sslvdir_policy *p = check_policy(L, 1);
+  size_t n = sslvdir_policy_offloader_count(p);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushstring(L, sslvdir_policy_offloader(p, i));
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* ------------------------------------------------------------ rewriter */
+
+static sslvdir_rewriter *check_rewriter(lua_State *L, int idx) {
+  lrewriter *u = luaL_checkudata(L, idx, REWRITER_MT);
+  if (!u->r)
+    luaL_argerror(L, idx, "rewriter is closed");
+  return u->r;
+}
+
+/* policy:rewriter() -> rewriter | nil, msg, code */
+static int l_rewriter(lua_State *L) {
+  const sslvdir_policy *p = check_policy(L, 1);
+  lrewriter *u = lua_newuserdata(L, sizeof *u);
+  u->r = NULL;
+  luaL_setmetatable(L, REWRITER_MT);
+  sslvdir_error e = {0};
+  int rc = sslvdir_rewriter_new(&u->r, p, &e);
+  if (rc)
+    return fail(L, rc, &e);
+  return 1;
+}
+
+static int l_rewriter_gc(lua_State *L) {
+  lrewriter *u = luaL_checkudata(L, 1, REWRITER_MT);
+  sslvdir_rewriter_free(u->r);
+  u->r = NULL;
+  return 0;
+}
+
+static const char *const body_modes[] = {"rewrite", "pass-type", "pass-encoded"};
+
+/* rw:begin([content_type [, content_encoding]]) -> "rewrite" | "pass-type" | "pass-encoded" */
+static int l_rw_begin(lua_State *L) {
+  sslvdir_rewriter *r = check_rewriter(L, 1);
+  size_t cl = 0, el = 0;
+  const char *ct = luaL_optlstring(L, 2, NULL, &cl);
+  const char *ce = luaL_optlstring(L, 3, NULL, &el);
+  int rc = sslvdir_rewriter_begin(r, ct, cl, ce, el);
+  if (rc < 0)
+    return fail(L, rc, NULL);
+  lua_pushstring(L, rc < 3 ? body_modes[rc] : "rewrite");
+  return 1;
+}
+
+static int buffer_write(const char *data, size_t len, void *user) {
+  luaL_addlstring((luaL_Buffer *)user, data, len);
+  return 0;
+}
+
+/* rw:feed(chunk) -> bytes ready to send (may be "") */
+static int l_rw_feed(lua_State *L) {
+  sslvdir_rewriter *r = check_rewriter(L, 1);
+  size_t n;
+  const char *data = luaL_checklstring(L, 2, &n);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  int rc = sslvdir_rewriter_feed(r, data, n, buffer_write, &b);
+  luaL_pushresult(&b);
+  if (rc)
+    return fail(L, rc, NULL);
+  return 1;
+}
+
+/* rw:finish() -> the bytes held back */
+static int l_rw_finish(lua_State *L) {
+  sslvdir_rewriter *r = check_rewriter(L, 1);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  int rc = sslvdir_rewriter_finish(r, buffer_write, &b);
+  luaL_pushresult(&b);
+  if (rc)
+    return fail(L, rc, NULL);
+  return 1;
+}
+
+/* rw:counts() -> bytes_in, bytes_out, replacements */
+static int l_rw_counts(lua_State *L) {
+  sslvdir_rewriter *r = check_rewriter(L, 1);
+  uint64_t in = 0, out = 0, rep = 0;
+  sslvdir_rewriter_counts(r, &in, &out, &rep);
+  lua_pushinteger(L, (lua_Integer)in);
+  lua_pushinteger(L, (lua_Integer)out);
+  lua_pushinteger(L, (lua_Integer)rep);
+  return 3;
+}
+
+static int l_rw_reset(lua_State *L) {
+  sslvdir_rewriter_reset(check_rewriter(L, 1));
+  return 0;
+}
+
+/* ------------------------------------------------------------ module functions */
+
+static int l_cipher_bits(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  unsigned bits = 0;
+  int rc = sslvdir_tls_cipher_bits(s, n, &bits);
+  if (rc)
+    return fail(L, rc, NULL);
+  lua_pushinteger(L, bits);
+  return 1;
+}
+
+static int l_reason_status(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  for (int r = 0; r < 256; r++) {
+    const char *n = sslvdir_reason_name(r);
+    if (n && !strcmp(n, name)) {
+      int status = 0, sub = -1;
+      if (sslvdir_reason_status(r, &status, &sub))
+        break;
+      lua_pushinteger(L, status);
+      if (sub >= 0)
+        lua_pushinteger(L, sub);
+      else
+        lua_pushnil(L);
+      return 2;
+    }
+  }
+  sslvdir_error e = {0};
+  snprintf(e.message, sizeof e.message, "unknown reason '%.200s'", name);
+  return fail(L, SSLVDIR_E_UNKNOWN_NAME, &e);
+}
+
+/* An empty C function, for benchmarks: what a call into C costs. */
+static int l_nop(lua_State *L) {
+  (void)L;
+  return 0;
+}
+
+static const luaL_Reg policy_methods[] = {
+    {"decide", l_decide},
+    {"rewrite_header", l_rewrite_header},
+    {"is_trusted", l_is_trusted},
+    {"autodiscover_respond", l_ad_respond},
+    {"autodiscover_json", l_ad_json},
+    {"sites", l_sites},
+    {"offloaders", l_offloaders},
+    {"rewriter", l_rewriter},
+    {"close", l_policy_gc},
+    {NULL, NULL}};
+
+static const luaL_Reg rewriter_methods[] = {
+    {"begin", l_rw_begin}, {"feed", l_rw_feed},   {"finish", l_rw_finish},
+    {"counts", l_rw_counts}, {"reset", l_rw_reset}, {"close", l_rewriter_gc},
+    {NULL, NULL}};
+
+static const luaL_Reg module_functions[] = {
+    {"load", l_load},
+    {"cipher_bits", l_cipher_bits},
+    {"reason_status", l_reason_status},
+    {"_nop", l_nop},
+    {NULL, NULL}};
+
+static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc,
+                      lua_CFunction tostring) {
+  luaL_newmetatable(L, name);
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, gc);
+  lua_setfield(L, -2, "__close");
+  if (tostring) {
+    lua_pushcfunction(L, tostring);
+    lua_setfield(L, -2, "__tostring");
+  }
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+}
+
+int luaopen_sslvdir(lua_State *L);
+int luaopen_sslvdir(lua_State *L) {
+  new_class(L, POLICY_MT, policy_methods, l_policy_gc, l_policy_tostring);
+  new_class(L, REWRITER_MT, rewriter_methods, l_rewriter_gc, NULL);
+  luaL_newlib(L, module_functions);
+  lua_pushstring(L, sslvdir_version(NULL));
+  lua_setfield(L, -2, "version");
+  lua_pushstring(L, LUA_VERSION_MAJOR "." LUA_VERSION_MINOR);
+  lua_setfield(L, -2, "lua_version");
+  return 1;
+}

@@ -1,0 +1,231 @@
+-- Tests of the Lua module "sslvdir", run by tests/lua.sh under Lua 5.3 and 5.4.
+package.cpath = assert(os.getenv("SSLVDIR_LUA_CPATH"), "SSLVDIR_LUA_CPATH") .. ";" .. package.cpath
+local sslvdir = require("sslvdir")
+local DATA = os.getenv("SSLVDIR_TEST_DATA") or "tests/data"
+
+local failures, count = 0, 0
+local function test(name, fn)
+  count = count + 1
+  local ok, err = pcall(fn)
+  if ok then
+    print("ok     " .. name)
+  else
+    failures = failures + 1
+    print("FAIL   " .. name .. ": " .. tostring(err))
+  end
+end
+local function eq(got, want, what)
+  if got ~= want then
+    error(string.format("%s: got %s, want %s", what or "value", tostring(got), tostring(want)), 2)
+  end
+end
+local function raises(fn, pattern)
+  local ok, err = pcall(fn)
+  if ok then error("no error raised", 2) end
+  if pattern and not tostring(err):find(pattern) then
+    error("error '" .. tostring(err) .. "' does not match '" .. pattern .. "'", 2)
+  end
+end
+
+local policy = assert(sslvdir.load { hosts = { "mail.contoso.com", "autodiscover.contoso.com" } })
+local offload = assert(sslvdir.load { preset = "exchange2016-offload", offloaders = "10.0.0.5" })
+
+test("module identity", function()
+  eq(sslvdir.lua_version, _VERSION:match("%d+%.%d+"), "lua_version")
+  assert(sslvdir.version:match("^%d+%.%d+%.%d+$"))
+  eq(tostring(policy), "sslvdir.policy (1 site(s), Exchange 2016)")
+  eq(getmetatable(policy), "locked", "metatable is protected")
+end)
+
+test("owa over http redirects", function()
+  local d = policy:decide { method = "GET", target = "/owa/?a=1", host = "mail.contoso.com" }
+  eq(d.action, "redirect"); eq(d.status, 302)
+  eq(d.location, "https://mail.contoso.com/owa/?a=1")
+  eq(d.kind, "owa"); eq(d.vdir, "Default Web Site/owa")
+  eq(d.substatus, nil); eq(d.reason, "redirect-https")
+  eq(d.remove_x_forwarded_proto, true)
+end)
+
+test("EWS over http is 403.4", function()
+  local d = policy:decide { method = "POST", target = "/EWS/Exchange.asmx", host = "mail.contoso.com" }
+  eq(d.action, "deny"); eq(d.status, 403); eq(d.substatus, 4); eq(d.location, nil)
+  eq(sslvdir.reason_status(d.reason), 403)
+end)
+
+test("key size: unknown fails closed (403.5)", function()
+  local d = policy:decide { method = "GET", target = "/owa/", host = "mail.contoso.com", tls = true }
+  eq(d.substatus, 5)
+  d = policy:decide { method = "GET", target = "/owa/", host = "mail.contoso.com", tls = true,
+                      cipher_bits = 256 }
+  eq(d.action, "allow"); eq(d.upstream, "bridge")
+end)
+
+test("offload: headers set, spoofed header stripped, MRSProxy bridged", function()
+  local d = offload:decide { method = "GET", target = "/owa/", host = "mail.contoso.com", tls = true,
+                             cipher_bits = 128, x_forwarded_proto = "http" }
+  eq(d.action, "allow"); eq(d.upstream, "offload"); eq(d.set_x_forwarded_proto, "https")
+  local s = offload:decide { method = "GET", target = "/owa/", host = "mail.contoso.com",
+                             peer = "198.51.100.7", x_forwarded_proto = "https" }
+  eq(s.action, "redirect"); eq(s.remove_x_forwarded_proto, true)
+  local m = offload:decide { method = "POST", target = "/EWS/mrsproxy.svc", host = "mail.contoso.com",
+                             tls = true, cipher_bits = 256 }
+  eq(m.upstream, "bridge"); eq(m.kind, "mrsproxy")
+  eq(offload:is_trusted("10.0.0.5"), true); eq(offload:is_trusted("10.0.0.6"), false)
+  eq(#offload:offloaders(), 1)
+end)
+
+test("client certificates", function()
+  local p = assert(sslvdir.load { policy_xml = [[
+<policy xmlns="urn:libsslvdir:policy:1" version="1" exchange="2016">
+  <site name="Default Web Site" preset="exchange2016">
+    <host name="mail.contoso.com"/>
+    <vdir path="/Microsoft-Server-ActiveSync" edge="Ssl,SslNegotiateCert,SslRequireCert,Ssl128"/>
+  </site>
+</policy>]] })
+  local want = { none = 7, untrusted = 16, expired = 17, revoked = 13 }
+  for status, sub in pairs(want) do
+    local d = p:decide { method = "POST", target = "/Microsoft-Server-ActiveSync", host = "mail.contoso.com",
+                         tls = true, cipher_bits = 256, client_cert = status }
+    eq(d.substatus, sub, status)
+  end
+  raises(function() p:decide { method = "GET", target = "/", client_cert = "maybe" } end, "invalid option")
+end)
+
+test("the out table is refilled, no stale fields", function()
+  local out = {}
+  policy:decide({ method = "GET", target = "/owa/", host = "mail.contoso.com" }, out)
+  eq(out.location, "https://mail.contoso.com/owa/")
+  local same = policy:decide({ method = "POST", target = "/EWS/x", host = "mail.contoso.com" }, out)
+  assert(same == out)
+  eq(out.location, nil); eq(out.substatus, 4)
+end)
+
+test("hostile requests are decisions", function()
+  for _, t in ipairs { "/owa/%2e%2e/%2e%2e/x", "/owa/\r\nX: y", "/owa/\0", "/owa/" .. string.rep("a", 70000),
+                       "/owa/\255" } do
+    local d = policy:decide { method = "GET", target = t, host = "mail.contoso.com", tls = true, cipher_bits = 256 }
+    eq(d.action, "deny", t:sub(1, 12))
+  end
+  eq(policy:decide { method = "GET", target = "/", host = "a\r\nb" }.status, 400)
+end)
+
+test("wrong argument types are errors", function()
+  raises(function() policy:decide(5) end, "table expected")
+  raises(function() policy:decide { method = 1, target = "/" } end, "must be a string")
+  raises(function() policy:decide { method = "GET" } end, "method and target")
+  raises(function() policy:decide { method = "GET", target = "/", cipher_bits = -1 } end, "out of range")
+  raises(function() policy:decide { method = "GET", target = "/", cipher_bits = 1.5 } end, "integer")
+  raises(function() policy.decide({}, {}) end, "sslvdir.policy expected")
+  raises(function() sslvdir.load("exchange2016") end, "table expected")
+  raises(function() sslvdir.load { hosts = 5 } end, "string or an array")
+end)
+
+test("runtime failures are nil, message, code", function()
+  local p, msg, code = sslvdir.load { preset = "exchange1999" }
+  eq(p, nil); assert(msg:find("exchange1999")); eq(code, -4)
+  p, msg, code = sslvdir.load { policy = "/nonexistent/policy.xml" }
+  eq(p, nil); eq(code, -9)
+  p, msg, code = sslvdir.load { policy_xml = "<!DOCTYPE x [<!ENTITY a 'b'>]><policy/>" }
+  eq(p, nil); assert(code < 0)
+  p, msg, code = sslvdir.load { preset = "exchange2016", policy = "x.xml" }
+  eq(p, nil); eq(code, -8)
+  local v, m, c = policy:rewrite_header("Location", "http://mail.contoso.com/\r\nSet-Cookie: x")
+  eq(v, nil); eq(c, -3)
+  v, m, c = policy:rewrite_header("Location", "http://x/", "No Site/none")
+  eq(v, nil); eq(c, -6)
+  v, m, c = sslvdir.cipher_bits("NO-SUCH-SUITE")
+  eq(v, nil); assert(c < 0)
+end)
+
+test("header rewriting", function()
+  eq(policy:rewrite_header("Location", "http://mail.contoso.com/owa/"), "https://mail.contoso.com/owa/")
+  eq(policy:rewrite_header("Location", "http://evil.example/"), false)
+  eq(policy:rewrite_header("X-Other", "http://mail.contoso.com/"), false)
+  assert(policy:rewrite_header("Set-Cookie", "a=b"):find("Secure"))
+  local long = "http://mail.contoso.com/" .. string.rep("x", 100000)
+  eq(policy:rewrite_header("Location", long), "https" .. long:sub(5))
+end)
+
+test("body rewriting, streamed in any chunk size", function()
+  local body = string.rep("<a href='http://mail.contoso.com/owa/'>http://mail.contoso.com.evil/</a>", 40)
+  local whole
+  for _, size in ipairs { 1, 3, 64, 100000 } do
+    local rw = assert(policy:rewriter())
+    eq(rw:begin("text/html"), "rewrite")
+    local parts = {}
+    for i = 1, #body, size do parts[#parts + 1] = rw:feed(body:sub(i, i + size - 1)) end
+    parts[#parts + 1] = rw:finish()
+    local out = table.concat(parts)
+    whole = whole or out
+    eq(out, whole, "chunk " .. size)
+    local _, _, replaced = rw:counts()
+    eq(replaced, 40)
+    rw:close()
+    raises(function() rw:feed("x") end, "closed")
+  end
+  local _, n = whole:gsub("https://mail.contoso.com/owa/", "")
+  eq(n, 40)
+  local rw = policy:rewriter()
+  eq(rw:begin("image/png"), "pass-type")
+  eq(rw:feed(body) .. rw:finish(), body)
+end)
+
+test("Autodiscover answers", function()
+  local req = [[<?xml version="1.0"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>alice@contoso.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>]]
+  local xml = assert(policy:autodiscover_respond(req, { time_us = 1 }))
+  assert(xml:find("https://mail.contoso.com/EWS/Exchange.asmx", 1, true))
+  assert(policy:autodiscover_respond("<junk"):find("<ErrorCode>600</ErrorCode>", 1, true))
+  local status, body = policy:autodiscover_json("Email=a%40contoso.com&Protocol=AutodiscoverV1")
+  eq(status, 200)
+  assert(body:find('"Url":"https://mail.contoso.com/Autodiscover/Autodiscover.xml"', 1, true))
+  status = policy:autodiscover_json("Email=a%40contoso.com&Protocol=Nope")
+  eq(status, 400)
+  raises(function() policy:autodiscover_respond(req, { side = "sideways" }) end, "side")
+end)
+
+test("sites", function()
+  local sites = policy:sites()
+  eq(#sites, 1); eq(sites[1].name, "Default Web Site"); eq(sites[1].hosts[1], "mail.contoso.com")
+  local by = {}
+  for _, v in ipairs(sites[1].vdirs) do by[v.config_path] = v end
+  eq(by["Default Web Site/owa"].upstream, "bridge"); eq(by["Default Web Site/owa"].kind, "owa")
+  eq(by["Default Web Site/EWS/mrsproxy.svc"].kind, "mrsproxy")
+  eq(by["Default Web Site/owa"].redirect_status, 302)
+end)
+
+test("policies from server files", function()
+  local p = assert(sslvdir.load { iisconfig = DATA .. "/config/exchange2016.config",
+                                  reg = { DATA .. "/registry/exchange2010-owa.reg" } })
+  -- IIS itself does not redirect: what the server's files say is 403.4 (as sslvdir eval says)
+  local d = p:decide { method = "GET", target = "/owa/", host = "mail.contoso.com" }
+  eq(d.action, "deny"); eq(d.substatus, 4)
+end)
+
+test("close and __gc", function()
+  local p = assert(sslvdir.load {})
+  p:close()
+  p:close() -- twice is fine
+  raises(function() p:decide { method = "GET", target = "/" } end, "closed")
+  for _ = 1, 200 do assert(sslvdir.load {}) end
+  collectgarbage(); collectgarbage()
+end)
+
+if _VERSION == "Lua 5.4" then
+  test("__close (to-be-closed variables)", function()
+    local chunk = assert(load [[
+      local sslvdir = ...
+      local p <close> = assert(sslvdir.load {})
+      return p
+    ]])
+    local p = chunk(sslvdir)
+    raises(function() p:decide { method = "GET", target = "/" } end, "closed")
+  end)
+end
+
+test("cipher bits", function()
+  eq(sslvdir.cipher_bits("ECDHE-RSA-AES256-GCM-SHA384"), 256)
+  eq(sslvdir.cipher_bits("DES-CBC3-SHA"), 112)
+end)
+
+print(string.format("%d tests, %d failed (%s)", count, failures, _VERSION))
+os.exit(failures == 0 and 0 or 1)

@@ -1,0 +1,40 @@
+#!/bin/sh
+# The Lua module's tests (bindings/lua/tests/test.lua), run by each Lua
+# interpreter the module was built for (5.3, what Debian's haproxy links, and
+# 5.4). Skips (77) when neither is built, unless SSLVDIR_REQUIRE_READERS=1.
+set -eu
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+ran=0
+LD_LIBRARY_PATH="$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH
+export SSLVDIR_TEST_DATA="$top_srcdir/tests/data"
+for v in 5.3 5.4; do
+  case $v in 5.3) lua=${LUA53_BIN:-} ;; *) lua=${LUA54_BIN:-} ;; esac
+  so="$top_builddir/bindings/lua/$v/.libs/sslvdir.so"
+  case $lua in ''|'#'*) continue ;; esac
+  [ -f "$so" ] || { echo "lua.sh: $so not built" >&2; exit 1; }
+  stage=$(mktemp -d)
+  cp "$so" "$stage/sslvdir.so"
+  # A sanitizer build: the interpreter is not instrumented; load the runtimes first.
+  preload=""
+  for rt in asan ubsan; do
+    lib=$(ldd "$so" "$top_builddir/lib/.libs/libsslvdir.so" 2>/dev/null |
+          awk -v rt="lib$rt.so" 'index($1, rt) == 1 { print $3; exit }')
+    [ -n "$lib" ] && preload="$preload${preload:+:}$lib"
+  done
+  echo "== Lua $v ($lua)"
+  rc=0
+  LD_PRELOAD="$preload" SSLVDIR_LUA_CPATH="$stage/?.so" \
+    "$lua" "$top_srcdir/bindings/lua/tests/test.lua" || rc=$?
+  rm -rf "$stage"
+  [ "$rc" = 0 ] || exit "$rc"
+  ran=$((ran + 1))
+done
+if [ "$ran" = 0 ]; then
+  if [ "${SSLVDIR_REQUIRE_READERS:-0}" = 1 ]; then
+    echo "lua.sh: no Lua module built (liblua5.3-dev, liblua5.4-dev and lua5.3/lua5.4 needed)" >&2
+    exit 1
+  fi
+  echo "lua.sh: skipped: no Lua module built" >&2
+  exit 77
+fi
