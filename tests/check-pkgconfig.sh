@@ -47,4 +47,44 @@ for f in "$root/bin/sslvdir" "$root/include/sslvdir/sslvdir.h" "$root/include/ss
          "$root/share/man/man1/sslvdir.1" "$root/share/man/man3/sslvdir_decide.3"; do
   [ -e "$f" ] || { echo "check-pkgconfig: $f not installed"; echo "0 passed, 1 failed"; exit 1; }
 done
-echo "1 passed, 0 failed"
+passed=1
+
+# The bindings, as installed: "import sslvdir" where the interpreter looks,
+# the Lua modules where each Lua's package.cpath looks, the HAProxy plugin.
+dirs=$(make -s -C "$top_builddir" print-install-dirs)
+get() { printf '%s\n' "$dirs" | sed -n "s/^$1=//p"; }
+if [ "$(get python)" = yes ]; then
+  pyexecdir=$(get pyexecdir)
+  py=$(get PYTHON)
+  # With the default prefix, the directory must be one the interpreter reads.
+  if [ "$prefix" = /usr/local ]; then
+    "$py" -c "import sys; sys.exit('$pyexecdir' not in sys.path)" ||
+      { echo "check-pkgconfig: $pyexecdir is not on $py's sys.path"; echo "$passed passed, 1 failed"; exit 1; }
+  fi
+  PYTHONPATH="$tmp$pyexecdir" LD_LIBRARY_PATH="$tmp$libdir" "$py" -c '
+import sslvdir, sys
+p = sslvdir.load_policy()
+d = p.decide("GET", "/owa/", "mail.contoso.com")
+assert d.location == "https://mail.contoso.com/owa/", d
+assert sslvdir.__file__.startswith(sys.argv[1]), sslvdir.__file__
+' "$tmp"
+  for f in __init__.py __init__.pyi __main__.py cli.py py.typed; do
+    [ -e "$tmp$pyexecdir/sslvdir/$f" ] || { echo "check-pkgconfig: sslvdir/$f not installed"; exit 1; }
+  done
+  passed=$((passed + 1))
+fi
+for v in 53 54; do
+  bin=$(get "lua${v}_bin")
+  [ -n "$bin" ] || continue
+  dir=$(get "lua${v}dir")
+  LD_LIBRARY_PATH="$tmp$libdir" "$bin" -e "
+    package.cpath = '$tmp$dir/?.so'
+    local s = require('sslvdir')
+    local p = assert(s.load{})
+    assert(p:decide{method = 'GET', target = '/owa/', host = 'mail.contoso.com'}.status == 302)"
+  passed=$((passed + 1))
+done
+plugin="$tmp$(get haproxydir)/sslvdir.lua"
+[ -f "$plugin" ] && [ -f "$(dirname "$plugin")/exchange2016.cfg" ] ||
+  { echo "check-pkgconfig: the HAProxy plugin is not installed at $plugin"; exit 1; }
+echo "$((passed + 1)) passed, 0 failed"

@@ -1,0 +1,313 @@
+-- libsslvdir for HAProxy: IIS/Exchange virtual-directory SSL policy at the proxy.
+--
+-- Load it in the global section, after telling HAProxy where the C module is
+-- and which policy to use (the environment is read once, at startup):
+--
+--   global
+--     setenv SSLVDIR_POLICY /etc/haproxy/sslvdir-policy.xml
+--     lua-prepend-path /usr/local/lib/lua/5.3/?.so cpath
+--     lua-load-per-thread /usr/local/share/sslvdir/haproxy/sslvdir.lua
+--
+-- It registers:
+--   http-request  lua.sslvdir           decide and carry the decision out
+--   http-response lua.sslvdir-response  rewrite Location, Content-Location,
+--                                       Refresh and Set-Cookie for TLS clients
+--   service       lua.sslvdir-autodiscover  Autodiscover (POX and JSON) and the
+--                                       port-80 Autodiscover redirect
+--
+-- Configuration (environment variables, read at load time):
+--   SSLVDIR_POLICY      a policy file (doc/policy-format.md), or
+--   SSLVDIR_PRESET      a built-in preset (default exchange2016) with
+--   SSLVDIR_HOSTS       comma-separated host names for the preset's site
+--   SSLVDIR_AD_DOMAINS  comma-separated e-mail domains Autodiscover answers
+--   SSLVDIR_OFFLOADERS  comma-separated CIDRs of trusted offloaders
+--   SSLVDIR_IISCONFIG   an applicationHost.config to read
+--   SSLVDIR_REG         comma-separated .reg files to apply
+-- A policy that cannot be loaded stops HAProxy from starting.
+--
+-- Fail closed: every failure inside these functions answers 403 (the action)
+-- or 500 (the service) instead of letting the request through, because
+-- HAProxy 2.6 only logs a Lua error and carries on. The example
+-- configuration adds a rule that denies any request the action did not mark
+-- as decided, for the failures Lua cannot catch (a timeout, a memory limit).
+
+local sslvdir = require("sslvdir")
+
+local M = {}
+
+local function list(value)
+  if value == nil or value == "" then return nil end
+  local out = {}
+  for item in value:gmatch("[^,%s]+") do out[#out + 1] = item end
+  return out
+end
+
+local function load_policy()
+  local getenv = os.getenv
+  local spec = {
+    policy = getenv("SSLVDIR_POLICY"),
+    preset = getenv("SSLVDIR_PRESET"),
+    hosts = list(getenv("SSLVDIR_HOSTS")),
+    autodiscover_domains = list(getenv("SSLVDIR_AD_DOMAINS")),
+    offloaders = list(getenv("SSLVDIR_OFFLOADERS")),
+    iisconfig = getenv("SSLVDIR_IISCONFIG"),
+    reg = list(getenv("SSLVDIR_REG")),
+  }
+  if spec.policy == "" then spec.policy = nil end
+  if spec.preset == "" then spec.preset = nil end
+  if spec.iisconfig == "" then spec.iisconfig = nil end
+  local policy, msg, code = sslvdir.load(spec)
+  if not policy then
+    error(string.format("sslvdir: cannot load the policy: %s (code %s)", msg, tostring(code)))
+  end
+  return policy
+end
+
+local policy = load_policy()
+M.policy = policy
+
+local REASON_PHRASE = {
+  [301] = "Moved Permanently", [302] = "Found", [307] = "Temporary Redirect",
+  [308] = "Permanent Redirect", [400] = "Bad Request", [403] = "Forbidden",
+  [404] = "Not Found", [500] = "Internal Server Error",
+}
+
+-- What IIS says for each substatus (its detailed error pages, shortened).
+local IIS_TEXT = {
+  ["403.4"] = "SSL is required to view this resource.",
+  ["403.5"] = "SSL 128 is required to view this resource.",
+  ["403.7"] = "A client certificate is required.",
+  ["403.13"] = "The client certificate has been revoked.",
+  ["403.16"] = "The client certificate is untrusted or invalid.",
+  ["403.17"] = "The client certificate has expired or is not yet valid.",
+}
+
+local function html_escape(s)
+  return (s:gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;" }))
+end
+
+-- OpenSSL verify results HAProxy reports in ssl_c_verify.
+local X509_V_ERR_CERT_NOT_YET_VALID = 9
+local X509_V_ERR_CERT_HAS_EXPIRED = 10
+local X509_V_ERR_CERT_REVOKED = 23
+
+-- HAProxy hands booleans to Lua as booleans or as 0/1 depending on the
+-- fetch and the version: only true and 1 count.
+local function yes(v)
+  return v == true or v == 1
+end
+
+local function client_cert_status(f)
+  if not yes(f:ssl_c_used()) then return "none" end
+  local v = tonumber(f:ssl_c_verify()) or -1
+  if v == 0 then return "ok" end
+  if v == X509_V_ERR_CERT_HAS_EXPIRED or v == X509_V_ERR_CERT_NOT_YET_VALID then return "expired" end
+  if v == X509_V_ERR_CERT_REVOKED then return "revoked" end
+  return "untrusted"
+end
+
+-- A header that may appear more than once: every value, joined as one list,
+-- so that the library sees the ambiguity and refuses it (fail closed).
+local function header(f, name)
+  local n = f:req_fhdr_cnt(name)
+  if n == nil or n == 0 then return nil end
+  if n == 1 then return f:req_fhdr(name) end
+  local values = {}
+  for i = 1, n do values[i] = f:req_fhdr(name, i) end
+  return table.concat(values, ", ")
+end
+
+-- The same from an applet's header table (name -> {[0] = first, [1] = second, ...}).
+local function applet_header(headers, name)
+  local values = headers[name]
+  if values == nil or values[0] == nil then return nil end
+  if values[1] == nil then return values[0] end
+  local out, i = {}, 0
+  while values[i] ~= nil do out[#out + 1] = values[i]; i = i + 1 end
+  return table.concat(out, ", ")
+end
+
+-- The request as sslvdir sees it, from what HAProxy knows of the connection.
+local request = {}
+local decision = {}
+
+local function describe(f, method, target, headers)
+  local tls = yes(f:ssl_fc())
+  request.method = method
+  request.target = target
+  request.tls = tls
+  request.cipher_bits = tls and (tonumber(f:ssl_fc_use_keysize()) or 0) or 0
+  request.client_cert = tls and client_cert_status(f) or "none"
+  request.peer = f:src()
+  if headers then -- a service: no HTTP sample fetches, the applet's header table instead
+    request.host = applet_header(headers, "host")
+    request.x_forwarded_proto = applet_header(headers, "x-forwarded-proto")
+    request.front_end_https = applet_header(headers, "front-end-https")
+  else
+    request.host = f:req_fhdr("host")
+    request.x_forwarded_proto = header(f, "x-forwarded-proto")
+    request.front_end_https = header(f, "front-end-https")
+  end
+  return request
+end
+
+local function refusal_body(d)
+  local code = d.substatus and string.format("%d.%d", d.status, d.substatus) or tostring(d.status)
+  local text = IIS_TEXT[code] or d.reason_text or ""
+  return code, string.format(
+    "<!DOCTYPE html>\n<html><head><title>%d - %s</title></head>\n" ..
+    "<body><h1>HTTP Error %s - %s</h1>\n<p>%s</p>\n</body></html>\n",
+    d.status, REASON_PHRASE[d.status] or "Error", code, REASON_PHRASE[d.status] or "Error",
+    html_escape(text))
+end
+
+-- txn:done() ends the action by unwinding the Lua stack, which a pcall would
+-- catch: the decision is computed under pcall, the answer sent outside it.
+local function send_reply(txn, status, headers, body)
+  local reply = txn:reply()
+  reply:set_status(status, REASON_PHRASE[status])
+  for i = 1, #headers, 2 do reply:add_header(headers[i], headers[i + 1]) end
+  reply:set_body(body)
+  txn:done(reply)
+end
+
+-- Returns nil when the request goes on to a backend, or status, headers, body.
+local function decide_action(txn)
+  local f = txn.f
+  local d, msg = policy:decide(describe(f, f:method(), f:url()), decision)
+  if not d then error(msg) end
+  if d.action == "redirect" then
+    return d.status, { "Location", d.location, "Cache-Control", "no-cache" }, ""
+  elseif d.action ~= "allow" then
+    local code, body = refusal_body(d)
+    return d.status, { "Content-Type", "text/html; charset=utf-8", "X-Sslvdir-Status", code,
+                       "X-Sslvdir-Reason", d.reason or "" }, body
+  end
+  local http = txn.http
+  if d.remove_x_forwarded_proto then http:req_del_header("X-Forwarded-Proto") end
+  if d.remove_front_end_https then http:req_del_header("Front-End-Https") end
+  if d.set_x_forwarded_proto then http:req_set_header("X-Forwarded-Proto", d.set_x_forwarded_proto) end
+  if d.set_front_end_https then http:req_set_header("Front-End-Https", d.set_front_end_https) end
+  txn:set_var("txn.sslvdir_upstream", d.upstream)
+  txn:set_var("txn.sslvdir_vdir", d.vdir or "")
+  txn:set_var("txn.sslvdir_kind", d.kind or "")
+  txn:set_var("txn.sslvdir_tls", d.tls and 1 or 0)
+  txn:set_var("txn.sslvdir_decided", 1)
+  return nil
+end
+
+local INTERNAL_ERROR = { "Content-Type", "text/plain; charset=utf-8", "X-Sslvdir-Status", "403",
+                         "X-Sslvdir-Reason", "internal-error" }
+
+core.register_action("sslvdir", { "http-req" }, function(txn)
+  local ok, status, headers, body = pcall(decide_action, txn)
+  if not ok then
+    txn:Alert("sslvdir: denied after an internal error: " .. tostring(status))
+    return send_reply(txn, 403, INTERNAL_ERROR, "Forbidden: the SSL policy could not be applied.\n")
+  end
+  if status then return send_reply(txn, status, headers, body) end
+end)
+
+-- Response headers: only for clients on TLS (a plain-HTTP client must not be
+-- sent to https by a rewritten Location it did not ask for).
+local REWRITTEN = { "location", "content-location", "refresh", "set-cookie" }
+
+local function rewrite_response(txn)
+  if txn:get_var("txn.sslvdir_tls") ~= 1 then return end
+  local vdir = txn:get_var("txn.sslvdir_vdir")
+  if vdir == "" then vdir = nil end
+  local http = txn.http
+  local headers = http:res_get_headers()
+  for _, name in ipairs(REWRITTEN) do
+    local values = headers[name]
+    if values then
+      local changed, out = false, {}
+      for i = 0, #values do
+        local v = values[i]
+        if v then
+          local new, msg = policy:rewrite_header(name, v, vdir)
+          if new == nil then
+            -- a value that must not be sent: drop it rather than pass it on
+            txn:Warning("sslvdir: dropped response header " .. name .. ": " .. tostring(msg))
+            changed = true
+          elseif new then
+            out[#out + 1] = new
+            changed = true
+          else
+            out[#out + 1] = v
+          end
+        end
+      end
+      if changed then
+        http:res_del_header(name)
+        for _, v in ipairs(out) do http:res_add_header(name, v) end
+      end
+    end
+  end
+end
+
+core.register_action("sslvdir-response", { "http-res" }, function(txn)
+  local ok, err = pcall(rewrite_response, txn)
+  if not ok then
+    txn:Alert("sslvdir: response headers left as they were after an internal error: " .. tostring(err))
+  end
+end)
+
+-- Autodiscover: POST .../autodiscover.xml (POX), GET .../autodiscover.json,
+-- and on a plain-HTTP redirect site the 302 Outlook follows.
+local MAX_BODY = 65536
+
+local function applet_reply(applet, status, headers, body)
+  applet:set_status(status, REASON_PHRASE[status])
+  for name, value in pairs(headers) do applet:add_header(name, value) end
+  applet:add_header("Content-Length", tostring(#body))
+  applet:start_response()
+  if #body > 0 then applet:send(body) end
+end
+
+local function autodiscover(applet)
+  local target = applet.path
+  if applet.qs and applet.qs ~= "" then target = target .. "?" .. applet.qs end
+  local d, msg = policy:decide(describe(applet.f, applet.method, target, applet.headers), {})
+  if not d then error(msg) end
+  if d.action == "redirect" then
+    return applet_reply(applet, d.status, { Location = d.location, ["Cache-Control"] = "no-cache" }, "")
+  elseif d.action == "deny" then
+    local code, body = refusal_body(d)
+    return applet_reply(applet, d.status, { ["Content-Type"] = "text/html; charset=utf-8",
+                                            ["X-Sslvdir-Status"] = code }, body)
+  end
+  local side = { side = "external" }
+  local path = applet.path:lower()
+  if path:match("/autodiscover%.json$") or path:match("/autodiscover%.json/") then
+    local status, body = policy:autodiscover_json(applet.qs or "", side)
+    if not status then error(body) end
+    return applet_reply(applet, status, { ["Content-Type"] = "application/json; charset=utf-8" }, body)
+  end
+  if applet.method ~= "POST" then
+    return applet_reply(applet, 405, { Allow = "POST", ["Content-Type"] = "text/plain" },
+                        "Autodiscover takes a POST\n")
+  end
+  -- Read at most MAX_BODY + 1 bytes: a longer body is answered with error 600
+  -- by the library without being read further.
+  local parts, got = {}, 0
+  while got <= MAX_BODY do
+    local chunk = applet:receive(MAX_BODY + 1 - got)
+    if chunk == nil or chunk == "" then break end
+    parts[#parts + 1] = chunk
+    got = got + #chunk
+  end
+  local xml, err = policy:autodiscover_respond(table.concat(parts), side)
+  if not xml then error(err) end
+  return applet_reply(applet, 200, { ["Content-Type"] = "text/xml; charset=utf-8" }, xml)
+end
+
+core.register_service("sslvdir-autodiscover", "http", function(applet)
+  local ok, err = pcall(autodiscover, applet)
+  if not ok then
+    core.Alert("sslvdir: Autodiscover failed: " .. tostring(err))
+    pcall(applet_reply, applet, 500, { ["Content-Type"] = "text/plain" }, "Internal Server Error\n")
+  end
+end)
+
+return M

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""A test backend that behaves like an Exchange front end behind an offloader.
+
+Usage: backend.py HTTP_PORT TLS_PORT CERT KEY
+
+Plain HTTP (offloaded vdirs): Exchange, told that SSL is offloaded, still
+needs the offloader's headers; without X-Forwarded-Proto: https it refuses
+(403). With them it renders http:// links (it believes the client uses
+http), as an offloaded OWA does: a redirect to its logon page with an http
+Location, a cookie without Secure, and http:// links in the page.
+
+TLS (bridged vdirs such as /EWS/mrsproxy.svc): answers 200 and says so.
+
+Every answer carries X-Backend-Saw: a JSON summary of what arrived.
+"""
+
+import http.server
+import json
+import socketserver
+import ssl
+import sys
+import threading
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):  # quiet
+        pass
+
+    def _send(self, status, headers, body):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _handle(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        tls = isinstance(self.connection, ssl.SSLSocket)
+        saw = {
+            "tls": tls,
+            "path": self.path,
+            "x_forwarded_proto": self.headers.get_all("X-Forwarded-Proto"),
+            "front_end_https": self.headers.get_all("Front-End-Https"),
+        }
+        common = [("X-Backend-Saw", json.dumps(saw, separators=(",", ":")))]
+        path = self.path.lower()
+        if tls:
+            return self._send(200, common + [("Content-Type", "application/json")],
+                              b'{"bridged": true}')
+        if self.headers.get("X-Forwarded-Proto") != "https":
+            return self._send(403, common + [("Content-Type", "text/plain")],
+                              b"offloaded request without X-Forwarded-Proto: https\n")
+        if path.startswith("/owa/") and "auth" not in path:
+            return self._send(302, common + [
+                ("Location", "http://mail.contoso.com/owa/auth/logon.aspx?url=http%3a%2f%2fmail.contoso.com%2fowa%2f"),
+                ("Set-Cookie", "ClientId=ABCDEF; path=/"),
+                ("Set-Cookie", "X-OWA-CANARY=1; path=/; HttpOnly"),
+                ("Content-Type", "text/html")],
+                b"<a href='http://mail.contoso.com/owa/auth/logon.aspx'>logon</a>")
+        return self._send(200, common + [("Content-Type", "text/html")],
+                          b"<a href='http://mail.contoso.com/owa/'>owa</a>")
+
+    do_GET = do_POST = do_HEAD = _handle
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    http_port, tls_port, cert, key = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    plain = Server(("127.0.0.1", http_port), Handler)
+    tls = Server(("127.0.0.1", tls_port), Handler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    tls.socket = ctx.wrap_socket(tls.socket, server_side=True)
+    threading.Thread(target=tls.serve_forever, daemon=True).start()
+    print("ready", flush=True)
+    plain.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

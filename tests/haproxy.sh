@@ -1,0 +1,275 @@
+#!/bin/sh
+# End to end: a real HAProxy running bindings/haproxy/sslvdir.lua with the
+# Lua 5.3 module, ending TLS with certificates certtool made for this run
+# (tests/gen-certs.sh), in front of bindings/haproxy/tests/backend.py (an
+# offloaded Exchange front end), with curl as the client.
+#
+# Skips (77) without haproxy, curl or the Lua 5.3 module, unless
+# SSLVDIR_REQUIRE_READERS=1 (CI), where that fails.
+set -eu
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
+need() {
+  if [ "${SSLVDIR_REQUIRE_READERS:-0}" = 1 ]; then
+    echo "haproxy.sh: $1 (required here: SSLVDIR_REQUIRE_READERS=1)" >&2
+    exit 1
+  fi
+  echo "haproxy.sh: skipped: $1" >&2
+  exit 77
+}
+HAPROXY=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
+CURL=${CURL:-$(command -v curl || true)}
+PY=${PYTHON3:-${PYTHON:-python3}}
+[ -x "$HAPROXY" ] || need "haproxy not installed"
+[ -n "$CURL" ] || need "curl not installed"
+module="$top_builddir/bindings/lua/5.3/.libs/sslvdir.so"
+[ -f "$module" ] || need "the Lua 5.3 module is not built (liblua5.3-dev)"
+certs="$top_builddir/tests/certs"
+[ -f "$certs/server.pem" ] || need "no test certificates ($certs)"
+if ldd "$module" 2>/dev/null | grep -q 'libasan'; then
+  echo "haproxy.sh: skipped: sanitizer build (HAProxy is not instrumented; the Lua tests cover the module)" >&2
+  exit 77
+fi
+
+work=$(mktemp -d)
+pids=""
+cleanup() {
+  for p in $pids; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+ports=$("$PY" -c '
+import socket
+socks = [socket.socket() for _ in range(4)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')
+set -- $ports
+H=$1 S=$2 BH=$3 BS=$4
+
+mkdir "$work/lua"
+cp "$module" "$work/lua/sslvdir.so"
+cat "$certs/server.pem" "$certs/server.key" > "$work/haproxy.pem"
+
+cat > "$work/policy.xml" <<POLICY
+<?xml version="1.0" encoding="UTF-8"?>
+<policy xmlns="urn:libsslvdir:policy:1" version="1">
+  <site name="Default Web Site" preset="exchange2016-offload">
+    <host name="mail.contoso.com" canonical="true" https-port="$S"/>
+  </site>
+  <site name="Autodiscover Web Site" autodiscover-redirect="mail.contoso.com">
+    <host name="autodiscover.contoso.com"/>
+    <vdir path="/Autodiscover" kind="other"/>
+  </site>
+  <autodiscover>
+    <domain name="contoso.com" site="Default Web Site"/>
+  </autodiscover>
+</policy>
+POLICY
+
+cat > "$work/haproxy.cfg" <<CFG
+global
+    setenv SSLVDIR_POLICY $work/policy.xml
+    lua-prepend-path $work/lua/?.so cpath
+    lua-load-per-thread $top_srcdir/bindings/haproxy/sslvdir.lua
+    nbthread 2
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend http_in
+    bind 127.0.0.1:$H
+    http-request use-service lua.sslvdir-autodiscover if { path_beg -i /autodiscover/ }
+    http-request lua.sslvdir
+    http-request deny deny_status 500 if !{ var(txn.sslvdir_decided) -m found }
+    use_backend bridge if { var(txn.sslvdir_upstream) -m str bridge }
+    default_backend offload
+frontend https_in
+    bind 127.0.0.1:$S ssl crt $work/haproxy.pem alpn h2,http/1.1
+    http-request lua.sslvdir
+    http-request deny deny_status 500 if !{ var(txn.sslvdir_decided) -m found }
+    http-request use-service lua.sslvdir-autodiscover if { path_beg -i /autodiscover/ }
+    http-response lua.sslvdir-response
+    use_backend bridge if { var(txn.sslvdir_upstream) -m str bridge }
+    default_backend offload
+backend offload
+    server ex01 127.0.0.1:$BH
+backend bridge
+    server ex01 127.0.0.1:$BS ssl verify required ca-file $certs/ca.pem sni str(mail.contoso.com)
+CFG
+
+export LD_LIBRARY_PATH="$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+"$PY" "$top_srcdir/bindings/haproxy/tests/backend.py" "$BH" "$BS" "$certs/server.pem" \
+  "$certs/server.key" > "$work/backend.log" 2>&1 &
+pids="$pids $!"
+"$HAPROXY" -c -q -f "$work/haproxy.cfg"
+"$HAPROXY" -db -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 &
+pids="$pids $!"
+
+i=0
+until "$CURL" -s -o /dev/null "http://127.0.0.1:$H/" 2>/dev/null &&
+      "$CURL" -s -o /dev/null "http://127.0.0.1:$BH/" 2>/dev/null; do
+  i=$((i + 1))
+  if [ "$i" -gt 100 ]; then
+    echo "haproxy.sh: HAProxy or the backend did not start" >&2
+    cat "$work/haproxy.log" "$work/backend.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+
+fails=0
+pass=0
+resolve="--resolve mail.contoso.com:$H:127.0.0.1 --resolve mail.contoso.com:$S:127.0.0.1 --resolve autodiscover.contoso.com:$H:127.0.0.1 --resolve autodiscover.contoso.com:$S:127.0.0.1"
+# req NAME CURL-ARGS...: headers to $work/h, body to $work/b
+req() {
+  name=$1
+  shift
+  # shellcheck disable=SC2086
+  "$CURL" -s -S --max-time 20 $resolve --cacert "$certs/ca.pem" -D "$work/h" -o "$work/b" "$@" ||
+    { echo "FAIL $name: curl failed"; fails=$((fails + 1)); return 1; }
+  tr -d '\r' < "$work/h" > "$work/h2"
+}
+expect_status() {
+  got=$(head -n1 "$work/h2" | awk '{print $2}')
+  if [ "$got" = "$2" ]; then return 0; fi
+  echo "FAIL $1: status $got, want $2"; sed 's/^/    /' "$work/h2"; fails=$((fails + 1)); return 1
+}
+expect_header() { # NAME HEADER-LINE-REGEX
+  if grep -Eiq "$2" "$work/h2"; then return 0; fi
+  echo "FAIL $1: no header matching '$2'"; sed 's/^/    /' "$work/h2"; fails=$((fails + 1)); return 1
+}
+no_header() {
+  if ! grep -Eiq "$2" "$work/h2"; then return 0; fi
+  echo "FAIL $1: unexpected header matching '$2'"; sed 's/^/    /' "$work/h2"; fails=$((fails + 1)); return 1
+}
+expect_body() {
+  if grep -Eq "$2" "$work/b"; then return 0; fi
+  echo "FAIL $1: body does not match '$2'"; head -c 600 "$work/b" | sed 's/^/    /'; fails=$((fails + 1)); return 1
+}
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+
+t="http->https redirect for OWA"
+req "$t" "http://mail.contoso.com:$H/owa/?ae=Folder" && expect_status "$t" 302 &&
+  expect_header "$t" "^location: https://mail\.contoso\.com:$S/owa/\?ae=Folder$" && ok "$t"
+
+t="EWS over http is 403.4"
+req "$t" -X POST -d '<x/>' "http://mail.contoso.com:$H/EWS/Exchange.asmx" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.4$" && expect_body "$t" "HTTP Error 403\.4" && ok "$t"
+
+t="spoofed X-Forwarded-Proto from a client is ignored (still redirected)"
+req "$t" -H "X-Forwarded-Proto: https" -H "Front-End-Https: On" "http://mail.contoso.com:$H/owa/" &&
+  expect_status "$t" 302 && no_header "$t" "^x-backend-saw" && ok "$t"
+
+t="offload: the backend gets X-Forwarded-Proto https, not the client's value"
+req "$t" -H "X-Forwarded-Proto: http" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 200 &&
+  expect_header "$t" '^x-backend-saw: .*"tls":false.*"x_forwarded_proto":\["https"\]' && ok "$t"
+
+t="rewritten Location and Secure cookies from the offloaded backend"
+req "$t" "https://mail.contoso.com:$S/owa/" && expect_status "$t" 302 &&
+  expect_header "$t" "^location: https://mail\.contoso\.com:$S/owa/auth/logon\.aspx\?url=" &&
+  expect_header "$t" "^set-cookie: ClientId=ABCDEF; path=/; Secure$" &&
+  expect_header "$t" "^set-cookie: X-OWA-CANARY=1; path=/; HttpOnly; Secure$" && ok "$t"
+
+t="bridging chosen for MRSProxy (TLS to the backend)"
+req "$t" -X POST -d x "https://mail.contoso.com:$S/EWS/mrsproxy.svc" && expect_status "$t" 200 &&
+  expect_header "$t" '^x-backend-saw: \{"tls":true' && expect_body "$t" '"bridged": true' && ok "$t"
+
+t="Autodiscover POST answered with the right XML"
+cat > "$work/ad.xml" <<'XML'
+<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">
+  <Request>
+    <EMailAddress>alice@contoso.com</EMailAddress>
+    <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>
+  </Request>
+</Autodiscover>
+XML
+if req "$t" -X POST -H "Content-Type: text/xml" --data-binary "@$work/ad.xml" \
+     "https://mail.contoso.com:$S/Autodiscover/Autodiscover.xml" && expect_status "$t" 200 &&
+   expect_header "$t" "^content-type: text/xml"; then
+  if "$PY" - "$work/b" "$S" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a}"
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "{http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006}Autodiscover", root.tag
+ews = [e.text for e in root.iter(ns + "EwsUrl")]
+want = "https://mail.contoso.com:%s/EWS/Exchange.asmx" % sys.argv[2]
+assert want in ews, (want, ews)
+assert root.find(".//" + ns + "AutoDiscoverSMTPAddress").text == "alice@contoso.com"
+assert root.find(".//" + ns + "Server").text == "mail.contoso.com"
+PY
+  then ok "$t"; else echo "FAIL $t: the XML is not the expected answer"; fails=$((fails + 1)); fi
+fi
+
+t="Autodiscover JSON"
+req "$t" "https://mail.contoso.com:$S/autodiscover/autodiscover.json?Email=alice%40contoso.com&Protocol=AutodiscoverV1" &&
+  expect_status "$t" 200 &&
+  expect_body "$t" "\"Url\":\"https://mail\.contoso\.com:$S/Autodiscover/Autodiscover\.xml\"" && ok "$t"
+
+t="port-80 Autodiscover redirect"
+req "$t" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" && expect_status "$t" 302 &&
+  expect_header "$t" "^location: https://mail\.contoso\.com:$S/autodiscover/autodiscover\.xml$" && ok "$t"
+
+t="a POST to the port-80 redirect site is refused (403.4)"
+req "$t" -X POST --data-binary "@$work/ad.xml" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" &&
+  expect_status "$t" 403 && ok "$t"
+
+t="hostile path is refused before the backend (400)"
+req "$t" --path-as-is "https://mail.contoso.com:$S/owa/%2e%2e/%2e%2e/windows/win.ini" && expect_status "$t" 400 &&
+  no_header "$t" "^x-backend-saw" && ok "$t"
+
+t="HTTP/2 over TLS is decided the same way"
+req "$t" --http2 "https://mail.contoso.com:$S/owa/" && expect_status "$t" 302 &&
+  expect_header "$t" "^location: https://mail\.contoso\.com:$S/owa/auth/logon\.aspx" && ok "$t"
+
+if grep -q "sslvdir: denied after an internal error\|Lua.*runtime error" "$work/haproxy.log"; then
+  echo "FAIL: HAProxy logged Lua errors:"; grep -i "lua\|sslvdir" "$work/haproxy.log" | head; fails=$((fails + 1))
+fi
+
+# Fail closed: a second HAProxy whose policy object throws (a test-only file
+# loaded after the plugin replaces decide() through the registry).
+set -- $pids
+kill "$2" 2>/dev/null || true
+wait "$2" 2>/dev/null || true
+cat > "$work/inject.lua" <<'LUA'
+debug.getregistry()["sslvdir.policy"].__index.decide = function() error("injected failure") end
+LUA
+sed -e "s|^    nbthread 2|    nbthread 2\n    lua-load-per-thread $work/inject.lua|" "$work/haproxy.cfg" > "$work/inject.cfg"
+"$HAPROXY" -db -f "$work/inject.cfg" > "$work/inject.log" 2>&1 &
+pids="$pids $!"
+i=0
+until "$CURL" -s -o /dev/null "http://127.0.0.1:$H/" 2>/dev/null; do
+  i=$((i + 1)); [ "$i" -gt 100 ] && { echo "FAIL: the second HAProxy did not start"; cat "$work/inject.log"; exit 1; }
+  sleep 0.1
+done
+t="a Lua failure in the action is a deny, not a pass"
+req "$t" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-reason: internal-error$" && no_header "$t" "^x-backend-saw" && ok "$t"
+t="a Lua failure in the Autodiscover service is a 500"
+req "$t" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" && expect_status "$t" 500 && ok "$t"
+if grep -q "injected failure" "$work/inject.log"; then ok "the failure is logged"; else
+  echo "FAIL: the injected failure is not in HAProxy's log"; fails=$((fails + 1)); fi
+
+t="the example configuration parses and loads the plugin"
+sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \
+    -e "s|/usr/local/share/libsslvdir/haproxy/sslvdir.lua|$top_srcdir/bindings/haproxy/sslvdir.lua|" \
+    -e "s|/etc/haproxy/mail.contoso.com.pem|$work/haproxy.pem|" \
+    -e "s|/etc/haproxy/client-ca.pem|$certs/ca.pem|" -e "s|/etc/haproxy/exchange-ca.pem|$certs/ca.pem|" \
+    -e "s|log /dev/log local0|log stderr local0|" -e "s|bind :80|bind 127.0.0.1:$H|" -e "s|bind :443|bind 127.0.0.1:$S|" \
+    "$top_srcdir/bindings/haproxy/exchange2016.cfg" > "$work/example.cfg"
+if "$HAPROXY" -c -q -f "$work/example.cfg"; then ok "$t"; else echo "FAIL $t"; "$HAPROXY" -c -f "$work/example.cfg"; fails=$((fails + 1)); fi
+
+t="a policy that cannot be loaded stops HAProxy"
+sed -e "s|setenv SSLVDIR_POLICY .*|setenv SSLVDIR_POLICY $work/missing.xml|" "$work/haproxy.cfg" > "$work/bad.cfg"
+if "$HAPROXY" -c -f "$work/bad.cfg" > "$work/bad.log" 2>&1; then
+  echo "FAIL $t: haproxy -c accepted it"; fails=$((fails + 1))
+elif grep -q "cannot load the policy" "$work/bad.log"; then ok "$t"
+else echo "FAIL $t: no message"; cat "$work/bad.log"; fails=$((fails + 1)); fi
+
+echo "$pass passed, $fails failed"
+[ "$fails" = 0 ]
