@@ -58,6 +58,7 @@ cat > "$work/policy.xml" <<POLICY
 <policy xmlns="urn:libsslvdir:policy:1" version="1">
   <site name="Default Web Site" preset="exchange2016-offload">
     <host name="mail.contoso.com" canonical="true" https-port="$S"/>
+    <vdir path="/Microsoft-Server-ActiveSync" edge="Ssl,SslNegotiateCert,SslRequireCert,Ssl128"/>
   </site>
   <site name="Autodiscover Web Site" autodiscover-redirect="mail.contoso.com">
     <host name="autodiscover.contoso.com"/>
@@ -84,13 +85,13 @@ frontend http_in
     bind 127.0.0.1:$H
     http-request use-service lua.sslvdir-autodiscover if { path_beg -i /autodiscover/ }
     http-request lua.sslvdir
-    http-request deny deny_status 500 if !{ var(txn.sslvdir_decided) -m found }
+    http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }
     use_backend bridge if { var(txn.sslvdir_upstream) -m str bridge }
     default_backend offload
 frontend https_in
-    bind 127.0.0.1:$S ssl crt $work/haproxy.pem alpn h2,http/1.1
+    bind 127.0.0.1:$S ssl crt $work/haproxy.pem alpn h2,http/1.1 verify optional ca-file $certs/ca.pem crl-file $certs/crl.pem ca-ignore-err all crt-ignore-err all
     http-request lua.sslvdir
-    http-request deny deny_status 500 if !{ var(txn.sslvdir_decided) -m found }
+    http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }
     http-request use-service lua.sslvdir-autodiscover if { path_beg -i /autodiscover/ }
     http-response lua.sslvdir-response
     use_backend bridge if { var(txn.sslvdir_upstream) -m str bridge }
@@ -218,6 +219,23 @@ req "$t" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" && e
 t="a POST to the port-80 redirect site is refused (403.4)"
 req "$t" -X POST --data-binary "@$work/ad.xml" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" &&
   expect_status "$t" 403 && ok "$t"
+
+# Client certificates, from ssl_c_used and ssl_c_verify, with IIS's substatus.
+eas="https://mail.contoso.com:$S/Microsoft-Server-ActiveSync?Cmd=Sync&User=alice&DeviceId=X&DeviceType=iPhone"
+t="ActiveSync without a client certificate is 403.7"
+req "$t" --http1.1 -X POST -d x "$eas" && expect_status "$t" 403 && expect_header "$t" "^x-sslvdir-status: 403\.7$" && ok "$t"
+t="ActiveSync with a trusted client certificate reaches the backend"
+req "$t" --http1.1 -X POST -d x --cert "$certs/client.pem" --key "$certs/client.key" "$eas" && expect_status "$t" 200 &&
+  expect_header "$t" '^x-backend-saw: .*"x_forwarded_proto":\["https"\]' && ok "$t"
+t="a client certificate of an unknown CA is 403.16"
+req "$t" --http1.1 -X POST -d x --cert "$certs/stranger.pem" --key "$certs/stranger.key" "$eas" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.16$" && ok "$t"
+t="an expired client certificate is 403.17"
+req "$t" --http1.1 -X POST -d x --cert "$certs/expired.pem" --key "$certs/expired.key" "$eas" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.17$" && ok "$t"
+t="a revoked client certificate is 403.13"
+req "$t" --http1.1 -X POST -d x --cert "$certs/revoked.pem" --key "$certs/revoked.key" "$eas" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.13$" && ok "$t"
 
 t="hostile path is refused before the backend (400)"
 req "$t" --path-as-is "https://mail.contoso.com:$S/owa/%2e%2e/%2e%2e/windows/win.ini" && expect_status "$t" 400 &&

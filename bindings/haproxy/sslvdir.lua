@@ -29,7 +29,8 @@
 -- or 500 (the service) instead of letting the request through, because
 -- HAProxy 2.6 only logs a Lua error and carries on. The example
 -- configuration adds a rule that denies any request the action did not mark
--- as decided, for the failures Lua cannot catch (a timeout, a memory limit).
+-- as decided (no txn.sslvdir_upstream), for the failures Lua cannot catch
+-- (a timeout, a memory limit).
 
 local sslvdir = require("sslvdir")
 
@@ -131,22 +132,46 @@ end
 local request = {}
 local decision = {}
 
+-- What the policy needs to know decides which fetches are made: every
+-- sample fetch is a call from Lua into HAProxy, and they are most of the
+-- plugin's cost per request. The peer matters only when some offloader is
+-- trusted, client certificates only when some vdir asks for them, the
+-- offloaders' headers only when the peer is trusted (otherwise they are
+-- stripped, whatever they say).
+local has_offloaders = #policy:offloaders() > 0
+local wants_certs = false
+for _, site in ipairs(policy:sites()) do
+  for _, v in ipairs(site.vdirs) do
+    if v.wants_client_cert then wants_certs = true end
+  end
+end
+M.has_offloaders, M.wants_certs = has_offloaders, wants_certs
+
 local function describe(f, method, target, headers)
   local tls = yes(f:ssl_fc())
   request.method = method
   request.target = target
   request.tls = tls
   request.cipher_bits = tls and (tonumber(f:ssl_fc_use_keysize()) or 0) or 0
-  request.client_cert = tls and client_cert_status(f) or "none"
-  request.peer = f:src()
+  request.client_cert = (tls and wants_certs) and client_cert_status(f) or "none"
+  local peer = has_offloaders and f:src() or nil
+  request.peer = peer
+  local trusted = peer ~= nil and policy:is_trusted(peer)
   if headers then -- a service: no HTTP sample fetches, the applet's header table instead
     request.host = applet_header(headers, "host")
     request.x_forwarded_proto = applet_header(headers, "x-forwarded-proto")
     request.front_end_https = applet_header(headers, "front-end-https")
   else
     request.host = f:req_fhdr("host")
-    request.x_forwarded_proto = header(f, "x-forwarded-proto")
-    request.front_end_https = header(f, "front-end-https")
+    if trusted then
+      request.x_forwarded_proto = header(f, "x-forwarded-proto")
+      request.front_end_https = header(f, "front-end-https")
+    else
+      -- Not read: from an untrusted peer they count for nothing, and the
+      -- decision says to strip them.
+      request.x_forwarded_proto = nil
+      request.front_end_https = nil
+    end
   end
   return request
 end
@@ -188,11 +213,13 @@ local function decide_action(txn)
   if d.remove_front_end_https then http:req_del_header("Front-End-Https") end
   if d.set_x_forwarded_proto then http:req_set_header("X-Forwarded-Proto", d.set_x_forwarded_proto) end
   if d.set_front_end_https then http:req_set_header("Front-End-Https", d.set_front_end_https) end
+  -- txn.sslvdir_upstream is set last and only here: the configuration's
+  -- fail-closed rule denies any request that does not have it.
+  if d.tls then
+    -- what the response action needs: the client is on TLS, and its vdir
+    txn:set_var("txn.sslvdir_vdir", d.vdir or "")
+  end
   txn:set_var("txn.sslvdir_upstream", d.upstream)
-  txn:set_var("txn.sslvdir_vdir", d.vdir or "")
-  txn:set_var("txn.sslvdir_kind", d.kind or "")
-  txn:set_var("txn.sslvdir_tls", d.tls and 1 or 0)
-  txn:set_var("txn.sslvdir_decided", 1)
   return nil
 end
 
@@ -213,8 +240,8 @@ end)
 local REWRITTEN = { "location", "content-location", "refresh", "set-cookie" }
 
 local function rewrite_response(txn)
-  if txn:get_var("txn.sslvdir_tls") ~= 1 then return end
   local vdir = txn:get_var("txn.sslvdir_vdir")
+  if vdir == nil then return end -- not decided, or the client is not on TLS
   if vdir == "" then vdir = nil end
   local http = txn.http
   local headers = http:res_get_headers()

@@ -474,7 +474,8 @@ static int l_ad_json(lua_State *L) {
 }
 
 /* policy:sites() -> array of {name=, hosts={...}, canonical_host=, https_port=,
- *                             vdirs={{path=, config_path=, kind=, upstream=}, ...}} */
+ *                             vdirs={{path=, config_path=, kind=, upstream=,
+ *                                      redirect_status=, edge_flags=, wants_client_cert=}, ...}} */
 static int l_sites(lua_State *L) {
   const sslvdir_policy *p = check_policy(L, 1);
   size_t ns = sslvdir_policy_site_count(p);
@@ -504,6 +505,10 @@ static int l_sites(lua_State *L) {
       set_str(L, t, "kind", sslvdir_kind_name(sslvdir_vdir_kind(vd)));
       set_str(L, t, "upstream", sslvdir_upstream_name(sslvdir_vdir_upstream(vd)));
       set_int(L, t, "redirect_status", sslvdir_vdir_redirect_status(vd));
+      unsigned edge = sslvdir_vdir_edge_flags(vd);
+      set_int(L, t, "edge_flags", edge);
+      lua_pushboolean(L, (edge & (SSLVDIR_SSL_NEGOTIATE_CERT | SSLVDIR_SSL_REQUIRE_CERT)) != 0);
+      lua_setfield(L, t, "wants_client_cert");
       lua_rawseti(L, -2, (lua_Integer)v + 1);
     }
     lua_setfield(L, -2, "vdirs");
