@@ -121,6 +121,23 @@ static int each_string(lua_State *L, int t, const char *name,
   return rc;
 }
 
+/* The type check each_string() makes, done before anything is allocated:
+ * a wrong type raises a Lua error, which must not leave a builder behind. */
+static void check_string_list(lua_State *L, int t, const char *name) {
+  lua_getfield(L, t, name);
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+      if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
+        luaL_error(L, "field '%s' must hold strings", name);
+      lua_pop(L, 1);
+    }
+  } else if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING) {
+    luaL_error(L, "field '%s' must be a string or an array of strings", name);
+  }
+  lua_pop(L, 1);
+}
+
 struct load_ctx {
   sslvdir_builder *b;
   const char *site;
@@ -164,6 +181,10 @@ static int l_load(lua_State *L) {
   const char *site = opt_field(L, 1, "site", NULL);
   if (!site)
     site = "Default Web Site";
+  check_string_list(L, 1, "hosts");
+  check_string_list(L, 1, "autodiscover_domains");
+  check_string_list(L, 1, "offloaders");
+  check_string_list(L, 1, "reg");
   sslvdir_error e = {0};
   if ((preset != NULL) + (file != NULL) + (xml != NULL) > 1) {
     snprintf(e.message, sizeof e.message, "give one of preset, policy and policy_xml");

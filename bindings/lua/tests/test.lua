@@ -118,6 +118,8 @@ test("wrong argument types are errors", function()
   raises(function() policy.decide({}, {}) end, "sslvdir.policy expected")
   raises(function() sslvdir.load("exchange2016") end, "table expected")
   raises(function() sslvdir.load { hosts = 5 } end, "string or an array")
+  raises(function() sslvdir.load { offloaders = { "10.0.0.1", 7 } } end, "must hold strings")
+  raises(function() sslvdir.load { reg = true } end, "string or an array")
 end)
 
 test("runtime failures are nil, message, code", function()

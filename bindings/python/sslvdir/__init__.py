@@ -5,7 +5,7 @@
     d = policy.decide("GET", "/owa/", "mail.contoso.com")
     d.action, d.status, d.location   # 'redirect', 301, 'https://mail.contoso.com/owa/'
 
-Everything the C library offers is here (see sslvdir-python(3) and the
+Everything the C library offers is here (see doc/python.md and the
 type stubs): policies from presets, policy files, applicationHost.config and
 .reg files; decisions; header and body rewriting; Autodiscover; certificates,
 trust stores and the audit; plans. Errors are sslvdir.Error subclasses with

@@ -761,7 +761,7 @@ COMMANDS = {
 
 USAGE = """usage: python3 -m sslvdir COMMAND [options]
 commands: eval, show, rewrite-header, rewrite-body, autodiscover, config, cert,
-          cipher-bits, audit, presets, demo, version (see sslvdir(1) and sslvdir-python(3))
+          cipher-bits, audit, presets, demo, version (see sslvdir(1) and doc/python.md)
 """
 
 
