@@ -113,17 +113,23 @@ pids="$pids $!"
 "$HAPROXY" -db -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 &
 pids="$pids $!"
 
-i=0
-until "$CURL" -s -o /dev/null "http://127.0.0.1:$H/" 2>/dev/null &&
-      "$CURL" -s -o /dev/null "http://127.0.0.1:$BH/" 2>/dev/null; do
-  i=$((i + 1))
-  if [ "$i" -gt 100 ]; then
-    echo "haproxy.sh: HAProxy or the backend did not start" >&2
-    cat "$work/haproxy.log" "$work/backend.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
+# wait_up URL LOG...: until URL answers, at most 10 s.
+wait_up() {
+  url=$1
+  shift
+  i=0
+  until "$CURL" -s -o /dev/null "$url" 2>/dev/null; do
+    i=$((i + 1))
+    if [ "$i" -gt 100 ]; then
+      echo "haproxy.sh: nothing answers $url" >&2
+      cat "$@" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+}
+wait_up "http://127.0.0.1:$BH/" "$work/backend.log"
+wait_up "http://127.0.0.1:$H/" "$work/haproxy.log"
 
 fails=0
 pass=0
@@ -262,11 +268,7 @@ LUA
 sed -e "s|^    nbthread 2|    nbthread 2\n    lua-load-per-thread $work/inject.lua|" "$work/haproxy.cfg" > "$work/inject.cfg"
 "$HAPROXY" -db -f "$work/inject.cfg" > "$work/inject.log" 2>&1 &
 pids="$pids $!"
-i=0
-until "$CURL" -s -o /dev/null "http://127.0.0.1:$H/" 2>/dev/null; do
-  i=$((i + 1)); [ "$i" -gt 100 ] && { echo "FAIL: the second HAProxy did not start"; cat "$work/inject.log"; exit 1; }
-  sleep 0.1
-done
+wait_up "http://127.0.0.1:$H/" "$work/inject.log"
 t="a Lua failure in the action is a deny, not a pass"
 req "$t" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 403 &&
   expect_header "$t" "^x-sslvdir-reason: internal-error$" && no_header "$t" "^x-backend-saw" && ok "$t"

@@ -30,20 +30,13 @@ LD_LIBRARY_PATH="$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 PYTHONPATH="$stage"
 PYTHONDONTWRITEBYTECODE=1
 export LD_LIBRARY_PATH PYTHONPATH PYTHONDONTWRITEBYTECODE
-# A sanitizer build: the interpreter is not instrumented, so the runtimes
-# must be loaded first. Python's own allocations are not leaks of ours.
-if command -v ldd >/dev/null 2>&1; then
-  preload=""
-  for rt in asan ubsan; do
-    lib=$(ldd "$so" "$top_builddir/lib/.libs/libsslvdir.so" 2>/dev/null |
-          awk -v rt="lib$rt.so" 'index($1, rt) == 1 { print $3; exit }')
-    [ -n "$lib" ] && preload="$preload${preload:+:}$lib"
-  done
-  if [ -n "$preload" ]; then
-    LD_PRELOAD="$preload"
-    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-    export LD_PRELOAD ASAN_OPTIONS
-  fi
+# A sanitizer build: Python's own allocations at exit are not leaks of ours.
+. "$top_srcdir/tests/sanitizer-preload.sh"
+sanitizer_preload "$so" "$top_builddir/lib/.libs/libsslvdir.so"
+if [ -n "$preload" ]; then
+  LD_PRELOAD="$preload"
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+  export LD_PRELOAD ASAN_OPTIONS
 fi
 export SSLVDIR_TEST_CERTS="$top_builddir/tests/certs"
 export SSLVDIR_TEST_DATA="$top_srcdir/tests/data"

@@ -103,33 +103,25 @@ rps() { # URL -> requests/s
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 echo "bench/haproxy: HAProxy $("$HAPROXY" -v | awk 'NR==1{print $3}'), wrk -t1 -c32, ${secs}s runs, $rounds rounds, median${pin_hp:+, HAProxy on CPU 0 and wrk on CPU 1}"
-: > "$work/n"; : > "$work/e"
-i=0
-while [ "$i" -lt "$rounds" ]; do
-  rps "http://127.0.0.1:$P4/owa/" >> "$work/e"
-  rps "http://127.0.0.1:$P5/owa/" >> "$work/n"
-  i=$((i + 1))
-done
-n=$(median < "$work/n"); e=$(median < "$work/e")
-printf '  %-20s native %9.0f req/s (200)   empty  %9.0f req/s (200)   empty/native  %.2fx\n' \
-  "empty Lua action" "$n" "$e" "$(echo "$e $n" | awk '{ printf "%.4f", $1 / $2 }')"
-for scenario in "http redirect /owa/|http://127.0.0.1:$P0/owa/|http://127.0.0.1:$P1/owa/" \
-                "https allow /owa/|https://127.0.0.1:$P2/owa/|https://127.0.0.1:$P3/owa/"; do
-  name=${scenario%%|*}; rest=${scenario#*|}; native_url=${rest%%|*}; plugin_url=${rest#*|}
+# pair NAME LABEL URL-A URL-B: rounds alternating A and B, medians, ratio B/A.
+pair() {
   # Check both answer the same status before timing them.
-  a=$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: mail.contoso.com" "$native_url")
-  b=$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: mail.contoso.com" "$plugin_url")
-  : > "$work/n"; : > "$work/p"
+  sa=$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: mail.contoso.com" "$3")
+  sb=$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: mail.contoso.com" "$4")
+  : > "$work/a"; : > "$work/b"
   i=0
   while [ "$i" -lt "$rounds" ]; do
-    rps "$native_url" >> "$work/n"
-    rps "$plugin_url" >> "$work/p"
+    rps "$3" >> "$work/a"
+    rps "$4" >> "$work/b"
     i=$((i + 1))
   done
-  n=$(median < "$work/n"); p=$(median < "$work/p")
-  printf '  %-20s native %9.0f req/s (%s)   plugin %9.0f req/s (%s)   plugin/native %.2fx\n' \
-    "$name" "$n" "$a" "$p" "$b" "$(echo "$p $n" | awk '{ printf "%.4f", $1 / $2 }')"
-done
+  ra=$(median < "$work/a"); rb=$(median < "$work/b")
+  printf '  %-20s native %9.0f req/s (%s)   %-6s %9.0f req/s (%s)   %s/native %.2fx\n' \
+    "$1" "$ra" "$sa" "$2" "$rb" "$sb" "$2" "$(echo "$rb $ra" | awk '{ printf "%.4f", $1 / $2 }')"
+}
+pair "empty Lua action" empty "http://127.0.0.1:$P5/owa/" "http://127.0.0.1:$P4/owa/"
+pair "http redirect /owa/" plugin "http://127.0.0.1:$P0/owa/" "http://127.0.0.1:$P1/owa/"
+pair "https allow /owa/" plugin "https://127.0.0.1:$P2/owa/" "https://127.0.0.1:$P3/owa/"
 kill "$hp" 2>/dev/null || true
 hp=""
 echo

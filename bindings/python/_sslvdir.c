@@ -2765,47 +2765,44 @@ static PyObject *audit_set_policy(AuditObject *o, PyObject *arg) {
   Py_XSETREF(o->policy, arg == Py_None ? NULL : (PolicyObject *)Py_NewRef(arg));
   Py_RETURN_NONE;
 }
-static PyObject *audit_set_cert(AuditObject *o, PyObject *arg) {
+/* Cert and Trust objects share this layout: a pointer, then the pin count. */
+typedef struct {
+  PyObject_HEAD void *ptr;
+  int pins;
+} PinnedObject;
+
+/* Give the audit a Cert or a Trust (or None), pinning the new one and
+ * releasing the old one once the library has accepted the change. */
+static PyObject *audit_set_pinned(AuditObject *o, PyObject *arg, PyTypeObject *type,
+                                  PyObject **slot) {
   AUDIT_OPEN(o);
-  CertObject *co = NULL;
+  PinnedObject *po = NULL;
   if (arg != Py_None) {
-    if (!PyObject_TypeCheck(arg, &CertType)) {
-      PyErr_SetString(PyExc_TypeError, "set_cert() takes a Cert or None");
+    if (!PyObject_TypeCheck(arg, type)) {
+      PyErr_Format(PyExc_TypeError, "expected %s or None, not %.100s", type->tp_name,
+                   Py_TYPE(arg)->tp_name);
       return NULL;
     }
-    co = (CertObject *)arg;
-    CERT_OPEN(co);
+    po = (PinnedObject *)arg;
+    if (!po->ptr)
+      return closed_error(type->tp_name);
   }
-  int rc = sslvdir_audit_set_cert(o->a, co ? co->c : NULL);
+  int rc = type == &CertType ? sslvdir_audit_set_cert(o->a, po ? po->ptr : NULL)
+                             : sslvdir_audit_set_trust(o->a, po ? po->ptr : NULL);
   if (rc)
     return raise_code(rc, NULL);
-  if (o->cert)
-    o->cert->pins--;
-  if (co)
-    co->pins++;
-  Py_XSETREF(o->cert, co ? (CertObject *)Py_NewRef(arg) : NULL);
+  if (*slot)
+    ((PinnedObject *)*slot)->pins--;
+  if (po)
+    po->pins++;
+  Py_XSETREF(*slot, po ? Py_NewRef(arg) : NULL);
   Py_RETURN_NONE;
 }
+static PyObject *audit_set_cert(AuditObject *o, PyObject *arg) {
+  return audit_set_pinned(o, arg, &CertType, (PyObject **)&o->cert);
+}
 static PyObject *audit_set_trust(AuditObject *o, PyObject *arg) {
-  AUDIT_OPEN(o);
-  TrustObject *to = NULL;
-  if (arg != Py_None) {
-    if (!PyObject_TypeCheck(arg, &TrustType)) {
-      PyErr_SetString(PyExc_TypeError, "set_trust() takes a Trust or None");
-      return NULL;
-    }
-    to = (TrustObject *)arg;
-    TRUST_OPEN(to);
-  }
-  int rc = sslvdir_audit_set_trust(o->a, to ? to->t : NULL);
-  if (rc)
-    return raise_code(rc, NULL);
-  if (o->trust)
-    o->trust->pins--;
-  if (to)
-    to->pins++;
-  Py_XSETREF(o->trust, to ? (TrustObject *)Py_NewRef(arg) : NULL);
-  Py_RETURN_NONE;
+  return audit_set_pinned(o, arg, &TrustType, (PyObject **)&o->trust);
 }
 static PyObject *audit_add_namespace(AuditObject *o, PyObject *args) {
   const char *host;

@@ -98,6 +98,15 @@ def _one_or_many(value, what):
         raise TypeError(f"{what} must be a str or a sequence of str") from None
 
 
+def _with_loaded(obj, cls, use):
+    """use(obj) for an object of cls, else use() a cls loaded from the path obj."""
+    if isinstance(obj, cls):
+        use(obj)
+    else:
+        with cls.load(obj) as loaded:
+            use(loaded)
+
+
 def load_policy(*, preset=None, policy=None, hosts=None, offloaders=None,
                 iisconfig=None, reg=None, autodiscover_domains=None,
                 site=DEFAULT_SITE):
@@ -135,17 +144,9 @@ def load_policy(*, preset=None, policy=None, hosts=None, offloaders=None,
             for domain in ad:
                 b.add_autodiscover_domain(domain, "settings", site)
         if iisconfig is not None:
-            if isinstance(iisconfig, IISConfig):
-                b.apply_iisconfig(iisconfig)
-            else:
-                with IISConfig.load(iisconfig) as cfg:
-                    b.apply_iisconfig(cfg)
+            _with_loaded(iisconfig, IISConfig, b.apply_iisconfig)
         for r in _one_or_many(reg, "reg"):
-            if isinstance(r, RegFile):
-                b.apply_regfile(r)
-            else:
-                with RegFile.load(r) as rf:
-                    b.apply_regfile(rf)
+            _with_loaded(r, RegFile, b.apply_regfile)
         for cidr in _one_or_many(offloaders, "offloaders"):
             b.add_offloader(cidr)
         return b.build()
