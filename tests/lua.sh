@@ -14,6 +14,11 @@ for v in 5.3 5.4; do
   so="$top_builddir/bindings/lua/$v/.libs/sslvdir.so"
   case $lua in ''|'#'*) continue ;; esac
   [ -f "$so" ] || { echo "lua.sh: $so not built" >&2; exit 1; }
+  # Built without -llua: the interpreter (or HAProxy) provides the Lua API,
+  # and a second copy of Lua in the process would corrupt its state.
+  if ldd "$so" 2>/dev/null | grep -q 'liblua'; then
+    echo "lua.sh: $so links a Lua library:" >&2; ldd "$so" | grep liblua >&2; exit 1
+  fi
   stage=$(mktemp -d)
   cp "$so" "$stage/sslvdir.so"
   # Lua closes its state at exit: in a sanitizer build, leaks are ours.
