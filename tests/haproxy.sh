@@ -61,6 +61,7 @@ cat > "$work/policy.xml" <<POLICY
   <site name="Default Web Site" preset="exchange2016-offload">
     <host name="mail.contoso.com" canonical="true" https-port="$S"/>
     <vdir path="/Microsoft-Server-ActiveSync" edge="Ssl,SslNegotiateCert,SslRequireCert,Ssl128"/>
+    <vdir path="/OAB" edge="Ssl"/>
   </site>
   <site name="Autodiscover Web Site" autodiscover-redirect="mail.contoso.com">
     <host name="autodiscover.contoso.com"/>
@@ -69,6 +70,7 @@ cat > "$work/policy.xml" <<POLICY
   <autodiscover>
     <domain name="contoso.com" site="Default Web Site"/>
   </autodiscover>
+  <offloader address="127.0.0.2"/>
 </policy>
 POLICY
 
@@ -173,6 +175,20 @@ req "$t" -X POST -d '<x/>' "http://mail.contoso.com:$H/EWS/Exchange.asmx" && exp
 t="spoofed X-Forwarded-Proto from a client is ignored (still redirected)"
 req "$t" -H "X-Forwarded-Proto: https" -H "Front-End-Https: On" "http://mail.contoso.com:$H/owa/" &&
   expect_status "$t" 302 && no_header "$t" "^x-backend-saw" && ok "$t"
+
+# A trusted offloader in front of HAProxy (connecting from 127.0.0.2).
+t="a trusted offloader's X-Forwarded-Proto is believed (OAB offloaded)"
+req "$t" --interface 127.0.0.2 -H "X-Forwarded-Proto: https" "http://mail.contoso.com:$H/OAB/oab.xml" &&
+  expect_status "$t" 200 && expect_header "$t" '^x-backend-saw: .*"x_forwarded_proto":\["https"\]' && ok "$t"
+t="behind a trusted offloader the key size is unknown: Ssl128 fails closed (403.5)"
+req "$t" --interface 127.0.0.2 -H "X-Forwarded-Proto: https" "http://mail.contoso.com:$H/owa/" &&
+  expect_status "$t" 403 && expect_header "$t" "^x-sslvdir-status: 403\.5$" && ok "$t"
+t="two X-Forwarded-Proto values from a trusted offloader are not believed"
+req "$t" --interface 127.0.0.2 -H "X-Forwarded-Proto: https" -H "X-Forwarded-Proto: http" \
+  "http://mail.contoso.com:$H/owa/" && expect_status "$t" 302 && ok "$t"
+t="the same header from anyone else is not believed"
+req "$t" -H "X-Forwarded-Proto: https" "http://mail.contoso.com:$H/OAB/oab.xml" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.4$" && no_header "$t" "^x-backend-saw" && ok "$t"
 
 t="offload: the backend gets X-Forwarded-Proto https, not the client's value"
 req "$t" -H "X-Forwarded-Proto: http" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 200 &&
