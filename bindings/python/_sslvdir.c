@@ -834,6 +834,38 @@ static PyObject *policy_get_settings(PolicyObject *o, void *c) {
   return settings_dict(sslvdir_policy_settings(o->p));
 }
 
+/* (path, value, known) for each value, in order: known is False for a value
+ * libsslvdir keeps but does not use. */
+static PyObject *settings_entries(const sslvdir_settings *s) {
+  size_t n = sslvdir_settings_count(s);
+  PyObject *t = PyTuple_New((Py_ssize_t)n);
+  for (size_t i = 0; t && i < n; i++) {
+    const char *path, *str;
+    sslvdir_value_type type;
+    uint32_t dw;
+    int known;
+    if (sslvdir_settings_entry(s, i, &path, &type, &dw, &str, &known)) {
+      Py_CLEAR(t);
+      return raise_code(SSLVDIR_E_INVALID_ARGUMENT, NULL);
+    }
+    PyObject *e = Py_BuildValue("(NNN)", str_or_none(path),
+                                type == SSLVDIR_VALUE_DWORD ? PyLong_FromUnsignedLong(dw)
+                                                            : str_or_none(str),
+                                PyBool_FromLong(known));
+    if (!e) {
+      Py_CLEAR(t);
+      break;
+    }
+    PyTuple_SET_ITEM(t, (Py_ssize_t)i, e);
+  }
+  return t;
+}
+
+static PyObject *policy_get_settings_entries(PolicyObject *o, void *c) {
+  (void)c;
+  return settings_entries(sslvdir_policy_settings(o->p));
+}
+
 static PyObject *policy_find_site(PolicyObject *o, PyObject *arg) {
   const char *s;
   Py_ssize_t n;
@@ -1167,6 +1199,9 @@ static PyGetSetDef policy_getset[] = {
     {"offloaders", (getter)policy_get_offloaders, NULL, "Trusted offloaders (CIDR).", NULL},
     {"warnings", (getter)policy_get_warnings, NULL, "What the build warned about.", NULL},
     {"settings", (getter)policy_get_settings, NULL, "Registry-style settings, a dict.", NULL},
+    {"settings_entries", (getter)policy_get_settings_entries, NULL,
+     "Settings as (path, value, known) tuples, in order; known is False for a value\n"
+     "libsslvdir keeps but does not use.", NULL},
     {"autodiscover_rules", (getter)policy_get_ad_rules, NULL,
      "Autodiscover domain rules: tuples (domain, action, target, site).", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
@@ -1277,6 +1312,10 @@ static PyObject *settings_items(SettingsObject *o, PyObject *Py_UNUSED(a)) {
   Py_DECREF(d);
   return r;
 }
+static PyObject *settings_get_entries(SettingsObject *o, PyObject *Py_UNUSED(a)) {
+  SETTINGS_OPEN(o);
+  return settings_entries(o->s);
+}
 static PyObject *settings_to_dict(SettingsObject *o, PyObject *Py_UNUSED(a)) {
   SETTINGS_OPEN(o);
   return settings_dict(o->s);
@@ -1316,6 +1355,9 @@ static PyMethodDef settings_methods[] = {
     {"close", (PyCFunction)settings_close, METH_NOARGS, "Free the store now."},
     {"items", (PyCFunction)settings_items, METH_NOARGS, "(path, value) pairs, in order."},
     {"to_dict", (PyCFunction)settings_to_dict, METH_NOARGS, "The values as a dict."},
+    {"entries", (PyCFunction)settings_get_entries, METH_NOARGS,
+     "(path, value, known) tuples, in order; known is False for a value libsslvdir\n"
+     "keeps but does not use."},
     {"default", (PyCFunction)settings_default, METH_VARARGS | METH_CLASS,
      "Settings.default(path, exchange_version=0) -> int or None: Exchange's default."},
     CM_METHODS,
@@ -2512,11 +2554,21 @@ static PyObject *trust_add_crl_file(TrustObject *o, PyObject *a) {
   return trust_add_file(o, a, sslvdir_trust_add_crl_file);
 }
 static PyObject *problem_names(unsigned problems);
+/* The verdict: the problems, and with explain=True also the library's sentence. */
+static PyObject *verdict(unsigned problems, const sslvdir_error *e, int explain) {
+  PyObject *set = problem_names(problems);
+  if (!set || !explain)
+    return set;
+  return Py_BuildValue("(NN)", set, str_or_none(e->message));
+}
+
 static PyObject *trust_verify(TrustObject *o, PyObject *args, PyObject *kw) {
-  static char *kwlist[] = {"cert", "host", "now", NULL};
+  static char *kwlist[] = {"cert", "host", "now", "explain", NULL};
   PyObject *cobj, *host = Py_None, *now = Py_None;
+  int explain = 0;
   TRUST_OPEN(o);
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "O!|OO:verify", kwlist, &CertType, &cobj, &host, &now))
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "O!|OO$p:verify", kwlist, &CertType, &cobj, &host,
+                                   &now, &explain))
     return NULL;
   CertObject *co = (CertObject *)cobj;
   CERT_OPEN(co);
@@ -2530,13 +2582,15 @@ static PyObject *trust_verify(TrustObject *o, PyObject *args, PyObject *kw) {
   int rc = sslvdir_trust_verify(o->t, co->c, h, (size_t)hn, t, &problems, &e);
   if (rc)
     return raise_code(rc, &e);
-  return problem_names(problems);
+  return verdict(problems, &e, explain);
 }
 static PyObject *trust_verify_der(TrustObject *o, PyObject *args, PyObject *kw) {
-  static char *kwlist[] = {"chain", "host", "now", NULL};
+  static char *kwlist[] = {"chain", "host", "now", "explain", NULL};
   PyObject *chain, *host = Py_None, *now = Py_None;
+  int explain = 0;
   TRUST_OPEN(o);
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OO:verify_der", kwlist, &chain, &host, &now))
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OO$p:verify_der", kwlist, &chain, &host, &now,
+                                   &explain))
     return NULL;
   PyObject *seq = PySequence_Fast(chain, "chain must be a sequence of bytes (DER)");
   if (!seq)
@@ -2572,7 +2626,7 @@ static PyObject *trust_verify_der(TrustObject *o, PyObject *args, PyObject *kw) 
   Py_DECREF(seq);
   if (rc)
     return raise_code(rc, &e);
-  return problem_names(problems);
+  return verdict(problems, &e, explain);
 }
 static PyMethodDef trust_methods[] = {
     {"add_system", (PyCFunction)trust_add_system, METH_NOARGS,
@@ -2583,10 +2637,12 @@ static PyMethodDef trust_methods[] = {
      "add_crl(data: bytes) -> int: refused unless a CA of the store signed it."},
     {"add_crl_file", (PyCFunction)trust_add_crl_file, METH_O, "add_crl_file(filename) -> int"},
     {"verify", (PyCFunction)(void (*)(void))trust_verify, METH_VARARGS | METH_KEYWORDS,
-     "verify(cert, host=None, now=None) -> frozenset of problems ('untrusted', 'invalid',\n"
-     "'expired', 'not-yet-valid', 'revoked', 'name'); empty when the chain is good."},
+     "verify(cert, host=None, now=None, *, explain=False) -> frozenset of problems\n"
+     "('untrusted', 'invalid', 'expired', 'not-yet-valid', 'revoked', 'name'); empty when the\n"
+     "chain is good. With explain=True: (problems, sentence)."},
     {"verify_der", (PyCFunction)(void (*)(void))trust_verify_der, METH_VARARGS | METH_KEYWORDS,
-     "verify_der(chain, host=None, now=None) -> frozenset: chain is [bytes] (DER), leaf first."},
+     "verify_der(chain, host=None, now=None, *, explain=False) -> frozenset: chain is\n"
+     "[bytes] (DER), leaf first."},
     {"close", (PyCFunction)trust_close, METH_NOARGS, "Free the store now."},
     CM_METHODS,
     {NULL, NULL, 0, NULL}};

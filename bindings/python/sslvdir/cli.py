@@ -168,9 +168,16 @@ def _print_policy(policy):
                  f"{v.backend_flags_text:<22} {redirect:<8} {v.upstream}")
         _out()
     for domain, action, target, site in policy.autodiscover_rules:
-        what = f'settings from site "{site.name}"' if site else f"{action} {target or ''}".strip()
-        _out(f"autodiscover: @{domain}: {what}")
+        if action == "settings":
+            _out(f'autodiscover: @{domain}: settings from site "{site.name}"')
+        elif action == "redirect-addr":
+            _out(f"autodiscover: @{domain}: redirectAddr to LOCAL@{target}")
+        else:
+            _out(f"autodiscover: @{domain}: redirectUrl to {target}")
     _out("trusted offloaders: " + (", ".join(policy.offloaders) or "(none)"))
+    for path, value, known in policy.settings_entries:
+        shown = f"dword:{value:08x}" if isinstance(value, int) else f'"{value}"'
+        _out(f"setting: {path} = {shown}" + ("" if known else " (not used by libsslvdir)"))
     for w in policy.warnings:
         _out(f"warning: {w}")
 
@@ -306,7 +313,7 @@ def cmd_autodiscover(argv):
                    for c in cands])
         else:
             for i, c in enumerate(cands, 1):
-                _out(f"{i}. {names[c.method]:<13} {c.url}")
+                _out(f"{i}. {names[c.method]:<12} {c.url}")
         return 0
     # check-redirect EMAIL (--url STATUS URL | --addr ADDRESS)...
     if len(argv) and argv[0] == "--json":
@@ -381,13 +388,81 @@ def _emit_doc(a, status, ctype, doc):
 
 # ---------------------------------------------------------------- config
 
+def _kind_of(path):
+    """'reg' for a file named *.reg, 'config' for anything else, as the C command decides."""
+    return "reg" if len(path) > 4 and path[-4:].lower() == ".reg" else "config"
+
+
 def _load_any(path):
-    with open(path, "rb") as f:
-        head = f.read(64)
-    stripped = head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe").lstrip()
-    if stripped.startswith(b"Windows Registry") or stripped.startswith(b"REGEDIT4"):
+    if _kind_of(path) == "reg":
         return sslvdir.RegFile.load(path)
     return sslvdir.IISConfig.load(path)
+
+
+ENCODINGS = {"utf-8": "UTF-8", "utf-8-bom": "UTF-8 with BOM", "utf-16le": "UTF-16LE",
+             "utf-16be": "UTF-16BE"}
+
+
+def _load_inputs(files):
+    """One applicationHost.config (or none) and the .reg files applied to a Settings."""
+    config, settings = None, sslvdir.Settings()
+    for path in files:
+        obj = _load_any(path)
+        if isinstance(obj, sslvdir.RegFile):
+            with obj:
+                obj.apply(settings)
+        elif config is None:
+            config = obj
+        else:
+            raise UsageError("one applicationHost.config at a time")
+    return config, settings
+
+
+def _config_show(config, settings, as_json):
+    result = {}
+    if config is not None:
+        apps = []
+        for cpath, pool in config.applications:
+            flags, where = config.ssl_flags(cpath)
+            apps.append({"path": cpath, "ssl_flags": sslvdir.flags_format(flags),
+                         "set_at": where, "pool": pool})
+        result["config"] = {
+            "encoding": ENCODINGS.get(config.encoding, config.encoding),
+            "sites": [{"name": n, "hosts": h, "https_port": port} for n, h, port in config.sites],
+            "applications": apps,
+            "warnings": list(config.warnings),
+        }
+    entries = []
+    for path_, value, known in settings.entries():
+        entry = {"path": path_}
+        entry["dword" if isinstance(value, int) else "string"] = value
+        entry["known"] = known
+        entries.append(entry)
+    result["registry"] = entries
+    result["registry_warnings"] = list(settings.warnings)
+    if as_json:
+        _dump(result)
+        return
+    cfg = result.get("config")
+    if cfg:
+        _out(f"applicationHost.config ({cfg['encoding']})")
+        for site in cfg["sites"]:
+            _out(f"site \"{site['name']}\": hosts {site['hosts'] or '(none)'}, "
+                 f"https port {site['https_port']}")
+        _out(f"\n  {'APPLICATION':<46} {'SSLFLAGS':<22} {'SET AT':<22} POOL")
+        for app in cfg["applications"]:
+            where = app["set_at"]
+            where = "(default)" if where is None else (where or "(server)")
+            _out(f"  {app['path']:<46} {app['ssl_flags']:<22} {where[:22]:<22} {app['pool']}")
+        for w in cfg["warnings"]:
+            _out(f"warning: {w}")
+    if entries:
+        _out("\nregistry values")
+    for e in entries:
+        shown = f"dword:{e['dword']:08x}" if "dword" in e else f'"{e["string"]}"'
+        _out(f"  {e['path']} = {shown}" + ("" if e["known"] else " (unknown to libsslvdir)"))
+    for w in result["registry_warnings"]:
+        _out(f"warning: {w}")
 
 
 def cmd_config(argv):
@@ -399,46 +474,8 @@ def cmd_config(argv):
         p.add_argument("--json", action="store_true")
         p.add_argument("files", nargs="+")
         a = p.parse_args(argv)
-        result = {"config": None, "registry": []}
-        settings = sslvdir.Settings()
-        for path in a.files:
-            obj = _load_any(path)
-            if isinstance(obj, sslvdir.RegFile):
-                obj.apply(settings)
-                continue
-            if result["config"] is not None:
-                raise UsageError("one applicationHost.config at a time")
-            apps = []
-            for cpath, pool in obj.applications:
-                flags, where = obj.ssl_flags(cpath)
-                apps.append({"path": cpath, "ssl_flags": sslvdir.flags_format(flags),
-                             "set_at": where or "", "pool": pool or ""})
-            result["config"] = {
-                "encoding": obj.encoding,
-                "sites": [{"name": n, "hosts": h, "https_port": port} for n, h, port in obj.sites],
-                "applications": apps,
-                "warnings": list(obj.warnings),
-            }
-        for path_, value in settings.items():
-            result["registry"].append({"path": path_, "value": value})
-        if a.json:
-            _dump(result)
-            return 0
-        cfg = result["config"]
-        if cfg:
-            _out(f"applicationHost.config ({cfg['encoding']})")
-            for s in cfg["sites"]:
-                _out(f"site \"{s['name']}\": hosts {s['hosts'] or '(none)'}, https port {s['https_port']}")
-            _out(f"\n  {'APPLICATION':<46} {'SSLFLAGS':<22} {'SET AT':<22} POOL")
-            for app in cfg["applications"]:
-                _out(f"  {app['path']:<46} {app['ssl_flags']:<22} {app['set_at'][:22]:<22} {app['pool']}")
-            for w in cfg["warnings"]:
-                _out(f"warning: {w}")
-        if result["registry"]:
-            _out("\nregistry values")
-            for r in result["registry"]:
-                v = r["value"]
-                _out(f"  {r['path']} = " + (f"dword:{v:08x}" if isinstance(v, int) else f'"{v}"'))
+        config, settings = _load_inputs(a.files)
+        _config_show(config, settings, a.json)
         return 0
     if sub == "set":
         p = argparse.ArgumentParser(prog="sslvdir config set")
@@ -483,17 +520,10 @@ def cmd_config(argv):
     a = p.parse_args(argv)
     if not a.offload and not a.bridge:
         raise UsageError("config plan needs --offload or --bridge 'Site/vdir'")
-    config, settings = None, sslvdir.Settings()
-    for path in a.files:
-        obj = _load_any(path)
-        if isinstance(obj, sslvdir.RegFile):
-            obj.apply(settings)
-        elif config is None:
-            config = obj
-        else:
-            raise UsageError("one applicationHost.config at a time")
-    with sslvdir.Plan(config, settings, exchange_version=a.exchange) as plan:
-        if a.server or a.external_host:
+    config, settings = _load_inputs(a.files)
+    has_reg = any(_kind_of(f) == "reg" for f in a.files)
+    with sslvdir.Plan(config, settings if has_reg else None, exchange_version=a.exchange) as plan:
+        if a.server or a.external_host or a.auth:
             plan.set_outlook_anywhere(a.server or "MyServer", a.external_host, a.auth)
         for v in a.offload:
             plan.want(v, "offload")
@@ -501,19 +531,24 @@ def cmd_config(argv):
             plan.want(v, "bridge")
         plan.build(iisreset=a.iisreset)
         appcmd, powershell = plan.steps("appcmd"), plan.steps("powershell")
-        steps = appcmd if a.appcmd else powershell
+        if a.json:
+            _dump([{"kind": s.kind, "target": s.target, "appcmd": s.command,
+                    "powershell": p.command, "why": s.why} for s, p in zip(appcmd, powershell)])
+        else:
+            for step in appcmd if a.appcmd else powershell:
+                _out(step.command)
         if a.reg_out:
-            with plan.registry() as reg:
-                data = reg.to_bytes()
-            with open(a.reg_out, "wb") as f:
-                f.write(data)
-    if a.json:
-        _dump([{"kind": s.kind, "target": s.target, "appcmd": s.command, "powershell": p.command,
-                "why": s.why} for s, p in zip(appcmd, powershell)])
-    else:
-        for s in steps:
-            _out(f"# {s.why}")
-            _out(s.command)
+            try:
+                reg = plan.registry()
+            except sslvdir.Error as e:
+                sys.stderr.write(f"sslvdir: {a.reg_out}: {e}; no file written\n")
+            else:
+                with reg:
+                    data = reg.to_bytes()
+                with open(a.reg_out, "wb") as f:
+                    f.write(data)
+    if config is not None:
+        config.close()
     return 0
 
 
@@ -526,8 +561,16 @@ def _password(a):
     return getattr(a, "password", None)
 
 
+NEVER = 2 ** 63 - 1  # a certificate valid "forever" (99991231235959Z, RFC 5280)
+
+
 def _iso(t):
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    return None if t == NEVER else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def _text_time(t):
+    return "never (no well-defined expiration)" if t == NEVER else \
+        time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(t))
 
 
 def _cert_json(cert):
@@ -539,6 +582,11 @@ def _cert_json(cert):
          "names": [{"type": t, "value": v} for t, v in c.sans]} for c in cert]}
 
 
+WILDCARD_NOTE = "note: a wildcard certificate: Windows Mobile 5.0 devices refuse it"
+PROBLEM_ORDER = ("untrusted", "invalid", "expired", "not-yet-valid", "revoked", "name")
+IIS_CERT_STATUS = {"ok": "", "revoked": "403.13", "expired": "403.17"}
+
+
 def _cert_args(p):
     p.add_argument("--password")
     p.add_argument("--password-file")
@@ -546,6 +594,8 @@ def _cert_args(p):
 
 
 def _trust(a):
+    if a.crl and not (a.ca or a.system_ca):
+        raise UsageError("--crl needs --ca or --system-ca (the CA that signed it)")
     trust = sslvdir.Trust()
     for f in a.ca:
         trust.add_ca_file(f)
@@ -556,9 +606,78 @@ def _trust(a):
     return trust
 
 
+def _cert_show(cert, as_json):
+    if as_json:
+        _dump(_cert_json(cert))
+        return
+    n = len(cert)
+    _out(f"format: {cert.format}, {n} certificate{'' if n == 1 else 's'}")
+    for i, c in enumerate(cert):
+        _out(f"certificate {i}: {c.subject}")
+        _out(f"  issuer:      {c.issuer}")
+        _out(f"  serial:      {c.serial}")
+        _out(f"  thumbprint:  {c.thumbprint}")
+        _out(f"  valid:       {_text_time(c.not_before)} to {_text_time(c.not_after)}")
+        _out(f"  key:         {c.key_algorithm} {c.key_bits} bits")
+        _out(f"  signature:   {c.signature_algorithm}")
+        _out(f"  self-signed: {'yes' if c.self_signed else 'no'}")
+        names = ",".join(f" {t.upper()}:{v}" for t, v in c.sans) or " (none)"
+        _out(f"  names:      {names}")
+    if cert.has_wildcard:
+        _out(WILDCARD_NOTE)
+
+
+def _policy_names(path):
+    """Every host of a policy's sites (not a redirect site's), then autodiscover.DOMAIN."""
+    policy = sslvdir.load_policy(policy=path)
+    hosts = [h for site in policy.sites if not site.autodiscover_redirect for h in site.hosts]
+    for domain, _, _, _ in policy.autodiscover_rules:
+        name = f"autodiscover.{domain}"
+        if name not in hosts:
+            hosts.append(name)
+    return hosts
+
+
+def _cert_check(a, cert):
+    hosts = [h for arg in a.host for h in arg.split(",") if h]
+    if a.policy:
+        hosts.extend(_policy_names(a.policy))
+    report = {"thumbprint": cert[0].thumbprint, "hosts": [], "wildcard": cert.has_wildcard}
+    lines, bad = [], False
+    for h in hosts:
+        try:
+            by = cert.covers(h)
+            invalid = False
+        except sslvdir.ParseError:
+            by, invalid = None, True
+        report["hosts"].append({"host": h, "covered": by is not None, "by": by})
+        bad = bad or by is None
+        lines.append(f"{h}: covered by {by}" if by is not None else
+                     f"{h}: NOT covered{' (not a host name)' if invalid else ''}")
+    if cert.has_wildcard:
+        lines.append(WILDCARD_NOTE)
+    if a.ca or a.system_ca or a.crl:
+        with _trust(a) as trust:
+            problems, message = trust.verify(cert, None, a.time, explain=True)
+        names = ",".join(p for p in PROBLEM_ORDER if p in problems)
+        iis = IIS_CERT_STATUS.get(sslvdir.trust_status(problems), "403.16")
+        report["chain"] = {"trusted": not problems, "problems": names,
+                           "iis_status": iis if problems else None, "message": message}
+        bad = bad or bool(problems)
+        lines.append(f"chain: NOT trusted ({names}; as a client certificate: {iis}): {message}"
+                     if problems else "chain: trusted")
+    report["ok"] = not bad
+    if a.json:
+        _dump(report)
+    else:
+        for line in lines:
+            _out(line)
+    return EXIT_PROBLEM if bad else 0
+
+
 def cmd_cert(argv):
     if not argv or argv[0] not in ("show", "check"):
-        raise UsageError("cert needs show or check")
+        raise UsageError("cert show|check (see sslvdir(1))")
     sub, argv = argv[0], argv[1:]
     p = argparse.ArgumentParser(prog=f"sslvdir cert {sub}")
     _cert_args(p)
@@ -571,55 +690,13 @@ def cmd_cert(argv):
         p.add_argument("--time", type=int)
     p.add_argument("cert")
     a = p.parse_args(argv)
+    if sub == "check" and not (a.host or a.policy or a.ca or a.system_ca):
+        raise UsageError("cert check: name a certificate file, and --host, --policy or --ca")
     with sslvdir.Cert.load(a.cert, _password(a)) as cert:
         if sub == "show":
-            info = _cert_json(cert)
-            if a.json:
-                _dump(info)
-            else:
-                for c in info["chain"]:
-                    _out(f"subject:     {c['subject']}")
-                    _out(f"issuer:      {c['issuer']}")
-                    _out(f"serial:      {c['serial']}")
-                    _out(f"thumbprint:  {c['thumbprint']}")
-                    _out(f"valid:       {c['not_before']} to {c['not_after']}")
-                    _out(f"key:         {c['key']} {c['key_bits']} bits, signed {c['signature']}"
-                         + (", self-signed" if c["self_signed"] else ""))
-                    for n in c["names"]:
-                        _out(f"name:        {n['type'].upper()}:{n['value']}")
-                    _out()
+            _cert_show(cert, a.json)
             return 0
-        hosts = [h for arg in a.host for h in arg.split(",") if h]
-        if a.policy:
-            policy = sslvdir.load_policy(policy=a.policy)
-            for site in policy.sites:
-                hosts.extend(h for h in site.hosts if h not in hosts)
-        report = {"thumbprint": cert[0].thumbprint, "hosts": [], "wildcard": cert.has_wildcard}
-        ok = True
-        for h in hosts:
-            by = cert.covers(h)
-            report["hosts"].append({"host": h, "covered": by is not None, "by": by})
-            ok = ok and by is not None
-        if a.ca or a.system_ca or a.crl:
-            with _trust(a) as trust:
-                problems = trust.verify(cert, None, a.time)
-            status = sslvdir.trust_status(problems)
-            iis = {"untrusted": "403.16", "expired": "403.17", "revoked": "403.13"}.get(status)
-            report["chain"] = {"trusted": not problems, "problems": ",".join(sorted(problems)),
-                               "iis_status": iis,
-                               "message": "the chain is trusted" if not problems else
-                               "the chain has problems: " + ", ".join(sorted(problems))}
-            ok = ok and not problems
-        report["ok"] = ok
-        if a.json:
-            _dump(report)
-        else:
-            for h in report["hosts"]:
-                _out(f"{h['host']}: " + (f"covered by {h['by']}" if h["covered"] else "NOT covered"))
-            if "chain" in report:
-                _out(f"chain: {report['chain']['message']}")
-            _out("ok" if ok else "problems found")
-        return 0 if ok else EXIT_PROBLEM
+        return _cert_check(a, cert)
 
 
 def cmd_cipher_bits(argv):
@@ -627,12 +704,22 @@ def cmd_cipher_bits(argv):
     p.add_argument("--json", action="store_true")
     p.add_argument("suites", nargs="+")
     a = p.parse_args(argv)
-    results = [{"cipher": s, "bits": sslvdir.cipher_bits(s)} for s in a.suites]
+    results = []
+    for suite in a.suites:
+        try:
+            bits, why = sslvdir.cipher_bits(suite), sslvdir.strerror(-4)
+        except sslvdir.Error as e:
+            bits, why = None, sslvdir.strerror(e.code)
+        results.append({"cipher": suite, "bits": bits, "why": why})
     if a.json:
-        _dump(results)
+        _dump([{"cipher": r["cipher"], "bits": r["bits"]} for r in results])
     else:
         for r in results:
-            _out(f"{r['cipher']}: " + (f"{r['bits']} bits" if r["bits"] is not None else "unknown"))
+            if r["bits"] is None:
+                _out(f"{r['cipher']}: unknown ({r['why']}): 403.5 where Ssl128 is required")
+            else:
+                weak = ": 403.5 where Ssl128 is required" if r["bits"] < 128 else ""
+                _out(f"{r['cipher']}: {r['bits']} bits{weak}")
     return EXIT_PROBLEM if any(r["bits"] is None for r in results) else 0
 
 
@@ -690,19 +777,27 @@ def cmd_audit(argv):
              "explanation": f.explanation, "fix": [x for x in f.fix.split("\n") if x]}
             for f in findings]})
     else:
-        if not findings:
-            _out("no findings")
-        for sev in ("error", "warning", "info"):
-            group = [f for f in findings if f.severity == sev]
-            if group:
-                _out(f"{sev.upper()}S ({len(group)})" if sev != "info" else f"INFO ({len(group)})")
-            for f in group:
-                _out(f"  [{f.code}] {f.object}")
-                _out(f"    {f.explanation}")
-                for line in f.fix.split("\n"):
-                    if line:
-                        _out(f"    fix: {line}")
+        _audit_text(findings)
     return {"error": EXIT_PROBLEM, "warning": EXIT_WARNINGS}.get(worst, 0)
+
+
+def _audit_text(findings):
+    if not findings:
+        _out("No finding: nothing the documents warn about was found.")
+        return
+    shown = 0
+    for sev, label in (("error", "error"), ("warning", "warning"), ("info", "note")):
+        group = [f for f in findings if f.severity == sev]
+        if not group:
+            continue
+        _out(f"{chr(10) if shown else ''}== {len(group)} {label}{'' if len(group) == 1 else 's'} ==")
+        shown += 1
+        for f in group:
+            _out(f"\n{f.severity} [{f.code}] {f.object}\n  {f.explanation}")
+            if f.fix:
+                _out("  fix:")
+                for line in f.fix.split("\n"):
+                    _out(f"    {line}")
 
 
 # ---------------------------------------------------------------- small ones
@@ -718,18 +813,32 @@ def cmd_presets(argv):
 def cmd_version(argv):
     if argv:
         raise UsageError("version takes no arguments")
-    _out(f"sslvdir {sslvdir.version()[0]} (Python binding {sslvdir.__version__})")
+    _out(f"sslvdir {sslvdir.version()[0]}")
     return 0
 
 
-DEMO = [
-    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", {}, "browser types http://"),
-    ("GET", "https://mail.contoso.com/owa/", "198.51.100.7", {}, "browser over TLS"),
-    ("POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", {}, "EWS client, plain"),
-    ("POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", {}, "mailbox move"),
-    ("GET", "https://mail.contoso.com/ecp/", "198.51.100.7", {"cipher_bits": 56}, "56-bit cipher"),
-    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", {"x_forwarded_proto": "https"},
-     "spoofed X-Forwarded-Proto"),
+DEMO = [  # method, URL, peer, X-Forwarded-Proto, cipher bits, note: the C command's table
+    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", None, 0, "browser types http://"),
+    ("GET", "https://mail.contoso.com/owa/", "198.51.100.7", None, 256, "browser over TLS"),
+    ("GET", "http://mail.contoso.com/", "198.51.100.7", None, 0, "site root"),
+    ("GET", "http://evil.example/owa/?x=1", "198.51.100.7", None, 0, "foreign Host"),
+    ("POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", None, 0, "EWS client, plain"),
+    ("POST", "https://mail.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync", "198.51.100.7", None, 256,
+     "phone"),
+    ("POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", None, 256, "mailbox move"),
+    ("GET", "https://mail.contoso.com/ecp/", "198.51.100.7", None, 56, "56-bit cipher"),
+    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", "https", 0, "spoofed X-Forwarded-Proto"),
+    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 0, "trusted LB, key size unknown"),
+    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 256, "trusted LB passes 256 bits"),
+    ("GET", "http://mail.contoso.com/owa/calendar/published.html", "198.51.100.7", None, 0,
+     "published calendar"),
+    ("POST", "https://mail.contoso.com/autodiscover/autodiscover.json?@x/mapi/nspi", "198.51.100.7",
+     None, 256, "ProxyShell shape"),
+    ("GET", "https://mail.contoso.com/owa/%2e%2e/ecp/", "198.51.100.7", None, 256, "encoded dot-dot"),
+    ("GET", "https://mail.contoso.com/ecp::$DATA/", "198.51.100.7", None, 256, "NTFS stream"),
+    ("GET", "https://mail.contoso.com/ecp%252f", "198.51.100.7", None, 256, "double escaping"),
+    ("GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", None, 256, "fullwidth e"),
+    ("POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", None, 0, "Outlook Anywhere"),
 ]
 
 
@@ -737,18 +846,21 @@ def cmd_demo(argv):
     if argv:
         raise UsageError("demo takes no arguments")
     policy = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"])
-    _out(f"libsslvdir {sslvdir.version()[0]} demo (Python): Exchange 2016, offloaded as seed 004 says")
-    _out()
-    for method, url, peer, extra, note in DEMO:
+    _out(f"libsslvdir {sslvdir.version()[0]} demo: Exchange 2016, offloaded as seed 004 says, "
+         "hosts mail.contoso.com\nand autodiscover.contoso.com, trusted offloader 10.0.0.5.\n")
+    _out(f"{'':<5} {'REQUEST':<58} {'FROM':<13} {'DECISION':<16} {'UPSTREAM':<8} VDIR / NOTE")
+    for method, url, peer, xfp, bits, note in DEMO:
         host, target, tls = _split_url(url)
-        kw = dict(extra)
-        kw.setdefault("cipher_bits", 256 if tls else 0)
-        d = policy.decide(method, target, host, tls=tls, peer=peer, **kw)
-        vdir = d.vdir.config_path if d.vdir else "-"
+        d = policy.decide(method, target, host, tls=tls, peer=peer, cipher_bits=bits,
+                          x_forwarded_proto=xfp)
         up = d.upstream if d.action == "allow" else "-"
-        _out(f"{method:<5} {url:<45} {_status_text(d):<16} {up:<8} {vdir}; {note}")
+        vdir = d.vdir.config_path if d.vdir else "-"
+        _out(f"{method:<5} {url[:58]:<58} {peer:<13} {_status_text(d):<16} {up:<8} {vdir}; {note}")
         if d.location:
-            _out(f"        -> Location: {d.location}")
+            _out(f"{'':<5}   -> Location: {d.location}")
+        elif d.action != "allow":
+            _out(f"{'':<5}   -> {d.reason_text}")
+    _out("\nRun 'sslvdir eval --json METHOD URL' for one request, 'sslvdir show' for the policy.")
     return 0
 
 

@@ -53,6 +53,45 @@ CASES = [
     ["rewrite-header", "--json", "Location: http://mail.contoso.com/owa/", "Set-Cookie: a=b"],
     ["config", "plan", "--json", CONFIG, "--offload", "Default Web Site/owa"],
     ["config", "set", "--json", "--dry-run", CONFIG, "Default Web Site/owa", "sslFlags=None"],
+    ["config", "show", "--json", data_path("config", "exchange2016-utf16.config"), REG],
+    ["cert", "show", "--json", data_path("..", "fuzz", "corpus", "cert", "pem-chain")],
+    ["cert", "check", "--json", "--host", "mail.contoso.com", "--ca", cert_path("ca.pem"),
+     "--crl", cert_path("crl.pem"), cert_path("revoked.pem")],
+    ["cert", "check", "--json", "--host", "mail.contoso.com,bad!", "--ca", cert_path("ca.pem"),
+     cert_path("expired.pem")],
+]
+
+# Text output, compared byte for byte.
+TEXT_CASES = [
+    ["eval", "GET", "http://mail.contoso.com/owa/"],
+    ["eval", "--tls", "--cipher-bits", "40", "GET", "/ecp/"],
+    ["demo"],
+    ["show"],
+    ["show", "--preset", "exchange2010-offload", "--offloader", "10.0.0.0/8"],
+    ["show", "--policy", data_path("autodiscover", "policy.xml")],
+    ["presets"],
+    ["version"],
+    ["cipher-bits", "TLS_AES_128_GCM_SHA256", "DES-CBC-SHA", "NOPE"],
+    ["rewrite-header", "--vdir", "Default Web Site/owa", "Set-Cookie: a=b", "Location: http://x/"],
+    ["autodiscover", "candidates", "a@contoso.com"],
+    ["autodiscover", "json", "Email=a%40contoso.com&Protocol=AutodiscoverV1"],
+    ["autodiscover", "redirect", "--addr", "a@fabrikam.com"],
+    ["autodiscover", "check-redirect", "a@contoso.com", "--url", "302",
+     "https://x.contoso.com/autodiscover/autodiscover.xml", "--url", "302", "http://evil/"],
+    ["config", "show", CONFIG, REG],
+    ["config", "show", data_path("registry", "regedit4.reg")],
+    ["config", "plan", CONFIG, "--offload", "Default Web Site/owa"],
+    ["config", "plan", CONFIG, REG, "--exchange", "2010", "--offload", "Default Web Site/owa",
+     "--appcmd", "--iisreset"],
+    ["cert", "show", cert_path("selfsigned.pem")],
+    ["cert", "show", data_path("..", "fuzz", "corpus", "cert", "pem-chain")],  # never expires
+    ["cert", "show", "--password-file", data_path("cert", "p12.pass"), cert_path("server.p12")],
+    ["cert", "check", "--host", "mail.contoso.com,evil.example,bad!", "--ca", cert_path("ca.pem"),
+     cert_path("server.pem")],
+    ["cert", "check", "--policy", data_path("decide", "adredirect.xml"), cert_path("server.pem")],
+    ["audit", "--config", CONFIG, "--time", "1800000000"],
+    ["audit", "--config", CONFIG, "--namespace", "mail.contoso.com", "--cert",
+     cert_path("selfsigned.pem"), "--time", "1800000000"],
 ]
 
 
@@ -87,6 +126,8 @@ def test_errors_exit_like_c(args):
     assert py.stderr.startswith(b"sslvdir") or py.stderr.startswith(b"usage")
 
 
-def test_text_eval_matches():
-    c, py = both(["eval", "GET", "http://mail.contoso.com/owa/"])
+@pytest.mark.parametrize("args", TEXT_CASES, ids=[" ".join(a[:3]) for a in TEXT_CASES])
+def test_text_matches(args):
+    c, py = both(args)
+    assert py.returncode == c.returncode
     assert py.stdout == c.stdout
