@@ -490,19 +490,19 @@ def cmd_config(argv):
             raise UsageError(f"'{a.assignment}': only sslFlags=VALUE can be set")
         flags = sslvdir.flags_parse(value)
         with sslvdir.IISConfig.load(a.file) as cfg:
-            before, _ = cfg.ssl_flags(a.vdir)
+            try:
+                before = cfg.ssl_flags(a.vdir)[0]
+            except sslvdir.Error:
+                before = 0
             cfg.set_ssl_flags(a.vdir, flags)
             if not a.dry_run:
                 cfg.save(a.file)
-            data = cfg.to_bytes()
+        b, after = sslvdir.flags_format(before), sslvdir.flags_format(flags)
         if a.json:
-            _dump({"file": a.file, "path": a.vdir, "before": sslvdir.flags_format(before),
-                   "after": sslvdir.flags_format(flags), "written": not a.dry_run})
-        elif a.dry_run:
-            sys.stdout.buffer.write(data)
+            _dump({"file": a.file, "path": a.vdir, "before": b, "after": after,
+                   "written": not a.dry_run})
         else:
-            _out(f"{a.file}: {a.vdir}: sslFlags {sslvdir.flags_format(before)} -> "
-                 f"{sslvdir.flags_format(flags)}")
+            _out(f"{a.vdir}: sslFlags {b} -> {after}" + (" (dry run: not written)" if a.dry_run else ""))
         return 0
     # plan
     p = argparse.ArgumentParser(prog="sslvdir config plan")

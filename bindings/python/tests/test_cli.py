@@ -131,3 +131,19 @@ def test_text_matches(args):
     c, py = both(args)
     assert py.returncode == c.returncode
     assert py.stdout == c.stdout
+
+
+@pytest.mark.parametrize("source", ["exchange2016.config", "exchange2016-utf16.config"])
+def test_config_set_writes_the_same_file(tmp_path, source):
+    data = open(data_path("config", source), "rb").read()
+    (tmp_path / "c.config").write_bytes(data)
+    (tmp_path / "py.config").write_bytes(data)
+    args = ["Default Web Site/owa", "sslFlags=Ssl,SslNegotiateCert"]
+    c = run([TOOL, "config", "set", str(tmp_path / "c.config")] + args)
+    py = run([sys.executable, "-m", "sslvdir", "config", "set", str(tmp_path / "py.config")] + args)
+    assert c.returncode == py.returncode == 0
+    assert py.stdout == c.stdout == b"Default Web Site/owa: sslFlags Ssl, Ssl128 -> Ssl, SslNegotiateCert\n"
+    assert (tmp_path / "py.config").read_bytes() == (tmp_path / "c.config").read_bytes() != data
+    c, py = both(["config", "set", "--dry-run", str(tmp_path / "c.config"), "Default Web Site/ecp",
+                  "sslFlags=None"])
+    assert py.stdout == c.stdout and c.stdout.endswith(b"(dry run: not written)\n")
