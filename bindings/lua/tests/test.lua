@@ -224,6 +224,34 @@ if _VERSION == "Lua 5.4" then
   end)
 end
 
+test("random and hostile input: answers or nil, msg, code, never a crash", function()
+  local pieces = { "/owa/", "%2e%2e", "%252f", "..", "http://", "mail.contoso.com", ":443", "\r\n",
+                   "\0", "\255", "<Autodiscover", "<!DOCTYPE x [<!ENTITY e 'x'>]>", "&e;", "::$DATA",
+                   "<policy xmlns=\"urn:libsslvdir:policy:1\" version=\"1\">" }
+  math.randomseed(20261122)
+  local function blob(limit)
+    local out, n = {}, math.random(0, limit)
+    while #out < n do
+      if math.random() < 0.3 then out[#out + 1] = pieces[math.random(#pieces)]
+      else out[#out + 1] = string.char(math.random(0, 255)) end
+    end
+    return table.concat(out)
+  end
+  local out = {}
+  for _ = 1, 2000 do
+    local d = policy:decide({ method = blob(8), target = blob(200), host = blob(30), peer = blob(16),
+                              tls = math.random() < 0.5, cipher_bits = math.random(0, 300),
+                              x_forwarded_proto = blob(8) }, out)
+    assert(d.action == "allow" or d.action == "redirect" or d.action == "deny")
+    if d.location then assert(not d.location:find("[\r\n]")) end
+    local v = policy:rewrite_header("Location", blob(200))
+    assert(v == false or v == nil or not v:find("[\r\n]"))
+    assert(policy:autodiscover_respond(blob(400)):sub(1, 5) == "<?xml")
+    local p = sslvdir.load { policy_xml = blob(300) }
+    if p then p:close() end
+  end
+end)
+
 test("cipher bits", function()
   eq(sslvdir.cipher_bits("ECDHE-RSA-AES256-GCM-SHA384"), 256)
   eq(sslvdir.cipher_bits("DES-CBC3-SHA"), 112)
