@@ -77,6 +77,11 @@ for v in 53 54; do
   bin=$(get "lua${v}_bin")
   [ -n "$bin" ] || continue
   dir=$(get "lua${v}dir")
+  # With the default prefix, the interpreter's own package.cpath finds it.
+  if [ "$prefix" = /usr/local ]; then
+    "$bin" -e "os.exit(package.cpath:find('$dir/?.so', 1, true) and 0 or 1)" ||
+      { echo "check-pkgconfig: $dir/?.so is not on $bin's package.cpath"; exit 1; }
+  fi
   LD_LIBRARY_PATH="$tmp$libdir" "$bin" -e "
     package.cpath = '$tmp$dir/?.so'
     local s = require('sslvdir')
