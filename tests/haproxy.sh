@@ -236,6 +236,10 @@ req "$t" "https://mail.contoso.com:$S/autodiscover/autodiscover.json?Email=alice
   expect_status "$t" 200 &&
   expect_body "$t" "\"Url\":\"https://mail\.contoso\.com:$S/Autodiscover/Autodiscover\.xml\"" && ok "$t"
 
+t="Autodiscover JSON at an escaped path is routed as IIS would route it"
+req "$t" "https://mail.contoso.com:$S/autodiscover/autodiscover%2ejson?Email=alice%40contoso.com&Protocol=AutodiscoverV1" &&
+  expect_status "$t" 200 && expect_body "$t" '"Protocol":"AutodiscoverV1"' && ok "$t"
+
 t="port-80 Autodiscover redirect"
 req "$t" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" && expect_status "$t" 302 &&
   expect_header "$t" "^location: https://mail\.contoso\.com:$S/autodiscover/autodiscover\.xml$" && ok "$t"

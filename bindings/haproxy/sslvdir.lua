@@ -305,7 +305,8 @@ local function autodiscover(applet)
                                             ["X-Sslvdir-Status"] = code }, body)
   end
   local side = { side = "external" }
-  local path = applet.path:lower()
+  -- the canonical path, as IIS would route it: %2e and friends are decoded
+  local path = (d.path or applet.path):lower()
   if path:match("/autodiscover%.json$") or path:match("/autodiscover%.json/") then
     local status, body = policy:autodiscover_json(applet.qs or "", side)
     if not status then error(body) end
