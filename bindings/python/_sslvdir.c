@@ -1366,6 +1366,37 @@ static PyGetSetDef settings_getset[] = {
     {"warnings", (getter)settings_get_warnings, NULL, "Warnings about values set.", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
+/* Class methods load(filename) and parse(data) of a type read by one library
+ * call each, with the GIL released while the library reads. parse() takes
+ * bytes-like data only: a file's bytes, whatever its encoding. */
+#define DEFINE_LOAD_PARSE(name, ctype, parse_call, load_call, wrap)                       \
+  static PyObject *name##_parse(PyObject *cls, PyObject *arg) {                           \
+    Py_buffer buf;                                                                        \
+    if (PyUnicode_Check(arg)) {                                                           \
+      PyErr_SetString(PyExc_TypeError, #name ".parse() takes bytes (the file as stored)"); \
+      return NULL;                                                                        \
+    }                                                                                     \
+    if (PyObject_GetBuffer(arg, &buf, PyBUF_SIMPLE) < 0)                                  \
+      return NULL;                                                                        \
+    ctype *x = NULL;                                                                      \
+    sslvdir_error e = {0};                                                                \
+    int rc;                                                                               \
+    Py_BEGIN_ALLOW_THREADS rc = parse_call(&x, buf.buf, (size_t)buf.len, &e);             \
+    Py_END_ALLOW_THREADS PyBuffer_Release(&buf);                                          \
+    return rc ? raise_code(rc, &e) : wrap((PyTypeObject *)cls, x);                        \
+  }                                                                                       \
+  static PyObject *name##_load(PyObject *cls, PyObject *arg) {                            \
+    PyObject *path;                                                                       \
+    if (!PyUnicode_FSConverter(arg, &path))                                               \
+      return NULL;                                                                        \
+    ctype *x = NULL;                                                                      \
+    sslvdir_error e = {0};                                                                \
+    int rc;                                                                               \
+    Py_BEGIN_ALLOW_THREADS rc = load_call(&x, PyBytes_AS_STRING(path), &e);               \
+    Py_END_ALLOW_THREADS Py_DECREF(path);                                                 \
+    return rc ? raise_code(rc, &e) : wrap((PyTypeObject *)cls, x);                        \
+  }
+
 /* ------------------------------------------------------------ IISConfig */
 
 typedef struct {
@@ -1392,37 +1423,8 @@ static PyObject *iisconfig_new(PyTypeObject *t, PyObject *a, PyObject *k) {
   PyErr_SetString(PyExc_TypeError, "use IISConfig.load(filename) or IISConfig.parse(data)");
   return NULL;
 }
-static PyObject *iisconfig_parse(PyObject *cls, PyObject *arg) {
-  Py_buffer buf;
-  if (PyObject_GetBuffer(arg, &buf, PyBUF_SIMPLE) < 0) {
-    if (PyUnicode_Check(arg)) {
-      PyErr_Clear();
-      PyErr_SetString(PyExc_TypeError, "IISConfig.parse() takes bytes (the file as stored)");
-    }
-    return NULL;
-  }
-  sslvdir_iisconfig *c = NULL;
-  sslvdir_error e = {0};
-  int rc;
-  Py_BEGIN_ALLOW_THREADS rc = sslvdir_iisconfig_parse(&c, buf.buf, (size_t)buf.len, &e);
-  Py_END_ALLOW_THREADS PyBuffer_Release(&buf);
-  if (rc)
-    return raise_code(rc, &e);
-  return iisconfig_from((PyTypeObject *)cls, c);
-}
-static PyObject *iisconfig_load(PyObject *cls, PyObject *arg) {
-  PyObject *path;
-  if (!PyUnicode_FSConverter(arg, &path))
-    return NULL;
-  sslvdir_iisconfig *c = NULL;
-  sslvdir_error e = {0};
-  int rc;
-  Py_BEGIN_ALLOW_THREADS rc = sslvdir_iisconfig_load(&c, PyBytes_AS_STRING(path), &e);
-  Py_END_ALLOW_THREADS Py_DECREF(path);
-  if (rc)
-    return raise_code(rc, &e);
-  return iisconfig_from((PyTypeObject *)cls, c);
-}
+DEFINE_LOAD_PARSE(iisconfig, sslvdir_iisconfig, sslvdir_iisconfig_parse, sslvdir_iisconfig_load,
+                  iisconfig_from)
 static void iisconfig_dealloc(IISConfigObject *o) {
   sslvdir_iisconfig_free(o->c);
   Py_TYPE(o)->tp_free(o);
@@ -1602,32 +1604,8 @@ static PyObject *no_direct_new(PyTypeObject *t, PyObject *a, PyObject *k) {
   PyErr_Format(PyExc_TypeError, "use %s.load() or %s.parse()", t->tp_name, t->tp_name);
   return NULL;
 }
-static PyObject *regfile_parse(PyObject *cls, PyObject *arg) {
-  Py_buffer buf;
-  if (PyObject_GetBuffer(arg, &buf, PyBUF_SIMPLE) < 0)
-    return NULL;
-  sslvdir_regfile *r = NULL;
-  sslvdir_error e = {0};
-  int rc;
-  Py_BEGIN_ALLOW_THREADS rc = sslvdir_regfile_parse(&r, buf.buf, (size_t)buf.len, &e);
-  Py_END_ALLOW_THREADS PyBuffer_Release(&buf);
-  if (rc)
-    return raise_code(rc, &e);
-  return regfile_from((PyTypeObject *)cls, r);
-}
-static PyObject *regfile_load(PyObject *cls, PyObject *arg) {
-  PyObject *path;
-  if (!PyUnicode_FSConverter(arg, &path))
-    return NULL;
-  sslvdir_regfile *r = NULL;
-  sslvdir_error e = {0};
-  int rc;
-  Py_BEGIN_ALLOW_THREADS rc = sslvdir_regfile_load(&r, PyBytes_AS_STRING(path), &e);
-  Py_END_ALLOW_THREADS Py_DECREF(path);
-  if (rc)
-    return raise_code(rc, &e);
-  return regfile_from((PyTypeObject *)cls, r);
-}
+DEFINE_LOAD_PARSE(regfile, sslvdir_regfile, sslvdir_regfile_parse, sslvdir_regfile_load,
+                  regfile_from)
 static PyObject *regfile_from_settings(PyObject *cls, PyObject *arg) {
   if (!PyObject_TypeCheck(arg, &SettingsType)) {
     PyErr_SetString(PyExc_TypeError, "from_settings() takes a Settings");
