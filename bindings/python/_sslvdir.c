@@ -537,50 +537,29 @@ static PyMethodDef site_methods[] = {
     {NULL, NULL, 0, NULL}};
 
 /* VDir */
-#define VDIR_STR(name, call)                                   \
+/* One getter per property: VDIR_GET(name, expression giving the new reference). */
+#define VDIR_GET(name, expr)                                   \
   static PyObject *vdir_get_##name(VDirObject *o, void *c) {   \
     (void)c;                                                   \
-    return str_or_none(call);                                  \
+    return expr;                                               \
   }
-VDIR_STR(path, sslvdir_vdir_path(o->vdir))
-VDIR_STR(config_path, sslvdir_vdir_config_path(o->vdir))
-VDIR_STR(kind, sslvdir_kind_name(sslvdir_vdir_kind(o->vdir)))
-VDIR_STR(upstream, sslvdir_upstream_name(sslvdir_vdir_upstream(o->vdir)))
-VDIR_STR(upstream_reason, sslvdir_vdir_upstream_reason(o->vdir))
-VDIR_STR(internal_url, sslvdir_vdir_url(o->vdir, SSLVDIR_URL_INTERNAL))
-VDIR_STR(external_url, sslvdir_vdir_url(o->vdir, SSLVDIR_URL_EXTERNAL))
-static PyObject *vdir_get_edge_flags(VDirObject *o, void *c) {
-  (void)c;
-  return PyLong_FromUnsignedLong(sslvdir_vdir_edge_flags(o->vdir));
-}
-static PyObject *vdir_get_backend_flags(VDirObject *o, void *c) {
-  (void)c;
-  return PyLong_FromUnsignedLong(sslvdir_vdir_backend_flags(o->vdir));
-}
-static PyObject *vdir_get_edge_text(VDirObject *o, void *c) {
-  (void)c;
-  return flags_text(sslvdir_vdir_edge_flags(o->vdir));
-}
-static PyObject *vdir_get_backend_text(VDirObject *o, void *c) {
-  (void)c;
-  return flags_text(sslvdir_vdir_backend_flags(o->vdir));
-}
-static PyObject *vdir_get_redirect_status(VDirObject *o, void *c) {
-  (void)c;
-  return PyLong_FromLong(sslvdir_vdir_redirect_status(o->vdir));
-}
-static PyObject *vdir_get_secure_cookies(VDirObject *o, void *c) {
-  (void)c;
-  return PyBool_FromLong(sslvdir_vdir_secure_cookies(o->vdir));
-}
-static PyObject *vdir_get_ep(VDirObject *o, void *c) {
-  (void)c;
-  return PyBool_FromLong(sslvdir_vdir_extended_protection(o->vdir));
-}
-static PyObject *vdir_get_site(VDirObject *o, void *c) {
-  (void)c;
-  return site_wrap(o->policy, sslvdir_vdir_site(o->vdir));
-}
+#define V (o->vdir)
+VDIR_GET(path, str_or_none(sslvdir_vdir_path(V)))
+VDIR_GET(config_path, str_or_none(sslvdir_vdir_config_path(V)))
+VDIR_GET(kind, str_or_none(sslvdir_kind_name(sslvdir_vdir_kind(V))))
+VDIR_GET(upstream, str_or_none(sslvdir_upstream_name(sslvdir_vdir_upstream(V))))
+VDIR_GET(upstream_reason, str_or_none(sslvdir_vdir_upstream_reason(V)))
+VDIR_GET(internal_url, str_or_none(sslvdir_vdir_url(V, SSLVDIR_URL_INTERNAL)))
+VDIR_GET(external_url, str_or_none(sslvdir_vdir_url(V, SSLVDIR_URL_EXTERNAL)))
+VDIR_GET(edge_flags, PyLong_FromUnsignedLong(sslvdir_vdir_edge_flags(V)))
+VDIR_GET(backend_flags, PyLong_FromUnsignedLong(sslvdir_vdir_backend_flags(V)))
+VDIR_GET(edge_text, flags_text(sslvdir_vdir_edge_flags(V)))
+VDIR_GET(backend_text, flags_text(sslvdir_vdir_backend_flags(V)))
+VDIR_GET(redirect_status, PyLong_FromLong(sslvdir_vdir_redirect_status(V)))
+VDIR_GET(secure_cookies, PyBool_FromLong(sslvdir_vdir_secure_cookies(V)))
+VDIR_GET(ep, PyBool_FromLong(sslvdir_vdir_extended_protection(V)))
+VDIR_GET(site, site_wrap(o->policy, sslvdir_vdir_site(V)))
+#undef V
 static PyObject *vdir_repr(VDirObject *o) {
   return PyUnicode_FromFormat("<sslvdir.VDir %s (%s, %s)>", sslvdir_vdir_config_path(o->vdir),
                               sslvdir_kind_name(sslvdir_vdir_kind(o->vdir)),
