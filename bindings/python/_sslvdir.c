@@ -1185,6 +1185,37 @@ static PyGetSetDef policy_getset[] = {
      "Autodiscover domain rules: tuples (domain, action, target, site).", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
+/* Constructors that take no arguments, and deallocators that free one
+ * library object: one definition each. */
+#define DEFINE_NEW_NOARGS(prefix, Obj, label, call)                          \
+  static PyObject *prefix##_new(PyTypeObject *t, PyObject *a, PyObject *k) { \
+    if (PyTuple_GET_SIZE(a) || (k && PyDict_GET_SIZE(k))) {                  \
+      PyErr_SetString(PyExc_TypeError, label);                               \
+      return NULL;                                                           \
+    }                                                                        \
+    Obj *o = (Obj *)t->tp_alloc(t, 0);                                       \
+    if (!o)                                                                  \
+      return NULL;                                                           \
+    sslvdir_error e = {0};                                                   \
+    int rc = (call);                                                         \
+    if (rc) {                                                                \
+      Py_DECREF(o);                                                          \
+      return raise_code(rc, &e);                                             \
+    }                                                                        \
+    return (PyObject *)o;                                                    \
+  }
+#define DEFINE_DEALLOC(prefix, Obj, free_fn, field) \
+  static void prefix##_dealloc(Obj *o) {            \
+    free_fn(o->field);                              \
+    Py_TYPE(o)->tp_free(o);                         \
+  }
+
+static PyObject *no_direct_new(PyTypeObject *t, PyObject *a, PyObject *k) {
+  (void)a, (void)k;
+  PyErr_Format(PyExc_TypeError, "use %s.load() or %s.parse()", t->tp_name, t->tp_name);
+  return NULL;
+}
+
 /* ------------------------------------------------------------ Settings */
 
 typedef struct {
@@ -1193,25 +1224,8 @@ typedef struct {
 } SettingsObject;
 static PyTypeObject SettingsType;
 
-static PyObject *settings_new(PyTypeObject *t, PyObject *a, PyObject *k) {
-  if (PyTuple_GET_SIZE(a) || (k && PyDict_GET_SIZE(k))) {
-    PyErr_SetString(PyExc_TypeError, "Settings() takes no arguments");
-    return NULL;
-  }
-  SettingsObject *o = (SettingsObject *)t->tp_alloc(t, 0);
-  if (!o)
-    return NULL;
-  int rc = sslvdir_settings_new(&o->s);
-  if (rc) {
-    Py_DECREF(o);
-    return raise_code(rc, NULL);
-  }
-  return (PyObject *)o;
-}
-static void settings_dealloc(SettingsObject *o) {
-  sslvdir_settings_free(o->s);
-  Py_TYPE(o)->tp_free(o);
-}
+DEFINE_NEW_NOARGS(settings, SettingsObject, "Settings() takes no arguments", sslvdir_settings_new(&o->s))
+DEFINE_DEALLOC(settings, SettingsObject, sslvdir_settings_free, s)
 #define SETTINGS_OPEN(o)                       \
   if (!(o)->s)                                 \
     return closed_error("Settings");
@@ -1397,17 +1411,9 @@ static PyObject *iisconfig_from(PyTypeObject *t, sslvdir_iisconfig *c) {
   o->c = c;
   return (PyObject *)o;
 }
-static PyObject *iisconfig_new(PyTypeObject *t, PyObject *a, PyObject *k) {
-  (void)a, (void)k, (void)t;
-  PyErr_SetString(PyExc_TypeError, "use IISConfig.load(filename) or IISConfig.parse(data)");
-  return NULL;
-}
 DEFINE_LOAD_PARSE(iisconfig, sslvdir_iisconfig, sslvdir_iisconfig_parse, sslvdir_iisconfig_load,
                   iisconfig_from)
-static void iisconfig_dealloc(IISConfigObject *o) {
-  sslvdir_iisconfig_free(o->c);
-  Py_TYPE(o)->tp_free(o);
-}
+DEFINE_DEALLOC(iisconfig, IISConfigObject, sslvdir_iisconfig_free, c)
 static PyObject *iisconfig_close(IISConfigObject *o, PyObject *Py_UNUSED(a)) {
   if (o->pins) {
     PyErr_SetString(PyExc_ValueError, "IISConfig still in use by a Plan or an Audit");
@@ -1578,11 +1584,6 @@ static PyObject *regfile_from(PyTypeObject *t, sslvdir_regfile *r) {
   o->r = r;
   return (PyObject *)o;
 }
-static PyObject *no_direct_new(PyTypeObject *t, PyObject *a, PyObject *k) {
-  (void)a, (void)k;
-  PyErr_Format(PyExc_TypeError, "use %s.load() or %s.parse()", t->tp_name, t->tp_name);
-  return NULL;
-}
 DEFINE_LOAD_PARSE(regfile, sslvdir_regfile, sslvdir_regfile_parse, sslvdir_regfile_load,
                   regfile_from)
 static PyObject *regfile_from_settings(PyObject *cls, PyObject *arg) {
@@ -1599,10 +1600,7 @@ static PyObject *regfile_from_settings(PyObject *cls, PyObject *arg) {
     return raise_code(rc, &e);
   return regfile_from((PyTypeObject *)cls, r);
 }
-static void regfile_dealloc(RegFileObject *o) {
-  sslvdir_regfile_free(o->r);
-  Py_TYPE(o)->tp_free(o);
-}
+DEFINE_DEALLOC(regfile, RegFileObject, sslvdir_regfile_free, r)
 static PyObject *regfile_close(RegFileObject *o, PyObject *Py_UNUSED(a)) {
   sslvdir_regfile_free(o->r);
   o->r = NULL;
@@ -1924,25 +1922,8 @@ static PyTypeObject BuilderType;
     return NULL;                                                             \
   }
 
-static PyObject *builder_new(PyTypeObject *t, PyObject *a, PyObject *k) {
-  if (PyTuple_GET_SIZE(a) || (k && PyDict_GET_SIZE(k))) {
-    PyErr_SetString(PyExc_TypeError, "Builder() takes no arguments");
-    return NULL;
-  }
-  BuilderObject *o = (BuilderObject *)t->tp_alloc(t, 0);
-  if (!o)
-    return NULL;
-  int rc = sslvdir_builder_new(&o->b);
-  if (rc) {
-    Py_DECREF(o);
-    return raise_code(rc, NULL);
-  }
-  return (PyObject *)o;
-}
-static void builder_dealloc(BuilderObject *o) {
-  sslvdir_builder_free(o->b);
-  Py_TYPE(o)->tp_free(o);
-}
+DEFINE_NEW_NOARGS(builder, BuilderObject, "Builder() takes no arguments", sslvdir_builder_new(&o->b))
+DEFINE_DEALLOC(builder, BuilderObject, sslvdir_builder_free, b)
 static PyObject *builder_close(BuilderObject *o, PyObject *Py_UNUSED(a)) {
   BUILDER_OPEN(o);
   sslvdir_builder_free(o->b);
@@ -2300,10 +2281,7 @@ static PyObject *cert_load(PyObject *cls, PyObject *args, PyObject *kw) {
     return raise_code(rc, &e);
   return cert_from((PyTypeObject *)cls, c);
 }
-static void cert_dealloc(CertObject *o) {
-  sslvdir_cert_free(o->c);
-  Py_TYPE(o)->tp_free(o);
-}
+DEFINE_DEALLOC(cert, CertObject, sslvdir_cert_free, c)
 static PyObject *cert_close(CertObject *o, PyObject *Py_UNUSED(a)) {
   if (o->pins) {
     PyErr_SetString(PyExc_ValueError, "Cert still in use by an Audit");
@@ -2426,26 +2404,8 @@ static PyTypeObject TrustType;
   if (!(o)->t)                                 \
     return closed_error("Trust");
 
-static PyObject *trust_new(PyTypeObject *t, PyObject *a, PyObject *k) {
-  if (PyTuple_GET_SIZE(a) || (k && PyDict_GET_SIZE(k))) {
-    PyErr_SetString(PyExc_TypeError, "Trust() takes no arguments");
-    return NULL;
-  }
-  TrustObject *o = (TrustObject *)t->tp_alloc(t, 0);
-  if (!o)
-    return NULL;
-  sslvdir_error e = {0};
-  int rc = sslvdir_trust_new(&o->t, &e);
-  if (rc) {
-    Py_DECREF(o);
-    return raise_code(rc, &e);
-  }
-  return (PyObject *)o;
-}
-static void trust_dealloc(TrustObject *o) {
-  sslvdir_trust_free(o->t);
-  Py_TYPE(o)->tp_free(o);
-}
+DEFINE_NEW_NOARGS(trust, TrustObject, "Trust() takes no arguments", sslvdir_trust_new(&o->t, &e))
+DEFINE_DEALLOC(trust, TrustObject, sslvdir_trust_free, t)
 static PyObject *trust_close(TrustObject *o, PyObject *Py_UNUSED(a)) {
   if (o->pins) {
     PyErr_SetString(PyExc_ValueError, "Trust still in use by an Audit");
@@ -2679,22 +2639,8 @@ static PyStructSequence_Field finding_fields[] = {
 static PyStructSequence_Desc finding_desc = {"sslvdir.Finding", "One finding of an Audit.",
                                              finding_fields, 5};
 
-static PyObject *audit_new(PyTypeObject *t, PyObject *args, PyObject *kw) {
-  if (PyTuple_GET_SIZE(args) || (kw && PyDict_GET_SIZE(kw))) {
-    PyErr_SetString(PyExc_TypeError, "Audit() takes no arguments; use the set_* methods");
-    return NULL;
-  }
-  AuditObject *o = (AuditObject *)t->tp_alloc(t, 0);
-  if (!o)
-    return NULL;
-  sslvdir_error e = {0};
-  int rc = sslvdir_audit_new(&o->a, &e);
-  if (rc) {
-    Py_DECREF(o);
-    return raise_code(rc, &e);
-  }
-  return (PyObject *)o;
-}
+DEFINE_NEW_NOARGS(audit, AuditObject, "Audit() takes no arguments; use the set_* methods",
+                  sslvdir_audit_new(&o->a, &e))
 static void audit_unpin(AuditObject *o) {
   if (o->config)
     o->config->pins--;
@@ -3158,10 +3104,7 @@ static PyObject *chain_new(PyTypeObject *t, PyObject *args, PyObject *kw) {
   }
   return (PyObject *)o;
 }
-static void chain_dealloc(ChainObject *o) {
-  sslvdir_autodiscover_chain_free(o->c);
-  Py_TYPE(o)->tp_free(o);
-}
+DEFINE_DEALLOC(chain, ChainObject, sslvdir_autodiscover_chain_free, c)
 static PyObject *chain_close(ChainObject *o, PyObject *Py_UNUSED(a)) {
   sslvdir_autodiscover_chain_free(o->c);
   o->c = NULL;
@@ -3542,7 +3485,7 @@ TYPE(SettingsType, "Settings", SettingsObject,
      .tp_iter = (getiterfunc)settings_iter)
 TYPE(IISConfigType, "IISConfig", IISConfigObject,
      "An applicationHost.config, read with hardened libxml2; editable and savable.",
-     .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = iisconfig_new,
+     .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = no_direct_new,
      .tp_dealloc = (destructor)iisconfig_dealloc, .tp_methods = iisconfig_methods,
      .tp_getset = iisconfig_getset)
 TYPE(RegFileType, "RegFile", RegFileObject, "A .reg export.", .tp_flags = Py_TPFLAGS_DEFAULT,
