@@ -66,8 +66,15 @@ static const char *opt_field(lua_State *L, int t, const char *name, size_t *len)
   return s;
 }
 
+/* Optional boolean field: absent or nil is false. Anything but a boolean is
+ * an error rather than Lua's truthiness: tls = 0 (an ssl_fc read as a
+ * number) or tls = "0" would otherwise mean TLS and let plain HTTP
+ * through. */
 static int opt_bool_field(lua_State *L, int t, const char *name) {
   lua_getfield(L, t, name);
+  int type = lua_type(L, -1);
+  if (type != LUA_TNIL && type != LUA_TBOOLEAN)
+    luaL_error(L, "field '%s' must be a boolean", name);
   int v = lua_toboolean(L, -1);
   lua_pop(L, 1);
   return v;

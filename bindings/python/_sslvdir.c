@@ -143,6 +143,24 @@ static int conv_uint(PyObject *obj, void *out) {
   return 1;
 }
 
+/* decide()'s tls: a bool, or the int 0 or 1. Not truthiness: tls="false"
+ * or tls="0" would otherwise mean TLS and let plain HTTP through. */
+static int conv_tls(PyObject *obj, void *out) {
+  if (PyBool_Check(obj)) {
+    *(int *)out = obj == Py_True;
+    return 1;
+  }
+  if (!PyLong_Check(obj)) {
+    PyErr_Format(PyExc_TypeError, "tls must be bool, not %.100s", Py_TYPE(obj)->tp_name);
+    return 0;
+  }
+  unsigned long long v;
+  if (get_uint(obj, 1, "tls", &v) < 0)
+    return 0;
+  *(int *)out = (int)v;
+  return 1;
+}
+
 static int conv_int(PyObject *obj, void *out) {
   if (!PyLong_Check(obj)) {
     PyErr_Format(PyExc_TypeError, "expected int, not %.100s", Py_TYPE(obj)->tp_name);
@@ -699,8 +717,8 @@ static PyObject *policy_decide(PolicyObject *o, PyObject *args, PyObject *kw) {
   PyObject *xfp = Py_None, *feh = Py_None, *bits_obj = NULL;
   int tls = 0;
   unsigned long long cipher_bits = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|O$pOOOOO:decide", kwlist, &method, &target,
-                                   &host, &tls, &peer, &bits_obj, &client_cert, &xfp, &feh))
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|O$O&OOOOO:decide", kwlist, &method, &target,
+                                   &host, conv_tls, &tls, &peer, &bits_obj, &client_cert, &xfp, &feh))
     return NULL;
   if (bits_obj && get_uint(bits_obj, UINT_MAX, "cipher_bits", &cipher_bits) < 0)
     return NULL;
@@ -1137,7 +1155,8 @@ static PyMethodDef policy_methods[] = {
     {"decide", (PyCFunction)(void (*)(void))policy_decide, METH_VARARGS | METH_KEYWORDS,
      "decide(method, target, host=None, *, tls=False, peer=None, cipher_bits=0,\n"
      "       client_cert='none', x_forwarded_proto=None, front_end_https=None) -> Decision\n\n"
-     "Decide one request. Text arguments are str or bytes (raw header bytes).\n"
+     "Decide one request. Text arguments are str or bytes (raw header bytes);\n"
+     "tls is a bool (or 0/1), never a string.\n"
      "Never raises for hostile input: a bad target or Host is a 400 decision."},
     {"find_site", (PyCFunction)policy_find_site, METH_O,
      "find_site(host) -> Site or None: the site a Host header selects."},

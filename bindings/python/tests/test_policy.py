@@ -106,6 +106,14 @@ def test_wrong_types_and_values(policy):
         policy.decide("GET", "/", "h", cipher_bits=2 ** 40)
     with pytest.raises(TypeError):
         policy.decide("GET", "/", "h", "positional tls")
+    # Not truthiness: tls="false" would mean TLS and let plain HTTP through.
+    for bad in ("false", "0", b"", None, 0.0, [True]):
+        with pytest.raises(TypeError, match="tls must be bool"):
+            policy.decide("GET", "/owa/", "mail.contoso.com", tls=bad)
+    with pytest.raises(ValueError):
+        policy.decide("GET", "/owa/", "mail.contoso.com", tls=2)
+    assert policy.decide("GET", "/owa/", "mail.contoso.com", tls=0).action == "redirect"
+    assert policy.decide("GET", "/owa/", "mail.contoso.com", tls=1).tls
     with pytest.raises(UnicodeEncodeError):
         policy.decide("GET", "/\udcff", "h")
     with pytest.raises(TypeError):
