@@ -190,6 +190,10 @@ static int vdir_path(const char *path, char *out, size_t *out_len, sslvdir_error
   for (size_t i = 0; i + 1 < *out_len; i++)
     if (out[i] == '%' && out[i + 1] >= '8')
       return sv_err(err, SSLVDIR_E_SYNTAX, "vdir path '%.256s' must be ASCII", path);
+  /* Escaped too (%3b, %u003b): IIS reads ';' as part of a name, but a layer
+   * in front of it may cut there, so a vdir named so would be read two ways. */
+  if (memchr(out, ';', *out_len))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "vdir path '%.256s' must not hold ';' or '?'", path);
   if (*out_len > 1 && out[*out_len - 1] == '/')
     out[--*out_len] = '\0';
   return SSLVDIR_OK;

@@ -47,6 +47,8 @@ static void test_builder_errors(void) {
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "owa", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/o%C3%A9", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/a;b", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa%3b", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa%u003Bx/y", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/ecp./", SSLVDIR_KIND_ECP, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "dot"));
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa", (sslvdir_kind)99, &e), SSLVDIR_E_INVALID_ARGUMENT);
@@ -144,7 +146,10 @@ static void test_views(void) {
   CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/owa/calendar/x", 15)), "/owa/Calendar");
   CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/ews/mrsproxy.svc", 17)), "/EWS/mrsproxy.svc");
   CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/ews/mrsproxy.svc2", 18)), "/EWS");
-  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/ecp;a=b/x", 10)), "/ecp");
+  /* No path parameters in IIS: "ecp;a=b" is a name of its own, not /ecp. */
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(s, "/ecp;a=b/x", 10), root);
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(s, "/owa/Calendar;x/y", 17), owa);
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(s, "/owa%3b/Calendar", 16), root);
   /* Offloaders. */
   CU_ASSERT_EQUAL(sslvdir_policy_offloader_count(p), 2);
   CU_ASSERT_STRING_EQUAL(sslvdir_policy_offloader(p, 0), "192.0.2.0/24");
