@@ -34,7 +34,7 @@ static size_t below(size_t n) { return (size_t)(rnd() % n); }
 static const char *const names[] = {
   "owa", "OWA", "Calendar", "calendar", "ecp", "EWS", "mrsproxy.svc", "Rpc", "rpc", "PowerShell",
   "powershell", "mapi", "Autodiscover", "OAB", "Microsoft-Server-ActiveSync", "a", "A", "b", "c",
-  "d", "e", "x", "foo", "owafoo", "Calendarx", "Rpcx", "%6fwa", "%4FWA", "Calend%61r", "R%70c",
+  "d", "e", "f", "x", "foo", "owafoo", "Calendarx", "Rpcx", "%6fwa", "%4FWA", "Calend%61r", "R%70c",
   "%u006fwa", "a.b", "exchange.asmx", "rpcproxy.dll",
 };
 

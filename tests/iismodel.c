@@ -249,19 +249,21 @@ void iism_route(const iism_policy *p, const char *t, size_t n, iism_answer *a) {
 #define SSL_ 8
 #define SSL_128 (8 | 256)
 
-/* Exchange 2016 as shipped: everything requires SSL but owa/Calendar, Rpc
- * and PowerShell (which only negotiates a certificate). */
+/* Exchange 2016 as shipped: the site root requires SSL and owa, ecp, EWS and
+ * Autodiscover inherit it (no location of their own); everything else
+ * requires SSL but owa/Calendar, Rpc and PowerShell (which only negotiates a
+ * certificate). */
 static const iism_location exchange[] = {
   {"/", SSL_128},
-  {"/owa", SSL_128},
+  {"/owa", IISM_INHERIT},
   {"/owa/Calendar", 0},
-  {"/ecp", SSL_128},
-  {"/EWS", SSL_128},
+  {"/ecp", IISM_INHERIT},
+  {"/EWS", IISM_INHERIT},
   {"/EWS/mrsproxy.svc", SSL_128},
   {"/Microsoft-Server-ActiveSync", SSL_128},
   {"/OAB", SSL_128},
   {"/mapi", SSL_128},
-  {"/Autodiscover", SSL_128},
+  {"/Autodiscover", IISM_INHERIT},
   {"/PowerShell", 32},
   {"/Rpc", 0},
 };
@@ -285,6 +287,8 @@ static const iism_location chain[] = {
   {"/a/b/c", SSL_},
   {"/a/b/c/d", 0},
   {"/a/b/c/d/e", SSL_},
+  {"/a/b/c/d/e/f", IISM_INHERIT},
+  {"/a/b/c/d/x", IISM_INHERIT},
 };
 
 /* No root vdir, and a lenient child under a strict vdir under nothing. */
@@ -293,7 +297,9 @@ static const iism_location rootless[] = {
   {"/owa/Calendar", 0},
   {"/Rpc", SSL_128},
   {"/Rpc/a", 0},
+  {"/Rpc/a/b", IISM_INHERIT},
   {"/PowerShell", 0},
+  {"/PowerShell/a", IISM_INHERIT},
 };
 
 #define N(a) (sizeof a / sizeof a[0])
