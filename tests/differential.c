@@ -4,7 +4,7 @@
  * policies where children are more lenient than their parents, plain HTTP
  * and TLS. The properties are those of tests/iismodel_check.h.
  *
- * Environment: SSLVDIR_DIFF_COUNT (cases per policy; 50000 by default),
+ * Environment: SSLVDIR_DIFF_COUNT (cases per policy; 200000 by default),
  * SSLVDIR_DIFF_SEED (a number, or "time"; fixed by default so that make check
  * is reproducible). Prints, for each property broken, its first two
  * counterexamples and its shortest, then "N passed, N failed".
@@ -99,7 +99,7 @@ static size_t gen_target(char *t, size_t size) {
 
 int main(void) {
   const char *cs = getenv("SSLVDIR_DIFF_COUNT"), *ss = getenv("SSLVDIR_DIFF_SEED");
-  unsigned long count = cs && *cs ? strtoul(cs, NULL, 10) : 50000;
+  unsigned long count = cs && *cs ? strtoul(cs, NULL, 10) : 200000;
   uint64_t seed = 20260101;
   if (ss && !strcmp(ss, "time"))
     seed = (uint64_t)time(NULL);
