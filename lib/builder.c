@@ -190,6 +190,10 @@ static int vdir_path(const char *path, char *out, size_t *out_len, sslvdir_error
   for (size_t i = 0; i + 1 < *out_len; i++)
     if (out[i] == '%' && out[i + 1] >= '8')
       return sv_err(err, SSLVDIR_E_SYNTAX, "vdir path '%.256s' must be ASCII", path);
+  /* Escaped too (%3b, %u003b): IIS reads ';' as part of a name, but a layer
+   * in front of it may cut there, so a vdir named so would be read two ways. */
+  if (memchr(out, ';', *out_len))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "vdir path '%.256s' must not hold ';' or '?'", path);
   if (*out_len > 1 && out[*out_len - 1] == '/')
     out[--*out_len] = '\0';
   return SSLVDIR_OK;
@@ -249,6 +253,7 @@ static int set_flags(sslvdir_builder *b, const char *site, const char *path, uns
   if (rc || (rc = sslvdir_flags_check(flags, err)))
     return rc;
   *(backend ? &v->backend : &v->edge) = flags;
+  *(backend ? &v->backend_set : &v->edge_set) = 1;
   return SSLVDIR_OK;
 }
 
@@ -457,6 +462,32 @@ static int vdir_cmp(const void *a, const void *b) {
   return strcmp(((const sslvdir_vdir *)a)->key, ((const sslvdir_vdir *)b)->key);
 }
 
+/* sslFlags that were never set are inherited, as IIS inherits them from the
+ * nearest location above: from the deepest vdir whose path holds this one's
+ * in whole segments, or None when there is none. Giving such a vdir None
+ * instead would make it more lenient than its parent (a vdir added under
+ * /owa would take plain HTTP). The vdirs are sorted by key, so an ancestor (a
+ * prefix) comes before its descendants and is already resolved. */
+static void inherit_flags(sslvdir_site *s, size_t vi) {
+  sslvdir_vdir *v = &s->vdirs[vi];
+  const sslvdir_vdir *up = NULL;
+  size_t vl = strlen(v->key), ul = 0;
+  for (size_t i = 0; i < vi; i++) {
+    const sslvdir_vdir *a = &s->vdirs[i];
+    size_t al = strlen(a->key);
+    int above = al == 1 || (al < vl && v->key[al] == '/' && !memcmp(a->key, v->key, al));
+    if (above && (!up || al > ul)) {
+      up = a;
+      ul = al;
+    }
+  }
+  if (!v->edge_set)
+    v->edge = up ? up->edge : 0;
+  if (!v->backend_set)
+    v->backend = up ? up->backend : 0;
+  v->edge_set = v->backend_set = 1;
+}
+
 /* Decides offload or bridge for one vdir; returns a status. */
 static int decide_upstream(const sslvdir_policy *p, sslvdir_vdir *v, sslvdir_error *err) {
   const char *bridge = NULL;
@@ -615,6 +646,8 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
     if (s->nvdirs > 1) /* qsort wants a valid pointer even for zero elements */
       qsort(s->vdirs, s->nvdirs, sizeof *s->vdirs, vdir_cmp);
     int redirects = 0;
+    for (size_t vi = 0; vi < s->nvdirs; vi++)
+      inherit_flags(s, vi);
     for (size_t vi = 0; vi < s->nvdirs; vi++) {
       sslvdir_vdir *v = &s->vdirs[vi];
       size_t nl = strlen(s->name), pl = strlen(v->path);

@@ -126,6 +126,7 @@ struct sslvdir_vdir {
   sslvdir_kind kind;
   unsigned edge;
   unsigned backend;
+  unsigned char edge_set, backend_set; /* builder: set by the caller, else inherited at build */
   int redirect;
   char *url[2];
   int extended_protection;

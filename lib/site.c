@@ -106,14 +106,6 @@ SSLVDIR_EXTERN const sslvdir_vdir *sslvdir_site_vdir(const sslvdir_site *s, size
   return (s && i < s->nvdirs) ? &s->vdirs[i] : NULL;
 }
 
-/* The part of a segment that takes part in matching: up to ';'. */
-static size_t seg_key_len(const char *seg, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (seg[i] == ';')
-      return i;
-  return n;
-}
-
 /* Compares two canonical path segments case-insensitively. In a canonical
  * path (sslvdir_path_canonicalize()) every byte is a letter, a digit, one of
  * "-._~!$&'()*,;=@" or part of a %XX escape with upper-case hex: among these,
@@ -173,7 +165,7 @@ int sv_site_index(sslvdir_site *s) {
         i++;
       if (i == st)
         break;
-      size_t n = seg_key_len(k + st, i - st);
+      size_t n = i - st;
       uint32_t h = sv_hash_ci(k + st, n, node);
       sv_edge *e = edge_slot(s, node, k + st, n, h);
       if (!e->child) {
@@ -203,7 +195,10 @@ const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_
       i++;
     if (i == st)
       break;
-    size_t n = seg_key_len(path + st, i - st);
+    /* The whole segment: IIS has no path parameters, so "Calendar;x" is a
+     * name of its own and not the Calendar application (cutting at ';' would
+     * route it to a child that may be more lenient than its parent). */
+    size_t n = i - st;
     uint32_t h = sv_hash_ci(path + st, n, node);
     const sv_edge *e = edge_slot(s, node, path + st, n, h);
     if (!e->child)

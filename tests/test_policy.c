@@ -47,6 +47,8 @@ static void test_builder_errors(void) {
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "owa", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/o%C3%A9", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/a;b", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa%3b", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa%u003Bx/y", SSLVDIR_KIND_OWA, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/ecp./", SSLVDIR_KIND_ECP, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "dot"));
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa", (sslvdir_kind)99, &e), SSLVDIR_E_INVALID_ARGUMENT);
@@ -144,7 +146,10 @@ static void test_views(void) {
   CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/owa/calendar/x", 15)), "/owa/Calendar");
   CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/ews/mrsproxy.svc", 17)), "/EWS/mrsproxy.svc");
   CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/ews/mrsproxy.svc2", 18)), "/EWS");
-  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(sslvdir_site_match(s, "/ecp;a=b/x", 10)), "/ecp");
+  /* No path parameters in IIS: "ecp;a=b" is a name of its own, not /ecp. */
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(s, "/ecp;a=b/x", 10), root);
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(s, "/owa/Calendar;x/y", 17), owa);
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(s, "/owa%3b/Calendar", 16), root);
   /* Offloaders. */
   CU_ASSERT_EQUAL(sslvdir_policy_offloader_count(p), 2);
   CU_ASSERT_STRING_EQUAL(sslvdir_policy_offloader(p, 0), "192.0.2.0/24");
@@ -257,10 +262,49 @@ static void test_presets(void) {
   /* What the caller set before a preset stays. */
   CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, SITE, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa", SSLVDIR_KIND_OWA, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_edge_flags(b, SITE, "/owa", 0, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "EXCHANGE2019", SITE, NULL), SSLVDIR_OK);
   sslvdir_policy *p = build(b);
   CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/owa")), 0);
   CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/ecp")), 264);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+}
+
+/* A vdir whose sslFlags were never set inherits them from the nearest vdir
+ * above it, as IIS does from the nearest location; None never comes from
+ * leaving them out under a stricter parent. */
+static void test_inherited_flags(void) {
+  sslvdir_builder *b;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2016-offload", SITE, NULL), SSLVDIR_OK);
+  static const char *const added[] = {"/owa/auth", "/owa/Calendar/x", "/ecp/a/b", "/Rpc/x",
+                                      "/other", "/EWS/mrsproxy.svc/y"};
+  for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
+    CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, added[i], SSLVDIR_KIND_OTHER, NULL), SSLVDIR_OK);
+  /* Set after the vdirs below it were added: the order does not matter. */
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/ecp/a", SSLVDIR_KIND_ECP, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_edge_flags(b, SITE, "/ecp/a", SSLVDIR_SSL, NULL), SSLVDIR_OK);
+  sslvdir_policy *p = build(b);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/owa/auth")), 264);
+  CU_ASSERT_EQUAL(sslvdir_vdir_backend_flags(sslvdir_policy_find_vdir(p, SITE "/owa/auth")), 0);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/owa/Calendar/x")), 0);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/ecp/a/b")), SSLVDIR_SSL);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/Rpc/x")), 0);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/other")), 264);
+  CU_ASSERT_EQUAL(sslvdir_vdir_backend_flags(sslvdir_policy_find_vdir(p, SITE "/EWS/mrsproxy.svc/y")), 264);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  /* No vdir above: nothing to inherit. */
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, SITE, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa/x", SSLVDIR_KIND_OWA, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owax", SSLVDIR_KIND_OWA, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa", SSLVDIR_KIND_OWA, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_edge_flags(b, SITE, "/owa", SSLVDIR_SSL, NULL), SSLVDIR_OK);
+  p = build(b);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/owa/x")), SSLVDIR_SSL);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/owax")), 0);
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
 }
@@ -336,6 +380,7 @@ void suite_policy(void) {
   CU_add_test(s, "read-only views and matching", test_views);
   CU_add_test(s, "offload or bridge", test_upstream_rules);
   CU_add_test(s, "presets", test_presets);
+  CU_add_test(s, "unset sslFlags are inherited", test_inherited_flags);
   CU_add_test(s, "names and versions", test_kinds);
   CU_add_test(s, "shared policy, swapped under load", test_threads);
 }

@@ -52,6 +52,9 @@ expect_out '"substatus": 13' eval --policy "$top_srcdir/tests/data/decide/certs.
 # Text output
 expect_out '^action:    redirect 302' eval GET http://mail.contoso.com/owa/
 expect_out 'location:  https://mail.contoso.com/owa/' eval GET http://mail.contoso.com/owa/
+# ';' is part of a segment's name (IIS has no path parameters): not owa/Calendar, not Rpc
+expect_out '"vdir": "Default Web Site/owa",' eval --json GET 'http://mail.contoso.com/owa/Calendar;x/a.ics'
+expect_out '"vdir": "Default Web Site",' eval --json POST 'http://mail.contoso.com/Rpc%3bx/rpcproxy.dll'
 # Other commands
 expect_out '^exchange2016-offload' presets
 expect_out '/EWS/mrsproxy.svc.*mrsproxy.*bridge' show

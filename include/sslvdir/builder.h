@@ -104,9 +104,11 @@ sslvdir_builder_set_canonical_host(sslvdir_builder *builder, const char *site,
  * one; it is canonicalised like a request path and must not be refused by
  * sslvdir_path_canonicalize(). It must be ASCII and hold no ';' or '?':
  * matching folds ASCII case only, and a non-ASCII vdir name could not be
- * matched the way IIS matches it. A new vdir requires nothing (sslFlags None at
- * the edge and at the backend), is never redirected, and its upstream is
- * derived (SSLVDIR_UPSTREAM_AUTO).
+ * matched the way IIS matches it. The edge and backend sslFlags of a new vdir,
+ * unless set, are inherited when the policy is built from the nearest vdir
+ * above it (in whole segments), as IIS inherits them from the nearest
+ * location; None when there is none. A new vdir is never redirected, and its
+ * upstream is derived (SSLVDIR_UPSTREAM_AUTO).
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (site), SSLVDIR_E_SYNTAX,
  * SSLVDIR_E_DUPLICATE, SSLVDIR_E_INVALID_ARGUMENT (kind), SSLVDIR_E_NOMEM.

@@ -5,17 +5,24 @@
  * certificate status. Invariants: no crash, a refused target has an empty
  * canonical path, a redirect's Location is printable ASCII and starts with
  * https://, and canonicalising a canonical path (within IIS's length limit)
- * gives it back unchanged.
+ * gives it back unchanged. And, under each policy of the reference model
+ * (tests/iismodel.c), the model's invariant: never allowed over plain HTTP
+ * where IIS requires SSL, the same vdir whenever both route, refused where
+ * IIS refuses (tests/iismodel_check.h).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sslvdir/sslvdir.h>
 
+#include "../iismodel_check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sslvdir_policy *policy;
+static sslvdir_policy *model_policy[8];
 
 static void setup(void) {
   sslvdir_builder *b;
@@ -30,6 +37,11 @@ static void setup(void) {
       sslvdir_builder_build(b, &policy, NULL))
     abort();
   sslvdir_builder_free(b);
+  if (iism_npolicies > sizeof model_policy / sizeof model_policy[0])
+    abort();
+  for (size_t i = 0; i < iism_npolicies; i++)
+    if (!(model_policy[i] = iism_build(&iism_policies[i])))
+      abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -94,5 +106,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (strlen(d.path) != d.path_len)
     abort();
+  /* The reference model: the target alone, plain HTTP or TLS as the first
+   * byte says, GET or POST as the method field says. */
+  const char *method = flen[4] == 4 && !memcmp(field[4], "POST", 4) ? "POST" : "GET";
+  for (size_t i = 0; i < iism_npolicies; i++) {
+    char msg[2048];
+    if (iism_check(&iism_policies[i], model_policy[i], field[0], flen[0], (flags & 2) != 0, method,
+                   msg, sizeof msg) == IISM_DISAGREE) {
+      fprintf(stderr, "model disagreement: %s\n", msg);
+      abort();
+    }
+  }
   return 0;
 }
