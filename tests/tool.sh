@@ -148,6 +148,7 @@ expect_out '"kind": "sslflags", "target": "Default Web Site/owa", "appcmd": "&$e
 expect_fail "MRSProxy, which does not support SSL offloading" config plan "$cfg8" --offload 'Default Web Site/EWS/mrsproxy.svc'
 expect_fail "Exchange Back End site" config plan "$cfg8" --offload 'Exchange Back End/owa'
 expect_fail "ActiveSync on Exchange 2007" config plan --exchange 2007 --offload 'Default Web Site/Microsoft-Server-ActiveSync'
+expect_fail "cannot be written safely into a command: it holds '$'" config plan --offload 'Default Web Site/o$(calc)wa'
 regout=$(mktemp)
 if "$sv" config plan --exchange 2010 --offload 'Default Web Site/owa' --reg-out "$regout" >/dev/null && [ "$(head -c 2 "$regout" | od -An -tx1 | tr -d ' ')" = fffe ]; then ok; else ko "config plan --reg-out writes UTF-16LE with BOM"; fi
 rm -f "$regout"
