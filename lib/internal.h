@@ -71,6 +71,13 @@ int sv_host_check(const char *in, size_t len, size_t *host_len, uint32_t *hash);
 /* The same, also giving sv_hash_ci(out, *out_len, 0). */
 int sv_host_normalize_hash(const char *in, size_t len, char *out, size_t *out_len, int allow_port,
                            uint32_t *hash);
+/* Whether a host that sv_host_check() or sv_host_normalize() accepted (host_len
+ * being the length it gave) was written with the root's trailing dot,
+ * "mail.contoso.com.": a request's Host that way names no site (see
+ * doc/decisions.md), although configuration and headers ignore the dot. */
+static inline int sv_host_rooted(const char *in, size_t len, size_t host_len) {
+  return host_len < len && in[host_len] == '.';
+}
 
 /* Addresses (lib/addr.c). */
 typedef struct sv_net {
