@@ -771,11 +771,14 @@ static void check_cert_names(sslvdir_audit *a, const names *ns) {
     int c = sslvdir_cert_covers(a->cert, ns->n[i], strlen(ns->n[i]), NULL);
     if (c == 1)
       continue;
+    int cn = sv_cert_cn_names(a->cert, ns->n[i], strlen(ns->n[i]));
     add(a, SSLVDIR_SEVERITY_ERROR, "cert-name-not-covered", ns->n[i], cert_request(a, ns, NULL),
         "Clients connect to %s, which the certificate (%s) does not cover: they get a name "
         "warning or refuse to connect. Every name of the namespace plan must be in the "
         "certificate's SAN (seed 003, namespace planning); a wildcard covers one label only "
-        "(RFC 9525).", ns->n[i], sslvdir_cert_subject(a->cert, 0));
+        "(RFC 9525).%s", ns->n[i], sslvdir_cert_subject(a->cert, 0),
+        cn ? " The name is only in the subject's CN, which RFC 9525 and RFC 9110 forbid "
+             "clients to match and which Chrome, Edge, Firefox and iOS no longer read." : "");
   }
 }
 

@@ -242,6 +242,9 @@ int sv_cert_from_crts(sslvdir_cert **out, struct gnutls_x509_crt_int **crts, siz
                       int format, sslvdir_error *err);
 struct gnutls_x509_crt_int **sv_cert_crts(const sslvdir_cert *c, size_t *n,
                                           struct gnutls_x509_crt_int **buf);
+/* Whether the first certificate's CN would name host, had CNs counted (they
+ * do not: sslvdir_cert_covers()); for explanations only. */
+int sv_cert_cn_names(const sslvdir_cert *c, const char *host, size_t len);
 
 /* lib/iisconfig.c: files, and Exchange vdir names. */
 int sv_read_file(const char *filename, size_t max, char **data, size_t *len, sslvdir_error *err);

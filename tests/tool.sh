@@ -194,6 +194,7 @@ expect_fail 'No certificate was found' cert show "$C/server.key"
 expect_fail 'name a certificate' cert show
 expect_out 'mail.contoso.com: covered by mail.contoso.com' cert check "$C/server.pem" --host mail.contoso.com --ca "$C/ca.pem"
 expect_status 4 'contoso.com: NOT covered' cert check "$C/wildcard.pem" --host mail.contoso.com,contoso.com
+expect_status 4 "mail.contoso.com: NOT covered (only in the subject's CN" cert check "$C/cnonly.pem" --host mail.contoso.com
 # A policy's names: its sites' hosts and autodiscover.DOMAIN of its Autodiscover domains.
 expect_status 4 'autodiscover.fabrikam.com: NOT covered' cert check "$C/server.pem" --policy "$top_srcdir/tests/data/cert/two-domains.xml"
 expect_status 4 '"iis_status": "403.13"' cert check --json "$C/revoked.pem" --ca "$C/ca.pem" --crl "$C/crl.pem"
