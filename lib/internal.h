@@ -89,6 +89,9 @@ typedef struct sv_net {
 int sv_net_parse(sv_net *out, const char *cidr, sslvdir_error *err);
 int sv_addr_parse(const char *s, size_t len, int *family, unsigned char addr[16]);
 int sv_net_contains(const sv_net *net, int family, const unsigned char addr[16]);
+/* Why a trusted offloader network is too broad to be one, as a sentence
+ * naming it, into buf; 0 when it is not (see lib/addr.c). */
+int sv_net_too_broad(const sv_net *net, char *buf, size_t size);
 
 /* Paths (lib/path.c). */
 typedef struct sv_target {

@@ -56,6 +56,8 @@ expect_out 'location:  https://mail.contoso.com/owa/' eval GET http://mail.conto
 expect_out '^exchange2016-offload' presets
 expect_out '/EWS/mrsproxy.svc.*mrsproxy.*bridge' show
 expect_out 'trusted offloaders: 10.0.0.0/8' show --offloader 10.1.2.3/8
+# An offloader network that holds clients: show warns (the audit's error is below).
+expect_out 'warning: trusted offloader 0.0.0.0/0 covers every IPv4 address' show --offloader 0.0.0.0/0
 expect_out 'site "Europe"' show --policy "$top_srcdir/tests/data/decide/multi.xml"
 expect_out 'redirect 302' demo
 
@@ -208,6 +210,7 @@ expect_status 4 '"bits": null' cipher-bits --json AES-GCM
 expect_out 'No finding' audit --config "$CFG" --cert "$C/server.pem" --ca "$C/ca.pem" --namespace mail.contoso.com,autodiscover.contoso.com --exchange-version 2016
 expect_status 4 'error \[cert-weak-key\]' audit --cert "$C/weak.pem" --namespace mail.contoso.com,autodiscover.contoso.com
 expect_status 4 '"worst": "error"' audit --json --cert "$C/expired.pem" --namespace mail.contoso.com
+expect_status 4 'error \[offloader-too-broad\] ::/0' audit --preset exchange2016-offload --offloader ::/0
 expect_status 3 'warning \[allow-external-untrusted\]' audit --registry "$top_srcdir/tests/data/audit/allow-external.reg"
 expect_status 0 'note' audit --cert "$C/wildcard.pem" --namespace mail.contoso.com,autodiscover.contoso.com
 tmpcfg=$(mktemp)
