@@ -104,10 +104,10 @@ static int name_ok(const char *s) {
  * as Microsoft's "Configuring SSL offloading in Exchange 2013" writes them.
  * The appcmd lines run in PowerShell (they start with "&$env:systemroot")
  * and are also what that document tells admins to type into cmd.exe;
- * appcmd.exe then splits its own command line. So a name may
- * hold only bytes that mean themselves inside double quotes to all three:
- * what one of them would expand, end the string at or escape is refused,
- * never escaped, because an escape for one of them is a literal for another.
+ * appcmd.exe then splits its own command line. So a name may hold only
+ * bytes that mean themselves inside double quotes to all three: what one
+ * of them would expand, end the string at or escape is refused, never
+ * escaped, because an escape for one of them is a literal for another.
  * Single quotes, '&', '|', '<', '>', '^' and ';' are literal inside double
  * quotes in both shells, and stay. Returns why a name is refused, or NULL.
  */
@@ -143,8 +143,8 @@ static int refuse_name(sslvdir_error *err, const char *what, const char *name, c
                 "command: it holds %s", what, why == control ? "..." : name, why);
 }
 
-/* Pool names are bare in that document (Restart-WebAppPool MSExchangeOWAAppPool);
- * any other name is quoted. */
+/* Pool names are bare in that document (Restart-WebAppPool
+ * MSExchangeOWAAppPool); any other name is quoted. */
 static int bare_ok(const char *s) {
   if (!SV_ALNUM(*s))
     return 0;
@@ -190,12 +190,12 @@ SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_
                                      sslvdir_error *err) {
   if (!p || !path || (up != SSLVDIR_UPSTREAM_OFFLOAD && up != SSLVDIR_UPSTREAM_BRIDGE))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: a path and offload or bridge are required");
+  const char *why = unquotable(path); /* first: nothing hostile is echoed */
+  if (why)
+    return refuse_name(err, "", path, why);
   const char *slash = strchr(path, '/');
   if (!slash || slash == path || !slash[1] || strlen(path) > 1024)
     return sv_err(err, SSLVDIR_E_SYNTAX, "plan: '%.200s' is not \"Site/vdir\"", path);
-  const char *why = unquotable(path);
-  if (why)
-    return refuse_name(err, "", path, why);
   size_t sl = (size_t)(slash - path);
   if (sv_eq_ci(path, sl, "Exchange Back End", 17))
     return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is on the Exchange Back End site: only the "
