@@ -106,3 +106,30 @@ int sv_net_contains(const sv_net *net, int family, const unsigned char addr[16])
   }
   return 1;
 }
+
+/*
+ * An offloader is trusted to say that a request came over TLS, so its
+ * network must hold only offloaders. A prefix of 0 (0.0.0.0/0, ::/0) holds
+ * every client of its family; anything shorter than /8 holds more than the
+ * largest private range (10.0.0.0/8, and fd00::/8 for unique local IPv6)
+ * or any one organisation's network, so it holds clients too. Any of them
+ * can send "X-Forwarded-Proto: https" over plain HTTP and pass every
+ * Require SSL.
+ */
+#define BROAD_PREFIX 8
+
+int sv_net_too_broad(const sv_net *net, char *buf, size_t size) {
+  if (net->prefix >= BROAD_PREFIX)
+    return 0;
+  const char *fam = net->family == 4 ? "IPv4" : "IPv6";
+  char part[64];
+  if (net->prefix == 0)
+    snprintf(part, sizeof part, "every %s address", fam);
+  else
+    snprintf(part, sizeof part, "1/%u of all %s addresses", 1u << net->prefix, fam);
+  snprintf(buf, size, "trusted offloader %s covers %s, more than any private range or single "
+           "network of offloaders: every client in it can send X-Forwarded-Proto: https (or "
+           "Front-End-Https: On) over plain HTTP and pass Require SSL; trust the offloaders' "
+           "own addresses instead", net->text, part);
+  return 1;
+}

@@ -51,6 +51,7 @@ static const char *const codes[] = {
   "extended-protection-offloaded",
   "backend-site-ssl-removed",
   "site-root-not-restored",
+  "offloader-too-broad",
   "cert-expired",
   "cert-not-yet-valid",
   "cert-name-not-covered",
@@ -561,6 +562,20 @@ static void check_offloader_list(sslvdir_audit *a, const server *s) {
         "is needed.", s->evidence);
 }
 
+/* Whether or not offloading is in use: a policy that believes anybody's
+ * X-Forwarded-Proto lets plain HTTP through every Require SSL. */
+static void check_offloader_breadth(sslvdir_audit *a) {
+  for (size_t i = 0; a->policy && i < a->policy->noffloaders; i++) {
+    char why[400];
+    if (sv_net_too_broad(&a->policy->offloaders[i], why, sizeof why))
+      add(a, SSLVDIR_SEVERITY_ERROR, "offloader-too-broad", a->policy->offloaders[i].text,
+          sv_strdup("sslvdir: --offloader with each offloader's own address (10.0.0.5, or its "
+                    "subnet), or <offloader address=\"...\"/> in the policy file"),
+          "The proxy policy's %s. X-Forwarded-Proto and Front-End-Https must be believed only "
+          "from the devices that end TLS.", why);
+  }
+}
+
 static void check_mrsproxy(sslvdir_audit *a, const server *s) {
   const vd *mrs = find_kind(s, SSLVDIR_KIND_MRSPROXY);
   const vd *ews = find_kind(s, SSLVDIR_KIND_EWS);
@@ -771,11 +786,14 @@ static void check_cert_names(sslvdir_audit *a, const names *ns) {
     int c = sslvdir_cert_covers(a->cert, ns->n[i], strlen(ns->n[i]), NULL);
     if (c == 1)
       continue;
+    int cn = sv_cert_cn_names(a->cert, ns->n[i], strlen(ns->n[i]));
     add(a, SSLVDIR_SEVERITY_ERROR, "cert-name-not-covered", ns->n[i], cert_request(a, ns, NULL),
         "Clients connect to %s, which the certificate (%s) does not cover: they get a name "
         "warning or refuse to connect. Every name of the namespace plan must be in the "
         "certificate's SAN (seed 003, namespace planning); a wildcard covers one label only "
-        "(RFC 9525).", ns->n[i], sslvdir_cert_subject(a->cert, 0));
+        "(RFC 9525).%s", ns->n[i], sslvdir_cert_subject(a->cert, 0),
+        cn ? " The name is only in the subject's CN, which RFC 9525 and RFC 9110 forbid "
+             "clients to match and which Chrome, Edge, Firefox and iOS no longer read." : "");
   }
 }
 
@@ -953,6 +971,7 @@ SSLVDIR_EXTERN int sslvdir_audit_run(sslvdir_audit *a, sslvdir_error *err) {
   check_owa_ssloffloaded(a, &s);
   check_outlook_anywhere(a, &s);
   check_offloader_list(a, &s);
+  check_offloader_breadth(a);
   check_mrsproxy(a, &s);
   check_eas_2007(a, &s);
   check_extended_protection(a, &s);

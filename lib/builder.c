@@ -641,6 +641,11 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
   for (size_t i = 0; i < p->settings->nwarn; i++)
     if (add_warning(p, &capwarn, p->settings->warnings[i]))
       goto fail;
+  for (size_t i = 0; i < p->noffloaders; i++) {
+    char w[400];
+    if (sv_net_too_broad(&p->offloaders[i], w, sizeof w) && add_warning(p, &capwarn, w))
+      goto fail;
+  }
   for (size_t si = 0; si < p->nsites; si++) {
     sslvdir_site *s = &p->sites[si];
     if (s->nvdirs > 1) /* qsort wants a valid pointer even for zero elements */

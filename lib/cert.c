@@ -33,7 +33,7 @@ typedef struct cert_san {
 
 typedef struct cert_one {
   gnutls_x509_crt_t crt;
-  char *subject, *issuer, *cn, *cn_shown, *cn_by, *serial;
+  char *subject, *issuer, *cn, *cn_shown, *serial;
   char thumb[41];
   int64_t not_before, not_after;
   const char *key_alg, *sig_alg;
@@ -96,7 +96,6 @@ static void one_clear(cert_one *o) {
   sv_free(o->issuer);
   sv_free(o->cn);
   sv_free(o->cn_shown);
-  sv_free(o->cn_by);
   sv_free(o->serial);
   for (size_t i = 0; i < o->nsans; i++)
     sv_free(o->sans[i].value);
@@ -183,8 +182,9 @@ static int describe(cert_one *o, sslvdir_error *err) {
   if (!o->subject || !o->issuer)
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
 
-  /* The last CN is the most specific one; one that is not a host name is
-   * shown but covers nothing (cn ""). */
+  /* The last CN is the most specific one. It is shown, and never covers a
+   * name (sslvdir_cert_covers()); cn keeps it, when it is a host name, to
+   * explain why a name only there is not covered. */
   char buf[NAME_MAX_LEN];
   size_t cn_len = 0;
   int have_cn = 0;
@@ -199,7 +199,7 @@ static int describe(cert_one *o, sslvdir_error *err) {
   }
   o->cn = have_cn && dns_usable(buf, cn_len) ? sv_strndup(buf, cn_len) : sv_strdup("");
   o->cn_shown = have_cn ? shown_copy(buf, cn_len) : sv_strdup("");
-  if (!o->cn || !o->cn_shown || !(o->cn_by = sv_strdupf("CN=%s", o->cn_shown)))
+  if (!o->cn || !o->cn_shown)
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
 
   unsigned char raw[64];
@@ -680,12 +680,20 @@ SSLVDIR_EXTERN int sslvdir_cert_covers(const sslvdir_cert *c, const char *host, 
         *by = o->sans[i].value;
       return 1;
     }
-  if (!o->has_dns_san && o->cn[0] && dns_id_matches(o->cn, h, len)) {
-    if (by)
-      *by = o->cn_by;
-    return 1;
-  }
+  /* Never the subject's CN, not even without a DNS SAN: RFC 9525 section
+   * 6.3 and RFC 9110 section 4.3.4 forbid CN-IDs, and browsers (Chrome 58,
+   * Firefox 48) and iOS 13 / macOS 10.15 no longer read them, so a name
+   * only there fails for OWA and ActiveSync users (doc/certificates.md). */
   return 0;
+}
+
+int sv_cert_cn_names(const sslvdir_cert *c, const char *host, size_t len) {
+  if (!c || !c->n || !host || !len)
+    return 0;
+  if (host[len - 1] == '.')
+    len--;
+  const cert_one *o = &c->c[0];
+  return len && o->cn[0] && dns_id_matches(o->cn, host, len);
 }
 
 SSLVDIR_EXTERN int sslvdir_cert_has_wildcard(const sslvdir_cert *c) {

@@ -176,7 +176,13 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
       deny(d, SSLVDIR_R_BAD_HOST);
       return SSLVDIR_OK;
     }
-    site = sv_policy_lookup_host_hash(p, hraw, host_len, hh);
+    /* HTTP.sys does not drop the root's trailing dot: "mail.contoso.com."
+     * matches no host-named binding (400 "Invalid Hostname", or the site
+     * bound without a host name), so it is in no namespace here either,
+     * and its request is held to the first site's rules like any other
+     * unknown Host, never to the named site's (doc/decisions.md). */
+    if (!sv_host_rooted(hraw, hraw_len, host_len))
+      site = sv_policy_lookup_host_hash(p, hraw, host_len, hh);
     in_namespace = site != NULL;
   }
   if (!site)

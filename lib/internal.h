@@ -71,6 +71,13 @@ int sv_host_check(const char *in, size_t len, size_t *host_len, uint32_t *hash);
 /* The same, also giving sv_hash_ci(out, *out_len, 0). */
 int sv_host_normalize_hash(const char *in, size_t len, char *out, size_t *out_len, int allow_port,
                            uint32_t *hash);
+/* Whether a host that sv_host_check() or sv_host_normalize() accepted (host_len
+ * being the length it gave) was written with the root's trailing dot,
+ * "mail.contoso.com.": a request's Host that way names no site (see
+ * doc/decisions.md), although configuration and headers ignore the dot. */
+static inline int sv_host_rooted(const char *in, size_t len, size_t host_len) {
+  return host_len < len && in[host_len] == '.';
+}
 
 /* Addresses (lib/addr.c). */
 typedef struct sv_net {
@@ -82,6 +89,9 @@ typedef struct sv_net {
 int sv_net_parse(sv_net *out, const char *cidr, sslvdir_error *err);
 int sv_addr_parse(const char *s, size_t len, int *family, unsigned char addr[16]);
 int sv_net_contains(const sv_net *net, int family, const unsigned char addr[16]);
+/* Why a trusted offloader network is too broad to be one, as a sentence
+ * naming it, into buf; 0 when it is not (see lib/addr.c). */
+int sv_net_too_broad(const sv_net *net, char *buf, size_t size);
 
 /* Paths (lib/path.c). */
 typedef struct sv_target {
@@ -236,6 +246,9 @@ int sv_cert_from_crts(sslvdir_cert **out, struct gnutls_x509_crt_int **crts, siz
                       int format, sslvdir_error *err);
 struct gnutls_x509_crt_int **sv_cert_crts(const sslvdir_cert *c, size_t *n,
                                           struct gnutls_x509_crt_int **buf);
+/* Whether the first certificate's CN would name host, had CNs counted (they
+ * do not: sslvdir_cert_covers()); for explanations only. */
+int sv_cert_cn_names(const sslvdir_cert *c, const char *host, size_t len);
 
 /* lib/iisconfig.c: files, and Exchange vdir names. */
 int sv_read_file(const char *filename, size_t max, char **data, size_t *len, sslvdir_error *err);

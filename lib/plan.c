@@ -86,8 +86,67 @@ SSLVDIR_EXTERN int sslvdir_plan_new(sslvdir_plan **out, const sslvdir_iisconfig 
   return SSLVDIR_OK;
 }
 
+/* Server and host names go into cmdlets unquoted: letters, digits and
+ * "-._" only, and never a leading '-', which PowerShell would read as a
+ * parameter name. */
 static int name_ok(const char *s) {
-  if (!s || !*s || strlen(s) > 253)
+  if (!s || !*s || *s == '-' || strlen(s) > 253)
+    return 0;
+  for (; *s; s++)
+    if (!SV_ALNUM(*s) && *s != '-' && *s != '.' && *s != '_')
+      return 0;
+  return 1;
+}
+
+/*
+ * Names from the user or the configuration (a "Site/vdir" path, a location,
+ * an application pool) are written between double quotes in both forms,
+ * as Microsoft's "Configuring SSL offloading in Exchange 2013" writes them.
+ * The appcmd lines run in PowerShell (they start with "&$env:systemroot")
+ * and are also what that document tells admins to type into cmd.exe;
+ * appcmd.exe then splits its own command line. So a name may hold only
+ * bytes that mean themselves inside double quotes to all three: what one
+ * of them would expand, end the string at or escape is refused, never
+ * escaped, because an escape for one of them is a literal for another.
+ * Single quotes, '&', '|', '<', '>', '^' and ';' are literal inside double
+ * quotes in both shells, and stay. Returns why a name is refused, or NULL.
+ */
+static const char control[] = "a control character";
+
+static const char *unquotable(const char *name) {
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+    if (*c < 0x20 || *c == 0x7f)
+      return control;
+    if (*c >= 0x80)
+      /* Windows PowerShell 5.1 reads a script without a BOM in the ANSI code
+       * page, where bytes of UTF-8 sequences are quotation marks (0x91 to
+       * 0x94 are the typographic quotes PowerShell ends strings at), and
+       * U+201C to U+201E themselves end a double-quoted string. */
+      return "a byte above 0x7F (PowerShell may read it as a quotation mark)";
+    switch (*c) {
+    case '"': return "'\"', which ends the quoted name in every shell";
+    case '`': return "'`', PowerShell's escape character";
+    case '$': return "'$', which PowerShell expands inside double quotes";
+    case '%': return "'%', which cmd.exe expands even inside double quotes";
+    case '!': return "'!', which cmd.exe expands when delayed expansion is on";
+    case '\\': return "'\\', which escapes the closing quote for appcmd.exe";
+    default: break;
+    }
+  }
+  return NULL;
+}
+
+/* The error for a name unquotable() refuses; what is a control character
+ * is not echoed. */
+static int refuse_name(sslvdir_error *err, const char *what, const char *name, const char *why) {
+  return sv_err(err, SSLVDIR_E_SYNTAX, "plan: %s\"%.200s\" cannot be written safely into a "
+                "command: it holds %s", what, why == control ? "..." : name, why);
+}
+
+/* Pool names are bare in that document (Restart-WebAppPool
+ * MSExchangeOWAAppPool); any other name is quoted. */
+static int bare_ok(const char *s) {
+  if (!SV_ALNUM(*s))
     return 0;
   for (; *s; s++)
     if (!SV_ALNUM(*s) && *s != '-' && *s != '.' && *s != '_')
@@ -131,13 +190,12 @@ SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_
                                      sslvdir_error *err) {
   if (!p || !path || (up != SSLVDIR_UPSTREAM_OFFLOAD && up != SSLVDIR_UPSTREAM_BRIDGE))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: a path and offload or bridge are required");
+  const char *why = unquotable(path); /* first: nothing hostile is echoed */
+  if (why)
+    return refuse_name(err, "", path, why);
   const char *slash = strchr(path, '/');
   if (!slash || slash == path || !slash[1] || strlen(path) > 1024)
     return sv_err(err, SSLVDIR_E_SYNTAX, "plan: '%.200s' is not \"Site/vdir\"", path);
-  for (const char *c = path; *c; c++)
-    if ((unsigned char)*c < 0x20 || strchr("\"'`$<>&|;", *c))
-      return sv_err(err, SSLVDIR_E_SYNTAX, "plan: '%.200s' holds a character that would need "
-                    "quoting in a script", path);
   size_t sl = (size_t)(slash - path);
   if (sv_eq_ci(path, sl, "Exchange Back End", 17))
     return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is on the Exchange Back End site: only the "
@@ -221,18 +279,26 @@ static const char *pool_of(const sslvdir_plan *p, const char *path, sslvdir_kind
   return best ? best : default_pool(kind);
 }
 
+#define MAX_POOLS 256
+
+/* Adds pool once; -1 when the list is full (the plan then resets IIS as a
+ * whole rather than leave a changed application unrecycled). */
 static int add_pool(const char **pools, size_t *n, const char *pool) {
   if (!pool)
     return 0;
   for (size_t i = 0; i < *n; i++)
     if (!strcmp(pools[i], pool))
       return 0;
+  if (*n == MAX_POOLS)
+    return -1;
   pools[(*n)++] = pool;
   return 1;
 }
 
 static int flags_step(sslvdir_plan *p, const char *path, unsigned flags, const char *why) {
   char text[SSLVDIR_FLAGS_TEXT_MAX], compact[SSLVDIR_FLAGS_TEXT_MAX];
+  if (unquotable(path))
+    return SSLVDIR_E_SYNTAX;
   if (sslvdir_flags_format(text, sizeof text, NULL, flags))
     return SSLVDIR_E_INVALID_ARGUMENT;
   size_t o = 0; /* "Ssl, Ssl128" -> "Ssl,Ssl128" as the scripts write it */
@@ -318,8 +384,10 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
                                    : "OWA is bridged again: SSLOffloaded back to 0"));
   }
   /* 3. sslFlags, then 4. the pools. */
-  const char *pools[256];
+  const char *pools[MAX_POOLS];
   size_t npools = 0;
+  int full = 0;
+  const char *bad = NULL; /* a name of the configuration unquotable() refuses */
   for (size_t i = 0; !rc && i < p->nwants; i++) {
     const want *w = &p->wants[i];
     int off = w->upstream == SSLVDIR_UPSTREAM_OFFLOAD;
@@ -332,7 +400,7 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
       rc = flags_step(p, w->path, target, off ? "the offloader sends plain HTTP: the vdir must "
                                                 "not require SSL"
                                               : "bridged: the backend requires SSL again");
-      add_pool(pools, &npools, pool_of(p, w->path, w->kind));
+      full |= add_pool(pools, &npools, pool_of(p, w->path, w->kind)) < 0;
     }
     /* Deeper locations that set sslFlags of their own override the vdir's. */
     size_t pl = strlen(w->path);
@@ -345,25 +413,40 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
                         : !(lf & SSLVDIR_SSL);
       if (!lchange || sv_kind_from_vdir_name(strchr(lp, '/')) == SSLVDIR_KIND_MRSPROXY)
         continue;
-      rc = flags_step(p, lp, target, "a deeper location under the vdir sets sslFlags of its own");
-      if (npools < 256)
-        add_pool(pools, &npools, pool_of(p, lp, w->kind));
+      if ((rc = flags_step(p, lp, target, "a deeper location under the vdir sets sslFlags of "
+                           "its own")) == SSLVDIR_E_SYNTAX)
+        bad = lp;
+      full |= add_pool(pools, &npools, pool_of(p, lp, w->kind)) < 0;
     }
   }
+  for (size_t i = 0; !rc && i < npools; i++)
+    if (unquotable(pools[i])) {
+      bad = pools[i];
+      rc = SSLVDIR_E_SYNTAX;
+    }
   if (!rc && npools) {
-    if (flags & SSLVDIR_PLAN_IISRESET)
+    if ((flags & SSLVDIR_PLAN_IISRESET) || full)
       rc = add_step(p, SSLVDIR_STEP_RECYCLE, sv_strdup("IIS"), sv_strdup("iisreset /noforce"),
                     sv_strdup("iisreset /noforce"),
-                    sv_strdup("IIS restarts so that every changed application reads its settings"));
-    for (size_t i = 0; !(flags & SSLVDIR_PLAN_IISRESET) && !rc && i < npools; i++)
+                    sv_strdup(full ? "more application pools changed than a plan recycles one by "
+                                     "one: IIS restarts instead"
+                                   : "IIS restarts so that every changed application reads its "
+                                     "settings"));
+    for (size_t i = 0; !(flags & SSLVDIR_PLAN_IISRESET) && !full && !rc && i < npools; i++) {
+      int bare = bare_ok(pools[i]);
       rc = add_step(p, SSLVDIR_STEP_RECYCLE, sv_strdup(pools[i]),
-                    sv_strdupf("%s Recycle AppPool %s", appcmd, pools[i]),
-                    sv_strdupf("Restart-WebAppPool %s", pools[i]),
+                    sv_strdupf("%s Recycle AppPool %s%s%s", appcmd, bare ? "" : "\"", pools[i],
+                               bare ? "" : "\""),
+                    sv_strdupf("Restart-WebAppPool %s%s%s", bare ? "" : "\"", pools[i],
+                               bare ? "" : "\""),
                     sv_strdup("the application pool reads the changed settings when it recycles"));
+    }
   }
   if (rc) {
     clear_steps(p);
-    return sv_err(err, rc, "out of memory");
+    if (rc == SSLVDIR_E_SYNTAX && bad)
+      return refuse_name(err, "the configuration's ", bad, unquotable(bad));
+    return sv_err(err, rc, rc == SSLVDIR_E_NOMEM ? "out of memory" : "plan: cannot be built");
   }
   return SSLVDIR_OK;
 }

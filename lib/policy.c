@@ -65,8 +65,8 @@ SSLVDIR_EXTERN const sslvdir_site *sslvdir_policy_find_site(const sslvdir_policy
                                                             const char *host, size_t len) {
   char norm[SV_HOST_MAX + 3];
   size_t n;
-  if (!p || !host || sv_host_normalize(host, len, norm, &n, 1))
-    return NULL;
+  if (!p || !host || sv_host_normalize(host, len, norm, &n, 1) || sv_host_rooted(host, len, n))
+    return NULL; /* as sslvdir_decide() reads a Host: "name." names no site */
   return sv_policy_lookup_host(p, norm, n);
 }
 

@@ -10,6 +10,7 @@
 #   wildcard    *.contoso.com (by ca)
 #   partial     f*.contoso.com (by ca)
 #   cnonly      no SAN, CN=mail.contoso.com (by ca)
+#   cnip        CN=mail.contoso.com, one IP SAN 192.0.2.10, no DNS SAN (by ca)
 #   badwild     wildcards RFC 9525 refuses: *.com, *, a.*.contoso.com,
 #               *.*.fabrikam.com, **.example.org; and *.example.net. (by ca)
 #   expired     valid 2020-01-01 to 2021-01-01 (by ca)
@@ -86,6 +87,10 @@ dns_name = \"*.example.net.\"
 expiration_days = 365
 $WWW"
 leaf cnonly "cn = \"mail.contoso.com\"
+expiration_days = 365
+$WWW"
+leaf cnip "cn = \"mail.contoso.com\"
+ip_address = \"192.0.2.10\"
 expiration_days = 365
 $WWW"
 leaf expired "cn = \"mail.contoso.com\"

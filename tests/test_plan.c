@@ -178,9 +178,255 @@ static void test_registry_plan(void) {
   sslvdir_settings_free(s);
 }
 
+/*
+ * Independent models of how the lines are read, to check the quoting.
+ *
+ * PowerShell, inside a double-quoted string: U+0022 and the typographic
+ * U+201C, U+201D and U+201E all end it (two in a row stand for one), '`'
+ * escapes the next character and '$' starts an expansion. Windows
+ * PowerShell 5.1 reads a script without a BOM in the ANSI code page
+ * (Windows-1252), where the bytes 0x84, 0x93 and 0x94 are those three
+ * typographic quotes; PowerShell 7 reads UTF-8. ps_string() gives the
+ * string's value only when both readings agree and nothing is escaped or
+ * expanded; *end is past the closing quote.
+ */
+static int ps_dquote(const unsigned char *s, int ansi) {
+  if (s[0] == '"')
+    return 1;
+  if (ansi)
+    return s[0] == 0x84 || s[0] == 0x93 || s[0] == 0x94;
+  return s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x9c && s[2] <= 0x9e ? 3 : 0;
+}
+
+static char *ps_string(const char *line, const char **end) {
+  char *v[2] = {NULL, NULL};
+  const char *e[2] = {NULL, NULL};
+  for (int ansi = 0; ansi < 2; ansi++) {
+    const unsigned char *c = (const unsigned char *)line;
+    int q = ps_dquote(c, ansi);
+    if (!q)
+      return NULL;
+    c += q;
+    char *out = calloc(1, strlen(line) + 1);
+    size_t n = 0;
+    for (;;) {
+      if (!*c || *c == '`' || *c == '$') {
+        free(out);
+        out = NULL;
+        break;
+      }
+      if ((q = ps_dquote(c, ansi))) {
+        c += q;
+        int q2 = ps_dquote(c, ansi);
+        if (!q2)
+          break;
+        memcpy(out + n, c, (size_t)q2); /* doubled: the second stands */
+        n += (size_t)q2;
+        c += q2;
+        continue;
+      }
+      out[n++] = (char)*c++;
+    }
+    v[ansi] = out;
+    e[ansi] = (const char *)c;
+  }
+  if (!v[0] || !v[1] || strcmp(v[0], v[1]) || e[0] != e[1]) {
+    free(v[0]);
+    free(v[1]);
+    return NULL;
+  }
+  free(v[1]);
+  *end = e[0];
+  return v[0];
+}
+
+/* cmd.exe, then the program's own argument parser (the rules of
+ * CommandLineToArgvW): inside double quotes cmd.exe still expands %VAR%
+ * and, with delayed expansion on, !VAR!; then 2n backslashes before '"'
+ * give n and the quote, 2n+1 give n and a literal '"', and other
+ * backslashes stand for themselves. NULL when cmd.exe could expand
+ * something or the argument does not end at a closing quote. */
+static char *cmd_arg(const char *line) {
+  if (line[0] != '"')
+    return NULL;
+  char *out = calloc(1, strlen(line) + 1);
+  size_t n = 0;
+  const char *c = line + 1;
+  for (;;) {
+    if (!*c || *c == '%' || *c == '!') {
+      free(out);
+      return NULL;
+    }
+    size_t bs = 0;
+    while (c[bs] == '\\')
+      bs++;
+    if (c[bs] == '"') {
+      memset(out + n, '\\', bs / 2);
+      n += bs / 2;
+      c += bs;
+      if (bs % 2 == 0) {
+        c++;
+        break;
+      }
+      out[n++] = '"';
+      c++;
+      continue;
+    }
+    if (bs) {
+      memset(out + n, '\\', bs);
+      n += bs;
+      c += bs;
+      continue;
+    }
+    out[n++] = *c++;
+  }
+  if (*c && *c != ' ') {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+static void test_quoting(void) {
+  /* Characters that mean themselves inside double quotes everywhere: the
+   * name reaches IIS as it was asked for, in both forms. */
+  static const char *const kept[] = {"'", "^", "&", "|", "<", ">", ";", "(", ")", ",", "=",
+                                     "@", "#", "{", "}", "+", "[", "]", "''", "&calc"};
+  for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "Default Web Site/o%swa", kept[i]);
+    sslvdir_plan *p;
+    sslvdir_error e;
+    CU_ASSERT_FATAL(sslvdir_plan_new(&p, NULL, NULL, 2016, &e) == SSLVDIR_OK);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_plan_want(p, name, SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, SSLVDIR_PLAN_IISRESET, &e), SSLVDIR_OK);
+    const char *ps, *ac, *end;
+    CU_ASSERT_FATAL(!sslvdir_plan_step(p, 0, SSLVDIR_PLAN_POWERSHELL, NULL, NULL, &ps, NULL));
+    CU_ASSERT_FATAL(!sslvdir_plan_step(p, 0, SSLVDIR_PLAN_APPCMD, NULL, NULL, &ac, NULL));
+    const char *loc = strstr(ps, "-Location "), *cfg = strstr(ac, " set config ");
+    CU_ASSERT_FATAL(loc && cfg);
+    char *v = ps_string(loc + 10, &end);
+    CU_ASSERT(v && !strcmp(v, name) && *end == '\0');
+    free(v);
+    v = ps_string(cfg + 12, &end);
+    CU_ASSERT(v && !strcmp(v, name) && !strncmp(end, " /section:access", 16));
+    free(v);
+    v = cmd_arg(cfg + 12);
+    CU_ASSERT(v && !strcmp(v, name));
+    if (!v)
+      fprintf(stderr, "quoting: %s\n%s\n", ps, ac);
+    free(v);
+    sslvdir_plan_free(p);
+  }
+  /* What no quoting makes safe in all three readers is refused, with the
+   * reason: PowerShell's typographic quotes (both kinds, since a name in
+   * single quotes would end at U+2018 to U+201B), its escape and expansion
+   * characters, cmd.exe's expansions, '"', '\', control bytes and any byte
+   * above 0x7F ("o\xc5\x91" holds 0x91, a quotation mark in Windows-1252). */
+  static const char *const refused[] = {
+      "\xe2\x80\x98", "\xe2\x80\x99", "\xe2\x80\x9a", "\xe2\x80\x9b", "\xe2\x80\x9c",
+      "\xe2\x80\x9d", "\xe2\x80\x9e", "`", "$", "$(calc)", "\"", "%", "%COMSPEC%", "!", "\\",
+      "\x01", "\x1b[31m", "\x7f", "\xc3\xa9", "\xc5\x91", "\xff"};
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "Default Web Site/o%swa", refused[i]);
+    sslvdir_plan *p;
+    sslvdir_error e = {0};
+    CU_ASSERT_FATAL(sslvdir_plan_new(&p, NULL, NULL, 2016, &e) == SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_plan_want(p, name, SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_E_SYNTAX);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "cannot be written safely"));
+    CU_ASSERT_PTR_NULL(strchr(e.message, '\x1b')); /* control bytes are not echoed */
+    sslvdir_plan_free(p);
+  }
+  /* The server and host names go in bare: never one PowerShell would read
+   * as a parameter. */
+  sslvdir_plan *p;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_plan_new(&p, NULL, NULL, 2016, &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_set_outlook_anywhere(p, "CAS1", "-WhatIf", NULL, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_plan_set_outlook_anywhere(p, "-Confirm", NULL, NULL, &e), SSLVDIR_E_SYNTAX);
+  sslvdir_plan_free(p);
+}
+
+/* A configuration whose names the plan must write: a location and pools. */
+static sslvdir_iisconfig *config_with(const char *apps, const char *locations) {
+  char *x = malloc(65536 + strlen(apps) + strlen(locations));
+  sprintf(x, "<configuration>\n<system.applicationHost><sites><site name=\"Default Web Site\" "
+             "id=\"1\">%s<bindings><binding protocol=\"https\" bindingInformation=\"*:443:\"/>"
+             "</bindings></site></sites></system.applicationHost>\n"
+             "<location path=\"Default Web Site\"><system.webServer><security><access "
+             "sslFlags=\"Ssl, Ssl128\"/></security></system.webServer></location>\n%s"
+             "</configuration>\n", apps, locations);
+  sslvdir_iisconfig *c = NULL;
+  sslvdir_error e;
+  if (sslvdir_iisconfig_parse(&c, x, strlen(x), &e))
+    fprintf(stderr, "config_with: %s\n", e.message);
+  free(x);
+  return c;
+}
+
+static void test_config_names(void) {
+  static const char loc[] = "<location path=\"Default Web Site/owa/$(calc)\"><system.webServer>"
+      "<security><access sslFlags=\"Ssl\"/></security></system.webServer></location>\n";
+  sslvdir_iisconfig *c = config_with("<application path=\"/owa\" applicationPool=\"OWA\"/>", loc);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  sslvdir_plan *p;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_plan_new(&p, c, NULL, 2016, &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT(strstr(e.message, "Default Web Site/owa/$(calc)") && strstr(e.message, "'$'"));
+  CU_ASSERT_EQUAL(sslvdir_plan_step_count(p), 0);
+  sslvdir_plan_free(p);
+  sslvdir_iisconfig_free(c);
+
+  /* A pool name is quoted unless Microsoft's document would write it bare; one that
+   * cannot be quoted stops the plan. */
+  c = config_with("<application path=\"/owa\" applicationPool=\"OWA Pool\"/>"
+                  "<application path=\"/ecp\" applicationPool=\"ECP%PATH%\"/>", "");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  CU_ASSERT_FATAL(sslvdir_plan_new(&p, c, NULL, 2016, &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
+  const char *ps, *ac;
+  CU_ASSERT_FATAL(!sslvdir_plan_step(p, 1, SSLVDIR_PLAN_POWERSHELL, NULL, NULL, &ps, NULL));
+  CU_ASSERT_FATAL(!sslvdir_plan_step(p, 1, SSLVDIR_PLAN_APPCMD, NULL, NULL, &ac, NULL));
+  CU_ASSERT_STRING_EQUAL(ps, "Restart-WebAppPool \"OWA Pool\"");
+  CU_ASSERT_STRING_EQUAL(ac, "&$env:systemroot\\system32\\inetsrv\\appcmd Recycle AppPool \"OWA Pool\"");
+  CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/ecp", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT(strstr(e.message, "ECP%PATH%") && strstr(e.message, "'%'"));
+  sslvdir_plan_free(p);
+  sslvdir_iisconfig_free(c);
+
+  /* More pools than a plan lists one by one: IIS is reset as a whole
+   * (this overflowed a fixed array of 256 pools before). */
+  char *apps = malloc(300 * 80), *a = apps;
+  for (int i = 0; i < 300; i++)
+    a += sprintf(a, "<application path=\"/v%d\" applicationPool=\"Pool%d\"/>", i, i);
+  c = config_with(apps, "");
+  free(apps);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  CU_ASSERT_FATAL(sslvdir_plan_new(&p, c, NULL, 2016, &e) == SSLVDIR_OK);
+  for (int i = 0; i < 300; i++) {
+    char path[64];
+    snprintf(path, sizeof path, "Default Web Site/v%d", i);
+    CU_ASSERT_EQUAL(sslvdir_plan_want(p, path, SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
+  }
+  CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_step_count(p), 301);
+  int kind;
+  CU_ASSERT(!sslvdir_plan_step(p, 300, SSLVDIR_PLAN_POWERSHELL, &kind, NULL, &ps, NULL) &&
+            kind == SSLVDIR_STEP_RECYCLE && !strcmp(ps, "iisreset /noforce"));
+  sslvdir_plan_free(p);
+  sslvdir_iisconfig_free(c);
+}
+
 void suite_plan(void) {
   CU_pSuite s = CU_add_suite("plan", NULL, NULL);
   CU_add_test(s, "seed 004's two scripts", test_seed_scripts);
   CU_add_test(s, "against the Exchange 2016 configuration", test_against_config);
   CU_add_test(s, "registry steps and the .reg file", test_registry_plan);
+  CU_add_test(s, "names in commands: quoted for PowerShell and cmd.exe, or refused", test_quoting);
+  CU_add_test(s, "names from the configuration: locations and pools", test_config_names);
 }

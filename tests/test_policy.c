@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -111,7 +112,9 @@ static void test_views(void) {
   CU_ASSERT_STRING_EQUAL(sslvdir_site_canonical_host(s), "webmail.contoso.com");
   CU_ASSERT_EQUAL(sslvdir_site_https_port(s), 8443);
   CU_ASSERT_PTR_EQUAL(sslvdir_policy_find_site(p, "MAIL.contoso.com:443", 20), s);
-  CU_ASSERT_PTR_EQUAL(sslvdir_policy_find_site(p, "mail.contoso.com.", 17), s);
+  /* As sslvdir_decide() reads a Host: the root's trailing dot names no site. */
+  CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "mail.contoso.com.", 17));
+  CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "MAIL.contoso.com.:443", 21));
   CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "mail.contoso.com.evil", 21));
   CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "", 0));
   CU_ASSERT_EQUAL(sslvdir_site_vdir_count(s), 12);
@@ -224,6 +227,62 @@ static void test_upstream_rules(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_policy_warning(p, 0), "no host name"));
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
+}
+
+/* The warnings of a policy with one site and these offloaders, joined. */
+static char *offloader_warnings(const char *const *cidrs, size_t n, const char *xml) {
+  sslvdir_builder *b;
+  sslvdir_policy *p = NULL;
+  sslvdir_error e;
+  char *all = calloc(1, 8192);
+  if (sslvdir_builder_new(&b))
+    return all;
+  int rc = xml ? sslvdir_policyfile_parse(b, xml, strlen(xml), &e)
+               : sslvdir_builder_add_site(b, SITE, &e);
+  for (size_t i = 0; !rc && i < n; i++)
+    rc = sslvdir_builder_add_offloader(b, cidrs[i], &e);
+  if (!rc)
+    rc = sslvdir_builder_build(b, &p, &e);
+  CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
+  for (size_t i = 0; p && i < sslvdir_policy_warning_count(p); i++) {
+    strncat(all, sslvdir_policy_warning(p, i), 8192 - strlen(all) - 2);
+    strcat(all, "\n");
+  }
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  return all;
+}
+
+static void test_broad_offloaders(void) {
+  /* Catch-all and very short prefixes trust every client's X-Forwarded-Proto. */
+  static const struct { const char *cidr, *says; } broad[] = {
+      {"0.0.0.0/0", "0.0.0.0/0 covers every IPv4 address"},
+      {"10.1.2.3/0", "0.0.0.0/0 covers every IPv4 address"},
+      {"::/0", "::/0 covers every IPv6 address"},
+      {"128.0.0.0/1", "128.0.0.0/1 covers 1/2 of all IPv4 addresses"},
+      {"0.0.0.0/7", "0.0.0.0/7 covers 1/128 of all IPv4 addresses"},
+      {"fc00::/7", "fc00::/7 covers 1/128 of all IPv6 addresses"},
+  };
+  for (size_t i = 0; i < sizeof broad / sizeof broad[0]; i++) {
+    char *w = offloader_warnings(&broad[i].cidr, 1, NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(w, broad[i].says));
+    CU_ASSERT_PTR_NOT_NULL(strstr(w, "X-Forwarded-Proto: https"));
+    if (!strstr(w, broad[i].says))
+      fprintf(stderr, "%s: %s\n", broad[i].cidr, w);
+    free(w);
+  }
+  /* The largest private ranges and ordinary networks are fine. */
+  static const char *const fine[] = {"10.0.0.0/8", "fd00::/8", "192.0.2.0/24", "10.0.0.5",
+                                     "2001:db8:5::/48"};
+  char *w = offloader_warnings(fine, sizeof fine / sizeof fine[0], NULL);
+  CU_ASSERT_STRING_EQUAL(w, "");
+  free(w);
+  /* The policy file goes through the same builder. */
+  static const char xml[] = "<policy xmlns=\"urn:libsslvdir:policy:1\" version=\"1\">"
+                            "<offloader address=\"::/0\"/><site name=\"S\"/></policy>";
+  w = offloader_warnings(NULL, 0, xml);
+  CU_ASSERT_PTR_NOT_NULL(strstr(w, "::/0 covers every IPv6 address"));
+  free(w);
 }
 
 static void test_presets(void) {
@@ -379,6 +438,7 @@ void suite_policy(void) {
   CU_add_test(s, "builder refuses bad input", test_builder_errors);
   CU_add_test(s, "read-only views and matching", test_views);
   CU_add_test(s, "offload or bridge", test_upstream_rules);
+  CU_add_test(s, "offloader networks that trust every client", test_broad_offloaders);
   CU_add_test(s, "presets", test_presets);
   CU_add_test(s, "unset sslFlags are inherited", test_inherited_flags);
   CU_add_test(s, "names and versions", test_kinds);

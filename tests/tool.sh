@@ -59,6 +59,8 @@ expect_out '"vdir": "Default Web Site",' eval --json POST 'http://mail.contoso.c
 expect_out '^exchange2016-offload' presets
 expect_out '/EWS/mrsproxy.svc.*mrsproxy.*bridge' show
 expect_out 'trusted offloaders: 10.0.0.0/8' show --offloader 10.1.2.3/8
+# An offloader network that holds clients: show warns (the audit's error is below).
+expect_out 'warning: trusted offloader 0.0.0.0/0 covers every IPv4 address' show --offloader 0.0.0.0/0
 expect_out 'site "Europe"' show --policy "$top_srcdir/tests/data/decide/multi.xml"
 expect_out 'redirect 302' demo
 
@@ -151,6 +153,7 @@ expect_out '"kind": "sslflags", "target": "Default Web Site/owa", "appcmd": "&$e
 expect_fail "MRSProxy, which does not support SSL offloading" config plan "$cfg8" --offload 'Default Web Site/EWS/mrsproxy.svc'
 expect_fail "Exchange Back End site" config plan "$cfg8" --offload 'Exchange Back End/owa'
 expect_fail "ActiveSync on Exchange 2007" config plan --exchange 2007 --offload 'Default Web Site/Microsoft-Server-ActiveSync'
+expect_fail "cannot be written safely into a command: it holds '$'" config plan --offload 'Default Web Site/o$(calc)wa'
 regout=$(mktemp)
 if "$sv" config plan --exchange 2010 --offload 'Default Web Site/owa' --reg-out "$regout" >/dev/null && [ "$(head -c 2 "$regout" | od -An -tx1 | tr -d ' ')" = fffe ]; then ok; else ko "config plan --reg-out writes UTF-16LE with BOM"; fi
 rm -f "$regout"
@@ -196,6 +199,7 @@ expect_fail 'No certificate was found' cert show "$C/server.key"
 expect_fail 'name a certificate' cert show
 expect_out 'mail.contoso.com: covered by mail.contoso.com' cert check "$C/server.pem" --host mail.contoso.com --ca "$C/ca.pem"
 expect_status 4 'contoso.com: NOT covered' cert check "$C/wildcard.pem" --host mail.contoso.com,contoso.com
+expect_status 4 "mail.contoso.com: NOT covered (only in the subject's CN" cert check "$C/cnonly.pem" --host mail.contoso.com
 # A policy's names: its sites' hosts and autodiscover.DOMAIN of its Autodiscover domains.
 expect_status 4 'autodiscover.fabrikam.com: NOT covered' cert check "$C/server.pem" --policy "$top_srcdir/tests/data/cert/two-domains.xml"
 expect_status 4 '"iis_status": "403.13"' cert check --json "$C/revoked.pem" --ca "$C/ca.pem" --crl "$C/crl.pem"
@@ -209,6 +213,7 @@ expect_status 4 '"bits": null' cipher-bits --json AES-GCM
 expect_out 'No finding' audit --config "$CFG" --cert "$C/server.pem" --ca "$C/ca.pem" --namespace mail.contoso.com,autodiscover.contoso.com --exchange-version 2016
 expect_status 4 'error \[cert-weak-key\]' audit --cert "$C/weak.pem" --namespace mail.contoso.com,autodiscover.contoso.com
 expect_status 4 '"worst": "error"' audit --json --cert "$C/expired.pem" --namespace mail.contoso.com
+expect_status 4 'error \[offloader-too-broad\] ::/0' audit --preset exchange2016-offload --offloader ::/0
 expect_status 3 'warning \[allow-external-untrusted\]' audit --registry "$top_srcdir/tests/data/audit/allow-external.reg"
 expect_status 0 'note' audit --cert "$C/wildcard.pem" --namespace mail.contoso.com,autodiscover.contoso.com
 tmpcfg=$(mktemp)

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "json.h"
@@ -357,7 +358,15 @@ static int cert_check(int argc, char **argv) {
     } else if (cov == 1) {
       printf("%s: covered by %s\n", hosts[i], by);
     } else {
-      printf("%s: NOT covered%s\n", hosts[i], cov < 0 ? " (not a host name)" : "");
+      /* Say so when the name is only in the CN, which no longer counts. */
+      const char *cn = sslvdir_cert_common_name(c, 0);
+      size_t hl = strlen(hosts[i]);
+      if (hl && hosts[i][hl - 1] == '.')
+        hl--;
+      int in_cn = cov == 0 && cn && strlen(cn) == hl && !strncasecmp(cn, hosts[i], hl);
+      printf("%s: NOT covered%s\n", hosts[i], cov < 0 ? " (not a host name)"
+             : in_cn ? " (only in the subject's CN, which RFC 9525 ignores: put it in the SAN)"
+                     : "");
     }
   }
   if (json)

@@ -2402,7 +2402,7 @@ static PyMethodDef cert_methods[] = {
     {"parse", (PyCFunction)(void (*)(void))cert_parse, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
      "Cert.parse(data: bytes, password=None) -> Cert"},
     {"covers", (PyCFunction)cert_covers, METH_O,
-     "covers(host) -> str or None: the SAN (or \"CN=...\") covering host (RFC 9525), else None."},
+     "covers(host) -> str or None: the SAN covering host (RFC 9525; never the CN), else None."},
     {"close", (PyCFunction)cert_close, METH_NOARGS, "Free the certificates now."},
     CM_METHODS,
     {NULL, NULL, 0, NULL}};

@@ -212,6 +212,9 @@ sslvdir_builder_set_vdir_upstream(sslvdir_builder *builder, const char *site,
  *
  * cidr is an IPv4 or IPv6 address, optionally with "/prefix". Only requests
  * from these peers have their X-Forwarded-Proto and Front-End-Https believed.
+ * A prefix shorter than /8 ("0.0.0.0/0", "::/0") is accepted, but the built
+ * policy carries a warning: such a network holds clients, who could then
+ * pass Require SSL over plain HTTP.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_SYNTAX, SSLVDIR_E_RANGE (prefix),
  * SSLVDIR_E_NOMEM.

@@ -15,9 +15,9 @@
  * only as the whole left-most label of a name with at least two more labels
  * and covers exactly one label ("*.contoso.com" covers mail.contoso.com, not
  * contoso.com nor a.b.contoso.com); "f*.contoso.com" or "*.com" cover
- * nothing. The subject's CN is read only when the certificate has no DNS SAN
- * at all, as the clients of Exchange's era do. IP addresses match IP SANs
- * only. GnuTLS's own gnutls_x509_crt_check_hostname() accepts partial
+ * nothing. The subject's CN never covers a name, not even in a certificate
+ * without any DNS SAN (RFC 9525 section 6.3; today's browsers and iOS do not
+ * read it). IP addresses match IP SANs only. GnuTLS's own gnutls_x509_crt_check_hostname() accepts partial
  * wildcards, so it is not used.
  *
  * Thread contract: a certificate is immutable once loaded; any number of
@@ -239,7 +239,7 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_cert_san(const sslvdir_cert *cert
  * label such as "server01"), or an IPv4 or IPv6 address (without brackets),
  * matched against the chain's first certificate with the rules at the top
  * of this header. *by (may be NULL) receives the SAN that covers it, or
- * "CN=..." when the CN did, or NULL.
+ * NULL; a name only in the subject's CN is not covered.
  *
  * Returns: 1 when covered, 0 when not, SSLVDIR_E_SYNTAX when host is not a
  * host name or address, SSLVDIR_E_INVALID_ARGUMENT.

@@ -99,7 +99,12 @@ sslvdir_plan_set_outlook_anywhere(sslvdir_plan *plan, const char *server,
  * Refused, with the reason in err: offloading MRSProxy (it needs SSL
  * bridging), ActiveSync on Exchange 2007, and anything on the "Exchange Back
  * End" site (only the Default Web Site is configured for offloading, seed
- * 004). A vdir wanted twice takes the last answer.
+ * 004). A vdir wanted twice takes the last answer. The path is written
+ * between double quotes into commands that PowerShell, cmd.exe and
+ * appcmd.exe read, so a path holding what one of them would expand or end
+ * the quotes at is refused: '"', '`', '$', '%', '!', '\', control
+ * characters and any byte above 0x7F (PowerShell's typographic quotes
+ * U+2018 to U+201E among them).
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_REFUSED, SSLVDIR_E_SYNTAX (path),
  * SSLVDIR_E_NOT_FOUND (a site the configuration does not have),
@@ -123,9 +128,12 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_plan_want(sslvdir_plan *plan,
  * application pool touched, in first-touched order (or one iisreset with
  * SSLVDIR_PLAN_IISRESET). Only what differs from the current state is
  * changed; with no configuration, every sslFlags step is made except the
- * Rpc vdir's, which Exchange creates with None.
+ * Rpc vdir's, which Exchange creates with None. More than 256 pools give
+ * one iisreset. A location or pool name of the configuration that
+ * sslvdir_plan_want() would refuse stops the plan, with no step.
  *
- * Returns: SSLVDIR_OK, SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
+ * Returns: SSLVDIR_OK, SSLVDIR_E_SYNTAX (a name of the configuration),
+ * SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_plan_build(sslvdir_plan *plan, unsigned flags,

@@ -69,7 +69,9 @@ SSLVDIR_EXTERN const sslvdir_site *sslvdir_policy_site(const sslvdir_policy *pol
  * sslvdir_policy_find_site - the site whose namespace holds a host name
  *
  * host may carry a ":port", which is ignored; the comparison is
- * case-insensitive and ignores one trailing dot.
+ * case-insensitive. As sslvdir_decide() reads a Host, a name written with
+ * the root's trailing dot ("mail.contoso.com.") names no site: HTTP.sys
+ * does not match it to a host-named binding.
  *
  * Returns: the site, or NULL when no site has that host name.
  * Since: 0.1
