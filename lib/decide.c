@@ -177,12 +177,15 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
       return SSLVDIR_OK;
     }
     /* HTTP.sys does not drop the root's trailing dot: "mail.contoso.com."
-     * matches no host-named binding (400 "Invalid Hostname", or the site
-     * bound without a host name), so it is in no namespace here either,
-     * and its request is held to the first site's rules like any other
-     * unknown Host, never to the named site's (doc/decisions.md). */
-    if (!sv_host_rooted(hraw, hraw_len, host_len))
-      site = sv_policy_lookup_host_hash(p, hraw, host_len, hh);
+     * matches no host-named binding and gets HTTP.sys's 400 "Invalid
+     * Hostname" (doc/decisions.md). The same 400 here: holding it to the
+     * first site's rules instead could pick a site more lenient than the
+     * named one. */
+    if (sv_host_rooted(hraw, hraw_len, host_len)) {
+      deny(d, SSLVDIR_R_BAD_HOST);
+      return SSLVDIR_OK;
+    }
+    site = sv_policy_lookup_host_hash(p, hraw, host_len, hh);
     in_namespace = site != NULL;
   }
   if (!site)
