@@ -356,7 +356,7 @@ static void test_documents(void) {
                                                           : SSLVDIR_AD_NS_MOBILESYNC_RESPONSE));
     xmlFreeDoc(d);
   }
-  CU_ASSERT(strstr(doc_buf, "Time=\"22:13:20.1234560\" Id=\"1054084152\"") != NULL);
+  CU_ASSERT(mem_find(doc_buf, n, "Time=\"22:13:20.1234560\" Id=\"1054084152\"") != NULL);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_OUTLOOK, 404, &p,
                                              doc_buf, DOC_MAX, &n), SSLVDIR_E_RANGE);
   /* Measuring, and a buffer one byte short. */
@@ -366,7 +366,7 @@ static void test_documents(void) {
                                              m - 1, &n), SSLVDIR_E_BUFFER_TOO_SMALL);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_OUTLOOK, 600, &p, doc_buf,
                                              m, &n), SSLVDIR_OK);
-  CU_ASSERT(strstr(doc_buf, "Id=\"0\"") != NULL);
+  CU_ASSERT(mem_find(doc_buf, n, "Id=\"0\"") != NULL);
   /* The settings of a site without a canonical host cannot be written. */
   const sslvdir_site *eu = sslvdir_policy_site(policy, 1);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_settings(policy, eu, SSLVDIR_AUTODISCOVER_MOBILESYNC,

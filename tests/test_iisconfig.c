@@ -260,16 +260,19 @@ static void test_edits(void) {
   CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/New", SSL_128, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/New"), SSL_128);
   CU_ASSERT(!sslvdir_iisconfig_bytes(c, &d, &n) && n > len8);
-  const char *p = strstr(d, "Default Web Site/New");
-  CU_ASSERT(p && !strstr(p + 1, "Default Web Site/New")); /* one location, not two */
+  /* The bytes carry no NUL: search within their length. */
+  const char *p = mem_find(d, n, "Default Web Site/New");
+  CU_ASSERT(p && !mem_find(p + 1, n - (size_t)(p + 1 - d), "Default Web Site/New")); /* one location, not two */
   sslvdir_iisconfig_free(c);
   /* A self-closing location gets children. */
   static const char small[] = "<configuration>\n  <system.applicationHost><sites><site name=\"S\" id=\"1\"/></sites></system.applicationHost>\n  <location path=\"S/a\" />\n</configuration>\n";
   c = parse(small, sizeof small - 1);
   CU_ASSERT_FATAL(c != NULL);
   CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "S/a", SSLVDIR_SSL, &e), SSLVDIR_OK);
-  CU_ASSERT(!sslvdir_iisconfig_bytes(c, &d, &n));
-  CU_ASSERT_NSTRING_EQUAL(d, "<configuration>\n  <system.applicationHost><sites><site name=\"S\" id=\"1\"/></sites></system.applicationHost>\n  <location path=\"S/a\">\n    <system.webServer>\n      <security>\n        <access sslFlags=\"Ssl\" />\n      </security>\n    </system.webServer>\n  </location>\n</configuration>\n", n);
+  static const char grown[] = "<configuration>\n  <system.applicationHost><sites><site name=\"S\" id=\"1\"/></sites></system.applicationHost>\n  <location path=\"S/a\">\n    <system.webServer>\n      <security>\n        <access sslFlags=\"Ssl\" />\n      </security>\n    </system.webServer>\n  </location>\n</configuration>\n";
+  /* The whole file, not a prefix of it (a strncmp within n would accept a
+   * truncated one). */
+  CU_ASSERT(!sslvdir_iisconfig_bytes(c, &d, &n) && n == sizeof grown - 1 && !memcmp(d, grown, n));
   sslvdir_iisconfig_free(c);
 }
 

@@ -136,11 +136,10 @@ static void test_changes(void) {
   char out[4096];
   size_t n;
   CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_write(r, SSLVDIR_REGFILE_REGEDIT4, out, sizeof out, &n), SSLVDIR_OK);
-  out[n] = '\0';
-  CU_ASSERT(!strncmp(out, "REGEDIT4\r\n\r\n[", 13));
-  CU_ASSERT(strstr(out, "\"SSLOffloaded\"=dword:00000000\r\n") != NULL);
-  CU_ASSERT(strstr(out, "\"Note\"=\"said \\\"hello\\\" twice\"\r\n") != NULL);
-  CU_ASSERT(strstr(out, "OutlookAnywhere") == NULL); /* a pseudo path, not the registry */
+  CU_ASSERT(n >= 13 && !memcmp(out, "REGEDIT4\r\n\r\n[", 13));
+  CU_ASSERT(mem_find(out, n, "\"SSLOffloaded\"=dword:00000000\r\n") != NULL);
+  CU_ASSERT(mem_find(out, n, "\"Note\"=\"said \\\"hello\\\" twice\"\r\n") != NULL);
+  CU_ASSERT(mem_find(out, n, "OutlookAnywhere") == NULL); /* a pseudo path, not the registry */
   sslvdir_regfile_free(r);
   sslvdir_settings_free(s);
 }

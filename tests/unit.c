@@ -1,4 +1,5 @@
 /* The CUnit runner: every suite, one binary, exit status = failures. */
+#define _GNU_SOURCE /* memmem */
 #include "config.h"
 
 #include <stdio.h>
@@ -54,6 +55,12 @@ char *read_file(const char *path, size_t *len) {
       *len = n;
   }
   return buf;
+}
+
+const char *mem_find(const char *data, size_t len, const char *needle) {
+  /* memmem, not strstr: the library's (pointer, length) results carry no
+   * NUL, and strstr would read past them. */
+  return data ? memmem(data, len, needle, strlen(needle)) : NULL;
 }
 
 static int hexv(char c) {

@@ -30,6 +30,9 @@ const char *srcpath(const char *rel);
 const char *certpath(const char *name);
 /* Reads a whole file; NULL when it cannot. The caller frees it. */
 char *read_file(const char *path, size_t *len);
+/* Where needle (a C string) first occurs in the len bytes at data, or NULL:
+ * for a (pointer, length) result of the library, which has no NUL after it. */
+const char *mem_find(const char *data, size_t len, const char *needle);
 /* Decodes \xNN, \\ and \s (space) in place; returns the new length. */
 size_t unescape(char *s);
 /* Splits a line into whitespace-separated fields (in place); returns how many. */

@@ -403,7 +403,13 @@ struct hdr_ctx {
 };
 static int hdr_fill(void *c, char *out, size_t size, size_t *len) {
   struct hdr_ctx *x = c;
-  return sslvdir_rewrite_header(x->p, x->v, x->kind, x->value, x->len, out, size, len);
+  int rc = sslvdir_rewrite_header(x->p, x->v, x->kind, x->value, x->len, out, size, len);
+  /* Unchanged, *len is the value's length but out was never written:
+   * push_filled() would copy that many bytes out of its stack buffer, past
+   * its end for a value longer than the buffer. There is nothing to copy. */
+  if (rc == SSLVDIR_REWRITE_UNCHANGED)
+    *len = 0;
+  return rc;
 }
 
 /* policy:rewrite_header(name, value [, vdir_config_path]) -> new value, or false when

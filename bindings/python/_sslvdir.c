@@ -920,7 +920,13 @@ struct rewrite_header_ctx {
 };
 static int rewrite_header_fill(void *c, char *out, size_t size, size_t *len) {
   struct rewrite_header_ctx *x = c;
-  return sslvdir_rewrite_header(x->p, x->v, x->kind, x->value, x->len, out, size, len);
+  int rc = sslvdir_rewrite_header(x->p, x->v, x->kind, x->value, x->len, out, size, len);
+  /* Unchanged, *len is the value's length but out was never written:
+   * fill_bytes() would copy that many bytes out of its stack buffer, past
+   * its end for a value longer than the buffer. There is nothing to copy. */
+  if (rc == SSLVDIR_REWRITE_UNCHANGED)
+    *len = 0;
+  return rc;
 }
 
 static PyObject *policy_rewrite_header(PolicyObject *o, PyObject *args, PyObject *kw) {

@@ -150,6 +150,10 @@ test("header rewriting", function()
   assert(policy:rewrite_header("Set-Cookie", "a=b"):find("Secure"))
   local long = "http://mail.contoso.com/" .. string.rep("x", 100000)
   eq(policy:rewrite_header("Location", long), "https" .. long:sub(5))
+  -- Longer than the module's buffer and left as it is: false, and nothing
+  -- copied (the library wrote nothing).
+  eq(policy:rewrite_header("Location", "http://evil.example/" .. string.rep("x", 16 << 20)), false)
+  eq(policy:rewrite_header("Set-Cookie", "a=b; Secure; x=" .. string.rep("c", 16 << 20)), false)
 end)
 
 test("body rewriting, streamed in any chunk size", function()

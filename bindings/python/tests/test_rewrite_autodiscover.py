@@ -33,6 +33,12 @@ def test_rewrite_header(policy):
             policy.rewrite_header("Location", bad)
     long_value = "http://mail.contoso.com/" + "a" * 100000
     assert policy.rewrite_header("Location", long_value) == "https" + long_value[4:]
+    # Longer than the binding's buffer and left as it is: given back whole
+    # (unchanged, nothing was written to be copied).
+    for far in ("http://evil.example/" + "a" * (16 << 20), "a=b; Secure; x=" + "c" * (16 << 20)):
+        name = "Location" if far.startswith("http") else "Set-Cookie"
+        assert policy.rewrite_header(name, far) is far
+        assert policy.rewrite_header(name, far.encode()) == far.encode()
     assert sslvdir.rewrite_header_kind("REFRESH") == "refresh"
 
 
