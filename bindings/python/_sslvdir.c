@@ -13,8 +13,14 @@
  * (configurations, registries, certificates, trust stores) are referenced by
  * their readers, so closing one that is still in use is refused.
  *
- * The GIL is released around file loads and parses of untrusted input that
- * touch only memory the call owns.
+ * The GIL is released around file loads, parses of untrusted input and
+ * Trust.add_system(). Without the GIL another thread may run anything, so
+ * each such call either reads only what cannot go away under it (its
+ * arguments, referenced by the call; a buffer export, which the exporter
+ * refuses to resize or free until released; a Policy, which is immutable
+ * and has no close()), or marks its object busy: then every other use of
+ * that object, close() included, raises RuntimeError until the call is
+ * done (REFUSE_BUSY).
  *
  * Not wrapped, on purpose: sslvdir_set_allocator() (process-wide, and the
  * interpreter owns the process), and the sslvdir_tls_* calls taking a
@@ -411,6 +417,14 @@ static PyObject *generic_exit(PyObject *self, PyObject *Py_UNUSED(args)) {
 
 /* Readers pin what they read: an object with pins > 0 refuses close(). */
 #define PIN_HEAD int pins;
+
+/* An object a call works on without the GIL is busy meanwhile: a pin would
+ * still let other threads read it while the call writes to it. */
+#define REFUSE_BUSY(o, what)                                               \
+  if ((o)->busy) {                                                         \
+    PyErr_SetString(PyExc_RuntimeError, what " in use by another thread"); \
+    return NULL;                                                           \
+  }
 
 /* ------------------------------------------------------------ Policy, Site, VDir */
 
@@ -1022,6 +1036,8 @@ static PyObject *policy_ad_respond(PolicyObject *o, PyObject *args, PyObject *kw
   if (get_text(body, &x.body, &n, "body") < 0 || ad_params(&x.params, side, time_us, spec) < 0)
     return NULL;
   x.len = (size_t)n;
+  /* Without the GIL: the Policy is immutable and has no close(), and body
+   * is a str or bytes the call's arguments keep alive. */
   return fill_bytes(ad_respond_fill, &x, NULL, 1);
 }
 
@@ -1936,10 +1952,7 @@ static PyTypeObject BuilderType;
 #define BUILDER_OPEN(o)                                                      \
   if (!(o)->b)                                                               \
     return closed_error("Builder");                                          \
-  if ((o)->busy) {                                                           \
-    PyErr_SetString(PyExc_RuntimeError, "Builder in use by another thread"); \
-    return NULL;                                                             \
-  }
+  REFUSE_BUSY(o, "Builder")
 
 DEFINE_NEW_NOARGS(builder, BuilderObject, "Builder() takes no arguments", sslvdir_builder_new(&o->b))
 DEFINE_DEALLOC(builder, BuilderObject, sslvdir_builder_free, b)
@@ -2417,15 +2430,18 @@ static PyGetSetDef cert_getset[] = {
 typedef struct {
   PyObject_HEAD sslvdir_trust *t;
   int pins;
+  int busy; /* add_system() runs without the GIL */
 } TrustObject;
 static PyTypeObject TrustType;
 #define TRUST_OPEN(o)                          \
   if (!(o)->t)                                 \
-    return closed_error("Trust");
+    return closed_error("Trust");              \
+  REFUSE_BUSY(o, "Trust")
 
 DEFINE_NEW_NOARGS(trust, TrustObject, "Trust() takes no arguments", sslvdir_trust_new(&o->t, &e))
 DEFINE_DEALLOC(trust, TrustObject, sslvdir_trust_free, t)
 static PyObject *trust_close(TrustObject *o, PyObject *Py_UNUSED(a)) {
+  REFUSE_BUSY(o, "Trust");
   if (o->pins) {
     PyErr_SetString(PyExc_ValueError, "Trust still in use by an Audit");
     return NULL;
@@ -2445,8 +2461,13 @@ static PyObject *trust_add_system(TrustObject *o, PyObject *Py_UNUSED(a)) {
   size_t added = 0;
   sslvdir_error e = {0};
   int rc;
+  /* Reading the system's CAs takes milliseconds: other threads run, and
+   * must neither free the store nor read it while GnuTLS fills it. */
+  o->busy = 1;
   Py_BEGIN_ALLOW_THREADS rc = sslvdir_trust_add_system(o->t, &added, &e);
-  Py_END_ALLOW_THREADS if (rc) return raise_code(rc, &e);
+  Py_END_ALLOW_THREADS o->busy = 0;
+  if (rc)
+    return raise_code(rc, &e);
   return PyLong_FromSize_t(added);
 }
 typedef int (*trust_add_fn)(sslvdir_trust *, const void *, size_t, size_t *, sslvdir_error *);
@@ -2764,6 +2785,8 @@ static PyObject *audit_set_pinned(AuditObject *o, PyObject *arg, PyTypeObject *t
     po = (PinnedObject *)arg;
     if (!po->ptr)
       return closed_error(type->tp_name);
+    if (type == &TrustType)
+      REFUSE_BUSY((TrustObject *)arg, "Trust");
   }
   int rc = type == &CertType ? sslvdir_audit_set_cert(o->a, po ? po->ptr : NULL)
                              : sslvdir_audit_set_trust(o->a, po ? po->ptr : NULL);
