@@ -51,19 +51,31 @@ static sslvdir_policy *check_policy(lua_State *L, int idx) {
   return u->p;
 }
 
-/* Optional string field of a table; NULL when absent or nil. */
+/* Fields of the tables we are given (requests, load{} specs, options) are
+ * read raw: a metamethod (__index) would run Lua code in the middle of a
+ * read, and could hand back a string that nothing else references, freed by
+ * the next collection while the library still reads it. Pushes t[name] and
+ * returns its type; t is an absolute index. */
+static int push_field(lua_State *L, int t, const char *name) {
+  t = lua_absindex(L, t);
+  lua_pushstring(L, name);
+  return lua_rawget(L, t);
+}
+
+/* Optional string field; NULL when absent or nil. The value is LEFT ON THE
+ * STACK, and must stay there while the pointer is used: the table's own
+ * reference may go (a finalizer run by a collection can change the table),
+ * the stack's cannot. The caller leaves room (luaL_checkstack). */
 static const char *opt_field(lua_State *L, int t, const char *name, size_t *len) {
-  lua_getfield(L, t, name);
-  const char *s = NULL;
-  if (!lua_isnil(L, -1)) {
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_error(L, "field '%s' must be a string", name);
-    s = lua_tolstring(L, -1, len);
-  } else if (len) {
-    *len = 0;
+  int type = push_field(L, t, name);
+  if (type == LUA_TNIL) {
+    if (len)
+      *len = 0;
+    return NULL;
   }
-  lua_pop(L, 1); /* the string stays alive: it is referenced by the table */
-  return s;
+  if (type != LUA_TSTRING)
+    luaL_error(L, "field '%s' must be a string", name);
+  return lua_tolstring(L, -1, len);
 }
 
 /* Optional boolean field: absent or nil is false. Anything but a boolean is
@@ -71,8 +83,7 @@ static const char *opt_field(lua_State *L, int t, const char *name, size_t *len)
  * number) or tls = "0" would otherwise mean TLS and let plain HTTP
  * through. */
 static int opt_bool_field(lua_State *L, int t, const char *name) {
-  lua_getfield(L, t, name);
-  int type = lua_type(L, -1);
+  int type = push_field(L, t, name);
   if (type != LUA_TNIL && type != LUA_TBOOLEAN)
     luaL_error(L, "field '%s' must be a boolean", name);
   int v = lua_toboolean(L, -1);
@@ -80,17 +91,46 @@ static int opt_bool_field(lua_State *L, int t, const char *name) {
   return v;
 }
 
+/* Optional integer field: a number with an integer value (256 or 256.0),
+ * not a string Lua would convert ("256"). */
 static lua_Integer opt_int_field(lua_State *L, int t, const char *name, lua_Integer dflt,
                                  lua_Integer min, lua_Integer max) {
-  lua_getfield(L, t, name);
+  int type = push_field(L, t, name);
   lua_Integer v = dflt;
-  if (!lua_isnil(L, -1)) {
+  if (type != LUA_TNIL) {
     int ok = 0;
-    v = lua_tointegerx(L, -1, &ok);
+    if (type == LUA_TNUMBER)
+      v = lua_tointegerx(L, -1, &ok);
     if (!ok)
       luaL_error(L, "field '%s' must be an integer", name);
     if (v < min || v > max)
       luaL_error(L, "field '%s' out of range", name);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* Optional field naming one of names[] (NULL-terminated): its index, or dflt
+ * when absent. Anything else, true or a number included, is an error. */
+static int opt_name_field(lua_State *L, int t, const char *name, const char *const names[],
+                          int dflt) {
+  int type = push_field(L, t, name);
+  int v = dflt;
+  if (type != LUA_TNIL) {
+    const char *s = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    for (v = 0; s && names[v] && strcmp(names[v], s); v++)
+      ;
+    if (!s || !names[v]) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; names[i]; i++) {
+        luaL_addstring(&b, i ? ", '" : "'");
+        luaL_addstring(&b, names[i]);
+        luaL_addchar(&b, '\'');
+      }
+      luaL_pushresult(&b);
+      luaL_error(L, "field '%s' must be one of %s", name, lua_tostring(L, -1));
+    }
   }
   lua_pop(L, 1);
   return v;
@@ -106,23 +146,32 @@ static int push_policy(lua_State *L, sslvdir_policy *p) {
 }
 
 /* Strings of a field that may be a string or an array of strings. */
+/* Each string is on the stack while fn() reads it. A builder may be live:
+ * a wrong type is an error code here, not a Lua error that would leak it
+ * (check_string_list() has raised for it already, unless a finalizer
+ * changed the table since). */
 static int each_string(lua_State *L, int t, const char *name,
                        int (*fn)(void *ctx, const char *s, sslvdir_error *e), void *ctx,
                        sslvdir_error *e) {
-  lua_getfield(L, t, name);
+  int type = push_field(L, t, name);
   int rc = SSLVDIR_OK;
-  if (lua_type(L, -1) == LUA_TSTRING) {
+  if (type == LUA_TSTRING) {
     rc = fn(ctx, lua_tostring(L, -1), e);
-  } else if (lua_type(L, -1) == LUA_TTABLE) {
+  } else if (type == LUA_TTABLE) {
     lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
     for (lua_Integer i = 1; i <= n && rc == SSLVDIR_OK; i++) {
-      if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
-        luaL_error(L, "field '%s' must hold strings", name);
-      rc = fn(ctx, lua_tostring(L, -1), e);
+      if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
+        snprintf(e->message, sizeof e->message, "field '%s' must hold strings", name);
+        rc = SSLVDIR_E_INVALID_ARGUMENT;
+      } else {
+        rc = fn(ctx, lua_tostring(L, -1), e);
+      }
       lua_pop(L, 1);
     }
-  } else if (!lua_isnil(L, -1)) {
-    luaL_error(L, "field '%s' must be a string or an array of strings", name);
+  } else if (type != LUA_TNIL) {
+    snprintf(e->message, sizeof e->message, "field '%s' must be a string or an array of strings",
+             name);
+    rc = SSLVDIR_E_INVALID_ARGUMENT;
   }
   lua_pop(L, 1);
   return rc;
@@ -131,8 +180,7 @@ static int each_string(lua_State *L, int t, const char *name,
 /* The type check each_string() makes, done before anything is allocated:
  * a wrong type raises a Lua error, which must not leave a builder behind. */
 static void check_string_list(lua_State *L, int t, const char *name) {
-  lua_getfield(L, t, name);
-  if (lua_type(L, -1) == LUA_TTABLE) {
+  if (push_field(L, t, name) == LUA_TTABLE) {
     lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
     for (lua_Integer i = 1; i <= n; i++) {
       if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
@@ -180,6 +228,8 @@ static int apply_reg_cb(void *c, const char *s, sslvdir_error *e) {
  * The same rules as the sslvdir command and Python's load_policy(). */
 static int l_load(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  luaL_checkstack(L, 12, NULL); /* the strings below stay on the stack until we return */
   const char *preset = opt_field(L, 1, "preset", NULL);
   const char *file = opt_field(L, 1, "policy", NULL);
   size_t xml_len = 0;
@@ -197,10 +247,8 @@ static int l_load(lua_State *L) {
     snprintf(e.message, sizeof e.message, "give one of preset, policy and policy_xml");
     return fail(L, SSLVDIR_E_INCONSISTENT, &e);
   }
-  lua_getfield(L, 1, "hosts");
-  int have_hosts = !lua_isnil(L, -1);
-  lua_getfield(L, 1, "autodiscover_domains");
-  int have_ad = !lua_isnil(L, -1);
+  int have_hosts = push_field(L, 1, "hosts") != LUA_TNIL;
+  int have_ad = push_field(L, 1, "autodiscover_domains") != LUA_TNIL;
   lua_pop(L, 2);
   if ((file || xml) && (have_hosts || have_ad)) {
     snprintf(e.message, sizeof e.message,
@@ -220,13 +268,12 @@ static int l_load(lua_State *L) {
     const char *first = "mail.contoso.com";
     if (!rc && have_hosts) {
       rc = each_string(L, 1, "hosts", add_host_cb, &x, &e);
-      lua_getfield(L, 1, "hosts");
-      if (lua_type(L, -1) == LUA_TSTRING)
+      /* first (and its table) stay on the stack until we return */
+      int type = push_field(L, 1, "hosts");
+      if (type == LUA_TSTRING)
         first = lua_tostring(L, -1);
-      else if (lua_type(L, -1) == LUA_TTABLE && lua_rawgeti(L, -1, 1) == LUA_TSTRING)
+      else if (type == LUA_TTABLE && lua_rawgeti(L, -1, 1) == LUA_TSTRING)
         first = lua_tostring(L, -1);
-      /* first stays referenced by the argument table */
-      lua_settop(L, 1);
     } else if (!rc) {
       rc = sslvdir_builder_add_host(x.b, site, "mail.contoso.com", &e);
       if (!rc)
@@ -282,23 +329,35 @@ static int l_policy_tostring(lua_State *L) {
 
 static const char *const cert_names[] = {"none", "ok", "untrusted", "expired", "revoked", NULL};
 
+/* Results are written raw as well: a caller's out table with __newindex
+ * would otherwise run Lua code between two fields of the decision. t is an
+ * absolute index; the value is on top of the stack. */
+static void set_top(lua_State *L, int t, const char *k) {
+  lua_pushstring(L, k);
+  lua_insert(L, -2);
+  lua_rawset(L, t);
+}
 static void set_str(lua_State *L, int t, const char *k, const char *v) {
   if (v)
     lua_pushstring(L, v);
   else
     lua_pushnil(L);
-  lua_setfield(L, t, k);
+  set_top(L, t, k);
 }
 static void set_lstr(lua_State *L, int t, const char *k, const char *v, size_t n) {
   if (n)
     lua_pushlstring(L, v, n);
   else
     lua_pushnil(L);
-  lua_setfield(L, t, k);
+  set_top(L, t, k);
 }
 static void set_int(lua_State *L, int t, const char *k, lua_Integer v) {
   lua_pushinteger(L, v);
-  lua_setfield(L, t, k);
+  set_top(L, t, k);
+}
+static void set_bool(lua_State *L, int t, const char *k, int v) {
+  lua_pushboolean(L, v);
+  set_top(L, t, k);
 }
 
 /* policy:decide(request [, out]) -> decision table
@@ -313,6 +372,8 @@ static int l_decide(lua_State *L) {
   int have_out = lua_type(L, 3) == LUA_TTABLE;
   if (!have_out && !lua_isnoneornil(L, 3))
     luaL_argerror(L, 3, "table or nil expected");
+  lua_settop(L, 3);
+  luaL_checkstack(L, 10, NULL); /* the request's strings stay on the stack until we return */
   sslvdir_request rq = SSLVDIR_REQUEST_INIT;
   rq.method = opt_field(L, 2, "method", &rq.method_len);
   rq.target = opt_field(L, 2, "target", &rq.target_len);
@@ -324,17 +385,15 @@ static int l_decide(lua_State *L) {
   rq.front_end_https = opt_field(L, 2, "front_end_https", &rq.front_end_https_len);
   rq.scheme = opt_bool_field(L, 2, "tls") ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
   rq.cipher_bits = (unsigned)opt_int_field(L, 2, "cipher_bits", 0, 0, UINT_MAX);
-  lua_getfield(L, 2, "client_cert");
-  if (!lua_isnil(L, -1))
-    rq.client_cert = (sslvdir_cert_status)luaL_checkoption(L, -1, NULL, cert_names);
-  lua_pop(L, 1);
+  rq.client_cert =
+      (sslvdir_cert_status)opt_name_field(L, 2, "client_cert", cert_names, SSLVDIR_CERT_NONE);
   sslvdir_decision d;
   d.version = SSLVDIR_DECISION_VERSION;
   int rc = sslvdir_decide(p, &rq, &d);
   if (rc)
     return fail(L, rc, NULL);
   if (have_out)
-    lua_settop(L, 3);
+    lua_pushvalue(L, 3);
   else
     lua_createtable(L, 0, 16);
   int t = lua_gettop(L);
@@ -342,24 +401,20 @@ static int l_decide(lua_State *L) {
   set_int(L, t, "status", d.status);
   if (d.substatus >= 0)
     set_int(L, t, "substatus", d.substatus);
-  else {
-    lua_pushnil(L);
-    lua_setfield(L, t, "substatus");
-  }
+  else
+    set_str(L, t, "substatus", NULL);
   set_str(L, t, "reason", sslvdir_reason_name(d.reason));
   set_str(L, t, "reason_text", sslvdir_reason_string(d.reason));
   set_str(L, t, "upstream", sslvdir_upstream_name(d.upstream));
-  lua_pushboolean(L, d.tls);
-  lua_setfield(L, t, "tls");
+  set_bool(L, t, "tls", d.tls);
   set_str(L, t, "site", d.site ? sslvdir_site_name(d.site) : NULL);
   set_str(L, t, "vdir", d.vdir ? sslvdir_vdir_config_path(d.vdir) : NULL);
   set_str(L, t, "kind", d.vdir ? sslvdir_kind_name(sslvdir_vdir_kind(d.vdir)) : NULL);
   set_lstr(L, t, "path", d.path, d.path_len);
   set_lstr(L, t, "location", d.location, d.location_len);
-  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) != 0);
-  lua_setfield(L, t, "remove_x_forwarded_proto");
-  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) != 0);
-  lua_setfield(L, t, "remove_front_end_https");
+  set_bool(L, t, "remove_x_forwarded_proto",
+           (d.remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) != 0);
+  set_bool(L, t, "remove_front_end_https", (d.remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) != 0);
   set_str(L, t, "set_x_forwarded_proto",
           (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
   set_str(L, t, "set_front_end_https",
