@@ -2562,6 +2562,13 @@ static PyObject *trust_verify_der(TrustObject *o, PyObject *args, PyObject *kw) 
   if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OO$O&:verify_der", kwlist, &chain, &host, &now,
                                    conv_flag, &explain))
     return NULL;
+  /* host and now first: nothing may run Python code (which could empty the
+   * chain's list) once we hold pointers into its bytes. */
+  const char *h = NULL;
+  Py_ssize_t hn = 0;
+  int64_t t;
+  if ((host != Py_None && get_text(host, &h, &hn, "host") < 0) || parse_time(now, &t) < 0)
+    return NULL;
   PyObject *seq = PySequence_Fast(chain, "chain must be a sequence of bytes (DER)");
   if (!seq)
     return NULL;
@@ -2582,13 +2589,6 @@ static PyObject *trust_verify_der(TrustObject *o, PyObject *args, PyObject *kw) 
     }
     ders[i] = (const unsigned char *)PyBytes_AS_STRING(b);
     lens[i] = (size_t)PyBytes_GET_SIZE(b);
-  }
-  const char *h = NULL;
-  Py_ssize_t hn = 0;
-  int64_t t;
-  if ((host != Py_None && get_text(host, &h, &hn, "host") < 0) || parse_time(now, &t) < 0) {
-    Py_DECREF(seq);
-    return NULL;
   }
   unsigned problems = 0;
   sslvdir_error e = {0};
