@@ -28,12 +28,23 @@
 #define POLICY_MT "sslvdir.policy"
 #define REWRITER_MT "sslvdir.rewriter"
 
+/* A method may allocate Lua values while it still uses its library object,
+ * and an allocation may run finalizers (__gc of any garbage): one of them
+ * may close the object. A method therefore marks its object in use
+ * (use_*()/done_*()); close() (and __close) of an object in use only marks
+ * it, and the last method using it frees it when done. A Lua error between
+ * the two leaves it marked: __gc frees it then, since a userdata is only
+ * collected when no running method has it on its stack. */
 typedef struct {
   sslvdir_policy *p;
+  int in_use;  /* methods using p now */
+  int closing; /* close() came meanwhile: p is freed when they are done */
 } lpolicy;
 
 typedef struct {
   sslvdir_rewriter *r;
+  int in_use;
+  int closing;
 } lrewriter;
 
 /* nil, message, code */
@@ -44,11 +55,27 @@ static int fail(lua_State *L, int code, const sslvdir_error *e) {
   return 3;
 }
 
-static sslvdir_policy *check_policy(lua_State *L, int idx) {
+static lpolicy *check_policy(lua_State *L, int idx) {
   lpolicy *u = luaL_checkudata(L, idx, POLICY_MT);
-  if (!u->p)
+  if (!u->p || u->closing)
     luaL_argerror(L, idx, "policy is closed");
-  return u->p;
+  return u;
+}
+
+/* After the arguments are read (reading them may allocate): from here to
+ * done_policy(), nothing may raise a Lua error but a memory error. */
+static const sslvdir_policy *use_policy(lua_State *L, lpolicy **u) {
+  *u = check_policy(L, 1);
+  (*u)->in_use++;
+  return (*u)->p;
+}
+
+static void done_policy(lpolicy *u) {
+  if (--u->in_use == 0 && u->closing) {
+    sslvdir_policy_unref(u->p);
+    u->p = NULL;
+    u->closing = 0;
+  }
 }
 
 /* Fields of the tables we are given (requests, load{} specs, options) are
@@ -141,6 +168,7 @@ static int opt_name_field(lua_State *L, int t, const char *name, const char *con
 static int push_policy(lua_State *L, sslvdir_policy *p) {
   lpolicy *u = lua_newuserdata(L, sizeof *u);
   u->p = p;
+  u->in_use = u->closing = 0;
   luaL_setmetatable(L, POLICY_MT);
   return 1;
 }
@@ -317,9 +345,19 @@ static int l_policy_gc(lua_State *L) {
   return 0;
 }
 
+/* close() and __close: deferred while a method uses the policy. */
+static int l_policy_close(lua_State *L) {
+  lpolicy *u = luaL_checkudata(L, 1, POLICY_MT);
+  if (u->in_use)
+    u->closing = 1;
+  else
+    l_policy_gc(L);
+  return 0;
+}
+
 static int l_policy_tostring(lua_State *L) {
   lpolicy *u = luaL_checkudata(L, 1, POLICY_MT);
-  if (!u->p)
+  if (!u->p || u->closing)
     lua_pushliteral(L, "sslvdir.policy (closed)");
   else
     lua_pushfstring(L, "sslvdir.policy (%d site(s), Exchange %d)",
@@ -367,7 +405,7 @@ static void set_bool(lua_State *L, int t, const char *k, int v) {
  * decision is set (nil where it does not apply), so a reused table never
  * keeps a stale value. */
 static int l_decide(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  check_policy(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   int have_out = lua_type(L, 3) == LUA_TTABLE;
   if (!have_out && !lua_isnoneornil(L, 3))
@@ -387,11 +425,15 @@ static int l_decide(lua_State *L) {
   rq.cipher_bits = (unsigned)opt_int_field(L, 2, "cipher_bits", 0, 0, UINT_MAX);
   rq.client_cert =
       (sslvdir_cert_status)opt_name_field(L, 2, "client_cert", cert_names, SSLVDIR_CERT_NONE);
+  lpolicy *u;
+  const sslvdir_policy *p = use_policy(L, &u);
   sslvdir_decision d;
   d.version = SSLVDIR_DECISION_VERSION;
   int rc = sslvdir_decide(p, &rq, &d);
-  if (rc)
+  if (rc) {
+    done_policy(u);
     return fail(L, rc, NULL);
+  }
   if (have_out)
     lua_pushvalue(L, 3);
   else
@@ -419,6 +461,7 @@ static int l_decide(lua_State *L) {
           (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
   set_str(L, t, "set_front_end_https",
           (d.set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
+  done_policy(u); /* the site and vdir names above are the policy's */
   return 1;
 }
 
@@ -464,23 +507,33 @@ static int hdr_fill(void *c, char *out, size_t size, size_t *len) {
 /* policy:rewrite_header(name, value [, vdir_config_path]) -> new value, or false when
  * unchanged; nil, msg, code for a value that must not be sent (CR, LF, NUL). */
 static int l_rewrite_header(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  check_policy(L, 1);
   size_t nlen;
   const char *name = luaL_checklstring(L, 2, &nlen);
-  struct hdr_ctx x = {p, NULL, sslvdir_rewrite_header_kind(name, nlen), NULL, 0};
+  struct hdr_ctx x = {NULL, NULL, sslvdir_rewrite_header_kind(name, nlen), NULL, 0};
   x.value = luaL_checklstring(L, 3, &x.len);
   const char *vdir = luaL_optstring(L, 4, NULL);
-  if (vdir && !(x.v = sslvdir_policy_find_vdir(p, vdir))) {
+  if (x.kind == SSLVDIR_HEADER_OTHER && !vdir) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  lpolicy *u;
+  x.p = use_policy(L, &u);
+  if (vdir && !(x.v = sslvdir_policy_find_vdir(x.p, vdir))) {
+    done_policy(u);
     sslvdir_error e = {0};
     snprintf(e.message, sizeof e.message, "no vdir '%.200s' in the policy", vdir);
     return fail(L, SSLVDIR_E_NOT_FOUND, &e);
   }
   if (x.kind == SSLVDIR_HEADER_OTHER) {
+    done_policy(u);
     lua_pushboolean(L, 0);
     return 1;
   }
   int rc;
-  if (!push_filled(L, hdr_fill, &x, &rc))
+  int ok = push_filled(L, hdr_fill, &x, &rc);
+  done_policy(u);
+  if (!ok)
     return fail(L, rc, NULL);
   if (rc == SSLVDIR_REWRITE_UNCHANGED) {
     lua_pop(L, 1);
@@ -490,10 +543,13 @@ static int l_rewrite_header(lua_State *L) {
 }
 
 static int l_is_trusted(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  check_policy(L, 1);
   size_t n;
   const char *a = luaL_checklstring(L, 2, &n);
-  lua_pushboolean(L, sslvdir_policy_is_trusted(p, a, n) == 1);
+  lpolicy *u;
+  int trusted = sslvdir_policy_is_trusted(use_policy(L, &u), a, n) == 1;
+  done_policy(u);
+  lua_pushboolean(L, trusted);
   return 1;
 }
 
@@ -534,22 +590,32 @@ static int json_fill(void *c, char *out, size_t size, size_t *len) {
 
 /* policy:autodiscover_respond(body [, {side=, time_us=, spec_spelling=}]) -> xml */
 static int l_ad_respond(lua_State *L) {
-  struct ad_ctx x = {check_policy(L, 1), NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
+  check_policy(L, 1);
+  struct ad_ctx x = {NULL, NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
   x.body = luaL_checklstring(L, 2, &x.len);
   ad_params(L, 3, &x.params);
+  lpolicy *u;
+  x.p = use_policy(L, &u);
   int rc;
-  if (!push_filled(L, respond_fill, &x, &rc))
+  int ok = push_filled(L, respond_fill, &x, &rc);
+  done_policy(u);
+  if (!ok)
     return fail(L, rc, NULL);
   return 1;
 }
 
 /* policy:autodiscover_json(query [, opts]) -> http_status, body */
 static int l_ad_json(lua_State *L) {
-  struct ad_ctx x = {check_policy(L, 1), NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
+  check_policy(L, 1);
+  struct ad_ctx x = {NULL, NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
   x.body = luaL_checklstring(L, 2, &x.len);
   ad_params(L, 3, &x.params);
+  lpolicy *u;
+  x.p = use_policy(L, &u);
   int rc;
-  if (!push_filled(L, json_fill, &x, &rc))
+  int ok = push_filled(L, json_fill, &x, &rc);
+  done_policy(u);
+  if (!ok)
     return fail(L, rc, NULL);
   lua_pushinteger(L, x.status);
   lua_insert(L, -2);
@@ -560,7 +626,8 @@ static int l_ad_json(lua_State *L) {
  *                             vdirs={{path=, config_path=, kind=, upstream=,
  *                                      redirect_status=, edge_flags=, wants_client_cert=}, ...}} */
 static int l_sites(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  lpolicy *u;
+  const sslvdir_policy *p = use_policy(L, &u);
   size_t ns = sslvdir_policy_site_count(p);
   lua_createtable(L, (int)ns, 0);
   for (size_t i = 0; i < ns; i++) {
@@ -597,17 +664,20 @@ static int l_sites(lua_State *L) {
     lua_setfield(L, -2, "vdirs");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  done_policy(u);
   return 1;
 }
 
 static int l_offloaders(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  lpolicy *u;
+  const sslvdir_policy *p = use_policy(L, &u);
   size_t n = sslvdir_policy_offloader_count(p);
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
     lua_pushstring(L, sslvdir_policy_offloader(p, i));
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  done_policy(u);
   return 1;
 }
 
@@ -615,19 +685,39 @@ static int l_offloaders(lua_State *L) {
 
 static sslvdir_rewriter *check_rewriter(lua_State *L, int idx) {
   lrewriter *u = luaL_checkudata(L, idx, REWRITER_MT);
-  if (!u->r)
+  if (!u->r || u->closing)
     luaL_argerror(L, idx, "rewriter is closed");
   return u->r;
 }
 
+/* As use_policy(), for methods that allocate while the rewriter works. */
+static sslvdir_rewriter *use_rewriter(lua_State *L, lrewriter **u) {
+  check_rewriter(L, 1);
+  *u = lua_touserdata(L, 1);
+  (*u)->in_use++;
+  return (*u)->r;
+}
+
+static void done_rewriter(lrewriter *u) {
+  if (--u->in_use == 0 && u->closing) {
+    sslvdir_rewriter_free(u->r);
+    u->r = NULL;
+    u->closing = 0;
+  }
+}
+
 /* policy:rewriter() -> rewriter | nil, msg, code */
 static int l_rewriter(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  check_policy(L, 1);
   lrewriter *u = lua_newuserdata(L, sizeof *u);
   u->r = NULL;
+  u->in_use = u->closing = 0;
   luaL_setmetatable(L, REWRITER_MT);
+  lpolicy *pu;
+  const sslvdir_policy *p = use_policy(L, &pu);
   sslvdir_error e = {0};
-  int rc = sslvdir_rewriter_new(&u->r, p, &e);
+  int rc = sslvdir_rewriter_new(&u->r, p, &e); /* copies what it needs */
+  done_policy(pu);
   if (rc)
     return fail(L, rc, &e);
   return 1;
@@ -640,15 +730,24 @@ static int l_rewriter_gc(lua_State *L) {
   return 0;
 }
 
+static int l_rewriter_close(lua_State *L) {
+  lrewriter *u = luaL_checkudata(L, 1, REWRITER_MT);
+  if (u->in_use)
+    u->closing = 1;
+  else
+    l_rewriter_gc(L);
+  return 0;
+}
+
 static const char *const body_modes[] = {"rewrite", "pass-type", "pass-encoded"};
 
 /* rw:begin([content_type [, content_encoding]]) -> "rewrite" | "pass-type" | "pass-encoded" */
 static int l_rw_begin(lua_State *L) {
-  sslvdir_rewriter *r = check_rewriter(L, 1);
+  check_rewriter(L, 1);
   size_t cl = 0, el = 0;
   const char *ct = luaL_optlstring(L, 2, NULL, &cl);
   const char *ce = luaL_optlstring(L, 3, NULL, &el);
-  int rc = sslvdir_rewriter_begin(r, ct, cl, ce, el);
+  int rc = sslvdir_rewriter_begin(check_rewriter(L, 1), ct, cl, ce, el); /* after any allocation */
   if (rc < 0)
     return fail(L, rc, NULL);
   lua_pushstring(L, rc < 3 ? body_modes[rc] : "rewrite");
@@ -662,12 +761,15 @@ static int buffer_write(const char *data, size_t len, void *user) {
 
 /* rw:feed(chunk) -> bytes ready to send (may be "") */
 static int l_rw_feed(lua_State *L) {
-  sslvdir_rewriter *r = check_rewriter(L, 1);
+  check_rewriter(L, 1);
   size_t n;
   const char *data = luaL_checklstring(L, 2, &n);
+  lrewriter *u;
+  sslvdir_rewriter *r = use_rewriter(L, &u);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   int rc = sslvdir_rewriter_feed(r, data, n, buffer_write, &b);
+  done_rewriter(u);
   luaL_pushresult(&b);
   if (rc)
     return fail(L, rc, NULL);
@@ -676,10 +778,12 @@ static int l_rw_feed(lua_State *L) {
 
 /* rw:finish() -> the bytes held back */
 static int l_rw_finish(lua_State *L) {
-  sslvdir_rewriter *r = check_rewriter(L, 1);
+  lrewriter *u;
+  sslvdir_rewriter *r = use_rewriter(L, &u);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   int rc = sslvdir_rewriter_finish(r, buffer_write, &b);
+  done_rewriter(u);
   luaL_pushresult(&b);
   if (rc)
     return fail(L, rc, NULL);
@@ -751,12 +855,12 @@ static const luaL_Reg policy_methods[] = {
     {"sites", l_sites},
     {"offloaders", l_offloaders},
     {"rewriter", l_rewriter},
-    {"close", l_policy_gc},
+    {"close", l_policy_close},
     {NULL, NULL}};
 
 static const luaL_Reg rewriter_methods[] = {
     {"begin", l_rw_begin}, {"feed", l_rw_feed},   {"finish", l_rw_finish},
-    {"counts", l_rw_counts}, {"reset", l_rw_reset}, {"close", l_rewriter_gc},
+    {"counts", l_rw_counts}, {"reset", l_rw_reset}, {"close", l_rewriter_close},
     {NULL, NULL}};
 
 static const luaL_Reg module_functions[] = {
@@ -767,14 +871,14 @@ static const luaL_Reg module_functions[] = {
     {NULL, NULL}};
 
 static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc,
-                      lua_CFunction tostring) {
+                      lua_CFunction close, lua_CFunction tostring) {
   luaL_newmetatable(L, name);
   lua_newtable(L);
   luaL_setfuncs(L, methods, 0);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, gc);
   lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, gc);
+  lua_pushcfunction(L, close);
   lua_setfield(L, -2, "__close");
   if (tostring) {
     lua_pushcfunction(L, tostring);
@@ -787,8 +891,8 @@ static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, l
 
 int luaopen_sslvdir(lua_State *L);
 int luaopen_sslvdir(lua_State *L) {
-  new_class(L, POLICY_MT, policy_methods, l_policy_gc, l_policy_tostring);
-  new_class(L, REWRITER_MT, rewriter_methods, l_rewriter_gc, NULL);
+  new_class(L, POLICY_MT, policy_methods, l_policy_gc, l_policy_close, l_policy_tostring);
+  new_class(L, REWRITER_MT, rewriter_methods, l_rewriter_gc, l_rewriter_close, NULL);
   luaL_newlib(L, module_functions);
   lua_pushstring(L, sslvdir_version(NULL));
   lua_setfield(L, -2, "version");

@@ -298,6 +298,52 @@ if _VERSION == "Lua 5.4" then
   end)
 end
 
+test("a finalizer closing the policy or a rewriter mid-call", function()
+  -- Methods allocate Lua values while they read the policy, and an
+  -- allocation may run finalizers: one that closes the policy then must not
+  -- free it under the method (the close waits for the method to finish).
+  local gc = _VERSION == "Lua 5.3" and function() collectgarbage("setpause", 0) collectgarbage("setstepmul", 1000) end
+             or function() collectgarbage("incremental", 0, 1000) end
+  gc()
+  -- Nothing allocates between the calls: the collector's steps (and the
+  -- finalizers) then mostly run inside the methods.
+  local body = "http://mail.contoso.com/owa/ " .. ("x"):rep(6000)
+  local junk = "<junk" .. body
+  local req = { method = "GET", target = "/owa/", host = "mail.contoso.com" }
+  local closed = 0
+  for _ = 1, 400 do
+    local p = assert(sslvdir.load { hosts = { "mail.contoso.com", "autodiscover.contoso.com" } })
+    local rw = p:rewriter()
+    rw:begin("text/html")
+    local left = math.random(1, 300)
+    for _ = 1, 300 do
+      setmetatable({}, { __gc = function()
+        left = left - 1
+        if left == 0 then p:close(); rw:close() end
+      end })
+    end
+    local ok, err = pcall(function()
+      for _ = 1, 30 do
+        local sites = p:sites()
+        assert(sites[1].vdirs[1].config_path == "Default Web Site")
+        assert(p:decide(req).vdir == "Default Web Site/owa")
+        assert(#p:rewrite_header("Location", body) == #body + 1)
+        assert(#p:autodiscover_respond(junk) > 100)
+        assert(#rw:feed(body) > 0)
+      end
+    end)
+    if not ok then
+      assert(tostring(err):find("is closed"), err)
+      closed = closed + 1
+    end
+    p:close(); rw:close()
+  end
+  collectgarbage()
+  if _VERSION == "Lua 5.3" then collectgarbage("setpause", 200) collectgarbage("setstepmul", 200)
+  else collectgarbage("incremental", 200, 100) end
+  assert(closed > 0, "no finalizer closed anything")
+end)
+
 test("random and hostile input: answers or nil, msg, code, never a crash", function()
   local pieces = { "/owa/", "%2e%2e", "%252f", "..", "http://", "mail.contoso.com", ":443", "\r\n",
                    "\0", "\255", "<Autodiscover", "<!DOCTYPE x [<!ENTITY e 'x'>]>", "&e;", "::$DATA",
