@@ -147,9 +147,10 @@ static int opt_name_field(lua_State *L, int t, const char *name, const char *con
   int type = push_field(L, t, name);
   int v = dflt;
   if (type != LUA_TNIL) {
-    const char *s = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    for (v = 0; s && names[v] && strcmp(names[v], s); v++)
-      ;
+    size_t n = 0;
+    const char *s = type == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
+    for (v = 0; s && names[v] && (strlen(names[v]) != n || memcmp(names[v], s, n)); v++)
+      ; /* with the length: "ok\0..." is not "ok" */
     if (!s || !names[v]) {
       luaL_Buffer b;
       luaL_buffinit(L, &b);

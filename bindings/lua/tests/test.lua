@@ -138,7 +138,7 @@ test("client_cert takes its names, cipher_bits a number: nothing else", function
     return { method = "GET", target = "/owa/", host = "mail.contoso.com", tls = true,
              cipher_bits = bits or 256, client_cert = cert }
   end
-  for _, bad in ipairs { true, false, 1, 0, "OK", "1", "" } do
+  for _, bad in ipairs { true, false, 1, 0, "OK", "1", "", "ok\0" } do
     raises(function() p:decide(req(bad)) end, "'client_cert' must be one of 'none', 'ok', ")
   end
   eq(p:decide(req(nil)).substatus, 7)
