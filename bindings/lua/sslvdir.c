@@ -28,12 +28,23 @@
 #define POLICY_MT "sslvdir.policy"
 #define REWRITER_MT "sslvdir.rewriter"
 
+/* A method may allocate Lua values while it still uses its library object,
+ * and an allocation may run finalizers (__gc of any garbage): one of them
+ * may close the object. A method therefore marks its object in use
+ * (use_*()/done_*()); close() (and __close) of an object in use only marks
+ * it, and the last method using it frees it when done. A Lua error between
+ * the two leaves it marked: __gc frees it then, since a userdata is only
+ * collected when no running method has it on its stack. */
 typedef struct {
   sslvdir_policy *p;
+  int in_use;  /* methods using p now */
+  int closing; /* close() came meanwhile: p is freed when they are done */
 } lpolicy;
 
 typedef struct {
   sslvdir_rewriter *r;
+  int in_use;
+  int closing;
 } lrewriter;
 
 /* nil, message, code */
@@ -44,26 +55,57 @@ static int fail(lua_State *L, int code, const sslvdir_error *e) {
   return 3;
 }
 
-static sslvdir_policy *check_policy(lua_State *L, int idx) {
+static lpolicy *check_policy(lua_State *L, int idx) {
   lpolicy *u = luaL_checkudata(L, idx, POLICY_MT);
-  if (!u->p)
+  if (!u->p || u->closing)
     luaL_argerror(L, idx, "policy is closed");
-  return u->p;
+  return u;
 }
 
-/* Optional string field of a table; NULL when absent or nil. */
-static const char *opt_field(lua_State *L, int t, const char *name, size_t *len) {
-  lua_getfield(L, t, name);
-  const char *s = NULL;
-  if (!lua_isnil(L, -1)) {
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_error(L, "field '%s' must be a string", name);
-    s = lua_tolstring(L, -1, len);
-  } else if (len) {
-    *len = 0;
+/* After the arguments are read (reading them may allocate): from here to
+ * done_policy(), nothing may raise a Lua error but a memory error. */
+static const sslvdir_policy *use_policy(lua_State *L, lpolicy **u) {
+  *u = check_policy(L, 1);
+  (*u)->in_use++;
+  return (*u)->p;
+}
+
+static void done_policy(lpolicy *u) {
+  if (--u->in_use == 0 && u->closing) {
+    sslvdir_policy_unref(u->p);
+    u->p = NULL;
+    u->closing = 0;
   }
-  lua_pop(L, 1); /* the string stays alive: it is referenced by the table */
-  return s;
+}
+
+/* Fields of the tables we are given (requests, load{} specs, options) are
+ * read raw: a metamethod (__index) would run Lua code in the middle of a
+ * read, and could hand back a string that nothing else references, freed by
+ * the next collection while the library still reads it. Pushes t[name] and
+ * returns its type; t is an absolute index. */
+static int push_field(lua_State *L, int t, const char *name) {
+  t = lua_absindex(L, t);
+  if (!lua_getmetatable(L, t))
+    return lua_getfield(L, t, name); /* raw without a metatable, and faster (see set_top()) */
+  lua_pop(L, 1);
+  lua_pushstring(L, name);
+  return lua_rawget(L, t);
+}
+
+/* Optional string field; NULL when absent or nil. The value is LEFT ON THE
+ * STACK, and must stay there while the pointer is used: the table's own
+ * reference may go (a finalizer run by a collection can change the table),
+ * the stack's cannot. The caller leaves room (luaL_checkstack). */
+static const char *opt_field(lua_State *L, int t, const char *name, size_t *len) {
+  int type = push_field(L, t, name);
+  if (type == LUA_TNIL) {
+    if (len)
+      *len = 0;
+    return NULL;
+  }
+  if (type != LUA_TSTRING)
+    luaL_error(L, "field '%s' must be a string", name);
+  return lua_tolstring(L, -1, len);
 }
 
 /* Optional boolean field: absent or nil is false. Anything but a boolean is
@@ -71,8 +113,7 @@ static const char *opt_field(lua_State *L, int t, const char *name, size_t *len)
  * number) or tls = "0" would otherwise mean TLS and let plain HTTP
  * through. */
 static int opt_bool_field(lua_State *L, int t, const char *name) {
-  lua_getfield(L, t, name);
-  int type = lua_type(L, -1);
+  int type = push_field(L, t, name);
   if (type != LUA_TNIL && type != LUA_TBOOLEAN)
     luaL_error(L, "field '%s' must be a boolean", name);
   int v = lua_toboolean(L, -1);
@@ -80,17 +121,47 @@ static int opt_bool_field(lua_State *L, int t, const char *name) {
   return v;
 }
 
+/* Optional integer field: a number with an integer value (256 or 256.0),
+ * not a string Lua would convert ("256"). */
 static lua_Integer opt_int_field(lua_State *L, int t, const char *name, lua_Integer dflt,
                                  lua_Integer min, lua_Integer max) {
-  lua_getfield(L, t, name);
+  int type = push_field(L, t, name);
   lua_Integer v = dflt;
-  if (!lua_isnil(L, -1)) {
+  if (type != LUA_TNIL) {
     int ok = 0;
-    v = lua_tointegerx(L, -1, &ok);
+    if (type == LUA_TNUMBER)
+      v = lua_tointegerx(L, -1, &ok);
     if (!ok)
       luaL_error(L, "field '%s' must be an integer", name);
     if (v < min || v > max)
       luaL_error(L, "field '%s' out of range", name);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* Optional field naming one of names[] (NULL-terminated): its index, or dflt
+ * when absent. Anything else, true or a number included, is an error. */
+static int opt_name_field(lua_State *L, int t, const char *name, const char *const names[],
+                          int dflt) {
+  int type = push_field(L, t, name);
+  int v = dflt;
+  if (type != LUA_TNIL) {
+    size_t n = 0;
+    const char *s = type == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
+    for (v = 0; s && names[v] && (strlen(names[v]) != n || memcmp(names[v], s, n)); v++)
+      ; /* with the length: "ok\0..." is not "ok" */
+    if (!s || !names[v]) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; names[i]; i++) {
+        luaL_addstring(&b, i ? ", '" : "'");
+        luaL_addstring(&b, names[i]);
+        luaL_addchar(&b, '\'');
+      }
+      luaL_pushresult(&b);
+      luaL_error(L, "field '%s' must be one of %s", name, lua_tostring(L, -1));
+    }
   }
   lua_pop(L, 1);
   return v;
@@ -101,28 +172,38 @@ static lua_Integer opt_int_field(lua_State *L, int t, const char *name, lua_Inte
 static int push_policy(lua_State *L, sslvdir_policy *p) {
   lpolicy *u = lua_newuserdata(L, sizeof *u);
   u->p = p;
+  u->in_use = u->closing = 0;
   luaL_setmetatable(L, POLICY_MT);
   return 1;
 }
 
 /* Strings of a field that may be a string or an array of strings. */
+/* Each string is on the stack while fn() reads it. A builder may be live:
+ * a wrong type is an error code here, not a Lua error that would leak it
+ * (check_string_list() has raised for it already, unless a finalizer
+ * changed the table since). */
 static int each_string(lua_State *L, int t, const char *name,
                        int (*fn)(void *ctx, const char *s, sslvdir_error *e), void *ctx,
                        sslvdir_error *e) {
-  lua_getfield(L, t, name);
+  int type = push_field(L, t, name);
   int rc = SSLVDIR_OK;
-  if (lua_type(L, -1) == LUA_TSTRING) {
+  if (type == LUA_TSTRING) {
     rc = fn(ctx, lua_tostring(L, -1), e);
-  } else if (lua_type(L, -1) == LUA_TTABLE) {
+  } else if (type == LUA_TTABLE) {
     lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
     for (lua_Integer i = 1; i <= n && rc == SSLVDIR_OK; i++) {
-      if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
-        luaL_error(L, "field '%s' must hold strings", name);
-      rc = fn(ctx, lua_tostring(L, -1), e);
+      if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
+        snprintf(e->message, sizeof e->message, "field '%s' must hold strings", name);
+        rc = SSLVDIR_E_INVALID_ARGUMENT;
+      } else {
+        rc = fn(ctx, lua_tostring(L, -1), e);
+      }
       lua_pop(L, 1);
     }
-  } else if (!lua_isnil(L, -1)) {
-    luaL_error(L, "field '%s' must be a string or an array of strings", name);
+  } else if (type != LUA_TNIL) {
+    snprintf(e->message, sizeof e->message, "field '%s' must be a string or an array of strings",
+             name);
+    rc = SSLVDIR_E_INVALID_ARGUMENT;
   }
   lua_pop(L, 1);
   return rc;
@@ -131,8 +212,7 @@ static int each_string(lua_State *L, int t, const char *name,
 /* The type check each_string() makes, done before anything is allocated:
  * a wrong type raises a Lua error, which must not leave a builder behind. */
 static void check_string_list(lua_State *L, int t, const char *name) {
-  lua_getfield(L, t, name);
-  if (lua_type(L, -1) == LUA_TTABLE) {
+  if (push_field(L, t, name) == LUA_TTABLE) {
     lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
     for (lua_Integer i = 1; i <= n; i++) {
       if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
@@ -180,6 +260,8 @@ static int apply_reg_cb(void *c, const char *s, sslvdir_error *e) {
  * The same rules as the sslvdir command and Python's load_policy(). */
 static int l_load(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  luaL_checkstack(L, 12, NULL); /* the strings below stay on the stack until we return */
   const char *preset = opt_field(L, 1, "preset", NULL);
   const char *file = opt_field(L, 1, "policy", NULL);
   size_t xml_len = 0;
@@ -197,10 +279,8 @@ static int l_load(lua_State *L) {
     snprintf(e.message, sizeof e.message, "give one of preset, policy and policy_xml");
     return fail(L, SSLVDIR_E_INCONSISTENT, &e);
   }
-  lua_getfield(L, 1, "hosts");
-  int have_hosts = !lua_isnil(L, -1);
-  lua_getfield(L, 1, "autodiscover_domains");
-  int have_ad = !lua_isnil(L, -1);
+  int have_hosts = push_field(L, 1, "hosts") != LUA_TNIL;
+  int have_ad = push_field(L, 1, "autodiscover_domains") != LUA_TNIL;
   lua_pop(L, 2);
   if ((file || xml) && (have_hosts || have_ad)) {
     snprintf(e.message, sizeof e.message,
@@ -220,13 +300,12 @@ static int l_load(lua_State *L) {
     const char *first = "mail.contoso.com";
     if (!rc && have_hosts) {
       rc = each_string(L, 1, "hosts", add_host_cb, &x, &e);
-      lua_getfield(L, 1, "hosts");
-      if (lua_type(L, -1) == LUA_TSTRING)
+      /* first (and its table) stay on the stack until we return */
+      int type = push_field(L, 1, "hosts");
+      if (type == LUA_TSTRING)
         first = lua_tostring(L, -1);
-      else if (lua_type(L, -1) == LUA_TTABLE && lua_rawgeti(L, -1, 1) == LUA_TSTRING)
+      else if (type == LUA_TTABLE && lua_rawgeti(L, -1, 1) == LUA_TSTRING)
         first = lua_tostring(L, -1);
-      /* first stays referenced by the argument table */
-      lua_settop(L, 1);
     } else if (!rc) {
       rc = sslvdir_builder_add_host(x.b, site, "mail.contoso.com", &e);
       if (!rc)
@@ -270,9 +349,19 @@ static int l_policy_gc(lua_State *L) {
   return 0;
 }
 
+/* close() and __close: deferred while a method uses the policy. */
+static int l_policy_close(lua_State *L) {
+  lpolicy *u = luaL_checkudata(L, 1, POLICY_MT);
+  if (u->in_use)
+    u->closing = 1;
+  else
+    l_policy_gc(L);
+  return 0;
+}
+
 static int l_policy_tostring(lua_State *L) {
   lpolicy *u = luaL_checkudata(L, 1, POLICY_MT);
-  if (!u->p)
+  if (!u->p || u->closing)
     lua_pushliteral(L, "sslvdir.policy (closed)");
   else
     lua_pushfstring(L, "sslvdir.policy (%d site(s), Exchange %d)",
@@ -282,23 +371,44 @@ static int l_policy_tostring(lua_State *L) {
 
 static const char *const cert_names[] = {"none", "ok", "untrusted", "expired", "revoked", NULL};
 
+/* Results are written raw as well: a caller's out table with __newindex
+ * would otherwise run Lua code between two fields of the decision. t is an
+ * absolute index; the value is on top of the stack. Without a metatable,
+ * lua_setfield() is a raw write, and cheaper than pushing the key for
+ * lua_rawset() (a decision took a quarter longer that way). No collection
+ * step runs between the check and the write, so no finalizer can give t a
+ * metatable meanwhile. */
+static void set_top(lua_State *L, int t, const char *k) {
+  if (!lua_getmetatable(L, t)) {
+    lua_setfield(L, t, k);
+    return;
+  }
+  lua_pop(L, 1);
+  lua_pushstring(L, k);
+  lua_insert(L, -2);
+  lua_rawset(L, t);
+}
 static void set_str(lua_State *L, int t, const char *k, const char *v) {
   if (v)
     lua_pushstring(L, v);
   else
     lua_pushnil(L);
-  lua_setfield(L, t, k);
+  set_top(L, t, k);
 }
 static void set_lstr(lua_State *L, int t, const char *k, const char *v, size_t n) {
   if (n)
     lua_pushlstring(L, v, n);
   else
     lua_pushnil(L);
-  lua_setfield(L, t, k);
+  set_top(L, t, k);
 }
 static void set_int(lua_State *L, int t, const char *k, lua_Integer v) {
   lua_pushinteger(L, v);
-  lua_setfield(L, t, k);
+  set_top(L, t, k);
+}
+static void set_bool(lua_State *L, int t, const char *k, int v) {
+  lua_pushboolean(L, v);
+  set_top(L, t, k);
 }
 
 /* policy:decide(request [, out]) -> decision table
@@ -308,11 +418,13 @@ static void set_int(lua_State *L, int t, const char *k, lua_Integer v) {
  * decision is set (nil where it does not apply), so a reused table never
  * keeps a stale value. */
 static int l_decide(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  check_policy(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   int have_out = lua_type(L, 3) == LUA_TTABLE;
   if (!have_out && !lua_isnoneornil(L, 3))
     luaL_argerror(L, 3, "table or nil expected");
+  lua_settop(L, 3);
+  luaL_checkstack(L, 10, NULL); /* the request's strings stay on the stack until we return */
   sslvdir_request rq = SSLVDIR_REQUEST_INIT;
   rq.method = opt_field(L, 2, "method", &rq.method_len);
   rq.target = opt_field(L, 2, "target", &rq.target_len);
@@ -324,17 +436,19 @@ static int l_decide(lua_State *L) {
   rq.front_end_https = opt_field(L, 2, "front_end_https", &rq.front_end_https_len);
   rq.scheme = opt_bool_field(L, 2, "tls") ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
   rq.cipher_bits = (unsigned)opt_int_field(L, 2, "cipher_bits", 0, 0, UINT_MAX);
-  lua_getfield(L, 2, "client_cert");
-  if (!lua_isnil(L, -1))
-    rq.client_cert = (sslvdir_cert_status)luaL_checkoption(L, -1, NULL, cert_names);
-  lua_pop(L, 1);
+  rq.client_cert =
+      (sslvdir_cert_status)opt_name_field(L, 2, "client_cert", cert_names, SSLVDIR_CERT_NONE);
+  lpolicy *u;
+  const sslvdir_policy *p = use_policy(L, &u);
   sslvdir_decision d;
   d.version = SSLVDIR_DECISION_VERSION;
   int rc = sslvdir_decide(p, &rq, &d);
-  if (rc)
+  if (rc) {
+    done_policy(u);
     return fail(L, rc, NULL);
+  }
   if (have_out)
-    lua_settop(L, 3);
+    lua_pushvalue(L, 3);
   else
     lua_createtable(L, 0, 16);
   int t = lua_gettop(L);
@@ -342,28 +456,25 @@ static int l_decide(lua_State *L) {
   set_int(L, t, "status", d.status);
   if (d.substatus >= 0)
     set_int(L, t, "substatus", d.substatus);
-  else {
-    lua_pushnil(L);
-    lua_setfield(L, t, "substatus");
-  }
+  else
+    set_str(L, t, "substatus", NULL);
   set_str(L, t, "reason", sslvdir_reason_name(d.reason));
   set_str(L, t, "reason_text", sslvdir_reason_string(d.reason));
   set_str(L, t, "upstream", sslvdir_upstream_name(d.upstream));
-  lua_pushboolean(L, d.tls);
-  lua_setfield(L, t, "tls");
+  set_bool(L, t, "tls", d.tls);
   set_str(L, t, "site", d.site ? sslvdir_site_name(d.site) : NULL);
   set_str(L, t, "vdir", d.vdir ? sslvdir_vdir_config_path(d.vdir) : NULL);
   set_str(L, t, "kind", d.vdir ? sslvdir_kind_name(sslvdir_vdir_kind(d.vdir)) : NULL);
   set_lstr(L, t, "path", d.path, d.path_len);
   set_lstr(L, t, "location", d.location, d.location_len);
-  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) != 0);
-  lua_setfield(L, t, "remove_x_forwarded_proto");
-  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) != 0);
-  lua_setfield(L, t, "remove_front_end_https");
+  set_bool(L, t, "remove_x_forwarded_proto",
+           (d.remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) != 0);
+  set_bool(L, t, "remove_front_end_https", (d.remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) != 0);
   set_str(L, t, "set_x_forwarded_proto",
           (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
   set_str(L, t, "set_front_end_https",
           (d.set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
+  done_policy(u); /* the site and vdir names above are the policy's */
   return 1;
 }
 
@@ -415,23 +526,33 @@ static int hdr_fill(void *c, char *out, size_t size, size_t *len) {
 /* policy:rewrite_header(name, value [, vdir_config_path]) -> new value, or false when
  * unchanged; nil, msg, code for a value that must not be sent (CR, LF, NUL). */
 static int l_rewrite_header(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  check_policy(L, 1);
   size_t nlen;
   const char *name = luaL_checklstring(L, 2, &nlen);
-  struct hdr_ctx x = {p, NULL, sslvdir_rewrite_header_kind(name, nlen), NULL, 0};
+  struct hdr_ctx x = {NULL, NULL, sslvdir_rewrite_header_kind(name, nlen), NULL, 0};
   x.value = luaL_checklstring(L, 3, &x.len);
   const char *vdir = luaL_optstring(L, 4, NULL);
-  if (vdir && !(x.v = sslvdir_policy_find_vdir(p, vdir))) {
+  if (x.kind == SSLVDIR_HEADER_OTHER && !vdir) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  lpolicy *u;
+  x.p = use_policy(L, &u);
+  if (vdir && !(x.v = sslvdir_policy_find_vdir(x.p, vdir))) {
+    done_policy(u);
     sslvdir_error e = {0};
     snprintf(e.message, sizeof e.message, "no vdir '%.200s' in the policy", vdir);
     return fail(L, SSLVDIR_E_NOT_FOUND, &e);
   }
   if (x.kind == SSLVDIR_HEADER_OTHER) {
+    done_policy(u);
     lua_pushboolean(L, 0);
     return 1;
   }
   int rc;
-  if (!push_filled(L, hdr_fill, &x, &rc))
+  int ok = push_filled(L, hdr_fill, &x, &rc);
+  done_policy(u);
+  if (!ok)
     return fail(L, rc, NULL);
   if (rc == SSLVDIR_REWRITE_UNCHANGED) {
     lua_pop(L, 1);
@@ -441,10 +562,13 @@ static int l_rewrite_header(lua_State *L) {
 }
 
 static int l_is_trusted(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  check_policy(L, 1);
   size_t n;
   const char *a = luaL_checklstring(L, 2, &n);
-  lua_pushboolean(L, sslvdir_policy_is_trusted(p, a, n) == 1);
+  lpolicy *u;
+  int trusted = sslvdir_policy_is_trusted(use_policy(L, &u), a, n) == 1;
+  done_policy(u);
+  lua_pushboolean(L, trusted);
   return 1;
 }
 
@@ -485,22 +609,32 @@ static int json_fill(void *c, char *out, size_t size, size_t *len) {
 
 /* policy:autodiscover_respond(body [, {side=, time_us=, spec_spelling=}]) -> xml */
 static int l_ad_respond(lua_State *L) {
-  struct ad_ctx x = {check_policy(L, 1), NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
+  check_policy(L, 1);
+  struct ad_ctx x = {NULL, NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
   x.body = luaL_checklstring(L, 2, &x.len);
   ad_params(L, 3, &x.params);
+  lpolicy *u;
+  x.p = use_policy(L, &u);
   int rc;
-  if (!push_filled(L, respond_fill, &x, &rc))
+  int ok = push_filled(L, respond_fill, &x, &rc);
+  done_policy(u);
+  if (!ok)
     return fail(L, rc, NULL);
   return 1;
 }
 
 /* policy:autodiscover_json(query [, opts]) -> http_status, body */
 static int l_ad_json(lua_State *L) {
-  struct ad_ctx x = {check_policy(L, 1), NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
+  check_policy(L, 1);
+  struct ad_ctx x = {NULL, NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
   x.body = luaL_checklstring(L, 2, &x.len);
   ad_params(L, 3, &x.params);
+  lpolicy *u;
+  x.p = use_policy(L, &u);
   int rc;
-  if (!push_filled(L, json_fill, &x, &rc))
+  int ok = push_filled(L, json_fill, &x, &rc);
+  done_policy(u);
+  if (!ok)
     return fail(L, rc, NULL);
   lua_pushinteger(L, x.status);
   lua_insert(L, -2);
@@ -511,7 +645,8 @@ static int l_ad_json(lua_State *L) {
  *                             vdirs={{path=, config_path=, kind=, upstream=,
  *                                      redirect_status=, edge_flags=, wants_client_cert=}, ...}} */
 static int l_sites(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  lpolicy *u;
+  const sslvdir_policy *p = use_policy(L, &u);
   size_t ns = sslvdir_policy_site_count(p);
   lua_createtable(L, (int)ns, 0);
   for (size_t i = 0; i < ns; i++) {
@@ -548,17 +683,20 @@ static int l_sites(lua_State *L) {
     lua_setfield(L, -2, "vdirs");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  done_policy(u);
   return 1;
 }
 
 static int l_offloaders(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  lpolicy *u;
+  const sslvdir_policy *p = use_policy(L, &u);
   size_t n = sslvdir_policy_offloader_count(p);
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
     lua_pushstring(L, sslvdir_policy_offloader(p, i));
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  done_policy(u);
   return 1;
 }
 
@@ -566,19 +704,39 @@ static int l_offloaders(lua_State *L) {
 
 static sslvdir_rewriter *check_rewriter(lua_State *L, int idx) {
   lrewriter *u = luaL_checkudata(L, idx, REWRITER_MT);
-  if (!u->r)
+  if (!u->r || u->closing)
     luaL_argerror(L, idx, "rewriter is closed");
   return u->r;
 }
 
+/* As use_policy(), for methods that allocate while the rewriter works. */
+static sslvdir_rewriter *use_rewriter(lua_State *L, lrewriter **u) {
+  check_rewriter(L, 1);
+  *u = lua_touserdata(L, 1);
+  (*u)->in_use++;
+  return (*u)->r;
+}
+
+static void done_rewriter(lrewriter *u) {
+  if (--u->in_use == 0 && u->closing) {
+    sslvdir_rewriter_free(u->r);
+    u->r = NULL;
+    u->closing = 0;
+  }
+}
+
 /* policy:rewriter() -> rewriter | nil, msg, code */
 static int l_rewriter(lua_State *L) {
-  const sslvdir_policy *p = check_policy(L, 1);
+  check_policy(L, 1);
   lrewriter *u = lua_newuserdata(L, sizeof *u);
   u->r = NULL;
+  u->in_use = u->closing = 0;
   luaL_setmetatable(L, REWRITER_MT);
+  lpolicy *pu;
+  const sslvdir_policy *p = use_policy(L, &pu);
   sslvdir_error e = {0};
-  int rc = sslvdir_rewriter_new(&u->r, p, &e);
+  int rc = sslvdir_rewriter_new(&u->r, p, &e); /* copies what it needs */
+  done_policy(pu);
   if (rc)
     return fail(L, rc, &e);
   return 1;
@@ -591,15 +749,24 @@ static int l_rewriter_gc(lua_State *L) {
   return 0;
 }
 
+static int l_rewriter_close(lua_State *L) {
+  lrewriter *u = luaL_checkudata(L, 1, REWRITER_MT);
+  if (u->in_use)
+    u->closing = 1;
+  else
+    l_rewriter_gc(L);
+  return 0;
+}
+
 static const char *const body_modes[] = {"rewrite", "pass-type", "pass-encoded"};
 
 /* rw:begin([content_type [, content_encoding]]) -> "rewrite" | "pass-type" | "pass-encoded" */
 static int l_rw_begin(lua_State *L) {
-  sslvdir_rewriter *r = check_rewriter(L, 1);
+  check_rewriter(L, 1);
   size_t cl = 0, el = 0;
   const char *ct = luaL_optlstring(L, 2, NULL, &cl);
   const char *ce = luaL_optlstring(L, 3, NULL, &el);
-  int rc = sslvdir_rewriter_begin(r, ct, cl, ce, el);
+  int rc = sslvdir_rewriter_begin(check_rewriter(L, 1), ct, cl, ce, el); /* after any allocation */
   if (rc < 0)
     return fail(L, rc, NULL);
   lua_pushstring(L, rc < 3 ? body_modes[rc] : "rewrite");
@@ -613,12 +780,15 @@ static int buffer_write(const char *data, size_t len, void *user) {
 
 /* rw:feed(chunk) -> bytes ready to send (may be "") */
 static int l_rw_feed(lua_State *L) {
-  sslvdir_rewriter *r = check_rewriter(L, 1);
+  check_rewriter(L, 1);
   size_t n;
   const char *data = luaL_checklstring(L, 2, &n);
+  lrewriter *u;
+  sslvdir_rewriter *r = use_rewriter(L, &u);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   int rc = sslvdir_rewriter_feed(r, data, n, buffer_write, &b);
+  done_rewriter(u);
   luaL_pushresult(&b);
   if (rc)
     return fail(L, rc, NULL);
@@ -627,10 +797,12 @@ static int l_rw_feed(lua_State *L) {
 
 /* rw:finish() -> the bytes held back */
 static int l_rw_finish(lua_State *L) {
-  sslvdir_rewriter *r = check_rewriter(L, 1);
+  lrewriter *u;
+  sslvdir_rewriter *r = use_rewriter(L, &u);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   int rc = sslvdir_rewriter_finish(r, buffer_write, &b);
+  done_rewriter(u);
   luaL_pushresult(&b);
   if (rc)
     return fail(L, rc, NULL);
@@ -702,12 +874,12 @@ static const luaL_Reg policy_methods[] = {
     {"sites", l_sites},
     {"offloaders", l_offloaders},
     {"rewriter", l_rewriter},
-    {"close", l_policy_gc},
+    {"close", l_policy_close},
     {NULL, NULL}};
 
 static const luaL_Reg rewriter_methods[] = {
     {"begin", l_rw_begin}, {"feed", l_rw_feed},   {"finish", l_rw_finish},
-    {"counts", l_rw_counts}, {"reset", l_rw_reset}, {"close", l_rewriter_gc},
+    {"counts", l_rw_counts}, {"reset", l_rw_reset}, {"close", l_rewriter_close},
     {NULL, NULL}};
 
 static const luaL_Reg module_functions[] = {
@@ -718,14 +890,14 @@ static const luaL_Reg module_functions[] = {
     {NULL, NULL}};
 
 static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc,
-                      lua_CFunction tostring) {
+                      lua_CFunction close, lua_CFunction tostring) {
   luaL_newmetatable(L, name);
   lua_newtable(L);
   luaL_setfuncs(L, methods, 0);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, gc);
   lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, gc);
+  lua_pushcfunction(L, close);
   lua_setfield(L, -2, "__close");
   if (tostring) {
     lua_pushcfunction(L, tostring);
@@ -738,8 +910,8 @@ static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, l
 
 int luaopen_sslvdir(lua_State *L);
 int luaopen_sslvdir(lua_State *L) {
-  new_class(L, POLICY_MT, policy_methods, l_policy_gc, l_policy_tostring);
-  new_class(L, REWRITER_MT, rewriter_methods, l_rewriter_gc, NULL);
+  new_class(L, POLICY_MT, policy_methods, l_policy_gc, l_policy_close, l_policy_tostring);
+  new_class(L, REWRITER_MT, rewriter_methods, l_rewriter_gc, l_rewriter_close, NULL);
   luaL_newlib(L, module_functions);
   lua_pushstring(L, sslvdir_version(NULL));
   lua_setfield(L, -2, "version");

@@ -13,8 +13,14 @@
  * (configurations, registries, certificates, trust stores) are referenced by
  * their readers, so closing one that is still in use is refused.
  *
- * The GIL is released around file loads and parses of untrusted input that
- * touch only memory the call owns.
+ * The GIL is released around file loads, parses of untrusted input and
+ * Trust.add_system(). Without the GIL another thread may run anything, so
+ * each such call either reads only what cannot go away under it (its
+ * arguments, referenced by the call; a buffer export, which the exporter
+ * refuses to resize or free until released; a Policy, which is immutable
+ * and has no close()), or marks its object busy: then every other use of
+ * that object, close() included, raises RuntimeError until the call is
+ * done (REFUSE_BUSY).
  *
  * Not wrapped, on purpose: sslvdir_set_allocator() (process-wide, and the
  * interpreter owns the process), and the sslvdir_tls_* calls taking a
@@ -115,10 +121,12 @@ static PyObject *str_n(const char *s, size_t n) {
   return PyUnicode_DecodeUTF8(s, (Py_ssize_t)n, "surrogateescape");
 }
 
-/* A non-negative int up to max: TypeError for other types, ValueError when out of range. */
+/* A non-negative int up to max: TypeError for other types, ValueError when
+ * out of range. A bool is an int to Python but never a number here:
+ * cipher_bits=True would otherwise be 1 bit, client_cert=True status 1. */
 static int get_uint(PyObject *obj, unsigned long long max, const char *what,
                     unsigned long long *out) {
-  if (!PyLong_Check(obj)) {
+  if (!PyLong_Check(obj) || PyBool_Check(obj)) {
     PyErr_Format(PyExc_TypeError, "%s must be int, not %.100s", what, Py_TYPE(obj)->tp_name);
     return -1;
   }
@@ -143,26 +151,38 @@ static int conv_uint(PyObject *obj, void *out) {
   return 1;
 }
 
-/* decide()'s tls: a bool, or the int 0 or 1. Not truthiness: tls="false"
- * or tls="0" would otherwise mean TLS and let plain HTTP through. */
-static int conv_tls(PyObject *obj, void *out) {
+/* A yes/no argument ("O&" with a struct flag): a bool, or the int 0 or 1.
+ * Not truthiness, which PyArg's "p" applies: tls="false" or tls="0" would
+ * mean TLS and let plain HTTP through, enabled="no" would turn Extended
+ * Protection on. */
+struct flag {
+  const char *name;
+  int value;
+};
+static int conv_flag(PyObject *obj, void *out) {
+  struct flag *f = out;
   if (PyBool_Check(obj)) {
-    *(int *)out = obj == Py_True;
+    f->value = obj == Py_True;
     return 1;
   }
   if (!PyLong_Check(obj)) {
-    PyErr_Format(PyExc_TypeError, "tls must be bool, not %.100s", Py_TYPE(obj)->tp_name);
+    PyErr_Format(PyExc_TypeError, "%s must be bool, not %.100s", f->name, Py_TYPE(obj)->tp_name);
     return 0;
   }
-  unsigned long long v;
-  if (get_uint(obj, 1, "tls", &v) < 0)
+  int overflow = 0;
+  long v = PyLong_AsLongAndOverflow(obj, &overflow);
+  if (v == -1 && PyErr_Occurred())
     return 0;
-  *(int *)out = (int)v;
+  if (overflow || (v != 0 && v != 1)) {
+    PyErr_Format(PyExc_ValueError, "%s must be True or False (or 1 or 0)", f->name);
+    return 0;
+  }
+  f->value = (int)v;
   return 1;
 }
 
 static int conv_int(PyObject *obj, void *out) {
-  if (!PyLong_Check(obj)) {
+  if (!PyLong_Check(obj) || PyBool_Check(obj)) {
     PyErr_Format(PyExc_TypeError, "expected int, not %.100s", Py_TYPE(obj)->tp_name);
     return 0;
   }
@@ -184,19 +204,9 @@ struct name_value {
   int value;
 };
 
+/* Only the names are documented: a number (True among them, an int to
+ * Python) is a TypeError, or client_cert=True would be status 1, "ok". */
 static int parse_name(PyObject *obj, const struct name_value *table, int *out, const char *what) {
-  if (PyLong_Check(obj)) {
-    long v = PyLong_AsLong(obj);
-    if (v == -1 && PyErr_Occurred())
-      return -1;
-    for (const struct name_value *t = table; t->name; t++)
-      if (t->value == v) {
-        *out = (int)v;
-        return 0;
-      }
-    PyErr_Format(PyExc_ValueError, "%s: %ld is not a known value", what, v);
-    return -1;
-  }
   const char *s;
   if (get_cstr(obj, &s, what) < 0)
     return -1;
@@ -380,10 +390,16 @@ static PyObject *bytes_to_str(PyObject *b) {
   return s;
 }
 
+/* Seconds since the epoch, None for now: an int, not a bool (now=True
+ * would be one second after 1970, and every certificate not yet valid). */
 static int parse_time(PyObject *obj, int64_t *out) {
   if (!obj || obj == Py_None) {
     *out = 0;
     return 0;
+  }
+  if (!PyLong_Check(obj) || PyBool_Check(obj)) {
+    PyErr_Format(PyExc_TypeError, "a time must be int or None, not %.100s", Py_TYPE(obj)->tp_name);
+    return -1;
   }
   long long v = PyLong_AsLongLong(obj);
   if (v == -1 && PyErr_Occurred())
@@ -411,6 +427,14 @@ static PyObject *generic_exit(PyObject *self, PyObject *Py_UNUSED(args)) {
 
 /* Readers pin what they read: an object with pins > 0 refuses close(). */
 #define PIN_HEAD int pins;
+
+/* An object a call works on without the GIL is busy meanwhile: a pin would
+ * still let other threads read it while the call writes to it. */
+#define REFUSE_BUSY(o, what)                                               \
+  if ((o)->busy) {                                                         \
+    PyErr_SetString(PyExc_RuntimeError, what " in use by another thread"); \
+    return NULL;                                                           \
+  }
 
 /* ------------------------------------------------------------ Policy, Site, VDir */
 
@@ -715,10 +739,10 @@ static PyObject *policy_decide(PolicyObject *o, PyObject *args, PyObject *kw) {
                            "client_cert", "x_forwarded_proto", "front_end_https", NULL};
   PyObject *method, *target, *host = Py_None, *peer = Py_None, *client_cert = NULL;
   PyObject *xfp = Py_None, *feh = Py_None, *bits_obj = NULL;
-  int tls = 0;
+  struct flag tls = {"tls", 0};
   unsigned long long cipher_bits = 0;
   if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|O$O&OOOOO:decide", kwlist, &method, &target,
-                                   &host, conv_tls, &tls, &peer, &bits_obj, &client_cert, &xfp, &feh))
+                                   &host, conv_flag, &tls, &peer, &bits_obj, &client_cert, &xfp, &feh))
     return NULL;
   if (bits_obj && get_uint(bits_obj, UINT_MAX, "cipher_bits", &cipher_bits) < 0)
     return NULL;
@@ -751,7 +775,7 @@ static PyObject *policy_decide(PolicyObject *o, PyObject *args, PyObject *kw) {
     rq.front_end_https_len = (size_t)n;
   }
   rq.cipher_bits = (unsigned)cipher_bits;
-  rq.scheme = tls ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+  rq.scheme = tls.value ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
   if (client_cert && client_cert != Py_None) {
     int cs;
     if (parse_name(client_cert, cert_status_names, &cs, "client_cert") < 0)
@@ -968,8 +992,8 @@ static int ad_params(sslvdir_autodiscover_params *p, PyObject *side, PyObject *t
     p->side = (sslvdir_url_side)s;
   }
   if (time_us && time_us != Py_None) {
-    unsigned long long t = PyLong_AsUnsignedLongLong(time_us);
-    if (PyErr_Occurred())
+    unsigned long long t;
+    if (get_uint(time_us, LLONG_MAX, "time_us", &t) < 0)
       return -1;
     p->time_us = t;
   }
@@ -1019,15 +1043,18 @@ static int ad_redirect_url_fill(void *c, char *out, size_t size, size_t *len) {
 static PyObject *policy_ad_respond(PolicyObject *o, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"body", "side", "time_us", "spec_spelling", NULL};
   PyObject *body, *side = NULL, *time_us = NULL;
-  int spec = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "O|$OOp:autodiscover_respond", kwlist, &body, &side,
-                                   &time_us, &spec))
+  struct flag spec = {"spec_spelling", 0};
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "O|$OOO&:autodiscover_respond", kwlist, &body, &side,
+                                   &time_us, conv_flag, &spec))
     return NULL;
   struct ad_ctx x = {.p = o->p};
   Py_ssize_t n;
-  if (get_text(body, &x.body, &n, "body") < 0 || ad_params(&x.params, side, time_us, spec) < 0)
+  if (get_text(body, &x.body, &n, "body") < 0 ||
+      ad_params(&x.params, side, time_us, spec.value) < 0)
     return NULL;
   x.len = (size_t)n;
+  /* Without the GIL: the Policy is immutable and has no close(), and body
+   * is a str or bytes the call's arguments keep alive. */
   return fill_bytes(ad_respond_fill, &x, NULL, 1);
 }
 
@@ -1162,7 +1189,8 @@ static PyMethodDef policy_methods[] = {
      "decide(method, target, host=None, *, tls=False, peer=None, cipher_bits=0,\n"
      "       client_cert='none', x_forwarded_proto=None, front_end_https=None) -> Decision\n\n"
      "Decide one request. Text arguments are str or bytes (raw header bytes);\n"
-     "tls is a bool (or 0/1), never a string.\n"
+     "tls is a bool (or 0/1), never a string; client_cert is one of 'none', 'ok',\n"
+     "'untrusted', 'expired', 'revoked' (not True, not a number).\n"
      "Never raises for hostile input: a bad target or Host is a 400 decision."},
     {"find_site", (PyCFunction)policy_find_site, METH_O,
      "find_site(host) -> Site or None: the site a Host header selects."},
@@ -1685,12 +1713,13 @@ static int regwrite_fill(void *c, char *out, size_t size, size_t *len) {
 }
 static PyObject *regfile_write(RegFileObject *o, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"utf8", "regedit4", NULL};
-  int utf8 = 0, regedit4 = 0;
+  struct flag utf8 = {"utf8", 0}, regedit4 = {"regedit4", 0};
   REG_OPEN(o);
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "|$pp:to_bytes", kwlist, &utf8, &regedit4))
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "|$O&O&:to_bytes", kwlist, conv_flag, &utf8,
+                                   conv_flag, &regedit4))
     return NULL;
-  struct regwrite_ctx x = {o->r, (utf8 ? SSLVDIR_REGFILE_UTF8 : 0u) |
-                                     (regedit4 ? SSLVDIR_REGFILE_REGEDIT4 : 0u)};
+  struct regwrite_ctx x = {o->r, (utf8.value ? SSLVDIR_REGFILE_UTF8 : 0u) |
+                                     (regedit4.value ? SSLVDIR_REGFILE_REGEDIT4 : 0u)};
   return fill_bytes(regwrite_fill, &x, NULL, 0);
 }
 static PyMethodDef regfile_methods[] = {
@@ -1855,12 +1884,12 @@ static PyObject *plan_want(PlanObject *o, PyObject *args) {
 }
 static PyObject *plan_build(PlanObject *o, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"iisreset", NULL};
-  int iisreset = 0;
+  struct flag iisreset = {"iisreset", 0};
   PLAN_OPEN(o);
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "|$p:build", kwlist, &iisreset))
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "|$O&:build", kwlist, conv_flag, &iisreset))
     return NULL;
   sslvdir_error e = {0};
-  int rc = sslvdir_plan_build(o->p, iisreset ? SSLVDIR_PLAN_IISRESET : 0u, &e);
+  int rc = sslvdir_plan_build(o->p, iisreset.value ? SSLVDIR_PLAN_IISRESET : 0u, &e);
   if (rc)
     return raise_code(rc, &e);
   Py_RETURN_NONE;
@@ -1942,10 +1971,7 @@ static PyTypeObject BuilderType;
 #define BUILDER_OPEN(o)                                                      \
   if (!(o)->b)                                                               \
     return closed_error("Builder");                                          \
-  if ((o)->busy) {                                                           \
-    PyErr_SetString(PyExc_RuntimeError, "Builder in use by another thread"); \
-    return NULL;                                                             \
-  }
+  REFUSE_BUSY(o, "Builder")
 
 DEFINE_NEW_NOARGS(builder, BuilderObject, "Builder() takes no arguments", sslvdir_builder_new(&o->b))
 DEFINE_DEALLOC(builder, BuilderObject, sslvdir_builder_free, b)
@@ -2043,19 +2069,19 @@ static PyObject *builder_set_url(BuilderObject *o, PyObject *args) {
 }
 static PyObject *builder_set_ep(BuilderObject *o, PyObject *args) {
   const char *site, *path;
-  int on;
+  struct flag on = {"enabled", 0};
   BUILDER_OPEN(o);
-  if (!PyArg_ParseTuple(args, "ssp:set_vdir_extended_protection", &site, &path, &on))
+  if (!PyArg_ParseTuple(args, "ssO&:set_vdir_extended_protection", &site, &path, conv_flag, &on))
     return NULL;
-  BRC(sslvdir_builder_set_vdir_extended_protection(o->b, site, path, on, &e));
+  BRC(sslvdir_builder_set_vdir_extended_protection(o->b, site, path, on.value, &e));
 }
 static PyObject *builder_set_cookies(BuilderObject *o, PyObject *args) {
   const char *site, *path;
-  int on;
+  struct flag on = {"enabled", 0};
   BUILDER_OPEN(o);
-  if (!PyArg_ParseTuple(args, "ssp:set_vdir_secure_cookies", &site, &path, &on))
+  if (!PyArg_ParseTuple(args, "ssO&:set_vdir_secure_cookies", &site, &path, conv_flag, &on))
     return NULL;
-  BRC(sslvdir_builder_set_vdir_secure_cookies(o->b, site, path, on, &e));
+  BRC(sslvdir_builder_set_vdir_secure_cookies(o->b, site, path, on.value, &e));
 }
 static PyObject *builder_set_upstream(BuilderObject *o, PyObject *args) {
   const char *site, *path;
@@ -2423,15 +2449,18 @@ static PyGetSetDef cert_getset[] = {
 typedef struct {
   PyObject_HEAD sslvdir_trust *t;
   int pins;
+  int busy; /* add_system() runs without the GIL */
 } TrustObject;
 static PyTypeObject TrustType;
 #define TRUST_OPEN(o)                          \
   if (!(o)->t)                                 \
-    return closed_error("Trust");
+    return closed_error("Trust");              \
+  REFUSE_BUSY(o, "Trust")
 
 DEFINE_NEW_NOARGS(trust, TrustObject, "Trust() takes no arguments", sslvdir_trust_new(&o->t, &e))
 DEFINE_DEALLOC(trust, TrustObject, sslvdir_trust_free, t)
 static PyObject *trust_close(TrustObject *o, PyObject *Py_UNUSED(a)) {
+  REFUSE_BUSY(o, "Trust");
   if (o->pins) {
     PyErr_SetString(PyExc_ValueError, "Trust still in use by an Audit");
     return NULL;
@@ -2451,8 +2480,13 @@ static PyObject *trust_add_system(TrustObject *o, PyObject *Py_UNUSED(a)) {
   size_t added = 0;
   sslvdir_error e = {0};
   int rc;
+  /* Reading the system's CAs takes milliseconds: other threads run, and
+   * must neither free the store nor read it while GnuTLS fills it. */
+  o->busy = 1;
   Py_BEGIN_ALLOW_THREADS rc = sslvdir_trust_add_system(o->t, &added, &e);
-  Py_END_ALLOW_THREADS if (rc) return raise_code(rc, &e);
+  Py_END_ALLOW_THREADS o->busy = 0;
+  if (rc)
+    return raise_code(rc, &e);
   return PyLong_FromSize_t(added);
 }
 typedef int (*trust_add_fn)(sslvdir_trust *, const void *, size_t, size_t *, sslvdir_error *);
@@ -2507,10 +2541,10 @@ static PyObject *verdict(unsigned problems, const sslvdir_error *e, int explain)
 static PyObject *trust_verify(TrustObject *o, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"cert", "host", "now", "explain", NULL};
   PyObject *cobj, *host = Py_None, *now = Py_None;
-  int explain = 0;
+  struct flag explain = {"explain", 0};
   TRUST_OPEN(o);
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "O!|OO$p:verify", kwlist, &CertType, &cobj, &host,
-                                   &now, &explain))
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "O!|OO$O&:verify", kwlist, &CertType, &cobj, &host,
+                                   &now, conv_flag, &explain))
     return NULL;
   CertObject *co = (CertObject *)cobj;
   CERT_OPEN(co);
@@ -2524,15 +2558,22 @@ static PyObject *trust_verify(TrustObject *o, PyObject *args, PyObject *kw) {
   int rc = sslvdir_trust_verify(o->t, co->c, h, (size_t)hn, t, &problems, &e);
   if (rc)
     return raise_code(rc, &e);
-  return verdict(problems, &e, explain);
+  return verdict(problems, &e, explain.value);
 }
 static PyObject *trust_verify_der(TrustObject *o, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"chain", "host", "now", "explain", NULL};
   PyObject *chain, *host = Py_None, *now = Py_None;
-  int explain = 0;
+  struct flag explain = {"explain", 0};
   TRUST_OPEN(o);
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OO$p:verify_der", kwlist, &chain, &host, &now,
-                                   &explain))
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OO$O&:verify_der", kwlist, &chain, &host, &now,
+                                   conv_flag, &explain))
+    return NULL;
+  /* host and now first: nothing may run Python code (which could empty the
+   * chain's list) once we hold pointers into its bytes. */
+  const char *h = NULL;
+  Py_ssize_t hn = 0;
+  int64_t t;
+  if ((host != Py_None && get_text(host, &h, &hn, "host") < 0) || parse_time(now, &t) < 0)
     return NULL;
   PyObject *seq = PySequence_Fast(chain, "chain must be a sequence of bytes (DER)");
   if (!seq)
@@ -2555,20 +2596,13 @@ static PyObject *trust_verify_der(TrustObject *o, PyObject *args, PyObject *kw) 
     ders[i] = (const unsigned char *)PyBytes_AS_STRING(b);
     lens[i] = (size_t)PyBytes_GET_SIZE(b);
   }
-  const char *h = NULL;
-  Py_ssize_t hn = 0;
-  int64_t t;
-  if ((host != Py_None && get_text(host, &h, &hn, "host") < 0) || parse_time(now, &t) < 0) {
-    Py_DECREF(seq);
-    return NULL;
-  }
   unsigned problems = 0;
   sslvdir_error e = {0};
   int rc = sslvdir_trust_verify_der(o->t, ders, lens, (size_t)n, h, (size_t)hn, t, &problems, &e);
   Py_DECREF(seq);
   if (rc)
     return raise_code(rc, &e);
-  return verdict(problems, &e, explain);
+  return verdict(problems, &e, explain.value);
 }
 static PyMethodDef trust_methods[] = {
     {"add_system", (PyCFunction)trust_add_system, METH_NOARGS,
@@ -2770,6 +2804,8 @@ static PyObject *audit_set_pinned(AuditObject *o, PyObject *arg, PyTypeObject *t
     po = (PinnedObject *)arg;
     if (!po->ptr)
       return closed_error(type->tp_name);
+    if (type == &TrustType)
+      REFUSE_BUSY((TrustObject *)arg, "Trust");
   }
   int rc = type == &CertType ? sslvdir_audit_set_cert(o->a, po ? po->ptr : NULL)
                              : sslvdir_audit_set_trust(o->a, po ? po->ptr : NULL);
@@ -3355,11 +3391,12 @@ static PyObject *m_ad_redirect_url(PyObject *m, PyObject *args, PyObject *kw) {
   (void)m;
   static char *kwlist[] = {"url", "spec_spelling", NULL};
   const char *url;
-  int spec = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "s|$p:autodiscover_redirect_url", kwlist, &url, &spec))
+  struct flag spec = {"spec_spelling", 0};
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "s|$O&:autodiscover_redirect_url", kwlist, &url,
+                                   conv_flag, &spec))
     return NULL;
   struct ad_ctx x = {.url = url};
-  if (ad_params(&x.params, NULL, NULL, spec) < 0)
+  if (ad_params(&x.params, NULL, NULL, spec.value) < 0)
     return NULL;
   return fill_bytes(ad_redirect_url_fill, &x, NULL, 0);
 }
@@ -3518,7 +3555,7 @@ TYPE(RegFileType, "RegFile", RegFileObject, "A .reg export.", .tp_flags = Py_TPF
      .tp_methods = regfile_methods, .tp_getset = regfile_getset)
 TYPE(PlanType, "Plan", PlanObject,
      "Plan(config=None, registry=None, *, exchange_version=0): the commands that move a\n"
-     "server to the wanted offload/bridge state (seed 004's scripts).",
+     "server to the wanted offload/bridge state.",
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = plan_new_obj, .tp_dealloc = (destructor)plan_dealloc,
      .tp_methods = plan_methods)
 TYPE(BuilderType, "Builder", BuilderObject, "Builder(): collects a policy, then build().",

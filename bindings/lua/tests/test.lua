@@ -88,7 +88,7 @@ test("client certificates", function()
                          tls = true, cipher_bits = 256, client_cert = status }
     eq(d.substatus, sub, status)
   end
-  raises(function() p:decide { method = "GET", target = "/", client_cert = "maybe" } end, "invalid option")
+  raises(function() p:decide { method = "GET", target = "/", client_cert = "maybe" } end, "'client_cert' must be one of")
 end)
 
 test("the out table is refilled, no stale fields", function()
@@ -124,6 +124,76 @@ test("wrong argument types are errors", function()
   raises(function() sslvdir.load { hosts = 5 } end, "string or an array")
   raises(function() sslvdir.load { offloaders = { "10.0.0.1", 7 } } end, "must hold strings")
   raises(function() sslvdir.load { reg = true } end, "string or an array")
+end)
+
+test("client_cert takes its names, cipher_bits a number: nothing else", function()
+  local p = assert(sslvdir.load { policy_xml = [[
+<policy xmlns="urn:libsslvdir:policy:1" version="1" exchange="2016">
+  <site name="Default Web Site" preset="exchange2016">
+    <host name="mail.contoso.com"/>
+    <vdir path="/owa" edge="Ssl,SslNegotiateCert,SslRequireCert"/>
+  </site>
+</policy>]] })
+  local function req(cert, bits)
+    return { method = "GET", target = "/owa/", host = "mail.contoso.com", tls = true,
+             cipher_bits = bits or 256, client_cert = cert }
+  end
+  for _, bad in ipairs { true, false, 1, 0, "OK", "1", "", "ok\0" } do
+    raises(function() p:decide(req(bad)) end, "'client_cert' must be one of 'none', 'ok', ")
+  end
+  eq(p:decide(req(nil)).substatus, 7)
+  eq(p:decide(req("ok")).action, "allow")
+  -- A string is not a number: "256" was read as 256.
+  raises(function() p:decide(req("ok", "256")) end, "'cipher_bits' must be an integer")
+  raises(function() policy:autodiscover_respond("<x/>", { time_us = "1" }) end, "'time_us' must be an integer")
+  eq(p:decide(req("ok", 256.0)).action, "allow")
+end)
+
+test("tables are read raw: metamethods are not called, strings stay alive", function()
+  -- An __index that collects garbage and returns a fresh string: a field
+  -- read through it and then dropped would be freed before the library reads it.
+  local calls = 0
+  local fresh = {
+    method = function() return "GET" end,
+    target = function() return "/owa/" .. ("x"):rep(100) end,
+    host = function() return ("h"):rep(60) .. ".contoso.com" end,
+    peer = function() return "10.0.0.5" .. (" "):rep(60) end,
+    x_forwarded_proto = function() return "https" .. (" "):rep(60) end,
+    front_end_https = function() return "On" .. (" "):rep(60) end,
+    client_cert = function() return "ok" end,
+    tls = function() return true end,
+    cipher_bits = function() return 256 end,
+    side = function() return "sideways" .. ("x"):rep(60) end,
+    time_us = function() return 1 end,
+    spec_spelling = function() return true end,
+    policy_xml = function()
+      return '<policy xmlns="urn:libsslvdir:policy:1" version="1"><site name="S"/></policy>' ..
+             ("<!-- pad -->"):rep(10)
+    end,
+  }
+  local mt = { __index = function(_, k)
+    calls = calls + 1
+    collectgarbage()
+    local f = fresh[k]
+    return f and f()
+  end }
+  -- Every field behind __index: none is seen, so method and target are missing.
+  raises(function() policy:decide(setmetatable({}, mt)) end, "method and target")
+  -- Raw method and target; tls, cipher_bits, host... behind __index do not count.
+  local d = policy:decide(setmetatable({ method = "GET", target = "/owa/" }, mt))
+  eq(d.tls, false, "tls from __index"); eq(d.action, "redirect")
+  -- The out table is written raw too.
+  local written = 0
+  local out = setmetatable({}, { __newindex = function(t, k, v) written = written + 1; rawset(t, k, v) end })
+  policy:decide({ method = "GET", target = "/owa/", host = "mail.contoso.com" }, out)
+  eq(out.location, "https://mail.contoso.com/owa/"); eq(written, 0, "__newindex calls")
+  -- load{}: policy_xml behind __index is not seen; the default preset is built.
+  local p = assert(sslvdir.load(setmetatable({}, mt)))
+  eq(p:sites()[1].name, "Default Web Site")
+  -- Autodiscover options: side = "sideways" behind __index is not seen.
+  assert(policy:autodiscover_respond("<junk", setmetatable({}, mt)):find("<ErrorCode>600</ErrorCode>", 1, true))
+  eq(policy:autodiscover_json("Email=a%40contoso.com&Protocol=AutodiscoverV1", setmetatable({}, mt)), 200)
+  eq(calls, 0, "__index calls")
 end)
 
 test("runtime failures are nil, message, code", function()
@@ -231,6 +301,52 @@ if _VERSION == "Lua 5.4" then
     raises(function() p:decide { method = "GET", target = "/" } end, "closed")
   end)
 end
+
+test("a finalizer closing the policy or a rewriter mid-call", function()
+  -- Methods allocate Lua values while they read the policy, and an
+  -- allocation may run finalizers: one that closes the policy then must not
+  -- free it under the method (the close waits for the method to finish).
+  local gc = _VERSION == "Lua 5.3" and function() collectgarbage("setpause", 0) collectgarbage("setstepmul", 1000) end
+             or function() collectgarbage("incremental", 0, 1000) end
+  gc()
+  -- Nothing allocates between the calls: the collector's steps (and the
+  -- finalizers) then mostly run inside the methods.
+  local body = "http://mail.contoso.com/owa/ " .. ("x"):rep(6000)
+  local junk = "<junk" .. body
+  local req = { method = "GET", target = "/owa/", host = "mail.contoso.com" }
+  local closed = 0
+  for _ = 1, 400 do
+    local p = assert(sslvdir.load { hosts = { "mail.contoso.com", "autodiscover.contoso.com" } })
+    local rw = p:rewriter()
+    rw:begin("text/html")
+    local left = math.random(1, 300)
+    for _ = 1, 300 do
+      setmetatable({}, { __gc = function()
+        left = left - 1
+        if left == 0 then p:close(); rw:close() end
+      end })
+    end
+    local ok, err = pcall(function()
+      for _ = 1, 30 do
+        local sites = p:sites()
+        assert(sites[1].vdirs[1].config_path == "Default Web Site")
+        assert(p:decide(req).vdir == "Default Web Site/owa")
+        assert(#p:rewrite_header("Location", body) == #body + 1)
+        assert(#p:autodiscover_respond(junk) > 100)
+        assert(#rw:feed(body) > 0)
+      end
+    end)
+    if not ok then
+      assert(tostring(err):find("is closed"), err)
+      closed = closed + 1
+    end
+    p:close(); rw:close()
+  end
+  collectgarbage()
+  if _VERSION == "Lua 5.3" then collectgarbage("setpause", 200) collectgarbage("setstepmul", 200)
+  else collectgarbage("incremental", 200, 100) end
+  assert(closed > 0, "no finalizer closed anything")
+end)
 
 test("random and hostile input: answers or nil, msg, code, never a crash", function()
   local pieces = { "/owa/", "%2e%2e", "%252f", "..", "http://", "mail.contoso.com", ":443", "\r\n",

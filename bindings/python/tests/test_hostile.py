@@ -86,3 +86,23 @@ def test_parsers(policy, rng):
             sslvdir.flags_parse(data)
         except sslvdir.Error:
             pass
+
+
+def test_verify_der_chain_emptied_by_now():
+    # now= used to be read through __index__, which ran Python code after the
+    # chain's bytes were located: emptying the list freed them before the
+    # library read them. A time is an int (not a bool, not an __index__).
+    trust = sslvdir.Trust()
+    chain = [bytes(range(256)) * 64]
+
+    class Now:
+        def __index__(self):
+            chain.clear()
+            return 0
+
+    with pytest.raises(TypeError, match="a time must be int"):
+        trust.verify_der(chain, now=Now())
+    for bad in (True, 1.5, "0"):
+        with pytest.raises(TypeError):
+            trust.verify_der([b"0"], now=bad)
+    trust.close()

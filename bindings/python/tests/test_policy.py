@@ -79,6 +79,89 @@ def test_client_certificate_statuses():
         p.decide("GET", "/", "mail.contoso.com", client_cert="maybe")
 
 
+def test_client_cert_takes_the_names_only():
+    # True is an int to Python, and status 1 is "ok": client_cert=True let a
+    # request without a certificate through a vdir that requires one.
+    b = sslvdir.Builder()
+    b.apply_preset("exchange2016")
+    b.set_vdir_edge_flags("Default Web Site", "/owa", "Ssl,SslNegotiateCert,SslRequireCert")
+    p = b.build()
+    for bad in (True, False, 1, 0, 1.0, ["ok"]):
+        with pytest.raises(TypeError, match="client_cert must be str"):
+            p.decide("GET", "/owa/", "h", tls=True, cipher_bits=256, client_cert=bad)
+    for bad in ("OK", "yes", "1", ""):
+        with pytest.raises(ValueError, match="client_cert"):
+            p.decide("GET", "/owa/", "h", tls=True, cipher_bits=256, client_cert=bad)
+    assert p.decide("GET", "/owa/", "h", tls=True, cipher_bits=256).iis_status == "403.7"
+    assert p.decide("GET", "/owa/", "h", tls=True, cipher_bits=256,
+                    client_cert=None).iis_status == "403.7"
+    assert p.decide("GET", "/owa/", "h", tls=True, cipher_bits=256,
+                    client_cert=b"ok").action == "allow"
+
+
+def test_flags_and_numbers_are_not_truthiness(policy, tmp_path):
+    # Yes/no arguments take a bool (or 0/1), never any truthy object; a bool
+    # is never taken for a number or a name.
+    b = sslvdir.Builder()
+    b.apply_preset("exchange2016")
+    owa = ("Default Web Site", "/owa")
+    reg = sslvdir.RegFile.parse(b"Windows Registry Editor Version 5.00\r\n")
+    trust = sslvdir.Trust()
+    plan = sslvdir.Plan()
+    settings = sslvdir.Settings()
+    ad_body = b"<Autodiscover/>"
+    bad_flag = [
+        lambda v: b.set_vdir_extended_protection(*owa, v),
+        lambda v: b.set_vdir_secure_cookies(*owa, v),
+        lambda v: policy.autodiscover_respond(ad_body, spec_spelling=v),
+        lambda v: sslvdir.autodiscover_redirect_url("https://mail.contoso.com/", spec_spelling=v),
+        lambda v: reg.to_bytes(utf8=v),
+        lambda v: reg.to_bytes(regedit4=v),
+        lambda v: plan.build(iisreset=v),
+        lambda v: trust.verify_der([b"0"], explain=v),
+    ]
+    for i, call in enumerate(bad_flag):
+        for v in ("false", "no", "0", b"", None, 0.0, []):
+            with pytest.raises(TypeError, match="must be bool"):
+                call(v)
+        with pytest.raises(ValueError, match="True or False"):
+            call(2)
+    # A string "false" used to turn Extended Protection on; 0 and 1 still work.
+    b.set_vdir_extended_protection(*owa, 0)
+    b.set_vdir_secure_cookies(*owa, False)
+    p = b.build()
+    v = p.find_vdir("Default Web Site/owa")
+    assert not v.extended_protection and not v.secure_cookies
+    b.set_vdir_extended_protection(*owa, 1)
+    assert b.build().find_vdir("Default Web Site/owa").extended_protection
+    bad_bool = [
+        lambda: policy.decide("GET", "/owa/", "h", tls=True, cipher_bits=True),
+        lambda: policy.autodiscover_respond(ad_body, time_us=True),
+        lambda: policy.autodiscover_respond(ad_body, side=True),
+        lambda: policy.autodiscover_error("outlook", True),
+        lambda: policy.autodiscover_error(1, 600),
+        lambda: policy.backend_accepts(True, 0),
+        lambda: policy.backend_accepts("internal", True),
+        lambda: b.set_canonical_host("Default Web Site", "h", True),
+        lambda: b.set_exchange_version(True),
+        lambda: b.set_vdir_edge_flags(*owa, True),
+        lambda: b.set_vdir_redirect(*owa, True),
+        lambda: b.set_vdir_upstream(*owa, True),
+        lambda: b.set_vdir_url(*owa, False, "https://h/owa"),
+        lambda: plan.steps(form=True),
+        lambda: settings.__setitem__("HKLM\\SOFTWARE\\x\\y", True),
+        lambda: trust.verify_der([b"0"], now=True),
+        lambda: sslvdir.flags_format(True),
+        lambda: sslvdir.trust_status(True),
+        lambda: sslvdir.srv_select([(True, 0, 443, "h")]),
+    ]
+    for i, call in enumerate(bad_bool):
+        with pytest.raises(TypeError):
+            call()
+    trust.close()
+    plan.close()
+
+
 def test_hostile_targets_are_decisions_not_exceptions(policy):
     for target, status in [("/owa/%2e%2e/%2e%2e/x", 400), ("/owa/\r\nX: y", 400),
                            ("/owa/%252e", 404), ("/owa/" + "a" * 70000, 404),
