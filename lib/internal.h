@@ -37,6 +37,30 @@ char *sv_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Grow *arr (of *cap elements of elsize) to hold need elements. */
 int sv_grow(void **arr, size_t *cap, size_t need, size_t elsize);
 
+/* An index of the entries of a caller's array by a string key (lib/index.c):
+ * open addressing over entry numbers, with each key's hash. key_of(base, i)
+ * is entry i's key, NUL-terminated; ci compares keys ignoring ASCII case.
+ * A zeroed sv_ix is an empty index. */
+typedef struct sv_ix_slot {
+  uint32_t ent; /* entry number + 1; 0 = empty */
+  uint32_t hash;
+} sv_ix_slot;
+typedef struct sv_ix {
+  sv_ix_slot *slots;
+  size_t mask, n;
+} sv_ix;
+typedef const char *(*sv_ix_key)(const void *base, size_t i);
+void sv_ix_free(sv_ix *x);
+/* The entry whose key is key[0..len), or -1. */
+long sv_ix_find(const sv_ix *x, const char *key, size_t len, int ci, sv_ix_key key_of,
+                const void *base);
+/* Adds entry i, already in the caller's array. */
+int sv_ix_add(sv_ix *x, size_t i, sv_ix_key key_of, const void *base);
+/* Removes entry i, before its key is freed. */
+void sv_ix_remove(sv_ix *x, size_t i, sv_ix_key key_of, const void *base);
+/* Indexes entries 0 to n - 1 afresh (after they moved). */
+int sv_ix_rebuild(sv_ix *x, size_t n, sv_ix_key key_of, const void *base);
+
 /* Errors (lib/error.c). Returns code, so that "return sv_err(...)" reads well. */
 int sv_err(sslvdir_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -152,6 +176,7 @@ struct sslvdir_site {
   char *ad_redirect;  /* the Autodiscover redirect site's target host, or NULL */
   sslvdir_vdir *vdirs;
   size_t nvdirs, capvdirs;
+  sv_ix vdir_ix;      /* vdirs by key (builders; a policy's are sorted instead) */
   /* Built policies only. */
   int32_t *node_vdir; /* per trie node: index into vdirs, or -1 */
   size_t nnodes;
@@ -177,6 +202,7 @@ typedef struct sv_ad_rule {
 typedef struct sv_ad_config {
   sv_ad_rule *rules;
   size_t nrules, caprules;
+  sv_ix rule_ix; /* rules by domain */
   char *auth_external, *auth_internal, *deployment_id;
   uint32_t server_version; /* 0: derived from the Exchange version */
   uint32_t server_id;
@@ -209,14 +235,24 @@ struct sslvdir_policy {
   size_t nwarn;
 };
 
+/* A host name of a builder's site: sites[site].hosts[host]. */
+typedef struct sv_hostref {
+  uint32_t site, host;
+} sv_hostref;
+
 struct sslvdir_builder {
   unsigned exchange_version;
   sv_ad_config ad;
   sslvdir_site *sites;
   size_t nsites, capsites;
+  sv_ix site_ix;      /* sites by name */
+  sv_hostref *hosts;  /* every site's hosts, in the order they were added */
+  size_t nhosts, caphosts;
+  sv_ix host_ix;      /* hosts by name */
   sslvdir_settings *settings;
   sv_net *offloaders;
   size_t noffloaders, capoffloaders;
+  sv_ix offloader_ix; /* offloaders by their text */
 };
 
 /* lib/builder.c */
@@ -259,6 +295,10 @@ void sv_site_clear(sslvdir_site *s);
 int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out);
 void sv_builder_swap(sslvdir_builder *a, sslvdir_builder *b);
 sslvdir_site *sv_builder_find_site(sslvdir_builder *b, const char *name);
+/* The site a host name (normalized) belongs to, or NULL. */
+sslvdir_site *sv_builder_host_owner(sslvdir_builder *b, const char *host);
+/* A site's vdir by canonical path (any case), or NULL. */
+sslvdir_vdir *sv_builder_find_vdir(sslvdir_builder *b, const char *site, const char *canon);
 
 /* lib/policy.c */
 void sv_policy_destroy(sslvdir_policy *p);
