@@ -827,11 +827,7 @@ sslvdir_kind sv_kind_from_vdir_name(const char *path) {
 }
 
 static int has_vdir(sslvdir_builder *b, const char *site, const char *path) {
-  sslvdir_site *s = sv_builder_find_site(b, site);
-  for (size_t i = 0; s && i < s->nvdirs; i++)
-    if (sv_streq_ci(s->vdirs[i].path, path))
-      return 1;
-  return 0;
+  return sv_builder_find_vdir(b, site, path) != NULL;
 }
 
 static int apply_vdir(const sslvdir_iisconfig *c, sslvdir_builder *b, const char *full,
@@ -860,21 +856,48 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
                                            sslvdir_error *err) {
   if (!c || !b)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
+  /* Each site's applications, then its locations, each in file order:
+   * chained per site in one pass, so that a site does not read the others'.
+   * Entries 0 .. napps - 1 of next are applications, the rest locations. */
+  size_t nent = c->napps + c->nlocs, none = SIZE_MAX;
+  size_t *next = sv_malloc((nent + 4 * c->nsites + 1) * sizeof *next);
+  if (!next)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  size_t *head = next + nent, *tail = head + 2 * c->nsites;
+  for (size_t i = 0; i < 2 * c->nsites; i++)
+    head[i] = tail[i] = none;
+  for (size_t i = 0; i < nent; i++) {
+    int is_loc = i >= c->napps;
+    const char *p = is_loc ? c->locs[i - c->napps].path : c->apps[i].path;
+    size_t sn = strcspn(p, "/");
+    /* A location applies when it names something below a site and sets
+     * sslFlags or Extended Protection; an application always does. */
+    if (is_loc && (p[sn] != '/' || !(c->locs[i - c->napps].has_access ||
+                                     c->locs[i - c->napps].has_ep)))
+      continue;
+    long si = sv_ix_find(&c->site_ix, p, sn, 1, site_name_of, c);
+    if (si < 0)
+      continue;
+    size_t list = 2 * (size_t)si + (size_t)is_loc;
+    next[i] = none;
+    if (tail[list] == none)
+      head[list] = i;
+    else
+      next[tail[list]] = i;
+    tail[list] = i;
+  }
   int rc = SSLVDIR_OK;
   for (size_t i = 0; i < c->nsites && !rc; i++) {
     const ic_site *s = &c->sites[i];
     if (!sv_builder_find_site(b, s->name) && (rc = sslvdir_builder_add_site(b, s->name, err)))
       break;
+    sslvdir_site *bs = sv_builder_find_site(b, s->name);
     const char *h = s->hosts;
     while (*h && !rc) {
       size_t n = strcspn(h, ",");
       char host[SV_HOST_MAX + 3];
       snprintf(host, sizeof host, "%.*s", (int)n, h);
-      sslvdir_site *bs = sv_builder_find_site(b, s->name);
-      int present = 0;
-      for (size_t k = 0; bs && k < bs->nhosts; k++)
-        present |= !strcmp(bs->hosts[k], host);
-      if (!present)
+      if (sv_builder_host_owner(b, host) != bs)
         rc = sslvdir_builder_add_host(b, s->name, host, err);
       h += n + (h[n] == ',');
     }
@@ -882,18 +905,11 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
       rc = sslvdir_builder_set_canonical_host(b, s->name, s->first_https,
                                               s->https_port ? s->https_port : 443, err);
     size_t sl = strlen(s->name);
-    for (size_t a = 0; a < c->napps && !rc; a++) {
-      const char *p = c->apps[a].path;
-      if (sv_eq_ci(p, strlen(p) < sl ? strlen(p) : sl, s->name, sl) && (p[sl] == '\0' || p[sl] == '/'))
-        rc = apply_vdir(c, b, p, sl, s->name, err);
-    }
-    for (size_t l = 0; l < c->nlocs && !rc; l++) {
-      const char *p = c->locs[l].path;
-      if ((c->locs[l].has_access || c->locs[l].has_ep) && strlen(p) > sl && p[sl] == '/' &&
-          sv_eq_ci(p, sl, s->name, sl))
-        rc = apply_vdir(c, b, p, sl, s->name, err);
-    }
+    for (size_t k = 0; k < 2 && !rc; k++)
+      for (size_t e = head[2 * i + k]; e != none && !rc; e = next[e])
+        rc = apply_vdir(c, b, k ? c->locs[e - c->napps].path : c->apps[e].path, sl, s->name, err);
   }
+  sv_free(next);
   return rc;
 }
 

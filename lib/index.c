@@ -52,26 +52,34 @@ void sv_ix_free(sv_ix *x) {
   memset(x, 0, sizeof *x);
 }
 
-long sv_ix_find(const sv_ix *x, const char *key, size_t len, int ci, sv_ix_key key_of,
-                const void *base) {
+long sv_ix_find_hash(const sv_ix *x, const char *key, size_t len, uint32_t hash, int ci,
+                     sv_ix_key key_of, const void *base) {
   if (!x->n)
     return -1;
-  uint32_t hash = sv_hash_ci(key, len, 0);
   for (size_t h = hash & x->mask; x->slots[h].ent; h = (h + 1) & x->mask)
     if (x->slots[h].hash == hash && eq(key_of(base, x->slots[h].ent - 1), key, len, ci))
       return (long)x->slots[h].ent - 1;
   return -1;
 }
 
-int sv_ix_add(sv_ix *x, size_t i, sv_ix_key key_of, const void *base) {
+long sv_ix_find(const sv_ix *x, const char *key, size_t len, int ci, sv_ix_key key_of,
+                const void *base) {
+  return x->n ? sv_ix_find_hash(x, key, len, sv_hash_ci(key, len, 0), ci, key_of, base) : -1;
+}
+
+int sv_ix_add_hash(sv_ix *x, size_t i, uint32_t hash) {
   if (i >= UINT32_MAX)
     return SSLVDIR_E_NOMEM;
   if (2 * (x->n + 1) + 2 > (x->slots ? x->mask + 1 : 0) && resize(x, x->n + 1))
     return SSLVDIR_E_NOMEM;
-  const char *k = key_of(base, i);
-  place(x->slots, x->mask, (uint32_t)i + 1, sv_hash_ci(k, strlen(k), 0));
+  place(x->slots, x->mask, (uint32_t)i + 1, hash);
   x->n++;
   return SSLVDIR_OK;
+}
+
+int sv_ix_add(sv_ix *x, size_t i, sv_ix_key key_of, const void *base) {
+  const char *k = key_of(base, i);
+  return sv_ix_add_hash(x, i, sv_hash_ci(k, strlen(k), 0));
 }
 
 void sv_ix_remove(sv_ix *x, size_t i, sv_ix_key key_of, const void *base) {
@@ -99,12 +107,17 @@ void sv_ix_remove(sv_ix *x, size_t i, sv_ix_key key_of, const void *base) {
 }
 
 int sv_ix_rebuild(sv_ix *x, size_t n, sv_ix_key key_of, const void *base) {
-  sv_free(x->slots);
-  memset(x, 0, sizeof *x);
-  if (!n)
-    return SSLVDIR_OK;
-  if (n >= UINT32_MAX || resize(x, n))
-    return SSLVDIR_E_NOMEM;
+  if (x->slots && 2 * n + 2 <= x->mask + 1) {
+    /* Big enough (entries were removed): in place, so that this cannot fail. */
+    memset(x->slots, 0, (x->mask + 1) * sizeof *x->slots);
+  } else {
+    sv_free(x->slots);
+    memset(x, 0, sizeof *x);
+    if (!n)
+      return SSLVDIR_OK;
+    if (n >= UINT32_MAX || resize(x, n))
+      return SSLVDIR_E_NOMEM;
+  }
   for (size_t i = 0; i < n; i++) {
     const char *k = key_of(base, i);
     place(x->slots, x->mask, (uint32_t)i + 1, sv_hash_ci(k, strlen(k), 0));

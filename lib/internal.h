@@ -56,6 +56,11 @@ long sv_ix_find(const sv_ix *x, const char *key, size_t len, int ci, sv_ix_key k
                 const void *base);
 /* Adds entry i, already in the caller's array. */
 int sv_ix_add(sv_ix *x, size_t i, sv_ix_key key_of, const void *base);
+/* The same with a hash of the caller's (an index of these only, which is
+ * never rebuilt and whose entries are never removed). */
+long sv_ix_find_hash(const sv_ix *x, const char *key, size_t len, uint32_t hash, int ci,
+                     sv_ix_key key_of, const void *base);
+int sv_ix_add_hash(sv_ix *x, size_t i, uint32_t hash);
 /* Removes entry i, before its key is freed. */
 void sv_ix_remove(sv_ix *x, size_t i, sv_ix_key key_of, const void *base);
 /* Indexes entries 0 to n - 1 afresh (after they moved). */
@@ -124,20 +129,44 @@ int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *
 
 /* Settings (lib/settings.c). */
 typedef struct sv_setting {
-  char *path;
+  char *path;     /* NULL: removed in a batch, gone at its end */
   sslvdir_value_type type;
   uint32_t dword;
   char *string;
   int known;
+  uint64_t stamp; /* when it was added: key deletions after it remove it */
 } sv_setting;
+
+/* A key deleted in a batch: the values under it that are older go. */
+typedef struct sv_keydel {
+  char *key;
+  size_t len;
+  uint64_t stamp;
+} sv_keydel;
 
 struct sslvdir_settings {
   sv_setting *items;
   size_t n, cap;
+  sv_ix ix;            /* live items by path, case-folded */
   char **warnings;
   size_t nwarn, capwarn;
+  sv_ix warn_ix;
+  uint64_t clock;
+  int batch;
+  size_t ndead;        /* items removed in the batch, still in the array */
+  sv_keydel *dels;
+  size_t ndels, capdels;
+  sv_ix del_ix;        /* dels by key, with lib/settings.c's own prefix hash */
 };
 int sv_settings_copy_into(sslvdir_settings *dst, const sslvdir_settings *src);
+/* A batch of changes (a .reg file applied): between begin and end only
+ * set, unset, sv_settings_delete_key and warnings are allowed. Removals are
+ * marked and the array is compacted once, at the end; end never fails. */
+void sv_settings_batch_begin(sslvdir_settings *s);
+void sv_settings_batch_end(sslvdir_settings *s);
+/* In a batch: removes every value under key[0..len) (any case), as
+ * "[-KEY]" does. */
+int sv_settings_delete_key(sslvdir_settings *s, const char *key, size_t len);
 int sv_settings_add_warning(sslvdir_settings *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -429,30 +429,29 @@ SSLVDIR_EXTERN int sslvdir_regfile_entry(const sslvdir_regfile *r, size_t i, con
   return e->kind;
 }
 
+static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_error *err);
+
 SSLVDIR_EXTERN int sslvdir_regfile_apply(const sslvdir_regfile *r, sslvdir_settings *s,
                                          sslvdir_error *err) {
   if (!r || !s)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
+  /* One batch: a [-KEY] section marks its values instead of searching the
+   * whole store, and the store is compacted once, at the end, even when a
+   * line fails (what came before it stays applied, as it always has). */
+  sv_settings_batch_begin(s);
+  int rc = apply_ents(r, s, err);
+  sv_settings_batch_end(s);
+  return rc;
+}
+
+static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_error *err) {
   for (size_t i = 0; i < r->n; i++) {
     const reg_ent *e = &r->ents[i];
     if (e->kind == SSLVDIR_REG_KEY)
       continue;
     if (e->kind == SSLVDIR_REG_KEY_DELETE) {
-      size_t kl = strlen(e->key);
-      for (size_t k = sslvdir_settings_count(s); k > 0; k--) {
-        const char *path;
-        if (sslvdir_settings_entry(s, k - 1, &path, NULL, NULL, NULL, NULL))
-          continue;
-        if (strlen(path) > kl && path[kl] == '\\' && sv_eq_ci(path, kl, e->key, kl)) {
-          char *copy = sv_strdup(path);
-          if (!copy)
-            return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-          int rc = sslvdir_settings_unset(s, copy, NULL);
-          sv_free(copy);
-          if (rc && rc != SSLVDIR_E_NOT_FOUND)
-            return sv_err(err, rc, ".reg line %u: %s", e->line, sslvdir_strerror(rc));
-        }
-      }
+      if (sv_settings_delete_key(s, e->key, strlen(e->key)))
+        return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
       continue;
     }
     if (!e->name[0]) {
