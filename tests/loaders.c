@@ -8,11 +8,7 @@
  * a shared machine; each is the best of a few rounds, and a loader a little
  * over the limit is measured again before the test fails: only a loader
  * that is slow every time is slow.
- *
- * The 1x inputs are just large enough that the loaders' data no longer fit
- * in a 2 MiB L2 cache (a few milliseconds on a quiet machine): smaller ones
- * run from the cache at a third of the cost per entry, and the ratio would
- * measure the cache, not the loader.
+ * The 1x inputs are tests/loadgen.h's lg_base.
  */
 #include "config.h"
 
@@ -24,10 +20,6 @@
 #define LIMIT 20.0
 #define ROUNDS 2
 #define ATTEMPTS 3
-
-/* 1x for each loader, in units of tests/loadgen.h: 170 KB of .reg, 460 KB
- * of policy file, 470 KB of applicationHost.config, 250 sites built. */
-static const unsigned base[LG_NLOADERS] = {1000, 6000, 300, 250};
 
 static double now(void) {
   struct timespec ts;
@@ -56,13 +48,13 @@ int main(void) {
   int failed = 0;
   for (int w = 0; w < LG_NLOADERS; w++) {
     size_t l1, l8;
-    char *d1 = lg_make(w, base[w], &l1), *d8 = lg_make(w, FACTOR * base[w], &l8);
-    lg_load(w, d1, l1, base[w]); /* warm up: libxml2's first use, page faults */
+    char *d1 = lg_make(w, lg_base[w], &l1), *d8 = lg_make(w, FACTOR * lg_base[w], &l8);
+    lg_load(w, d1, l1, lg_base[w]); /* warm up: libxml2's first use, page faults */
     double small = 1e9, big = 1e9, ratio = 0;
     for (int a = 0; a < ATTEMPTS; a++) {
       /* A quadratic loader is told from one round: no need to wait for more. */
       for (int r = 0; r < ROUNDS && (r == 0 || ratio <= 2 * LIMIT); r++) {
-        round_times(w, d1, l1, d8, l8, base[w], &small, &big);
+        round_times(w, d1, l1, d8, l8, lg_base[w], &small, &big);
         ratio = FACTOR * big / (small > 0 ? small : 1e-9);
       }
       if (ratio <= LIMIT || ratio > 2 * LIMIT)
