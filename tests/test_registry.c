@@ -250,6 +250,33 @@ static void test_batch_order(void) {
   }
 }
 
+/* A store written as .reg: grouped by key in first-seen order, a key opened
+ * by a value under HKEY_..., another spelling of it joining later and left
+ * out before, pseudo paths left out. */
+static void test_from_settings_groups(void) {
+  sslvdir_settings *s;
+  CU_ASSERT_FATAL(!sslvdir_settings_new(&s));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, "hkey_local_machine\\SOFTWARE\\A\\early", 1, NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\A\\x", 2, NULL));
+  CU_ASSERT(!sslvdir_settings_set_string(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\B\\y", "b", NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, "hkey_local_machine\\software\\a\\late", 3, NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_OA_SSL_OFFLOADING, 1, NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, "HKLM\\SOFTWARE\\A\\z", 4, NULL));
+  sslvdir_regfile *r;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_regfile_from_settings(&r, s, &e) == SSLVDIR_OK);
+  char out[1024];
+  size_t n;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_write(r, SSLVDIR_REGFILE_REGEDIT4, out, sizeof out - 1, &n),
+                        SSLVDIR_OK);
+  out[n] = '\0';
+  CU_ASSERT_STRING_EQUAL(out, "REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\A]\r\n"
+                              "\"x\"=dword:00000002\r\n\"late\"=dword:00000003\r\n\"z\"=dword:00000004\r\n"
+                              "\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\B]\r\n\"y\"=\"b\"\r\n\r\n");
+  sslvdir_regfile_free(r);
+  sslvdir_settings_free(s);
+}
+
 static void test_hostile(void) {
   static const struct {
     const char *text;
@@ -366,4 +393,5 @@ void suite_registry(void) {
   CU_add_test(s, "deletions, REGEDIT4, a store written as .reg", test_changes);
   CU_add_test(s, "hostile .reg files and their errors", test_hostile);
   CU_add_test(s, "a file's deletions in one batch leave what line by line does", test_batch_order);
+  CU_add_test(s, "a store written as .reg, grouped by key", test_from_settings_groups);
 }
