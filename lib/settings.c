@@ -162,7 +162,8 @@ static int deleted_by_key(const sslvdir_settings *s, const sv_setting *e) {
   return 0;
 }
 
-/* Drops items[i]: at once outside a batch, in one pass at its end inside. */
+/* Drops items[i]. The array is compacted at once outside a batch; inside,
+ * at its end (or when half of it is dead). */
 static void compact(sslvdir_settings *s);
 static void drop(sslvdir_settings *s, size_t i) {
   sv_ix_remove(&s->ix, i, item_path_of, s);
