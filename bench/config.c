@@ -4,7 +4,15 @@
  * the time libxml2 alone takes to parse the same bytes into a tree (the
  * peer: the least a reader built on it can take). Then the cost of one
  * sslFlags edit on that file, and of asking the effective sslFlags of every
- * location. Median of 9 runs. Never run by CI for timing; `make bench`.
+ * location. Median of 9 runs.
+ *
+ * Then every loader (tests/loadgen.h: a .reg file, a policy file, an
+ * applicationHost.config, builder calls) at 1x, 2x, 4x and 8x its input,
+ * min/median/max of 7 rounds and the ratio of the medians to 1x: linear
+ * loading doubles with the input. Last, the two inputs bench/README.md
+ * quotes: a 1 MB .reg file and a 2 MB policy file of 40,000 settings.
+ * `bench/config scale` runs only the loaders. Never run by CI for timing;
+ * `make bench`.
  */
 #include "config.h"
 
@@ -18,6 +26,7 @@
 #include <sslvdir/sslvdir.h>
 
 #include "bench.h"
+#include "../tests/loadgen.h"
 
 #define RUNS 9
 #define LOCATIONS 1000
@@ -58,7 +67,74 @@ static char *make_config(size_t *len) {
   return t;
 }
 
-int main(void) {
+#define SCALE_RUNS 7
+
+/* Min, median and max of n times, in milliseconds. */
+static void print_times(const char *what, double *t, int n, double ratio) {
+  qsort(t, (size_t)n, sizeof *t, cmp_double);
+  printf("  %-42s %9.2f %9.2f %9.2f ms", what, t[0] * 1e3, t[n / 2] * 1e3, t[n - 1] * 1e3);
+  if (ratio > 0)
+    printf("  %5.2fx", ratio);
+  putchar('\n');
+}
+
+static void scale(void) {
+  printf("loaders at 1x to 8x their input: min, median, max of %d rounds, ms; median / 1x median\n",
+         SCALE_RUNS);
+  for (int w = 0; w < LG_NLOADERS; w++) {
+    double med1 = 0;
+    for (unsigned f = 1; f <= 8; f *= 2) {
+      unsigned n = f * lg_base[w];
+      size_t len;
+      char *d = lg_make(w, n, &len);
+      double t[SCALE_RUNS];
+      lg_load(w, d, len, n); /* warm up */
+      for (int r = 0; r < SCALE_RUNS; r++) {
+        double t0 = now();
+        lg_load(w, d, len, n);
+        t[r] = now() - t0;
+      }
+      char what[96];
+      if (len)
+        snprintf(what, sizeof what, "%s %ux (%.0f KB)", lg_names[w], f, (double)len / 1024);
+      else
+        snprintf(what, sizeof what, "%s %ux (%u sites)", lg_names[w], f, n);
+      qsort(t, SCALE_RUNS, sizeof *t, cmp_double);
+      if (f == 1)
+        med1 = t[SCALE_RUNS / 2];
+      print_times(what, t, SCALE_RUNS, t[SCALE_RUNS / 2] / med1);
+      free(d);
+    }
+  }
+  /* The inputs bench/README.md gives figures for. */
+  size_t len;
+  char *d = lg_reg(6000, &len);
+  double t[3];
+  for (int r = 0; r < 3; r++) {
+    double t0 = now();
+    lg_load(LG_REG, d, len, 0);
+    t[r] = now() - t0;
+  }
+  char what[96];
+  snprintf(what, sizeof what, ".reg file of %.2f MB", (double)len / 1048576);
+  print_times(what, t, 3, 0);
+  free(d);
+  d = lg_policy(40000, 0, &len);
+  for (int r = 0; r < 3; r++) {
+    double t0 = now();
+    lg_load(LG_POLICY, d, len, 0);
+    t[r] = now() - t0;
+  }
+  snprintf(what, sizeof what, "policy file of %.2f MB, 40,000 settings", (double)len / 1048576);
+  print_times(what, t, 3, 0);
+  free(d);
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "scale")) {
+    scale();
+    return 0;
+  }
   size_t len;
   char *data = make_config(&len);
   xmlInitParser();
@@ -109,5 +185,6 @@ int main(void) {
   printf("  %-44s %8.2f us\n", "effective sslFlags of a path (inherited)", query[RUNS / 2] * 1e6);
   printf("  %-44s %8.2f ms\n", "one sslFlags edit (scan, splice, read back)", edit[RUNS / 2] * 1e3);
   free(data);
+  scale();
   return 0;
 }

@@ -25,6 +25,7 @@ void sv_ad_config_clear(sv_ad_config *c) {
     sv_free(c->rules[i].target);
   }
   sv_free(c->rules);
+  sv_ix_free(&c->rule_ix);
   sv_free(c->auth_external);
   sv_free(c->auth_internal);
   sv_free(c->deployment_id);
@@ -33,6 +34,10 @@ void sv_ad_config_clear(sv_ad_config *c) {
 
 static int dup_opt(char **dst, const char *src) {
   return src && !(*dst = sv_strdup(src)) ? SSLVDIR_E_NOMEM : SSLVDIR_OK;
+}
+
+static const char *rule_domain_of(const void *base, size_t i) {
+  return ((const sv_ad_config *)base)->rules[i].domain;
 }
 
 int sv_ad_config_copy(sv_ad_config *dst, const sv_ad_config *src) {
@@ -57,6 +62,8 @@ int sv_ad_config_copy(sv_ad_config *dst, const sv_ad_config *src) {
         return SSLVDIR_E_NOMEM;
       }
     }
+    if (sv_ix_rebuild(&dst->rule_ix, dst->nrules, rule_domain_of, dst))
+      return SSLVDIR_E_NOMEM;
   }
   return SSLVDIR_OK;
 }
@@ -95,9 +102,8 @@ int sv_ad_add_domain(sv_ad_config *c, const char *domain, int action, const char
   if (!domain || sv_host_normalize(domain, strlen(domain), norm, &n, 0) || norm[0] == '[')
     return sv_err(err, SSLVDIR_E_SYNTAX, "autodiscover: '%.256s' is not a domain name",
                   domain ? domain : "(null)");
-  for (size_t i = 0; i < c->nrules; i++)
-    if (!strcmp(c->rules[i].domain, norm))
-      return sv_err(err, SSLVDIR_E_DUPLICATE, "autodiscover: domain '%s' has a rule already", norm);
+  if (sv_ix_find(&c->rule_ix, norm, strlen(norm), 0, rule_domain_of, c) >= 0)
+    return sv_err(err, SSLVDIR_E_DUPLICATE, "autodiscover: domain '%s' has a rule already", norm);
   char tnorm[SV_HOST_MAX + 3];
   switch (action) {
   case SSLVDIR_AUTODISCOVER_SETTINGS:
@@ -128,7 +134,13 @@ int sv_ad_add_domain(sv_ad_config *c, const char *domain, int action, const char
     sv_free(t);
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   }
-  c->rules[c->nrules++] = (sv_ad_rule){d, action, t};
+  c->rules[c->nrules] = (sv_ad_rule){d, action, t};
+  if (sv_ix_add(&c->rule_ix, c->nrules, rule_domain_of, c)) {
+    sv_free(d);
+    sv_free(t);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  c->nrules++;
   return SSLVDIR_OK;
 }
 

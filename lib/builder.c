@@ -26,6 +26,7 @@ void sv_site_clear(sslvdir_site *s) {
     sv_free(v->url[1]);
   }
   sv_free(s->vdirs);
+  sv_ix_free(&s->vdir_ix);
   sv_free(s->node_vdir);
   sv_free(s->edges);
   memset(s, 0, sizeof *s);
@@ -50,8 +51,12 @@ SSLVDIR_EXTERN void sslvdir_builder_free(sslvdir_builder *b) {
   for (size_t i = 0; i < b->nsites; i++)
     sv_site_clear(&b->sites[i]);
   sv_free(b->sites);
+  sv_ix_free(&b->site_ix);
+  sv_free(b->hosts);
+  sv_ix_free(&b->host_ix);
   sslvdir_settings_free(b->settings);
   sv_free(b->offloaders);
+  sv_ix_free(&b->offloader_ix);
   sv_ad_config_clear(&b->ad);
   sv_free(b);
 }
@@ -68,11 +73,35 @@ SSLVDIR_EXTERN int sslvdir_builder_set_exchange_version(sslvdir_builder *b, unsi
   return SSLVDIR_OK;
 }
 
+/* The keys of the builder's indexes. */
+static const char *site_name_of(const void *base, size_t i) {
+  return ((const sslvdir_builder *)base)->sites[i].name;
+}
+static const char *host_name_of(const void *base, size_t i) {
+  const sslvdir_builder *b = base;
+  return b->sites[b->hosts[i].site].hosts[b->hosts[i].host];
+}
+static const char *offloader_text_of(const void *base, size_t i) {
+  return ((const sslvdir_builder *)base)->offloaders[i].text;
+}
+static const char *vdir_key_of(const void *base, size_t i) {
+  return ((const sslvdir_site *)base)->vdirs[i].key;
+}
+
 sslvdir_site *sv_builder_find_site(sslvdir_builder *b, const char *name) {
-  for (size_t i = 0; i < b->nsites; i++)
-    if (sv_streq_ci(b->sites[i].name, name))
-      return &b->sites[i];
-  return NULL;
+  long i = sv_ix_find(&b->site_ix, name, strlen(name), 1, site_name_of, b);
+  return i < 0 ? NULL : &b->sites[i];
+}
+
+/* The vdir of a builder's site by canonical path, any case. */
+static sslvdir_vdir *site_vdir(sslvdir_site *s, const char *canon) {
+  long i = sv_ix_find(&s->vdir_ix, canon, strlen(canon), 1, vdir_key_of, s);
+  return i < 0 ? NULL : &s->vdirs[i];
+}
+
+sslvdir_vdir *sv_builder_find_vdir(sslvdir_builder *b, const char *site, const char *canon) {
+  sslvdir_site *s = sv_builder_find_site(b, site);
+  return s ? site_vdir(s, canon) : NULL;
 }
 
 static int get_site(sslvdir_builder *b, const char *name, sslvdir_site **out, sslvdir_error *err) {
@@ -103,17 +132,18 @@ SSLVDIR_EXTERN int sslvdir_builder_add_site(sslvdir_builder *b, const char *name
   memset(s, 0, sizeof *s);
   if (!(s->name = sv_strdup(name)))
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  if (sv_ix_add(&b->site_ix, b->nsites, site_name_of, b)) {
+    sv_free(s->name);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
   s->https_port = 443;
   b->nsites++;
   return SSLVDIR_OK;
 }
 
-static sslvdir_site *host_owner(sslvdir_builder *b, const char *host) {
-  for (size_t i = 0; i < b->nsites; i++)
-    for (size_t h = 0; h < b->sites[i].nhosts; h++)
-      if (!strcmp(b->sites[i].hosts[h], host))
-        return &b->sites[i];
-  return NULL;
+sslvdir_site *sv_builder_host_owner(sslvdir_builder *b, const char *host) {
+  long i = sv_ix_find(&b->host_ix, host, strlen(host), 0, host_name_of, b);
+  return i < 0 ? NULL : &b->sites[b->hosts[i].site];
 }
 
 static int add_host(sslvdir_builder *b, sslvdir_site *s, const char *host, char *norm,
@@ -123,18 +153,26 @@ static int add_host(sslvdir_builder *b, sslvdir_site *s, const char *host, char 
     return sv_err(err, SSLVDIR_E_SYNTAX,
                   "'%.260s' is not a host name (letters, digits, '-', '.', at most 253 bytes, no port)",
                   host ? host : "(null)");
-  sslvdir_site *owner = host_owner(b, norm);
+  sslvdir_site *owner = sv_builder_host_owner(b, norm);
   if (owner && owner != s)
     return sv_err(err, SSLVDIR_E_DUPLICATE, "host '%s' already belongs to site '%s'", norm,
                   owner->name);
   if (owner)
     return SSLVDIR_OK;
   char *copy = sv_strdup(norm);
-  if (!copy || sv_grow((void **)&s->hosts, &s->caphosts, s->nhosts + 1, sizeof *s->hosts)) {
+  if (!copy || sv_grow((void **)&s->hosts, &s->caphosts, s->nhosts + 1, sizeof *s->hosts) ||
+      sv_grow((void **)&b->hosts, &b->caphosts, b->nhosts + 1, sizeof *b->hosts)) {
     sv_free(copy);
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   }
-  s->hosts[s->nhosts++] = copy;
+  s->hosts[s->nhosts] = copy;
+  b->hosts[b->nhosts] = (sv_hostref){(uint32_t)(s - b->sites), (uint32_t)s->nhosts};
+  if (sv_ix_add(&b->host_ix, b->nhosts, host_name_of, b)) {
+    sv_free(copy);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  s->nhosts++;
+  b->nhosts++;
   return SSLVDIR_OK;
 }
 
@@ -207,12 +245,8 @@ static int find_vdir(sslvdir_builder *b, const char *site, const char *path, ssl
   int rc = get_site(b, site, &s, err);
   if (rc || (rc = vdir_path(path, canon, &n, err)))
     return rc;
-  for (size_t i = 0; i < s->nvdirs; i++) {
-    if (sv_streq_ci(s->vdirs[i].key, canon)) {
-      *out = &s->vdirs[i];
-      return SSLVDIR_OK;
-    }
-  }
+  if ((*out = site_vdir(s, canon)))
+    return SSLVDIR_OK;
   return sv_err(err, SSLVDIR_E_NOT_FOUND, "site '%.256s' has no vdir '%.256s'", site, path);
 }
 
@@ -226,9 +260,8 @@ SSLVDIR_EXTERN int sslvdir_builder_add_vdir(sslvdir_builder *b, const char *site
     return rc;
   if (!sslvdir_kind_name(kind))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "vdir: unknown kind %d", (int)kind);
-  for (size_t i = 0; i < s->nvdirs; i++)
-    if (sv_streq_ci(s->vdirs[i].key, canon))
-      return sv_err(err, SSLVDIR_E_DUPLICATE, "site '%.256s' already has vdir '%s'", site, canon);
+  if (site_vdir(s, canon))
+    return sv_err(err, SSLVDIR_E_DUPLICATE, "site '%.256s' already has vdir '%s'", site, canon);
   char *p = sv_strdup(canon), *k = sv_strdup(canon);
   if (!p || !k || sv_grow((void **)&s->vdirs, &s->capvdirs, s->nvdirs + 1, sizeof *s->vdirs)) {
     sv_free(p);
@@ -237,11 +270,17 @@ SSLVDIR_EXTERN int sslvdir_builder_add_vdir(sslvdir_builder *b, const char *site
   }
   for (char *c = k; *c; c++)
     *c = (char)sv_lower((unsigned char)*c);
-  sslvdir_vdir *v = &s->vdirs[s->nvdirs++];
+  sslvdir_vdir *v = &s->vdirs[s->nvdirs];
   memset(v, 0, sizeof *v);
   v->path = p;
   v->key = k;
   v->kind = kind;
+  if (sv_ix_add(&s->vdir_ix, s->nvdirs, vdir_key_of, s)) {
+    sv_free(p);
+    sv_free(k);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  s->nvdirs++;
   return SSLVDIR_OK;
 }
 
@@ -362,12 +401,14 @@ SSLVDIR_EXTERN int sslvdir_builder_add_offloader(sslvdir_builder *b, const char 
   int rc = sv_net_parse(&net, cidr, err);
   if (rc)
     return rc;
-  for (size_t i = 0; i < b->noffloaders; i++)
-    if (!strcmp(b->offloaders[i].text, net.text))
-      return SSLVDIR_OK;
+  if (sv_ix_find(&b->offloader_ix, net.text, strlen(net.text), 0, offloader_text_of, b) >= 0)
+    return SSLVDIR_OK;
   if (sv_grow((void **)&b->offloaders, &b->capoffloaders, b->noffloaders + 1, sizeof net))
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  b->offloaders[b->noffloaders++] = net;
+  b->offloaders[b->noffloaders] = net;
+  if (sv_ix_add(&b->offloader_ix, b->noffloaders, offloader_text_of, b))
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  b->noffloaders++;
   return SSLVDIR_OK;
 }
 
@@ -419,7 +460,7 @@ static int site_copy(sslvdir_site *dst, const sslvdir_site *src) {
       }
     }
   }
-  return SSLVDIR_OK;
+  return sv_ix_rebuild(&dst->vdir_ix, dst->nvdirs, vdir_key_of, dst);
 }
 
 int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out) {
@@ -434,6 +475,8 @@ int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out) {
       goto fail;
     memcpy(c->offloaders, b->offloaders, b->noffloaders * sizeof *c->offloaders);
     c->noffloaders = c->capoffloaders = b->noffloaders;
+    if (sv_ix_rebuild(&c->offloader_ix, c->noffloaders, offloader_text_of, c))
+      goto fail;
   }
   if (b->nsites) {
     if (!(c->sites = sv_calloc(b->nsites, sizeof *c->sites)))
@@ -444,6 +487,16 @@ int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out) {
         c->nsites++;
         goto fail;
       }
+    if (sv_ix_rebuild(&c->site_ix, c->nsites, site_name_of, c))
+      goto fail;
+  }
+  if (b->nhosts) {
+    if (!(c->hosts = sv_malloc(b->nhosts * sizeof *c->hosts)))
+      goto fail;
+    memcpy(c->hosts, b->hosts, b->nhosts * sizeof *c->hosts);
+    c->nhosts = c->caphosts = b->nhosts;
+    if (sv_ix_rebuild(&c->host_ix, c->nhosts, host_name_of, c))
+      goto fail;
   }
   *out = c;
   return SSLVDIR_OK;
@@ -650,6 +703,7 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
     sslvdir_site *s = &p->sites[si];
     if (s->nvdirs > 1) /* qsort wants a valid pointer even for zero elements */
       qsort(s->vdirs, s->nvdirs, sizeof *s->vdirs, vdir_cmp);
+    sv_ix_free(&s->vdir_ix); /* sorted: the trie built below replaces it */
     int redirects = 0;
     for (size_t vi = 0; vi < s->nvdirs; vi++)
       inherit_flags(s, vi);
@@ -692,10 +746,9 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
     const sv_ad_rule *r = &p->ad.rules[i];
     if (r->action != SSLVDIR_AUTODISCOVER_SETTINGS)
       continue;
-    const sslvdir_site *s = NULL;
-    for (size_t k = 0; k < p->nsites; k++)
-      if (sv_streq_ci(p->sites[k].name, r->target))
-        s = &p->sites[k];
+    /* The policy's sites are the builder's, in the same order. */
+    long k = sv_ix_find(&b->site_ix, r->target, strlen(r->target), 1, site_name_of, b);
+    const sslvdir_site *s = k < 0 ? NULL : &p->sites[k];
     if (s && !s->canonical) {
       char w[600];
       snprintf(w, sizeof w, "autodiscover domain '%s' is served by site '%s', which has no "

@@ -64,10 +64,8 @@ struct sslvdir_iisconfig {
   size_t nlocs, caplocs;
   char **warnings;
   size_t nwarn, capwarn;
-  /* Open addressing over location and application paths (case-folded
-   * hash): index + 1, 0 = empty. Rebuilt as they grow. */
-  uint32_t *loc_ix, *app_ix;
-  size_t loc_mask, app_mask;
+  /* Locations, applications and sites by path or name, case-folded. */
+  sv_ix loc_ix, app_ix, site_ix;
 };
 
 /* ================================================================ encodings */
@@ -210,60 +208,19 @@ static int encode(sslvdir_iisconfig *c) {
 
 /* ================================================================ model */
 
-static int ix_rebuild(uint32_t **ix, size_t *mask, size_t n, char *(*path_of)(void *, size_t),
-                      void *base) {
-  size_t cap = 16;
-  while (cap < 2 * n + 2)
-    cap *= 2;
-  uint32_t *t = sv_calloc(cap, sizeof *t);
-  if (!t)
-    return SSLVDIR_E_NOMEM;
-  for (size_t i = 0; i < n; i++) {
-    const char *p = path_of(base, i);
-    size_t h = sv_hash_ci(p, strlen(p), 0) & (cap - 1);
-    while (t[h])
-      h = (h + 1) & (cap - 1);
-    t[h] = (uint32_t)i + 1;
-  }
-  sv_free(*ix);
-  *ix = t;
-  *mask = cap - 1;
-  return SSLVDIR_OK;
+static const char *loc_path_of(const void *base, size_t i) {
+  return ((const sslvdir_iisconfig *)base)->locs[i].path;
+}
+static const char *app_path_of(const void *base, size_t i) {
+  return ((const sslvdir_iisconfig *)base)->apps[i].path;
+}
+static const char *site_name_of(const void *base, size_t i) {
+  return ((const sslvdir_iisconfig *)base)->sites[i].name;
 }
 
-static char *loc_path_of(void *base, size_t i);
-static char *app_path_of(void *base, size_t i);
-
-/* Keeps the location (or application) index at most half full. */
-static int ix_rebuild_if(sslvdir_iisconfig *c, int locs) {
-  uint32_t **ix = locs ? &c->loc_ix : &c->app_ix;
-  size_t *mask = locs ? &c->loc_mask : &c->app_mask, n = locs ? c->nlocs : c->napps;
-  if (*ix && 2 * n + 2 <= *mask + 1) {
-    /* Insert the newest entry only. */
-    const char *p = locs ? c->locs[n - 1].path : c->apps[n - 1].path;
-    size_t h = sv_hash_ci(p, strlen(p), 0) & *mask;
-    while ((*ix)[h])
-      h = (h + 1) & *mask;
-    (*ix)[h] = (uint32_t)n;
-    return SSLVDIR_OK;
-  }
-  return ix_rebuild(ix, mask, n, locs ? loc_path_of : app_path_of, c);
-}
-
-static char *loc_path_of(void *base, size_t i) { return ((sslvdir_iisconfig *)base)->locs[i].path; }
-static char *app_path_of(void *base, size_t i) { return ((sslvdir_iisconfig *)base)->apps[i].path; }
-
-/* Index of the path in the table, or -1. */
-static long ix_find(const uint32_t *ix, size_t mask, const char *path, size_t n,
-                    char *(*path_of)(void *, size_t), const void *base) {
-  if (!ix)
-    return -1;
-  for (size_t h = sv_hash_ci(path, n, 0) & mask; ix[h]; h = (h + 1) & mask) {
-    const char *p = path_of((void *)base, ix[h] - 1);
-    if (sv_eq_ci(p, strlen(p), path, n))
-      return (long)ix[h] - 1;
-  }
-  return -1;
+/* The location with this path, or -1. */
+static long loc_find(const sslvdir_iisconfig *c, const char *path, size_t n) {
+  return sv_ix_find(&c->loc_ix, path, n, 1, loc_path_of, c);
 }
 
 static void model_clear(sslvdir_iisconfig *c) {
@@ -287,10 +244,9 @@ static void model_clear(sslvdir_iisconfig *c) {
   sv_free(c->apps);
   sv_free(c->locs);
   sv_free(c->warnings);
-  sv_free(c->loc_ix);
-  sv_free(c->app_ix);
-  c->loc_ix = c->app_ix = NULL;
-  c->loc_mask = c->app_mask = 0;
+  sv_ix_free(&c->loc_ix);
+  sv_ix_free(&c->app_ix);
+  sv_ix_free(&c->site_ix);
   c->sites = NULL;
   c->apps = NULL;
   c->locs = NULL;
@@ -348,10 +304,8 @@ static char *norm_path(const char *p) {
 }
 
 static ic_site *find_site(sslvdir_iisconfig *c, const char *name, size_t n) {
-  for (size_t i = 0; i < c->nsites; i++)
-    if (sv_eq_ci(c->sites[i].name, strlen(c->sites[i].name), name, n))
-      return &c->sites[i];
-  return NULL;
+  long i = sv_ix_find(&c->site_ix, name, n, 1, site_name_of, c);
+  return i < 0 ? NULL : &c->sites[i];
 }
 
 static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err) {
@@ -384,6 +338,10 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
     site->line = line_of(s);
     site->name = sv_strdup(name);
     xmlFree(name);
+    if (site->name && sv_ix_add(&c->site_ix, c->nsites - 1, site_name_of, c)) {
+      rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+      break;
+    }
     xmlNodePtr sdef = child(s, "applicationDefaults");
     char *pool = sdef ? prop(sdef, "applicationPool") : NULL;
     site->default_pool = sv_strdup(pool ? pool : server_pool ? server_pool : "");
@@ -452,7 +410,7 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
         ic_app *ap = &c->apps[c->napps++];
         ap->path = full;
         ap->pool = sv_strdup(apool ? apool : site->default_pool);
-        if (!ap->pool || ix_rebuild_if(c, 0))
+        if (!ap->pool || sv_ix_add(&c->app_ix, c->napps - 1, app_path_of, c))
           rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
       }
       sv_free(np);
@@ -465,7 +423,7 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
 }
 
 static ic_loc *find_loc(sslvdir_iisconfig *c, const char *path, size_t n) {
-  long i = ix_find(c->loc_ix, c->loc_mask, path, n, loc_path_of, c);
+  long i = loc_find(c, path, n);
   return i < 0 ? NULL : &c->locs[i];
 }
 
@@ -490,7 +448,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
       c->nlocs--;
       return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
     }
-    if (ix_rebuild_if(c, 1))
+    if (sv_ix_add(&c->loc_ix, c->nlocs - 1, loc_path_of, c))
       return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   }
   const char *shown = path[0] ? path : "(server level)";
@@ -575,7 +533,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
 }
 
 static int is_app_path(const sslvdir_iisconfig *c, const char *path) {
-  return ix_find(c->app_ix, c->app_mask, path, strlen(path), app_path_of, c) >= 0;
+  return sv_ix_find(&c->app_ix, path, strlen(path), 1, app_path_of, c) >= 0;
 }
 
 static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
@@ -790,7 +748,7 @@ static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int s
   while (n && path[n - 1] == '/')
     n--;
   for (;;) {
-    long i = ix_find(c->loc_ix, c->loc_mask, path, n, loc_path_of, c);
+    long i = loc_find(c, path, n);
     if (i >= 0 && has_section(&c->locs[i], section))
       return &c->locs[i];
     if (n == 0)
@@ -869,11 +827,7 @@ sslvdir_kind sv_kind_from_vdir_name(const char *path) {
 }
 
 static int has_vdir(sslvdir_builder *b, const char *site, const char *path) {
-  sslvdir_site *s = sv_builder_find_site(b, site);
-  for (size_t i = 0; s && i < s->nvdirs; i++)
-    if (sv_streq_ci(s->vdirs[i].path, path))
-      return 1;
-  return 0;
+  return sv_builder_find_vdir(b, site, path) != NULL;
 }
 
 static int apply_vdir(const sslvdir_iisconfig *c, sslvdir_builder *b, const char *full,
@@ -902,21 +856,48 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
                                            sslvdir_error *err) {
   if (!c || !b)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
+  /* Each site's applications, then its locations, each in file order:
+   * chained per site in one pass, so that a site does not read the others'.
+   * Entries 0 .. napps - 1 of next are applications, the rest locations. */
+  size_t nent = c->napps + c->nlocs, none = SIZE_MAX;
+  size_t *next = sv_malloc((nent + 4 * c->nsites + 1) * sizeof *next);
+  if (!next)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  size_t *head = next + nent, *tail = head + 2 * c->nsites;
+  for (size_t i = 0; i < 2 * c->nsites; i++)
+    head[i] = tail[i] = none;
+  for (size_t i = 0; i < nent; i++) {
+    int is_loc = i >= c->napps;
+    const char *p = is_loc ? c->locs[i - c->napps].path : c->apps[i].path;
+    size_t sn = strcspn(p, "/");
+    /* A location applies when it names something below a site and sets
+     * sslFlags or Extended Protection; an application always does. */
+    if (is_loc && (p[sn] != '/' || !(c->locs[i - c->napps].has_access ||
+                                     c->locs[i - c->napps].has_ep)))
+      continue;
+    long si = sv_ix_find(&c->site_ix, p, sn, 1, site_name_of, c);
+    if (si < 0)
+      continue;
+    size_t list = 2 * (size_t)si + (size_t)is_loc;
+    next[i] = none;
+    if (tail[list] == none)
+      head[list] = i;
+    else
+      next[tail[list]] = i;
+    tail[list] = i;
+  }
   int rc = SSLVDIR_OK;
   for (size_t i = 0; i < c->nsites && !rc; i++) {
     const ic_site *s = &c->sites[i];
     if (!sv_builder_find_site(b, s->name) && (rc = sslvdir_builder_add_site(b, s->name, err)))
       break;
+    sslvdir_site *bs = sv_builder_find_site(b, s->name);
     const char *h = s->hosts;
     while (*h && !rc) {
       size_t n = strcspn(h, ",");
       char host[SV_HOST_MAX + 3];
       snprintf(host, sizeof host, "%.*s", (int)n, h);
-      sslvdir_site *bs = sv_builder_find_site(b, s->name);
-      int present = 0;
-      for (size_t k = 0; bs && k < bs->nhosts; k++)
-        present |= !strcmp(bs->hosts[k], host);
-      if (!present)
+      if (sv_builder_host_owner(b, host) != bs)
         rc = sslvdir_builder_add_host(b, s->name, host, err);
       h += n + (h[n] == ',');
     }
@@ -924,18 +905,11 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
       rc = sslvdir_builder_set_canonical_host(b, s->name, s->first_https,
                                               s->https_port ? s->https_port : 443, err);
     size_t sl = strlen(s->name);
-    for (size_t a = 0; a < c->napps && !rc; a++) {
-      const char *p = c->apps[a].path;
-      if (sv_eq_ci(p, strlen(p) < sl ? strlen(p) : sl, s->name, sl) && (p[sl] == '\0' || p[sl] == '/'))
-        rc = apply_vdir(c, b, p, sl, s->name, err);
-    }
-    for (size_t l = 0; l < c->nlocs && !rc; l++) {
-      const char *p = c->locs[l].path;
-      if ((c->locs[l].has_access || c->locs[l].has_ep) && strlen(p) > sl && p[sl] == '/' &&
-          sv_eq_ci(p, sl, s->name, sl))
-        rc = apply_vdir(c, b, p, sl, s->name, err);
-    }
+    for (size_t k = 0; k < 2 && !rc; k++)
+      for (size_t e = head[2 * i + k]; e != none && !rc; e = next[e])
+        rc = apply_vdir(c, b, k ? c->locs[e - c->napps].path : c->apps[e].path, sl, s->name, err);
   }
+  sv_free(next);
   return rc;
 }
 
@@ -1342,8 +1316,9 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const c
   tmp.nsites = tmp.capsites = tmp.napps = tmp.capapps = tmp.nlocs = tmp.caplocs = tmp.nwarn =
       tmp.capwarn = 0;
   tmp.bytes = NULL;
-  tmp.loc_ix = tmp.app_ix = NULL;
-  tmp.loc_mask = tmp.app_mask = 0;
+  memset(&tmp.loc_ix, 0, sizeof tmp.loc_ix);
+  memset(&tmp.app_ix, 0, sizeof tmp.app_ix);
+  memset(&tmp.site_ix, 0, sizeof tmp.site_ix);
   sslvdir_error e2 = {0};
   rc = build_model(&tmp, &e2);
   unsigned now = 0;
@@ -1374,9 +1349,8 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const c
   c->nwarn = tmp.nwarn;
   c->capwarn = tmp.capwarn;
   c->loc_ix = tmp.loc_ix;
-  c->loc_mask = tmp.loc_mask;
   c->app_ix = tmp.app_ix;
-  c->app_mask = tmp.app_mask;
+  c->site_ix = tmp.site_ix;
   sv_free(c->bytes);
   c->bytes = NULL;
   return SSLVDIR_OK;

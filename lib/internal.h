@@ -37,6 +37,35 @@ char *sv_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Grow *arr (of *cap elements of elsize) to hold need elements. */
 int sv_grow(void **arr, size_t *cap, size_t need, size_t elsize);
 
+/* An index of the entries of a caller's array by a string key (lib/index.c):
+ * open addressing over entry numbers, with each key's hash. key_of(base, i)
+ * is entry i's key, NUL-terminated; ci compares keys ignoring ASCII case.
+ * A zeroed sv_ix is an empty index. */
+typedef struct sv_ix_slot {
+  uint32_t ent; /* entry number + 1; 0 = empty */
+  uint32_t hash;
+} sv_ix_slot;
+typedef struct sv_ix {
+  sv_ix_slot *slots;
+  size_t mask, n;
+} sv_ix;
+typedef const char *(*sv_ix_key)(const void *base, size_t i);
+void sv_ix_free(sv_ix *x);
+/* The entry whose key is key[0..len), or -1. */
+long sv_ix_find(const sv_ix *x, const char *key, size_t len, int ci, sv_ix_key key_of,
+                const void *base);
+/* Adds entry i, already in the caller's array. */
+int sv_ix_add(sv_ix *x, size_t i, sv_ix_key key_of, const void *base);
+/* The same with a hash of the caller's (an index of these only, which is
+ * never rebuilt and whose entries are never removed). */
+long sv_ix_find_hash(const sv_ix *x, const char *key, size_t len, uint32_t hash, int ci,
+                     sv_ix_key key_of, const void *base);
+int sv_ix_add_hash(sv_ix *x, size_t i, uint32_t hash);
+/* Removes entry i, before its key is freed. */
+void sv_ix_remove(sv_ix *x, size_t i, sv_ix_key key_of, const void *base);
+/* Indexes entries 0 to n - 1 afresh (after they moved). */
+int sv_ix_rebuild(sv_ix *x, size_t n, sv_ix_key key_of, const void *base);
+
 /* Errors (lib/error.c). Returns code, so that "return sv_err(...)" reads well. */
 int sv_err(sslvdir_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -110,20 +139,44 @@ int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *
 
 /* Settings (lib/settings.c). */
 typedef struct sv_setting {
-  char *path;
+  char *path;     /* NULL: removed in a batch, gone at its end */
   sslvdir_value_type type;
   uint32_t dword;
   char *string;
   int known;
+  uint64_t stamp; /* when it was added: key deletions after it remove it */
 } sv_setting;
+
+/* A key deleted in a batch: the values under it that are older go. */
+typedef struct sv_keydel {
+  char *key;
+  size_t len;
+  uint64_t stamp;
+} sv_keydel;
 
 struct sslvdir_settings {
   sv_setting *items;
   size_t n, cap;
+  sv_ix ix;            /* live items by path, case-folded */
   char **warnings;
   size_t nwarn, capwarn;
+  sv_ix warn_ix;
+  uint64_t clock;
+  int batch;
+  size_t ndead;        /* items removed in the batch, still in the array */
+  sv_keydel *dels;
+  size_t ndels, capdels;
+  sv_ix del_ix;        /* dels by key, with lib/settings.c's own prefix hash */
 };
 int sv_settings_copy_into(sslvdir_settings *dst, const sslvdir_settings *src);
+/* A batch of changes (a .reg file applied): between begin and end only
+ * set, unset, sv_settings_delete_key and warnings are allowed. Removals are
+ * marked and the array is compacted once, at the end; end never fails. */
+void sv_settings_batch_begin(sslvdir_settings *s);
+void sv_settings_batch_end(sslvdir_settings *s);
+/* In a batch: removes every value under key[0..len) (any case), as
+ * "[-KEY]" does. */
+int sv_settings_delete_key(sslvdir_settings *s, const char *key, size_t len);
 int sv_settings_add_warning(sslvdir_settings *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -163,6 +216,7 @@ struct sslvdir_site {
   char *ad_redirect;  /* the Autodiscover redirect site's target host, or NULL */
   sslvdir_vdir *vdirs;
   size_t nvdirs, capvdirs;
+  sv_ix vdir_ix;      /* vdirs by key (builders; a policy's are sorted instead) */
   /* Built policies only. */
   int32_t *node_vdir; /* per trie node: index into vdirs, or -1 */
   size_t nnodes;
@@ -188,6 +242,7 @@ typedef struct sv_ad_rule {
 typedef struct sv_ad_config {
   sv_ad_rule *rules;
   size_t nrules, caprules;
+  sv_ix rule_ix; /* rules by domain */
   char *auth_external, *auth_internal, *deployment_id;
   uint32_t server_version; /* 0: derived from the Exchange version */
   uint32_t server_id;
@@ -220,14 +275,24 @@ struct sslvdir_policy {
   size_t nwarn;
 };
 
+/* A host name of a builder's site: sites[site].hosts[host]. */
+typedef struct sv_hostref {
+  uint32_t site, host;
+} sv_hostref;
+
 struct sslvdir_builder {
   unsigned exchange_version;
   sv_ad_config ad;
   sslvdir_site *sites;
   size_t nsites, capsites;
+  sv_ix site_ix;      /* sites by name */
+  sv_hostref *hosts;  /* every site's hosts, in the order they were added */
+  size_t nhosts, caphosts;
+  sv_ix host_ix;      /* hosts by name */
   sslvdir_settings *settings;
   sv_net *offloaders;
   size_t noffloaders, capoffloaders;
+  sv_ix offloader_ix; /* offloaders by their text */
 };
 
 /* lib/builder.c */
@@ -273,6 +338,10 @@ void sv_site_clear(sslvdir_site *s);
 int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out);
 void sv_builder_swap(sslvdir_builder *a, sslvdir_builder *b);
 sslvdir_site *sv_builder_find_site(sslvdir_builder *b, const char *name);
+/* The site a host name (normalized) belongs to, or NULL. */
+sslvdir_site *sv_builder_host_owner(sslvdir_builder *b, const char *host);
+/* A site's vdir by canonical path (any case), or NULL. */
+sslvdir_vdir *sv_builder_find_vdir(sslvdir_builder *b, const char *site, const char *canon);
 
 /* lib/policy.c */
 void sv_policy_destroy(sslvdir_policy *p);

@@ -197,23 +197,22 @@ static int do_vdir(pf *c, xmlNodePtr n, const char *site) {
   rc = sslvdir_builder_add_vdir(c->b, site, v[PATH], kind, c->err);
   if (rc == SSLVDIR_E_DUPLICATE) {
     /* The vdir exists (from a preset): this element changes it. */
-    sslvdir_site *s = sv_builder_find_site(c->b, site);
     rc = SSLVDIR_OK;
-    for (size_t i = 0; v[KIND] && s && i < s->nvdirs; i++) {
-      char canon[SSLVDIR_PATH_BUFSZ];
-      size_t cn;
-      sv_target t;
-      if (!sv_target_split(v[PATH], strlen(v[PATH]), &t) &&
-          !sv_path_canon(t.path, t.path_len, canon, sizeof canon, &cn)) {
-        if (cn > 1 && canon[cn - 1] == '/')
-          canon[--cn] = '\0';
-        if (sv_streq_ci(s->vdirs[i].key, canon) && s->vdirs[i].kind != kind)
-          rc = at(c, n, SSLVDIR_E_INCONSISTENT, "<vdir>: '%.200s' exists with kind %s, not %s",
-                  v[PATH], sslvdir_kind_name(s->vdirs[i].kind), sslvdir_kind_name(kind));
-      }
+    char canon[SSLVDIR_PATH_BUFSZ];
+    size_t cn;
+    sv_target t;
+    const sslvdir_vdir *old = NULL;
+    if (v[KIND] && !sv_target_split(v[PATH], strlen(v[PATH]), &t) &&
+        !sv_path_canon(t.path, t.path_len, canon, sizeof canon, &cn)) {
+      if (cn > 1 && canon[cn - 1] == '/')
+        canon[--cn] = '\0';
+      old = sv_builder_find_vdir(c->b, site, canon);
     }
-    if (rc)
+    if (old && old->kind != kind) {
+      rc = at(c, n, SSLVDIR_E_INCONSISTENT, "<vdir>: '%.200s' exists with kind %s, not %s",
+              v[PATH], sslvdir_kind_name(old->kind), sslvdir_kind_name(kind));
       goto out;
+    }
   } else if (rc) {
     rc = relay(c, n, rc);
     goto out;

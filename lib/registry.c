@@ -429,30 +429,29 @@ SSLVDIR_EXTERN int sslvdir_regfile_entry(const sslvdir_regfile *r, size_t i, con
   return e->kind;
 }
 
+static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_error *err);
+
 SSLVDIR_EXTERN int sslvdir_regfile_apply(const sslvdir_regfile *r, sslvdir_settings *s,
                                          sslvdir_error *err) {
   if (!r || !s)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
+  /* One batch: a [-KEY] section marks its values instead of searching the
+   * whole store, and the store is compacted once, at the end, even when a
+   * line fails (what came before it stays applied, as it always has). */
+  sv_settings_batch_begin(s);
+  int rc = apply_ents(r, s, err);
+  sv_settings_batch_end(s);
+  return rc;
+}
+
+static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_error *err) {
   for (size_t i = 0; i < r->n; i++) {
     const reg_ent *e = &r->ents[i];
     if (e->kind == SSLVDIR_REG_KEY)
       continue;
     if (e->kind == SSLVDIR_REG_KEY_DELETE) {
-      size_t kl = strlen(e->key);
-      for (size_t k = sslvdir_settings_count(s); k > 0; k--) {
-        const char *path;
-        if (sslvdir_settings_entry(s, k - 1, &path, NULL, NULL, NULL, NULL))
-          continue;
-        if (strlen(path) > kl && path[kl] == '\\' && sv_eq_ci(path, kl, e->key, kl)) {
-          char *copy = sv_strdup(path);
-          if (!copy)
-            return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-          int rc = sslvdir_settings_unset(s, copy, NULL);
-          sv_free(copy);
-          if (rc && rc != SSLVDIR_E_NOT_FOUND)
-            return sv_err(err, rc, ".reg line %u: %s", e->line, sslvdir_strerror(rc));
-        }
-      }
+      if (sv_settings_delete_key(s, e->key, strlen(e->key)))
+        return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
       continue;
     }
     if (!e->name[0]) {
@@ -510,6 +509,17 @@ SSLVDIR_EXTERN int sslvdir_regfile_apply(const sslvdir_regfile *r, sslvdir_setti
   return SSLVDIR_OK;
 }
 
+/* The keys of a store being written, while it is grouped by key. */
+typedef struct key_groups {
+  char **keys;
+  size_t *first, *last; /* per key: its first and last value (indexes into next) */
+  size_t n;
+} key_groups;
+
+static const char *group_key_of(const void *base, size_t i) {
+  return ((const key_groups *)base)->keys[i];
+}
+
 SSLVDIR_EXTERN int sslvdir_regfile_from_settings(sslvdir_regfile **out, const sslvdir_settings *s,
                                                  sslvdir_error *err) {
   if (!out || !s)
@@ -518,45 +528,68 @@ SSLVDIR_EXTERN int sslvdir_regfile_from_settings(sslvdir_regfile **out, const ss
   sslvdir_regfile *r = sv_calloc(1, sizeof *r);
   if (!r)
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  size_t n = sslvdir_settings_count(s);
-  char *done = sv_calloc(n ? n : 1, 1);
-  int rc = done ? SSLVDIR_OK : SSLVDIR_E_NOMEM;
-  /* One section per key, values grouped under it, keys in first-seen order. */
+  /* One section per key, values grouped under it, keys in first-seen order.
+   * A key is opened by a value under a hive spelled HKEY_...; a value whose
+   * key compares equal in another case joins it if it comes later, and is
+   * left out otherwise (pseudo paths such as Outlook Anywhere's never start
+   * with HKEY_). The values are chained per key in one pass. */
+  size_t n = sslvdir_settings_count(s), none = SIZE_MAX;
+  key_groups g = {0};
+  sv_ix ix = {0};
+  size_t *next = sv_malloc((3 * n + 1) * sizeof *next);
+  g.keys = sv_malloc((n + 1) * sizeof *g.keys);
+  int rc = next && g.keys ? SSLVDIR_OK : SSLVDIR_E_NOMEM;
+  if (!rc) {
+    g.first = next + n;
+    g.last = g.first + n;
+  }
   for (size_t i = 0; i < n && !rc; i++) {
     const char *path;
-    if (done[i] || sslvdir_settings_entry(s, i, &path, NULL, NULL, NULL, NULL) ||
-        strncmp(path, "HKEY_", 5))
+    next[i] = none;
+    if (sslvdir_settings_entry(s, i, &path, NULL, NULL, NULL, NULL))
       continue;
-    const char *bs = strrchr(path, '\\');
-    size_t kl = (size_t)(bs - path);
-    char *key = sv_strndup(path, kl);
-    if (!key || add_ent(r, SSLVDIR_REG_KEY, key, NULL, 0, NULL, 0, 0)) {
-      sv_free(key);
-      rc = SSLVDIR_E_NOMEM;
-      break;
+    size_t kl = (size_t)(strrchr(path, '\\') - path);
+    long k = sv_ix_find(&ix, path, kl, 1, group_key_of, &g);
+    if (k < 0) {
+      if (strncmp(path, "HKEY_", 5))
+        continue;
+      if (!(g.keys[g.n] = sv_strndup(path, kl)) || sv_ix_add(&ix, g.n, group_key_of, &g)) {
+        sv_free(g.keys[g.n]);
+        rc = SSLVDIR_E_NOMEM;
+        break;
+      }
+      k = (long)g.n;
+      g.first[g.n] = i;
+      g.n++;
+    } else {
+      next[g.last[k]] = i;
     }
-    for (size_t j = i; j < n && !rc; j++) {
+    g.last[k] = i;
+  }
+  for (size_t k = 0; k < g.n && !rc; k++) {
+    rc = add_ent(r, SSLVDIR_REG_KEY, g.keys[k], NULL, 0, NULL, 0, 0);
+    for (size_t j = g.first[k]; j != none && !rc; j = next[j]) {
       const char *p2, *str;
       sslvdir_value_type type;
       uint32_t dw;
-      if (done[j] || sslvdir_settings_entry(s, j, &p2, &type, &dw, &str, NULL))
+      if (sslvdir_settings_entry(s, j, &p2, &type, &dw, &str, NULL))
         continue;
-      const char *bs2 = strrchr(p2, '\\');
-      if ((size_t)(bs2 - p2) != kl || !sv_eq_ci(p2, kl, key, kl))
-        continue;
-      done[j] = 1;
+      const char *name = strrchr(p2, '\\') + 1;
       if (type == SSLVDIR_VALUE_DWORD) {
         unsigned char le[4] = {(unsigned char)dw, (unsigned char)(dw >> 8),
                                (unsigned char)(dw >> 16), (unsigned char)(dw >> 24)};
-        rc = add_ent(r, SSLVDIR_REG_VALUE, key, bs2 + 1, SSLVDIR_REG_DWORD, le, 4, 0);
+        rc = add_ent(r, SSLVDIR_REG_VALUE, g.keys[k], name, SSLVDIR_REG_DWORD, le, 4, 0);
       } else {
-        rc = add_ent(r, SSLVDIR_REG_VALUE, key, bs2 + 1, SSLVDIR_REG_SZ,
+        rc = add_ent(r, SSLVDIR_REG_VALUE, g.keys[k], name, SSLVDIR_REG_SZ,
                      (const unsigned char *)str, strlen(str), 0);
       }
     }
-    sv_free(key);
   }
-  sv_free(done);
+  for (size_t k = 0; k < g.n; k++)
+    sv_free(g.keys[k]);
+  sv_free(g.keys);
+  sv_free(next);
+  sv_ix_free(&ix);
   if (rc) {
     sslvdir_regfile_free(r);
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");

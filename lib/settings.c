@@ -98,6 +98,15 @@ SSLVDIR_EXTERN int sslvdir_settings_new(sslvdir_settings **out) {
   return *out ? SSLVDIR_OK : SSLVDIR_E_NOMEM;
 }
 
+static void dels_clear(sslvdir_settings *s) {
+  for (size_t i = 0; i < s->ndels; i++)
+    sv_free(s->dels[i].key);
+  sv_free(s->dels);
+  sv_ix_free(&s->del_ix);
+  s->dels = NULL;
+  s->ndels = s->capdels = 0;
+}
+
 SSLVDIR_EXTERN void sslvdir_settings_free(sslvdir_settings *s) {
   if (!s)
     return;
@@ -108,15 +117,93 @@ SSLVDIR_EXTERN void sslvdir_settings_free(sslvdir_settings *s) {
   for (size_t i = 0; i < s->nwarn; i++)
     sv_free(s->warnings[i]);
   sv_free(s->items);
+  sv_ix_free(&s->ix);
   sv_free(s->warnings);
+  sv_ix_free(&s->warn_ix);
+  dels_clear(s);
   sv_free(s);
 }
 
-static sv_setting *lookup(const sslvdir_settings *s, const char *norm) {
+static const char *item_path_of(const void *base, size_t i) {
+  return ((const sslvdir_settings *)base)->items[i].path;
+}
+static const char *warning_of(const void *base, size_t i) {
+  return ((const sslvdir_settings *)base)->warnings[i];
+}
+static const char *del_key_of(const void *base, size_t i) {
+  return ((const sslvdir_settings *)base)->dels[i].key;
+}
+
+/* FNV-1a over the case-folded bytes: unlike sv_hash_ci, the hash of every
+ * prefix of a path falls out of one pass over it, which is what checking a
+ * value against the deleted keys above it needs. */
+#define PREFIX_HASH_INIT 2166136261u
+static uint32_t prefix_hash(uint32_t h, unsigned char c) { return (h ^ sv_lower(c)) * 16777619u; }
+
+/* Whether a key deletion newer than the item covers it: one pass over its
+ * path, a probe per '\'. Deletions older than the item are skipped before
+ * any string is compared, so that many deleted keys above a value cost no
+ * more than one. */
+static int deleted_by_key(const sslvdir_settings *s, const sv_setting *e) {
+  if (!s->ndels)
+    return 0;
+  const sv_ix *x = &s->del_ix;
+  uint32_t h = PREFIX_HASH_INIT;
+  for (size_t k = 0; e->path[k]; h = prefix_hash(h, (unsigned char)e->path[k++])) {
+    if (e->path[k] != '\\')
+      continue;
+    for (size_t j = h & x->mask; x->slots[j].ent; j = (j + 1) & x->mask) {
+      const sv_keydel *d = &s->dels[x->slots[j].ent - 1];
+      if (x->slots[j].hash == h && d->stamp > e->stamp && d->len == k &&
+          sv_eq_ci(d->key, k, e->path, k))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* Drops items[i]. The array is compacted at once outside a batch; inside,
+ * at its end (or when half of it is dead). */
+static void compact(sslvdir_settings *s);
+static void drop(sslvdir_settings *s, size_t i) {
+  sv_ix_remove(&s->ix, i, item_path_of, s);
+  sv_free(s->items[i].path);
+  sv_free(s->items[i].string);
+  s->items[i].path = s->items[i].string = NULL;
+  s->ndead++;
+  /* Compacting when half the array is dead keeps a long batch's memory in
+   * proportion to what is live, at a cost spread over the removals. */
+  if (!s->batch || (s->ndead > 64 && s->ndead > s->n / 2))
+    compact(s);
+}
+
+static void compact(sslvdir_settings *s) {
+  size_t o = 0;
   for (size_t i = 0; i < s->n; i++)
-    if (sv_streq_ci(s->items[i].path, norm))
-      return &s->items[i];
-  return NULL;
+    if (s->items[i].path)
+      s->items[o++] = s->items[i];
+  s->n = o;
+  s->ndead = 0;
+  /* Fewer items than the index was made for: it is rebuilt in place, which
+   * cannot fail. */
+  (void)sv_ix_rebuild(&s->ix, s->n, item_path_of, s);
+}
+
+/* The live item with this (normalized) path, or NULL. */
+static sv_setting *lookup(sslvdir_settings *s, const char *norm) {
+  long i = sv_ix_find(&s->ix, norm, strlen(norm), 1, item_path_of, s);
+  if (i < 0)
+    return NULL;
+  if (deleted_by_key(s, &s->items[i])) {
+    drop(s, (size_t)i);
+    return NULL;
+  }
+  return &s->items[i];
+}
+
+static const sv_setting *lookup_const(const sslvdir_settings *s, const char *norm) {
+  long i = sv_ix_find(&s->ix, norm, strlen(norm), 1, item_path_of, s);
+  return i < 0 ? NULL : &s->items[i];
 }
 
 int sv_settings_add_warning(sslvdir_settings *s, const char *fmt, ...) {
@@ -125,15 +212,19 @@ int sv_settings_add_warning(sslvdir_settings *s, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  for (size_t i = 0; i < s->nwarn; i++)
-    if (strcmp(s->warnings[i], buf) == 0)
-      return SSLVDIR_OK;
+  if (sv_ix_find(&s->warn_ix, buf, strlen(buf), 0, warning_of, s) >= 0)
+    return SSLVDIR_OK;
   if (sv_grow((void **)&s->warnings, &s->capwarn, s->nwarn + 1, sizeof *s->warnings))
     return SSLVDIR_E_NOMEM;
   char *w = sv_strdup(buf);
   if (!w)
     return SSLVDIR_E_NOMEM;
-  s->warnings[s->nwarn++] = w;
+  s->warnings[s->nwarn] = w;
+  if (sv_ix_add(&s->warn_ix, s->nwarn, warning_of, s)) {
+    sv_free(w);
+    return SSLVDIR_E_NOMEM;
+  }
+  s->nwarn++;
   return SSLVDIR_OK;
 }
 
@@ -162,9 +253,16 @@ static int set_value(sslvdir_settings *s, const char *path, sslvdir_value_type t
       sv_free(copy);
       return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
     }
-    e = &s->items[s->n++];
+    e = &s->items[s->n];
     memset(e, 0, sizeof *e);
     e->path = p;
+    e->stamp = ++s->clock;
+    if (sv_ix_add(&s->ix, s->n, item_path_of, s)) {
+      sv_free(p);
+      sv_free(copy);
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    }
+    s->n++;
   }
   sv_free(e->string);
   e->type = type;
@@ -203,11 +301,7 @@ SSLVDIR_EXTERN int sslvdir_settings_unset(sslvdir_settings *s, const char *path,
   sv_setting *e = lookup(s, norm);
   if (!e)
     return sv_err(err, SSLVDIR_E_NOT_FOUND, "settings: %s is not set", norm);
-  sv_free(e->path);
-  sv_free(e->string);
-  size_t idx = (size_t)(e - s->items);
-  memmove(e, e + 1, (s->n - idx - 1) * sizeof *e);
-  s->n--;
+  drop(s, (size_t)(e - s->items));
   return SSLVDIR_OK;
 }
 
@@ -219,7 +313,7 @@ static int get(const sslvdir_settings *s, const char *path, sslvdir_value_type t
   int rc = normalize(path, norm, NULL);
   if (rc)
     return rc;
-  const sv_setting *e = lookup(s, norm);
+  const sv_setting *e = lookup_const(s, norm);
   if (!e)
     return SSLVDIR_E_NOT_FOUND;
   if (e->type != type)
@@ -305,5 +399,47 @@ int sv_settings_copy_into(sslvdir_settings *dst, const sslvdir_settings *src) {
   for (size_t i = 0; i < src->nwarn; i++)
     if (sv_settings_add_warning(dst, "%s", src->warnings[i]))
       return SSLVDIR_E_NOMEM;
+  return SSLVDIR_OK;
+}
+
+void sv_settings_batch_begin(sslvdir_settings *s) { s->batch = 1; }
+
+void sv_settings_batch_end(sslvdir_settings *s) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->items[i].path && deleted_by_key(s, &s->items[i])) {
+      sv_free(s->items[i].path);
+      sv_free(s->items[i].string);
+      s->items[i].path = s->items[i].string = NULL;
+      s->ndead++;
+    }
+  dels_clear(s);
+  s->batch = 0;
+  if (s->ndead)
+    compact(s);
+}
+
+int sv_settings_delete_key(sslvdir_settings *s, const char *key, size_t len) {
+  /* Only the values there now go: none, nothing to remember. */
+  if (s->n == s->ndead)
+    return SSLVDIR_OK;
+  uint32_t h = PREFIX_HASH_INIT;
+  for (size_t k = 0; k < len; k++)
+    h = prefix_hash(h, (unsigned char)key[k]);
+  long d = sv_ix_find_hash(&s->del_ix, key, len, h, 1, del_key_of, s);
+  if (d >= 0) {
+    s->dels[d].stamp = ++s->clock;
+    return SSLVDIR_OK;
+  }
+  char *copy = sv_strndup(key, len);
+  if (!copy || sv_grow((void **)&s->dels, &s->capdels, s->ndels + 1, sizeof *s->dels)) {
+    sv_free(copy);
+    return SSLVDIR_E_NOMEM;
+  }
+  s->dels[s->ndels] = (sv_keydel){copy, len, ++s->clock};
+  if (sv_ix_add_hash(&s->del_ix, s->ndels, h)) {
+    sv_free(copy);
+    return SSLVDIR_E_NOMEM;
+  }
+  s->ndels++;
   return SSLVDIR_OK;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "unit.h"
 
@@ -144,6 +145,137 @@ static void test_changes(void) {
   sslvdir_settings_free(s);
 }
 
+/* The store a .reg file leaves, made the slow way: line by line through the
+ * public calls, a [-KEY] removing what is under the key when it is read. */
+static void apply_by_hand(const sslvdir_regfile *r, sslvdir_settings *s) {
+  for (size_t i = 0; i < sslvdir_regfile_entry_count(r); i++) {
+    const char *key, *name;
+    unsigned type;
+    const unsigned char *data;
+    size_t len;
+    int kind = sslvdir_regfile_entry(r, i, &key, &name, &type, &data, &len);
+    if (kind == SSLVDIR_REG_KEY_DELETE) {
+      size_t kl = strlen(key);
+      for (size_t k = sslvdir_settings_count(s); k > 0; k--) {
+        const char *path;
+        CU_ASSERT_FATAL(!sslvdir_settings_entry(s, k - 1, &path, NULL, NULL, NULL, NULL));
+        if (strlen(path) > kl && path[kl] == '\\' && !strncasecmp(path, key, kl)) {
+          char copy[2048];
+          snprintf(copy, sizeof copy, "%s", path);
+          CU_ASSERT(!sslvdir_settings_unset(s, copy, NULL));
+        }
+      }
+    } else if (kind == SSLVDIR_REG_VALUE || kind == SSLVDIR_REG_VALUE_DELETE) {
+      char path[2048], str[64];
+      snprintf(path, sizeof path, "%s\\%s", key, name);
+      if (kind == SSLVDIR_REG_VALUE_DELETE) {
+        int rc = sslvdir_settings_unset(s, path, NULL);
+        CU_ASSERT(rc == SSLVDIR_OK || rc == SSLVDIR_E_NOT_FOUND);
+      } else if (type == SSLVDIR_REG_DWORD) {
+        CU_ASSERT(!sslvdir_settings_set_dword(s, path, data[0], NULL));
+      } else {
+        snprintf(str, sizeof str, "%.*s", (int)len, (const char *)data);
+        CU_ASSERT(!sslvdir_settings_set_string(s, path, str, NULL));
+      }
+    }
+  }
+}
+
+static void same_store(const sslvdir_settings *a, const sslvdir_settings *b) {
+  CU_ASSERT_EQUAL_FATAL(sslvdir_settings_count(a), sslvdir_settings_count(b));
+  for (size_t i = 0; i < sslvdir_settings_count(a); i++) {
+    const char *pa, *pb, *sa, *sb;
+    sslvdir_value_type ta, tb;
+    uint32_t da, db;
+    CU_ASSERT_FATAL(!sslvdir_settings_entry(a, i, &pa, &ta, &da, &sa, NULL));
+    CU_ASSERT_FATAL(!sslvdir_settings_entry(b, i, &pb, &tb, &db, &sb, NULL));
+    CU_ASSERT_STRING_EQUAL(pa, pb);
+    CU_ASSERT(ta == tb && da == db);
+    CU_ASSERT(ta == SSLVDIR_VALUE_DWORD || !strcmp(sa, sb));
+  }
+}
+
+/* Deletions are applied in one batch, not by searching the store at each
+ * [-KEY]: what is left, and in which order, must be what applying the file
+ * line by line leaves. Random files over a few keys (in any case, with
+ * subkeys and keys that only start alike), values set again, deleted, set
+ * after their key was deleted, on a store that already holds values. */
+static void test_batch_order(void) {
+  static const char *const keys[] = {"HKEY_LOCAL_MACHINE\\SOFTWARE\\A", "HKEY_LOCAL_MACHINE\\software\\a\\B",
+                                     "HKEY_LOCAL_MACHINE\\SOFTWARE\\A\\B\\C", "HKEY_LOCAL_MACHINE\\SOFTWARE\\AB",
+                                     "HKEY_LOCAL_MACHINE\\SOFTWARE", "HKEY_CURRENT_USER\\A"};
+  static const char *const names[] = {"x", "X", "y", "z"};
+  uint32_t seed = 12345;
+  for (int file = 0; file < 200; file++) {
+    char text[16384];
+    size_t n = (size_t)snprintf(text, sizeof text, "Windows Registry Editor Version 5.00\r\n");
+    for (int line = 0; line < 40; line++) {
+      seed = seed * 1103515245u + 12345u;
+      unsigned k = (seed >> 8) % 6, v = (seed >> 12) % 4, op = (seed >> 16) % 8;
+      char value[32];
+      if (op == 1)
+        snprintf(value, sizeof value, "-");
+      else if (op < 5)
+        snprintf(value, sizeof value, "dword:%x", seed >> 24);
+      else
+        snprintf(value, sizeof value, "\"s%u\"", seed >> 24);
+      if (op == 0)
+        n += (size_t)snprintf(text + n, sizeof text - n, "[-%s]\r\n", keys[k]);
+      else
+        n += (size_t)snprintf(text + n, sizeof text - n, "[%s]\r\n\"%s\"=%s\r\n", keys[k],
+                              names[v], value);
+    }
+    sslvdir_regfile *r;
+    sslvdir_error e;
+    CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_parse(&r, text, n, &e), SSLVDIR_OK);
+    sslvdir_settings *fast, *slow;
+    CU_ASSERT_FATAL(!sslvdir_settings_new(&fast) && !sslvdir_settings_new(&slow));
+    for (int i = 0; i < 3; i++) {
+      char path[128];
+      snprintf(path, sizeof path, "%s\\%s", keys[(file + i) % 6], names[i]);
+      CU_ASSERT(!sslvdir_settings_set_dword(fast, path, (uint32_t)i, NULL));
+      CU_ASSERT(!sslvdir_settings_set_dword(slow, path, (uint32_t)i, NULL));
+    }
+    CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, fast, &e), SSLVDIR_OK);
+    apply_by_hand(r, slow);
+    same_store(fast, slow);
+    /* The store goes on as usual after the batch. */
+    CU_ASSERT(!sslvdir_settings_set_dword(fast, "HKLM\\SOFTWARE\\A\\after", 1, NULL));
+    CU_ASSERT(!sslvdir_settings_set_dword(slow, "HKLM\\SOFTWARE\\A\\after", 1, NULL));
+    same_store(fast, slow);
+    sslvdir_settings_free(fast);
+    sslvdir_settings_free(slow);
+    sslvdir_regfile_free(r);
+  }
+}
+
+/* A store written as .reg: grouped by key in first-seen order, a key opened
+ * by a value under HKEY_..., another spelling of it joining later and left
+ * out before, pseudo paths left out. */
+static void test_from_settings_groups(void) {
+  sslvdir_settings *s;
+  CU_ASSERT_FATAL(!sslvdir_settings_new(&s));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, "hkey_local_machine\\SOFTWARE\\A\\early", 1, NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\A\\x", 2, NULL));
+  CU_ASSERT(!sslvdir_settings_set_string(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\B\\y", "b", NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, "hkey_local_machine\\software\\a\\late", 3, NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_OA_SSL_OFFLOADING, 1, NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, "HKLM\\SOFTWARE\\A\\z", 4, NULL));
+  sslvdir_regfile *r;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_regfile_from_settings(&r, s, &e) == SSLVDIR_OK);
+  char out[1024];
+  size_t n;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_write(r, SSLVDIR_REGFILE_REGEDIT4, out, sizeof out - 1, &n),
+                        SSLVDIR_OK);
+  out[n] = '\0';
+  CU_ASSERT_STRING_EQUAL(out, "REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\A]\r\n"
+                              "\"x\"=dword:00000002\r\n\"late\"=dword:00000003\r\n\"z\"=dword:00000004\r\n"
+                              "\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\B]\r\n\"y\"=\"b\"\r\n\r\n");
+  sslvdir_regfile_free(r);
+  sslvdir_settings_free(s);
+}
+
 static void test_hostile(void) {
   static const struct {
     const char *text;
@@ -259,4 +391,6 @@ void suite_registry(void) {
   CU_add_test(s, "a regedit export: read, applied, written, read again", test_export);
   CU_add_test(s, "deletions, REGEDIT4, a store written as .reg", test_changes);
   CU_add_test(s, "hostile .reg files and their errors", test_hostile);
+  CU_add_test(s, "a file's deletions in one batch leave what line by line does", test_batch_order);
+  CU_add_test(s, "a store written as .reg, grouped by key", test_from_settings_groups);
 }
