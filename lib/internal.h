@@ -12,6 +12,8 @@
 
 #include <sslvdir/sslvdir.h>
 
+#include "utf8.h"
+
 #define SV_UNUSED(x) ((void)(x))
 
 /* Byte tables in standard C: R256(F) expands F(0) ... F(255). */
