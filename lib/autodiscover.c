@@ -713,7 +713,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(sslvdir_autodiscover_reque
   xmlDocPtr doc;
   sslvdir_error e2 = {0};
   int rc = sv_xml_read(body, len, "autodiscover request", SSLVDIR_AUTODISCOVER_MAX_BODY,
-                       SSLVDIR_AUTODISCOVER_MAX_DEPTH, NULL, &doc, &e2);
+                       SSLVDIR_AUTODISCOVER_MAX_DEPTH, SV_XML_UTF8_OR_UTF16, &doc, &e2);
   if (rc) {
     if (err)
       *err = e2;

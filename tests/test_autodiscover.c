@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +304,113 @@ static void test_hostile_generated(void) {
                   SSLVDIR_E_INVALID_ARGUMENT);
 }
 
+/* A request in UTF-8 (decl NULL: no XML declaration), converted by iconv
+ * to charset; *len receives its length. The caller frees it. */
+static char *encoded_request(const char *decl, const char *email, const char *charset,
+                             const char *bom, size_t *len) {
+  char text[1024];
+  int tl = snprintf(text, sizeof text, "%s%s%s" OREQ_HEAD "<EMailAddress>%s</EMailAddress>" OREQ_TAIL,
+                    decl ? "<?xml version=\"1.0\" encoding=\"" : "", decl ? decl : "",
+                    decl ? "\"?>" : "", email);
+  size_t bl = strlen(bom), cap = (size_t)tl * 8 + 16, left = cap - bl;
+  char *out = malloc(cap), *in = text, *o = out + bl;
+  memcpy(out, bom, bl);
+  size_t inleft = (size_t)tl;
+  iconv_t cd = iconv_open(charset, "UTF-8");
+  if (cd == (iconv_t)-1 || iconv(cd, &in, &inleft, &o, &left) == (size_t)-1 ||
+      iconv(cd, NULL, NULL, &o, &left) == (size_t)-1) {
+    fprintf(stderr, "iconv to %s failed\n", charset);
+    free(out);
+    out = NULL;
+  }
+  if (cd != (iconv_t)-1)
+    iconv_close(cd);
+  *len = (size_t)(o - out);
+  return out;
+}
+
+/* Every encoding a request may declare: UTF-8 and UTF-16 are read, the rest
+ * are refused with 600 and a message, and nothing (libxml2's iconv errors
+ * were) is written on stderr, the proxy's log. */
+static void test_encodings(void) {
+  static const struct {
+    const char *decl, *charset, *bom, *email;
+    int rc; /* of sslvdir_autodiscover_parse_request() */
+    const char *msg;
+  } cases[] = {
+    {"UTF-8", "UTF-8", "", "caf\u00e9@contoso.com", 0, NULL},
+    {"utf-8", "UTF-8", "\xef\xbb\xbf", "caf\u00e9@contoso.com", 0, NULL},
+    {NULL, "UTF-8", "", "caf\u00e9@contoso.com", 0, NULL},
+    {"UTF-16", "UTF-16LE", "\xff\xfe", "caf\u00e9\U0001F600@contoso.com", 0, NULL},
+    {"UTF-16", "UTF-16BE", "\xfe\xff", "caf\u00e9@contoso.com", 0, NULL},
+    {"utf-16", "UTF-16LE", "", "caf\u00e9@contoso.com", 0, NULL},
+    {"UTF-16BE", "UTF-16BE", "", "caf\u00e9@contoso.com", 0, NULL},
+    {"UTF-16LE", "UTF-16LE", "", "caf\u00e9@contoso.com", 0, NULL},
+    {NULL, "UTF-16LE", "\xff\xfe", "caf\u00e9@contoso.com", 0, NULL},
+    {NULL, "UTF-16BE", "", "caf\u00e9@contoso.com", 0, NULL},
+    /* Real text in encodings no client sends. */
+    {"UTF-7", "UTF-8", "", "caf+AOk-@contoso.com", SSLVDIR_E_REFUSED, "\"UTF-7\" is refused"},
+    {"ISO-2022-JP", "ISO-2022-JP", "", "\u65e5\u672c@contoso.com", SSLVDIR_E_REFUSED,
+     "\"ISO-2022-JP\" is refused"},
+    {"IBM037", "IBM037", "", "a@contoso.com", SSLVDIR_E_REFUSED, "EBCDIC is refused"},
+    {"ISO-8859-1", "ISO-8859-1", "", "caf\u00e9@contoso.com", SSLVDIR_E_REFUSED,
+     "\"ISO-8859-1\" is refused"},
+    {"ISO-8859-1", "ISO-8859-1", "", "a@contoso.com", SSLVDIR_E_REFUSED, "\"ISO-8859-1\" is refused"},
+    {"windows-1252", "UTF-8", "", "a@contoso.com", SSLVDIR_E_REFUSED, "\"windows-1252\" is refused"},
+    {"UTF-32", "UTF-32", "", "a@contoso.com", SSLVDIR_E_REFUSED, "UCS-4 (UTF-32) is refused"},
+    {"UTF-32BE", "UTF-32BE", "", "a@contoso.com", SSLVDIR_E_REFUSED, "UCS-4 (UTF-32) is refused"},
+    /* Labels that do not fit the bytes: iconv failed on these, on stderr. */
+    {"UTF-7", "ISO-8859-1", "", "caf\u00e9@contoso.com", SSLVDIR_E_REFUSED, "\"UTF-7\" is refused"},
+    {"ISO-2022-JP", "UTF-8", "", "caf\u00e9@contoso.com", SSLVDIR_E_REFUSED,
+     "\"ISO-2022-JP\" is refused"},
+    {"IBM037", "UTF-8", "", "a@contoso.com", SSLVDIR_E_REFUSED, "\"IBM037\" is refused"},
+    {"EBCDIC-US", "IBM037", "", "a@contoso.com", SSLVDIR_E_REFUSED, "EBCDIC is refused"},
+    {"UTF-8", "ISO-8859-1", "", "caf\u00e9@contoso.com", SSLVDIR_E_SYNTAX, "is not UTF-8"},
+    {"UTF-8", "UTF-16LE", "\xff\xfe", "a@contoso.com", SSLVDIR_E_SYNTAX,
+     "says encoding \"UTF-8\" but the document is UTF-16LE"},
+    {"UTF-16", "UTF-8", "", "a@contoso.com", SSLVDIR_E_SYNTAX,
+     "says encoding \"UTF-16\" but the document is UTF-8"},
+    {"UTF-16LE", "UTF-16BE", "", "a@contoso.com", SSLVDIR_E_SYNTAX, "the document is UTF-16BE"},
+    {"UTF-16", "UTF-16LE", "", "\xd8\x80@contoso.com", SSLVDIR_E_SYNTAX, "lone surrogate"},
+    /* Garbage. */
+    {"x-no-such-encoding", "UTF-8", "", "a@contoso.com", SSLVDIR_E_REFUSED,
+     "\"x-no-such-encoding\" is refused"},
+    {"", "UTF-8", "", "a@contoso.com", SSLVDIR_E_SYNTAX, "not well-formed"},
+    {"\x01\x02", "UTF-8", "", "a@contoso.com", SSLVDIR_E_SYNTAX, "not an encoding name"},
+    {"UTF-8\" encoding=\"UTF-7", "UTF-8", "", "a@contoso.com", SSLVDIR_E_SYNTAX, "not well-formed"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t len, n = 0;
+    char *body = encoded_request(cases[i].decl, cases[i].email, cases[i].charset, cases[i].bom,
+                                 &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+    char *sur = cases[i].msg && strstr(cases[i].msg, "surrogate") ? memchr(body, 0x06, len) : NULL;
+    if (sur) /* U+0600 (00 06) made a lone high surrogate (00 D8) */
+      *sur = (char)0xd8;
+    sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+    sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
+    sslvdir_error e = {0};
+    char spill[512];
+    CU_ASSERT_EQUAL_FATAL(stderr_begin(), 0);
+    int prc = sslvdir_autodiscover_parse_request(&req, body, len, &e);
+    int rc = sslvdir_autodiscover_respond(policy, body, len, &p, doc_buf, DOC_MAX, &n);
+    long spilled = stderr_end(spill, sizeof spill);
+    xmlDocPtr d = rc ? NULL : parse_valid(doc_buf, n, "encoding");
+    int ok = spilled == 0 && d && prc == cases[i].rc;
+    if (ok && cases[i].rc == SSLVDIR_OK)
+      ok = !strcmp(req.email, cases[i].email) && text_is(d, "AutoDiscoverSMTPAddress", cases[i].email);
+    else if (ok)
+      ok = req.error == 600 && text_is(d, "ErrorCode", "600") && strstr(e.message, cases[i].msg);
+    if (!ok)
+      fprintf(stderr, "encoding case %zu (%s as %s): parse %d (%s), stderr %ld bytes: %s\n", i,
+              cases[i].decl ? cases[i].decl : "no declaration", cases[i].charset, prc,
+              prc ? e.message : req.email, spilled, spill);
+    CU_ASSERT(ok);
+    xmlFreeDoc(d);
+    free(body);
+  }
+}
+
 static void test_documents(void) {
   sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
   p.time_us = T_US;
@@ -580,6 +688,7 @@ void suite_autodiscover(void) {
   CU_add_test(s, "golden responses, element by element", test_golden);
   CU_add_test(s, "hostile requests from files", test_hostile_files);
   CU_add_test(s, "hostile requests generated", test_hostile_generated);
+  CU_add_test(s, "declared encodings, nothing on stderr", test_encodings);
   CU_add_test(s, "documents, spellings, errors", test_documents);
   CU_add_test(s, "autodiscover.json", test_json);
   CU_add_test(s, "client: candidates, SRV, redirect chain", test_client);

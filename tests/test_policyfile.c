@@ -170,6 +170,41 @@ static void test_hostile(void) {
   static const char u16[] = "\xff\xfe<\0p\0/\0>\0";
   CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, u16, sizeof u16 - 1, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "UTF-8"));
+  /* The format is UTF-8: another declared encoding is refused, and nothing
+   * reaches stderr (libxml2 wrote iconv's failures there). */
+#define P_OPEN "<policy xmlns='urn:libsslvdir:policy:1' version='1'>"
+  static const struct {
+    const char *doc;
+    int rc;
+    const char *msg;
+  } encs[] = {
+    {"<?xml version='1.0' encoding='utf-8'?>" P_OPEN "<!-- caf\xc3\xa9 --></policy>", SSLVDIR_OK, ""},
+    {"<?xml version='1.0' encoding='ISO-8859-1'?>" P_OPEN "</policy>", SSLVDIR_E_REFUSED,
+     "encoding \"ISO-8859-1\" is refused: only UTF-8 is read"},
+    {"<?xml version='1.0' encoding='UTF-7'?>" P_OPEN "<!-- caf\xe9 --></policy>", SSLVDIR_E_REFUSED,
+     "\"UTF-7\" is refused"},
+    {"<?xml version='1.0' encoding='ISO-2022-JP'?>" P_OPEN "<!-- caf\xc3\xa9 --></policy>",
+     SSLVDIR_E_REFUSED, "\"ISO-2022-JP\" is refused"},
+    {"<?xml version='1.0' encoding='UTF-16'?>" P_OPEN "</policy>", SSLVDIR_E_REFUSED,
+     "\"UTF-16\" is refused"},
+    {"<?xml version='1.0' encoding='x-garbage'?>" P_OPEN "</policy>", SSLVDIR_E_REFUSED,
+     "\"x-garbage\" is refused"},
+    {"\x4c\x6f\xa7\x94\x93\x40\xa5\x85\x99\xa2\x89\x96\x95", SSLVDIR_E_REFUSED,
+     "EBCDIC is refused"},
+    {P_OPEN "\n<!-- caf\xe9 --></policy>", SSLVDIR_E_SYNTAX,
+     "line 2, column 9: byte 0xe9 is not UTF-8"},
+  };
+  for (size_t i = 0; i < sizeof encs / sizeof encs[0]; i++) {
+    char spill[256];
+    CU_ASSERT_EQUAL_FATAL(stderr_begin(), 0);
+    int rc = sslvdir_policyfile_parse(b, encs[i].doc, strlen(encs[i].doc), &e);
+    long spilled = stderr_end(spill, sizeof spill);
+    int ok = spilled == 0 && rc == encs[i].rc && (!rc || strstr(e.message, encs[i].msg));
+    if (!ok)
+      fprintf(stderr, "policy encoding %zu: %d %s, stderr %ld bytes: %s\n", i, rc,
+              rc ? e.message : "", spilled, spill);
+    CU_ASSERT(ok);
+  }
   /* Over the size limit. */
   size_t big = SSLVDIR_POLICYFILE_MAX + 1;
   char *buf = malloc(big);
