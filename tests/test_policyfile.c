@@ -154,6 +154,37 @@ static void test_content(void) {
   sslvdir_builder_free(b);
 }
 
+static int app_generic_calls, app_structured_calls;
+static void app_generic(void *ctx, const char *msg, ...) {
+  (void)ctx;
+  (void)msg;
+  app_generic_calls++;
+}
+static void app_structured(void *ctx, xmlErrorPtr e) {
+  (void)ctx;
+  (void)e;
+  app_structured_calls++;
+}
+
+/* An application's own libxml2 error handlers (lxml in the Python binding's
+ * process, say) neither hear of our parses nor are lost to them. */
+static void test_app_handlers(void) {
+  static int gctx, sctx;
+  xmlSetGenericErrorFunc(&gctx, app_generic);
+  xmlSetStructuredErrorFunc(&sctx, app_structured);
+  sslvdir_builder *b;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  static const char bad[] = "<policy xmlns='urn:libsslvdir:policy:1' version='1'><site></policy>";
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, bad, sizeof bad - 1, NULL), SSLVDIR_E_SYNTAX);
+  sslvdir_builder_free(b);
+  CU_ASSERT_EQUAL(app_generic_calls, 0);
+  CU_ASSERT_EQUAL(app_structured_calls, 0);
+  CU_ASSERT(xmlGenericError == app_generic && xmlGenericErrorContext == &gctx);
+  CU_ASSERT(xmlStructuredError == app_structured && xmlStructuredErrorContext == &sctx);
+  xmlSetGenericErrorFunc(NULL, NULL);
+  xmlSetStructuredErrorFunc(NULL, NULL);
+}
+
 static void test_hostile(void) {
   sslvdir_builder *b;
   sslvdir_error e;
@@ -239,4 +270,5 @@ void suite_policyfile(void) {
   CU_add_test(s, "good files and examples, valid against the schema", test_good_files);
   CU_add_test(s, "what a file says", test_content);
   CU_add_test(s, "hostile input", test_hostile);
+  CU_add_test(s, "the application's libxml2 error handlers", test_app_handlers);
 }
