@@ -514,6 +514,13 @@ static void test_json(void) {
      "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
     {"Email=a%zz@contoso.com&Protocol=AutodiscoverV1", 400,
      "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
+    /* Bytes that are not UTF-8 come back as U+FFFD, one per maximal
+     * subpart (FF; FE; F0 9F 98 cut short; ED A0 80 a surrogate, 3; C0 AF
+     * overlong, 2); UTF-8 comes back as it was. */
+    {"Email=a@contoso.com&Protocol=%FF%FE%F0%9F%98x%ED%A0%80%C0%AF%C3%A9%F0%9F%98%80", 400,
+     "{\"ErrorCode\":\"InvalidProtocol\",\"ErrorMessage\":\"The given protocol value "
+     "'\\ufffd\\ufffd\\ufffdx\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\xc3\xa9\xf0\x9f\x98\x80' is invalid. "
+     "Supported values are 'AutodiscoverV1, ActiveSync, Ews'.\"}"},
   };
   sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -527,6 +534,91 @@ static void test_json(void) {
       fprintf(stderr, "json %s: %d %.*s\n", cases[i].query, status, (int)n, doc_buf);
     CU_ASSERT(ok);
   }
+}
+
+/* A JSON string at *p (RFC 8259 7: no raw control character, only the
+ * listed escapes); advances *p past it. */
+static int json_str(const char **p, const char *end) {
+  const char *s = *p;
+  if (s >= end || *s++ != '"')
+    return 0;
+  while (s < end && *s != '"') {
+    if ((unsigned char)*s < 0x20)
+      return 0;
+    if (*s++ != '\\')
+      continue;
+    if (s >= end)
+      return 0;
+    if (*s == 'u') {
+      for (int k = 1; k <= 4; k++)
+        if (s + k >= end || !strchr("0123456789abcdefABCDEF", s[k]) || !s[k])
+          return 0;
+      s += 5;
+    } else if (strchr("\"\\/bfnrt", *s) && *s) {
+      s++;
+    } else {
+      return 0;
+    }
+  }
+  if (s >= end)
+    return 0;
+  *p = s + 1;
+  return 1;
+}
+
+/* {"name":"value",...}: what autodiscover.json answers hold. */
+static int json_object_of_strings(const char *s, size_t n) {
+  const char *p = s, *end = s + n;
+  if (p >= end || *p++ != '{')
+    return 0;
+  do {
+    if (!json_str(&p, end) || p >= end || *p++ != ':' || !json_str(&p, end))
+      return 0;
+  } while (p < end && *p == ',' && p++);
+  return p < end && *p == '}' && p + 1 == end;
+}
+
+/* Valid UTF-8 by glibc's decoder (not ours: that would check itself). */
+static int iconv_utf8_ok(const char *s, size_t n) {
+  iconv_t cd = iconv_open("UTF-32LE", "UTF-8");
+  char out[4096], *in = (char *)s, *o = out;
+  size_t inleft = n, left = sizeof out;
+  size_t r = cd == (iconv_t)-1 ? (size_t)-1 : iconv(cd, &in, &inleft, &o, &left);
+  if (cd != (iconv_t)-1)
+    iconv_close(cd);
+  return r != (size_t)-1 && inleft == 0;
+}
+
+/* Random bytes in the Protocol value (seeded, so a failure repeats): every
+ * answer is a JSON object of strings in valid UTF-8. Bytes are drawn mostly
+ * from the ranges where UTF-8 goes wrong: lead bytes, continuation bytes,
+ * E0/ED/F0/F4 and their second bytes. */
+static void test_json_random(void) {
+  static const unsigned char interesting[] = {0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2,
+                                              0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xc3,
+                                              0xa9, 0x22, 0x5c, 0x3c, 0x26, 0x01, 0x7f, 'a'};
+  uint32_t x = 20261127;
+  sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  int bad = 0;
+  for (int i = 0; i < 4000 && bad < 5; i++) {
+    char q[256] = "Email=a@contoso.com&Protocol=";
+    size_t ql = strlen(q);
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    int len = 1 + (int)(x % 60);
+    for (int k = 0; k < len; k++) {
+      x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+      unsigned b = x % 3 ? interesting[(x >> 8) % sizeof interesting] : 1 + (x >> 8) % 255;
+      ql += (size_t)snprintf(q + ql, sizeof q - ql, "%%%02X", b);
+    }
+    size_t n = 0;
+    int status = 0;
+    int rc = sslvdir_autodiscover_json(policy, q, ql, &p, doc_buf, DOC_MAX, &n, &status);
+    if (rc || status != 400 || !iconv_utf8_ok(doc_buf, n) || !json_object_of_strings(doc_buf, n)) {
+      fprintf(stderr, "json random %d: %s -> %d %d %.*s\n", i, q, rc, status, (int)n, doc_buf);
+      bad++;
+    }
+  }
+  CU_ASSERT_EQUAL(bad, 0);
 }
 
 static void test_client(void) {
@@ -691,6 +783,7 @@ void suite_autodiscover(void) {
   CU_add_test(s, "declared encodings, nothing on stderr", test_encodings);
   CU_add_test(s, "documents, spellings, errors", test_documents);
   CU_add_test(s, "autodiscover.json", test_json);
+  CU_add_test(s, "autodiscover.json: random bytes give valid UTF-8 JSON", test_json_random);
   CU_add_test(s, "client: candidates, SRV, redirect chain", test_client);
   CU_add_test(s, "domain rules and options", test_rules);
 }
