@@ -5,10 +5,10 @@
 
 #include "../lib/utf8.h"
 
-/* Bytes that are not UTF-8 (a header value, a file name, a certificate's
- * T61String) become U+FFFD, one per maximal subpart as the library's
- * autodiscover.json answer does, so that the output is always valid UTF-8
- * JSON (RFC 8259 8.1) and a reader is never refused the rest of it. */
+/* Bytes that are not UTF-8 (a header value given as an argument, say)
+ * become U+FFFD, one per maximal subpart as the library's autodiscover.json
+ * answer does, so that the output is always valid UTF-8 JSON (RFC 8259 8.1)
+ * and a strict reader never refuses the whole of it. */
 void json_string(FILE *f, const char *s) {
   if (!s) {
     fputs("null", f);
