@@ -309,7 +309,8 @@ static void test_hostile_generated(void) {
 static char *encoded_request(const char *decl, const char *email, const char *charset,
                              const char *bom, size_t *len) {
   char text[1024];
-  int tl = snprintf(text, sizeof text, "%s%s%s" OREQ_HEAD "<EMailAddress>%s</EMailAddress>" OREQ_TAIL,
+  int tl = snprintf(text, sizeof text,
+                    "%s%s%s" OREQ_HEAD "<EMailAddress>%s</EMailAddress>" OREQ_TAIL,
                     decl ? "<?xml version=\"1.0\" encoding=\"" : "", decl ? decl : "",
                     decl ? "\"?>" : "", email);
   size_t bl = strlen(bom), cap = (size_t)tl * 8 + 16, left = cap - bl;
@@ -355,8 +356,10 @@ static void test_encodings(void) {
     {"IBM037", "IBM037", "", "a@contoso.com", SSLVDIR_E_REFUSED, "EBCDIC is refused"},
     {"ISO-8859-1", "ISO-8859-1", "", "caf\u00e9@contoso.com", SSLVDIR_E_REFUSED,
      "\"ISO-8859-1\" is refused"},
-    {"ISO-8859-1", "ISO-8859-1", "", "a@contoso.com", SSLVDIR_E_REFUSED, "\"ISO-8859-1\" is refused"},
-    {"windows-1252", "UTF-8", "", "a@contoso.com", SSLVDIR_E_REFUSED, "\"windows-1252\" is refused"},
+    {"ISO-8859-1", "ISO-8859-1", "", "a@contoso.com", SSLVDIR_E_REFUSED,
+     "\"ISO-8859-1\" is refused"},
+    {"windows-1252", "UTF-8", "", "a@contoso.com", SSLVDIR_E_REFUSED,
+     "\"windows-1252\" is refused"},
     {"UTF-32", "UTF-32", "", "a@contoso.com", SSLVDIR_E_REFUSED, "UCS-4 (UTF-32) is refused"},
     {"UTF-32BE", "UTF-32BE", "", "a@contoso.com", SSLVDIR_E_REFUSED, "UCS-4 (UTF-32) is refused"},
     /* Labels that do not fit the bytes: iconv failed on these, on stderr. */
@@ -398,7 +401,8 @@ static void test_encodings(void) {
     xmlDocPtr d = rc ? NULL : parse_valid(doc_buf, n, "encoding");
     int ok = spilled == 0 && d && prc == cases[i].rc;
     if (ok && cases[i].rc == SSLVDIR_OK)
-      ok = !strcmp(req.email, cases[i].email) && text_is(d, "AutoDiscoverSMTPAddress", cases[i].email);
+      ok = !strcmp(req.email, cases[i].email) &&
+           text_is(d, "AutoDiscoverSMTPAddress", cases[i].email);
     else if (ok)
       ok = req.error == 600 && text_is(d, "ErrorCode", "600") && strstr(e.message, cases[i].msg);
     if (!ok)
@@ -519,7 +523,8 @@ static void test_json(void) {
      * overlong, 2); UTF-8 comes back as it was. */
     {"Email=a@contoso.com&Protocol=%FF%FE%F0%9F%98x%ED%A0%80%C0%AF%C3%A9%F0%9F%98%80", 400,
      "{\"ErrorCode\":\"InvalidProtocol\",\"ErrorMessage\":\"The given protocol value "
-     "'\\ufffd\\ufffd\\ufffdx\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\xc3\xa9\xf0\x9f\x98\x80' is invalid. "
+     "'\\ufffd\\ufffd\\ufffdx\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\xc3\xa9\xf0\x9f\x98\x80' "
+     "is invalid. "
      "Supported values are 'AutodiscoverV1, ActiveSync, Ews'.\"}"},
   };
   sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
