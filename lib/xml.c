@@ -221,8 +221,8 @@ static int parse(const char *t, size_t n, const char *what, int max_depth, xmlDo
   return SSLVDIR_OK;
 }
 
-/* XML 1.0 appendix F's other first four bytes: "<?" or a BOM in an
- * encoding we do not read, named in the refusal. */
+/* XML 1.0 appendix F's other first four bytes: a byte order mark or '<' in
+ * an encoding we do not read, named in the refusal. */
 static const struct {
   char bytes[4];
   const char *name;
