@@ -725,7 +725,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(sslvdir_autodiscover_reque
   xmlDocPtr doc;
   sslvdir_error e2 = {0};
   int rc = sv_xml_read(body, len, "autodiscover request", SSLVDIR_AUTODISCOVER_MAX_BODY,
-                       SSLVDIR_AUTODISCOVER_MAX_DEPTH, NULL, &doc, &e2);
+                       SSLVDIR_AUTODISCOVER_MAX_DEPTH, SV_XML_UTF8_OR_UTF16, &doc, &e2);
   if (rc) {
     if (err)
       *err = e2;
@@ -860,11 +860,24 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_respond(const sslvdir_policy *p, const c
 
 /* ================================================================ JSON */
 
+/* A JSON string, escaped: '"', '\\', control characters, and < > & so that
+ * the answer is safe inside a web page too. Bytes that are not UTF-8 (a
+ * query can hold any, percent-encoded) become U+FFFD, one per maximal
+ * subpart as browsers decode them: the answer is valid UTF-8 JSON (RFC
+ * 8259 8.1) whatever the query held, and still says what was wrong. */
 static void put_json(wr *w, const char *s, size_t n) {
   put(w, "\"", 1);
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == '"' || c == '\\') {
+    uint32_t cp;
+    int l = c < 0x80 ? 1 : sv_utf8_char((const unsigned char *)s + i, n - i, &cp);
+    if (l < 0) {
+      puts_(w, "\\ufffd");
+      i += (size_t)-l - 1;
+    } else if (l > 1) {
+      put(w, s + i, (size_t)l);
+      i += (size_t)l - 1;
+    } else if (c == '"' || c == '\\') {
       char e[2] = {'\\', (char)c};
       put(w, e, 2);
     } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f) {

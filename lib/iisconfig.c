@@ -88,46 +88,50 @@ void sv_put_utf8(char *o, size_t *n, uint32_t c) {
   }
 }
 
+/* UTF-16 without its BOM -> UTF-8 text; a lone surrogate or a NUL is an
+ * error at its line (and at offset at + its offset in d). */
+int sv_utf16_decode(const unsigned char *d, size_t n, size_t at, int be, const char *what,
+                    char **text, size_t *len, sslvdir_error *err) {
+  *text = NULL;
+  if (n % 2)
+    return sv_err(err, SSLVDIR_E_SYNTAX, "%s: UTF-16 with an odd number of bytes (truncated?)",
+                  what);
+  char *o = sv_malloc(n / 2 * 3 + 1);
+  if (!o)
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  size_t k = 0;
+  unsigned line = 1;
+  for (size_t i = 0; i < n; i += 2) {
+    uint32_t u = be ? (uint32_t)d[i] << 8 | d[i + 1] : (uint32_t)d[i + 1] << 8 | d[i];
+    if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
+      uint32_t l = be ? (uint32_t)d[i + 2] << 8 | d[i + 3] : (uint32_t)d[i + 3] << 8 | d[i + 2];
+      if (l >= 0xdc00 && l <= 0xdfff) {
+        sv_put_utf8(o, &k, 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
+        i += 2;
+        continue;
+      }
+    }
+    if ((u >= 0xd800 && u <= 0xdfff) || u == 0) {
+      sv_free(o);
+      return sv_err_at(err, SSLVDIR_E_SYNTAX, line, 0, at + i, "line %u: ill-formed UTF-16 (%s)",
+                       line, u ? "a lone surrogate" : "a NUL character");
+    }
+    line += u == '\n';
+    sv_put_utf8(o, &k, u);
+  }
+  o[k] = '\0';
+  *text = o;
+  *len = k;
+  return SSLVDIR_OK;
+}
+
 /* Bytes as stored -> UTF-8 text without BOM. */
 int sv_text_decode(const unsigned char *d, size_t n, const char *what, sslvdir_encoding *enc,
                    char **text, size_t *len, sslvdir_error *err) {
   *text = NULL;
-  int be = 0;
   if (n >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff))) {
-    be = d[0] == 0xfe;
-    *enc = be ? SSLVDIR_ENCODING_UTF16BE : SSLVDIR_ENCODING_UTF16LE;
-    d += 2;
-    n -= 2;
-    if (n % 2)
-      return sv_err(err, SSLVDIR_E_SYNTAX, "%s: UTF-16 with an odd number of bytes (truncated?)",
-                    what);
-    char *o = sv_malloc(n / 2 * 3 + 1);
-    if (!o)
-      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-    size_t k = 0;
-    unsigned line = 1;
-    for (size_t i = 0; i < n; i += 2) {
-      uint32_t u = be ? (uint32_t)d[i] << 8 | d[i + 1] : (uint32_t)d[i + 1] << 8 | d[i];
-      if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
-        uint32_t l = be ? (uint32_t)d[i + 2] << 8 | d[i + 3] : (uint32_t)d[i + 3] << 8 | d[i + 2];
-        if (l >= 0xdc00 && l <= 0xdfff) {
-          sv_put_utf8(o, &k, 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
-          i += 2;
-          continue;
-        }
-      }
-      if ((u >= 0xd800 && u <= 0xdfff) || u == 0) {
-        sv_free(o);
-        return sv_err_at(err, SSLVDIR_E_SYNTAX, line, 0, i + 2, "line %u: ill-formed UTF-16 (%s)",
-                         line, u ? "a lone surrogate" : "a NUL character");
-      }
-      line += u == '\n';
-      sv_put_utf8(o, &k, u);
-    }
-    o[k] = '\0';
-    *text = o;
-    *len = k;
-    return SSLVDIR_OK;
+    *enc = d[0] == 0xfe ? SSLVDIR_ENCODING_UTF16BE : SSLVDIR_ENCODING_UTF16LE;
+    return sv_utf16_decode(d + 2, n - 2, 2, d[0] == 0xfe, what, text, len, err);
   }
   if (n >= 2 && d[0] == '<' && d[1] == 0)
     return sv_err(err, SSLVDIR_E_SYNTAX, "%s: UTF-16 without a byte order mark (FF FE)", what);
@@ -538,9 +542,10 @@ static int is_app_path(const sslvdir_iisconfig *c, const char *path) {
 
 static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
   xmlDocPtr doc;
-  const char *enc = c->enc == SSLVDIR_ENCODING_UTF16LE || c->enc == SSLVDIR_ENCODING_UTF16BE
-                        ? "UTF-8" : NULL;
-  int rc = sv_xml_read(c->text, c->len, "applicationHost.config", SIZE_MAX, SV_XML_MAX_DEPTH, enc,
+  sv_xml_text text = c->enc == SSLVDIR_ENCODING_UTF16LE   ? SV_XML_FROM_UTF16LE
+                     : c->enc == SSLVDIR_ENCODING_UTF16BE ? SV_XML_FROM_UTF16BE
+                                                          : SV_XML_UTF8_OR_UTF16;
+  int rc = sv_xml_read(c->text, c->len, "applicationHost.config", SIZE_MAX, SV_XML_MAX_DEPTH, text,
                        &doc, err);
   if (rc)
     return rc;

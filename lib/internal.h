@@ -12,6 +12,8 @@
 
 #include <sslvdir/sslvdir.h>
 
+#include "utf8.h"
+
 #define SV_UNUSED(x) ((void)(x))
 
 /* Byte tables in standard C: R256(F) expands F(0) ... F(255). */
@@ -297,11 +299,18 @@ struct sslvdir_builder {
 
 /* lib/builder.c */
 /* lib/xml.c: the hardened libxml2 reader every XML input goes through.
- * *out is a document the caller frees with xmlFreeDoc(). */
+ * *out is a document the caller frees with xmlFreeDoc(). text says what
+ * the bytes may be; an XML declaration naming another encoding is refused. */
 #define SV_XML_MAX_DEPTH 64
+typedef enum sv_xml_text {
+  SV_XML_UTF8,          /* UTF-8, with or without BOM */
+  SV_XML_UTF8_OR_UTF16, /* that, or UTF-16LE/BE with or without BOM */
+  SV_XML_FROM_UTF16LE,  /* UTF-8 the caller decoded from UTF-16LE */
+  SV_XML_FROM_UTF16BE   /* UTF-8 the caller decoded from UTF-16BE */
+} sv_xml_text;
 typedef struct _xmlDoc *sv_xml_doc;
 int sv_xml_read(const char *data, size_t len, const char *what, size_t max_len, int max_depth,
-                const char *encoding, sv_xml_doc *out, sslvdir_error *err);
+                sv_xml_text text, sv_xml_doc *out, sslvdir_error *err);
 
 /* lib/cert.c: chains built from GnuTLS certificates, for the trust and TLS
  * code. sv_cert_from_crts() takes the certificates over (they are freed on
@@ -326,6 +335,11 @@ int sv_write_atomic(const char *filename, const char *data, size_t len, int keep
 int sv_text_decode(const unsigned char *d, size_t n, const char *what, sslvdir_encoding *enc,
                    char **text, size_t *len, sslvdir_error *err);
 int sv_text_encode(const char *text, size_t n, sslvdir_encoding enc, char **out, size_t *out_len);
+/* UTF-16 (little-endian, or big-endian when be) without BOM to UTF-8 text,
+ * NUL-terminated; a lone surrogate or a NUL character is refused (at is
+ * where d starts in the caller's input, for the error's offset). */
+int sv_utf16_decode(const unsigned char *d, size_t n, size_t at, int be, const char *what,
+                    char **text, size_t *len, sslvdir_error *err);
 /* Appends code point c to o[*n] as UTF-8 (1 to 4 bytes). */
 void sv_put_utf8(char *o, size_t *n, uint32_t c);
 /* The locations of a configuration that set sslFlags (NULL for others). */

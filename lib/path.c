@@ -164,34 +164,16 @@ static int is_confusable(uint32_t cp) {
   return 0;
 }
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+/* Strict UTF-8 (lib/utf8.h) holding no code point of the table above. */
 static int check_utf8(const unsigned char *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
+  for (size_t i = 0; i < n;) {
     uint32_t cp;
-    size_t len;
-    if (c >= 0xC2 && c <= 0xDF) { cp = c & 0x1F; len = 2; }
-    else if (c >= 0xE0 && c <= 0xEF) { cp = c & 0x0F; len = 3; }
-    else if (c >= 0xF0 && c <= 0xF4) { cp = c & 0x07; len = 4; }
-    else return SSLVDIR_R_BAD_UTF8;
-    if (i + len > n)
+    int len = sv_utf8_char(s + i, n - i, &cp);
+    if (len < 0)
       return SSLVDIR_R_BAD_UTF8;
-    for (size_t k = 1; k < len; k++) {
-      if ((s[i + k] & 0xC0) != 0x80)
-        return SSLVDIR_R_BAD_UTF8;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return SSLVDIR_R_BAD_UTF8;
-    if (is_confusable(cp))
+    if (len > 1 && is_confusable(cp))
       return SSLVDIR_R_CONFUSABLE;
-    i += len;
+    i += (size_t)len;
   }
   return SSLVDIR_R_NONE;
 }

@@ -395,7 +395,8 @@ SSLVDIR_EXTERN int sslvdir_policyfile_parse(sslvdir_builder *b, const char *data
   if (len == 0)
     return sv_err(err, SSLVDIR_E_SYNTAX, "policy file: empty document (expected <policy>)");
   xmlDocPtr doc;
-  int rc = sv_xml_read(data, len, "policy file", SSLVDIR_POLICYFILE_MAX, SV_XML_MAX_DEPTH, NULL, &doc, err);
+  int rc = sv_xml_read(data, len, "policy file", SSLVDIR_POLICYFILE_MAX, SV_XML_MAX_DEPTH,
+                       SV_XML_UTF8, &doc, err);
   if (rc)
     return rc;
   sslvdir_builder *copy;

@@ -63,27 +63,6 @@ static int add_ent(sslvdir_regfile *r, int kind, const char *key, const char *na
   return SSLVDIR_OK;
 }
 
-/* Strict UTF-8: no overlong form, surrogate or code point above U+10FFFF. */
-static int valid_utf8(const unsigned char *t, size_t n) {
-  for (size_t i = 0; i < n;) {
-    unsigned c = t[i];
-    size_t l = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (!l || i + l > n)
-      return 0;
-    uint32_t u = l == 1 ? c : c & (0x7fu >> l);
-    for (size_t k = 1; k < l; k++) {
-      if ((t[i + k] & 0xc0) != 0x80)
-        return 0;
-      u = u << 6 | (t[i + k] & 0x3f);
-    }
-    if ((l == 2 && u < 0x80) || (l == 3 && u < 0x800) || (l == 4 && u < 0x10000) ||
-        u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff))
-      return 0;
-    i += l;
-  }
-  return 1;
-}
-
 /* Windows-1252 (the "ANSI" code page of Western Windows, in which regedit
  * writes REGEDIT4 files) to UTF-8; the five unassigned bytes map to the C1
  * controls of the same value, so the conversion is lossless. */
@@ -263,7 +242,7 @@ SSLVDIR_EXTERN int sslvdir_regfile_parse(sslvdir_regfile **out, const char *data
                           err);
   if (rc)
     return rc;
-  if (!valid_utf8((const unsigned char *)text, tl)) {
+  if (!sv_utf8_valid((const unsigned char *)text, tl, NULL)) {
     /* 8-bit text that is not UTF-8: Windows' ANSI code page, as regedit wrote it. */
     size_t nl;
     char *conv = cp1252_to_utf8((const unsigned char *)text, tl, &nl);
@@ -487,7 +466,7 @@ static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_err
           str[0] = '\0';
       } else {
         size_t n8 = strnlen((const char *)e->data, e->len);
-        str = valid_utf8(e->data, n8) ? sv_strndup((const char *)e->data, n8)
+        str = sv_utf8_valid(e->data, n8, NULL) ? sv_strndup((const char *)e->data, n8)
                                       : cp1252_to_utf8(e->data, n8, &sl);
       }
       if (!str) {
@@ -679,7 +658,7 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
         ws(&b, d);
       } else if (!e->hex && e->type == SSLVDIR_REG_SZ && !memchr(e->data, '\n', e->len) &&
                  !memchr(e->data, '\r', e->len) && !memchr(e->data, 0, e->len) &&
-                 valid_utf8(e->data, e->len)) {
+                 sv_utf8_valid(e->data, e->len, NULL)) {
         w_quoted(&b, (const char *)e->data, e->len);
       } else {
         char t[16];
@@ -691,8 +670,9 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
         if (!e->hex && e->type == SSLVDIR_REG_SZ && !v4) {
           /* Text a "string" cannot hold: hex(1), UTF-16LE with its NUL. */
           size_t tl = e->len, ul;
-          char *u8 = valid_utf8(e->data, e->len) ? sv_strndup((const char *)e->data, e->len)
-                                                 : cp1252_to_utf8(e->data, e->len, &tl);
+          char *u8 = sv_utf8_valid(e->data, e->len, NULL)
+                         ? sv_strndup((const char *)e->data, e->len)
+                         : cp1252_to_utf8(e->data, e->len, &tl);
           char *u16 = NULL;
           if (!u8 || sv_text_encode(u8, strlen(u8), SSLVDIR_ENCODING_UTF16LE, &u16, &ul)) {
             sv_free(u8);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +304,117 @@ static void test_hostile_generated(void) {
                   SSLVDIR_E_INVALID_ARGUMENT);
 }
 
+/* A request in UTF-8 (decl NULL: no XML declaration), converted by iconv
+ * to charset; *len receives its length. The caller frees it. */
+static char *encoded_request(const char *decl, const char *email, const char *charset,
+                             const char *bom, size_t *len) {
+  char text[1024];
+  int tl = snprintf(text, sizeof text,
+                    "%s%s%s" OREQ_HEAD "<EMailAddress>%s</EMailAddress>" OREQ_TAIL,
+                    decl ? "<?xml version=\"1.0\" encoding=\"" : "", decl ? decl : "",
+                    decl ? "\"?>" : "", email);
+  size_t bl = strlen(bom), cap = (size_t)tl * 8 + 16, left = cap - bl;
+  char *out = malloc(cap), *in = text, *o = out + bl;
+  memcpy(out, bom, bl);
+  size_t inleft = (size_t)tl;
+  iconv_t cd = iconv_open(charset, "UTF-8");
+  if (cd == (iconv_t)-1 || iconv(cd, &in, &inleft, &o, &left) == (size_t)-1 ||
+      iconv(cd, NULL, NULL, &o, &left) == (size_t)-1) {
+    fprintf(stderr, "iconv to %s failed\n", charset);
+    free(out);
+    out = NULL;
+  }
+  if (cd != (iconv_t)-1)
+    iconv_close(cd);
+  *len = (size_t)(o - out);
+  return out;
+}
+
+/* Every encoding a request may declare: UTF-8 and UTF-16 are read, the rest
+ * are refused with 600 and a message, and nothing (libxml2's iconv errors
+ * were) is written on stderr, the proxy's log. */
+static void test_encodings(void) {
+  static const struct {
+    const char *decl, *charset, *bom, *email;
+    int rc; /* of sslvdir_autodiscover_parse_request() */
+    const char *msg;
+  } cases[] = {
+    {"UTF-8", "UTF-8", "", "caf\u00e9@contoso.com", 0, NULL},
+    {"utf-8", "UTF-8", "\xef\xbb\xbf", "caf\u00e9@contoso.com", 0, NULL},
+    {NULL, "UTF-8", "", "caf\u00e9@contoso.com", 0, NULL},
+    {"UTF-16", "UTF-16LE", "\xff\xfe", "caf\u00e9\U0001F600@contoso.com", 0, NULL},
+    {"UTF-16", "UTF-16BE", "\xfe\xff", "caf\u00e9@contoso.com", 0, NULL},
+    {"utf-16", "UTF-16LE", "", "caf\u00e9@contoso.com", 0, NULL},
+    {"UTF-16BE", "UTF-16BE", "", "caf\u00e9@contoso.com", 0, NULL},
+    {"UTF-16LE", "UTF-16LE", "", "caf\u00e9@contoso.com", 0, NULL},
+    {NULL, "UTF-16LE", "\xff\xfe", "caf\u00e9@contoso.com", 0, NULL},
+    {NULL, "UTF-16BE", "", "caf\u00e9@contoso.com", 0, NULL},
+    /* Real text in encodings no client sends. */
+    {"UTF-7", "UTF-8", "", "caf+AOk-@contoso.com", SSLVDIR_E_REFUSED, "\"UTF-7\" is refused"},
+    {"ISO-2022-JP", "ISO-2022-JP", "", "\u65e5\u672c@contoso.com", SSLVDIR_E_REFUSED,
+     "\"ISO-2022-JP\" is refused"},
+    {"IBM037", "IBM037", "", "a@contoso.com", SSLVDIR_E_REFUSED, "EBCDIC is refused"},
+    {"ISO-8859-1", "ISO-8859-1", "", "caf\u00e9@contoso.com", SSLVDIR_E_REFUSED,
+     "\"ISO-8859-1\" is refused"},
+    {"ISO-8859-1", "ISO-8859-1", "", "a@contoso.com", SSLVDIR_E_REFUSED,
+     "\"ISO-8859-1\" is refused"},
+    {"windows-1252", "UTF-8", "", "a@contoso.com", SSLVDIR_E_REFUSED,
+     "\"windows-1252\" is refused"},
+    {"UTF-32", "UTF-32", "", "a@contoso.com", SSLVDIR_E_REFUSED, "UCS-4 (UTF-32) is refused"},
+    {"UTF-32BE", "UTF-32BE", "", "a@contoso.com", SSLVDIR_E_REFUSED, "UCS-4 (UTF-32) is refused"},
+    /* Labels that do not fit the bytes: iconv failed on these, on stderr. */
+    {"UTF-7", "ISO-8859-1", "", "caf\u00e9@contoso.com", SSLVDIR_E_REFUSED, "\"UTF-7\" is refused"},
+    {"ISO-2022-JP", "UTF-8", "", "caf\u00e9@contoso.com", SSLVDIR_E_REFUSED,
+     "\"ISO-2022-JP\" is refused"},
+    {"IBM037", "UTF-8", "", "a@contoso.com", SSLVDIR_E_REFUSED, "\"IBM037\" is refused"},
+    {"EBCDIC-US", "IBM037", "", "a@contoso.com", SSLVDIR_E_REFUSED, "EBCDIC is refused"},
+    {"UTF-8", "ISO-8859-1", "", "caf\u00e9@contoso.com", SSLVDIR_E_SYNTAX, "is not UTF-8"},
+    {"UTF-8", "UTF-16LE", "\xff\xfe", "a@contoso.com", SSLVDIR_E_SYNTAX,
+     "says encoding \"UTF-8\" but the document is UTF-16LE"},
+    {"UTF-16", "UTF-8", "", "a@contoso.com", SSLVDIR_E_SYNTAX,
+     "says encoding \"UTF-16\" but the document is UTF-8"},
+    {"UTF-16LE", "UTF-16BE", "", "a@contoso.com", SSLVDIR_E_SYNTAX, "the document is UTF-16BE"},
+    {"UTF-16", "UTF-16LE", "", "\xd8\x80@contoso.com", SSLVDIR_E_SYNTAX, "lone surrogate"},
+    /* Garbage. */
+    {"x-no-such-encoding", "UTF-8", "", "a@contoso.com", SSLVDIR_E_REFUSED,
+     "\"x-no-such-encoding\" is refused"},
+    {"", "UTF-8", "", "a@contoso.com", SSLVDIR_E_SYNTAX, "not well-formed"},
+    {"\x01\x02", "UTF-8", "", "a@contoso.com", SSLVDIR_E_SYNTAX, "not an encoding name"},
+    {"UTF-8\" encoding=\"UTF-7", "UTF-8", "", "a@contoso.com", SSLVDIR_E_SYNTAX, "not well-formed"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t len, n = 0;
+    char *body = encoded_request(cases[i].decl, cases[i].email, cases[i].charset, cases[i].bom,
+                                 &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+    char *sur = cases[i].msg && strstr(cases[i].msg, "surrogate") ? memchr(body, 0x06, len) : NULL;
+    if (sur) /* U+0600 (00 06) made a lone high surrogate (00 D8) */
+      *sur = (char)0xd8;
+    sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+    sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
+    sslvdir_error e = {0};
+    char spill[512];
+    CU_ASSERT_EQUAL_FATAL(stderr_begin(), 0);
+    int prc = sslvdir_autodiscover_parse_request(&req, body, len, &e);
+    int rc = sslvdir_autodiscover_respond(policy, body, len, &p, doc_buf, DOC_MAX, &n);
+    long spilled = stderr_end(spill, sizeof spill);
+    xmlDocPtr d = rc ? NULL : parse_valid(doc_buf, n, "encoding");
+    int ok = spilled == 0 && d && prc == cases[i].rc;
+    if (ok && cases[i].rc == SSLVDIR_OK)
+      ok = !strcmp(req.email, cases[i].email) &&
+           text_is(d, "AutoDiscoverSMTPAddress", cases[i].email);
+    else if (ok)
+      ok = req.error == 600 && text_is(d, "ErrorCode", "600") && strstr(e.message, cases[i].msg);
+    if (!ok)
+      fprintf(stderr, "encoding case %zu (%s as %s): parse %d (%s), stderr %ld bytes: %s\n", i,
+              cases[i].decl ? cases[i].decl : "no declaration", cases[i].charset, prc,
+              prc ? e.message : req.email, spilled, spill);
+    CU_ASSERT(ok);
+    xmlFreeDoc(d);
+    free(body);
+  }
+}
+
 static void test_documents(void) {
   sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
   p.time_us = T_US;
@@ -406,6 +518,14 @@ static void test_json(void) {
      "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
     {"Email=a%zz@contoso.com&Protocol=AutodiscoverV1", 400,
      "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
+    /* Bytes that are not UTF-8 come back as U+FFFD, one per maximal
+     * subpart (FF; FE; F0 9F 98 cut short; ED A0 80 a surrogate, 3; C0 AF
+     * overlong, 2); UTF-8 comes back as it was. */
+    {"Email=a@contoso.com&Protocol=%FF%FE%F0%9F%98x%ED%A0%80%C0%AF%C3%A9%F0%9F%98%80", 400,
+     "{\"ErrorCode\":\"InvalidProtocol\",\"ErrorMessage\":\"The given protocol value "
+     "'\\ufffd\\ufffd\\ufffdx\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\xc3\xa9\xf0\x9f\x98\x80' "
+     "is invalid. "
+     "Supported values are 'AutodiscoverV1, ActiveSync, Ews'.\"}"},
   };
   sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -419,6 +539,91 @@ static void test_json(void) {
       fprintf(stderr, "json %s: %d %.*s\n", cases[i].query, status, (int)n, doc_buf);
     CU_ASSERT(ok);
   }
+}
+
+/* A JSON string at *p (RFC 8259 7: no raw control character, only the
+ * listed escapes); advances *p past it. */
+static int json_str(const char **p, const char *end) {
+  const char *s = *p;
+  if (s >= end || *s++ != '"')
+    return 0;
+  while (s < end && *s != '"') {
+    if ((unsigned char)*s < 0x20)
+      return 0;
+    if (*s++ != '\\')
+      continue;
+    if (s >= end)
+      return 0;
+    if (*s == 'u') {
+      for (int k = 1; k <= 4; k++)
+        if (s + k >= end || !strchr("0123456789abcdefABCDEF", s[k]) || !s[k])
+          return 0;
+      s += 5;
+    } else if (strchr("\"\\/bfnrt", *s) && *s) {
+      s++;
+    } else {
+      return 0;
+    }
+  }
+  if (s >= end)
+    return 0;
+  *p = s + 1;
+  return 1;
+}
+
+/* {"name":"value",...}: what autodiscover.json answers hold. */
+static int json_object_of_strings(const char *s, size_t n) {
+  const char *p = s, *end = s + n;
+  if (p >= end || *p++ != '{')
+    return 0;
+  do {
+    if (!json_str(&p, end) || p >= end || *p++ != ':' || !json_str(&p, end))
+      return 0;
+  } while (p < end && *p == ',' && p++);
+  return p < end && *p == '}' && p + 1 == end;
+}
+
+/* Valid UTF-8 by glibc's decoder (not ours: that would check itself). */
+static int iconv_utf8_ok(const char *s, size_t n) {
+  iconv_t cd = iconv_open("UTF-32LE", "UTF-8");
+  char out[4096], *in = (char *)s, *o = out;
+  size_t inleft = n, left = sizeof out;
+  size_t r = cd == (iconv_t)-1 ? (size_t)-1 : iconv(cd, &in, &inleft, &o, &left);
+  if (cd != (iconv_t)-1)
+    iconv_close(cd);
+  return r != (size_t)-1 && inleft == 0;
+}
+
+/* Random bytes in the Protocol value (seeded, so a failure repeats): every
+ * answer is a JSON object of strings in valid UTF-8. Bytes are drawn mostly
+ * from the ranges where UTF-8 goes wrong: lead bytes, continuation bytes,
+ * E0/ED/F0/F4 and their second bytes. */
+static void test_json_random(void) {
+  static const unsigned char interesting[] = {0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2,
+                                              0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xc3,
+                                              0xa9, 0x22, 0x5c, 0x3c, 0x26, 0x01, 0x7f, 'a'};
+  uint32_t x = 20261127;
+  sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  int bad = 0;
+  for (int i = 0; i < 4000 && bad < 5; i++) {
+    char q[256] = "Email=a@contoso.com&Protocol=";
+    size_t ql = strlen(q);
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    int len = 1 + (int)(x % 60);
+    for (int k = 0; k < len; k++) {
+      x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+      unsigned b = x % 3 ? interesting[(x >> 8) % sizeof interesting] : 1 + (x >> 8) % 255;
+      ql += (size_t)snprintf(q + ql, sizeof q - ql, "%%%02X", b);
+    }
+    size_t n = 0;
+    int status = 0;
+    int rc = sslvdir_autodiscover_json(policy, q, ql, &p, doc_buf, DOC_MAX, &n, &status);
+    if (rc || status != 400 || !iconv_utf8_ok(doc_buf, n) || !json_object_of_strings(doc_buf, n)) {
+      fprintf(stderr, "json random %d: %s -> %d %d %.*s\n", i, q, rc, status, (int)n, doc_buf);
+      bad++;
+    }
+  }
+  CU_ASSERT_EQUAL(bad, 0);
 }
 
 static void test_client(void) {
@@ -580,8 +785,10 @@ void suite_autodiscover(void) {
   CU_add_test(s, "golden responses, element by element", test_golden);
   CU_add_test(s, "hostile requests from files", test_hostile_files);
   CU_add_test(s, "hostile requests generated", test_hostile_generated);
+  CU_add_test(s, "declared encodings, nothing on stderr", test_encodings);
   CU_add_test(s, "documents, spellings, errors", test_documents);
   CU_add_test(s, "autodiscover.json", test_json);
+  CU_add_test(s, "autodiscover.json: random bytes give valid UTF-8 JSON", test_json_random);
   CU_add_test(s, "client: candidates, SRV, redirect chain", test_client);
   CU_add_test(s, "domain rules and options", test_rules);
 }

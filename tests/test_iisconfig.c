@@ -393,6 +393,55 @@ static void test_hostile(void) {
   static const char latin1[] = "<configuration><!-- caf\xe9 --></configuration>";
   CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, latin1, sizeof latin1 - 1, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, "", 0, &e), SSLVDIR_E_SYNTAX);
+  /* IIS writes UTF-8 or UTF-16: a declaration naming another encoding, or
+   * not the file's, is refused, and nothing reaches stderr (libxml2 wrote
+   * iconv's failures there). utf16: the text as UTF-16LE with a BOM. */
+  static const struct {
+    int utf16;
+    const char *decl;
+    int rc;
+    const char *msg;
+  } encs[] = {
+    {0, "utf-8", SSLVDIR_OK, ""},
+    {1, "utf-16", SSLVDIR_OK, ""},
+    {1, "UTF-16LE", SSLVDIR_OK, ""},
+    {0, "ISO-8859-1", SSLVDIR_E_REFUSED, "encoding \"ISO-8859-1\" is refused: only UTF-8 and UTF-16"},
+    {0, "UTF-7", SSLVDIR_E_REFUSED, "\"UTF-7\" is refused"},
+    {0, "ISO-2022-JP", SSLVDIR_E_REFUSED, "\"ISO-2022-JP\" is refused"},
+    {1, "windows-1252", SSLVDIR_E_REFUSED, "\"windows-1252\" is refused"},
+    {1, "UTF-7", SSLVDIR_E_REFUSED, "\"UTF-7\" is refused"},
+    {1, "UTF-8", SSLVDIR_E_SYNTAX, "says encoding \"UTF-8\" but the document is UTF-16LE"},
+    {1, "UTF-16BE", SSLVDIR_E_SYNTAX, "the document is UTF-16LE"},
+    {0, "UTF-16", SSLVDIR_E_SYNTAX, "says encoding \"UTF-16\" but the document is UTF-8"},
+  };
+  for (size_t i = 0; i < sizeof encs / sizeof encs[0]; i++) {
+    char text[256], bytes[520], spill[256];
+    int tl = snprintf(text, sizeof text, "<?xml version=\"1.0\" encoding=\"%s\"?>\r\n<configuration>"
+                      "<!-- caf%s --></configuration>", encs[i].decl,
+                      encs[i].utf16 ? "\xe9" : "\xc3\xa9");
+    size_t bl = 0;
+    if (encs[i].utf16) {
+      bytes[bl++] = (char)0xff;
+      bytes[bl++] = (char)0xfe;
+      for (int k = 0; k < tl; k++) { /* the text is Latin-1: each byte is its code point */
+        bytes[bl++] = text[k];
+        bytes[bl++] = 0;
+      }
+    } else {
+      memcpy(bytes, text, (size_t)tl);
+      bl = (size_t)tl;
+    }
+    CU_ASSERT_EQUAL_FATAL(stderr_begin(), 0);
+    int rc = sslvdir_iisconfig_parse(&c, bytes, bl, &e);
+    long spilled = stderr_end(spill, sizeof spill);
+    int ok = spilled == 0 && rc == encs[i].rc && (!rc || strstr(e.message, encs[i].msg));
+    if (!ok)
+      fprintf(stderr, "config encoding %zu: %d %s, stderr %ld bytes: %s\n", i, rc,
+              rc ? e.message : "", spilled, spill);
+    CU_ASSERT(ok);
+    if (!rc)
+      sslvdir_iisconfig_free(c);
+  }
   /* Deep nesting, and a file over the limit. */
   size_t depth = 200, o = 0;
   char *deep = malloc(depth * 8 + 64);

@@ -154,6 +154,37 @@ static void test_content(void) {
   sslvdir_builder_free(b);
 }
 
+static int app_generic_calls, app_structured_calls;
+static void app_generic(void *ctx, const char *msg, ...) {
+  (void)ctx;
+  (void)msg;
+  app_generic_calls++;
+}
+static void app_structured(void *ctx, xmlErrorPtr e) {
+  (void)ctx;
+  (void)e;
+  app_structured_calls++;
+}
+
+/* An application's own libxml2 error handlers (lxml in the Python binding's
+ * process, say) neither hear of our parses nor are lost to them. */
+static void test_app_handlers(void) {
+  static int gctx, sctx;
+  xmlSetGenericErrorFunc(&gctx, app_generic);
+  xmlSetStructuredErrorFunc(&sctx, app_structured);
+  sslvdir_builder *b;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  static const char bad[] = "<policy xmlns='urn:libsslvdir:policy:1' version='1'><site></policy>";
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, bad, sizeof bad - 1, NULL), SSLVDIR_E_SYNTAX);
+  sslvdir_builder_free(b);
+  CU_ASSERT_EQUAL(app_generic_calls, 0);
+  CU_ASSERT_EQUAL(app_structured_calls, 0);
+  CU_ASSERT(xmlGenericError == app_generic && xmlGenericErrorContext == &gctx);
+  CU_ASSERT(xmlStructuredError == app_structured && xmlStructuredErrorContext == &sctx);
+  xmlSetGenericErrorFunc(NULL, NULL);
+  xmlSetStructuredErrorFunc(NULL, NULL);
+}
+
 static void test_hostile(void) {
   sslvdir_builder *b;
   sslvdir_error e;
@@ -170,6 +201,41 @@ static void test_hostile(void) {
   static const char u16[] = "\xff\xfe<\0p\0/\0>\0";
   CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, u16, sizeof u16 - 1, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "UTF-8"));
+  /* The format is UTF-8: another declared encoding is refused, and nothing
+   * reaches stderr (libxml2 wrote iconv's failures there). */
+#define P_OPEN "<policy xmlns='urn:libsslvdir:policy:1' version='1'>"
+  static const struct {
+    const char *doc;
+    int rc;
+    const char *msg;
+  } encs[] = {
+    {"<?xml version='1.0' encoding='utf-8'?>" P_OPEN "<!-- caf\xc3\xa9 --></policy>", SSLVDIR_OK, ""},
+    {"<?xml version='1.0' encoding='ISO-8859-1'?>" P_OPEN "</policy>", SSLVDIR_E_REFUSED,
+     "encoding \"ISO-8859-1\" is refused: only UTF-8 is read"},
+    {"<?xml version='1.0' encoding='UTF-7'?>" P_OPEN "<!-- caf\xe9 --></policy>", SSLVDIR_E_REFUSED,
+     "\"UTF-7\" is refused"},
+    {"<?xml version='1.0' encoding='ISO-2022-JP'?>" P_OPEN "<!-- caf\xc3\xa9 --></policy>",
+     SSLVDIR_E_REFUSED, "\"ISO-2022-JP\" is refused"},
+    {"<?xml version='1.0' encoding='UTF-16'?>" P_OPEN "</policy>", SSLVDIR_E_REFUSED,
+     "\"UTF-16\" is refused"},
+    {"<?xml version='1.0' encoding='x-garbage'?>" P_OPEN "</policy>", SSLVDIR_E_REFUSED,
+     "\"x-garbage\" is refused"},
+    {"\x4c\x6f\xa7\x94\x93\x40\xa5\x85\x99\xa2\x89\x96\x95", SSLVDIR_E_REFUSED,
+     "EBCDIC is refused"},
+    {P_OPEN "\n<!-- caf\xe9 --></policy>", SSLVDIR_E_SYNTAX,
+     "line 2, column 9: byte 0xe9 is not UTF-8"},
+  };
+  for (size_t i = 0; i < sizeof encs / sizeof encs[0]; i++) {
+    char spill[256];
+    CU_ASSERT_EQUAL_FATAL(stderr_begin(), 0);
+    int rc = sslvdir_policyfile_parse(b, encs[i].doc, strlen(encs[i].doc), &e);
+    long spilled = stderr_end(spill, sizeof spill);
+    int ok = spilled == 0 && rc == encs[i].rc && (!rc || strstr(e.message, encs[i].msg));
+    if (!ok)
+      fprintf(stderr, "policy encoding %zu: %d %s, stderr %ld bytes: %s\n", i, rc,
+              rc ? e.message : "", spilled, spill);
+    CU_ASSERT(ok);
+  }
   /* Over the size limit. */
   size_t big = SSLVDIR_POLICYFILE_MAX + 1;
   char *buf = malloc(big);
@@ -204,4 +270,5 @@ void suite_policyfile(void) {
   CU_add_test(s, "good files and examples, valid against the schema", test_good_files);
   CU_add_test(s, "what a file says", test_content);
   CU_add_test(s, "hostile input", test_hostile);
+  CU_add_test(s, "the application's libxml2 error handlers", test_app_handlers);
 }

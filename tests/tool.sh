@@ -74,6 +74,9 @@ expect_json 'Location: https://owa.fabrikam.com/' rewrite-header --host owa.fabr
 expect_json '[{"name": "Refresh", "value": "0; URL=https://mail.contoso.com/owa", "changed": true}, {"name": "X-Other", "value": "http://mail.contoso.com/", "changed": false}]' \
   rewrite-header --json 'Refresh: 0; URL=http://mail.contoso.com/owa' 'X-Other: http://mail.contoso.com/'
 expect_fail "expected 'Name: value'" rewrite-header 'Location http://x/'
+# Bytes that are not UTF-8 are written as U+FFFD, one per maximal subpart.
+expect_json '[{"name": "X-Bytes", "value": "\ufffd\ufffd\ufffdb'"$(printf '\303\251')"'", "changed": false}]' \
+  rewrite-header --json "$(printf 'X-Bytes: \377\376\360\237\230b\303\251')"
 expect_fail "no such vdir" rewrite-header --vdir 'Default Web Site/nope' 'Set-Cookie: a=b'
 expect_fail "control character" rewrite-header "$(printf 'Location: http://mail.contoso.com/\001')"
 expect_fail "needs a 'Name: value'" rewrite-header
@@ -109,6 +112,13 @@ expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.contoso.com/Autodi
 expect_json '{"status": 404, "content_type": "application/json; charset=utf-8", "body": "{\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"The e-mail address cannot be found.\"}"}' autodiscover json --json 'Email=a@example.org&Protocol=AutodiscoverV1'
 expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.fabrikam.com/Autodiscover/Autodiscover.xml"}' autodiscover json --host mail.fabrikam.com 'Email=a@fabrikam.com&Protocol=AutodiscoverV1'
 expect_json '{"Protocol":"Ews","Url":"https://mail.contoso.com/EWS/Exchange.asmx"}' autodiscover json --host mail.contoso.com --ad-domain contoso.com --ad-domain contoso.org 'Email=a@contoso.org&Protocol=Ews'
+expect_json '{"ErrorCode":"InvalidProtocol","ErrorMessage":"The given protocol value '"'"'\ufffd\ufffd'"'"' is invalid. Supported values are '"'"'AutodiscoverV1, ActiveSync, Ews'"'"'."}' \
+  autodiscover json 'Email=a%40contoso.com&Protocol=%FF%FE'
+# Whatever the bytes, the JSON is valid UTF-8 (seeded random inputs).
+py=${PYTHON3:-python3}
+if command -v "$py" >/dev/null 2>&1; then
+  if "$py" "$top_srcdir/tests/json-utf8.py" "$sv"; then ok; else ko "tests/json-utf8.py"; fi
+fi
 expect_out '<RedirectURL>https://x.example/autodiscover/autodiscover.xml</RedirectURL>' autodiscover redirect --url https://x.example/autodiscover/autodiscover.xml
 got=$("$sv" autodiscover redirect --spec-spelling --url https://x.example/autodiscover/autodiscover.xml | grep -c RedirectURL)
 if [ "$got" = 0 ]; then ok; else ko "autodiscover redirect --spec-spelling"; fi

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
@@ -95,6 +96,34 @@ int split_fields(char *line, char **fields, int max) {
   char *save = NULL;
   for (char *t = strtok_r(line, " \t\r\n", &save); t && n < max; t = strtok_r(NULL, " \t\r\n", &save))
     fields[n++] = t;
+  return n;
+}
+
+static int saved_fd2 = -1;
+static FILE *capture;
+
+int stderr_begin(void) {
+  fflush(stderr);
+  capture = tmpfile();
+  saved_fd2 = dup(2);
+  if (!capture || saved_fd2 < 0 || dup2(fileno(capture), 2) < 0)
+    return -1;
+  return 0;
+}
+
+long stderr_end(char *buf, size_t size) {
+  fflush(stderr);
+  if (saved_fd2 < 0 || dup2(saved_fd2, 2) < 0)
+    return -1;
+  close(saved_fd2);
+  saved_fd2 = -1;
+  long n = (long)lseek(fileno(capture), 0, SEEK_END);
+  rewind(capture);
+  size_t got = size ? fread(buf, 1, size - 1, capture) : 0;
+  if (size)
+    buf[got] = '\0';
+  fclose(capture);
+  capture = NULL;
   return n;
 }
 

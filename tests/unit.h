@@ -37,6 +37,12 @@ const char *mem_find(const char *data, size_t len, const char *needle);
 size_t unescape(char *s);
 /* Splits a line into whitespace-separated fields (in place); returns how many. */
 int split_fields(char *line, char **fields, int max);
+/* Sends this process's fd 2 to a temporary file until stderr_end(), which
+ * puts back the old stderr and returns how many bytes were written to it
+ * meanwhile (their start, NUL-terminated, in buf), or -1 on failure. For
+ * "the library writes nothing on stderr", libxml2's messages included. */
+int stderr_begin(void);
+long stderr_end(char *buf, size_t size);
 /* Builds a named test policy: a tests/data/decide/NAME.xml file (or
  * tests/data/NAME.xml when NAME holds a '/'), or a preset
  * ("e07", "e10", "e13", "e16", "e19", with "o" for the -offload preset) on

@@ -1,13 +1,32 @@
 /* Minimal JSON output for the sslvdir command. */
 #include "json.h"
 
+#include <string.h>
+
+#include "../lib/utf8.h"
+
+/* Bytes that are not UTF-8 (a header value given as an argument, say)
+ * become U+FFFD, one per maximal subpart as the library's autodiscover.json
+ * answer does, so that the output is always valid UTF-8 JSON (RFC 8259 8.1)
+ * and a strict reader never refuses the whole of it. */
 void json_string(FILE *f, const char *s) {
   if (!s) {
     fputs("null", f);
     return;
   }
   fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+  size_t n = strlen(s);
+  for (const unsigned char *p = (const unsigned char *)s, *end = p + n; p < end; p++) {
+    uint32_t cp;
+    int l = *p < 0x80 ? 1 : sv_utf8_char(p, (size_t)(end - p), &cp);
+    if (l != 1) {
+      if (l < 0)
+        fputs("\\ufffd", f);
+      else
+        fwrite(p, 1, (size_t)l, f);
+      p += (l < 0 ? -l : l) - 1;
+      continue;
+    }
     switch (*p) {
     case '"': fputs("\\\"", f); break;
     case '\\': fputs("\\\\", f); break;

@@ -4,7 +4,8 @@
 
 #include <stdio.h>
 
-/* Writes s as a JSON string (quoted, escaped); NULL is written as null. */
+/* Writes s as a JSON string (quoted, escaped); NULL is written as null.
+ * Bytes that are not UTF-8 are written as U+FFFD (\ufffd). */
 void json_string(FILE *f, const char *s);
 
 #endif

@@ -95,7 +95,10 @@ typedef struct sslvdir_autodiscover_params {
  *
  * The body is read with hardened libxml2 (no network, no DTD, no entities)
  * and must be at most SSLVDIR_AUTODISCOVER_MAX_BODY bytes and
- * SSLVDIR_AUTODISCOVER_MAX_DEPTH levels deep. The root must be Autodiscover
+ * SSLVDIR_AUTODISCOVER_MAX_DEPTH levels deep. It must be UTF-8 or UTF-16
+ * (little- or big-endian, with or without a byte order mark), as its XML
+ * declaration says: any other encoding is refused (SSLVDIR_E_REFUSED, error
+ * 600), and nothing is ever written on stderr. The root must be Autodiscover
  * in the Outlook or mobilesync request namespace, with a Request holding
  * EMailAddress and/or LegacyDN and AcceptableResponseSchema. When both
  * EMailAddress and LegacyDN are present, LegacyDN wins ([MS-OXDSCLI] 3.2.5):
@@ -233,7 +236,10 @@ sslvdir_autodiscover_error(const sslvdir_policy *policy, sslvdir_autodiscover_sc
  * Ews give that service's URL. An unknown protocol gets 400 and
  * {"ErrorCode":"InvalidProtocol","ErrorMessage":"..."}, a missing or
  * malformed Email 400 and "InvalidRequest", an unserved domain 404 and
- * "NotFound". *http_status receives the status.
+ * "NotFound". *http_status receives the status. The answer is valid UTF-8
+ * JSON whatever the query holds: a value echoed in a message has its bytes
+ * that are not UTF-8 replaced by U+FFFD (one per maximal subpart, as
+ * browsers decode).
  *
  * Returns: as sslvdir_autodiscover_respond().
  * Since: 0.1

@@ -55,7 +55,9 @@ typedef enum sslvdir_token_checking {
  *
  * The document must be <configuration>; everything the library does not
  * use is kept untouched. Refused: a DOCTYPE or entity declaration, NUL bytes
- * in UTF-8, odd-length or ill-formed UTF-16, more than SSLVDIR_IISCONFIG_MAX
+ * or invalid UTF-8, odd-length or ill-formed UTF-16, an XML declaration
+ * naming an encoding other than the file's (UTF-8 or UTF-16: IIS writes no
+ * other), more than SSLVDIR_IISCONFIG_MAX
  * bytes, elements nested deeper than 64. Errors name the line: an unknown
  * sslFlags keyword or tokenChecking value (SSLVDIR_E_UNKNOWN_NAME), a <location> for a site that
  * does not exist (SSLVDIR_E_NOT_FOUND), the same section set twice for one

@@ -31,8 +31,12 @@ extern "C" {
  * the builder is left exactly as it was. Errors name the line and what was
  * expected.
  *
- * Returns: SSLVDIR_OK; SSLVDIR_E_SYNTAX (not well-formed, wrong element or
- * attribute); SSLVDIR_E_REFUSED (DOCTYPE, entity); SSLVDIR_E_RANGE (size,
+ * The format is UTF-8 (a BOM is fine); an XML declaration naming another
+ * encoding is refused.
+ *
+ * Returns: SSLVDIR_OK; SSLVDIR_E_SYNTAX (not well-formed or not UTF-8, wrong
+ * element or attribute); SSLVDIR_E_REFUSED (DOCTYPE, entity, another
+ * encoding); SSLVDIR_E_RANGE (size,
  * depth, numbers); SSLVDIR_E_UNKNOWN_NAME (keyword, preset, kind);
  * SSLVDIR_E_DUPLICATE; SSLVDIR_E_INCONSISTENT; SSLVDIR_E_NOMEM.
  * Since: 0.1

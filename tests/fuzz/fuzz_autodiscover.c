@@ -3,7 +3,8 @@
  * Whatever the body: the parser fills the request (an error code, or a
  * schema and an address), the answer is a whole, well-formed document whose
  * Autodiscover root is in the right namespace, measuring agrees with
- * writing, and an address echoed back survives the round trip.
+ * writing, and an address echoed back survives the round trip. The same
+ * bytes as an autodiscover.json query give valid UTF-8 JSON.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include <sslvdir/sslvdir.h>
 
+#include "../../lib/utf8.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -54,6 +56,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   params.time_us = 1;
   params.side = (size & 1) ? SSLVDIR_URL_INTERNAL : SSLVDIR_URL_EXTERNAL;
   size_t n = 0, m = 0;
+  int status = 0;
+  if (sslvdir_autodiscover_json(p, body, size, &params, out, sizeof out, &n, &status) ||
+      n < 2 || out[0] != '{' || out[n - 1] != '}' ||
+      !sv_utf8_valid((unsigned char *)out, n, NULL) ||
+      (status != 200 && status != 400 && status != 404))
+    abort();
   if (sslvdir_autodiscover_respond(p, body, size, &params, out, sizeof out, &n))
     return 0;
   if (sslvdir_autodiscover_respond(p, body, size, &params, NULL, 0, &m) !=

@@ -1,6 +1,7 @@
 """Header and body rewriting, Autodiscover: server and client side."""
 
 import json
+import random
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -104,6 +105,25 @@ def test_autodiscover_json(policy):
     assert status == 400 and json.loads(body)["ErrorCode"] == "InvalidProtocol"
     status, _ = policy.autodiscover_json("Email=a%40fabrikam.com&Protocol=AutodiscoverV1")
     assert status == 404
+
+
+def test_autodiscover_json_random_bytes(policy):
+    """Whatever bytes the Protocol value holds, the answer is valid UTF-8 JSON
+    that echoes them as Python's own decoder does with errors="replace" (one
+    U+FFFD per maximal subpart). Seeded, so that a failure repeats."""
+    rng = random.Random(20261127)
+    picks = [0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xC3, 0xA9, 0xDF, 0xE0, 0xED,
+             0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x22, 0x5C, 0x3C, 0x01, 0x7F, 0x61]
+    for _ in range(3000):
+        raw = bytes(rng.choice(picks) if rng.random() < 0.7 else rng.randrange(1, 256)
+                    for _ in range(rng.randrange(1, 60)))
+        query = b"Email=a%40contoso.com&Protocol=" + b"".join(b"%%%02X" % b for b in raw)
+        status, body = policy.autodiscover_json(query)
+        answer = json.loads(body.encode("utf-8"))  # strict: no byte left undecoded
+        assert status == 400
+        assert answer["ErrorMessage"] == (
+            "The given protocol value '%s' is invalid. Supported values are "
+            "'AutodiscoverV1, ActiveSync, Ews'." % raw.decode("utf-8", errors="replace"))
 
 
 def test_autodiscover_documents(policy):
