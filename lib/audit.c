@@ -347,11 +347,24 @@ typedef struct server {
   char evidence[320];             /* what shows it, for explanations */
 } server;
 
-/* Exchange creates these vdirs requiring SSL; Rpc and PowerShell not. */
-static int ssl_by_default(sslvdir_kind k) {
-  return k == SSLVDIR_KIND_OWA || k == SSLVDIR_KIND_ECP || k == SSLVDIR_KIND_EWS ||
-         k == SSLVDIR_KIND_EAS || k == SSLVDIR_KIND_OAB || k == SSLVDIR_KIND_MAPI ||
-         k == SSLVDIR_KIND_AUTODISCOVER || k == SSLVDIR_KIND_MRSPROXY;
+/* The sslFlags Exchange ships at full ("Default Web Site/owa") for the
+ * audit's version; with none given, those every candidate version agrees
+ * on (2013 and later when the server has the Exchange Back End site, which
+ * 2007 and 2010 lack). 0 when known. */
+static int shipped(const sslvdir_audit *a, const server *s, const char *full, unsigned *flags) {
+  const char *site = s->back && !strncmp(full, s->back, strlen(s->back)) ? s->back
+                     : s->front && !strncmp(full, s->front, strlen(s->front)) ? s->front : NULL;
+  if (!site || (full[strlen(site)] && full[strlen(site)] != '/'))
+    return SV_XD_UNKNOWN;
+  const char *rel = full[strlen(site)] ? full + strlen(site) : "/";
+  return sv_xdefault_flags(version_of(a), s->back ? 2013 : 0, rel, strlen(rel),
+                           site == s->back ? SV_XD_BACK : SV_XD_FRONT, flags);
+}
+
+/* Whether Exchange ships the vdir requiring SSL (so None there is a change). */
+static int shipped_ssl(const sslvdir_audit *a, const server *s, const vd *v) {
+  unsigned f;
+  return !shipped(a, s, v->path, &f) && (f & SSLVDIR_SSL);
 }
 
 static int read_vd(const sslvdir_iisconfig *c, const char *path, vd *v) {
@@ -424,8 +437,8 @@ static int server_read(const sslvdir_audit *a, server *s) {
   size_t fl = s->front ? strlen(s->front) : 0;
   for (size_t i = 0; i < s->nv && !s->offloading; i++) {
     const vd *v = &s->v[i];
-    if (ssl_by_default(v->kind) && v->kind != SSLVDIR_KIND_MRSPROXY &&
-        !(v->flags & SSLVDIR_SSL) && v->from && strlen(v->from) > fl) {
+    if (v->kind != SSLVDIR_KIND_MRSPROXY && shipped_ssl(a, s, v) && !(v->flags & SSLVDIR_SSL) &&
+        v->from && strlen(v->from) > fl) {
       s->offloading = 1;
       snprintf(s->evidence, sizeof s->evidence, "%.280s no longer requires SSL", v->path);
     }
@@ -501,8 +514,8 @@ static void check_offload_backend(sslvdir_audit *a, const server *s) {
 static void check_owa_ssloffloaded(sslvdir_audit *a, const server *s) {
   unsigned ver = version_of(a);
   const vd *owa = find_kind(s, SSLVDIR_KIND_OWA);
-  if (!owa || (ver && ver != 2007 && ver != 2010))
-    return;
+  if (!owa || (ver && ver != 2007 && ver != 2010) || (!ver && s->back))
+    return; /* SSLOffloaded is OWA's switch on 2007/2010, which have no back end site */
   int plain = !(owa->flags & SSLVDIR_SSL);
   if ((!s->offloading && !plain) || dword(a, SSLVDIR_KEY_SSL_OFFLOADED, NULL) == 1)
     return;
@@ -523,23 +536,44 @@ static void check_outlook_anywhere(sslvdir_audit *a, const server *s) {
   if (!rpc)
     return;
   uint32_t oa = dword(a, SSLVDIR_KEY_OA_SSL_OFFLOADING, &set);
-  if (!set && !version_of(a))
+  unsigned ver = version_of(a);
+  if (!set && !ver && !s->back)
     return; /* the default depends on the version */
+  /* Without a registry or policy value, the premise is a default: say which,
+   * and let it weigh no more than a warning. Extended Protection on /Rpc
+   * (Exchange 2019 CU14 and later turn it on) is supported only with
+   * SSLOffloading $false, so there that is the value to assume. */
+  int ep = rpc->token_checking != SSLVDIR_TOKEN_CHECKING_NONE;
+  char assumed[200] = "";
+  if (!set) {
+    if (ep)
+      oa = 0;
+    if (ep)
+      snprintf(assumed, sizeof assumed, " (assumed: no value was given, and Extended Protection is "
+               "on for it, which Microsoft supports only with SSLOffloading $false)");
+    else if (ver)
+      snprintf(assumed, sizeof assumed, " (assumed: no value was given; the default of Exchange %u)",
+               ver);
+    else
+      snprintf(assumed, sizeof assumed, " (assumed: no value was given; the default of Exchange "
+               "2013 and later, which this server's Exchange Back End site shows it is)");
+  }
+  int sev = set ? SSLVDIR_SEVERITY_ERROR : SSLVDIR_SEVERITY_WARNING;
   int ssl = (rpc->flags & SSLVDIR_SSL) != 0;
   if (oa == 1 && ssl)
-    add(a, SSLVDIR_SEVERITY_ERROR, "oa-ssloffloading-mismatch", rpc->path,
+    add(a, sev, "oa-ssloffloading-mismatch", rpc->path,
         plan_fix(a, rpc->path, SSLVDIR_UPSTREAM_OFFLOAD, 0),
-        "Outlook Anywhere's SSLOffloading is $true, so RPC over HTTP arrives as plain HTTP from "
+        "Outlook Anywhere's SSLOffloading is $true%s, so RPC over HTTP arrives as plain HTTP from "
         "the offloader, but %s requires SSL: Outlook Anywhere clients get 403.4. "
         "Set-OutlookAnywhere -SSLOffloading $true goes with sslFlags None on the Rpc vdir (seed "
-        "004).", rpc->path);
+        "004).", assumed, rpc->path);
   else if (oa != 1 && !ssl)
-    add(a, SSLVDIR_SEVERITY_ERROR, "oa-ssloffloading-mismatch", rpc->path,
+    add(a, sev, "oa-ssloffloading-mismatch", rpc->path,
         plan_fix(a, rpc->path, s->offloading ? SSLVDIR_UPSTREAM_OFFLOAD : SSLVDIR_UPSTREAM_BRIDGE, 0),
         "Outlook Anywhere's SSLOffloading is $false%s, so RPC over HTTP expects SSL, but %s does "
         "not require it: the two settings disagree and Outlook Anywhere fails behind an "
         "offloader. Set them together (seed 004: Set-OutlookAnywhere -SSLOffloading).",
-        set ? "" : " (the default of this version)", rpc->path);
+        assumed, rpc->path);
 }
 
 static void check_offloader_list(sslvdir_audit *a, const server *s) {
@@ -564,7 +598,11 @@ static void check_offloader_list(sslvdir_audit *a, const server *s) {
 static void check_mrsproxy(sslvdir_audit *a, const server *s) {
   const vd *mrs = find_kind(s, SSLVDIR_KIND_MRSPROXY);
   const vd *ews = find_kind(s, SSLVDIR_KIND_EWS);
-  if (mrs && !(mrs->flags & SSLVDIR_SSL) && (s->offloading || (ews && !(ews->flags & SSLVDIR_SSL))))
+  /* EWS open because the site root is (site-root-not-restored says so) is
+   * not offloading: MRSProxy is then merely open, like the rest. */
+  int ews_offloaded = ews && !(ews->flags & SSLVDIR_SSL) &&
+                      !(ews->from && s->front && sv_streq_ci(ews->from, s->front));
+  if (mrs && !(mrs->flags & SSLVDIR_SSL) && (s->offloading || ews_offloaded))
     add(a, SSLVDIR_SEVERITY_ERROR, "mrsproxy-offloaded", mrs->path,
         plan_fix(a, mrs->path, SSLVDIR_UPSTREAM_BRIDGE, 0),
         "%s does not require SSL, so it is reached over plain HTTP through the offloader; "
@@ -600,7 +638,13 @@ static void check_extended_protection(sslvdir_audit *a, const server *s) {
   static const char *const names[] = {"None", "Allow", "Require"};
   for (size_t i = 0; i < s->nv; i++) {
     const vd *v = &s->v[i];
+    unsigned f;
     if (v->token_checking == SSLVDIR_TOKEN_CHECKING_NONE || (v->flags & SSLVDIR_SSL))
+      continue;
+    /* PowerShell ships without Require SSL and Exchange turns Extended
+     * Protection on for it: its own setting, not an offloader's. Rpc's
+     * None is shipped only with SSLOffloading $true, which EP forbids. */
+    if (v->kind != SSLVDIR_KIND_RPC && !shipped(a, s, v->path, &f) && f == v->flags)
       continue;
     add(a, SSLVDIR_SEVERITY_ERROR, "extended-protection-offloaded", v->path,
         plan_fix(a, v->path, SSLVDIR_UPSTREAM_BRIDGE, 0),
@@ -616,8 +660,9 @@ static void check_extended_protection(sslvdir_audit *a, const server *s) {
 static void check_back_end(sslvdir_audit *a, const server *s) {
   for (size_t i = 0; i < s->nbv; i++) {
     const vd *v = &s->bv[i];
-    if (v->flags & SSLVDIR_SSL)
-      continue;
+    unsigned f;
+    if ((v->flags & SSLVDIR_SSL) || (!shipped(a, s, v->path, &f) && !(f & SSLVDIR_SSL)))
+      continue; /* Exchange's own value: Rpc, RpcWithCert and owa/Calendar ship None */
     add(a, SSLVDIR_SEVERITY_ERROR, "backend-site-ssl-removed", v->path,
         sv_strdupf("Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value "
                    "\"Ssl,Ssl128\" -PSPath IIS: -Location \"%s\"", v->path),
@@ -632,7 +677,7 @@ static void check_site_root(sslvdir_audit *a, const server *s) {
     return;
   for (size_t i = 0; i < s->nv; i++) {
     const vd *v = &s->v[i];
-    if (!ssl_by_default(v->kind) || v->kind == SSLVDIR_KIND_MRSPROXY || (v->flags & SSLVDIR_SSL) ||
+    if (v->kind == SSLVDIR_KIND_MRSPROXY || !shipped_ssl(a, s, v) || (v->flags & SSLVDIR_SSL) ||
         !v->from || !sv_streq_ci(v->from, s->front))
       continue;
     add(a, SSLVDIR_SEVERITY_ERROR, "site-root-not-restored", v->path,

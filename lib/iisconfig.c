@@ -628,7 +628,13 @@ static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
       rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
     if (!rc && sv_eq_ci(np, strcspn(np, "/"), "Exchange Back End", 17)) {
       ic_loc *lc = find_loc(c, np, strlen(np));
+      const char *rel = np[17] ? np + 17 : "/";
+      unsigned shipped;
+      /* Exchange ships Rpc, RpcWithCert and owa/Calendar there with None:
+       * only a change from what it ships is worth a warning. */
       if (lc && lc->has_access && !(lc->flags & SSLVDIR_SSL) &&
+          (sv_xdefault_flags(0, 2013, rel, strlen(rel), SV_XD_BACK, &shipped) ||
+           (shipped & SSLVDIR_SSL)) &&
           warn(c, "line %u: location '%.200s' on the Exchange Back End site does not require "
                "SSL: only the Default Web Site is configured for SSL offloading (seed 004)",
                line, np))
