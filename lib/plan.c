@@ -323,8 +323,12 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
   for (size_t i = 0; !rc && i < p->nwants; i++) {
     const want *w = &p->wants[i];
     int off = w->upstream == SSLVDIR_UPSTREAM_OFFLOAD;
-    unsigned target = off ? SSLVDIR_SSL_NONE : (SSLVDIR_SSL | SSLVDIR_SSL_128);
     long cur = current_flags(p, w->path);
+    /* Bridging adds SSL and keeps the client-certificate flags the vdir has
+     * (PowerShell ships with SslNegotiateCert). */
+    unsigned keep = cur > 0 ? (unsigned)cur & (SSLVDIR_SSL_NEGOTIATE_CERT | SSLVDIR_SSL_REQUIRE_CERT |
+                                               SSLVDIR_SSL_MAP_CERT) : 0;
+    unsigned target = off ? SSLVDIR_SSL_NONE : (SSLVDIR_SSL | SSLVDIR_SSL_128 | keep);
     int change = cur < 0 ? !(off && w->kind == SSLVDIR_KIND_RPC)
                          : off ? (cur & (SSLVDIR_SSL | SSLVDIR_SSL_128 | SSLVDIR_SSL_REQUIRE_CERT)) != 0
                                : !(cur & SSLVDIR_SSL);

@@ -80,16 +80,16 @@ static void test_against_config(void) {
   char *got = plan_text(p, SSLVDIR_PLAN_POWERSHELL);
   /* Outlook Anywhere is offloaded already on 2016 (the registry store says
    * nothing, so the default stands) and Rpc has None: no step for it. The
-   * owa vdir and the three locations under it that set sslFlags; PowerShell
-   * is bridged; one recycle per pool, in first-touched order. */
+   * owa vdir and the two locations under it that set sslFlags and require
+   * SSL (owa/Calendar ships None already); PowerShell is bridged and keeps
+   * the client certificate it asks for; one recycle per pool, in
+   * first-touched order. */
   static const char want[] =
       "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/owa\"\n"
-      "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/owa/Calendar\"\n"
       "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/owa/Integrated\"\n"
       "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/owa/oma\"\n"
-      "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"Ssl,Ssl128\" -PSPath IIS: -Location \"Default Web Site/PowerShell\"\n"
+      "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"Ssl,SslNegotiateCert,Ssl128\" -PSPath IIS: -Location \"Default Web Site/PowerShell\"\n"
       "Restart-WebAppPool MSExchangeOWAAppPool\n"
-      "Restart-WebAppPool MSExchangeOWACalendarAppPool\n"
       "Restart-WebAppPool MSExchangePowerShellFrontEndAppPool\n";
   if (strcmp(got, want))
     fprintf(stderr, "plan:\n%s", got);
@@ -97,11 +97,11 @@ static void test_against_config(void) {
   free(got);
   int kind;
   const char *target, *text, *why;
-  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 4, SSLVDIR_PLAN_APPCMD, &kind, &target, &text, &why), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 3, SSLVDIR_PLAN_APPCMD, &kind, &target, &text, &why), SSLVDIR_OK);
   CU_ASSERT(kind == SSLVDIR_STEP_SSLFLAGS && !strcmp(target, "Default Web Site/PowerShell") &&
-            !strcmp(text, "&$env:systemroot\\system32\\inetsrv\\appcmd set config \"Default Web Site/PowerShell\" /section:access /sslFlags:\"Ssl,Ssl128\" /commit:APPHOST") &&
+            !strcmp(text, "&$env:systemroot\\system32\\inetsrv\\appcmd set config \"Default Web Site/PowerShell\" /section:access /sslFlags:\"Ssl,SslNegotiateCert,Ssl128\" /commit:APPHOST") &&
             why[0]);
-  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 8, SSLVDIR_PLAN_APPCMD, NULL, NULL, NULL, NULL), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 6, SSLVDIR_PLAN_APPCMD, NULL, NULL, NULL, NULL), SSLVDIR_E_NOT_FOUND);
   sslvdir_plan_free(p);
 
   /* Once the change is made, the plan is empty. */
