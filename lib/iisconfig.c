@@ -635,8 +635,10 @@ static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
       if (lc && lc->has_access && !(lc->flags & SSLVDIR_SSL) &&
           (sv_xdefault_flags(0, 2013, rel, strlen(rel), SV_XD_BACK, &shipped) ||
            (shipped & SSLVDIR_SSL)) &&
-          warn(c, "line %u: location '%.200s' on the Exchange Back End site does not require "
-               "SSL: only the Default Web Site is configured for SSL offloading (seed 004)",
+          warn(c,
+               "line %u: location '%.200s' on the Exchange Back End site does not require "
+               "SSL: only the Default Web Site is configured for SSL offloading (Configuring SSL "
+               "offloading in Exchange 2013)",
                line, np))
         rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
     }

@@ -1,7 +1,8 @@
 /*
  * Plans: from a server's current SSL state to a wanted offloading setup, as
- * the commands of seed 004 (appcmd, Set-WebConfigurationProperty,
- * Set-OutlookAnywhere), registry values and application pool recycles.
+ * the commands of Configuring SSL offloading in Exchange 2013 (appcmd,
+ * Set-WebConfigurationProperty, Set-OutlookAnywhere), registry values and application pool
+ * recycles.
  */
 #include "config.h"
 
@@ -140,8 +141,10 @@ SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_
                     "quoting in a script", path);
   size_t sl = (size_t)(slash - path);
   if (sv_eq_ci(path, sl, "Exchange Back End", 17))
-    return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is on the Exchange Back End site: only the "
-                  "Default Web Site is configured for SSL offloading, never the back end (seed 004)",
+    return sv_err(err, SSLVDIR_E_REFUSED,
+                  "plan: '%s' is on the Exchange Back End site: only the "
+                  "Default Web Site is configured for SSL offloading, never the back end "
+                  "(Configuring SSL offloading in Exchange 2013)",
                   path);
   int found = !p->cfg;
   for (size_t i = 0; p->cfg && i < sslvdir_iisconfig_site_count(p->cfg); i++) {
@@ -187,7 +190,8 @@ static int add_step(sslvdir_plan *p, int kind, char *target, char *ac, char *ps,
   return SSLVDIR_OK;
 }
 
-/* Seed 004's application pools, for plans without a configuration. */
+/* The application pools of Configuring SSL offloading in Exchange 2013, for
+ * plans without a configuration. */
 static const char *default_pool(sslvdir_kind k) {
   switch (k) {
   case SSLVDIR_KIND_OWA: return "MSExchangeOWAAppPool";
@@ -308,14 +312,18 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
       rc = SSLVDIR_E_NOMEM;
       break;
     }
-    rc = add_step(p, SSLVDIR_STEP_REGISTRY, sv_strdup(SSLVDIR_KEY_SSL_OFFLOADED),
-                  sv_strdupf("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
-                      "SSLOffloaded /t REG_DWORD /d %u /f", (unsigned)want_v),
-                  sv_strdupf("New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchange "
-                      "OWA' -Name SSLOffloaded -PropertyType DWord -Value %u -Force", (unsigned)want_v),
-                  sv_strdup(want_v ? "OWA on Exchange 2007/2010 writes https:// links behind an "
-                                     "offloader only with SSLOffloaded=1 (seed 002)"
-                                   : "OWA is bridged again: SSLOffloaded back to 0"));
+    rc = add_step(
+        p, SSLVDIR_STEP_REGISTRY, sv_strdup(SSLVDIR_KEY_SSL_OFFLOADED),
+        sv_strdupf("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
+                   "SSLOffloaded /t REG_DWORD /d %u /f",
+                   (unsigned)want_v),
+        sv_strdupf("New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchange "
+                   "OWA' -Name SSLOffloaded -PropertyType DWord -Value %u -Force",
+                   (unsigned)want_v),
+        sv_strdup(want_v ? "OWA on Exchange 2007/2010 writes https:// links behind an "
+                           "offloader only with SSLOffloaded=1 (SSL offloading for Outlook Web "
+                           "Access (Exchange 2007))"
+                         : "OWA is bridged again: SSLOffloaded back to 0"));
   }
   /* 3. sslFlags, then 4. the pools. */
   const char *pools[256];

@@ -43,10 +43,10 @@ SSLVDIR_EXTERN const char *sslvdir_preset_description(size_t index);
  *
  * The site is created when missing. Each vdir of the preset is added with
  * the preset's sslFlags as both edge requirement and backend state (the
- * "-offload" presets set the backend to None where seed 004 says so, and
- * SSLOffloaded=1), its service kind, and a redirect for browser vdirs (site
- * root, owa, ecp). The builder's Exchange version is set from the preset.
- * A vdir that already exists in the site is left as it is.
+ * "-offload" presets set the backend to None where Configuring SSL offloading in Exchange 2013 says
+ * so, and SSLOffloaded=1), its service kind, and a redirect for browser vdirs (site root, owa,
+ * ecp). The builder's Exchange version is set from the preset. A vdir that already exists in the
+ * site is left as it is.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_UNKNOWN_NAME, SSLVDIR_E_SYNTAX (site name),
  * SSLVDIR_E_NOMEM.
