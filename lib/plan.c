@@ -332,12 +332,27 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
     const want *w = &p->wants[i];
     int off = w->upstream == SSLVDIR_UPSTREAM_OFFLOAD;
     long cur = current_flags(p, w->path);
+    /* Without a configuration, what the version ships stands in for it
+     * (lib/exchange_defaults.def); unknown, every step is written, except
+     * offloading Rpc, which ships None from 2013 on. */
+    int site;
+    const char *rel;
+    size_t rlen;
+    unsigned shipped;
+    long base = cur;
+    if (cur < 0 && !sv_xdefault_site_path(w->path, &site, &rel, &rlen) &&
+        !sv_xdefault_flags(p->version, 0, rel, rlen, site, &shipped))
+      base = (long)shipped;
     /* Bridging adds SSL and keeps the client-certificate flags the vdir has
      * (PowerShell ships with SslNegotiateCert). */
-    unsigned keep = cur > 0 ? (unsigned)cur & (SSLVDIR_SSL_NEGOTIATE_CERT | SSLVDIR_SSL_REQUIRE_CERT |
-                                               SSLVDIR_SSL_MAP_CERT) : 0;
+    unsigned keep = base > 0 ? (unsigned)base & (SSLVDIR_SSL_NEGOTIATE_CERT |
+                                                 SSLVDIR_SSL_REQUIRE_CERT | SSLVDIR_SSL_MAP_CERT)
+                             : 0;
     unsigned target = off ? SSLVDIR_SSL_NONE : (SSLVDIR_SSL | SSLVDIR_SSL_128 | keep);
-    int change = cur < 0 ? !(off && w->kind == SSLVDIR_KIND_RPC)
+    int change = cur < 0 ? (base < 0 ? !(off && w->kind == SSLVDIR_KIND_RPC)
+                            : off    ? (base & (SSLVDIR_SSL | SSLVDIR_SSL_128 |
+                                                SSLVDIR_SSL_REQUIRE_CERT)) != 0
+                                     : 1)
                          : off ? (cur & (SSLVDIR_SSL | SSLVDIR_SSL_128 | SSLVDIR_SSL_REQUIRE_CERT)) != 0
                                : !(cur & SSLVDIR_SSL);
     if (change) {

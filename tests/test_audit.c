@@ -185,10 +185,18 @@ static void run(scenario *s) {
          (!strcmp(s->expect[i].object, "*") || !strcmp(obj, s->expect[i].object));
     if (sev > worst)
       worst = sev;
-    /* Every finding explains itself, citing where the rule comes from. */
+    /* Every finding explains itself, citing where the rule comes from by
+     * title or KB number (doc/sources.md), never by an internal name. */
+    static const char *const cites[] = {
+      "KB ", "SSL offloading for Outlook Web Access", "Exchange 2007 Client Access and SSL",
+      "Configuring SSL offloading in Exchange 2013", "Microsoft Learn", "Autodiscover for Exchange",
+      "The HTTP status code in IIS", "RFC ", "Baseline Requirements", "proxy policy"};
+    int cited = 0;
+    for (size_t c = 0; c < sizeof cites / sizeof cites[0]; c++)
+      cited |= strstr(why, cites[c]) != NULL;
     CU_ASSERT(strlen(why) > 40);
-    if (!strstr(why, "seed 00") && !strstr(why, "Seed 00") && !strstr(why, "DOMAIN.md") && !strstr(why, "RFC ") &&
-        !strstr(why, "Baseline Requirements") && !strstr(why, "proxy policy")) {
+    CU_ASSERT(!strstr(why, "seed 00") && !strstr(why, "Seed 00") && !strstr(why, "DOMAIN.md"));
+    if (!cited) {
       fprintf(stderr, "\n%s: %s cites no source: %s\n", s->name, code, why);
       CU_FAIL("an explanation cites its source");
     }

@@ -1,5 +1,5 @@
 /*
- * Plans: seed 004's two scripts reproduced exactly, plans against the
+ * Plans: the two scripts of Configuring SSL offloading in Exchange 2013 reproduced exactly, plans against the
  * Exchange 2016 fixture (only what differs, deeper locations, pools), the
  * registry value for OWA on 2010, and the plans the documents forbid.
  */
@@ -136,6 +136,42 @@ static void test_against_config(void) {
   sslvdir_iisconfig_free(c);
 }
 
+/* Without a configuration, what the version ships stands in for it: on
+ * 2010 /Rpc ships requiring SSL (so offloading it takes a step), on 2016
+ * with None (no step); PowerShell bridged keeps the client certificate
+ * it ships asking for. */
+static void test_shipped_defaults(void) {
+  static const struct {
+    unsigned version;
+    const char *path;
+    sslvdir_upstream up;
+    const char *want;
+  } cases[] = {
+    {2010, "Default Web Site/Rpc", SSLVDIR_UPSTREAM_OFFLOAD,
+     "Set-OutlookAnywhere -Identity MyServer\\Rpc* -SSLOffloading $true\n"
+     "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/Rpc\"\n"
+     "Restart-WebAppPool MSExchangeRpcProxyFrontEndAppPool\n"},
+    {2016, "Default Web Site/Rpc", SSLVDIR_UPSTREAM_OFFLOAD,
+     "Set-OutlookAnywhere -Identity MyServer\\Rpc* -SSLOffloading $true\n"},
+    {2016, "Default Web Site/PowerShell", SSLVDIR_UPSTREAM_BRIDGE,
+     "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"Ssl,SslNegotiateCert,Ssl128\" -PSPath IIS: -Location \"Default Web Site/PowerShell\"\n"
+     "Restart-WebAppPool MSExchangePowerShellFrontEndAppPool\n"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sslvdir_plan *p;
+    sslvdir_error e;
+    CU_ASSERT_FATAL(sslvdir_plan_new(&p, NULL, NULL, cases[i].version, &e) == SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_plan_want(p, cases[i].path, cases[i].up, &e), SSLVDIR_OK);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
+    char *got = plan_text(p, SSLVDIR_PLAN_POWERSHELL);
+    if (strcmp(got, cases[i].want))
+      fprintf(stderr, "plan %u %s:\n%s", cases[i].version, cases[i].path, got);
+    CU_ASSERT_STRING_EQUAL(got, cases[i].want);
+    free(got);
+    sslvdir_plan_free(p);
+  }
+}
+
 static void test_registry_plan(void) {
   /* OWA on 2010: SSLOffloaded=1 first, as a command and as a .reg file. */
   sslvdir_plan *p;
@@ -183,4 +219,5 @@ void suite_plan(void) {
   CU_add_test(s, "seed 004's two scripts", test_seed_scripts);
   CU_add_test(s, "against the Exchange 2016 configuration", test_against_config);
   CU_add_test(s, "registry steps and the .reg file", test_registry_plan);
+  CU_add_test(s, "without a configuration: what the version ships", test_shipped_defaults);
 }
