@@ -728,8 +728,15 @@ static void names_to_cover(const sslvdir_audit *a, names *ns) {
     const sslvdir_site *site = sslvdir_policy_site(a->policy, i);
     if (sslvdir_site_autodiscover_redirect(site))
       continue;
-    for (size_t k = 0; k < sslvdir_site_host_count(site); k++)
-      name_add(ns, sslvdir_site_host(site, k));
+    for (size_t k = 0; k < sslvdir_site_host_count(site); k++) {
+      /* An address binding (Exchange's 127.0.0.1) is not a name of the
+       * namespace: no certificate names it, no Autodiscover host follows. */
+      const char *h = sslvdir_site_host(site, k);
+      int fam;
+      unsigned char addr[16];
+      if (sv_addr_parse(h, strlen(h), &fam, addr))
+        name_add(ns, h);
+    }
   }
 }
 

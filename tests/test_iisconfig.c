@@ -464,6 +464,45 @@ static void test_apply(void) {
 
 /* Extended Protection: read with inheritance, and a vdir that has it is
  * bridged whatever its sslFlags. */
+/* Bindings as Exchange and IIS 10 write them: an address binding (the
+ * 127.0.0.1 Exchange adds) is a host header but never the canonical name;
+ * a wildcard binding is read and shown; a host name that merely contains
+ * another is not a duplicate of it. */
+static void test_bindings(void) {
+  static const char doc[] =
+      "<configuration><system.applicationHost><sites><site name=\"Default Web Site\" id=\"1\">"
+      "<application path=\"/\"><virtualDirectory path=\"/\" physicalPath=\"c:\\x\" /></application>"
+      "<bindings>"
+      "<binding protocol=\"http\" bindingInformation=\"127.0.0.1:80:127.0.0.1\" />"
+      "<binding protocol=\"https\" bindingInformation=\"127.0.0.1:443:127.0.0.1\" />"
+      "<binding protocol=\"https\" bindingInformation=\"*:443:*.contoso.com\" />"
+      "<binding protocol=\"https\" bindingInformation=\"*:443:webmail.contoso.com\" />"
+      "<binding protocol=\"https\" bindingInformation=\"*:443:mail.contoso.com\" />"
+      "<binding protocol=\"https\" bindingInformation=\"*:443:*.com\" />"
+      "</bindings></site></sites></system.applicationHost></configuration>";
+  sslvdir_iisconfig *c = parse(doc, sizeof doc - 1);
+  CU_ASSERT_FATAL(c != NULL);
+  const char *name, *hosts;
+  unsigned port;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_site(c, 0, &name, &hosts, &port), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(hosts, "127.0.0.1,*.contoso.com,webmail.contoso.com,mail.contoso.com");
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_warning_count(c), 1); /* "*.com" is no host name */
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_iisconfig_warning(c, 0), "'*.com'"));
+  sslvdir_builder *b;
+  sslvdir_policy *p;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_apply(c, b, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
+  const sslvdir_site *s = sslvdir_policy_site(p, 0);
+  CU_ASSERT_EQUAL(sslvdir_site_host_count(s), 3);
+  CU_ASSERT_STRING_EQUAL(sslvdir_site_canonical_host(s), "webmail.contoso.com");
+  CU_ASSERT_PTR_EQUAL(sslvdir_policy_find_site(p, "mail.contoso.com", 16), s);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  sslvdir_iisconfig_free(c);
+}
+
 static void test_extended_protection(void) {
   char doc[4096];
   snprintf(doc, sizeof doc,
@@ -523,4 +562,5 @@ void suite_iisconfig(void) {
   CU_add_test(s, "hostile documents and their errors", test_hostile);
   CU_add_test(s, "the backend state in a builder", test_apply);
   CU_add_test(s, "Extended Protection", test_extended_protection);
+  CU_add_test(s, "address and wildcard bindings", test_bindings);
 }
