@@ -546,12 +546,11 @@ static void check_outlook_anywhere(sslvdir_audit *a, const server *s) {
   int ep = rpc->token_checking != SSLVDIR_TOKEN_CHECKING_NONE;
   char assumed[200] = "";
   if (!set) {
-    if (ep)
+    if (ep) {
       oa = 0;
-    if (ep)
       snprintf(assumed, sizeof assumed, " (assumed: no value was given, and Extended Protection is "
                "on for it, which Microsoft supports only with SSLOffloading $false)");
-    else if (ver)
+    } else if (ver)
       snprintf(assumed, sizeof assumed, " (assumed: no value was given; the default of Exchange %u)",
                ver);
     else
@@ -670,12 +669,23 @@ static void check_back_end(sslvdir_audit *a, const server *s) {
   for (size_t i = 0; i < s->nbv; i++) {
     const vd *v = &s->bv[i];
     unsigned f;
-    if ((v->flags & SSLVDIR_SSL) || (!shipped(a, s, v->path, &f) && !(f & SSLVDIR_SSL)))
+    int known = !shipped(a, s, v->path, &f);
+    if ((v->flags & SSLVDIR_SSL) || (known && !(f & SSLVDIR_SSL)))
       continue; /* Exchange's own value: Rpc, RpcWithCert and owa/Calendar ship None */
+    /* The fix puts back what Exchange ships (PowerShell asks for a client
+     * certificate there), in the scripts' form "Ssl,Ssl128". */
+    char text[SSLVDIR_FLAGS_TEXT_MAX], compact[SSLVDIR_FLAGS_TEXT_MAX];
+    size_t o = 0;
+    if (!known || sslvdir_flags_format(text, sizeof text, NULL, f))
+      snprintf(text, sizeof text, "Ssl, Ssl128");
+    for (const char *c = text; *c; c++)
+      if (*c != ' ')
+        compact[o++] = *c;
+    compact[o] = '\0';
     add(a, SSLVDIR_SEVERITY_ERROR, "backend-site-ssl-removed", v->path,
         sv_strdupf("Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value "
-                   "\"Ssl,Ssl128\" -PSPath IIS: -Location \"%s\"",
-                   v->path),
+                   "\"%s\" -PSPath IIS: -Location \"%s\"",
+                   compact, v->path),
         "%s is on the Exchange Back End site (port 444), which the front end always reaches "
         "over SSL; it does not require SSL. Offloading is configured on the Default Web Site "
         "only, never on the Exchange Back End site (Configuring SSL offloading in Exchange 2013).",
