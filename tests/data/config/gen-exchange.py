@@ -13,8 +13,9 @@ reads too):
 
 Each file has the application pools, the sites and their applications, a
 long system.webServer, a <location> per application, comments, CRLF line
-endings and one hand-edited line (single quotes, a tab). The files are
-committed; tests/check-fixtures.sh runs this script into a scratch
+endings and (2013 and later) one hand-edited block for owa/oma (single
+quotes, a tab). The files are
+committed; tests/exchange-fixtures.sh runs this script into a scratch
 directory and fails if any file differs, so the table and the fixtures
 cannot drift apart. Run it from this directory, or give the output
 directory as its argument."""
