@@ -288,8 +288,8 @@ static const sslvdir_settings *plan_registry(const sslvdir_audit *a) {
 }
 
 /* The commands of a plan that makes config_path offloaded or bridged, in
- * the PowerShell form of seed 004, one per line. version 0 means the
- * audit's. NULL when out of memory; "" when the plan refuses. */
+ * the PowerShell form of Configuring SSL offloading in Exchange 2013, one per line. version 0 means
+ * the audit's. NULL when out of memory; "" when the plan refuses. */
 static char *plan_fix(sslvdir_audit *a, const char *config_path, sslvdir_upstream up,
                       unsigned version) {
   sslvdir_plan *p;
@@ -348,11 +348,24 @@ typedef struct server {
   char evidence[320];             /* what shows it, for explanations */
 } server;
 
-/* Exchange creates these vdirs requiring SSL; Rpc and PowerShell not. */
-static int ssl_by_default(sslvdir_kind k) {
-  return k == SSLVDIR_KIND_OWA || k == SSLVDIR_KIND_ECP || k == SSLVDIR_KIND_EWS ||
-         k == SSLVDIR_KIND_EAS || k == SSLVDIR_KIND_OAB || k == SSLVDIR_KIND_MAPI ||
-         k == SSLVDIR_KIND_AUTODISCOVER || k == SSLVDIR_KIND_MRSPROXY;
+/* The sslFlags Exchange ships at full ("Default Web Site/owa") for the
+ * audit's version; with none given, those every candidate version agrees
+ * on (2013 and later when the server has the Exchange Back End site, which
+ * 2007 and 2010 lack). 0 when known. */
+static int shipped(const sslvdir_audit *a, const server *s, const char *full, unsigned *flags) {
+  const char *site = s->back && !strncmp(full, s->back, strlen(s->back)) ? s->back
+                     : s->front && !strncmp(full, s->front, strlen(s->front)) ? s->front : NULL;
+  if (!site || (full[strlen(site)] && full[strlen(site)] != '/'))
+    return SV_XD_UNKNOWN;
+  const char *rel = full[strlen(site)] ? full + strlen(site) : "/";
+  return sv_xdefault_flags(version_of(a), s->back ? 2013 : 0, rel, strlen(rel),
+                           site == s->back ? SV_XD_BACK : SV_XD_FRONT, flags);
+}
+
+/* Whether Exchange ships the vdir requiring SSL (so None there is a change). */
+static int shipped_ssl(const sslvdir_audit *a, const server *s, const vd *v) {
+  unsigned f;
+  return !shipped(a, s, v->path, &f) && (f & SSLVDIR_SSL);
 }
 
 static int read_vd(const sslvdir_iisconfig *c, const char *path, vd *v) {
@@ -420,13 +433,13 @@ static int server_read(const sslvdir_audit *a, server *s) {
     }
   }
   /* Offloading shows as a vdir that requires SSL by default set to no SSL
-   * in its own location (seed 004's appcmd lines); inheriting no SSL from
-   * the site root is seed 001's unfinished recipe instead. */
+   * in its own location (Configuring SSL offloading in Exchange 2013's appcmd lines); inheriting no
+   * SSL from the site root is KB 279681's unfinished recipe instead. */
   size_t fl = s->front ? strlen(s->front) : 0;
   for (size_t i = 0; i < s->nv && !s->offloading; i++) {
     const vd *v = &s->v[i];
-    if (ssl_by_default(v->kind) && v->kind != SSLVDIR_KIND_MRSPROXY &&
-        !(v->flags & SSLVDIR_SSL) && v->from && strlen(v->from) > fl) {
+    if (v->kind != SSLVDIR_KIND_MRSPROXY && shipped_ssl(a, s, v) && !(v->flags & SSLVDIR_SSL) &&
+        v->from && strlen(v->from) > fl) {
       s->offloading = 1;
       snprintf(s->evidence, sizeof s->evidence, "%.280s no longer requires SSL", v->path);
     }
@@ -473,8 +486,8 @@ static void check_offload_backend(sslvdir_audit *a, const server *s) {
     add(a, SSLVDIR_SEVERITY_ERROR, "offload-backend-requires-ssl", owa->path,
         plan_fix(a, owa->path, SSLVDIR_UPSTREAM_OFFLOAD, 0),
         "SSLOffloaded is 1, so OWA is meant to be reached over plain HTTP from the offloader, but "
-        "%s still requires SSL: every request from the offloader gets 403.4. Seed 002 (SSL "
-        "offloading for Outlook Web Access, Exchange 2007) takes both steps: clear Require SSL on "
+        "%s still requires SSL: every request from the offloader gets 403.4. SSL offloading for "
+        "Outlook Web Access (Exchange 2007) takes both steps: clear Require SSL on "
         "the vdir and set SSLOffloaded.", owa->path);
   if (!a->policy || !a->config)
     return;
@@ -493,7 +506,7 @@ static void check_offload_backend(sslvdir_audit *a, const server *s) {
           plan_fix(a, path, SSLVDIR_UPSTREAM_OFFLOAD, 0),
           "The proxy policy sends %s to the backend as plain HTTP (offloaded), but IIS there still "
           "requires SSL (sslFlags set at '%s'): every request gets 403.4. Offloading is set per "
-          "vdir with sslFlags None (seed 004, Configuring SSL offloading in Exchange 2013).",
+          "vdir with sslFlags None (Configuring SSL offloading in Exchange 2013).",
           path, from);
     }
   }
@@ -502,8 +515,8 @@ static void check_offload_backend(sslvdir_audit *a, const server *s) {
 static void check_owa_ssloffloaded(sslvdir_audit *a, const server *s) {
   unsigned ver = version_of(a);
   const vd *owa = find_kind(s, SSLVDIR_KIND_OWA);
-  if (!owa || (ver && ver != 2007 && ver != 2010))
-    return;
+  if (!owa || (ver && ver != 2007 && ver != 2010) || (!ver && s->back))
+    return; /* SSLOffloaded is OWA's switch on 2007/2010, which have no back end site */
   int plain = !(owa->flags & SSLVDIR_SSL);
   if ((!s->offloading && !plain) || dword(a, SSLVDIR_KEY_SSL_OFFLOADED, NULL) == 1)
     return;
@@ -511,8 +524,8 @@ static void check_owa_ssloffloaded(sslvdir_audit *a, const server *s) {
       owa->path, plan_fix(a, owa->path, SSLVDIR_UPSTREAM_OFFLOAD, ver ? ver : 2010),
       "%s%s is behind an SSL offloader (%s) but SSLOffloaded is not 1 under "
       "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA. OWA then renders http:// links "
-      "and refuses them: users authenticate and the interface stops answering (seed 002, SSL "
-      "offloading for Outlook Web Access, Exchange 2007).%s",
+      "and refuses them: users authenticate and the interface stops answering (SSL offloading for "
+      "Outlook Web Access, Exchange 2007).%s",
       ver ? "" : "If this is Exchange 2007 or 2010 (give the version to be sure): ", owa->path,
       s->offloading && !plain ? s->evidence : "it no longer requires SSL",
       plain ? "" : " Require SSL is also still on, so plain HTTP from the offloader gets 403.4.");
@@ -524,23 +537,45 @@ static void check_outlook_anywhere(sslvdir_audit *a, const server *s) {
   if (!rpc)
     return;
   uint32_t oa = dword(a, SSLVDIR_KEY_OA_SSL_OFFLOADING, &set);
-  if (!set && !version_of(a))
+  unsigned ver = version_of(a);
+  if (!set && !ver && !s->back)
     return; /* the default depends on the version */
+  /* Without a registry or policy value, the premise is a default: say which,
+   * and let it weigh no more than a warning. Extended Protection on /Rpc
+   * (Exchange 2019 CU14 and later turn it on) is supported only with
+   * SSLOffloading $false, so there that is the value to assume. */
+  int ep = rpc->token_checking != SSLVDIR_TOKEN_CHECKING_NONE;
+  char assumed[200] = "";
+  if (!set) {
+    if (ep) {
+      oa = 0;
+      snprintf(assumed, sizeof assumed, " (assumed: no value was given, and Extended Protection is "
+               "on for it, which Microsoft supports only with SSLOffloading $false)");
+    } else if (ver)
+      snprintf(assumed, sizeof assumed, " (assumed: no value was given; the default of Exchange %u)",
+               ver);
+    else
+      snprintf(assumed, sizeof assumed, " (assumed: no value was given; the default of Exchange "
+               "2013 and later, which this server's Exchange Back End site shows it is)");
+  }
+  int sev = set ? SSLVDIR_SEVERITY_ERROR : SSLVDIR_SEVERITY_WARNING;
   int ssl = (rpc->flags & SSLVDIR_SSL) != 0;
   if (oa == 1 && ssl)
-    add(a, SSLVDIR_SEVERITY_ERROR, "oa-ssloffloading-mismatch", rpc->path,
+    add(a, sev, "oa-ssloffloading-mismatch", rpc->path,
         plan_fix(a, rpc->path, SSLVDIR_UPSTREAM_OFFLOAD, 0),
-        "Outlook Anywhere's SSLOffloading is $true, so RPC over HTTP arrives as plain HTTP from "
+        "Outlook Anywhere's SSLOffloading is $true%s, so RPC over HTTP arrives as plain HTTP from "
         "the offloader, but %s requires SSL: Outlook Anywhere clients get 403.4. "
-        "Set-OutlookAnywhere -SSLOffloading $true goes with sslFlags None on the Rpc vdir (seed "
-        "004).", rpc->path);
+        "Set-OutlookAnywhere -SSLOffloading $true goes with sslFlags None on the Rpc vdir "
+        "(Configuring SSL offloading in Exchange 2013).", assumed, rpc->path);
   else if (oa != 1 && !ssl)
-    add(a, SSLVDIR_SEVERITY_ERROR, "oa-ssloffloading-mismatch", rpc->path,
-        plan_fix(a, rpc->path, s->offloading ? SSLVDIR_UPSTREAM_OFFLOAD : SSLVDIR_UPSTREAM_BRIDGE, 0),
+    add(a, sev, "oa-ssloffloading-mismatch", rpc->path,
+        plan_fix(a, rpc->path, s->offloading ? SSLVDIR_UPSTREAM_OFFLOAD : SSLVDIR_UPSTREAM_BRIDGE,
+                 0),
         "Outlook Anywhere's SSLOffloading is $false%s, so RPC over HTTP expects SSL, but %s does "
         "not require it: the two settings disagree and Outlook Anywhere fails behind an "
-        "offloader. Set them together (seed 004: Set-OutlookAnywhere -SSLOffloading).",
-        set ? "" : " (the default of this version)", rpc->path);
+        "offloader. Set them together (Configuring SSL offloading in Exchange 2013: "
+        "Set-OutlookAnywhere -SSLOffloading).",
+        assumed, rpc->path);
 }
 
 static void check_offloader_list(sslvdir_audit *a, const server *s) {
@@ -579,12 +614,18 @@ static void check_offloader_breadth(sslvdir_audit *a) {
 static void check_mrsproxy(sslvdir_audit *a, const server *s) {
   const vd *mrs = find_kind(s, SSLVDIR_KIND_MRSPROXY);
   const vd *ews = find_kind(s, SSLVDIR_KIND_EWS);
-  if (mrs && !(mrs->flags & SSLVDIR_SSL) && (s->offloading || (ews && !(ews->flags & SSLVDIR_SSL))))
+  /* EWS open because the site root is (site-root-not-restored says so) is
+   * not offloading: MRSProxy is then merely open, like the rest. */
+  int ews_offloaded = ews && !(ews->flags & SSLVDIR_SSL) &&
+                      !(ews->from && s->front && sv_streq_ci(ews->from, s->front));
+  if (mrs && !(mrs->flags & SSLVDIR_SSL) && (s->offloading || ews_offloaded))
     add(a, SSLVDIR_SEVERITY_ERROR, "mrsproxy-offloaded", mrs->path,
         plan_fix(a, mrs->path, SSLVDIR_UPSTREAM_BRIDGE, 0),
         "%s does not require SSL, so it is reached over plain HTTP through the offloader; "
-        "MRSProxy does not support SSL offloading and needs SSL bridging (seed 004). Require "
-        "SSL on it again and bridge it at the proxy.", mrs->path);
+        "MRSProxy does not support SSL offloading and needs SSL bridging (Configuring SSL "
+        "offloading in Exchange 2013). Require "
+        "SSL on it again and bridge it at the proxy.",
+        mrs->path);
   for (size_t i = 0; a->policy && i < sslvdir_policy_site_count(a->policy); i++) {
     const sslvdir_site *site = sslvdir_policy_site(a->policy, i);
     const sslvdir_vdir *v = sslvdir_site_match(site, "/EWS/mrsproxy.svc", 17);
@@ -595,9 +636,11 @@ static void check_mrsproxy(sslvdir_audit *a, const server *s) {
     snprintf(obj, sizeof obj, "%.200s/EWS/mrsproxy.svc", sslvdir_site_name(site));
     add(a, SSLVDIR_SEVERITY_ERROR, "mrsproxy-offloaded", obj,
         sv_strdupf("<vdir path=\"/EWS/mrsproxy.svc\" kind=\"mrsproxy\"/> in site \"%s\" of the "
-                   "policy file", sslvdir_site_name(site)),
+                   "policy file",
+                   sslvdir_site_name(site)),
         "The proxy policy has no vdir for /EWS/mrsproxy.svc, so MRSProxy requests take the rules "
-        "of %s and are offloaded; MRSProxy needs SSL bridging (seed 004).",
+        "of %s and are offloaded; MRSProxy needs SSL bridging (Configuring SSL offloading in "
+        "Exchange 2013).",
         sslvdir_vdir_config_path(v));
   }
 }
@@ -608,14 +651,22 @@ static void check_eas_2007(sslvdir_audit *a, const server *s) {
     add(a, SSLVDIR_SEVERITY_ERROR, "eas-offloaded-2007", eas->path,
         plan_fix(a, eas->path, SSLVDIR_UPSTREAM_BRIDGE, 0),
         "%s does not require SSL, but Exchange ActiveSync on Exchange 2007 does not support SSL "
-        "offloading (seed 002). Require SSL again and bridge it.", eas->path);
+        "offloading (SSL offloading for Outlook Web Access (Exchange 2007)). Require SSL again and "
+        "bridge it.",
+        eas->path);
 }
 
 static void check_extended_protection(sslvdir_audit *a, const server *s) {
   static const char *const names[] = {"None", "Allow", "Require"};
   for (size_t i = 0; i < s->nv; i++) {
     const vd *v = &s->v[i];
+    unsigned f;
     if (v->token_checking == SSLVDIR_TOKEN_CHECKING_NONE || (v->flags & SSLVDIR_SSL))
+      continue;
+    /* PowerShell ships without Require SSL and Exchange turns Extended
+     * Protection on for it: its own setting, not an offloader's. Rpc's
+     * None is shipped only with SSLOffloading $true, which EP forbids. */
+    if (v->kind != SSLVDIR_KIND_RPC && !shipped(a, s, v->path, &f) && f == v->flags)
       continue;
     add(a, SSLVDIR_SEVERITY_ERROR, "extended-protection-offloaded", v->path,
         plan_fix(a, v->path, SSLVDIR_UPSTREAM_BRIDGE, 0),
@@ -623,7 +674,8 @@ static void check_extended_protection(sslvdir_audit *a, const server *s) {
         "Protection binds Windows authentication to the TLS channel the server sees, so behind "
         "an offloader it fails; only SSL bridging with the same certificate on both ends works. "
         "Bridge it, or turn Extended Protection off for it "
-        "(-ExtendedProtectionTokenChecking None on its Set-*VirtualDirectory cmdlet); DOMAIN.md 4.",
+        "(-ExtendedProtectionTokenChecking None on its Set-*VirtualDirectory cmdlet; Microsoft "
+        "Learn, \"Configure Windows Extended Protection in Exchange Server\").",
         v->path, names[v->token_checking]);
   }
 }
@@ -631,14 +683,28 @@ static void check_extended_protection(sslvdir_audit *a, const server *s) {
 static void check_back_end(sslvdir_audit *a, const server *s) {
   for (size_t i = 0; i < s->nbv; i++) {
     const vd *v = &s->bv[i];
-    if (v->flags & SSLVDIR_SSL)
-      continue;
+    unsigned f;
+    int known = !shipped(a, s, v->path, &f);
+    if ((v->flags & SSLVDIR_SSL) || (known && !(f & SSLVDIR_SSL)))
+      continue; /* Exchange's own value: Rpc, RpcWithCert and owa/Calendar ship None */
+    /* The fix puts back what Exchange ships (PowerShell asks for a client
+     * certificate there), in the scripts' form "Ssl,Ssl128". */
+    char text[SSLVDIR_FLAGS_TEXT_MAX], compact[SSLVDIR_FLAGS_TEXT_MAX];
+    size_t o = 0;
+    if (!known || sslvdir_flags_format(text, sizeof text, NULL, f))
+      snprintf(text, sizeof text, "Ssl, Ssl128");
+    for (const char *c = text; *c; c++)
+      if (*c != ' ')
+        compact[o++] = *c;
+    compact[o] = '\0';
     add(a, SSLVDIR_SEVERITY_ERROR, "backend-site-ssl-removed", v->path,
         sv_strdupf("Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value "
-                   "\"Ssl,Ssl128\" -PSPath IIS: -Location \"%s\"", v->path),
+                   "\"%s\" -PSPath IIS: -Location \"%s\"",
+                   compact, v->path),
         "%s is on the Exchange Back End site (port 444), which the front end always reaches "
         "over SSL; it does not require SSL. Offloading is configured on the Default Web Site "
-        "only, never on the Exchange Back End site (seed 004).", v->path);
+        "only, never on the Exchange Back End site (Configuring SSL offloading in Exchange 2013).",
+        v->path);
   }
 }
 
@@ -647,15 +713,17 @@ static void check_site_root(sslvdir_audit *a, const server *s) {
     return;
   for (size_t i = 0; i < s->nv; i++) {
     const vd *v = &s->v[i];
-    if (!ssl_by_default(v->kind) || v->kind == SSLVDIR_KIND_MRSPROXY || (v->flags & SSLVDIR_SSL) ||
+    if (v->kind == SSLVDIR_KIND_MRSPROXY || !shipped_ssl(a, s, v) || (v->flags & SSLVDIR_SSL) ||
         !v->from || !sv_streq_ci(v->from, s->front))
       continue;
     add(a, SSLVDIR_SEVERITY_ERROR, "site-root-not-restored", v->path,
         plan_fix(a, v->path, SSLVDIR_UPSTREAM_BRIDGE, 0),
         "%s takes its sslFlags from the site root '%s', which no longer requires SSL, so the "
         "vdir is open to plain HTTP. The recipe that clears Require SSL on the site root (to "
-        "redirect http:// to /owa) restores Ssl,Ssl128 on every vdir (seed 001, and DOMAIN.md "
-        "5); if the vdir is meant to be offloaded, set None on the vdir itself.",
+        "redirect http:// to /owa) restores Ssl,Ssl128 on every vdir (KB 279681; Microsoft Learn, "
+        "\"Configure http to https "
+        "redirection for Outlook on the web in Exchange Server\"); if the vdir is meant to be "
+        "offloaded, set None on the vdir itself.",
         v->path, s->front);
   }
 }
@@ -685,8 +753,15 @@ static void names_to_cover(const sslvdir_audit *a, names *ns) {
     const sslvdir_site *site = sslvdir_policy_site(a->policy, i);
     if (sslvdir_site_autodiscover_redirect(site))
       continue;
-    for (size_t k = 0; k < sslvdir_site_host_count(site); k++)
-      name_add(ns, sslvdir_site_host(site, k));
+    for (size_t k = 0; k < sslvdir_site_host_count(site); k++) {
+      /* An address binding (Exchange's 127.0.0.1) is not a name of the
+       * namespace: no certificate names it, no Autodiscover host follows. */
+      const char *h = sslvdir_site_host(site, k);
+      int fam;
+      unsigned char addr[16];
+      if (sv_addr_parse(h, strlen(h), &fam, addr))
+        name_add(ns, h);
+    }
   }
 }
 
@@ -702,7 +777,8 @@ static int internal_suffix(const char *d) {
   return 0;
 }
 
-/* The certificate request that covers every name (seed 003's cmdlets). */
+/* The certificate request that covers every name (the Exchange 2007 Client Access and SSL white
+ * paper's cmdlets). */
 static char *cert_request(const sslvdir_audit *a, const names *ns, const char *extra) {
   char list[4096] = "";
   size_t len = 0;
@@ -767,17 +843,21 @@ static void check_cert_dates(sslvdir_audit *a, const names *ns, int64_t now) {
       snprintf(when, sizeof when, "(a date out of range)");
     if (nb > now)
       add(a, SSLVDIR_SEVERITY_ERROR, "cert-not-yet-valid", obj, cert_request(a, ns, NULL),
-          "%s (%s) is not valid until %s: clients refuse it (seed 003; IIS gives client "
-          "certificates in that state 403.17).", which, sslvdir_cert_subject(c, i), when);
+          "%s (%s) is not valid until %s: clients refuse it (the Exchange 2007 Client Access and "
+          "SSL white paper; IIS gives client "
+          "certificates in that state 403.17).",
+          which, sslvdir_cert_subject(c, i), when);
     else if (na < now)
       add(a, SSLVDIR_SEVERITY_ERROR, "cert-expired", obj, cert_request(a, ns, NULL),
           "%s (%s) expired on %s: clients refuse it. Exchange's self-signed certificate "
-          "expires 12 months after Setup (seed 003).", which, sslvdir_cert_subject(c, i), when);
+          "expires 12 months after Setup (the Exchange 2007 Client Access and SSL white paper).",
+          which, sslvdir_cert_subject(c, i), when);
     else if (na - now < (int64_t)SSLVDIR_AUDIT_EXPIRY_DAYS * DAY)
       add(a, SSLVDIR_SEVERITY_WARNING, "cert-expiring", obj, cert_request(a, ns, NULL),
-          "%s (%s) expires on %s, in %lld days: renew it before then (seed 003 recommends "
-          "renewing before expiry).", which, sslvdir_cert_subject(c, i), when,
-          (long long)((na - now) / DAY));
+          "%s (%s) expires on %s, in %lld days: renew it before then (the Exchange 2007 Client "
+          "Access and SSL white paper recommends "
+          "renewing before expiry).",
+          which, sslvdir_cert_subject(c, i), when, (long long)((na - now) / DAY));
   }
 }
 
@@ -790,8 +870,9 @@ static void check_cert_names(sslvdir_audit *a, const names *ns) {
     add(a, SSLVDIR_SEVERITY_ERROR, "cert-name-not-covered", ns->n[i], cert_request(a, ns, NULL),
         "Clients connect to %s, which the certificate (%s) does not cover: they get a name "
         "warning or refuse to connect. Every name of the namespace plan must be in the "
-        "certificate's SAN (seed 003, namespace planning); a wildcard covers one label only "
-        "(RFC 9525).%s", ns->n[i], sslvdir_cert_subject(a->cert, 0),
+        "certificate's SAN (the Exchange 2007 Client Access and SSL white paper, namespace "
+        "planning); a wildcard covers one label only (RFC 9525).%s",
+        ns->n[i], sslvdir_cert_subject(a->cert, 0),
         cn ? " The name is only in the subject's CN, which RFC 9525 and RFC 9110 forbid "
              "clients to match and which Chrome, Edge, Firefox and iOS no longer read." : "");
   }
@@ -819,7 +900,7 @@ static void check_autodiscover(sslvdir_audit *a, names *ns) {
       known |= sv_streq_ci(ns->n[k], host);
     if (known || (a->cert && sslvdir_cert_covers(a->cert, host, strlen(host), NULL) == 1))
       continue;
-    /* Seed 003's second site answers for it over plain HTTP. */
+    /* The white paper's second site answers for it over plain HTTP. */
     for (size_t s = 0; a->policy && s < sslvdir_policy_site_count(a->policy) && !known; s++) {
       const sslvdir_site *site = sslvdir_policy_site(a->policy, s);
       for (size_t h = 0; sslvdir_site_autodiscover_redirect(site) && h < sslvdir_site_host_count(site); h++)
@@ -827,15 +908,16 @@ static void check_autodiscover(sslvdir_audit *a, names *ns) {
     }
     if (known)
       continue;
-    add(a, SSLVDIR_SEVERITY_ERROR, "autodiscover-host-missing", host,
-        cert_request(a, ns, host),
+    add(a, SSLVDIR_SEVERITY_ERROR, "autodiscover-host-missing", host, cert_request(a, ns, host),
         "Outlook and ActiveSync clients of %s look for Autodiscover at https://%s/ and then at "
         "https://%s/autodiscover/autodiscover.xml, but %s is %s. Put it in the namespace and the "
         "certificate, or answer it with a plain-HTTP redirect site or a DNS SRV record "
-        "_autodiscover._tcp.%s (seed 003; DOMAIN.md 6).",
+        "_autodiscover._tcp.%s (the Exchange 2007 Client Access and SSL white paper; "
+        "\"Autodiscover for Exchange\").",
         domains[i], domains[i], host, host,
         a->cert ? "neither in the namespace nor covered by the certificate"
-                : "not in the namespace", domains[i]);
+                : "not in the namespace",
+        domains[i]);
   }
 }
 
@@ -850,7 +932,8 @@ static void check_cert_trust(sslvdir_audit *a, const server *s, const names *ns,
         cert_request(a, ns, NULL),
         "The certificate (%s) is self-signed. Self-signed certificates are not supported for "
         "Exchange ActiveSync or Outlook Anywhere%s, and Outlook Web Access users see a "
-        "certificate warning; use one only between servers inside the organisation (seed 003).",
+        "certificate warning; use one only between servers inside the organisation (the Exchange "
+        "2007 Client Access and SSL white paper).",
         sslvdir_cert_subject(c, 0), strict ? ", which this server offers" : "");
   }
   if (!a->trust)
@@ -865,12 +948,14 @@ static void check_cert_trust(sslvdir_audit *a, const server *s, const names *ns,
   if (p & SSLVDIR_CERT_PROBLEM_REVOKED)
     add(a, SSLVDIR_SEVERITY_ERROR, "cert-revoked", obj, cert_request(a, ns, NULL),
         "The certificate (%s) is revoked by its CA: clients that check revocation refuse it "
-        "(IIS gives client certificates in that state 403.13; DOMAIN.md 2).",
+        "(IIS gives client certificates in that state 403.13: \"The HTTP status code in IIS 7 and "
+        "later versions\").",
         sslvdir_cert_subject(c, 0));
   else if (p && !(self && p == SSLVDIR_CERT_PROBLEM_UNTRUSTED))
     add(a, SSLVDIR_SEVERITY_ERROR, "cert-untrusted", obj, cert_request(a, ns, NULL),
         "The certificate (%s) does not verify against the CAs given: %s. Clients that do not "
-        "trust its issuer refuse it, and devices need the root in their store (seed 003; IIS "
+        "trust its issuer refuse it, and devices need the root in their store (the Exchange 2007 "
+        "Client Access and SSL white paper; IIS "
         "gives client certificates in that state 403.16).",
         sslvdir_cert_subject(c, 0), e.message);
 }
@@ -886,7 +971,8 @@ static void check_cert_crypto(sslvdir_audit *a, const names *ns) {
     int ec = !strncmp(alg, "EC", 2) || !strncmp(alg, "EdDSA", 5);
     if ((rsa_like && bits < 2048) || (ec && bits < 256))
       add(a, SSLVDIR_SEVERITY_ERROR, "cert-weak-key", obj, cert_request(a, ns, NULL),
-          "%s (%s) has a %u-bit %s key. Seed 003's examples request 1024-bit keys; today "
+          "%s (%s) has a %u-bit %s key. The Exchange 2007 Client Access and SSL "
+          "white paper's examples request 1024-bit keys; today "
           "anything under 2048 bits (256 for elliptic curves) is refused by current clients. "
           "Request a new certificate with -KeySize 2048 or more.",
           i ? "A certificate of the chain" : "The certificate", sslvdir_cert_subject(c, i), bits,
@@ -904,8 +990,10 @@ static void check_cert_crypto(sslvdir_audit *a, const names *ns) {
     snprintf(obj, sizeof obj, "certificate %s", sslvdir_cert_thumbprint(c, 0));
     add(a, SSLVDIR_SEVERITY_INFO, "cert-wildcard", obj, sv_strdup(""),
         "The certificate (%s) names a wildcard. Windows Mobile 5.0 devices do not connect to "
-        "servers whose certificate uses a wildcard (seed 003); Windows Mobile 6 and later, "
-        "Outlook and browsers do.", sslvdir_cert_subject(c, 0));
+        "servers whose certificate uses a wildcard (the Exchange 2007 Client Access and SSL white "
+        "paper); Windows Mobile 6 and later, "
+        "Outlook and browsers do.",
+        sslvdir_cert_subject(c, 0));
   }
 }
 
@@ -921,14 +1009,16 @@ static void check_registry(sslvdir_audit *a) {
     int has_dword = !sslvdir_settings_get_dword(st[i], SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO, &v);
     if (!has_dword && sslvdir_settings_get_string(st[i], SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO, &sv))
       continue;
-    add(a, SSLVDIR_SEVERITY_WARNING, "registry-misspelled", SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO,
+    add(a, SSLVDIR_SEVERITY_WARNING, "registry-misspelled",
+        SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO,
         sv_strdupf("reg delete \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
                    "AllowExternallUntrustedCerts /f\n"
                    "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
                    "AllowExternalUntrustedCerts /t REG_DWORD /d %u /f",
                    has_dword ? (unsigned)v : 1u),
         "AllowExternallUntrustedCerts (two l's) is the misspelling printed by Microsoft's "
-        "CAS-to-CAS proxying paper (seed 003). Exchange reads AllowExternalUntrustedCerts, so "
+        "CAS-to-CAS proxying paper (the Exchange 2007 Client Access and SSL white paper). Exchange "
+        "reads AllowExternalUntrustedCerts, so "
         "this value has no effect.");
     break;
   }
@@ -939,7 +1029,7 @@ static void check_registry(sslvdir_audit *a) {
                   "AllowExternalUntrustedCerts /t REG_DWORD /d 0 /f"),
         "AllowExternalUntrustedCerts is 1: when proxying to Client Access servers of other "
         "sites, this server accepts certificates nobody it trusts signed, so a machine in the "
-        "path can pose as them. Seed 003 sets it only for self-signed certificates between "
+        "path can pose as them. The Exchange 2007 Client Access and SSL white paper sets it only for self-signed certificates between "
         "sites; prefer trusted certificates there.");
   if (dword(a, SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL, &set) == 1)
     add(a, SSLVDIR_SEVERITY_WARNING, "allow-proxying-without-ssl",
@@ -947,7 +1037,8 @@ static void check_registry(sslvdir_audit *a) {
         sv_strdup("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
                   "AllowProxyingWithoutSsl /t REG_DWORD /d 0 /f"),
         "AllowProxyingWithoutSsl is 1: this server proxies to other Client Access servers over "
-        "plain HTTP, so credentials and mail cross the network unencrypted (seed 003).");
+        "plain HTTP, so credentials and mail cross the network unencrypted (the Exchange 2007 "
+        "Client Access and SSL white paper).");
 }
 
 /* ================================================================ run */

@@ -208,7 +208,8 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   d->vdir = v;
   d->upstream = v ? v->upstream : SSLVDIR_UPSTREAM_OFFLOAD;
 
-  /* The port-80 Autodiscover site of seed 003: one file, redirected. */
+  /* The port-80 Autodiscover site of the Exchange 2007 Client Access and SSL white paper: one file,
+   * redirected. */
   static const char ad_path[] = "/autodiscover/autodiscover.xml";
   if (site->ad_redirect && d->path_len == sizeof ad_path - 1 &&
       sv_eq_ci(d->path, d->path_len, ad_path, sizeof ad_path - 1)) {

@@ -259,6 +259,17 @@ static void model_clear(sslvdir_iisconfig *c) {
       c->capwarn = 0;
 }
 
+/* Whether the comma-separated list holds host h (n bytes) as a whole item. */
+static int has_host(const char *list, const char *h, size_t n) {
+  while (*list) {
+    size_t k = strcspn(list, ",");
+    if (k == n && !memcmp(list, h, n))
+      return 1;
+    list += k + (list[k] == ',');
+  }
+  return 0;
+}
+
 static int warn(sslvdir_iisconfig *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int warn(sslvdir_iisconfig *c, const char *fmt, ...) {
   char buf[512];
@@ -367,15 +378,28 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
           char *pc = strrchr(info, ':');
           port = (unsigned)strtoul(pc ? pc + 1 : info, NULL, 10);
         }
-        char norm[SV_HOST_MAX + 3];
+        char norm[SV_HOST_MAX + 5]; /* room for "*." before a host name */
         size_t nl;
-        if (host[0] && !sv_host_normalize(host, strlen(host), norm, &nl, 0)) {
+        /* IIS 10 binds "*.contoso.com" too: kept as written, "*." and a
+         * host name. An address (Exchange's "127.0.0.1:80:127.0.0.1") is a
+         * host header clients rarely send, never the site's canonical name. */
+        int wild = host[0] == '*' && host[1] == '.';
+        int fam;
+        unsigned char addr[16];
+        if (host[0] && !sv_host_normalize(host + 2 * wild, strlen(host + 2 * wild), norm + 2 * wild,
+                                          &nl, 0) &&
+            (!wild || (strchr(norm + 2, '.') && sv_addr_parse(norm + 2, nl, &fam, addr)))) {
+          if (wild) {
+            memcpy(norm, "*.", 2);
+            nl += 2;
+          }
+          int literal = !wild && !sv_addr_parse(norm, nl, &fam, addr);
           if (hl + nl + 2 >= sizeof hosts)
             rc = warn(c, "line %u: site '%.100s' has more binding host names than 4 KB: '%.100s' "
                       "and the ones after it are left out", line_of(b), site->name, norm);
-          else if (!strstr(hosts, norm))
+          else if (!has_host(hosts, norm, nl))
             hl += (size_t)snprintf(hosts + hl, sizeof hosts - hl, "%s%s", hl ? "," : "", norm);
-          if (https && !site->first_https) {
+          if (https && !site->first_https && !wild && !literal) {
             site->first_https = sv_strdup(norm);
             site->https_port = port;
           }
@@ -591,9 +615,17 @@ static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
       rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
     if (!rc && sv_eq_ci(np, strcspn(np, "/"), "Exchange Back End", 17)) {
       ic_loc *lc = find_loc(c, np, strlen(np));
+      const char *rel = np[17] ? np + 17 : "/";
+      unsigned shipped;
+      /* Exchange ships Rpc, RpcWithCert and owa/Calendar there with None:
+       * only a change from what it ships is worth a warning. */
       if (lc && lc->has_access && !(lc->flags & SSLVDIR_SSL) &&
-          warn(c, "line %u: location '%.200s' on the Exchange Back End site does not require "
-               "SSL: only the Default Web Site is configured for SSL offloading (seed 004)",
+          (sv_xdefault_flags(0, 2013, rel, strlen(rel), SV_XD_BACK, &shipped) ||
+           (shipped & SSLVDIR_SSL)) &&
+          warn(c,
+               "line %u: location '%.200s' on the Exchange Back End site does not require "
+               "SSL: only the Default Web Site is configured for SSL offloading (Configuring SSL "
+               "offloading in Exchange 2013)",
                line, np))
         rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
     }
@@ -902,6 +934,10 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
       size_t n = strcspn(h, ",");
       char host[SV_HOST_MAX + 3];
       snprintf(host, sizeof host, "%.*s", (int)n, h);
+      if (host[0] == '*') { /* the policy matches exact names: shown, not routed */
+        h += n + (h[n] == ',');
+        continue;
+      }
       if (sv_builder_host_owner(b, host) != bs)
         rc = sslvdir_builder_add_host(b, s->name, host, err);
       h += n + (h[n] == ',');

@@ -348,6 +348,33 @@ const char *sv_iis_loc(const sslvdir_iisconfig *c, size_t i, unsigned *flags);
 /* "/owa/Calendar" -> SSLVDIR_KIND_OWA, "/EWS/mrsproxy.svc" -> MRSPROXY, ... */
 sslvdir_kind sv_kind_from_vdir_name(const char *path);
 
+/* What Exchange ships (lib/exchange_defaults.c, table in
+ * lib/exchange_defaults.def). */
+enum { SV_XD_FRONT = 0, SV_XD_BACK = 1 };
+enum { SV_XD_APP = 0, SV_XD_FILE = 1, SV_XD_REDIRECT = 2 };
+#define SV_XD_INHERIT 0xffffffffu /* no access section: the parent's flags */
+#define SV_XD_UNKNOWN (-1)        /* not a location Exchange ships */
+#define SV_XD_VARIES (-2)         /* the candidate versions ship different flags */
+typedef struct sv_xdefault {
+  unsigned char site;             /* SV_XD_FRONT or SV_XD_BACK */
+  const char *path;               /* "/owa/Calendar"; "/" for the site root */
+  sslvdir_kind kind;
+  unsigned first, last;           /* versions; 2025 is Exchange SE */
+  unsigned flags;                 /* sslFlags, or SV_XD_INHERIT */
+  unsigned char form;             /* SV_XD_APP, SV_XD_FILE, SV_XD_REDIRECT */
+} sv_xdefault;
+size_t sv_xdefault_count(void);
+const sv_xdefault *sv_xdefault_row(size_t i);
+/* SV_XD_FRONT for "Default Web Site", SV_XD_BACK for "Exchange Back End", else -1. */
+int sv_xdefault_site(const char *name, size_t len);
+/* "Exchange Back End/Rpc" -> SV_XD_BACK, "/Rpc"; SV_XD_UNKNOWN for another site. */
+int sv_xdefault_site_path(const char *full, int *site, const char **path, size_t *len);
+/* The sslFlags version ships at path of site, inheritance resolved. Version
+ * 0: every version from "from" on (0: all; 2013: those with a back end) must
+ * agree, else SV_XD_VARIES. SV_XD_UNKNOWN for a path Exchange does not ship. */
+int sv_xdefault_flags(unsigned version, unsigned from, const char *path, size_t len, int site,
+                      unsigned *flags);
+
 void sv_site_clear(sslvdir_site *s);
 int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out);
 void sv_builder_swap(sslvdir_builder *a, sslvdir_builder *b);

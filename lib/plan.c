@@ -1,7 +1,8 @@
 /*
  * Plans: from a server's current SSL state to a wanted offloading setup, as
- * the commands of seed 004 (appcmd, Set-WebConfigurationProperty,
- * Set-OutlookAnywhere), registry values and application pool recycles.
+ * the commands of Configuring SSL offloading in Exchange 2013 (appcmd,
+ * Set-WebConfigurationProperty, Set-OutlookAnywhere), registry values and application pool
+ * recycles.
  */
 #include "config.h"
 
@@ -198,8 +199,10 @@ SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_
     return sv_err(err, SSLVDIR_E_SYNTAX, "plan: '%.200s' is not \"Site/vdir\"", path);
   size_t sl = (size_t)(slash - path);
   if (sv_eq_ci(path, sl, "Exchange Back End", 17))
-    return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is on the Exchange Back End site: only the "
-                  "Default Web Site is configured for SSL offloading, never the back end (seed 004)",
+    return sv_err(err, SSLVDIR_E_REFUSED,
+                  "plan: '%s' is on the Exchange Back End site: only the "
+                  "Default Web Site is configured for SSL offloading, never the back end "
+                  "(Configuring SSL offloading in Exchange 2013)",
                   path);
   int found = !p->cfg;
   for (size_t i = 0; p->cfg && i < sslvdir_iisconfig_site_count(p->cfg); i++) {
@@ -245,7 +248,8 @@ static int add_step(sslvdir_plan *p, int kind, char *target, char *ac, char *ps,
   return SSLVDIR_OK;
 }
 
-/* Seed 004's application pools, for plans without a configuration. */
+/* The application pools of Configuring SSL offloading in Exchange 2013, for
+ * plans without a configuration. */
 static const char *default_pool(sslvdir_kind k) {
   switch (k) {
   case SSLVDIR_KIND_OWA: return "MSExchangeOWAAppPool";
@@ -374,14 +378,18 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
       rc = SSLVDIR_E_NOMEM;
       break;
     }
-    rc = add_step(p, SSLVDIR_STEP_REGISTRY, sv_strdup(SSLVDIR_KEY_SSL_OFFLOADED),
-                  sv_strdupf("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
-                      "SSLOffloaded /t REG_DWORD /d %u /f", (unsigned)want_v),
-                  sv_strdupf("New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchange "
-                      "OWA' -Name SSLOffloaded -PropertyType DWord -Value %u -Force", (unsigned)want_v),
-                  sv_strdup(want_v ? "OWA on Exchange 2007/2010 writes https:// links behind an "
-                                     "offloader only with SSLOffloaded=1 (seed 002)"
-                                   : "OWA is bridged again: SSLOffloaded back to 0"));
+    rc = add_step(
+        p, SSLVDIR_STEP_REGISTRY, sv_strdup(SSLVDIR_KEY_SSL_OFFLOADED),
+        sv_strdupf("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v "
+                   "SSLOffloaded /t REG_DWORD /d %u /f",
+                   (unsigned)want_v),
+        sv_strdupf("New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchange "
+                   "OWA' -Name SSLOffloaded -PropertyType DWord -Value %u -Force",
+                   (unsigned)want_v),
+        sv_strdup(want_v ? "OWA on Exchange 2007/2010 writes https:// links behind an "
+                           "offloader only with SSLOffloaded=1 (SSL offloading for Outlook Web "
+                           "Access (Exchange 2007))"
+                         : "OWA is bridged again: SSLOffloaded back to 0"));
   }
   /* 3. sslFlags, then 4. the pools. */
   const char *pools[MAX_POOLS];
@@ -391,9 +399,28 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
   for (size_t i = 0; !rc && i < p->nwants; i++) {
     const want *w = &p->wants[i];
     int off = w->upstream == SSLVDIR_UPSTREAM_OFFLOAD;
-    unsigned target = off ? SSLVDIR_SSL_NONE : (SSLVDIR_SSL | SSLVDIR_SSL_128);
     long cur = current_flags(p, w->path);
-    int change = cur < 0 ? !(off && w->kind == SSLVDIR_KIND_RPC)
+    /* Without a configuration, what the version ships stands in for it
+     * (lib/exchange_defaults.def); unknown, every step is written, except
+     * offloading Rpc, which ships None from 2013 on. */
+    int site;
+    const char *rel;
+    size_t rlen;
+    unsigned shipped;
+    long base = cur;
+    if (cur < 0 && !sv_xdefault_site_path(w->path, &site, &rel, &rlen) &&
+        !sv_xdefault_flags(p->version, 0, rel, rlen, site, &shipped))
+      base = (long)shipped;
+    /* Bridging adds SSL and keeps the client-certificate flags the vdir has
+     * (PowerShell ships with SslNegotiateCert). */
+    unsigned keep = base > 0 ? (unsigned)base & (SSLVDIR_SSL_NEGOTIATE_CERT |
+                                                 SSLVDIR_SSL_REQUIRE_CERT | SSLVDIR_SSL_MAP_CERT)
+                             : 0;
+    unsigned target = off ? SSLVDIR_SSL_NONE : (SSLVDIR_SSL | SSLVDIR_SSL_128 | keep);
+    int change = cur < 0 ? (base < 0 ? !(off && w->kind == SSLVDIR_KIND_RPC)
+                            : off    ? (base & (SSLVDIR_SSL | SSLVDIR_SSL_128 |
+                                                SSLVDIR_SSL_REQUIRE_CERT)) != 0
+                                     : 1)
                          : off ? (cur & (SSLVDIR_SSL | SSLVDIR_SSL_128 | SSLVDIR_SSL_REQUIRE_CERT)) != 0
                                : !(cur & SSLVDIR_SSL);
     if (change) {

@@ -53,7 +53,8 @@ static unsigned flags_at(const sslvdir_iisconfig *c, const char *path) {
 
 static void check_model(sslvdir_iisconfig *c) {
   CU_ASSERT_EQUAL(sslvdir_iisconfig_site_count(c), 2);
-  CU_ASSERT_EQUAL(sslvdir_iisconfig_app_count(c), 31);
+  /* Exchange 2016: 14 applications on the front end, 15 on the back end. */
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_app_count(c), 29);
   CU_ASSERT_EQUAL(sslvdir_iisconfig_warning_count(c), 0);
   const char *name, *hosts;
   unsigned port;
@@ -66,13 +67,21 @@ static void check_model(sslvdir_iisconfig *c) {
   CU_ASSERT_EQUAL(sslvdir_iisconfig_site(c, 2, &name, NULL, NULL), SSLVDIR_E_NOT_FOUND);
   const char *from;
   unsigned f;
-  /* Set at the location, inherited by a folder below, the server's None above. */
+  /* Set at the site root and inherited by owa (no access section of its
+   * own, as Exchange ships it) and a folder below; None set at /Rpc; the
+   * server's None where no location says anything. */
   CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa"), SSL_128);
   CU_ASSERT_EQUAL(flags_at(c, "default web site/OWA/"), SSL_128);
   CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Web Site/owa/auth/logon.aspx", &f, &from), 0);
-  CU_ASSERT(f == SSL_128 && !strcmp(from, "Default Web Site/owa"));
+  CU_ASSERT(f == SSL_128 && !strcmp(from, "Default Web Site"));
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Web Site/owa/Calendar", &f, &from), 0);
+  CU_ASSERT(f == SSLVDIR_SSL_NONE && !strcmp(from, "Default Web Site/owa/Calendar"));
   CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Web Site/Rpc", &f, &from), 0);
+  CU_ASSERT(f == SSLVDIR_SSL_NONE && !strcmp(from, "Default Web Site/Rpc"));
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Nowhere/at/all", &f, &from), 0);
   CU_ASSERT(f == SSLVDIR_SSL_NONE && !strcmp(from, ""));
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/PowerShell"), SSLVDIR_SSL_NEGOTIATE_CERT);
+  CU_ASSERT_EQUAL(flags_at(c, "Exchange Back End/mapi/emsmdb"), SSLVDIR_SSL);
   CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa/oma"), SSL_128); /* single quotes */
   CU_ASSERT_EQUAL(flags_at(c, "Exchange Back End/PowerShell"),
                   SSL_128 | SSLVDIR_SSL_NEGOTIATE_CERT);
@@ -218,9 +227,9 @@ static int edit_case(const char *path, unsigned flags, const char *old_part, con
 static void test_edits(void) {
   for (int utf16 = 0; utf16 <= 1; utf16++) {
     /* The attribute, in place, its quotes kept. */
-    CU_ASSERT_EQUAL(edit_case("Default Web Site/owa", SSLVDIR_SSL_NONE,
-                              "<location path=\"Default Web Site/owa\">\r\n        <system.webServer>\r\n            <security>\r\n                <access sslFlags=\"Ssl, Ssl128\" />",
-                              "<location path=\"Default Web Site/owa\">\r\n        <system.webServer>\r\n            <security>\r\n                <access sslFlags=\"None\" />",
+    CU_ASSERT_EQUAL(edit_case("Default Web Site/OAB", SSLVDIR_SSL_NONE,
+                              "<location path=\"Default Web Site/OAB\">\r\n        <system.webServer>\r\n            <security>\r\n                <access sslFlags=\"Ssl, Ssl128\" />",
+                              "<location path=\"Default Web Site/OAB\">\r\n        <system.webServer>\r\n            <security>\r\n                <access sslFlags=\"None\" />",
                               utf16), 0);
     CU_ASSERT_EQUAL(edit_case("Default Web Site/owa/oma", SSLVDIR_SSL | SSLVDIR_SSL_NEGOTIATE_CERT,
                               "<access sslFlags='Ssl, Ssl128' />",
@@ -229,9 +238,10 @@ static void test_edits(void) {
     CU_ASSERT_EQUAL(edit_case("", SSLVDIR_SSL,
                               "<security>\r\n            <access sslFlags=\"None\" />",
                               "<security>\r\n            <access sslFlags=\"Ssl\" />", utf16), 0);
-    /* <security> without <access>: the element is added under it. */
-    CU_ASSERT_EQUAL(edit_case("Default Web Site/Rpc", SSL_128,
-                              "", "                <access sslFlags=\"Ssl, Ssl128\" />\r\n", utf16), 0);
+    /* <security> without <access> (owa inherits the site root's): the
+     * element is added under it. */
+    CU_ASSERT_EQUAL(edit_case("Default Web Site/owa", SSLVDIR_SSL,
+                              "", "                <access sslFlags=\"Ssl\" />\r\n", utf16), 0);
     /* <system.webServer> without <security>: both are added. */
     CU_ASSERT_EQUAL(edit_case("Default Web Site/ecp/auth", SSLVDIR_SSL,
                               "", "            <security>\r\n                <access sslFlags=\"Ssl\" />\r\n            </security>\r\n",
@@ -247,7 +257,7 @@ static void test_edits(void) {
   sslvdir_error e;
   const char *d;
   size_t n;
-  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/owa", SSL_128, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/OAB", SSL_128, &e), SSLVDIR_OK);
   CU_ASSERT(!sslvdir_iisconfig_bytes(c, &d, &n) && n == len8 && !memcmp(d, fixture8, n));
   CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Nope/owa", 0, &e), SSLVDIR_E_NOT_FOUND);
   CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/o\"wa", 0, &e), SSLVDIR_E_SYNTAX);
@@ -486,6 +496,8 @@ static void test_apply(void) {
   v = sslvdir_policy_find_vdir(p, "Default Web Site/Rpc");
   CU_ASSERT(v && sslvdir_vdir_kind(v) == SSLVDIR_KIND_RPC && sslvdir_vdir_backend_flags(v) == 0);
   v = sslvdir_policy_find_vdir(p, "Exchange Back End/RpcWithCert");
+  CU_ASSERT(v && sslvdir_vdir_backend_flags(v) == SSLVDIR_SSL_NONE);
+  v = sslvdir_policy_find_vdir(p, "Exchange Back End/PowerShell");
   CU_ASSERT(v && sslvdir_vdir_backend_flags(v) == (SSL_128 | SSLVDIR_SSL_NEGOTIATE_CERT));
   CU_ASSERT_EQUAL(sslvdir_policy_site_count(p), 2);
   sslvdir_policy_unref(p);
@@ -504,6 +516,45 @@ static void test_apply(void) {
 
 /* Extended Protection: read with inheritance, and a vdir that has it is
  * bridged whatever its sslFlags. */
+/* Bindings as Exchange and IIS 10 write them: an address binding (the
+ * 127.0.0.1 Exchange adds) is a host header but never the canonical name;
+ * a wildcard binding is read and shown; a host name that merely contains
+ * another is not a duplicate of it. */
+static void test_bindings(void) {
+  static const char doc[] =
+      "<configuration><system.applicationHost><sites><site name=\"Default Web Site\" id=\"1\">"
+      "<application path=\"/\"><virtualDirectory path=\"/\" physicalPath=\"c:\\x\" /></application>"
+      "<bindings>"
+      "<binding protocol=\"http\" bindingInformation=\"127.0.0.1:80:127.0.0.1\" />"
+      "<binding protocol=\"https\" bindingInformation=\"127.0.0.1:443:127.0.0.1\" />"
+      "<binding protocol=\"https\" bindingInformation=\"*:443:*.contoso.com\" />"
+      "<binding protocol=\"https\" bindingInformation=\"*:443:webmail.contoso.com\" />"
+      "<binding protocol=\"https\" bindingInformation=\"*:443:mail.contoso.com\" />"
+      "<binding protocol=\"https\" bindingInformation=\"*:443:*.com\" />"
+      "</bindings></site></sites></system.applicationHost></configuration>";
+  sslvdir_iisconfig *c = parse(doc, sizeof doc - 1);
+  CU_ASSERT_FATAL(c != NULL);
+  const char *name, *hosts;
+  unsigned port;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_site(c, 0, &name, &hosts, &port), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(hosts, "127.0.0.1,*.contoso.com,webmail.contoso.com,mail.contoso.com");
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_warning_count(c), 1); /* "*.com" is no host name */
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_iisconfig_warning(c, 0), "'*.com'"));
+  sslvdir_builder *b;
+  sslvdir_policy *p;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_apply(c, b, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
+  const sslvdir_site *s = sslvdir_policy_site(p, 0);
+  CU_ASSERT_EQUAL(sslvdir_site_host_count(s), 3);
+  CU_ASSERT_STRING_EQUAL(sslvdir_site_canonical_host(s), "webmail.contoso.com");
+  CU_ASSERT_PTR_EQUAL(sslvdir_policy_find_site(p, "mail.contoso.com", 16), s);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  sslvdir_iisconfig_free(c);
+}
+
 static void test_extended_protection(void) {
   char doc[4096];
   snprintf(doc, sizeof doc,
@@ -563,4 +614,5 @@ void suite_iisconfig(void) {
   CU_add_test(s, "hostile documents and their errors", test_hostile);
   CU_add_test(s, "the backend state in a builder", test_apply);
   CU_add_test(s, "Extended Protection", test_extended_protection);
+  CU_add_test(s, "address and wildcard bindings", test_bindings);
 }

@@ -1,5 +1,5 @@
 /*
- * Plans: seed 004's two scripts reproduced exactly, plans against the
+ * Plans: the two scripts of Configuring SSL offloading in Exchange 2013 reproduced exactly, plans against the
  * Exchange 2016 fixture (only what differs, deeper locations, pools), the
  * registry value for OWA on 2010, and the plans the documents forbid.
  */
@@ -80,16 +80,16 @@ static void test_against_config(void) {
   char *got = plan_text(p, SSLVDIR_PLAN_POWERSHELL);
   /* Outlook Anywhere is offloaded already on 2016 (the registry store says
    * nothing, so the default stands) and Rpc has None: no step for it. The
-   * owa vdir and the three locations under it that set sslFlags; PowerShell
-   * is bridged; one recycle per pool, in first-touched order. */
+   * owa vdir and the two locations under it that set sslFlags and require
+   * SSL (owa/Calendar ships None already); PowerShell is bridged and keeps
+   * the client certificate it asks for; one recycle per pool, in
+   * first-touched order. */
   static const char want[] =
       "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/owa\"\n"
-      "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/owa/Calendar\"\n"
       "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/owa/Integrated\"\n"
       "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/owa/oma\"\n"
-      "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"Ssl,Ssl128\" -PSPath IIS: -Location \"Default Web Site/PowerShell\"\n"
+      "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"Ssl,SslNegotiateCert,Ssl128\" -PSPath IIS: -Location \"Default Web Site/PowerShell\"\n"
       "Restart-WebAppPool MSExchangeOWAAppPool\n"
-      "Restart-WebAppPool MSExchangeOWACalendarAppPool\n"
       "Restart-WebAppPool MSExchangePowerShellFrontEndAppPool\n";
   if (strcmp(got, want))
     fprintf(stderr, "plan:\n%s", got);
@@ -97,11 +97,11 @@ static void test_against_config(void) {
   free(got);
   int kind;
   const char *target, *text, *why;
-  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 4, SSLVDIR_PLAN_APPCMD, &kind, &target, &text, &why), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 3, SSLVDIR_PLAN_APPCMD, &kind, &target, &text, &why), SSLVDIR_OK);
   CU_ASSERT(kind == SSLVDIR_STEP_SSLFLAGS && !strcmp(target, "Default Web Site/PowerShell") &&
-            !strcmp(text, "&$env:systemroot\\system32\\inetsrv\\appcmd set config \"Default Web Site/PowerShell\" /section:access /sslFlags:\"Ssl,Ssl128\" /commit:APPHOST") &&
+            !strcmp(text, "&$env:systemroot\\system32\\inetsrv\\appcmd set config \"Default Web Site/PowerShell\" /section:access /sslFlags:\"Ssl,SslNegotiateCert,Ssl128\" /commit:APPHOST") &&
             why[0]);
-  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 8, SSLVDIR_PLAN_APPCMD, NULL, NULL, NULL, NULL), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 6, SSLVDIR_PLAN_APPCMD, NULL, NULL, NULL, NULL), SSLVDIR_E_NOT_FOUND);
   sslvdir_plan_free(p);
 
   /* Once the change is made, the plan is empty. */
@@ -134,6 +134,42 @@ static void test_against_config(void) {
   CU_ASSERT_EQUAL(sslvdir_plan_new(&p, NULL, NULL, 2011, &e), SSLVDIR_E_RANGE);
   sslvdir_settings_free(reg);
   sslvdir_iisconfig_free(c);
+}
+
+/* Without a configuration, what the version ships stands in for it: on
+ * 2010 /Rpc ships requiring SSL (so offloading it takes a step), on 2016
+ * with None (no step); PowerShell bridged keeps the client certificate
+ * it ships asking for. */
+static void test_shipped_defaults(void) {
+  static const struct {
+    unsigned version;
+    const char *path;
+    sslvdir_upstream up;
+    const char *want;
+  } cases[] = {
+    {2010, "Default Web Site/Rpc", SSLVDIR_UPSTREAM_OFFLOAD,
+     "Set-OutlookAnywhere -Identity MyServer\\Rpc* -SSLOffloading $true\n"
+     "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/Rpc\"\n"
+     "Restart-WebAppPool MSExchangeRpcProxyFrontEndAppPool\n"},
+    {2016, "Default Web Site/Rpc", SSLVDIR_UPSTREAM_OFFLOAD,
+     "Set-OutlookAnywhere -Identity MyServer\\Rpc* -SSLOffloading $true\n"},
+    {2016, "Default Web Site/PowerShell", SSLVDIR_UPSTREAM_BRIDGE,
+     "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"Ssl,SslNegotiateCert,Ssl128\" -PSPath IIS: -Location \"Default Web Site/PowerShell\"\n"
+     "Restart-WebAppPool MSExchangePowerShellFrontEndAppPool\n"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sslvdir_plan *p;
+    sslvdir_error e;
+    CU_ASSERT_FATAL(sslvdir_plan_new(&p, NULL, NULL, cases[i].version, &e) == SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_plan_want(p, cases[i].path, cases[i].up, &e), SSLVDIR_OK);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
+    char *got = plan_text(p, SSLVDIR_PLAN_POWERSHELL);
+    if (strcmp(got, cases[i].want))
+      fprintf(stderr, "plan %u %s:\n%s", cases[i].version, cases[i].path, got);
+    CU_ASSERT_STRING_EQUAL(got, cases[i].want);
+    free(got);
+    sslvdir_plan_free(p);
+  }
 }
 
 static void test_registry_plan(void) {
@@ -429,4 +465,5 @@ void suite_plan(void) {
   CU_add_test(s, "registry steps and the .reg file", test_registry_plan);
   CU_add_test(s, "names in commands: quoted for PowerShell and cmd.exe, or refused", test_quoting);
   CU_add_test(s, "names from the configuration: locations and pools", test_config_names);
+  CU_add_test(s, "without a configuration: what the version ships", test_shipped_defaults);
 }

@@ -117,7 +117,10 @@ static void test_views(void) {
   CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "MAIL.contoso.com.:443", 21));
   CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "mail.contoso.com.evil", 21));
   CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "", 0));
-  CU_ASSERT_EQUAL(sslvdir_site_vdir_count(s), 12);
+  /* Exchange 2016's front end: the site root, owa and its Calendar,
+   * Integrated and oma, ecp, EWS and MRSProxy, ActiveSync, OAB, mapi,
+   * Autodiscover, PowerShell, Rpc and API. */
+  CU_ASSERT_EQUAL(sslvdir_site_vdir_count(s), 15);
   /* Sorted by path, case-insensitively. */
   for (size_t i = 1; i < sslvdir_site_vdir_count(s); i++)
     CU_ASSERT(strcasecmp(sslvdir_vdir_path(sslvdir_site_vdir(s, i - 1)),
@@ -298,11 +301,16 @@ static void test_presets(void) {
       CU_ASSERT(sslvdir_site_vdir_count(s) >= 10);
       for (size_t v = 0; v < sslvdir_site_vdir_count(s); v++) {
         const sslvdir_vdir *vd = sslvdir_site_vdir(s, v);
-        /* Every preset bridges MRSProxy; PowerShell and Rpc never require SSL. */
+        /* Every preset bridges MRSProxy; PowerShell never requires SSL (it
+         * asks for a client certificate); Rpc requires it only on 2007 and
+         * 2010, whose Outlook Anywhere SSLOffloading defaults to $false. */
+        unsigned ver = sslvdir_policy_exchange_version(p);
         if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_MRSPROXY)
           CU_ASSERT_EQUAL(sslvdir_vdir_upstream(vd), SSLVDIR_UPSTREAM_BRIDGE);
-        if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_POWERSHELL || sslvdir_vdir_kind(vd) == SSLVDIR_KIND_RPC)
-          CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(vd), 0);
+        if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_POWERSHELL)
+          CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(vd), SSLVDIR_SSL_NEGOTIATE_CERT);
+        if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_RPC)
+          CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(vd) != 0, ver <= 2010);
         if (sslvdir_vdir_redirect_status(vd))
           CU_ASSERT(sslvdir_vdir_kind(vd) == SSLVDIR_KIND_OWA || sslvdir_vdir_kind(vd) == SSLVDIR_KIND_ECP ||
                     !strcmp(sslvdir_vdir_path(vd), "/"));

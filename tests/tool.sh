@@ -140,8 +140,8 @@ expect_out 'autodiscover: @fabrikam.com: redirectAddr to LOCAL@fabrikam.hosted.e
 # config: show, set (on a copy), plan (seed 004's scripts), refusals.
 cfg8="$top_srcdir/tests/data/config/exchange2016.config"
 cfg16="$top_srcdir/tests/data/config/exchange2016-utf16.config"
-expect_out 'Default Web Site/owa                           Ssl, Ssl128            Default Web Site/owa   MSExchangeOWAAppPool' config show "$cfg16"
-expect_out '"path": "Default Web Site/Rpc", "ssl_flags": "None", "set_at": "", "pool": "MSExchangeRpcProxyFrontEndAppPool"' config show --json "$cfg8"
+expect_out 'Default Web Site/owa                           Ssl, Ssl128            Default Web Site       MSExchangeOWAAppPool' config show "$cfg16"
+expect_out '"path": "Default Web Site/Rpc", "ssl_flags": "None", "set_at": "Default Web Site/Rpc", "pool": "MSExchangeRpcProxyFrontEndAppPool"' config show --json "$cfg8"
 expect_out 'SSLOffloaded = dword:00000001$' config show "$top_srcdir/tests/data/registry/exchange2010-owa.reg"
 expect_out 'AllowExternallUntrustedCerts = dword:00000001 (unknown to libsslvdir)' config show "$top_srcdir/tests/data/registry/exchange2010-owa.reg"
 tmpd=$(mktemp -d)

@@ -719,8 +719,8 @@ static int cmd_presets(void) {
   return 0;
 }
 
-/* The demo: an Exchange 2016 front end offloaded as seed 004 describes, behind
- * an HAProxy that terminates TLS, with a load balancer at 10.0.0.5 in front. */
+/* The demo: an Exchange 2016 front end offloaded as Configuring SSL offloading in Exchange 2013
+ * describes, behind an HAProxy that terminates TLS, with a load balancer at 10.0.0.5 in front. */
 static int cmd_demo(void) {
   struct policy_opts po = {0};
   po.preset = "exchange2016-offload";
@@ -754,7 +754,8 @@ static int cmd_demo(void) {
     {"GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", NULL, 256, 0, "fullwidth e"},
     {"POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", NULL, 0, 0, "Outlook Anywhere"},
   };
-  printf("libsslvdir %s demo: Exchange 2016, offloaded as seed 004 says, hosts mail.contoso.com\n"
+  printf("libsslvdir %s demo: Exchange 2016, offloaded as Configuring SSL offloading in Exchange "
+         "2013 says, hosts mail.contoso.com\n"
          "and autodiscover.contoso.com, trusted offloader 10.0.0.5.\n\n",
          sslvdir_version(NULL));
   printf("%-5s %-58s %-13s %-16s %-8s %s\n", "", "REQUEST", "FROM", "DECISION", "UPSTREAM", "VDIR / NOTE");

@@ -3555,7 +3555,8 @@ TYPE(RegFileType, "RegFile", RegFileObject, "A .reg export.", .tp_flags = Py_TPF
      .tp_methods = regfile_methods, .tp_getset = regfile_getset)
 TYPE(PlanType, "Plan", PlanObject,
      "Plan(config=None, registry=None, *, exchange_version=0): the commands that move a\n"
-     "server to the wanted offload/bridge state.",
+     "server to the wanted offload/bridge state (Configuring SSL offloading in Exchange 2013's "
+     "scripts).",
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = plan_new_obj, .tp_dealloc = (destructor)plan_dealloc,
      .tp_methods = plan_methods)
 TYPE(BuilderType, "Builder", BuilderObject, "Builder(): collects a policy, then build().",

@@ -294,8 +294,8 @@ sslvdir_builder_set_autodiscover_option(sslvdir_builder *builder, const char *na
 /**
  * sslvdir_builder_set_site_autodiscover_redirect - make a site the port-80 Autodiscover redirector
  *
- * The site of seed 003 ("Using Redirection with the Autodiscover Service"):
- * a GET or HEAD for /autodiscover/autodiscover.xml (any case) that reaches
+ * The site of the Exchange 2007 Client Access and SSL white paper ("Using Redirection with the
+ * Autodiscover Service"): a GET or HEAD for /autodiscover/autodiscover.xml (any case) that reaches
  * it is answered with a 302 to https://HOST/autodiscover/autodiscover.xml
  * (with the port of HOST's site when it is not 443), whatever else the site
  * holds. Other methods get 403.4: a redirect would turn a POST into a GET.

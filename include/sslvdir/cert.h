@@ -1,6 +1,6 @@
 /*
  * libsslvdir: server certificates, read with GnuTLS and checked against the
- * namespace plan (seed 003).
+ * namespace plan (the Exchange 2007 Client Access and SSL white paper).
  *
  * A sslvdir_cert is a chain as it was loaded, the server's own certificate
  * first (index 0), then whatever else the file holds (intermediates, a
@@ -252,9 +252,9 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_cert_covers(const sslvdir_cert *c
 /**
  * sslvdir_cert_has_wildcard - whether the server's certificate names a wildcard
  *
- * Windows Mobile 5.0 clients refuse such certificates (seed 003). Any '*'
- * in a DNS SAN, or in the CN when there is no DNS SAN, counts, whether or
- * not it is a wildcard RFC 9525 accepts.
+ * Windows Mobile 5.0 clients refuse such certificates (the Exchange 2007 Client Access and SSL
+ * white paper). Any '*' in a DNS SAN, or in the CN when there is no DNS SAN, counts, whether or not
+ * it is a wildcard RFC 9525 accepts.
  *
  * Returns: 1 or 0.
  * Since: 0.1

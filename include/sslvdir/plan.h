@@ -7,9 +7,9 @@
  * which vdirs are offloaded (plain HTTP from the proxy) and which bridged
  * (TLS again). A plan is the ordered steps: Exchange cmdlets
  * (Set-OutlookAnywhere), registry values, sslFlags changes, and the
- * application pool recycles the changes need, each in the forms seed 004
- * uses: appcmd and PowerShell (Set-WebConfigurationProperty), plus a .reg
- * file for the registry values. Plans the documents forbid are refused.
+ * application pool recycles the changes need, each in the forms Configuring SSL offloading in
+ * Exchange 2013 uses: appcmd and PowerShell (Set-WebConfigurationProperty), plus a .reg file for
+ * the registry values. Plans the documents forbid are refused.
  *
  * Thread contract: a plan is used by one thread at a time.
  */
@@ -39,8 +39,9 @@ typedef enum sslvdir_step_kind {
 
 /* The forms a plan is written in. */
 typedef enum sslvdir_plan_form {
-  SSLVDIR_PLAN_APPCMD = 1,     /* seed 004's "Using appcmd" script */
-  SSLVDIR_PLAN_POWERSHELL = 2  /* seed 004's "Using Set-WebConfigurationProperty" script */
+  SSLVDIR_PLAN_APPCMD = 1, /* Configuring SSL offloading in Exchange 2013's "Using appcmd" script */
+  SSLVDIR_PLAN_POWERSHELL = 2 /* Configuring SSL offloading in Exchange 2013's "Using
+                                 Set-WebConfigurationProperty" script */
 } sslvdir_plan_form;
 
 /* Flags of sslvdir_plan_build(). */
@@ -79,7 +80,7 @@ SSLVDIR_EXTERN void sslvdir_plan_free(sslvdir_plan *plan);
  * ("MyServer" when never set). With external_host, the plan also sets
  * -Externalhostname, -ExternalClientsRequireSsl $True and
  * -ExternalClientAuthenticationMethod auth (Basic, Ntlm or Negotiate;
- * NULL for Basic), as seed 004's scripts do.
+ * NULL for Basic), as Configuring SSL offloading in Exchange 2013's scripts do.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_SYNTAX (a name that is not a host name or
  * NetBIOS name), SSLVDIR_E_UNKNOWN_NAME (auth), SSLVDIR_E_NOMEM,
@@ -98,8 +99,9 @@ sslvdir_plan_set_outlook_anywhere(sslvdir_plan *plan, const char *server,
  * written); upstream is SSLVDIR_UPSTREAM_OFFLOAD or SSLVDIR_UPSTREAM_BRIDGE.
  * Refused, with the reason in err: offloading MRSProxy (it needs SSL
  * bridging), ActiveSync on Exchange 2007, and anything on the "Exchange Back
- * End" site (only the Default Web Site is configured for offloading, seed
- * 004). A vdir wanted twice takes the last answer. The path is written
+ * End" site (only the Default Web Site is configured for offloading:
+ * Configuring SSL offloading in Exchange 2013). A vdir wanted twice takes
+ * the last answer. The path is written
  * between double quotes into commands that PowerShell, cmd.exe and
  * appcmd.exe read, so a path holding what one of them would expand or end
  * the quotes at is refused: '"', '`', '$', '%', '!', '\', control

@@ -41,12 +41,14 @@ SSLVDIR_EXTERN const char *sslvdir_preset_description(size_t index);
 /**
  * sslvdir_preset_apply - add a preset's vdirs to a site of a builder
  *
- * The site is created when missing. Each vdir of the preset is added with
- * the preset's sslFlags as both edge requirement and backend state (the
- * "-offload" presets set the backend to None where seed 004 says so, and
- * SSLOffloaded=1), its service kind, and a redirect for browser vdirs (site
- * root, owa, ecp). The builder's Exchange version is set from the preset.
- * A vdir that already exists in the site is left as it is.
+ * The site is created when missing. Each vdir the version ships on its
+ * "Default Web Site" is added with the sslFlags the version ships (the
+ * table doc/exchange-defaults.md prints) as both edge requirement and
+ * backend state (the "-offload" presets set the backend to None where
+ * Configuring SSL offloading in Exchange 2013 says so, and SSLOffloaded=1),
+ * its service kind, and a redirect for browser vdirs (site root, owa, ecp).
+ * The builder's Exchange version is set from the preset. A vdir that
+ * already exists in the site is left as it is.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_UNKNOWN_NAME, SSLVDIR_E_SYNTAX (site name),
  * SSLVDIR_E_NOMEM.

@@ -7,7 +7,8 @@
  * "HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\MSExchange OWA\SSLOffloaded".
  * They compare case-insensitively, "HKLM" stands for "HKEY_LOCAL_MACHINE", and
  * the service name is accepted as "MSExchange OWA" (Exchange 2007's
- * documentation) or "MSExchangeOWA" (seed 003); both name the same value.
+ * documentation) or "MSExchangeOWA" (the Exchange 2007 Client Access and SSL white paper); both
+ * name the same value.
  *
  * Outlook Anywhere's SSLOffloading is not a registry value but an Active
  * Directory property set with Set-OutlookAnywhere; it lives here under the
@@ -36,7 +37,8 @@ extern "C" {
 #define SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED SSLVDIR_OWA_KEY "\\AllowExternalUntrustedCerts"
 /* DWORD, default 0: proxying to another CAS over plain http. */
 #define SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL SSLVDIR_OWA_KEY "\\AllowProxyingWithoutSsl"
-/* The misspelling printed by seed 003; Exchange never reads it. */
+/* The misspelling printed by the Exchange 2007 Client Access and SSL white paper; Exchange never
+ * reads it. */
 #define SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO SSLVDIR_OWA_KEY "\\AllowExternallUntrustedCerts"
 /* Pseudo path, DWORD: Set-OutlookAnywhere -SSLOffloading (default 1 from 2013, 0 before). */
 #define SSLVDIR_KEY_OA_SSL_OFFLOADING "Exchange\\OutlookAnywhere\\SSLOffloading"

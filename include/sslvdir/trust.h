@@ -11,7 +11,7 @@
  * bridging; for the latter, sslvdir_trust_backend_accepts() forgives an
  * untrusted issuer (a self-signed certificate) only when
  * AllowInternalUntrustedCerts / AllowExternalUntrustedCerts say so, as
- * Exchange does for CAS-to-CAS proxying (seed 003).
+ * Exchange does for CAS-to-CAS proxying (the Exchange 2007 Client Access and SSL white paper).
  *
  * Thread contract: a trust store is filled by one thread; once filled,
  * any number of threads may verify with it at the same time.

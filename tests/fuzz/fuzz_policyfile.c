@@ -11,6 +11,23 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The vdirs of the preset alone, counted once (the preset follows the table
+ * of what Exchange ships, so the number is not written here). */
+static size_t preset_vdirs(void) {
+  static size_t n;
+  sslvdir_builder *b;
+  sslvdir_policy *p;
+  if (n)
+    return n;
+  if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2013", "Default Web Site", NULL) ||
+      sslvdir_builder_build(b, &p, NULL))
+    abort();
+  n = sslvdir_site_vdir_count(sslvdir_policy_site(p, 0));
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   sslvdir_builder *b;
   sslvdir_error e;
@@ -26,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (rc != SSLVDIR_OK) {
     /* Untouched: still exactly the preset. */
     if (brc != SSLVDIR_OK || sslvdir_policy_site_count(p) != 1 ||
-        sslvdir_site_vdir_count(sslvdir_policy_site(p, 0)) != 12)
+        sslvdir_site_vdir_count(sslvdir_policy_site(p, 0)) != preset_vdirs())
       abort();
   }
   if (p) {

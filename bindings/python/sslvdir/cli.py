@@ -846,7 +846,7 @@ def cmd_demo(argv):
     if argv:
         raise UsageError("demo takes no arguments")
     policy = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"])
-    _out(f"libsslvdir {sslvdir.version()[0]} demo: Exchange 2016, offloaded as seed 004 says, "
+    _out(f"libsslvdir {sslvdir.version()[0]} demo: Exchange 2016, offloaded as Configuring SSL offloading in Exchange 2013 says, "
          "hosts mail.contoso.com\nand autodiscover.contoso.com, trusted offloader 10.0.0.5.\n")
     _out(f"{'':<5} {'REQUEST':<58} {'FROM':<13} {'DECISION':<16} {'UPSTREAM':<8} VDIR / NOTE")
     for method, url, peer, xfp, bits, note in DEMO:
