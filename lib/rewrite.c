@@ -33,12 +33,17 @@
 static const unsigned char auth_end[256] = {SV_R256(SV_AUTH_END)};
 
 /* Bytes that must not come right before "http:". A scheme byte makes it
- * another scheme ("xhttp://"). After '/', '\\', ':' or '@' the "http" may be
- * the host of an enclosing URL ("http://http://<host>/" has the host "http",
- * and "http:///http://<host>" too): rewriting it would change that host. */
+ * another scheme ("xhttp://"). After the others the "http" may be the host,
+ * or the end of the host, of an enclosing URL, which rewriting would change:
+ * '/', '\\', ':' and '@' ("http://http://<host>/" and "http:///http://<host>"
+ * have the host "http"), ';' and bytes >= 0x80 (the ends of "&#46;" and of
+ * U+3002: "http://evil&#46;http://<host>" has the host "evil.http"), '_' (in
+ * some DNS names), and tab, LF and CR (URL parsers delete them). After any
+ * other byte an enclosing host would hold a byte that no DNS name has. */
 #define SV_NOT_BEFORE(c)                                                                   \
   (SV_ALNUM(c) || (c) == '+' || (c) == '-' || (c) == '.' || (c) == '/' || (c) == '\\' ||    \
-   (c) == ':' || (c) == '@')
+   (c) == '_' || (c) == ':' || (c) == '@' || (c) == ';' || (c) == '\t' || (c) == '\n' ||     \
+   (c) == '\r' || (c) >= 0x80)
 static const unsigned char not_before[256] = {SV_R256(SV_NOT_BEFORE)};
 
 /* Control characters other than tab: never copied into a header. */
