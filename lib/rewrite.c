@@ -15,21 +15,15 @@
 #endif
 
 /* Bytes that, right after "http://<host>" (or its ":80"), end the authority
- * for every reader of the link, so that the link is ours and rewriting it
- * changes nothing but its scheme. '/', '?' and '#' end it in every URL
- * parser. The others are bytes that the URL Standard forbids in a host (and
- * in a port): where a context makes them part of the URL, the URL is invalid
- * before and after the rewrite; where the context ends the link there (text,
- * "<" of a tag), the host is ours. Not here, and so not ours: host name bytes
- * and '%' (hosts are percent-decoded: "%2e" is a dot), bytes >= 0x80 (IDNA
- * maps U+3002, U+FF0E, U+FF61 to a dot), '&' (an entity such as "&#46;" is a
- * dot in HTML), '@' (userinfo), tab, LF and CR (URL parsers delete them, so
- * what follows joins the host), and every other printable byte (a URL parser
- * keeps '"', ',', ')' ... in a host). The backslash and the quotes are decided
- * by authority_ends(). */
-#define SV_AUTH_END(c)                                                                    \
-  ((c) == '/' || (c) == '?' || (c) == '#' || (c) == ' ' || (c) == '<' || (c) == '>' ||     \
-   ((c) < 0x20 && (c) != '\t' && (c) != '\n' && (c) != '\r') || (c) == 0x7f)
+ * for every URL parser: '/', '?' and '#'. Any other byte may continue it in
+ * some reader of the link: a host name byte or '%' (hosts are percent-
+ * decoded: "%2e" is a dot), a byte >= 0x80 (IDNA maps U+3002, U+FF0E, U+FF61
+ * to a dot), '&' ("&#46;" is a dot in HTML), '\\' ("\u002e" in JSON), tab,
+ * LF and CR (URL parsers delete them: what follows joins the host), and even
+ * a space or '<', which a URL in a quoted attribute holds and which a later
+ * '@' makes userinfo ("http://<host> x@evil.example/" is evil.example's).
+ * authority_ends() adds what ends the link's context for certain. */
+#define SV_AUTH_END(c) ((c) == '/' || (c) == '?' || (c) == '#')
 static const unsigned char auth_end[256] = {SV_R256(SV_AUTH_END)};
 
 /* Bytes that must not come right before "http:". A scheme byte makes it
@@ -326,6 +320,14 @@ static int authority_ends(const unsigned char *p, size_t avail, size_t j, int fi
    * the URL, where a parser keeps it in the host. */
   if (c == '"' || c == '\'')
     return before == c;
+  if (c == '<') {
+    /* After '>' the link starts a text node, which a tag ends (in an
+     * attribute a URL never starts right after a '>'). */
+    if (j + 1 == avail)
+      return final ? 0 : -1;
+    unsigned char t = p[j + 1] | 0x20; /* a tag name's letter, "</", "<!" */
+    return before == '>' && ((t >= 'a' && t <= 'z') || t == '/' || t == '!');
+  }
   return c == ')' && before == '(';
 }
 
@@ -702,7 +704,7 @@ static int rw_reindex(sslvdir_rewriter *rw) {
     if (rw->first_hi[c] == 0)
       rw->first_lo[c] = (uint16_t)k;
     rw->first_hi[c] = (uint16_t)(k + 1);
-    /* "http:\/\/" + host + ":80" + the two bytes that end it ("\/") */
+    /* "http:\/\/" + host + ":80" + the two bytes that end it ("\/", "</") */
     if (9 + rw->hosts[k].len + 5 > need)
       need = 9 + rw->hosts[k].len + 5;
   }
