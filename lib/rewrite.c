@@ -325,8 +325,8 @@ static int authority_ends(const unsigned char *p, size_t avail, size_t j, int fi
      * attribute a URL never starts right after a '>'). */
     if (j + 1 == avail)
       return final ? 0 : -1;
-    unsigned char t = p[j + 1] | 0x20; /* a tag name's letter, "</", "<!" */
-    return before == '>' && ((t >= 'a' && t <= 'z') || t == '/' || t == '!');
+    unsigned char t = p[j + 1], l = t | 0x20; /* a tag name's letter, "</", "<!" */
+    return before == '>' && ((l >= 'a' && l <= 'z') || t == '/' || t == '!');
   }
   return c == ')' && before == '(';
 }
