@@ -194,7 +194,7 @@ def stream(rw, data, sizes):
     return b"".join(out)
 
 
-@settings(max_examples=int(os.environ.get("SSLVDIR_PROPERTY_EXAMPLES", "600")), derandomize=True,
+@settings(max_examples=int(os.environ.get("SSLVDIR_PROPERTY_EXAMPLES", "400")), derandomize=True,
           database=None, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=body, sizes=st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=8))
 def test_rewriting_keeps_every_host(rewriter, data, sizes):
