@@ -197,6 +197,11 @@ def stream(rw, data, sizes):
 @settings(max_examples=int(os.environ.get("SSLVDIR_PROPERTY_EXAMPLES", "400")), derandomize=True,
           database=None, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=body, sizes=st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=8))
+@example(data=b"http://mail.contoso.com:80.evil.com/x", sizes=[1])
+@example(data=b"{\"u\":\"http:\\/\\/mail.contoso.com:80\\u002eevil.com\\/x\"}", sizes=[7])
+@example(data=b"<a href=\"http://mail.contoso.com:80&#46;evil.com/\">", sizes=[40])
+@example(data=b"http://mail.contoso.com:80\xe3\x80\x82evil.com/", sizes=[2])
+@example(data=b"'http://MAIL.contoso.com:80'", sizes=[3])
 def test_rewriting_keeps_every_host(rewriter, data, sizes):
     rewriter.begin("text/html")
     whole = rewriter.rewrite(data)
