@@ -14,17 +14,31 @@
 #define SV_REWRITE_SSE2 1
 #endif
 
-/* Bytes that continue a host name: after "http://<host>" one of these means
- * the host is longer than ours ('%' because URL parsers decode it in hosts,
- * bytes >= 0x80 because of IDNs). '@' is userinfo: the host is elsewhere. */
-#define SV_HOSTC(c)                                                                       \
-  (SV_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' || (c) == '%' || (c) == '@' ||   \
-   (c) >= 0x80)
-static const unsigned char host_cont[256] = {SV_R256(SV_HOSTC)};
+/* Bytes that, right after "http://<host>" (or its ":80"), end the authority
+ * for every URL parser: '/', '?' and '#'. Any other byte may continue it in
+ * some reader of the link: a host name byte or '%' (hosts are percent-
+ * decoded: "%2e" is a dot), a byte >= 0x80 (IDNA maps U+3002, U+FF0E, U+FF61
+ * to a dot), '&' ("&#46;" is a dot in HTML), '\\' ("\u002e" in JSON), tab,
+ * LF and CR (URL parsers delete them: what follows joins the host), and even
+ * a space or '<', which a URL in a quoted attribute holds and which a later
+ * '@' makes userinfo ("http://<host> x@evil.example/" is evil.example's).
+ * authority_ends() adds what ends the link's context for certain. */
+#define SV_AUTH_END(c) ((c) == '/' || (c) == '?' || (c) == '#')
+static const unsigned char auth_end[256] = {SV_R256(SV_AUTH_END)};
 
-/* Bytes of a URI scheme: "xhttp://" is not "http://". */
-#define SV_SCHEMEC(c) (SV_ALNUM(c) || (c) == '+' || (c) == '-' || (c) == '.')
-static const unsigned char scheme_char[256] = {SV_R256(SV_SCHEMEC)};
+/* Bytes that must not come right before "http:". A scheme byte makes it
+ * another scheme ("xhttp://"). After the others the "http" may be the host,
+ * or the end of the host, of an enclosing URL, which rewriting would change:
+ * '/', '\\', ':' and '@' ("http://http://<host>/" and "http:///http://<host>"
+ * have the host "http"), ';' and bytes >= 0x80 (the ends of "&#46;" and of
+ * U+3002: "http://evil&#46;http://<host>" has the host "evil.http"), '_' (in
+ * some DNS names), and tab, LF and CR (URL parsers delete them). After any
+ * other byte an enclosing host would hold a byte that no DNS name has. */
+#define SV_NOT_BEFORE(c)                                                                   \
+  (SV_ALNUM(c) || (c) == '+' || (c) == '-' || (c) == '.' || (c) == '/' || (c) == '\\' ||    \
+   (c) == '_' || (c) == ':' || (c) == '@' || (c) == ';' || (c) == '\t' || (c) == '\n' ||     \
+   (c) == '\r' || (c) >= 0x80)
+static const unsigned char not_before[256] = {SV_R256(SV_NOT_BEFORE)};
 
 /* Control characters other than tab: never copied into a header. */
 #define SV_CTL(c) (((c) < 0x20 && (c) != '\t') || (c) == 0x7f)
@@ -282,13 +296,48 @@ typedef struct rw_match {
   size_t host_end; /* hosts: "http" is p[0..4), scheme rest and host p[4..host_end) */
 } rw_match;
 
+/* Whether the authority of a link ends certainly at p[j] (see auth_end):
+ * 1 yes, 0 no (the link is not ours), -1 the data ends too soon to say.
+ * before is the byte before "http". */
+static int authority_ends(const unsigned char *p, size_t avail, size_t j, int final, int before) {
+  if (j == avail)
+    return final ? 1 : -1; /* the end of the body ends the link */
+  unsigned char c = p[j];
+  if (auth_end[c])
+    return 1;
+  if (c == '\\') {
+    /* Only the JSON escape "\/" ('/' once unescaped, and a backslash ends a
+     * special URL's authority too). "\u002e" is a dot, "\"" a quote kept
+     * in the string, and other parsers than browsers read '\\' differently. */
+    if (j + 1 == avail)
+      return final ? 0 : -1;
+    return p[j + 1] == '/';
+  }
+  /* A quote (or parenthesis) that closes the one right before "http": that
+   * one is outside the URL (a URL that starts with a quote is not an http
+   * URL), so it delimits the attribute, string or url() holding the link,
+   * and the closing one ends the link there. Any other quote may be inside
+   * the URL, where a parser keeps it in the host. */
+  if (c == '"' || c == '\'')
+    return before == c;
+  if (c == '<') {
+    /* After '>' the link starts a text node, which a tag ends (in an
+     * attribute a URL never starts right after a '>'). */
+    if (j + 1 == avail)
+      return final ? 0 : -1;
+    unsigned char t = p[j + 1], l = t | 0x20; /* a tag name's letter, "</", "<!" */
+    return before == '>' && ((l >= 'a' && l <= 'z') || t == '/' || t == '!');
+  }
+  return c == ')' && before == '(';
+}
+
 /* 1: a host link starts at p, m filled; 0: none; -1: the data ends too soon
  * to say (only when !final). */
 static int match_host(const sslvdir_rewriter *rw, const unsigned char *p, size_t avail, int final,
                       int before, rw_match *m) {
   static const char scheme[] = "http:";
   const int more = final ? 0 : -1;
-  if (before >= 0 && scheme_char[before])
+  if (before >= 0 && not_before[before])
     return 0;
   for (size_t i = 0; i < 5; i++) {
     if (i >= avail)
@@ -330,32 +379,28 @@ static int match_host(const sslvdir_rewriter *rw, const unsigned char *p, size_t
       continue;
     }
     size_t e = hs + h->len, end = e;
-    if (e == avail) {
-      if (!final) {
-        need = 1;
-        continue;
-      }
-    } else if (host_cont[p[e]]) {
-      continue; /* a longer host, or userinfo */
-    } else if (p[e] == ':') {
-      /* A port: only ":80" (dropped) or an empty one is ours. */
+    int r = authority_ends(p, avail, e, final, before);
+    if (r == 0 && p[e] == ':') {
+      /* A port: only an empty one or ":80", both dropped, is ours; it must
+       * end the authority as the host would have. */
       static const char eighty[] = "80";
-      size_t j = e + 1, d = 0;
-      while (j < avail && p[j] >= '0' && p[j] <= '9' && d < 2 && p[j] == (unsigned char)eighty[d])
-        j++, d++;
-      if (j == avail && !final) {
-        need = 1;
-        continue;
-      }
-      if (j < avail && ((p[j] >= '0' && p[j] <= '9') || p[j] == '@'))
-        continue; /* another port, or userinfo */
+      size_t d = 0;
+      while (d < 2 && e + 1 + d < avail && p[e + 1 + d] == (unsigned char)eighty[d])
+        d++;
+      end = e + 1 + d;
       if (d == 1)
-        continue; /* ":8" */
-      if (d == 2)
-        end = j;
+        r = end == avail && !final ? -1 : 0; /* ":80" cut short, or ":8", ":8x" */
+      else
+        r = authority_ends(p, avail, end, final, before);
     }
-    /* At most one host can end here: any other would extend or be cut
-     * inside this one, and both are refused by host_cont above. */
+    if (r < 0) {
+      need = 1;
+      continue;
+    }
+    if (r == 0)
+      continue; /* a longer host, another port, userinfo, or not sure */
+    /* At most one host can end here: any other would be cut inside this
+     * one or extend it by a host name byte, and neither ends an authority. */
     m->len = end;
     m->lit = NULL;
     m->host = h;
@@ -659,9 +704,9 @@ static int rw_reindex(sslvdir_rewriter *rw) {
     if (rw->first_hi[c] == 0)
       rw->first_lo[c] = (uint16_t)k;
     rw->first_hi[c] = (uint16_t)(k + 1);
-    /* "http:\/\/" + host + ":80" + the byte that ends it */
-    if (9 + rw->hosts[k].len + 4 > need)
-      need = 9 + rw->hosts[k].len + 4;
+    /* "http:\/\/" + host + ":80" + the two bytes that end it ("\/", "</") */
+    if (9 + rw->hosts[k].len + 5 > need)
+      need = 9 + rw->hosts[k].len + 5;
   }
   for (size_t k = 0; k < rw->nlits; k++)
     if (rw->lits[k].from_len > need)

@@ -90,6 +90,11 @@ if "$sv" rewrite-body --content-encoding gzip < "$page" 2>/dev/null | cmp -s - "
 if "$sv" rewrite-body --content-type image/png < "$page" 2>/dev/null | cmp -s - "$page"; then ok; else ko "rewrite-body image/png passes through"; fi
 got=$(printf 'see http://legacy.local/x' | "$sv" rewrite-body --replace http://legacy.local/ https://mail.contoso.com/legacy/)
 if [ "$got" = 'see https://mail.contoso.com/legacy/x' ]; then ok; else ko "rewrite-body --replace: $got"; fi
+# An invalid link of ours (port "80.evil.com") must not become evil.com's.
+for chunk in 65536 1; do
+  got=$(printf 'http://mail.contoso.com:80.evil.com/x' | "$sv" rewrite-body --host mail.contoso.com --chunk $chunk)
+  if [ "$got" = 'http://mail.contoso.com:80.evil.com/x' ]; then ok; else ko "rewrite-body :80.evil.com --chunk $chunk: $got"; fi
+done
 got=$(printf 'http://mail.contoso.com/' | "$sv" rewrite-body --stats 2>&1 >/dev/null)
 if [ "$got" = 'sslvdir: 24 bytes in, 25 out, 1 replaced; the length changed: send it chunked or with the new Content-Length' ]; then ok; else ko "rewrite-body --stats: $got"; fi
 expect_fail "expected 1 to 16777216" rewrite-body --chunk 0

@@ -126,9 +126,13 @@ typedef enum sslvdir_body_mode {
  * sslvdir_rewriter_add_host(). The rewriter replaces "http://<host>" by
  * "https://<host>[:port]" (and the JSON-escaped "http:\/\/<host>" by
  * "https:\/\/<host>[:port]"), where the scheme and host match in any case,
- * the host is kept as written, an explicit ":80" is dropped, and the host
- * must end there: "http://<host>.evil.example", "http://<host>:8080",
- * "http://<host>@evil.example" and "xhttp://<host>" are left alone. It
+ * the host is kept as written, an explicit ":80" (or ":") is dropped, and
+ * the authority must certainly end there: at '/', '?', '#', "\/", the end
+ * of the body, the quote or parenthesis that opened the link, or a tag
+ * after a text node's link. Anything else is not ours and left alone:
+ * "http://<host>.evil.example", "http://<host>:80.evil.example",
+ * "http://<host>&#46;evil", "http://<host>:8080", "http://<host>@evil",
+ * "http://<host> x@evil", "xhttp://<host>" and "http://http://<host>". It
  * handles text/html, text/xml, application/xml, application/json and
  * text/javascript until sslvdir_rewriter_set_types() says otherwise.
  *
@@ -234,7 +238,7 @@ sslvdir_rewriter_begin(sslvdir_rewriter *rewriter, const char *content_type, siz
  * found, and the output is the same bytes whatever the chunking. write is
  * called zero or more times with the output; bytes that may start a link are
  * held back until the next chunk decides (at most the length of the longest
- * host link plus four bytes, or of the longest literal) and are written by a
+ * host link plus five bytes, or of the longest literal) and are written by a
  * later feed or by sslvdir_rewriter_finish(). Nothing is allocated.
  *
  * If write returns non-zero the rewriter stops, is reset (held bytes are
