@@ -209,6 +209,10 @@ expect_fail 'needs --ca' cert check "$C/server.pem" --host a.example --crl "$C/c
 expect_fail 'not signed by a CA of the store' cert check "$C/server.pem" --ca "$C/other-ca.pem" --crl "$C/crl.pem"
 expect_out 'ECDHE-RSA-AES128-GCM-SHA256: 128 bits' cipher-bits ECDHE-RSA-AES128-GCM-SHA256
 expect_out 'DES-CBC3-SHA: 112 bits: 403.5' cipher-bits DES-CBC3-SHA
+expect_out 'TLS_RSA_WITH_3DES_EDE_CBC_SHA: 112 bits: 403.5' cipher-bits TLS_RSA_WITH_3DES_EDE_CBC_SHA
+# RC4 counts 0 whatever its key (RFC 7465), by any of its names.
+expect_out 'RC4-SHA: 0 bits: 403.5' cipher-bits RC4-SHA
+expect_json '[{"cipher": "RC4-MD5", "bits": 0}, {"cipher": "TLS_RSA_ARCFOUR_128_SHA1", "bits": 0}, {"cipher": "EXP-RC4-MD5", "bits": 0}]' cipher-bits --json RC4-MD5 TLS_RSA_ARCFOUR_128_SHA1 EXP-RC4-MD5
 expect_status 4 '"bits": null' cipher-bits --json AES-GCM
 expect_out 'No finding' audit --config "$CFG" --cert "$C/server.pem" --ca "$C/ca.pem" --namespace mail.contoso.com,autodiscover.contoso.com --exchange-version 2016
 expect_status 4 'error \[cert-weak-key\]' audit --cert "$C/weak.pem" --namespace mail.contoso.com,autodiscover.contoso.com
