@@ -10,10 +10,12 @@ ok() { pass=$((pass + 1)); }
 ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # expect_json WANT ARGS...: stdout must be exactly WANT, exit status 0.
-expect_json() {
-  want=$1; shift
+expect_json() { expect_json_status 0 "$@"; }
+# expect_json_status STATUS WANT ARGS...: stdout exactly WANT, exit status STATUS.
+expect_json_status() {
+  want_rc=$1 want=$2; shift 2
   got=$("$sv" "$@" 2>&1); rc=$?
-  if [ $rc -eq 0 ] && [ "$got" = "$want" ]; then ok; else ko "sslvdir $*"; echo "  want: $want"; echo "  got:  $got (exit $rc)"; fi
+  if [ $rc -eq "$want_rc" ] && [ "$got" = "$want" ]; then ok; else ko "sslvdir $* (want exit $want_rc)"; echo "  want: $want"; echo "  got:  $got (exit $rc)"; fi
 }
 # expect_fail PATTERN ARGS...: exit status 2, stderr matching PATTERN, nothing on stdout.
 expect_fail() {
@@ -26,6 +28,12 @@ expect_out() {
   pat=$1; shift
   out=$("$sv" "$@" 2>&1); rc=$?
   if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc)"; printf '%s\n' "$out" | head -5; fi
+}
+# expect_status N PATTERN ARGS...: exit status N and stdout matching PATTERN.
+expect_status() {
+  want=$1 pat=$2; shift 2
+  out=$("$sv" "$@" 2>/dev/null); rc=$?
+  if [ $rc -eq "$want" ] && printf '%s' "$out" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc, want $want)"; printf '%s\n' "$out" | head -5; fi
 }
 
 RM='"remove_headers": ["X-Forwarded-Proto", "Front-End-Https"]'
@@ -118,10 +126,14 @@ expect_fail "exactly one of --url URL and --addr ADDRESS" autodiscover redirect
 expect_json '[{"method": "POST", "url": "https://contoso.com/autodiscover/autodiscover.xml"}, {"method": "POST", "url": "https://autodiscover.contoso.com/autodiscover/autodiscover.xml"}, {"method": "GET-redirect", "url": "http://autodiscover.contoso.com/autodiscover/autodiscover.xml"}, {"method": "SRV", "name": "_autodiscover._tcp.contoso.com"}]' autodiscover candidates --json user@Contoso.com
 expect_out '^1. POST         https://contoso.com/autodiscover/autodiscover.xml' autodiscover candidates user@contoso.com
 expect_fail "not an e-mail address" autodiscover candidates contoso.com
-expect_json '{"email": "a@contoso.com", "steps": [{"kind": "url", "status": 302, "target": "https://mail.contoso.com/autodiscover/autodiscover.xml", "accepted": true, "reason": null}, {"kind": "address", "target": "b@fabrikam.com", "accepted": true, "reason": null}, {"kind": "address", "target": "A@contoso.com", "accepted": false, "reason": "redirect to '"'"'A@contoso.com'"'"' refused: a loop (the chain has seen that address)"}], "redirects": 2, "address": "b@fabrikam.com", "accepted": false}' \
+# check-redirect: exit 0 when every step is accepted, 4 when one is refused (as cert check).
+expect_json '{"email": "a@contoso.com", "steps": [{"kind": "url", "status": 302, "target": "https://mail.contoso.com/autodiscover/autodiscover.xml", "accepted": true, "reason": null}, {"kind": "address", "target": "b@fabrikam.com", "accepted": true, "reason": null}], "redirects": 2, "address": "b@fabrikam.com", "accepted": true}' \
+  autodiscover check-redirect --json a@contoso.com --url 302 https://mail.contoso.com/autodiscover/autodiscover.xml --addr b@fabrikam.com
+expect_out '^2 redirects followed; now looking up b@fabrikam.com' autodiscover check-redirect a@contoso.com --url 302 https://mail.contoso.com/autodiscover/autodiscover.xml --addr b@fabrikam.com
+expect_json_status 4 '{"email": "a@contoso.com", "steps": [{"kind": "url", "status": 302, "target": "https://mail.contoso.com/autodiscover/autodiscover.xml", "accepted": true, "reason": null}, {"kind": "address", "target": "b@fabrikam.com", "accepted": true, "reason": null}, {"kind": "address", "target": "A@contoso.com", "accepted": false, "reason": "redirect to '"'"'A@contoso.com'"'"' refused: a loop (the chain has seen that address)"}], "redirects": 2, "address": "b@fabrikam.com", "accepted": false}' \
   autodiscover check-redirect --json a@contoso.com --url 302 https://mail.contoso.com/autodiscover/autodiscover.xml --addr b@fabrikam.com --addr A@contoso.com
-expect_out 'refused   https://mail.contoso.com/owa/' autodiscover check-redirect a@contoso.com --url 302 https://mail.contoso.com/owa/
-expect_out 'HTTP status 308 is not a redirect' autodiscover check-redirect a@contoso.com --url 308 https://mail.contoso.com/autodiscover/autodiscover.xml
+expect_status 4 'refused   https://mail.contoso.com/owa/' autodiscover check-redirect a@contoso.com --url 302 https://mail.contoso.com/owa/
+expect_status 4 'HTTP status 308 is not a redirect' autodiscover check-redirect a@contoso.com --url 308 https://mail.contoso.com/autodiscover/autodiscover.xml
 expect_fail "needs respond, json, redirect" autodiscover
 expect_fail "unknown autodiscover command" autodiscover nonsense
 expect_out 'reason_code": "autodiscover-redirect"' eval --policy "$top_srcdir/doc/examples/autodiscover.xml" --json GET http://autodiscover.contoso.com/autodiscover/autodiscover.xml
@@ -179,12 +191,6 @@ expect_fail 'unknown command' frobnicate
 expect_fail 'usage' 
 expect_fail 'not a host name' show --host 'bad host'
 # ---------------------------------------------------------------- certificates and the audit
-# expect_status N PATTERN ARGS...: exit status N and stdout matching PATTERN.
-expect_status() {
-  want=$1 pat=$2; shift 2
-  out=$("$sv" "$@" 2>/dev/null); rc=$?
-  if [ $rc -eq "$want" ] && printf '%s' "$out" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc, want $want)"; printf '%s\n' "$out" | head -5; fi
-}
 C="$top_builddir/tests/certs"
 CFG="$top_srcdir/tests/data/config/exchange2016.config"
 thumb=$("$sv" cert show --json "$C/server.der" | sed -n 's/.*"thumbprint": "\([0-9A-F]*\)".*/\1/p' | head -n 1)

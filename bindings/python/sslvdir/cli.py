@@ -369,7 +369,7 @@ def cmd_autodiscover(argv):
             else:
                 _out(f"refused   {r['target']}\n          {r['reason']}")
         _out(f"{count} redirect{'' if count == 1 else 's'} followed; now looking up {address}")
-    return 0
+    return 0 if accepted_all else EXIT_PROBLEM
 
 
 def sslvdir_max_body():
