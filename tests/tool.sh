@@ -154,6 +154,18 @@ n=$(cmp -l "$tmpd/applicationHost.config" "$cfg16" 2>/dev/null | wc -l)
 if [ "$n" -gt 0 ]; then ok; else ko "config set changed nothing"; fi
 expect_out 'Default Web Site/owa                           None ' config show "$tmpd/applicationHost.config"
 expect_json '{"file": "'"$tmpd"'/applicationHost.config", "path": "Default Web Site/ecp", "before": "Ssl, Ssl128", "after": "Ssl", "written": false}' config set --dry-run --json "$tmpd/applicationHost.config" 'Default Web Site/ecp' sslFlags=Ssl
+# A set that changes nothing writes nothing: same bytes, same file (inode and
+# time), and the .bak still holds the version before the last real change.
+f="$tmpd/applicationHost.config"
+stamp=$(stat -c '%i %y' "$f"); bytes=$(cksum < "$f")
+sleep 1 # a rewrite within the same clock tick could keep the time
+expect_json '{"file": "'"$f"'", "path": "Default Web Site/owa", "before": "None", "after": "None", "written": false}' config set --json "$f" 'Default Web Site/owa' sslFlags=None
+expect_json 'Default Web Site/owa: sslFlags None -> None (unchanged: not written)' config set "$f" 'Default Web Site/owa' sslFlags=none
+if [ "$(stat -c '%i %y' "$f")" = "$stamp" ] && [ "$(cksum < "$f")" = "$bytes" ]; then ok; else ko "config set with the same value rewrote the file"; fi
+if cmp -s "$f.bak" "$cfg16"; then ok; else ko "config set with the same value replaced the .bak"; fi
+# A real change says written true, and only then the .bak moves on.
+expect_json '{"file": "'"$f"'", "path": "Default Web Site/ecp", "before": "Ssl, Ssl128", "after": "Ssl", "written": true}' config set --json "$f" 'Default Web Site/ecp' sslFlags=Ssl
+if cmp -s "$f.bak" "$cfg16"; then ko "config set did not update the .bak"; elif [ "$(cksum < "$f.bak")" = "$bytes" ]; then ok; else ko "config set: the .bak is not the previous version"; fi
 expect_fail "unknown sslFlags keyword\|unknown" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' sslFlags=Sssl
 expect_fail "only sslFlags=VALUE can be set" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' authentication=Basic
 expect_fail "no site 'Nope'" config set "$tmpd/applicationHost.config" 'Nope/owa' sslFlags=None
