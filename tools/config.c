@@ -273,8 +273,8 @@ static int config_set(int argc, char **argv) {
     sslvdir_iisconfig_free(cfg);
     return fail(args[1], rc, &e);
   }
-  int write = changed && !dry;
-  if (write && (rc = sslvdir_iisconfig_save(cfg, args[0], &e))) {
+  int wrote = changed && !dry;
+  if (wrote && (rc = sslvdir_iisconfig_save(cfg, args[0], &e))) {
     sslvdir_iisconfig_free(cfg);
     return fail(args[0], rc, &e);
   }
@@ -290,7 +290,7 @@ static int config_set(int argc, char **argv) {
     json_string(stdout, b);
     printf(", \"after\": ");
     json_string(stdout, a);
-    printf(", \"written\": %s}\n", write ? "true" : "false");
+    printf(", \"written\": %s}\n", wrote ? "true" : "false");
   } else {
     printf("%s: sslFlags %s -> %s%s\n", args[1], b, a,
            dry ? " (dry run: not written)" : !changed ? " (unchanged: not written)" : "");
