@@ -49,12 +49,21 @@ static int sized(const tok *t, const tok *next, const char *family) {
 }
 
 /* Bits named by token i (and what follows it); -1 when it names no cipher,
- * -2 for a cipher whose size the name does not say. */
+ * -2 for a cipher whose size the name does not say.
+ *
+ * The bits are the strength that survives known attacks, because that is
+ * what Ssl128 asks for: triple DES counts 112 (meet-in-the-middle), not the
+ * 168 of its key that Schannel's "Triple DES 168" names, and its 64-bit
+ * block is what Sweet32 (CVE-2016-2183) breaks. RC4 counts 0 whatever its
+ * key: RFC 7465 forbids it in TLS because its biases leak plaintext, so it
+ * protects no better than NULL. */
 static int cipher_of(const tok *t, size_t i, size_t n) {
   const tok *cur = &t[i], *next = i + 1 < n ? &t[i + 1] : NULL,
             *after = i + 2 < n ? &t[i + 2] : NULL;
   switch (cur->s[0] | 0x20) {
   case 'a': {
+    if (is(cur, "ARCFOUR")) /* GnuTLS's name for RC4 */
+      return 0;
     int b = sized(cur, next, "AES");
     if (!b)
       b = sized(cur, next, "ARIA");
@@ -77,7 +86,9 @@ static int cipher_of(const tok *t, size_t i, size_t n) {
       return 112;
     return is(next, "40") ? 40 : 56;
   case 'r':
-    if (is(cur, "RC4") || is(cur, "RC2")) {
+    if (is(cur, "RC4"))
+      return 0;
+    if (is(cur, "RC2")) {
       const tok *num = is(next, "CBC") ? after : next;
       return is(num, "40") ? 40 : is(num, "56") ? 56 : 128;
     }
@@ -152,6 +163,8 @@ SSLVDIR_EXTERN int sslvdir_tls_session_cipher_bits(struct gnutls_session_int *se
   gnutls_cipher_algorithm_t c = gnutls_cipher_get(session);
   switch (c) {
   case GNUTLS_CIPHER_NULL:
+  case GNUTLS_CIPHER_ARCFOUR_128: /* RC4: 0 whatever its key, as by name */
+  case GNUTLS_CIPHER_ARCFOUR_40:
     return SSLVDIR_OK;
   case GNUTLS_CIPHER_3DES_CBC:
     *bits = 112;
@@ -159,7 +172,6 @@ SSLVDIR_EXTERN int sslvdir_tls_session_cipher_bits(struct gnutls_session_int *se
   case GNUTLS_CIPHER_DES_CBC:
     *bits = 56;
     return SSLVDIR_OK;
-  case GNUTLS_CIPHER_ARCFOUR_40:
   case GNUTLS_CIPHER_RC2_40_CBC:
     *bits = 40;
     return SSLVDIR_OK;

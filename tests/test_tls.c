@@ -49,7 +49,7 @@ static void test_cipher_names(void) {
   CU_ASSERT_EQUAL(sslvdir_tls_cipher_bits("AES128-SHA", 10, NULL), SSLVDIR_E_INVALID_ARGUMENT);
   CU_ASSERT_EQUAL(sslvdir_tls_cipher_bits("", 0, &bits), SSLVDIR_E_UNKNOWN_NAME);
   /* Only len bytes count. */
-  CU_ASSERT_EQUAL(sslvdir_tls_cipher_bits("RC4-MD5;garbage", 7, &bits), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_tls_cipher_bits("AES128-SHA;garbage", 10, &bits), SSLVDIR_OK);
   CU_ASSERT_EQUAL(bits, 128);
 }
 
@@ -67,6 +67,9 @@ typedef struct side {
   unsigned problems;
   sslvdir_cert_status client_status; /* server: sslvdir_tls_client_cert() */
   unsigned bits;
+  const char *priority;           /* a GnuTLS priority string, or NULL for the default */
+  char suite[96];                 /* the negotiated suite's names, GnuTLS's and IANA's */
+  char iana[96];
 } side;
 
 static int verify(gnutls_session_t s) {
@@ -85,7 +88,10 @@ static void *run(void *arg, int server) {
     gnutls_certificate_set_x509_key_file(cred, certpath(me->cert), certpath(me->key),
                                          GNUTLS_X509_FMT_PEM);
   gnutls_init(&s, server ? GNUTLS_SERVER : GNUTLS_CLIENT);
-  gnutls_set_default_priority(s);
+  if (me->priority)
+    gnutls_priority_set_direct(s, me->priority, NULL);
+  else
+    gnutls_set_default_priority(s);
   gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred);
   gnutls_session_set_ptr(s, me);
   if (server && me->request_cert)
@@ -102,6 +108,11 @@ static void *run(void *arg, int server) {
   if (rc == 0) {
     if (sslvdir_tls_session_cipher_bits(s, &me->bits))
       me->bits = 0;
+    const char *name = gnutls_cipher_suite_get_name(gnutls_kx_get(s), gnutls_cipher_get(s),
+                                                    gnutls_mac_get(s));
+    snprintf(me->suite, sizeof me->suite, "TLS_%s", name ? name : "?");
+    name = gnutls_ciphersuite_get(s);
+    snprintf(me->iana, sizeof me->iana, "%s", name ? name : "?");
     if (server && sslvdir_tls_client_cert(s, me->trust, 0, &me->client_status, NULL, NULL))
       me->client_status = (sslvdir_cert_status)-1;
   }
@@ -221,9 +232,52 @@ static void test_client_certs(void) {
                                              NULL, NULL), SSLVDIR_E_INVALID_ARGUMENT);
 }
 
+/* The session's key size and the suite's names agree, in handshakes that
+ * negotiate the legacy ciphers the Ssl128 rule is about: triple DES counts
+ * 112 and RC4 0 (both below 128, so 403.5), AES-128-CBC 128 (control). */
+static void test_legacy_cipher_handshakes(void) {
+  static const struct {
+    const char *cipher;
+    unsigned bits;
+  } cases[] = {
+    {"3DES-CBC", 112},
+    {"ARCFOUR-128", 0},
+    {"AES-128-CBC", 128},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char prio[160];
+    snprintf(prio, sizeof prio, "NONE:+VERS-TLS1.2:+RSA:+%s:+SHA1:+COMP-NULL:+SIGN-ALL",
+             cases[i].cipher);
+    side c = {.host = NULL, .backend = SSLVDIR_BACKEND_INTERNAL, .priority = prio, .bits = 999};
+    side s = {.cert = "server.pem", .key = "server.key", .priority = prio, .bits = 999};
+    sslvdir_trust *t = ca_store();
+    c.trust = s.trust = t;
+    handshake(&c, &s);
+    sslvdir_trust_free(t);
+    CU_ASSERT_EQUAL(s.handshake, 0);
+    if (s.handshake)
+      continue;
+    unsigned by_name = 999, by_iana = 999;
+    int rc = sslvdir_tls_cipher_bits(s.suite, strlen(s.suite), &by_name);
+    int rc_iana = sslvdir_tls_cipher_bits(s.iana, strlen(s.iana), &by_iana);
+    if (s.bits != cases[i].bits || by_name != cases[i].bits || by_iana != cases[i].bits)
+      fprintf(stderr, "\n%s: session %u bits, %s %u (rc %d), %s %u (rc %d); want %u\n",
+              cases[i].cipher, s.bits, s.suite, by_name, rc, s.iana, by_iana, rc_iana,
+              cases[i].bits);
+    CU_ASSERT_EQUAL(s.bits, cases[i].bits);
+    CU_ASSERT_EQUAL(c.bits, cases[i].bits);
+    CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
+    CU_ASSERT_EQUAL(by_name, cases[i].bits);
+    CU_ASSERT_EQUAL(rc_iana, SSLVDIR_OK);
+    CU_ASSERT_EQUAL(by_iana, cases[i].bits);
+  }
+}
+
 void suite_tls(void) {
   CU_pSuite s = CU_add_suite("tls", NULL, NULL);
   CU_add_test(s, "cipher suite names (ciphers.cases)", test_cipher_names);
   CU_add_test(s, "bridged backends in real handshakes", test_backend_handshakes);
   CU_add_test(s, "client certificates in real handshakes", test_client_certs);
+  CU_add_test(s, "legacy ciphers in real handshakes: session and names agree",
+              test_legacy_cipher_handshakes);
 }

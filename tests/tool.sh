@@ -10,10 +10,12 @@ ok() { pass=$((pass + 1)); }
 ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # expect_json WANT ARGS...: stdout must be exactly WANT, exit status 0.
-expect_json() {
-  want=$1; shift
+expect_json() { expect_json_status 0 "$@"; }
+# expect_json_status STATUS WANT ARGS...: stdout exactly WANT, exit status STATUS.
+expect_json_status() {
+  want_rc=$1 want=$2; shift 2
   got=$("$sv" "$@" 2>&1); rc=$?
-  if [ $rc -eq 0 ] && [ "$got" = "$want" ]; then ok; else ko "sslvdir $*"; echo "  want: $want"; echo "  got:  $got (exit $rc)"; fi
+  if [ $rc -eq "$want_rc" ] && [ "$got" = "$want" ]; then ok; else ko "sslvdir $* (want exit $want_rc)"; echo "  want: $want"; echo "  got:  $got (exit $rc)"; fi
 }
 # expect_fail PATTERN ARGS...: exit status 2, stderr matching PATTERN, nothing on stdout.
 expect_fail() {
@@ -26,6 +28,12 @@ expect_out() {
   pat=$1; shift
   out=$("$sv" "$@" 2>&1); rc=$?
   if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc)"; printf '%s\n' "$out" | head -5; fi
+}
+# expect_status N PATTERN ARGS...: exit status N and stdout matching PATTERN.
+expect_status() {
+  want=$1 pat=$2; shift 2
+  out=$("$sv" "$@" 2>/dev/null); rc=$?
+  if [ $rc -eq "$want" ] && printf '%s' "$out" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc, want $want)"; printf '%s\n' "$out" | head -5; fi
 }
 
 RM='"remove_headers": ["X-Forwarded-Proto", "Front-End-Https"]'
@@ -133,10 +141,14 @@ expect_fail "exactly one of --url URL and --addr ADDRESS" autodiscover redirect
 expect_json '[{"method": "POST", "url": "https://contoso.com/autodiscover/autodiscover.xml"}, {"method": "POST", "url": "https://autodiscover.contoso.com/autodiscover/autodiscover.xml"}, {"method": "GET-redirect", "url": "http://autodiscover.contoso.com/autodiscover/autodiscover.xml"}, {"method": "SRV", "name": "_autodiscover._tcp.contoso.com"}]' autodiscover candidates --json user@Contoso.com
 expect_out '^1. POST         https://contoso.com/autodiscover/autodiscover.xml' autodiscover candidates user@contoso.com
 expect_fail "not an e-mail address" autodiscover candidates contoso.com
-expect_json '{"email": "a@contoso.com", "steps": [{"kind": "url", "status": 302, "target": "https://mail.contoso.com/autodiscover/autodiscover.xml", "accepted": true, "reason": null}, {"kind": "address", "target": "b@fabrikam.com", "accepted": true, "reason": null}, {"kind": "address", "target": "A@contoso.com", "accepted": false, "reason": "redirect to '"'"'A@contoso.com'"'"' refused: a loop (the chain has seen that address)"}], "redirects": 2, "address": "b@fabrikam.com", "accepted": false}' \
+# check-redirect: exit 0 when every step is accepted, 4 when one is refused (as cert check).
+expect_json '{"email": "a@contoso.com", "steps": [{"kind": "url", "status": 302, "target": "https://mail.contoso.com/autodiscover/autodiscover.xml", "accepted": true, "reason": null}, {"kind": "address", "target": "b@fabrikam.com", "accepted": true, "reason": null}], "redirects": 2, "address": "b@fabrikam.com", "accepted": true}' \
+  autodiscover check-redirect --json a@contoso.com --url 302 https://mail.contoso.com/autodiscover/autodiscover.xml --addr b@fabrikam.com
+expect_out '^2 redirects followed; now looking up b@fabrikam.com' autodiscover check-redirect a@contoso.com --url 302 https://mail.contoso.com/autodiscover/autodiscover.xml --addr b@fabrikam.com
+expect_json_status 4 '{"email": "a@contoso.com", "steps": [{"kind": "url", "status": 302, "target": "https://mail.contoso.com/autodiscover/autodiscover.xml", "accepted": true, "reason": null}, {"kind": "address", "target": "b@fabrikam.com", "accepted": true, "reason": null}, {"kind": "address", "target": "A@contoso.com", "accepted": false, "reason": "redirect to '"'"'A@contoso.com'"'"' refused: a loop (the chain has seen that address)"}], "redirects": 2, "address": "b@fabrikam.com", "accepted": false}' \
   autodiscover check-redirect --json a@contoso.com --url 302 https://mail.contoso.com/autodiscover/autodiscover.xml --addr b@fabrikam.com --addr A@contoso.com
-expect_out 'refused   https://mail.contoso.com/owa/' autodiscover check-redirect a@contoso.com --url 302 https://mail.contoso.com/owa/
-expect_out 'HTTP status 308 is not a redirect' autodiscover check-redirect a@contoso.com --url 308 https://mail.contoso.com/autodiscover/autodiscover.xml
+expect_status 4 'refused   https://mail.contoso.com/owa/' autodiscover check-redirect a@contoso.com --url 302 https://mail.contoso.com/owa/
+expect_status 4 'HTTP status 308 is not a redirect' autodiscover check-redirect a@contoso.com --url 308 https://mail.contoso.com/autodiscover/autodiscover.xml
 expect_fail "needs respond, json, redirect" autodiscover
 expect_fail "unknown autodiscover command" autodiscover nonsense
 expect_out 'reason_code": "autodiscover-redirect"' eval --policy "$top_srcdir/doc/examples/autodiscover.xml" --json GET http://autodiscover.contoso.com/autodiscover/autodiscover.xml
@@ -157,6 +169,18 @@ n=$(cmp -l "$tmpd/applicationHost.config" "$cfg16" 2>/dev/null | wc -l)
 if [ "$n" -gt 0 ]; then ok; else ko "config set changed nothing"; fi
 expect_out 'Default Web Site/owa                           None ' config show "$tmpd/applicationHost.config"
 expect_json '{"file": "'"$tmpd"'/applicationHost.config", "path": "Default Web Site/ecp", "before": "Ssl, Ssl128", "after": "Ssl", "written": false}' config set --dry-run --json "$tmpd/applicationHost.config" 'Default Web Site/ecp' sslFlags=Ssl
+# A set that changes nothing writes nothing: same bytes, same file (inode and
+# time), and the .bak still holds the version before the last real change.
+f="$tmpd/applicationHost.config"
+stamp=$(stat -c '%i %y' "$f"); bytes=$(cksum < "$f")
+sleep 1 # a rewrite within the same clock tick could keep the time
+expect_json '{"file": "'"$f"'", "path": "Default Web Site/owa", "before": "None", "after": "None", "written": false}' config set --json "$f" 'Default Web Site/owa' sslFlags=None
+expect_json 'Default Web Site/owa: sslFlags None -> None (unchanged: not written)' config set "$f" 'Default Web Site/owa' sslFlags=none
+if [ "$(stat -c '%i %y' "$f")" = "$stamp" ] && [ "$(cksum < "$f")" = "$bytes" ]; then ok; else ko "config set with the same value rewrote the file"; fi
+if cmp -s "$f.bak" "$cfg16"; then ok; else ko "config set with the same value replaced the .bak"; fi
+# A real change says written true, and only then the .bak moves on.
+expect_json '{"file": "'"$f"'", "path": "Default Web Site/ecp", "before": "Ssl, Ssl128", "after": "Ssl", "written": true}' config set --json "$f" 'Default Web Site/ecp' sslFlags=Ssl
+if cmp -s "$f.bak" "$cfg16"; then ko "config set did not update the .bak"; elif [ "$(cksum < "$f.bak")" = "$bytes" ]; then ok; else ko "config set: the .bak is not the previous version"; fi
 expect_fail "unknown sslFlags keyword\|unknown" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' sslFlags=Sssl
 expect_fail "only sslFlags=VALUE can be set" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' authentication=Basic
 expect_fail "no site 'Nope'" config set "$tmpd/applicationHost.config" 'Nope/owa' sslFlags=None
@@ -194,12 +218,6 @@ expect_fail 'unknown command' frobnicate
 expect_fail 'usage' 
 expect_fail 'not a host name' show --host 'bad host'
 # ---------------------------------------------------------------- certificates and the audit
-# expect_status N PATTERN ARGS...: exit status N and stdout matching PATTERN.
-expect_status() {
-  want=$1 pat=$2; shift 2
-  out=$("$sv" "$@" 2>/dev/null); rc=$?
-  if [ $rc -eq "$want" ] && printf '%s' "$out" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc, want $want)"; printf '%s\n' "$out" | head -5; fi
-}
 C="$top_builddir/tests/certs"
 CFG="$top_srcdir/tests/data/config/exchange2016.config"
 thumb=$("$sv" cert show --json "$C/server.der" | sed -n 's/.*"thumbprint": "\([0-9A-F]*\)".*/\1/p' | head -n 1)
@@ -224,6 +242,10 @@ expect_fail 'needs --ca' cert check "$C/server.pem" --host a.example --crl "$C/c
 expect_fail 'not signed by a CA of the store' cert check "$C/server.pem" --ca "$C/other-ca.pem" --crl "$C/crl.pem"
 expect_out 'ECDHE-RSA-AES128-GCM-SHA256: 128 bits' cipher-bits ECDHE-RSA-AES128-GCM-SHA256
 expect_out 'DES-CBC3-SHA: 112 bits: 403.5' cipher-bits DES-CBC3-SHA
+expect_out 'TLS_RSA_WITH_3DES_EDE_CBC_SHA: 112 bits: 403.5' cipher-bits TLS_RSA_WITH_3DES_EDE_CBC_SHA
+# RC4 counts 0 whatever its key (RFC 7465), by any of its names.
+expect_out 'RC4-SHA: 0 bits: 403.5' cipher-bits RC4-SHA
+expect_json '[{"cipher": "RC4-MD5", "bits": 0}, {"cipher": "TLS_RSA_ARCFOUR_128_SHA1", "bits": 0}, {"cipher": "EXP-RC4-MD5", "bits": 0}]' cipher-bits --json RC4-MD5 TLS_RSA_ARCFOUR_128_SHA1 EXP-RC4-MD5
 expect_status 4 '"bits": null' cipher-bits --json AES-GCM
 expect_out 'No finding' audit --config "$CFG" --cert "$C/server.pem" --ca "$C/ca.pem" --namespace mail.contoso.com,autodiscover.contoso.com --exchange-version 2016
 expect_status 4 'error \[cert-weak-key\]' audit --cert "$C/weak.pem" --namespace mail.contoso.com,autodiscover.contoso.com

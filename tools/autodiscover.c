@@ -290,7 +290,9 @@ static int ad_check(struct ad_opts *o) {
            sslvdir_autodiscover_chain_address(c));
   }
   sslvdir_autodiscover_chain_free(c);
-  return 0;
+  /* A refused step is what the check is for, so a script sees it in the
+   * status, as with cert check. */
+  return accepted_all ? 0 : EXIT_PROBLEM;
 }
 
 int cmd_autodiscover(int argc, char **argv) {

@@ -14,9 +14,6 @@
 #include "json.h"
 #include "tool.h"
 
-/* Exit status when a check finds a problem (as sslvdir audit's errors). */
-#define EXIT_PROBLEM 4
-
 static int read_password_file(const char *file, char *out, size_t size) {
   FILE *f = fopen(file, "r");
   if (!f) {

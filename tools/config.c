@@ -251,11 +251,30 @@ static int config_set(int argc, char **argv) {
   const char *from = NULL;
   if (sslvdir_iisconfig_ssl_flags(cfg, args[1], &before, &from))
     before = 0;
-  if ((rc = sslvdir_iisconfig_set_ssl_flags(cfg, args[1], flags, &e))) {
+  /* The bytes as loaded, to see whether the change changes any: a set
+   * that changes nothing writes nothing, so the file keeps its time and
+   * its .bak the previous real version (a second run must not replace the
+   * backup with a copy of the current file). */
+  const char *data;
+  size_t was_len = 0;
+  char *was = NULL;
+  if (!(rc = sslvdir_iisconfig_bytes(cfg, &data, &was_len)) && !(was = malloc(was_len + 1)))
+    rc = SSLVDIR_E_NOMEM;
+  if (!rc) {
+    memcpy(was, data, was_len);
+    rc = sslvdir_iisconfig_set_ssl_flags(cfg, args[1], flags, &e);
+  }
+  size_t len = 0;
+  if (!rc)
+    rc = sslvdir_iisconfig_bytes(cfg, &data, &len);
+  int changed = !rc && (len != was_len || memcmp(data, was, len));
+  free(was);
+  if (rc) {
     sslvdir_iisconfig_free(cfg);
     return fail(args[1], rc, &e);
   }
-  if (!dry && (rc = sslvdir_iisconfig_save(cfg, args[0], &e))) {
+  int wrote = changed && !dry;
+  if (wrote && (rc = sslvdir_iisconfig_save(cfg, args[0], &e))) {
     sslvdir_iisconfig_free(cfg);
     return fail(args[0], rc, &e);
   }
@@ -271,9 +290,10 @@ static int config_set(int argc, char **argv) {
     json_string(stdout, b);
     printf(", \"after\": ");
     json_string(stdout, a);
-    printf(", \"written\": %s}\n", dry ? "false" : "true");
+    printf(", \"written\": %s}\n", wrote ? "true" : "false");
   } else {
-    printf("%s: sslFlags %s -> %s%s\n", args[1], b, a, dry ? " (dry run: not written)" : "");
+    printf("%s: sslFlags %s -> %s%s\n", args[1], b, a,
+           dry ? " (dry run: not written)" : !changed ? " (unchanged: not written)" : "");
   }
   sslvdir_iisconfig_free(cfg);
   return 0;

@@ -8,6 +8,9 @@
 #include <sslvdir/sslvdir.h>
 
 #define EXIT_USAGE 2
+/* A check found a problem (as sslvdir audit's errors): cert check,
+ * cipher-bits, autodiscover check-redirect. */
+#define EXIT_PROBLEM 4
 #define MAX_LIST 32
 
 extern const char *prog;

@@ -7,7 +7,9 @@
  * (ssl_fc_cipher), OpenSSL, GnuTLS or the IANA registry print it;
  * sslvdir_tls_session_cipher_bits() asks a GnuTLS session. Both report
  * the effective strength: triple DES counts 112 bits (not the 168 of its
- * key), export ciphers 40 or 56. An unknown name is an error, and the
+ * key), export ciphers 40 or 56, and RC4 0 whatever its key, because
+ * RFC 7465 forbids it in TLS; so neither meets Ssl128, which is stricter
+ * than IIS (see doc/decisions.md). An unknown name is an error, and the
  * caller then leaves sslvdir_request.cipher_bits at 0, which
  * sslvdir_decide() answers with 403.5 where Ssl128 is required (fail
  * closed).
@@ -42,10 +44,12 @@ struct gnutls_session_int;
  * ("ECDHE-RSA-AES128-GCM-SHA256", "DES-CBC3-SHA", "EXP-RC4-MD5"), IANA's
  * ("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256") or
  * GnuTLS's ("TLS_ECDHE_RSA_AES_128_GCM_SHA256"), in any case. Bits: AES,
- * Camellia, ARIA 128 or 256 as named; ChaCha20 256; RC4, IDEA, SEED, SM4,
- * RC2 128; triple DES 112; DES 56; NULL 0; export suites at most 40 (56 for
- * the EXPORT1024 DES suites). A name naming no cipher, or two different
- * ones, is unknown; *bits is then 0.
+ * Camellia, ARIA 128 or 256 as named; ChaCha20 256; IDEA, SEED, SM4, RC2
+ * 128; triple DES 112 (its effective strength; Sweet32 breaks its 64-bit
+ * block); DES 56; RC4 (GnuTLS's ARCFOUR) 0 whatever its key, as RFC 7465
+ * forbids it; NULL 0; other export suites at most 40 (56 for the
+ * EXPORT1024 DES suites). A name naming no cipher, or two different ones,
+ * is unknown; *bits is then 0.
  *
  * Returns: SSLVDIR_OK and *bits set; SSLVDIR_E_UNKNOWN_NAME,
  * SSLVDIR_E_SYNTAX (a byte no suite name has, or over 127 bytes),
@@ -60,7 +64,7 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_tls_cipher_bits(const char *name,
  *
  * From gnutls_cipher_get() after the handshake. GnuTLS's
  * gnutls_cipher_get_key_size() counts bytes; this counts bits, with the
- * rules of sslvdir_tls_cipher_bits().
+ * rules of sslvdir_tls_cipher_bits() (triple DES 112, RC4 0).
  *
  * Returns: SSLVDIR_OK and *bits set; SSLVDIR_E_UNKNOWN_NAME (no cipher
  * negotiated yet, or one GnuTLS cannot size; *bits is 0),

@@ -369,7 +369,7 @@ def cmd_autodiscover(argv):
             else:
                 _out(f"refused   {r['target']}\n          {r['reason']}")
         _out(f"{count} redirect{'' if count == 1 else 's'} followed; now looking up {address}")
-    return 0
+    return 0 if accepted_all else EXIT_PROBLEM
 
 
 def sslvdir_max_body():
@@ -494,15 +494,22 @@ def cmd_config(argv):
                 before = cfg.ssl_flags(a.vdir)[0]
             except sslvdir.Error:
                 before = 0
+            was = cfg.to_bytes()
             cfg.set_ssl_flags(a.vdir, flags)
-            if not a.dry_run:
+            # A set that changes nothing writes nothing: the .bak keeps the
+            # previous real version.
+            changed = cfg.to_bytes() != was
+            write = changed and not a.dry_run
+            if write:
                 cfg.save(a.file)
         b, after = sslvdir.flags_format(before), sslvdir.flags_format(flags)
         if a.json:
             _dump({"file": a.file, "path": a.vdir, "before": b, "after": after,
-                   "written": not a.dry_run})
+                   "written": write})
         else:
-            _out(f"{a.vdir}: sslFlags {b} -> {after}" + (" (dry run: not written)" if a.dry_run else ""))
+            note = (" (dry run: not written)" if a.dry_run
+                    else " (unchanged: not written)" if not changed else "")
+            _out(f"{a.vdir}: sslFlags {b} -> {after}{note}")
         return 0
     # plan
     p = argparse.ArgumentParser(prog="sslvdir config plan")

@@ -147,3 +147,11 @@ def test_config_set_writes_the_same_file(tmp_path, source):
     c, py = both(["config", "set", "--dry-run", str(tmp_path / "c.config"), "Default Web Site/ecp",
                   "sslFlags=None"])
     assert py.stdout == c.stdout and c.stdout.endswith(b"(dry run: not written)\n")
+    # The same value again: nothing is written, the .bak keeps the original.
+    for name in ("c.config", "py.config"):
+        (tmp_path / (name + ".bak")).write_bytes(b"previous")
+    c = run([TOOL, "config", "set", "--json", str(tmp_path / "c.config")] + args)
+    py = run([sys.executable, "-m", "sslvdir", "config", "set", "--json", str(tmp_path / "py.config")] + args)
+    assert c.returncode == py.returncode == 0
+    assert json.loads(py.stdout)["written"] is json.loads(c.stdout)["written"] is False
+    assert (tmp_path / "py.config.bak").read_bytes() == (tmp_path / "c.config.bak").read_bytes() == b"previous"
