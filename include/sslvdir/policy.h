@@ -29,6 +29,11 @@ typedef struct sslvdir_policy sslvdir_policy;
 /**
  * sslvdir_policy_ref - take one more reference to a policy
  *
+ * The caller must already hold a reference to policy. A pointer that another
+ * thread may swap and unref meanwhile is not safe to ref: the policy can be
+ * freed between reading the pointer and the ref. Keep such a policy in a
+ * slot and take it with sslvdir_policy_slot_acquire().
+ *
  * Returns: policy, for convenience.
  * Since: 0.1
  */
