@@ -109,8 +109,9 @@ SSLVDIR_EXTERN const sslvdir_policy *sslvdir_policy_slot_acquire(sslvdir_policy_
  * sslvdir_policy_slot_release - give back a policy sslvdir_policy_slot_acquire() gave
  *
  * Once per acquire, to the slot it came from; policy must not be used
- * afterwards (it may be freed here, when a newer one has been published).
- * Takes no lock. A NULL policy is accepted and ignored.
+ * afterwards. Takes no lock and allocates nothing; but the last request to
+ * release a policy that has since been replaced frees it, in its own
+ * thread (once per replaced policy). A NULL policy is accepted and ignored.
  *
  * Since: 0.1
  */
