@@ -74,6 +74,7 @@ static int scenario(void) {
   sslvdir_policy *p = NULL;
   sslvdir_settings *s = NULL;
   sslvdir_rewriter *rw = NULL;
+  sslvdir_policy_slot *slot = NULL;
   int rc;
   if ((rc = sslvdir_settings_new(&s)))
     goto out;
@@ -106,6 +107,14 @@ static int scenario(void) {
     goto out;
   CU_ASSERT_EQUAL(count, before);
   CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_REDIRECT);
+  /* A slot allocates once; acquiring and releasing never do. */
+  if ((rc = sslvdir_policy_slot_new(&slot, p)))
+    goto out;
+  before = count;
+  const sslvdir_policy *held = sslvdir_policy_slot_acquire(slot);
+  CU_ASSERT_PTR_EQUAL(held, p);
+  sslvdir_policy_slot_release(slot, held);
+  CU_ASSERT_EQUAL(count, before);
   /* A body rewriter allocates while it is configured, never while it runs. */
   if ((rc = sslvdir_rewriter_new(&rw, p, NULL)) ||
       (rc = sslvdir_rewriter_add_literal(rw, "http://old/", 11, "https://new/", 12, NULL)) ||
@@ -121,6 +130,7 @@ static int scenario(void) {
   CU_ASSERT_EQUAL(count, before);
 out:
   sslvdir_rewriter_free(rw);
+  sslvdir_policy_slot_free(slot);
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
   sslvdir_settings_free(s);

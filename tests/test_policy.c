@@ -393,17 +393,73 @@ static void test_kinds(void) {
   CU_ASSERT_STRING_EQUAL(sslvdir_strerror(-999), "unknown error");
 }
 
-/* Threads decide on a shared policy while the main thread swaps policies. */
-static sslvdir_policy *_Atomic current;
-static pthread_mutex_t swap_lock = PTHREAD_MUTEX_INITIALIZER;
+/* What a request sees of a slot, in one thread: the policy it acquired stays
+ * whole across a publish, the next acquire gets the new one. */
+static int redirects(const sslvdir_policy *p, const char *host) {
+  static sslvdir_decision d;
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  r.method = "GET";
+  r.method_len = 3;
+  r.target = "/owa/";
+  r.target_len = 5;
+  r.host = host;
+  r.host_len = strlen(host);
+  d.version = SSLVDIR_DECISION_VERSION;
+  return sslvdir_decide(p, &r, &d) == SSLVDIR_OK && d.action == SSLVDIR_ACTION_REDIRECT &&
+         mem_find(d.location, d.location_len, host) != NULL;
+}
+
+static void test_slot(void) {
+  sslvdir_policy_slot *slot = (void *)1;
+  sslvdir_policy *e16 = test_policy("e16"), *e19 = test_policy("e19o");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(e16);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(e19);
+  CU_ASSERT_EQUAL(sslvdir_policy_slot_new(NULL, e16), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_policy_slot_new(&slot, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(slot);
+  CU_ASSERT_PTR_NULL(sslvdir_policy_slot_acquire(NULL));
+  sslvdir_policy_slot_release(NULL, NULL);
+  sslvdir_policy_slot_free(NULL);
+  CU_ASSERT_EQUAL(sslvdir_policy_slot_publish(NULL, e16), SSLVDIR_E_INVALID_ARGUMENT);
+
+  CU_ASSERT_EQUAL_FATAL(sslvdir_policy_slot_new(&slot, e16), SSLVDIR_OK);
+  sslvdir_policy_unref(e16); /* the slot's reference keeps it */
+  const sslvdir_policy *held = sslvdir_policy_slot_acquire(slot);
+  CU_ASSERT_PTR_EQUAL(held, e16);
+  CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(held), 2016);
+  CU_ASSERT_EQUAL(sslvdir_policy_slot_publish(slot, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_EQUAL(sslvdir_policy_slot_acquire(slot), e16); /* a failed publish keeps it */
+  sslvdir_policy_slot_release(slot, e16);
+
+  /* The slot dropped e16 on publish; the request's reference still holds
+   * it (ASan and valgrind see a read of freed memory here otherwise). */
+  CU_ASSERT_EQUAL(sslvdir_policy_slot_publish(slot, e19), SSLVDIR_OK);
+  sslvdir_policy_unref(e19);
+  CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(held), 2016);
+  CU_ASSERT(redirects(held, "mail.contoso.com"));
+  const sslvdir_policy *now = sslvdir_policy_slot_acquire(slot);
+  CU_ASSERT_PTR_EQUAL(now, e19);
+  CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(now), 2019);
+  sslvdir_policy_slot_release(slot, held); /* frees e16 */
+  /* Publishing the policy the slot holds changes nothing. */
+  CU_ASSERT_EQUAL(sslvdir_policy_slot_publish(slot, (sslvdir_policy *)now), SSLVDIR_OK);
+  CU_ASSERT_PTR_EQUAL(sslvdir_policy_slot_acquire(slot), e19);
+  sslvdir_policy_slot_release(slot, e19);
+  CU_ASSERT(redirects(now, "mail.contoso.com"));
+  sslvdir_policy_slot_release(slot, now);
+  sslvdir_policy_slot_free(slot); /* frees e19 */
+}
+
+/* Threads decide on the policy of a slot while the main thread publishes
+ * new ones (tests/policy_slot does the same at length, and under
+ * ThreadSanitizer with make check-tsan). */
+static sslvdir_policy_slot *slot_shared;
 
 static void *worker(void *arg) {
   int *bad = arg;
   static _Thread_local sslvdir_decision d;
   for (int i = 0; i < 20000; i++) {
-    pthread_mutex_lock(&swap_lock); /* only to take a reference safely */
-    sslvdir_policy *p = sslvdir_policy_ref(current);
-    pthread_mutex_unlock(&swap_lock);
+    const sslvdir_policy *p = sslvdir_policy_slot_acquire(slot_shared);
     sslvdir_request r = SSLVDIR_REQUEST_INIT;
     r.method = "GET";
     r.method_len = 3;
@@ -414,31 +470,30 @@ static void *worker(void *arg) {
     d.version = SSLVDIR_DECISION_VERSION;
     if (sslvdir_decide(p, &r, &d) || d.action != ((i & 1) ? SSLVDIR_ACTION_REDIRECT : SSLVDIR_ACTION_DENY))
       (*bad)++;
-    sslvdir_policy_unref(p);
+    sslvdir_policy_slot_release(slot_shared, p);
   }
   return NULL;
 }
 
 static void test_threads(void) {
-  current = test_policy("e16");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(current);
+  sslvdir_policy *first = test_policy("e16");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_policy_slot_new(&slot_shared, first), SSLVDIR_OK);
+  sslvdir_policy_unref(first);
   pthread_t t[4];
   int bad[4] = {0};
   for (int i = 0; i < 4; i++)
     pthread_create(&t[i], NULL, worker, &bad[i]);
   for (int i = 0; i < 50; i++) {
     sslvdir_policy *n = test_policy(i & 1 ? "e16" : "e16o");
-    pthread_mutex_lock(&swap_lock);
-    sslvdir_policy *old = current;
-    current = n;
-    pthread_mutex_unlock(&swap_lock);
-    sslvdir_policy_unref(old);
+    CU_ASSERT_EQUAL(sslvdir_policy_slot_publish(slot_shared, n), SSLVDIR_OK);
+    sslvdir_policy_unref(n);
   }
   for (int i = 0; i < 4; i++) {
     pthread_join(t[i], NULL);
     CU_ASSERT_EQUAL(bad[i], 0);
   }
-  sslvdir_policy_unref(current);
+  sslvdir_policy_slot_free(slot_shared);
 }
 
 void suite_policy(void) {
@@ -450,5 +505,6 @@ void suite_policy(void) {
   CU_add_test(s, "presets", test_presets);
   CU_add_test(s, "unset sslFlags are inherited", test_inherited_flags);
   CU_add_test(s, "names and versions", test_kinds);
-  CU_add_test(s, "shared policy, swapped under load", test_threads);
+  CU_add_test(s, "a slot: acquire, publish, release", test_slot);
+  CU_add_test(s, "a slot's policy, published under load", test_threads);
 }

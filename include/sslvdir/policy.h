@@ -2,10 +2,15 @@
  * libsslvdir: a built policy: sites, vdirs, settings and trusted offloaders.
  *
  * Thread contract: a policy is immutable once built and may be shared by any
- * number of threads without locks. It is reference-counted: a proxy that
- * loads a new policy swaps the pointer and drops its reference to the old
- * one, which is freed when the last request holding it drops its own.
- * sslvdir_policy_ref() and sslvdir_policy_unref() are atomic.
+ * number of threads without locks. It is reference-counted, and
+ * sslvdir_policy_ref() and sslvdir_policy_unref() are atomic; but a pointer
+ * that another thread may swap cannot be read and then ref'd safely (the
+ * policy can be freed between the two). A proxy that reloads its policy
+ * keeps it in a sslvdir_policy_slot: requests take it with
+ * sslvdir_policy_slot_acquire() and give it back with
+ * sslvdir_policy_slot_release(), without a lock or an allocation, from any
+ * number of threads; sslvdir_policy_slot_publish() swaps in a new one, and
+ * the old one is freed when the last request holding it gives it back.
  */
 #ifndef SSLVDIR_POLICY_H
 #define SSLVDIR_POLICY_H
@@ -24,6 +29,11 @@ typedef struct sslvdir_policy sslvdir_policy;
 /**
  * sslvdir_policy_ref - take one more reference to a policy
  *
+ * The caller must already hold a reference to policy. A pointer that another
+ * thread may swap and unref meanwhile is not safe to ref: the policy can be
+ * freed between reading the pointer and the ref. Keep such a policy in a
+ * slot and take it with sslvdir_policy_slot_acquire().
+ *
  * Returns: policy, for convenience.
  * Since: 0.1
  */
@@ -37,6 +47,76 @@ SSLVDIR_EXTERN sslvdir_policy *sslvdir_policy_ref(sslvdir_policy *policy);
  * Since: 0.1
  */
 SSLVDIR_EXTERN void sslvdir_policy_unref(sslvdir_policy *policy);
+
+typedef struct sslvdir_policy_slot sslvdir_policy_slot;
+
+/**
+ * sslvdir_policy_slot_new - a place that holds the policy requests use now
+ *
+ * The slot takes its own reference to initial; the caller keeps its own
+ * and drops it when it no longer needs it. A slot always holds a policy.
+ *
+ * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_NOMEM;
+ * SSLVDIR_E_INVALID_ARGUMENT (out or initial NULL).
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_policy_slot_new(sslvdir_policy_slot **out,
+                                                               sslvdir_policy *initial);
+
+/**
+ * sslvdir_policy_slot_free - free a slot and drop its reference to its policy
+ *
+ * No thread may be inside sslvdir_policy_slot_acquire() or
+ * sslvdir_policy_slot_publish() on it, and every policy acquired from it
+ * must have been released. NULL is accepted and ignored.
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN void sslvdir_policy_slot_free(sslvdir_policy_slot *slot);
+
+/**
+ * sslvdir_policy_slot_publish - make a new policy the one requests acquire
+ *
+ * The slot takes its own reference to policy (the caller keeps its own) and
+ * drops its reference to the policy it held, which is freed when the last
+ * request that acquired it releases it: publish does not wait for them.
+ * Any number of threads may publish; publishes are serialised by a lock,
+ * and each waits only for readers that are inside
+ * sslvdir_policy_slot_acquire() at that moment, never for a request.
+ *
+ * Returns: SSLVDIR_OK; SSLVDIR_E_INVALID_ARGUMENT (slot or policy NULL),
+ * and the slot keeps its policy.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_policy_slot_publish(sslvdir_policy_slot *slot,
+                                                                   sslvdir_policy *policy);
+
+/**
+ * sslvdir_policy_slot_acquire - take the current policy for one request
+ *
+ * The policy stays valid, whatever is published meanwhile, until it is
+ * given back with sslvdir_policy_slot_release(); a request that acquires
+ * once and uses that policy throughout sees one policy, never a mix. Any
+ * number of threads may acquire at once; it takes no lock, never allocates
+ * and never waits for a publisher.
+ *
+ * Returns: the policy (never NULL for a slot), or NULL when slot is NULL.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const sslvdir_policy *sslvdir_policy_slot_acquire(sslvdir_policy_slot *slot);
+
+/**
+ * sslvdir_policy_slot_release - give back a policy sslvdir_policy_slot_acquire() gave
+ *
+ * Once per acquire, to the slot it came from; policy must not be used
+ * afterwards. Takes no lock and allocates nothing; but the last request to
+ * release a policy that has since been replaced frees it, in its own
+ * thread (once per replaced policy). A NULL policy is accepted and ignored.
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN void sslvdir_policy_slot_release(sslvdir_policy_slot *slot,
+                                                const sslvdir_policy *policy);
 
 /**
  * sslvdir_policy_exchange_version - the Exchange version the policy describes
