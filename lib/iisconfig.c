@@ -58,6 +58,7 @@ typedef struct ic_loc {
   int has_ep; /* sets extendedProtection's tokenChecking */
   int token_checking; /* sslvdir_token_checking */
   int seen; /* SEEN_* sections present, set or not: a second one is an error */
+  int own_app; /* SEEN_* sections of a <location inheritInChildApplications="false"> */
 } ic_loc;
 
 enum { REDIR_ENABLED = 1, REDIR_DESTINATION = 2, REDIR_STATUS = 4 };
@@ -545,9 +546,10 @@ static ic_loc *find_loc(sslvdir_iisconfig *c, const char *path, size_t n) {
 }
 
 /* The system.webServer sections of a location (or of the server level):
- * owner is the <location>, or the root. */
+ * owner is the <location>, or the root; own_app when the location says
+ * inheritInChildApplications="false". */
 static int read_sections(sslvdir_iisconfig *c, xmlNodePtr owner, const char *path, unsigned line,
-                         sslvdir_error *err) {
+                         int own_app, sslvdir_error *err) {
   xmlNodePtr ws, sec = NULL, access = NULL, redirect = NULL, auth = NULL, wa = NULL, ep = NULL;
   int rc = only_child(owner, "system.webServer", &ws, err);
   if (!rc)
@@ -588,6 +590,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr owner, const char *pat
       return sv_err_line(err, SSLVDIR_E_DUPLICATE, al, "security/access is set twice for location "
                      "'%.200s' (first at line %u)", shown, l->line);
     l->seen |= SEEN_ACCESS;
+    l->own_app |= own_app ? SEEN_ACCESS : 0;
     l->line = al;
     /* Without sslFlags the element sets nothing: the inherited flags stay. */
     char *f = prop(access, "sslFlags");
@@ -614,6 +617,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr owner, const char *pat
       return sv_err_line(err, SSLVDIR_E_DUPLICATE, line_of(redirect), "httpRedirect is set twice "
                      "for location '%.200s'", shown);
     l->seen |= SEEN_REDIRECT;
+    l->own_app |= own_app ? SEEN_REDIRECT : 0;
     char *en = prop(redirect, "enabled"), *dest = prop(redirect, "destination"),
          *st = prop(redirect, "httpResponseStatus");
     if (en) {
@@ -654,6 +658,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr owner, const char *pat
       return sv_err_line(err, SSLVDIR_E_DUPLICATE, line_of(ep), "extendedProtection is set twice "
                      "for location '%.200s'", shown);
     l->seen |= SEEN_EP;
+    l->own_app |= own_app ? SEEN_EP : 0;
     /* appcmd takes the values in any case. Without tokenChecking the
      * element sets nothing: the inherited value (else IIS's None) stays. */
     char *tc = prop(ep, "tokenChecking");
@@ -701,7 +706,7 @@ static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
   if (!rc && sites)
     rc = read_sites(c, sites, err);
   if (!rc)
-    rc = read_sections(c, root, "", line_of(root), err);
+    rc = read_sections(c, root, "", line_of(root), 0, err);
   /* Locations: first pass records them, then the checks that need all sites. */
   for (xmlNodePtr l = root->children; l && !rc; l = l->next) {
     if (!is_el(l, "location"))
@@ -728,8 +733,13 @@ static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
         rc = sv_err_line(err, SSLVDIR_E_NOT_FOUND, line, "location '%.200s' is for site '%.*s', "
                      "which does not exist", np, (int)(sn > 200 ? 200 : sn), np);
     }
+    /* Its sections hold for its own application only (folders included),
+     * not for the applications below it. */
+    char *icia = prop(l, "inheritInChildApplications");
+    int own_app = icia && sv_streq_ci(icia, "false");
+    xmlFree(icia);
     if (!rc)
-      rc = read_sections(c, l, np, line, err);
+      rc = read_sections(c, l, np, line, own_app, err);
     xmlNodePtr acc = child(child(child(l, "system.webServer"), "security"), "access");
     if (!rc && acc && np[0] && strchr(np, '/') && !is_app_path(c, np) &&
         sv_kind_from_vdir_name(strchr(np, '/')) != SSLVDIR_KIND_MRSPROXY &&
@@ -888,6 +898,10 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_app(const sslvdir_iisconfig *c, size_t i, c
  * inherits each attribute on its own. */
 enum { SEC_ACCESS, SEC_EP, SEC_REDIRECT_ENABLED, SEC_REDIRECT_DESTINATION, SEC_REDIRECT_STATUS };
 
+static int seen_bit(int section) {
+  return section == SEC_ACCESS ? SEEN_ACCESS : section == SEC_EP ? SEEN_EP : SEEN_REDIRECT;
+}
+
 static int has_section(const ic_loc *l, int section) {
   switch (section) {
   case SEC_ACCESS: return l->has_access;
@@ -906,12 +920,18 @@ static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int s
   size_t n = strlen(path);
   while (n && path[n - 1] == '/')
     n--;
+  /* Whether an application starts below the prefix being looked at (and at
+   * or above path): then a location that keeps its settings to its own
+   * application (inheritInChildApplications="false") is not inherited. */
+  int below_app = 0;
   for (;;) {
     long i = loc_find(c, path, n);
-    if (i >= 0 && has_section(&c->locs[i], section))
+    if (i >= 0 && has_section(&c->locs[i], section) &&
+        !(below_app && (c->locs[i].own_app & seen_bit(section))))
       return &c->locs[i];
     if (n == 0)
       return NULL;
+    below_app |= sv_ix_find(&c->app_ix, path, n, 1, app_path_of, c) >= 0;
     while (n && path[n - 1] != '/')
       n--;
     if (n)

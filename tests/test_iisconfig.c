@@ -809,6 +809,38 @@ static void test_literal_paths(void) {
   sslvdir_iisconfig_free(c);
 }
 
+/* A location with inheritInChildApplications="false" holds for its own
+ * application and its folders, not for the applications below it: they
+ * inherit from above it. */
+static void test_own_application(void) {
+  static const char doc[] = CONFIG(
+      SITE("Default Web Site", BIND("http", "*:80:") BIND("https", "*:443:mail.contoso.com"),
+           DWS_APPS),
+      "<system.webServer>" ACCESS("Ssl") "</system.webServer>\n"
+      "<location path=\"Default Web Site\" inheritInChildApplications=\"false\"><system.webServer>"
+      ACCESS("None") "</system.webServer></location>\n"
+      "<location path=\"Default Web Site/owa\" inheritInChildApplications=\"False\">"
+      "<system.webServer>" ACCESS("Ssl, Ssl128") "</system.webServer></location>\n");
+  sslvdir_iisconfig *c;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, doc, strlen(doc), &e), SSLVDIR_OK);
+  const char *from = NULL;
+  unsigned f = 99;
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site"), SSLVDIR_SSL_NONE);
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/aspnet_client/system_web"), SSLVDIR_SSL_NONE);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Web Site/ecp", &f, &from), SSLVDIR_OK);
+  CU_ASSERT(f == SSLVDIR_SSL && from && !strcmp(from, ""));
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa"), SSL_128);
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa/auth"), SSL_128);
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa/Calendar"), SSLVDIR_SSL); /* an application */
+  sslvdir_iisconfig_free(c);
+  sslvdir_policy *p = policy_of(doc);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "mail.contoso.com", "/ecp/", NULL), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "mail.contoso.com", "/owa/calendar/x", NULL), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "mail.contoso.com", "/aspnet_client/x.js", NULL), "allow");
+  sslvdir_policy_unref(p);
+}
+
 void suite_iisconfig(void) {
   CU_pSuite s = CU_add_suite("iisconfig", setup, cleanup);
   CU_add_test(s, "the Exchange 2016 fixture, UTF-8 and UTF-16", test_fixture);
@@ -822,4 +854,5 @@ void suite_iisconfig(void) {
   CU_add_test(s, "binding host names compared whole, no 4 KB limit", test_binding_hosts);
   CU_add_test(s, "duplicate sections refused", test_duplicate_sections);
   CU_add_test(s, "configuration paths are literal", test_literal_paths);
+  CU_add_test(s, "inheritInChildApplications=\"false\"", test_own_application);
 }

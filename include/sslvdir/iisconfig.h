@@ -159,7 +159,9 @@ sslvdir_iisconfig_app(const sslvdir_iisconfig *config, size_t index, const char 
  * it compares case-insensitively. The flags are those of the nearest
  * <location> (or the server-level section) that sets
  * system.webServer/security/access, going up from path to the server;
- * IIS's default None when none does. *from receives the path of the
+ * IIS's default None when none does. A location with
+ * inheritInChildApplications="false" is passed over for a path in an
+ * application below its own. *from receives the path of the
  * location that set them ("" for the server level, NULL for the default).
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_INVALID_ARGUMENT.
