@@ -31,6 +31,7 @@ typedef struct ic_site {
   unsigned line;
   int nbindings;
   int catch_all; /* CATCH_ALL_* of its bindings without a host name */
+  int wildcard;  /* has an IIS 10 wildcard host binding ("*.contoso.com") */
 } ic_site;
 
 /* A binding without a host name takes every Host that no binding names:
@@ -482,6 +483,15 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
             site->first_https = sv_strdup(norm);
             site->https_port = port;
           }
+        } else if (host[0] == '*' && host[1] == '.' &&
+                   !sv_host_normalize(host + 2, strlen(host + 2), norm, &nl, 0)) {
+          /* IIS 10 sends every subdomain that no other binding names here.
+           * The policy routes by whole names only, so such a Host may not go
+           * to the default site in this site's stead (see apply). */
+          site->wildcard = 1;
+          rc = warn(c, "line %u: wildcard binding host '*.%.100s' of site '%.100s' is not "
+                    "routed by name: a Host that only it names gets this site's rules only if "
+                    "this is the default site, else 400", line_of(b), norm, site->name);
         } else {
           rc = warn(c, "line %u: binding host '%.100s' of site '%.100s' is not a host name: "
                     "left out", line_of(b), host, site->name);
@@ -1110,6 +1120,11 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
         tie = 1;
       }
     }
+    /* A Host under another site's wildcard binding is that site's in IIS:
+     * the default site must not take it. */
+    for (size_t i = 0; i < c->nsites; i++)
+      if (c->sites[i].wildcard && (long)i != dflt)
+        tie = 1;
     if (sv_builder_set_default_site(b, dflt >= 0 && !tie ? c->sites[dflt].name : NULL))
       rc = sv_err(err, SSLVDIR_E_NOT_FOUND, "site '%.200s' is not in the builder",
                   c->sites[dflt].name);

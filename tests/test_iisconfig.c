@@ -624,6 +624,7 @@ static void test_unset_attributes(void) {
  * bound without a host name, not the first in the file; with none, 400. */
 static void test_default_site(void) {
   const char *site = NULL;
+  sslvdir_error e;
   /* The lenient site first, the catch-all second. */
   sslvdir_policy *p = policy_of(CONFIG(
       SITE("Calendars", BIND("http", "*:80:calendar.contoso.com")
@@ -673,9 +674,32 @@ static void test_default_site(void) {
   CU_ASSERT_STRING_EQUAL(get(p, 0, "unknown.example", "/owa/", &site), "deny 403.4");
   CU_ASSERT_STRING_EQUAL(site, "Default Web Site");
   sslvdir_policy_unref(p);
+  /* An IIS 10 wildcard binding in another site: a Host under it is that
+   * site's in IIS, so the catch-all site must not take it. */
+  static const char wild[] = CONFIG(
+      SITE("Wild", BIND("https", "*:443:*.contoso.com"), "<application path=\"/\"/>")
+      SITE("Default Web Site", BIND("http", "*:80:") BIND("https", "*:443:"), DWS_APPS),
+      LOC("Wild", ACCESS("Ssl, SslNegotiateCert, SslRequireCert"))
+      LOC("Default Web Site", ACCESS("None")));
+  sslvdir_iisconfig *c;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, wild, strlen(wild), &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_warning_count(c), 1);
+  CU_ASSERT(strstr(sslvdir_iisconfig_warning(c, 0), "wildcard binding host '*.contoso.com'") != NULL);
+  sslvdir_iisconfig_free(c);
+  p = policy_of(wild);
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 1, "private.contoso.com", "/", &site), "deny 400");
+  sslvdir_policy_unref(p);
+  /* The catch-all site's own wildcard changes nothing. */
+  p = policy_of(CONFIG(
+      SITE("Default Web Site", BIND("http", "*:80:") BIND("https", "*:443:*.contoso.com"),
+           DWS_APPS), LOC("Default Web Site", ACCESS("Ssl"))));
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "private.contoso.com", "/owa/", &site), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(site, "Default Web Site");
+  sslvdir_policy_unref(p);
   /* A policy made without a configuration keeps its first site. */
   sslvdir_builder *b;
-  sslvdir_error e;
   CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_preset_apply(b, "exchange2016", "Default Web Site", &e) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_builder_build(b, &p, &e) == SSLVDIR_OK);
