@@ -465,22 +465,14 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
         char *hc = strrchr(info, ':');
         const char *host = hc ? hc + 1 : "";
         unsigned port = 0;
-        int loopback = 0;
         if (hc) {
           *hc = '\0';
           char *pc = strrchr(info, ':');
           port = (unsigned)strtoul(pc ? pc + 1 : info, NULL, 10);
-          size_t il = pc ? (size_t)(pc - info) : 0;
-          loopback = (il >= 4 && !memcmp(info, "127.", 4)) || (il == 5 && !memcmp(info, "[::1]", 5));
         }
         char norm[SV_HOST_MAX + 3];
         size_t nl;
-        if (loopback) {
-          /* Bound to a loopback address (Exchange 2013 and later ship
-           * 127.0.0.1:80:127.0.0.1 for the server's own probes): no request
-           * through a proxy arrives there, and 127.0.0.1 is no name of the
-           * namespace. */
-        } else if (!host[0]) {
+        if (!host[0]) {
           site->catch_all |= CATCH_ALL_OTHER_PORT;
           if (port == (https ? 443u : 80u))
             site->catch_all |= CATCH_ALL_STD_PORT;
@@ -504,7 +496,7 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
           rc = warn(c, "line %u: binding host '%.100s' of site '%.100s' is not a host name: "
                     "left out", line_of(b), host, site->name);
         }
-        if (https && !site->https_port && !loopback)
+        if (https && !site->https_port)
           site->https_port = port;
       }
       xmlFree(proto);

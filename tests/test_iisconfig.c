@@ -731,25 +731,6 @@ static void test_binding_hosts(void) {
   CU_ASSERT_STRING_EQUAL(get(p, 0, "contoso.com", "/owa/", &site), "deny 403.4");
   CU_ASSERT_STRING_EQUAL(site, "Default Web Site");
   sslvdir_policy_unref(p);
-  /* Bindings on a loopback address (Exchange 2013 and later) are reached by
-   * no request through a proxy: no host name, no catch-all. A host name
-   * that is an address, on every address, still routes. */
-  static const char lo[] = CONFIG(
-      SITE("Default Web Site", BIND("http", "127.0.0.1:80:127.0.0.1") BIND("http", "[::1]:80:")
-           BIND("https", "127.0.0.2:443:") BIND("http", "*:80:192.0.2.5")
-           BIND("https", "*:443:mail.contoso.com"), DWS_APPS),
-      LOC("Default Web Site", ACCESS("Ssl")));
-  unsigned port = 0;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, lo, strlen(lo), &e), SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_iisconfig_site(c, 0, NULL, &hosts, &port), SSLVDIR_OK);
-  CU_ASSERT_STRING_EQUAL(hosts, "192.0.2.5,mail.contoso.com");
-  CU_ASSERT_EQUAL(port, 443);
-  sslvdir_iisconfig_free(c);
-  p = policy_of(lo);
-  CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "127.0.0.1", 9));
-  CU_ASSERT_STRING_EQUAL(get(p, 0, "127.0.0.1", "/owa/", &site), "deny 400");
-  CU_ASSERT_STRING_EQUAL(get(p, 0, "192.0.2.5", "/owa/", &site), "deny 403.4");
-  sslvdir_policy_unref(p);
   /* 400 host names of 19 bytes: near 8 KB, past the 4 KB that used to be kept. */
   size_t cap = 64 * 1024, o = 0;
   char *big = malloc(cap);
