@@ -470,28 +470,36 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
           char *pc = strrchr(info, ':');
           port = (unsigned)strtoul(pc ? pc + 1 : info, NULL, 10);
         }
-        char norm[SV_HOST_MAX + 3];
+        char norm[SV_HOST_MAX + 5]; /* room for "*." before a host name */
         size_t nl;
+        /* IIS 10 binds "*.contoso.com" too: kept as written, "*." and a
+         * host name of two labels or more. An address (Exchange's
+         * "127.0.0.1:80:127.0.0.1") is a host header clients rarely send,
+         * never the site's canonical name. */
+        int wild = host[0] == '*' && host[1] == '.', fam;
+        unsigned char addr[16];
         if (!host[0]) {
           site->catch_all |= CATCH_ALL_OTHER_PORT;
           if (port == (https ? 443u : 80u))
             site->catch_all |= CATCH_ALL_STD_PORT;
-        } else if (!sv_host_normalize(host, strlen(host), norm, &nl, 0)) {
+        } else if (!sv_host_normalize(host + 2 * wild, strlen(host + 2 * wild), norm + 2 * wild,
+                                      &nl, 0) &&
+                   (!wild || (strchr(norm + 2, '.') && sv_addr_parse(norm + 2, nl, &fam, addr)))) {
+          if (wild) {
+            /* IIS sends every subdomain that no other binding names here.
+             * The policy routes by whole names only, so the default site
+             * may not take such a Host in this site's stead (see apply). */
+            memcpy(norm, "*.", 2);
+            nl += 2;
+            site->wildcard = 1;
+          }
+          int literal = !wild && !sv_addr_parse(norm, nl, &fam, addr);
           if (host_list_add(&hl, norm, nl))
             rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-          if (https && !site->first_https) {
+          if (https && !site->first_https && !wild && !literal) {
             site->first_https = sv_strdup(norm);
             site->https_port = port;
           }
-        } else if (host[0] == '*' && host[1] == '.' &&
-                   !sv_host_normalize(host + 2, strlen(host + 2), norm, &nl, 0)) {
-          /* IIS 10 sends every subdomain that no other binding names here.
-           * The policy routes by whole names only, so such a Host may not go
-           * to the default site in this site's stead (see apply). */
-          site->wildcard = 1;
-          rc = warn(c, "line %u: wildcard binding host '*.%.100s' of site '%.100s' is not "
-                    "routed by name: a Host that only it names gets this site's rules only if "
-                    "this is the default site, else 400", line_of(b), norm, site->name);
         } else {
           rc = warn(c, "line %u: binding host '%.100s' of site '%.100s' is not a host name: "
                     "left out", line_of(b), host, site->name);
@@ -1086,9 +1094,10 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
     const char *h = s->hosts;
     while (*h && !rc) {
       size_t n = strcspn(h, ",");
-      char host[SV_HOST_MAX + 3];
+      char host[SV_HOST_MAX + 5];
       snprintf(host, sizeof host, "%.*s", (int)n, h);
-      if (sv_builder_host_owner(b, host) != bs)
+      if (host[0] != '*' && /* the policy matches whole names: shown, not routed */
+          sv_builder_host_owner(b, host) != bs)
         rc = sslvdir_builder_add_host(b, s->name, host, err);
       h += n + (h[n] == ',');
     }

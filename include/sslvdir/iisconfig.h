@@ -117,7 +117,9 @@ SSLVDIR_EXTERN size_t sslvdir_iisconfig_site_count(const sslvdir_iisconfig *conf
  * sslvdir_iisconfig_site - a site's name, and its host names and https port from its bindings
  *
  * *hosts receives the host headers of the site's http and https bindings,
- * lower case, each once, comma-separated ("" when there is none); *https_port the port
+ * lower case, each once, comma-separated ("" when there is none; an IIS 10
+ * wildcard binding as "*.contoso.com", which sslvdir_iisconfig_apply()
+ * does not route by); *https_port the port
  * of its first https binding (0 when it has none). Any out pointer may be
  * NULL. The strings live as long as the configuration.
  *
