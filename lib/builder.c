@@ -104,6 +104,14 @@ sslvdir_vdir *sv_builder_find_vdir(sslvdir_builder *b, const char *site, const c
   return s ? site_vdir(s, canon) : NULL;
 }
 
+int sv_builder_set_default_site(sslvdir_builder *b, const char *name) {
+  long i = name ? sv_ix_find(&b->site_ix, name, strlen(name), 1, site_name_of, b) : -1;
+  if (name && i < 0)
+    return SSLVDIR_E_NOT_FOUND;
+  b->default_site = i;
+  return SSLVDIR_OK;
+}
+
 static int get_site(sslvdir_builder *b, const char *name, sslvdir_site **out, sslvdir_error *err) {
   if (!b || !name)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL argument");
@@ -468,6 +476,7 @@ int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out) {
   if (sslvdir_builder_new(&c))
     return SSLVDIR_E_NOMEM;
   c->exchange_version = b->exchange_version;
+  c->default_site = b->default_site;
   if (sv_settings_copy_into(c->settings, b->settings) || sv_ad_config_copy(&c->ad, &b->ad))
     goto fail;
   if (b->noffloaders) {
@@ -673,6 +682,7 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   atomic_init(&p->refs, 1);
   p->exchange_version = b->exchange_version;
+  p->default_site = b->default_site < (long)b->nsites ? b->default_site : 0;
   size_t capwarn = 0;
   int rc = SSLVDIR_E_NOMEM;
   if (sslvdir_settings_new(&p->settings) || sv_settings_copy_into(p->settings, b->settings) ||

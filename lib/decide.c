@@ -188,8 +188,16 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
     site = sv_policy_lookup_host_hash(p, hraw, host_len, hh);
     in_namespace = site != NULL;
   }
-  if (!site)
-    site = &p->sites[0];
+  if (!site) {
+    /* IIS gives a Host that no binding names to the site bound without a
+     * host name; where there is none, HTTP.sys answers 400 "Invalid
+     * Hostname" itself (doc/decisions.md). */
+    if (p->default_site < 0) {
+      deny(d, SSLVDIR_R_BAD_HOST);
+      return SSLVDIR_OK;
+    }
+    site = &p->sites[p->default_site];
+  }
   d->site = site;
 
   if (t.asterisk) {

@@ -30,7 +30,14 @@ typedef struct ic_site {
   char *default_pool;
   unsigned line;
   int nbindings;
+  int catch_all; /* CATCH_ALL_* of its bindings without a host name */
+  int wildcard;  /* has an IIS 10 wildcard host binding ("*.contoso.com") */
 } ic_site;
+
+/* A binding without a host name takes every Host that no binding names:
+ * IIS's "default site". On the ports a proxy forwards to (http 80, https
+ * 443) it outranks one on another port (Exchange Back End's *:81:, *:444:). */
+enum { CATCH_ALL_OTHER_PORT = 1, CATCH_ALL_STD_PORT = 2 };
 
 typedef struct ic_app {
   char *path; /* "Site/owa" or "Site" */
@@ -40,15 +47,23 @@ typedef struct ic_app {
 typedef struct ic_loc {
   char *path; /* "" for the server level */
   unsigned line;
-  int has_access;
+  /* What the location sets: IIS merges a section attribute by attribute, so
+   * an element that leaves an attribute out keeps the inherited value of
+   * that attribute (an <access /> without sslFlags is not None). */
+  int has_access; /* sets sslFlags */
   unsigned flags;
-  int has_redirect;
+  int has_redirect; /* REDIR_* bits of the httpRedirect attributes it sets */
   int redirect_enabled;
   char *destination;
   int status;
-  int has_ep;
+  int has_ep; /* sets extendedProtection's tokenChecking */
   int token_checking; /* sslvdir_token_checking */
+  int seen; /* SEEN_* sections present, set or not: a second one is an error */
+  int own_app; /* SEEN_* sections of a <location inheritInChildApplications="false"> */
 } ic_loc;
+
+enum { REDIR_ENABLED = 1, REDIR_DESTINATION = 2, REDIR_STATUS = 4 };
+enum { SEEN_ACCESS = 1, SEEN_REDIRECT = 2, SEEN_EP = 4 };
 
 struct sslvdir_iisconfig {
   sslvdir_encoding enc;
@@ -259,17 +274,6 @@ static void model_clear(sslvdir_iisconfig *c) {
       c->capwarn = 0;
 }
 
-/* Whether the comma-separated list holds host h (n bytes) as a whole item. */
-static int has_host(const char *list, const char *h, size_t n) {
-  while (*list) {
-    size_t k = strcspn(list, ",");
-    if (k == n && !memcmp(list, h, n))
-      return 1;
-    list += k + (list[k] == ',');
-  }
-  return 0;
-}
-
 static int warn(sslvdir_iisconfig *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int warn(sslvdir_iisconfig *c, const char *fmt, ...) {
   char buf[512];
@@ -318,6 +322,97 @@ static char *norm_path(const char *p) {
   return sv_strndup(p, n);
 }
 
+/* The only child of n named name (NULL when none). IIS refuses a section or
+ * section group given twice in one place (error 500.19, "There is a
+ * duplicate ... section defined"); reading only the first would let the
+ * second, unseen, one differ from what the proxy enforces. */
+static int only_child(xmlNodePtr n, const char *name, xmlNodePtr *out, sslvdir_error *err) {
+  *out = NULL;
+  for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next) {
+    if (!is_el(k, name))
+      continue;
+    if (*out)
+      return sv_err_line(err, SSLVDIR_E_DUPLICATE, line_of(k), "<%s> is given twice in one "
+                         "place (first at line %u): IIS refuses the file (500.19)", name,
+                         line_of(*out));
+    *out = k;
+  }
+  return SSLVDIR_OK;
+}
+
+/* Why a configuration path (a location's or an application's, normalised)
+ * is not a literal path, or NULL. IIS compares configuration paths as they
+ * are written: it decodes no '%XX' and resolves no '.' or '..', while every
+ * URL reaches it decoded and resolved. So such a path holds the settings of
+ * no URL the proxy can see (or of one only a double-escaped URL reaches);
+ * reading it as the URL it spells would put its settings on another vdir. */
+static const char *not_literal(const char *p) {
+  if (strchr(p, '%'))
+    return "a '%' (IIS does not decode configuration paths)";
+  if (strchr(p, '\\'))
+    return "a backslash";
+  if (strstr(p, "//"))
+    return "an empty segment ('//')";
+  for (const char *seg = p; *seg; seg += strcspn(seg, "/"), seg += *seg == '/') {
+    size_t n = strcspn(seg, "/");
+    if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+      return "a '.' or '..' segment (IIS does not resolve them in configuration paths)";
+  }
+  return NULL;
+}
+
+/* A site's binding host names while its bindings are read: each once,
+ * compared whole (not as a substring of the others). */
+typedef struct host_list {
+  char **v;
+  size_t n, cap, chars;
+  sv_ix ix;
+} host_list;
+
+static const char *host_list_at(const void *base, size_t i) {
+  return ((const host_list *)base)->v[i];
+}
+
+static int host_list_add(host_list *h, const char *host, size_t n) {
+  if (sv_ix_find(&h->ix, host, n, 0, host_list_at, h) >= 0)
+    return SSLVDIR_OK;
+  char *copy = sv_strndup(host, n);
+  if (!copy || sv_grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v)) {
+    sv_free(copy);
+    return SSLVDIR_E_NOMEM;
+  }
+  h->v[h->n] = copy;
+  if (sv_ix_add(&h->ix, h->n, host_list_at, h)) {
+    sv_free(copy);
+    return SSLVDIR_E_NOMEM;
+  }
+  h->n++;
+  h->chars += n + 1;
+  return SSLVDIR_OK;
+}
+
+/* "a,b,c" (what sslvdir_iisconfig_site() gives), and the list emptied. */
+static char *host_list_join(host_list *h) {
+  char *o = sv_malloc(h->chars + 1);
+  size_t k = 0;
+  for (size_t i = 0; i < h->n; i++) {
+    size_t n = strlen(h->v[i]);
+    if (o) {
+      if (k)
+        o[k++] = ',';
+      memcpy(o + k, h->v[i], n);
+      k += n;
+    }
+    sv_free(h->v[i]);
+  }
+  if (o)
+    o[k] = '\0';
+  sv_free(h->v);
+  sv_ix_free(&h->ix);
+  memset(h, 0, sizeof *h);
+  return o;
+}
+
 static ic_site *find_site(sslvdir_iisconfig *c, const char *name, size_t n) {
   long i = sv_ix_find(&c->site_ix, name, n, 1, site_name_of, c);
   return i < 0 ? NULL : &c->sites[i];
@@ -361,9 +456,10 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
     char *pool = sdef ? prop(sdef, "applicationPool") : NULL;
     site->default_pool = sv_strdup(pool ? pool : server_pool ? server_pool : "");
     xmlFree(pool);
-    char hosts[4096] = "";
-    size_t hl = 0;
-    for (xmlNodePtr b = child(child(s, "bindings"), "binding"); b; b = b->next) {
+    host_list hl = {0};
+    xmlNodePtr bindings;
+    rc = only_child(s, "bindings", &bindings, err);
+    for (xmlNodePtr b = bindings ? bindings->children : NULL; b && !rc; b = b->next) {
       if (!is_el(b, "binding"))
         continue;
       site->nbindings++;
@@ -381,29 +477,34 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
         char norm[SV_HOST_MAX + 5]; /* room for "*." before a host name */
         size_t nl;
         /* IIS 10 binds "*.contoso.com" too: kept as written, "*." and a
-         * host name. An address (Exchange's "127.0.0.1:80:127.0.0.1") is a
-         * host header clients rarely send, never the site's canonical name. */
-        int wild = host[0] == '*' && host[1] == '.';
-        int fam;
+         * host name of two labels or more. An address (Exchange's
+         * "127.0.0.1:80:127.0.0.1") is a host header clients rarely send,
+         * never the site's canonical name. */
+        int wild = host[0] == '*' && host[1] == '.', fam;
         unsigned char addr[16];
-        if (host[0] && !sv_host_normalize(host + 2 * wild, strlen(host + 2 * wild), norm + 2 * wild,
-                                          &nl, 0) &&
-            (!wild || (strchr(norm + 2, '.') && sv_addr_parse(norm + 2, nl, &fam, addr)))) {
+        if (!host[0]) {
+          site->catch_all |= CATCH_ALL_OTHER_PORT;
+          if (port == (https ? 443u : 80u))
+            site->catch_all |= CATCH_ALL_STD_PORT;
+        } else if (!sv_host_normalize(host + 2 * wild, strlen(host + 2 * wild), norm + 2 * wild,
+                                      &nl, 0) &&
+                   (!wild || (strchr(norm + 2, '.') && sv_addr_parse(norm + 2, nl, &fam, addr)))) {
           if (wild) {
+            /* IIS sends every subdomain that no other binding names here.
+             * The policy routes by whole names only, so the default site
+             * may not take such a Host in this site's stead (see apply). */
             memcpy(norm, "*.", 2);
             nl += 2;
+            site->wildcard = 1;
           }
           int literal = !wild && !sv_addr_parse(norm, nl, &fam, addr);
-          if (hl + nl + 2 >= sizeof hosts)
-            rc = warn(c, "line %u: site '%.100s' has more binding host names than 4 KB: '%.100s' "
-                      "and the ones after it are left out", line_of(b), site->name, norm);
-          else if (!has_host(hosts, norm, nl))
-            hl += (size_t)snprintf(hosts + hl, sizeof hosts - hl, "%s%s", hl ? "," : "", norm);
+          if (host_list_add(&hl, norm, nl))
+            rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
           if (https && !site->first_https && !wild && !literal) {
             site->first_https = sv_strdup(norm);
             site->https_port = port;
           }
-        } else if (host[0]) {
+        } else {
           rc = warn(c, "line %u: binding host '%.100s' of site '%.100s' is not a host name: "
                     "left out", line_of(b), host, site->name);
         }
@@ -413,7 +514,9 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
       xmlFree(proto);
       xmlFree(info);
     }
-    site->hosts = sv_strdup(hosts);
+    site->hosts = host_list_join(&hl);
+    if (rc)
+      break;
     if (!site->name || !site->hosts || !site->default_pool) {
       rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
       break;
@@ -426,6 +529,15 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
         continue;
       char *path = prop(a, "path"), *apool = prop(a, "applicationPool");
       char *np = norm_path(path ? path : "/");
+      const char *why = np ? not_literal(np) : NULL;
+      if (why) {
+        rc = sv_err_line(err, SSLVDIR_E_SYNTAX, line_of(a), "application path '%.200s' of site "
+                         "'%.200s' holds %s: it names no URL's application", path, site->name, why);
+        sv_free(np);
+        xmlFree(path);
+        xmlFree(apool);
+        break;
+      }
       size_t need = strlen(site->name) + (np ? strlen(np) : 0) + 2;
       char *full = sv_malloc(need);
       if (np && full)
@@ -455,13 +567,27 @@ static ic_loc *find_loc(sslvdir_iisconfig *c, const char *path, size_t n) {
   return i < 0 ? NULL : &c->locs[i];
 }
 
-/* The system.webServer sections of a location (or of the server level). */
-static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, unsigned line,
-                         sslvdir_error *err) {
-  xmlNodePtr access = child(child(ws, "security"), "access");
-  xmlNodePtr redirect = child(ws, "httpRedirect");
-  xmlNodePtr ep = child(child(child(child(ws, "security"), "authentication"),
-                              "windowsAuthentication"), "extendedProtection");
+/* The system.webServer sections of a location (or of the server level):
+ * owner is the <location>, or the root; own_app when the location says
+ * inheritInChildApplications="false". */
+static int read_sections(sslvdir_iisconfig *c, xmlNodePtr owner, const char *path, unsigned line,
+                         int own_app, sslvdir_error *err) {
+  xmlNodePtr ws, sec = NULL, access = NULL, redirect = NULL, auth = NULL, wa = NULL, ep = NULL;
+  int rc = only_child(owner, "system.webServer", &ws, err);
+  if (!rc)
+    rc = only_child(ws, "security", &sec, err);
+  if (!rc)
+    rc = only_child(sec, "access", &access, err);
+  if (!rc)
+    rc = only_child(ws, "httpRedirect", &redirect, err);
+  if (!rc)
+    rc = only_child(sec, "authentication", &auth, err);
+  if (!rc)
+    rc = only_child(auth, "windowsAuthentication", &wa, err);
+  if (!rc)
+    rc = only_child(wa, "extendedProtection", &ep, err);
+  if (rc)
+    return rc;
   if (!access && !redirect && !ep)
     return SSLVDIR_OK;
   ic_loc *l = find_loc(c, path, strlen(path));
@@ -481,18 +607,19 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
   }
   const char *shown = path[0] ? path : "(server level)";
   if (access) {
-    char *f = prop(access, "sslFlags");
     unsigned al = line_of(access);
-    if (l->has_access) {
-      xmlFree(f);
+    if (l->seen & SEEN_ACCESS)
       return sv_err_line(err, SSLVDIR_E_DUPLICATE, al, "security/access is set twice for location "
                      "'%.200s' (first at line %u)", shown, l->line);
-    }
-    l->has_access = 1;
+    l->seen |= SEEN_ACCESS;
+    l->own_app |= own_app ? SEEN_ACCESS : 0;
     l->line = al;
+    /* Without sslFlags the element sets nothing: the inherited flags stay. */
+    char *f = prop(access, "sslFlags");
     if (f) {
+      l->has_access = 1;
       sslvdir_error fe;
-      int rc = sslvdir_flags_parse(&l->flags, f, strlen(f), &fe);
+      rc = sslvdir_flags_parse(&l->flags, f, strlen(f), &fe);
       if (rc) {
         rc = sv_err_line(err, rc, al, "location '%.200s': sslFlags=\"%.64s\": %s", shown, f, fe.message);
         xmlFree(f);
@@ -508,17 +635,25 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
     xmlFree(f);
   }
   if (redirect) {
-    if (l->has_redirect)
+    if (l->seen & SEEN_REDIRECT)
       return sv_err_line(err, SSLVDIR_E_DUPLICATE, line_of(redirect), "httpRedirect is set twice "
                      "for location '%.200s'", shown);
-    l->has_redirect = 1;
+    l->seen |= SEEN_REDIRECT;
+    l->own_app |= own_app ? SEEN_REDIRECT : 0;
     char *en = prop(redirect, "enabled"), *dest = prop(redirect, "destination"),
          *st = prop(redirect, "httpResponseStatus");
-    l->redirect_enabled = en && (!strcmp(en, "true") || !strcmp(en, "True"));
-    l->destination = sv_strdup(dest ? dest : "");
+    if (en) {
+      l->has_redirect |= REDIR_ENABLED;
+      l->redirect_enabled = !strcmp(en, "true") || !strcmp(en, "True");
+    }
+    if (dest) {
+      l->has_redirect |= REDIR_DESTINATION;
+      l->destination = sv_strdup(dest);
+    }
     if (st) {
       static const struct { const char *name; int code; } map[] = {
         {"Permanent", 301}, {"Found", 302}, {"Temporary", 307}, {"PermRedirect", 308}};
+      l->has_redirect |= REDIR_STATUS;
       l->status = 0;
       for (size_t i = 0; i < 4; i++)
         if (!strcmp(st, map[i].name))
@@ -526,31 +661,39 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr ws, const char *path, 
     }
     int bad = st && !l->status;
     xmlFree(en);
-    xmlFree(dest);
     if (bad) {
-      int rc = sv_err_line(err, SSLVDIR_E_UNKNOWN_NAME, line_of(redirect), "httpResponseStatus "
+      rc = sv_err_line(err, SSLVDIR_E_UNKNOWN_NAME, line_of(redirect), "httpResponseStatus "
                        "\"%.64s\" is not Permanent, Found, Temporary or PermRedirect", st);
       xmlFree(st);
+      xmlFree(dest);
       return rc;
     }
     xmlFree(st);
-    if (!l->destination)
+    if (dest && !l->destination) {
+      xmlFree(dest);
       return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+    }
+    xmlFree(dest);
   }
   if (ep) {
-    if (l->has_ep)
+    if (l->seen & SEEN_EP)
       return sv_err_line(err, SSLVDIR_E_DUPLICATE, line_of(ep), "extendedProtection is set twice "
                      "for location '%.200s'", shown);
-    l->has_ep = 1;
-    /* IIS's default is None; appcmd takes the values in any case. */
+    l->seen |= SEEN_EP;
+    l->own_app |= own_app ? SEEN_EP : 0;
+    /* appcmd takes the values in any case. Without tokenChecking the
+     * element sets nothing: the inherited value (else IIS's None) stays. */
     char *tc = prop(ep, "tokenChecking");
     static const char *const names[] = {"None", "Allow", "Require"};
-    l->token_checking = tc ? -1 : SSLVDIR_TOKEN_CHECKING_NONE;
+    if (tc) {
+      l->has_ep = 1;
+      l->token_checking = -1;
+    }
     for (int i = 0; tc && i < 3; i++)
       if (sv_streq_ci(tc, names[i]))
         l->token_checking = i;
     if (l->token_checking < 0) {
-      int rc = sv_err_line(err, SSLVDIR_E_UNKNOWN_NAME, line_of(ep), "extendedProtection "
+      rc = sv_err_line(err, SSLVDIR_E_UNKNOWN_NAME, line_of(ep), "extendedProtection "
                        "tokenChecking=\"%.64s\" is not None, Allow or Require", tc);
       xmlFree(tc);
       return rc;
@@ -579,11 +722,14 @@ static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
     return sv_err(err, SSLVDIR_E_SYNTAX, "applicationHost.config: the root element must be "
                   "<configuration>");
   }
-  xmlNodePtr sites = child(child(root, "system.applicationHost"), "sites");
-  if (sites)
+  xmlNodePtr ah, sites = NULL;
+  rc = only_child(root, "system.applicationHost", &ah, err);
+  if (!rc)
+    rc = only_child(ah, "sites", &sites, err);
+  if (!rc && sites)
     rc = read_sites(c, sites, err);
   if (!rc)
-    rc = read_sections(c, child(root, "system.webServer"), "", line_of(root), err);
+    rc = read_sections(c, root, "", line_of(root), 0, err);
   /* Locations: first pass records them, then the checks that need all sites. */
   for (xmlNodePtr l = root->children; l && !rc; l = l->next) {
     if (!is_el(l, "location"))
@@ -599,14 +745,24 @@ static int build_model(sslvdir_iisconfig *c, sslvdir_error *err) {
       if ((unsigned char)*ch < 0x20 || *ch == '"')
         rc = sv_err_line(err, SSLVDIR_E_SYNTAX, line, "location path with a control character or a "
                      "quote");
+    const char *why = rc ? NULL : not_literal(np);
+    if (why)
+      rc = sv_err_line(err, SSLVDIR_E_SYNTAX, line, "location '%.200s' holds %s: no URL "
+                       "reaches it as written; refused rather than read as another path",
+                       np, why);
     if (!rc && np[0]) {
       size_t sn = strcspn(np, "/");
       if (!find_site(c, np, sn))
         rc = sv_err_line(err, SSLVDIR_E_NOT_FOUND, line, "location '%.200s' is for site '%.*s', "
                      "which does not exist", np, (int)(sn > 200 ? 200 : sn), np);
     }
+    /* Its sections hold for its own application only (folders included),
+     * not for the applications below it. */
+    char *icia = prop(l, "inheritInChildApplications");
+    int own_app = icia && sv_streq_ci(icia, "false");
+    xmlFree(icia);
     if (!rc)
-      rc = read_sections(c, child(l, "system.webServer"), np, line, err);
+      rc = read_sections(c, l, np, line, own_app, err);
     xmlNodePtr acc = child(child(child(l, "system.webServer"), "security"), "access");
     if (!rc && acc && np[0] && strchr(np, '/') && !is_app_path(c, np) &&
         sv_kind_from_vdir_name(strchr(np, '/')) != SSLVDIR_KIND_MRSPROXY &&
@@ -769,11 +925,22 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_app(const sslvdir_iisconfig *c, size_t i, c
   return SSLVDIR_OK;
 }
 
-/* The nearest location at or above path that has the section. */
-enum { SEC_ACCESS, SEC_REDIRECT, SEC_EP };
+/* The nearest location at or above path that sets the attribute: IIS
+ * inherits each attribute on its own. */
+enum { SEC_ACCESS, SEC_EP, SEC_REDIRECT_ENABLED, SEC_REDIRECT_DESTINATION, SEC_REDIRECT_STATUS };
+
+static int seen_bit(int section) {
+  return section == SEC_ACCESS ? SEEN_ACCESS : section == SEC_EP ? SEEN_EP : SEEN_REDIRECT;
+}
 
 static int has_section(const ic_loc *l, int section) {
-  return section == SEC_REDIRECT ? l->has_redirect : section == SEC_EP ? l->has_ep : l->has_access;
+  switch (section) {
+  case SEC_ACCESS: return l->has_access;
+  case SEC_EP: return l->has_ep;
+  case SEC_REDIRECT_ENABLED: return l->has_redirect & REDIR_ENABLED;
+  case SEC_REDIRECT_DESTINATION: return l->has_redirect & REDIR_DESTINATION;
+  default: return l->has_redirect & REDIR_STATUS;
+  }
 }
 
 static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int section) {
@@ -784,12 +951,18 @@ static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int s
   size_t n = strlen(path);
   while (n && path[n - 1] == '/')
     n--;
+  /* Whether an application starts below the prefix being looked at (and at
+   * or above path): then a location that keeps its settings to its own
+   * application (inheritInChildApplications="false") is not inherited. */
+  int below_app = 0;
   for (;;) {
     long i = loc_find(c, path, n);
-    if (i >= 0 && has_section(&c->locs[i], section))
+    if (i >= 0 && has_section(&c->locs[i], section) &&
+        !(below_app && (c->locs[i].own_app & seen_bit(section))))
       return &c->locs[i];
     if (n == 0)
       return NULL;
+    below_app |= sv_ix_find(&c->app_ix, path, n, 1, app_path_of, c) >= 0;
     while (n && path[n - 1] != '/')
       n--;
     if (n)
@@ -813,11 +986,13 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_redirect(const sslvdir_iisconfig *c, const 
                                               int *status) {
   if (!c || !path)
     return SSLVDIR_E_INVALID_ARGUMENT;
-  const ic_loc *l = inherit(c, path, SEC_REDIRECT);
+  const ic_loc *l = inherit(c, path, SEC_REDIRECT_ENABLED);
   if (enabled)
     *enabled = l ? l->redirect_enabled : 0;
+  l = inherit(c, path, SEC_REDIRECT_DESTINATION);
   if (destination)
     *destination = l ? l->destination : "";
+  l = inherit(c, path, SEC_REDIRECT_STATUS);
   if (status)
     *status = l ? l->status : 302;
   return SSLVDIR_OK;
@@ -932,13 +1107,10 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
     const char *h = s->hosts;
     while (*h && !rc) {
       size_t n = strcspn(h, ",");
-      char host[SV_HOST_MAX + 3];
+      char host[SV_HOST_MAX + 5];
       snprintf(host, sizeof host, "%.*s", (int)n, h);
-      if (host[0] == '*') { /* the policy matches exact names: shown, not routed */
-        h += n + (h[n] == ',');
-        continue;
-      }
-      if (sv_builder_host_owner(b, host) != bs)
+      if (host[0] != '*' && /* the policy matches whole names: shown, not routed */
+          sv_builder_host_owner(b, host) != bs)
         rc = sslvdir_builder_add_host(b, s->name, host, err);
       h += n + (h[n] == ',');
     }
@@ -951,6 +1123,34 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
         rc = apply_vdir(c, b, k ? c->locs[e - c->napps].path : c->apps[e].path, sl, s->name, err);
   }
   sv_free(next);
+  if (!rc && c->nsites) {
+    /* A Host that no binding names goes where IIS sends it: to the site
+     * bound without a host name, preferring ports 80 and 443, where a proxy
+     * forwards. Where no site or more than one could be it (A on *:80:, B on
+     * *:443:), the policy has no such site and the Host gets 400 -- what
+     * HTTP.sys answers when there is none, and never a guess that may be
+     * more lenient than the site IIS picks. */
+    long dflt = -1;
+    int best = 0, tie = 0;
+    for (size_t i = 0; i < c->nsites; i++) {
+      int rank = c->sites[i].catch_all & CATCH_ALL_STD_PORT ? 2 : c->sites[i].catch_all ? 1 : 0;
+      if (rank > best) {
+        best = rank;
+        dflt = (long)i;
+        tie = 0;
+      } else if (rank && rank == best) {
+        tie = 1;
+      }
+    }
+    /* A Host under another site's wildcard binding is that site's in IIS:
+     * the default site must not take it. */
+    for (size_t i = 0; i < c->nsites; i++)
+      if (c->sites[i].wildcard && (long)i != dflt)
+        tie = 1;
+    if (sv_builder_set_default_site(b, dflt >= 0 && !tie ? c->sites[dflt].name : NULL))
+      rc = sv_err(err, SSLVDIR_E_NOT_FOUND, "site '%.200s' is not in the builder",
+                  c->sites[dflt].name);
+  }
   return rc;
 }
 

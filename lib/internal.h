@@ -273,6 +273,7 @@ struct sslvdir_policy {
   size_t noffloaders;
   sv_hostent *hosts;  /* open addressing over every site's hosts */
   size_t host_mask;
+  long default_site;  /* the site of a Host in no namespace, or -1: none (400) */
   char **warnings;
   size_t nwarn;
 };
@@ -291,6 +292,9 @@ struct sslvdir_builder {
   sv_hostref *hosts;  /* every site's hosts, in the order they were added */
   size_t nhosts, caphosts;
   sv_ix host_ix;      /* hosts by name */
+  /* The site of a Host in no namespace: 0, the first, unless a loader that
+   * knows the bindings says otherwise; -1 for none (HTTP.sys's 400). */
+  long default_site;
   sslvdir_settings *settings;
   sv_net *offloaders;
   size_t noffloaders, capoffloaders;
@@ -379,6 +383,9 @@ void sv_site_clear(sslvdir_site *s);
 int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out);
 void sv_builder_swap(sslvdir_builder *a, sslvdir_builder *b);
 sslvdir_site *sv_builder_find_site(sslvdir_builder *b, const char *name);
+/* The site that takes a Host no site names (NULL: none, such a Host gets
+ * 400), as IIS's binding without a host name does. */
+int sv_builder_set_default_site(sslvdir_builder *b, const char *name);
 /* The site a host name (normalized) belongs to, or NULL. */
 sslvdir_site *sv_builder_host_owner(sslvdir_builder *b, const char *host);
 /* A site's vdir by canonical path (any case), or NULL. */

@@ -606,6 +606,366 @@ static void test_extended_protection(void) {
   sslvdir_iisconfig_free(c);
 }
 
+/* ---------------------------------------------------------------- read as IIS reads it */
+
+/* A policy from a configuration alone, as `sslvdir eval --iisconfig` makes it. */
+static sslvdir_policy *policy_of(const char *doc) {
+  sslvdir_iisconfig *c;
+  sslvdir_builder *b;
+  sslvdir_policy *p = NULL;
+  sslvdir_error e;
+  if (sslvdir_iisconfig_parse(&c, doc, strlen(doc), &e)) {
+    fprintf(stderr, "parse: %s\n", e.message);
+    return NULL;
+  }
+  if (sslvdir_builder_new(&b) == SSLVDIR_OK) {
+    if (sslvdir_iisconfig_apply(c, b, &e) || sslvdir_builder_build(b, &p, &e))
+      fprintf(stderr, "policy: %s\n", e.message);
+    sslvdir_builder_free(b);
+  }
+  sslvdir_iisconfig_free(c);
+  return p;
+}
+
+/* What a GET gets: "allow", "deny 403.4", "deny 400"..., and the site. */
+static const char *get(const sslvdir_policy *p, int https, const char *host, const char *target,
+                       const char **site) {
+  static char out[64];
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  sslvdir_decision d;
+  memset(&d, 0, sizeof d);
+  d.version = SSLVDIR_DECISION_VERSION;
+  r.method = "GET";
+  r.method_len = 3;
+  r.target = target;
+  r.target_len = strlen(target);
+  r.host = host;
+  r.host_len = host ? strlen(host) : 0;
+  r.scheme = https ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+  r.cipher_bits = 256;
+  if (!p || sslvdir_decide(p, &r, &d))
+    return "error";
+  if (site)
+    *site = d.site ? sslvdir_site_name(d.site) : "-";
+  if (d.action == SSLVDIR_ACTION_DENY)
+    snprintf(out, sizeof out, "deny %d%s%.0d", d.status, d.substatus >= 0 ? "." : "",
+             d.substatus >= 0 ? d.substatus : 0);
+  else
+    snprintf(out, sizeof out, "%s", sslvdir_action_name(d.action));
+  return out;
+}
+
+#define DWS_APPS                                                                            \
+  "<application path=\"/\"/><application path=\"/owa\"/><application path=\"/owa/Calendar\"/>" \
+  "<application path=\"/ecp\"/><application path=\"/mapi\"/>"
+
+#define LOC(path, body) \
+  "<location path=\"" path "\"><system.webServer>" body "</system.webServer></location>\n"
+
+#define ACCESS(flags) "<security><access sslFlags=\"" flags "\"/></security>"
+
+/* An element that leaves an attribute out sets nothing: the value inherited
+ * from above stays (an <access /> without sslFlags is not None). */
+static void test_unset_attributes(void) {
+  static const char doc[] =
+      "<configuration><system.applicationHost><sites><site name=\"Default Web Site\">" DWS_APPS
+      "<bindings><binding protocol=\"http\" bindingInformation=\"*:80:\"/>"
+      "<binding protocol=\"https\" bindingInformation=\"*:443:mail.contoso.com\"/></bindings>"
+      "</site></sites></system.applicationHost>\n"
+      "<system.webServer>" ACCESS("None") "</system.webServer>\n"
+      LOC("Default Web Site", "<security><access sslFlags=\"Ssl, Ssl128\"/>"
+          "<authentication><windowsAuthentication>"
+          "<extendedProtection tokenChecking=\"Require\"/></windowsAuthentication></authentication>"
+          "</security><httpRedirect enabled=\"true\" destination=\"/owa\"/>")
+      LOC("Default Web Site/owa", "<security><access /><authentication><windowsAuthentication>"
+          "<extendedProtection flags=\"None\"/></windowsAuthentication></authentication>"
+          "</security><httpRedirect httpResponseStatus=\"Permanent\"/>")
+      LOC("Default Web Site/owa/Calendar", ACCESS("None"))
+      "</configuration>";
+  sslvdir_iisconfig *c;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, doc, strlen(doc), &e), SSLVDIR_OK);
+  unsigned f = 99;
+  const char *from = NULL;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Web Site/owa", &f, &from), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(f, SSL_128);
+  CU_ASSERT_STRING_EQUAL(from, "Default Web Site");
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa/Calendar"), SSLVDIR_SSL_NONE);
+  int tc = -1;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_extended_protection(c, "Default Web Site/owa", &tc, &from),
+                  SSLVDIR_OK);
+  CU_ASSERT_EQUAL(tc, SSLVDIR_TOKEN_CHECKING_REQUIRE);
+  CU_ASSERT_STRING_EQUAL(from, "Default Web Site");
+  int en = -1, st = -1;
+  const char *dest = NULL;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_redirect(c, "Default Web Site/owa", &en, &dest, &st),
+                  SSLVDIR_OK);
+  CU_ASSERT(en == 1 && dest && !strcmp(dest, "/owa") && st == 301);
+  sslvdir_iisconfig_free(c);
+  /* What a client sees: plain HTTP to /owa is refused as IIS refuses it. */
+  sslvdir_policy *p = policy_of(doc);
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "mail.contoso.com", "/owa/", NULL), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "mail.contoso.com", "/owa/Calendar/x", NULL), "allow");
+  const sslvdir_vdir *v = sslvdir_policy_find_vdir(p, "Default Web Site/owa");
+  CU_ASSERT(v && sslvdir_vdir_extended_protection(v) == 1 &&
+            sslvdir_vdir_upstream(v) == SSLVDIR_UPSTREAM_BRIDGE);
+  sslvdir_policy_unref(p);
+}
+
+#define SITE(name, bindings, apps)                                                   \
+  "<site name=\"" name "\">" apps "<bindings>" bindings "</bindings></site>"
+#define BIND(proto, info) "<binding protocol=\"" proto "\" bindingInformation=\"" info "\"/>"
+#define CONFIG(sites, locations)                                                     \
+  "<configuration><system.applicationHost><sites>" sites                             \
+  "</sites></system.applicationHost>\n" locations "</configuration>"
+
+/* A Host that no binding names goes to the site IIS sends it to: the one
+ * bound without a host name, not the first in the file; with none, 400. */
+static void test_default_site(void) {
+  const char *site = NULL;
+  sslvdir_error e;
+  /* The lenient site first, the catch-all second. */
+  sslvdir_policy *p = policy_of(CONFIG(
+      SITE("Calendars", BIND("http", "*:80:calendar.contoso.com")
+           BIND("https", "*:443:calendar.contoso.com"), "<application path=\"/\"/>")
+      SITE("Default Web Site", BIND("http", "*:80:") BIND("https", "*:443:")
+           BIND("https", "*:443:mail.contoso.com"), DWS_APPS),
+      LOC("Calendars", ACCESS("None")) LOC("Default Web Site", ACCESS("Ssl, Ssl128"))));
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "unknown.example", "/owa/", &site), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(site, "Default Web Site");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "192.0.2.7", "/ecp/", &site), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(site, "Default Web Site");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, NULL, "/owa/", &site), "deny 403.4"); /* HTTP/1.0, no Host */
+  CU_ASSERT_STRING_EQUAL(site, "Default Web Site");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "calendar.contoso.com", "/x", &site), "allow");
+  CU_ASSERT_STRING_EQUAL(site, "Calendars");
+  sslvdir_policy_unref(p);
+  /* No binding without a host name: HTTP.sys's 400, not the first site's rules. */
+  p = policy_of(CONFIG(
+      SITE("Calendars", BIND("http", "*:80:calendar.contoso.com"), "<application path=\"/\"/>")
+      SITE("Default Web Site", BIND("https", "*:443:mail.contoso.com"), DWS_APPS),
+      LOC("Calendars", ACCESS("None")) LOC("Default Web Site", ACCESS("Ssl"))));
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "unknown.example", "/owa/", &site), "deny 400");
+  CU_ASSERT_STRING_EQUAL(site, "-");
+  CU_ASSERT_STRING_EQUAL(get(p, 1, NULL, "/owa/", &site), "deny 400");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "mail.contoso.com", "/owa/", &site), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "calendar.contoso.com", "/", &site), "allow");
+  sslvdir_policy_unref(p);
+  /* Catch-alls in two sites on the standard ports (which one IIS picks
+   * depends on the port the proxy forwards to): 400 rather than a guess. */
+  p = policy_of(CONFIG(
+      SITE("Redirect", BIND("http", "*:80:"), "<application path=\"/\"/>")
+      SITE("Default Web Site", BIND("https", "*:443:"), DWS_APPS),
+      LOC("Redirect", ACCESS("None")) LOC("Default Web Site", ACCESS("Ssl"))));
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "unknown.example", "/owa/", &site), "deny 400");
+  sslvdir_policy_unref(p);
+  /* Exchange: the front end's *:80: and *:443: outrank the back end's
+   * *:81: and *:444:, whichever comes first. */
+  p = policy_of(CONFIG(
+      SITE("Exchange Back End", BIND("http", "*:81:") BIND("https", "*:444:"),
+           "<application path=\"/\"/><application path=\"/owa\"/>")
+      SITE("Default Web Site", BIND("http", "*:80:") BIND("https", "*:443:"), DWS_APPS),
+      LOC("Exchange Back End", ACCESS("None")) LOC("Default Web Site", ACCESS("Ssl"))));
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "unknown.example", "/owa/", &site), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(site, "Default Web Site");
+  sslvdir_policy_unref(p);
+  /* An IIS 10 wildcard binding in another site: a Host under it is that
+   * site's in IIS, so the catch-all site must not take it. */
+  static const char wild[] = CONFIG(
+      SITE("Wild", BIND("https", "*:443:*.contoso.com"), "<application path=\"/\"/>")
+      SITE("Default Web Site", BIND("http", "*:80:") BIND("https", "*:443:"), DWS_APPS),
+      LOC("Wild", ACCESS("Ssl, SslNegotiateCert, SslRequireCert"))
+      LOC("Default Web Site", ACCESS("None")));
+  sslvdir_iisconfig *c;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, wild, strlen(wild), &e), SSLVDIR_OK);
+  const char *hosts = NULL;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_site(c, 0, NULL, &hosts, NULL), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(hosts, "*.contoso.com");
+  sslvdir_iisconfig_free(c);
+  p = policy_of(wild);
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 1, "private.contoso.com", "/", &site), "deny 400");
+  sslvdir_policy_unref(p);
+  /* The catch-all site's own wildcard changes nothing. */
+  p = policy_of(CONFIG(
+      SITE("Default Web Site", BIND("http", "*:80:") BIND("https", "*:443:*.contoso.com"),
+           DWS_APPS), LOC("Default Web Site", ACCESS("Ssl"))));
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "private.contoso.com", "/owa/", &site), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(site, "Default Web Site");
+  sslvdir_policy_unref(p);
+  /* A policy made without a configuration keeps its first site. */
+  sslvdir_builder *b;
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_preset_apply(b, "exchange2016", "Default Web Site", &e) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_builder_build(b, &p, &e) == SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "unknown.example", "/owa/", &site), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(site, "Default Web Site");
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+}
+
+/* Binding host names are compared whole: contoso.com is not a part of
+ * mail.contoso.com; and a site may have as many as it has bindings. */
+static void test_binding_hosts(void) {
+  static const char doc[] = CONFIG(
+      SITE("Public", BIND("http", "*:80:www.fabrikam.com") BIND("http", "*:80:"),
+           "<application path=\"/\"/>")
+      SITE("Default Web Site", BIND("http", "*:80:mail.contoso.com")
+           BIND("http", "*:80:contoso.com") BIND("https", "*:443:mail.contoso.com")
+           BIND("https", "*:443:contoso.com") BIND("https", "*:443:CONTOSO.com"), DWS_APPS),
+      LOC("Public", ACCESS("None")) LOC("Default Web Site", ACCESS("Ssl, Ssl128")));
+  sslvdir_iisconfig *c;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, doc, strlen(doc), &e), SSLVDIR_OK);
+  const char *hosts = NULL;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_site(c, 1, NULL, &hosts, NULL), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(hosts, "mail.contoso.com,contoso.com");
+  sslvdir_iisconfig_free(c);
+  sslvdir_policy *p = policy_of(doc);
+  const char *site = NULL;
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "contoso.com", "/owa/", &site), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(site, "Default Web Site");
+  sslvdir_policy_unref(p);
+  /* 400 host names of 19 bytes: near 8 KB, past the 4 KB that used to be kept. */
+  size_t cap = 64 * 1024, o = 0;
+  char *big = malloc(cap);
+  CU_ASSERT_FATAL(big != NULL);
+  o += (size_t)snprintf(big + o, cap - o, "<configuration><system.applicationHost><sites>"
+                        "<site name=\"S\"><application path=\"/\"/><bindings>");
+  for (int i = 0; i < 400; i++)
+    o += (size_t)snprintf(big + o, cap - o, BIND("https", "*:443:host%03d.contoso.com"), i);
+  o += (size_t)snprintf(big + o, cap - o, "</bindings></site></sites></system.applicationHost>\n"
+                        LOC("S", ACCESS("Ssl")) "</configuration>");
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, big, o, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_warning_count(c), 0);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_site(c, 0, NULL, &hosts, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(strlen(hosts), 400 * 20 - 1);
+  CU_ASSERT(strstr(hosts, ",host399.contoso.com") != NULL);
+  sslvdir_iisconfig_free(c);
+  p = policy_of(big);
+  CU_ASSERT_PTR_NOT_NULL(sslvdir_policy_find_site(p, "host399.contoso.com", 19));
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "host399.contoso.com", "/", &site), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(site, "S");
+  sslvdir_policy_unref(p);
+  free(big);
+}
+
+/* A section or section group given twice in one place is IIS's 500.19: the
+ * file is refused, naming the line of the second. */
+static void test_duplicate_sections(void) {
+  static const struct {
+    const char *loc;
+    unsigned line;
+  } cases[] = {
+      {"<location path=\"S\">\n<system.webServer><httpRedirect enabled=\"false\"/></system.webServer>\n"
+       "<system.webServer>" ACCESS("Ssl") "</system.webServer></location>", 4},
+      {"<location path=\"S\"><system.webServer>\n<security><authentication/></security>\n"
+       "<security><access sslFlags=\"Ssl\"/></security></system.webServer></location>", 4},
+      {"<location path=\"S\"><system.webServer><security>\n<access sslFlags=\"None\"/>\n"
+       "<access sslFlags=\"Ssl\"/></security></system.webServer></location>", 4},
+      {"<location path=\"S\"><system.webServer>\n<httpRedirect enabled=\"true\"/>\n"
+       "<httpRedirect enabled=\"false\"/></system.webServer></location>", 4},
+      {"<location path=\"S\"><system.webServer><security><authentication><windowsAuthentication>\n"
+       "<extendedProtection tokenChecking=\"Require\"/>\n<extendedProtection tokenChecking=\"None\"/>"
+       "</windowsAuthentication></authentication></security></system.webServer></location>", 4},
+      {"<system.webServer>" ACCESS("Ssl") "</system.webServer>\n\n"
+       "<system.webServer>" ACCESS("None") "</system.webServer>", 4},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char doc[2048];
+    snprintf(doc, sizeof doc, "<configuration>%s\n%s\n</configuration>", site_s, cases[i].loc);
+    sslvdir_iisconfig *c = NULL;
+    sslvdir_error e = {0};
+    CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, doc, strlen(doc), &e), SSLVDIR_E_DUPLICATE);
+    CU_ASSERT_EQUAL(e.line, cases[i].line);
+    CU_ASSERT(strstr(e.message, "given twice") != NULL);
+    CU_ASSERT_PTR_NULL(c);
+    sslvdir_iisconfig_free(c);
+  }
+  /* Two bindings lists in one site. */
+  static const char two[] =
+      "<configuration><system.applicationHost><sites><site name=\"S\">\n"
+      "<bindings>" BIND("https", "*:443:s.example") "</bindings>\n"
+      "<bindings>" BIND("http", "*:80:s.example") "</bindings>"
+      "</site></sites></system.applicationHost></configuration>";
+  sslvdir_iisconfig *c = NULL;
+  sslvdir_error e = {0};
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, two, strlen(two), &e), SSLVDIR_E_DUPLICATE);
+  CU_ASSERT_EQUAL(e.line, 3);
+}
+
+/* Configuration paths are literal: one that is not (%, '.', '..', '//',
+ * '\') is refused with its line, never read as the URL path it spells. */
+static void test_literal_paths(void) {
+  static const char *const bad[] = {
+      "Default Web Site/%65cp", "Default Web Site/owa/../ecp", "Default Web Site/./ecp",
+      "Default Web Site//ecp", "Default Web Site/owa\\..\\ecp", "Default Web Site/ecp/.",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char doc[2048];
+    snprintf(doc, sizeof doc, CONFIG(SITE("Default Web Site", BIND("https", "*:443:m.example"),
+                                          DWS_APPS), "\n<location path=\"%s\"><system.webServer>"
+                                     ACCESS("None") "</system.webServer></location>\n"), bad[i]);
+    sslvdir_iisconfig *c = NULL;
+    sslvdir_error e = {0};
+    CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, doc, strlen(doc), &e), SSLVDIR_E_SYNTAX);
+    CU_ASSERT_EQUAL(e.line, 3);
+    CU_ASSERT(strstr(e.message, "no URL reaches it") != NULL);
+    CU_ASSERT_PTR_NULL(c);
+  }
+  /* An application path is a configuration path too. */
+  static const char app[] = CONFIG(SITE("S", BIND("https", "*:443:m.example"),
+                                        "<application path=\"/\"/>\n<application path=\"/%65cp\"/>"),
+                                   "");
+  sslvdir_iisconfig *c = NULL;
+  sslvdir_error e = {0};
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, app, strlen(app), &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(e.line, 2);
+  /* Spaces, ';' and a trailing '/' are literal enough. */
+  static const char ok[] = CONFIG(SITE("Default Web Site", BIND("https", "*:443:m.example"),
+                                       DWS_APPS), LOC("Default Web Site/owa;x/", ACCESS("None")));
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&c, ok, strlen(ok), &e), SSLVDIR_OK);
+  sslvdir_iisconfig_free(c);
+}
+
+/* A location with inheritInChildApplications="false" holds for its own
+ * application and its folders, not for the applications below it: they
+ * inherit from above it. */
+static void test_own_application(void) {
+  static const char doc[] = CONFIG(
+      SITE("Default Web Site", BIND("http", "*:80:") BIND("https", "*:443:mail.contoso.com"),
+           DWS_APPS),
+      "<system.webServer>" ACCESS("Ssl") "</system.webServer>\n"
+      "<location path=\"Default Web Site\" inheritInChildApplications=\"false\"><system.webServer>"
+      ACCESS("None") "</system.webServer></location>\n"
+      "<location path=\"Default Web Site/owa\" inheritInChildApplications=\"False\">"
+      "<system.webServer>" ACCESS("Ssl, Ssl128") "</system.webServer></location>\n");
+  sslvdir_iisconfig *c;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, doc, strlen(doc), &e), SSLVDIR_OK);
+  const char *from = NULL;
+  unsigned f = 99;
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site"), SSLVDIR_SSL_NONE);
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/aspnet_client/system_web"), SSLVDIR_SSL_NONE);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Web Site/ecp", &f, &from), SSLVDIR_OK);
+  CU_ASSERT(f == SSLVDIR_SSL && from && !strcmp(from, ""));
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa"), SSL_128);
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa/auth"), SSL_128);
+  CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa/Calendar"), SSLVDIR_SSL); /* an application */
+  sslvdir_iisconfig_free(c);
+  sslvdir_policy *p = policy_of(doc);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "mail.contoso.com", "/ecp/", NULL), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "mail.contoso.com", "/owa/calendar/x", NULL), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "mail.contoso.com", "/aspnet_client/x.js", NULL), "allow");
+  sslvdir_policy_unref(p);
+}
+
 void suite_iisconfig(void) {
   CU_pSuite s = CU_add_suite("iisconfig", setup, cleanup);
   CU_add_test(s, "the Exchange 2016 fixture, UTF-8 and UTF-16", test_fixture);
@@ -615,4 +975,10 @@ void suite_iisconfig(void) {
   CU_add_test(s, "the backend state in a builder", test_apply);
   CU_add_test(s, "Extended Protection", test_extended_protection);
   CU_add_test(s, "address and wildcard bindings", test_bindings);
+  CU_add_test(s, "an attribute left out is inherited", test_unset_attributes);
+  CU_add_test(s, "IIS's default site for an unknown Host", test_default_site);
+  CU_add_test(s, "binding host names compared whole, no 4 KB limit", test_binding_hosts);
+  CU_add_test(s, "duplicate sections refused", test_duplicate_sections);
+  CU_add_test(s, "configuration paths are literal", test_literal_paths);
+  CU_add_test(s, "inheritInChildApplications=\"false\"", test_own_application);
 }

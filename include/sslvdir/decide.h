@@ -120,8 +120,9 @@ typedef struct sslvdir_decision {
  * sslvdir_decide - what IIS would do with a request, and how to forward it
  *
  * Canonicalises the target (sslvdir_path_canonicalize()), picks the site by
- * Host (or the absolute-form target's authority; the first site when the
- * host is in no namespace), matches the vdir (sslvdir_site_match()) and
+ * Host (or the absolute-form target's authority; the default site, see
+ * sslvdir_policy_site(), when the host is in no namespace, and 400 when the
+ * policy has none), matches the vdir (sslvdir_site_match()) and
  * applies its edge sslFlags:
  *
  * - no TLS where Ssl (or Ssl128, or a client certificate) is required:

@@ -61,8 +61,14 @@ typedef enum sslvdir_token_checking {
  * bytes, elements nested deeper than 64. Errors name the line: an unknown
  * sslFlags keyword or tokenChecking value (SSLVDIR_E_UNKNOWN_NAME), a <location> for a site that
  * does not exist (SSLVDIR_E_NOT_FOUND), the same section set twice for one
- * location path (SSLVDIR_E_DUPLICATE). What is legal but suspicious is a
- * warning (sslvdir_iisconfig_warning()).
+ * location path, or a section or section group (<system.webServer>,
+ * <security>, <access>, <bindings>, ...) given twice in one place, as IIS
+ * refuses them with 500.19 (SSLVDIR_E_DUPLICATE), a location or application
+ * path that is not literal (a '%', '\', '//', a '.' or '..' segment: IIS
+ * neither decodes nor resolves configuration paths, SSLVDIR_E_SYNTAX). An
+ * element that leaves an attribute out (<access /> without sslFlags) sets
+ * nothing: the inherited value stays, as IIS merges attribute by attribute.
+ * What is legal but suspicious is a warning (sslvdir_iisconfig_warning()).
  *
  * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_SYNTAX, SSLVDIR_E_REFUSED,
  * SSLVDIR_E_RANGE, SSLVDIR_E_UNKNOWN_NAME, SSLVDIR_E_NOT_FOUND,
@@ -113,7 +119,9 @@ SSLVDIR_EXTERN size_t sslvdir_iisconfig_site_count(const sslvdir_iisconfig *conf
  * sslvdir_iisconfig_site - a site's name, and its host names and https port from its bindings
  *
  * *hosts receives the host headers of the site's http and https bindings,
- * lower case, comma-separated ("" when there is none); *https_port the port
+ * lower case, each once, comma-separated ("" when there is none; an IIS 10
+ * wildcard binding as "*.contoso.com", which sslvdir_iisconfig_apply()
+ * does not route by); *https_port the port
  * of its first https binding (0 when it has none). Any out pointer may be
  * NULL. The strings live as long as the configuration.
  *
@@ -155,7 +163,9 @@ sslvdir_iisconfig_app(const sslvdir_iisconfig *config, size_t index, const char 
  * it compares case-insensitively. The flags are those of the nearest
  * <location> (or the server-level section) that sets
  * system.webServer/security/access, going up from path to the server;
- * IIS's default None when none does. *from receives the path of the
+ * IIS's default None when none does. A location with
+ * inheritInChildApplications="false" is passed over for a path in an
+ * application below its own. *from receives the path of the
  * location that set them ("" for the server level, NULL for the default).
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_INVALID_ARGUMENT.
@@ -218,7 +228,11 @@ SSLVDIR_EXTERN const char *sslvdir_iisconfig_warning(const sslvdir_iisconfig *co
  *
  * Every site is added (or extended, when a preset made it already) with its
  * bindings' host names, the host of its first https binding as canonical
- * host with that port; every application and every location deeper than
+ * host with that port. The policy's default site (the one for a Host that
+ * no binding names) becomes the site with a binding without a host name,
+ * one on port 80 or 443 before one on another port; when no site has one,
+ * or two sites tie, the policy has no default site and such a Host gets
+ * 400, as HTTP.sys answers when no binding takes it; every application and every location deeper than
  * one becomes a vdir whose backend sslFlags are those in force there, and
  * whose edge sslFlags are the same unless the vdir already existed: the
  * proxy then asks of clients what IIS asks. The vdir's kind comes from its

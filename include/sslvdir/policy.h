@@ -137,7 +137,9 @@ SSLVDIR_EXTERN size_t sslvdir_policy_site_count(const sslvdir_policy *policy);
  * sslvdir_policy_site - one site, in the order they were added
  *
  * The first site is the default site: it serves requests whose Host belongs
- * to no site, as an IIS binding without a host header does.
+ * to no site, as an IIS binding without a host header does. A policy made
+ * with sslvdir_iisconfig_apply() has the default site IIS has: the one
+ * bound without a host name, or none (such a Host then gets 400).
  *
  * Returns: the site, or NULL when index is past the end.
  * Since: 0.1
