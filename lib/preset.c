@@ -148,12 +148,11 @@ SSLVDIR_EXTERN int sslvdir_preset_apply_opts(sslvdir_builder *b, const char *nam
       const sv_xdefault *v = sv_xdefault_row(i);
       if (applies(p, v) && offloaded(p->version, v->kind, v->path) && ep_protects(v->kind, v->path))
         return sv_err(err, SSLVDIR_E_INCONSISTENT,
-                      "preset '%s': Extended Protection is on (%s) and protects %s, which SSL "
+                      "Extended Protection is on for %s (%s) and protects %s, which SSL "
                       "offloading would break: Microsoft does not support Extended Protection "
                       "with SSL offloading; declare it off, or bridge (the preset without "
                       "-offload)",
-                      p->name,
-                      p->ep ? "Setup turns it on" : "declared on", v->path);
+                      p->name, p->ep ? "Setup turns it on" : "declared on", v->path);
     }
   }
   int rc;
