@@ -157,6 +157,9 @@ expect_out 'refused   https://mail.contoso.com/owa/' autodiscover check-redirect
 expect_out 'HTTP status 308 is not a redirect' autodiscover check-redirect a@contoso.com --url 308 https://mail.contoso.com/autodiscover/autodiscover.xml
 expect_fail "needs respond, json, redirect" autodiscover
 expect_fail "unknown autodiscover command" autodiscover nonsense
+# The example policy asks for the redirect recipe; the Autodiscover example does not.
+expect_out '"status": 302' eval --policy "$top_srcdir/doc/examples/exchange2016-offload.xml" --json GET http://mail.contoso.com/owa/
+expect_out '"substatus": 4' eval --policy "$top_srcdir/doc/examples/autodiscover.xml" --json GET http://mail.contoso.com/owa/
 expect_out 'reason_code": "autodiscover-redirect"' eval --policy "$top_srcdir/doc/examples/autodiscover.xml" --json GET http://autodiscover.contoso.com/autodiscover/autodiscover.xml
 expect_out 'autodiscover: @fabrikam.com: redirectAddr to LOCAL@fabrikam.hosted.example' show --policy "$top_srcdir/doc/examples/autodiscover.xml"
 
