@@ -279,19 +279,48 @@ out:
   return rc;
 }
 
+/* The options a <site> gives its preset: redirect="true" is Microsoft's
+ * http->https recipe, extended-protection="true|false" what the server has
+ * (else what the version's Setup leaves). */
+static int preset_options(pf *c, xmlNodePtr n, int has_preset, unsigned *options) {
+  static const struct { const char *name; unsigned on, off; } opts[] = {
+    {"redirect", SSLVDIR_PRESET_REDIRECT, 0},
+    {"extended-protection", SSLVDIR_PRESET_EP_ON, SSLVDIR_PRESET_EP_OFF},
+  };
+  int rc = SSLVDIR_OK;
+  *options = 0;
+  for (size_t i = 0; !rc && i < sizeof opts / sizeof opts[0]; i++) {
+    char *v = attr(n, opts[i].name);
+    int on;
+    if (!v)
+      continue;
+    if (!has_preset)
+      rc = at(c, n, SSLVDIR_E_SYNTAX, "<site>: %s goes with preset", opts[i].name);
+    else if (parse_bool(v, &on))
+      rc = at(c, n, SSLVDIR_E_SYNTAX, "<site>: %s must be true or false", opts[i].name);
+    else
+      *options |= on ? opts[i].on : opts[i].off;
+    xmlFree(v);
+  }
+  return rc;
+}
+
 static int do_site(pf *c, xmlNodePtr n) {
-  static const char *const attrs[] = {"name", "preset", "autodiscover-redirect", NULL};
+  static const char *const attrs[] = {"name", "preset", "redirect", "extended-protection",
+                                      "autodiscover-redirect", NULL};
   static const char *const kids[] = {"host", "vdir", NULL};
   int rc = check_attrs(c, n, attrs);
   if (rc || (rc = check_children(c, n, kids)))
     return rc;
   char *name = attr(n, "name"), *preset = attr(n, "preset");
+  unsigned options = 0;
   if (!name) {
     rc = at(c, n, SSLVDIR_E_SYNTAX, "<site>: missing attribute 'name'");
-  } else if (preset) {
-    rc = relay(c, n, sslvdir_preset_apply(c->b, preset, name, c->err));
-  } else if (!sv_builder_find_site(c->b, name)) {
-    rc = relay(c, n, sslvdir_builder_add_site(c->b, name, c->err));
+  } else if (!(rc = preset_options(c, n, preset != NULL, &options))) {
+    if (preset)
+      rc = relay(c, n, sslvdir_preset_apply_opts(c->b, preset, name, options, c->err));
+    else if (!sv_builder_find_site(c->b, name))
+      rc = relay(c, n, sslvdir_builder_add_site(c->b, name, c->err));
   }
   for (xmlNodePtr k = n->children; !rc && k; k = k->next) {
     if (is_elem(k, "host"))

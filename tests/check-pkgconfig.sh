@@ -22,7 +22,7 @@ cat > "$tmp/use.c" <<'C'
 int main(void) {
   sslvdir_builder *b;
   sslvdir_policy *p;
-  if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016", "Default Web Site", NULL) ||
+  if (sslvdir_builder_new(&b) || sslvdir_preset_apply_opts(b, "exchange2016", "Default Web Site", SSLVDIR_PRESET_REDIRECT, NULL) ||
       sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL) ||
       sslvdir_builder_build(b, &p, NULL))
     return 1;
@@ -73,9 +73,10 @@ if [ "$(get python)" = yes ]; then
   fi
   PYTHONPATH="$tmp$pyexecdir" LD_LIBRARY_PATH="$tmp$libdir" "$py" -c '
 import sslvdir, sys
-p = sslvdir.load_policy()
+p = sslvdir.load_policy(redirect=True)
 d = p.decide("GET", "/owa/", "mail.contoso.com")
 assert d.location == "https://mail.contoso.com/owa/", d
+assert sslvdir.load_policy().decide("GET", "/owa/", "mail.contoso.com").iis_status == "403.4"
 assert sslvdir.__file__.startswith(sys.argv[1]), sslvdir.__file__
 ' "$tmp"
   for f in __init__.py __init__.pyi __main__.py cli.py py.typed; do
@@ -95,8 +96,10 @@ for v in 53 54; do
   LD_LIBRARY_PATH="$tmp$libdir" "$bin" -e "
     package.cpath = '$tmp$dir/?.so'
     local s = require('sslvdir')
-    local p = assert(s.load{})
-    assert(p:decide{method = 'GET', target = '/owa/', host = 'mail.contoso.com'}.status == 302)"
+    local p = assert(s.load{redirect = true})
+    assert(p:decide{method = 'GET', target = '/owa/', host = 'mail.contoso.com'}.status == 302)
+    p = assert(s.load{})
+    assert(p:decide{method = 'GET', target = '/owa/', host = 'mail.contoso.com'}.substatus == 4)"
   passed=$((passed + 1))
 done
 plugin="$tmp$(get haproxydir)/sslvdir.lua"

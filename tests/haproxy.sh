@@ -164,17 +164,17 @@ expect_body() {
 }
 ok() { echo "ok   $1"; pass=$((pass + 1)); }
 
-t="http->https redirect for OWA"
-req "$t" "http://mail.contoso.com:$H/owa/?ae=Folder" && expect_status "$t" 302 &&
-  expect_header "$t" "^location: https://mail\.contoso\.com:$S/owa/\?ae=Folder$" && ok "$t"
+t="OWA over http is 403.4, as Exchange ships it (no redirect unless asked for)"
+req "$t" "http://mail.contoso.com:$H/owa/?ae=Folder" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.4$" && no_header "$t" "^location:" && ok "$t"
 
 t="EWS over http is 403.4"
 req "$t" -X POST -d '<x/>' "http://mail.contoso.com:$H/EWS/Exchange.asmx" && expect_status "$t" 403 &&
   expect_header "$t" "^x-sslvdir-status: 403\.4$" && expect_body "$t" "HTTP Error 403\.4" && ok "$t"
 
-t="spoofed X-Forwarded-Proto from a client is ignored (still redirected)"
+t="spoofed X-Forwarded-Proto from a client is ignored (still 403.4)"
 req "$t" -H "X-Forwarded-Proto: https" -H "Front-End-Https: On" "http://mail.contoso.com:$H/owa/" &&
-  expect_status "$t" 302 && no_header "$t" "^x-backend-saw" && ok "$t"
+  expect_status "$t" 403 && no_header "$t" "^x-backend-saw" && ok "$t"
 
 # A trusted offloader in front of HAProxy (connecting from 127.0.0.2).
 t="a trusted offloader's X-Forwarded-Proto is believed (OAB offloaded)"
@@ -185,7 +185,8 @@ req "$t" --interface 127.0.0.2 -H "X-Forwarded-Proto: https" "http://mail.contos
   expect_status "$t" 403 && expect_header "$t" "^x-sslvdir-status: 403\.5$" && ok "$t"
 t="two X-Forwarded-Proto values from a trusted offloader are not believed"
 req "$t" --interface 127.0.0.2 -H "X-Forwarded-Proto: https" -H "X-Forwarded-Proto: http" \
-  "http://mail.contoso.com:$H/owa/" && expect_status "$t" 302 && ok "$t"
+  "http://mail.contoso.com:$H/owa/" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.4$" && ok "$t"
 t="the same header from anyone else is not believed"
 req "$t" -H "X-Forwarded-Proto: https" "http://mail.contoso.com:$H/OAB/oab.xml" && expect_status "$t" 403 &&
   expect_header "$t" "^x-sslvdir-status: 403\.4$" && no_header "$t" "^x-backend-saw" && ok "$t"
@@ -285,7 +286,8 @@ debug.getregistry()["sslvdir.policy"].__index.decide = function() error("injecte
 LUA
 sed -e "s|^    nbthread 2|    nbthread 2\n    lua-load-per-thread $work/inject.lua|" "$work/haproxy.cfg" > "$work/inject.cfg"
 "$HAPROXY" -db -f "$work/inject.cfg" > "$work/inject.log" 2>&1 &
-pids="$pids $!"
+inject=$!
+pids="$pids $inject"
 wait_up "http://127.0.0.1:$H/" "$work/inject.log"
 t="a Lua failure in the action is a deny, not a pass"
 req "$t" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 403 &&
@@ -294,6 +296,39 @@ t="a Lua failure in the Autodiscover service is a 500"
 req "$t" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" && expect_status "$t" 500 && ok "$t"
 if grep -q "injected failure" "$work/inject.log"; then ok "the failure is logged"; else
   echo "FAIL: the injected failure is not in HAProxy's log"; fails=$((fails + 1)); fi
+
+# Microsoft's http->https recipe, asked for through the environment: a
+# preset with SSLVDIR_REDIRECT=1.
+kill "$inject" 2>/dev/null || true
+wait "$inject" 2>/dev/null || true
+sed -e "s|^    setenv SSLVDIR_POLICY .*|    setenv SSLVDIR_PRESET exchange2016\n    setenv SSLVDIR_HOSTS mail.contoso.com\n    setenv SSLVDIR_REDIRECT 1|" \
+  "$work/haproxy.cfg" > "$work/redirect.cfg"
+"$HAPROXY" -db -f "$work/redirect.cfg" > "$work/redirect.log" 2>&1 &
+pids="$pids $!"
+wait_up "http://127.0.0.1:$H/" "$work/redirect.log"
+t="SSLVDIR_REDIRECT=1: http->https redirect for OWA"
+req "$t" "http://mail.contoso.com:$H/owa/?ae=Folder" && expect_status "$t" 302 &&
+  expect_header "$t" "^location: https://mail\.contoso\.com/owa/\?ae=Folder$" && ok "$t"
+t="SSLVDIR_REDIRECT=1: a POST is not redirected (403.4)"
+req "$t" -X POST -d 'x' "http://mail.contoso.com:$H/owa/auth.owa" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.4$" && ok "$t"
+t="SSLVDIR_REDIRECT=1: EWS still gets 403.4"
+req "$t" "http://mail.contoso.com:$H/EWS/Exchange.asmx" && expect_status "$t" 403 && ok "$t"
+t="a bad SSLVDIR_REDIRECT stops HAProxy"
+sed -e "s|setenv SSLVDIR_REDIRECT 1|setenv SSLVDIR_REDIRECT maybe|" "$work/redirect.cfg" > "$work/bad-redirect.cfg"
+if "$HAPROXY" -c -f "$work/bad-redirect.cfg" > "$work/bad-redirect.log" 2>&1; then
+  echo "FAIL $t: haproxy -c accepted it"; fails=$((fails + 1))
+elif grep -q "SSLVDIR_REDIRECT must be 1 or 0" "$work/bad-redirect.log"; then ok "$t"
+else echo "FAIL $t: no message"; cat "$work/bad-redirect.log"; fails=$((fails + 1)); fi
+t="Exchange SE's Extended Protection refuses an offload preset at startup"
+sed -e "s|setenv SSLVDIR_PRESET exchange2016|setenv SSLVDIR_PRESET exchangese-offload|" "$work/redirect.cfg" > "$work/ep.cfg"
+if "$HAPROXY" -c -f "$work/ep.cfg" > "$work/ep.log" 2>&1; then
+  echo "FAIL $t: haproxy -c accepted it"; fails=$((fails + 1))
+elif grep -q "Extended Protection is on for exchangese-offload" "$work/ep.log"; then ok "$t"
+else echo "FAIL $t: no message"; cat "$work/ep.log"; fails=$((fails + 1)); fi
+sed -e "s|setenv SSLVDIR_REDIRECT 1|setenv SSLVDIR_EXTENDED_PROTECTION off|" "$work/ep.cfg" > "$work/ep-off.cfg"
+t="... and starts with SSLVDIR_EXTENDED_PROTECTION=off"
+if "$HAPROXY" -c -q -f "$work/ep-off.cfg"; then ok "$t"; else echo "FAIL $t"; "$HAPROXY" -c -f "$work/ep-off.cfg"; fails=$((fails + 1)); fi
 
 t="the example configuration parses and loads the plugin"
 sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \

@@ -22,7 +22,7 @@
 
 #include "unit.h"
 
-#define MAXP 16
+#define MAXP 32
 static struct {
   char name[64];
   sslvdir_policy *p;
@@ -248,7 +248,7 @@ static void test_cases(void) {
 }
 
 static void test_arguments(void) {
-  sslvdir_policy *p = get_policy("e16");
+  sslvdir_policy *p = get_policy("e16+redirect");
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   sslvdir_request r = SSLVDIR_REQUEST_INIT;
   static sslvdir_decision d;
@@ -339,7 +339,7 @@ static void test_unknown_cert_status(void) {
 
 /* A Location that cannot fit once encoded is not sent: 403.4, never a cut URL. */
 static void test_location_limit(void) {
-  sslvdir_policy *p = get_policy("e16");
+  sslvdir_policy *p = get_policy("e16+redirect");
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   static char target[SSLVDIR_MAX_URL + SSLVDIR_MAX_QUERY + 2];
   static sslvdir_decision d;

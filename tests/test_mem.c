@@ -39,7 +39,7 @@ static const char file[] =
     "<policy xmlns='urn:libsslvdir:policy:1' version='1'>"
     "<offloader address='10.0.0.0/8'/>"
     "<setting path='HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeOWA\\AllowExternallUntrustedCerts' dword='1'/>"
-    "<site name='Default Web Site' preset='exchange2016-offload'>"
+    "<site name='Default Web Site' preset='exchange2016-offload' redirect='true'>"
     "<host name='mail.contoso.com' canonical='true' https-port='8443'/>"
     "<vdir path='/owa' external-url='https://mail.contoso.com/owa'/>"
     "<vdir path='/extra' kind='other' edge='Ssl'/></site>"

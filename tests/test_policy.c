@@ -132,7 +132,7 @@ static void test_views(void) {
   CU_ASSERT_EQUAL(sslvdir_vdir_kind(owa), SSLVDIR_KIND_OWA);
   CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(owa), SSLVDIR_SSL | SSLVDIR_SSL_128);
   CU_ASSERT_EQUAL(sslvdir_vdir_backend_flags(owa), SSLVDIR_SSL | SSLVDIR_SSL_128);
-  CU_ASSERT_EQUAL(sslvdir_vdir_redirect_status(owa), 302);
+  CU_ASSERT_EQUAL(sslvdir_vdir_redirect_status(owa), 0); /* a preset never redirects by itself */
   CU_ASSERT_EQUAL(sslvdir_vdir_upstream(owa), SSLVDIR_UPSTREAM_BRIDGE);
   CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_vdir_upstream_reason(owa), "backend requires SSL"));
   CU_ASSERT_STRING_EQUAL(sslvdir_vdir_url(owa, SSLVDIR_URL_EXTERNAL), "https://mail.contoso.com/owa");
@@ -225,8 +225,16 @@ static void test_upstream_rules(void) {
   CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_backend_flags(b, SITE, "/Microsoft-Server-ActiveSync", 0, NULL), SSLVDIR_OK);
   p = build(b);
   CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/Microsoft-Server-ActiveSync")), SSLVDIR_UPSTREAM_BRIDGE);
-  /* A redirecting site without a host name gets a warning. */
-  CU_ASSERT(sslvdir_policy_warning_count(p) >= 1);
+  /* The preset alone redirects nothing, so a site without a host name is
+   * no problem... */
+  CU_ASSERT_EQUAL(sslvdir_policy_warning_count(p), 0);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  /* ...but with the redirect recipe it has nowhere to send browsers. */
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2007", SITE, SSLVDIR_PRESET_REDIRECT, NULL), SSLVDIR_OK);
+  p = build(b);
+  CU_ASSERT_FATAL(sslvdir_policy_warning_count(p) >= 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_policy_warning(p, 0), "no host name"));
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
@@ -289,38 +297,54 @@ static void test_broad_offloaders(void) {
 }
 
 static void test_presets(void) {
-  CU_ASSERT_EQUAL(sslvdir_preset_count(), 10);
+  CU_ASSERT_EQUAL(sslvdir_preset_count(), 12);
   for (size_t i = 0; i < sslvdir_preset_count(); i++) {
     sslvdir_builder *b;
+    const char *name = sslvdir_preset_name(i);
+    int se = !strncmp(name, "exchangese", 10), offload = strstr(name, "-offload") != NULL;
     CU_ASSERT_PTR_NOT_NULL(sslvdir_preset_description(i));
     CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
-    CU_ASSERT_EQUAL(sslvdir_preset_apply(b, sslvdir_preset_name(i), SITE, NULL), SSLVDIR_OK);
+    /* Exchange SE has Extended Protection on: its offload preset needs it
+     * declared off. */
+    CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, name, SITE, se && offload ? SSLVDIR_PRESET_EP_OFF : 0, NULL),
+                    SSLVDIR_OK);
     sslvdir_policy *p = build(b);
     if (p) {
       const sslvdir_site *s = sslvdir_policy_site(p, 0);
       CU_ASSERT(sslvdir_site_vdir_count(s) >= 10);
+      unsigned ver = sslvdir_policy_exchange_version(p);
+      uint32_t dw = 0;
+      /* SSLOffloaded is a 2007/2010 OWA value: only their -offload presets set it. */
+      CU_ASSERT_EQUAL(sslvdir_policy_get_dword(p, SSLVDIR_KEY_SSL_OFFLOADED, &dw), SSLVDIR_OK);
+      CU_ASSERT_EQUAL(dw, offload && ver <= 2010);
+      /* Outlook Anywhere's SSLOffloading: on from 2013 (and offloaded on
+       * 2010) except where Extended Protection is on. */
+      CU_ASSERT_EQUAL(sslvdir_policy_get_dword(p, SSLVDIR_KEY_OA_SSL_OFFLOADING, &dw), SSLVDIR_OK);
+      CU_ASSERT_EQUAL(dw, (ver >= 2013 || (ver == 2010 && offload)) && !(se && !offload));
       for (size_t v = 0; v < sslvdir_site_vdir_count(s); v++) {
         const sslvdir_vdir *vd = sslvdir_site_vdir(s, v);
         /* Every preset bridges MRSProxy; PowerShell never requires SSL (it
          * asks for a client certificate); Rpc requires it only on 2007 and
-         * 2010, whose Outlook Anywhere SSLOffloading defaults to $false. */
-        unsigned ver = sslvdir_policy_exchange_version(p);
+         * 2010, whose Outlook Anywhere SSLOffloading defaults to $false,
+         * and where Extended Protection is on (it needs SSLOffloading off). */
         if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_MRSPROXY)
           CU_ASSERT_EQUAL(sslvdir_vdir_upstream(vd), SSLVDIR_UPSTREAM_BRIDGE);
         if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_POWERSHELL)
           CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(vd), SSLVDIR_SSL_NEGOTIATE_CERT);
         if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_RPC)
-          CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(vd) != 0, ver <= 2010);
-        if (sslvdir_vdir_redirect_status(vd))
-          CU_ASSERT(sslvdir_vdir_kind(vd) == SSLVDIR_KIND_OWA || sslvdir_vdir_kind(vd) == SSLVDIR_KIND_ECP ||
-                    !strcmp(sslvdir_vdir_path(vd), "/"));
+          CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(vd) != 0, ver <= 2010 || (se && !offload));
+        /* A preset is the shipped state: nothing redirects. */
+        CU_ASSERT_EQUAL(sslvdir_vdir_redirect_status(vd), 0);
+        CU_ASSERT_EQUAL(sslvdir_vdir_extended_protection(vd),
+                        se && !offload && sslvdir_vdir_kind(vd) != SSLVDIR_KIND_AUTODISCOVER &&
+                            strcmp(sslvdir_vdir_path(vd), "/") != 0);
       }
     }
     sslvdir_policy_unref(p);
     sslvdir_builder_free(b);
   }
-  CU_ASSERT_PTR_NULL(sslvdir_preset_name(10));
-  CU_ASSERT_PTR_NULL(sslvdir_preset_description(10));
+  CU_ASSERT_PTR_NULL(sslvdir_preset_name(12));
+  CU_ASSERT_PTR_NULL(sslvdir_preset_description(12));
   sslvdir_builder *b;
   sslvdir_error e;
   CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
@@ -334,6 +358,79 @@ static void test_presets(void) {
   sslvdir_policy *p = build(b);
   CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/owa")), 0);
   CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/ecp")), 264);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+}
+
+/* Microsoft's http->https recipe is an option: the browser vdirs (site
+ * root, owa, ecp) get 302, nothing else does. */
+static void test_preset_redirect(void) {
+  sslvdir_builder *b;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2016", SITE, SSLVDIR_PRESET_REDIRECT, NULL), SSLVDIR_OK);
+  sslvdir_policy *p = build(b);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  const sslvdir_site *s = sslvdir_policy_site(p, 0);
+  size_t redirecting = 0;
+  for (size_t v = 0; v < sslvdir_site_vdir_count(s); v++) {
+    const sslvdir_vdir *vd = sslvdir_site_vdir(s, v);
+    const char *path = sslvdir_vdir_path(vd);
+    int browser = !strcmp(path, "/") || !strcmp(path, "/owa") || !strcmp(path, "/ecp");
+    CU_ASSERT_EQUAL(sslvdir_vdir_redirect_status(vd), browser ? 302 : 0);
+    redirecting += browser;
+  }
+  CU_ASSERT_EQUAL(redirecting, 3);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  /* Bad options are refused, and leave the builder untouched. */
+  sslvdir_error e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2016", SITE, 0x80, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2016", SITE, SSLVDIR_PRESET_EP_ON | SSLVDIR_PRESET_EP_OFF, &e),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2010", SITE, SSLVDIR_PRESET_EP_ON, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "2013"));
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(NULL, "exchange2016", SITE, 0, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT); /* still no site */
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "no site"));
+  sslvdir_builder_free(b);
+}
+
+/* Extended Protection is not supported with SSL offloading: an offload
+ * preset with it on is refused; declared off, SE offloads as 2019 does. */
+static void test_preset_extended_protection(void) {
+  sslvdir_builder *b;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchangese-offload", SITE, &e), SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "Extended Protection"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "/owa"));
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2019-offload", SITE, SSLVDIR_PRESET_EP_ON, &e),
+                  SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2016-offload", SITE, SSLVDIR_PRESET_EP_ON, &e),
+                  SSLVDIR_E_INCONSISTENT);
+  sslvdir_policy *p;
+  CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT); /* refused before any change */
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "no site"));
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchangese-offload", SITE, SSLVDIR_PRESET_EP_OFF, &e), SSLVDIR_OK);
+  p = build(b);
+  CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(p), 2019);
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/owa")), SSLVDIR_UPSTREAM_OFFLOAD);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/Rpc")), 0);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+  /* Declared on for 2019 (CU14+): every vdir but Autodiscover is
+   * protected and bridged, and Rpc requires SSL. */
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2019", SITE, SSLVDIR_PRESET_EP_ON, &e), SSLVDIR_OK);
+  p = build(b);
+  const sslvdir_vdir *owa = sslvdir_policy_find_vdir(p, SITE "/owa");
+  const sslvdir_vdir *rpc = sslvdir_policy_find_vdir(p, SITE "/Rpc");
+  CU_ASSERT_EQUAL(sslvdir_vdir_extended_protection(owa), 1);
+  CU_ASSERT_EQUAL(sslvdir_vdir_extended_protection(sslvdir_policy_find_vdir(p, SITE "/Autodiscover")), 0);
+  CU_ASSERT_EQUAL(sslvdir_vdir_extended_protection(rpc), 1);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(rpc), SSLVDIR_SSL | SSLVDIR_SSL_128);
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(rpc), SSLVDIR_UPSTREAM_BRIDGE);
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
 }
@@ -476,7 +573,7 @@ static void *worker(void *arg) {
 }
 
 static void test_threads(void) {
-  sslvdir_policy *first = test_policy("e16");
+  sslvdir_policy *first = test_policy("e16+redirect");
   CU_ASSERT_PTR_NOT_NULL_FATAL(first);
   CU_ASSERT_EQUAL_FATAL(sslvdir_policy_slot_new(&slot_shared, first), SSLVDIR_OK);
   sslvdir_policy_unref(first);
@@ -485,7 +582,7 @@ static void test_threads(void) {
   for (int i = 0; i < 4; i++)
     pthread_create(&t[i], NULL, worker, &bad[i]);
   for (int i = 0; i < 50; i++) {
-    sslvdir_policy *n = test_policy(i & 1 ? "e16" : "e16o");
+    sslvdir_policy *n = test_policy(i & 1 ? "e16+redirect" : "e16o+redirect");
     CU_ASSERT_EQUAL(sslvdir_policy_slot_publish(slot_shared, n), SSLVDIR_OK);
     sslvdir_policy_unref(n);
   }
@@ -503,6 +600,8 @@ void suite_policy(void) {
   CU_add_test(s, "offload or bridge", test_upstream_rules);
   CU_add_test(s, "offloader networks that trust every client", test_broad_offloaders);
   CU_add_test(s, "presets", test_presets);
+  CU_add_test(s, "presets: the redirect recipe is an option", test_preset_redirect);
+  CU_add_test(s, "presets: Extended Protection", test_preset_extended_protection);
   CU_add_test(s, "unset sslFlags are inherited", test_inherited_flags);
   CU_add_test(s, "names and versions", test_kinds);
   CU_add_test(s, "a slot: acquire, publish, release", test_slot);

@@ -37,8 +37,24 @@ expect_status() {
 }
 
 RM='"remove_headers": ["X-Forwarded-Proto", "Front-End-Https"]'
+# A preset is what Exchange ships: plain HTTP to OWA gets 403.4, as IIS answers it...
+expect_json '{"action": "deny", "status": 403, "substatus": 4, "location": null, "vdir": "Default Web Site/owa", "path": "/owa/", "upstream": "bridge", "set_headers": {}, '"$RM"', "reason_code": "ssl-required", "reason": "SSL is required (403.4)"}' \
+  eval --json --preset exchange2016 GET 'http://mail.contoso.com/owa/?a=1'
+# ... and Microsoft's http->https recipe is asked for with --redirect (browser vdirs, GET and HEAD).
 expect_json '{"action": "redirect", "status": 302, "substatus": null, "location": "https://mail.contoso.com/owa/?a=1", "vdir": "Default Web Site/owa", "path": "/owa/", "upstream": "bridge", "set_headers": {}, '"$RM"', "reason_code": "redirect-https", "reason": "SSL is required; browsers are redirected to https"}' \
-  eval --json GET 'http://mail.contoso.com/owa/?a=1'
+  eval --json --redirect GET 'http://mail.contoso.com/owa/?a=1'
+expect_out '"location": "https://mail.contoso.com/"' eval --json --preset exchange2019-offload --redirect GET http://mail.contoso.com/
+expect_out '"substatus": 4' eval --json --redirect POST http://mail.contoso.com/owa/auth.owa
+expect_out '"substatus": 4' eval --json --redirect GET http://mail.contoso.com/Microsoft-Server-ActiveSync
+expect_out '^  /owa  *owa .* 302  *bridge' show --redirect
+expect_fail 'go with a preset' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --redirect GET /
+expect_fail '--extended-protection takes on or off' eval --extended-protection yes GET /
+# Exchange SE turns Extended Protection on: Rpc requires SSL, nothing is offloaded,
+# and its -offload preset is refused until Extended Protection is declared off.
+expect_out '"substatus": 4' eval --json --preset exchangese POST http://mail.contoso.com/rpc/rpcproxy.dll
+expect_fail 'Extended Protection is on for exchangese-offload' eval --preset exchangese-offload GET /
+expect_fail 'Extended Protection is on for exchange2019-offload (declared on)' eval --preset exchange2019-offload --extended-protection on GET /
+expect_out '"upstream": "offload"' eval --json --preset exchangese-offload --extended-protection off GET https://mail.contoso.com/owa/
 expect_json '{"action": "deny", "status": 403, "substatus": 4, "location": null, "vdir": "Default Web Site/EWS", "path": "/EWS/Exchange.asmx", "upstream": "bridge", "set_headers": {}, '"$RM"', "reason_code": "ssl-required", "reason": "SSL is required (403.4)"}' \
   eval --json POST http://mail.contoso.com/EWS/Exchange.asmx
 expect_json '{"action": "allow", "status": null, "substatus": null, "location": null, "vdir": "Default Web Site/owa", "path": "/owa/", "upstream": "offload", "set_headers": {"X-Forwarded-Proto": "https", "Front-End-Https": "On"}, "remove_headers": [], "reason_code": "allowed", "reason": "the virtual directory'"'"'s SSL requirements are met"}' \
@@ -48,8 +64,8 @@ expect_json '{"action": "deny", "status": 403, "substatus": 5, "location": null,
 expect_json '{"action": "deny", "status": 404, "substatus": 11, "location": null, "vdir": null, "path": null, "upstream": null, "set_headers": {}, '"$RM"', "reason_code": "double-escape", "reason": "the path is double-escaped (404.11)"}' \
   eval --json GET 'https://mail.contoso.com/ecp%252f'
 # The Host header overrides the URL's host; a foreign one never reaches Location.
-expect_out '"location": "https://mail.contoso.com/owa/"' eval --json -H 'Host: evil.example' GET http://mail.contoso.com/owa/
-expect_out '"location": "https://autodiscover.contoso.com/owa/"' eval --json -H 'Host: autodiscover.contoso.com' GET /owa/
+expect_out '"location": "https://mail.contoso.com/owa/"' eval --json --redirect -H 'Host: evil.example' GET http://mail.contoso.com/owa/
+expect_out '"location": "https://autodiscover.contoso.com/owa/"' eval --json --redirect -H 'Host: autodiscover.contoso.com' GET /owa/
 # Default cipher bits: 256 over https, so Ssl128 passes; --cipher-bits 40 does not.
 expect_out '"action": "allow"' eval --json GET https://mail.contoso.com/owa/
 expect_out '"substatus": 5' eval --json --cipher-bits 40 GET https://mail.contoso.com/owa/
@@ -58,8 +74,9 @@ expect_out '"substatus": 16' eval --policy "$top_srcdir/tests/data/decide/certs.
 expect_out '"substatus": 7' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --client-cert missing --json GET https://mail.contoso.com/certauth/
 expect_out '"substatus": 13' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --client-cert revoked --json GET https://mail.contoso.com/certauth/
 # Text output
-expect_out '^action:    redirect 302' eval GET http://mail.contoso.com/owa/
-expect_out 'location:  https://mail.contoso.com/owa/' eval GET http://mail.contoso.com/owa/
+expect_out '^action:    deny 403.4' eval GET http://mail.contoso.com/owa/
+expect_out '^action:    redirect 302' eval --redirect GET http://mail.contoso.com/owa/
+expect_out 'location:  https://mail.contoso.com/owa/' eval --redirect GET http://mail.contoso.com/owa/
 # ';' is part of a segment's name (IIS has no path parameters): not owa/Calendar, not Rpc
 expect_out '"vdir": "Default Web Site/owa",' eval --json GET 'http://mail.contoso.com/owa/Calendar;x/a.ics'
 expect_out '"vdir": "Default Web Site",' eval --json POST 'http://mail.contoso.com/Rpc%3bx/rpcproxy.dll'
@@ -71,6 +88,7 @@ expect_out 'trusted offloaders: 10.0.0.0/8' show --offloader 10.1.2.3/8
 expect_out 'warning: trusted offloader 0.0.0.0/0 covers every IPv4 address' show --offloader 0.0.0.0/0
 expect_out 'site "Europe"' show --policy "$top_srcdir/tests/data/decide/multi.xml"
 expect_out 'redirect 302' demo
+expect_out "Microsoft's opt-in http->https recipe" demo
 
 # rewrite-header: the line as a proxy would send it on.
 expect_json 'Location: https://mail.contoso.com/owa' rewrite-header 'Location: http://mail.contoso.com/owa'
@@ -151,6 +169,9 @@ expect_status 4 'refused   https://mail.contoso.com/owa/' autodiscover check-red
 expect_status 4 'HTTP status 308 is not a redirect' autodiscover check-redirect a@contoso.com --url 308 https://mail.contoso.com/autodiscover/autodiscover.xml
 expect_fail "needs respond, json, redirect" autodiscover
 expect_fail "unknown autodiscover command" autodiscover nonsense
+# The example policy asks for the redirect recipe; the Autodiscover example does not.
+expect_out '"status": 302' eval --policy "$top_srcdir/doc/examples/exchange2016-offload.xml" --json GET http://mail.contoso.com/owa/
+expect_out '"substatus": 4' eval --policy "$top_srcdir/doc/examples/autodiscover.xml" --json GET http://mail.contoso.com/owa/
 expect_out 'reason_code": "autodiscover-redirect"' eval --policy "$top_srcdir/doc/examples/autodiscover.xml" --json GET http://autodiscover.contoso.com/autodiscover/autodiscover.xml
 expect_out 'autodiscover: @fabrikam.com: redirectAddr to LOCAL@fabrikam.hosted.example' show --policy "$top_srcdir/doc/examples/autodiscover.xml"
 

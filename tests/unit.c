@@ -146,13 +146,31 @@ sslvdir_policy *test_policy(const char *name) {
       {"e07", "exchange2007"}, {"e07o", "exchange2007-offload"}, {"e10", "exchange2010"},
       {"e10o", "exchange2010-offload"}, {"e13", "exchange2013"}, {"e13o", "exchange2013-offload"},
       {"e16", "exchange2016"}, {"e16o", "exchange2016-offload"}, {"e19", "exchange2019"},
-      {"e19o", "exchange2019-offload"},
+      {"e19o", "exchange2019-offload"}, {"ese", "exchangese"}, {"eseo", "exchangese-offload"},
+    };
+    /* NAME[+redirect][+ep][+noep]: the preset with those options. */
+    static const struct { const char *n; unsigned opt; } opts[] = {
+      {"redirect", SSLVDIR_PRESET_REDIRECT}, {"ep", SSLVDIR_PRESET_EP_ON},
+      {"noep", SSLVDIR_PRESET_EP_OFF},
     };
     const char *preset = NULL;
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-      if (!strcmp(map[i].n, name))
+    size_t base = strcspn(name, "+");
+    unsigned options = 0;
+    int bad = 0;
+    for (const char *o = name + base; *o; o += strcspn(o + 1, "+") + 1) {
+      size_t n = strcspn(o + 1, "+"), k = 0;
+      while (k < sizeof opts / sizeof opts[0] && !(strlen(opts[k].n) == n && !strncmp(opts[k].n, o + 1, n)))
+        k++;
+      if (k == sizeof opts / sizeof opts[0])
+        bad = 1;
+      else
+        options |= opts[k].opt;
+    }
+    for (size_t i = 0; !bad && i < sizeof map / sizeof map[0]; i++)
+      if (strlen(map[i].n) == base && !strncmp(map[i].n, name, base))
         preset = map[i].preset;
-    rc = preset ? sslvdir_preset_apply(b, preset, "Default Web Site", &e) : SSLVDIR_E_NOT_FOUND;
+    rc = preset ? sslvdir_preset_apply_opts(b, preset, "Default Web Site", options, &e)
+                : SSLVDIR_E_NOT_FOUND;
     if (!rc) rc = sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", &e);
     if (!rc) rc = sslvdir_builder_add_host(b, "Default Web Site", "autodiscover.contoso.com", &e);
     if (!rc) rc = sslvdir_builder_add_offloader(b, "10.0.0.5", &e);

@@ -45,7 +45,9 @@ int stderr_begin(void);
 long stderr_end(char *buf, size_t size);
 /* Builds a named test policy: a tests/data/decide/NAME.xml file (or
  * tests/data/NAME.xml when NAME holds a '/'), or a preset
- * ("e07", "e10", "e13", "e16", "e19", with "o" for the -offload preset) on
+ * ("e07", "e10", "e13", "e16", "e19", "ese", with "o" for the -offload
+ * preset, then "+redirect", "+ep" or "+noep" for SSLVDIR_PRESET_REDIRECT,
+ * SSLVDIR_PRESET_EP_ON or SSLVDIR_PRESET_EP_OFF, e.g. "e16+redirect") on
  * "Default Web Site" with mail.contoso.com and autodiscover.contoso.com and
  * trusted offloaders 10.0.0.5 and 2001:db8:5::/48. */
 sslvdir_policy *test_policy(const char *name);

@@ -126,7 +126,8 @@ int cmd_audit(int argc, char **argv) {
         fprintf(stderr, "%s: --exchange-version takes 2007, 2010, 2013, 2016 or 2019\n", prog);
         return EXIT_USAGE;
       }
-    } else if (!strcmp(a, "--policy") || !strcmp(a, "--preset") || !strcmp(a, "--offloader")) {
+    } else if (!strcmp(a, "--policy") || !strcmp(a, "--preset") || !strcmp(a, "--offloader") ||
+               !strcmp(a, "--redirect") || !strcmp(a, "--extended-protection")) {
       if (policy_option(&po, argc, argv, &i) != 1)
         return EXIT_USAGE;
       want_policy = 1;

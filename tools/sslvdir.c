@@ -20,7 +20,8 @@ const char *prog = "sslvdir";
 
 void usage(FILE *f) {
   fprintf(f,
-          "usage: %s eval [--preset NAME | --policy FILE] [--host NAME]... [--offloader CIDR]...\n"
+          "usage: %s eval [--preset NAME [--redirect] [--extended-protection on|off] | --policy FILE]\n"
+          "               [--host NAME]... [--offloader CIDR]...\n"
           "               [--iisconfig applicationHost.config] [--reg FILE.reg]...\n"
           "               [--tls] [--cipher-bits N] [--client-cert ok|missing|untrusted|expired|revoked]\n"
           "               [--peer ADDR] [-H 'Name: value']... [--json] METHOD URL\n"
@@ -45,6 +46,7 @@ void usage(FILE *f) {
           "               [--namespace HOST,HOST...] [--exchange-version YEAR]\n"
           "               [--policy FILE | --preset NAME] [--offloader CIDR]... [--json]\n"
           "       %s presets\n"
+          "       (--redirect and --extended-protection go with every --preset)\n"
           "       %s demo\n"
           "       %s version\n",
           prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
@@ -64,6 +66,20 @@ int fail(const char *what, int rc, const sslvdir_error *e) {
 int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
   const char *a = argv[*i];
   const char **slot = NULL;
+  if (!strcmp(a, "--redirect")) {
+    o->preset_options |= SSLVDIR_PRESET_REDIRECT;
+    return 1;
+  }
+  if (!strcmp(a, "--extended-protection")) {
+    const char *v = *i + 1 < argc ? argv[++*i] : "";
+    unsigned on = !strcmp(v, "on") ? SSLVDIR_PRESET_EP_ON : !strcmp(v, "off") ? SSLVDIR_PRESET_EP_OFF : 0;
+    if (!on) {
+      fprintf(stderr, "%s: --extended-protection takes on or off\n", prog);
+      return -1;
+    }
+    o->preset_options = (o->preset_options & ~(SSLVDIR_PRESET_EP_ON | SSLVDIR_PRESET_EP_OFF)) | on;
+    return 1;
+  }
   if (!strcmp(a, "--preset")) slot = &o->preset;
   else if (!strcmp(a, "--policy")) slot = &o->policy;
   else if (!strcmp(a, "--iisconfig")) slot = &o->iisconfig;
@@ -102,6 +118,10 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
             prog);
     return EXIT_USAGE;
   }
+  if (o->preset_options && (o->policy || (o->iisconfig && !o->preset && !o->nhosts && !o->nad))) {
+    fprintf(stderr, "%s: --redirect and --extended-protection go with a preset (--preset)\n", prog);
+    return EXIT_USAGE;
+  }
   if ((rc = sslvdir_builder_new(&b)))
     return fail("builder", rc, NULL);
   if (o->policy) {
@@ -114,7 +134,7 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
     /* The server's own configuration names the sites: no default preset. */
   } else {
     const char *preset = o->preset ? o->preset : "exchange2016";
-    if ((rc = sslvdir_preset_apply(b, preset, DEFAULT_SITE, &e))) {
+    if ((rc = sslvdir_preset_apply_opts(b, preset, DEFAULT_SITE, o->preset_options, &e))) {
       sslvdir_builder_free(b);
       return fail("preset", rc, &e);
     }
@@ -720,10 +740,12 @@ static int cmd_presets(void) {
 }
 
 /* The demo: an Exchange 2016 front end offloaded as Configuring SSL offloading in Exchange 2013
- * describes, behind an HAProxy that terminates TLS, with a load balancer at 10.0.0.5 in front. */
+ * describes, behind an HAProxy that terminates TLS, with a load balancer at 10.0.0.5 in front,
+ * and Microsoft's opt-in http->https recipe for browsers (the preset alone answers 403.4). */
 static int cmd_demo(void) {
   struct policy_opts po = {0};
   po.preset = "exchange2016-offload";
+  po.preset_options = SSLVDIR_PRESET_REDIRECT;
   po.offloaders[po.noffloaders++] = "10.0.0.5";
   sslvdir_policy *p;
   int rc = load_policy(&po, &p);
@@ -756,7 +778,10 @@ static int cmd_demo(void) {
   };
   printf("libsslvdir %s demo: Exchange 2016, offloaded as Configuring SSL offloading in Exchange "
          "2013 says, hosts mail.contoso.com\n"
-         "and autodiscover.contoso.com, trusted offloader 10.0.0.5.\n\n",
+         "and autodiscover.contoso.com, trusted offloader 10.0.0.5, with --redirect: Microsoft's "
+         "opt-in http->https recipe\n"
+         "for browsers (site root, owa, ecp get 302 to https). Exchange itself answers plain HTTP "
+         "with 403.4.\n\n",
          sslvdir_version(NULL));
   printf("%-5s %-58s %-13s %-16s %-8s %s\n", "", "REQUEST", "FROM", "DECISION", "UPSTREAM", "VDIR / NOTE");
   for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {

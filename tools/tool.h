@@ -16,9 +16,11 @@
 extern const char *prog;
 
 /* The options that choose a policy: --preset or --policy, --host,
- * --offloader, --ad-domain, --iisconfig, --reg. */
+ * --offloader, --ad-domain, --iisconfig, --reg, and the preset's options
+ * --redirect and --extended-protection on|off. */
 struct policy_opts {
   const char *preset;
+  unsigned preset_options; /* SSLVDIR_PRESET_* */
   const char *policy;
   const char *hosts[MAX_LIST];
   int nhosts;

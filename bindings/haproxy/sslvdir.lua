@@ -19,6 +19,12 @@
 --   SSLVDIR_POLICY      a policy file (doc/policy-format.md), or
 --   SSLVDIR_PRESET      a built-in preset (default exchange2016) with
 --   SSLVDIR_HOSTS       comma-separated host names for the preset's site
+--   SSLVDIR_REDIRECT    1: Microsoft's http->https recipe for the preset (plain
+--                       HTTP GET/HEAD to the site root, owa and ecp get 302 to
+--                       https); unset or 0: 403.4, as Exchange ships
+--   SSLVDIR_EXTENDED_PROTECTION  on or off: Extended Protection as the server
+--                       has it (unset: what the version's Setup leaves; on is
+--                       refused with an -offload preset)
 --   SSLVDIR_AD_DOMAINS  comma-separated e-mail domains Autodiscover answers
 --   SSLVDIR_OFFLOADERS  comma-separated CIDRs of trusted offloaders
 --   SSLVDIR_IISCONFIG   an applicationHost.config to read
@@ -43,6 +49,17 @@ local function list(value)
   return out
 end
 
+-- A yes/no variable: nil when unset or empty; anything but 1/0, true/false,
+-- on/off stops HAProxy from starting rather than guessing.
+local function switch(name)
+  local v = os.getenv(name)
+  if v == nil or v == "" then return nil end
+  v = v:lower()
+  if v == "1" or v == "true" or v == "on" then return true end
+  if v == "0" or v == "false" or v == "off" then return false end
+  error(string.format("sslvdir: %s must be 1 or 0 (on or off), not '%s'", name, v))
+end
+
 local function load_policy()
   local getenv = os.getenv
   local spec = {
@@ -53,6 +70,8 @@ local function load_policy()
     offloaders = list(getenv("SSLVDIR_OFFLOADERS")),
     iisconfig = getenv("SSLVDIR_IISCONFIG"),
     reg = list(getenv("SSLVDIR_REG")),
+    redirect = switch("SSLVDIR_REDIRECT"),
+    extended_protection = switch("SSLVDIR_EXTENDED_PROTECTION"),
   }
   if spec.policy == "" then spec.policy = nil end
   if spec.preset == "" then spec.preset = nil end

@@ -256,8 +256,12 @@ static int apply_reg_cb(void *c, const char *s, sslvdir_error *e) {
 }
 
 /* sslvdir.load{preset=, policy=, policy_xml=, hosts=, offloaders=, iisconfig=, reg=,
- *              autodiscover_domains=, site=} -> policy | nil, msg, code
- * The same rules as the sslvdir command and Python's load_policy(). */
+ *              autodiscover_domains=, site=, redirect=, extended_protection=}
+ *   -> policy | nil, msg, code
+ * The same rules as the sslvdir command and Python's load_policy():
+ * redirect = true is Microsoft's http->https recipe for the preset;
+ * extended_protection = true or false says what the server has (nil: what
+ * the version's Setup leaves). */
 static int l_load(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
@@ -274,6 +278,11 @@ static int l_load(lua_State *L) {
   check_string_list(L, 1, "autodiscover_domains");
   check_string_list(L, 1, "offloaders");
   check_string_list(L, 1, "reg");
+  unsigned options = opt_bool_field(L, 1, "redirect") ? SSLVDIR_PRESET_REDIRECT : 0;
+  int have_ep = push_field(L, 1, "extended_protection") != LUA_TNIL;
+  lua_pop(L, 1);
+  if (have_ep)
+    options |= opt_bool_field(L, 1, "extended_protection") ? SSLVDIR_PRESET_EP_ON : SSLVDIR_PRESET_EP_OFF;
   sslvdir_error e = {0};
   if ((preset != NULL) + (file != NULL) + (xml != NULL) > 1) {
     snprintf(e.message, sizeof e.message, "give one of preset, policy and policy_xml");
@@ -287,6 +296,10 @@ static int l_load(lua_State *L) {
              "hosts and autodiscover_domains go with a preset; a policy file names its own");
     return fail(L, SSLVDIR_E_INCONSISTENT, &e);
   }
+  if (options && (file || xml || (iis && !preset && !have_hosts && !have_ad))) {
+    snprintf(e.message, sizeof e.message, "redirect and extended_protection go with a preset");
+    return fail(L, SSLVDIR_E_INCONSISTENT, &e);
+  }
   struct load_ctx x = {NULL, site, 0};
   int rc = sslvdir_builder_new(&x.b);
   if (rc)
@@ -296,7 +309,7 @@ static int l_load(lua_State *L) {
   else if (xml)
     rc = sslvdir_policyfile_parse(x.b, xml, xml_len, &e);
   else if (!(iis && !preset && !have_hosts && !have_ad)) {
-    rc = sslvdir_preset_apply(x.b, preset ? preset : "exchange2016", site, &e);
+    rc = sslvdir_preset_apply_opts(x.b, preset ? preset : "exchange2016", site, options, &e);
     const char *first = "mail.contoso.com";
     if (!rc && have_hosts) {
       rc = each_string(L, 1, "hosts", add_host_cb, &x, &e);

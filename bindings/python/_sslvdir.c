@@ -2160,12 +2160,21 @@ static PyObject *builder_set_site_ad_redirect(BuilderObject *o, PyObject *args) 
   BRC(sslvdir_builder_set_site_autodiscover_redirect(o->b, site, host, &e));
 }
 static PyObject *builder_apply_preset(BuilderObject *o, PyObject *args, PyObject *kw) {
-  static char *kwlist[] = {"preset", "site", NULL};
+  static char *kwlist[] = {"preset", "site", "redirect", "extended_protection", NULL};
   const char *preset, *site = "Default Web Site";
+  int redirect = 0;
+  PyObject *ep = Py_None;
   BUILDER_OPEN(o);
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "s|s:apply_preset", kwlist, &preset, &site))
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "s|s$pO:apply_preset", kwlist, &preset, &site,
+                                   &redirect, &ep))
     return NULL;
-  BRC(sslvdir_preset_apply(o->b, preset, site, &e));
+  if (ep != Py_None && !PyBool_Check(ep)) {
+    PyErr_SetString(PyExc_TypeError, "extended_protection must be True, False or None");
+    return NULL;
+  }
+  unsigned options = (redirect ? SSLVDIR_PRESET_REDIRECT : 0) |
+                     (ep == Py_True ? SSLVDIR_PRESET_EP_ON : ep == Py_False ? SSLVDIR_PRESET_EP_OFF : 0);
+  BRC(sslvdir_preset_apply_opts(o->b, preset, site, options, &e));
 }
 static PyObject *builder_parse_policy(BuilderObject *o, PyObject *arg) {
   BUILDER_OPEN(o);
@@ -2255,7 +2264,10 @@ static PyMethodDef builder_methods[] = {
     BM("set_site_autodiscover_redirect", builder_set_site_ad_redirect, METH_VARARGS,
        "set_site_autodiscover_redirect(site, host)"),
     BM("apply_preset", builder_apply_preset, METH_VARARGS | METH_KEYWORDS,
-       "apply_preset(preset, site='Default Web Site')"),
+       "apply_preset(preset, site='Default Web Site', *, redirect=False, extended_protection=None)\n"
+       "redirect: Microsoft's http->https recipe (browser vdirs answer plain HTTP with 302;\n"
+       "without it, as Exchange ships, 403.4); extended_protection: True or False as the\n"
+       "server has it (None: what the version's Setup leaves)"),
     BM("parse_policy", builder_parse_policy, METH_O, "parse_policy(data: bytes): a policy file"),
     BM("load_policy", builder_load_policy, METH_O, "load_policy(filename): a policy file"),
     BM("apply_iisconfig", builder_apply_iisconfig, METH_O, "apply_iisconfig(config)"),

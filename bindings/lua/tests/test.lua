@@ -29,6 +29,9 @@ end
 
 local policy = assert(sslvdir.load { hosts = { "mail.contoso.com", "autodiscover.contoso.com" } })
 local offload = assert(sslvdir.load { preset = "exchange2016-offload", offloaders = "10.0.0.5" })
+-- Microsoft's http->https recipe, asked for: a preset alone answers plain HTTP with 403.4.
+local redirecting = assert(sslvdir.load { hosts = { "mail.contoso.com", "autodiscover.contoso.com" },
+                                          redirect = true })
 
 test("module identity", function()
   eq(sslvdir.lua_version, _VERSION:match("%d+%.%d+"), "lua_version")
@@ -37,8 +40,17 @@ test("module identity", function()
   eq(getmetatable(policy), "locked", "metatable is protected")
 end)
 
-test("owa over http redirects", function()
+test("a preset is the shipped state: owa over http is 403.4", function()
   local d = policy:decide { method = "GET", target = "/owa/?a=1", host = "mail.contoso.com" }
+  eq(d.action, "deny"); eq(d.status, 403); eq(d.substatus, 4); eq(d.location, nil)
+  for _, name in ipairs { "exchange2013", "exchange2019-offload", "exchangese" } do
+    local p = assert(sslvdir.load { preset = name })
+    eq(p:decide { method = "GET", target = "/", host = "mail.contoso.com" }.substatus, 4, name)
+  end
+end)
+
+test("owa over http redirects with redirect = true", function()
+  local d = redirecting:decide { method = "GET", target = "/owa/?a=1", host = "mail.contoso.com" }
   eq(d.action, "redirect"); eq(d.status, 302)
   eq(d.location, "https://mail.contoso.com/owa/?a=1")
   eq(d.kind, "owa"); eq(d.vdir, "Default Web Site/owa")
@@ -66,7 +78,7 @@ test("offload: headers set, spoofed header stripped, MRSProxy bridged", function
   eq(d.action, "allow"); eq(d.upstream, "offload"); eq(d.set_x_forwarded_proto, "https")
   local s = offload:decide { method = "GET", target = "/owa/", host = "mail.contoso.com",
                              peer = "198.51.100.7", x_forwarded_proto = "https" }
-  eq(s.action, "redirect"); eq(s.remove_x_forwarded_proto, true)
+  eq(s.action, "deny"); eq(s.substatus, 4); eq(s.remove_x_forwarded_proto, true)
   local m = offload:decide { method = "POST", target = "/EWS/mrsproxy.svc", host = "mail.contoso.com",
                              tls = true, cipher_bits = 256 }
   eq(m.upstream, "bridge"); eq(m.kind, "mrsproxy")
@@ -93,9 +105,9 @@ end)
 
 test("the out table is refilled, no stale fields", function()
   local out = {}
-  policy:decide({ method = "GET", target = "/owa/", host = "mail.contoso.com" }, out)
+  redirecting:decide({ method = "GET", target = "/owa/", host = "mail.contoso.com" }, out)
   eq(out.location, "https://mail.contoso.com/owa/")
-  local same = policy:decide({ method = "POST", target = "/EWS/x", host = "mail.contoso.com" }, out)
+  local same = redirecting:decide({ method = "POST", target = "/EWS/x", host = "mail.contoso.com" }, out)
   assert(same == out)
   eq(out.location, nil); eq(out.substatus, 4)
 end)
@@ -180,12 +192,12 @@ test("tables are read raw: metamethods are not called, strings stay alive", func
   -- Every field behind __index: none is seen, so method and target are missing.
   raises(function() policy:decide(setmetatable({}, mt)) end, "method and target")
   -- Raw method and target; tls, cipher_bits, host... behind __index do not count.
-  local d = policy:decide(setmetatable({ method = "GET", target = "/owa/" }, mt))
+  local d = redirecting:decide(setmetatable({ method = "GET", target = "/owa/" }, mt))
   eq(d.tls, false, "tls from __index"); eq(d.action, "redirect")
   -- The out table is written raw too.
   local written = 0
   local out = setmetatable({}, { __newindex = function(t, k, v) written = written + 1; rawset(t, k, v) end })
-  policy:decide({ method = "GET", target = "/owa/", host = "mail.contoso.com" }, out)
+  redirecting:decide({ method = "GET", target = "/owa/", host = "mail.contoso.com" }, out)
   eq(out.location, "https://mail.contoso.com/owa/"); eq(written, 0, "__newindex calls")
   -- load{}: policy_xml behind __index is not seen; the default preset is built.
   local p = assert(sslvdir.load(setmetatable({}, mt)))
@@ -205,6 +217,18 @@ test("runtime failures are nil, message, code", function()
   eq(p, nil); assert(code < 0)
   p, msg, code = sslvdir.load { preset = "exchange2016", policy = "x.xml" }
   eq(p, nil); eq(code, -8)
+  -- Extended Protection (on at Exchange SE's setup) is not supported with SSL offloading.
+  p, msg, code = sslvdir.load { preset = "exchangese-offload" }
+  eq(p, nil); eq(code, -8); assert(msg:find("Extended Protection", 1, true))
+  p = assert(sslvdir.load { preset = "exchangese-offload", extended_protection = false })
+  eq(p:decide { method = "GET", target = "/owa/", host = "mail.contoso.com", tls = true,
+                cipher_bits = 256 }.upstream, "offload")
+  p = assert(sslvdir.load { preset = "exchangese" })
+  eq(p:decide { method = "POST", target = "/rpc/rpcproxy.dll", host = "mail.contoso.com" }.substatus, 4)
+  p, msg, code = sslvdir.load { policy = "x.xml", redirect = true }
+  eq(p, nil); eq(code, -8); assert(msg:find("go with a preset", 1, true))
+  raises(function() sslvdir.load { redirect = "yes" } end, "must be a boolean")
+  raises(function() sslvdir.load { extended_protection = 0 } end, "must be a boolean")
   local v, m, c = policy:rewrite_header("Location", "http://mail.contoso.com/\r\nSet-Cookie: x")
   eq(v, nil); eq(c, -3)
   v, m, c = policy:rewrite_header("Location", "http://x/", "No Site/none")
@@ -270,7 +294,10 @@ test("sites", function()
   for _, v in ipairs(sites[1].vdirs) do by[v.config_path] = v end
   eq(by["Default Web Site/owa"].upstream, "bridge"); eq(by["Default Web Site/owa"].kind, "owa")
   eq(by["Default Web Site/EWS/mrsproxy.svc"].kind, "mrsproxy")
-  eq(by["Default Web Site/owa"].redirect_status, 302)
+  eq(by["Default Web Site/owa"].redirect_status, 0)
+  by = {}
+  for _, v in ipairs(redirecting:sites()[1].vdirs) do by[v.config_path] = v end
+  eq(by["Default Web Site/owa"].redirect_status, 302); eq(by["Default Web Site/EWS"].redirect_status, 0)
 end)
 
 test("policies from server files", function()

@@ -109,7 +109,7 @@ def _with_loaded(obj, cls, use):
 
 def load_policy(*, preset=None, policy=None, hosts=None, offloaders=None,
                 iisconfig=None, reg=None, autodiscover_domains=None,
-                site=DEFAULT_SITE):
+                site=DEFAULT_SITE, redirect=False, extended_protection=None):
     """Build a Policy the way the sslvdir command does.
 
     preset: a built-in preset name (default "exchange2016" unless a policy
@@ -119,7 +119,11 @@ def load_policy(*, preset=None, policy=None, hosts=None, offloaders=None,
     trusted offloader CIDRs; iisconfig: an applicationHost.config path or
     IISConfig; reg: .reg paths or RegFile objects; autodiscover_domains:
     e-mail domains the site answers Autodiscover for (default: the first
-    host without its first label).
+    host without its first label); redirect: Microsoft's http->https
+    recipe for the preset (browser vdirs answer plain-HTTP GET and HEAD with
+    302; without it, as Exchange ships, 403.4); extended_protection: True or
+    False as the server has it (None: what the version's Setup leaves; an
+    -offload preset with it on is refused).
     """
     if preset is not None and policy is not None:
         raise ValueError("give preset or policy, not both")
@@ -127,13 +131,17 @@ def load_policy(*, preset=None, policy=None, hosts=None, offloaders=None,
     ad = list(_one_or_many(autodiscover_domains, "autodiscover_domains"))
     if policy is not None and (hosts or ad):
         raise ValueError("hosts and autodiscover_domains go with a preset; a policy file names its own")
+    uses_preset = policy is None and not (iisconfig is not None and preset is None and not hosts and not ad)
+    if (redirect or extended_protection is not None) and not uses_preset:
+        raise ValueError("redirect and extended_protection go with a preset")
     with Builder() as b:
         if policy is not None:
             b.load_policy(policy)
         elif iisconfig is not None and preset is None and not hosts and not ad:
             pass  # the server's own configuration names the sites
         else:
-            b.apply_preset(preset or "exchange2016", site)
+            b.apply_preset(preset or "exchange2016", site, redirect=redirect,
+                           extended_protection=extended_protection)
             for h in hosts or DEFAULT_HOSTS:
                 b.add_host(site, h)
             if not ad:

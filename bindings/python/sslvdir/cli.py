@@ -34,8 +34,20 @@ def _dump(obj):
 
 # ---------------------------------------------------------------- policy options
 
+def _ep_value(v):
+    if v not in ("on", "off"):
+        raise UsageError("--extended-protection takes on or off")
+    return v == "on"
+
+
+def _preset_option_args(p):
+    p.add_argument("--redirect", action="store_true")
+    p.add_argument("--extended-protection", type=_ep_value)
+
+
 def _policy_args(p):
     p.add_argument("--preset")
+    _preset_option_args(p)
     p.add_argument("--policy")
     p.add_argument("--host", action="append", default=[])
     p.add_argument("--offloader", action="append", default=[])
@@ -49,9 +61,16 @@ def _load_policy(a):
         raise UsageError("give --preset or --policy, not both")
     if a.policy and (a.host or a.ad_domain):
         raise UsageError("--host and --ad-domain go with --preset; a policy file names its own")
+    _check_preset_options(a, a.iisconfig and not a.preset and not a.host and not a.ad_domain)
     return sslvdir.load_policy(preset=a.preset, policy=a.policy, hosts=a.host or None,
                                offloaders=a.offloader, iisconfig=a.iisconfig, reg=a.reg,
-                               autodiscover_domains=a.ad_domain or None)
+                               autodiscover_domains=a.ad_domain or None, redirect=a.redirect,
+                               extended_protection=a.extended_protection)
+
+
+def _check_preset_options(a, no_preset=False):
+    if (a.redirect or a.extended_protection is not None) and (a.policy or no_preset):
+        raise UsageError("--redirect and --extended-protection go with a preset (--preset)")
 
 
 # ---------------------------------------------------------------- eval / show
@@ -746,12 +765,14 @@ def cmd_audit(argv):
     p.add_argument("--exchange-version", type=int)
     p.add_argument("--policy")
     p.add_argument("--preset")
+    _preset_option_args(p)
     p.add_argument("--offloader", action="append", default=[])
     p.add_argument("--time", type=int)
     p.add_argument("--json", action="store_true")
     a = p.parse_args(argv)
     if a.policy and a.preset:
         raise UsageError("give --policy or --preset, not both")
+    _check_preset_options(a)
     with sslvdir.Audit() as audit:
         if a.config:
             audit.set_config(sslvdir.IISConfig.load(a.config))
@@ -771,9 +792,10 @@ def cmd_audit(argv):
                     audit.add_namespace(h)
         if a.exchange_version is not None:
             audit.set_exchange_version(a.exchange_version)
-        if a.policy or a.preset or a.offloader:
+        if a.policy or a.preset or a.offloader or a.redirect or a.extended_protection is not None:
             audit.set_policy(sslvdir.load_policy(preset=a.preset, policy=a.policy,
-                                                 offloaders=a.offloader))
+                                                 offloaders=a.offloader, redirect=a.redirect,
+                                                 extended_protection=a.extended_protection))
         if a.time is not None:
             audit.set_time(a.time)
         findings = audit.run()
@@ -852,9 +874,11 @@ DEMO = [  # method, URL, peer, X-Forwarded-Proto, cipher bits, note: the C comma
 def cmd_demo(argv):
     if argv:
         raise UsageError("demo takes no arguments")
-    policy = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"])
+    policy = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"], redirect=True)
     _out(f"libsslvdir {sslvdir.version()[0]} demo: Exchange 2016, offloaded as Configuring SSL offloading in Exchange 2013 says, "
-         "hosts mail.contoso.com\nand autodiscover.contoso.com, trusted offloader 10.0.0.5.\n")
+         "hosts mail.contoso.com\nand autodiscover.contoso.com, trusted offloader 10.0.0.5, with --redirect: "
+         "Microsoft's opt-in http->https recipe\nfor browsers (site root, owa, ecp get 302 to https). "
+         "Exchange itself answers plain HTTP with 403.4.\n")
     _out(f"{'':<5} {'REQUEST':<58} {'FROM':<13} {'DECISION':<16} {'UPSTREAM':<8} VDIR / NOTE")
     for method, url, peer, xfp, bits, note in DEMO:
         host, target, tls = _split_url(url)

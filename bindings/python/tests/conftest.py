@@ -22,5 +22,11 @@ def policy():
 
 
 @pytest.fixture(scope="session")
+def redirect_policy():
+    """The default preset with Microsoft's http->https recipe asked for."""
+    return sslvdir.load_policy(hosts=["mail.contoso.com", "autodiscover.contoso.com"], redirect=True)
+
+
+@pytest.fixture(scope="session")
 def offload_policy():
     return sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"])

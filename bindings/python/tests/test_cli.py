@@ -33,6 +33,10 @@ CASES = [
     ["eval", "--json", "--preset", "exchange2016-offload", "GET", "https://mail.contoso.com/owa/"],
     ["eval", "--json", "--iisconfig", CONFIG, "--reg", REG, "GET", "https://mail.contoso.com/owa/"],
     ["eval", "--json", "GET", "http://mail.contoso.com/owa/%252e/../../x"],
+    ["eval", "--json", "--redirect", "GET", "http://mail.contoso.com/owa/"],
+    ["eval", "--json", "--preset", "exchangese", "POST", "http://mail.contoso.com/rpc/rpcproxy.dll"],
+    ["eval", "--json", "--preset", "exchangese-offload", "--extended-protection", "off",
+     "GET", "https://mail.contoso.com/owa/"],
     ["eval", "--json", "--client-cert", "revoked", "GET", "https://mail.contoso.com/owa/"],
     ["cipher-bits", "--json", "TLS_AES_128_GCM_SHA256", "DES-CBC3-SHA", "NOPE"],
     ["cert", "show", "--json", cert_path("server.pem")],
@@ -68,6 +72,7 @@ TEXT_CASES = [
     ["demo"],
     ["show"],
     ["show", "--preset", "exchange2010-offload", "--offloader", "10.0.0.0/8"],
+    ["show", "--preset", "exchange2013", "--redirect"],
     ["show", "--policy", data_path("autodiscover", "policy.xml")],
     ["presets"],
     ["version"],
@@ -119,7 +124,10 @@ def test_rewrite_body_matches():
 @pytest.mark.parametrize("args", [["eval"], ["eval", "GET", "ftp://x/"], ["nope"],
                                   ["eval", "--preset", "x", "--policy", "y", "GET", "/"],
                                   ["cert", "show", "/nonexistent.pem"],
-                                  ["eval", "--client-cert", "maybe", "GET", "/"]])
+                                  ["eval", "--client-cert", "maybe", "GET", "/"],
+                                  ["eval", "--extended-protection", "maybe", "GET", "/"],
+                                  ["eval", "--policy", "y", "--redirect", "GET", "/"],
+                                  ["eval", "--preset", "exchangese-offload", "GET", "/"]])
 def test_errors_exit_like_c(args):
     c, py = both(args)
     assert py.returncode == c.returncode == 2

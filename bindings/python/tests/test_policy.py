@@ -7,8 +7,18 @@ import pytest
 import sslvdir
 
 
-def test_owa_over_http_redirects(policy):
+def test_owa_over_http_is_403_4_as_exchange_ships(policy):
+    # A preset is the version's shipped state: IIS answers plain HTTP with 403.4.
     d = policy.decide("GET", "/owa/?ae=Folder", "mail.contoso.com")
+    assert (d.action, d.iis_status, d.location) == ("deny", "403.4", "")
+    for preset in ("exchange2013", "exchange2016-offload", "exchange2019", "exchangese"):
+        p = sslvdir.load_policy(preset=preset)
+        assert p.decide("GET", "/owa/", "mail.contoso.com").iis_status == "403.4", preset
+        assert p.decide("GET", "/", "mail.contoso.com").iis_status == "403.4", preset
+
+
+def test_owa_over_http_redirects_with_the_recipe(redirect_policy):
+    d = redirect_policy.decide("GET", "/owa/?ae=Folder", "mail.contoso.com")
     assert d.action == "redirect"
     assert d.status == 302
     assert d.location == "https://mail.contoso.com/owa/?ae=Folder"
@@ -37,7 +47,7 @@ def test_ssl128_and_unknown_key_size(policy):
 def test_spoofed_forwarded_proto_is_stripped(offload_policy):
     d = offload_policy.decide("GET", "/owa/", "mail.contoso.com", peer="198.51.100.7",
                               x_forwarded_proto="https")
-    assert d.action == "redirect"
+    assert d.action == "deny" and d.iis_status == "403.4"  # not believed: plain HTTP
     assert "X-Forwarded-Proto" in d.remove_headers
 
 
@@ -162,7 +172,7 @@ def test_flags_and_numbers_are_not_truthiness(policy, tmp_path):
     plan.close()
 
 
-def test_hostile_targets_are_decisions_not_exceptions(policy):
+def test_hostile_targets_are_decisions_not_exceptions(policy, redirect_policy):
     for target, status in [("/owa/%2e%2e/%2e%2e/x", 400), ("/owa/\r\nX: y", 400),
                            ("/owa/%252e", 404), ("/owa/" + "a" * 70000, 404),
                            (b"/owa/\xff", 400)]:
@@ -170,7 +180,7 @@ def test_hostile_targets_are_decisions_not_exceptions(policy):
         assert d.action == "deny" and d.status == status, target[:20]
     d = policy.decide("GET", "/owa/", "evil.example\r\nX: y")
     assert d.status == 400
-    d = policy.decide("GET", "/owa/", "evil.example")  # foreign Host: redirect to our own
+    d = redirect_policy.decide("GET", "/owa/", "evil.example")  # foreign Host: redirect to our own
     assert d.location.startswith("https://mail.contoso.com/")
 
 
@@ -195,7 +205,7 @@ def test_wrong_types_and_values(policy):
             policy.decide("GET", "/owa/", "mail.contoso.com", tls=bad)
     with pytest.raises(ValueError):
         policy.decide("GET", "/owa/", "mail.contoso.com", tls=2)
-    assert policy.decide("GET", "/owa/", "mail.contoso.com", tls=0).action == "redirect"
+    assert policy.decide("GET", "/owa/", "mail.contoso.com", tls=0).iis_status == "403.4"
     assert policy.decide("GET", "/owa/", "mail.contoso.com", tls=1).tls
     with pytest.raises(UnicodeEncodeError):
         policy.decide("GET", "/\udcff", "h")
@@ -225,7 +235,7 @@ def test_sites_and_vdirs(policy):
 
 def test_policy_outlives_builder_and_is_shared_across_threads(policy):
     b = sslvdir.Builder()
-    b.apply_preset("exchange2013")
+    b.apply_preset("exchange2013", redirect=True)
     b.add_host("Default Web Site", "mail.fabrikam.com")
     p = b.build()
     b.close()
@@ -326,3 +336,29 @@ def test_settings_mapping():
         pass
     with pytest.raises(ValueError):
         len(s)
+
+
+def test_preset_options():
+    # The recipe redirects browser vdirs only, GET and HEAD only.
+    p = sslvdir.load_policy(preset="exchange2019-offload", redirect=True)
+    assert p.decide("GET", "/ecp/", "mail.contoso.com").status == 302
+    assert p.decide("POST", "/owa/auth.owa", "mail.contoso.com").iis_status == "403.4"
+    assert p.decide("GET", "/EWS/Exchange.asmx", "mail.contoso.com").iis_status == "403.4"
+    # Exchange SE turns Extended Protection on: nothing offloaded, Rpc requires SSL.
+    se = sslvdir.load_policy(preset="exchangese")
+    assert se.find_vdir("Default Web Site/owa").extended_protection
+    assert se.decide("POST", "/rpc/rpcproxy.dll", "mail.contoso.com").iis_status == "403.4"
+    with pytest.raises(sslvdir.InconsistentError, match="Extended Protection"):
+        sslvdir.load_policy(preset="exchangese-offload")
+    with pytest.raises(sslvdir.InconsistentError):
+        sslvdir.load_policy(preset="exchange2016-offload", extended_protection=True)
+    off = sslvdir.load_policy(preset="exchangese-offload", extended_protection=False)
+    assert off.decide("GET", "/owa/", "mail.contoso.com", tls=True, cipher_bits=256).upstream == "offload"
+    b = sslvdir.Builder()
+    with pytest.raises(TypeError):
+        b.apply_preset("exchange2016", extended_protection="yes")
+    with pytest.raises(TypeError):
+        b.apply_preset("exchange2016", "Default Web Site", True)  # keyword-only
+    b.close()
+    with pytest.raises(ValueError, match="go with a preset"):
+        sslvdir.load_policy(policy="x.xml", redirect=True)
