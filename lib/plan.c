@@ -248,6 +248,18 @@ SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_
   if (up == SSLVDIR_UPSTREAM_OFFLOAD && kind == SSLVDIR_KIND_EAS && p->version == 2007)
     return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is Exchange ActiveSync on Exchange 2007, "
                   "which does not support SSL offloading", path);
+  /* A backend that requires the client's certificate (ActiveSync
+   * certificate authentication) can be reached neither way through a proxy
+   * that ends TLS; offloading would also drop the requirement silently.
+   * Moving the check to the proxy (Kerberos constrained delegation) is a
+   * choice made on purpose, with `config set`, not a plan's side effect. */
+  unsigned cf;
+  if (p->cfg && !sslvdir_iisconfig_ssl_flags(p->cfg, path, &cf, NULL) &&
+      (cf & SSLVDIR_SSL_REQUIRE_CERT))
+    return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%.60s' requires a client certificate "
+                  "(SslRequireCert), which a proxy ending TLS cannot pass on: let TLS reach "
+                  "Exchange untouched, or check it at the proxy (KCD) and clear SslRequireCert "
+                  "first", path);
   const char *ep = up == SSLVDIR_UPSTREAM_OFFLOAD ? extended_protection_under(p->cfg, path) : NULL;
   if (ep)
     /* err's message holds 255 bytes: the cmdlet must fit. */

@@ -432,6 +432,23 @@ static void test_config_names(void) {
   sslvdir_plan_free(p);
   sslvdir_iisconfig_free(c);
 
+  /* ActiveSync with certificate authentication: the device's certificate
+   * cannot cross a proxy that ends TLS, so neither plan is made. */
+  c = config_with("<application path=\"/Microsoft-Server-ActiveSync\" applicationPool=\"EAS\"/>",
+                  "<location path=\"Default Web Site/Microsoft-Server-ActiveSync\"><system.webServer>"
+                  "<security><access sslFlags=\"Ssl, SslNegotiateCert, SslRequireCert, Ssl128\"/>"
+                  "</security></system.webServer></location>\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  CU_ASSERT_FATAL(sslvdir_plan_new(&p, c, NULL, 2016, &e) == SSLVDIR_OK);
+  for (int up = SSLVDIR_UPSTREAM_OFFLOAD; up <= SSLVDIR_UPSTREAM_BRIDGE; up++) {
+    e.message[0] = '\0';
+    CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/Microsoft-Server-ActiveSync",
+                                      (sslvdir_upstream)up, &e), SSLVDIR_E_REFUSED);
+    CU_ASSERT(strstr(e.message, "SslRequireCert") && strstr(e.message, "client certificate"));
+  }
+  sslvdir_plan_free(p);
+  sslvdir_iisconfig_free(c);
+
   /* A pool name is quoted unless Microsoft's document would write it bare; one that
    * cannot be quoted stops the plan. */
   c = config_with("<application path=\"/owa\" applicationPool=\"OWA Pool\"/>"
