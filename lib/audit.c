@@ -61,6 +61,7 @@ static const char *const codes[] = {
   "cert-untrusted",
   "cert-weak-key",
   "offloader-list-empty",
+  "client-cert-behind-proxy",
   "cert-expiring",
   "cert-weak-signature",
   "allow-external-untrusted",
@@ -606,6 +607,25 @@ static void check_offloader_list(sslvdir_audit *a, const server *s) {
         "is needed.", s->evidence);
 }
 
+/* A vdir that requires the client's certificate on a server whose SSL is
+ * offloaded: the proxy that ends TLS cannot pass the certificate on. */
+static void check_client_cert(sslvdir_audit *a, const server *s) {
+  for (size_t i = 0; s->offloading && i < s->nv; i++) {
+    const vd *v = &s->v[i];
+    if (!(v->flags & SSLVDIR_SSL_REQUIRE_CERT))
+      continue;
+    add(a, SSLVDIR_SEVERITY_WARNING, "client-cert-behind-proxy", v->path, sv_strdup(""),
+        "%s requires a client certificate (SslRequireCert, as certificate-based authentication "
+        "sets it: Microsoft Learn, \"Configure certificate based authentication in Exchange "
+        "Server\") and SSL is offloaded on this server (%s). A proxy that ends TLS cannot pass "
+        "the device's certificate on: the certificate is checked either by Exchange, with TLS "
+        "reaching it untouched (no terminating proxy for this vdir), or by the front device with "
+        "Kerberos constrained delegation and SslRequireCert cleared, never both. libsslvdir "
+        "refuses to build a proxy policy for it.",
+        v->path, s->evidence);
+  }
+}
+
 /* Whether or not offloading is in use: a policy that believes anybody's
  * X-Forwarded-Proto lets plain HTTP through every Require SSL. */
 static void check_offloader_breadth(sslvdir_audit *a) {
@@ -1072,6 +1092,7 @@ SSLVDIR_EXTERN int sslvdir_audit_run(sslvdir_audit *a, sslvdir_error *err) {
   check_outlook_anywhere(a, &s);
   check_offloader_list(a, &s);
   check_offloader_breadth(a);
+  check_client_cert(a, &s);
   check_mrsproxy(a, &s);
   check_eas_2007(a, &s);
   check_extended_protection(a, &s);
