@@ -61,6 +61,7 @@ static const char *const codes[] = {
   "cert-untrusted",
   "cert-weak-key",
   "offloader-list-empty",
+  "client-cert-behind-proxy",
   "cert-expiring",
   "cert-weak-signature",
   "allow-external-untrusted",
@@ -68,6 +69,7 @@ static const char *const codes[] = {
   "registry-misspelled",
   "cert-wildcard",
   "offloader-list-unknown",
+  "offload-redo-after-update",
 };
 
 SSLVDIR_EXTERN const char *sslvdir_severity_name(int s) {
@@ -345,6 +347,7 @@ typedef struct server {
   vd *bv;                        /* and of the back end site */
   size_t nbv;
   int offloading;                /* evidence that SSL is offloaded */
+  int offloaded_vdir;            /* ... and it is a vdir of the server */
   char evidence[320];             /* what shows it, for explanations */
 } server;
 
@@ -423,7 +426,7 @@ static int server_read(const sslvdir_audit *a, server *s) {
     else
       s->bv[s->nbv++] = v;
     /* MRSProxy is a file of EWS: it gets its own entry. */
-    if (front && v.kind == SSLVDIR_KIND_EWS) {
+    if (front && v.kind == SSLVDIR_KIND_EWS && version_of(a) != 2007) { /* from 2010 on */
       char mp[VD_PATH + 16];
       snprintf(mp, sizeof mp, "%s/mrsproxy.svc", v.path);
       if (!read_vd(c, mp, &v)) {
@@ -440,7 +443,7 @@ static int server_read(const sslvdir_audit *a, server *s) {
     const vd *v = &s->v[i];
     if (v->kind != SSLVDIR_KIND_MRSPROXY && shipped_ssl(a, s, v) && !(v->flags & SSLVDIR_SSL) &&
         v->from && strlen(v->from) > fl) {
-      s->offloading = 1;
+      s->offloading = s->offloaded_vdir = 1;
       snprintf(s->evidence, sizeof s->evidence, "%.280s no longer requires SSL", v->path);
     }
   }
@@ -518,7 +521,10 @@ static void check_owa_ssloffloaded(sslvdir_audit *a, const server *s) {
   if (!owa || (ver && ver != 2007 && ver != 2010) || (!ver && s->back))
     return; /* SSLOffloaded is OWA's switch on 2007/2010, which have no back end site */
   int plain = !(owa->flags & SSLVDIR_SSL);
-  if ((!s->offloading && !plain) || dword(a, SSLVDIR_KEY_SSL_OFFLOADED, NULL) == 1)
+  /* Another vdir offloaded while OWA requires SSL: offloading is per vdir
+   * and OWA is bridged, so it sees https and needs no SSLOffloaded. */
+  if ((!s->offloading && !plain) || (!plain && s->offloaded_vdir) ||
+      dword(a, SSLVDIR_KEY_SSL_OFFLOADED, NULL) == 1)
     return;
   add(a, ver ? SSLVDIR_SEVERITY_ERROR : SSLVDIR_SEVERITY_WARNING, "owa-ssloffloaded-missing",
       owa->path, plan_fix(a, owa->path, SSLVDIR_UPSTREAM_OFFLOAD, ver ? ver : 2010),
@@ -581,6 +587,10 @@ static void check_outlook_anywhere(sslvdir_audit *a, const server *s) {
 static void check_offloader_list(sslvdir_audit *a, const server *s) {
   if (!s->offloading)
     return;
+  add(a, SSLVDIR_SEVERITY_INFO, "offload-redo-after-update", "server", sv_strdup(""),
+      "SSL is offloaded (%s). Every Exchange cumulative update puts the SSL settings of the "
+      "virtual directories back as Setup writes them: perform the offloading steps again after "
+      "each cumulative update (Configuring SSL offloading in Exchange 2013).", s->evidence);
   if (!a->policy) {
     add(a, SSLVDIR_SEVERITY_INFO, "offloader-list-unknown", "policy", sv_strdup(""),
         "SSL is offloaded (%s) but no proxy policy was given, so its trusted offloaders could "
@@ -595,6 +605,25 @@ static void check_offloader_list(sslvdir_audit *a, const server *s) {
         "in front of this proxy, every request it forwards counts as plain HTTP (403.4 or a "
         "redirect loop). Name that device's addresses; when the proxy ends TLS itself, nothing "
         "is needed.", s->evidence);
+}
+
+/* A vdir that requires the client's certificate on a server whose SSL is
+ * offloaded: the proxy that ends TLS cannot pass the certificate on. */
+static void check_client_cert(sslvdir_audit *a, const server *s) {
+  for (size_t i = 0; s->offloading && i < s->nv; i++) {
+    const vd *v = &s->v[i];
+    if (!(v->flags & SSLVDIR_SSL_REQUIRE_CERT))
+      continue;
+    add(a, SSLVDIR_SEVERITY_WARNING, "client-cert-behind-proxy", v->path, sv_strdup(""),
+        "%s requires a client certificate (SslRequireCert, as certificate-based authentication "
+        "sets it: Microsoft Learn, \"Configure certificate based authentication in Exchange "
+        "Server\") and SSL is offloaded on this server (%s). A proxy that ends TLS cannot pass "
+        "the device's certificate on: the certificate is checked either by Exchange, with TLS "
+        "reaching it untouched (no terminating proxy for this vdir), or by the front device with "
+        "Kerberos constrained delegation and SslRequireCert cleared, never both. libsslvdir "
+        "refuses to build a proxy policy for it.",
+        v->path, s->evidence);
+  }
 }
 
 /* Whether or not offloading is in use: a policy that believes anybody's
@@ -1063,6 +1092,7 @@ SSLVDIR_EXTERN int sslvdir_audit_run(sslvdir_audit *a, sslvdir_error *err) {
   check_outlook_anywhere(a, &s);
   check_offloader_list(a, &s);
   check_offloader_breadth(a);
+  check_client_cert(a, &s);
   check_mrsproxy(a, &s);
   check_eas_2007(a, &s);
   check_extended_protection(a, &s);

@@ -561,6 +561,14 @@ static int decide_upstream(const sslvdir_policy *p, sslvdir_vdir *v, sslvdir_err
   if (sslvdir_policy_get_dword(p, SSLVDIR_KEY_OA_SSL_OFFLOADING, &oa_offloading))
     oa_offloading = 0;
   unsigned ver = p->exchange_version;
+  /* Neither answer works: the client's certificate ends at the proxy with
+   * its TLS session, and the backend asks for it in its own. Fail closed
+   * rather than bridge to a backend that gives every request 403.7. */
+  if (v->backend & SSLVDIR_SSL_REQUIRE_CERT)
+    return sv_err(err, SSLVDIR_E_INCONSISTENT, "vdir '%.60s' cannot be proxied: its backend "
+                  "requires a client certificate (SslRequireCert), which a proxy ending TLS "
+                  "cannot pass on; let TLS reach Exchange untouched, or check it at the proxy "
+                  "(KCD)", v->config_path);
   if (v->kind == SSLVDIR_KIND_MRSPROXY)
     bridge = "MRSProxy does not support SSL offloading: it needs SSL bridging";
   else if (v->kind == SSLVDIR_KIND_EAS && ver == 2007)

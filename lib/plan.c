@@ -22,6 +22,7 @@ typedef struct want {
 
 typedef struct step {
   int kind;
+  unsigned flags; /* what an SSLVDIR_STEP_SSLFLAGS step sets */
   char *target, *appcmd, *ps, *why;
 } step;
 
@@ -187,6 +188,32 @@ SSLVDIR_EXTERN int sslvdir_plan_set_outlook_anywhere(sslvdir_plan *p, const char
   return SSLVDIR_OK;
 }
 
+/* Where Extended Protection is on at path or at a location under it (all
+ * of which offloading path would clear), or NULL. A plan refuses to
+ * offload such a vdir rather than turn Extended Protection off itself:
+ * that is a security setting the administrator must choose to drop, with
+ * the Exchange cmdlets, not a side effect of an sslFlags plan. */
+static const char *extended_protection_under(const sslvdir_iisconfig *cfg, const char *path) {
+  int tc;
+  const char *from;
+  if (!cfg)
+    return NULL;
+  if (!sslvdir_iisconfig_extended_protection(cfg, path, &tc, &from) &&
+      tc != SSLVDIR_TOKEN_CHECKING_NONE)
+    return path;
+  size_t pl = strlen(path);
+  for (size_t l = 0; l < sv_iis_loc_count(cfg); l++) {
+    unsigned lf;
+    const char *lp = sv_iis_loc(cfg, l, &lf);
+    if (lp && strlen(lp) > pl && lp[pl] == '/' && sv_eq_ci(lp, pl, path, pl) &&
+        sv_kind_from_vdir_name(strchr(lp, '/')) != SSLVDIR_KIND_MRSPROXY &&
+        !sslvdir_iisconfig_extended_protection(cfg, lp, &tc, &from) &&
+        tc != SSLVDIR_TOKEN_CHECKING_NONE)
+      return lp;
+  }
+  return NULL;
+}
+
 SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_upstream up,
                                      sslvdir_error *err) {
   if (!p || !path || (up != SSLVDIR_UPSTREAM_OFFLOAD && up != SSLVDIR_UPSTREAM_BRIDGE))
@@ -221,6 +248,24 @@ SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_
   if (up == SSLVDIR_UPSTREAM_OFFLOAD && kind == SSLVDIR_KIND_EAS && p->version == 2007)
     return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is Exchange ActiveSync on Exchange 2007, "
                   "which does not support SSL offloading", path);
+  /* A backend that requires the client's certificate (ActiveSync
+   * certificate authentication) can be reached neither way through a proxy
+   * that ends TLS; offloading would also drop the requirement silently.
+   * Moving the check to the proxy (Kerberos constrained delegation) is a
+   * choice made on purpose, with `config set`, not a plan's side effect. */
+  unsigned cf;
+  if (p->cfg && !sslvdir_iisconfig_ssl_flags(p->cfg, path, &cf, NULL) &&
+      (cf & SSLVDIR_SSL_REQUIRE_CERT))
+    return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%.60s' requires a client certificate "
+                  "(SslRequireCert), which a proxy ending TLS cannot pass on: let TLS reach "
+                  "Exchange untouched, or check it at the proxy (KCD) and clear SslRequireCert "
+                  "first", path);
+  const char *ep = up == SSLVDIR_UPSTREAM_OFFLOAD ? extended_protection_under(p->cfg, path) : NULL;
+  if (ep)
+    /* err's message holds 255 bytes: the cmdlet must fit. */
+    return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%.60s' has Extended Protection, which SSL "
+                  "offloading does not support: bridge it, or turn it off first "
+                  "(Set-*VirtualDirectory -ExtendedProtectionTokenChecking None)", ep);
   for (size_t i = 0; i < p->nwants; i++)
     if (sv_streq_ci(p->wants[i].path, path)) {
       p->wants[i].upstream = up;
@@ -244,7 +289,7 @@ static int add_step(sslvdir_plan *p, int kind, char *target, char *ac, char *ps,
     sv_free(why);
     return SSLVDIR_E_NOMEM;
   }
-  p->steps[p->nsteps++] = (step){kind, target, ac, ps, why};
+  p->steps[p->nsteps++] = (step){kind, 0, target, ac, ps, why};
   return SSLVDIR_OK;
 }
 
@@ -311,20 +356,89 @@ static int flags_step(sslvdir_plan *p, const char *path, unsigned flags, const c
       compact[o++] = *c;
   compact[o] = '\0';
   int multi = strchr(compact, ',') != NULL;
-  return add_step(p, SSLVDIR_STEP_SSLFLAGS, sv_strdup(path),
+  int rc = add_step(p, SSLVDIR_STEP_SSLFLAGS, sv_strdup(path),
                   sv_strdupf("%s set config \"%s\" /section:access /sslFlags:%s%s%s /commit:APPHOST",
                       appcmd, path, multi ? "\"" : "", compact, multi ? "\"" : ""),
                   sv_strdupf("Set-WebConfigurationProperty -Filter //security/access -name sslflags "
                       "-Value \"%s\" -PSPath IIS: -Location \"%s\"", compact, path),
                   sv_strdup(why));
+  if (!rc)
+    p->steps[p->nsteps - 1].flags = flags;
+  return rc;
 }
 
-/* The sslFlags in force at path, or -1 when there is no configuration. */
-static long current_flags(const sslvdir_plan *p, const char *path) {
-  unsigned f;
-  if (!p->cfg || sslvdir_iisconfig_ssl_flags(p->cfg, path, &f, NULL))
-    return -1;
-  return (long)f;
+/* Whether a (al bytes) is path or a location above it, in whole segments. */
+static int at_or_above(const char *a, size_t al, const char *path) {
+  size_t pl = strlen(path);
+  return al <= pl && sv_eq_ci(a, al, path, al) && (path[al] == '\0' || path[al] == '/');
+}
+
+/* The sslFlags in force at path once the steps made so far are applied, or
+ * -1 when there is no configuration and no step at or above it. Each want
+ * is checked against the configuration as the plan leaves it, not as it
+ * was: EWS/mrsproxy.svc inherits Ssl from EWS today, and would silently
+ * inherit None once EWS is offloaded. A step counts when it is at path or
+ * above it and at least as deep as the location the configuration takes
+ * the flags from: a deeper location overrides it, as in IIS. */
+static long planned_flags(const sslvdir_plan *p, const char *path, size_t *from_len) {
+  unsigned f = 0;
+  const char *from = NULL;
+  long cur = -1;
+  if (p->cfg && !sslvdir_iisconfig_ssl_flags(p->cfg, path, &f, &from))
+    cur = (long)f;
+  size_t depth = from ? strlen(from) : 0, best = 0;
+  if (from_len)
+    *from_len = depth;
+  for (size_t i = 0; i < p->nsteps; i++) {
+    const step *s = &p->steps[i];
+    size_t tl = strlen(s->target);
+    /* Later steps at the same depth win: they are made later. */
+    if (s->kind == SSLVDIR_STEP_SSLFLAGS && tl >= depth && tl >= best &&
+        at_or_above(s->target, tl, path)) {
+      cur = (long)s->flags;
+      best = tl;
+      if (from_len)
+        *from_len = tl;
+    }
+  }
+  return cur;
+}
+
+/* Whether another want, deeper than w, is at or above path: that want
+ * decides path's flags, so w's steps leave it alone. */
+static int covered(const sslvdir_plan *p, const want *w, const char *path) {
+  size_t wl = strlen(w->path);
+  for (size_t i = 0; i < p->nwants; i++) {
+    size_t l = strlen(p->wants[i].path);
+    if (&p->wants[i] != w && l > wl && at_or_above(p->wants[i].path, l, path))
+      return 1;
+  }
+  return 0;
+}
+
+/* Whether "Site/vdir" names the vdir name (and nothing under it). */
+static int vdir_is(const char *path, const char *name) {
+  const char *slash = strchr(path, '/');
+  return slash && sv_streq_ci(slash + 1, name);
+}
+
+/* Whether the configuration has the application "Site/EWS" of path's site. */
+static int has_ews(const sslvdir_iisconfig *cfg, const char *path) {
+  size_t sl = strcspn(path, "/");
+  for (size_t i = 0; i < sslvdir_iisconfig_app_count(cfg); i++) {
+    const char *ap;
+    if (!sslvdir_iisconfig_app(cfg, i, &ap, NULL) && strlen(ap) == sl + 4 &&
+        sv_eq_ci(ap, sl, path, sl) && sv_streq_ci(ap + sl, "/EWS"))
+      return 1;
+  }
+  return 0;
+}
+
+static size_t depth_of(const char *path) {
+  size_t d = 0;
+  for (; *path; path++)
+    d += *path == '/';
+  return d;
 }
 
 SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_error *err) {
@@ -337,7 +451,7 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
   /* 1. Outlook Anywhere. */
   const want *rpc = NULL;
   for (size_t i = 0; i < p->nwants; i++)
-    if (p->wants[i].kind == SSLVDIR_KIND_RPC)
+    if (vdir_is(p->wants[i].path, "Rpc")) /* SSLOffloading is /Rpc's, not RpcWithCert's */
       rpc = &p->wants[i];
   if (p->ext_host)
     rc = add_step(p, SSLVDIR_STEP_EXCHANGE, sv_strdupf("%s\\Rpc*", p->server),
@@ -365,7 +479,9 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
   /* 2. Registry: OWA on 2007 and 2010 renders http:// links unless SSLOffloaded=1. */
   for (size_t i = 0; !rc && i < p->nwants; i++) {
     const want *w = &p->wants[i];
-    if (w->kind != SSLVDIR_KIND_OWA || (p->version != 2007 && p->version != 2010))
+    /* SSLOffloaded is OWA's own switch: the legacy Exchange, Public and
+     * Exchweb vdirs do not render OWA's links. */
+    if (!vdir_is(w->path, "owa") || (p->version != 2007 && p->version != 2010))
       continue;
     uint32_t want_v = w->upstream == SSLVDIR_UPSTREAM_OFFLOAD, cur = 0;
     int known = p->reg && !sslvdir_settings_get_dword(p->reg, SSLVDIR_KEY_SSL_OFFLOADED, &cur);
@@ -391,15 +507,27 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
                            "Access (Exchange 2007))"
                          : "OWA is bridged again: SSLOffloaded back to 0"));
   }
-  /* 3. sslFlags, then 4. the pools. */
+  /* 3. sslFlags, then 4. the pools. Vdirs above others first (a parent's
+   * change reaches the vdirs under it, which are then checked against it),
+   * otherwise in the order wanted. */
   const char *pools[MAX_POOLS];
   size_t npools = 0;
   int full = 0;
   const char *bad = NULL; /* a name of the configuration unquotable() refuses */
-  for (size_t i = 0; !rc && i < p->nwants; i++) {
-    const want *w = &p->wants[i];
+  size_t *order = p->nwants ? sv_malloc(p->nwants * sizeof *order) : NULL;
+  if (p->nwants && !order)
+    rc = SSLVDIR_E_NOMEM;
+  for (size_t i = 0; !rc && i < p->nwants; i++) { /* a stable insertion sort by depth */
+    size_t j = i, d = depth_of(p->wants[i].path);
+    for (; j > 0 && depth_of(p->wants[order[j - 1]].path) > d; j--)
+      order[j] = order[j - 1];
+    order[j] = i;
+  }
+  for (size_t oi = 0; !rc && oi < p->nwants; oi++) {
+    const want *w = &p->wants[order[oi]];
     int off = w->upstream == SSLVDIR_UPSTREAM_OFFLOAD;
-    long cur = current_flags(p, w->path);
+    size_t from_len;
+    long cur = planned_flags(p, w->path, &from_len);
     /* Without a configuration, what the version ships stands in for it
      * (lib/exchange_defaults.def); unknown, every step is written, except
      * offloading Rpc, which ships None from 2013 on. */
@@ -423,22 +551,30 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
                                      : 1)
                          : off ? (cur & (SSLVDIR_SSL | SSLVDIR_SSL_128 | SSLVDIR_SSL_REQUIRE_CERT)) != 0
                                : !(cur & SSLVDIR_SSL);
+    /* Offloaded means None set on the vdir itself, as the scripts set it:
+     * None inherited from the site root is the redirect recipe left
+     * unfinished, and goes away when the root is put right. */
+    if (off && cur >= 0 && from_len < strlen(w->path))
+      change = 1;
     if (change) {
       rc = flags_step(p, w->path, target, off ? "the offloader sends plain HTTP: the vdir must "
                                                 "not require SSL"
                                               : "bridged: the backend requires SSL again");
       full |= add_pool(pools, &npools, pool_of(p, w->path, w->kind)) < 0;
     }
-    /* Deeper locations that set sslFlags of their own override the vdir's. */
+    /* Deeper locations that set sslFlags of their own override the vdir's;
+     * offloading keeps MRSProxy's (it stays bridged), bridging puts SSL
+     * back on it too. */
     size_t pl = strlen(w->path);
     for (size_t l = 0; !rc && p->cfg && l < sv_iis_loc_count(p->cfg); l++) {
       unsigned lf;
       const char *lp = sv_iis_loc(p->cfg, l, &lf);
-      if (!lp || strlen(lp) <= pl || lp[pl] != '/' || !sv_eq_ci(lp, pl, w->path, pl))
+      if (!lp || strlen(lp) <= pl || lp[pl] != '/' || !sv_eq_ci(lp, pl, w->path, pl) ||
+          covered(p, w, lp))
         continue;
       int lchange = off ? (lf & (SSLVDIR_SSL | SSLVDIR_SSL_128 | SSLVDIR_SSL_REQUIRE_CERT)) != 0
                         : !(lf & SSLVDIR_SSL);
-      if (!lchange || sv_kind_from_vdir_name(strchr(lp, '/')) == SSLVDIR_KIND_MRSPROXY)
+      if (!lchange || (off && sv_kind_from_vdir_name(strchr(lp, '/')) == SSLVDIR_KIND_MRSPROXY))
         continue;
       if ((rc = flags_step(p, lp, target, "a deeper location under the vdir sets sslFlags of "
                            "its own")) == SSLVDIR_E_SYNTAX)
@@ -446,6 +582,35 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
       full |= add_pool(pools, &npools, pool_of(p, lp, w->kind)) < 0;
     }
   }
+  /* MRSProxy is a file of EWS (Exchange 2010 and later) with no location
+   * of its own as shipped: offloading EWS would carry it along, and once a
+   * site offloads anything, MRSProxy open to plain HTTP is reached through
+   * the offloader; it needs SSL bridging (Configuring SSL offloading in
+   * Exchange 2013). It gets a location that keeps SSL, unless a want of its
+   * own decides it. */
+  for (size_t oi = 0; !rc && oi < p->nwants && p->version != 2007; oi++) {
+    const want *w = &p->wants[order[oi]];
+    if (w->upstream != SSLVDIR_UPSTREAM_OFFLOAD ||
+        !(p->cfg ? has_ews(p->cfg, w->path) : w->kind == SSLVDIR_KIND_EWS && vdir_is(w->path, "EWS")))
+      continue;
+    char *mrs = sv_strdupf("%.*s/EWS/mrsproxy.svc", (int)strcspn(w->path, "/"), w->path);
+    if (!mrs) {
+      rc = SSLVDIR_E_NOMEM;
+      break;
+    }
+    int wanted = 0;
+    for (size_t i = 0; i < p->nwants; i++)
+      wanted |= sv_streq_ci(p->wants[i].path, mrs);
+    long mf = planned_flags(p, mrs, NULL);
+    if (!wanted && (mf < 0 || !(mf & SSLVDIR_SSL))) {
+      rc = flags_step(p, mrs, SSLVDIR_SSL | SSLVDIR_SSL_128,
+                      "MRSProxy does not support SSL offloading and stays bridged: a location "
+                      "of its own keeps SSL on it");
+      full |= add_pool(pools, &npools, pool_of(p, mrs, SSLVDIR_KIND_EWS)) < 0;
+    }
+    sv_free(mrs);
+  }
+  sv_free(order);
   for (size_t i = 0; !rc && i < npools; i++)
     if (unquotable(pools[i])) {
       bad = pools[i];

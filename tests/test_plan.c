@@ -49,8 +49,22 @@ static void test_seed_scripts(void) {
     }
     CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, SSLVDIR_PLAN_IISRESET, &e), SSLVDIR_OK);
     size_t n;
-    char *want = read_file(srcpath(forms[f].file), &n), *got = plan_text(p, forms[f].form);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+    char *script = read_file(srcpath(forms[f].file), &n), *got = plan_text(p, forms[f].form);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(script);
+    /* The script, and before its iisreset the location that keeps MRSProxy
+     * bridged under the offloaded EWS: the same document says MRSProxy
+     * does not support SSL offloading, and its script would carry it
+     * along with EWS. */
+    static const char *const mrs[] = {
+        "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value "
+        "\"Ssl,Ssl128\" -PSPath IIS: -Location \"Default Web Site/EWS/mrsproxy.svc\"\n",
+        "&$env:systemroot\\system32\\inetsrv\\appcmd set config \"Default Web "
+        "Site/EWS/mrsproxy.svc\" /section:access /sslFlags:\"Ssl,Ssl128\" /commit:APPHOST\n"};
+    char *last = strstr(script, "iisreset /noforce\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(last);
+    char *want = malloc(n + strlen(mrs[f]) + 1);
+    sprintf(want, "%.*s%s%s", (int)(last - script), script, mrs[f], last);
+    free(script);
     if (strcmp(got, want))
       fprintf(stderr, "plan differs from %s:\n%s", forms[f].file, got);
     CU_ASSERT_STRING_EQUAL(got, want);
@@ -106,6 +120,8 @@ static void test_against_config(void) {
 
   /* Once the change is made, the plan is empty. */
   CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/EWS", 0, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_set_ssl_flags(c, "Default Web Site/EWS/mrsproxy.svc",
+                                                  SSLVDIR_SSL | SSLVDIR_SSL_128, &e), SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_plan_new(&p, c, reg, 2016, &e) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/EWS", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
@@ -416,6 +432,23 @@ static void test_config_names(void) {
   sslvdir_plan_free(p);
   sslvdir_iisconfig_free(c);
 
+  /* ActiveSync with certificate authentication: the device's certificate
+   * cannot cross a proxy that ends TLS, so neither plan is made. */
+  c = config_with("<application path=\"/Microsoft-Server-ActiveSync\" applicationPool=\"EAS\"/>",
+                  "<location path=\"Default Web Site/Microsoft-Server-ActiveSync\"><system.webServer>"
+                  "<security><access sslFlags=\"Ssl, SslNegotiateCert, SslRequireCert, Ssl128\"/>"
+                  "</security></system.webServer></location>\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  CU_ASSERT_FATAL(sslvdir_plan_new(&p, c, NULL, 2016, &e) == SSLVDIR_OK);
+  for (int up = SSLVDIR_UPSTREAM_OFFLOAD; up <= SSLVDIR_UPSTREAM_BRIDGE; up++) {
+    e.message[0] = '\0';
+    CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/Microsoft-Server-ActiveSync",
+                                      (sslvdir_upstream)up, &e), SSLVDIR_E_REFUSED);
+    CU_ASSERT(strstr(e.message, "SslRequireCert") && strstr(e.message, "client certificate"));
+  }
+  sslvdir_plan_free(p);
+  sslvdir_iisconfig_free(c);
+
   /* A pool name is quoted unless Microsoft's document would write it bare; one that
    * cannot be quoted stops the plan. */
   c = config_with("<application path=\"/owa\" applicationPool=\"OWA Pool\"/>"
@@ -458,6 +491,255 @@ static void test_config_names(void) {
   sslvdir_iisconfig_free(c);
 }
 
+static sslvdir_iisconfig *fixture(const char *name) {
+  char rel[256];
+  size_t len;
+  snprintf(rel, sizeof rel, "tests/data/config/%s.config", name);
+  char *data = read_file(srcpath(rel), &len);
+  sslvdir_iisconfig *c = NULL;
+  sslvdir_error e;
+  if (!data || sslvdir_iisconfig_parse(&c, data, len, &e))
+    c = NULL;
+  free(data);
+  return c;
+}
+
+/* The plan of a stock server for wants ("+path" offload, "=path" bridge). */
+static char *plan_of(const sslvdir_iisconfig *c, unsigned version, const char *const *wants,
+                     size_t n) {
+  sslvdir_plan *p;
+  sslvdir_error e;
+  if (sslvdir_plan_new(&p, c, NULL, version, &e))
+    return NULL;
+  for (size_t i = 0; i < n; i++)
+    CU_ASSERT_EQUAL(sslvdir_plan_want(p, wants[i] + 1, wants[i][0] == '+' ? SSLVDIR_UPSTREAM_OFFLOAD
+                                                                           : SSLVDIR_UPSTREAM_BRIDGE, &e),
+                    SSLVDIR_OK);
+  char *t = sslvdir_plan_build(p, SSLVDIR_PLAN_IISRESET, &e) ? NULL : plan_text(p, SSLVDIR_PLAN_POWERSHELL);
+  sslvdir_plan_free(p);
+  return t;
+}
+
+/* Offloading EWS must not carry MRSProxy along: it gets a location of its
+ * own that keeps SSL, whether or not it is wanted bridged, and in either
+ * order (each want is checked against the configuration as the plan
+ * leaves it, not as it was). */
+static void test_mrsproxy_stays_bridged(void) {
+  sslvdir_iisconfig *c = fixture("exchange2019");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  static const char want[] =
+      "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"None\" -PSPath IIS: -Location \"Default Web Site/EWS\"\n"
+      "Set-WebConfigurationProperty -Filter //security/access -name sslflags -Value \"Ssl,Ssl128\" -PSPath IIS: -Location \"Default Web Site/EWS/mrsproxy.svc\"\n"
+      "iisreset /noforce\n";
+  static const char *const alone[] = {"+Default Web Site/EWS"};
+  static const char *const both[] = {"+Default Web Site/EWS", "=Default Web Site/EWS/mrsproxy.svc"};
+  static const char *const reversed[] = {"=Default Web Site/EWS/mrsproxy.svc", "+Default Web Site/EWS"};
+  const char *const *cases[] = {alone, both, reversed};
+  size_t counts[] = {1, 2, 2};
+  for (size_t i = 0; i < 3; i++) {
+    char *got = plan_of(c, 2019, cases[i], counts[i]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    if (strcmp(got, want))
+      fprintf(stderr, "case %zu:\n%s", i, got);
+    CU_ASSERT_STRING_EQUAL(got, want);
+    free(got);
+  }
+  sslvdir_iisconfig_free(c);
+}
+
+/* Extended Protection is not supported with SSL offloading: a plan refuses
+ * to offload a vdir that has it, and says how to turn it off. */
+static void test_extended_protection_refused(void) {
+  sslvdir_iisconfig *c = fixture("exchangeSE");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  sslvdir_plan *p;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_plan_new(&p, c, NULL, 2019, &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e),
+                  SSLVDIR_E_REFUSED);
+  CU_ASSERT(strstr(e.message, "Extended Protection") &&
+            strstr(e.message, "-ExtendedProtectionTokenChecking None"));
+  CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_BRIDGE, &e), SSLVDIR_OK);
+  /* owa/Calendar ships with Extended Protection off: it may be offloaded. */
+  CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa/Calendar", SSLVDIR_UPSTREAM_OFFLOAD, &e),
+                  SSLVDIR_OK);
+  sslvdir_plan_free(p);
+  sslvdir_iisconfig_free(c);
+}
+
+/*
+ * The invariant: the configuration a plan produces, audited, has no error
+ * the configuration did not have already, and none about the vdir wanted.
+ * For every generated fixture (every version as shipped and each variant),
+ * every vdir of it and both answers, the plan's steps are made on a copy of
+ * the configuration with the library's own editor (as `config set` makes
+ * them), the result is read again and audited with the version and the
+ * registry values the plan assumed, its own included. A want the plan
+ * refuses must say why.
+ */
+
+/* Makes a plan's steps on cfg and reg: sslFlags with the editor, the
+ * registry value and Outlook Anywhere's SSLOffloading in the store. */
+static int apply_plan(const sslvdir_plan *p, sslvdir_iisconfig *cfg, sslvdir_settings *reg) {
+  for (size_t i = 0; i < sslvdir_plan_step_count(p); i++) {
+    int kind;
+    const char *target, *ps, *v;
+    sslvdir_error e;
+    if (sslvdir_plan_step(p, i, SSLVDIR_PLAN_POWERSHELL, &kind, &target, &ps, NULL))
+      return -1;
+    if (kind == SSLVDIR_STEP_SSLFLAGS) {
+      unsigned f;
+      if (!(v = strstr(ps, "-Value \"")) ||
+          sslvdir_flags_parse(&f, v + 8, strcspn(v + 8, "\""), &e) ||
+          sslvdir_iisconfig_set_ssl_flags(cfg, target, f, &e)) {
+        fprintf(stderr, "cannot make step '%s'\n", ps);
+        return -1;
+      }
+    } else if (kind == SSLVDIR_STEP_REGISTRY) {
+      if (!(v = strstr(ps, "-Value ")) ||
+          sslvdir_settings_set_dword(reg, target, (uint32_t)strtoul(v + 7, NULL, 10), NULL))
+        return -1;
+    } else if (kind == SSLVDIR_STEP_EXCHANGE && (v = strstr(ps, "-SSLOffloading $"))) {
+      if (sslvdir_settings_set_dword(reg, SSLVDIR_KEY_OA_SSL_OFFLOADING, v[16] == 't', NULL))
+        return -1;
+    }
+  }
+  return 0;
+}
+
+/* Audits cfg (read again from its bytes) as version with reg. */
+static sslvdir_audit *audit_of(sslvdir_iisconfig *cfg, const sslvdir_settings *reg,
+                               unsigned version, sslvdir_iisconfig **reread) {
+  const char *d;
+  size_t n;
+  sslvdir_error e;
+  sslvdir_audit *a = NULL;
+  *reread = NULL;
+  if (sslvdir_iisconfig_bytes(cfg, &d, &n) || sslvdir_iisconfig_parse(reread, d, n, &e) ||
+      sslvdir_audit_new(&a, &e) || sslvdir_audit_set_config(a, *reread) ||
+      sslvdir_audit_set_registry(a, reg) || sslvdir_audit_set_exchange_version(a, version) ||
+      sslvdir_audit_run(a, &e)) {
+    sslvdir_audit_free(a);
+    return NULL;
+  }
+  return a;
+}
+
+static int had_error(const sslvdir_audit *a, const char *code, const char *object) {
+  for (size_t i = 0; i < sslvdir_audit_finding_count(a); i++) {
+    int sev;
+    const char *c, *o;
+    if (!sslvdir_audit_finding(a, i, &sev, &c, &o, NULL, NULL) &&
+        sev == SSLVDIR_SEVERITY_ERROR && !strcmp(c, code) && !strcmp(o, object))
+      return 1;
+  }
+  return 0;
+}
+
+static void plan_invariant(const char *fixture, unsigned version, size_t *plans, size_t *refused) {
+  char rel[256];
+  snprintf(rel, sizeof rel, "tests/data/config/%s.config", fixture);
+  size_t len;
+  char *data = read_file(srcpath(rel), &len);
+  sslvdir_iisconfig *c0, *before_rr;
+  sslvdir_error e;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+  CU_ASSERT_FATAL(sslvdir_iisconfig_parse(&c0, data, len, &e) == SSLVDIR_OK);
+  free(data);
+  sslvdir_settings *reg0;
+  CU_ASSERT_FATAL(sslvdir_settings_new(&reg0) == SSLVDIR_OK);
+  sslvdir_audit *before = audit_of(c0, reg0, version, &before_rr);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+  /* Every application, and MRSProxy in each EWS. */
+  size_t napps = sslvdir_iisconfig_app_count(c0);
+  for (size_t i = 0; i < 2 * napps; i++) {
+    const char *app;
+    char path[512];
+    CU_ASSERT_FATAL(!sslvdir_iisconfig_app(c0, i / 2, &app, NULL));
+    if (i % 2 == 0)
+      snprintf(path, sizeof path, "%s", app);
+    else if (strlen(app) > 4 && !strcmp(app + strlen(app) - 4, "/EWS"))
+      snprintf(path, sizeof path, "%s/mrsproxy.svc", app);
+    else
+      continue;
+    if (!strchr(path, '/'))
+      continue; /* a site's root application: not a vdir */
+    for (int up = SSLVDIR_UPSTREAM_OFFLOAD; up <= SSLVDIR_UPSTREAM_BRIDGE; up++) {
+      sslvdir_plan *p;
+      CU_ASSERT_FATAL(sslvdir_plan_new(&p, c0, reg0, version, &e) == SSLVDIR_OK);
+      e.message[0] = '\0';
+      int rc = sslvdir_plan_want(p, path, (sslvdir_upstream)up, &e);
+      if (rc) {
+        CU_ASSERT_EQUAL(rc, SSLVDIR_E_REFUSED);
+        CU_ASSERT(strlen(e.message) > 40);
+        sslvdir_plan_free(p);
+        ++*refused;
+        continue;
+      }
+      CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
+      ++*plans;
+      const char *d;
+      size_t n;
+      sslvdir_iisconfig *c1, *c2;
+      sslvdir_settings *reg;
+      CU_ASSERT_FATAL(!sslvdir_iisconfig_bytes(c0, &d, &n) &&
+                      !sslvdir_iisconfig_parse(&c1, d, n, &e));
+      CU_ASSERT_FATAL(sslvdir_settings_new(&reg) == SSLVDIR_OK);
+      CU_ASSERT_FATAL(apply_plan(p, c1, reg) == 0);
+      sslvdir_audit *after = audit_of(c1, reg, version, &c2);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+      for (size_t k = 0; k < sslvdir_audit_finding_count(after); k++) {
+        int sev;
+        const char *code, *obj;
+        CU_ASSERT_FATAL(!sslvdir_audit_finding(after, k, &sev, &code, &obj, NULL, NULL));
+        if (sev != SSLVDIR_SEVERITY_ERROR)
+          continue;
+        size_t pl = strlen(path);
+        int about_want = !strncmp(obj, path, pl) && (obj[pl] == '\0' || obj[pl] == '/');
+        if (!about_want && had_error(before, code, obj))
+          continue;
+        fprintf(stderr, "\n%s as %u, %s %s: the planned configuration has error %s on %s\n",
+                fixture, version, up == SSLVDIR_UPSTREAM_OFFLOAD ? "offload" : "bridge", path,
+                code, obj);
+        for (size_t s = 0; s < sslvdir_plan_step_count(p); s++) {
+          const char *t;
+          if (!sslvdir_plan_step(p, s, SSLVDIR_PLAN_POWERSHELL, NULL, NULL, &t, NULL))
+            fprintf(stderr, "  step: %s\n", t);
+        }
+        CU_FAIL("the configuration a plan produces has no error");
+      }
+      sslvdir_audit_free(after);
+      sslvdir_iisconfig_free(c2);
+      sslvdir_iisconfig_free(c1);
+      sslvdir_settings_free(reg);
+      sslvdir_plan_free(p);
+    }
+  }
+  sslvdir_audit_free(before);
+  sslvdir_iisconfig_free(before_rr);
+  sslvdir_settings_free(reg0);
+  sslvdir_iisconfig_free(c0);
+}
+
+static void test_invariant(void) {
+  size_t len, plans = 0, refused = 0, fixtures = 0;
+  char *list = read_file(srcpath("tests/data/config/fixtures.txt"), &len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(list);
+  char *save;
+  for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char name[128];
+    unsigned version;
+    if (sscanf(line, "fixture %127s %u", name, &version) != 2)
+      continue;
+    plan_invariant(name, version, &plans, &refused);
+    fixtures++;
+  }
+  free(list);
+  /* Every fixture the generator writes, and something planned and refused. */
+  CU_ASSERT(fixtures >= 18);
+  CU_ASSERT(plans > 300 && refused > 50);
+}
+
 void suite_plan(void) {
   CU_pSuite s = CU_add_suite("plan", NULL, NULL);
   CU_add_test(s, "seed 004's two scripts", test_seed_scripts);
@@ -466,4 +748,7 @@ void suite_plan(void) {
   CU_add_test(s, "names in commands: quoted for PowerShell and cmd.exe, or refused", test_quoting);
   CU_add_test(s, "names from the configuration: locations and pools", test_config_names);
   CU_add_test(s, "without a configuration: what the version ships", test_shipped_defaults);
+  CU_add_test(s, "offloading EWS keeps MRSProxy bridged", test_mrsproxy_stays_bridged);
+  CU_add_test(s, "Extended Protection: offloading refused", test_extended_protection_refused);
+  CU_add_test(s, "the configuration a plan produces, audited, has no error", test_invariant);
 }

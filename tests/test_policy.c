@@ -77,7 +77,32 @@ static void test_builder_errors(void) {
   CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_upstream(b, SITE, "/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "Default Web Site/owa"));
+  /* A backend that requires a client certificate (ActiveSync certificate
+   * authentication): the device's certificate cannot cross a proxy that
+   * ends TLS, so neither bridging nor offloading is built, whatever the
+   * upstream asked for, and a vdir under it inherits the refusal. */
+  static const sslvdir_upstream ups[] = {SSLVDIR_UPSTREAM_AUTO, SSLVDIR_UPSTREAM_BRIDGE,
+                                         SSLVDIR_UPSTREAM_OFFLOAD};
+  for (size_t i = 0; i < 3; i++) {
+    CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_backend_flags(b, SITE, "/owa", SSLVDIR_SSL |
+                    SSLVDIR_SSL_NEGOTIATE_CERT | SSLVDIR_SSL_REQUIRE_CERT, &e), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_upstream(b, SITE, "/owa", ups[i], &e), SSLVDIR_OK);
+    e.message[0] = '\0';
+    CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT);
+    CU_ASSERT(strstr(e.message, "Default Web Site/owa") && strstr(e.message, "SslRequireCert") &&
+              strstr(e.message, "client certificate"));
+  }
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa/sub", SSLVDIR_KIND_OWA, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_backend_flags(b, SITE, "/owa", 0, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_backend_flags(b, SITE, "/owa/sub", SSLVDIR_SSL |
+                  SSLVDIR_SSL_NEGOTIATE_CERT | SSLVDIR_SSL_REQUIRE_CERT, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "Default Web Site/owa/sub"));
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_backend_flags(b, SITE, "/owa/sub", 0, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_upstream(b, SITE, "/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
+  /* Asking clients for a certificate at the edge stays possible. */
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_edge_flags(b, SITE, "/owa", SSLVDIR_SSL |
+                  SSLVDIR_SSL_NEGOTIATE_CERT | SSLVDIR_SSL_REQUIRE_CERT, &e), SSLVDIR_OK);
   p = build(b);
   CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, "default web site/OWA")), SSLVDIR_UPSTREAM_OFFLOAD);
   sslvdir_policy_unref(p);

@@ -206,12 +206,25 @@ expect_fail "unknown sslFlags keyword\|unknown" config set "$tmpd/applicationHos
 expect_fail "only sslFlags=VALUE can be set" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' authentication=Basic
 expect_fail "no site 'Nope'" config set "$tmpd/applicationHost.config" 'Nope/owa' sslFlags=None
 rm -rf "$tmpd"
+tmpp=$(mktemp -d) || exit 99
 seedargs="--external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload Default\ Web\ Site/Rpc"
-if "$sv" config plan --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/OWA' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' | cmp -s - "$top_srcdir/tests/data/config/seed004-powershell.ps1"; then ok; else ko "config plan: seed 004 PowerShell script"; fi
-if "$sv" config plan --appcmd --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/owa' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' | cmp -s - "$top_srcdir/tests/data/config/seed004-appcmd.ps1"; then ok; else ko "config plan: seed 004 appcmd script"; fi
+if "$sv" config plan --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/OWA' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ps.txt"; then ok; else ko "config plan: seed 004 PowerShell script"; fi
+if "$sv" config plan --appcmd --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/owa' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ac.txt"; then ok; else ko "config plan: seed 004 appcmd script"; fi
+# The scripts of Configuring SSL offloading in Exchange 2013, with the
+# location that keeps MRSProxy bridged before the reset and, last, the
+# reminder that every cumulative update undoes the steps.
+for f in ps:powershell ac:appcmd; do
+  out="$tmpp/${f%%:*}.txt"; script="$top_srcdir/tests/data/config/seed004-${f#*:}.ps1"
+  if grep -v 'mrsproxy\.svc' "$out" | sed '$d' | cmp -s - "$script"; then ok; else ko "config plan: seed 004 ${f#*:} script"; cat "$out"; fi
+  [ "$(sed -n '$p' "$out")" = "# Every Exchange cumulative update undoes these settings: perform these steps again after each one (Configuring SSL offloading in Exchange 2013)." ] && ok || ko "config plan: the cumulative update reminder"
+  grep -q 'Default Web Site/EWS/mrsproxy.svc".*Ssl,Ssl128\|Ssl,Ssl128.*Default Web Site/EWS/mrsproxy.svc"' "$out" && ok || ko "config plan: MRSProxy kept bridged"
+done
+rm -rf "$tmpp"
 expect_out '"kind": "sslflags", "target": "Default Web Site/owa", "appcmd": "&$env:systemroot' config plan --json "$cfg8" --offload 'Default Web Site/owa'
 expect_fail "MRSProxy, which does not support SSL offloading" config plan "$cfg8" --offload 'Default Web Site/EWS/mrsproxy.svc'
 expect_fail "Exchange Back End site" config plan "$cfg8" --offload 'Exchange Back End/owa'
+expect_out 'sslflags -Value "Ssl,Ssl128" -PSPath IIS: -Location "Default Web Site/EWS/mrsproxy.svc"' config plan "$cfg8" --offload 'Default Web Site/EWS' --bridge 'Default Web Site/EWS/mrsproxy.svc'
+expect_fail "has Extended Protection, which SSL offloading does not support" config plan "$top_srcdir/tests/data/config/exchangeSE.config" --offload 'Default Web Site/owa'
 expect_fail "ActiveSync on Exchange 2007" config plan --exchange 2007 --offload 'Default Web Site/Microsoft-Server-ActiveSync'
 expect_fail "cannot be written safely into a command: it holds '$'" config plan --offload 'Default Web Site/o$(calc)wa'
 regout=$(mktemp)

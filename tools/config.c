@@ -384,6 +384,14 @@ static int config_plan(int argc, char **argv) {
     }
     if (json)
       printf("]\n");
+    /* A comment in both forms (they run in PowerShell): every cumulative
+     * update puts the vdirs' sslFlags back as Setup writes them. */
+    int offloads = 0;
+    for (int i = 0; i < nwants; i++)
+      offloads |= up[i] == SSLVDIR_UPSTREAM_OFFLOAD;
+    if (!json && offloads)
+      printf("# Every Exchange cumulative update undoes these settings: perform these steps again "
+             "after each one (Configuring SSL offloading in Exchange 2013).\n");
     if (reg_out) {
       sslvdir_regfile *r;
       int prc = sslvdir_plan_registry(p, &r, &e);

@@ -312,8 +312,13 @@ sslvdir_builder_set_site_autodiscover_redirect(sslvdir_builder *builder, const c
 /**
  * sslvdir_builder_build - check everything and produce an immutable policy
  *
- * Fails when there is no site, or when a vdir is forced to offload although
- * it cannot be. The new policy holds one reference, dropped with
+ * Fails when there is no site, when a vdir is forced to offload although
+ * it cannot be, or when a vdir's backend sslFlags require a client
+ * certificate (SslRequireCert): a proxy that ends TLS can neither offload
+ * nor bridge it, since the client's certificate cannot reach the backend
+ * through it (the certificate is checked either by Exchange, with TLS
+ * untouched on the way, or by a front device with Kerberos constrained
+ * delegation, never both). The new policy holds one reference, dropped with
  * sslvdir_policy_unref().
  *
  * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_INCONSISTENT; SSLVDIR_E_NOMEM.

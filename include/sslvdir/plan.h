@@ -100,7 +100,13 @@ sslvdir_plan_set_outlook_anywhere(sslvdir_plan *plan, const char *server,
  * Refused, with the reason in err: offloading MRSProxy (it needs SSL
  * bridging), ActiveSync on Exchange 2007, and anything on the "Exchange Back
  * End" site (only the Default Web Site is configured for offloading:
- * Configuring SSL offloading in Exchange 2013). A vdir wanted twice takes
+ * Configuring SSL offloading in Exchange 2013). With a configuration, also
+ * offloading a vdir where Extended Protection is on (at it or a location
+ * under it: Microsoft does not support it with SSL offloading; turn it off
+ * with the vdir's cmdlet first, -ExtendedProtectionTokenChecking None),
+ * and offloading or bridging a vdir whose sslFlags require a client
+ * certificate (SslRequireCert: a proxy that ends TLS cannot pass the
+ * certificate on). A vdir wanted twice takes
  * the last answer. The path is written
  * between double quotes into commands that PowerShell, cmd.exe and
  * appcmd.exe read, so a path holding what one of them would expand or end
@@ -123,13 +129,18 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_plan_want(sslvdir_plan *plan,
  *
  * In order: Exchange cmdlets (Outlook Anywhere's host name, then its
  * SSLOffloading when the Rpc vdir changes), registry values (SSLOffloaded=1
- * for OWA offloaded on Exchange 2007 and 2010, 0 when bridged again), then
- * the sslFlags of each wanted vdir in the order wanted (None to offload,
- * "Ssl,Ssl128" to bridge, and the same for every deeper location of the
- * configuration that sets sslFlags under it), then one recycle per
- * application pool touched, in first-touched order (or one iisreset with
- * SSLVDIR_PLAN_IISRESET). Only what differs from the current state is
- * changed; with no configuration, every sslFlags step is made except the
+ * for the owa vdir offloaded on Exchange 2007 and 2010, 0 when bridged
+ * again), then the sslFlags of each wanted vdir, a vdir before those wanted
+ * under it and otherwise in the order wanted (None to offload, "Ssl,Ssl128"
+ * to bridge, and the same for every deeper location of the configuration
+ * that sets sslFlags under it), then "Ssl,Ssl128" on Site/EWS/mrsproxy.svc
+ * when the plan offloads anything on a site with EWS (Exchange 2010 and
+ * later) and MRSProxy would not require SSL afterwards, then one recycle
+ * per application pool touched, in first-touched order (or one iisreset
+ * with SSLVDIR_PLAN_IISRESET). Each vdir is compared with the configuration
+ * as the steps before it leave it, and only what differs is changed; an
+ * offloaded vdir gets None on its own location even when it inherits None.
+ * With no configuration, every sslFlags step is made except the
  * Rpc vdir's, which Exchange creates with None. More than 256 pools give
  * one iisreset. A location or pool name of the configuration that
  * sslvdir_plan_want() would refuse stops the plan, with no step.

@@ -563,6 +563,9 @@ def cmd_config(argv):
         else:
             for step in appcmd if a.appcmd else powershell:
                 _out(step.command)
+            if a.offload:  # as tools/config.c: every cumulative update undoes the steps
+                _out("# Every Exchange cumulative update undoes these settings: perform these "
+                     "steps again after each one (Configuring SSL offloading in Exchange 2013).")
         if a.reg_out:
             try:
                 reg = plan.registry()
