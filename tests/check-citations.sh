@@ -12,9 +12,9 @@ command -v "$py" >/dev/null 2>&1 || { echo "check-citations: python3 not found; 
 import os, re, sys
 top = sys.argv[1]
 gap = r'(?:\s|\*|#|//|"|-)'
-pat = re.compile(r'\bseed' + gap + r'+00\d|\bDOMAIN' + gap + r'*\.md|\b[Ii]ssue' + gap + r'*#?\s*\d', re.S)
+pat = re.compile(r'\bseed' + gap + r'*00\d|\bDOMAIN' + gap + r'*\.md|\b[Ii]ssue' + gap + r'*#?\s*\d', re.S)
 bad = 0
-for d in ["lib", "include", "tools", "bindings", "doc", "README.md"]:
+for d in ["lib", "include", "tools", "bindings", "doc", "README.md", "NEWS", "bench"]:
     p = os.path.join(top, d)
     walk = [(os.path.dirname(p), [], [os.path.basename(p)])] if os.path.isfile(p) else os.walk(p)
     for root, dirs, files in walk:

@@ -33,8 +33,8 @@ static void test_seed_scripts(void) {
     sslvdir_plan_form form;
     const char *file;
     int owa_upper;
-  } forms[] = {{SSLVDIR_PLAN_POWERSHELL, "tests/data/config/seed004-powershell.ps1", 1},
-               {SSLVDIR_PLAN_APPCMD, "tests/data/config/seed004-appcmd.ps1", 0}};
+  } forms[] = {{SSLVDIR_PLAN_POWERSHELL, "tests/data/config/offloading2013-powershell.ps1", 1},
+               {SSLVDIR_PLAN_APPCMD, "tests/data/config/offloading2013-appcmd.ps1", 0}};
   for (size_t f = 0; f < 2; f++) {
     sslvdir_plan *p;
     sslvdir_error e;

@@ -214,7 +214,7 @@ if "$sv" config plan --appcmd --external-host MyServer.mail.contoso.com --auth B
 # location that keeps MRSProxy bridged before the reset and, last, the
 # reminder that every cumulative update undoes the steps.
 for f in ps:powershell ac:appcmd; do
-  out="$tmpp/${f%%:*}.txt"; script="$top_srcdir/tests/data/config/seed004-${f#*:}.ps1"
+  out="$tmpp/${f%%:*}.txt"; script="$top_srcdir/tests/data/config/offloading2013-${f#*:}.ps1"
   if grep -v 'mrsproxy\.svc' "$out" | sed '$d' | cmp -s - "$script"; then ok; else ko "config plan: seed 004 ${f#*:} script"; cat "$out"; fi
   [ "$(sed -n '$p' "$out")" = "# Every Exchange cumulative update undoes these settings: perform these steps again after each one (Configuring SSL offloading in Exchange 2013)." ] && ok || ko "config plan: the cumulative update reminder"
   grep -q 'Default Web Site/EWS/mrsproxy.svc".*Ssl,Ssl128\|Ssl,Ssl128.*Default Web Site/EWS/mrsproxy.svc"' "$out" && ok || ko "config plan: MRSProxy kept bridged"
