@@ -60,8 +60,8 @@ static sslvdir_policy *build(unsigned long gen) {
   sslvdir_policy *p = NULL;
   sslvdir_error err;
   if (sslvdir_builder_new(&b) ||
-      sslvdir_preset_apply(b, gen & 1 ? "exchange2016-offload" : "exchange2016", "Default Web Site",
-                           &err) ||
+      sslvdir_preset_apply_opts(b, gen & 1 ? "exchange2016-offload" : "exchange2016",
+                                "Default Web Site", SSLVDIR_PRESET_REDIRECT, &err) ||
       sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", &err) ||
       sslvdir_builder_add_offloader(b, net, &err) || sslvdir_builder_build(b, &p, &err)) {
     fprintf(stderr, "policy_slot: cannot build policy %lu: %s\n", gen, err.message);

@@ -779,7 +779,7 @@ static void test_default_site(void) {
   static const char wild[] = CONFIG(
       SITE("Wild", BIND("https", "*:443:*.contoso.com"), "<application path=\"/\"/>")
       SITE("Default Web Site", BIND("http", "*:80:") BIND("https", "*:443:"), DWS_APPS),
-      LOC("Wild", ACCESS("Ssl, SslNegotiateCert, SslRequireCert"))
+      LOC("Wild", ACCESS("Ssl, Ssl128"))
       LOC("Default Web Site", ACCESS("None")));
   sslvdir_iisconfig *c;
   CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, wild, strlen(wild), &e), SSLVDIR_OK);

@@ -533,7 +533,7 @@ static int redirects(const sslvdir_policy *p, const char *host) {
 
 static void test_slot(void) {
   sslvdir_policy_slot *slot = (void *)1;
-  sslvdir_policy *e16 = test_policy("e16"), *e19 = test_policy("e19o");
+  sslvdir_policy *e16 = test_policy("e16+redirect"), *e19 = test_policy("e19o+redirect");
   CU_ASSERT_PTR_NOT_NULL_FATAL(e16);
   CU_ASSERT_PTR_NOT_NULL_FATAL(e19);
   CU_ASSERT_EQUAL(sslvdir_policy_slot_new(NULL, e16), SSLVDIR_E_INVALID_ARGUMENT);
