@@ -507,16 +507,11 @@ static void test_bad_values(void) {
       "\"SSLOffloaded\"=dword:00000001\r\n"              /* 4 */
       "\"SSLOffloaded\"=dword:00000002\r\n"              /* 5: out of range */
       "\"AllowExternalUntrustedCerts\"=\"1\"\r\n"        /* 6: a string */
-      "\"AllowProxyingWithoutSsl\"=dword:00000001\r\n"   /* 7 */
-      "\"AllowProxyingWithoutSsl\"=dword:000000000\r\n"  /* 8: skipped */
-      "\"AllowInternalUntrustedCerts\"=dword:zz\r\n"     /* 9: skipped */
-      "\"AllowInternalUntrustedCerts\"=dword:0\r\n"      /* 10 */
       "\"Other\"=dword:00000005\r\n";
   sslvdir_regfile *r;
   sslvdir_settings *s;
   sslvdir_error e = {0};
   CU_ASSERT_FATAL(sslvdir_regfile_parse(&r, text, sizeof text - 1, &e) == SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_regfile_warning_count(r), 2);
   CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
   CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED, 1, NULL));
   int rc = sslvdir_regfile_apply(r, s, &e);
@@ -526,13 +521,28 @@ static void test_bad_values(void) {
   uint32_t dw;
   CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, &dw), SSLVDIR_E_NOT_FOUND);
   CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED, &dw), SSLVDIR_E_NOT_FOUND);
-  CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL, &dw), SSLVDIR_E_NOT_FOUND);
-  CU_ASSERT(!sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_INTERNAL_UNTRUSTED, &dw) && dw == 0);
   CU_ASSERT(!sslvdir_settings_get_dword(s, OWA "\\Other", &dw) && dw == 5);
   CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 5: ", "SSLOffloaded must be 0 or 1, not 2; the value is treated as absent"));
   CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 6: ", "AllowExternalUntrustedCerts is a DWORD value"));
-  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 8: ", "\"AllowProxyingWithoutSsl\" is treated as absent"));
-  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 9: ", "hex digits"));
+  sslvdir_settings_free(s);
+  sslvdir_regfile_free(r);
+
+  /* Skipped lines take effect where they stand: a value set, then skipped,
+   * is absent; skipped, then set, is set. */
+  static const char text2[] =
+      "REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA]\r\n"
+      "\"AllowProxyingWithoutSsl\"=dword:00000001\r\n"   /* 3 */
+      "\"AllowProxyingWithoutSsl\"=dword:000000000\r\n"  /* 4: skipped */
+      "\"AllowInternalUntrustedCerts\"=dword:zz\r\n"     /* 5: skipped */
+      "\"AllowInternalUntrustedCerts\"=dword:0\r\n";     /* 6 */
+  CU_ASSERT_FATAL(sslvdir_regfile_parse(&r, text2, sizeof text2 - 1, &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_regfile_warning_count(r), 2);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, s, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL, &dw), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT(!sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_INTERNAL_UNTRUSTED, &dw) && dw == 0);
+  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 4: ", "\"AllowProxyingWithoutSsl\" is treated as absent"));
+  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 5: ", "hex digits"));
   sslvdir_settings_free(s);
   sslvdir_regfile_free(r);
 
