@@ -160,6 +160,23 @@ expect_json '{"file": "'"$tmpd"'/applicationHost.config", "path": "Default Web S
 expect_fail "unknown sslFlags keyword\|unknown" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' sslFlags=Sssl
 expect_fail "only sslFlags=VALUE can be set" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' authentication=Basic
 expect_fail "no site 'Nope'" config set "$tmpd/applicationHost.config" 'Nope/owa' sslFlags=None
+# .reg files as regedit writes them: lines regedit refuses are skipped with a
+# warning naming the line, the rest is read; deletions are listed; the JSON
+# keeps key, value name (which may hold a backslash) and type apart.
+bad="$top_srcdir/tests/data/registry/exchange2010-badlines.reg"
+expect_out '^warning: \.reg line 7: a dword has at most 8 hex digits; the line is skipped and "SSLOffloaded" is treated as absent' config show "$bad"
+expect_out '^warning: \.reg line 8: .*AllowProxyingWithoutSsl is a DWORD value; the value is treated as absent' config show "$bad"
+expect_out '^  "DisplayName"="Microsoft Exchange Outlook Web App"$' config show "$bad"
+expect_out '^  "SSLOffloaded"=-$' config show "$top_srcdir/tests/data/registry/undo-offload.reg"
+expect_out '^  \[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OldProxy\]$' config show "$top_srcdir/tests/data/registry/undo-offload.reg"
+printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor]\r\n"Logs\\\\Path"="D:\\\\Logs"\r\n"Old"=-\r\n"Count"=dword:0000000a\r\n"Bad"=dword:000000001\r\n\r\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Old]\r\n' >"$tmpd/names.reg"
+expect_json '{"reg_files": [{"file": "'"$tmpd"'/names.reg", "entries": [{"kind": "key", "key": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor"}, {"kind": "value", "key": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor", "name": "Logs\\Path", "type": "REG_SZ", "type_number": 1, "string": "D:\\Logs"}, {"kind": "value_delete", "key": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor", "name": "Old"}, {"kind": "value", "key": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor", "name": "Count", "type": "REG_DWORD", "type_number": 4, "dword": 10}, {"kind": "key_delete", "key": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Old"}], "warnings": [".reg line 7: a dword has at most 8 hex digits; the line is skipped and \"Bad\" is treated as absent (Exchange'"'"'s default applies)"]}], "registry": [{"path": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Logs\\Path", "string": "D:\\Logs", "known": false}, {"path": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Count", "dword": 10, "known": false}], "registry_warnings": [".reg line 7: a dword has at most 8 hex digits; the line is skipped and \"Bad\" is treated as absent (Exchange'"'"'s default applies)"]}' \
+  config show --json "$tmpd/names.reg"
+# Not a .reg file at all, or a section that does not read: refused whole.
+printf 'REGEDIT5\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor]\r\n"a"=dword:1\r\n' >"$tmpd/nohdr.reg"
+expect_fail 'line 1: the first line must be' config show "$tmpd/nohdr.reg"
+printf 'REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\r\n"a"=dword:1\r\n' >"$tmpd/nosect.reg"
+expect_fail 'line 2: a section is \[KEY\] or \[-KEY\]' config show "$tmpd/nosect.reg"
 rm -rf "$tmpd"
 seedargs="--external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload Default\ Web\ Site/Rpc"
 if "$sv" config plan --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/OWA' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' | cmp -s - "$top_srcdir/tests/data/config/seed004-powershell.ps1"; then ok; else ko "config plan: seed 004 PowerShell script"; fi
