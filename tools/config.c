@@ -205,7 +205,7 @@ static int show_regfile(const char *file, const sslvdir_regfile *r, int json) {
     const unsigned char *data;
     size_t len;
     int kind = sslvdir_regfile_entry(r, i, &key, &name, &type, &data, &len);
-    static const char *const kinds[] = {"", "key", "key_delete", "value", "value_delete"};
+    static const char *const kinds[] = {"", "key", "key-delete", "value", "value-delete"};
     if (kind < SSLVDIR_REG_KEY || kind > SSLVDIR_REG_VALUE_DELETE)
       continue;
     printf("%s{\"kind\": \"%s\", \"key\": ", i ? ", " : "", kinds[kind]);
@@ -215,9 +215,11 @@ static int show_regfile(const char *file, const sslvdir_regfile *r, int json) {
       json_string(stdout, name);
     }
     if (kind == SSLVDIR_REG_VALUE) {
-      printf(", \"type\": ");
-      json_string(stdout, reg_type_name(type));
-      printf(", \"type_number\": %u", type);
+      /* A type without a REG_ name is given as the file writes it. */
+      if (reg_type_name(type))
+        printf(", \"type\": \"%s\"", reg_type_name(type));
+      else
+        printf(", \"type\": \"hex(%x)\"", type);
       if (type == SSLVDIR_REG_DWORD && len == 4) {
         printf(", \"dword\": %u", (unsigned)data[0] | (unsigned)data[1] << 8 |
                                        (unsigned)data[2] << 16 | (unsigned)data[3] << 24);
