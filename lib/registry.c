@@ -24,9 +24,11 @@ typedef struct reg_ent {
 } reg_ent;
 
 /* A value line that was skipped. Applying the file treats the value as
- * absent at that point, so that it cannot keep what an earlier line or file
- * gave it: the file meant to change it, and Exchange's default is the only
- * value that is known not to be more lenient than what the file said. */
+ * absent at that point: the file meant to change it, to what cannot be
+ * known, so it must not keep what an earlier line or file gave it (an
+ * SSLOffloaded=1 that a bad line meant to turn off). Absent needs no guess:
+ * Exchange's default applies, which for SSLOffloaded, the value decisions
+ * depend on, is the stricter 0 (OWA stays bridged). */
 typedef struct reg_skip {
   size_t before; /* the entry it came before, in file order */
   size_t keyent; /* its section's entry, or SIZE_MAX */
