@@ -2,8 +2,10 @@
  * libsslvdir: registry exports (.reg files), read and written.
  *
  * A .reg file is read faithfully (every section and value, in order, with
- * its type and bytes), applied to a settings store (the keys libsslvdir
- * knows change decisions, the rest is kept and reported as unknown), and
+ * its type and bytes; a line regedit would not import is skipped with a
+ * warning, as regedit skips it), applied to a settings store (the keys
+ * libsslvdir knows change decisions, the rest is kept and reported as
+ * unknown; a value the store cannot take is absent, with a warning), and
  * written back the way regedit writes it, by default UTF-16LE with a BOM, so
  * that a script can produce the file an administrator double-clicks.
  *
