@@ -23,9 +23,30 @@ typedef struct reg_ent {
   int hex; /* written hex(N) in the file: data are the registry's bytes */
 } reg_ent;
 
+/* A value line that was skipped. Applying the file treats the value as
+ * absent at that point: the file meant to change it, to what cannot be
+ * known, so it must not keep what an earlier line or file gave it (an
+ * SSLOffloaded=1 that a bad line meant to turn off). Absent needs no guess:
+ * Exchange's default applies, which for SSLOffloaded, the value decisions
+ * depend on, is the stricter 0 (OWA stays bridged). */
+typedef struct reg_skip {
+  size_t before; /* the entry it came before, in file order */
+  size_t keyent; /* its section's entry, or SIZE_MAX */
+  char *name;    /* NULL when the name could not be read */
+} reg_skip;
+
+/* At most this many skipped lines are named one by one; a file of nothing
+ * but bad lines gets one more warning that counts the rest, so that the
+ * warnings stay small whatever the file. */
+#define MAX_WARNINGS 100
+
 struct sslvdir_regfile {
   reg_ent *ents;
   size_t n, cap;
+  reg_skip *skips;
+  size_t nskips, capskips;
+  char **warnings;
+  size_t nwarn, capwarn, unlisted;
   int v4; /* REGEDIT4: hex(2)/hex(7) hold 8-bit text, not UTF-16LE */
 };
 
@@ -38,7 +59,50 @@ SSLVDIR_EXTERN void sslvdir_regfile_free(sslvdir_regfile *r) {
     sv_free(r->ents[i].data);
   }
   sv_free(r->ents);
+  for (size_t i = 0; i < r->nskips; i++)
+    sv_free(r->skips[i].name);
+  sv_free(r->skips);
+  for (size_t i = 0; i < r->nwarn; i++)
+    sv_free(r->warnings[i]);
+  sv_free(r->warnings);
   sv_free(r);
+}
+
+static int add_warning(sslvdir_regfile *r, char *w) {
+  if (!w || sv_grow((void **)&r->warnings, &r->capwarn, r->nwarn + 1, sizeof *r->warnings)) {
+    sv_free(w);
+    return SSLVDIR_E_NOMEM;
+  }
+  r->warnings[r->nwarn++] = w;
+  return SSLVDIR_OK;
+}
+
+/* A line regedit would not import either: it skips such a line and goes on
+ * with the next (Windows' regedit leaves out a value with a bad dword, such
+ * as nine hex digits, and imports the rest of the file). The warning names
+ * the line; a value whose name was read is remembered (reg_skip). */
+static int skip_line(sslvdir_regfile *r, unsigned line, size_t keyent, const char *name,
+                     const char *why) {
+  if (sv_grow((void **)&r->skips, &r->capskips, r->nskips + 1, sizeof *r->skips))
+    return SSLVDIR_E_NOMEM;
+  reg_skip *k = &r->skips[r->nskips];
+  k->before = r->n;
+  k->keyent = keyent;
+  k->name = NULL;
+  /* The default value (@) is never held by a store: nothing to treat as absent. */
+  int named = name && name[0] && keyent != SIZE_MAX;
+  if (named && !(k->name = sv_strdup(name)))
+    return SSLVDIR_E_NOMEM;
+  r->nskips++;
+  if (r->nwarn >= MAX_WARNINGS) {
+    r->unlisted++;
+    return SSLVDIR_OK;
+  }
+  if (named)
+    return add_warning(r, sv_strdupf(".reg line %u: %s; the line is skipped and \"%.100s\" is "
+                                     "treated as absent (Exchange's default applies)",
+                                     line, why, name));
+  return add_warning(r, sv_strdupf(".reg line %u: %s; the line is skipped", line, why));
 }
 
 static int add_ent(sslvdir_regfile *r, int kind, const char *key, const char *name,
@@ -131,8 +195,11 @@ static int utf16le_to_utf8(const unsigned char *d, size_t n, char *out, size_t *
   return 0;
 }
 
-static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_t n,
-                       unsigned line, unsigned char *buf, sslvdir_error *err) {
+/* One value line. A line regedit would not import is skipped (skip_line);
+ * the only failure is running out of memory. */
+static int parse_value(sslvdir_regfile *r, size_t keyent, const char *l, size_t n,
+                       unsigned line, unsigned char *buf) {
+  const char *key = r->ents[keyent].key;
   char name[16384];
   size_t nl = 0, i;
   if (l[0] == '@') {
@@ -145,17 +212,17 @@ static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_
       q += l[q] == '\\' && q + 1 < n ? 2 : 1;
     size_t end;
     if (q >= n)
-      return bad(err, line, SSLVDIR_E_SYNTAX, "the value name is not a closed \"string\"");
+      return skip_line(r, line, keyent, NULL, "the value name is not a closed \"string\"");
     if (q - 1 >= sizeof name)
-      return bad(err, line, SSLVDIR_E_RANGE, "a value name longer than 16383 bytes");
+      return skip_line(r, line, keyent, NULL, "a value name longer than 16383 bytes");
     if (quoted(l + 1, q, name, &nl, &end))
-      return bad(err, line, SSLVDIR_E_SYNTAX, "the value name is not a closed \"string\"");
+      return skip_line(r, line, keyent, NULL, "the value name is not a closed \"string\"");
     i = 1 + end;
   }
   while (i < n && (l[i] == ' ' || l[i] == '\t'))
     i++;
   if (i >= n || l[i] != '=')
-    return bad(err, line, SSLVDIR_E_SYNTAX, "expected '=' after the value name");
+    return skip_line(r, line, keyent, name, "expected '=' after the value name");
   i++;
   while (i < n && (l[i] == ' ' || l[i] == '\t'))
     i++;
@@ -170,16 +237,18 @@ static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_
     size_t sl, end;
     char *s = (char *)buf;
     if (quoted(v + 1, vn - 1, s, &sl, &end) || end + 1 != vn)
-      return bad(err, line, SSLVDIR_E_SYNTAX, "the string value is not one closed \"string\"");
+      return skip_line(r, line, keyent, name, "the string value is not one closed \"string\"");
     rc = add_ent(r, SSLVDIR_REG_VALUE, key, name, SSLVDIR_REG_SZ, buf, sl, line);
   } else if (vn > 6 && !strncmp(v, "dword:", 6)) {
+    /* Windows' regedit refuses a ninth digit even when it is a leading zero
+     * (dword:000000001): the value is not imported. */
     uint32_t dw = 0;
     if (vn - 6 > 8)
-      return bad(err, line, SSLVDIR_E_SYNTAX, "a dword has at most 8 hex digits");
+      return skip_line(r, line, keyent, name, "a dword has at most 8 hex digits");
     for (size_t k = 6; k < vn; k++) {
       int h = sv_hexval((unsigned char)v[k]);
       if (h < 0)
-        return bad(err, line, SSLVDIR_E_SYNTAX, "a dword must be hex digits (dword:00000001)");
+        return skip_line(r, line, keyent, name, "a dword must be hex digits (dword:00000001)");
       dw = dw << 4 | (uint32_t)h;
     }
     unsigned char le[4] = {(unsigned char)dw, (unsigned char)(dw >> 8), (unsigned char)(dw >> 16),
@@ -194,11 +263,11 @@ static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_
       while (e < vn && sv_hexval((unsigned char)v[e]) >= 0 && e - k <= 8)
         type = type << 4 | (unsigned)sv_hexval((unsigned char)v[e++]);
       if (e == k + 1 || e >= vn || v[e] != ')')
-        return bad(err, line, SSLVDIR_E_SYNTAX, "hex(N): N must be a hex number");
+        return skip_line(r, line, keyent, name, "hex(N): N must be a hex number");
       k = e + 1;
     }
     if (k >= vn || v[k] != ':')
-      return bad(err, line, SSLVDIR_E_SYNTAX, "expected ':' after hex");
+      return skip_line(r, line, keyent, name, "expected ':' after hex");
     k++;
     size_t o = 0;
     while (k < vn) {
@@ -207,14 +276,14 @@ static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_
       if (k >= vn)
         break;
       if (k + 1 >= vn || sv_hexval((unsigned char)v[k]) < 0 || sv_hexval((unsigned char)v[k + 1]) < 0)
-        return bad(err, line, SSLVDIR_E_SYNTAX, "hex bytes are two hex digits separated by commas");
+        return skip_line(r, line, keyent, name, "hex bytes are two hex digits separated by commas");
       buf[o++] = (unsigned char)(sv_hexval((unsigned char)v[k]) * 16 + sv_hexval((unsigned char)v[k + 1]));
       k += 2;
       while (k < vn && (v[k] == ' ' || v[k] == '\t'))
         k++;
       if (k < vn) {
         if (v[k] != ',')
-          return bad(err, line, SSLVDIR_E_SYNTAX, "hex bytes are two hex digits separated by commas");
+          return skip_line(r, line, keyent, name, "hex bytes are two hex digits separated by commas");
         k++;
       }
     }
@@ -222,9 +291,9 @@ static int parse_value(sslvdir_regfile *r, const char *key, const char *l, size_
     if (!rc)
       r->ents[r->n - 1].hex = 1;
   } else {
-    return bad(err, line, SSLVDIR_E_SYNTAX, "a value is \"string\", dword:, hex:, hex(N): or -");
+    return skip_line(r, line, keyent, name, "a value is \"string\", dword:, hex:, hex(N): or -");
   }
-  return rc ? sv_err(err, rc, "out of memory") : SSLVDIR_OK;
+  return rc;
 }
 
 SSLVDIR_EXTERN int sslvdir_regfile_parse(sslvdir_regfile **out, const char *data, size_t len,
@@ -255,7 +324,7 @@ SSLVDIR_EXTERN int sslvdir_regfile_parse(sslvdir_regfile **out, const char *data
   sslvdir_regfile *r = sv_calloc(1, sizeof *r);
   char *logical = sv_malloc(SSLVDIR_REGFILE_MAX_LINE + 1);
   unsigned char *buf = sv_malloc(SSLVDIR_REGFILE_MAX_LINE + 1);
-  char *key = NULL;
+  size_t keyent = SIZE_MAX; /* the entry of the section the lines are in */
   int key_deleted = 0, header = 0;
   if (!r || !logical || !buf) {
     rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
@@ -333,34 +402,43 @@ SSLVDIR_EXTERN int sslvdir_regfile_parse(sslvdir_regfile **out, const char *data
                  "(HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, ...)");
         break;
       }
-      sv_free(key);
-      if (!(key = sv_strndup(k, kl))) {
-        rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-        break;
-      }
+      /* The line is copied in place so that the key ends there. */
+      char *kz = logical + (size_t)(k - logical);
+      kz[kl] = '\0';
       key_deleted = del;
-      if (add_ent(r, del ? SSLVDIR_REG_KEY_DELETE : SSLVDIR_REG_KEY, key, NULL, 0, NULL, 0, first))
+      keyent = r->n;
+      if (add_ent(r, del ? SSLVDIR_REG_KEY_DELETE : SSLVDIR_REG_KEY, kz, NULL, 0, NULL, 0, first))
         rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
       continue;
     }
+    /* Skipped lines: a value where no value can be (regedit has no key open
+     * there), a value line that does not read, and a line that is none of
+     * the above, which regedit ignores. None of them changes the section
+     * that later values go to. */
     if (l[0] == '"' || l[0] == '@') {
-      if (!key)
-        rc = bad(err, first, SSLVDIR_E_SYNTAX, "a value outside any [KEY] section");
+      if (keyent == SIZE_MAX)
+        rc = skip_line(r, first, SIZE_MAX, NULL, "a value outside any [KEY] section");
       else if (key_deleted)
-        rc = bad(err, first, SSLVDIR_E_SYNTAX, "a value in a [-KEY] section, which deletes the key");
+        rc = skip_line(r, first, SIZE_MAX, NULL, "a value in a [-KEY] section, which deletes the key");
       else
-        rc = parse_value(r, key, l, ln, first, buf, err);
-      continue;
+        rc = parse_value(r, keyent, l, ln, first, buf);
+    } else {
+      rc = skip_line(r, first, SIZE_MAX, NULL,
+                     "expected [KEY], \"Name\"=value, @=value or a ';' comment");
     }
-    rc = bad(err, first, SSLVDIR_E_SYNTAX, "expected [KEY], \"Name\"=value, @=value or a ';' comment");
+    if (rc)
+      rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   }
   if (!rc && !header)
     rc = bad(err, 1, SSLVDIR_E_SYNTAX, "empty: no \"Windows Registry Editor Version 5.00\" line");
+  if (!rc && r->unlisted &&
+      add_warning(r, sv_strdupf(".reg: %zu more lines are skipped (only the first %d are named)",
+                                r->unlisted, MAX_WARNINGS)))
+    rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
 out:
   sv_free(text);
   sv_free(logical);
   sv_free(buf);
-  sv_free(key);
   if (rc) {
     sslvdir_regfile_free(r);
     return rc;
@@ -381,6 +459,14 @@ SSLVDIR_EXTERN int sslvdir_regfile_load(sslvdir_regfile **out, const char *filen
   rc = sslvdir_regfile_parse(out, data, len, err);
   sv_free(data);
   return rc;
+}
+
+SSLVDIR_EXTERN size_t sslvdir_regfile_warning_count(const sslvdir_regfile *r) {
+  return r ? r->nwarn : 0;
+}
+
+SSLVDIR_EXTERN const char *sslvdir_regfile_warning(const sslvdir_regfile *r, size_t index) {
+  return r && index < r->nwarn ? r->warnings[index] : NULL;
 }
 
 SSLVDIR_EXTERN size_t sslvdir_regfile_entry_count(const sslvdir_regfile *r) {
@@ -423,8 +509,39 @@ SSLVDIR_EXTERN int sslvdir_regfile_apply(const sslvdir_regfile *r, sslvdir_setti
   return rc;
 }
 
+/* A value the store cannot take as the file gives it is treated as absent:
+ * it loses what it had, so that Exchange's default applies, never a value
+ * from an earlier line or file that this one meant to replace. */
+static int absent(sslvdir_settings *s, const char *path) {
+  int rc = sslvdir_settings_unset(s, path, NULL);
+  return rc == SSLVDIR_E_INVALID_ARGUMENT ? rc : SSLVDIR_OK;
+}
+
+static char *value_path(const char *key, const char *name) {
+  return sv_strdupf("%s\\%s", key, name);
+}
+
 static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_error *err) {
-  for (size_t i = 0; i < r->n; i++) {
+  /* What was skipped when the file was read is said in the store too, where
+   * a caller that only keeps the store looks for it. */
+  for (size_t i = 0; i < r->nwarn; i++)
+    if (sv_settings_add_warning(s, "%s", r->warnings[i]))
+      return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  size_t sk = 0;
+  for (size_t i = 0; i <= r->n; i++) {
+    /* Skipped values, each where it stood in the file. */
+    for (; sk < r->nskips && r->skips[sk].before == i; sk++) {
+      const reg_skip *k = &r->skips[sk];
+      if (!k->name)
+        continue;
+      char *path = value_path(r->ents[k->keyent].key, k->name);
+      int rc = path ? absent(s, path) : SSLVDIR_E_NOMEM;
+      sv_free(path);
+      if (rc)
+        return sv_err(err, rc, "out of memory");
+    }
+    if (i == r->n)
+      break;
     const reg_ent *e = &r->ents[i];
     if (e->kind == SSLVDIR_REG_KEY)
       continue;
@@ -439,11 +556,9 @@ static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_err
         return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
       continue;
     }
-    size_t pl = strlen(e->key) + strlen(e->name) + 2;
-    char *path = sv_malloc(pl);
+    char *path = value_path(e->key, e->name);
     if (!path)
       return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-    snprintf(path, pl, "%s\\%s", e->key, e->name);
     int rc = SSLVDIR_OK;
     sslvdir_error e2 = {0};
     if (e->kind == SSLVDIR_REG_VALUE_DELETE) {
@@ -478,8 +593,15 @@ static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_err
     } else {
       rc = sv_settings_add_warning(s, ".reg line %u: %.300s is of type %u, which only the .reg "
                                    "file keeps", e->line, path, e->type)
-               ? SSLVDIR_E_NOMEM : SSLVDIR_OK;
+               ? SSLVDIR_E_NOMEM : absent(s, path);
     }
+    /* A value the store refuses (a known DWORD as a string, a known boolean
+     * that is neither 0 nor 1, a path it cannot hold) is one bad value, not
+     * a bad file: a warning, and the value is absent. */
+    if (rc == SSLVDIR_E_TYPE || rc == SSLVDIR_E_RANGE || rc == SSLVDIR_E_SYNTAX)
+      rc = sv_settings_add_warning(s, ".reg line %u: %s; the value is treated as absent "
+                                   "(Exchange's default applies)", e->line, e2.message)
+               ? SSLVDIR_E_NOMEM : absent(s, path);
     sv_free(path);
     if (rc)
       return sv_err(err, rc, ".reg line %u: %s", e->line,

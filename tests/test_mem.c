@@ -148,7 +148,7 @@ static const char iis[] =
 static const char reg[] =
     "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet"
     "\\Services\\MSExchange OWA]\r\n\"SSLOffloaded\"=dword:00000001\r\n\"X\"=hex:01,\\\r\n  02\r\n"
-    "@=\"d\"\r\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Old]\r\n";
+    "\"Bad\"=dword:000000001\r\n\"AllowExternalUntrustedCerts\"=\"1\"\r\n@=\"d\"\r\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Old]\r\n";
 static const char ad_req[] =
     "<Autodiscover xmlns=\"" SSLVDIR_AD_NS_OUTLOOK_REQUEST "\"><Request><EMailAddress>a@s.example"
     "</EMailAddress><AcceptableResponseSchema>" SSLVDIR_AD_NS_OUTLOOK_RESPONSE

@@ -277,6 +277,7 @@ static void test_from_settings_groups(void) {
 }
 
 static void test_hostile(void) {
+  /* What is not a .reg file, or cannot be read safely, is refused whole. */
   static const struct {
     const char *text;
     int code;
@@ -285,19 +286,43 @@ static void test_hostile(void) {
   } cases[] = {
     {"", SSLVDIR_E_SYNTAX, 1, "empty"},
     {"REGEDIT5\r\n", SSLVDIR_E_SYNTAX, 1, "first line"},
-    {"REGEDIT4\r\n\"a\"=dword:1\r\n", SSLVDIR_E_SYNTAX, 2, "outside any [KEY]"},
-    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=dword:123456789\r\n", SSLVDIR_E_SYNTAX, 3, "8 hex"},
-    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=dword:xyz\r\n", SSLVDIR_E_SYNTAX, 3, "hex digits"},
-    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex:0g\r\n", SSLVDIR_E_SYNTAX, 3, "hex bytes"},
-    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex(z):00\r\n", SSLVDIR_E_SYNTAX, 3, "hex(N)"},
-    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a=\"b\"\r\n", SSLVDIR_E_SYNTAX, 3, "expected '='"},
-    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=\"b\r\n", SSLVDIR_E_SYNTAX, 3, "closed"},
     {"REGEDIT4\r\n[HKLM\\X]\r\n", SSLVDIR_E_SYNTAX, 2, "hive"},
-    {"REGEDIT4\r\n[-HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=dword:1\r\n", SSLVDIR_E_SYNTAX, 3, "[-KEY]"},
     {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X\r\n", SSLVDIR_E_SYNTAX, 2, "[KEY]"},
-    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\nnonsense\r\n", SSLVDIR_E_SYNTAX, 3, "expected [KEY]"},
-    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex:01,\\\r\n  02,\\\r\n  zz\r\n", SSLVDIR_E_SYNTAX, 3, "hex bytes"},
+    {"REGEDIT4\r\n[-HKEY_LOCAL_MACHINE\\X\r\n\"a\"=dword:1\r\n", SSLVDIR_E_SYNTAX, 2, "[KEY]"},
   };
+  /* A line regedit would not import is skipped, with a warning naming it. */
+  static const struct {
+    const char *text;
+    unsigned line;
+    const char *msg;
+  } skipped[] = {
+    {"REGEDIT4\r\n\"a\"=dword:1\r\n[HKEY_LOCAL_MACHINE\\X]\r\n", 2, "outside any [KEY]"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=dword:123456789\r\n", 3, "8 hex"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=dword:xyz\r\n", 3, "hex digits"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex:0g\r\n", 3, "hex bytes"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex(z):00\r\n", 3, "hex(N)"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a=\"b\"\r\n", 3, "expected '='"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=\"b\r\n", 3, "closed"},
+    {"REGEDIT4\r\n[-HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=dword:1\r\n", 3, "[-KEY]"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\nnonsense\r\n", 3, "expected [KEY]"},
+    {"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex:01,\\\r\n  02,\\\r\n  zz\r\n", 3, "hex bytes"},
+  };
+  for (size_t i = 0; i < sizeof skipped / sizeof skipped[0]; i++) {
+    sslvdir_regfile *r = NULL;
+    sslvdir_error e = {0};
+    char want[32];
+    snprintf(want, sizeof want, ".reg line %u: ", skipped[i].line);
+    int rc = sslvdir_regfile_parse(&r, skipped[i].text, strlen(skipped[i].text), &e);
+    const char *w = sslvdir_regfile_warning(r, 0);
+    int ok = rc == SSLVDIR_OK && r && sslvdir_regfile_warning_count(r) == 1 && w &&
+             !strncmp(w, want, strlen(want)) && strstr(w, skipped[i].msg) &&
+             sslvdir_regfile_entry_count(r) == 1 &&
+             sslvdir_regfile_entry(r, 0, NULL, NULL, NULL, NULL, NULL) != SSLVDIR_REG_VALUE;
+    if (!ok)
+      fprintf(stderr, "reg skipped %zu: %d: %s / %s\n", i, rc, e.message, w ? w : "(no warning)");
+    CU_ASSERT(ok);
+    sslvdir_regfile_free(r);
+  }
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     sslvdir_regfile *r = NULL;
     sslvdir_error e = {0};
@@ -386,11 +411,164 @@ static void test_hostile(void) {
   sslvdir_settings_free(s);
 }
 
+/* The store's warning that starts with prefix and holds what, or NULL. */
+static const char *store_warning(const sslvdir_settings *s, const char *prefix, const char *what) {
+  for (size_t i = 0; i < sslvdir_settings_warning_count(s); i++) {
+    const char *w = sslvdir_settings_warning(s, i);
+    if (!strncmp(w, prefix, strlen(prefix)) && strstr(w, what))
+      return w;
+  }
+  return NULL;
+}
+
+/* A regedit export (UTF-16LE with BOM, CRLF, wrapped hex(2)/hex(7), ';'
+ * comments) with lines regedit itself refuses in the middle: nine hex
+ * digits of a dword, a wrapped hex value missing a digit, a string without
+ * its closing quote. Each is skipped with a warning naming its line and the
+ * rest of the file is read. Applied to a store in which an earlier file had
+ * turned SSLOffloaded and the others on, a skipped value is absent: it
+ * does not keep what that file said, and Exchange's default (0) applies. */
+static void test_bad_lines(void) {
+  sslvdir_regfile *r = load("tests/data/registry/exchange2010-badlines.reg");
+  CU_ASSERT_FATAL(r != NULL);
+  static const char *const names[] = {NULL, "AllowInternalUntrustedCerts", "AllowProxyingWithoutSsl",
+                                      "InstallPath", "ImagePath", "DependOnService", "DisplayName",
+                                      "", NULL, "Library", "Close"};
+  CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_entry_count(r), sizeof names / sizeof names[0]);
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    const char *name;
+    int kind = sslvdir_regfile_entry(r, i, NULL, &name, NULL, NULL, NULL);
+    CU_ASSERT_EQUAL(kind, names[i] ? SSLVDIR_REG_VALUE : SSLVDIR_REG_KEY);
+    CU_ASSERT(names[i] ? name && !strcmp(name, names[i]) : name == NULL);
+  }
+  /* The wrapped values around the bad one are whole. */
+  unsigned type;
+  size_t len;
+  CU_ASSERT(sslvdir_regfile_entry(r, 4, NULL, NULL, &type, NULL, &len) == SSLVDIR_REG_VALUE &&
+            type == SSLVDIR_REG_EXPAND_SZ && len == 44);
+  CU_ASSERT(sslvdir_regfile_entry(r, 5, NULL, NULL, &type, NULL, &len) == SSLVDIR_REG_VALUE &&
+            type == SSLVDIR_REG_MULTI_SZ && len == 24);
+  static const struct {
+    const char *prefix, *what;
+  } warned[] = {
+    {".reg line 7: ", "a dword has at most 8 hex digits; the line is skipped and \"SSLOffloaded\" is treated as absent"},
+    {".reg line 9: ", "a dword has at most 8 hex digits; the line is skipped and \"AllowExternalUntrustedCerts\""},
+    {".reg line 14: ", "hex bytes are two hex digits separated by commas; the line is skipped and \"LogPath\""},
+    {".reg line 18: ", "not one closed \"string\"; the line is skipped and \"Description\""},
+  };
+  CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_warning_count(r), 4);
+  for (size_t i = 0; i < 4; i++) {
+    const char *w = sslvdir_regfile_warning(r, i);
+    CU_ASSERT(!strncmp(w, warned[i].prefix, strlen(warned[i].prefix)) && strstr(w, warned[i].what));
+  }
+  CU_ASSERT_PTR_NULL(sslvdir_regfile_warning(r, 4));
+
+  sslvdir_settings *s;
+  sslvdir_error e;
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 1, NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED, 1, NULL));
+  CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL, 1, NULL));
+  CU_ASSERT(!sslvdir_settings_set_string(s, OWA "\\LogPath", "D:\\Logs", NULL));
+  CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, s, &e), SSLVDIR_OK);
+  uint32_t dw;
+  const char *str;
+  CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, &dw), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED, &dw), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL, &dw), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_settings_get_string(s, OWA "\\LogPath", &str), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT(!sslvdir_settings_default_dword(SSLVDIR_KEY_SSL_OFFLOADED, 2010, &dw) && dw == 0);
+  /* What reads is applied, before and after the bad lines. */
+  CU_ASSERT(!sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_INTERNAL_UNTRUSTED, &dw) && dw == 0);
+  CU_ASSERT(!sslvdir_settings_get_string(s, OWA "\\DisplayName", &str) &&
+            !strcmp(str, "Microsoft Exchange Outlook Web App"));
+  CU_ASSERT(!sslvdir_settings_get_string(s, OWA "\\Performance\\Close", &str) &&
+            !strcmp(str, "CloseOwaPerformanceData"));
+  /* The store says it all: the skipped lines, the known DWORD given as a
+   * string (line 8), the multi-string and the default value it cannot hold. */
+  for (size_t i = 0; i < 4; i++)
+    CU_ASSERT_PTR_NOT_NULL(store_warning(s, warned[i].prefix, warned[i].what));
+  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 8: ", "AllowProxyingWithoutSsl is a DWORD value; "
+                                       "the value is treated as absent"));
+  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 16: ", "DependOnService is of type 7"));
+  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 20: ", "default value (@)"));
+  CU_ASSERT_EQUAL(sslvdir_settings_warning_count(s), 7);
+  sslvdir_settings_free(s);
+  sslvdir_regfile_free(r);
+}
+
+/* A well-known value of the wrong type or out of range is a warning for that
+ * value, not a failed file; it is absent from that point on, and a later
+ * line that reads sets it again. */
+static void test_bad_values(void) {
+  static const char text[] =
+      "Windows Registry Editor Version 5.00\r\n\r\n"
+      "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeOWA]\r\n"
+      "\"SSLOffloaded\"=dword:00000001\r\n"              /* 4 */
+      "\"SSLOffloaded\"=dword:00000002\r\n"              /* 5: out of range */
+      "\"AllowExternalUntrustedCerts\"=\"1\"\r\n"        /* 6: a string */
+      "\"Other\"=dword:00000005\r\n";
+  sslvdir_regfile *r;
+  sslvdir_settings *s;
+  sslvdir_error e = {0};
+  CU_ASSERT_FATAL(sslvdir_regfile_parse(&r, text, sizeof text - 1, &e) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED, 1, NULL));
+  int rc = sslvdir_regfile_apply(r, s, &e);
+  if (rc)
+    fprintf(stderr, "apply: %s\n", e.message);
+  CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
+  uint32_t dw;
+  CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, &dw), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED, &dw), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT(!sslvdir_settings_get_dword(s, OWA "\\Other", &dw) && dw == 5);
+  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 5: ", "SSLOffloaded must be 0 or 1, not 2; the value is treated as absent"));
+  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 6: ", "AllowExternalUntrustedCerts is a DWORD value"));
+  sslvdir_settings_free(s);
+  sslvdir_regfile_free(r);
+
+  /* Skipped lines take effect where they stand: a value set, then skipped,
+   * is absent; skipped, then set, is set. */
+  static const char text2[] =
+      "REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA]\r\n"
+      "\"AllowProxyingWithoutSsl\"=dword:00000001\r\n"   /* 3 */
+      "\"AllowProxyingWithoutSsl\"=dword:000000000\r\n"  /* 4: skipped */
+      "\"AllowInternalUntrustedCerts\"=dword:zz\r\n"     /* 5: skipped */
+      "\"AllowInternalUntrustedCerts\"=dword:0\r\n";     /* 6 */
+  CU_ASSERT_FATAL(sslvdir_regfile_parse(&r, text2, sizeof text2 - 1, &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_regfile_warning_count(r), 2);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, s, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL, &dw), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT(!sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_INTERNAL_UNTRUSTED, &dw) && dw == 0);
+  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 4: ", "\"AllowProxyingWithoutSsl\" is treated as absent"));
+  CU_ASSERT_PTR_NOT_NULL(store_warning(s, ".reg line 5: ", "hex digits"));
+  sslvdir_settings_free(s);
+  sslvdir_regfile_free(r);
+
+  /* A file of nothing but bad lines: the first 100 are named, one warning
+   * counts the rest. */
+  size_t cap = 64 + 300 * 20;
+  char *t = malloc(cap);
+  size_t o = (size_t)snprintf(t, cap, "REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n");
+  for (int i = 0; i < 300; i++)
+    o += (size_t)snprintf(t + o, cap - o, "\"v%d\"=dword:x\r\n", i);
+  CU_ASSERT_FATAL(sslvdir_regfile_parse(&r, t, o, &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_regfile_warning_count(r), 101);
+  CU_ASSERT(!strncmp(sslvdir_regfile_warning(r, 99), ".reg line 102: ", 15));
+  CU_ASSERT_STRING_EQUAL(sslvdir_regfile_warning(r, 100),
+                         ".reg: 200 more lines are skipped (only the first 100 are named)");
+  sslvdir_regfile_free(r);
+  free(t);
+}
+
 void suite_registry(void) {
   CU_pSuite s = CU_add_suite("registry", NULL, NULL);
   CU_add_test(s, "a regedit export: read, applied, written, read again", test_export);
   CU_add_test(s, "deletions, REGEDIT4, a store written as .reg", test_changes);
   CU_add_test(s, "hostile .reg files and their errors", test_hostile);
+  CU_add_test(s, "a regedit export with bad lines: skipped, warned, absent", test_bad_lines);
+  CU_add_test(s, "a known value of the wrong type or out of range: warned, absent", test_bad_values);
   CU_add_test(s, "a file's deletions in one batch leave what line by line does", test_batch_order);
   CU_add_test(s, "a store written as .reg, grouped by key", test_from_settings_groups);
 }

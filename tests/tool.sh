@@ -205,6 +205,31 @@ if cmp -s "$f.bak" "$cfg16"; then ko "config set did not update the .bak"; elif 
 expect_fail "unknown sslFlags keyword\|unknown" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' sslFlags=Sssl
 expect_fail "only sslFlags=VALUE can be set" config set "$tmpd/applicationHost.config" 'Default Web Site/ecp' authentication=Basic
 expect_fail "no site 'Nope'" config set "$tmpd/applicationHost.config" 'Nope/owa' sslFlags=None
+# .reg files as regedit writes them: lines regedit refuses are skipped with a
+# warning naming the line, the rest is read; deletions are listed; the JSON
+# keeps key, value name (which may hold a backslash) and type apart.
+bad="$top_srcdir/tests/data/registry/exchange2010-badlines.reg"
+expect_out '^warning: \.reg line 7: a dword has at most 8 hex digits; the line is skipped and "SSLOffloaded" is treated as absent' config show "$bad"
+expect_out '^warning: \.reg line 8: .*AllowProxyingWithoutSsl is a DWORD value; the value is treated as absent' config show "$bad"
+expect_out '^  "DisplayName"="Microsoft Exchange Outlook Web App"$' config show "$bad"
+expect_out '^  "SSLOffloaded"=-$' config show "$top_srcdir/tests/data/registry/undo-offload.reg"
+expect_out '^  \[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OldProxy\]$' config show "$top_srcdir/tests/data/registry/undo-offload.reg"
+printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor]\r\n"Logs\\\\Path"="D:\\\\Logs"\r\n"Old"=-\r\n"Count"=dword:0000000a\r\n"Bad"=dword:000000001\r\n\r\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Old]\r\n' >"$tmpd/names.reg"
+expect_json '{"reg_files": [{"file": "'"$tmpd"'/names.reg", "entries": [{"kind": "key", "key": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor"}, {"kind": "value", "key": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor", "name": "Logs\\Path", "type": "REG_SZ", "string": "D:\\Logs"}, {"kind": "value-delete", "key": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor", "name": "Old"}, {"kind": "value", "key": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor", "name": "Count", "type": "REG_DWORD", "dword": 10}, {"kind": "key-delete", "key": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Old"}], "warnings": [".reg line 7: a dword has at most 8 hex digits; the line is skipped and \"Bad\" is treated as absent (Exchange'"'"'s default applies)"]}], "registry": [{"path": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Logs\\Path", "string": "D:\\Logs", "known": false}, {"path": "HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Count", "dword": 10, "known": false}], "registry_warnings": [".reg line 7: a dword has at most 8 hex digits; the line is skipped and \"Bad\" is treated as absent (Exchange'"'"'s default applies)"]}' \
+  config show --json "$tmpd/names.reg"
+# A skipped SSLOffloaded line is absent, never the 1 an earlier file gave it:
+# OWA on Exchange 2010 goes back to being bridged.
+printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA]\r\n"SSLOffloaded"=dword:00000001\r\n' >"$tmpd/on.reg"
+off2010="--preset exchange2010-offload --offloader 10.0.0.5 --peer 10.0.0.5 --cipher-bits 256 -H X-Forwarded-Proto:https"
+# shellcheck disable=SC2086
+expect_out '"action": "allow", .*"upstream": "offload"' eval --json $off2010 --reg "$tmpd/on.reg" GET http://mail.contoso.com/owa/
+# shellcheck disable=SC2086
+expect_out '"action": "allow", .*"upstream": "bridge"' eval --json $off2010 --reg "$tmpd/on.reg" --reg "$bad" GET http://mail.contoso.com/owa/
+# Not a .reg file at all, or a section that does not read: refused whole.
+printf 'REGEDIT5\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor]\r\n"a"=dword:1\r\n' >"$tmpd/nohdr.reg"
+expect_fail 'line 1: the first line must be' config show "$tmpd/nohdr.reg"
+printf 'REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\r\n"a"=dword:1\r\n' >"$tmpd/nosect.reg"
+expect_fail 'line 2: a section is \[KEY\] or \[-KEY\]' config show "$tmpd/nosect.reg"
 rm -rf "$tmpd"
 tmpp=$(mktemp -d) || exit 99
 seedargs="--external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload Default\ Web\ Site/Rpc"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/utf8.h"
 #include "json.h"
 #include "tool.h"
 
@@ -17,16 +18,21 @@ static int is_reg(const char *path) {
 }
 
 /* What config show and plan read: at most one applicationHost.config, and
- * .reg files applied in order to one settings store (nregs counts them). */
+ * .reg files applied in order to one settings store (nregs counts them; each
+ * is kept, with its name, for config show to list what it says). */
 typedef struct inputs {
   sslvdir_iisconfig *cfg;
   sslvdir_settings *st;
   int nregs;
+  sslvdir_regfile *regs[MAX_LIST];
+  const char *reg_names[MAX_LIST];
 } inputs;
 
 static void free_inputs(inputs *in) {
   sslvdir_iisconfig_free(in->cfg);
   sslvdir_settings_free(in->st);
+  for (int i = 0; i < in->nregs; i++)
+    sslvdir_regfile_free(in->regs[i]);
 }
 
 static int load_inputs(int nfiles, const char **files, inputs *in) {
@@ -42,10 +48,12 @@ static int load_inputs(int nfiles, const char **files, inputs *in) {
       if ((rc = sslvdir_regfile_load(&r, files[i], &e)))
         return fail(files[i], rc, &e);
       rc = sslvdir_regfile_apply(r, in->st, &e);
-      sslvdir_regfile_free(r);
-      if (rc)
+      if (rc) {
+        sslvdir_regfile_free(r);
         return fail(files[i], rc, &e);
-      in->nregs++;
+      }
+      in->regs[in->nregs] = r;
+      in->reg_names[in->nregs++] = files[i];
     } else {
       if (*cfg) {
         fprintf(stderr, "%s: one applicationHost.config at a time\n", prog);
@@ -86,6 +94,7 @@ static void print_warnings(const char *key, size_t n, const char *(*get)(const v
 
 static const char *cfg_warning(const void *c, size_t i) { return sslvdir_iisconfig_warning(c, i); }
 static const char *settings_warning(const void *s, size_t i) { return sslvdir_settings_warning(s, i); }
+static const char *reg_warning(const void *r, size_t i) { return sslvdir_regfile_warning(r, i); }
 
 static void show_config(const sslvdir_iisconfig *c, int json) {
   char flags[SSLVDIR_FLAGS_TEXT_MAX];
@@ -143,6 +152,102 @@ static void show_config(const sslvdir_iisconfig *c, int json) {
                  cfg_warning, c, json);
   if (json)
     printf("}");
+}
+
+static const char *reg_type_name(unsigned type) {
+  switch (type) {
+  case SSLVDIR_REG_NONE: return "REG_NONE";
+  case SSLVDIR_REG_SZ: return "REG_SZ";
+  case SSLVDIR_REG_EXPAND_SZ: return "REG_EXPAND_SZ";
+  case SSLVDIR_REG_BINARY: return "REG_BINARY";
+  case SSLVDIR_REG_DWORD: return "REG_DWORD";
+  case SSLVDIR_REG_MULTI_SZ: return "REG_MULTI_SZ";
+  case SSLVDIR_REG_QWORD: return "REG_QWORD";
+  default: return NULL;
+  }
+}
+
+/* One .reg file as read, deletions included. Text: the file as regedit would
+ * import it (the library's writer; skipped lines are not in it). JSON: one
+ * object per entry with key, value name and type apart, since a value name
+ * may hold '\\' and "KEY\\Name" would not say where the key ends. */
+static int show_regfile(const char *file, const sslvdir_regfile *r, int json) {
+  if (!json) {
+    size_t n = 0;
+    char *buf = NULL;
+    if (sslvdir_regfile_write(r, SSLVDIR_REGFILE_UTF8, NULL, 0, &n) != SSLVDIR_E_BUFFER_TOO_SMALL ||
+        !(buf = malloc(n + 1)) || sslvdir_regfile_write(r, SSLVDIR_REGFILE_UTF8, buf, n, &n)) {
+      free(buf);
+      return fail(file, SSLVDIR_E_NOMEM, NULL);
+    }
+    buf[n] = '\0';
+    printf("\n%s: %zu entries, as regedit would import them\n", file, sslvdir_regfile_entry_count(r));
+    /* Past the header line; CRLF as LF, each line indented. */
+    char *p = strchr(buf, '\n');
+    for (p = p ? p + 1 : buf + n; *p;) {
+      char *e = strchr(p, '\n');
+      size_t l = e ? (size_t)(e - p) : strlen(p);
+      if (l && p[l - 1] == '\r')
+        l--;
+      if (l)
+        printf("  %.*s\n", (int)l, p);
+      p = e ? e + 1 : p + strlen(p);
+    }
+    free(buf);
+    return 0;
+  }
+  printf("{\"file\": ");
+  json_string(stdout, file);
+  printf(", \"entries\": [");
+  for (size_t i = 0; i < sslvdir_regfile_entry_count(r); i++) {
+    const char *key, *name;
+    unsigned type;
+    const unsigned char *data;
+    size_t len;
+    int kind = sslvdir_regfile_entry(r, i, &key, &name, &type, &data, &len);
+    static const char *const kinds[] = {"", "key", "key-delete", "value", "value-delete"};
+    if (kind < SSLVDIR_REG_KEY || kind > SSLVDIR_REG_VALUE_DELETE)
+      continue;
+    printf("%s{\"kind\": \"%s\", \"key\": ", i ? ", " : "", kinds[kind]);
+    json_string(stdout, key);
+    if (kind == SSLVDIR_REG_VALUE || kind == SSLVDIR_REG_VALUE_DELETE) {
+      printf(", \"name\": ");
+      json_string(stdout, name);
+    }
+    if (kind == SSLVDIR_REG_VALUE) {
+      /* A type without a REG_ name is given as the file writes it. */
+      if (reg_type_name(type))
+        printf(", \"type\": \"%s\"", reg_type_name(type));
+      else
+        printf(", \"type\": \"hex(%x)\"", type);
+      if (type == SSLVDIR_REG_DWORD && len == 4) {
+        printf(", \"dword\": %u", (unsigned)data[0] | (unsigned)data[1] << 8 |
+                                       (unsigned)data[2] << 16 | (unsigned)data[3] << 24);
+      } else if ((type == SSLVDIR_REG_SZ || type == SSLVDIR_REG_EXPAND_SZ) &&
+                 !memchr(data, 0, len) && sv_utf8_valid(data, len, NULL)) {
+        /* A "string" of the file: UTF-8 text. hex(1)/hex(2) text is UTF-16LE
+         * or 8-bit with its NUL, and is given as its bytes. */
+        char *t = malloc(len + 1);
+        if (t) {
+          memcpy(t, data, len);
+          t[len] = '\0';
+        }
+        printf(", \"string\": ");
+        json_string(stdout, t); /* null only when out of memory */
+        free(t);
+      } else {
+        printf(", \"hex\": \"");
+        for (size_t k = 0; k < len; k++)
+          printf("%s%02x", k ? "," : "", data[k]);
+        printf("\"");
+      }
+    }
+    printf("}");
+  }
+  printf("], ");
+  print_warnings("warnings", sslvdir_regfile_warning_count(r), reg_warning, r, json);
+  printf("}");
+  return 0;
 }
 
 static void show_settings(const sslvdir_settings *s, int json) {
@@ -206,7 +311,17 @@ static int config_show(int argc, char **argv) {
       show_config(cfg, json);
     if (json && cfg)
       printf(", ");
-    show_settings(st, json);
+    if (json)
+      printf("\"reg_files\": [");
+    for (int i = 0; !rc && i < in.nregs; i++) {
+      if (json && i)
+        printf(", ");
+      rc = show_regfile(in.reg_names[i], in.regs[i], json);
+    }
+    if (json)
+      printf("], ");
+    if (!rc)
+      show_settings(st, json);
     if (json)
       printf("}\n");
   }

@@ -1680,14 +1680,25 @@ static PyObject *regfile_get_entries(RegFileObject *o, void *c) {
                                       (unsigned long)data[2] << 16 | (unsigned long)data[3] << 24);
     else
       value = PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)len);
+    /* A type without a REG_ name is given as the file writes it, hex(N). */
+    char tname[24];
+    snprintf(tname, sizeof tname, "%s", kind == SSLVDIR_REG_VALUE ?
+             value_name(reg_type_names, (int)type) : "");
+    if (!strcmp(tname, "unknown"))
+      snprintf(tname, sizeof tname, "hex(%x)", type);
     PyObject *t = Py_BuildValue("(sNNsN)", value_name(reg_entry_names, kind), str_or_none(key),
-                                str_or_none(name), kind == SSLVDIR_REG_VALUE ?
-                                value_name(reg_type_names, (int)type) : "", value);
+                                str_or_none(name), tname, value);
     if (!t || PyList_Append(l, t) < 0)
       Py_CLEAR(l);
     Py_XDECREF(t);
   }
   return l;
+}
+static PyObject *regfile_get_warnings(RegFileObject *o, void *c) {
+  (void)c;
+  REG_OPEN(o);
+  return str_tuple(o->r, sslvdir_regfile_warning_count(o->r),
+                   (indexed_str_fn)sslvdir_regfile_warning);
 }
 static PyObject *regfile_apply(RegFileObject *o, PyObject *arg) {
   REG_OPEN(o);
@@ -1728,7 +1739,7 @@ static PyMethodDef regfile_methods[] = {
     {"parse", (PyCFunction)regfile_parse, METH_O | METH_CLASS, "RegFile.parse(data: bytes)"},
     {"from_settings", (PyCFunction)regfile_from_settings, METH_O | METH_CLASS,
      "RegFile.from_settings(settings) -> RegFile holding the registry values."},
-    {"apply", (PyCFunction)regfile_apply, METH_O, "apply(settings): set what the file sets."},
+    {"apply", (PyCFunction)regfile_apply, METH_O, "apply(settings): set what the file sets; a value it cannot take is absent, with a warning."},
     {"to_bytes", (PyCFunction)(void (*)(void))regfile_write, METH_VARARGS | METH_KEYWORDS,
      "to_bytes(*, utf8=False, regedit4=False) -> bytes: the file as regedit writes it."},
     {"close", (PyCFunction)regfile_close, METH_NOARGS, "Free the file now."},
@@ -1737,6 +1748,8 @@ static PyMethodDef regfile_methods[] = {
 static PyGetSetDef regfile_getset[] = {
     {"entries", (getter)regfile_get_entries, NULL,
      "[(kind, key, name, type, value)] in file order; DWORDs as int, others as bytes.", NULL},
+    {"warnings", (getter)regfile_get_warnings, NULL,
+     "The lines skipped while reading, each with its line number.", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
 /* ------------------------------------------------------------ Plan */

@@ -2,8 +2,10 @@
  * libsslvdir: registry exports (.reg files), read and written.
  *
  * A .reg file is read faithfully (every section and value, in order, with
- * its type and bytes), applied to a settings store (the keys libsslvdir
- * knows change decisions, the rest is kept and reported as unknown), and
+ * its type and bytes; a line regedit would not import is skipped with a
+ * warning, as regedit skips it), applied to a settings store (the keys
+ * libsslvdir knows change decisions, the rest is kept and reported as
+ * unknown; a value the store cannot take is absent, with a warning), and
  * written back the way regedit writes it, by default UTF-16LE with a BOM, so
  * that a script can produce the file an administrator double-clicks.
  *
@@ -59,9 +61,19 @@ typedef enum sslvdir_reg_entry {
  * "Name"=dword:..., "Name"="string" (with \\ and \" escapes), hex:,
  * hex(N): with line continuations, "Name"=- deletions, @ for the default
  * value, ';' comments. Keys start with a hive name (HKEY_LOCAL_MACHINE, ...).
- * Errors name the line: a missing header, a value outside a section, a bad
- * string, dword or hex byte, an unknown hive (SSLVDIR_E_SYNTAX), a logical
- * line over SSLVDIR_REGFILE_MAX_LINE bytes (SSLVDIR_E_RANGE).
+ *
+ * As Windows' regedit does, a line it would not import is skipped and the
+ * rest of the file read: a value line that does not read (a bad string,
+ * dword, such as one of nine hex digits, or hex byte), a value outside a
+ * section or in a [-KEY] one, a line that is none of the forms above. Each
+ * gets a warning naming its line (sslvdir_regfile_warning()); a skipped
+ * value whose name was read is treated as absent by sslvdir_regfile_apply().
+ * The file is refused, with the line, when it is not a .reg file or cannot
+ * be read safely: no header line (SSLVDIR_E_SYNTAX), text that is not valid
+ * UTF-16LE or 8-bit text (SSLVDIR_E_SYNTAX), a section line that does not
+ * read or names no hive (SSLVDIR_E_SYNTAX: the values that follow would go
+ * to the wrong key, or a deletion be lost), more than SSLVDIR_REGFILE_MAX
+ * bytes or a logical line over SSLVDIR_REGFILE_MAX_LINE (SSLVDIR_E_RANGE).
  *
  * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_SYNTAX, SSLVDIR_E_RANGE,
  * SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
@@ -123,6 +135,11 @@ SSLVDIR_EXTERN size_t sslvdir_regfile_entry_count(const sslvdir_regfile *reg);
  * file lists (UTF-16LE text in a REGEDIT5 file, 8-bit text in a REGEDIT4
  * one). Any out pointer may be NULL.
  *
+ * Deletions are entries of their own: [-KEY] is SSLVDIR_REG_KEY_DELETE with
+ * *name NULL, "Name"=- SSLVDIR_REG_VALUE_DELETE with *type 0 and *len 0.
+ * Key and name are separate because a value name may hold '\'. Skipped lines
+ * are not entries (sslvdir_regfile_warning() names them).
+ *
  * Returns: the sslvdir_reg_entry kind (above 0), SSLVDIR_E_NOT_FOUND past
  * the end, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
@@ -132,18 +149,44 @@ SSLVDIR_EXTERN int sslvdir_regfile_entry(const sslvdir_regfile *reg, size_t inde
                                          const unsigned char **data, size_t *len);
 
 /**
+ * sslvdir_regfile_warning_count - how many warnings reading the file produced
+ *
+ * One per skipped line (at most 100 are named; one more warning counts the
+ * rest).
+ *
+ * Returns: the count (0 for NULL).
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN size_t sslvdir_regfile_warning_count(const sslvdir_regfile *reg);
+
+/**
+ * sslvdir_regfile_warning - one warning, as an English sentence with its line
+ *
+ * Returns: the warning, or NULL when index is past the end.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_regfile_warning(const sslvdir_regfile *reg, size_t index);
+
+/**
  * sslvdir_regfile_apply - apply a .reg file to a settings store
  *
  * In file order: DWORDs and strings (REG_SZ and REG_EXPAND_SZ, as "string"
- * or as hex(1)/hex(2) text, up to its NUL) are set, deletions unset the value or every value under the key. Other
- * types (binary, multi-string, QWORD) cannot be held by the store: they stay
- * in the .reg file and each gets a warning in the store. Values the library
- * does not know are kept all the same (sslvdir_settings_entry() says they
- * are unknown). The default value (@) is kept in the .reg file only.
+ * or as hex(1)/hex(2) text, up to its NUL) are set, deletions unset the
+ * value or every value under the key. Values the library does not know are
+ * kept all the same (sslvdir_settings_entry() says they are unknown). The
+ * default value (@) is kept in the .reg file only.
  *
- * Returns: SSLVDIR_OK, SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT, or the
- * store's status for a value it refuses (SSLVDIR_E_TYPE for a known DWORD
- * given as a string), with the line in err.
+ * A value the store cannot take as the file gives it is one bad value, not
+ * a bad file: a well-known value of the wrong type (SSLOffloaded as a
+ * string) or out of range (SSLOffloaded=2), a path the store refuses, a
+ * binary, multi-string or QWORD value (which stays in the .reg file), and a
+ * value line skipped when the file was read. Each gets a warning in the
+ * store and is treated as absent: unset at that point of the file, so that
+ * Exchange's default applies (sslvdir_settings_default_dword()), never what
+ * an earlier line or file gave it. The file's own warnings
+ * (sslvdir_regfile_warning()) are added to the store's.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_regfile_apply(const sslvdir_regfile *reg,

@@ -220,6 +220,7 @@ class IISConfig(_Closable):
 
 class RegFile(_Closable):
     entries: List[Tuple[str, str, Optional[str], str, Union[int, bytes, None]]]
+    warnings: Tuple[str, ...]
     @classmethod
     def load(cls, filename: _Path) -> RegFile: ...
     @classmethod

@@ -422,14 +422,19 @@ ENCODINGS = {"utf-8": "UTF-8", "utf-8-bom": "UTF-8 with BOM", "utf-16le": "UTF-1
              "utf-16be": "UTF-16BE"}
 
 
-def _load_inputs(files):
-    """One applicationHost.config (or none) and the .reg files applied to a Settings."""
+def _load_inputs(files, regs=None):
+    """One applicationHost.config (or none) and the .reg files applied to a Settings;
+    each .reg file is kept, with its name, in regs when a list is given."""
     config, settings = None, sslvdir.Settings()
     for path in files:
         obj = _load_any(path)
         if isinstance(obj, sslvdir.RegFile):
-            with obj:
+            if regs is None:
+                with obj:
+                    obj.apply(settings)
+            else:
                 obj.apply(settings)
+                regs.append((path, obj))
         elif config is None:
             config = obj
         else:
@@ -437,7 +442,30 @@ def _load_inputs(files):
     return config, settings
 
 
-def _config_show(config, settings, as_json):
+def _reg_entry(kind, key, name, type_, value):
+    """One entry of a .reg file as config show --json gives it: key, name and type apart."""
+    entry = {"kind": kind, "key": key}
+    if kind in ("value", "value-delete"):
+        entry["name"] = name
+    if kind == "value":
+        entry["type"] = type_
+        if isinstance(value, int):
+            entry["dword"] = value
+        else:
+            text = None
+            if type_ in ("REG_SZ", "REG_EXPAND_SZ") and b"\0" not in value:
+                try:
+                    text = value.decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+            if text is not None:
+                entry["string"] = text
+            else:
+                entry["hex"] = ",".join(f"{b:02x}" for b in value)
+    return entry
+
+
+def _config_show(config, settings, as_json, regs=()):
     result = {}
     if config is not None:
         apps = []
@@ -451,6 +479,8 @@ def _config_show(config, settings, as_json):
             "applications": apps,
             "warnings": list(config.warnings),
         }
+    result["reg_files"] = [{"file": path_, "entries": [_reg_entry(*e) for e in reg.entries],
+                            "warnings": list(reg.warnings)} for path_, reg in regs]
     entries = []
     for path_, value, known in settings.entries():
         entry = {"path": path_}
@@ -475,6 +505,12 @@ def _config_show(config, settings, as_json):
             _out(f"  {app['path']:<46} {app['ssl_flags']:<22} {where[:22]:<22} {app['pool']}")
         for w in cfg["warnings"]:
             _out(f"warning: {w}")
+    for path_, reg in regs:
+        # The file as regedit would import it: the library's writer.
+        _out(f"\n{path_}: {len(reg.entries)} entries, as regedit would import them")
+        for line in reg.to_bytes(utf8=True).decode("utf-8").split("\r\n")[1:]:
+            if line:
+                _out(f"  {line}")
     if entries:
         _out("\nregistry values")
     for e in entries:
@@ -493,8 +529,13 @@ def cmd_config(argv):
         p.add_argument("--json", action="store_true")
         p.add_argument("files", nargs="+")
         a = p.parse_args(argv)
-        config, settings = _load_inputs(a.files)
-        _config_show(config, settings, a.json)
+        regs = []
+        try:
+            config, settings = _load_inputs(a.files, regs)
+            _config_show(config, settings, a.json, regs)
+        finally:
+            for _, reg in regs:
+                reg.close()
         return 0
     if sub == "set":
         p = argparse.ArgumentParser(prog="sslvdir config set")

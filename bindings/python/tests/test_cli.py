@@ -25,6 +25,8 @@ def both(args, stdin=b""):
 
 
 CASES = [
+    ["config", "show", "--json", CONFIG, data_path("registry", "exchange2010-badlines.reg"),
+     data_path("registry", "undo-offload.reg"), REG],
     ["eval", "--json", "GET", "http://mail.contoso.com/owa/"],
     ["eval", "--json", "POST", "http://mail.contoso.com/EWS/Exchange.asmx"],
     ["eval", "--json", "--tls", "--cipher-bits", "56", "-H", "Host: mail.contoso.com", "GET", "/ecp/"],
@@ -85,6 +87,8 @@ TEXT_CASES = [
      "https://x.contoso.com/autodiscover/autodiscover.xml", "--url", "302", "http://evil/"],
     ["config", "show", CONFIG, REG],
     ["config", "show", data_path("registry", "regedit4.reg")],
+    ["config", "show", data_path("registry", "exchange2010-badlines.reg"),
+     data_path("registry", "undo-offload.reg")],
     ["config", "plan", CONFIG, "--offload", "Default Web Site/owa"],
     ["config", "plan", CONFIG, REG, "--exchange", "2010", "--offload", "Default Web Site/owa",
      "--appcmd", "--iisreset"],

@@ -71,6 +71,22 @@ def test_regfile_round_trip():
     assert e.value.line == 3
 
 
+def test_regfile_bad_lines():
+    """A line regedit refuses is skipped with a warning naming it; the value is absent."""
+    with sslvdir.RegFile.load(data_path("registry", "exchange2010-badlines.reg")) as reg:
+        assert [w.split(":")[0] for w in reg.warnings] == [
+            ".reg line 7", ".reg line 9", ".reg line 14", ".reg line 18"]
+        assert "SSLOffloaded" not in [e[2] for e in reg.entries]
+        s = sslvdir.Settings()
+        s[sslvdir.KEY_SSL_OFFLOADED] = 1
+        reg.apply(s)
+        with pytest.raises(KeyError):
+            s[sslvdir.KEY_SSL_OFFLOADED]
+        assert any(w.startswith(".reg line 8: ") for w in s.warnings)
+    with sslvdir.RegFile.parse(b"REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex(20):01\r\n") as reg:
+        assert reg.entries[1][3] == "hex(20)"
+
+
 def test_plan():
     cfg = sslvdir.IISConfig.load(CONFIG)
     with sslvdir.Plan(cfg, exchange_version=2016) as plan:
