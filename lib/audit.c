@@ -633,7 +633,7 @@ static void check_offloader_breadth(sslvdir_audit *a) {
     char why[400];
     if (sv_net_too_broad(&a->policy->offloaders[i], why, sizeof why))
       add(a, SSLVDIR_SEVERITY_ERROR, "offloader-too-broad", a->policy->offloaders[i].text,
-          sv_strdup("sslvdir: --offloader with each offloader's own address (10.0.0.5, or its "
+          sv_strdup("sslvdir: --offloader with each offloader's own address (or its own small "
                     "subnet), or <offloader address=\"...\"/> in the policy file"),
           "The proxy policy's %s. X-Forwarded-Proto and Front-End-Https must be believed only "
           "from the devices that end TLS.", why);

@@ -3,7 +3,11 @@
     import sslvdir
     policy = sslvdir.load_policy(preset="exchange2016", hosts=["mail.contoso.com"])
     d = policy.decide("GET", "/owa/", "mail.contoso.com")
-    d.action, d.status, d.location   # 'redirect', 301, 'https://mail.contoso.com/owa/'
+    d.action, d.status, d.substatus  # 'deny', 403, 4: Exchange as it ships
+    policy = sslvdir.load_policy(preset="exchange2016", hosts=["mail.contoso.com"],
+                                 redirect=True)  # Microsoft's http->https recipe
+    d = policy.decide("GET", "/owa/", "mail.contoso.com")
+    d.action, d.status, d.location   # 'redirect', 302, 'https://mail.contoso.com/owa/'
 
 Everything the C library offers is here (see doc/python.md and the
 type stubs): policies from presets, policy files, applicationHost.config and
