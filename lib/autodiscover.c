@@ -79,9 +79,16 @@ size_t sv_ad_address_domain(const char *a, size_t n) {
     }
   if (!at || at == a || (size_t)(at - a) + 1 >= n || n > SSLVDIR_AUTODISCOVER_MAX_EMAIL)
     return 0;
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)a[i] < 0x21 || a[i] == 0x7f)
-      return 0; /* control characters and spaces */
+  /* Spaces, control characters (C1 too: U+0085 is a line end for some
+   * readers) and U+2028/U+2029, none of which an address holds; and bytes
+   * that are not UTF-8 (RFC 6532 addresses are UTF-8). */
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    int l = sv_utf8_char((const unsigned char *)a + i, n - i, &cp);
+    if (l < 0 || cp == ' ' || sv_utf8_is_control(cp))
+      return 0;
+    i += (size_t)l;
+  }
   size_t d = (size_t)(at - a) + 1, hl;
   uint32_t h;
   if (sv_host_check(a + d, n - d, &hl, &h) || memchr(a + d, ':', n - d) || a[d] == '[')
@@ -696,9 +703,17 @@ static const char *leaf_text(xmlNodePtr n, char *buf, size_t max) {
   } else {
     memcpy(buf, s, len);
     buf[len] = '\0';
-    for (size_t i = 0; i < len; i++)
-      if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
-        why = "holds a control character";
+    /* C1 controls and U+2028/U+2029 too (libxml2 hands over UTF-8): an
+     * address holding U+0085 would be echoed in the settings answer. */
+    for (size_t i = 0; i < len && !why;) {
+      uint32_t cp;
+      int l = sv_utf8_char((const unsigned char *)buf + i, len - i, &cp);
+      if (l < 0)
+        why = "is not UTF-8";
+      else if (sv_utf8_is_control(cp))
+        why = cp >= 0x2028 ? "holds a line separator" : "holds a control character";
+      i += l < 0 ? (size_t)-l : (size_t)l;
+    }
   }
   xmlFree(t);
   return why;
@@ -861,7 +876,9 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_respond(const sslvdir_policy *p, const c
 /* ================================================================ JSON */
 
 /* A JSON string, escaped: '"', '\\', control characters, and < > & so that
- * the answer is safe inside a web page too. Bytes that are not UTF-8 (a
+ * the answer is safe inside a web page too, and U+2028/U+2029, which end a
+ * JavaScript string literal where the answer is read as script (JSONP,
+ * engines before ES2019). Bytes that are not UTF-8 (a
  * query can hold any, percent-encoded) become U+FFFD, one per maximal
  * subpart as browsers decode them: the answer is valid UTF-8 JSON (RFC
  * 8259 8.1) whatever the query held, and still says what was wrong. */
@@ -875,7 +892,10 @@ static void put_json(wr *w, const char *s, size_t n) {
       puts_(w, "\\ufffd");
       i += (size_t)-l - 1;
     } else if (l > 1) {
-      put(w, s + i, (size_t)l);
+      if (cp == 0x2028 || cp == 0x2029)
+        puts_(w, cp == 0x2028 ? "\\u2028" : "\\u2029");
+      else
+        put(w, s + i, (size_t)l);
       i += (size_t)l - 1;
     } else if (c == '"' || c == '\\') {
       char e[2] = {'\\', (char)c};

@@ -258,6 +258,20 @@ static int find_vdir(sslvdir_builder *b, const char *site, const char *path, ssl
   return sv_err(err, SSLVDIR_E_NOT_FOUND, "site '%.256s' has no vdir '%.256s'", site, path);
 }
 
+/* The vdir that path names in any spelling the builder takes ("/OWA",
+ * "/owa/.", "/owa/"), or NULL; *site_ix and *vdir_ix are its indexes, which
+ * stay valid while the builder grows. */
+sslvdir_vdir *sv_builder_vdir_by_path(sslvdir_builder *b, const char *site, const char *path,
+                                      size_t *site_ix, size_t *vdir_ix) {
+  sslvdir_vdir *v;
+  if (find_vdir(b, site, path, &v, NULL))
+    return NULL;
+  const sslvdir_site *s = sv_builder_find_site(b, site);
+  *site_ix = (size_t)(s - b->sites);
+  *vdir_ix = (size_t)(v - s->vdirs);
+  return v;
+}
+
 SSLVDIR_EXTERN int sslvdir_builder_add_vdir(sslvdir_builder *b, const char *site, const char *path,
                                             sslvdir_kind kind, sslvdir_error *err) {
   sslvdir_site *s;

@@ -390,6 +390,8 @@ int sv_builder_set_default_site(sslvdir_builder *b, const char *name);
 sslvdir_site *sv_builder_host_owner(sslvdir_builder *b, const char *host);
 /* A site's vdir by canonical path (any case), or NULL. */
 sslvdir_vdir *sv_builder_find_vdir(sslvdir_builder *b, const char *site, const char *canon);
+sslvdir_vdir *sv_builder_vdir_by_path(sslvdir_builder *b, const char *site, const char *path,
+                                      size_t *site_ix, size_t *vdir_ix);
 
 /* lib/policy.c */
 void sv_policy_destroy(sslvdir_policy *p);

@@ -17,11 +17,31 @@
 #include "internal.h"
 
 
+/* The line of the <vdir> element that named each vdir of one site, 0 for
+ * none yet (indexed by the builder's vdir index). */
+typedef struct pf_site_lines {
+  unsigned *line;
+  size_t cap;
+} pf_site_lines;
+
 typedef struct pf {
   sslvdir_builder *b;
   sslvdir_error *err;
   xmlDocPtr doc;
+  pf_site_lines *sites; /* indexed by the builder's site index */
+  size_t capsites;
 } pf;
+
+/* Zero-filled growth of an array of n-byte elements to hold index i. */
+static int grow_zeroed(void **arr, size_t *cap, size_t i, size_t elsize) {
+  size_t old = *cap;
+  if (i < old)
+    return SSLVDIR_OK;
+  if (sv_grow(arr, cap, i + 1, elsize))
+    return SSLVDIR_E_NOMEM;
+  memset((char *)*arr + old * elsize, 0, (*cap - old) * elsize);
+  return SSLVDIR_OK;
+}
 
 static int at(pf *c, xmlNodePtr n, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -195,26 +215,37 @@ static int do_vdir(pf *c, xmlNodePtr n, const char *site) {
     goto out;
   }
   rc = sslvdir_builder_add_vdir(c->b, site, v[PATH], kind, c->err);
-  if (rc == SSLVDIR_E_DUPLICATE) {
-    /* The vdir exists (from a preset): this element changes it. */
-    rc = SSLVDIR_OK;
-    char canon[SSLVDIR_PATH_BUFSZ];
-    size_t cn;
-    sv_target t;
-    const sslvdir_vdir *old = NULL;
-    if (v[KIND] && !sv_target_split(v[PATH], strlen(v[PATH]), &t) &&
-        !sv_path_canon(t.path, t.path_len, canon, sizeof canon, &cn)) {
-      if (cn > 1 && canon[cn - 1] == '/')
-        canon[--cn] = '\0';
-      old = sv_builder_find_vdir(c->b, site, canon);
-    }
-    if (old && old->kind != kind) {
-      rc = at(c, n, SSLVDIR_E_INCONSISTENT, "<vdir>: '%.200s' exists with kind %s, not %s",
-              v[PATH], sslvdir_kind_name(old->kind), sslvdir_kind_name(kind));
-      goto out;
-    }
-  } else if (rc) {
+  int existed = rc == SSLVDIR_E_DUPLICATE;
+  if (rc && !existed) {
     rc = relay(c, n, rc);
+    goto out;
+  }
+  size_t si = 0, vi = 0;
+  const sslvdir_vdir *old = sv_builder_vdir_by_path(c->b, site, v[PATH], &si, &vi);
+  if (!old) {
+    rc = at(c, n, SSLVDIR_E_NOT_FOUND, "<vdir>: '%.200s' not found after adding it", v[PATH]);
+    goto out;
+  }
+  /* A vdir may be changed by one <vdir> of the file (the preset's, say), not
+   * two: "/owa" then "/OWA" or "/owa/." name the same vdir, and the second
+   * would silently undo what the first set (edge="None" after "Ssl"). */
+  if ((rc = grow_zeroed((void **)&c->sites, &c->capsites, si, sizeof *c->sites)) ||
+      (rc = grow_zeroed((void **)&c->sites[si].line, &c->sites[si].cap, vi, sizeof(unsigned)))) {
+    rc = at(c, n, rc, "out of memory");
+    goto out;
+  }
+  unsigned *first = &c->sites[si].line[vi];
+  if (*first) {
+    rc = at(c, n, SSLVDIR_E_DUPLICATE,
+            "<vdir>: '%.200s' names vdir '%.200s' of site '%.200s' again (line %u already does)",
+            v[PATH], old->path, site, *first);
+    goto out;
+  }
+  long line = xmlGetLineNo(n);
+  *first = line > 0 ? (unsigned)line : 1;
+  if (existed && v[KIND] && old->kind != kind) {
+    rc = at(c, n, SSLVDIR_E_INCONSISTENT, "<vdir>: '%.200s' exists with kind %s, not %s",
+            v[PATH], sslvdir_kind_name(old->kind), sslvdir_kind_name(kind));
     goto out;
   }
   unsigned flags;
@@ -433,8 +464,11 @@ SSLVDIR_EXTERN int sslvdir_policyfile_parse(sslvdir_builder *b, const char *data
     xmlFreeDoc(doc);
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   }
-  pf c = {copy, err, doc};
+  pf c = {copy, err, doc, NULL, 0};
   rc = apply(&c, xmlDocGetRootElement(doc));
+  for (size_t i = 0; i < c.capsites; i++)
+    sv_free(c.sites[i].line);
+  sv_free(c.sites);
   xmlFreeDoc(doc);
   if (rc == SSLVDIR_OK)
     sv_builder_swap(b, copy);

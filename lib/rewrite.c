@@ -21,7 +21,9 @@
  * to a dot), '&' ("&#46;" is a dot in HTML), '\\' ("\u002e" in JSON), tab,
  * LF and CR (URL parsers delete them: what follows joins the host), and even
  * a space or '<', which a URL in a quoted attribute holds and which a later
- * '@' makes userinfo ("http://<host> x@evil.example/" is evil.example's).
+ * '@' makes userinfo ("http://<host> x@evil.example/" is evil.example's);
+ * in an element's text a tag, comment or CDATA section does not end it either,
+ * since readers of the text join what is on both sides.
  * authority_ends() adds what ends the link's context for certain. */
 #define SV_AUTH_END(c) ((c) == '/' || (c) == '?' || (c) == '#')
 static const unsigned char auth_end[256] = {SV_R256(SV_AUTH_END)};
@@ -320,14 +322,11 @@ static int authority_ends(const unsigned char *p, size_t avail, size_t j, int fi
    * the URL, where a parser keeps it in the host. */
   if (c == '"' || c == '\'')
     return before == c;
-  if (c == '<') {
-    /* After '>' the link starts a text node, which a tag ends (in an
-     * attribute a URL never starts right after a '>'). */
-    if (j + 1 == avail)
-      return final ? 0 : -1;
-    unsigned char t = p[j + 1], l = t | 0x20; /* a tag name's letter, "</", "<!" */
-    return before == '>' && ((l >= 'a' && l <= 'z') || t == '/' || t == '!');
-  }
+  /* Not '<', even after '>' where the link starts a text node: whatever
+   * reads the element's text joins it across child tags, comments and CDATA
+   * sections (XML readers, textContent, XPath string()), so in
+   * "<u>http://<host>:80<![CDATA[.evil.example/]]></u>" dropping ":80" would
+   * make the text evil.example's; in RCDATA ("<title>") "<b@evil" is text. */
   return c == ')' && before == '(';
 }
 

@@ -50,6 +50,14 @@ static inline int sv_utf8_char(const unsigned char *s, size_t n, uint32_t *cp) {
   return len;
 }
 
+/* Whether cp is a control character (C0, DEL, C1: U+0080 to U+0085 NEL to
+ * U+009F) or a line or paragraph separator (U+2028, U+2029): characters that
+ * end a line for some reader, or that JavaScript reads as a line break even
+ * inside a string literal (before ES2019). */
+static inline int sv_utf8_is_control(uint32_t cp) {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029;
+}
+
 /* Whether s[0..n) is all well-formed UTF-8; *bad (may be NULL) receives the
  * offset of the first byte that is not. */
 static inline int sv_utf8_valid(const unsigned char *s, size_t n, size_t *bad) {

@@ -64,8 +64,9 @@ static char *lg_reg(unsigned n, size_t *len) {
 }
 
 /* A policy file: n settings (every 16th one set twice); with sites, one
- * site per 16 settings with two hosts and four vdirs (one given twice, which
- * changes it), one offloader per 32 settings, and an Autodiscover domain per
+ * site per 16 settings from a preset, with two hosts and four vdirs (three of
+ * them the preset's, which the elements change: a lookup of an existing
+ * vdir), one offloader per 32 settings, and an Autodiscover domain per
  * site. */
 static char *lg_policy(unsigned n, int sites, size_t *len) {
   lg_buf b = {0};
@@ -78,11 +79,11 @@ static char *lg_policy(unsigned n, int sites, size_t *len) {
     if (sites && i % 16 == 15) {
       unsigned s = i / 16;
       lg_printf(&b,
-                "<site name=\"Site %u\"><host name=\"mail%u.example.net\"/>"
+                "<site name=\"Site %u\" preset=\"exchange2016\"><host name=\"mail%u.example.net\"/>"
                 "<host name=\"owa%u.example.net\" canonical=\"true\"/>"
-                "<vdir path=\"/owa\" kind=\"owa\" edge=\"Ssl\"/><vdir path=\"/ecp\" kind=\"ecp\"/>"
-                "<vdir path=\"/app%u\" backend=\"Ssl\"/><vdir path=\"/ews\" kind=\"ews\"/>"
-                "<vdir path=\"/OWA\" kind=\"owa\" redirect=\"302\"/></site>\n",
+                "<vdir path=\"/OWA\" kind=\"owa\" edge=\"Ssl\" redirect=\"302\"/>"
+                "<vdir path=\"/ecp\" kind=\"ecp\"/>"
+                "<vdir path=\"/app%u\" backend=\"Ssl\"/><vdir path=\"/ews\" kind=\"ews\"/></site>\n",
                 s, s, s, s);
       if (s % 2)
         lg_printf(&b, "<offloader address=\"10.%u.%u.0/24\"/>\n", (s >> 8) & 255, s & 255);

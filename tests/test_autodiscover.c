@@ -518,6 +518,19 @@ static void test_json(void) {
      "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
     {"Email=a%zz@contoso.com&Protocol=AutodiscoverV1", 400,
      "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
+    /* C1 controls (U+0085 NEL), U+2028/U+2029 and bytes that are not UTF-8
+     * are no address either. */
+    {"Email=a%C2%85@contoso.com&Protocol=AutodiscoverV1", 400,
+     "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
+    {"Email=a%E2%80%A8@contoso.com&Protocol=Ews", 400,
+     "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
+    {"Email=a%85@contoso.com&Protocol=Ews", 400,
+     "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is not an address.\"}"},
+    /* U+2028 and U+2029 end a JavaScript string literal: escaped. */
+    {"Email=a@contoso.com&Protocol=%E2%80%A8%E2%80%A9</script>", 400,
+     "{\"ErrorCode\":\"InvalidProtocol\",\"ErrorMessage\":\"The given protocol value "
+     "'\\u2028\\u2029\\u003c/script\\u003e' is invalid. "
+     "Supported values are 'AutodiscoverV1, ActiveSync, Ews'.\"}"},
     /* Bytes that are not UTF-8 come back as U+FFFD, one per maximal
      * subpart (FF; FE; F0 9F 98 cut short; ED A0 80 a surrogate, 3; C0 AF
      * overlong, 2); UTF-8 comes back as it was. */

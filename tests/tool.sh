@@ -103,9 +103,19 @@ expect_fail "expected 'Name: value'" rewrite-header 'Location http://x/'
 # Bytes that are not UTF-8 are written as U+FFFD, one per maximal subpart.
 expect_json '[{"name": "X-Bytes", "value": "\ufffd\ufffd\ufffdb'"$(printf '\303\251')"'", "changed": false}]' \
   rewrite-header --json "$(printf 'X-Bytes: \377\376\360\237\230b\303\251')"
+# U+2028 and U+2029 end a JavaScript string literal: escaped.
+expect_json '[{"name": "X-Sep", "value": "a\u2028b\u2029", "changed": false}]' \
+  rewrite-header --json "$(printf 'X-Sep: a\342\200\250b\342\200\251')"
 expect_fail "no such vdir" rewrite-header --vdir 'Default Web Site/nope' 'Set-Cookie: a=b'
 expect_fail "control character" rewrite-header "$(printf 'Location: http://mail.contoso.com/\001')"
+# A refused line leaves no half-written answer: no lone "[", no earlier lines.
+expect_fail "control character" rewrite-header --host mail.contoso.com --json "$(printf 'Location: http://mail.contoso.com/\177')"
+expect_fail "control character" rewrite-header --json 'X-A: b' "$(printf 'Location: http://mail.contoso.com/\001')"
+expect_fail "control character" rewrite-header 'X-A: b' "$(printf 'Location: http://mail.contoso.com/\001')"
 expect_fail "needs a 'Name: value'" rewrite-header
+# A repeated Host is a 400 (bad-host), as HTTP.sys answers it, not the last value's answer.
+expect_out '"status": 400, .*"reason_code": "bad-host"' eval --json -H 'Host: evil.example' -H 'Host: mail.contoso.com' GET /owa/
+expect_out '"status": 400, .*"reason_code": "bad-host"' eval --json -H 'Host: mail.contoso.com' -H 'host: mail.contoso.com' GET http://mail.contoso.com/owa/
 # rewrite-body: a page, whole and one byte at a time; pass-through; errors.
 page="$top_srcdir/tests/data/rewrite/page.html"
 want_page="$top_srcdir/tests/data/rewrite/page.expected"

@@ -8,7 +8,9 @@
 /* Bytes that are not UTF-8 (a header value given as an argument, say)
  * become U+FFFD, one per maximal subpart as the library's autodiscover.json
  * answer does, so that the output is always valid UTF-8 JSON (RFC 8259 8.1)
- * and a strict reader never refuses the whole of it. */
+ * and a strict reader never refuses the whole of it. U+2028 and U+2029 are
+ * escaped as that answer escapes them: they end a JavaScript string literal
+ * where JSON is read as script. */
 void json_string(FILE *f, const char *s) {
   if (!s) {
     fputs("null", f);
@@ -22,6 +24,8 @@ void json_string(FILE *f, const char *s) {
     if (l != 1) {
       if (l < 0)
         fputs("\\ufffd", f);
+      else if (cp == 0x2028 || cp == 0x2029)
+        fputs(cp == 0x2028 ? "\\u2028" : "\\u2029", f);
       else
         fwrite(p, 1, (size_t)l, f);
       p += (l < 0 ? -l : l) - 1;

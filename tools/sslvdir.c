@@ -282,6 +282,7 @@ struct eval_req {
   const char *peer;
   const char *host, *xfp, *feh;
   size_t host_len, xfp_len, feh_len;
+  char *host_buf; /* the combined value of a repeated Host (owned) */
 };
 
 static int parse_header(struct eval_req *e, const char *h) {
@@ -303,7 +304,27 @@ static int parse_header(struct eval_req *e, const char *h) {
   while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
     vl--;
 #define IS(name) (nl == strlen(name) && !strncasecmp(h, name, nl))
-  if (IS("Host")) { e->host = v; e->host_len = vl; }
+  if (IS("Host") && e->host) {
+    /* A repeated Host: the library gets the combined field value, as a
+     * proxy that joins repeated fields would pass it on (RFC 9110 5.3).
+     * No host name holds ", ", so the answer is 400 bad-host, what HTTP.sys
+     * answers to a request with two Host fields (RFC 9112 3.2 requires it),
+     * rather than whichever value came last. */
+    size_t n = e->host_len + 2 + vl;
+    char *b = malloc(n + 1);
+    if (!b) {
+      fprintf(stderr, "%s: out of memory\n", prog);
+      return -1;
+    }
+    memcpy(b, e->host, e->host_len);
+    memcpy(b + e->host_len, ", ", 2);
+    memcpy(b + e->host_len + 2, v, vl);
+    b[n] = '\0';
+    free(e->host_buf);
+    e->host = e->host_buf = b;
+    e->host_len = n;
+  }
+  else if (IS("Host")) { e->host = v; e->host_len = vl; }
   else if (IS("X-Forwarded-Proto")) { e->xfp = v; e->xfp_len = vl; }
   else if (IS("Front-End-Https")) { e->feh = v; e->feh_len = vl; }
 #undef IS
@@ -338,10 +359,8 @@ static int split_url(struct eval_req *e, sslvdir_request *r) {
   return 0;
 }
 
-static int cmd_eval(int argc, char **argv) {
+static int eval_with(int argc, char **argv, struct eval_req *e) {
   struct policy_opts po = {0};
-  struct eval_req e = {0};
-  e.cert = SSLVDIR_CERT_NONE;
   int pos = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -350,8 +369,8 @@ static int cmd_eval(int argc, char **argv) {
       return EXIT_USAGE;
     if (r)
       continue;
-    if (!strcmp(a, "--tls")) e.tls = 1;
-    else if (!strcmp(a, "--json")) e.json = 1;
+    if (!strcmp(a, "--tls")) e->tls = 1;
+    else if (!strcmp(a, "--json")) e->json = 1;
     else if (!strcmp(a, "--cipher-bits") || !strcmp(a, "--client-cert") || !strcmp(a, "--peer") ||
              !strcmp(a, "-H")) {
       if (i + 1 >= argc) {
@@ -366,16 +385,16 @@ static int cmd_eval(int argc, char **argv) {
           fprintf(stderr, "%s: --cipher-bits '%s': expected a number of bits from 0 to 4096\n", prog, v);
           return EXIT_USAGE;
         }
-        e.bits = (unsigned)b;
-        e.have_bits = 1;
+        e->bits = (unsigned)b;
+        e->have_bits = 1;
       } else if (a[2] == 'c') {
-        if (sslvdir_cert_status_parse(&e.cert, v, strlen(v))) {
+        if (sslvdir_cert_status_parse(&e->cert, v, strlen(v))) {
           fprintf(stderr, "%s: --client-cert '%s': expected ok, missing, untrusted, expired or revoked\n", prog, v);
           return EXIT_USAGE;
         }
       } else if (a[2] == 'p') {
-        e.peer = v;
-      } else if (parse_header(&e, v)) {
+        e->peer = v;
+      } else if (parse_header(e, v)) {
         return EXIT_USAGE;
       }
     } else if (a[0] == '-' && a[1]) {
@@ -383,10 +402,10 @@ static int cmd_eval(int argc, char **argv) {
       usage(stderr);
       return EXIT_USAGE;
     } else if (pos == 0) {
-      e.method = a;
+      e->method = a;
       pos++;
     } else if (pos == 1) {
-      e.url = a;
+      e->url = a;
       pos++;
     } else {
       fprintf(stderr, "%s: unexpected argument '%s'\n", prog, a);
@@ -399,27 +418,27 @@ static int cmd_eval(int argc, char **argv) {
     return EXIT_USAGE;
   }
   sslvdir_request r = SSLVDIR_REQUEST_INIT;
-  if (split_url(&e, &r))
+  if (split_url(e, &r))
     return EXIT_USAGE;
   sslvdir_policy *p;
   int rc = load_policy(&po, &p);
   if (rc)
     return rc;
-  r.method = e.method;
-  r.method_len = strlen(e.method);
-  r.host = e.host;
-  r.host_len = e.host_len;
-  r.scheme = e.tls ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
-  r.peer = e.peer;
-  r.peer_len = e.peer ? strlen(e.peer) : 0;
+  r.method = e->method;
+  r.method_len = strlen(e->method);
+  r.host = e->host;
+  r.host_len = e->host_len;
+  r.scheme = e->tls ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+  r.peer = e->peer;
+  r.peer_len = e->peer ? strlen(e->peer) : 0;
   /* The documented default: 256 bits over TLS at our listener (what a current
    * TLS 1.3 or ECDHE-AES256-GCM handshake gives), 0 (unknown) otherwise. */
-  r.cipher_bits = e.have_bits ? e.bits : (e.tls ? 256 : 0);
-  r.client_cert = e.cert;
-  r.x_forwarded_proto = e.xfp;
-  r.x_forwarded_proto_len = e.xfp_len;
-  r.front_end_https = e.feh;
-  r.front_end_https_len = e.feh_len;
+  r.cipher_bits = e->have_bits ? e->bits : (e->tls ? 256 : 0);
+  r.client_cert = e->cert;
+  r.x_forwarded_proto = e->xfp;
+  r.x_forwarded_proto_len = e->xfp_len;
+  r.front_end_https = e->feh;
+  r.front_end_https_len = e->feh_len;
   static sslvdir_decision d;
   d.version = SSLVDIR_DECISION_VERSION;
   rc = sslvdir_decide(p, &r, &d);
@@ -427,12 +446,21 @@ static int cmd_eval(int argc, char **argv) {
     sslvdir_policy_unref(p);
     return fail("decide", rc, NULL);
   }
-  if (e.json)
+  if (e->json)
     print_decision_json(&d);
   else
     print_decision_text(&d);
   sslvdir_policy_unref(p);
   return 0;
+}
+
+/* eval: one request through the policy's decision. */
+static int cmd_eval(int argc, char **argv) {
+  struct eval_req e = {0};
+  e.cert = SSLVDIR_CERT_NONE;
+  int rc = eval_with(argc, argv, &e);
+  free(e.host_buf);
+  return rc;
 }
 
 static void print_policy(const sslvdir_policy *p) {
@@ -590,8 +618,17 @@ static int cmd_rewrite_header(int argc, char **argv) {
     sslvdir_policy_unref(p);
     return EXIT_USAGE;
   }
+  /* All or nothing: the answer is held until every line is rewritten, so a
+   * refused line leaves no half-written JSON (a lone "[") or list. */
+  char *buf = NULL;
+  size_t bufsz = 0;
+  FILE *o = open_memstream(&buf, &bufsz);
+  if (!o) {
+    sslvdir_policy_unref(p);
+    return fail("rewrite-header", SSLVDIR_E_NOMEM, NULL);
+  }
   if (json)
-    printf("[");
+    fputc('[', o);
   for (int k = 0; k < nlines && !rc; k++) {
     const char *line = lines[k], *colon = strchr(line, ':'), *v = colon + 1;
     size_t name_len = (size_t)(colon - line);
@@ -613,21 +650,26 @@ static int cmd_rewrite_header(int argc, char **argv) {
       const char *res = r == SSLVDIR_REWRITE_CHANGED ? out : v;
       if (json) {
         char *name = strndup(line, name_len), *value = strndup(res, out_len);
-        printf("%s{\"name\": ", k ? ", " : "");
-        json_string(stdout, name);
-        printf(", \"value\": ");
-        json_string(stdout, value);
-        printf(", \"changed\": %s}", r == SSLVDIR_REWRITE_CHANGED ? "true" : "false");
+        fprintf(o, "%s{\"name\": ", k ? ", " : "");
+        json_string(o, name);
+        fputs(", \"value\": ", o);
+        json_string(o, value);
+        fprintf(o, ", \"changed\": %s}", r == SSLVDIR_REWRITE_CHANGED ? "true" : "false");
         free(name);
         free(value);
       } else {
-        printf("%.*s: %.*s\n", (int)name_len, line, (int)out_len, res);
+        fprintf(o, "%.*s: %.*s\n", (int)name_len, line, (int)out_len, res);
       }
     }
     free(out);
   }
-  if (json && !rc)
-    printf("]\n");
+  if (json)
+    fputs("]\n", o);
+  if (fclose(o) && !rc)
+    rc = fail("rewrite-header", SSLVDIR_E_NOMEM, NULL);
+  if (!rc)
+    fwrite(buf, 1, bufsz, stdout);
+  free(buf);
   sslvdir_policy_unref(p);
   return rc;
 }

@@ -34,7 +34,13 @@
  * (use_*()/done_*()); close() (and __close) of an object in use only marks
  * it, and the last method using it frees it when done. A Lua error between
  * the two leaves it marked: __gc frees it then, since a userdata is only
- * collected when no running method has it on its stack. */
+ * collected when no running method has it on its stack.
+ * Any other method called on an object in use (from such a finalizer)
+ * raises "... in use": a rewriter's feed() hands the library a luaL_Buffer
+ * on its own C stack, and a nested feed(), finish(), reset() or begin()
+ * would replace it and the rewriter's state under the outer call, which
+ * would then write into a dead stack frame. The policy is immutable, but
+ * keeps the same rule so that no method runs inside another of its own. */
 typedef struct {
   sslvdir_policy *p;
   int in_use;  /* methods using p now */
@@ -59,6 +65,8 @@ static lpolicy *check_policy(lua_State *L, int idx) {
   lpolicy *u = luaL_checkudata(L, idx, POLICY_MT);
   if (!u->p || u->closing)
     luaL_argerror(L, idx, "policy is closed");
+  if (u->in_use)
+    luaL_error(L, "policy in use: called from a finalizer during one of its methods");
   return u;
 }
 
@@ -719,6 +727,8 @@ static sslvdir_rewriter *check_rewriter(lua_State *L, int idx) {
   lrewriter *u = luaL_checkudata(L, idx, REWRITER_MT);
   if (!u->r || u->closing)
     luaL_argerror(L, idx, "rewriter is closed");
+  if (u->in_use)
+    luaL_error(L, "rewriter in use: called from a finalizer during one of its methods");
   return u->r;
 }
 

@@ -128,9 +128,11 @@ typedef enum sslvdir_body_mode {
  * "https:\/\/<host>[:port]"), where the scheme and host match in any case,
  * the host is kept as written, an explicit ":80" (or ":") is dropped, and
  * the authority must certainly end there: at '/', '?', '#', "\/", the end
- * of the body, the quote or parenthesis that opened the link, or a tag
- * after a text node's link. Anything else is not ours and left alone:
- * "http://<host>.evil.example", "http://<host>:80.evil.example",
+ * of the body, or the quote or parenthesis that opened the link. Not at
+ * '<': readers of an element's text join it across tags, comments and
+ * CDATA sections, so "http://<host>:80<![CDATA[.evil.example/]]>" is left
+ * as it came, and so is "<p>http://<host></p>". Anything else is not ours
+ * and left alone: "http://<host>.evil.example", "http://<host>:80.evil.example",
  * "http://<host>&#46;evil", "http://<host>:8080", "http://<host>@evil",
  * "http://<host> x@evil", "xhttp://<host>" and "http://http://<host>". It
  * handles text/html, text/xml, application/xml, application/json and

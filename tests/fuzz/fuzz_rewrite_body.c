@@ -104,10 +104,8 @@ static int ends_at(const uint8_t *d, size_t n, size_t j, int before) {
     return before == c;
   if (c == ')')
     return before == '(';
-  if (c == '<')
-    return before == '>' && j + 1 < n &&
-           ((lower(d[j + 1]) >= 'a' && lower(d[j + 1]) <= 'z') || d[j + 1] == '/' ||
-            d[j + 1] == '!');
+  /* Never '<': readers of an element's text join it across tags, comments
+   * and CDATA sections. */
   return 0;
 }
 

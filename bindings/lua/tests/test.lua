@@ -375,6 +375,79 @@ test("a finalizer closing the policy or a rewriter mid-call", function()
   assert(closed > 0, "no finalizer closed anything")
 end)
 
+test("a finalizer calling a rewriter or policy method mid-call is refused", function()
+  -- feed() collects its output in a buffer on its own C stack while the
+  -- buffer's growth runs finalizers: a nested feed(), finish(), reset() or
+  -- begin() there must be refused, and the outer feed() must return every
+  -- byte (it once wrote into the nested call's dead stack frame).
+  local gc = _VERSION == "Lua 5.3" and function() collectgarbage("setpause", 1) collectgarbage("setstepmul", 1000) end
+             or function() collectgarbage("incremental", 1, 1000) end
+  gc()
+  local p = assert(sslvdir.load { hosts = { "mail.contoso.com" } })
+  local rw = assert(p:rewriter())
+  local piece = ('<a href="http://mail.contoso.com/x">'):rep(2000)
+  local want = piece:gsub("http:", "https:")
+  local infeed, nested, refused, other = false, 0, 0, {}
+  local calls = {
+    function() return rw:feed("zz http://mail.contoso.com:8") end,
+    function() return rw:finish() end,
+    function() return rw:reset() end,
+    function() return rw:begin("text/html") end,
+    function() return rw:counts() end,
+  }
+  local function garbage()
+    setmetatable({}, { __gc = function()
+      if not infeed then return end
+      nested = nested + 1
+      local ok, err = pcall(calls[nested % #calls + 1])
+      if not ok and tostring(err):find("in use") then refused = refused + 1
+      else other[#other + 1] = tostring(err) end
+    end })
+  end
+  local bad = 0
+  for _ = 1, 60 do
+    rw:begin("text/html")
+    for _ = 1, 300 do garbage() end
+    infeed = true
+    local ok, out = pcall(rw.feed, rw, piece)
+    infeed = false
+    out = ok and out .. rw:finish() or out
+    if out ~= want then bad = bad + 1 end
+  end
+  collectgarbage()
+  if _VERSION == "Lua 5.3" then collectgarbage("setpause", 200) collectgarbage("setstepmul", 200)
+  else collectgarbage("incremental", 200, 100) end
+  eq(bad, 0, "feeds that lost or changed bytes")
+  assert(nested > 0, "no finalizer ran inside feed()")
+  eq(refused, nested, "nested calls refused (others: " .. table.concat(other, "; ") .. ")")
+  -- The same for a policy method that allocates (sites() builds tables).
+  local req = { method = "GET", target = "/owa/", host = "mail.contoso.com" }
+  local want_action = p:decide(req).action
+  calls = { function() return p:decide(req) end, function() return p:sites() end,
+            function() return p:rewriter() end }
+  nested, refused, other = 0, 0, {}
+  gc()
+  for _ = 1, 60 do
+    for _ = 1, 300 do garbage() end
+    infeed = true
+    for _ = 1, 20 do
+      local sites = p:sites()
+      if sites[1].vdirs[1].config_path ~= "Default Web Site" then bad = bad + 1 end
+    end
+    infeed = false
+  end
+  collectgarbage()
+  if _VERSION == "Lua 5.3" then collectgarbage("setpause", 200) collectgarbage("setstepmul", 200)
+  else collectgarbage("incremental", 200, 100) end
+  eq(bad, 0, "wrong sites() answers")
+  assert(nested > 0, "no finalizer ran inside sites()")
+  eq(refused, nested, "nested policy calls refused (others: " .. table.concat(other, "; ") .. ")")
+  -- Once the outer call is done, the objects work as before.
+  rw:begin("text/html")
+  eq(rw:feed("http://mail.contoso.com/") .. rw:finish(), "https://mail.contoso.com/")
+  eq(p:decide(req).action, want_action)
+end)
+
 test("random and hostile input: answers or nil, msg, code, never a crash", function()
   local pieces = { "/owa/", "%2e%2e", "%252f", "..", "http://", "mail.contoso.com", ":443", "\r\n",
                    "\0", "\255", "<Autodiscover", "<!DOCTYPE x [<!ENTITY e 'x'>]>", "&e;", "::$DATA",

@@ -5,7 +5,8 @@ pieces that make URL parsers disagree (ports, dots in every spelling,
 userinfo, backslashes, JSON escapes, quotes, whitespace, foreign hosts,
 random bytes). For every link, as a browser would read it in the raw text,
 after HTML character references are decoded, after JSON escapes are decoded,
-and both, the host a WHATWG URL parser sees after the rewrite (whatwg_url, a
+and both, and as the text of its element (what XML readers, textContent and
+XPath string() give: text joined across tags, comments and CDATA), the host a WHATWG URL parser sees after the rewrite (whatwg_url, a
 model written apart from the library) must be the host it saw before; and a
 link that changed must have been http on one of our hosts with no port or
 port 80, and must now be https on the same host and that host's https port.
@@ -56,6 +57,8 @@ PIECES = [
     b"evil.com", b"evil", b"com", b"x", b"mail.contoso.com", b"http://", b"https://",
     # quotes, markup, whitespace, controls
     b'"', b"'", b"<", b">", b" ", b"\t", b"\n", b"\r", b"\x00", b"\x7f", b"\xff",
+    # markup whose text joins what is on both sides of it
+    b"<b/>", b"<b>", b"</span>", b"<!---->", b"<!--x-->", b"<![CDATA[", b"]]>",
 ]
 OPENERS = [b"", b'"', b"'", b"(", b"=", b" ", b"\\\"", b"&quot;", b">", b"/", b":", b"@",
            b"x", b"\n"]
@@ -91,35 +94,55 @@ def json_unescape(text):
     return _JSON_ESCAPE.sub(one, text)
 
 
+_MARKUP = re.compile(r"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>|</?[A-Za-z][^<>]*>", re.S)
+
+
+def element_text(text):
+    """The text an element's reader joins: comments and tags dropped, CDATA
+    sections unwrapped (XML readers, DOM textContent, XPath string())."""
+    return _MARKUP.sub(lambda m: m.group(1) or "", text)
+
+
+def _same(t):
+    return t
+
+
+# Each view: how the body is decoded, and how the text that follows a link
+# start is read (None: as it is).
 VIEWS = {
-    "raw": lambda t: t,
-    "html": html.unescape,
-    "json": json_unescape,
-    "json+html": lambda t: html.unescape(json_unescape(t)),
+    "raw": (_same, None),
+    "html": (html.unescape, None),
+    "json": (json_unescape, None),
+    "json+html": (lambda t: html.unescape(json_unescape(t)), None),
+    "text": (_same, element_text),
+    "text+html": (_same, lambda t: html.unescape(element_text(t))),
 }
 
 _LINK_START = re.compile(r"(?i)(?<![A-Za-z0-9+.\-])https?:")
-_QUOTED = {'"': ['"'], "'": ["'"], "(": [r"\)"], SENTINEL: ['[\ue000"]'],
-           # a text node: a tag ends it (a linkifier may stop at a blank)
-           ">": [r"<[A-Za-z/!?]|[ \t\n\f\r]"]}
 _ELSEWHERE = [r"[ \t\n\f\r>]", '"', "'", '[\ue000"]']
+_QUOTED = {'"': ['"'], "'": ["'"], "(": [r"\)"], SENTINEL: ['[\ue000"]'],
+           # a text node: a linkifier may stop at a tag or a blank; in RCDATA
+           # (<title>, <textarea>) '<' is text, so anything else too
+           ">": [r"<[A-Za-z/!?]|[ \t\n\f\r]"] + _ELSEWHERE}
 
 
-def links(text):
+def links(text, tail=None):
     """(start, [url strings]) for each http(s) link start in text: one URL
     string for each extent a context could give it. After a quote (or '(')
-    the link ends at the matching one, after '>' it is text up to a tag;
-    after anything else it may sit in text or an unquoted attribute (ends at
-    whitespace or '>'), or further inside a quoted attribute, JSON or script
-    string (ends at a quote)."""
+    the link ends at the matching one, after '>' it is text up to a tag or
+    further (RCDATA); after anything else it may sit in text or an unquoted
+    attribute (ends at whitespace or '>'), or further inside a quoted
+    attribute, JSON or script string (ends at a quote). tail, if given,
+    reads the text from the link start on (an element's joined text)."""
     out = []
     for m in _LINK_START.finditer(text):
         s = m.start()
         opener = text[s - 1] if s else ""
+        rest = text[s:] if tail is None else tail(text[s:])
         urls = []
         for stop in _QUOTED.get(opener, _ELSEWHERE):
-            e = re.compile(stop).search(text, s)
-            urls.append(text[s:e.start() if e else len(text)].replace(SENTINEL, '"'))
+            e = re.compile(stop).search(rest)
+            urls.append(rest[:e.start() if e else len(rest)].replace(SENTINEL, '"'))
         out.append((s, urls))
     return out
 
@@ -127,10 +150,10 @@ def links(text):
 def check_links(before, after):
     """Raises AssertionError naming the view and the link when the promise
     does not hold."""
-    for name, view in VIEWS.items():
+    for name, (view, tail) in VIEWS.items():
         b_text = view(before.decode("utf-8", "replace"))
         a_text = view(after.decode("utf-8", "replace"))
-        b_links, a_links = links(b_text), links(a_text)
+        b_links, a_links = links(b_text, tail), links(a_text, tail)
         assert len(b_links) == len(a_links), (name, "links appeared or vanished", b_text, a_text)
         for (_, b_urls), (_, a_urls) in zip(b_links, a_links):
             for b_url, a_url in zip(b_urls, a_urls):
@@ -202,6 +225,9 @@ def stream(rw, data, sizes):
 @example(data=b"<a href=\"http://mail.contoso.com:80&#46;evil.com/\">", sizes=[40])
 @example(data=b"http://mail.contoso.com:80\xe3\x80\x82evil.com/", sizes=[2])
 @example(data=b"'http://MAIL.contoso.com:80'", sizes=[3])
+@example(data=b"<EwsUrl>http://mail.contoso.com:80<![CDATA[.evil.example/]]></EwsUrl>", sizes=[5])
+@example(data=b"<p><span>http://mail.contoso.com:80</span>.evil.example/</p>", sizes=[9])
+@example(data=b"<title>http://mail.contoso.com<b@evil.example/</title>", sizes=[4])
 def test_rewriting_keeps_every_host(rewriter, data, sizes):
     rewriter.begin("text/html")
     whole = rewriter.rewrite(data)
@@ -216,7 +242,21 @@ def test_the_property_sees_the_bug_class(rewriter):
             (b"http:\\/\\/mail.contoso.com\\u002eevil.com", b"https:\\/\\/mail.contoso.com\\u002eevil.com"),
             (b"'http://mail.contoso.com:80&#46;evil.com'", b"'https://mail.contoso.com&#46;evil.com'"),
             (b"http://http://mail.contoso.com/", b"http://https://mail.contoso.com/"),
-            (b"\"http://mail.contoso.com:80\n.evil.com\"", b"\"https://mail.contoso.com\n.evil.com\"")):
+            (b"\"http://mail.contoso.com:80\n.evil.com\"", b"\"https://mail.contoso.com\n.evil.com\""),
+            # an element's text joined across CDATA, a comment, a tag
+            (b"<u>http://mail.contoso.com:80<![CDATA[.evil.example/]]></u>",
+             b"<u>https://mail.contoso.com<![CDATA[.evil.example/]]></u>"),
+            (b"<u>http://mail.contoso.com:<![CDATA[.evil.example/]]></u>",
+             b"<u>https://mail.contoso.com<![CDATA[.evil.example/]]></u>"),
+            (b"<u>http://mail.contoso.com:80<!---->.evil.example/</u>",
+             b"<u>https://mail.contoso.com<!---->.evil.example/</u>"),
+            (b"<Url>http://mail.contoso.com:80<b/>.evil.example/</Url>",
+             b"<Url>https://mail.contoso.com<b/>.evil.example/</Url>"),
+            (b"<p><span>http://mail.contoso.com:80</span>.evil.example/</p>",
+             b"<p><span>https://mail.contoso.com</span>.evil.example/</p>"),
+            # RCDATA: "<b" is text, the host is evil.example's
+            (b"<title>http://mail.contoso.com<b@evil.example/</title>",
+             b"<title>https://mail.contoso.com<b@evil.example/</title>")):
         with pytest.raises(AssertionError):
             check_links(before, after)
     check_links(b"x 'http://mail.contoso.com:80/'", b"x 'https://mail.contoso.com/'")
