@@ -147,8 +147,11 @@ static int refuse_name(sslvdir_error *err, const char *what, const char *name, c
 
 /* Pool names are bare in that document (Restart-WebAppPool
  * MSExchangeOWAAppPool); any other name is quoted. */
+/* Whether a name may go into a command without quotes: PowerShell reads an
+ * unquoted argument that parses as a number as that number (0x10 is 16, 1e3
+ * is 1000, 1kb is 1024), so a bare name starts with a letter. */
 static int bare_ok(const char *s) {
-  if (!SV_ALNUM(*s))
+  if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
     return 0;
   for (; *s; s++)
     if (!SV_ALNUM(*s) && *s != '-' && *s != '.' && *s != '_')
@@ -453,14 +456,15 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
   for (size_t i = 0; i < p->nwants; i++)
     if (vdir_is(p->wants[i].path, "Rpc")) /* SSLOffloading is /Rpc's, not RpcWithCert's */
       rpc = &p->wants[i];
+  const char *xq = p->ext_host && !bare_ok(p->ext_host) ? "\"" : "";
   if (p->ext_host)
     rc = add_step(p, SSLVDIR_STEP_EXCHANGE, sv_strdupf("%s\\Rpc*", p->server),
-                  sv_strdupf("Set-OutlookAnywhere -Identity %s\\Rpc* -Externalhostname %s "
+                  sv_strdupf("Set-OutlookAnywhere -Identity %s\\Rpc* -Externalhostname %s%s%s "
                       "-ExternalClientsRequireSsl $True -ExternalClientAuthenticationMethod %s",
-                      p->server, p->ext_host, p->auth),
-                  sv_strdupf("Set-OutlookAnywhere -Identity %s\\Rpc* -Externalhostname %s "
+                      p->server, xq, p->ext_host, xq, p->auth),
+                  sv_strdupf("Set-OutlookAnywhere -Identity %s\\Rpc* -Externalhostname %s%s%s "
                       "-ExternalClientsRequireSsl $True -ExternalClientAuthenticationMethod %s",
-                      p->server, p->ext_host, p->auth),
+                      p->server, xq, p->ext_host, xq, p->auth),
                   sv_strdup("Outlook Anywhere's external host name, required of clients over SSL"));
   if (!rc && rpc) {
     int on = rpc->upstream == SSLVDIR_UPSTREAM_OFFLOAD;

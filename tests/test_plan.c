@@ -468,6 +468,27 @@ static void test_config_names(void) {
   sslvdir_plan_free(p);
   sslvdir_iisconfig_free(c);
 
+  /* PowerShell reads an unquoted argument that parses as a number as that
+   * number (0x10 is 16, 1e5 is 100000): such names are quoted. */
+  c = config_with("<application path=\"/owa\" applicationPool=\"0x10\"/>", "");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  CU_ASSERT_FATAL(sslvdir_plan_new(&p, c, NULL, 2016, &e) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_set_outlook_anywhere(p, "EX1", "1e5", "Basic", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
+  int saw_pool = 0, saw_ext = 0;
+  for (size_t i = 0; i < sslvdir_plan_step_count(p); i++) {
+    if (sslvdir_plan_step(p, i, SSLVDIR_PLAN_POWERSHELL, NULL, NULL, &ps, NULL))
+      continue;
+    saw_pool |= !strcmp(ps, "Restart-WebAppPool \"0x10\"");
+    saw_ext |= strstr(ps, "-Externalhostname \"1e5\" ") != NULL;
+    CU_ASSERT(!strstr(ps, "Restart-WebAppPool 0x10") && !strstr(ps, "-Externalhostname 1e5 "));
+  }
+  CU_ASSERT(saw_pool);
+  CU_ASSERT(saw_ext);
+  sslvdir_plan_free(p);
+  sslvdir_iisconfig_free(c);
+
   /* More pools than a plan lists one by one: IIS is reset as a whole
    * (this overflowed a fixed array of 256 pools before). */
   char *apps = malloc(300 * 80), *a = apps;
