@@ -22,10 +22,12 @@ void usage(FILE *f) {
   fprintf(f,
           "usage: %s eval [--preset NAME [--redirect] [--extended-protection on|off] | --policy FILE]\n"
           "               [--host NAME]... [--offloader CIDR]...\n"
+          "               [--offloader-cipher-bits N] [--offloader-cipher-header NAME]\n"
           "               [--iisconfig applicationHost.config] [--reg FILE.reg]...\n"
           "               [--tls] [--cipher-bits N] [--client-cert ok|missing|untrusted|expired|revoked]\n"
           "               [--peer ADDR] [-H 'Name: value']... [--json] METHOD URL\n"
           "       %s show [--preset NAME | --policy FILE] [--host NAME]... [--offloader CIDR]...\n"
+          "               [--offloader-cipher-bits N] [--offloader-cipher-header NAME]\n"
           "       %s rewrite-header [--preset NAME | --policy FILE] [--host NAME]...\n"
           "               [--vdir 'Site/path'] [--json] 'Name: value'...\n"
           "       %s rewrite-body [--preset NAME | --policy FILE] [--host NAME]...\n"
@@ -81,6 +83,8 @@ int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
     return 1;
   }
   if (!strcmp(a, "--preset")) slot = &o->preset;
+  else if (!strcmp(a, "--offloader-cipher-bits")) slot = &o->offloader_cipher_bits;
+  else if (!strcmp(a, "--offloader-cipher-header")) slot = &o->offloader_cipher_header;
   else if (!strcmp(a, "--policy")) slot = &o->policy;
   else if (!strcmp(a, "--iisconfig")) slot = &o->iisconfig;
   else if (!strcmp(a, "--reg"))
@@ -179,8 +183,30 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
     }
     sslvdir_regfile_free(r);
   }
+  unsigned long bits = 0;
+  const char *hdr = o->offloader_cipher_header;
+  if ((o->offloader_cipher_bits || hdr) && !o->noffloaders) {
+    sslvdir_builder_free(b);
+    fprintf(stderr, "%s: --offloader-cipher-bits and --offloader-cipher-header go with "
+            "--offloader\n", prog);
+    return EXIT_USAGE;
+  }
+  if (o->offloader_cipher_bits) {
+    const char *v = o->offloader_cipher_bits;
+    char *end;
+    bits = strtoul(v, &end, 10);
+    if (!*v || *end || v[0] == '-' || v[0] == '+' || v[0] == ' ' || bits > 256) {
+      sslvdir_builder_free(b);
+      fprintf(stderr, "%s: --offloader-cipher-bits '%s': expected a key size from 0 to 256\n",
+              prog, v);
+      return EXIT_USAGE;
+    }
+  }
   for (int i = 0; i < o->noffloaders; i++) {
-    if ((rc = sslvdir_builder_add_offloader(b, o->offloaders[i], &e))) {
+    if ((rc = o->offloader_cipher_bits || hdr
+                  ? sslvdir_builder_set_offloader_cipher(b, o->offloaders[i], (unsigned)bits, hdr,
+                                                         &e)
+                  : sslvdir_builder_add_offloader(b, o->offloaders[i], &e))) {
       sslvdir_builder_free(b);
       return fail("--offloader", rc, &e);
     }
@@ -192,7 +218,7 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
   return 0;
 }
 
-static void print_headers_json(const sslvdir_decision *d) {
+static void print_headers_json(const sslvdir_decision *d, const char *cipher_header) {
   printf(", \"set_headers\": {");
   int first = 1;
   if (d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) {
@@ -206,17 +232,18 @@ static void print_headers_json(const sslvdir_decision *d) {
   }
   printf("}, \"remove_headers\": [");
   first = 1;
-  for (unsigned bit = 1; bit <= SSLVDIR_HEADER_FRONT_END_HTTPS; bit <<= 1) {
+  for (unsigned bit = 1; bit <= SSLVDIR_HEADER_OFFLOAD_CIPHER; bit <<= 1) {
     if (d->remove_headers & bit) {
       printf("%s", first ? "" : ", ");
-      json_string(stdout, sslvdir_header_name(bit));
+      json_string(stdout, bit == SSLVDIR_HEADER_OFFLOAD_CIPHER ? cipher_header
+                                                                : sslvdir_header_name(bit));
       first = 0;
     }
   }
   printf("]");
 }
 
-static void print_decision_json(const sslvdir_decision *d) {
+static void print_decision_json(const sslvdir_decision *d, const char *cipher_header) {
   printf("{\"action\": \"%s\", \"status\": ", sslvdir_action_name(d->action));
   if (d->status) printf("%d", d->status); else printf("null");
   printf(", \"substatus\": ");
@@ -229,7 +256,7 @@ static void print_decision_json(const sslvdir_decision *d) {
   json_string(stdout, d->path_len ? d->path : NULL);
   printf(", \"upstream\": ");
   json_string(stdout, d->upstream == SSLVDIR_UPSTREAM_AUTO ? NULL : sslvdir_upstream_name(d->upstream));
-  print_headers_json(d);
+  print_headers_json(d, cipher_header);
   printf(", \"reason_code\": ");
   json_string(stdout, sslvdir_reason_name(d->reason));
   printf(", \"reason\": ");
@@ -246,7 +273,7 @@ static void status_text(const sslvdir_decision *d, char *buf, size_t n) {
     snprintf(buf, n, "%s %d", sslvdir_action_name(d->action), d->status);
 }
 
-static void print_decision_text(const sslvdir_decision *d) {
+static void print_decision_text(const sslvdir_decision *d, const char *cipher_header) {
   char st[64];
   status_text(d, st, sizeof st);
   printf("action:    %s\n", st);
@@ -261,11 +288,17 @@ static void print_decision_text(const sslvdir_decision *d) {
   if (d->upstream != SSLVDIR_UPSTREAM_AUTO)
     printf("upstream:  %s%s%s%s\n", sslvdir_upstream_name(d->upstream), d->vdir ? " (" : "",
            d->vdir ? sslvdir_vdir_upstream_reason(d->vdir) : "", d->vdir ? ")" : "");
-  if (d->remove_headers)
-    printf("remove:    %s%s%s\n",
-           d->remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO ? "X-Forwarded-Proto" : "",
-           d->remove_headers == 3 ? ", " : "",
-           d->remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS ? "Front-End-Https" : "");
+  if (d->remove_headers) {
+    printf("remove:   ");
+    const char *sep = " ";
+    for (unsigned bit = 1; bit <= SSLVDIR_HEADER_OFFLOAD_CIPHER; bit <<= 1)
+      if (d->remove_headers & bit) {
+        printf("%s%s", sep, bit == SSLVDIR_HEADER_OFFLOAD_CIPHER ? cipher_header
+                                                                 : sslvdir_header_name(bit));
+        sep = ", ";
+      }
+    printf("\n");
+  }
   if (d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO)
     printf("set:       X-Forwarded-Proto: %s\n", d->x_forwarded_proto);
   if (d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS)
@@ -282,6 +315,8 @@ struct eval_req {
   const char *peer;
   const char *host, *xfp, *feh;
   size_t host_len, xfp_len, feh_len;
+  const char *other[MAX_LIST]; /* the other -H headers, "Name: value" */
+  int nother;
 };
 
 static int parse_header(struct eval_req *e, const char *h) {
@@ -306,6 +341,7 @@ static int parse_header(struct eval_req *e, const char *h) {
   if (IS("Host")) { e->host = v; e->host_len = vl; }
   else if (IS("X-Forwarded-Proto")) { e->xfp = v; e->xfp_len = vl; }
   else if (IS("Front-End-Https")) { e->feh = v; e->feh_len = vl; }
+  else if (e->nother < MAX_LIST) e->other[e->nother++] = h; /* the cipher header, maybe */
 #undef IS
   return 0;
 }
@@ -420,6 +456,15 @@ static int cmd_eval(int argc, char **argv) {
   r.x_forwarded_proto_len = e.xfp_len;
   r.front_end_https = e.feh;
   r.front_end_https_len = e.feh_len;
+  /* The offloaders' cipher header, as a proxy would read it from the request. */
+  const char *ch = sslvdir_policy_cipher_header(p);
+  for (int i = 0; ch && i < e.nother; i++) {
+    const char *h = e.other[i], *colon = strchr(h, ':');
+    if ((size_t)(colon - h) == strlen(ch) && !strncasecmp(h, ch, strlen(ch))) {
+      r.offload_cipher = colon + 1;
+      r.offload_cipher_len = strlen(colon + 1);
+    }
+  }
   static sslvdir_decision d;
   d.version = SSLVDIR_DECISION_VERSION;
   rc = sslvdir_decide(p, &r, &d);
@@ -428,9 +473,9 @@ static int cmd_eval(int argc, char **argv) {
     return fail("decide", rc, NULL);
   }
   if (e.json)
-    print_decision_json(&d);
+    print_decision_json(&d, ch);
   else
-    print_decision_text(&d);
+    print_decision_text(&d, ch);
   sslvdir_policy_unref(p);
   return 0;
 }
@@ -478,8 +523,14 @@ static void print_policy(const sslvdir_policy *p) {
              target);
   }
   printf("trusted offloaders: ");
-  for (size_t i = 0; i < sslvdir_policy_offloader_count(p); i++)
+  for (size_t i = 0; i < sslvdir_policy_offloader_count(p); i++) {
+    unsigned bits = 0;
+    const char *hdr = NULL;
     printf("%s%s", i ? ", " : "", sslvdir_policy_offloader(p, i));
+    if (sslvdir_policy_offloader_cipher(p, i, &bits, &hdr) == SSLVDIR_OK && (bits || hdr))
+      printf(" (%s%.0u%s%s%s)", bits ? "min cipher bits " : "", bits, bits && hdr ? ", " : "",
+             hdr ? "cipher in " : "", hdr ? hdr : "");
+  }
   printf("%s\n", sslvdir_policy_offloader_count(p) ? "" : "(none)");
   const sslvdir_settings *st = sslvdir_policy_settings(p);
   for (size_t i = 0; i < sslvdir_settings_count(st); i++) {
