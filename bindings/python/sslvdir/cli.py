@@ -51,6 +51,8 @@ def _policy_args(p):
     p.add_argument("--policy")
     p.add_argument("--host", action="append", default=[])
     p.add_argument("--offloader", action="append", default=[])
+    p.add_argument("--offloader-cipher-bits")
+    p.add_argument("--offloader-cipher-header")
     p.add_argument("--ad-domain", action="append", default=[])
     p.add_argument("--iisconfig")
     p.add_argument("--reg", action="append", default=[])
@@ -62,10 +64,19 @@ def _load_policy(a):
     if a.policy and (a.host or a.ad_domain):
         raise UsageError("--host and --ad-domain go with --preset; a policy file names its own")
     _check_preset_options(a, a.iisconfig and not a.preset and not a.host and not a.ad_domain)
+    bits = getattr(a, "offloader_cipher_bits", None)
+    header = getattr(a, "offloader_cipher_header", None)
+    if (bits is not None or header is not None) and not a.offloader:
+        raise UsageError("--offloader-cipher-bits and --offloader-cipher-header go with --offloader")
+    if bits is not None:
+        if not bits.isdigit() or int(bits) > 256:
+            raise UsageError(f"--offloader-cipher-bits '{bits}': expected a key size from 0 to 256")
+        bits = int(bits)
     return sslvdir.load_policy(preset=a.preset, policy=a.policy, hosts=a.host or None,
                                offloaders=a.offloader, iisconfig=a.iisconfig, reg=a.reg,
                                autodiscover_domains=a.ad_domain or None, redirect=a.redirect,
-                               extended_protection=a.extended_protection)
+                               extended_protection=a.extended_protection,
+                               offloader_cipher_bits=bits, offloader_cipher_header=header)
 
 
 def _check_preset_options(a, no_preset=False):
@@ -141,6 +152,7 @@ def cmd_eval(argv):
     a = p.parse_args(argv)
     host, target, https = _split_url(a.url)
     xfp = feh = None
+    others = []
     for h in a.headers:
         name, sep, value = h.partition(":")
         if not sep or not name or not all(c.isalnum() or c == "-" for c in name):
@@ -153,6 +165,8 @@ def cmd_eval(argv):
             xfp = value
         elif low == "front-end-https":
             feh = value
+        else:
+            others.append((low, value))
     tls = a.tls or https
     try:
         cert = sslvdir.cert_status_parse(a.client_cert)
@@ -163,8 +177,15 @@ def cmd_eval(argv):
     bits = a.cipher_bits if a.cipher_bits is not None else (256 if tls else 0)
     if bits < 0:
         raise UsageError("--cipher-bits must be 0 or more")
+    # The offloaders' cipher header, as a proxy would read it from the request.
+    offload_cipher = None
+    ch = policy.cipher_header
+    for low, value in others:
+        if ch and low == ch.lower():
+            offload_cipher = value
     d = policy.decide(a.method, target, host, tls=tls, peer=a.peer, cipher_bits=bits,
-                      client_cert=cert, x_forwarded_proto=xfp, front_end_https=feh)
+                      client_cert=cert, x_forwarded_proto=xfp, front_end_https=feh,
+                      offload_cipher=offload_cipher)
     if a.json:
         _dump(_decision_json(d))
     else:
@@ -193,7 +214,11 @@ def _print_policy(policy):
             _out(f"autodiscover: @{domain}: redirectAddr to LOCAL@{target}")
         else:
             _out(f"autodiscover: @{domain}: redirectUrl to {target}")
-    _out("trusted offloaders: " + (", ".join(policy.offloaders) or "(none)"))
+    shown = []
+    for cidr, (bits, header) in zip(policy.offloaders, policy.offloader_ciphers):
+        said = ([f"min cipher bits {bits}"] if bits else []) + ([f"cipher in {header}"] if header else [])
+        shown.append(cidr + (f" ({', '.join(said)})" if said else ""))
+    _out("trusted offloaders: " + (", ".join(shown) or "(none)"))
     for path, value, known in policy.settings_entries:
         shown = f"dword:{value:08x}" if isinstance(value, int) else f'"{value}"'
         _out(f"setting: {path} = {shown}" + ("" if known else " (not used by libsslvdir)"))
