@@ -89,6 +89,8 @@ expect_out 'warning: trusted offloader 0.0.0.0/0 covers every IPv4 address' show
 expect_out 'site "Europe"' show --policy "$top_srcdir/tests/data/decide/multi.xml"
 expect_out 'redirect 302' demo
 expect_out "Microsoft's opt-in http->https recipe" demo
+expect_out '10.0.0.5      allow            offload  Default Web Site/owa; trusted LB names AES-256' demo
+expect_out '10.0.0.5      deny 403.5       -        Default Web Site/owa; trusted LB names RC4' demo
 
 # rewrite-header: the line as a proxy would send it on.
 expect_json 'Location: https://mail.contoso.com/owa' rewrite-header 'Location: http://mail.contoso.com/owa'

@@ -791,48 +791,51 @@ static int cmd_presets(void) {
 }
 
 /* The demo: an Exchange 2016 front end offloaded as Configuring SSL offloading in Exchange 2013
- * describes, behind an HAProxy that terminates TLS, with a load balancer at 10.0.0.5 in front,
- * and Microsoft's opt-in http->https recipe for browsers (the preset alone answers 403.4). */
+ * describes, behind an HAProxy that terminates TLS, with a load balancer at 10.0.0.5 in front
+ * that names the cipher it negotiated in X-SSL-Cipher, and Microsoft's opt-in http->https recipe for browsers (the preset alone answers 403.4). */
 static int cmd_demo(void) {
   struct policy_opts po = {0};
   po.preset = "exchange2016-offload";
   po.preset_options = SSLVDIR_PRESET_REDIRECT;
   po.offloaders[po.noffloaders++] = "10.0.0.5";
+  po.offloader_cipher_header = "X-SSL-Cipher";
   sslvdir_policy *p;
   int rc = load_policy(&po, &p);
   if (rc)
     return rc;
   static const struct {
-    const char *method, *url, *peer, *xfp;
+    const char *method, *url, *peer, *xfp, *cipher;
     unsigned bits;
     sslvdir_cert_status cert;
     const char *note;
   } reqs[] = {
-    {"GET", "http://mail.contoso.com/owa/", "198.51.100.7", NULL, 0, 0, "browser types http://"},
-    {"GET", "https://mail.contoso.com/owa/", "198.51.100.7", NULL, 256, 0, "browser over TLS"},
-    {"GET", "http://mail.contoso.com/", "198.51.100.7", NULL, 0, 0, "site root"},
-    {"GET", "http://evil.example/owa/?x=1", "198.51.100.7", NULL, 0, 0, "foreign Host"},
-    {"POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", NULL, 0, 0, "EWS client, plain"},
-    {"POST", "https://mail.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync", "198.51.100.7", NULL, 256, 0, "phone"},
-    {"POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", NULL, 256, 0, "mailbox move"},
-    {"GET", "https://mail.contoso.com/ecp/", "198.51.100.7", NULL, 56, 0, "56-bit cipher"},
-    {"GET", "http://mail.contoso.com/owa/", "198.51.100.7", "https", 0, 0, "spoofed X-Forwarded-Proto"},
-    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 0, 0, "trusted LB, key size unknown"},
-    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 256, 0, "trusted LB passes 256 bits"},
-    {"GET", "http://mail.contoso.com/owa/calendar/published.html", "198.51.100.7", NULL, 0, 0, "published calendar"},
-    {"POST", "https://mail.contoso.com/autodiscover/autodiscover.json?@x/mapi/nspi", "198.51.100.7", NULL, 256, 0, "ProxyShell shape"},
-    {"GET", "https://mail.contoso.com/owa/%2e%2e/ecp/", "198.51.100.7", NULL, 256, 0, "encoded dot-dot"},
-    {"GET", "https://mail.contoso.com/ecp::$DATA/", "198.51.100.7", NULL, 256, 0, "NTFS stream"},
-    {"GET", "https://mail.contoso.com/ecp%252f", "198.51.100.7", NULL, 256, 0, "double escaping"},
-    {"GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", NULL, 256, 0, "fullwidth e"},
-    {"POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", NULL, 0, 0, "Outlook Anywhere"},
+    {"GET", "http://mail.contoso.com/owa/", "198.51.100.7", NULL, NULL, 0, 0, "browser types http://"},
+    {"GET", "https://mail.contoso.com/owa/", "198.51.100.7", NULL, NULL, 256, 0, "browser over TLS"},
+    {"GET", "http://mail.contoso.com/", "198.51.100.7", NULL, NULL, 0, 0, "site root"},
+    {"GET", "http://evil.example/owa/?x=1", "198.51.100.7", NULL, NULL, 0, 0, "foreign Host"},
+    {"POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", NULL, NULL, 0, 0, "EWS client, plain"},
+    {"POST", "https://mail.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync", "198.51.100.7", NULL, NULL, 256, 0, "phone"},
+    {"POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", NULL, NULL, 256, 0, "mailbox move"},
+    {"GET", "https://mail.contoso.com/ecp/", "198.51.100.7", NULL, NULL, 56, 0, "56-bit cipher"},
+    {"GET", "http://mail.contoso.com/owa/", "198.51.100.7", "https", NULL, 0, 0, "spoofed X-Forwarded-Proto"},
+    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", NULL, 0, 0, "trusted LB, no cipher header"},
+    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", "ECDHE-RSA-AES256-GCM-SHA384", 0, 0, "trusted LB names AES-256"},
+    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", "RC4-SHA", 0, 0, "trusted LB names RC4"},
+    {"GET", "http://mail.contoso.com/owa/calendar/published.html", "198.51.100.7", NULL, NULL, 0, 0, "published calendar"},
+    {"POST", "https://mail.contoso.com/autodiscover/autodiscover.json?@x/mapi/nspi", "198.51.100.7", NULL, NULL, 256, 0, "ProxyShell shape"},
+    {"GET", "https://mail.contoso.com/owa/%2e%2e/ecp/", "198.51.100.7", NULL, NULL, 256, 0, "encoded dot-dot"},
+    {"GET", "https://mail.contoso.com/ecp::$DATA/", "198.51.100.7", NULL, NULL, 256, 0, "NTFS stream"},
+    {"GET", "https://mail.contoso.com/ecp%252f", "198.51.100.7", NULL, NULL, 256, 0, "double escaping"},
+    {"GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", NULL, NULL, 256, 0, "fullwidth e"},
+    {"POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", NULL, NULL, 0, 0, "Outlook Anywhere"},
   };
   printf("libsslvdir %s demo: Exchange 2016, offloaded as Configuring SSL offloading in Exchange "
          "2013 says, hosts mail.contoso.com\n"
-         "and autodiscover.contoso.com, trusted offloader 10.0.0.5, with --redirect: Microsoft's "
-         "opt-in http->https recipe\n"
-         "for browsers (site root, owa, ecp get 302 to https). Exchange itself answers plain HTTP "
-         "with 403.4.\n\n",
+         "and autodiscover.contoso.com, trusted offloader 10.0.0.5 naming the cipher in "
+         "X-SSL-Cipher, with --redirect:\n"
+         "Microsoft's opt-in http->https recipe for browsers (site root, owa, ecp get 302 to "
+         "https). Exchange itself answers\n"
+         "plain HTTP with 403.4.\n\n",
          sslvdir_version(NULL));
   printf("%-5s %-58s %-13s %-16s %-8s %s\n", "", "REQUEST", "FROM", "DECISION", "UPSTREAM", "VDIR / NOTE");
   for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
@@ -852,6 +855,8 @@ static int cmd_demo(void) {
     r.client_cert = reqs[i].cert;
     r.x_forwarded_proto = reqs[i].xfp;
     r.x_forwarded_proto_len = reqs[i].xfp ? strlen(reqs[i].xfp) : 0;
+    r.offload_cipher = reqs[i].cipher;
+    r.offload_cipher_len = reqs[i].cipher ? strlen(reqs[i].cipher) : 0;
     static sslvdir_decision d;
     d.version = SSLVDIR_DECISION_VERSION;
     if (sslvdir_decide(p, &r, &d))

@@ -874,44 +874,47 @@ def cmd_version(argv):
     return 0
 
 
-DEMO = [  # method, URL, peer, X-Forwarded-Proto, cipher bits, note: the C command's table
-    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", None, 0, "browser types http://"),
-    ("GET", "https://mail.contoso.com/owa/", "198.51.100.7", None, 256, "browser over TLS"),
-    ("GET", "http://mail.contoso.com/", "198.51.100.7", None, 0, "site root"),
-    ("GET", "http://evil.example/owa/?x=1", "198.51.100.7", None, 0, "foreign Host"),
-    ("POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", None, 0, "EWS client, plain"),
-    ("POST", "https://mail.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync", "198.51.100.7", None, 256,
+DEMO = [  # method, URL, peer, X-Forwarded-Proto, X-SSL-Cipher, cipher bits, note: the C command's table
+    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", None, None, 0, "browser types http://"),
+    ("GET", "https://mail.contoso.com/owa/", "198.51.100.7", None, None, 256, "browser over TLS"),
+    ("GET", "http://mail.contoso.com/", "198.51.100.7", None, None, 0, "site root"),
+    ("GET", "http://evil.example/owa/?x=1", "198.51.100.7", None, None, 0, "foreign Host"),
+    ("POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", None, None, 0, "EWS client, plain"),
+    ("POST", "https://mail.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync", "198.51.100.7", None, None, 256,
      "phone"),
-    ("POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", None, 256, "mailbox move"),
-    ("GET", "https://mail.contoso.com/ecp/", "198.51.100.7", None, 56, "56-bit cipher"),
-    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", "https", 0, "spoofed X-Forwarded-Proto"),
-    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 0, "trusted LB, key size unknown"),
-    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 256, "trusted LB passes 256 bits"),
-    ("GET", "http://mail.contoso.com/owa/calendar/published.html", "198.51.100.7", None, 0,
+    ("POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", None, None, 256, "mailbox move"),
+    ("GET", "https://mail.contoso.com/ecp/", "198.51.100.7", None, None, 56, "56-bit cipher"),
+    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", "https", None, 0, "spoofed X-Forwarded-Proto"),
+    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", None, 0, "trusted LB, no cipher header"),
+    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", "ECDHE-RSA-AES256-GCM-SHA384", 0,
+     "trusted LB names AES-256"),
+    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", "RC4-SHA", 0, "trusted LB names RC4"),
+    ("GET", "http://mail.contoso.com/owa/calendar/published.html", "198.51.100.7", None, None, 0,
      "published calendar"),
     ("POST", "https://mail.contoso.com/autodiscover/autodiscover.json?@x/mapi/nspi", "198.51.100.7",
-     None, 256, "ProxyShell shape"),
-    ("GET", "https://mail.contoso.com/owa/%2e%2e/ecp/", "198.51.100.7", None, 256, "encoded dot-dot"),
-    ("GET", "https://mail.contoso.com/ecp::$DATA/", "198.51.100.7", None, 256, "NTFS stream"),
-    ("GET", "https://mail.contoso.com/ecp%252f", "198.51.100.7", None, 256, "double escaping"),
-    ("GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", None, 256, "fullwidth e"),
-    ("POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", None, 0, "Outlook Anywhere"),
+     None, None, 256, "ProxyShell shape"),
+    ("GET", "https://mail.contoso.com/owa/%2e%2e/ecp/", "198.51.100.7", None, None, 256, "encoded dot-dot"),
+    ("GET", "https://mail.contoso.com/ecp::$DATA/", "198.51.100.7", None, None, 256, "NTFS stream"),
+    ("GET", "https://mail.contoso.com/ecp%252f", "198.51.100.7", None, None, 256, "double escaping"),
+    ("GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", None, None, 256, "fullwidth e"),
+    ("POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", None, None, 0, "Outlook Anywhere"),
 ]
 
 
 def cmd_demo(argv):
     if argv:
         raise UsageError("demo takes no arguments")
-    policy = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"], redirect=True)
+    policy = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"], redirect=True,
+                                 offloader_cipher_header="X-SSL-Cipher")
     _out(f"libsslvdir {sslvdir.version()[0]} demo: Exchange 2016, offloaded as Configuring SSL offloading in Exchange 2013 says, "
-         "hosts mail.contoso.com\nand autodiscover.contoso.com, trusted offloader 10.0.0.5, with --redirect: "
-         "Microsoft's opt-in http->https recipe\nfor browsers (site root, owa, ecp get 302 to https). "
-         "Exchange itself answers plain HTTP with 403.4.\n")
+         "hosts mail.contoso.com\nand autodiscover.contoso.com, trusted offloader 10.0.0.5 naming the cipher in "
+         "X-SSL-Cipher, with --redirect:\nMicrosoft's opt-in http->https recipe for browsers (site root, owa, ecp get 302 to "
+         "https). Exchange itself answers\nplain HTTP with 403.4.\n")
     _out(f"{'':<5} {'REQUEST':<58} {'FROM':<13} {'DECISION':<16} {'UPSTREAM':<8} VDIR / NOTE")
-    for method, url, peer, xfp, bits, note in DEMO:
+    for method, url, peer, xfp, cipher, bits, note in DEMO:
         host, target, tls = _split_url(url)
         d = policy.decide(method, target, host, tls=tls, peer=peer, cipher_bits=bits,
-                          x_forwarded_proto=xfp)
+                          x_forwarded_proto=xfp, offload_cipher=cipher)
         up = d.upstream if d.action == "allow" else "-"
         vdir = d.vdir.config_path if d.vdir else "-"
         _out(f"{method:<5} {url[:58]:<58} {peer:<13} {_status_text(d):<16} {up:<8} {vdir}; {note}")
