@@ -61,6 +61,7 @@ static const char *const codes[] = {
   "cert-untrusted",
   "cert-weak-key",
   "offloader-list-empty",
+  "offloader-cipher-unknown",
   "client-cert-behind-proxy",
   "cert-expiring",
   "cert-weak-signature",
@@ -607,6 +608,33 @@ static void check_offloader_list(sslvdir_audit *a, const server *s) {
         "is needed.", s->evidence);
 }
 
+/* Load balancers forward X-Forwarded-Proto and nothing about the cipher: an
+ * offloader that guarantees nothing about it gets 403.5 for every request
+ * to a vdir that requires Ssl128 at the proxy. */
+static void check_offloader_cipher(sslvdir_audit *a) {
+  const char *v128 = NULL;
+  for (size_t i = 0; a->policy && !v128 && i < sslvdir_policy_site_count(a->policy); i++) {
+    const sslvdir_site *site = sslvdir_policy_site(a->policy, i);
+    for (size_t k = 0; k < sslvdir_site_vdir_count(site) && !v128; k++)
+      if (sslvdir_vdir_edge_flags(sslvdir_site_vdir(site, k)) & SSLVDIR_SSL_128)
+        v128 = sslvdir_vdir_config_path(sslvdir_site_vdir(site, k));
+  }
+  for (size_t i = 0; v128 && i < a->policy->noffloaders; i++) {
+    const sv_net *o = &a->policy->offloaders[i];
+    if (o->min_cipher_bits || o->cipher_header[0])
+      continue;
+    add(a, SSLVDIR_SEVERITY_WARNING, "offloader-cipher-unknown", o->text,
+        sv_strdup("sslvdir: --offloader-cipher-bits N (the minimum key size the offloader "
+                  "enforces) or --offloader-cipher-header NAME (a header it fills with the "
+                  "cipher, such as HAProxy's %[ssl_fc_cipher]); in the policy file "
+                  "min-cipher-bits=\"128\" or cipher-header=\"NAME\" on <offloader>"),
+        "The proxy policy trusts the offloader %s, which forwards X-Forwarded-Proto and nothing "
+        "about the cipher, and %.300s requires a 128-bit cipher (Ssl128): the key size of "
+        "requests through it is unknown, so each gets 403.5. Say what the offloader "
+        "guarantees.", o->text, v128);
+  }
+}
+
 /* A vdir that requires the client's certificate on a server whose SSL is
  * offloaded: the proxy that ends TLS cannot pass the certificate on. */
 static void check_client_cert(sslvdir_audit *a, const server *s) {
@@ -1092,6 +1120,7 @@ SSLVDIR_EXTERN int sslvdir_audit_run(sslvdir_audit *a, sslvdir_error *err) {
   check_outlook_anywhere(a, &s);
   check_offloader_list(a, &s);
   check_offloader_breadth(a);
+  check_offloader_cipher(a);
   check_client_cert(a, &s);
   check_mrsproxy(a, &s);
   check_eas_2007(a, &s);

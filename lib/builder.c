@@ -434,6 +434,55 @@ SSLVDIR_EXTERN int sslvdir_builder_add_offloader(sslvdir_builder *b, const char 
   return SSLVDIR_OK;
 }
 
+/* An HTTP field name (RFC 9110 token), short enough for sv_net's buffer. */
+static int header_name_ok(const char *h) {
+  size_t n = strlen(h);
+  if (!n || n >= sizeof ((sv_net *)0)->cipher_header)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!sv_is_tchar((unsigned char)h[i]))
+      return 0;
+  return 1;
+}
+
+SSLVDIR_EXTERN int sslvdir_builder_set_offloader_cipher(sslvdir_builder *b, const char *cidr,
+                                                        unsigned min_bits, const char *header,
+                                                        sslvdir_error *err) {
+  sv_net net;
+  if (!b)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL");
+  int rc = sv_net_parse(&net, cidr, err);
+  if (rc)
+    return rc;
+  /* No cipher is stronger than 256 bits; more is a typo, not a guarantee. */
+  if (min_bits > 256)
+    return sv_err(err, SSLVDIR_E_RANGE, "offloader %s: minimum cipher bits %u is over 256",
+                  net.text, min_bits);
+  if (header && *header) {
+    if (!header_name_ok(header))
+      return sv_err(err, SSLVDIR_E_SYNTAX, "offloader %s: '%s' is not a header name (letters, "
+                    "digits and !#$%%&'*+-.^_`|~, at most 63 bytes)", net.text, header);
+    /* Those two already say whether the request was TLS; they cannot also
+     * carry the cipher. */
+    if (sv_eq_ci(header, strlen(header), "X-Forwarded-Proto", 17) ||
+        sv_eq_ci(header, strlen(header), "Front-End-Https", 15) ||
+        sv_eq_ci(header, strlen(header), "Host", 4))
+      return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT,
+                    "offloader %s: the cipher cannot be carried in %s", net.text, header);
+  }
+  if ((rc = sslvdir_builder_add_offloader(b, cidr, err)))
+    return rc;
+  long i = sv_ix_find(&b->offloader_ix, net.text, strlen(net.text), 0, offloader_text_of, b);
+  if (i < 0) /* cannot happen: just added */
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  sv_net *o = &b->offloaders[i];
+  o->min_cipher_bits = min_bits;
+  o->cipher_header[0] = '\0';
+  if (header)
+    snprintf(o->cipher_header, sizeof o->cipher_header, "%s", header);
+  return SSLVDIR_OK;
+}
+
 SSLVDIR_EXTERN int sslvdir_builder_set_settings(sslvdir_builder *b, const sslvdir_settings *s,
                                                 sslvdir_error *err) {
   if (!b || !s)
@@ -622,6 +671,30 @@ static int add_warning(sslvdir_policy *p, size_t *cap, const char *text) {
   return SSLVDIR_OK;
 }
 
+/* Load balancers forward X-Forwarded-Proto and nothing about the cipher:
+ * without a guarantee from the offloader, every Ssl128 vdir answers 403.5
+ * to everything that comes through it. Says so, and what to set. */
+static int ssl128_offloader_warning(sslvdir_policy *p, size_t *capwarn) {
+  const sslvdir_vdir *v128 = NULL;
+  for (size_t si = 0; si < p->nsites && !v128; si++)
+    for (size_t vi = 0; vi < p->sites[si].nvdirs && !v128; vi++)
+      if (p->sites[si].vdirs[vi].edge & SSLVDIR_SSL_128)
+        v128 = &p->sites[si].vdirs[vi];
+  for (size_t i = 0; v128 && i < p->noffloaders; i++) {
+    const sv_net *o = &p->offloaders[i];
+    if (o->min_cipher_bits || o->cipher_header[0])
+      continue;
+    char w[800];
+    snprintf(w, sizeof w, "offloader %s says nothing about the cipher, so requests through it "
+             "get 403.5 on vdirs that require Ssl128 (such as '%s'): give it min-cipher-bits "
+             "(the key size it enforces) or cipher-header (a header it fills with the cipher "
+             "or its key size)", o->text, v128->config_path);
+    if (add_warning(p, capwarn, w))
+      return SSLVDIR_E_NOMEM;
+  }
+  return SSLVDIR_OK;
+}
+
 static int build_hosts(sslvdir_policy *p) {
   size_t total = 0;
   for (size_t s = 0; s < p->nsites; s++)
@@ -730,6 +803,17 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
     char w[400];
     if (sv_net_too_broad(&p->offloaders[i], w, sizeof w) && add_warning(p, &capwarn, w))
       goto fail;
+    /* The proxy reads one header per request before it knows which
+     * offloader's rules apply, so all offloaders must name the same one. */
+    const char *h = p->offloaders[i].cipher_header;
+    if (*h && p->cipher_header && !sv_eq_ci(h, strlen(h), p->cipher_header,
+                                            strlen(p->cipher_header))) {
+      rc = sv_err(err, SSLVDIR_E_INCONSISTENT, "offloaders name two cipher headers, %s and %s: "
+                  "the proxy reads one", p->cipher_header, h);
+      goto fail;
+    }
+    if (*h)
+      p->cipher_header = p->offloaders[i].cipher_header;
   }
   for (size_t si = 0; si < p->nsites; si++) {
     sslvdir_site *s = &p->sites[si];
@@ -772,6 +856,8 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
     if (sv_site_index(s))
       goto fail;
   }
+  if (ssl128_offloader_warning(p, &capwarn))
+    goto fail;
   if (build_hosts(p))
     goto fail;
   for (size_t i = 0; i < p->ad.nrules; i++) {

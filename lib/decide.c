@@ -10,11 +10,6 @@
 
 #include "internal.h"
 
-static int is_tchar(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         (c && strchr("!#$%&'*+-.^_`|~", c));
-}
-
 static void trim(const char **s, size_t *n) {
   while (*n && (**s == ' ' || **s == '\t')) {
     (*s)++;
@@ -74,6 +69,43 @@ static size_t put(char *buf, size_t size, size_t o, const char *s, size_t n) {
   return o;
 }
 
+/* The trusted offloader the peer belongs to (the first that holds it), or NULL. */
+static const sv_net *trusted_offloader(const sslvdir_policy *p, const char *peer, size_t len) {
+  int fam;
+  unsigned char a[16];
+  if (!peer || !p->noffloaders || sv_addr_parse(peer, len, &fam, a))
+    return NULL;
+  for (size_t i = 0; i < p->noffloaders; i++)
+    if (sv_net_contains(&p->offloaders[i], fam, a))
+      return &p->offloaders[i];
+  return NULL;
+}
+
+/* The key size of a request that a trusted offloader says was TLS. Load
+ * balancers forward X-Forwarded-Proto and nothing about the cipher, so what
+ * is known comes from the offloader: the cipher header if it sent one that
+ * parses (a cipher suite name through the cipher table, so RC4 counts 0 and
+ * triple DES 112, or a plain number of bits), else the minimum it enforces,
+ * else what the caller knew (0, unknown, leaves Ssl128 at 403.5). A header
+ * that does not parse is not a guarantee: it falls back, never up. */
+static unsigned offloaded_bits(const sv_net *off, const sslvdir_request *r, unsigned known) {
+  const char *v = r->version >= 2 ? r->offload_cipher : NULL;
+  size_t n = v ? r->offload_cipher_len : 0;
+  if (v && off->cipher_header[0]) {
+    trim(&v, &n);
+    size_t i = 0;
+    unsigned long num = 0;
+    while (i < n && i < 4 && v[i] >= '0' && v[i] <= '9')
+      num = num * 10 + (unsigned long)(v[i++] - '0');
+    if (n && i == n)
+      return num <= 256 ? (unsigned)num : 0; /* over 256 bits is no real cipher */
+    unsigned b;
+    if (n && sslvdir_tls_cipher_bits(v, n, &b) == SSLVDIR_OK)
+      return b;
+  }
+  return off->min_cipher_bits ? off->min_cipher_bits : known;
+}
+
 /* host is the request's host when it is in the site's namespace, else NULL. */
 static int build_location(sslvdir_decision *d, const sslvdir_site *site, const char *host,
                           size_t host_len, const sv_target *t) {
@@ -123,7 +155,8 @@ static int build_location(sslvdir_decision *d, const sslvdir_site *site, const c
 
 SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request *r,
                                   sslvdir_decision *d) {
-  if (!p || !r || !d || r->version != SSLVDIR_REQUEST_VERSION ||
+  /* Version 1 requests end before offload_cipher. */
+  if (!p || !r || !d || r->version < 1 || r->version > SSLVDIR_REQUEST_VERSION ||
       d->version != SSLVDIR_DECISION_VERSION)
     return SSLVDIR_E_INVALID_ARGUMENT;
   d->action = SSLVDIR_ACTION_DENY;
@@ -143,16 +176,18 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   d->location[0] = '\0';
 
   /* Trust first: client copies of the offload headers go unless the peer is ours. */
-  int trusted = sslvdir_policy_is_trusted(p, r->peer, r->peer_len);
+  const sv_net *off = trusted_offloader(p, r->peer, r->peer_len);
+  int trusted = off != NULL;
   d->remove_headers =
-      trusted ? 0 : (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS);
+      trusted ? 0 : (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS |
+                     (p->cipher_header ? SSLVDIR_HEADER_OFFLOAD_CIPHER : 0));
 
   if (!r->method || !r->method_len || r->method_len > 32) {
     deny(d, SSLVDIR_R_BAD_METHOD);
     return SSLVDIR_OK;
   }
   for (size_t i = 0; i < r->method_len; i++)
-    if (!is_tchar((unsigned char)r->method[i])) {
+    if (!sv_is_tchar((unsigned char)r->method[i])) {
       deny(d, SSLVDIR_R_BAD_METHOD);
       return SSLVDIR_OK;
     }
@@ -244,10 +279,13 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   /* Is this TLS? At our listener, or through a trusted offloader that says so
    * without contradicting itself. */
   int tls = r->scheme == SSLVDIR_SCHEME_HTTPS;
+  unsigned bits = r->cipher_bits;
   if (!tls && trusted) {
     int xfp = header_says(r->x_forwarded_proto, r->x_forwarded_proto_len, "https");
     int feh = header_says(r->front_end_https, r->front_end_https_len, "on");
     tls = (xfp > 0 || feh > 0) && xfp >= 0 && feh >= 0;
+    if (tls)
+      bits = offloaded_bits(off, r, bits);
   }
   d->tls = tls;
 
@@ -265,7 +303,7 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
       deny(d, SSLVDIR_R_SSL_REQUIRED);
       return SSLVDIR_OK;
     }
-    if ((edge & SSLVDIR_SSL_128) && r->cipher_bits < 128) {
+    if ((edge & SSLVDIR_SSL_128) && bits < 128) {
       deny(d, SSLVDIR_R_SSL128_REQUIRED);
       return SSLVDIR_OK;
     }

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <sslvdir/sslvdir.h>
 
@@ -87,6 +88,11 @@ static inline int sv_hexval(unsigned char c) {
   return -1;
 }
 int sv_eq_ci(const char *a, size_t alen, const char *b, size_t blen);
+/* An RFC 9110 token character (methods, header names). */
+static inline int sv_is_tchar(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         (c && strchr("!#$%&'*+-.^_`|~", c));
+}
 int sv_streq_ci(const char *a, const char *b);
 uint32_t sv_hash_ci(const char *s, size_t n, uint32_t seed);
 
@@ -116,6 +122,12 @@ typedef struct sv_net {
   unsigned char addr[16];
   unsigned prefix;
   char text[64];
+  /* What a trusted offloader guarantees about the cipher it negotiated with
+   * the client, since it forwards nothing about it unless told to: the
+   * minimum key size it enforces itself (0: none), and the header in which it
+   * names the cipher or the key size ("": none). */
+  unsigned min_cipher_bits;
+  char cipher_header[64];
 } sv_net;
 int sv_net_parse(sv_net *out, const char *cidr, sslvdir_error *err);
 int sv_addr_parse(const char *s, size_t len, int *family, unsigned char addr[16]);
@@ -271,6 +283,7 @@ struct sslvdir_policy {
   sslvdir_settings *settings;
   sv_net *offloaders;
   size_t noffloaders;
+  const char *cipher_header; /* the offloaders' cipher header (in offloaders), or NULL */
   sv_hostent *hosts;  /* open addressing over every site's hosts */
   size_t host_mask;
   long default_site;  /* the site of a Host in no namespace, or -1: none (400) */

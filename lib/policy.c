@@ -103,6 +103,25 @@ SSLVDIR_EXTERN const char *sslvdir_policy_offloader(const sslvdir_policy *p, siz
   return (p && i < p->noffloaders) ? p->offloaders[i].text : NULL;
 }
 
+SSLVDIR_EXTERN int sslvdir_policy_offloader_cipher(const sslvdir_policy *p, size_t i,
+                                                   unsigned *min_bits, const char **header) {
+  if (min_bits)
+    *min_bits = 0;
+  if (header)
+    *header = NULL;
+  if (!p || i >= p->noffloaders)
+    return SSLVDIR_E_NOT_FOUND;
+  if (min_bits)
+    *min_bits = p->offloaders[i].min_cipher_bits;
+  if (header && p->offloaders[i].cipher_header[0])
+    *header = p->offloaders[i].cipher_header;
+  return SSLVDIR_OK;
+}
+
+SSLVDIR_EXTERN const char *sslvdir_policy_cipher_header(const sslvdir_policy *p) {
+  return p ? p->cipher_header : NULL;
+}
+
 SSLVDIR_EXTERN int sslvdir_policy_is_trusted(const sslvdir_policy *p, const char *addr,
                                              size_t len) {
   int fam;

@@ -132,15 +132,25 @@ static int parse_bool(const char *s, int *out) {
 }
 
 static int do_offloader(pf *c, xmlNodePtr n) {
-  static const char *const attrs[] = {"address", NULL};
+  static const char *const attrs[] = {"address", "min-cipher-bits", "cipher-header", NULL};
   int rc = check_attrs(c, n, attrs);
   if (rc || (rc = check_children(c, n, NULL)))
     return rc;
   char *a = attr(n, "address");
   if (!a)
     return at(c, n, SSLVDIR_E_SYNTAX, "<offloader>: missing attribute 'address'");
-  rc = relay(c, n, sslvdir_builder_add_offloader(c->b, a, c->err));
+  char *mb = attr(n, "min-cipher-bits"), *hd = attr(n, "cipher-header");
+  unsigned long bits = 0;
+  if (mb && parse_uint(mb, 256, &bits))
+    rc = at(c, n, SSLVDIR_E_RANGE,
+            "<offloader>: min-cipher-bits '%.16s' is not a key size from 0 to 256", mb);
+  else if (mb || hd)
+    rc = relay(c, n, sslvdir_builder_set_offloader_cipher(c->b, a, (unsigned)bits, hd, c->err));
+  else
+    rc = relay(c, n, sslvdir_builder_add_offloader(c->b, a, c->err));
   xmlFree(a);
+  xmlFree(mb);
+  xmlFree(hd);
   return rc;
 }
 

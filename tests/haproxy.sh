@@ -71,12 +71,16 @@ cat > "$work/policy.xml" <<POLICY
     <domain name="contoso.com" site="Default Web Site"/>
   </autodiscover>
   <offloader address="127.0.0.2"/>
+  <offloader address="127.0.0.5" cipher-header="X-SSL-Cipher"/>
 </policy>
 POLICY
 
 cat > "$work/haproxy.cfg" <<CFG
 global
     setenv SSLVDIR_POLICY $work/policy.xml
+    setenv SSLVDIR_OFFLOADERS 127.0.0.3
+    setenv SSLVDIR_OFFLOADER_CIPHER_BITS 128
+    setenv SSLVDIR_OFFLOADER_CIPHER_HEADER X-SSL-Cipher
     lua-prepend-path $work/lua/?.so cpath
     lua-load-per-thread $top_srcdir/bindings/haproxy/sslvdir.lua
     nbthread 2
@@ -183,6 +187,37 @@ req "$t" --interface 127.0.0.2 -H "X-Forwarded-Proto: https" "http://mail.contos
 t="behind a trusted offloader the key size is unknown: Ssl128 fails closed (403.5)"
 req "$t" --interface 127.0.0.2 -H "X-Forwarded-Proto: https" "http://mail.contoso.com:$H/owa/" &&
   expect_status "$t" 403 && expect_header "$t" "^x-sslvdir-status: 403\.5$" && ok "$t"
+t="the offloader that says nothing about the cipher is named in the log at start-up"
+if grep -q "offloader 127.0.0.2/32 says nothing about the cipher" "$work/haproxy.log" &&
+   ! grep -q "offloader 127.0.0.3/32 says nothing" "$work/haproxy.log"; then ok "$t"; else
+  echo "FAIL $t"; grep -i sslvdir "$work/haproxy.log" | head -5; fails=$((fails + 1)); fi
+# Two tiers: offloaders that say what they guarantee about the cipher.
+t="an offloader enforcing 128-bit ciphers (SSLVDIR_OFFLOADER_CIPHER_BITS): Ssl128 passes"
+req "$t" --interface 127.0.0.3 -H "X-Forwarded-Proto: https" "http://mail.contoso.com:$H/owa/" &&
+  expect_status "$t" 302 && expect_header "$t" '^x-backend-saw: .*"x_forwarded_proto":\["https"\]' && ok "$t"
+t="its cipher header (SSLVDIR_OFFLOADER_CIPHER_HEADER) goes before the minimum: RC4 is 403.5"
+req "$t" --interface 127.0.0.3 -H "X-Forwarded-Proto: https" -H "X-SSL-Cipher: RC4-SHA" \
+  "http://mail.contoso.com:$H/owa/" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.5$" && ok "$t"
+t="an offloader naming the cipher in a header (policy file): AES-256 passes, and reaches the backend"
+req "$t" --interface 127.0.0.5 -H "X-Forwarded-Proto: https" -H "X-SSL-Cipher: ECDHE-RSA-AES256-GCM-SHA384" \
+  "http://mail.contoso.com:$H/owa/" && expect_status "$t" 302 &&
+  expect_header "$t" '^x-backend-saw: .*"ssl_cipher":\["ECDHE-RSA-AES256-GCM-SHA384"\]' && ok "$t"
+t="the same offloader naming RC4: 403.5"
+req "$t" --interface 127.0.0.5 -H "X-Forwarded-Proto: https" -H "X-SSL-Cipher: RC4-MD5" \
+  "http://mail.contoso.com:$H/owa/" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.5$" && ok "$t"
+t="the same offloader without the header: the key size is unknown (403.5)"
+req "$t" --interface 127.0.0.5 -H "X-Forwarded-Proto: https" "http://mail.contoso.com:$H/owa/" &&
+  expect_status "$t" 403 && expect_header "$t" "^x-sslvdir-status: 403\.5$" && ok "$t"
+t="the cipher header from an offloader that names none is ignored (still 403.5)"
+req "$t" --interface 127.0.0.2 -H "X-Forwarded-Proto: https" -H "X-SSL-Cipher: AES256-SHA" \
+  "http://mail.contoso.com:$H/owa/" && expect_status "$t" 403 &&
+  expect_header "$t" "^x-sslvdir-status: 403\.5$" && ok "$t"
+t="the cipher header from a client is stripped toward the backend"
+req "$t" -H "X-SSL-Cipher: RC4-SHA" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 200 &&
+  expect_header "$t" '^x-backend-saw: .*"ssl_cipher":null' && ok "$t"
+
 t="two X-Forwarded-Proto values from a trusted offloader are not believed"
 req "$t" --interface 127.0.0.2 -H "X-Forwarded-Proto: https" -H "X-Forwarded-Proto: http" \
   "http://mail.contoso.com:$H/owa/" && expect_status "$t" 403 &&

@@ -125,8 +125,16 @@ static sslvdir_policy *build_policy(scenario *s) {
     if (!rc && s->reg)
       rc = sslvdir_builder_set_settings(b, s->reg, &e);
   }
-  for (int i = 0; i < s->noff && !rc; i++)
-    rc = sslvdir_builder_add_offloader(b, s->offloaders[i], &e);
+  for (int i = 0; i < s->noff && !rc; i++) {
+    /* "offloader CIDR [BITS]": BITS is the minimum key size it enforces. */
+    char *sp = strchr(s->offloaders[i], ' ');
+    if (sp) {
+      *sp = '\0';
+      rc = sslvdir_builder_set_offloader_cipher(b, s->offloaders[i], (unsigned)atoi(sp + 1), NULL, &e);
+      *sp = ' ';
+    } else
+      rc = sslvdir_builder_add_offloader(b, s->offloaders[i], &e);
+  }
   if (!rc)
     rc = sslvdir_builder_build(b, &p, &e);
   if (rc)

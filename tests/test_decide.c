@@ -6,11 +6,14 @@
  * URL is "http://host/..." or "https://host/..." (the scheme used at the
  * proxy; the host goes to Host) or an origin-form "/..." (plain HTTP, no Host).
  * Request keys: host= (Host header, "-" for none), tls=1, abs=1 (send the URL
- * as an absolute-form target), peer=, bits=, cert=, xfp=, feh=.
+ * as an absolute-form target), peer=, bits=, cert=, xfp=, feh=, cipher= (the
+ * value of the policy's offloader cipher header).
  * Expected: ACTION allow|redirect|deny; STATUS "-" (allow), "302", "403.4";
  * vdir= the matched vdir's path or "-"; up= offload|bridge (required for
  * allow); loc= (required for, and only for, redirects); optional path=,
- * reason=, set= ("xfp:https,feh:On" or "-") and rm= ("xfp,feh" or "-").
+ * reason=, set= ("xfp:https,feh:On" or "-") and rm= ("xfp,feh[,cipher]" or "-").
+ * A policy name with a '/' is a file under tests/data ("../../doc/examples/X"
+ * for a shipped example).
  * Values use \xNN for raw bytes and \s for a space.
  */
 #include "config.h"
@@ -80,6 +83,9 @@ static void headers_text(unsigned mask, const sslvdir_decision *d, int set, char
     snprintf(buf + strlen(buf), n - strlen(buf), "%sfeh%s%s",
              (mask & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? "," : "", set ? ":" : "",
              set ? d->front_end_https : "");
+  if (mask & SSLVDIR_HEADER_OFFLOAD_CIPHER)
+    snprintf(buf + strlen(buf), n - strlen(buf), "%scipher",
+             (mask & (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS)) ? "," : "");
 }
 
 static int run_case(const char *file, int lineno, char *line) {
@@ -152,6 +158,10 @@ static int run_case(const char *file, int lineno, char *line) {
     r.front_end_https = v;
     r.front_end_https_len = vl;
   }
+  if ((v = valn(f, arrow, 3, "cipher", &vl))) {
+    r.offload_cipher = v;
+    r.offload_cipher_len = vl;
+  }
   static sslvdir_decision d;
   d.version = SSLVDIR_DECISION_VERSION;
   if (sslvdir_decide(p, &r, &d) != SSLVDIR_OK) {
@@ -209,6 +219,85 @@ static int run_case(const char *file, int lineno, char *line) {
 }
 
 static int cases_run;
+
+/* The builder's offloader cipher knobs, their accessors and a version 1 request. */
+static void test_offloader_cipher(void) {
+  sslvdir_builder *b;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(NULL, "10.0.0.5", 128, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.x", 128, NULL, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 257, NULL, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "257"));
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 0, "X Cipher", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 0, "X-Cipher:", &e), SSLVDIR_E_SYNTAX);
+  char longname[80];
+  memset(longname, 'x', sizeof longname - 1);
+  longname[sizeof longname - 1] = '\0';
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 0, longname, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 0, "x-forwarded-proto", &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 0, "Front-End-Https", &e), SSLVDIR_E_INVALID_ARGUMENT);
+  /* A refused call trusts nothing. */
+  sslvdir_policy *p = NULL;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_policy_offloader_count(p), 0);
+  CU_ASSERT_PTR_NULL(sslvdir_policy_cipher_header(p));
+  sslvdir_policy_unref(p);
+  /* An offloader added first, then given its guarantee (the last call wins). */
+  CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "10.0.0.5", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 112, "X-Cipher", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5/32", 128, NULL, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.1.0/24", 0, "X-SSL-Cipher", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_policy_offloader_count(p), 2);
+  CU_ASSERT_EQUAL(sslvdir_policy_warning_count(p), 0);
+  unsigned bits = 99;
+  const char *h = "x";
+  CU_ASSERT_EQUAL(sslvdir_policy_offloader_cipher(p, 0, &bits, &h), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(bits, 128);
+  CU_ASSERT_PTR_NULL(h);
+  CU_ASSERT_EQUAL(sslvdir_policy_offloader_cipher(p, 1, &bits, &h), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(bits, 0);
+  CU_ASSERT_STRING_EQUAL(h, "X-SSL-Cipher");
+  CU_ASSERT_EQUAL(sslvdir_policy_offloader_cipher(p, 2, &bits, &h), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_policy_offloader_cipher(NULL, 0, NULL, NULL), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_STRING_EQUAL(sslvdir_policy_cipher_header(p), "X-SSL-Cipher");
+  CU_ASSERT_PTR_NULL(sslvdir_policy_cipher_header(NULL));
+  /* A version 1 request (without offload_cipher) is still read. */
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  static sslvdir_decision d;
+  d.version = SSLVDIR_DECISION_VERSION;
+  r.version = 1;
+  r.method = "GET", r.method_len = 3;
+  r.target = "/owa/", r.target_len = 5;
+  r.host = "mail.contoso.com", r.host_len = 16;
+  r.peer = "10.0.1.9", r.peer_len = 8;
+  r.x_forwarded_proto = "https", r.x_forwarded_proto_len = 5;
+  r.offload_cipher = "AES256-SHA", r.offload_cipher_len = 10; /* not read in version 1 */
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.status, 403);
+  CU_ASSERT_EQUAL(d.substatus, 5);
+  r.version = 2;
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_ALLOW);
+  r.version = 3;
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_E_INVALID_ARGUMENT);
+  r.version = 0;
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_E_INVALID_ARGUMENT);
+  sslvdir_policy_unref(p);
+  /* Two offloaders naming two headers: the proxy could read only one. */
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 0, "x-ssl-cipher", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
+  sslvdir_policy_unref(p);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 0, "X-Cipher", &e), SSLVDIR_OK);
+  p = NULL;
+  CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_PTR_NULL(p);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "X-Cipher"));
+  sslvdir_builder_free(b);
+}
 
 static void test_cases(void) {
   DIR *dir = opendir(srcpath("tests/data/decide"));
@@ -378,6 +467,7 @@ static void test_location_limit(void) {
 void suite_decide(void) {
   CU_pSuite s = CU_add_suite("decide", NULL, cleanup);
   CU_add_test(s, "data-driven decisions", test_cases);
+  CU_add_test(s, "offloader cipher knobs", test_offloader_cipher);
   CU_add_test(s, "arguments and names", test_arguments);
   CU_add_test(s, "unknown certificate status fails closed", test_unknown_cert_status);
   CU_add_test(s, "a Location too long once encoded is not sent", test_location_limit);

@@ -203,7 +203,13 @@ static void test_views(void) {
   CU_ASSERT_EQUAL(v, 1);
   CU_ASSERT_EQUAL(sslvdir_policy_get_dword(p, "HKLM\\x\\y", &v), SSLVDIR_E_NOT_FOUND);
   CU_ASSERT_PTR_NOT_NULL(sslvdir_policy_settings(p));
-  CU_ASSERT_EQUAL(sslvdir_policy_warning_count(p), 0);
+  /* Both offloaders say nothing about the cipher, and the preset's vdirs
+   * require Ssl128: each gets a warning saying what to set. */
+  CU_ASSERT_EQUAL(sslvdir_policy_warning_count(p), 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_policy_warning(p, 0), "offloader 192.0.2.0/24"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_policy_warning(p, 0), "403.5"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_policy_warning(p, 0), "min-cipher-bits"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(sslvdir_policy_warning(p, 1), "offloader 2001:db8::/32"));
   /* Reference counting. */
   CU_ASSERT_PTR_EQUAL(sslvdir_policy_ref(p), p);
   sslvdir_policy_unref(p);

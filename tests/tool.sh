@@ -89,6 +89,8 @@ expect_out 'warning: trusted offloader 0.0.0.0/0 covers every IPv4 address' show
 expect_out 'site "Europe"' show --policy "$top_srcdir/tests/data/decide/multi.xml"
 expect_out 'redirect 302' demo
 expect_out "Microsoft's opt-in http->https recipe" demo
+expect_out '10.0.0.5      allow            offload  Default Web Site/owa; trusted LB names AES-256' demo
+expect_out '10.0.0.5      deny 403.5       -        Default Web Site/owa; trusted LB names RC4' demo
 
 # rewrite-header: the line as a proxy would send it on.
 expect_json 'Location: https://mail.contoso.com/owa' rewrite-header 'Location: http://mail.contoso.com/owa'
@@ -184,6 +186,26 @@ expect_out '"status": 302' eval --policy "$top_srcdir/doc/examples/exchange2016-
 expect_out '"substatus": 4' eval --policy "$top_srcdir/doc/examples/autodiscover.xml" --json GET http://mail.contoso.com/owa/
 expect_out 'reason_code": "autodiscover-redirect"' eval --policy "$top_srcdir/doc/examples/autodiscover.xml" --json GET http://autodiscover.contoso.com/autodiscover/autodiscover.xml
 expect_out 'autodiscover: @fabrikam.com: redirectAddr to LOCAL@fabrikam.hosted.example' show --policy "$top_srcdir/doc/examples/autodiscover.xml"
+# Two tiers: a load balancer forwards X-Forwarded-Proto and nothing about the cipher.
+ex16o="$top_srcdir/doc/examples/exchange2016-offload.xml"
+expect_out '^action:    allow' eval --policy "$ex16o" --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
+expect_out 'trusted offloaders: 10.0.0.5/32 (min cipher bits 128)' show --policy "$ex16o"
+lb="--preset exchange2016-offload --offloader 10.0.0.5"
+expect_out '^action:    deny 403.5' eval $lb --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
+expect_out "^warning: offloader 10.0.0.5/32 says nothing about the cipher.*min-cipher-bits" show $lb
+expect_out '^action:    allow' eval $lb --offloader-cipher-bits 128 --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
+expect_out '^action:    deny 403.5' eval $lb --offloader-cipher-bits 112 --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
+expect_out '^action:    allow' eval $lb --offloader 10.0.0.6 --offloader-cipher-header X-SSL-Cipher --peer 10.0.0.6 -H 'X-Forwarded-Proto: https' -H 'x-ssl-cipher: ECDHE-RSA-AES256-GCM-SHA384' GET http://mail.contoso.com/owa/
+expect_out '^action:    deny 403.5' eval $lb --offloader-cipher-header X-SSL-Cipher --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' -H 'X-SSL-Cipher: RC4-SHA' GET http://mail.contoso.com/owa/
+expect_out '^action:    deny 403.5' eval $lb --offloader-cipher-header X-SSL-Cipher --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
+expect_out '"remove_headers": \["X-Forwarded-Proto", "Front-End-Https", "X-SSL-Cipher"\]' eval $lb --offloader-cipher-header X-SSL-Cipher --peer 192.0.2.1 -H 'X-SSL-Cipher: AES256-SHA' --json GET https://mail.contoso.com/owa/
+expect_out '^remove:    X-Forwarded-Proto, Front-End-Https, X-SSL-Cipher$' eval $lb --offloader-cipher-header X-SSL-Cipher --peer 192.0.2.1 GET https://mail.contoso.com/owa/
+expect_out 'trusted offloaders: 10.0.0.5/32 (min cipher bits 128, cipher in X-SSL-Cipher)' show $lb --offloader-cipher-bits 128 --offloader-cipher-header X-SSL-Cipher
+expect_fail 'go with --offloader' show --offloader-cipher-bits 128
+expect_fail "expected a key size from 0 to 256" show $lb --offloader-cipher-bits 257
+expect_fail "expected a key size from 0 to 256" show $lb --offloader-cipher-bits -1
+expect_fail "is not a header name" show $lb --offloader-cipher-header 'X Cipher'
+expect_fail "cannot be carried in X-Forwarded-Proto" show $lb --offloader-cipher-header X-Forwarded-Proto
 
 # config: show, set (on a copy), plan (seed 004's scripts), refusals.
 cfg8="$top_srcdir/tests/data/config/exchange2016.config"

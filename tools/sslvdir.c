@@ -22,10 +22,12 @@ void usage(FILE *f) {
   fprintf(f,
           "usage: %s eval [--preset NAME [--redirect] [--extended-protection on|off] | --policy FILE]\n"
           "               [--host NAME]... [--offloader CIDR]...\n"
+          "               [--offloader-cipher-bits N] [--offloader-cipher-header NAME]\n"
           "               [--iisconfig applicationHost.config] [--reg FILE.reg]...\n"
           "               [--tls] [--cipher-bits N] [--client-cert ok|missing|untrusted|expired|revoked]\n"
           "               [--peer ADDR] [-H 'Name: value']... [--json] METHOD URL\n"
           "       %s show [--preset NAME | --policy FILE] [--host NAME]... [--offloader CIDR]...\n"
+          "               [--offloader-cipher-bits N] [--offloader-cipher-header NAME]\n"
           "       %s rewrite-header [--preset NAME | --policy FILE] [--host NAME]...\n"
           "               [--vdir 'Site/path'] [--json] 'Name: value'...\n"
           "       %s rewrite-body [--preset NAME | --policy FILE] [--host NAME]...\n"
@@ -81,6 +83,8 @@ int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
     return 1;
   }
   if (!strcmp(a, "--preset")) slot = &o->preset;
+  else if (!strcmp(a, "--offloader-cipher-bits")) slot = &o->offloader_cipher_bits;
+  else if (!strcmp(a, "--offloader-cipher-header")) slot = &o->offloader_cipher_header;
   else if (!strcmp(a, "--policy")) slot = &o->policy;
   else if (!strcmp(a, "--iisconfig")) slot = &o->iisconfig;
   else if (!strcmp(a, "--reg"))
@@ -179,8 +183,30 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
     }
     sslvdir_regfile_free(r);
   }
+  unsigned long bits = 0;
+  const char *hdr = o->offloader_cipher_header;
+  if ((o->offloader_cipher_bits || hdr) && !o->noffloaders) {
+    sslvdir_builder_free(b);
+    fprintf(stderr, "%s: --offloader-cipher-bits and --offloader-cipher-header go with "
+            "--offloader\n", prog);
+    return EXIT_USAGE;
+  }
+  if (o->offloader_cipher_bits) {
+    const char *v = o->offloader_cipher_bits;
+    char *end;
+    bits = strtoul(v, &end, 10);
+    if (!*v || *end || v[0] == '-' || v[0] == '+' || v[0] == ' ' || bits > 256) {
+      sslvdir_builder_free(b);
+      fprintf(stderr, "%s: --offloader-cipher-bits '%s': expected a key size from 0 to 256\n",
+              prog, v);
+      return EXIT_USAGE;
+    }
+  }
   for (int i = 0; i < o->noffloaders; i++) {
-    if ((rc = sslvdir_builder_add_offloader(b, o->offloaders[i], &e))) {
+    if ((rc = o->offloader_cipher_bits || hdr
+                  ? sslvdir_builder_set_offloader_cipher(b, o->offloaders[i], (unsigned)bits, hdr,
+                                                         &e)
+                  : sslvdir_builder_add_offloader(b, o->offloaders[i], &e))) {
       sslvdir_builder_free(b);
       return fail("--offloader", rc, &e);
     }
@@ -192,7 +218,7 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
   return 0;
 }
 
-static void print_headers_json(const sslvdir_decision *d) {
+static void print_headers_json(const sslvdir_decision *d, const char *cipher_header) {
   printf(", \"set_headers\": {");
   int first = 1;
   if (d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) {
@@ -206,17 +232,18 @@ static void print_headers_json(const sslvdir_decision *d) {
   }
   printf("}, \"remove_headers\": [");
   first = 1;
-  for (unsigned bit = 1; bit <= SSLVDIR_HEADER_FRONT_END_HTTPS; bit <<= 1) {
+  for (unsigned bit = 1; bit <= SSLVDIR_HEADER_OFFLOAD_CIPHER; bit <<= 1) {
     if (d->remove_headers & bit) {
       printf("%s", first ? "" : ", ");
-      json_string(stdout, sslvdir_header_name(bit));
+      json_string(stdout, bit == SSLVDIR_HEADER_OFFLOAD_CIPHER ? cipher_header
+                                                                : sslvdir_header_name(bit));
       first = 0;
     }
   }
   printf("]");
 }
 
-static void print_decision_json(const sslvdir_decision *d) {
+static void print_decision_json(const sslvdir_decision *d, const char *cipher_header) {
   printf("{\"action\": \"%s\", \"status\": ", sslvdir_action_name(d->action));
   if (d->status) printf("%d", d->status); else printf("null");
   printf(", \"substatus\": ");
@@ -229,7 +256,7 @@ static void print_decision_json(const sslvdir_decision *d) {
   json_string(stdout, d->path_len ? d->path : NULL);
   printf(", \"upstream\": ");
   json_string(stdout, d->upstream == SSLVDIR_UPSTREAM_AUTO ? NULL : sslvdir_upstream_name(d->upstream));
-  print_headers_json(d);
+  print_headers_json(d, cipher_header);
   printf(", \"reason_code\": ");
   json_string(stdout, sslvdir_reason_name(d->reason));
   printf(", \"reason\": ");
@@ -246,7 +273,7 @@ static void status_text(const sslvdir_decision *d, char *buf, size_t n) {
     snprintf(buf, n, "%s %d", sslvdir_action_name(d->action), d->status);
 }
 
-static void print_decision_text(const sslvdir_decision *d) {
+static void print_decision_text(const sslvdir_decision *d, const char *cipher_header) {
   char st[64];
   status_text(d, st, sizeof st);
   printf("action:    %s\n", st);
@@ -261,11 +288,17 @@ static void print_decision_text(const sslvdir_decision *d) {
   if (d->upstream != SSLVDIR_UPSTREAM_AUTO)
     printf("upstream:  %s%s%s%s\n", sslvdir_upstream_name(d->upstream), d->vdir ? " (" : "",
            d->vdir ? sslvdir_vdir_upstream_reason(d->vdir) : "", d->vdir ? ")" : "");
-  if (d->remove_headers)
-    printf("remove:    %s%s%s\n",
-           d->remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO ? "X-Forwarded-Proto" : "",
-           d->remove_headers == 3 ? ", " : "",
-           d->remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS ? "Front-End-Https" : "");
+  if (d->remove_headers) {
+    printf("remove:   ");
+    const char *sep = " ";
+    for (unsigned bit = 1; bit <= SSLVDIR_HEADER_OFFLOAD_CIPHER; bit <<= 1)
+      if (d->remove_headers & bit) {
+        printf("%s%s", sep, bit == SSLVDIR_HEADER_OFFLOAD_CIPHER ? cipher_header
+                                                                 : sslvdir_header_name(bit));
+        sep = ", ";
+      }
+    printf("\n");
+  }
   if (d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO)
     printf("set:       X-Forwarded-Proto: %s\n", d->x_forwarded_proto);
   if (d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS)
@@ -283,6 +316,8 @@ struct eval_req {
   const char *host, *xfp, *feh;
   size_t host_len, xfp_len, feh_len;
   char *host_buf; /* the combined value of a repeated Host (owned) */
+  const char *other[MAX_LIST]; /* the other -H headers, "Name: value" */
+  int nother;
 };
 
 static int parse_header(struct eval_req *e, const char *h) {
@@ -327,6 +362,7 @@ static int parse_header(struct eval_req *e, const char *h) {
   else if (IS("Host")) { e->host = v; e->host_len = vl; }
   else if (IS("X-Forwarded-Proto")) { e->xfp = v; e->xfp_len = vl; }
   else if (IS("Front-End-Https")) { e->feh = v; e->feh_len = vl; }
+  else if (e->nother < MAX_LIST) e->other[e->nother++] = h; /* the cipher header, maybe */
 #undef IS
   return 0;
 }
@@ -439,6 +475,15 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
   r.x_forwarded_proto_len = e->xfp_len;
   r.front_end_https = e->feh;
   r.front_end_https_len = e->feh_len;
+  /* The offloaders' cipher header, as a proxy would read it from the request. */
+  const char *ch = sslvdir_policy_cipher_header(p);
+  for (int i = 0; ch && i < e->nother; i++) {
+    const char *h = e->other[i], *colon = strchr(h, ':');
+    if ((size_t)(colon - h) == strlen(ch) && !strncasecmp(h, ch, strlen(ch))) {
+      r.offload_cipher = colon + 1;
+      r.offload_cipher_len = strlen(colon + 1);
+    }
+  }
   static sslvdir_decision d;
   d.version = SSLVDIR_DECISION_VERSION;
   rc = sslvdir_decide(p, &r, &d);
@@ -447,9 +492,9 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
     return fail("decide", rc, NULL);
   }
   if (e->json)
-    print_decision_json(&d);
+    print_decision_json(&d, ch);
   else
-    print_decision_text(&d);
+    print_decision_text(&d, ch);
   sslvdir_policy_unref(p);
   return 0;
 }
@@ -506,8 +551,14 @@ static void print_policy(const sslvdir_policy *p) {
              target);
   }
   printf("trusted offloaders: ");
-  for (size_t i = 0; i < sslvdir_policy_offloader_count(p); i++)
+  for (size_t i = 0; i < sslvdir_policy_offloader_count(p); i++) {
+    unsigned bits = 0;
+    const char *hdr = NULL;
     printf("%s%s", i ? ", " : "", sslvdir_policy_offloader(p, i));
+    if (sslvdir_policy_offloader_cipher(p, i, &bits, &hdr) == SSLVDIR_OK && (bits || hdr))
+      printf(" (%s%.0u%s%s%s)", bits ? "min cipher bits " : "", bits, bits && hdr ? ", " : "",
+             hdr ? "cipher in " : "", hdr ? hdr : "");
+  }
   printf("%s\n", sslvdir_policy_offloader_count(p) ? "" : "(none)");
   const sslvdir_settings *st = sslvdir_policy_settings(p);
   for (size_t i = 0; i < sslvdir_settings_count(st); i++) {
@@ -782,48 +833,51 @@ static int cmd_presets(void) {
 }
 
 /* The demo: an Exchange 2016 front end offloaded as Configuring SSL offloading in Exchange 2013
- * describes, behind an HAProxy that terminates TLS, with a load balancer at 10.0.0.5 in front,
- * and Microsoft's opt-in http->https recipe for browsers (the preset alone answers 403.4). */
+ * describes, behind an HAProxy that terminates TLS, with a load balancer at 10.0.0.5 in front
+ * that names the cipher it negotiated in X-SSL-Cipher, and Microsoft's opt-in http->https recipe for browsers (the preset alone answers 403.4). */
 static int cmd_demo(void) {
   struct policy_opts po = {0};
   po.preset = "exchange2016-offload";
   po.preset_options = SSLVDIR_PRESET_REDIRECT;
   po.offloaders[po.noffloaders++] = "10.0.0.5";
+  po.offloader_cipher_header = "X-SSL-Cipher";
   sslvdir_policy *p;
   int rc = load_policy(&po, &p);
   if (rc)
     return rc;
   static const struct {
-    const char *method, *url, *peer, *xfp;
+    const char *method, *url, *peer, *xfp, *cipher;
     unsigned bits;
     sslvdir_cert_status cert;
     const char *note;
   } reqs[] = {
-    {"GET", "http://mail.contoso.com/owa/", "198.51.100.7", NULL, 0, 0, "browser types http://"},
-    {"GET", "https://mail.contoso.com/owa/", "198.51.100.7", NULL, 256, 0, "browser over TLS"},
-    {"GET", "http://mail.contoso.com/", "198.51.100.7", NULL, 0, 0, "site root"},
-    {"GET", "http://evil.example/owa/?x=1", "198.51.100.7", NULL, 0, 0, "foreign Host"},
-    {"POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", NULL, 0, 0, "EWS client, plain"},
-    {"POST", "https://mail.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync", "198.51.100.7", NULL, 256, 0, "phone"},
-    {"POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", NULL, 256, 0, "mailbox move"},
-    {"GET", "https://mail.contoso.com/ecp/", "198.51.100.7", NULL, 56, 0, "56-bit cipher"},
-    {"GET", "http://mail.contoso.com/owa/", "198.51.100.7", "https", 0, 0, "spoofed X-Forwarded-Proto"},
-    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 0, 0, "trusted LB, key size unknown"},
-    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 256, 0, "trusted LB passes 256 bits"},
-    {"GET", "http://mail.contoso.com/owa/calendar/published.html", "198.51.100.7", NULL, 0, 0, "published calendar"},
-    {"POST", "https://mail.contoso.com/autodiscover/autodiscover.json?@x/mapi/nspi", "198.51.100.7", NULL, 256, 0, "ProxyShell shape"},
-    {"GET", "https://mail.contoso.com/owa/%2e%2e/ecp/", "198.51.100.7", NULL, 256, 0, "encoded dot-dot"},
-    {"GET", "https://mail.contoso.com/ecp::$DATA/", "198.51.100.7", NULL, 256, 0, "NTFS stream"},
-    {"GET", "https://mail.contoso.com/ecp%252f", "198.51.100.7", NULL, 256, 0, "double escaping"},
-    {"GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", NULL, 256, 0, "fullwidth e"},
-    {"POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", NULL, 0, 0, "Outlook Anywhere"},
+    {"GET", "http://mail.contoso.com/owa/", "198.51.100.7", NULL, NULL, 0, 0, "browser types http://"},
+    {"GET", "https://mail.contoso.com/owa/", "198.51.100.7", NULL, NULL, 256, 0, "browser over TLS"},
+    {"GET", "http://mail.contoso.com/", "198.51.100.7", NULL, NULL, 0, 0, "site root"},
+    {"GET", "http://evil.example/owa/?x=1", "198.51.100.7", NULL, NULL, 0, 0, "foreign Host"},
+    {"POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", NULL, NULL, 0, 0, "EWS client, plain"},
+    {"POST", "https://mail.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync", "198.51.100.7", NULL, NULL, 256, 0, "phone"},
+    {"POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", NULL, NULL, 256, 0, "mailbox move"},
+    {"GET", "https://mail.contoso.com/ecp/", "198.51.100.7", NULL, NULL, 56, 0, "56-bit cipher"},
+    {"GET", "http://mail.contoso.com/owa/", "198.51.100.7", "https", NULL, 0, 0, "spoofed X-Forwarded-Proto"},
+    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", NULL, 0, 0, "trusted LB, no cipher header"},
+    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", "ECDHE-RSA-AES256-GCM-SHA384", 0, 0, "trusted LB names AES-256"},
+    {"GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", "RC4-SHA", 0, 0, "trusted LB names RC4"},
+    {"GET", "http://mail.contoso.com/owa/calendar/published.html", "198.51.100.7", NULL, NULL, 0, 0, "published calendar"},
+    {"POST", "https://mail.contoso.com/autodiscover/autodiscover.json?@x/mapi/nspi", "198.51.100.7", NULL, NULL, 256, 0, "ProxyShell shape"},
+    {"GET", "https://mail.contoso.com/owa/%2e%2e/ecp/", "198.51.100.7", NULL, NULL, 256, 0, "encoded dot-dot"},
+    {"GET", "https://mail.contoso.com/ecp::$DATA/", "198.51.100.7", NULL, NULL, 256, 0, "NTFS stream"},
+    {"GET", "https://mail.contoso.com/ecp%252f", "198.51.100.7", NULL, NULL, 256, 0, "double escaping"},
+    {"GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", NULL, NULL, 256, 0, "fullwidth e"},
+    {"POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", NULL, NULL, 0, 0, "Outlook Anywhere"},
   };
   printf("libsslvdir %s demo: Exchange 2016, offloaded as Configuring SSL offloading in Exchange "
          "2013 says, hosts mail.contoso.com\n"
-         "and autodiscover.contoso.com, trusted offloader 10.0.0.5, with --redirect: Microsoft's "
-         "opt-in http->https recipe\n"
-         "for browsers (site root, owa, ecp get 302 to https). Exchange itself answers plain HTTP "
-         "with 403.4.\n\n",
+         "and autodiscover.contoso.com, trusted offloader 10.0.0.5 naming the cipher in "
+         "X-SSL-Cipher, with --redirect:\n"
+         "Microsoft's opt-in http->https recipe for browsers (site root, owa, ecp get 302 to "
+         "https). Exchange itself answers\n"
+         "plain HTTP with 403.4.\n\n",
          sslvdir_version(NULL));
   printf("%-5s %-58s %-13s %-16s %-8s %s\n", "", "REQUEST", "FROM", "DECISION", "UPSTREAM", "VDIR / NOTE");
   for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
@@ -843,6 +897,8 @@ static int cmd_demo(void) {
     r.client_cert = reqs[i].cert;
     r.x_forwarded_proto = reqs[i].xfp;
     r.x_forwarded_proto_len = reqs[i].xfp ? strlen(reqs[i].xfp) : 0;
+    r.offload_cipher = reqs[i].cipher;
+    r.offload_cipher_len = reqs[i].cipher ? strlen(reqs[i].cipher) : 0;
     static sslvdir_decision d;
     d.version = SSLVDIR_DECISION_VERSION;
     if (sslvdir_decide(p, &r, &d))

@@ -26,6 +26,8 @@ struct policy_opts {
   int nhosts;
   const char *offloaders[MAX_LIST];
   int noffloaders;
+  /* What every --offloader of the command guarantees about the cipher. */
+  const char *offloader_cipher_bits, *offloader_cipher_header;
   const char *ad_domains[MAX_LIST];
   int nad;
   const char *iisconfig;        /* applicationHost.config: the backend state */

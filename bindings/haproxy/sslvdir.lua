@@ -27,6 +27,15 @@
 --                       refused with an -offload preset)
 --   SSLVDIR_AD_DOMAINS  comma-separated e-mail domains Autodiscover answers
 --   SSLVDIR_OFFLOADERS  comma-separated CIDRs of trusted offloaders
+--   SSLVDIR_OFFLOADER_CIPHER_BITS  the minimum cipher key size those
+--                       offloaders enforce with their clients (e.g. 128)
+--   SSLVDIR_OFFLOADER_CIPHER_HEADER  a header those offloaders fill with the
+--                       cipher suite or its key size (e.g. X-SSL-Cipher),
+--                       believed from them only and stripped from others.
+--                       Load balancers forward X-Forwarded-Proto and nothing
+--                       about the cipher: without one of the two, vdirs that
+--                       require Ssl128 answer 403.5 through them (logged at
+--                       start-up).
 --   SSLVDIR_IISCONFIG   an applicationHost.config to read
 --   SSLVDIR_REG         comma-separated .reg files to apply
 -- A policy that cannot be loaded stops HAProxy from starting.
@@ -72,7 +81,16 @@ local function load_policy()
     reg = list(getenv("SSLVDIR_REG")),
     redirect = switch("SSLVDIR_REDIRECT"),
     extended_protection = switch("SSLVDIR_EXTENDED_PROTECTION"),
+    offloader_cipher_header = getenv("SSLVDIR_OFFLOADER_CIPHER_HEADER"),
   }
+  local bits = getenv("SSLVDIR_OFFLOADER_CIPHER_BITS")
+  if bits ~= nil and bits ~= "" then
+    if not bits:match("^%d+$") or tonumber(bits) > 256 then
+      error(string.format("sslvdir: SSLVDIR_OFFLOADER_CIPHER_BITS must be a key size from 0 to 256, not '%s'", bits))
+    end
+    spec.offloader_cipher_bits = tonumber(bits)
+  end
+  if spec.offloader_cipher_header == "" then spec.offloader_cipher_header = nil end
   if spec.policy == "" then spec.policy = nil end
   if spec.preset == "" then spec.preset = nil end
   if spec.iisconfig == "" then spec.iisconfig = nil end
@@ -85,6 +103,13 @@ end
 
 local policy = load_policy()
 M.policy = policy
+
+-- What the policy builder warns about (an offloader that says nothing about
+-- the cipher in front of Ssl128 vdirs, a network too broad to trust) goes to
+-- HAProxy's log at start-up: those requests would otherwise just get 403.5.
+if core and core.Warning then
+  for _, w in ipairs(policy:warnings()) do core.Warning("sslvdir: " .. w) end
+end
 
 local REASON_PHRASE = {
   [301] = "Moved Permanently", [302] = "Found", [307] = "Temporary Redirect",
@@ -158,6 +183,9 @@ local decision = {}
 -- offloaders' headers only when the peer is trusted (otherwise they are
 -- stripped, whatever they say).
 local has_offloaders = #policy:offloaders() > 0
+-- The offloaders' cipher header, as HAProxy names headers (lower case).
+local cipher_header = policy:cipher_header()
+local cipher_header_lc = cipher_header and cipher_header:lower()
 local wants_certs = false
 for _, site in ipairs(policy:sites()) do
   for _, v in ipairs(site.vdirs) do
@@ -180,16 +208,19 @@ local function describe(f, method, target, headers)
     request.host = applet_header(headers, "host")
     request.x_forwarded_proto = applet_header(headers, "x-forwarded-proto")
     request.front_end_https = applet_header(headers, "front-end-https")
+    request.offload_cipher = cipher_header_lc and applet_header(headers, cipher_header_lc) or nil
   else
     request.host = f:req_fhdr("host")
     if trusted then
       request.x_forwarded_proto = header(f, "x-forwarded-proto")
       request.front_end_https = header(f, "front-end-https")
+      request.offload_cipher = cipher_header_lc and header(f, cipher_header_lc) or nil
     else
       -- Not read: from an untrusted peer they count for nothing, and the
       -- decision says to strip them.
       request.x_forwarded_proto = nil
       request.front_end_https = nil
+      request.offload_cipher = nil
     end
   end
   return request
@@ -230,6 +261,7 @@ local function decide_action(txn)
   local http = txn.http
   if d.remove_x_forwarded_proto then http:req_del_header("X-Forwarded-Proto") end
   if d.remove_front_end_https then http:req_del_header("Front-End-Https") end
+  if d.remove_offload_cipher then http:req_del_header(cipher_header) end
   if d.set_x_forwarded_proto then http:req_set_header("X-Forwarded-Proto", d.set_x_forwarded_proto) end
   if d.set_front_end_https then http:req_set_header("Front-End-Https", d.set_front_end_https) end
   -- txn.sslvdir_upstream is set last and only here: the configuration's

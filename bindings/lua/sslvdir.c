@@ -237,6 +237,8 @@ struct load_ctx {
   sslvdir_builder *b;
   const char *site;
   int count;
+  unsigned cipher_bits;      /* what every offloader guarantees about the cipher */
+  const char *cipher_header;
 };
 
 static int add_host_cb(void *c, const char *s, sslvdir_error *e) {
@@ -246,6 +248,8 @@ static int add_host_cb(void *c, const char *s, sslvdir_error *e) {
 }
 static int add_offloader_cb(void *c, const char *s, sslvdir_error *e) {
   struct load_ctx *x = c;
+  if (x->cipher_bits || x->cipher_header)
+    return sslvdir_builder_set_offloader_cipher(x->b, s, x->cipher_bits, x->cipher_header, e);
   return sslvdir_builder_add_offloader(x->b, s, e);
 }
 static int add_ad_cb(void *c, const char *s, sslvdir_error *e) {
@@ -264,8 +268,12 @@ static int apply_reg_cb(void *c, const char *s, sslvdir_error *e) {
 }
 
 /* sslvdir.load{preset=, policy=, policy_xml=, hosts=, offloaders=, iisconfig=, reg=,
- *              autodiscover_domains=, site=, redirect=, extended_protection=}
+ *              autodiscover_domains=, site=, redirect=, extended_protection=,
+ *              offloader_cipher_bits=, offloader_cipher_header=}
  *   -> policy | nil, msg, code
+ * offloader_cipher_bits and offloader_cipher_header say what every offloader
+ * of offloaders guarantees about the cipher (see
+ * sslvdir_builder_set_offloader_cipher()).
  * The same rules as the sslvdir command and Python's load_policy():
  * redirect = true is Microsoft's http->https recipe for the preset;
  * extended_protection = true or false says what the server has (nil: what
@@ -286,6 +294,12 @@ static int l_load(lua_State *L) {
   check_string_list(L, 1, "autodiscover_domains");
   check_string_list(L, 1, "offloaders");
   check_string_list(L, 1, "reg");
+  const char *cipher_header = opt_field(L, 1, "offloader_cipher_header", NULL);
+  int have_bits = push_field(L, 1, "offloader_cipher_bits") != LUA_TNIL;
+  lua_pop(L, 1);
+  unsigned cipher_bits = (unsigned)opt_int_field(L, 1, "offloader_cipher_bits", 0, 0, 256);
+  int have_offloaders = push_field(L, 1, "offloaders") != LUA_TNIL;
+  lua_pop(L, 1);
   unsigned options = opt_bool_field(L, 1, "redirect") ? SSLVDIR_PRESET_REDIRECT : 0;
   int have_ep = push_field(L, 1, "extended_protection") != LUA_TNIL;
   lua_pop(L, 1);
@@ -308,7 +322,12 @@ static int l_load(lua_State *L) {
     snprintf(e.message, sizeof e.message, "redirect and extended_protection go with a preset");
     return fail(L, SSLVDIR_E_INCONSISTENT, &e);
   }
-  struct load_ctx x = {NULL, site, 0};
+  if ((have_bits || cipher_header) && !have_offloaders) {
+    snprintf(e.message, sizeof e.message,
+             "offloader_cipher_bits and offloader_cipher_header go with offloaders");
+    return fail(L, SSLVDIR_E_INCONSISTENT, &e);
+  }
+  struct load_ctx x = {NULL, site, 0, cipher_bits, cipher_header};
   int rc = sslvdir_builder_new(&x.b);
   if (rc)
     return fail(L, rc, NULL);
@@ -434,7 +453,8 @@ static void set_bool(lua_State *L, int t, const char *k, int v) {
 
 /* policy:decide(request [, out]) -> decision table
  * request: {method=, target=, host=, tls=, cipher_bits=, peer=, client_cert=,
- *           x_forwarded_proto=, front_end_https=}
+ *           x_forwarded_proto=, front_end_https=, offload_cipher=}
+ * offload_cipher is the value of the header policy:cipher_header() names.
  * out (optional) is refilled instead of a new table. Every field of the
  * decision is set (nil where it does not apply), so a reused table never
  * keeps a stale value. */
@@ -455,6 +475,7 @@ static int l_decide(lua_State *L) {
   rq.peer = opt_field(L, 2, "peer", &rq.peer_len);
   rq.x_forwarded_proto = opt_field(L, 2, "x_forwarded_proto", &rq.x_forwarded_proto_len);
   rq.front_end_https = opt_field(L, 2, "front_end_https", &rq.front_end_https_len);
+  rq.offload_cipher = opt_field(L, 2, "offload_cipher", &rq.offload_cipher_len);
   rq.scheme = opt_bool_field(L, 2, "tls") ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
   rq.cipher_bits = (unsigned)opt_int_field(L, 2, "cipher_bits", 0, 0, UINT_MAX);
   rq.client_cert =
@@ -491,6 +512,8 @@ static int l_decide(lua_State *L) {
   set_bool(L, t, "remove_x_forwarded_proto",
            (d.remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) != 0);
   set_bool(L, t, "remove_front_end_https", (d.remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) != 0);
+  /* The policy's cipher header (policy:cipher_header()), when it has one. */
+  set_bool(L, t, "remove_offload_cipher", (d.remove_headers & SSLVDIR_HEADER_OFFLOAD_CIPHER) != 0);
   set_str(L, t, "set_x_forwarded_proto",
           (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
   set_str(L, t, "set_front_end_https",
@@ -708,6 +731,33 @@ static int l_sites(lua_State *L) {
   return 1;
 }
 
+/* policy:cipher_header() -> the header the offloaders fill with the cipher, or nil */
+static int l_cipher_header(lua_State *L) {
+  lpolicy *u;
+  const sslvdir_policy *p = use_policy(L, &u);
+  const char *h = sslvdir_policy_cipher_header(p);
+  if (h)
+    lua_pushstring(L, h);
+  else
+    lua_pushnil(L);
+  done_policy(u);
+  return 1;
+}
+
+/* policy:warnings() -> a list of what the policy builder warned about */
+static int l_warnings(lua_State *L) {
+  lpolicy *u;
+  const sslvdir_policy *p = use_policy(L, &u);
+  size_t n = sslvdir_policy_warning_count(p);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushstring(L, sslvdir_policy_warning(p, i));
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  done_policy(u);
+  return 1;
+}
+
 static int l_offloaders(lua_State *L) {
   lpolicy *u;
   const sslvdir_policy *p = use_policy(L, &u);
@@ -896,6 +946,8 @@ static const luaL_Reg policy_methods[] = {
     {"autodiscover_json", l_ad_json},
     {"sites", l_sites},
     {"offloaders", l_offloaders},
+    {"cipher_header", l_cipher_header},
+    {"warnings", l_warnings},
     {"rewriter", l_rewriter},
     {"close", l_policy_close},
     {NULL, NULL}};

@@ -657,11 +657,14 @@ static PyStructSequence_Desc decision_desc = {
     "sslvdir.Decision", "What sslvdir decided for one request (see sslvdir_decide(3)).",
     decision_fields, 14};
 
-static PyObject *header_tuple(unsigned bits) {
+/* cipher_header: the policy's offloader cipher header, the name of
+ * SSLVDIR_HEADER_OFFLOAD_CIPHER. */
+static PyObject *header_tuple(unsigned bits, const char *cipher_header) {
   PyObject *t = PyList_New(0);
-  for (unsigned b = 1; t && b <= SSLVDIR_HEADER_FRONT_END_HTTPS; b <<= 1)
-    if (bits & b) {
-      PyObject *s = PyUnicode_FromString(sslvdir_header_name(b));
+  for (unsigned b = 1; t && b <= SSLVDIR_HEADER_OFFLOAD_CIPHER; b <<= 1)
+    if ((bits & b) && (b != SSLVDIR_HEADER_OFFLOAD_CIPHER || cipher_header)) {
+      PyObject *s = PyUnicode_FromString(b == SSLVDIR_HEADER_OFFLOAD_CIPHER ? cipher_header
+                                                                            : sslvdir_header_name(b));
       if (!s || PyList_Append(t, s) < 0) {
         Py_XDECREF(s);
         Py_CLEAR(t);
@@ -706,7 +709,7 @@ static PyObject *decision_build(PolicyObject *po, const sslvdir_decision *d) {
       PyBool_FromLong(d->tls),
       site_wrap(po, d->site),
       vdir_wrap(po, d->vdir),
-      header_tuple(d->remove_headers),
+      header_tuple(d->remove_headers, sslvdir_policy_cipher_header(po->p)),
       set,
       str_n(d->path, d->path_len),
       str_n(d->location, d->location_len),
@@ -736,13 +739,15 @@ static const struct name_value cert_status_names[] = {{"none", SSLVDIR_CERT_NONE
 
 static PyObject *policy_decide(PolicyObject *o, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"method", "target", "host", "tls", "peer", "cipher_bits",
-                           "client_cert", "x_forwarded_proto", "front_end_https", NULL};
+                           "client_cert", "x_forwarded_proto", "front_end_https",
+                           "offload_cipher", NULL};
   PyObject *method, *target, *host = Py_None, *peer = Py_None, *client_cert = NULL;
-  PyObject *xfp = Py_None, *feh = Py_None, *bits_obj = NULL;
+  PyObject *xfp = Py_None, *feh = Py_None, *oc = Py_None, *bits_obj = NULL;
   struct flag tls = {"tls", 0};
   unsigned long long cipher_bits = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|O$O&OOOOO:decide", kwlist, &method, &target,
-                                   &host, conv_flag, &tls, &peer, &bits_obj, &client_cert, &xfp, &feh))
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|O$O&OOOOOO:decide", kwlist, &method, &target,
+                                   &host, conv_flag, &tls, &peer, &bits_obj, &client_cert, &xfp,
+                                   &feh, &oc))
     return NULL;
   if (bits_obj && get_uint(bits_obj, UINT_MAX, "cipher_bits", &cipher_bits) < 0)
     return NULL;
@@ -773,6 +778,11 @@ static PyObject *policy_decide(PolicyObject *o, PyObject *args, PyObject *kw) {
     if (get_text(feh, &rq.front_end_https, &n, "front_end_https") < 0)
       return NULL;
     rq.front_end_https_len = (size_t)n;
+  }
+  if (oc != Py_None) {
+    if (get_text(oc, &rq.offload_cipher, &n, "offload_cipher") < 0)
+      return NULL;
+    rq.offload_cipher_len = (size_t)n;
   }
   rq.cipher_bits = (unsigned)cipher_bits;
   rq.scheme = tls.value ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
@@ -825,6 +835,28 @@ static PyObject *policy_get_offloaders(PolicyObject *o, void *c) {
   (void)c;
   return str_tuple(o->p, sslvdir_policy_offloader_count(o->p),
                    (indexed_str_fn)sslvdir_policy_offloader);
+}
+static PyObject *policy_get_offloader_ciphers(PolicyObject *o, void *c) {
+  (void)c;
+  size_t n = sslvdir_policy_offloader_count(o->p);
+  PyObject *t = PyTuple_New((Py_ssize_t)n);
+  for (size_t i = 0; t && i < n; i++) {
+    unsigned bits = 0;
+    const char *h = NULL;
+    if (sslvdir_policy_offloader_cipher(o->p, i, &bits, &h) != SSLVDIR_OK)
+      bits = 0, h = NULL;
+    PyObject *pair = Py_BuildValue("(Iz)", bits, h);
+    if (!pair) {
+      Py_CLEAR(t);
+      break;
+    }
+    PyTuple_SET_ITEM(t, (Py_ssize_t)i, pair);
+  }
+  return t;
+}
+static PyObject *policy_get_cipher_header(PolicyObject *o, void *c) {
+  (void)c;
+  return str_or_none(sslvdir_policy_cipher_header(o->p));
 }
 static PyObject *policy_get_warnings(PolicyObject *o, void *c) {
   (void)c;
@@ -1187,7 +1219,8 @@ static PyObject *policy_new_error(PyTypeObject *t, PyObject *a, PyObject *k) {
 static PyMethodDef policy_methods[] = {
     {"decide", (PyCFunction)(void (*)(void))policy_decide, METH_VARARGS | METH_KEYWORDS,
      "decide(method, target, host=None, *, tls=False, peer=None, cipher_bits=0,\n"
-     "       client_cert='none', x_forwarded_proto=None, front_end_https=None) -> Decision\n\n"
+     "       client_cert='none', x_forwarded_proto=None, front_end_https=None,\n"
+     "       offload_cipher=None) -> Decision\n\n"
      "Decide one request. Text arguments are str or bytes (raw header bytes);\n"
      "tls is a bool (or 0/1), never a string; client_cert is one of 'none', 'ok',\n"
      "'untrusted', 'expired', 'revoked' (not True, not a number).\n"
@@ -1229,6 +1262,12 @@ static PyGetSetDef policy_getset[] = {
     {"exchange_version", (getter)policy_get_version, NULL, "Exchange release, 0 if unknown.", NULL},
     {"sites", (getter)policy_get_sites, NULL, "The sites, as a tuple of Site.", NULL},
     {"offloaders", (getter)policy_get_offloaders, NULL, "Trusted offloaders (CIDR).", NULL},
+    {"offloader_ciphers", (getter)policy_get_offloader_ciphers, NULL,
+     "Per trusted offloader (same order as offloaders): (min_cipher_bits, cipher_header or "
+     "None).", NULL},
+    {"cipher_header", (getter)policy_get_cipher_header, NULL,
+     "The header the trusted offloaders fill with the cipher (pass its value to decide() as "
+     "offload_cipher), or None.", NULL},
     {"warnings", (getter)policy_get_warnings, NULL, "What the build warned about.", NULL},
     {"settings", (getter)policy_get_settings, NULL, "Registry-style settings, a dict.", NULL},
     {"settings_entries", (getter)policy_get_settings_entries, NULL,
@@ -2113,6 +2152,19 @@ static PyObject *builder_add_offloader(BuilderObject *o, PyObject *args) {
     return NULL;
   BRC(sslvdir_builder_add_offloader(o->b, cidr, &e));
 }
+static PyObject *builder_set_offloader_cipher(BuilderObject *o, PyObject *args, PyObject *kw) {
+  static char *kwlist[] = {"cidr", "min_bits", "header", NULL};
+  const char *cidr, *header = NULL;
+  PyObject *bits_obj = NULL;
+  unsigned long long bits = 0;
+  BUILDER_OPEN(o);
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "s|Oz:set_offloader_cipher", kwlist, &cidr,
+                                   &bits_obj, &header))
+    return NULL;
+  if (bits_obj && bits_obj != Py_None && get_uint(bits_obj, UINT_MAX, "min_bits", &bits) < 0)
+    return NULL;
+  BRC(sslvdir_builder_set_offloader_cipher(o->b, cidr, (unsigned)bits, header, &e));
+}
 static PyObject *builder_set_settings(BuilderObject *o, PyObject *arg) {
   BUILDER_OPEN(o);
   if (!PyObject_TypeCheck(arg, &SettingsType)) {
@@ -2266,6 +2318,10 @@ static PyMethodDef builder_methods[] = {
     BM("set_vdir_upstream", builder_set_upstream, METH_VARARGS,
        "set_vdir_upstream(site, path, upstream): 'auto', 'offload' or 'bridge'"),
     BM("add_offloader", builder_add_offloader, METH_VARARGS, "add_offloader(cidr)"),
+    BM("set_offloader_cipher", builder_set_offloader_cipher, METH_VARARGS | METH_KEYWORDS,
+       "set_offloader_cipher(cidr, min_bits=0, header=None): what a trusted offloader guarantees "
+       "about the cipher: the minimum key size it enforces, and/or a header it fills with the "
+       "cipher suite or its key size (trusts cidr if it is not yet)"),
     BM("set_settings", builder_set_settings, METH_O, "set_settings(settings): copy a store"),
     BM("set_setting", builder_set_setting, METH_VARARGS,
        "set_setting(path, value): int, str, or None to unset"),

@@ -224,6 +224,31 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_builder_add_offloader(sslvdir_builder *builder, const char *cidr, sslvdir_error *err);
 
 /**
+ * sslvdir_builder_set_offloader_cipher - what a trusted offloader guarantees about the cipher
+ *
+ * Load balancers forward X-Forwarded-Proto and nothing about the cipher, so
+ * behind one the key size of a request is unknown and Ssl128 vdirs answer
+ * 403.5. min_bits is the minimum key size the offloader itself enforces
+ * with its clients (0: none, at most 256); header names a header the
+ * offloader fills with the negotiated cipher suite ("ECDHE-RSA-AES256-GCM-SHA384",
+ * read as sslvdir_tls_cipher_bits() reads it) or its key size in bits (NULL
+ * or "": none). The header is believed only from this offloader, and taken
+ * before min_bits when it parses. All offloaders that name a header must
+ * name the same one (sslvdir_policy_cipher_header()), or
+ * sslvdir_builder_build() fails with SSLVDIR_E_INCONSISTENT. cidr is added as
+ * with sslvdir_builder_add_offloader() when it is not trusted yet.
+ *
+ * Returns: SSLVDIR_OK, SSLVDIR_E_SYNTAX (cidr, header), SSLVDIR_E_RANGE
+ * (prefix, min_bits), SSLVDIR_E_INVALID_ARGUMENT (header is
+ * X-Forwarded-Proto, Front-End-Https or Host), SSLVDIR_E_NOMEM.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_builder_set_offloader_cipher(sslvdir_builder *builder, const char *cidr,
+                                     unsigned min_bits, const char *header,
+                                     sslvdir_error *err);
+
+/**
  * sslvdir_builder_set_settings - copy a settings store into the builder
  *
  * Every value of settings is set in the builder's own store, over what was

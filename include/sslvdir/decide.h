@@ -53,8 +53,11 @@ typedef enum sslvdir_action {
 /* The headers a decision asks to remove or set (bit masks). */
 #define SSLVDIR_HEADER_X_FORWARDED_PROTO 1u
 #define SSLVDIR_HEADER_FRONT_END_HTTPS 2u
+/* The policy's offloader cipher header, whose name is
+ * sslvdir_policy_cipher_header(): only set when the policy has one. */
+#define SSLVDIR_HEADER_OFFLOAD_CIPHER 4u
 
-#define SSLVDIR_REQUEST_VERSION 1
+#define SSLVDIR_REQUEST_VERSION 2
 #define SSLVDIR_DECISION_VERSION 1
 /* Holds "https://" + host + ":port" + raw path + '?' + raw query at their
  * limits. Characters a URI cannot hold (" < > \ ^ ` { | }) are percent-encoded
@@ -84,11 +87,15 @@ typedef struct sslvdir_request {
   size_t x_forwarded_proto_len;
   const char *front_end_https;   /* inbound Front-End-Https, NULL if absent */
   size_t front_end_https_len;
+  /* Version 2: the inbound value of the header sslvdir_policy_cipher_header()
+   * names, NULL if absent or if the policy names none. */
+  const char *offload_cipher;
+  size_t offload_cipher_len;
 } sslvdir_request;
 
 #define SSLVDIR_REQUEST_INIT \
   { SSLVDIR_REQUEST_VERSION, NULL, 0, NULL, 0, NULL, 0, SSLVDIR_SCHEME_HTTP, NULL, 0, 0, \
-    SSLVDIR_CERT_NONE, NULL, 0, NULL, 0 }
+    SSLVDIR_CERT_NONE, NULL, 0, NULL, 0, NULL, 0 }
 
 /*
  * A decision. The caller owns it (on its stack is fine) and sets version to
@@ -127,7 +134,11 @@ typedef struct sslvdir_decision {
  *
  * - no TLS where Ssl (or Ssl128, or a client certificate) is required:
  *   a redirect to https for GET and HEAD on vdirs that redirect, else 403.4;
- * - Ssl128 and fewer than 128 bits, or an unknown key size: 403.5;
+ * - Ssl128 and fewer than 128 bits, or an unknown key size: 403.5. Through
+ *   a trusted offloader the key size is the one its cipher header gives
+ *   (offload_cipher: a cipher suite name, read as sslvdir_tls_cipher_bits()
+ *   does, or a number of bits), else the minimum it enforces (see
+ *   sslvdir_builder_set_offloader_cipher()), else cipher_bits;
  * - SslRequireCert and no valid certificate: 403.7, or 403.16 untrusted,
  *   403.17 expired, 403.13 revoked; with SslNegotiateCert alone, a presented
  *   but invalid certificate is denied the same way.
@@ -139,11 +150,14 @@ typedef struct sslvdir_decision {
  * copies of X-Forwarded-Proto and Front-End-Https are to be removed unless
  * the peer is a trusted offloader, and offloaded requests get
  * "X-Forwarded-Proto: https" and "Front-End-Https: On" (or
- * "X-Forwarded-Proto: http" when the request was not TLS).
+ * "X-Forwarded-Proto: http" when the request was not TLS). A client copy of
+ * the policy's cipher header is to be removed in the same way
+ * (SSLVDIR_HEADER_OFFLOAD_CIPHER).
  *
  * Returns: SSLVDIR_OK with *out filled for every request, refused ones
  * included; SSLVDIR_E_INVALID_ARGUMENT for NULL arguments or an unknown
- * struct version (then *out is not touched).
+ * struct version (then *out is not touched). Requests of version 1 (without
+ * offload_cipher) are accepted.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
@@ -182,7 +196,8 @@ sslvdir_cert_status_parse(sslvdir_cert_status *out, const char *name, size_t len
  * sslvdir_header_name - the header a SSLVDIR_HEADER_* bit stands for
  *
  * Returns: "X-Forwarded-Proto", "Front-End-Https", or NULL for anything
- * else than a single known bit.
+ * else than one of those two bits (SSLVDIR_HEADER_OFFLOAD_CIPHER's name is
+ * the policy's: sslvdir_policy_cipher_header()).
  * Since: 0.1
  */
 SSLVDIR_EXTERN const char *sslvdir_header_name(unsigned bit);

@@ -210,6 +210,31 @@ SSLVDIR_EXTERN const char *sslvdir_policy_offloader(const sslvdir_policy *policy
                                                     size_t index);
 
 /**
+ * sslvdir_policy_offloader_cipher - what a trusted offloader guarantees about the cipher
+ *
+ * Sets *min_bits to the minimum key size it enforces (0: none) and *header
+ * to the header that carries its cipher (NULL: none); either pointer may be
+ * NULL. See sslvdir_builder_set_offloader_cipher().
+ *
+ * Returns: SSLVDIR_OK, or SSLVDIR_E_NOT_FOUND past the end.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_policy_offloader_cipher(const sslvdir_policy *policy, size_t index, unsigned *min_bits,
+                                const char **header);
+
+/**
+ * sslvdir_policy_cipher_header - the header a proxy passes to sslvdir_decide() as offload_cipher
+ *
+ * The header the trusted offloaders fill with the cipher or its key size,
+ * or NULL when none does. A proxy reads it from every request and strips it
+ * when the decision says so (SSLVDIR_HEADER_OFFLOAD_CIPHER).
+ *
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_policy_cipher_header(const sslvdir_policy *policy);
+
+/**
  * sslvdir_policy_is_trusted - whether a peer address is a trusted offloader
  *
  * addr is an IPv4 or IPv6 address in text form (an IPv4-mapped IPv6 address

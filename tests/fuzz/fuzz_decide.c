@@ -1,7 +1,7 @@
 /*
  * Fuzz target: the path canonicaliser and the whole decision. The input is
  * split on '\n' into target, Host, X-Forwarded-Proto, Front-End-Https,
- * method and peer; a few bits of the first byte choose scheme, key size and
+ * method, peer and the offloaders' cipher header; a few bits of the first byte choose scheme, key size and
  * certificate status. Invariants: no crash, a refused target has an empty
  * canonical path, a redirect's Location is printable ASCII and starts with
  * https://, and canonicalising a canonical path (within IIS's length limit)
@@ -28,7 +28,7 @@ static void setup(void) {
   sslvdir_builder *b;
   if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL) ||
       sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL) ||
-      sslvdir_builder_add_offloader(b, "10.0.0.0/8", NULL) ||
+      sslvdir_builder_set_offloader_cipher(b, "10.0.0.0/8", 0, "X-SSL-Cipher", NULL) ||
       sslvdir_builder_add_site(b, "Second", NULL) ||
       sslvdir_builder_set_canonical_host(b, "Second", "second.contoso.com", 8443, NULL) ||
       sslvdir_builder_add_vdir(b, "Second", "/a/b", SSLVDIR_KIND_OWA, NULL) ||
@@ -51,9 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   unsigned flags = data[0];
   const char *p = (const char *)data + 1, *end = (const char *)data + size;
-  const char *field[6] = {0};
-  size_t flen[6] = {0};
-  for (int i = 0; i < 6 && p <= end; i++) {
+  const char *field[7] = {0};
+  size_t flen[7] = {0};
+  for (int i = 0; i < 7 && p <= end; i++) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *e = nl ? nl : end;
     field[i] = p;
@@ -88,6 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   r.method_len = field[4] && flen[4] ? flen[4] : 3;
   r.peer = field[5];
   r.peer_len = flen[5];
+  r.offload_cipher = field[6];
+  r.offload_cipher_len = flen[6];
   r.scheme = (flags & 2) ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
   r.cipher_bits = (flags & 4) ? 256 : (flags & 8) ? 56 : 0;
   r.client_cert = (sslvdir_cert_status)((flags >> 4) % 6);

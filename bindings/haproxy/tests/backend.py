@@ -46,6 +46,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "path": self.path,
             "x_forwarded_proto": self.headers.get_all("X-Forwarded-Proto"),
             "front_end_https": self.headers.get_all("Front-End-Https"),
+            "ssl_cipher": self.headers.get_all("X-SSL-Cipher"),
         }
         common = [("X-Backend-Saw", json.dumps(saw, separators=(",", ":")))]
         path = self.path.lower()

@@ -476,6 +476,46 @@ test("random and hostile input: answers or nil, msg, code, never a crash", funct
   end
 end)
 
+test("two tiers: the offloader's cipher guarantee", function()
+  local req = { method = "GET", target = "/owa/", host = "mail.contoso.com", peer = "10.0.0.5",
+                x_forwarded_proto = "https" }
+  -- Nothing said about the cipher: 403.5, and the policy says why.
+  eq(offload:decide(req).substatus, 5)
+  eq(offload:cipher_header(), nil)
+  local warned = false
+  for _, w in ipairs(offload:warnings()) do
+    if w:find("min-cipher-bits", 1, true) then warned = true end
+  end
+  eq(warned, true, "warning")
+  local bits = assert(sslvdir.load { preset = "exchange2016-offload", offloaders = "10.0.0.5",
+                                     offloader_cipher_bits = 128 })
+  eq(bits:decide(req).action, "allow")
+  eq(#bits:warnings(), 0)
+  local hdr = assert(sslvdir.load { preset = "exchange2016-offload", offloaders = { "10.0.0.5" },
+                                    offloader_cipher_header = "X-SSL-Cipher" })
+  eq(hdr:cipher_header(), "X-SSL-Cipher")
+  req.offload_cipher = "ECDHE-RSA-AES256-GCM-SHA384"
+  eq(hdr:decide(req).action, "allow")
+  req.offload_cipher = "RC4-SHA"
+  eq(hdr:decide(req).substatus, 5)
+  -- From a client the header is ignored, and to be stripped.
+  local d = hdr:decide { method = "GET", target = "/owa/", host = "mail.contoso.com", peer = "192.0.2.1",
+                         tls = true, cipher_bits = 0, offload_cipher = "AES256-SHA" }
+  eq(d.substatus, 5)
+  eq(d.remove_offload_cipher, true)
+  eq(offload:decide(req).remove_offload_cipher, false)
+  local p, msg = sslvdir.load { preset = "exchange2016-offload", offloader_cipher_bits = 128 }
+  eq(p, nil)
+  assert(msg:find("go with offloaders", 1, true))
+  p, msg = sslvdir.load { preset = "exchange2016-offload", offloaders = "10.0.0.5",
+                          offloader_cipher_header = "X Cipher" }
+  eq(p, nil)
+  assert(msg:find("not a header name", 1, true))
+  raises(function() sslvdir.load { offloaders = "10.0.0.5", offloader_cipher_bits = 257 } end, "out of range")
+  bits:close()
+  hdr:close()
+end)
+
 test("cipher bits", function()
   eq(sslvdir.cipher_bits("ECDHE-RSA-AES256-GCM-SHA384"), 256)
   eq(sslvdir.cipher_bits("DES-CBC3-SHA"), 112)

@@ -113,7 +113,8 @@ def _with_loaded(obj, cls, use):
 
 def load_policy(*, preset=None, policy=None, hosts=None, offloaders=None,
                 iisconfig=None, reg=None, autodiscover_domains=None,
-                site=DEFAULT_SITE, redirect=False, extended_protection=None):
+                site=DEFAULT_SITE, redirect=False, extended_protection=None,
+                offloader_cipher_bits=None, offloader_cipher_header=None):
     """Build a Policy the way the sslvdir command does.
 
     preset: a built-in preset name (default "exchange2016" unless a policy
@@ -127,7 +128,11 @@ def load_policy(*, preset=None, policy=None, hosts=None, offloaders=None,
     recipe for the preset (browser vdirs answer plain-HTTP GET and HEAD with
     302; without it, as Exchange ships, 403.4); extended_protection: True or
     False as the server has it (None: what the version's Setup leaves; an
-    -offload preset with it on is refused).
+    -offload preset with it on is refused); offloader_cipher_bits and
+    offloader_cipher_header: what every offloader of offloaders guarantees
+    about the cipher (the minimum key size it enforces, a header it fills
+    with the cipher or its key size), without which Ssl128 vdirs answer
+    403.5 through them.
     """
     if preset is not None and policy is not None:
         raise ValueError("give preset or policy, not both")
@@ -159,8 +164,15 @@ def load_policy(*, preset=None, policy=None, hosts=None, offloaders=None,
             _with_loaded(iisconfig, IISConfig, b.apply_iisconfig)
         for r in _one_or_many(reg, "reg"):
             _with_loaded(r, RegFile, b.apply_regfile)
-        for cidr in _one_or_many(offloaders, "offloaders"):
-            b.add_offloader(cidr)
+        offs = list(_one_or_many(offloaders, "offloaders"))
+        knobs = offloader_cipher_bits is not None or offloader_cipher_header is not None
+        if knobs and not offs:
+            raise ValueError("offloader_cipher_bits and offloader_cipher_header go with offloaders")
+        for cidr in offs:
+            if knobs:
+                b.set_offloader_cipher(cidr, offloader_cipher_bits or 0, offloader_cipher_header)
+            else:
+                b.add_offloader(cidr)
         return b.build()
 
 

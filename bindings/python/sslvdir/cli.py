@@ -51,6 +51,8 @@ def _policy_args(p):
     p.add_argument("--policy")
     p.add_argument("--host", action="append", default=[])
     p.add_argument("--offloader", action="append", default=[])
+    p.add_argument("--offloader-cipher-bits")
+    p.add_argument("--offloader-cipher-header")
     p.add_argument("--ad-domain", action="append", default=[])
     p.add_argument("--iisconfig")
     p.add_argument("--reg", action="append", default=[])
@@ -62,10 +64,19 @@ def _load_policy(a):
     if a.policy and (a.host or a.ad_domain):
         raise UsageError("--host and --ad-domain go with --preset; a policy file names its own")
     _check_preset_options(a, a.iisconfig and not a.preset and not a.host and not a.ad_domain)
+    bits = getattr(a, "offloader_cipher_bits", None)
+    header = getattr(a, "offloader_cipher_header", None)
+    if (bits is not None or header is not None) and not a.offloader:
+        raise UsageError("--offloader-cipher-bits and --offloader-cipher-header go with --offloader")
+    if bits is not None:
+        if not bits.isdigit() or int(bits) > 256:
+            raise UsageError(f"--offloader-cipher-bits '{bits}': expected a key size from 0 to 256")
+        bits = int(bits)
     return sslvdir.load_policy(preset=a.preset, policy=a.policy, hosts=a.host or None,
                                offloaders=a.offloader, iisconfig=a.iisconfig, reg=a.reg,
                                autodiscover_domains=a.ad_domain or None, redirect=a.redirect,
-                               extended_protection=a.extended_protection)
+                               extended_protection=a.extended_protection,
+                               offloader_cipher_bits=bits, offloader_cipher_header=header)
 
 
 def _check_preset_options(a, no_preset=False):
@@ -141,6 +152,7 @@ def cmd_eval(argv):
     a = p.parse_args(argv)
     host, target, https = _split_url(a.url)
     xfp = feh = None
+    others = []
     for h in a.headers:
         name, sep, value = h.partition(":")
         if not sep or not name or not all(c.isalnum() or c == "-" for c in name):
@@ -153,6 +165,8 @@ def cmd_eval(argv):
             xfp = value
         elif low == "front-end-https":
             feh = value
+        else:
+            others.append((low, value))
     tls = a.tls or https
     try:
         cert = sslvdir.cert_status_parse(a.client_cert)
@@ -163,8 +177,15 @@ def cmd_eval(argv):
     bits = a.cipher_bits if a.cipher_bits is not None else (256 if tls else 0)
     if bits < 0:
         raise UsageError("--cipher-bits must be 0 or more")
+    # The offloaders' cipher header, as a proxy would read it from the request.
+    offload_cipher = None
+    ch = policy.cipher_header
+    for low, value in others:
+        if ch and low == ch.lower():
+            offload_cipher = value
     d = policy.decide(a.method, target, host, tls=tls, peer=a.peer, cipher_bits=bits,
-                      client_cert=cert, x_forwarded_proto=xfp, front_end_https=feh)
+                      client_cert=cert, x_forwarded_proto=xfp, front_end_https=feh,
+                      offload_cipher=offload_cipher)
     if a.json:
         _dump(_decision_json(d))
     else:
@@ -193,7 +214,11 @@ def _print_policy(policy):
             _out(f"autodiscover: @{domain}: redirectAddr to LOCAL@{target}")
         else:
             _out(f"autodiscover: @{domain}: redirectUrl to {target}")
-    _out("trusted offloaders: " + (", ".join(policy.offloaders) or "(none)"))
+    shown = []
+    for cidr, (bits, header) in zip(policy.offloaders, policy.offloader_ciphers):
+        said = ([f"min cipher bits {bits}"] if bits else []) + ([f"cipher in {header}"] if header else [])
+        shown.append(cidr + (f" ({', '.join(said)})" if said else ""))
+    _out("trusted offloaders: " + (", ".join(shown) or "(none)"))
     for path, value, known in policy.settings_entries:
         shown = f"dword:{value:08x}" if isinstance(value, int) else f'"{value}"'
         _out(f"setting: {path} = {shown}" + ("" if known else " (not used by libsslvdir)"))
@@ -890,44 +915,47 @@ def cmd_version(argv):
     return 0
 
 
-DEMO = [  # method, URL, peer, X-Forwarded-Proto, cipher bits, note: the C command's table
-    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", None, 0, "browser types http://"),
-    ("GET", "https://mail.contoso.com/owa/", "198.51.100.7", None, 256, "browser over TLS"),
-    ("GET", "http://mail.contoso.com/", "198.51.100.7", None, 0, "site root"),
-    ("GET", "http://evil.example/owa/?x=1", "198.51.100.7", None, 0, "foreign Host"),
-    ("POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", None, 0, "EWS client, plain"),
-    ("POST", "https://mail.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync", "198.51.100.7", None, 256,
+DEMO = [  # method, URL, peer, X-Forwarded-Proto, X-SSL-Cipher, cipher bits, note: the C command's table
+    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", None, None, 0, "browser types http://"),
+    ("GET", "https://mail.contoso.com/owa/", "198.51.100.7", None, None, 256, "browser over TLS"),
+    ("GET", "http://mail.contoso.com/", "198.51.100.7", None, None, 0, "site root"),
+    ("GET", "http://evil.example/owa/?x=1", "198.51.100.7", None, None, 0, "foreign Host"),
+    ("POST", "http://mail.contoso.com/EWS/Exchange.asmx", "198.51.100.7", None, None, 0, "EWS client, plain"),
+    ("POST", "https://mail.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync", "198.51.100.7", None, None, 256,
      "phone"),
-    ("POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", None, 256, "mailbox move"),
-    ("GET", "https://mail.contoso.com/ecp/", "198.51.100.7", None, 56, "56-bit cipher"),
-    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", "https", 0, "spoofed X-Forwarded-Proto"),
-    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 0, "trusted LB, key size unknown"),
-    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", 256, "trusted LB passes 256 bits"),
-    ("GET", "http://mail.contoso.com/owa/calendar/published.html", "198.51.100.7", None, 0,
+    ("POST", "https://mail.contoso.com/EWS/mrsproxy.svc", "198.51.100.7", None, None, 256, "mailbox move"),
+    ("GET", "https://mail.contoso.com/ecp/", "198.51.100.7", None, None, 56, "56-bit cipher"),
+    ("GET", "http://mail.contoso.com/owa/", "198.51.100.7", "https", None, 0, "spoofed X-Forwarded-Proto"),
+    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", None, 0, "trusted LB, no cipher header"),
+    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", "ECDHE-RSA-AES256-GCM-SHA384", 0,
+     "trusted LB names AES-256"),
+    ("GET", "http://mail.contoso.com/owa/", "10.0.0.5", "https", "RC4-SHA", 0, "trusted LB names RC4"),
+    ("GET", "http://mail.contoso.com/owa/calendar/published.html", "198.51.100.7", None, None, 0,
      "published calendar"),
     ("POST", "https://mail.contoso.com/autodiscover/autodiscover.json?@x/mapi/nspi", "198.51.100.7",
-     None, 256, "ProxyShell shape"),
-    ("GET", "https://mail.contoso.com/owa/%2e%2e/ecp/", "198.51.100.7", None, 256, "encoded dot-dot"),
-    ("GET", "https://mail.contoso.com/ecp::$DATA/", "198.51.100.7", None, 256, "NTFS stream"),
-    ("GET", "https://mail.contoso.com/ecp%252f", "198.51.100.7", None, 256, "double escaping"),
-    ("GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", None, 256, "fullwidth e"),
-    ("POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", None, 0, "Outlook Anywhere"),
+     None, None, 256, "ProxyShell shape"),
+    ("GET", "https://mail.contoso.com/owa/%2e%2e/ecp/", "198.51.100.7", None, None, 256, "encoded dot-dot"),
+    ("GET", "https://mail.contoso.com/ecp::$DATA/", "198.51.100.7", None, None, 256, "NTFS stream"),
+    ("GET", "https://mail.contoso.com/ecp%252f", "198.51.100.7", None, None, 256, "double escaping"),
+    ("GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", None, None, 256, "fullwidth e"),
+    ("POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", None, None, 0, "Outlook Anywhere"),
 ]
 
 
 def cmd_demo(argv):
     if argv:
         raise UsageError("demo takes no arguments")
-    policy = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"], redirect=True)
+    policy = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"], redirect=True,
+                                 offloader_cipher_header="X-SSL-Cipher")
     _out(f"libsslvdir {sslvdir.version()[0]} demo: Exchange 2016, offloaded as Configuring SSL offloading in Exchange 2013 says, "
-         "hosts mail.contoso.com\nand autodiscover.contoso.com, trusted offloader 10.0.0.5, with --redirect: "
-         "Microsoft's opt-in http->https recipe\nfor browsers (site root, owa, ecp get 302 to https). "
-         "Exchange itself answers plain HTTP with 403.4.\n")
+         "hosts mail.contoso.com\nand autodiscover.contoso.com, trusted offloader 10.0.0.5 naming the cipher in "
+         "X-SSL-Cipher, with --redirect:\nMicrosoft's opt-in http->https recipe for browsers (site root, owa, ecp get 302 to "
+         "https). Exchange itself answers\nplain HTTP with 403.4.\n")
     _out(f"{'':<5} {'REQUEST':<58} {'FROM':<13} {'DECISION':<16} {'UPSTREAM':<8} VDIR / NOTE")
-    for method, url, peer, xfp, bits, note in DEMO:
+    for method, url, peer, xfp, cipher, bits, note in DEMO:
         host, target, tls = _split_url(url)
         d = policy.decide(method, target, host, tls=tls, peer=peer, cipher_bits=bits,
-                          x_forwarded_proto=xfp)
+                          x_forwarded_proto=xfp, offload_cipher=cipher)
         up = d.upstream if d.action == "allow" else "-"
         vdir = d.vdir.config_path if d.vdir else "-"
         _out(f"{method:<5} {url[:58]:<58} {peer:<13} {_status_text(d):<16} {up:<8} {vdir}; {note}")

@@ -362,3 +362,41 @@ def test_preset_options():
     b.close()
     with pytest.raises(ValueError, match="go with a preset"):
         sslvdir.load_policy(policy="x.xml", redirect=True)
+
+
+def test_offloader_cipher_two_tiers():
+    """Behind a load balancer that says nothing about the cipher, Ssl128 vdirs
+    answer 403.5; its guarantee (minimum bits or a cipher header) lets TLS through."""
+    plain = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"])
+    d = plain.decide("GET", "/owa/", "mail.contoso.com", peer="10.0.0.5", x_forwarded_proto="https")
+    assert (d.action, d.iis_status) == ("deny", "403.5")
+    assert any("min-cipher-bits" in w for w in plain.warnings)
+    assert plain.cipher_header is None
+    bits = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"],
+                               offloader_cipher_bits=128)
+    d = bits.decide("GET", "/owa/", "mail.contoso.com", peer="10.0.0.5", x_forwarded_proto="https")
+    assert d.action == "allow"
+    assert bits.offloader_ciphers == ((128, None),)
+    assert not any("min-cipher-bits" in w for w in bits.warnings)
+    hdr = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"],
+                              offloader_cipher_header="X-SSL-Cipher")
+    assert hdr.cipher_header == "X-SSL-Cipher"
+    ok = hdr.decide("GET", "/owa/", "mail.contoso.com", peer="10.0.0.5", x_forwarded_proto="https",
+                    offload_cipher="ECDHE-RSA-AES256-GCM-SHA384")
+    assert ok.action == "allow"
+    rc4 = hdr.decide("GET", "/owa/", "mail.contoso.com", peer="10.0.0.5", x_forwarded_proto="https",
+                     offload_cipher="RC4-SHA")
+    assert rc4.iis_status == "403.5"
+    # From a client, the header is ignored and to be stripped.
+    cl = hdr.decide("GET", "/owa/", "mail.contoso.com", peer="192.0.2.1", tls=True, cipher_bits=0,
+                    offload_cipher="ECDHE-RSA-AES256-GCM-SHA384")
+    assert cl.iis_status == "403.5"
+    assert cl.remove_headers == ("X-Forwarded-Proto", "Front-End-Https", "X-SSL-Cipher")
+    with pytest.raises(ValueError):
+        sslvdir.load_policy(preset="exchange2016-offload", offloader_cipher_bits=128)
+    with sslvdir.Builder() as b:
+        with pytest.raises(sslvdir.Error):
+            b.set_offloader_cipher("10.0.0.5", 257)
+        with pytest.raises(sslvdir.Error):
+            b.set_offloader_cipher("10.0.0.5", 0, "Bad Name")
+        b.set_offloader_cipher("10.0.0.5", min_bits=112, header="X-Cipher")
