@@ -933,12 +933,69 @@ static void json_error(wr *w, const char *code, const char *msg) {
   puts_(w, "}");
 }
 
-SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char *query,
-                                             size_t len, const sslvdir_autodiscover_params *params,
-                                             char *out, size_t out_size, size_t *out_len,
-                                             int *http_status) {
-  if (!p || (!query && len) || !http_status || check_out(params, out, out_size, out_len))
-    return SSLVDIR_E_INVALID_ARGUMENT;
+/* The longest autodiscover.json path read (decoded); a longer one gets 400. */
+#define JSON_PATH_MAX 2048
+
+/* The path-form address of an autodiscover.json request target
+ * (".../autodiscover.json/v1.0/<address>", as Outlook 2016 and later ask
+ * first): *state is 0 and addr holds the percent-decoded address, -1 when
+ * the path has no address (".../autodiscover.json[/]" or ".../v1.0[/]"), -2
+ * when it is not an autodiscover.json path, or its address is malformed or
+ * followed by more segments. The path is decoded once, before it is split,
+ * as IIS routes it: an encoded '/' makes one more segment and is refused. */
+static void json_path_address(const char *path, size_t len, char *addr, size_t max, int *state) {
+  static const char seg[] = "/autodiscover.json", ver[] = "/v1.0";
+  char dec[JSON_PATH_MAX + 1];
+  size_t n = 0;
+  *state = -2;
+  for (size_t i = 0; i < len; i++) {
+    int ch = (unsigned char)path[i];
+    if (ch == '%') {
+      if (i + 2 >= len || sv_hexval((unsigned char)path[i + 1]) < 0 ||
+          sv_hexval((unsigned char)path[i + 2]) < 0)
+        return;
+      ch = sv_hexval((unsigned char)path[i + 1]) * 16 + sv_hexval((unsigned char)path[i + 2]);
+      i += 2;
+    }
+    if (ch == 0 || n == JSON_PATH_MAX)
+      return;
+    dec[n++] = (char)ch;
+  }
+  /* The first whole segment named autodiscover.json, in any case. */
+  const size_t sl = sizeof seg - 1, vl = sizeof ver - 1;
+  size_t at = 0;
+  for (;; at++) {
+    if (at + sl > n)
+      return;
+    if (sv_eq_ci(dec + at, sl, seg, sl) && (at + sl == n || dec[at + sl] == '/'))
+      break;
+  }
+  const char *r = dec + at + sl;
+  size_t rl = n - at - sl;
+  if (rl == 1 || (rl >= vl && sv_eq_ci(r, vl, ver, vl) && (rl == vl || rl == vl + 1)))
+    rl = 0; /* a trailing '/', or the version without an address */
+  if (!rl) {
+    *state = -1;
+    return;
+  }
+  if (rl <= vl + 1 || !sv_eq_ci(r, vl, ver, vl) || r[vl] != '/')
+    return;
+  r += vl + 1;
+  rl -= vl + 1;
+  if (rl > max || memchr(r, '/', rl))
+    return; /* more segments after the address */
+  memcpy(addr, r, rl);
+  addr[rl] = '\0';
+  *state = 0;
+}
+
+/* The JSON answer. With path_state 0, path_email is the address the path
+ * carried and the Email parameter, if present, must be the same address;
+ * -1: the path has none; -2: the path is malformed (400). */
+static int json_answer(const sslvdir_policy *p, const char *query, size_t len,
+                       const char *path_email, int path_state,
+                       const sslvdir_autodiscover_params *params, char *out, size_t out_size,
+                       size_t *out_len, int *http_status) {
   wr w = {out, out_size, 0};
   char email[SSLVDIR_AUTODISCOVER_MAX_EMAIL + 1], proto[64];
   int pr = query_param(query ? query : "", len, "Protocol", proto, sizeof proto - 1);
@@ -948,8 +1005,24 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char
   for (int i = 0; pr == 0 && i < 3; i++)
     if (sv_streq_ci(proto, protos[i]))
       which = i;
+  const char *bad = NULL;
+  if (path_state == -2) {
+    bad = "The path is not autodiscover.json, alone or followed by /v1.0/ and an address.";
+  } else if (path_state == 0) {
+    /* Both forms: the same address (compared as the rules compare domains,
+     * without case) or nothing. Answering for one of two addresses would be
+     * a guess about which one the client meant. */
+    if (er == -2 || (er == 0 && !sv_eq_ci(email, strlen(email), path_email, strlen(path_email))))
+      bad = "The address in the path and the Email parameter disagree.";
+    snprintf(email, sizeof email, "%s", path_email);
+    er = 0;
+  }
   size_t n = er == 0 ? strlen(email) : 0, d = n ? sv_ad_address_domain(email, n) : 0;
   *http_status = 400;
+  if (bad) {
+    json_error(&w, "InvalidRequest", bad);
+    return finish_doc(&w, out_len);
+  }
   if (pr == -1 || which < 0) {
     if (pr == -2)
       proto[0] = '\0';
@@ -961,6 +1034,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char
   }
   if (!d) {
     json_error(&w, "InvalidRequest", er == -1 ? "The Email parameter is missing."
+                                              : path_state == 0 ? "The path does not hold an address."
                                               : "The Email parameter is not an address.");
     return finish_doc(&w, out_len);
   }
@@ -995,4 +1069,30 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char
   put_json(&w, url, strlen(url));
   puts_(&w, "}");
   return finish_doc(&w, out_len);
+}
+
+SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char *query,
+                                             size_t len, const sslvdir_autodiscover_params *params,
+                                             char *out, size_t out_size, size_t *out_len,
+                                             int *http_status) {
+  if (!p || (!query && len) || !http_status || check_out(params, out, out_size, out_len))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  return json_answer(p, query, len, NULL, -1, params, out, out_size, out_len, http_status);
+}
+
+SSLVDIR_EXTERN int sslvdir_autodiscover_json_target(const sslvdir_policy *p, const char *target,
+                                                    size_t len,
+                                                    const sslvdir_autodiscover_params *params,
+                                                    char *out, size_t out_size, size_t *out_len,
+                                                    int *http_status) {
+  if (!p || (!target && len) || !http_status || check_out(params, out, out_size, out_len))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  const char *t = target ? target : "";
+  const char *q = memchr(t, '?', len);
+  size_t pl = q ? (size_t)(q - t) : len;
+  char addr[SSLVDIR_AUTODISCOVER_MAX_EMAIL + 1];
+  int state;
+  json_path_address(t, pl, addr, sizeof addr - 1, &state);
+  return json_answer(p, q ? q + 1 : "", q ? len - pl - 1 : 0, addr, state, params, out, out_size,
+                     out_len, http_status);
 }

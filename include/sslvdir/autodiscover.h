@@ -224,9 +224,10 @@ sslvdir_autodiscover_error(const sslvdir_policy *policy, sslvdir_autodiscover_sc
                            size_t out_size, size_t *out_len);
 
 /**
- * sslvdir_autodiscover_json - answer GET /autodiscover/autodiscover.json
+ * sslvdir_autodiscover_json - answer GET /autodiscover/autodiscover.json?QUERY
  *
- * query is the request's query string without '?' ("Email=a%40contoso.com&
+ * For the path form Outlook sends first (the address in the path), use
+ * sslvdir_autodiscover_json_target(). query is the request's query string without '?' ("Email=a%40contoso.com&
  * Protocol=AutodiscoverV1"); names compare case-insensitively, values are
  * percent-decoded. For Protocol AutodiscoverV1 the answer is a JSON object
  * with "Protocol" (AutodiscoverV1) and "Url"
@@ -248,6 +249,31 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_json(const sslvdir_policy *policy, const char *query, size_t len,
                           const sslvdir_autodiscover_params *params, char *out, size_t out_size,
                           size_t *out_len, int *http_status);
+
+/**
+ * sslvdir_autodiscover_json_target - answer autodiscover.json from the whole request target
+ *
+ * target is the request target as the client sent it, path and query: the
+ * path form Outlook 2016 and later send first, /autodiscover/autodiscover.json
+ * then /v1.0/ADDRESS then ?Protocol=AutodiscoverV1 (the address may be
+ * percent-encoded, a%40contoso.com), or the query form,
+ * /autodiscover/autodiscover.json then ?Email=ADDRESS&Protocol=AutodiscoverV1.
+ * The path is percent-decoded once and must hold a segment named
+ * autodiscover.json (any case), followed by nothing, by /v1.0, or by
+ * /v1.0/ADDRESS with no further segment; anything else gets 400 and
+ * "InvalidRequest". The address is taken from the path, else from the Email
+ * parameter. When both are present they must be the same address (compared
+ * without case), else the answer is 400 "InvalidRequest": the service never
+ * picks one of two addresses. The rest is as sslvdir_autodiscover_json(),
+ * which answers the query alone.
+ *
+ * Returns: as sslvdir_autodiscover_respond().
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_autodiscover_json_target(const sslvdir_policy *policy, const char *target, size_t len,
+                                 const sslvdir_autodiscover_params *params, char *out,
+                                 size_t out_size, size_t *out_len, int *http_status);
 
 /**
  * sslvdir_autodiscover_domain_rule - the policy's rule for an e-mail domain, or its n-th rule
