@@ -326,6 +326,17 @@ static void open_doc(wr *w, sslvdir_autodiscover_schema schema) {
 
 static void close_doc(wr *w) { puts_(w, "  </Response>\n</Autodiscover>\n"); }
 
+/* The head of every mobilesync answer about a user: Culture, then User with
+ * the address asked about ([MS-ASCMD] 2.2.3.38, 2.2.3.190), when known. */
+static void mobilesync_head(wr *w, const char *user) {
+  puts_(w, "    <Culture>en:us</Culture>\n");
+  if (user && user[0]) {
+    puts_(w, "    <User>\n");
+    elem(w, "      ", "EMailAddress", user);
+    puts_(w, "    </User>\n");
+  }
+}
+
 static int check_out(const sslvdir_autodiscover_params *params, const char *out, size_t out_size,
                      const size_t *out_len) {
   return !params || params->version != SSLVDIR_AUTODISCOVER_PARAMS_VERSION || !out_len ||
@@ -367,7 +378,22 @@ static uint64_t now_us(void) {
 }
 
 static void write_error(wr *w, const sslvdir_policy *p, sslvdir_autodiscover_schema schema,
-                        int code, uint64_t t) {
+                        int code, uint64_t t, const char *user) {
+  if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC && code != 600 && code != 601) {
+    /* A user-level error in the mobilesync schema has no ErrorCode: it is
+     * Action/Error with Status 2 ("protocol error", the only failure
+     * [MS-ASCMD] 2.2.3.177.1 defines), Message and DebugData, after Culture
+     * and User ([MS-ASCMD] 4.2.2). ErrorCode is for 600 and 601, which the
+     * provider answers before it knows the schema. */
+    open_doc(w, SSLVDIR_AUTODISCOVER_MOBILESYNC);
+    mobilesync_head(w, user);
+    puts_(w, "    <Action>\n      <Error>\n");
+    elem(w, "        ", "Status", "2");
+    elem(w, "        ", "Message", error_message(code));
+    puts_(w, "        <DebugData />\n      </Error>\n    </Action>\n");
+    close_doc(w);
+    return;
+  }
   if (!t)
     t = now_us();
   uint64_t day_us = t % 86400000000ull;
@@ -376,12 +402,10 @@ static void write_error(wr *w, const sslvdir_policy *p, sslvdir_autodiscover_sch
   char head[96];
   int n = snprintf(head, sizeof head, "    <Error Time=\"%02u:%02u:%02u.%07u\" Id=\"%u\">\n", hh,
                    mm, ss, frac, (unsigned)server_id(p));
-  /* Outlook-schema errors go in a Response of the Autodiscover namespace, as
-   * Exchange writes them and as python3-exchangelib reads them; mobilesync
-   * ones in the mobilesync Response ([MS-ASCMD] 4.2.x). */
-  open_doc(w, schema == SSLVDIR_AUTODISCOVER_MOBILESYNC && code != 600 && code != 601
-                  ? SSLVDIR_AUTODISCOVER_MOBILESYNC
-                  : SSLVDIR_AUTODISCOVER_UNKNOWN);
+  /* Outlook-schema errors, and 600 and 601 of either schema, go in a
+   * Response of the Autodiscover namespace, as Exchange writes them and as
+   * python3-exchangelib reads them ([MS-ASCMD] 6.4). */
+  open_doc(w, SSLVDIR_AUTODISCOVER_UNKNOWN);
   put(w, head, (size_t)n);
   char num[8];
   snprintf(num, sizeof num, "%d", code);
@@ -400,16 +424,17 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_error(const sslvdir_policy *p,
   if (!error_message(code))
     return SSLVDIR_E_RANGE;
   wr w = {out, out_size, 0};
-  write_error(&w, p, schema, code, params->time_us);
+  write_error(&w, p, schema, code, params->time_us, NULL);
   return finish_doc(&w, out_len);
 }
 
 /* ================================================================ redirects */
 
 static void write_redirect_addr(wr *w, sslvdir_autodiscover_schema schema, const char *a,
-                                size_t n) {
+                                size_t n, const char *user) {
   open_doc(w, schema);
   if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC) {
+    mobilesync_head(w, user); /* [MS-ASCMD] 4.2.3 */
     puts_(w, "    <Action>\n      <Redirect>");
     put_esc(w, a, n);
     puts_(w, "</Redirect>\n    </Action>\n");
@@ -433,7 +458,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_redirect_addr(sslvdir_autodiscover_schem
   if (!sv_ad_address_domain(address, n))
     return SSLVDIR_E_SYNTAX;
   wr w = {out, out_size, 0};
-  write_redirect_addr(&w, schema, address, n);
+  write_redirect_addr(&w, schema, address, n, NULL);
   return finish_doc(&w, out_len);
 }
 
@@ -603,9 +628,8 @@ static void write_settings(wr *w, const sslvdir_policy *p, const sslvdir_site *s
   char url[URL_MAX];
   open_doc(w, schema);
   if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC) {
-    puts_(w, "    <Culture>en:us</Culture>\n    <User>\n");
-    elem(w, "      ", "EMailAddress", email);
-    puts_(w, "    </User>\n    <Action>\n      <Settings>\n        <Server>\n");
+    mobilesync_head(w, email);
+    puts_(w, "    <Action>\n      <Settings>\n        <Server>\n");
     service_url(s, SSLVDIR_KIND_EAS, "/Microsoft-Server-ActiveSync", side, "", url);
     elem(w, "          ", "Type", "MobileSync");
     elem(w, "          ", "Url", url);
@@ -812,7 +836,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(sslvdir_autodiscover_reque
 static void answer(wr *w, const sslvdir_policy *p, const sslvdir_autodiscover_request *req,
                    const sslvdir_autodiscover_params *params) {
   if (req->error) {
-    write_error(w, p, SSLVDIR_AUTODISCOVER_UNKNOWN, req->error, params->time_us);
+    write_error(w, p, SSLVDIR_AUTODISCOVER_UNKNOWN, req->error, params->time_us, NULL);
     return;
   }
   sslvdir_autodiscover_schema schema = (sslvdir_autodiscover_schema)req->schema;
@@ -820,7 +844,7 @@ static void answer(wr *w, const sslvdir_policy *p, const sslvdir_autodiscover_re
   const sv_ad_rule *r = d ? find_rule(p, req->email + d, n - d) : NULL;
   const sslvdir_site *s = r ? rule_site(p, r) : NULL;
   if (!r || (r->action == SSLVDIR_AUTODISCOVER_SETTINGS && (!s || !s->canonical))) {
-    write_error(w, p, schema, 500, params->time_us);
+    write_error(w, p, schema, 500, params->time_us, req->email);
     return;
   }
   switch (r->action) {
@@ -830,12 +854,12 @@ static void answer(wr *w, const sslvdir_policy *p, const sslvdir_autodiscover_re
   case SSLVDIR_AUTODISCOVER_REDIRECT_ADDR: {
     char to[SSLVDIR_AUTODISCOVER_MAX_EMAIL + SV_HOST_MAX + 2];
     int k = snprintf(to, sizeof to, "%.*s%s", (int)d, req->email, r->target);
-    write_redirect_addr(w, schema, to, (size_t)k);
+    write_redirect_addr(w, schema, to, (size_t)k, req->email);
     return;
   }
   default: /* REDIRECT_URL: the mobilesync schema cannot carry a URL */
     if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC)
-      write_error(w, p, schema, 501, params->time_us);
+      write_error(w, p, schema, 501, params->time_us, req->email);
     else
       write_redirect_url(w, r->target, params->flags);
     return;

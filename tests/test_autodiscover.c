@@ -193,7 +193,7 @@ static void test_golden(void) {
   }
   closedir(d);
   CU_ASSERT_EQUAL(failed, 0);
-  CU_ASSERT(cases >= 13);
+  CU_ASSERT(cases >= 15);
 }
 
 /* Answers body and checks the document carries want ("600", "settings"...). */
@@ -463,11 +463,20 @@ static void test_documents(void) {
                           SSLVDIR_OK);
     d = parse_valid(doc_buf, n, num);
     r = d ? find(xmlDocGetRootElement(d), "Response") : NULL;
-    CU_ASSERT(r && !strcmp((const char *)r->ns->href, codes[i] >= 600 && codes[i] <= 601
-                                                          ? SSLVDIR_AD_NS
-                                                          : SSLVDIR_AD_NS_MOBILESYNC_RESPONSE));
+    int provider = codes[i] >= 600 && codes[i] <= 601;
+    CU_ASSERT(r && !strcmp((const char *)r->ns->href, provider ? SSLVDIR_AD_NS
+                                                               : SSLVDIR_AD_NS_MOBILESYNC_RESPONSE));
+    /* [MS-ASCMD] 4.2.2: a user-level error is Action/Error/Status, with no
+     * ErrorCode; 600 and 601 keep ErrorCode. */
+    xmlNodePtr st = d ? find(xmlDocGetRootElement(d), "Status") : NULL;
+    CU_ASSERT(d && (provider ? text_is(d, "ErrorCode", num) && !st
+                             : !find(xmlDocGetRootElement(d), "ErrorCode") && st &&
+                                   text_is(d, "Status", "2") && text_is(d, "Culture", "en:us") &&
+                                   !strcmp((const char *)st->parent->parent->name, "Action")));
     xmlFreeDoc(d);
   }
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_OUTLOOK, 603, &p,
+                                                   doc_buf, DOC_MAX, &n), SSLVDIR_OK);
   CU_ASSERT(mem_find(doc_buf, n, "Time=\"22:13:20.1234560\" Id=\"1054084152\"") != NULL);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_OUTLOOK, 404, &p,
                                              doc_buf, DOC_MAX, &n), SSLVDIR_E_RANGE);

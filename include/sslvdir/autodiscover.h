@@ -174,7 +174,9 @@ sslvdir_autodiscover_settings(const sslvdir_policy *policy, const sslvdir_site *
  * sslvdir_autodiscover_redirect_addr - a redirectAddr document
  *
  * For the Outlook schema, Account/Action "redirectAddr" and RedirectAddr; for
- * mobilesync, Action/Redirect ([MS-ASCMD] 2.2.3.147). address must look like
+ * mobilesync, Culture and Action/Redirect ([MS-ASCMD] 2.2.3.147; the User
+ * element, the address asked about, is written by
+ * sslvdir_autodiscover_respond(), which knows it). address must look like
  * an e-mail address (a local part, '@', a host name).
  *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_SYNTAX (address).
@@ -211,9 +213,11 @@ sslvdir_autodiscover_redirect_url(const char *url, const sslvdir_autodiscover_pa
  * carries Time (HH:MM:SS.fffffff, UTC, from params->time_us) and Id (the
  * policy's server id, see sslvdir_builder_set_autodiscover_option(); policy
  * may be NULL for 0). The Response holding it is in the Autodiscover
- * namespace, as Exchange writes it and python3-exchangelib reads it, except
- * for the mobilesync schema's errors 500 to 603, which are in the
- * mobilesync namespace ([MS-ASCMD]).
+ * namespace, as Exchange writes it and python3-exchangelib reads it. For
+ * the mobilesync schema, 600 and 601 have that shape too; the user-level
+ * errors (500, 501, 602, 603) are a mobilesync Response with Culture and
+ * Action/Error holding Status 2, Message and DebugData, and no ErrorCode
+ * ([MS-ASCMD] 4.2.2; sslvdir_autodiscover_respond() adds User/EMailAddress).
  *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_RANGE (code).
  * Since: 0.1
