@@ -622,6 +622,43 @@ static void write_protocol(wr *w, const sslvdir_policy *p, const sslvdir_site *s
   puts_(w, "      </Protocol>\n");
 }
 
+/* One side of the WEB Protocol block: OWAUrl, then the EWS URL in a Protocol
+ * whose Type says how a client reaches it (EXPR from outside, EXCH from
+ * inside). Nothing when the site has no OWA. */
+static void write_web_side(wr *w, const sslvdir_site *s, sslvdir_url_side side) {
+  char url[URL_MAX];
+  int in = side == SSLVDIR_URL_INTERNAL;
+  service_url(s, SSLVDIR_KIND_OWA, "/owa", side, "/", url);
+  if (!url[0])
+    return;
+  puts_(w, in ? "        <Internal>\n" : "        <External>\n");
+  /* Exchange names the OWA vdir's authentication methods; the default vdir
+   * has forms and Basic, and the example in [MS-OXDSCLI] 4.4 writes "Fba"
+   * outside and "Basic, Fba" inside. */
+  puts_(w, in ? "          <OWAUrl AuthenticationMethod=\"Basic, Fba\">"
+              : "          <OWAUrl AuthenticationMethod=\"Fba\">");
+  put_esc(w, url, strlen(url));
+  puts_(w, "</OWAUrl>\n");
+  service_url(s, SSLVDIR_KIND_EWS, "/EWS", side, "/Exchange.asmx", url);
+  if (url[0]) {
+    puts_(w, "          <Protocol>\n");
+    elem(w, "            ", "Type", in ? "EXCH" : "EXPR");
+    elem(w, "            ", "ASUrl", url);
+    puts_(w, "          </Protocol>\n");
+  }
+  puts_(w, in ? "        </Internal>\n" : "        </External>\n");
+}
+
+static void write_web(wr *w, const sslvdir_site *s, int internal_too) {
+  if (!service_vdir(s, SSLVDIR_KIND_OWA, "/owa"))
+    return;
+  puts_(w, "      <Protocol>\n        <Type>WEB</Type>\n");
+  write_web_side(w, s, SSLVDIR_URL_EXTERNAL);
+  if (internal_too)
+    write_web_side(w, s, SSLVDIR_URL_INTERNAL);
+  puts_(w, "      </Protocol>\n");
+}
+
 static void write_settings(wr *w, const sslvdir_policy *p, const sslvdir_site *s,
                            sslvdir_autodiscover_schema schema, const char *email,
                            const char *legacy_dn, sslvdir_url_side side) {
@@ -652,24 +689,10 @@ static void write_settings(wr *w, const sslvdir_policy *p, const sslvdir_site *s
     write_protocol(w, p, s, "EXCH", SSLVDIR_URL_INTERNAL);
   if (rpc)
     write_protocol(w, p, s, "EXPR", SSLVDIR_URL_EXTERNAL);
-  service_url(s, SSLVDIR_KIND_OWA, "/owa", side, "/", url);
-  if (url[0]) {
-    const char *where = side == SSLVDIR_URL_INTERNAL ? "Internal" : "External";
-    puts_(w, "      <Protocol>\n        <Type>WEB</Type>\n        <");
-    puts_(w, where);
-    puts_(w, ">\n          <OWAUrl AuthenticationMethod=\"Fba\">");
-    put_esc(w, url, strlen(url));
-    puts_(w, "</OWAUrl>\n");
-    service_url(s, SSLVDIR_KIND_EWS, "/EWS", side, "/Exchange.asmx", url);
-    if (url[0]) {
-      puts_(w, "          <Protocol>\n            <Type>EXPR</Type>\n");
-      elem(w, "            ", "ASUrl", url);
-      puts_(w, "          </Protocol>\n");
-    }
-    puts_(w, "        </");
-    puts_(w, where);
-    puts_(w, ">\n      </Protocol>\n");
-  }
+  /* WEB as [MS-OXDSCLI] 4.4 writes it: External (the OWA URL, and EWS as
+   * an EXPR Protocol), then for internal clients Internal (the internal OWA
+   * URL, and EWS as an EXCH Protocol). */
+  write_web(w, s, side == SSLVDIR_URL_INTERNAL);
   puts_(w, "    </Account>\n");
   close_doc(w);
 }

@@ -154,7 +154,9 @@ sslvdir_autodiscover_respond(const sslvdir_policy *policy, const char *body, siz
  * children the POX reference lists: EXCH (internal URLs; only when
  * params->side is internal), EXPR (Outlook Anywhere: Server, ServerVersion,
  * ASUrl, EwsUrl, EcpUrl, OOFUrl, OABUrl, UMUrl, AuthPackage, SSL) and WEB
- * (OWAUrl and the EWS URL under Internal or External). For mobilesync:
+ * as [MS-OXDSCLI] 4.4 writes it: External (OWAUrl, and the EWS URL in a
+ * Protocol of Type EXPR), then for internal clients Internal (OWAUrl, and
+ * the EWS URL in a Protocol of Type EXCH). For mobilesync:
  * Culture, User, and Action/Settings/Server of type MobileSync with the
  * ActiveSync URL. The URLs are the vdirs' configured internal or external
  * URLs, else https, the site's canonical host and port and the vdir's path.
