@@ -333,6 +333,17 @@ static void open_doc(wr *w, sslvdir_autodiscover_schema schema) {
 
 static void close_doc(wr *w) { puts_(w, "  </Response>\n</Autodiscover>\n"); }
 
+/* The head of every mobilesync answer about a user: Culture, then User with
+ * the address asked about ([MS-ASCMD] 2.2.3.38, 2.2.3.190), when known. */
+static void mobilesync_head(wr *w, const char *user) {
+  puts_(w, "    <Culture>en:us</Culture>\n");
+  if (user && user[0]) {
+    puts_(w, "    <User>\n");
+    elem(w, "      ", "EMailAddress", user);
+    puts_(w, "    </User>\n");
+  }
+}
+
 static int check_out(const sslvdir_autodiscover_params *params, const char *out, size_t out_size,
                      const size_t *out_len) {
   return !params || params->version != SSLVDIR_AUTODISCOVER_PARAMS_VERSION || !out_len ||
@@ -374,7 +385,22 @@ static uint64_t now_us(void) {
 }
 
 static void write_error(wr *w, const sslvdir_policy *p, sslvdir_autodiscover_schema schema,
-                        int code, uint64_t t) {
+                        int code, uint64_t t, const char *user) {
+  if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC && code != 600 && code != 601) {
+    /* A user-level error in the mobilesync schema has no ErrorCode: it is
+     * Action/Error with Status 2 ("protocol error", the only failure
+     * [MS-ASCMD] 2.2.3.177.1 defines), Message and DebugData, after Culture
+     * and User ([MS-ASCMD] 4.2.2). ErrorCode is for 600 and 601, which the
+     * provider answers before it knows the schema. */
+    open_doc(w, SSLVDIR_AUTODISCOVER_MOBILESYNC);
+    mobilesync_head(w, user);
+    puts_(w, "    <Action>\n      <Error>\n");
+    elem(w, "        ", "Status", "2");
+    elem(w, "        ", "Message", error_message(code));
+    puts_(w, "        <DebugData />\n      </Error>\n    </Action>\n");
+    close_doc(w);
+    return;
+  }
   if (!t)
     t = now_us();
   uint64_t day_us = t % 86400000000ull;
@@ -383,12 +409,10 @@ static void write_error(wr *w, const sslvdir_policy *p, sslvdir_autodiscover_sch
   char head[96];
   int n = snprintf(head, sizeof head, "    <Error Time=\"%02u:%02u:%02u.%07u\" Id=\"%u\">\n", hh,
                    mm, ss, frac, (unsigned)server_id(p));
-  /* Outlook-schema errors go in a Response of the Autodiscover namespace, as
-   * Exchange writes them and as python3-exchangelib reads them; mobilesync
-   * ones in the mobilesync Response ([MS-ASCMD] 4.2.x). */
-  open_doc(w, schema == SSLVDIR_AUTODISCOVER_MOBILESYNC && code != 600 && code != 601
-                  ? SSLVDIR_AUTODISCOVER_MOBILESYNC
-                  : SSLVDIR_AUTODISCOVER_UNKNOWN);
+  /* Outlook-schema errors, and 600 and 601 of either schema, go in a
+   * Response of the Autodiscover namespace, as Exchange writes them and as
+   * python3-exchangelib reads them ([MS-ASCMD] 6.4). */
+  open_doc(w, SSLVDIR_AUTODISCOVER_UNKNOWN);
   put(w, head, (size_t)n);
   char num[8];
   snprintf(num, sizeof num, "%d", code);
@@ -407,16 +431,17 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_error(const sslvdir_policy *p,
   if (!error_message(code))
     return SSLVDIR_E_RANGE;
   wr w = {out, out_size, 0};
-  write_error(&w, p, schema, code, params->time_us);
+  write_error(&w, p, schema, code, params->time_us, NULL);
   return finish_doc(&w, out_len);
 }
 
 /* ================================================================ redirects */
 
 static void write_redirect_addr(wr *w, sslvdir_autodiscover_schema schema, const char *a,
-                                size_t n) {
+                                size_t n, const char *user) {
   open_doc(w, schema);
   if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC) {
+    mobilesync_head(w, user); /* [MS-ASCMD] 4.2.3 */
     puts_(w, "    <Action>\n      <Redirect>");
     put_esc(w, a, n);
     puts_(w, "</Redirect>\n    </Action>\n");
@@ -440,7 +465,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_redirect_addr(sslvdir_autodiscover_schem
   if (!sv_ad_address_domain(address, n))
     return SSLVDIR_E_SYNTAX;
   wr w = {out, out_size, 0};
-  write_redirect_addr(&w, schema, address, n);
+  write_redirect_addr(&w, schema, address, n, NULL);
   return finish_doc(&w, out_len);
 }
 
@@ -604,15 +629,51 @@ static void write_protocol(wr *w, const sslvdir_policy *p, const sslvdir_site *s
   puts_(w, "      </Protocol>\n");
 }
 
+/* One side of the WEB Protocol block: OWAUrl, then the EWS URL in a Protocol
+ * whose Type says how a client reaches it (EXPR from outside, EXCH from
+ * inside). Nothing when the site has no OWA. */
+static void write_web_side(wr *w, const sslvdir_site *s, sslvdir_url_side side) {
+  char url[URL_MAX];
+  int in = side == SSLVDIR_URL_INTERNAL;
+  service_url(s, SSLVDIR_KIND_OWA, "/owa", side, "/", url);
+  if (!url[0])
+    return;
+  puts_(w, in ? "        <Internal>\n" : "        <External>\n");
+  /* Exchange names the OWA vdir's authentication methods; the default vdir
+   * has forms and Basic, and the example in [MS-OXDSCLI] 4.4 writes "Fba"
+   * outside and "Basic, Fba" inside. */
+  puts_(w, in ? "          <OWAUrl AuthenticationMethod=\"Basic, Fba\">"
+              : "          <OWAUrl AuthenticationMethod=\"Fba\">");
+  put_esc(w, url, strlen(url));
+  puts_(w, "</OWAUrl>\n");
+  service_url(s, SSLVDIR_KIND_EWS, "/EWS", side, "/Exchange.asmx", url);
+  if (url[0]) {
+    puts_(w, "          <Protocol>\n");
+    elem(w, "            ", "Type", in ? "EXCH" : "EXPR");
+    elem(w, "            ", "ASUrl", url);
+    puts_(w, "          </Protocol>\n");
+  }
+  puts_(w, in ? "        </Internal>\n" : "        </External>\n");
+}
+
+static void write_web(wr *w, const sslvdir_site *s, int internal_too) {
+  if (!service_vdir(s, SSLVDIR_KIND_OWA, "/owa"))
+    return;
+  puts_(w, "      <Protocol>\n        <Type>WEB</Type>\n");
+  write_web_side(w, s, SSLVDIR_URL_EXTERNAL);
+  if (internal_too)
+    write_web_side(w, s, SSLVDIR_URL_INTERNAL);
+  puts_(w, "      </Protocol>\n");
+}
+
 static void write_settings(wr *w, const sslvdir_policy *p, const sslvdir_site *s,
                            sslvdir_autodiscover_schema schema, const char *email,
                            const char *legacy_dn, sslvdir_url_side side) {
   char url[URL_MAX];
   open_doc(w, schema);
   if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC) {
-    puts_(w, "    <Culture>en:us</Culture>\n    <User>\n");
-    elem(w, "      ", "EMailAddress", email);
-    puts_(w, "    </User>\n    <Action>\n      <Settings>\n        <Server>\n");
+    mobilesync_head(w, email);
+    puts_(w, "    <Action>\n      <Settings>\n        <Server>\n");
     service_url(s, SSLVDIR_KIND_EAS, "/Microsoft-Server-ActiveSync", side, "", url);
     elem(w, "          ", "Type", "MobileSync");
     elem(w, "          ", "Url", url);
@@ -635,24 +696,10 @@ static void write_settings(wr *w, const sslvdir_policy *p, const sslvdir_site *s
     write_protocol(w, p, s, "EXCH", SSLVDIR_URL_INTERNAL);
   if (rpc)
     write_protocol(w, p, s, "EXPR", SSLVDIR_URL_EXTERNAL);
-  service_url(s, SSLVDIR_KIND_OWA, "/owa", side, "/", url);
-  if (url[0]) {
-    const char *where = side == SSLVDIR_URL_INTERNAL ? "Internal" : "External";
-    puts_(w, "      <Protocol>\n        <Type>WEB</Type>\n        <");
-    puts_(w, where);
-    puts_(w, ">\n          <OWAUrl AuthenticationMethod=\"Fba\">");
-    put_esc(w, url, strlen(url));
-    puts_(w, "</OWAUrl>\n");
-    service_url(s, SSLVDIR_KIND_EWS, "/EWS", side, "/Exchange.asmx", url);
-    if (url[0]) {
-      puts_(w, "          <Protocol>\n            <Type>EXPR</Type>\n");
-      elem(w, "            ", "ASUrl", url);
-      puts_(w, "          </Protocol>\n");
-    }
-    puts_(w, "        </");
-    puts_(w, where);
-    puts_(w, ">\n      </Protocol>\n");
-  }
+  /* WEB as [MS-OXDSCLI] 4.4 writes it: External (the OWA URL, and EWS as
+   * an EXPR Protocol), then for internal clients Internal (the internal OWA
+   * URL, and EWS as an EXCH Protocol). */
+  write_web(w, s, side == SSLVDIR_URL_INTERNAL);
   puts_(w, "    </Account>\n");
   close_doc(w);
 }
@@ -827,7 +874,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(sslvdir_autodiscover_reque
 static void answer(wr *w, const sslvdir_policy *p, const sslvdir_autodiscover_request *req,
                    const sslvdir_autodiscover_params *params) {
   if (req->error) {
-    write_error(w, p, SSLVDIR_AUTODISCOVER_UNKNOWN, req->error, params->time_us);
+    write_error(w, p, SSLVDIR_AUTODISCOVER_UNKNOWN, req->error, params->time_us, NULL);
     return;
   }
   sslvdir_autodiscover_schema schema = (sslvdir_autodiscover_schema)req->schema;
@@ -835,7 +882,7 @@ static void answer(wr *w, const sslvdir_policy *p, const sslvdir_autodiscover_re
   const sv_ad_rule *r = d ? find_rule(p, req->email + d, n - d) : NULL;
   const sslvdir_site *s = r ? rule_site(p, r) : NULL;
   if (!r || (r->action == SSLVDIR_AUTODISCOVER_SETTINGS && (!s || !s->canonical))) {
-    write_error(w, p, schema, 500, params->time_us);
+    write_error(w, p, schema, 500, params->time_us, req->email);
     return;
   }
   switch (r->action) {
@@ -845,12 +892,12 @@ static void answer(wr *w, const sslvdir_policy *p, const sslvdir_autodiscover_re
   case SSLVDIR_AUTODISCOVER_REDIRECT_ADDR: {
     char to[SSLVDIR_AUTODISCOVER_MAX_EMAIL + SV_HOST_MAX + 2];
     int k = snprintf(to, sizeof to, "%.*s%s", (int)d, req->email, r->target);
-    write_redirect_addr(w, schema, to, (size_t)k);
+    write_redirect_addr(w, schema, to, (size_t)k, req->email);
     return;
   }
   default: /* REDIRECT_URL: the mobilesync schema cannot carry a URL */
     if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC)
-      write_error(w, p, schema, 501, params->time_us);
+      write_error(w, p, schema, 501, params->time_us, req->email);
     else
       write_redirect_url(w, r->target, params->flags);
     return;
@@ -953,12 +1000,69 @@ static void json_error(wr *w, const char *code, const char *msg) {
   puts_(w, "}");
 }
 
-SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char *query,
-                                             size_t len, const sslvdir_autodiscover_params *params,
-                                             char *out, size_t out_size, size_t *out_len,
-                                             int *http_status) {
-  if (!p || (!query && len) || !http_status || check_out(params, out, out_size, out_len))
-    return SSLVDIR_E_INVALID_ARGUMENT;
+/* The longest autodiscover.json path read (decoded); a longer one gets 400. */
+#define JSON_PATH_MAX 2048
+
+/* The path-form address of an autodiscover.json request target
+ * (".../autodiscover.json/v1.0/<address>", as Outlook 2016 and later ask
+ * first): *state is 0 and addr holds the percent-decoded address, -1 when
+ * the path has no address (".../autodiscover.json[/]" or ".../v1.0[/]"), -2
+ * when it is not an autodiscover.json path, or its address is malformed or
+ * followed by more segments. The path is decoded once, before it is split,
+ * as IIS routes it: an encoded '/' makes one more segment and is refused. */
+static void json_path_address(const char *path, size_t len, char *addr, size_t max, int *state) {
+  static const char seg[] = "/autodiscover.json", ver[] = "/v1.0";
+  char dec[JSON_PATH_MAX + 1];
+  size_t n = 0;
+  *state = -2;
+  for (size_t i = 0; i < len; i++) {
+    int ch = (unsigned char)path[i];
+    if (ch == '%') {
+      if (i + 2 >= len || sv_hexval((unsigned char)path[i + 1]) < 0 ||
+          sv_hexval((unsigned char)path[i + 2]) < 0)
+        return;
+      ch = sv_hexval((unsigned char)path[i + 1]) * 16 + sv_hexval((unsigned char)path[i + 2]);
+      i += 2;
+    }
+    if (ch == 0 || n == JSON_PATH_MAX)
+      return;
+    dec[n++] = (char)ch;
+  }
+  /* The first whole segment named autodiscover.json, in any case. */
+  const size_t sl = sizeof seg - 1, vl = sizeof ver - 1;
+  size_t at = 0;
+  for (;; at++) {
+    if (at + sl > n)
+      return;
+    if (sv_eq_ci(dec + at, sl, seg, sl) && (at + sl == n || dec[at + sl] == '/'))
+      break;
+  }
+  const char *r = dec + at + sl;
+  size_t rl = n - at - sl;
+  if (rl == 1 || (rl >= vl && sv_eq_ci(r, vl, ver, vl) && (rl == vl || rl == vl + 1)))
+    rl = 0; /* a trailing '/', or the version without an address */
+  if (!rl) {
+    *state = -1;
+    return;
+  }
+  if (rl <= vl + 1 || !sv_eq_ci(r, vl, ver, vl) || r[vl] != '/')
+    return;
+  r += vl + 1;
+  rl -= vl + 1;
+  if (rl > max || memchr(r, '/', rl))
+    return; /* more segments after the address */
+  memcpy(addr, r, rl);
+  addr[rl] = '\0';
+  *state = 0;
+}
+
+/* The JSON answer. With path_state 0, path_email is the address the path
+ * carried and the Email parameter, if present, must be the same address;
+ * -1: the path has none; -2: the path is malformed (400). */
+static int json_answer(const sslvdir_policy *p, const char *query, size_t len,
+                       const char *path_email, int path_state,
+                       const sslvdir_autodiscover_params *params, char *out, size_t out_size,
+                       size_t *out_len, int *http_status) {
   wr w = {out, out_size, 0};
   char email[SSLVDIR_AUTODISCOVER_MAX_EMAIL + 1], proto[64];
   int pr = query_param(query ? query : "", len, "Protocol", proto, sizeof proto - 1);
@@ -968,8 +1072,24 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char
   for (int i = 0; pr == 0 && i < 3; i++)
     if (sv_streq_ci(proto, protos[i]))
       which = i;
+  const char *bad = NULL;
+  if (path_state == -2) {
+    bad = "The path is not autodiscover.json, alone or followed by /v1.0/ and an address.";
+  } else if (path_state == 0) {
+    /* Both forms: the same address (compared as the rules compare domains,
+     * without case) or nothing. Answering for one of two addresses would be
+     * a guess about which one the client meant. */
+    if (er == -2 || (er == 0 && !sv_eq_ci(email, strlen(email), path_email, strlen(path_email))))
+      bad = "The address in the path and the Email parameter disagree.";
+    snprintf(email, sizeof email, "%s", path_email);
+    er = 0;
+  }
   size_t n = er == 0 ? strlen(email) : 0, d = n ? sv_ad_address_domain(email, n) : 0;
   *http_status = 400;
+  if (bad) {
+    json_error(&w, "InvalidRequest", bad);
+    return finish_doc(&w, out_len);
+  }
   if (pr == -1 || which < 0) {
     if (pr == -2)
       proto[0] = '\0';
@@ -981,6 +1101,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char
   }
   if (!d) {
     json_error(&w, "InvalidRequest", er == -1 ? "The Email parameter is missing."
+                                              : path_state == 0 ? "The path does not hold an address."
                                               : "The Email parameter is not an address.");
     return finish_doc(&w, out_len);
   }
@@ -1015,4 +1136,30 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char
   put_json(&w, url, strlen(url));
   puts_(&w, "}");
   return finish_doc(&w, out_len);
+}
+
+SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char *query,
+                                             size_t len, const sslvdir_autodiscover_params *params,
+                                             char *out, size_t out_size, size_t *out_len,
+                                             int *http_status) {
+  if (!p || (!query && len) || !http_status || check_out(params, out, out_size, out_len))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  return json_answer(p, query, len, NULL, -1, params, out, out_size, out_len, http_status);
+}
+
+SSLVDIR_EXTERN int sslvdir_autodiscover_json_target(const sslvdir_policy *p, const char *target,
+                                                    size_t len,
+                                                    const sslvdir_autodiscover_params *params,
+                                                    char *out, size_t out_size, size_t *out_len,
+                                                    int *http_status) {
+  if (!p || (!target && len) || !http_status || check_out(params, out, out_size, out_len))
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  const char *t = target ? target : "";
+  const char *q = memchr(t, '?', len);
+  size_t pl = q ? (size_t)(q - t) : len;
+  char addr[SSLVDIR_AUTODISCOVER_MAX_EMAIL + 1];
+  int state;
+  json_path_address(t, pl, addr, sizeof addr - 1, &state);
+  return json_answer(p, q ? q + 1 : "", q ? len - pl - 1 : 0, addr, state, params, out, out_size,
+                     out_len, http_status);
 }

@@ -272,6 +272,19 @@ req "$t" "https://mail.contoso.com:$S/autodiscover/autodiscover.json?Email=alice
   expect_status "$t" 200 &&
   expect_body "$t" "\"Url\":\"https://mail\.contoso\.com:$S/Autodiscover/Autodiscover\.xml\"" && ok "$t"
 
+t="Autodiscover JSON with the address in the path, as Outlook 2016 and later ask first"
+req "$t" "https://mail.contoso.com:$S/autodiscover/autodiscover.json/v1.0/alice%40contoso.com?Protocol=AutodiscoverV1" &&
+  expect_status "$t" 200 &&
+  expect_body "$t" "^\\{\"Protocol\":\"AutodiscoverV1\",\"Url\":\"https://mail\.contoso\.com:$S/Autodiscover/Autodiscover\.xml\"}\$" && ok "$t"
+
+t="Autodiscover JSON whose path and Email parameter name different addresses is 400"
+req "$t" "https://mail.contoso.com:$S/autodiscover/autodiscover.json/v1.0/alice@contoso.com?Email=bob%40contoso.com&Protocol=AutodiscoverV1" &&
+  expect_status "$t" 400 && expect_body "$t" '"ErrorCode":"InvalidRequest"' && ok "$t"
+
+t="Autodiscover JSON with a segment after the address is 400"
+req "$t" "https://mail.contoso.com:$S/autodiscover/autodiscover.json/v1.0/alice@contoso.com/x?Protocol=AutodiscoverV1" &&
+  expect_status "$t" 400 && expect_body "$t" '"ErrorCode":"InvalidRequest"' && ok "$t"
+
 t="Autodiscover JSON at an escaped path is routed as IIS would route it"
 req "$t" "https://mail.contoso.com:$S/autodiscover/autodiscover%2ejson?Email=alice%40contoso.com&Protocol=AutodiscoverV1" &&
   expect_status "$t" 200 && expect_body "$t" '"Protocol":"AutodiscoverV1"' && ok "$t"

@@ -193,7 +193,7 @@ static void test_golden(void) {
   }
   closedir(d);
   CU_ASSERT_EQUAL(failed, 0);
-  CU_ASSERT(cases >= 13);
+  CU_ASSERT(cases >= 15);
 }
 
 /* Answers body and checks the document carries want ("600", "settings"...). */
@@ -463,11 +463,20 @@ static void test_documents(void) {
                           SSLVDIR_OK);
     d = parse_valid(doc_buf, n, num);
     r = d ? find(xmlDocGetRootElement(d), "Response") : NULL;
-    CU_ASSERT(r && !strcmp((const char *)r->ns->href, codes[i] >= 600 && codes[i] <= 601
-                                                          ? SSLVDIR_AD_NS
-                                                          : SSLVDIR_AD_NS_MOBILESYNC_RESPONSE));
+    int provider = codes[i] >= 600 && codes[i] <= 601;
+    CU_ASSERT(r && !strcmp((const char *)r->ns->href, provider ? SSLVDIR_AD_NS
+                                                               : SSLVDIR_AD_NS_MOBILESYNC_RESPONSE));
+    /* [MS-ASCMD] 4.2.2: a user-level error is Action/Error/Status, with no
+     * ErrorCode; 600 and 601 keep ErrorCode. */
+    xmlNodePtr st = d ? find(xmlDocGetRootElement(d), "Status") : NULL;
+    CU_ASSERT(d && (provider ? text_is(d, "ErrorCode", num) && !st
+                             : !find(xmlDocGetRootElement(d), "ErrorCode") && st &&
+                                   text_is(d, "Status", "2") && text_is(d, "Culture", "en:us") &&
+                                   !strcmp((const char *)st->parent->parent->name, "Action")));
     xmlFreeDoc(d);
   }
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_OUTLOOK, 603, &p,
+                                                   doc_buf, DOC_MAX, &n), SSLVDIR_OK);
   CU_ASSERT(mem_find(doc_buf, n, "Time=\"22:13:20.1234560\" Id=\"1054084152\"") != NULL);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_OUTLOOK, 404, &p,
                                              doc_buf, DOC_MAX, &n), SSLVDIR_E_RANGE);
@@ -552,6 +561,92 @@ static void test_json(void) {
       fprintf(stderr, "json %s: %d %.*s\n", cases[i].query, status, (int)n, doc_buf);
     CU_ASSERT(ok);
   }
+}
+
+/* The request target as Outlook 2016 and later send it first: the address
+ * in the path. */
+static void test_json_target(void) {
+  static const char v1[] =
+      "{\"Protocol\":\"AutodiscoverV1\",\"Url\":\"https://mail.contoso.com/Autodiscover/Autodiscover.xml\"}";
+  static const char bad_path[] =
+      "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The path is not autodiscover.json, "
+      "alone or followed by /v1.0/ and an address.\"}";
+  static const char disagree[] =
+      "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The address in the path and the Email "
+      "parameter disagree.\"}";
+  static const struct {
+    const char *target;
+    int status;
+    const char *body;
+  } cases[] = {
+    {"/autodiscover/autodiscover.json/v1.0/kwekua@contoso.com?Protocol=AutodiscoverV1", 200, v1},
+    {"/autodiscover/autodiscover.json/v1.0/kwekua%40contoso.com?Protocol=AutodiscoverV1", 200, v1},
+    {"/AutoDiscover/AutoDiscover.JSON/V1.0/kwekua%40Contoso.com?protocol=autodiscoverv1", 200, v1},
+    {"/autodiscover/autodiscover%2ejson/v1.0/a@contoso.com?Protocol=AutodiscoverV1", 200, v1},
+    {"/autodiscover/autodiscover.json/v1.0/a@eu.contoso.com?Protocol=ActiveSync", 200,
+     "{\"Protocol\":\"ActiveSync\",\"Url\":\"https://mail.eu.contoso.com:8443/Microsoft-Server-ActiveSync\"}"},
+    /* the query form, through the same function */
+    {"/autodiscover/autodiscover.json?Email=a%40contoso.com&Protocol=AutodiscoverV1", 200, v1},
+    {"/autodiscover/autodiscover.json/v1.0?Email=a%40contoso.com&Protocol=AutodiscoverV1", 200, v1},
+    {"/autodiscover/autodiscover.json/?Email=a%40contoso.com&Protocol=AutodiscoverV1", 200, v1},
+    /* both forms: the same address (any case) or 400 */
+    {"/autodiscover/autodiscover.json/v1.0/a@contoso.com?Email=A%40CONTOSO.COM&Protocol=AutodiscoverV1", 200, v1},
+    {"/autodiscover/autodiscover.json/v1.0/a@contoso.com?Email=a%40example.org&Protocol=AutodiscoverV1", 400, disagree},
+    {"/autodiscover/autodiscover.json/v1.0/a@example.org?Email=a%40contoso.com&Protocol=AutodiscoverV1", 400, disagree},
+    {"/autodiscover/autodiscover.json/v1.0/a@contoso.com?Email=a%zz&Protocol=AutodiscoverV1", 400, disagree},
+    /* more segments after the address, an encoded '/' included */
+    {"/autodiscover/autodiscover.json/v1.0/a@contoso.com/x?Protocol=AutodiscoverV1", 400, bad_path},
+    {"/autodiscover/autodiscover.json/v1.0/a@contoso.com/?Protocol=AutodiscoverV1", 400, bad_path},
+    {"/autodiscover/autodiscover.json/v1.0/x%2fa@contoso.com?Protocol=AutodiscoverV1", 400, bad_path},
+    {"/autodiscover/autodiscover.json/v2.0/a@contoso.com?Protocol=AutodiscoverV1", 400, bad_path},
+    {"/autodiscover/autodiscover.jsonx/v1.0/a@contoso.com?Protocol=AutodiscoverV1", 400, bad_path},
+    {"/autodiscover/autodiscover.json/v1.0/a%00@contoso.com?Protocol=AutodiscoverV1", 400, bad_path},
+    {"/autodiscover/autodiscover.json/v1.0/a%4@contoso.com?Protocol=AutodiscoverV1", 400, bad_path},
+    {"/autodiscover/autodiscover.xml?Email=a%40contoso.com&Protocol=AutodiscoverV1", 400, bad_path},
+    {"", 400, bad_path},
+    /* the path's address is checked as the Email parameter is */
+    {"/autodiscover/autodiscover.json/v1.0/nobody?Protocol=AutodiscoverV1", 400,
+     "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The path does not hold an address.\"}"},
+    {"/autodiscover/autodiscover.json/v1.0/a@example.org?Protocol=AutodiscoverV1", 404,
+     "{\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"The e-mail address cannot be found.\"}"},
+    {"/autodiscover/autodiscover.json/v1.0/a@contoso.com", 400,
+     "{\"ErrorCode\":\"InvalidProtocol\",\"ErrorMessage\":\"The given protocol value '' is invalid. "
+     "Supported values are 'AutodiscoverV1, ActiveSync, Ews'.\"}"},
+    {"/autodiscover/autodiscover.json/v1.0?Protocol=AutodiscoverV1", 400,
+     "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The Email parameter is missing.\"}"},
+  };
+  sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t n = 0;
+    int status = 0;
+    int rc = sslvdir_autodiscover_json_target(policy, cases[i].target, strlen(cases[i].target), &p,
+                                              doc_buf, DOC_MAX, &n, &status);
+    int ok = rc == SSLVDIR_OK && status == cases[i].status && n == strlen(cases[i].body) &&
+             !memcmp(doc_buf, cases[i].body, n);
+    if (!ok)
+      fprintf(stderr, "json target %s: %d %.*s\n", cases[i].target, status, (int)n, doc_buf);
+    CU_ASSERT(ok);
+  }
+  /* An address as long as the path allows, and one byte longer. */
+  char t[600], addr[SSLVDIR_AUTODISCOVER_MAX_EMAIL + 2];
+  memset(addr, 'a', sizeof addr - 1);
+  addr[sizeof addr - 1] = '\0';
+  memcpy(addr + sizeof addr - 1 - strlen("@contoso.com"), "@contoso.com", strlen("@contoso.com"));
+  for (int extra = 0; extra < 2; extra++) {
+    snprintf(t, sizeof t, "/autodiscover/autodiscover.json/v1.0/%s?Protocol=AutodiscoverV1",
+             addr + 1 - extra);
+    size_t n = 0;
+    int status = 0;
+    CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, t, strlen(t), &p, doc_buf, DOC_MAX,
+                                                     &n, &status), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(status, extra ? 400 : 200);
+  }
+  size_t n;
+  int status;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, NULL, 1, &p, doc_buf, DOC_MAX, &n,
+                                                   &status), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(NULL, "/", 1, &p, doc_buf, DOC_MAX, &n,
+                                                   &status), SSLVDIR_E_INVALID_ARGUMENT);
 }
 
 /* A JSON string at *p (RFC 8259 7: no raw control character, only the
@@ -801,6 +896,7 @@ void suite_autodiscover(void) {
   CU_add_test(s, "declared encodings, nothing on stderr", test_encodings);
   CU_add_test(s, "documents, spellings, errors", test_documents);
   CU_add_test(s, "autodiscover.json", test_json);
+  CU_add_test(s, "autodiscover.json: the address in the path", test_json_target);
   CU_add_test(s, "autodiscover.json: random bytes give valid UTF-8 JSON", test_json_random);
   CU_add_test(s, "client: candidates, SRV, redirect chain", test_client);
   CU_add_test(s, "domain rules and options", test_rules);

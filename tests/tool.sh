@@ -155,6 +155,9 @@ expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.contoso.com/Autodi
 expect_json '{"status": 404, "content_type": "application/json; charset=utf-8", "body": "{\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"The e-mail address cannot be found.\"}"}' autodiscover json --json 'Email=a@example.org&Protocol=AutodiscoverV1'
 expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.fabrikam.com/Autodiscover/Autodiscover.xml"}' autodiscover json --host mail.fabrikam.com 'Email=a@fabrikam.com&Protocol=AutodiscoverV1'
 expect_json '{"Protocol":"Ews","Url":"https://mail.contoso.com/EWS/Exchange.asmx"}' autodiscover json --host mail.contoso.com --ad-domain contoso.com --ad-domain contoso.org 'Email=a@contoso.org&Protocol=Ews'
+# The request target Outlook 2016 and later send first: the address in the path.
+expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.contoso.com/Autodiscover/Autodiscover.xml"}' autodiscover json '/autodiscover/autodiscover.json/v1.0/a%40contoso.com?Protocol=AutodiscoverV1'
+expect_json '{"status": 400, "content_type": "application/json; charset=utf-8", "body": "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The address in the path and the Email parameter disagree.\"}"}' autodiscover json --json '/autodiscover/autodiscover.json/v1.0/a@contoso.com?Email=b%40contoso.com&Protocol=AutodiscoverV1'
 expect_json '{"ErrorCode":"InvalidProtocol","ErrorMessage":"The given protocol value '"'"'\ufffd\ufffd'"'"' is invalid. Supported values are '"'"'AutodiscoverV1, ActiveSync, Ews'"'"'."}' \
   autodiscover json 'Email=a%40contoso.com&Protocol=%FF%FE'
 # Whatever the bytes, the JSON is valid UTF-8 (seeded random inputs).

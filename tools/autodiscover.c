@@ -159,7 +159,9 @@ static int ad_respond(struct ad_opts *o) {
 
 static int ad_json(struct ad_opts *o) {
   if (o->nargs != 1) {
-    fprintf(stderr, "%s: autodiscover json needs the query string (Email=...&Protocol=...)\n", prog);
+    fprintf(stderr, "%s: autodiscover json needs the request target "
+            "(/autodiscover/autodiscover.json/v1.0/ADDRESS?Protocol=...) or the query string "
+            "(Email=...&Protocol=...)\n", prog);
     return EXIT_USAGE;
   }
   sslvdir_policy *p;
@@ -169,8 +171,14 @@ static int ad_json(struct ad_opts *o) {
   char out[4096];
   size_t n = 0;
   int status = 0;
-  rc = sslvdir_autodiscover_json(p, o->args[0], strlen(o->args[0]), &o->params, out, sizeof out,
-                                 &n, &status);
+  /* A request target starts with '/' (the path form Outlook sends first);
+   * anything else is the query string alone. */
+  const char *a = o->args[0];
+  rc = a[0] == '/' ? sslvdir_autodiscover_json_target(p, a, strlen(a), &o->params, out,
+                                                      sizeof out, &n, &status)
+                   : sslvdir_autodiscover_json(p, a[0] == '?' ? a + 1 : a,
+                                               strlen(a) - (a[0] == '?'), &o->params, out,
+                                               sizeof out, &n, &status);
   int st = print_doc(rc, out, n, status, "application/json; charset=utf-8", o->json);
   sslvdir_policy_unref(p);
   return st;

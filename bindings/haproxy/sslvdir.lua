@@ -331,7 +331,8 @@ core.register_action("sslvdir-response", { "http-res" }, function(txn)
   end
 end)
 
--- Autodiscover: POST .../autodiscover.xml (POX), GET .../autodiscover.json,
+-- Autodiscover: POST .../autodiscover.xml (POX), GET .../autodiscover.json
+-- (the query form and the path form .../autodiscover.json/v1.0/ADDRESS),
 -- and on a plain-HTTP redirect site the 302 Outlook follows.
 local MAX_BODY = 65536
 
@@ -359,7 +360,9 @@ local function autodiscover(applet)
   -- the canonical path, as IIS would route it: %2e and friends are decoded
   local path = (d.path or applet.path):lower()
   if path:match("/autodiscover%.json$") or path:match("/autodiscover%.json/") then
-    local status, body = policy:autodiscover_json(applet.qs or "", side)
+    -- The raw path goes to the library, which decodes it once: Outlook 2016
+    -- and later put the address in it (.../autodiscover.json/v1.0/ADDRESS).
+    local status, body = policy:autodiscover_json(applet.qs or "", { side = side.side, path = applet.path })
     if not status then error(body) end
     return applet_reply(applet, status, { ["Content-Type"] = "application/json; charset=utf-8" }, body)
   end

@@ -651,6 +651,12 @@ static int json_fill(void *c, char *out, size_t size, size_t *len) {
   return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, out, size, len, &x->status);
 }
 
+static int json_target_fill(void *c, char *out, size_t size, size_t *len) {
+  struct ad_ctx *x = c;
+  return sslvdir_autodiscover_json_target(x->p, x->body, x->len, &x->params, out, size, len,
+                                          &x->status);
+}
+
 /* policy:autodiscover_respond(body [, {side=, time_us=, spec_spelling=}]) -> xml */
 static int l_ad_respond(lua_State *L) {
   check_policy(L, 1);
@@ -667,16 +673,36 @@ static int l_ad_respond(lua_State *L) {
   return 1;
 }
 
-/* policy:autodiscover_json(query [, opts]) -> http_status, body */
+/* policy:autodiscover_json(query [, opts]) -> http_status, body
+ * opts.path: the request path, for the form with the address in it
+ * (/autodiscover/autodiscover.json/v1.0/ADDRESS): PATH?QUERY is answered
+ * as the whole request target. */
 static int l_ad_json(lua_State *L) {
   check_policy(L, 1);
   struct ad_ctx x = {NULL, NULL, 0, SSLVDIR_AUTODISCOVER_PARAMS_INIT, 0};
   x.body = luaL_checklstring(L, 2, &x.len);
   ad_params(L, 3, &x.params);
+  int target = 0;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checkstack(L, 4, NULL);
+    size_t pl;
+    const char *path = opt_field(L, 3, "path", &pl); /* left on the stack */
+    if (path) {
+      if (memchr(path, '?', pl))
+        return luaL_error(L, "path holds a '?' (pass the query separately)");
+      lua_pushliteral(L, "?");
+      lua_pushvalue(L, 2);
+      lua_concat(L, 3);
+      x.body = lua_tolstring(L, -1, &x.len); /* kept on the stack while used */
+      target = 1;
+    } else {
+      lua_pop(L, 1);
+    }
+  }
   lpolicy *u;
   x.p = use_policy(L, &u);
   int rc;
-  int ok = push_filled(L, json_fill, &x, &rc);
+  int ok = push_filled(L, target ? json_target_fill : json_fill, &x, &rc);
   done_policy(u);
   if (!ok)
     return fail(L, rc, NULL);

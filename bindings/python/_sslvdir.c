@@ -1052,6 +1052,11 @@ static int ad_json_fill(void *c, char *out, size_t size, size_t *len) {
   return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, out, size, len,
                                    &x->http_status);
 }
+static int ad_json_target_fill(void *c, char *out, size_t size, size_t *len) {
+  struct ad_ctx *x = c;
+  return sslvdir_autodiscover_json_target(x->p, x->body, x->len, &x->params, out, size, len,
+                                          &x->http_status);
+}
 static int ad_settings_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
   return sslvdir_autodiscover_settings(x->p, x->site, (sslvdir_autodiscover_schema)x->schema,
@@ -1091,16 +1096,39 @@ static PyObject *policy_ad_respond(PolicyObject *o, PyObject *args, PyObject *kw
 }
 
 static PyObject *policy_ad_json(PolicyObject *o, PyObject *args, PyObject *kw) {
-  static char *kwlist[] = {"query", "side", NULL};
-  PyObject *query, *side = NULL;
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "O|$O:autodiscover_json", kwlist, &query, &side))
+  static char *kwlist[] = {"query", "side", "path", NULL};
+  PyObject *query, *side = NULL, *path = Py_None;
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "O|$OO:autodiscover_json", kwlist, &query, &side,
+                                   &path))
     return NULL;
   struct ad_ctx x = {.p = o->p};
   Py_ssize_t n;
   if (get_text(query, &x.body, &n, "query") < 0 || ad_params(&x.params, side, NULL, 0) < 0)
     return NULL;
   x.len = (size_t)n;
-  PyObject *b = bytes_to_str(fill_bytes(ad_json_fill, &x, NULL, 0));
+  PyObject *target = NULL;
+  if (path != Py_None) {
+    /* The path form (the address in the path): the library reads the whole
+     * request target, PATH?QUERY. */
+    const char *pt;
+    Py_ssize_t pn;
+    if (get_text(path, &pt, &pn, "path") < 0)
+      return NULL;
+    if (memchr(pt, '?', (size_t)pn)) {
+      PyErr_SetString(PyExc_ValueError, "path: holds a '?' (pass the query separately)");
+      return NULL;
+    }
+    if (!(target = PyBytes_FromStringAndSize(NULL, pn + 1 + n)))
+      return NULL;
+    char *t = PyBytes_AS_STRING(target);
+    memcpy(t, pt, (size_t)pn);
+    t[pn] = '?';
+    memcpy(t + pn + 1, x.body, (size_t)n);
+    x.body = t;
+    x.len = (size_t)(pn + 1 + n);
+  }
+  PyObject *b = bytes_to_str(fill_bytes(target ? ad_json_target_fill : ad_json_fill, &x, NULL, 0));
+  Py_XDECREF(target);
   if (!b)
     return NULL;
   return Py_BuildValue("(iN)", x.http_status, b);
@@ -1244,7 +1272,9 @@ static PyMethodDef policy_methods[] = {
      "autodiscover_respond(body, *, side='external', time_us=0, spec_spelling=False) -> bytes\n\n"
      "Answer a POX Autodiscover request body with a whole XML document (HTTP 200)."},
     {"autodiscover_json", (PyCFunction)(void (*)(void))policy_ad_json, METH_VARARGS | METH_KEYWORDS,
-     "autodiscover_json(query, *, side='external') -> (http_status, json_text)"},
+     "autodiscover_json(query, *, side='external', path=None) -> (http_status, json_text);\n"
+     "path: the request path, for the form with the address in it "
+     "(/autodiscover/autodiscover.json/v1.0/ADDRESS)"},
     {"autodiscover_settings", (PyCFunction)(void (*)(void))policy_ad_settings,
      METH_VARARGS | METH_KEYWORDS,
      "autodiscover_settings(site, schema, email=None, legacy_dn=None, *, side, time_us) -> bytes"},

@@ -154,7 +154,9 @@ sslvdir_autodiscover_respond(const sslvdir_policy *policy, const char *body, siz
  * children the POX reference lists: EXCH (internal URLs; only when
  * params->side is internal), EXPR (Outlook Anywhere: Server, ServerVersion,
  * ASUrl, EwsUrl, EcpUrl, OOFUrl, OABUrl, UMUrl, AuthPackage, SSL) and WEB
- * (OWAUrl and the EWS URL under Internal or External). For mobilesync:
+ * as [MS-OXDSCLI] 4.4 writes it: External (OWAUrl, and the EWS URL in a
+ * Protocol of Type EXPR), then for internal clients Internal (OWAUrl, and
+ * the EWS URL in a Protocol of Type EXCH). For mobilesync:
  * Culture, User, and Action/Settings/Server of type MobileSync with the
  * ActiveSync URL. The URLs are the vdirs' configured internal or external
  * URLs, else https, the site's canonical host and port and the vdir's path.
@@ -174,7 +176,9 @@ sslvdir_autodiscover_settings(const sslvdir_policy *policy, const sslvdir_site *
  * sslvdir_autodiscover_redirect_addr - a redirectAddr document
  *
  * For the Outlook schema, Account/Action "redirectAddr" and RedirectAddr; for
- * mobilesync, Action/Redirect ([MS-ASCMD] 2.2.3.147). address must look like
+ * mobilesync, Culture and Action/Redirect ([MS-ASCMD] 2.2.3.147; the User
+ * element, the address asked about, is written by
+ * sslvdir_autodiscover_respond(), which knows it). address must look like
  * an e-mail address (a local part, '@', a host name).
  *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_SYNTAX (address).
@@ -211,9 +215,11 @@ sslvdir_autodiscover_redirect_url(const char *url, const sslvdir_autodiscover_pa
  * carries Time (HH:MM:SS.fffffff, UTC, from params->time_us) and Id (the
  * policy's server id, see sslvdir_builder_set_autodiscover_option(); policy
  * may be NULL for 0). The Response holding it is in the Autodiscover
- * namespace, as Exchange writes it and python3-exchangelib reads it, except
- * for the mobilesync schema's errors 500 to 603, which are in the
- * mobilesync namespace ([MS-ASCMD]).
+ * namespace, as Exchange writes it and python3-exchangelib reads it. For
+ * the mobilesync schema, 600 and 601 have that shape too; the user-level
+ * errors (500, 501, 602, 603) are a mobilesync Response with Culture and
+ * Action/Error holding Status 2, Message and DebugData, and no ErrorCode
+ * ([MS-ASCMD] 4.2.2; sslvdir_autodiscover_respond() adds User/EMailAddress).
  *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_RANGE (code).
  * Since: 0.1
@@ -224,9 +230,10 @@ sslvdir_autodiscover_error(const sslvdir_policy *policy, sslvdir_autodiscover_sc
                            size_t out_size, size_t *out_len);
 
 /**
- * sslvdir_autodiscover_json - answer GET /autodiscover/autodiscover.json
+ * sslvdir_autodiscover_json - answer GET /autodiscover/autodiscover.json?QUERY
  *
- * query is the request's query string without '?' ("Email=a%40contoso.com&
+ * For the path form Outlook sends first (the address in the path), use
+ * sslvdir_autodiscover_json_target(). query is the request's query string without '?' ("Email=a%40contoso.com&
  * Protocol=AutodiscoverV1"); names compare case-insensitively, values are
  * percent-decoded. For Protocol AutodiscoverV1 the answer is a JSON object
  * with "Protocol" (AutodiscoverV1) and "Url"
@@ -248,6 +255,31 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_json(const sslvdir_policy *policy, const char *query, size_t len,
                           const sslvdir_autodiscover_params *params, char *out, size_t out_size,
                           size_t *out_len, int *http_status);
+
+/**
+ * sslvdir_autodiscover_json_target - answer autodiscover.json from the whole request target
+ *
+ * target is the request target as the client sent it, path and query: the
+ * path form Outlook 2016 and later send first, /autodiscover/autodiscover.json
+ * then /v1.0/ADDRESS then ?Protocol=AutodiscoverV1 (the address may be
+ * percent-encoded, a%40contoso.com), or the query form,
+ * /autodiscover/autodiscover.json then ?Email=ADDRESS&Protocol=AutodiscoverV1.
+ * The path is percent-decoded once and must hold a segment named
+ * autodiscover.json (any case), followed by nothing, by /v1.0, or by
+ * /v1.0/ADDRESS with no further segment; anything else gets 400 and
+ * "InvalidRequest". The address is taken from the path, else from the Email
+ * parameter. When both are present they must be the same address (compared
+ * without case), else the answer is 400 "InvalidRequest": the service never
+ * picks one of two addresses. The rest is as sslvdir_autodiscover_json(),
+ * which answers the query alone.
+ *
+ * Returns: as sslvdir_autodiscover_respond().
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_autodiscover_json_target(const sslvdir_policy *policy, const char *target, size_t len,
+                                 const sslvdir_autodiscover_params *params, char *out,
+                                 size_t out_size, size_t *out_len, int *http_status);
 
 /**
  * sslvdir_autodiscover_domain_rule - the policy's rule for an e-mail domain, or its n-th rule

@@ -62,6 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       !sv_utf8_valid((unsigned char *)out, n, NULL) ||
       (status != 200 && status != 400 && status != 404))
     abort();
+  /* The same bytes as a whole request target (path form, decoded paths). */
+  if (sslvdir_autodiscover_json_target(p, body, size, &params, out, sizeof out, &n, &status) ||
+      n < 2 || out[0] != '{' || out[n - 1] != '}' ||
+      !sv_utf8_valid((unsigned char *)out, n, NULL) ||
+      (status != 200 && status != 400 && status != 404))
+    abort();
   if (sslvdir_autodiscover_respond(p, body, size, &params, out, sizeof out, &n))
     return 0;
   if (sslvdir_autodiscover_respond(p, body, size, &params, NULL, 0, &m) !=

@@ -285,6 +285,17 @@ test("Autodiscover answers", function()
   status = policy:autodiscover_json("Email=a%40contoso.com&Protocol=Nope")
   eq(status, 400)
   raises(function() policy:autodiscover_respond(req, { side = "sideways" }) end, "side")
+  -- the address in the path, as Outlook 2016 and later ask first
+  local path = "/autodiscover/autodiscover.json/v1.0/a%40contoso.com"
+  status, body = policy:autodiscover_json("Protocol=AutodiscoverV1", { path = path })
+  eq(status, 200)
+  eq(body, '{"Protocol":"AutodiscoverV1","Url":"https://mail.contoso.com/Autodiscover/Autodiscover.xml"}')
+  status, body = policy:autodiscover_json("Email=b%40contoso.com&Protocol=AutodiscoverV1", { path = path })
+  eq(status, 400)
+  assert(body:find('"ErrorCode":"InvalidRequest"', 1, true))
+  eq((policy:autodiscover_json("Protocol=AutodiscoverV1", { path = path .. "/x" })), 400)
+  raises(function() policy:autodiscover_json("Protocol=AutodiscoverV1", { path = path .. "?x" }) end, "path")
+  raises(function() policy:autodiscover_json("Protocol=AutodiscoverV1", { path = 1 }) end, "path")
 end)
 
 test("sites", function()

@@ -330,8 +330,13 @@ def cmd_autodiscover(argv):
         p.add_argument("query")
         a = p.parse_args(argv)
         policy = _load_policy(a)
-        status, body = policy.autodiscover_json(a.query.lstrip("?"),
-                                                side="internal" if a.internal else "external")
+        side = "internal" if a.internal else "external"
+        if a.query.startswith("/"):
+            # the whole request target: the path form Outlook sends first
+            path, _, query = a.query.partition("?")
+            status, body = policy.autodiscover_json(query, path=path, side=side)
+        else:
+            status, body = policy.autodiscover_json(a.query.lstrip("?"), side=side)
         return _emit_doc(a, status, "application/json; charset=utf-8", body.encode())
     if sub == "redirect":
         p.add_argument("--url")

@@ -107,6 +107,27 @@ def test_autodiscover_json(policy):
     assert status == 404
 
 
+def test_autodiscover_json_path_form(policy):
+    """Outlook 2016 and later put the address in the path."""
+    want = {"Protocol": "AutodiscoverV1",
+            "Url": "https://mail.contoso.com/Autodiscover/Autodiscover.xml"}
+    path = "/autodiscover/autodiscover.json/v1.0/a%40contoso.com"
+    status, body = policy.autodiscover_json("Protocol=AutodiscoverV1", path=path)
+    assert (status, json.loads(body)) == (200, want)
+    status, body = policy.autodiscover_json(b"Protocol=AutodiscoverV1",
+                                            path=b"/AUTODISCOVER/Autodiscover.JSON/V1.0/a@contoso.com")
+    assert (status, json.loads(body)) == (200, want)
+    status, body = policy.autodiscover_json("Email=b%40contoso.com&Protocol=AutodiscoverV1",
+                                            path=path)
+    assert status == 400 and json.loads(body)["ErrorCode"] == "InvalidRequest"
+    status, body = policy.autodiscover_json("Protocol=AutodiscoverV1", path=path + "/more")
+    assert status == 400 and json.loads(body)["ErrorCode"] == "InvalidRequest"
+    with pytest.raises(ValueError):
+        policy.autodiscover_json("Protocol=AutodiscoverV1", path=path + "?Email=x")
+    with pytest.raises(TypeError):
+        policy.autodiscover_json("Protocol=AutodiscoverV1", path=1)
+
+
 def test_autodiscover_json_random_bytes(policy):
     """Whatever bytes the Protocol value holds, the answer is valid UTF-8 JSON
     that echoes them as Python's own decoder does with errors="replace" (one
