@@ -257,6 +257,12 @@ if "$sv" config plan --exchange 2010 --offload 'Default Web Site/owa' --reg-out 
 rm -f "$regout"
 expect_out '"reason_code": "ssl-required"' eval --iisconfig "$cfg8" --json GET http://mail.contoso.com/owa/
 expect_out '"upstream": "offload"' eval --iisconfig "$cfg8" --json GET https://mail.contoso.com/Rpc/
+# IIS Express: two sites on localhost, told apart by port. Read, with a
+# warning naming both; the shared name is neither's: 400.
+iisx="$top_srcdir/tests/data/iisexpress/applicationhost.config"
+expect_out "host 'localhost' is bound by site 'WebSite1' (port 8080) and by site 'WebSite2' (port 8081)" config show "$iisx"
+expect_out 'action: *deny 400' eval --iisconfig "$iisx" GET http://localhost:8080/
+expect_out 'action: *deny 400' eval --iisconfig "$iisx" GET https://localhost:44301/
 expect_fail "config needs show, set or plan" config
 expect_out 'deny 404.11' demo
 expect_out "^sslvdir [0-9]" version
