@@ -174,8 +174,7 @@ SSLVDIR_EXTERN int sslvdir_audit_add_namespace(sslvdir_audit *a, const char *hos
 SSLVDIR_EXTERN int sslvdir_audit_set_exchange_version(sslvdir_audit *a, unsigned version) {
   if (!a)
     return SSLVDIR_E_INVALID_ARGUMENT;
-  if (version && version != 2007 && version != 2010 && version != 2013 && version != 2016 &&
-      version != 2019)
+  if (version && !sv_exchange_version_known(version))
     return SSLVDIR_E_RANGE;
   a->version = version;
   return SSLVDIR_OK;
@@ -552,15 +551,17 @@ static void check_outlook_anywhere(sslvdir_audit *a, const server *s) {
    * (Exchange 2019 CU14 and later turn it on) is supported only with
    * SSLOffloading $false, so there that is the value to assume. */
   int ep = rpc->token_checking != SSLVDIR_TOKEN_CHECKING_NONE;
-  char assumed[200] = "";
+  char assumed[200] = "", year[12];
   if (!set) {
     if (ep) {
       oa = 0;
       snprintf(assumed, sizeof assumed, " (assumed: no value was given, and Extended Protection is "
                "on for it, which Microsoft supports only with SSLOffloading $false)");
-    } else if (ver)
-      snprintf(assumed, sizeof assumed, " (assumed: no value was given; the default of Exchange %u)",
-               ver);
+    } else if (ver) {
+      snprintf(year, sizeof year, "%u", ver);
+      snprintf(assumed, sizeof assumed, " (assumed: no value was given; the default of Exchange %s)",
+               ver == 2025 ? "SE" : year);
+    }
     else
       snprintf(assumed, sizeof assumed, " (assumed: no value was given; the default of Exchange "
                "2013 and later, which this server's Exchange Back End site shows it is)");

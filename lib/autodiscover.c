@@ -578,6 +578,7 @@ static uint32_t default_server_version(unsigned exchange_version) {
   case 2013: parse_build("15.0.516", &v); break;
   case 2016: parse_build("15.1.225", &v); break;
   case 2019: parse_build("15.2.221", &v); break;
+  case 2025: parse_build("15.2.2562", &v); break; /* SE */
   default: break;
   }
   return v;
@@ -613,7 +614,7 @@ static void write_protocol(wr *w, const sslvdir_policy *p, const sslvdir_site *s
   service_url(s, SSLVDIR_KIND_OAB, "/OAB", side, "/", url);
   if (url[0])
     elem(w, ind, "OABUrl", url);
-  if (ews[0] && p->exchange_version != 2019) {
+  if (ews[0] && p->exchange_version != 2019 && p->exchange_version != 2025) { /* no UM from 2019 */
     service_url_at(s, SSLVDIR_KIND_EWS, "/EWS", side, "/UM2007Legacy.asmx", 1, url);
     elem(w, ind, "UMUrl", url);
   }

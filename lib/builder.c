@@ -65,10 +65,10 @@ SSLVDIR_EXTERN int sslvdir_builder_set_exchange_version(sslvdir_builder *b, unsi
                                                         sslvdir_error *err) {
   if (!b)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL");
-  if (version != 0 && version != 2007 && version != 2010 && version != 2013 && version != 2016 &&
-      version != 2019)
+  if (version != 0 && !sv_exchange_version_known(version))
     return sv_err(err, SSLVDIR_E_RANGE,
-                  "Exchange version %u unknown (expected 2007, 2010, 2013, 2016, 2019 or 0)", version);
+                  "Exchange version %u unknown (expected 2007, 2010, 2013, 2016, 2019, 2025 for "
+                  "SE, or 0)", version);
   b->exchange_version = version;
   return SSLVDIR_OK;
 }

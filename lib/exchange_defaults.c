@@ -26,6 +26,13 @@ static const sv_xdefault rows[] = {
 /* The versions the table knows, oldest first; 2025 is Exchange SE. */
 static const unsigned versions[] = {2007, 2010, 2013, 2016, 2019, 2025};
 
+int sv_exchange_version_known(unsigned version) {
+  for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+    if (versions[i] == version)
+      return 1;
+  return 0;
+}
+
 size_t sv_xdefault_count(void) { return NROWS; }
 
 const sv_xdefault *sv_xdefault_row(size_t i) { return i < NROWS ? &rows[i] : NULL; }
@@ -74,7 +81,7 @@ int sv_xdefault_flags(unsigned version, unsigned from, const char *path, size_t 
   if (!len || path[0] != '/')
     return SV_XD_UNKNOWN;
   if (version)
-    return one(version == 2025 ? 2019 : version, site, path, len, flags);
+    return one(version, site, path, len, flags);
   /* Version unknown: an answer only where every candidate version agrees. */
   int found = 0;
   unsigned f = 0;

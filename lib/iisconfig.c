@@ -62,6 +62,18 @@ typedef struct ic_loc {
   int own_app; /* SEEN_* sections of a <location inheritInChildApplications="false"> */
 } ic_loc;
 
+/* A host name some binding names, with the first site and port that bind
+ * it. IIS tells sites apart by address, port and host name together, so
+ * two sites may bind one name on two ports (IIS Express: *:8080:localhost
+ * and *:8081:localhost); the proxy's decision sees the Host but not the
+ * port the client reached, so such a name is shared: no site's. */
+typedef struct ic_bound {
+  char *host;
+  size_t site, last; /* the first site to bind it; the last one said */
+  unsigned port;
+  int shared;
+} ic_bound;
+
 enum { REDIR_ENABLED = 1, REDIR_DESTINATION = 2, REDIR_STATUS = 4 };
 enum { SEEN_ACCESS = 1, SEEN_REDIRECT = 2, SEEN_EP = 4 };
 
@@ -79,8 +91,11 @@ struct sslvdir_iisconfig {
   size_t nlocs, caplocs;
   char **warnings;
   size_t nwarn, capwarn;
+  ic_bound *bound; /* every binding's host name, once */
+  size_t nbound, capbound;
+  int shared;      /* some host name is bound by two sites */
   /* Locations, applications and sites by path or name, case-folded. */
-  sv_ix loc_ix, app_ix, site_ix;
+  sv_ix loc_ix, app_ix, site_ix, bound_ix;
 };
 
 /* ================================================================ encodings */
@@ -259,6 +274,13 @@ static void model_clear(sslvdir_iisconfig *c) {
   }
   for (size_t i = 0; i < c->nwarn; i++)
     sv_free(c->warnings[i]);
+  for (size_t i = 0; i < c->nbound; i++)
+    sv_free(c->bound[i].host);
+  sv_free(c->bound);
+  sv_ix_free(&c->bound_ix);
+  c->bound = NULL;
+  c->nbound = c->capbound = 0;
+  c->shared = 0;
   sv_free(c->sites);
   sv_free(c->apps);
   sv_free(c->locs);
@@ -418,6 +440,46 @@ static ic_site *find_site(sslvdir_iisconfig *c, const char *name, size_t n) {
   return i < 0 ? NULL : &c->sites[i];
 }
 
+static const char *bound_host_of(const void *base, size_t i) {
+  return ((const sslvdir_iisconfig *)base)->bound[i].host;
+}
+
+/* Notes that site binds host on port; a name another site binds too is
+ * shared, said once per site that shares it. */
+static int bind_host(sslvdir_iisconfig *c, size_t site, const char *host, size_t n, unsigned port,
+                     unsigned line) {
+  long i = sv_ix_find(&c->bound_ix, host, n, 0, bound_host_of, c);
+  if (i < 0) {
+    char *copy = sv_strndup(host, n);
+    if (!copy || sv_grow((void **)&c->bound, &c->capbound, c->nbound + 1, sizeof *c->bound)) {
+      sv_free(copy);
+      return SSLVDIR_E_NOMEM;
+    }
+    c->bound[c->nbound] = (ic_bound){copy, site, site, port, 0};
+    if (sv_ix_add(&c->bound_ix, c->nbound, bound_host_of, c)) {
+      sv_free(copy);
+      return SSLVDIR_E_NOMEM;
+    }
+    c->nbound++;
+    return SSLVDIR_OK;
+  }
+  ic_bound *e = &c->bound[i];
+  if (e->site == site || e->last == site)
+    return SSLVDIR_OK;
+  e->shared = 1;
+  e->last = site;
+  c->shared = 1;
+  return warn(c, "line %u: host '%.100s' is bound by site '%.100s' (port %u) and by site '%.100s' "
+              "(port %u): IIS tells them apart by port and address, which the proxy's decision "
+              "does not see, so the name belongs to neither and a request naming it gets 400",
+              line, e->host, c->sites[e->site].name, e->port, c->sites[site].name, port);
+}
+
+static int shared_host(const sslvdir_iisconfig *c, const char *host, size_t n) {
+  long i = sv_ix_find(&c->bound_ix, host, n, 0, bound_host_of, c);
+  return i >= 0 && c->bound[i].shared;
+}
+
 static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err) {
   char *server_pool = NULL;
   xmlNodePtr defs = child(sites, "applicationDefaults");
@@ -498,7 +560,8 @@ static int read_sites(sslvdir_iisconfig *c, xmlNodePtr sites, sslvdir_error *err
             site->wildcard = 1;
           }
           int literal = !wild && !sv_addr_parse(norm, nl, &fam, addr);
-          if (host_list_add(&hl, norm, nl))
+          if (host_list_add(&hl, norm, nl) ||
+              (!wild && bind_host(c, c->nsites - 1, norm, nl, port, line_of(b))))
             rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
           if (https && !site->first_https && !wild && !literal) {
             site->first_https = sv_strdup(norm);
@@ -1110,11 +1173,11 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
       char host[SV_HOST_MAX + 5];
       snprintf(host, sizeof host, "%.*s", (int)n, h);
       if (host[0] != '*' && /* the policy matches whole names: shown, not routed */
-          sv_builder_host_owner(b, host) != bs)
+          !shared_host(c, host, strlen(host)) && sv_builder_host_owner(b, host) != bs)
         rc = sslvdir_builder_add_host(b, s->name, host, err);
       h += n + (h[n] == ',');
     }
-    if (!rc && s->first_https)
+    if (!rc && s->first_https && !shared_host(c, s->first_https, strlen(s->first_https)))
       rc = sslvdir_builder_set_canonical_host(b, s->name, s->first_https,
                                               s->https_port ? s->https_port : 443, err);
     size_t sl = strlen(s->name);
@@ -1147,6 +1210,13 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
     for (size_t i = 0; i < c->nsites; i++)
       if (c->sites[i].wildcard && (long)i != dflt)
         tie = 1;
+    /* Nor a name two sites share: on the port where the default site is
+     * bound IIS may give it that site, on the others one of the sharing
+     * sites, and either may be the more lenient. The policy routes by
+     * name only, so a name no site owns gets 400, like every unnamed
+     * Host when there is no default site. */
+    if (c->shared)
+      tie = 1;
     if (sv_builder_set_default_site(b, dflt >= 0 && !tie ? c->sites[dflt].name : NULL))
       rc = sv_err(err, SSLVDIR_E_NOT_FOUND, "site '%.200s' is not in the builder",
                   c->sites[dflt].name);
@@ -1557,6 +1627,10 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const c
   tmp.nsites = tmp.capsites = tmp.napps = tmp.capapps = tmp.nlocs = tmp.caplocs = tmp.nwarn =
       tmp.capwarn = 0;
   tmp.bytes = NULL;
+  tmp.bound = NULL;
+  tmp.nbound = tmp.capbound = 0;
+  tmp.shared = 0;
+  memset(&tmp.bound_ix, 0, sizeof tmp.bound_ix);
   memset(&tmp.loc_ix, 0, sizeof tmp.loc_ix);
   memset(&tmp.app_ix, 0, sizeof tmp.app_ix);
   memset(&tmp.site_ix, 0, sizeof tmp.site_ix);
@@ -1592,6 +1666,11 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const c
   c->loc_ix = tmp.loc_ix;
   c->app_ix = tmp.app_ix;
   c->site_ix = tmp.site_ix;
+  c->bound = tmp.bound;
+  c->nbound = tmp.nbound;
+  c->capbound = tmp.capbound;
+  c->shared = tmp.shared;
+  c->bound_ix = tmp.bound_ix;
   sv_free(c->bytes);
   c->bytes = NULL;
   return SSLVDIR_OK;

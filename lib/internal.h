@@ -380,6 +380,9 @@ typedef struct sv_xdefault {
   unsigned flags;                 /* sslFlags, or SV_XD_INHERIT */
   unsigned char form;             /* SV_XD_APP, SV_XD_FILE, SV_XD_REDIRECT */
 } sv_xdefault;
+/* Whether version is one the table knows: 2007, 2010, 2013, 2016, 2019
+ * or 2025, Exchange SE. */
+int sv_exchange_version_known(unsigned version);
 size_t sv_xdefault_count(void);
 const sv_xdefault *sv_xdefault_row(size_t i);
 /* SV_XD_FRONT for "Default Web Site", SV_XD_BACK for "Exchange Back End", else -1. */

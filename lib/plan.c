@@ -72,10 +72,9 @@ SSLVDIR_EXTERN int sslvdir_plan_new(sslvdir_plan **out, const sslvdir_iisconfig 
   if (!out)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: NULL argument");
   *out = NULL;
-  if (version && version != 2007 && version != 2010 && version != 2013 && version != 2016 &&
-      version != 2019)
+  if (version && !sv_exchange_version_known(version))
     return sv_err(err, SSLVDIR_E_RANGE, "plan: Exchange version %u is not 2007, 2010, 2013, "
-                  "2016 or 2019", version);
+                  "2016, 2019 or 2025 (SE)", version);
   sslvdir_plan *p = sv_calloc(1, sizeof *p);
   if (!p || !(p->server = sv_strdup("MyServer"))) {
     sv_free(p);

@@ -434,8 +434,10 @@ static int apply(pf *c, xmlNodePtr root) {
   unsigned long exv = 0;
   if (!ver || strcmp(ver, "1"))
     rc = at(c, root, SSLVDIR_E_UNKNOWN_NAME, "<policy>: version must be \"1\"");
+  else if (ex && !strcmp(ex, "SE"))
+    exv = 2025; /* Exchange Server SE: the table's number for it */
   else if (ex && parse_uint(ex, 9999, &exv))
-    rc = at(c, root, SSLVDIR_E_RANGE, "<policy>: exchange must be a year such as 2016");
+    rc = at(c, root, SSLVDIR_E_RANGE, "<policy>: exchange must be a year such as 2016, or SE");
   xmlFree(ver);
   xmlFree(ex);
   if (rc)

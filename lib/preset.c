@@ -22,25 +22,24 @@ enum { EP_OFF = 0, EP_ON = 1 };
 struct preset {
   const char *name;
   const char *description;
-  unsigned version; /* the builder's Exchange version */
-  unsigned table;   /* the version's rows in lib/exchange_defaults.def (2025: SE) */
+  unsigned version; /* the builder's Exchange version and the table's (2025: SE) */
   int offload;
   int ep;           /* Extended Protection as Setup leaves it */
 };
 
 static const struct preset presets[] = {
-  {"exchange2007", "Exchange 2007 Client Access as shipped: SSL required on every vdir but the OAB, every vdir bridged", 2007, 2007, 0, EP_OFF},
-  {"exchange2007-offload", "Exchange 2007 with OWA offloaded (Require SSL cleared, SSLOffloaded=1), the rest bridged", 2007, 2007, 1, EP_OFF},
-  {"exchange2010", "Exchange 2010 Client Access as shipped: SSL required on every vdir but the OAB and PowerShell, every vdir bridged", 2010, 2010, 0, EP_OFF},
-  {"exchange2010-offload", "Exchange 2010 with OWA, ECP, EWS, EAS, Autodiscover and Outlook Anywhere offloaded (SSLOffloaded=1, Outlook Anywhere SSLOffloading on)", 2010, 2010, 1, EP_OFF},
-  {"exchange2013", "Exchange 2013 as shipped: SSL required except PowerShell, Rpc and owa/Calendar", 2013, 2013, 0, EP_OFF},
-  {"exchange2013-offload", "Exchange 2013 SP1 offloaded as Configuring SSL offloading in Exchange 2013 says (sslFlags None on owa, ecp, EWS, EAS, OAB, mapi, Autodiscover)", 2013, 2013, 1, EP_OFF},
-  {"exchange2016", "Exchange 2016 as shipped: SSL required except PowerShell, Rpc and owa/Calendar", 2016, 2016, 0, EP_OFF},
-  {"exchange2016-offload", "Exchange 2016 offloaded vdir by vdir (MRSProxy stays bridged)", 2016, 2016, 1, EP_OFF},
-  {"exchange2019", "Exchange 2019 as shipped before CU14 (or set up without Extended Protection): SSL required except PowerShell, Rpc and owa/Calendar", 2019, 2019, 0, EP_OFF},
-  {"exchange2019-offload", "Exchange 2019 without Extended Protection, offloaded vdir by vdir (MRSProxy stays bridged)", 2019, 2019, 1, EP_OFF},
-  {"exchangese", "Exchange Server SE as shipped: 2019's vdirs with Extended Protection on (Setup turns it on), so Outlook Anywhere's SSLOffloading is off and Rpc requires SSL; every vdir bridged", 2019, 2025, 0, EP_ON},
-  {"exchangese-offload", "Exchange SE offloaded vdir by vdir; Extended Protection must be declared off first (it is not supported with SSL offloading)", 2019, 2025, 1, EP_ON},
+  {"exchange2007", "Exchange 2007 Client Access as shipped: SSL required on every vdir but the OAB, every vdir bridged", 2007, 0, EP_OFF},
+  {"exchange2007-offload", "Exchange 2007 with OWA offloaded (Require SSL cleared, SSLOffloaded=1), the rest bridged", 2007, 1, EP_OFF},
+  {"exchange2010", "Exchange 2010 Client Access as shipped: SSL required on every vdir but the OAB and PowerShell, every vdir bridged", 2010, 0, EP_OFF},
+  {"exchange2010-offload", "Exchange 2010 with OWA, ECP, EWS, EAS, Autodiscover and Outlook Anywhere offloaded (SSLOffloaded=1, Outlook Anywhere SSLOffloading on)", 2010, 1, EP_OFF},
+  {"exchange2013", "Exchange 2013 as shipped: SSL required except PowerShell, Rpc and owa/Calendar", 2013, 0, EP_OFF},
+  {"exchange2013-offload", "Exchange 2013 SP1 offloaded as Configuring SSL offloading in Exchange 2013 says (sslFlags None on owa, ecp, EWS, EAS, OAB, mapi, Autodiscover)", 2013, 1, EP_OFF},
+  {"exchange2016", "Exchange 2016 as shipped: SSL required except PowerShell, Rpc and owa/Calendar", 2016, 0, EP_OFF},
+  {"exchange2016-offload", "Exchange 2016 offloaded vdir by vdir (MRSProxy stays bridged)", 2016, 1, EP_OFF},
+  {"exchange2019", "Exchange 2019 as shipped before CU14 (or set up without Extended Protection): SSL required except PowerShell, Rpc and owa/Calendar", 2019, 0, EP_OFF},
+  {"exchange2019-offload", "Exchange 2019 without Extended Protection, offloaded vdir by vdir (MRSProxy stays bridged)", 2019, 1, EP_OFF},
+  {"exchangese", "Exchange Server SE as shipped: 2019's vdirs with Extended Protection on (Setup turns it on), so Outlook Anywhere's SSLOffloading is off and Rpc requires SSL; every vdir bridged", 2025, 0, EP_ON},
+  {"exchangese-offload", "Exchange SE offloaded vdir by vdir; Extended Protection must be declared off first (it is not supported with SSL offloading)", 2025, 1, EP_ON},
 };
 #define NPRESETS (sizeof presets / sizeof presets[0])
 
@@ -103,10 +102,12 @@ SSLVDIR_EXTERN const char *sslvdir_preset_description(size_t i) {
   return i < NPRESETS ? presets[i].description : NULL;
 }
 
-/* The flags a row ships; with Extended Protection on, Outlook Anywhere's
- * SSLOffloading is $false, which turns Require SSL on for /Rpc as on 2010. */
+/* The flags a row ships. With Extended Protection on, Outlook Anywhere's
+ * SSLOffloading is $false, which turns Require SSL on for /Rpc as on 2010:
+ * the table says so for SE, whose Setup turns it on; this covers 2013 to
+ * 2019 with it declared on (2019 CU14+, or the Extended Protection script). */
 static int row_flags(const struct preset *p, const sv_xdefault *v, int ep, unsigned *flags) {
-  if (sv_xdefault_flags(p->table, 0, v->path, strlen(v->path), SV_XD_FRONT, flags))
+  if (sv_xdefault_flags(p->version, 0, v->path, strlen(v->path), SV_XD_FRONT, flags))
     return -1;
   if (ep && v->kind == SSLVDIR_KIND_RPC)
     *flags = SSLVDIR_SSL | SSLVDIR_SSL_128;
@@ -115,7 +116,7 @@ static int row_flags(const struct preset *p, const sv_xdefault *v, int ep, unsig
 
 /* The rows of the version's "Default Web Site" a preset adds. */
 static int applies(const struct preset *p, const sv_xdefault *v) {
-  return v->site == SV_XD_FRONT && p->table >= v->first && p->table <= v->last &&
+  return v->site == SV_XD_FRONT && p->version >= v->first && p->version <= v->last &&
          v->form != SV_XD_REDIRECT;
 }
 

@@ -357,7 +357,9 @@ SSLVDIR_EXTERN int sslvdir_settings_default_dword(const char *path, unsigned ver
   else if (!strcmp(norm, SSLVDIR_KEY_ALLOW_INTERNAL_UNTRUSTED))
     *out = 1; /* "default true in Exchange's code" */
   else if (!strcmp(norm, SSLVDIR_KEY_OA_SSL_OFFLOADING))
-    *out = (version == 2007 || version == 2010) ? 0 : 1;
+    /* $false on 2007 and 2010; $true from 2013, but SE's Setup turns
+     * Extended Protection on, which needs it $false. */
+    *out = (version == 2007 || version == 2010 || version == 2025) ? 0 : 1;
   else
     return SSLVDIR_E_NOT_FOUND;
   return SSLVDIR_OK;

@@ -355,6 +355,8 @@ static void test_api(void) {
   CU_ASSERT_EQUAL(sslvdir_audit_worst(a), 0);
   CU_ASSERT_EQUAL(sslvdir_audit_finding(a, 0, NULL, NULL, NULL, NULL, NULL), SSLVDIR_E_NOT_FOUND);
   CU_ASSERT_EQUAL(sslvdir_audit_set_exchange_version(a, 2012), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_audit_set_exchange_version(a, 2025), SSLVDIR_OK); /* SE */
+  CU_ASSERT_EQUAL(sslvdir_audit_set_exchange_version(a, 0), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_audit_add_namespace(a, "bad host/", &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_audit_add_namespace(a, "", &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_audit_add_namespace(a, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);

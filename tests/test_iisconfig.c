@@ -720,6 +720,56 @@ static void test_unset_attributes(void) {
   "<configuration><system.applicationHost><sites>" sites                             \
   "</sites></system.applicationHost>\n" locations "</configuration>"
 
+/* IIS Express: two sites on localhost, told apart by port. IIS routes by
+ * address, port and host; the policy sees the Host only, so the shared
+ * name is no site's: 400, with a warning naming the sites and ports. */
+static const char iisexpress[] = CONFIG(
+    SITE("WebSite1", BIND("http", "*:8080:localhost") BIND("https", "*:44300:localhost"),
+         "<application path=\"/\"/>")
+    SITE("WebSite2", BIND("http", "*:8081:localhost") BIND("http", "*:8081:app.local")
+         BIND("https", "*:44301:LOCALHOST"), "<application path=\"/\"/>"),
+    LOC("WebSite1", ACCESS("None")) LOC("WebSite2", ACCESS("Ssl")));
+
+static void test_shared_host(void) {
+  sslvdir_iisconfig *c;
+  sslvdir_error e;
+  const char *site = NULL;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_parse(&c, iisexpress, strlen(iisexpress), &e), SSLVDIR_OK);
+  /* Once for WebSite2, however many of its bindings share the name. */
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_warning_count(c), 1);
+  const char *w = sslvdir_iisconfig_warning(c, 0);
+  CU_ASSERT_FATAL(w != NULL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(w, "'localhost'"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(w, "'WebSite1' (port 8080)"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(w, "'WebSite2' (port 8081)"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(w, "400"));
+  sslvdir_iisconfig_free(c);
+  sslvdir_policy *p = policy_of(iisexpress);
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "localhost", "/", &site), "deny 400");
+  CU_ASSERT_STRING_EQUAL(site, "-");
+  /* The port in the Host is the client's word, not the port it reached. */
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "localhost:8080", "/", &site), "deny 400");
+  CU_ASSERT_STRING_EQUAL(get(p, 1, "LocalHost:44300", "/", &site), "deny 400");
+  CU_ASSERT_PTR_NULL(sslvdir_policy_find_site(p, "localhost", 9));
+  /* A name only one site binds is still that site's. */
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "app.local:8081", "/", &site), "deny 403.4");
+  CU_ASSERT_STRING_EQUAL(site, "WebSite2");
+  sslvdir_policy_unref(p);
+  /* With a site bound without a host name, the shared name does not fall
+   * to it (on the other ports IIS gives it a sharing site, which may be
+   * stricter): no default site, as with another site's wildcard. */
+  p = policy_of(CONFIG(
+      SITE("Open", BIND("http", "*:80:"), "<application path=\"/\"/>")
+      SITE("A", BIND("https", "*:8443:shared.contoso.com"), "<application path=\"/\"/>")
+      SITE("B", BIND("https", "*:9443:shared.contoso.com"), "<application path=\"/\"/>"),
+      LOC("Open", ACCESS("None")) LOC("A", ACCESS("Ssl")) LOC("B", ACCESS("Ssl, Ssl128"))));
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "shared.contoso.com", "/", &site), "deny 400");
+  CU_ASSERT_STRING_EQUAL(get(p, 0, "unknown.example", "/", &site), "deny 400");
+  sslvdir_policy_unref(p);
+}
+
 /* A Host that no binding names goes to the site IIS sends it to: the one
  * bound without a host name, not the first in the file; with none, 400. */
 static void test_default_site(void) {
@@ -975,6 +1025,7 @@ void suite_iisconfig(void) {
   CU_add_test(s, "the backend state in a builder", test_apply);
   CU_add_test(s, "Extended Protection", test_extended_protection);
   CU_add_test(s, "address and wildcard bindings", test_bindings);
+  CU_add_test(s, "a host name two sites bind on two ports (IIS Express)", test_shared_host);
   CU_add_test(s, "an attribute left out is inherited", test_unset_attributes);
   CU_add_test(s, "IIS's default site for an unknown Host", test_default_site);
   CU_add_test(s, "binding host names compared whole, no 4 KB limit", test_binding_hosts);

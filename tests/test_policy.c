@@ -65,6 +65,10 @@ static void test_builder_errors(void) {
   CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_url(b, SITE, "/owa", (sslvdir_url_side)5, "https://a/owa", &e), SSLVDIR_E_INVALID_ARGUMENT);
   CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_upstream(b, SITE, "/owa", (sslvdir_upstream)9, &e), SSLVDIR_E_INVALID_ARGUMENT);
   CU_ASSERT_EQUAL(sslvdir_builder_set_exchange_version(b, 2011, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_exchange_version(b, 2024, &e), SSLVDIR_E_RANGE);
+  /* Exchange SE is 2025, the table's number for it. */
+  CU_ASSERT_EQUAL(sslvdir_builder_set_exchange_version(b, 2025, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_exchange_version(b, 0, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "10.0.0.0/33", &e), SSLVDIR_E_RANGE);
   CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "10.0.0/8", &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_builder_add_offloader(b, "10.0.0.0/", &e), SSLVDIR_E_SYNTAX);
@@ -351,7 +355,9 @@ static void test_presets(void) {
       /* Outlook Anywhere's SSLOffloading: on from 2013 (and offloaded on
        * 2010) except where Extended Protection is on. */
       CU_ASSERT_EQUAL(sslvdir_policy_get_dword(p, SSLVDIR_KEY_OA_SSL_OFFLOADING, &dw), SSLVDIR_OK);
-      CU_ASSERT_EQUAL(dw, (ver >= 2013 || (ver == 2010 && offload)) && !(se && !offload));
+      CU_ASSERT_EQUAL(dw, (ver >= 2013 || (ver == 2010 && offload)) && !se);
+      /* SE is its own version, numbered 2025, as the table numbers it. */
+      CU_ASSERT_EQUAL(ver == 2025, se);
       for (size_t v = 0; v < sslvdir_site_vdir_count(s); v++) {
         const sslvdir_vdir *vd = sslvdir_site_vdir(s, v);
         /* Every preset bridges MRSProxy; PowerShell never requires SSL (it
@@ -363,7 +369,7 @@ static void test_presets(void) {
         if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_POWERSHELL)
           CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(vd), SSLVDIR_SSL_NEGOTIATE_CERT);
         if (sslvdir_vdir_kind(vd) == SSLVDIR_KIND_RPC)
-          CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(vd) != 0, ver <= 2010 || (se && !offload));
+          CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(vd) != 0, ver <= 2010 || se);
         /* A preset is the shipped state: nothing redirects. */
         CU_ASSERT_EQUAL(sslvdir_vdir_redirect_status(vd), 0);
         CU_ASSERT_EQUAL(sslvdir_vdir_extended_protection(vd),
@@ -445,9 +451,14 @@ static void test_preset_extended_protection(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "no site"));
   CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchangese-offload", SITE, SSLVDIR_PRESET_EP_OFF, &e), SSLVDIR_OK);
   p = build(b);
-  CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(p), 2019);
+  CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(p), 2025);
   CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/owa")), SSLVDIR_UPSTREAM_OFFLOAD);
-  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/Rpc")), 0);
+  /* Declaring Extended Protection off does not undo what SE's Setup did to
+   * Outlook Anywhere: SSLOffloading stays $false and /Rpc requires SSL,
+   * bridged. */
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, SITE "/Rpc")),
+                  SSLVDIR_SSL | SSLVDIR_SSL_128);
+  CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/Rpc")), SSLVDIR_UPSTREAM_BRIDGE);
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
   /* Declared on for 2019 (CU14+): every vdir but Autodiscover is

@@ -124,6 +124,21 @@ static void test_good_files(void) {
   xmlSchemaFree(schema);
 }
 
+/* exchange="SE" is Exchange SE, numbered 2025 as the table numbers it,
+ * whose Setup leaves /Rpc requiring SSL. */
+static void test_exchange_se(void) {
+  sslvdir_builder *b;
+  sslvdir_policy *p;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_policyfile_load(b, srcpath("tests/data/policy/good/exchange-se.xml"), NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(p), 2025);
+  CU_ASSERT_EQUAL(sslvdir_vdir_edge_flags(sslvdir_policy_find_vdir(p, "Default Web Site/Rpc")),
+                  SSLVDIR_SSL | SSLVDIR_SSL_128);
+  sslvdir_policy_unref(p);
+  sslvdir_builder_free(b);
+}
+
 static void test_content(void) {
   sslvdir_builder *b;
   sslvdir_policy *p;
@@ -269,6 +284,7 @@ void suite_policyfile(void) {
   CU_add_test(s, "bad files: exact error, builder untouched", test_bad_files);
   CU_add_test(s, "good files and examples, valid against the schema", test_good_files);
   CU_add_test(s, "what a file says", test_content);
+  CU_add_test(s, "exchange=\"SE\" is Exchange SE", test_exchange_se);
   CU_add_test(s, "hostile input", test_hostile);
   CU_add_test(s, "the application's libxml2 error handlers", test_app_handlers);
 }

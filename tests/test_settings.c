@@ -127,6 +127,9 @@ static void test_defaults(void) {
   CU_ASSERT_EQUAL(v, 0);
   CU_ASSERT_EQUAL(sslvdir_settings_default_dword(SSLVDIR_KEY_OA_SSL_OFFLOADING, 2013, &v), SSLVDIR_OK);
   CU_ASSERT_EQUAL(v, 1);
+  /* SE's Setup turns Extended Protection on, which needs it $false. */
+  CU_ASSERT_EQUAL(sslvdir_settings_default_dword(SSLVDIR_KEY_OA_SSL_OFFLOADING, 2025, &v), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(v, 0);
   CU_ASSERT_EQUAL(sslvdir_settings_default_dword(SSLVDIR_KEY_OA_SSL_OFFLOADING, 0, &v), SSLVDIR_OK);
   CU_ASSERT_EQUAL(v, 1);
   CU_ASSERT_EQUAL(sslvdir_settings_default_dword("HKLM\\x\\y", 2016, &v), SSLVDIR_E_NOT_FOUND);

@@ -292,6 +292,12 @@ if "$sv" config plan --exchange 2010 --offload 'Default Web Site/owa' --reg-out 
 rm -f "$regout"
 expect_out '"reason_code": "ssl-required"' eval --iisconfig "$cfg8" --json GET http://mail.contoso.com/owa/
 expect_out '"upstream": "offload"' eval --iisconfig "$cfg8" --json GET https://mail.contoso.com/Rpc/
+# IIS Express: two sites on localhost, told apart by port. Read, with a
+# warning naming both; the shared name is neither's: 400.
+iisx="$top_srcdir/tests/data/iisexpress/applicationhost.config"
+expect_out "host 'localhost' is bound by site 'WebSite1' (port 8080) and by site 'WebSite2' (port 8081)" config show "$iisx"
+expect_out 'action: *deny 400' eval --iisconfig "$iisx" GET http://localhost:8080/
+expect_out 'action: *deny 400' eval --iisconfig "$iisx" GET https://localhost:44301/
 expect_fail "config needs show, set or plan" config
 expect_out 'deny 404.11' demo
 expect_out "^sslvdir [0-9]" version
@@ -355,6 +361,14 @@ expect_status 4 'New-ItemProperty .*SSLOffloaded' audit --config "$tmpcfg" --exc
 rm -f "$tmpcfg" "$tmpcfg.bak"
 expect_fail 'give at least one' audit
 expect_fail 'exchange-version takes' audit --exchange-version 2012 --namespace a.example
+expect_fail 'exchange-version takes' audit --exchange-version 2019x --namespace a.example
+# Exchange SE by name (2025 is its number): /Rpc needs SSL there, so a
+# configuration that leaves it open is told, with SE's default.
+expect_status 3 'default of Exchange SE' audit --config "$top_srcdir/tests/data/config/exchange2019.config" --exchange-version SE
+expect_out 'No finding' audit --config "$top_srcdir/tests/data/config/exchangeSE.config" --exchange-version se
+expect_fail 'exchange takes' config plan --offload 'Default Web Site/owa' --exchange 2020
+# SE ships /Rpc requiring SSL: offloading it clears that (2019 ships None).
+expect_out 'sslflags -Value "None" .*Default Web Site/Rpc' config plan --offload 'Default Web Site/Rpc' --exchange SE
 expect_fail 'not a host name' audit --namespace 'bad/host'
 echo "tool: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"

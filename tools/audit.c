@@ -117,15 +117,8 @@ int cmd_audit(int argc, char **argv) {
           split_names(v, store[nstore++], sizeof store[0], names, &nnames, 256))
         return EXIT_USAGE;
     } else if (!strcmp(a, "--exchange-version") || !strcmp(a, "--exchange")) {
-      char *end;
-      if (!(v = option_value(argc, argv, &i)))
+      if (exchange_version_value(argc, argv, &i, &version))
         return EXIT_USAGE;
-      version = (unsigned)strtoul(v, &end, 10);
-      if (*end || (version != 2007 && version != 2010 && version != 2013 && version != 2016 &&
-                   version != 2019)) {
-        fprintf(stderr, "%s: --exchange-version takes 2007, 2010, 2013, 2016 or 2019\n", prog);
-        return EXIT_USAGE;
-      }
     } else if (!strcmp(a, "--policy") || !strcmp(a, "--preset") || !strcmp(a, "--offloader") ||
                !strcmp(a, "--redirect") || !strcmp(a, "--extended-protection")) {
       if (policy_option(&po, argc, argv, &i) != 1)

@@ -436,15 +436,17 @@ static int config_plan(int argc, char **argv) {
       }
       up[nwants] = a[2] == 'o' ? SSLVDIR_UPSTREAM_OFFLOAD : SSLVDIR_UPSTREAM_BRIDGE;
       wants[nwants++] = v;
+    } else if (!strcmp(a, "--exchange")) {
+      if (exchange_version_value(argc, argv, &i, &version))
+        return EXIT_USAGE;
     } else if (!strcmp(a, "--server") || !strcmp(a, "--external-host") || !strcmp(a, "--auth") ||
-               !strcmp(a, "--reg-out") || !strcmp(a, "--exchange")) {
+               !strcmp(a, "--reg-out")) {
       if (!(v = option_value(argc, argv, &i)))
         return EXIT_USAGE;
       if (a[2] == 's') server = v;
       else if (a[2] == 'a') auth = v;
       else if (a[2] == 'r') reg_out = v;
-      else if (a[3] == 'x' && a[4] == 't') ext = v;
-      else version = (unsigned)strtoul(v, NULL, 10);
+      else ext = v;
     } else if (a[0] == '-') {
       fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
       return EXIT_USAGE;

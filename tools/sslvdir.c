@@ -38,14 +38,14 @@ void usage(FILE *f) {
           "       %s config show [--json] applicationHost.config|FILE.reg...\n"
           "       %s config set [--dry-run] [--json] FILE 'Site/vdir' sslFlags=VALUE\n"
           "       %s config plan [FILES...] (--offload|--bridge 'Site/vdir')... [--appcmd]\n"
-          "               [--exchange YEAR] [--server NAME] [--external-host HOST] [--auth M]\n"
+          "               [--exchange YEAR|SE] [--server NAME] [--external-host HOST] [--auth M]\n"
           "               [--iisreset] [--reg-out FILE.reg] [--json]\n"
           "       %s cert show|check [--password PW | --password-file F] FILE\n"
           "               [--host NAME]... [--ca FILE]... [--system-ca] [--crl FILE]... [--json]\n"
           "       %s cipher-bits [--json] SUITE...\n"
           "       %s audit [--config applicationHost.config] [--registry FILE.reg]...\n"
           "               [--cert FILE [--password PW]] [--ca FILE]... [--crl FILE]...\n"
-          "               [--namespace HOST,HOST...] [--exchange-version YEAR]\n"
+          "               [--namespace HOST,HOST...] [--exchange-version YEAR|SE]\n"
           "               [--policy FILE | --preset NAME] [--offloader CIDR]... [--json]\n"
           "       %s presets\n"
           "       (--redirect and --extended-protection go with every --preset)\n"
@@ -615,6 +615,27 @@ const char *option_value(int argc, char **argv, int *i) {
     return NULL;
   }
   return argv[++*i];
+}
+
+int exchange_version_value(int argc, char **argv, int *i, unsigned *version) {
+  static const unsigned years[] = {2007, 2010, 2013, 2016, 2019, 2025};
+  const char *opt = argv[*i], *v = option_value(argc, argv, i);
+  if (!v)
+    return -1;
+  if (!strcasecmp(v, "SE")) {
+    *version = 2025; /* the table's number for Exchange Server SE */
+    return 0;
+  }
+  char *end;
+  unsigned long y = strtoul(v, &end, 10);
+  for (size_t k = 0; *v >= '0' && *v <= '9' && !*end && k < sizeof years / sizeof years[0]; k++)
+    if (y == years[k]) {
+      *version = years[k];
+      return 0;
+    }
+  fprintf(stderr, "%s: %s takes 2007, 2010, 2013, 2016, 2019 or SE (2025), not '%.40s'\n", prog,
+          opt, v);
+  return -1;
 }
 
 /* rewrite-header: each argument is a "Name: value" header line. */

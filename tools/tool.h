@@ -45,6 +45,9 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out);
 /* The value of the option at argv[*i], moving *i past it; NULL (said on
  * stderr) when it is missing. */
 const char *option_value(int argc, char **argv, int *i);
+/* The Exchange version the option at argv[*i] names (2007 ... 2019, or SE,
+ * which is 2025), moving *i past it; 0, or -1 (said on stderr). */
+int exchange_version_value(int argc, char **argv, int *i, unsigned *version);
 /* Appends the value of the option at argv[*i] to list (at most MAX_LIST);
  * 0, or -1 (said on stderr). */
 int list_option(const char **list, int *n, int argc, char **argv, int *i);

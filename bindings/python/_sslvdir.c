@@ -142,6 +142,30 @@ static int get_uint(PyObject *obj, unsigned long long max, const char *what,
   return 0;
 }
 
+/* An Exchange version: an int year, or "SE" (any case) for Exchange
+ * Server SE, which the library numbers 2025. The library checks the year. */
+static int get_version(PyObject *obj, unsigned *out) {
+  unsigned long long v;
+  if (PyUnicode_Check(obj)) {
+    const char *s = PyUnicode_AsUTF8(obj);
+    if (!s)
+      return -1;
+    if (PyOS_stricmp(s, "SE") != 0) {
+      PyErr_Format(PyExc_ValueError, "exchange_version must be a year or \"SE\", not '%.40s'", s);
+      return -1;
+    }
+    *out = 2025;
+    return 0;
+  }
+  if (get_uint(obj, UINT_MAX, "exchange_version", &v) < 0)
+    return -1;
+  *out = (unsigned)v;
+  return 0;
+}
+static int conv_version(PyObject *obj, void *out) {
+  return get_version(obj, out) < 0 ? 0 : 1;
+}
+
 /* PyArg "O&" converters that never wrap around silently. */
 static int conv_uint(PyObject *obj, void *out) {
   unsigned long long v;
@@ -1917,7 +1941,7 @@ static PyObject *plan_new_obj(PyTypeObject *t, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"config", "registry", "exchange_version", NULL};
   PyObject *config = Py_None, *registry = Py_None;
   unsigned int version = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "|OO$O&:Plan", kwlist, &config, &registry, conv_uint, &version))
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "|OO$O&:Plan", kwlist, &config, &registry, conv_version, &version))
     return NULL;
   PlanObject *o = (PlanObject *)t->tp_alloc(t, 0);
   if (!o)
@@ -2074,10 +2098,10 @@ static PyObject *builder_close(BuilderObject *o, PyObject *Py_UNUSED(a)) {
 
 static PyObject *builder_set_version(BuilderObject *o, PyObject *arg) {
   BUILDER_OPEN(o);
-  unsigned long long v;
-  if (get_uint(arg, UINT_MAX, "exchange_version", &v) < 0)
+  unsigned v;
+  if (get_version(arg, &v) < 0)
     return NULL;
-  BRC(sslvdir_builder_set_exchange_version(o->b, (unsigned)v, &e));
+  BRC(sslvdir_builder_set_exchange_version(o->b, v, &e));
 }
 static PyObject *builder_add_site(BuilderObject *o, PyObject *args) {
   const char *site;
@@ -2327,7 +2351,7 @@ static PyObject *builder_build(BuilderObject *o, PyObject *Py_UNUSED(a)) {
 
 #define BM(name, fn, flags, doc) {name, (PyCFunction)(void (*)(void))fn, flags, doc}
 static PyMethodDef builder_methods[] = {
-    BM("set_exchange_version", builder_set_version, METH_O, "set_exchange_version(year)"),
+    BM("set_exchange_version", builder_set_version, METH_O, "set_exchange_version(year): a year, or \"SE\" (2025)"),
     BM("add_site", builder_add_site, METH_VARARGS, "add_site(site)"),
     BM("add_host", builder_add_host, METH_VARARGS, "add_host(site, host)"),
     BM("set_canonical_host", builder_set_canonical_host, METH_VARARGS | METH_KEYWORDS,
@@ -2944,10 +2968,10 @@ static PyObject *audit_add_namespace(AuditObject *o, PyObject *args) {
 }
 static PyObject *audit_set_version(AuditObject *o, PyObject *arg) {
   AUDIT_OPEN(o);
-  unsigned long long v;
-  if (get_uint(arg, UINT_MAX, "exchange_version", &v) < 0)
+  unsigned v;
+  if (get_version(arg, &v) < 0)
     return NULL;
-  int rc = sslvdir_audit_set_exchange_version(o->a, (unsigned)v);
+  int rc = sslvdir_audit_set_exchange_version(o->a, v);
   if (rc)
     return raise_code(rc, NULL);
   Py_RETURN_NONE;
@@ -3034,7 +3058,7 @@ static PyMethodDef audit_methods[] = {
     {"set_cert", (PyCFunction)audit_set_cert, METH_O, "set_cert(cert or None)"},
     {"set_trust", (PyCFunction)audit_set_trust, METH_O, "set_trust(trust or None)"},
     {"add_namespace", (PyCFunction)audit_add_namespace, METH_VARARGS, "add_namespace(host)"},
-    {"set_exchange_version", (PyCFunction)audit_set_version, METH_O, "set_exchange_version(year)"},
+    {"set_exchange_version", (PyCFunction)audit_set_version, METH_O, "set_exchange_version(year): a year, or \"SE\" (2025)"},
     {"set_time", (PyCFunction)audit_set_time, METH_O,
      "set_time(seconds since the epoch, or None for now)"},
     {"run", (PyCFunction)audit_run, METH_NOARGS,

@@ -141,7 +141,7 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_audit_add_namespace(sslvdir_audit
                                                                    sslvdir_error *err);
 
 /**
- * sslvdir_audit_set_exchange_version - the Exchange release (2007 to 2019; 0 for unknown)
+ * sslvdir_audit_set_exchange_version - the Exchange release (2007 to 2019, 2025 for SE; 0 for unknown)
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_RANGE, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1

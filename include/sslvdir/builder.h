@@ -45,7 +45,8 @@ SSLVDIR_EXTERN void sslvdir_builder_free(sslvdir_builder *builder);
 /**
  * sslvdir_builder_set_exchange_version - say which Exchange release the policy describes
  *
- * version is 2007, 2010, 2013, 2016, 2019, or 0 for unknown. It selects
+ * version is 2007, 2010, 2013, 2016, 2019, 2025 for Exchange Server SE, or
+ * 0 for unknown. It selects
  * defaults: Outlook Anywhere's SSLOffloading, whether OWA needs
  * SSLOffloaded=1 to be offloaded, whether ActiveSync can be offloaded.
  *

@@ -53,7 +53,7 @@ typedef enum sslvdir_plan_form {
  * config (may be NULL: every wanted change is then made, and the Exchange
  * defaults stand for what is not known) and registry (may be NULL) are
  * read, not kept: they may be freed after sslvdir_plan_build(). version is
- * the Exchange release (2007 to 2019, or 0 for unknown) that decides what
+ * the Exchange release (2007 to 2019, 2025 for SE, or 0 for unknown) that decides what
  * can be offloaded.
  *
  * Returns: SSLVDIR_OK and *out set, SSLVDIR_E_RANGE (version),

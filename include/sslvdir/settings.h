@@ -136,8 +136,10 @@ sslvdir_settings_get_string(const sslvdir_settings *settings, const char *path,
 /**
  * sslvdir_settings_default_dword - Exchange's default for a well-known value
  *
- * exchange_version is 2007, 2010, 2013, 2016, 2019, or 0 for "unknown", in
- * which case the newest behaviour is assumed (SSLOffloading on).
+ * exchange_version is 2007, 2010, 2013, 2016, 2019, 2025 (Exchange Server
+ * SE), or 0 for "unknown", in which case 2013 to 2019's behaviour is
+ * assumed (SSLOffloading on). SE's Setup turns Extended Protection on,
+ * which needs Outlook Anywhere's SSLOffloading off: its default is 0.
  *
  * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_NOT_FOUND when the path is not
  * a well-known DWORD.

@@ -607,7 +607,7 @@ def cmd_config(argv):
     p.add_argument("--offload", action="append", default=[])
     p.add_argument("--bridge", action="append", default=[])
     p.add_argument("--appcmd", action="store_true")
-    p.add_argument("--exchange", type=int, default=0)
+    p.add_argument("--exchange", type=_exchange_version, default=0)
     p.add_argument("--server")
     p.add_argument("--external-host")
     p.add_argument("--auth")
@@ -650,6 +650,16 @@ def cmd_config(argv):
     if config is not None:
         config.close()
     return 0
+
+
+def _exchange_version(v):
+    """--exchange / --exchange-version: a year, or SE (Exchange Server SE)."""
+    if v.upper() == "SE":
+        return "SE"
+    try:
+        return int(v)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a year (2007 ... 2019) or SE, not %r" % v) from None
 
 
 # ---------------------------------------------------------------- certificates
@@ -836,7 +846,7 @@ def cmd_audit(argv):
     p.add_argument("--system-ca", action="store_true")
     p.add_argument("--crl", action="append", default=[])
     p.add_argument("--namespace", action="append", default=[])
-    p.add_argument("--exchange-version", type=int)
+    p.add_argument("--exchange-version", type=_exchange_version)
     p.add_argument("--policy")
     p.add_argument("--preset")
     _preset_option_args(p)

@@ -233,6 +233,22 @@ def test_sites_and_vdirs(policy):
     assert policy.exchange_version == 2016
 
 
+def test_exchange_se_is_a_version():
+    # Exchange SE by name or by its number, 2025; nothing else.
+    b = sslvdir.Builder()
+    b.set_exchange_version("SE")
+    b.add_site("Default Web Site")
+    b.add_host("Default Web Site", "mail.contoso.com")
+    assert b.build().exchange_version == 2025
+    with pytest.raises(ValueError):
+        b.set_exchange_version("2019")
+    with sslvdir.Plan(exchange_version="se") as plan:
+        assert plan is not None
+    with sslvdir.Audit() as audit:
+        audit.set_exchange_version("SE")
+        audit.set_exchange_version(2025)
+
+
 def test_policy_outlives_builder_and_is_shared_across_threads(policy):
     b = sslvdir.Builder()
     b.apply_preset("exchange2013", redirect=True)

@@ -344,9 +344,9 @@ if __name__ == "__main__":
     dest = sys.argv[1] if len(sys.argv) > 1 else "."
     rows = read_table()
     for v in VERSIONS:
-        # Exchange SE turns Extended Protection on at Setup; 2019 before CU14 did not.
-        changes = {("FRONT", "/Rpc"): "Ssl, Ssl128"} if v == 2025 else {}
-        write(os.path.join(dest, f"exchange{NAME.get(v, v)}.config"), build(rows, v, v == 2025, changes))
+        # Exchange SE turns Extended Protection on at Setup (the table's SE
+        # rows say what that does to /Rpc); 2019 before CU14 did not.
+        write(os.path.join(dest, f"exchange{NAME.get(v, v)}.config"), build(rows, v, v == 2025))
     for name, (v, ep, changes, redirect) in VARIANTS.items():
         write(os.path.join(dest, name + ".config"), build(rows, v, ep, changes, redirect))
     text = build(rows, 2016)
