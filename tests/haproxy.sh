@@ -387,6 +387,82 @@ sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \
     "$top_srcdir/bindings/haproxy/exchange2016.cfg" > "$work/example.cfg"
 if "$HAPROXY" -c -q -f "$work/example.cfg"; then ok "$t"; else echo "FAIL $t"; "$HAPROXY" -c -f "$work/example.cfg"; fails=$((fails + 1)); fi
 
+# Every HAProxy configuration the documentation shows (fenced blocks marked
+# "haproxy" in README.md and doc/haproxy.md), with its paths pointed at the
+# build: HAProxy's default mode is tcp, where http-request rules are only
+# warned about and never run, so a warning that rules are ignored fails.
+# Fragments (rules without a section) go into an http frontend; a snippet
+# with a frontend gets only the backends it names, and a request.
+snip_port=$("$PY" -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+n=0
+for doc in README.md doc/haproxy.md; do
+  awk -v out="$work/snippet" -v doc="$doc" '
+    /^```haproxy[ \t]*$/ { n++; d = doc; gsub("/", "_", d); f = out "-" d "-" n; inside = 1; next }
+    /^```/ { inside = 0; next }
+    inside { print > f }' "$top_srcdir/$doc"
+done
+for raw in "$work"/snippet-*; do
+  [ -f "$raw" ] || continue
+  n=$((n + 1))
+  snip=$(basename "$raw" | sed 's/^snippet-//; s/_/\//')
+  cfg="$raw.cfg"
+  sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \
+      -e "s|/usr/local/share/libsslvdir/haproxy/sslvdir.lua|$top_srcdir/bindings/haproxy/sslvdir.lua|" \
+      -e "s|/etc/haproxy/mail.contoso.com.pem|$work/haproxy.pem|" \
+      -e "s|bind :443 ssl|bind 127.0.0.1:$snip_port ssl|" "$raw" > "$cfg"
+  complete=no
+  if grep -q '^frontend' "$cfg"; then
+    complete=yes
+  else
+    # a fragment: the plugin loaded (unless the snippet is the global
+    # section), the rules in an http frontend
+    if grep -q '^global' "$cfg"; then cp "$cfg" "$cfg.in"; rules=/dev/null; else
+      { printf 'global\n    setenv SSLVDIR_PRESET exchange2016-offload\n    setenv SSLVDIR_HOSTS mail.contoso.com\n'
+        printf '    lua-prepend-path %s cpath\n    lua-load-per-thread %s\n' "$work/lua/?.so" "$top_srcdir/bindings/haproxy/sslvdir.lua"
+      } > "$cfg.in"; rules=$raw; fi
+    { cat "$cfg.in"
+      printf 'defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n'
+      printf 'frontend f\n    bind 127.0.0.1:%s\n' "$snip_port"
+      sed 's/^ */    /' "$rules"
+      printf '    default_backend exchange_offload\n'
+    } > "$cfg"
+  fi
+  for b in $(sed -n 's/.*\(use_backend\|default_backend\) \([A-Za-z0-9_]*\).*/\2/p' "$cfg" | sort -u); do
+    grep -q "^backend $b\$" "$cfg" ||
+      printf 'backend %s\n    mode http\n    timeout connect 5s\n    timeout server 30s\n    server s 127.0.0.1:%s\n' "$b" "$BH" >> "$cfg"
+  done
+  t="$snip, snippet $n: haproxy -c accepts it and runs its rules"
+  if ! "$HAPROXY" -c -f "$cfg" > "$cfg.log" 2>&1; then
+    echo "FAIL $t: haproxy -c refuses it"; sed 's/^/    /' "$cfg.log"; fails=$((fails + 1)); continue
+  fi
+  if grep -Eiq "ignored|will be ignored|not.*http mode" "$cfg.log"; then
+    echo "FAIL $t: HAProxy ignores some of its rules"; sed 's/^/    /' "$cfg.log"; fails=$((fails + 1)); continue
+  fi
+  ok "$t"
+  [ "$complete" = yes ] || continue
+  "$HAPROXY" -db -f "$cfg" > "$cfg.run" 2>&1 &
+  snip_pid=$!
+  pids="$pids $snip_pid"
+  i=0
+  until "$CURL" -sk -o /dev/null "https://127.0.0.1:$snip_port/" 2>/dev/null || [ "$i" -gt 100 ]; do
+    i=$((i + 1)); sleep 0.1; done
+  t="$snip, snippet $n: an alternate data stream (::\$DATA) does not reach the backend"
+  req "$t" --resolve "mail.contoso.com:$snip_port:127.0.0.1" --path-as-is \
+    "https://mail.contoso.com:$snip_port/owa/auth/logon.aspx::\$DATA" &&
+    no_header "$t" "^x-backend-saw" && ok "$t"
+  t="$snip, snippet $n: a client's X-Forwarded-Proto is replaced"
+  req "$t" --resolve "mail.contoso.com:$snip_port:127.0.0.1" -H "X-Forwarded-Proto: http" \
+    "https://mail.contoso.com:$snip_port/ecp/" && expect_status "$t" 200 &&
+    expect_header "$t" '^x-backend-saw: .*"x_forwarded_proto":\["https"\]' && ok "$t"
+  kill "$snip_pid" 2>/dev/null || true
+  wait "$snip_pid" 2>/dev/null || true
+done
+if [ "$n" -lt 4 ]; then
+  echo "FAIL: only $n haproxy snippets found in README.md and doc/haproxy.md"; fails=$((fails + 1))
+fi
+
 t="a policy that cannot be loaded stops HAProxy"
 sed -e "s|setenv SSLVDIR_POLICY .*|setenv SSLVDIR_POLICY $work/missing.xml|" "$work/haproxy.cfg" > "$work/bad.cfg"
 if "$HAPROXY" -c -f "$work/bad.cfg" > "$work/bad.log" 2>&1; then
