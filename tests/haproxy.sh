@@ -81,11 +81,15 @@ global
     setenv SSLVDIR_OFFLOADERS 127.0.0.3
     setenv SSLVDIR_OFFLOADER_CIPHER_BITS 128
     setenv SSLVDIR_OFFLOADER_CIPHER_HEADER X-SSL-Cipher
+    setenv SSLVDIR_DEBUG_HEADERS 1
+    log stderr format raw local0
     lua-prepend-path $work/lua/?.so cpath
     lua-load-per-thread $top_srcdir/bindings/haproxy/sslvdir.lua
     nbthread 2
 defaults
     mode http
+    log global
+    log-format "%ci %ft %ST %{+Q}r sslvdir=%[var(txn.sslvdir_status)] reason=%[var(txn.sslvdir_reason)] vdir=%{+Q}[var(txn.sslvdir_vdir)]"
     timeout connect 5s
     timeout client 30s
     timeout server 30s
@@ -293,9 +297,10 @@ t="port-80 Autodiscover redirect"
 req "$t" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" && expect_status "$t" 302 &&
   expect_header "$t" "^location: https://mail\.contoso\.com:$S/autodiscover/autodiscover\.xml$" && ok "$t"
 
-t="a POST to the port-80 redirect site is refused (403.4)"
+t="a POST to the port-80 redirect site is refused (403.4), with its reason like the action's"
 req "$t" -X POST --data-binary "@$work/ad.xml" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" &&
-  expect_status "$t" 403 && ok "$t"
+  expect_status "$t" 403 && expect_header "$t" "^x-sslvdir-status: 403\.4$" &&
+  expect_header "$t" "^x-sslvdir-reason: ssl-required$" && ok "$t"
 
 # Client certificates, from ssl_c_used and ssl_c_verify, with IIS's substatus.
 eas="https://mail.contoso.com:$S/Microsoft-Server-ActiveSync?Cmd=Sync&User=alice&DeviceId=X&DeviceType=iPhone"
@@ -319,6 +324,11 @@ req "$t" --path-as-is "https://mail.contoso.com:$S/owa/%2e%2e/%2e%2e/windows/win
 t="HTTP/2 over TLS is decided the same way"
 req "$t" --http2 "https://mail.contoso.com:$S/owa/" && expect_status "$t" 302 &&
   expect_header "$t" "^location: https://mail\.contoso\.com:$S/owa/auth/logon\.aspx" && ok "$t"
+
+t="the decision is in the log: IIS's status, the reason code and the vdir"
+if grep -q '"POST /EWS/Exchange.asmx HTTP/1.1" sslvdir=403.4 reason=ssl-required vdir="Default Web Site/EWS"$' "$work/haproxy.log" &&
+   grep -q '"POST /autodiscover/autodiscover.xml HTTP/1.1" sslvdir=403.4 reason=ssl-required vdir=' "$work/haproxy.log"; then
+  ok "$t"; else echo "FAIL $t"; grep 'sslvdir=' "$work/haproxy.log" | head -5 | sed 's/^/    /'; fails=$((fails + 1)); fi
 
 if grep -q "sslvdir: denied after an internal error\|Lua.*runtime error" "$work/haproxy.log"; then
   echo "FAIL: HAProxy logged Lua errors:"; grep -i "lua\|sslvdir" "$work/haproxy.log" | head; fails=$((fails + 1))
@@ -349,7 +359,7 @@ if grep -q "injected failure" "$work/inject.log"; then ok "the failure is logged
 # preset with SSLVDIR_REDIRECT=1.
 kill "$inject" 2>/dev/null || true
 wait "$inject" 2>/dev/null || true
-sed -e "s|^    setenv SSLVDIR_POLICY .*|    setenv SSLVDIR_PRESET exchange2016\n    setenv SSLVDIR_HOSTS mail.contoso.com\n    setenv SSLVDIR_REDIRECT 1|" \
+sed -e "/setenv SSLVDIR_DEBUG_HEADERS/d" -e "s|^    setenv SSLVDIR_POLICY .*|    setenv SSLVDIR_PRESET exchange2016\n    setenv SSLVDIR_HOSTS mail.contoso.com\n    setenv SSLVDIR_REDIRECT 1|" \
   "$work/haproxy.cfg" > "$work/redirect.cfg"
 "$HAPROXY" -db -f "$work/redirect.cfg" > "$work/redirect.log" 2>&1 &
 pids="$pids $!"
@@ -357,9 +367,15 @@ wait_up "http://127.0.0.1:$H/" "$work/redirect.log"
 t="SSLVDIR_REDIRECT=1: http->https redirect for OWA"
 req "$t" "http://mail.contoso.com:$H/owa/?ae=Folder" && expect_status "$t" 302 &&
   expect_header "$t" "^location: https://mail\.contoso\.com/owa/\?ae=Folder$" && ok "$t"
-t="SSLVDIR_REDIRECT=1: a POST is not redirected (403.4)"
+t="SSLVDIR_REDIRECT=1: a POST is not redirected (403.4; no X-Sslvdir-* headers by default)"
 req "$t" -X POST -d 'x' "http://mail.contoso.com:$H/owa/auth.owa" && expect_status "$t" 403 &&
-  expect_header "$t" "^x-sslvdir-status: 403\.4$" && ok "$t"
+  expect_body "$t" "HTTP Error 403\.4" && no_header "$t" "^x-sslvdir-" && ok "$t"
+t="no X-Sslvdir-* headers by default from the Autodiscover service either"
+req "$t" -X POST -d 'x' "http://mail.contoso.com:$H/autodiscover/autodiscover.xml" && expect_status "$t" 403 &&
+  no_header "$t" "^x-sslvdir-" && ok "$t"
+t="without the headers the decision is still in the log"
+if grep -q '"POST /owa/auth.owa HTTP/1.1" sslvdir=403.4 reason=ssl-required vdir="Default Web Site/owa"$' "$work/redirect.log"; then
+  ok "$t"; else echo "FAIL $t"; grep 'sslvdir=' "$work/redirect.log" | head -5 | sed 's/^/    /'; fails=$((fails + 1)); fi
 t="SSLVDIR_REDIRECT=1: EWS still gets 403.4"
 req "$t" "http://mail.contoso.com:$H/EWS/Exchange.asmx" && expect_status "$t" 403 && ok "$t"
 t="a bad SSLVDIR_REDIRECT stops HAProxy"
@@ -419,11 +435,11 @@ for raw in "$work"/snippet-*; do
     # a fragment: the plugin loaded (unless the snippet is the global
     # section), the rules in an http frontend
     if grep -q '^global' "$cfg"; then cp "$cfg" "$cfg.in"; rules=/dev/null; else
-      { printf 'global\n    setenv SSLVDIR_PRESET exchange2016-offload\n    setenv SSLVDIR_HOSTS mail.contoso.com\n'
+      { printf 'global\n    log stderr format raw local0\n    setenv SSLVDIR_PRESET exchange2016-offload\n    setenv SSLVDIR_HOSTS mail.contoso.com\n'
         printf '    lua-prepend-path %s cpath\n    lua-load-per-thread %s\n' "$work/lua/?.so" "$top_srcdir/bindings/haproxy/sslvdir.lua"
       } > "$cfg.in"; rules=$raw; fi
     { cat "$cfg.in"
-      printf 'defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n'
+      printf 'defaults\n    mode http\n    log global\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n'
       printf 'frontend f\n    bind 127.0.0.1:%s\n' "$snip_port"
       sed 's/^ */    /' "$rules"
       printf '    default_backend exchange_offload\n'
