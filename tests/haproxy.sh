@@ -362,7 +362,8 @@ wait "$inject" 2>/dev/null || true
 sed -e "/setenv SSLVDIR_DEBUG_HEADERS/d" -e "s|^    setenv SSLVDIR_POLICY .*|    setenv SSLVDIR_PRESET exchange2016\n    setenv SSLVDIR_HOSTS mail.contoso.com\n    setenv SSLVDIR_REDIRECT 1|" \
   "$work/haproxy.cfg" > "$work/redirect.cfg"
 "$HAPROXY" -db -f "$work/redirect.cfg" > "$work/redirect.log" 2>&1 &
-pids="$pids $!"
+redirect_pid=$!
+pids="$pids $redirect_pid"
 wait_up "http://127.0.0.1:$H/" "$work/redirect.log"
 t="SSLVDIR_REDIRECT=1: http->https redirect for OWA"
 req "$t" "http://mail.contoso.com:$H/owa/?ae=Folder" && expect_status "$t" 302 &&
@@ -399,9 +400,39 @@ sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \
     -e "s|/usr/local/share/libsslvdir/haproxy/sslvdir.lua|$top_srcdir/bindings/haproxy/sslvdir.lua|" \
     -e "s|/etc/haproxy/mail.contoso.com.pem|$work/haproxy.pem|" \
     -e "s|/etc/haproxy/client-ca.pem|$certs/ca.pem|" -e "s|/etc/haproxy/exchange-ca.pem|$certs/ca.pem|" \
+    -e "s|/etc/haproxy/client-ca-crl.pem|$certs/crl.pem|" \
     -e "s|log /dev/log local0|log stderr local0|" -e "s|bind :80|bind 127.0.0.1:$H|" -e "s|bind :443|bind 127.0.0.1:$S|" \
     "$top_srcdir/bindings/haproxy/exchange2016.cfg" > "$work/example.cfg"
 if "$HAPROXY" -c -q -f "$work/example.cfg"; then ok "$t"; else echo "FAIL $t"; "$HAPROXY" -c -f "$work/example.cfg"; fails=$((fails + 1)); fi
+# The example run, with the test policy (ActiveSync asks for a client
+# certificate) and the test backend: it must know a revoked certificate.
+kill "$redirect_pid" 2>/dev/null || true
+wait "$redirect_pid" 2>/dev/null || true
+sed -e "s|^    setenv SSLVDIR_PRESET .*|    setenv SSLVDIR_POLICY $work/policy.xml|" \
+    -e "/setenv SSLVDIR_HOSTS/d" -e "/setenv SSLVDIR_AD_DOMAINS/d" -e "/setenv SSLVDIR_REDIRECT/d" \
+    -e "s|10.0.0.10:80 check|127.0.0.1:$BH|" -e "s|10.0.0.10:443 ssl|127.0.0.1:$BS ssl|" -e "s| check check-sni mail.contoso.com||" \
+    "$work/example.cfg" > "$work/example-run.cfg"
+"$HAPROXY" -db -f "$work/example-run.cfg" > "$work/example.log" 2>&1 &
+pids="$pids $!"
+wait_up "http://127.0.0.1:$H/" "$work/example.log"
+t="the example configuration answers a revoked client certificate with 403.13"
+req "$t" --http1.1 -X POST -d x --cert "$certs/revoked.pem" --key "$certs/revoked.key" "$eas" &&
+  expect_status "$t" 403 && expect_body "$t" "HTTP Error 403\.13" && no_header "$t" "^x-backend-saw" && ok "$t"
+t="... lets a trusted one through"
+req "$t" --http1.1 -X POST -d x --cert "$certs/client.pem" --key "$certs/client.key" "$eas" &&
+  expect_status "$t" 200 && ok "$t"
+t="... and logs the decision"
+if grep -q 'sslvdir=403.13 reason=' "$work/example.log"; then ok "$t"; else
+  echo "FAIL $t"; grep 'sslvdir=' "$work/example.log" | head -3 | sed 's/^/    /'; fails=$((fails + 1)); fi
+
+# The install path every document names for the plugin is make install's,
+# $(datadir)/PACKAGE/haproxy (Makefile.am's haproxydir), with prefix /usr/local.
+package=$(sed -n 's/^AC_INIT(\[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+t="every document loads the plugin from /usr/local/share/$package/haproxy"
+bad=$(grep -n "lua-load[-a-z]* .*sslvdir\.lua" "$top_srcdir/README.md" "$top_srcdir/doc/haproxy.md" \
+        "$top_srcdir/bindings/haproxy/sslvdir.lua" "$top_srcdir/bindings/haproxy/exchange2016.cfg" |
+      grep -v "lua-load[-a-z]* /usr/local/share/$package/haproxy/sslvdir\.lua\$" || true)
+if [ -n "$package" ] && [ -z "$bad" ]; then ok "$t"; else echo "FAIL $t:"; echo "$bad" | sed 's/^/    /'; fails=$((fails + 1)); fi
 
 # Every HAProxy configuration the documentation shows (fenced blocks marked
 # "haproxy" in README.md and doc/haproxy.md), with its paths pointed at the

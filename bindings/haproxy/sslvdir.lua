@@ -6,7 +6,10 @@
 --   global
 --     setenv SSLVDIR_POLICY /etc/haproxy/sslvdir-policy.xml
 --     lua-prepend-path /usr/local/lib/lua/5.3/?.so cpath
---     lua-load-per-thread /usr/local/share/sslvdir/haproxy/sslvdir.lua
+--     lua-load-per-thread /usr/local/share/libsslvdir/haproxy/sslvdir.lua
+--
+-- (make install puts it in $(datadir)/libsslvdir/haproxy, next to the
+-- example exchange2016.cfg; /usr/local/share with the default prefix.)
 --
 -- It registers:
 --   http-request  lua.sslvdir           decide and carry the decision out
