@@ -81,11 +81,15 @@ global
     setenv SSLVDIR_OFFLOADERS 127.0.0.3
     setenv SSLVDIR_OFFLOADER_CIPHER_BITS 128
     setenv SSLVDIR_OFFLOADER_CIPHER_HEADER X-SSL-Cipher
+    setenv SSLVDIR_DEBUG_HEADERS 1
+    log stderr format raw local0
     lua-prepend-path $work/lua/?.so cpath
     lua-load-per-thread $top_srcdir/bindings/haproxy/sslvdir.lua
     nbthread 2
 defaults
     mode http
+    log global
+    log-format "%ci %ft %ST %{+Q}r sslvdir=%[var(txn.sslvdir_status)] reason=%[var(txn.sslvdir_reason)] vdir=%{+Q}[var(txn.sslvdir_vdir)]"
     timeout connect 5s
     timeout client 30s
     timeout server 30s
@@ -293,9 +297,10 @@ t="port-80 Autodiscover redirect"
 req "$t" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" && expect_status "$t" 302 &&
   expect_header "$t" "^location: https://mail\.contoso\.com:$S/autodiscover/autodiscover\.xml$" && ok "$t"
 
-t="a POST to the port-80 redirect site is refused (403.4)"
+t="a POST to the port-80 redirect site is refused (403.4), with its reason like the action's"
 req "$t" -X POST --data-binary "@$work/ad.xml" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" &&
-  expect_status "$t" 403 && ok "$t"
+  expect_status "$t" 403 && expect_header "$t" "^x-sslvdir-status: 403\.4$" &&
+  expect_header "$t" "^x-sslvdir-reason: ssl-required$" && ok "$t"
 
 # Client certificates, from ssl_c_used and ssl_c_verify, with IIS's substatus.
 eas="https://mail.contoso.com:$S/Microsoft-Server-ActiveSync?Cmd=Sync&User=alice&DeviceId=X&DeviceType=iPhone"
@@ -319,6 +324,11 @@ req "$t" --path-as-is "https://mail.contoso.com:$S/owa/%2e%2e/%2e%2e/windows/win
 t="HTTP/2 over TLS is decided the same way"
 req "$t" --http2 "https://mail.contoso.com:$S/owa/" && expect_status "$t" 302 &&
   expect_header "$t" "^location: https://mail\.contoso\.com:$S/owa/auth/logon\.aspx" && ok "$t"
+
+t="the decision is in the log: IIS's status, the reason code and the vdir"
+if grep -q '"POST /EWS/Exchange.asmx HTTP/1.1" sslvdir=403.4 reason=ssl-required vdir="Default Web Site/EWS"$' "$work/haproxy.log" &&
+   grep -q '"POST /autodiscover/autodiscover.xml HTTP/1.1" sslvdir=403.4 reason=ssl-required vdir=' "$work/haproxy.log"; then
+  ok "$t"; else echo "FAIL $t"; grep 'sslvdir=' "$work/haproxy.log" | head -5 | sed 's/^/    /'; fails=$((fails + 1)); fi
 
 if grep -q "sslvdir: denied after an internal error\|Lua.*runtime error" "$work/haproxy.log"; then
   echo "FAIL: HAProxy logged Lua errors:"; grep -i "lua\|sslvdir" "$work/haproxy.log" | head; fails=$((fails + 1))
@@ -349,17 +359,24 @@ if grep -q "injected failure" "$work/inject.log"; then ok "the failure is logged
 # preset with SSLVDIR_REDIRECT=1.
 kill "$inject" 2>/dev/null || true
 wait "$inject" 2>/dev/null || true
-sed -e "s|^    setenv SSLVDIR_POLICY .*|    setenv SSLVDIR_PRESET exchange2016\n    setenv SSLVDIR_HOSTS mail.contoso.com\n    setenv SSLVDIR_REDIRECT 1|" \
+sed -e "/setenv SSLVDIR_DEBUG_HEADERS/d" -e "s|^    setenv SSLVDIR_POLICY .*|    setenv SSLVDIR_PRESET exchange2016\n    setenv SSLVDIR_HOSTS mail.contoso.com\n    setenv SSLVDIR_REDIRECT 1|" \
   "$work/haproxy.cfg" > "$work/redirect.cfg"
 "$HAPROXY" -db -f "$work/redirect.cfg" > "$work/redirect.log" 2>&1 &
-pids="$pids $!"
+redirect_pid=$!
+pids="$pids $redirect_pid"
 wait_up "http://127.0.0.1:$H/" "$work/redirect.log"
 t="SSLVDIR_REDIRECT=1: http->https redirect for OWA"
 req "$t" "http://mail.contoso.com:$H/owa/?ae=Folder" && expect_status "$t" 302 &&
   expect_header "$t" "^location: https://mail\.contoso\.com/owa/\?ae=Folder$" && ok "$t"
-t="SSLVDIR_REDIRECT=1: a POST is not redirected (403.4)"
+t="SSLVDIR_REDIRECT=1: a POST is not redirected (403.4; no X-Sslvdir-* headers by default)"
 req "$t" -X POST -d 'x' "http://mail.contoso.com:$H/owa/auth.owa" && expect_status "$t" 403 &&
-  expect_header "$t" "^x-sslvdir-status: 403\.4$" && ok "$t"
+  expect_body "$t" "HTTP Error 403\.4" && no_header "$t" "^x-sslvdir-" && ok "$t"
+t="no X-Sslvdir-* headers by default from the Autodiscover service either"
+req "$t" -X POST -d 'x' "http://mail.contoso.com:$H/autodiscover/autodiscover.xml" && expect_status "$t" 403 &&
+  no_header "$t" "^x-sslvdir-" && ok "$t"
+t="without the headers the decision is still in the log"
+if grep -q '"POST /owa/auth.owa HTTP/1.1" sslvdir=403.4 reason=ssl-required vdir="Default Web Site/owa"$' "$work/redirect.log"; then
+  ok "$t"; else echo "FAIL $t"; grep 'sslvdir=' "$work/redirect.log" | head -5 | sed 's/^/    /'; fails=$((fails + 1)); fi
 t="SSLVDIR_REDIRECT=1: EWS still gets 403.4"
 req "$t" "http://mail.contoso.com:$H/EWS/Exchange.asmx" && expect_status "$t" 403 && ok "$t"
 t="a bad SSLVDIR_REDIRECT stops HAProxy"
@@ -383,9 +400,115 @@ sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \
     -e "s|/usr/local/share/libsslvdir/haproxy/sslvdir.lua|$top_srcdir/bindings/haproxy/sslvdir.lua|" \
     -e "s|/etc/haproxy/mail.contoso.com.pem|$work/haproxy.pem|" \
     -e "s|/etc/haproxy/client-ca.pem|$certs/ca.pem|" -e "s|/etc/haproxy/exchange-ca.pem|$certs/ca.pem|" \
+    -e "s|/etc/haproxy/client-ca-crl.pem|$certs/crl.pem|" \
     -e "s|log /dev/log local0|log stderr local0|" -e "s|bind :80|bind 127.0.0.1:$H|" -e "s|bind :443|bind 127.0.0.1:$S|" \
     "$top_srcdir/bindings/haproxy/exchange2016.cfg" > "$work/example.cfg"
 if "$HAPROXY" -c -q -f "$work/example.cfg"; then ok "$t"; else echo "FAIL $t"; "$HAPROXY" -c -f "$work/example.cfg"; fails=$((fails + 1)); fi
+# The example run, with the test policy (ActiveSync asks for a client
+# certificate) and the test backend: it must know a revoked certificate.
+kill "$redirect_pid" 2>/dev/null || true
+wait "$redirect_pid" 2>/dev/null || true
+sed -e "s|^    setenv SSLVDIR_PRESET .*|    setenv SSLVDIR_POLICY $work/policy.xml|" \
+    -e "/setenv SSLVDIR_HOSTS/d" -e "/setenv SSLVDIR_AD_DOMAINS/d" -e "/setenv SSLVDIR_REDIRECT/d" \
+    -e "s|10.0.0.10:80 check|127.0.0.1:$BH|" -e "s|10.0.0.10:443 ssl|127.0.0.1:$BS ssl|" -e "s| check check-sni mail.contoso.com||" \
+    "$work/example.cfg" > "$work/example-run.cfg"
+"$HAPROXY" -db -f "$work/example-run.cfg" > "$work/example.log" 2>&1 &
+pids="$pids $!"
+wait_up "http://127.0.0.1:$H/" "$work/example.log"
+t="the example configuration answers a revoked client certificate with 403.13"
+req "$t" --http1.1 -X POST -d x --cert "$certs/revoked.pem" --key "$certs/revoked.key" "$eas" &&
+  expect_status "$t" 403 && expect_body "$t" "HTTP Error 403\.13" && no_header "$t" "^x-backend-saw" && ok "$t"
+t="... lets a trusted one through"
+req "$t" --http1.1 -X POST -d x --cert "$certs/client.pem" --key "$certs/client.key" "$eas" &&
+  expect_status "$t" 200 && ok "$t"
+t="... and logs the decision"
+if grep -q 'sslvdir=403.13 reason=' "$work/example.log"; then ok "$t"; else
+  echo "FAIL $t"; grep 'sslvdir=' "$work/example.log" | head -3 | sed 's/^/    /'; fails=$((fails + 1)); fi
+
+# The install path every document names for the plugin is make install's,
+# $(datadir)/PACKAGE/haproxy (Makefile.am's haproxydir), with prefix /usr/local.
+package=$(sed -n 's/^AC_INIT(\[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+t="every document loads the plugin from /usr/local/share/$package/haproxy"
+bad=$(grep -n "lua-load[-a-z]* .*sslvdir\.lua" "$top_srcdir/README.md" "$top_srcdir/doc/haproxy.md" \
+        "$top_srcdir/bindings/haproxy/sslvdir.lua" "$top_srcdir/bindings/haproxy/exchange2016.cfg" |
+      grep -v "lua-load[-a-z]* /usr/local/share/$package/haproxy/sslvdir\.lua\$" || true)
+if [ -n "$package" ] && [ -z "$bad" ]; then ok "$t"; else echo "FAIL $t:"; echo "$bad" | sed 's/^/    /'; fails=$((fails + 1)); fi
+
+# Every HAProxy configuration the documentation shows (fenced blocks marked
+# "haproxy" in README.md and doc/haproxy.md), with its paths pointed at the
+# build: HAProxy's default mode is tcp, where http-request rules are only
+# warned about and never run, so a warning that rules are ignored fails.
+# Fragments (rules without a section) go into an http frontend; a snippet
+# with a frontend gets only the backends it names, and a request.
+snip_port=$("$PY" -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+n=0
+for doc in README.md doc/haproxy.md; do
+  awk -v out="$work/snippet" -v doc="$doc" '
+    /^```haproxy[ \t]*$/ { n++; d = doc; gsub("/", "_", d); f = out "-" d "-" n; inside = 1; next }
+    /^```/ { inside = 0; next }
+    inside { print > f }' "$top_srcdir/$doc"
+done
+for raw in "$work"/snippet-*; do
+  [ -f "$raw" ] || continue
+  n=$((n + 1))
+  snip=$(basename "$raw" | sed 's/^snippet-//; s/_/\//')
+  cfg="$raw.cfg"
+  sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \
+      -e "s|/usr/local/share/libsslvdir/haproxy/sslvdir.lua|$top_srcdir/bindings/haproxy/sslvdir.lua|" \
+      -e "s|/etc/haproxy/mail.contoso.com.pem|$work/haproxy.pem|" \
+      -e "s|bind :443 ssl|bind 127.0.0.1:$snip_port ssl|" "$raw" > "$cfg"
+  complete=no
+  if grep -q '^frontend' "$cfg"; then
+    complete=yes
+  else
+    # a fragment: the plugin loaded (unless the snippet is the global
+    # section), the rules in an http frontend
+    if grep -q '^global' "$cfg"; then cp "$cfg" "$cfg.in"; rules=/dev/null; else
+      { printf 'global\n    log stderr format raw local0\n    setenv SSLVDIR_PRESET exchange2016-offload\n    setenv SSLVDIR_HOSTS mail.contoso.com\n'
+        printf '    lua-prepend-path %s cpath\n    lua-load-per-thread %s\n' "$work/lua/?.so" "$top_srcdir/bindings/haproxy/sslvdir.lua"
+      } > "$cfg.in"; rules=$raw; fi
+    { cat "$cfg.in"
+      printf 'defaults\n    mode http\n    log global\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n'
+      printf 'frontend f\n    bind 127.0.0.1:%s\n' "$snip_port"
+      sed 's/^ */    /' "$rules"
+      printf '    default_backend exchange_offload\n'
+    } > "$cfg"
+  fi
+  for b in $(sed -n 's/.*\(use_backend\|default_backend\) \([A-Za-z0-9_]*\).*/\2/p' "$cfg" | sort -u); do
+    grep -q "^backend $b\$" "$cfg" ||
+      printf 'backend %s\n    mode http\n    timeout connect 5s\n    timeout server 30s\n    server s 127.0.0.1:%s\n' "$b" "$BH" >> "$cfg"
+  done
+  t="$snip, snippet $n: haproxy -c accepts it and runs its rules"
+  if ! "$HAPROXY" -c -f "$cfg" > "$cfg.log" 2>&1; then
+    echo "FAIL $t: haproxy -c refuses it"; sed 's/^/    /' "$cfg.log"; fails=$((fails + 1)); continue
+  fi
+  if grep -Eiq "ignored|will be ignored|not.*http mode" "$cfg.log"; then
+    echo "FAIL $t: HAProxy ignores some of its rules"; sed 's/^/    /' "$cfg.log"; fails=$((fails + 1)); continue
+  fi
+  ok "$t"
+  [ "$complete" = yes ] || continue
+  "$HAPROXY" -db -f "$cfg" > "$cfg.run" 2>&1 &
+  snip_pid=$!
+  pids="$pids $snip_pid"
+  i=0
+  until "$CURL" -sk -o /dev/null "https://127.0.0.1:$snip_port/" 2>/dev/null || [ "$i" -gt 100 ]; do
+    i=$((i + 1)); sleep 0.1; done
+  t="$snip, snippet $n: an alternate data stream (::\$DATA) does not reach the backend"
+  req "$t" --resolve "mail.contoso.com:$snip_port:127.0.0.1" --path-as-is \
+    "https://mail.contoso.com:$snip_port/owa/auth/logon.aspx::\$DATA" &&
+    no_header "$t" "^x-backend-saw" && ok "$t"
+  t="$snip, snippet $n: a client's X-Forwarded-Proto is replaced"
+  req "$t" --resolve "mail.contoso.com:$snip_port:127.0.0.1" -H "X-Forwarded-Proto: http" \
+    "https://mail.contoso.com:$snip_port/ecp/" && expect_status "$t" 200 &&
+    expect_header "$t" '^x-backend-saw: .*"x_forwarded_proto":\["https"\]' && ok "$t"
+  kill "$snip_pid" 2>/dev/null || true
+  wait "$snip_pid" 2>/dev/null || true
+done
+if [ "$n" -lt 4 ]; then
+  echo "FAIL: only $n haproxy snippets found in README.md and doc/haproxy.md"; fails=$((fails + 1))
+fi
 
 t="a policy that cannot be loaded stops HAProxy"
 sed -e "s|setenv SSLVDIR_POLICY .*|setenv SSLVDIR_POLICY $work/missing.xml|" "$work/haproxy.cfg" > "$work/bad.cfg"

@@ -6,7 +6,10 @@
 --   global
 --     setenv SSLVDIR_POLICY /etc/haproxy/sslvdir-policy.xml
 --     lua-prepend-path /usr/local/lib/lua/5.3/?.so cpath
---     lua-load-per-thread /usr/local/share/sslvdir/haproxy/sslvdir.lua
+--     lua-load-per-thread /usr/local/share/libsslvdir/haproxy/sslvdir.lua
+--
+-- (make install puts it in $(datadir)/libsslvdir/haproxy, next to the
+-- example exchange2016.cfg; /usr/local/share with the default prefix.)
 --
 -- It registers:
 --   http-request  lua.sslvdir           decide and carry the decision out
@@ -38,7 +41,16 @@
 --                       start-up).
 --   SSLVDIR_IISCONFIG   an applicationHost.config to read
 --   SSLVDIR_REG         comma-separated .reg files to apply
+--   SSLVDIR_DEBUG_HEADERS  1: refusals carry X-Sslvdir-Status and
+--                       X-Sslvdir-Reason (for debugging; off by default, so
+--                       clients are not told how the policy decided)
 -- A policy that cannot be loaded stops HAProxy from starting.
+--
+-- For the log, every decision sets txn.sslvdir_status (what the proxy
+-- answered itself: IIS's 403.4, a 302; unset when the request went on to a
+-- backend), txn.sslvdir_reason (the reason code, e.g. ssl-required) and
+-- txn.sslvdir_vdir (the vdir's configuration path), e.g.
+--   log-format "... %{+Q}r %[var(txn.sslvdir_status)] %[var(txn.sslvdir_reason)] %{+Q}[var(txn.sslvdir_vdir)]"
 --
 -- Fail closed: every failure inside these functions answers 403 (the action)
 -- or 500 (the service) instead of letting the request through, because
@@ -103,6 +115,12 @@ end
 
 local policy = load_policy()
 M.policy = policy
+
+-- X-Sslvdir-Status and X-Sslvdir-Reason tell whoever is refused how the
+-- policy decided: useful while setting it up, not something to tell every
+-- client, so they are opt-in. The log has the same through txn variables.
+local debug_headers = switch("SSLVDIR_DEBUG_HEADERS") or false
+M.debug_headers = debug_headers
 
 -- What the policy builder warns about (an offloader that says nothing about
 -- the cipher in front of Ssl128 vdirs, a network too broad to trust) goes to
@@ -236,6 +254,21 @@ local function refusal_body(d)
     html_escape(text))
 end
 
+-- The headers of a refusal: the content type, and the decision only when
+-- debugging headers are asked for.
+local function refusal_headers(content_type, code, reason)
+  if not debug_headers then return { "Content-Type", content_type } end
+  return { "Content-Type", content_type, "X-Sslvdir-Status", code, "X-Sslvdir-Reason", reason or "" }
+end
+
+-- What the log needs (log-format reads txn.sslvdir_*): set for every
+-- decision, whatever the action. t is a txn or an applet; both have set_var.
+local function log_decision(t, d, code)
+  if code then t:set_var("txn.sslvdir_status", code) end
+  if d.reason then t:set_var("txn.sslvdir_reason", d.reason) end
+  if d.vdir then t:set_var("txn.sslvdir_vdir", d.vdir) end
+end
+
 -- txn:done() ends the action by unwinding the Lua stack, which a pcall would
 -- catch: the decision is computed under pcall, the answer sent outside it.
 local function send_reply(txn, status, headers, body)
@@ -252,12 +285,14 @@ local function decide_action(txn)
   local d, msg = policy:decide(describe(f, f:method(), f:url()), decision)
   if not d then error(msg) end
   if d.action == "redirect" then
+    log_decision(txn, d, tostring(d.status))
     return d.status, { "Location", d.location, "Cache-Control", "no-cache" }, ""
   elseif d.action ~= "allow" then
     local code, body = refusal_body(d)
-    return d.status, { "Content-Type", "text/html; charset=utf-8", "X-Sslvdir-Status", code,
-                       "X-Sslvdir-Reason", d.reason or "" }, body
+    log_decision(txn, d, code)
+    return d.status, refusal_headers("text/html; charset=utf-8", code, d.reason), body
   end
+  log_decision(txn, d, nil)
   local http = txn.http
   if d.remove_x_forwarded_proto then http:req_del_header("X-Forwarded-Proto") end
   if d.remove_front_end_https then http:req_del_header("Front-End-Https") end
@@ -267,20 +302,21 @@ local function decide_action(txn)
   -- txn.sslvdir_upstream is set last and only here: the configuration's
   -- fail-closed rule denies any request that does not have it.
   if d.tls then
-    -- what the response action needs: the client is on TLS, and its vdir
-    txn:set_var("txn.sslvdir_vdir", d.vdir or "")
+    -- what the response action needs: the client is on TLS (its vdir is
+    -- in txn.sslvdir_vdir)
+    txn:set_var("txn.sslvdir_tls", "1")
   end
   txn:set_var("txn.sslvdir_upstream", d.upstream)
   return nil
 end
 
-local INTERNAL_ERROR = { "Content-Type", "text/plain; charset=utf-8", "X-Sslvdir-Status", "403",
-                         "X-Sslvdir-Reason", "internal-error" }
+local INTERNAL_ERROR = refusal_headers("text/plain; charset=utf-8", "403", "internal-error")
 
 core.register_action("sslvdir", { "http-req" }, function(txn)
   local ok, status, headers, body = pcall(decide_action, txn)
   if not ok then
     txn:Alert("sslvdir: denied after an internal error: " .. tostring(status))
+    pcall(log_decision, txn, { reason = "internal-error" }, "403")
     return send_reply(txn, 403, INTERNAL_ERROR, "Forbidden: the SSL policy could not be applied.\n")
   end
   if status then return send_reply(txn, status, headers, body) end
@@ -291,8 +327,8 @@ end)
 local REWRITTEN = { "location", "content-location", "refresh", "set-cookie" }
 
 local function rewrite_response(txn)
+  if txn:get_var("txn.sslvdir_tls") == nil then return end -- not decided, or not on TLS
   local vdir = txn:get_var("txn.sslvdir_vdir")
-  if vdir == nil then return end -- not decided, or the client is not on TLS
   if vdir == "" then vdir = nil end
   local http = txn.http
   local headers = http:res_get_headers()
@@ -338,7 +374,7 @@ local MAX_BODY = 65536
 
 local function applet_reply(applet, status, headers, body)
   applet:set_status(status, REASON_PHRASE[status])
-  for name, value in pairs(headers) do applet:add_header(name, value) end
+  for i = 1, #headers, 2 do applet:add_header(headers[i], headers[i + 1]) end
   applet:add_header("Content-Length", tostring(#body))
   applet:start_response()
   if #body > 0 then applet:send(body) end
@@ -350,12 +386,15 @@ local function autodiscover(applet)
   local d, msg = policy:decide(describe(applet.f, applet.method, target, applet.headers), {})
   if not d then error(msg) end
   if d.action == "redirect" then
-    return applet_reply(applet, d.status, { Location = d.location, ["Cache-Control"] = "no-cache" }, "")
+    log_decision(applet, d, tostring(d.status))
+    return applet_reply(applet, d.status, { "Location", d.location, "Cache-Control", "no-cache" }, "")
   elseif d.action == "deny" then
+    -- the same refusal as the action's, reason included
     local code, body = refusal_body(d)
-    return applet_reply(applet, d.status, { ["Content-Type"] = "text/html; charset=utf-8",
-                                            ["X-Sslvdir-Status"] = code }, body)
+    log_decision(applet, d, code)
+    return applet_reply(applet, d.status, refusal_headers("text/html; charset=utf-8", code, d.reason), body)
   end
+  log_decision(applet, d, nil)
   local side = { side = "external" }
   -- the canonical path, as IIS would route it: %2e and friends are decoded
   local path = (d.path or applet.path):lower()
@@ -364,10 +403,10 @@ local function autodiscover(applet)
     -- and later put the address in it (.../autodiscover.json/v1.0/ADDRESS).
     local status, body = policy:autodiscover_json(applet.qs or "", { side = side.side, path = applet.path })
     if not status then error(body) end
-    return applet_reply(applet, status, { ["Content-Type"] = "application/json; charset=utf-8" }, body)
+    return applet_reply(applet, status, { "Content-Type", "application/json; charset=utf-8" }, body)
   end
   if applet.method ~= "POST" then
-    return applet_reply(applet, 405, { Allow = "POST", ["Content-Type"] = "text/plain" },
+    return applet_reply(applet, 405, { "Allow", "POST", "Content-Type", "text/plain" },
                         "Autodiscover takes a POST\n")
   end
   -- Read at most MAX_BODY + 1 bytes: a longer body is answered with error 600
@@ -381,14 +420,15 @@ local function autodiscover(applet)
   end
   local xml, err = policy:autodiscover_respond(table.concat(parts), side)
   if not xml then error(err) end
-  return applet_reply(applet, 200, { ["Content-Type"] = "text/xml; charset=utf-8" }, xml)
+  return applet_reply(applet, 200, { "Content-Type", "text/xml; charset=utf-8" }, xml)
 end
 
 core.register_service("sslvdir-autodiscover", "http", function(applet)
   local ok, err = pcall(autodiscover, applet)
   if not ok then
     core.Alert("sslvdir: Autodiscover failed: " .. tostring(err))
-    pcall(applet_reply, applet, 500, { ["Content-Type"] = "text/plain" }, "Internal Server Error\n")
+    pcall(log_decision, applet, { reason = "internal-error" }, "500")
+    pcall(applet_reply, applet, 500, { "Content-Type", "text/plain" }, "Internal Server Error\n")
   end
 end)
 
