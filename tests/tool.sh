@@ -306,6 +306,13 @@ expect_fail 'eval needs METHOD and URL' eval GET
 expect_fail 'unknown option' eval --bogus GET /
 expect_fail 'cipher-bits' eval --cipher-bits lots GET /
 expect_fail 'client-cert' eval --client-cert maybe GET /
+# --peer is a bare address: with a port (or brackets, a zone) it is refused, not
+# silently treated as an untrusted peer whose X-Forwarded-Proto is stripped.
+expect_fail "--peer '10.0.0.5:443': expected a bare IPv4 or IPv6 address" eval --preset exchange2016-offload --offloader 10.0.0.5 --peer 10.0.0.5:443 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
+expect_fail 'expected a bare IPv4 or IPv6 address' eval --peer '[2001:db8::1]' GET /
+expect_fail 'expected a bare IPv4 or IPv6 address' eval --peer 'fe80::1%eth0' GET /
+expect_fail 'expected a bare IPv4 or IPv6 address' eval --peer '' GET /
+expect_out '^action:    allow' eval --preset exchange2016-offload --offloader 2001:db8::/64 --offloader-cipher-bits 128 --peer 2001:db8::5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
 expect_fail 'unknown preset' eval --preset exchange2021 GET /
 expect_fail 'not both' eval --preset exchange2016 --policy x.xml GET /
 expect_fail 'No such file' eval --policy /nonexistent.xml GET /
