@@ -283,6 +283,10 @@ rm -rf "$tmpp"
 expect_out '"kind": "sslflags", "target": "Default Web Site/owa", "appcmd": "&$env:systemroot' config plan --json "$cfg8" --offload 'Default Web Site/owa'
 expect_fail "MRSProxy, which does not support SSL offloading" config plan "$cfg8" --offload 'Default Web Site/EWS/mrsproxy.svc'
 expect_fail "Exchange Back End site" config plan "$cfg8" --offload 'Exchange Back End/owa'
+# A vdir or site the configuration does not have is an input error, not a plan
+# for a location no URL reaches.
+expect_fail "plan: the configuration has no vdir 'Default Web Site/nonexist'" config plan "$cfg8" --offload 'Default Web Site/nonexist'
+expect_fail "plan: the configuration has no site 'Default Website'" config plan "$cfg8" --offload 'Default Website/owa'
 expect_out 'sslflags -Value "Ssl,Ssl128" -PSPath IIS: -Location "Default Web Site/EWS/mrsproxy.svc"' config plan "$cfg8" --offload 'Default Web Site/EWS' --bridge 'Default Web Site/EWS/mrsproxy.svc'
 expect_fail "has Extended Protection, which SSL offloading does not support" config plan "$top_srcdir/tests/data/config/exchangeSE.config" --offload 'Default Web Site/owa'
 expect_fail "ActiveSync on Exchange 2007" config plan --exchange 2007 --offload 'Default Web Site/Microsoft-Server-ActiveSync'

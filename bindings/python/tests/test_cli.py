@@ -142,7 +142,8 @@ def test_rewrite_body_matches():
                                   ["eval", "--policy", "y", "--redirect", "GET", "/"],
                                   ["eval", "--preset", "exchangese-offload", "GET", "/"],
                                   ["eval", "--peer", "10.0.0.5:443", "GET", "/"],
-                                  ["eval", "--peer", "[2001:db8::1]", "GET", "/"]])
+                                  ["eval", "--peer", "[2001:db8::1]", "GET", "/"],
+                                  ["config", "plan", CONFIG, "--offload", "Default Web Site/nonexist"]])
 def test_errors_exit_like_c(args):
     c, py = both(args)
     assert py.returncode == c.returncode == 2

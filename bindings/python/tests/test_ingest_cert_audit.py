@@ -33,6 +33,13 @@ def test_iisconfig_read_edit_save(tmp_path):
     with sslvdir.IISConfig.load(out) as again:
         assert again.ssl_flags("Default Web Site/owa")[0] == 0
         assert again.ssl_flags("Default Web Site/ecp")[0] == sslvdir.SSL | sslvdir.SSL128
+        # A misspelled site is an error, not the server level's answer.
+        with pytest.raises(sslvdir.NotFoundError):
+            again.ssl_flags("Default Website/owa")
+        with pytest.raises(sslvdir.NotFoundError):
+            again.redirect("Default Website/owa")
+        with pytest.raises(sslvdir.NotFoundError):
+            again.extended_protection("Default Website/owa")
     utf16 = sslvdir.IISConfig.load(data_path("config", "exchange2016-utf16.config"))
     assert utf16.encoding.startswith("utf-16")
     with pytest.raises(sslvdir.Error) as e:
