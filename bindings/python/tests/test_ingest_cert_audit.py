@@ -78,6 +78,30 @@ def test_regfile_round_trip():
     assert e.value.line == 3
 
 
+def test_settings_is_a_mapping():
+    """Settings reads as any Mapping does: dict(), keys(), values(), get(), in."""
+    import collections.abc
+    with sslvdir.RegFile.load(data_path("registry", "exchange2010-owa.reg")) as reg:
+        s = sslvdir.Settings()
+        reg.apply(s)
+    assert isinstance(s, collections.abc.Mapping)
+    d = dict(s)
+    assert d == s.to_dict() and d[sslvdir.KEY_SSL_OFFLOADED] == 1 and len(d) == len(s)
+    assert list(s.keys()) == [k for k, _ in s.items()] == list(s)
+    assert list(s.values()) == [v for _, v in s.items()]
+    assert sslvdir.KEY_SSL_OFFLOADED in s and sslvdir.KEY_SSL_OFFLOADED in s.keys()
+    assert sslvdir.KEY_SSL_OFFLOADED.lower() in s  # registry paths ignore case, as [] does
+    assert "HKLM\\Nope\\Nothing" not in s and 1 not in s and None not in s
+    assert s.get(sslvdir.KEY_SSL_OFFLOADED) == 1
+    assert s.get("HKLM\\Nope\\Nothing") is None and s.get("HKLM\\Nope\\Nothing", 7) == 7
+    assert s.get(42, "x") == "x"
+    with pytest.raises(TypeError):
+        s.get()
+    s.close()
+    with pytest.raises(ValueError):
+        sslvdir.KEY_SSL_OFFLOADED in s
+
+
 def test_regfile_bad_lines():
     """A line regedit refuses is skipped with a warning naming it; the value is absent."""
     with sslvdir.RegFile.load(data_path("registry", "exchange2010-badlines.reg")) as reg:
