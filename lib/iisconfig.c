@@ -1006,14 +1006,22 @@ static int has_section(const ic_loc *l, int section) {
   }
 }
 
-static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int section) {
+/* The path without its leading and trailing '/' ("." is the server level),
+ * as inherit() reads it; *n its length. */
+static const char *trim_path(const char *path, size_t *n) {
   while (*path == '/')
     path++;
   if (!strcmp(path, "."))
     path = "";
-  size_t n = strlen(path);
-  while (n && path[n - 1] == '/')
-    n--;
+  *n = strlen(path);
+  while (*n && path[*n - 1] == '/')
+    (*n)--;
+  return path;
+}
+
+static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int section) {
+  size_t n;
+  path = trim_path(path, &n);
   /* Whether an application starts below the prefix being looked at (and at
    * or above path): then a location that keeps its settings to its own
    * application (inheritInChildApplications="false") is not inherited. */
@@ -1033,10 +1041,43 @@ static const ic_loc *inherit(const sslvdir_iisconfig *c, const char *path, int s
   }
 }
 
+/* Whether path is the server level or on a site the configuration has. A
+ * misspelled site ("Default Website/owa") would otherwise inherit the
+ * server level's settings and answer for a site that does not exist. */
+static int site_known(const sslvdir_iisconfig *c, const char *path) {
+  size_t n;
+  path = trim_path(path, &n);
+  size_t sn = strcspn(path, "/");
+  return n == 0 || sv_ix_find(&c->site_ix, path, sn < n ? sn : n, 1, site_name_of, c) >= 0;
+}
+
+int sv_iis_names_vdir(const sslvdir_iisconfig *c, const char *path) {
+  size_t n;
+  path = trim_path(path, &n);
+  size_t sn = strcspn(path, "/");
+  if (sn >= n || !site_known(c, path))
+    return 0;
+  if (loc_find(c, path, n) >= 0)
+    return 1;
+  /* At or below an application other than the site's root one: every path
+   * is below the root application, so that one proves nothing. */
+  while (n > sn) {
+    if (sv_ix_find(&c->app_ix, path, n, 1, app_path_of, c) >= 0)
+      return 1;
+    while (n && path[n - 1] != '/')
+      n--;
+    if (n)
+      n--; /* drop the '/' */
+  }
+  return 0;
+}
+
 SSLVDIR_EXTERN int sslvdir_iisconfig_ssl_flags(const sslvdir_iisconfig *c, const char *path,
                                                unsigned *flags, const char **from) {
   if (!c || !path || !flags)
     return SSLVDIR_E_INVALID_ARGUMENT;
+  if (!site_known(c, path))
+    return SSLVDIR_E_NOT_FOUND;
   const ic_loc *l = inherit(c, path, SEC_ACCESS);
   *flags = l ? l->flags : SSLVDIR_SSL_NONE;
   if (from)
@@ -1049,6 +1090,8 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_redirect(const sslvdir_iisconfig *c, const 
                                               int *status) {
   if (!c || !path)
     return SSLVDIR_E_INVALID_ARGUMENT;
+  if (!site_known(c, path))
+    return SSLVDIR_E_NOT_FOUND;
   const ic_loc *l = inherit(c, path, SEC_REDIRECT_ENABLED);
   if (enabled)
     *enabled = l ? l->redirect_enabled : 0;
@@ -1066,6 +1109,8 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_extended_protection(const sslvdir_iisconfig
                                                          const char **from) {
   if (!c || !path || !token_checking)
     return SSLVDIR_E_INVALID_ARGUMENT;
+  if (!site_known(c, path))
+    return SSLVDIR_E_NOT_FOUND;
   const ic_loc *l = inherit(c, path, SEC_EP);
   *token_checking = l ? l->token_checking : SSLVDIR_TOKEN_CHECKING_NONE;
   if (from)

@@ -362,6 +362,9 @@ void sv_put_utf8(char *o, size_t *n, uint32_t c);
 /* The locations of a configuration that set sslFlags (NULL for others). */
 size_t sv_iis_loc_count(const sslvdir_iisconfig *c);
 const char *sv_iis_loc(const sslvdir_iisconfig *c, size_t i, unsigned *flags);
+/* Whether "Site/vdir" is something the configuration has: a location, or a
+ * path at or below an application other than the site's root one. */
+int sv_iis_names_vdir(const sslvdir_iisconfig *c, const char *path);
 /* "/owa/Calendar" -> SSLVDIR_KIND_OWA, "/EWS/mrsproxy.svc" -> MRSPROXY, ... */
 sslvdir_kind sv_kind_from_vdir_name(const char *path);
 

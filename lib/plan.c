@@ -242,6 +242,11 @@ SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_
   if (!found)
     return sv_err(err, SSLVDIR_E_NOT_FOUND, "plan: the configuration has no site '%.*s'", (int)sl,
                   path);
+  /* A misspelled vdir would otherwise get steps for a location that no URL
+   * reaches, and the vdir meant would keep its settings. */
+  if (p->cfg && !sv_iis_names_vdir(p->cfg, path))
+    return sv_err(err, SSLVDIR_E_NOT_FOUND, "plan: the configuration has no vdir '%.200s' (no "
+                  "application or location at or above it on its site)", path);
   sslvdir_kind kind = sv_kind_from_vdir_name(slash);
   if (up == SSLVDIR_UPSTREAM_OFFLOAD && kind == SSLVDIR_KIND_MRSPROXY)
     return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is MRSProxy, which does not support SSL "

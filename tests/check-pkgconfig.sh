@@ -39,6 +39,20 @@ int main(void) {
   return strcmp(d.location, "https://mail.contoso.com/owa/") != 0;
 }
 C
+# Compiling needs sslvdir.pc alone: no public header includes GnuTLS's or
+# libxml2's, so --cflags must not need their .pc files (PKG_CONFIG_LIBDIR
+# hides the system's). Static linking gets them all from Libs.private.
+if ! PKG_CONFIG_SYSROOT_DIR="$tmp" PKG_CONFIG_LIBDIR="$pcdir" pkg-config --cflags sslvdir >/dev/null; then
+  echo "check-pkgconfig: pkg-config --cflags sslvdir needs other packages' .pc files"; echo "0 passed, 1 failed"; exit 1
+fi
+if grep -rlE '#[[:space:]]*include[[:space:]]*<(gnutls|libxml)/' "$root/include/sslvdir"; then
+  echo "check-pkgconfig: an installed header includes GnuTLS's or libxml2's: sslvdir.pc must require them"; echo "0 passed, 1 failed"; exit 1
+fi
+static=$(PKG_CONFIG_SYSROOT_DIR="$tmp" PKG_CONFIG_LIBDIR="$pcdir" pkg-config --static --libs sslvdir)
+case " $static " in
+  *" -lgnutls "*" -lxml2 "*) ;;
+  *) echo "check-pkgconfig: pkg-config --static --libs sslvdir lacks -lgnutls or -lxml2: $static"; echo "0 passed, 1 failed"; exit 1 ;;
+esac
 cflags=$(PKG_CONFIG_SYSROOT_DIR="$tmp" PKG_CONFIG_PATH="$pcdir" pkg-config --cflags sslvdir)
 libs=$(PKG_CONFIG_SYSROOT_DIR="$tmp" PKG_CONFIG_PATH="$pcdir" pkg-config --libs sslvdir)
 ${CC:-cc} -std=c11 -Wall -Werror $cflags -o "$tmp/use" "$tmp/use.c" $libs

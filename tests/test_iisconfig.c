@@ -78,14 +78,27 @@ static void check_model(sslvdir_iisconfig *c) {
   CU_ASSERT(f == SSLVDIR_SSL_NONE && !strcmp(from, "Default Web Site/owa/Calendar"));
   CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Web Site/Rpc", &f, &from), 0);
   CU_ASSERT(f == SSLVDIR_SSL_NONE && !strcmp(from, "Default Web Site/Rpc"));
-  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Nowhere/at/all", &f, &from), 0);
+  /* The server level answers for "" (and "/", "."), never for a site the
+   * configuration does not have: a misspelled site is an error, not the
+   * server level's None. */
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "", &f, &from), 0);
   CU_ASSERT(f == SSLVDIR_SSL_NONE && !strcmp(from, ""));
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "/", &f, &from), 0);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Nowhere/at/all", &f, &from), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Website/owa", &f, &from), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_ssl_flags(c, "Default Web Sitex", &f, &from), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_redirect(c, "Default Website/owa", NULL, NULL, NULL),
+                  SSLVDIR_E_NOT_FOUND);
+  int tcheck;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_extended_protection(c, "Default Website/owa", &tcheck, NULL),
+                  SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_extended_protection(c, "default web site/owa", &tcheck, NULL),
+                  SSLVDIR_OK);
   CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/PowerShell"), SSLVDIR_SSL_NEGOTIATE_CERT);
   CU_ASSERT_EQUAL(flags_at(c, "Exchange Back End/mapi/emsmdb"), SSLVDIR_SSL);
   CU_ASSERT_EQUAL(flags_at(c, "Default Web Site/owa/oma"), SSL_128); /* single quotes */
   CU_ASSERT_EQUAL(flags_at(c, "Exchange Back End/PowerShell"),
                   SSL_128 | SSLVDIR_SSL_NEGOTIATE_CERT);
-  CU_ASSERT_EQUAL(flags_at(c, "Nowhere/at/all"), SSLVDIR_SSL_NONE);
   int en, st;
   const char *dest;
   CU_ASSERT_EQUAL(sslvdir_iisconfig_redirect(c, "Default Web Site/owa", &en, &dest, &st), 0);

@@ -88,6 +88,15 @@ static void test_against_config(void) {
   sslvdir_plan *p;
   CU_ASSERT_FATAL(sslvdir_plan_new(&p, c, reg, 2016, &e) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
+  /* A vdir the configuration does not have (a typo) gets no steps for a
+   * location no URL reaches: an error, as for a site it does not have. */
+  CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/nonexist", SSLVDIR_UPSTREAM_OFFLOAD, &e),
+                  SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT(strstr(e.message, "no vdir 'Default Web Site/nonexist'") != NULL);
+  CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owaa", SSLVDIR_UPSTREAM_BRIDGE, &e),
+                  SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Website/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e),
+                  SSLVDIR_E_NOT_FOUND);
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/Rpc", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/PowerShell", SSLVDIR_UPSTREAM_BRIDGE, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);

@@ -283,6 +283,10 @@ rm -rf "$tmpp"
 expect_out '"kind": "sslflags", "target": "Default Web Site/owa", "appcmd": "&$env:systemroot' config plan --json "$cfg8" --offload 'Default Web Site/owa'
 expect_fail "MRSProxy, which does not support SSL offloading" config plan "$cfg8" --offload 'Default Web Site/EWS/mrsproxy.svc'
 expect_fail "Exchange Back End site" config plan "$cfg8" --offload 'Exchange Back End/owa'
+# A vdir or site the configuration does not have is an input error, not a plan
+# for a location no URL reaches.
+expect_fail "plan: the configuration has no vdir 'Default Web Site/nonexist'" config plan "$cfg8" --offload 'Default Web Site/nonexist'
+expect_fail "plan: the configuration has no site 'Default Website'" config plan "$cfg8" --offload 'Default Website/owa'
 expect_out 'sslflags -Value "Ssl,Ssl128" -PSPath IIS: -Location "Default Web Site/EWS/mrsproxy.svc"' config plan "$cfg8" --offload 'Default Web Site/EWS' --bridge 'Default Web Site/EWS/mrsproxy.svc'
 expect_fail "has Extended Protection, which SSL offloading does not support" config plan "$top_srcdir/tests/data/config/exchangeSE.config" --offload 'Default Web Site/owa'
 expect_fail "ActiveSync on Exchange 2007" config plan --exchange 2007 --offload 'Default Web Site/Microsoft-Server-ActiveSync'
@@ -306,6 +310,13 @@ expect_fail 'eval needs METHOD and URL' eval GET
 expect_fail 'unknown option' eval --bogus GET /
 expect_fail 'cipher-bits' eval --cipher-bits lots GET /
 expect_fail 'client-cert' eval --client-cert maybe GET /
+# --peer is a bare address: with a port (or brackets, a zone) it is refused, not
+# silently treated as an untrusted peer whose X-Forwarded-Proto is stripped.
+expect_fail "--peer '10.0.0.5:443': expected a bare IPv4 or IPv6 address" eval --preset exchange2016-offload --offloader 10.0.0.5 --peer 10.0.0.5:443 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
+expect_fail 'expected a bare IPv4 or IPv6 address' eval --peer '[2001:db8::1]' GET /
+expect_fail 'expected a bare IPv4 or IPv6 address' eval --peer 'fe80::1%eth0' GET /
+expect_fail 'expected a bare IPv4 or IPv6 address' eval --peer '' GET /
+expect_out '^action:    allow' eval --preset exchange2016-offload --offloader 2001:db8::/64 --offloader-cipher-bits 128 --peer 2001:db8::5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
 expect_fail 'unknown preset' eval --preset exchange2021 GET /
 expect_fail 'not both' eval --preset exchange2016 --policy x.xml GET /
 expect_fail 'No such file' eval --policy /nonexistent.xml GET /

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,6 +430,15 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
           return EXIT_USAGE;
         }
       } else if (a[2] == 'p') {
+        /* The library takes a bare address and trusts nothing it cannot
+         * parse; "10.0.0.5:443" would quietly count as an untrusted peer and
+         * the answer would not be the one asked for. */
+        unsigned char buf[16];
+        if (inet_pton(AF_INET, v, buf) != 1 && inet_pton(AF_INET6, v, buf) != 1) {
+          fprintf(stderr, "%s: --peer '%s': expected a bare IPv4 or IPv6 address (no port, brackets or zone)\n",
+                  prog, v);
+          return EXIT_USAGE;
+        }
         e->peer = v;
       } else if (parse_header(e, v)) {
         return EXIT_USAGE;

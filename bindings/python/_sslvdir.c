@@ -1488,11 +1488,68 @@ static PyObject *settings_iter(SettingsObject *o) {
   Py_DECREF(d);
   return it;
 }
+/* The rest of collections.abc.Mapping (sslvdir/__init__.py registers the
+ * type): keys() and values() are views of a snapshot, as items() is one;
+ * `in` and get() look up as [] does (paths compare case-insensitively, as
+ * the registry's do), and a key that is not a str is simply not there. */
+static PyObject *settings_view(SettingsObject *o, const char *which) {
+  SETTINGS_OPEN(o);
+  PyObject *d = settings_dict(o->s);
+  if (!d)
+    return NULL;
+  PyObject *r = PyObject_CallMethod(d, which, NULL);
+  Py_DECREF(d);
+  return r;
+}
+static PyObject *settings_keys(SettingsObject *o, PyObject *Py_UNUSED(a)) {
+  return settings_view(o, "keys");
+}
+static PyObject *settings_values(SettingsObject *o, PyObject *Py_UNUSED(a)) {
+  return settings_view(o, "values");
+}
+/* 1 and *value set, 0 when path is not set, -1 on error. */
+static int settings_lookup(SettingsObject *o, PyObject *key, PyObject **value) {
+  if (!o->s)
+    return closed_error("Settings"), -1;
+  if (!PyUnicode_Check(key))
+    return 0;
+  *value = settings_getitem(o, key);
+  if (*value)
+    return 1;
+  if (PyErr_ExceptionMatches(PyExc_KeyError)) {
+    PyErr_Clear();
+    return 0;
+  }
+  return -1;
+}
+static int settings_contains(SettingsObject *o, PyObject *key) {
+  PyObject *v = NULL;
+  int r = settings_lookup(o, key, &v);
+  Py_XDECREF(v);
+  return r;
+}
+static PyObject *settings_get(SettingsObject *o, PyObject *args) {
+  PyObject *key, *dflt = Py_None, *v = NULL;
+  if (!PyArg_ParseTuple(args, "O|O:get", &key, &dflt))
+    return NULL;
+  int r = settings_lookup(o, key, &v);
+  if (r < 0)
+    return NULL;
+  if (r)
+    return v;
+  Py_INCREF(dflt);
+  return dflt;
+}
+static PySequenceMethods settings_sequence = {.sq_contains = (objobjproc)settings_contains};
 static PyMappingMethods settings_mapping = {(lenfunc)settings_len, (binaryfunc)settings_getitem,
                                             (objobjargproc)settings_setitem};
 static PyMethodDef settings_methods[] = {
     {"close", (PyCFunction)settings_close, METH_NOARGS, "Free the store now."},
     {"items", (PyCFunction)settings_items, METH_NOARGS, "(path, value) pairs, in order."},
+    {"keys", (PyCFunction)settings_keys, METH_NOARGS, "The paths, in order (a snapshot)."},
+    {"values", (PyCFunction)settings_values, METH_NOARGS, "The values, in order (a snapshot)."},
+    {"get", (PyCFunction)settings_get, METH_VARARGS,
+     "get(path, default=None) -> int, str or default."},
     {"to_dict", (PyCFunction)settings_to_dict, METH_NOARGS, "The values as a dict."},
     {"entries", (PyCFunction)settings_get_entries, METH_NOARGS,
      "(path, value, known) tuples, in order; known is False for a value libsslvdir\n"
@@ -3678,6 +3735,7 @@ TYPE(SettingsType, "Settings", SettingsObject,
      "Registry-style settings: a mapping of path -> int (DWORD) or str.",
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = settings_new,
      .tp_dealloc = (destructor)settings_dealloc, .tp_as_mapping = &settings_mapping,
+     .tp_as_sequence = &settings_sequence,
      .tp_methods = settings_methods, .tp_getset = settings_getset,
      .tp_iter = (getiterfunc)settings_iter)
 TYPE(IISConfigType, "IISConfig", IISConfigObject,

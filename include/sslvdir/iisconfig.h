@@ -167,8 +167,11 @@ sslvdir_iisconfig_app(const sslvdir_iisconfig *config, size_t index, const char 
  * inheritInChildApplications="false" is passed over for a path in an
  * application below its own. *from receives the path of the
  * location that set them ("" for the server level, NULL for the default).
+ * A path on a site the configuration does not have ("Default Website/owa")
+ * is SSLVDIR_E_NOT_FOUND, rather than the server level's answer.
  *
- * Returns: SSLVDIR_OK, SSLVDIR_E_INVALID_ARGUMENT.
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (no such site),
+ * SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
@@ -182,7 +185,8 @@ sslvdir_iisconfig_ssl_flags(const sslvdir_iisconfig *config, const char *path, u
  * *enabled, *destination ("" when none) and *status (301, 302, 307, 308;
  * IIS's default 302). Any out pointer may be NULL.
  *
- * Returns: SSLVDIR_OK, SSLVDIR_E_INVALID_ARGUMENT.
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (no such site),
+ * SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
@@ -199,7 +203,8 @@ sslvdir_iisconfig_redirect(const sslvdir_iisconfig *config, const char *path, in
  * Windows authentication to the TLS channel, so such a vdir cannot be
  * offloaded; sslvdir_iisconfig_apply() marks it so.
  *
- * Returns: SSLVDIR_OK, SSLVDIR_E_INVALID_ARGUMENT.
+ * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (no such site),
+ * SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

@@ -16,6 +16,7 @@ trust stores and the audit; plans. Errors are sslvdir.Error subclasses with
 .code; wrong argument types raise TypeError and wrong values ValueError.
 """
 
+import collections.abc as _abc
 import os as _os
 
 from ._sslvdir import (  # noqa: F401  (re-exported)
@@ -175,5 +176,9 @@ def load_policy(*, preset=None, policy=None, hosts=None, offloaders=None,
                 b.add_offloader(cidr)
         return b.build()
 
+
+# Settings reads as a Mapping (keys, values, items, get, in, len, iter, []);
+# registered, since a C type cannot inherit the ABC's mixins.
+_abc.Mapping.register(Settings)
 
 __all__ = [name for name in dir() if not name.startswith("_") and name != "_os"]

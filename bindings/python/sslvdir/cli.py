@@ -10,6 +10,7 @@ audit and autodiscover candidates.
 import argparse
 import json
 import os
+import socket
 import sys
 import time
 
@@ -138,6 +139,18 @@ def _decision_text(d):
     _out(f"reason:    {d.reason_text}")
 
 
+def _check_peer(peer):
+    # As the C command: a bare address, since the library trusts nothing it
+    # cannot parse and "10.0.0.5:443" would quietly count as untrusted.
+    for fam in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(fam, peer)
+            return
+        except (OSError, ValueError):
+            pass
+    raise UsageError(f"--peer '{peer}': expected a bare IPv4 or IPv6 address (no port, brackets or zone)")
+
+
 def cmd_eval(argv):
     p = argparse.ArgumentParser(prog="sslvdir eval")
     _policy_args(p)
@@ -167,6 +180,8 @@ def cmd_eval(argv):
             feh = value
         else:
             others.append((low, value))
+    if a.peer is not None:
+        _check_peer(a.peer)
     tls = a.tls or https
     try:
         cert = sslvdir.cert_status_parse(a.client_cert)

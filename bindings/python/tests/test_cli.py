@@ -140,11 +140,17 @@ def test_rewrite_body_matches():
                                   ["eval", "--client-cert", "maybe", "GET", "/"],
                                   ["eval", "--extended-protection", "maybe", "GET", "/"],
                                   ["eval", "--policy", "y", "--redirect", "GET", "/"],
-                                  ["eval", "--preset", "exchangese-offload", "GET", "/"]])
+                                  ["eval", "--preset", "exchangese-offload", "GET", "/"],
+                                  ["eval", "--peer", "10.0.0.5:443", "GET", "/"],
+                                  ["eval", "--peer", "[2001:db8::1]", "GET", "/"],
+                                  ["config", "plan", CONFIG, "--offload", "Default Web Site/nonexist"]])
 def test_errors_exit_like_c(args):
     c, py = both(args)
     assert py.returncode == c.returncode == 2
     assert py.stderr.startswith(b"sslvdir") or py.stderr.startswith(b"usage")
+    if "--peer" in args:
+        assert b"expected a bare IPv4 or IPv6 address" in py.stderr
+        assert b"expected a bare IPv4 or IPv6 address" in c.stderr
 
 
 @pytest.mark.parametrize("args", TEXT_CASES, ids=[" ".join(a[:3]) for a in TEXT_CASES])

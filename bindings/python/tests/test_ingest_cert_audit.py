@@ -33,6 +33,13 @@ def test_iisconfig_read_edit_save(tmp_path):
     with sslvdir.IISConfig.load(out) as again:
         assert again.ssl_flags("Default Web Site/owa")[0] == 0
         assert again.ssl_flags("Default Web Site/ecp")[0] == sslvdir.SSL | sslvdir.SSL128
+        # A misspelled site is an error, not the server level's answer.
+        with pytest.raises(sslvdir.NotFoundError):
+            again.ssl_flags("Default Website/owa")
+        with pytest.raises(sslvdir.NotFoundError):
+            again.redirect("Default Website/owa")
+        with pytest.raises(sslvdir.NotFoundError):
+            again.extended_protection("Default Website/owa")
     utf16 = sslvdir.IISConfig.load(data_path("config", "exchange2016-utf16.config"))
     assert utf16.encoding.startswith("utf-16")
     with pytest.raises(sslvdir.Error) as e:
@@ -69,6 +76,30 @@ def test_regfile_round_trip():
     with pytest.raises(sslvdir.ParseError) as e:
         sslvdir.RegFile.parse(b"Windows Registry Editor Version 5.00\r\n\r\n[HKEY_X\r\n")
     assert e.value.line == 3
+
+
+def test_settings_is_a_mapping():
+    """Settings reads as any Mapping does: dict(), keys(), values(), get(), in."""
+    import collections.abc
+    with sslvdir.RegFile.load(data_path("registry", "exchange2010-owa.reg")) as reg:
+        s = sslvdir.Settings()
+        reg.apply(s)
+    assert isinstance(s, collections.abc.Mapping)
+    d = dict(s)
+    assert d == s.to_dict() and d[sslvdir.KEY_SSL_OFFLOADED] == 1 and len(d) == len(s)
+    assert list(s.keys()) == [k for k, _ in s.items()] == list(s)
+    assert list(s.values()) == [v for _, v in s.items()]
+    assert sslvdir.KEY_SSL_OFFLOADED in s and sslvdir.KEY_SSL_OFFLOADED in s.keys()
+    assert sslvdir.KEY_SSL_OFFLOADED.lower() in s  # registry paths ignore case, as [] does
+    assert "HKLM\\Nope\\Nothing" not in s and 1 not in s and None not in s
+    assert s.get(sslvdir.KEY_SSL_OFFLOADED) == 1
+    assert s.get("HKLM\\Nope\\Nothing") is None and s.get("HKLM\\Nope\\Nothing", 7) == 7
+    assert s.get(42, "x") == "x"
+    with pytest.raises(TypeError):
+        s.get()
+    s.close()
+    with pytest.raises(ValueError):
+        sslvdir.KEY_SSL_OFFLOADED in s
 
 
 def test_regfile_bad_lines():
