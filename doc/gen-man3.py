@@ -20,6 +20,12 @@ import re
 import sys
 import tempfile
 
+# Header comments that would make an incomplete page; see parse().
+PROBLEMS = []
+# Until every header comment is complete the problems are warnings; set to
+# True to make them errors.
+STRICT = False
+
 COMMENT = re.compile(r"/\*\*\n(.*?)\*/\n(.*?;)", re.S)
 
 
@@ -75,6 +81,14 @@ def parse(header_path):
                 body.append(l)
         if not since:
             raise SystemExit(f"{header_path}: {name} has no 'Since:' line")
+        # A page a program can be written from says what the function does
+        # and what it returns: an empty DESCRIPTION, or "None." under RETURN
+        # VALUE for a function that returns something, is a defect of the
+        # header comment, reported with the function's name.
+        if not "\n".join(body).strip():
+            PROBLEMS.append(f"{header_path}: {name} has an empty description")
+        if not returns and not re.match(r"void\s+[^*]", decl):
+            PROBLEMS.append(f"{header_path}: {name} returns a value but has no 'Returns:' line")
         used = [defs[t] for t in sorted(defs) if re.search(r"\b%s\b" % t, decl)]
         yield name, summary, decl, "\n".join(body).strip(), " ".join(returns or []), since, used
 
@@ -161,6 +175,10 @@ def generate(include_dir):
         names = [e[0] for e in entries]
         for e in entries:
             pages[e[0]] = page(*e, header=h, siblings=names)
+    for p in PROBLEMS:
+        print(("error: " if STRICT else "warning: ") + p, file=sys.stderr)
+    if STRICT and PROBLEMS:
+        raise SystemExit(f"gen-man3.py: {len(PROBLEMS)} incomplete header comments")
     return pages
 
 
