@@ -183,7 +183,7 @@ sslvdir_plan_step(const sslvdir_plan *plan, size_t index, sslvdir_plan_form form
  *
  * Gathers the plan's SSLVDIR_STEP_REGISTRY steps into one registry file,
  * ready for sslvdir_regfile_write() and an import with regedit on the
- * Exchange server. The plan must have been built.
+ * Exchange server. Before sslvdir_plan_build() there is no such step.
  *
  * Returns: SSLVDIR_OK and *out set (free it with sslvdir_regfile_free());
  * SSLVDIR_E_NOT_FOUND when the plan changes no registry value;
