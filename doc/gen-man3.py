@@ -12,6 +12,10 @@ The comment before each exported declaration is the source of its page:
      * Since: 0.1
      */
 
+The description is required, and so is "Returns:" for a function that does
+not return void: the generator refuses a comment without them, naming the
+function, so that every page says what the function does and returns.
+
 usage: gen-man3.py INCLUDE_DIR OUT_DIR MAN3_AM   (write the pages and the list)
        gen-man3.py --check INCLUDE_DIR OUT_DIR    (exit 1 if any page is stale)
 """
@@ -20,11 +24,9 @@ import re
 import sys
 import tempfile
 
-# Header comments that would make an incomplete page; see parse().
+# Header comments that would make an incomplete page; see parse(). They
+# are errors: the generator names each and writes nothing.
 PROBLEMS = []
-# Until every header comment is complete the problems are warnings; set to
-# True to make them errors.
-STRICT = False
 
 COMMENT = re.compile(r"/\*\*\n(.*?)\*/\n(.*?;)", re.S)
 
@@ -176,8 +178,8 @@ def generate(include_dir):
         for e in entries:
             pages[e[0]] = page(*e, header=h, siblings=names)
     for p in PROBLEMS:
-        print(("error: " if STRICT else "warning: ") + p, file=sys.stderr)
-    if STRICT and PROBLEMS:
+        print("gen-man3.py: " + p, file=sys.stderr)
+    if PROBLEMS:
         raise SystemExit(f"gen-man3.py: {len(PROBLEMS)} incomplete header comments")
     return pages
 
