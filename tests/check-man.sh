@@ -11,6 +11,19 @@ for s in $(grep -o 'sslvdir_[a-z0-9_]*;' "$top_srcdir/lib/libsslvdir.map" | tr -
   grep -q "doc/man3/$s.3" "$top_srcdir/doc/man3.am" || { echo "check-man: $s.3 not in doc/man3.am"; status=1; }
 done
 [ -f "$top_srcdir/doc/sslvdir.1" ] || { echo "check-man: no doc/sslvdir.1"; status=1; }
+# The overview sslvdir(3) documents every status code and names every page.
+overview="$top_srcdir/doc/man3/sslvdir.3"
+if [ -f "$overview" ]; then
+  for e in $(grep -o 'SSLVDIR_E_[A-Z0-9_]*' "$top_srcdir/include/sslvdir/common.h" | sort -u); do
+    grep -q "^\.B $e\$" "$overview" || { echo "check-man: $e not in doc/man3/sslvdir.3"; status=1; }
+  done
+  for f in "$top_srcdir"/doc/man3/sslvdir_*.3; do
+    s=$(basename "$f" .3)
+    grep -q "^\.BR $s (3)" "$overview" || { echo "check-man: sslvdir.3 does not name $s(3)"; status=1; }
+  done
+else
+  echo "check-man: no doc/man3/sslvdir.3"; status=1
+fi
 if [ -n "${PYTHON3:-}" ] && [ -x "$PYTHON3" ]; then
   "$PYTHON3" "$top_srcdir/doc/gen-man3.py" --check "$top_srcdir/include/sslvdir" "$top_srcdir/doc/man3" || status=1
 else

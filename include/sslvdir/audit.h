@@ -51,6 +51,9 @@ typedef enum sslvdir_severity {
 /**
  * sslvdir_severity_name - "info", "warning" or "error"
  *
+ * The name of a sslvdir_severity value (SSLVDIR_SEVERITY_INFO, _WARNING,
+ * _ERROR), as sslvdir(1) prints findings.
+ *
  * Returns: a static string, or NULL for an unknown value.
  * Since: 0.1
  */
@@ -58,6 +61,11 @@ SSLVDIR_EXTERN const char *sslvdir_severity_name(int severity);
 
 /**
  * sslvdir_audit_new - create an audit with no input
+ *
+ * An audit starts with no input: give it what is known with the
+ * sslvdir_audit_set_* functions and sslvdir_audit_add_namespace(), then call
+ * sslvdir_audit_run(); checks whose input is missing are skipped. Free it
+ * with sslvdir_audit_free().
  *
  * Returns: SSLVDIR_OK and *out set, SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
@@ -75,6 +83,11 @@ SSLVDIR_EXTERN void sslvdir_audit_free(sslvdir_audit *audit);
 
 /**
  * sslvdir_audit_set_config - the server's applicationHost.config (NULL for none)
+ *
+ * The configuration is read, not copied, by sslvdir_audit_run(): it must
+ * stay valid and unchanged until the run returns. It gives the sites,
+ * applications and sslFlags the checks compare with the policy and
+ * Exchange's defaults.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
@@ -109,6 +122,11 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_audit_set_policy(sslvdir_audit *a
 /**
  * sslvdir_audit_set_cert - the certificate IIS serves (NULL for none)
  *
+ * The chain (as sslvdir_cert_load() reads it) is checked for its names
+ * against the namespace, its expiry (within SSLVDIR_AUDIT_EXPIRY_DAYS of the
+ * audit's time), its key and signature algorithm. It is read, not copied, by
+ * sslvdir_audit_run().
+ *
  * Returns: SSLVDIR_OK, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
@@ -117,6 +135,10 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_audit_set_cert(sslvdir_audit *aud
 
 /**
  * sslvdir_audit_set_trust - the CAs clients trust, to check the certificate's chain (NULL for none)
+ *
+ * With a trust store the certificate's chain is verified as a client would;
+ * without one that check is skipped. The store is read, not copied, by
+ * sslvdir_audit_run().
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
@@ -142,6 +164,10 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_audit_add_namespace(sslvdir_audit
 
 /**
  * sslvdir_audit_set_exchange_version - the Exchange release (2007 to 2019, 2025 for SE; 0 for unknown)
+ *
+ * The release selects the Exchange defaults the checks compare with. With 0
+ * the audit uses the policy's release (sslvdir_audit_set_policy()); when
+ * neither says, the release is unknown.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_RANGE, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
@@ -174,6 +200,9 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_audit_run(sslvdir_audit *audit, s
 /**
  * sslvdir_audit_finding_count - how many findings the last run produced
  *
+ * Findings are numbered from 0 to this count - 1 for
+ * sslvdir_audit_finding(), most severe first.
+ *
  * Returns: the count (0 for NULL or before a run).
  * Since: 0.1
  */
@@ -197,6 +226,9 @@ sslvdir_audit_finding(const sslvdir_audit *audit, size_t index, int *severity, c
 
 /**
  * sslvdir_audit_worst - the severity of the worst finding
+ *
+ * A verdict for the whole run, after sslvdir_audit_run(): sslvdir(1) audit
+ * sets its exit status from it.
  *
  * Returns: an sslvdir_severity, or 0 when there is no finding.
  * Since: 0.1

@@ -365,6 +365,13 @@ typedef struct sslvdir_autodiscover_chain sslvdir_autodiscover_chain;
 /**
  * sslvdir_autodiscover_chain_new - start following redirects for an address
  *
+ * email is the address the client starts from; it becomes the chain's
+ * current address (sslvdir_autodiscover_chain_address()) and the first
+ * address of its loop check. Each redirect the client meets is then put to
+ * sslvdir_autodiscover_chain_url() or sslvdir_autodiscover_chain_addr()
+ * before it is followed. Free the chain with
+ * sslvdir_autodiscover_chain_free().
+ *
  * Returns: SSLVDIR_OK, SSLVDIR_E_SYNTAX (address), SSLVDIR_E_NOMEM,
  * SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
@@ -421,6 +428,9 @@ sslvdir_autodiscover_chain_addr(sslvdir_autodiscover_chain *chain, const char *a
 /**
  * sslvdir_autodiscover_chain_count - redirects accepted so far
  *
+ * Address and URL redirects count together; once
+ * SSLVDIR_AUTODISCOVER_MAX_REDIRECTS were accepted, the next is refused.
+ *
  * Returns: the count (0 for NULL).
  * Since: 0.1
  */
@@ -428,6 +438,10 @@ SSLVDIR_EXTERN unsigned sslvdir_autodiscover_chain_count(const sslvdir_autodisco
 
 /**
  * sslvdir_autodiscover_chain_address - the address the chain now looks up
+ *
+ * The address given to sslvdir_autodiscover_chain_new(), or the last one
+ * sslvdir_autodiscover_chain_addr() accepted; URL redirects do not change
+ * it. The string lives as long as the chain.
  *
  * Returns: the current address (owned by the chain), NULL for NULL.
  * Since: 0.1

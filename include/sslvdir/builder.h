@@ -28,6 +28,9 @@ typedef struct sslvdir_builder sslvdir_builder;
 /**
  * sslvdir_builder_new - create an empty builder
  *
+ * The builder has no site, vdir, offloader or setting, and no Exchange
+ * version. Free it with sslvdir_builder_free().
+ *
  * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_NOMEM.
  * Since: 0.1
  */
@@ -59,6 +62,10 @@ sslvdir_builder_set_exchange_version(sslvdir_builder *builder, unsigned version,
 
 /**
  * sslvdir_builder_add_site - add an IIS site, e.g. "Default Web Site"
+ *
+ * The site starts with no host name, no vdir, and https port 443. The first
+ * site added is the policy's default site (see sslvdir_policy_site()). Site
+ * names compare case-insensitively.
  *
  * Returns: SSLVDIR_OK; SSLVDIR_E_DUPLICATE; SSLVDIR_E_SYNTAX for an empty
  * name, a name with '/' or control characters, or one over 256 bytes;
@@ -122,6 +129,12 @@ sslvdir_builder_add_vdir(sslvdir_builder *builder, const char *site, const char 
 /**
  * sslvdir_builder_set_vdir_edge_flags - the sslFlags clients must meet at the proxy
  *
+ * flags are SSLVDIR_SSL* bits, as the sslFlags of the vdir's location in
+ * applicationHost.config; sslvdir_decide() enforces them on clients. The
+ * vdir is named by site and path as in sslvdir_builder_add_vdir() and must
+ * exist. Unset, the flags are inherited when the policy is built (see
+ * sslvdir_builder_add_vdir()).
+ *
  * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND, SSLVDIR_E_RANGE or
  * SSLVDIR_E_INCONSISTENT (see sslvdir_flags_check()).
  * Since: 0.1
@@ -132,6 +145,10 @@ sslvdir_builder_set_vdir_edge_flags(sslvdir_builder *builder, const char *site,
 
 /**
  * sslvdir_builder_set_vdir_backend_flags - the sslFlags the backend IIS enforces
+ *
+ * flags are the SSLVDIR_SSL* bits the backend IIS enforces itself, which
+ * decide how it can be reached: a backend that requires Ssl is bridged,
+ * never offloaded. Unset, they are inherited as the edge flags are.
  *
  * Returns: as sslvdir_builder_set_vdir_edge_flags().
  * Since: 0.1
@@ -170,6 +187,10 @@ sslvdir_builder_set_vdir_url(sslvdir_builder *builder, const char *site, const c
 
 /**
  * sslvdir_builder_set_vdir_extended_protection - mark Extended Protection on or off
+ *
+ * enabled non-zero says the backend binds authentication to the TLS channel
+ * (Extended Protection): the vdir is then bridged, since an offloaded
+ * connection would break that binding. The vdir must exist.
  *
  * Returns: SSLVDIR_OK or SSLVDIR_E_NOT_FOUND.
  * Since: 0.1
@@ -265,7 +286,11 @@ sslvdir_builder_set_settings(sslvdir_builder *builder, const sslvdir_settings *s
 /**
  * sslvdir_builder_settings - the builder's own settings store, to change in place
  *
- * Returns: a store owned by the builder.
+ * Values set in it take part in every policy built afterwards;
+ * sslvdir_builder_set_settings() copies another store into it.
+ *
+ * Returns: a store owned by the builder, valid until sslvdir_builder_free();
+ * NULL when builder is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN sslvdir_settings *sslvdir_builder_settings(sslvdir_builder *builder);

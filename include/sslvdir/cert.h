@@ -95,6 +95,9 @@ SSLVDIR_EXTERN void sslvdir_cert_free(sslvdir_cert *cert);
 /**
  * sslvdir_cert_format_of - the format the chain was read from
  *
+ * SSLVDIR_CERT_FORMAT_PEM, SSLVDIR_CERT_FORMAT_DER or
+ * SSLVDIR_CERT_FORMAT_PKCS12, as sslvdir_cert_parse() recognised the input.
+ *
  * Returns: an sslvdir_cert_format, or 0 for NULL.
  * Since: 0.1
  */
@@ -102,6 +105,9 @@ SSLVDIR_EXTERN int sslvdir_cert_format_of(const sslvdir_cert *cert);
 
 /**
  * sslvdir_cert_count - how many certificates the chain holds
+ *
+ * Certificates are numbered from 0 (the server's certificate) to this count
+ * - 1 for the other accessors, in the order of the input.
  *
  * Returns: the count (at least 1 for a loaded chain; 0 for NULL).
  * Since: 0.1
@@ -123,6 +129,9 @@ SSLVDIR_EXTERN const char *sslvdir_cert_subject(const sslvdir_cert *cert, size_t
 /**
  * sslvdir_cert_issuer - a certificate's issuer, as an RFC 4514 string
  *
+ * index is as for sslvdir_cert_subject(); the string lives as long as the
+ * chain.
+ *
  * Returns: the issuer, or NULL when index is past the end.
  * Since: 0.1
  */
@@ -130,6 +139,10 @@ SSLVDIR_EXTERN const char *sslvdir_cert_issuer(const sslvdir_cert *cert, size_t 
 
 /**
  * sslvdir_cert_common_name - the subject's (last) CN
+ *
+ * The CN attribute of the subject of certificate index; when the subject has
+ * several, the last one. It is for display: sslvdir_cert_covers() matches
+ * host names against the subjectAltName only, never the CN.
  *
  * Returns: the CN ("" when the subject has none), or NULL when index is past
  * the end.
@@ -139,6 +152,9 @@ SSLVDIR_EXTERN const char *sslvdir_cert_common_name(const sslvdir_cert *cert, si
 
 /**
  * sslvdir_cert_serial - a certificate's serial number, in upper-case hex
+ *
+ * index is as for sslvdir_cert_subject(); the string lives as long as the
+ * chain.
  *
  * Returns: "4A0C..." without separators, or NULL when index is past the end.
  * Since: 0.1
@@ -187,6 +203,9 @@ SSLVDIR_EXTERN const char *sslvdir_cert_key(const sslvdir_cert *cert, size_t ind
 
 /**
  * sslvdir_cert_signature_algorithm - the algorithm the issuer signed with
+ *
+ * Lets an audit flag SHA-1 and other weak signatures; index is as for
+ * sslvdir_cert_subject().
  *
  * Returns: GnuTLS's name ("RSA-SHA256", "ECDSA-SHA384", "RSA-SHA1", ...;
  * "unknown"), or NULL when index is past the end.

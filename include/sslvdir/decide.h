@@ -167,6 +167,9 @@ sslvdir_decide(const sslvdir_policy *policy, const sslvdir_request *request,
 /**
  * sslvdir_action_name - "allow", "redirect" or "deny"
  *
+ * The name of a sslvdir_action value (the action member of a
+ * sslvdir_decision), for logs and sslvdir(1) output.
+ *
  * Returns: a static string, or NULL for an unknown value.
  * Since: 0.1
  */
@@ -174,6 +177,9 @@ SSLVDIR_EXTERN const char *sslvdir_action_name(int action);
 
 /**
  * sslvdir_cert_status_name - "none", "ok", "untrusted", "expired" or "revoked"
+ *
+ * The name of a sslvdir_cert_status value, as sslvdir_cert_status_parse()
+ * reads it.
  *
  * Returns: a static string, or NULL for an unknown value.
  * Since: 0.1
@@ -194,6 +200,9 @@ sslvdir_cert_status_parse(sslvdir_cert_status *out, const char *name, size_t len
 
 /**
  * sslvdir_header_name - the header a SSLVDIR_HEADER_* bit stands for
+ *
+ * bit is one SSLVDIR_HEADER_* bit of a decision's remove_headers or
+ * set_headers, not a mask of several.
  *
  * Returns: "X-Forwarded-Proto", "Front-End-Https", or NULL for anything
  * else than one of those two bits (SSLVDIR_HEADER_OFFLOAD_CIPHER's name is

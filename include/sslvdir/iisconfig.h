@@ -82,6 +82,11 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_iisconfig_parse(sslvdir_iisconfig
 /**
  * sslvdir_iisconfig_load - read an applicationHost.config from a file
  *
+ * Reads the file whole and parses it as sslvdir_iisconfig_parse() does; a
+ * file larger than SSLVDIR_IISCONFIG_MAX bytes is refused with
+ * SSLVDIR_E_RANGE. The file is not kept open: sslvdir_iisconfig_save() names
+ * its target again.
+ *
  * Returns: as sslvdir_iisconfig_parse(); SSLVDIR_E_IO when the file cannot
  * be read.
  * Since: 0.1
@@ -102,6 +107,10 @@ SSLVDIR_EXTERN void sslvdir_iisconfig_free(sslvdir_iisconfig *config);
 /**
  * sslvdir_iisconfig_encoding - how the file was encoded
  *
+ * UTF-8 with or without a BOM, or UTF-16 with a BOM, as the file's first
+ * bytes said; sslvdir_iisconfig_bytes() and sslvdir_iisconfig_save() write
+ * the same encoding back.
+ *
  * Returns: the sslvdir_encoding (SSLVDIR_ENCODING_UTF8 for NULL).
  * Since: 0.1
  */
@@ -109,6 +118,9 @@ SSLVDIR_EXTERN sslvdir_encoding sslvdir_iisconfig_encoding(const sslvdir_iisconf
 
 /**
  * sslvdir_iisconfig_site_count - how many sites the configuration has
+ *
+ * Sites are numbered from 0 to this count - 1 for sslvdir_iisconfig_site(),
+ * in file order.
  *
  * Returns: the count (0 for NULL).
  * Since: 0.1
@@ -135,6 +147,9 @@ sslvdir_iisconfig_site(const sslvdir_iisconfig *config, size_t index, const char
 
 /**
  * sslvdir_iisconfig_app_count - how many applications (all sites) the configuration has
+ *
+ * Applications are numbered from 0 to this count - 1 for
+ * sslvdir_iisconfig_app(), in file order.
  *
  * Returns: the count (0 for NULL).
  * Since: 0.1
@@ -214,6 +229,9 @@ sslvdir_iisconfig_extended_protection(const sslvdir_iisconfig *config, const cha
 /**
  * sslvdir_iisconfig_warning_count - how many warnings reading produced
  *
+ * Warnings are what is legal for IIS but suspicious, found while reading
+ * (sslvdir_iisconfig_parse()).
+ *
  * Returns: the count (0 for NULL).
  * Since: 0.1
  */
@@ -221,6 +239,9 @@ SSLVDIR_EXTERN size_t sslvdir_iisconfig_warning_count(const sslvdir_iisconfig *c
 
 /**
  * sslvdir_iisconfig_warning - a warning: legal but suspicious, with its line
+ *
+ * index runs from 0 to sslvdir_iisconfig_warning_count() - 1; the string
+ * lives as long as the configuration.
  *
  * Returns: the text ("line 12: ..."), NULL past the end.
  * Since: 0.1

@@ -157,6 +157,9 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_plan_build(sslvdir_plan *plan, un
 /**
  * sslvdir_plan_step_count - how many steps the plan has
  *
+ * Steps are numbered from 0 to this count - 1 for sslvdir_plan_step(), in
+ * the order they are to be run.
+ *
  * Returns: the count (0 before sslvdir_plan_build() and for NULL).
  * Since: 0.1
  */
@@ -179,6 +182,10 @@ sslvdir_plan_step(const sslvdir_plan *plan, size_t index, sslvdir_plan_form form
 
 /**
  * sslvdir_plan_registry - the .reg file of the plan's registry values
+ *
+ * Gathers the plan's SSLVDIR_STEP_REGISTRY steps into one registry file,
+ * ready for sslvdir_regfile_write() and an import with regedit on the
+ * Exchange server. Before sslvdir_plan_build() there is no such step.
  *
  * Returns: SSLVDIR_OK and *out set (free it with sslvdir_regfile_free());
  * SSLVDIR_E_NOT_FOUND when the plan changes no registry value;

@@ -121,7 +121,13 @@ SSLVDIR_EXTERN void sslvdir_policy_slot_release(sslvdir_policy_slot *slot,
 /**
  * sslvdir_policy_exchange_version - the Exchange version the policy describes
  *
- * Returns: 2007, 2010, 2013, 2016, 2019, or 0 when not said.
+ * The release given to sslvdir_builder_set_exchange_version() (or by a
+ * preset or a policy file); it selects the Exchange defaults
+ * sslvdir_policy_get_dword() falls back to and which services can be
+ * offloaded.
+ *
+ * Returns: 2007, 2010, 2013, 2016, 2019, 2025 (Exchange Server SE), or 0
+ * when not said or policy is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN unsigned sslvdir_policy_exchange_version(const sslvdir_policy *policy);
@@ -129,6 +135,9 @@ SSLVDIR_EXTERN unsigned sslvdir_policy_exchange_version(const sslvdir_policy *po
 /**
  * sslvdir_policy_site_count - how many sites the policy holds
  *
+ * Counts the sites sslvdir_policy_site() enumerates.
+ *
+ * Returns: the number of sites, or 0 when policy is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN size_t sslvdir_policy_site_count(const sslvdir_policy *policy);
@@ -176,6 +185,10 @@ SSLVDIR_EXTERN const sslvdir_vdir *sslvdir_policy_find_vdir(const sslvdir_policy
 /**
  * sslvdir_policy_settings - the policy's frozen copy of its settings
  *
+ * The settings given to the builder, copied when the policy was built: later
+ * changes to the builder's settings do not reach it. The store lives as long
+ * as the policy.
+ *
  * Returns: a store that must not be freed or changed.
  * Since: 0.1
  */
@@ -196,12 +209,19 @@ sslvdir_policy_get_dword(const sslvdir_policy *policy, const char *path, uint32_
 /**
  * sslvdir_policy_offloader_count - how many trusted offloader networks there are
  *
+ * Counts the networks added with sslvdir_builder_add_offloader(), which
+ * sslvdir_policy_offloader() enumerates.
+ *
+ * Returns: the number of networks, or 0 when policy is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN size_t sslvdir_policy_offloader_count(const sslvdir_policy *policy);
 
 /**
  * sslvdir_policy_offloader - one trusted offloader network, as "addr/prefix"
+ *
+ * index runs from 0 to sslvdir_policy_offloader_count() - 1; the string
+ * lives as long as the policy.
  *
  * Returns: the network in canonical text form, or NULL past the end.
  * Since: 0.1
@@ -230,6 +250,8 @@ sslvdir_policy_offloader_cipher(const sslvdir_policy *policy, size_t index, unsi
  * or NULL when none does. A proxy reads it from every request and strips it
  * when the decision says so (SSLVDIR_HEADER_OFFLOAD_CIPHER).
  *
+ * Returns: the header name, owned by the policy, or NULL when no offloader
+ * has one or policy is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN const char *sslvdir_policy_cipher_header(const sslvdir_policy *policy);
@@ -253,12 +275,16 @@ SSLVDIR_EXTERN int sslvdir_policy_is_trusted(const sslvdir_policy *policy,
  * Warnings are legal but suspicious things (a misspelled registry value, a
  * site without a canonical host), in the order they were found.
  *
+ * Returns: the number of warnings, or 0 when policy is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN size_t sslvdir_policy_warning_count(const sslvdir_policy *policy);
 
 /**
  * sslvdir_policy_warning - one warning, as an English sentence
+ *
+ * index runs from 0 to sslvdir_policy_warning_count() - 1; the string lives
+ * as long as the policy.
  *
  * Returns: the warning, or NULL when index is past the end.
  * Since: 0.1

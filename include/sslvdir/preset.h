@@ -20,12 +20,19 @@ extern "C" {
 /**
  * sslvdir_preset_count - how many presets the library has
  *
+ * Presets are numbered from 0 to this count - 1 for sslvdir_preset_name()
+ * and sslvdir_preset_description(); the table is constant.
+ *
+ * Returns: the number of presets.
  * Since: 0.1
  */
 SSLVDIR_EXTERN size_t sslvdir_preset_count(void);
 
 /**
  * sslvdir_preset_name - a preset's name, e.g. "exchange2016"
+ *
+ * The name sslvdir_preset_apply() takes; index runs from 0 to
+ * sslvdir_preset_count() - 1.
  *
  * Returns: the name, or NULL past the end.
  * Since: 0.1
@@ -34,6 +41,9 @@ SSLVDIR_EXTERN const char *sslvdir_preset_name(size_t index);
 
 /**
  * sslvdir_preset_description - one English line about a preset
+ *
+ * Says which Exchange release and state the preset of that index reproduces,
+ * for listings such as sslvdir(1)'s.
  *
  * Returns: the description, or NULL past the end.
  * Since: 0.1

@@ -53,6 +53,10 @@ typedef enum sslvdir_reason {
 /**
  * sslvdir_reason_string - a short English sentence for a reason
  *
+ * reason is a sslvdir_reason (the reason member of a sslvdir_decision). The
+ * sentence is for people and may change between releases; scripts should use
+ * sslvdir_reason_name().
+ *
  * Returns: a static string, "unknown reason" for values the library does not
  * define.
  * Since: 0.1

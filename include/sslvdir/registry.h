@@ -86,6 +86,9 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_regfile_parse(sslvdir_regfile **o
 /**
  * sslvdir_regfile_load - read a .reg file from disk
  *
+ * Reads the file whole and parses it as sslvdir_regfile_parse() does; a file
+ * larger than SSLVDIR_REGFILE_MAX bytes is refused with SSLVDIR_E_RANGE.
+ *
  * Returns: as sslvdir_regfile_parse(); SSLVDIR_E_IO.
  * Since: 0.1
  */
@@ -119,6 +122,9 @@ SSLVDIR_EXTERN void sslvdir_regfile_free(sslvdir_regfile *reg);
 
 /**
  * sslvdir_regfile_entry_count - how many entries (sections, values, deletions)
+ *
+ * Entries are numbered from 0 to this count - 1 for sslvdir_regfile_entry(),
+ * in file order; skipped lines are not entries.
  *
  * Returns: the count (0 for NULL).
  * Since: 0.1
@@ -161,6 +167,9 @@ SSLVDIR_EXTERN size_t sslvdir_regfile_warning_count(const sslvdir_regfile *reg);
 
 /**
  * sslvdir_regfile_warning - one warning, as an English sentence with its line
+ *
+ * index runs from 0 to sslvdir_regfile_warning_count() - 1; the string
+ * lives as long as the regfile.
  *
  * Returns: the warning, or NULL when index is past the end.
  * Since: 0.1

@@ -53,7 +53,13 @@ typedef struct sslvdir_settings sslvdir_settings;
 /**
  * sslvdir_settings_new - create an empty settings store
  *
+ * The store holds no value: every path reads as not set, and a policy built
+ * with it uses Exchange's defaults. Free it with sslvdir_settings_free();
+ * sslvdir_builder_set_settings() copies it.
+ *
  * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_NOMEM.
+ * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_NOMEM;
+ * SSLVDIR_E_INVALID_ARGUMENT when out is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_settings_new(sslvdir_settings **out);
@@ -102,7 +108,14 @@ sslvdir_settings_set_string(sslvdir_settings *settings, const char *path, const 
 /**
  * sslvdir_settings_unset - remove a value, as "Name"=- does in a .reg file
  *
+ * path is written as for sslvdir_settings_set_dword(). Reading the path
+ * afterwards gives SSLVDIR_E_NOT_FOUND, so a policy falls back to Exchange's
+ * default for it.
+ *
  * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND when it was not set, SSLVDIR_E_SYNTAX.
+ * Returns: SSLVDIR_OK; SSLVDIR_E_NOT_FOUND when it was not set;
+ * SSLVDIR_E_SYNTAX for a malformed path; SSLVDIR_E_INVALID_ARGUMENT when
+ * settings is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
@@ -123,6 +136,9 @@ sslvdir_settings_get_dword(const sslvdir_settings *settings, const char *path, u
 
 /**
  * sslvdir_settings_get_string - the value a store holds for a string path
+ *
+ * Only what was set, as for sslvdir_settings_get_dword(); path is compared
+ * as sslvdir_settings_set_string() stores it.
  *
  * Returns: SSLVDIR_OK and *out pointing into the store (valid until the value
  * changes or the store is freed); SSLVDIR_E_NOT_FOUND; SSLVDIR_E_TYPE;
@@ -151,6 +167,9 @@ sslvdir_settings_default_dword(const char *path, unsigned exchange_version, uint
 /**
  * sslvdir_settings_count - how many values a store holds
  *
+ * Counts the values sslvdir_settings_entry() enumerates, known or not.
+ *
+ * Returns: the number of values, or 0 when settings is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN size_t sslvdir_settings_count(const sslvdir_settings *settings);
@@ -173,12 +192,20 @@ sslvdir_settings_entry(const sslvdir_settings *settings, size_t index, const cha
 /**
  * sslvdir_settings_warning_count - how many warnings setting values produced
  *
+ * Warnings are legal but suspicious values, such as the misspelled
+ * AllowExternalUntrustedCerts of Microsoft's CAS-to-CAS proxying paper,
+ * which Exchange never reads.
+ *
+ * Returns: the number of warnings, or 0 when settings is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN size_t sslvdir_settings_warning_count(const sslvdir_settings *settings);
 
 /**
  * sslvdir_settings_warning - one warning, as an English sentence
+ *
+ * index runs from 0 to sslvdir_settings_warning_count() - 1; the string
+ * lives until the store is freed.
  *
  * Returns: the warning, or NULL when index is past the end.
  * Since: 0.1

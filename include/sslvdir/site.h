@@ -18,6 +18,10 @@ extern "C" {
 /**
  * sslvdir_site_name - the IIS site name, e.g. "Default Web Site"
  *
+ * The name given to sslvdir_builder_add_site(); site names compare case-
+ * insensitively, as IIS does.
+ *
+ * Returns: a string owned by the policy, or NULL when site is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN const char *sslvdir_site_name(const sslvdir_site *site);
@@ -25,12 +29,18 @@ SSLVDIR_EXTERN const char *sslvdir_site_name(const sslvdir_site *site);
 /**
  * sslvdir_site_host_count - how many host names the site answers to
  *
+ * Counts the names of the site's namespace that sslvdir_site_host()
+ * enumerates.
+ *
+ * Returns: the number of host names, or 0 when site is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN size_t sslvdir_site_host_count(const sslvdir_site *site);
 
 /**
  * sslvdir_site_host - one host name of the site's namespace, lower case
+ *
+ * index runs from 0 to sslvdir_site_host_count() - 1.
  *
  * Returns: the host, or NULL when index is past the end.
  * Since: 0.1
@@ -39,6 +49,11 @@ SSLVDIR_EXTERN const char *sslvdir_site_host(const sslvdir_site *site, size_t in
 
 /**
  * sslvdir_site_canonical_host - the host redirects send clients to
+ *
+ * The first host added to the site, unless
+ * sslvdir_builder_set_canonical_host() chose another. A redirect to https
+ * names the host the client asked for when it is in the site's namespace,
+ * and this host otherwise.
  *
  * Returns: the host, or NULL when the site has none (its redirects then
  * become 403.4 denials).
@@ -49,6 +64,10 @@ SSLVDIR_EXTERN const char *sslvdir_site_canonical_host(const sslvdir_site *site)
 /**
  * sslvdir_site_https_port - the https port clients are redirected to (443 by default)
  *
+ * Set with sslvdir_builder_set_canonical_host(); a redirect's Location
+ * carries the port only when it is not 443.
+ *
+ * Returns: the port, or 0 when site is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN unsigned sslvdir_site_https_port(const sslvdir_site *site);
@@ -66,12 +85,18 @@ SSLVDIR_EXTERN const char *sslvdir_site_autodiscover_redirect(const sslvdir_site
 /**
  * sslvdir_site_vdir_count - how many vdirs the site has
  *
+ * Counts the vdirs sslvdir_site_vdir() enumerates.
+ *
+ * Returns: the number of vdirs, or 0 when site is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN size_t sslvdir_site_vdir_count(const sslvdir_site *site);
 
 /**
  * sslvdir_site_vdir - one vdir of the site, sorted by path
+ *
+ * index runs from 0 to sslvdir_site_vdir_count() - 1; the vdir lives as long
+ * as the policy.
  *
  * Returns: the vdir, or NULL when index is past the end.
  * Since: 0.1

@@ -49,6 +49,10 @@ typedef enum sslvdir_backend_side {
 /**
  * sslvdir_trust_new - create an empty trust store
  *
+ * The store trusts nothing until CAs are added (sslvdir_trust_add_system(),
+ * sslvdir_trust_add_ca()); a chain verified against an empty store is
+ * untrusted. Free it with sslvdir_trust_free().
+ *
  * Returns: SSLVDIR_OK and *out set, SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
@@ -80,6 +84,11 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_trust_add_system(sslvdir_trust *t
 /**
  * sslvdir_trust_add_ca - trust the CA certificates of a PEM bundle or a DER certificate
  *
+ * data holds len bytes: one or more PEM certificates, or one DER
+ * certificate. Each becomes a trust anchor of the store; a certificate
+ * already in the store is not added twice. *added receives how many were
+ * added (0 on failure).
+ *
  * Returns: SSLVDIR_OK and *added (may be NULL) set; SSLVDIR_E_SYNTAX (no
  * certificate could be read), SSLVDIR_E_RANGE (over SSLVDIR_CERT_MAX
  * bytes), SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
@@ -91,6 +100,9 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_trust_add_ca(sslvdir_trust *trust
 
 /**
  * sslvdir_trust_add_ca_file - sslvdir_trust_add_ca() on a file's contents
+ *
+ * The file is read whole; one larger than SSLVDIR_CERT_MAX bytes is refused
+ * with SSLVDIR_E_RANGE before anything is added.
  *
  * Returns: as sslvdir_trust_add_ca(), and SSLVDIR_E_IO.
  * Since: 0.1
@@ -118,6 +130,9 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_trust_add_crl(sslvdir_trust *trus
 
 /**
  * sslvdir_trust_add_crl_file - sslvdir_trust_add_crl() on a file's contents
+ *
+ * The file is read whole; one larger than SSLVDIR_CERT_MAX bytes is refused
+ * with SSLVDIR_E_RANGE before anything is added.
  *
  * Returns: as sslvdir_trust_add_crl(), and SSLVDIR_E_IO.
  * Since: 0.1

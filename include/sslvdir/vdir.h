@@ -47,6 +47,8 @@ typedef struct sslvdir_vdir sslvdir_vdir;
 /**
  * sslvdir_kind_name - the lower-case name of a service kind
  *
+ * kind is a sslvdir_kind value (SSLVDIR_KIND_OWA, ...).
+ *
  * Returns: "owa", "ecp", "ews", "mrsproxy", "eas", "oab", "mapi", "rpc",
  * "autodiscover", "powershell", "other", or NULL for an unknown value.
  * Since: 0.1
@@ -56,7 +58,11 @@ SSLVDIR_EXTERN const char *sslvdir_kind_name(int kind);
 /**
  * sslvdir_kind_parse - a service kind from its name, in any case
  *
- * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_UNKNOWN_NAME.
+ * Reads one of the names sslvdir_kind_name() gives, comparing len bytes of
+ * name without regard to case; name need not be NUL-terminated.
+ *
+ * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_UNKNOWN_NAME for any other
+ * name; SSLVDIR_E_INVALID_ARGUMENT when out or name is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
@@ -64,6 +70,9 @@ sslvdir_kind_parse(sslvdir_kind *out, const char *name, size_t len);
 
 /**
  * sslvdir_upstream_name - "offload", "bridge" or "auto"
+ *
+ * The name of a sslvdir_upstream value, as the policy file and sslvdir(1)
+ * write it.
  *
  * Returns: a static string, or NULL for an unknown value.
  * Since: 0.1
@@ -73,6 +82,10 @@ SSLVDIR_EXTERN const char *sslvdir_upstream_name(int upstream);
 /**
  * sslvdir_vdir_path - the vdir's URL path, e.g. "/owa" ("/" for the site root)
  *
+ * The path in canonical form, without a trailing '/' except for the root;
+ * vdir paths compare case-insensitively.
+ *
+ * Returns: a string owned by the policy, or NULL when vdir is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN const char *sslvdir_vdir_path(const sslvdir_vdir *vdir);
@@ -82,6 +95,7 @@ SSLVDIR_EXTERN const char *sslvdir_vdir_path(const sslvdir_vdir *vdir);
  *
  * The site root is the site name alone.
  *
+ * Returns: a string owned by the policy, or NULL when vdir is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN const char *sslvdir_vdir_config_path(const sslvdir_vdir *vdir);
@@ -89,6 +103,9 @@ SSLVDIR_EXTERN const char *sslvdir_vdir_config_path(const sslvdir_vdir *vdir);
 /**
  * sslvdir_vdir_site - the site a vdir belongs to
  *
+ * The site lives as long as the policy the vdir belongs to.
+ *
+ * Returns: the site, or NULL when vdir is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN const sslvdir_site *sslvdir_vdir_site(const sslvdir_vdir *vdir);
@@ -96,6 +113,11 @@ SSLVDIR_EXTERN const sslvdir_site *sslvdir_vdir_site(const sslvdir_vdir *vdir);
 /**
  * sslvdir_vdir_kind - the Exchange service behind a vdir
  *
+ * The kind was given by the builder, a preset or a policy file; it selects
+ * the Exchange rules the vdir follows (which services can be offloaded,
+ * which answer Autodiscover).
+ *
+ * Returns: a sslvdir_kind; SSLVDIR_KIND_OTHER when vdir is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN sslvdir_kind sslvdir_vdir_kind(const sslvdir_vdir *vdir);
@@ -103,6 +125,10 @@ SSLVDIR_EXTERN sslvdir_kind sslvdir_vdir_kind(const sslvdir_vdir *vdir);
 /**
  * sslvdir_vdir_edge_flags - the sslFlags clients must meet at the proxy
  *
+ * These SSLVDIR_SSL* bits are what sslvdir_decide() enforces on clients, as
+ * the IIS in front of the backend would.
+ *
+ * Returns: the sslFlags bits, or 0 when vdir is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN unsigned sslvdir_vdir_edge_flags(const sslvdir_vdir *vdir);
@@ -113,12 +139,16 @@ SSLVDIR_EXTERN unsigned sslvdir_vdir_edge_flags(const sslvdir_vdir *vdir);
  * A backend that requires Ssl cannot be reached over plain HTTP, so such a
  * vdir is bridged.
  *
+ * Returns: the sslFlags bits, or 0 when vdir is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN unsigned sslvdir_vdir_backend_flags(const sslvdir_vdir *vdir);
 
 /**
  * sslvdir_vdir_redirect_status - the redirect sent instead of 403.4
+ *
+ * Only GET and HEAD are redirected, as the httpRedirect of IIS would do for
+ * a browser; other methods are denied with 403.4 whatever this says.
  *
  * Returns: 301, 302, 307 or 308 when plain-HTTP GET and HEAD requests are
  * redirected to https, or 0 when they are denied with 403.4.
@@ -129,7 +159,12 @@ SSLVDIR_EXTERN int sslvdir_vdir_redirect_status(const sslvdir_vdir *vdir);
 /**
  * sslvdir_vdir_url - the vdir's internal or external URL
  *
+ * side is SSLVDIR_URL_INTERNAL or SSLVDIR_URL_EXTERNAL: the InternalUrl or
+ * ExternalUrl of the Exchange vdir, used in Autodiscover answers.
+ *
  * Returns: the URL, or NULL when none was configured.
+ * Returns: the URL, owned by the policy; NULL when none was configured, when
+ * vdir is NULL or side is another value.
  * Since: 0.1
  */
 SSLVDIR_EXTERN const char *sslvdir_vdir_url(const sslvdir_vdir *vdir, sslvdir_url_side side);
@@ -165,6 +200,8 @@ SSLVDIR_EXTERN int sslvdir_vdir_extended_protection(const sslvdir_vdir *vdir);
  * Rpc vdir, or when the builder asked for it; SSLVDIR_UPSTREAM_OFFLOAD
  * otherwise.
  *
+ * Returns: SSLVDIR_UPSTREAM_OFFLOAD or SSLVDIR_UPSTREAM_BRIDGE;
+ * SSLVDIR_UPSTREAM_AUTO only when vdir is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN sslvdir_upstream sslvdir_vdir_upstream(const sslvdir_vdir *vdir);
@@ -172,6 +209,11 @@ SSLVDIR_EXTERN sslvdir_upstream sslvdir_vdir_upstream(const sslvdir_vdir *vdir);
 /**
  * sslvdir_vdir_upstream_reason - why the vdir is offloaded or bridged, in English
  *
+ * One sentence written when the policy was built, naming the rule that chose
+ * sslvdir_vdir_upstream(), for logs and sslvdir(1) output.
+ *
+ * Returns: a string owned by the policy; "" when vdir is NULL or no reason
+ * was recorded.
  * Since: 0.1
  */
 SSLVDIR_EXTERN const char *sslvdir_vdir_upstream_reason(const sslvdir_vdir *vdir);
