@@ -69,18 +69,6 @@ static size_t put(char *buf, size_t size, size_t o, const char *s, size_t n) {
   return o;
 }
 
-/* The trusted offloader the peer belongs to (the first that holds it), or NULL. */
-static const sv_net *trusted_offloader(const sslvdir_policy *p, const char *peer, size_t len) {
-  int fam;
-  unsigned char a[16];
-  if (!peer || !p->noffloaders || sv_addr_parse(peer, len, &fam, a))
-    return NULL;
-  for (size_t i = 0; i < p->noffloaders; i++)
-    if (sv_net_contains(&p->offloaders[i], fam, a))
-      return &p->offloaders[i];
-  return NULL;
-}
-
 /* The key size of a request that a trusted offloader says was TLS. Load
  * balancers forward X-Forwarded-Proto and nothing about the cipher, so what
  * is known comes from the offloader: the cipher header if it sent one that
@@ -176,7 +164,7 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   d->location[0] = '\0';
 
   /* Trust first: client copies of the offload headers go unless the peer is ours. */
-  const sv_net *off = trusted_offloader(p, r->peer, r->peer_len);
+  const sv_net *off = sv_policy_offloader_for(p, r->peer, r->peer_len);
   int trusted = off != NULL;
   d->remove_headers =
       trusted ? 0 : (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS |

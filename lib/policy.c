@@ -122,16 +122,20 @@ SSLVDIR_EXTERN const char *sslvdir_policy_cipher_header(const sslvdir_policy *p)
   return p ? p->cipher_header : NULL;
 }
 
-SSLVDIR_EXTERN int sslvdir_policy_is_trusted(const sslvdir_policy *p, const char *addr,
-                                             size_t len) {
+const sv_net *sv_policy_offloader_for(const sslvdir_policy *p, const char *addr, size_t len) {
   int fam;
   unsigned char a[16];
   if (!p || !addr || !p->noffloaders || sv_addr_parse(addr, len, &fam, a))
-    return 0;
+    return NULL;
   for (size_t i = 0; i < p->noffloaders; i++)
     if (sv_net_contains(&p->offloaders[i], fam, a))
-      return 1;
-  return 0;
+      return &p->offloaders[i];
+  return NULL;
+}
+
+SSLVDIR_EXTERN int sslvdir_policy_is_trusted(const sslvdir_policy *p, const char *addr,
+                                             size_t len) {
+  return sv_policy_offloader_for(p, addr, len) != NULL;
 }
 
 SSLVDIR_EXTERN size_t sslvdir_policy_warning_count(const sslvdir_policy *p) {
