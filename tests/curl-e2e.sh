@@ -21,6 +21,7 @@ set -eu
 me=curl-e2e
 . "${top_srcdir:-.}/tests/e2e-lib.sh"
 
+# shellcheck disable=SC2046 # the ports are words
 set -- $(free_ports 4)
 H=$1 S=$2 BH=$3 BS=$4
 cat "$certs/server.pem" "$certs/server.key" > "$work/haproxy.pem"

@@ -29,6 +29,7 @@ What is changed in exchangelib, only through the settings it offers:
   directory), empty at the start.
 """
 import logging
+import os
 import sys
 import tempfile
 from urllib.parse import urlsplit
@@ -43,6 +44,10 @@ try:
 except ImportError as e:
     print(f"e2e-exchangelib: python3-exchangelib is not installed ({e})", file=sys.stderr)
     sys.exit(77)
+
+# requests would send plain-HTTP requests to a proxy named in the environment
+for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+    os.environ.pop(var, None)
 
 DNS_PORT, HTTPS_PORT, HTTP_PORT = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 CA_FILE, EMAIL = sys.argv[4], sys.argv[5]

@@ -75,6 +75,7 @@ cat "$work/e2e.pem" "$work/e2e.key" > "$work/haproxy.pem"
 
 # dnsmasq answers on UDP: a port free for TCP now is very likely free for
 # UDP too, and dnsmasq refuses to start otherwise (checked below).
+# shellcheck disable=SC2046 # the ports are words
 set -- $(free_ports 3)
 DNS=$1 H=$2 S=$3
 start "$work/dnsmasq.log" "$DNSMASQ" --no-daemon --conf-file=/dev/null --port="$DNS" \

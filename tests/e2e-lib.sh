@@ -1,6 +1,7 @@
 # Shared by the end-to-end tests that run HAProxy with the plugin
 # (tests/e2e-exchangelib.sh, tests/curl-e2e.sh): sourced, not run.
 # The caller sets $me (its name, for messages) before sourcing it.
+# shellcheck disable=SC2154 # $me is the caller's
 #
 # Gives: top_srcdir and top_builddir made absolute; need MESSAGE (a missing
 # tool: skip, 77, or a failure with SSLVDIR_REQUIRE_READERS=1, as CI runs);
@@ -81,7 +82,7 @@ wait_up() {
   url=$1
   shift
   i=0
-  until "$CURL" -sk -o /dev/null "$url" 2>/dev/null; do
+  until "$CURL" -sk --noproxy '*' -o /dev/null "$url" 2>/dev/null; do
     i=$((i + 1))
     if [ "$i" -gt 100 ]; then
       echo "$me: nothing answers $url" >&2
@@ -101,7 +102,7 @@ req() {
   name=$1
   shift
   # shellcheck disable=SC2086
-  "$CURL" -s -S --max-time 20 $resolve --cacert "$certs/ca.pem" -D "$work/h" -o "$work/b" "$@" ||
+  "$CURL" -s -S --noproxy '*' --max-time 20 $resolve --cacert "$certs/ca.pem" -D "$work/h" -o "$work/b" "$@" ||
     { fail "$name" "curl failed"; return 1; }
   tr -d '\r' < "$work/h" > "$work/h2"
 }
