@@ -68,9 +68,12 @@ printf '%s\n' 'cn = "mail.contoso.com"' 'dns_name = "mail.contoso.com"' \
   'dns_name = "autodiscover.contoso.com"' 'dns_name = "autodiscover.adatum.com"' \
   'dns_name = "ex.adatum.com"' 'dns_name = "autodiscover.litware.com"' 'expiration_days = 30' tls_www_server signing_key \
   encryption_key > "$work/e2e.tmpl"
-certtool --generate-privkey --key-type rsa --bits 2048 --outfile "$work/e2e.key" 2>/dev/null
-certtool --generate-certificate --load-privkey "$work/e2e.key" --load-ca-certificate "$certs/ca.pem" \
-  --load-ca-privkey "$certs/ca.key" --template "$work/e2e.tmpl" --outfile "$work/e2e.pem" 2>/dev/null
+if ! { certtool --generate-privkey --key-type rsa --bits 2048 --outfile "$work/e2e.key" &&
+        certtool --generate-certificate --load-privkey "$work/e2e.key" --load-ca-certificate "$certs/ca.pem" \
+          --load-ca-privkey "$certs/ca.key" --template "$work/e2e.tmpl" --outfile "$work/e2e.pem"
+      } > "$work/certtool.log" 2>&1; then
+  echo "$me: certtool failed:" >&2; cat "$work/certtool.log" >&2; exit 1
+fi
 cat "$work/e2e.pem" "$work/e2e.key" > "$work/haproxy.pem"
 
 # dnsmasq answers on UDP: a port free for TCP now is very likely free for
