@@ -52,7 +52,8 @@ typedef enum sslvdir_plan_form {
  *
  * config (may be NULL: every wanted change is then made, and the Exchange
  * defaults stand for what is not known) and registry (may be NULL) are
- * read, not kept: they may be freed after sslvdir_plan_build(). version is
+ * copied: they may be changed or freed as soon as sslvdir_plan_new()
+ * returns, and the plan goes on from them as they were then. version is
  * the Exchange release (2007 to 2019, 2025 for SE, or 0 for unknown) that decides what
  * can be offloaded.
  *
