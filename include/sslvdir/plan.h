@@ -171,8 +171,9 @@ SSLVDIR_EXTERN size_t sslvdir_plan_step_count(const sslvdir_plan *plan);
  *
  * *kind receives the sslvdir_step_kind, *target what it changes ("Default
  * Web Site/owa", a pool name, a registry path), *text the command line in
- * form, *why a sentence. Any out pointer may be NULL; the strings live as
- * long as the plan.
+ * form, *why a sentence. Any out pointer may be NULL; the strings live
+ * until the next sslvdir_plan_build() (which makes the steps again) or
+ * sslvdir_plan_free().
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (index), SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
