@@ -866,6 +866,22 @@ static int from_text(sslvdir_iisconfig **out, sslvdir_iisconfig *c, sslvdir_erro
   return SSLVDIR_OK;
 }
 
+/* A configuration of its own, for a caller that must not keep the
+ * caller's (a plan): the model is rebuilt from the current text, so edits
+ * made with sslvdir_iisconfig_set_ssl_flags() are in the copy. */
+int sv_iisconfig_dup(sslvdir_iisconfig **out, const sslvdir_iisconfig *src, sslvdir_error *err) {
+  *out = NULL;
+  sslvdir_iisconfig *c = sv_calloc(1, sizeof *c);
+  if (!c || !(c->text = sv_malloc(src->len + 1))) {
+    sv_free(c);
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  }
+  memcpy(c->text, src->text, src->len + 1);
+  c->len = src->len;
+  c->enc = src->enc;
+  return from_text(out, c, err);
+}
+
 SSLVDIR_EXTERN int sslvdir_iisconfig_parse(sslvdir_iisconfig **out, const char *data,
                                            size_t len, sslvdir_error *err) {
   if (!out || (!data && len))

@@ -359,6 +359,8 @@ int sv_utf16_decode(const unsigned char *d, size_t n, size_t at, int be, const c
                     char **text, size_t *len, sslvdir_error *err);
 /* Appends code point c to o[*n] as UTF-8 (1 to 4 bytes). */
 void sv_put_utf8(char *o, size_t *n, uint32_t c);
+/* A deep copy of a configuration (its current text parsed again). */
+int sv_iisconfig_dup(sslvdir_iisconfig **out, const sslvdir_iisconfig *src, sslvdir_error *err);
 /* The locations of a configuration that set sslFlags (NULL for others). */
 size_t sv_iis_loc_count(const sslvdir_iisconfig *c);
 const char *sv_iis_loc(const sslvdir_iisconfig *c, size_t i, unsigned *flags);

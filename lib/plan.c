@@ -27,8 +27,11 @@ typedef struct step {
 } step;
 
 struct sslvdir_plan {
-  const sslvdir_iisconfig *cfg;
-  const sslvdir_settings *reg;
+  /* Copies of the caller's configuration and registry values, which the
+   * header lets the caller free once sslvdir_plan_new() returns: wants and
+   * builds after that still read them. */
+  sslvdir_iisconfig *cfg;
+  sslvdir_settings *reg;
   unsigned version;
   char *server, *ext_host, *auth;
   want *wants;
@@ -63,6 +66,8 @@ SSLVDIR_EXTERN void sslvdir_plan_free(sslvdir_plan *p) {
   sv_free(p->server);
   sv_free(p->ext_host);
   sv_free(p->auth);
+  sslvdir_iisconfig_free(p->cfg);
+  sslvdir_settings_free(p->reg);
   sv_free(p);
 }
 
@@ -80,9 +85,14 @@ SSLVDIR_EXTERN int sslvdir_plan_new(sslvdir_plan **out, const sslvdir_iisconfig 
     sv_free(p);
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   }
-  p->cfg = cfg;
-  p->reg = reg;
   p->version = version;
+  int rc = cfg ? sv_iisconfig_dup(&p->cfg, cfg, err) : SSLVDIR_OK;
+  if (!rc && reg && (sslvdir_settings_new(&p->reg) || sv_settings_copy_into(p->reg, reg)))
+    rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
+  if (rc) {
+    sslvdir_plan_free(p);
+    return rc;
+  }
   *out = p;
   return SSLVDIR_OK;
 }

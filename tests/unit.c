@@ -203,6 +203,7 @@ int main(void) {
   suite_tls();
   suite_audit();
   suite_mem();
+  suite_ownership();
   CU_basic_set_mode(CU_BRM_NORMAL);
   CU_basic_run_tests();
   unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();

@@ -23,6 +23,7 @@ void suite_trust(void);
 void suite_tls(void);
 void suite_audit(void);
 void suite_mem(void);
+void suite_ownership(void);
 
 /* A path under the source tree ($top_srcdir, or "." when unset). */
 const char *srcpath(const char *rel);

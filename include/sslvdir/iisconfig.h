@@ -11,6 +11,11 @@
  * byte stays as it was; sslvdir_iisconfig_save() writes atomically and keeps
  * a .bak.
  *
+ * The strings the reading functions return (names, paths, pools, hosts,
+ * warnings, the bytes) belong to the configuration and stay valid until it
+ * is changed with sslvdir_iisconfig_set_ssl_flags(), which reads the edited
+ * file again, or freed: read them again after a change.
+ *
  * Thread contract: a sslvdir_iisconfig is not shared while it is changed;
  * reading functions may be called from several threads when nobody
  * changes it.
@@ -135,7 +140,7 @@ SSLVDIR_EXTERN size_t sslvdir_iisconfig_site_count(const sslvdir_iisconfig *conf
  * wildcard binding as "*.contoso.com", which sslvdir_iisconfig_apply()
  * does not route by); *https_port the port
  * of its first https binding (0 when it has none). Any out pointer may be
- * NULL. The strings live as long as the configuration.
+ * NULL. The strings live until the configuration is changed or freed.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (index past the end),
  * SSLVDIR_E_INVALID_ARGUMENT.
@@ -241,7 +246,7 @@ SSLVDIR_EXTERN size_t sslvdir_iisconfig_warning_count(const sslvdir_iisconfig *c
  * sslvdir_iisconfig_warning - a warning: legal but suspicious, with its line
  *
  * index runs from 0 to sslvdir_iisconfig_warning_count() - 1; the string
- * lives as long as the configuration.
+ * lives until the configuration is changed or freed.
  *
  * Returns: the text ("line 12: ..."), NULL past the end.
  * Since: 0.1
@@ -303,7 +308,7 @@ sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *config, const char *path, uns
  * sslvdir_iisconfig_bytes - the configuration as it would be written
  *
  * In its original encoding (and BOM). The bytes belong to the configuration
- * and change with it.
+ * and stay valid until it is changed or freed.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1

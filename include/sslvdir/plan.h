@@ -52,7 +52,8 @@ typedef enum sslvdir_plan_form {
  *
  * config (may be NULL: every wanted change is then made, and the Exchange
  * defaults stand for what is not known) and registry (may be NULL) are
- * read, not kept: they may be freed after sslvdir_plan_build(). version is
+ * copied: they may be changed or freed as soon as sslvdir_plan_new()
+ * returns, and the plan goes on from them as they were then. version is
  * the Exchange release (2007 to 2019, 2025 for SE, or 0 for unknown) that decides what
  * can be offloaded.
  *
@@ -170,8 +171,9 @@ SSLVDIR_EXTERN size_t sslvdir_plan_step_count(const sslvdir_plan *plan);
  *
  * *kind receives the sslvdir_step_kind, *target what it changes ("Default
  * Web Site/owa", a pool name, a registry path), *text the command line in
- * form, *why a sentence. Any out pointer may be NULL; the strings live as
- * long as the plan.
+ * form, *why a sentence. Any out pointer may be NULL; the strings live
+ * until the next sslvdir_plan_build() (which makes the steps again) or
+ * sslvdir_plan_free().
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (index), SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1

@@ -121,8 +121,10 @@ typedef enum sslvdir_body_mode {
 /**
  * sslvdir_rewriter_new - a streaming rewriter for response bodies
  *
- * With a policy, every host name of every site is taken, each with its
- * site's https port; policy may be NULL and hosts added with
+ * With a policy, every host name of every site is copied, each with its
+ * site's https port: the rewriter keeps no reference to the policy, which
+ * may be released or freed while the rewriter is in use (a body that
+ * outlives the request's policy). policy may be NULL and hosts added with
  * sslvdir_rewriter_add_host(). The rewriter replaces "http://<host>" by
  * "https://<host>[:port]" (and the JSON-escaped "http:\/\/<host>" by
  * "https:\/\/<host>[:port]"), where the scheme and host match in any case,
