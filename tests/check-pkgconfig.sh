@@ -87,10 +87,11 @@ if [ "$(get python)" = yes ]; then
   fi
   PYTHONPATH="$tmp$pyexecdir" LD_LIBRARY_PATH="$tmp$libdir" "$py" -c '
 import sslvdir, sys
-p = sslvdir.load_policy(redirect=True)
+ns = dict(preset="exchange2016", hosts="mail.contoso.com", autodiscover_domains="contoso.com")
+p = sslvdir.load_policy(redirect=True, **ns)
 d = p.decide("GET", "/owa/", "mail.contoso.com")
 assert d.location == "https://mail.contoso.com/owa/", d
-assert sslvdir.load_policy().decide("GET", "/owa/", "mail.contoso.com").iis_status == "403.4"
+assert sslvdir.load_policy(**ns).decide("GET", "/owa/", "mail.contoso.com").iis_status == "403.4"
 assert sslvdir.__file__.startswith(sys.argv[1]), sslvdir.__file__
 ' "$tmp"
   for f in __init__.py __init__.pyi __main__.py cli.py py.typed; do
