@@ -111,9 +111,13 @@ for v in 53 54; do
   LD_LIBRARY_PATH="$tmp$libdir" "$bin" -e "
     package.cpath = '$tmp$dir/?.so'
     local s = require('sslvdir')
-    local p = assert(s.load{redirect = true})
+    local function ns(t)
+      t.preset, t.hosts, t.autodiscover_domains = 'exchange2016', 'mail.contoso.com', 'contoso.com'
+      return t
+    end
+    local p = assert(s.load(ns{redirect = true}))
     assert(p:decide{method = 'GET', target = '/owa/', host = 'mail.contoso.com'}.status == 302)
-    p = assert(s.load{})
+    p = assert(s.load(ns{}))
     assert(p:decide{method = 'GET', target = '/owa/', host = 'mail.contoso.com'}.substatus == 4)"
   passed=$((passed + 1))
 done
