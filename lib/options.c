@@ -180,7 +180,8 @@ static int blame(const sslvdir_policy_options *o, int i, int rc, sslvdir_error *
   err->code = rc;
   if (!msg[0])
     snprintf(msg, sizeof msg, "%s", sslvdir_strerror(rc));
-  snprintf(err->message, sizeof err->message, "%s: %s", sp(o, i), msg);
+  /* A spelling is at most SPELLING_MAX bytes: the message keeps the rest. */
+  snprintf(err->message, sizeof err->message, "%.64s: %.189s", sp(o, i), msg);
   return rc;
 }
 
