@@ -260,8 +260,9 @@ static int check(const sslvdir_policy_options *o, sslvdir_error *err) {
                   sp(o, O_OFFLOADER));
   if (preset && !o->count[O_HOST] && !o->count[O_IISCONFIG])
     return sv_err(err, SSLVDIR_E_INCONSISTENT,
-                  "%s needs %s: the host names clients use for the preset's site", sp(o, O_PRESET),
-                  sp(o, O_HOST));
+                  "%s needs %s: the host names clients use for the preset's site (or %s, an "
+                  "applicationHost.config whose bindings name them)",
+                  sp(o, O_PRESET), sp(o, O_HOST), sp(o, O_IISCONFIG));
   /* Clients look Autodiscover up from the domain of the user's e-mail
    * address ("Autodiscover for Exchange"); mail.example.com says nothing
    * about it (users may be @example.org, or @sub.example.com). */
