@@ -87,10 +87,11 @@ if [ "$(get python)" = yes ]; then
   fi
   PYTHONPATH="$tmp$pyexecdir" LD_LIBRARY_PATH="$tmp$libdir" "$py" -c '
 import sslvdir, sys
-p = sslvdir.load_policy(redirect=True)
+ns = dict(preset="exchange2016", hosts="mail.contoso.com", autodiscover_domains="contoso.com")
+p = sslvdir.load_policy(redirect=True, **ns)
 d = p.decide("GET", "/owa/", "mail.contoso.com")
 assert d.location == "https://mail.contoso.com/owa/", d
-assert sslvdir.load_policy().decide("GET", "/owa/", "mail.contoso.com").iis_status == "403.4"
+assert sslvdir.load_policy(**ns).decide("GET", "/owa/", "mail.contoso.com").iis_status == "403.4"
 assert sslvdir.__file__.startswith(sys.argv[1]), sslvdir.__file__
 ' "$tmp"
   for f in __init__.py __init__.pyi __main__.py cli.py py.typed; do
@@ -110,9 +111,13 @@ for v in 53 54; do
   LD_LIBRARY_PATH="$tmp$libdir" "$bin" -e "
     package.cpath = '$tmp$dir/?.so'
     local s = require('sslvdir')
-    local p = assert(s.load{redirect = true})
+    local function ns(t)
+      t.preset, t.hosts, t.autodiscover_domains = 'exchange2016', 'mail.contoso.com', 'contoso.com'
+      return t
+    end
+    local p = assert(s.load(ns{redirect = true}))
     assert(p:decide{method = 'GET', target = '/owa/', host = 'mail.contoso.com'}.status == 302)
-    p = assert(s.load{})
+    p = assert(s.load(ns{}))
     assert(p:decide{method = 'GET', target = '/owa/', host = 'mail.contoso.com'}.substatus == 4)"
   passed=$((passed + 1))
 done

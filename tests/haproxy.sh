@@ -359,7 +359,7 @@ if grep -q "injected failure" "$work/inject.log"; then ok "the failure is logged
 # preset with SSLVDIR_REDIRECT=1.
 kill "$inject" 2>/dev/null || true
 wait "$inject" 2>/dev/null || true
-sed -e "/setenv SSLVDIR_DEBUG_HEADERS/d" -e "s|^    setenv SSLVDIR_POLICY .*|    setenv SSLVDIR_PRESET exchange2016\n    setenv SSLVDIR_HOSTS mail.contoso.com\n    setenv SSLVDIR_REDIRECT 1|" \
+sed -e "/setenv SSLVDIR_DEBUG_HEADERS/d" -e "s|^    setenv SSLVDIR_POLICY .*|    setenv SSLVDIR_PRESET exchange2016\n    setenv SSLVDIR_HOSTS mail.contoso.com\n    setenv SSLVDIR_AD_DOMAINS contoso.com\n    setenv SSLVDIR_REDIRECT 1|" \
   "$work/haproxy.cfg" > "$work/redirect.cfg"
 "$HAPROXY" -db -f "$work/redirect.cfg" > "$work/redirect.log" 2>&1 &
 redirect_pid=$!
@@ -394,6 +394,42 @@ else echo "FAIL $t: no message"; cat "$work/ep.log"; fails=$((fails + 1)); fi
 sed -e "s|setenv SSLVDIR_REDIRECT 1|setenv SSLVDIR_EXTENDED_PROTECTION off|" "$work/ep.cfg" > "$work/ep-off.cfg"
 t="... and starts with SSLVDIR_EXTENDED_PROTECTION=off"
 if "$HAPROXY" -c -q -f "$work/ep-off.cfg"; then ok "$t"; else echo "FAIL $t"; "$HAPROXY" -c -f "$work/ep-off.cfg"; fails=$((fails + 1)); fi
+
+# Nothing is guessed: a preset without SSLVDIR_HOSTS (which once served a
+# demo namespace, and redirected http://mail.fabrikam.com/owa/ to
+# https://mail.contoso.com/owa/) or without SSLVDIR_AD_DOMAINS, or no
+# policy at all, stops HAProxy with a message that says what to set; an
+# SSLVDIR_* variable the plugin does not know is named with what it meant.
+refuses() { # refuses NAME CFG PATTERN...
+  t=$1 cfg=$2; shift 2
+  rc=0
+  "$HAPROXY" -c -f "$cfg" > "$cfg.log" 2>&1 || rc=$?
+  if [ "$rc" -eq 0 ]; then echo "FAIL $t: haproxy -c accepted it"; fails=$((fails + 1)); return; fi
+  for pat in "$@"; do
+    if ! grep -q -- "$pat" "$cfg.log"; then
+      echo "FAIL $t: no '$pat' (exit $rc)"; sed 's/^/    /' "$cfg.log"; fails=$((fails + 1)); return
+    fi
+  done
+  ok "$t (exit $rc)"
+}
+sed -e "/setenv SSLVDIR_HOSTS/d" "$work/redirect.cfg" > "$work/nohosts.cfg"
+refuses "SSLVDIR_PRESET without SSLVDIR_HOSTS stops HAProxy" "$work/nohosts.cfg" \
+  "cannot load the policy: SSLVDIR_PRESET needs SSLVDIR_HOSTS: the host names clients use"
+sed -e "s/setenv SSLVDIR_HOSTS /setenv SSLVDIR_HOST /" "$work/redirect.cfg" > "$work/host.cfg"
+refuses "a misspelt SSLVDIR_HOST stops HAProxy and is named" "$work/host.cfg" \
+  "SSLVDIR_PRESET needs SSLVDIR_HOSTS" "; set but unknown: .*SSLVDIR_HOST (did you mean SSLVDIR_HOSTS?)"
+sed -e "/setenv SSLVDIR_AD_DOMAINS/d" "$work/redirect.cfg" > "$work/noad.cfg"
+refuses "SSLVDIR_PRESET without SSLVDIR_AD_DOMAINS stops HAProxy" "$work/noad.cfg" \
+  "SSLVDIR_PRESET needs SSLVDIR_AD_DOMAINS"
+sed -e "/setenv SSLVDIR_PRESET/d" -e "/setenv SSLVDIR_HOSTS/d" -e "/setenv SSLVDIR_AD_DOMAINS/d" \
+    -e "/setenv SSLVDIR_REDIRECT/d" "$work/redirect.cfg" > "$work/nopolicy.cfg"
+refuses "no SSLVDIR_POLICY, SSLVDIR_PRESET or SSLVDIR_IISCONFIG stops HAProxy" "$work/nopolicy.cfg" \
+  "no policy: give SSLVDIR_POLICY (a policy file), SSLVDIR_PRESET (a built-in preset, with SSLVDIR_HOSTS and SSLVDIR_AD_DOMAINS) or SSLVDIR_IISCONFIG"
+t="an unknown SSLVDIR_* variable is warned about, and HAProxy starts"
+sed -e "s|setenv SSLVDIR_REDIRECT 1|setenv SSLVDIR_REDIRECT 1\n    setenv SSLVDIR_REDIRCT 1|" "$work/redirect.cfg" > "$work/typo.cfg"
+if "$HAPROXY" -c -f "$work/typo.cfg" > "$work/typo.log" 2>&1 &&
+   grep -q "sslvdir: unknown variables, not applied: .*SSLVDIR_REDIRCT (did you mean SSLVDIR_REDIRECT?)" "$work/typo.log"; then
+  ok "$t"; else echo "FAIL $t"; sed 's/^/    /' "$work/typo.log"; fails=$((fails + 1)); fi
 
 t="the example configuration parses and loads the plugin"
 sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \
@@ -466,7 +502,7 @@ for raw in "$work"/snippet-*; do
     # a fragment: the plugin loaded (unless the snippet is the global
     # section), the rules in an http frontend
     if grep -q '^global' "$cfg"; then cp "$cfg" "$cfg.in"; rules=/dev/null; else
-      { printf 'global\n    log stderr format raw local0\n    setenv SSLVDIR_PRESET exchange2016-offload\n    setenv SSLVDIR_HOSTS mail.contoso.com\n'
+      { printf 'global\n    log stderr format raw local0\n    setenv SSLVDIR_PRESET exchange2016-offload\n    setenv SSLVDIR_HOSTS mail.contoso.com\n    setenv SSLVDIR_AD_DOMAINS contoso.com\n'
         printf '    lua-prepend-path %s cpath\n    lua-load-per-thread %s\n' "$work/lua/?.so" "$top_srcdir/bindings/haproxy/sslvdir.lua"
       } > "$cfg.in"; rules=$raw; fi
     { cat "$cfg.in"

@@ -51,6 +51,10 @@ def fail(what, detail):
         print("FAIL: %s: %s" % (what, detail))
 
 
+# The namespace the calls name: the command has no default one.
+NS = ["--preset", "exchange2016", "--host", "mail.contoso.com", "--ad-domain", "contoso.com"]
+
+
 def run(args):
     p = subprocess.run([SV] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     return p.returncode, p.stdout
@@ -75,7 +79,7 @@ for call in range(40):
     values = [random_bytes(rng.randrange(1, 40), controls=False).lstrip(b" \t") or b"x"
               for _ in range(32)]
     lines = [os.fsdecode(b"X-Random-%d: " % k + v) for k, v in enumerate(values)]
-    rc, out = run(["rewrite-header", "--json"] + lines)
+    rc, out = run(["rewrite-header", "--json"] + NS + lines)
     got = parse("rewrite-header --json (call %d)" % call, out)
     if got is None:
         continue
@@ -91,11 +95,11 @@ for call in range(40):
 for call in range(60):
     proto = random_bytes(rng.randrange(1, 60), controls=True)
     query = "Email=a%40contoso.com&Protocol=" + "".join("%%%02X" % b for b in proto)
-    rc, out = run(["autodiscover", "json", query])
+    rc, out = run(["autodiscover", "json"] + NS + [query])
     got = parse("autodiscover json %s" % query, out)
     if got is not None and (rc != 0 or got.get("ErrorMessage") != message(proto)):
         fail("autodiscover json %s" % query, "exit %d, %r" % (rc, got))
-    rc, out = run(["autodiscover", "json", "--json", query])
+    rc, out = run(["autodiscover", "json", "--json"] + NS + [query])
     got = parse("autodiscover json --json %s" % query, out)
     if got is None:
         continue

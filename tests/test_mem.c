@@ -262,6 +262,37 @@ static void test_sweep3(void) {
   free(crl);
 }
 
+/* Policy options: set, spell and build, a preset and a policy document. */
+static int scenario4(void) {
+  static const char *const set[][2] = {
+    {"preset", "exchange2016-offload"}, {"host", "mail.s.example"}, {"host", "autodiscover.s.example"},
+    {"ad-domain", "s.example"}, {"redirect", "on"}, {"offloader", "10.0.0.5"},
+    {"offloader", "10.1.0.0/16"}, {"offloader-cipher-bits", "128"},
+    {"offloader-cipher-header", "X-SSL-Cipher"},
+  };
+  sslvdir_policy_options *o = NULL, *x = NULL;
+  sslvdir_policy *p = NULL, *q = NULL;
+  int rc;
+  if ((rc = sslvdir_policy_options_new(&o)) || (rc = sslvdir_policy_options_new(&x)) ||
+      (rc = sslvdir_policy_options_spell(o, "host", "--host", NULL)) ||
+      (rc = sslvdir_policy_options_set(x, "policy-xml", file, NULL)))
+    goto out;
+  for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+    if ((rc = sslvdir_policy_options_set(o, set[i][0], set[i][1], NULL)))
+      goto out;
+  if ((rc = sslvdir_policy_options_build(o, &p, NULL)) ||
+      (rc = sslvdir_policy_options_build(x, &q, NULL)))
+    goto out;
+  CU_ASSERT_PTR_NOT_NULL(sslvdir_policy_find_site(p, "mail.s.example", 14));
+out:
+  sslvdir_policy_unref(q);
+  sslvdir_policy_unref(p);
+  sslvdir_policy_options_free(x);
+  sslvdir_policy_options_free(o);
+  return rc;
+}
+
+static void test_sweep4(void) { sweep(scenario4); }
 static void test_sweep2(void) { sweep(scenario2); }
 
 static void test_sweep(void) {
@@ -274,4 +305,5 @@ void suite_mem(void) {
   CU_add_test(s, "every allocation failing in turn", test_sweep);
   CU_add_test(s, "every allocation failing in turn: config, .reg, plan, Autodiscover", test_sweep2);
   CU_add_test(s, "every allocation failing in turn: certificates, trust, audit", test_sweep3);
+  CU_add_test(s, "every allocation failing in turn: policy options", test_sweep4);
 }

@@ -36,56 +36,60 @@ expect_status() {
   if [ $rc -eq "$want" ] && printf '%s' "$out" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc, want $want)"; printf '%s\n' "$out" | head -5; fi
 }
 
+# The namespace every preset-based call names: the command has no default
+# host or Autodiscover domain (the "no default" tests are below).
+NS="--host mail.contoso.com --host autodiscover.contoso.com --ad-domain contoso.com"
+C16="--preset exchange2016 $NS"
 RM='"remove_headers": ["X-Forwarded-Proto", "Front-End-Https"]'
 # A preset is what Exchange ships: plain HTTP to OWA gets 403.4, as IIS answers it...
 expect_json '{"action": "deny", "status": 403, "substatus": 4, "location": null, "vdir": "Default Web Site/owa", "path": "/owa/", "upstream": "bridge", "set_headers": {}, '"$RM"', "reason_code": "ssl-required", "reason": "SSL is required (403.4)"}' \
-  eval --json --preset exchange2016 GET 'http://mail.contoso.com/owa/?a=1'
+  eval --json --preset exchange2016 $NS GET 'http://mail.contoso.com/owa/?a=1'
 # ... and Microsoft's http->https recipe is asked for with --redirect (browser vdirs, GET and HEAD).
 expect_json '{"action": "redirect", "status": 302, "substatus": null, "location": "https://mail.contoso.com/owa/?a=1", "vdir": "Default Web Site/owa", "path": "/owa/", "upstream": "bridge", "set_headers": {}, '"$RM"', "reason_code": "redirect-https", "reason": "SSL is required; browsers are redirected to https"}' \
-  eval --json --redirect GET 'http://mail.contoso.com/owa/?a=1'
-expect_out '"location": "https://mail.contoso.com/"' eval --json --preset exchange2019-offload --redirect GET http://mail.contoso.com/
-expect_out '"substatus": 4' eval --json --redirect POST http://mail.contoso.com/owa/auth.owa
-expect_out '"substatus": 4' eval --json --redirect GET http://mail.contoso.com/Microsoft-Server-ActiveSync
-expect_out '^  /owa  *owa .* 302  *bridge' show --redirect
-expect_fail 'go with a preset' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --redirect GET /
-expect_fail '--extended-protection takes on or off' eval --extended-protection yes GET /
+  eval $C16 --json --redirect GET 'http://mail.contoso.com/owa/?a=1'
+expect_out '"location": "https://mail.contoso.com/"' eval --json --preset exchange2019-offload $NS --redirect GET http://mail.contoso.com/
+expect_out '"substatus": 4' eval $C16 --json --redirect POST http://mail.contoso.com/owa/auth.owa
+expect_out '"substatus": 4' eval $C16 --json --redirect GET http://mail.contoso.com/Microsoft-Server-ActiveSync
+expect_out '^  /owa  *owa .* 302  *bridge' show $C16 --redirect
+expect_fail 'goes with --preset' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --redirect GET /
+expect_fail '--extended-protection takes on or off' eval $C16 --extended-protection yes GET /
 # Exchange SE turns Extended Protection on: Rpc requires SSL, nothing is offloaded,
 # and its -offload preset is refused until Extended Protection is declared off.
-expect_out '"substatus": 4' eval --json --preset exchangese POST http://mail.contoso.com/rpc/rpcproxy.dll
-expect_fail 'Extended Protection is on for exchangese-offload' eval --preset exchangese-offload GET /
-expect_fail 'Extended Protection is on for exchange2019-offload (declared on)' eval --preset exchange2019-offload --extended-protection on GET /
-expect_out '"upstream": "offload"' eval --json --preset exchangese-offload --extended-protection off GET https://mail.contoso.com/owa/
+expect_out '"substatus": 4' eval --json --preset exchangese $NS POST http://mail.contoso.com/rpc/rpcproxy.dll
+expect_fail 'Extended Protection is on for exchangese-offload' eval --preset exchangese-offload $NS GET /
+expect_fail 'Extended Protection is on for exchange2019-offload (declared on)' eval --preset exchange2019-offload $NS --extended-protection on GET /
+expect_out '"upstream": "offload"' eval --json --preset exchangese-offload $NS --extended-protection off GET https://mail.contoso.com/owa/
 expect_json '{"action": "deny", "status": 403, "substatus": 4, "location": null, "vdir": "Default Web Site/EWS", "path": "/EWS/Exchange.asmx", "upstream": "bridge", "set_headers": {}, '"$RM"', "reason_code": "ssl-required", "reason": "SSL is required (403.4)"}' \
-  eval --json POST http://mail.contoso.com/EWS/Exchange.asmx
+  eval $C16 --json POST http://mail.contoso.com/EWS/Exchange.asmx
 expect_json '{"action": "allow", "status": null, "substatus": null, "location": null, "vdir": "Default Web Site/owa", "path": "/owa/", "upstream": "offload", "set_headers": {"X-Forwarded-Proto": "https", "Front-End-Https": "On"}, "remove_headers": [], "reason_code": "allowed", "reason": "the virtual directory'"'"'s SSL requirements are met"}' \
-  eval --preset exchange2016-offload --offloader 10.0.0.5 --peer 10.0.0.5 --cipher-bits 256 -H 'X-Forwarded-Proto: https' --json GET http://mail.contoso.com/owa/
+  eval --preset exchange2016-offload $NS --offloader 10.0.0.5 --peer 10.0.0.5 --cipher-bits 256 -H 'X-Forwarded-Proto: https' --json GET http://mail.contoso.com/owa/
 expect_json '{"action": "deny", "status": 403, "substatus": 5, "location": null, "vdir": "Default Web Site/owa", "path": "/owa/", "upstream": "offload", "set_headers": {}, "remove_headers": [], "reason_code": "ssl128-required", "reason": "a 128-bit cipher is required and the key size is below 128 bits or unknown (403.5)"}' \
-  eval --preset exchange2016-offload --offloader 10.0.0.5 --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' --json GET http://mail.contoso.com/owa/
+  eval --preset exchange2016-offload $NS --offloader 10.0.0.5 --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' --json GET http://mail.contoso.com/owa/
 expect_json '{"action": "deny", "status": 404, "substatus": 11, "location": null, "vdir": null, "path": null, "upstream": null, "set_headers": {}, '"$RM"', "reason_code": "double-escape", "reason": "the path is double-escaped (404.11)"}' \
-  eval --json GET 'https://mail.contoso.com/ecp%252f'
+  eval $C16 --json GET 'https://mail.contoso.com/ecp%252f'
 # The Host header overrides the URL's host; a foreign one never reaches Location.
-expect_out '"location": "https://mail.contoso.com/owa/"' eval --json --redirect -H 'Host: evil.example' GET http://mail.contoso.com/owa/
-expect_out '"location": "https://autodiscover.contoso.com/owa/"' eval --json --redirect -H 'Host: autodiscover.contoso.com' GET /owa/
+expect_out '"location": "https://mail.contoso.com/owa/"' eval $C16 --json --redirect -H 'Host: evil.example' GET http://mail.contoso.com/owa/
+expect_out '"location": "https://autodiscover.contoso.com/owa/"' eval $C16 --json --redirect -H 'Host: autodiscover.contoso.com' GET /owa/
 # Default cipher bits: 256 over https, so Ssl128 passes; --cipher-bits 40 does not.
-expect_out '"action": "allow"' eval --json GET https://mail.contoso.com/owa/
-expect_out '"substatus": 5' eval --json --cipher-bits 40 GET https://mail.contoso.com/owa/
-expect_out '"action": "allow"' eval --json --tls GET /owa/
+expect_out '"action": "allow"' eval $C16 --json GET https://mail.contoso.com/owa/
+expect_out '"substatus": 5' eval $C16 --json --cipher-bits 40 GET https://mail.contoso.com/owa/
+expect_out '"action": "allow"' eval $C16 --json --tls GET /owa/
 expect_out '"substatus": 16' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --client-cert untrusted --json GET https://mail.contoso.com/certauth/
 expect_out '"substatus": 7' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --client-cert missing --json GET https://mail.contoso.com/certauth/
 expect_out '"substatus": 13' eval --policy "$top_srcdir/tests/data/decide/certs.xml" --client-cert revoked --json GET https://mail.contoso.com/certauth/
 # Text output
-expect_out '^action:    deny 403.4' eval GET http://mail.contoso.com/owa/
-expect_out '^action:    redirect 302' eval --redirect GET http://mail.contoso.com/owa/
-expect_out 'location:  https://mail.contoso.com/owa/' eval --redirect GET http://mail.contoso.com/owa/
+expect_out '^action:    deny 403.4' eval $C16 GET http://mail.contoso.com/owa/
+expect_out '^action:    redirect 302' eval $C16 --redirect GET http://mail.contoso.com/owa/
+expect_out 'location:  https://mail.contoso.com/owa/' eval $C16 --redirect GET http://mail.contoso.com/owa/
 # ';' is part of a segment's name (IIS has no path parameters): not owa/Calendar, not Rpc
-expect_out '"vdir": "Default Web Site/owa",' eval --json GET 'http://mail.contoso.com/owa/Calendar;x/a.ics'
-expect_out '"vdir": "Default Web Site",' eval --json POST 'http://mail.contoso.com/Rpc%3bx/rpcproxy.dll'
+expect_out '"vdir": "Default Web Site/owa",' eval $C16 --json GET 'http://mail.contoso.com/owa/Calendar;x/a.ics'
+expect_out '"vdir": "Default Web Site",' eval $C16 --json POST 'http://mail.contoso.com/Rpc%3bx/rpcproxy.dll'
 # Other commands
 expect_out '^exchange2016-offload' presets
-expect_out '/EWS/mrsproxy.svc.*mrsproxy.*bridge' show
-expect_out 'trusted offloaders: 10.0.0.0/8' show --offloader 10.1.2.3/8
+expect_out '/EWS/mrsproxy.svc.*mrsproxy.*bridge' show $C16
+expect_out 'trusted offloaders: 10.0.0.0/8' show $C16 --offloader 10.1.2.3/8
 # An offloader network that holds clients: show warns (the audit's error is below).
-expect_out 'warning: trusted offloader 0.0.0.0/0 covers every IPv4 address' show --offloader 0.0.0.0/0
+expect_out 'warning: trusted offloader 0.0.0.0/0 covers every IPv4 address' show $C16 --offloader 0.0.0.0/0
 expect_out 'site "Europe"' show --policy "$top_srcdir/tests/data/decide/multi.xml"
 expect_out 'redirect 302' demo
 expect_out "Microsoft's opt-in http->https recipe" demo
@@ -93,52 +97,52 @@ expect_out '10.0.0.5      allow            offload  Default Web Site/owa; truste
 expect_out '10.0.0.5      deny 403.5       -        Default Web Site/owa; trusted LB names RC4' demo
 
 # rewrite-header: the line as a proxy would send it on.
-expect_json 'Location: https://mail.contoso.com/owa' rewrite-header 'Location: http://mail.contoso.com/owa'
-expect_json 'Location: http://mail.contoso.com.evil.example/' rewrite-header 'Location: http://mail.contoso.com.evil.example/'
-expect_json 'Set-Cookie: a=b; path=/; Secure' rewrite-header 'Set-Cookie: a=b; path=/'
+expect_json 'Location: https://mail.contoso.com/owa' rewrite-header $C16 'Location: http://mail.contoso.com/owa'
+expect_json 'Location: http://mail.contoso.com.evil.example/' rewrite-header $C16 'Location: http://mail.contoso.com.evil.example/'
+expect_json 'Set-Cookie: a=b; path=/; Secure' rewrite-header $C16 'Set-Cookie: a=b; path=/'
 expect_json 'Set-Cookie: a=b; path=/' rewrite-header --policy "$top_srcdir/tests/data/rewrite/policy.xml" --vdir 'Default Web Site/ecp' 'Set-Cookie: a=b; path=/'
 expect_json 'Location: https://partner.fabrikam.com:8443/x' rewrite-header --policy "$top_srcdir/tests/data/rewrite/policy.xml" 'Location: http://partner.fabrikam.com/x'
-expect_json 'Location: https://owa.fabrikam.com/' rewrite-header --host owa.fabrikam.com 'Location: http://owa.fabrikam.com/'
+expect_json 'Location: https://owa.fabrikam.com/' rewrite-header --preset exchange2016 --host owa.fabrikam.com --ad-domain fabrikam.com 'Location: http://owa.fabrikam.com/'
 expect_json '[{"name": "Refresh", "value": "0; URL=https://mail.contoso.com/owa", "changed": true}, {"name": "X-Other", "value": "http://mail.contoso.com/", "changed": false}]' \
-  rewrite-header --json 'Refresh: 0; URL=http://mail.contoso.com/owa' 'X-Other: http://mail.contoso.com/'
-expect_fail "expected 'Name: value'" rewrite-header 'Location http://x/'
+  rewrite-header $C16 --json 'Refresh: 0; URL=http://mail.contoso.com/owa' 'X-Other: http://mail.contoso.com/'
+expect_fail "expected 'Name: value'" rewrite-header $C16 'Location http://x/'
 # Bytes that are not UTF-8 are written as U+FFFD, one per maximal subpart.
 expect_json '[{"name": "X-Bytes", "value": "\ufffd\ufffd\ufffdb'"$(printf '\303\251')"'", "changed": false}]' \
-  rewrite-header --json "$(printf 'X-Bytes: \377\376\360\237\230b\303\251')"
+  rewrite-header $C16 --json "$(printf 'X-Bytes: \377\376\360\237\230b\303\251')"
 # U+2028 and U+2029 end a JavaScript string literal: escaped.
 expect_json '[{"name": "X-Sep", "value": "a\u2028b\u2029", "changed": false}]' \
-  rewrite-header --json "$(printf 'X-Sep: a\342\200\250b\342\200\251')"
-expect_fail "no such vdir" rewrite-header --vdir 'Default Web Site/nope' 'Set-Cookie: a=b'
-expect_fail "control character" rewrite-header "$(printf 'Location: http://mail.contoso.com/\001')"
+  rewrite-header $C16 --json "$(printf 'X-Sep: a\342\200\250b\342\200\251')"
+expect_fail "no such vdir" rewrite-header $C16 --vdir 'Default Web Site/nope' 'Set-Cookie: a=b'
+expect_fail "control character" rewrite-header $C16 "$(printf 'Location: http://mail.contoso.com/\001')"
 # A refused line leaves no half-written answer: no lone "[", no earlier lines.
-expect_fail "control character" rewrite-header --host mail.contoso.com --json "$(printf 'Location: http://mail.contoso.com/\177')"
-expect_fail "control character" rewrite-header --json 'X-A: b' "$(printf 'Location: http://mail.contoso.com/\001')"
-expect_fail "control character" rewrite-header 'X-A: b' "$(printf 'Location: http://mail.contoso.com/\001')"
+expect_fail "control character" rewrite-header --preset exchange2016 --host mail.contoso.com --ad-domain contoso.com --json "$(printf 'Location: http://mail.contoso.com/\177')"
+expect_fail "control character" rewrite-header $C16 --json 'X-A: b' "$(printf 'Location: http://mail.contoso.com/\001')"
+expect_fail "control character" rewrite-header $C16 'X-A: b' "$(printf 'Location: http://mail.contoso.com/\001')"
 expect_fail "needs a 'Name: value'" rewrite-header
 # A repeated Host is a 400 (bad-host), as HTTP.sys answers it, not the last value's answer.
-expect_out '"status": 400, .*"reason_code": "bad-host"' eval --json -H 'Host: evil.example' -H 'Host: mail.contoso.com' GET /owa/
-expect_out '"status": 400, .*"reason_code": "bad-host"' eval --json -H 'Host: mail.contoso.com' -H 'host: mail.contoso.com' GET http://mail.contoso.com/owa/
+expect_out '"status": 400, .*"reason_code": "bad-host"' eval $C16 --json -H 'Host: evil.example' -H 'Host: mail.contoso.com' GET /owa/
+expect_out '"status": 400, .*"reason_code": "bad-host"' eval $C16 --json -H 'Host: mail.contoso.com' -H 'host: mail.contoso.com' GET http://mail.contoso.com/owa/
 # rewrite-body: a page, whole and one byte at a time; pass-through; errors.
 page="$top_srcdir/tests/data/rewrite/page.html"
 want_page="$top_srcdir/tests/data/rewrite/page.expected"
 for chunk in 65536 1 7; do
-  if "$sv" rewrite-body --chunk $chunk < "$page" | cmp -s - "$want_page"; then ok; else ko "rewrite-body --chunk $chunk page.html"; fi
+  if "$sv" rewrite-body $C16 --chunk $chunk < "$page" | cmp -s - "$want_page"; then ok; else ko "rewrite-body --chunk $chunk page.html"; fi
 done
-if "$sv" rewrite-body --content-encoding gzip < "$page" 2>/dev/null | cmp -s - "$page"; then ok; else ko "rewrite-body gzip passes through"; fi
-if "$sv" rewrite-body --content-type image/png < "$page" 2>/dev/null | cmp -s - "$page"; then ok; else ko "rewrite-body image/png passes through"; fi
-got=$(printf 'see http://legacy.local/x' | "$sv" rewrite-body --replace http://legacy.local/ https://mail.contoso.com/legacy/)
+if "$sv" rewrite-body $C16 --content-encoding gzip < "$page" 2>/dev/null | cmp -s - "$page"; then ok; else ko "rewrite-body gzip passes through"; fi
+if "$sv" rewrite-body $C16 --content-type image/png < "$page" 2>/dev/null | cmp -s - "$page"; then ok; else ko "rewrite-body image/png passes through"; fi
+got=$(printf 'see http://legacy.local/x' | "$sv" rewrite-body $C16 --replace http://legacy.local/ https://mail.contoso.com/legacy/)
 if [ "$got" = 'see https://mail.contoso.com/legacy/x' ]; then ok; else ko "rewrite-body --replace: $got"; fi
 # An invalid link of ours (port "80.evil.com") must not become evil.com's.
 for chunk in 65536 1; do
-  got=$(printf 'http://mail.contoso.com:80.evil.com/x' | "$sv" rewrite-body --host mail.contoso.com --chunk $chunk)
+  got=$(printf 'http://mail.contoso.com:80.evil.com/x' | "$sv" rewrite-body --preset exchange2016 --host mail.contoso.com --ad-domain contoso.com --chunk $chunk)
   if [ "$got" = 'http://mail.contoso.com:80.evil.com/x' ]; then ok; else ko "rewrite-body :80.evil.com --chunk $chunk: $got"; fi
 done
-got=$(printf 'http://mail.contoso.com/' | "$sv" rewrite-body --stats 2>&1 >/dev/null)
+got=$(printf 'http://mail.contoso.com/' | "$sv" rewrite-body $C16 --stats 2>&1 >/dev/null)
 if [ "$got" = 'sslvdir: 24 bytes in, 25 out, 1 replaced; the length changed: send it chunked or with the new Content-Length' ]; then ok; else ko "rewrite-body --stats: $got"; fi
-expect_fail "expected 1 to 16777216" rewrite-body --chunk 0
-expect_fail "not a media type" rewrite-body --types html
-expect_fail "unknown option" rewrite-body --bogus
-if printf 'http://mail.contoso.com/' | "$sv" rewrite-body >/dev/full 2>/dev/null; then ko "rewrite-body to a full disk succeeded"; else [ $? -eq 1 ] && ok || ko "rewrite-body to a full disk: wrong exit"; fi
+expect_fail "expected 1 to 16777216" rewrite-body $C16 --chunk 0
+expect_fail "not a media type" rewrite-body $C16 --types html
+expect_fail "unknown option" rewrite-body $C16 --bogus
+if printf 'http://mail.contoso.com/' | "$sv" rewrite-body $C16 >/dev/full 2>/dev/null; then ko "rewrite-body to a full disk succeeded"; else [ $? -eq 1 ] && ok || ko "rewrite-body to a full disk: wrong exit"; fi
 
 # autodiscover: answers, JSON, redirects, the client side.
 adp="$top_srcdir/tests/data/autodiscover/policy.xml"
@@ -147,19 +151,19 @@ for f in outlook-external redirect-url unknown-domain mobilesync; do
   if "$sv" autodiscover respond --policy "$adp" --time-us 1700000000123456 < "$golden/$f.req" 2>/dev/null | cmp -s - "$golden/$f.resp"; then ok; else ko "autodiscover respond $f"; fi
 done
 if "$sv" autodiscover respond --policy "$adp" --internal --time-us 1700000000123456 < "$golden/outlook-internal.req" | cmp -s - "$golden/outlook-internal.resp"; then ok; else ko "autodiscover respond --internal"; fi
-err=$("$sv" autodiscover respond < "$top_srcdir/tests/data/autodiscover/hostile/doctype.xml" 2>&1 >/dev/null)
+err=$("$sv" autodiscover respond $C16 < "$top_srcdir/tests/data/autodiscover/hostile/doctype.xml" 2>&1 >/dev/null)
 if [ "$err" = "sslvdir: answered with error 600: autodiscover request: a DOCTYPE or entity declaration is refused" ]; then ok; else ko "autodiscover respond DOCTYPE: $err"; fi
-expect_out '<ErrorCode>600</ErrorCode>' autodiscover respond < /dev/null
-expect_out '"status": 200, "content_type": "text/xml; charset=utf-8", "body": "<?xml' autodiscover respond --json < "$golden/outlook-external.req"
-expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.contoso.com/Autodiscover/Autodiscover.xml"}' autodiscover json 'Email=a%40contoso.com&Protocol=AutodiscoverV1'
-expect_json '{"status": 404, "content_type": "application/json; charset=utf-8", "body": "{\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"The e-mail address cannot be found.\"}"}' autodiscover json --json 'Email=a@example.org&Protocol=AutodiscoverV1'
-expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.fabrikam.com/Autodiscover/Autodiscover.xml"}' autodiscover json --host mail.fabrikam.com 'Email=a@fabrikam.com&Protocol=AutodiscoverV1'
-expect_json '{"Protocol":"Ews","Url":"https://mail.contoso.com/EWS/Exchange.asmx"}' autodiscover json --host mail.contoso.com --ad-domain contoso.com --ad-domain contoso.org 'Email=a@contoso.org&Protocol=Ews'
+expect_out '<ErrorCode>600</ErrorCode>' autodiscover respond $C16 < /dev/null
+expect_out '"status": 200, "content_type": "text/xml; charset=utf-8", "body": "<?xml' autodiscover respond $C16 --json < "$golden/outlook-external.req"
+expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.contoso.com/Autodiscover/Autodiscover.xml"}' autodiscover json $C16 'Email=a%40contoso.com&Protocol=AutodiscoverV1'
+expect_json '{"status": 404, "content_type": "application/json; charset=utf-8", "body": "{\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"The e-mail address cannot be found.\"}"}' autodiscover json $C16 --json 'Email=a@example.org&Protocol=AutodiscoverV1'
+expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.fabrikam.com/Autodiscover/Autodiscover.xml"}' autodiscover json --preset exchange2016 --host mail.fabrikam.com --ad-domain fabrikam.com 'Email=a@fabrikam.com&Protocol=AutodiscoverV1'
+expect_json '{"Protocol":"Ews","Url":"https://mail.contoso.com/EWS/Exchange.asmx"}' autodiscover json --preset exchange2016 --host mail.contoso.com --ad-domain contoso.com --ad-domain contoso.org 'Email=a@contoso.org&Protocol=Ews'
 # The request target Outlook 2016 and later send first: the address in the path.
-expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.contoso.com/Autodiscover/Autodiscover.xml"}' autodiscover json '/autodiscover/autodiscover.json/v1.0/a%40contoso.com?Protocol=AutodiscoverV1'
-expect_json '{"status": 400, "content_type": "application/json; charset=utf-8", "body": "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The address in the path and the Email parameter disagree.\"}"}' autodiscover json --json '/autodiscover/autodiscover.json/v1.0/a@contoso.com?Email=b%40contoso.com&Protocol=AutodiscoverV1'
+expect_json '{"Protocol":"AutodiscoverV1","Url":"https://mail.contoso.com/Autodiscover/Autodiscover.xml"}' autodiscover json $C16 '/autodiscover/autodiscover.json/v1.0/a%40contoso.com?Protocol=AutodiscoverV1'
+expect_json '{"status": 400, "content_type": "application/json; charset=utf-8", "body": "{\"ErrorCode\":\"InvalidRequest\",\"ErrorMessage\":\"The address in the path and the Email parameter disagree.\"}"}' autodiscover json $C16 --json '/autodiscover/autodiscover.json/v1.0/a@contoso.com?Email=b%40contoso.com&Protocol=AutodiscoverV1'
 expect_json '{"ErrorCode":"InvalidProtocol","ErrorMessage":"The given protocol value '"'"'\ufffd\ufffd'"'"' is invalid. Supported values are '"'"'AutodiscoverV1, ActiveSync, Ews'"'"'."}' \
-  autodiscover json 'Email=a%40contoso.com&Protocol=%FF%FE'
+  autodiscover json $C16 'Email=a%40contoso.com&Protocol=%FF%FE'
 # Whatever the bytes, the JSON is valid UTF-8 (seeded random inputs).
 py=${PYTHON3:-python3}
 if command -v "$py" >/dev/null 2>&1; then
@@ -193,7 +197,7 @@ expect_out 'autodiscover: @fabrikam.com: redirectAddr to LOCAL@fabrikam.hosted.e
 ex16o="$top_srcdir/doc/examples/exchange2016-offload.xml"
 expect_out '^action:    allow' eval --policy "$ex16o" --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
 expect_out 'trusted offloaders: 10.0.0.5/32 (min cipher bits 128)' show --policy "$ex16o"
-lb="--preset exchange2016-offload --offloader 10.0.0.5"
+lb="--preset exchange2016-offload $NS --offloader 10.0.0.5"
 expect_out '^action:    deny 403.5' eval $lb --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
 expect_out "^warning: offloader 10.0.0.5/32 says nothing about the cipher.*min-cipher-bits" show $lb
 expect_out '^action:    allow' eval $lb --offloader-cipher-bits 128 --peer 10.0.0.5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
@@ -204,7 +208,7 @@ expect_out '^action:    deny 403.5' eval $lb --offloader-cipher-header X-SSL-Cip
 expect_out '"remove_headers": \["X-Forwarded-Proto", "Front-End-Https", "X-SSL-Cipher"\]' eval $lb --offloader-cipher-header X-SSL-Cipher --peer 192.0.2.1 -H 'X-SSL-Cipher: AES256-SHA' --json GET https://mail.contoso.com/owa/
 expect_out '^remove:    X-Forwarded-Proto, Front-End-Https, X-SSL-Cipher$' eval $lb --offloader-cipher-header X-SSL-Cipher --peer 192.0.2.1 GET https://mail.contoso.com/owa/
 expect_out 'trusted offloaders: 10.0.0.5/32 (min cipher bits 128, cipher in X-SSL-Cipher)' show $lb --offloader-cipher-bits 128 --offloader-cipher-header X-SSL-Cipher
-expect_fail 'go with --offloader' show --offloader-cipher-bits 128
+expect_fail 'goes with --offloader' show $C16 --offloader-cipher-bits 128
 expect_fail "expected a key size from 0 to 256" show $lb --offloader-cipher-bits 257
 expect_fail "expected a key size from 0 to 256" show $lb --offloader-cipher-bits -1
 expect_fail "is not a header name" show $lb --offloader-cipher-header 'X Cipher'
@@ -255,7 +259,7 @@ expect_json '{"reg_files": [{"file": "'"$tmpd"'/names.reg", "entries": [{"kind":
 # A skipped SSLOffloaded line is absent, never the 1 an earlier file gave it:
 # OWA on Exchange 2010 goes back to being bridged.
 printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA]\r\n"SSLOffloaded"=dword:00000001\r\n' >"$tmpd/on.reg"
-off2010="--preset exchange2010-offload --offloader 10.0.0.5 --peer 10.0.0.5 --cipher-bits 256 -H X-Forwarded-Proto:https"
+off2010="--preset exchange2010-offload $NS --offloader 10.0.0.5 --peer 10.0.0.5 --cipher-bits 256 -H X-Forwarded-Proto:https"
 # shellcheck disable=SC2086
 expect_out '"action": "allow", .*"upstream": "offload"' eval --json $off2010 --reg "$tmpd/on.reg" GET http://mail.contoso.com/owa/
 # shellcheck disable=SC2086
@@ -307,27 +311,42 @@ expect_out 'deny 404.11' demo
 expect_out "^sslvdir [0-9]" version
 # Usage and input errors: exit 2 and a message
 expect_fail 'eval needs METHOD and URL' eval GET
-expect_fail 'unknown option' eval --bogus GET /
-expect_fail 'cipher-bits' eval --cipher-bits lots GET /
-expect_fail 'client-cert' eval --client-cert maybe GET /
+expect_fail 'unknown option' eval $C16 --bogus GET /
+expect_fail 'cipher-bits' eval $C16 --cipher-bits lots GET /
+expect_fail 'client-cert' eval $C16 --client-cert maybe GET /
 # --peer is a bare address: with a port (or brackets, a zone) it is refused, not
 # silently treated as an untrusted peer whose X-Forwarded-Proto is stripped.
-expect_fail "--peer '10.0.0.5:443': expected a bare IPv4 or IPv6 address" eval --preset exchange2016-offload --offloader 10.0.0.5 --peer 10.0.0.5:443 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
-expect_fail 'expected a bare IPv4 or IPv6 address' eval --peer '[2001:db8::1]' GET /
-expect_fail 'expected a bare IPv4 or IPv6 address' eval --peer 'fe80::1%eth0' GET /
-expect_fail 'expected a bare IPv4 or IPv6 address' eval --peer '' GET /
-expect_out '^action:    allow' eval --preset exchange2016-offload --offloader 2001:db8::/64 --offloader-cipher-bits 128 --peer 2001:db8::5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
-expect_fail 'unknown preset' eval --preset exchange2021 GET /
+expect_fail "--peer '10.0.0.5:443': expected a bare IPv4 or IPv6 address" eval --preset exchange2016-offload $NS --offloader 10.0.0.5 --peer 10.0.0.5:443 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
+expect_fail 'expected a bare IPv4 or IPv6 address' eval $C16 --peer '[2001:db8::1]' GET /
+expect_fail 'expected a bare IPv4 or IPv6 address' eval $C16 --peer 'fe80::1%eth0' GET /
+expect_fail 'expected a bare IPv4 or IPv6 address' eval $C16 --peer '' GET /
+expect_out '^action:    allow' eval --preset exchange2016-offload $NS --offloader 2001:db8::/64 --offloader-cipher-bits 128 --peer 2001:db8::5 -H 'X-Forwarded-Proto: https' GET http://mail.contoso.com/owa/
+# Nothing is guessed: no preset, no host and no Autodiscover domain by default.
+# A preset without hosts used to answer for a demo namespace, and redirect
+# http://mail.fabrikam.com/owa/ to https://mail.contoso.com/owa/.
+expect_fail 'no policy: give --policy (a policy file), --preset (a built-in preset, with --host and --ad-domain) or --iisconfig' eval GET http://mail.fabrikam.com/owa/
+expect_fail 'no policy: give --policy' show
+expect_fail 'no policy: give --policy' rewrite-header 'Location: http://mail.contoso.com/'
+expect_fail '^sslvdir: --preset needs --host: the host names clients use' eval --preset exchange2016 --redirect GET http://mail.fabrikam.com/owa/
+expect_fail '^sslvdir: --preset needs --host' show --preset exchange2016 --ad-domain fabrikam.com
+expect_fail '^sslvdir: --preset needs --ad-domain: the users.* e-mail domains' eval --preset exchange2016 --host mail.fabrikam.com GET http://mail.fabrikam.com/owa/
+expect_fail '^sslvdir: --preset needs --ad-domain' autodiscover json --preset exchange2016 --host mail.fabrikam.com 'Email=a@fabrikam.com&Protocol=AutodiscoverV1'
+# ... but an applicationHost.config whose bindings name the preset's site's hosts will do.
+expect_out '"reason_code": "ssl-required"' eval --json --preset exchange2016 --ad-domain contoso.com --iisconfig "$top_srcdir/tests/data/config/exchange2016.config" GET http://mail.contoso.com/owa/
+expect_out '"location": "https://mail.fabrikam.com/owa/"' eval --json --preset exchange2016 --host mail.fabrikam.com --ad-domain fabrikam.com --redirect GET http://mail.fabrikam.com/owa/
+expect_fail '^sslvdir: --host goes with --preset' eval --iisconfig "$top_srcdir/tests/data/config/exchange2016.config" --host mail.fabrikam.com GET /
+expect_fail "^sslvdir: --host: " eval --preset exchange2016 --ad-domain fabrikam.com --host 'bad host' GET /
+expect_fail 'unknown preset' eval --preset exchange2021 $NS GET /
 expect_fail 'not both' eval --preset exchange2016 --policy x.xml GET /
 expect_fail 'No such file' eval --policy /nonexistent.xml GET /
 expect_fail 'line 5' eval --policy "$top_srcdir/tests/data/policy/bad/bad-flags.xml" GET /
-expect_fail 'malformed prefix length' eval --offloader 10.0.0.0/8,x GET /
-expect_fail 'not an IPv4 or IPv6' eval --offloader mail.contoso.com GET /
-expect_fail "expected 'Name: value'" eval -H 'NoColon' GET /
-expect_fail 'must be http' eval GET ftp://x/
+expect_fail 'malformed prefix length' eval $C16 --offloader 10.0.0.0/8,x GET /
+expect_fail 'not an IPv4 or IPv6' eval $C16 --offloader mail.contoso.com GET /
+expect_fail "expected 'Name: value'" eval $C16 -H 'NoColon' GET /
+expect_fail 'must be http' eval $C16 GET ftp://x/
 expect_fail 'unknown command' frobnicate
 expect_fail 'usage' 
-expect_fail 'not a host name' show --host 'bad host'
+expect_fail 'not a host name' show --preset exchange2016 --ad-domain example.com --host 'bad host'
 # ---------------------------------------------------------------- certificates and the audit
 C="$top_builddir/tests/certs"
 CFG="$top_srcdir/tests/data/config/exchange2016.config"
@@ -361,7 +380,10 @@ expect_status 4 '"bits": null' cipher-bits --json AES-GCM
 expect_out 'No finding' audit --config "$CFG" --cert "$C/server.pem" --ca "$C/ca.pem" --namespace mail.contoso.com,autodiscover.contoso.com --exchange-version 2016
 expect_status 4 'error \[cert-weak-key\]' audit --cert "$C/weak.pem" --namespace mail.contoso.com,autodiscover.contoso.com
 expect_status 4 '"worst": "error"' audit --json --cert "$C/expired.pem" --namespace mail.contoso.com
-expect_status 4 'error \[offloader-too-broad\] ::/0' audit --preset exchange2016-offload --offloader ::/0
+expect_status 4 'error \[offloader-too-broad\] ::/0' audit --config "$CFG" --offloader ::/0
+# audit takes no --host or --ad-domain, so a preset alone names no namespace:
+# refused rather than audited against a guessed one.
+expect_fail '^sslvdir: --preset needs --host' audit --preset exchange2016-offload --offloader 10.0.0.5
 expect_status 3 'warning \[allow-external-untrusted\]' audit --registry "$top_srcdir/tests/data/audit/allow-external.reg"
 expect_status 0 'note' audit --cert "$C/wildcard.pem" --namespace mail.contoso.com,autodiscover.contoso.com
 tmpcfg=$(mktemp)

@@ -192,6 +192,7 @@ int main(void) {
   suite_settings();
   suite_policy();
   suite_policyfile();
+  suite_options();
   suite_decide();
   suite_rewrite();
   suite_autodiscover();

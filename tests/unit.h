@@ -12,6 +12,7 @@ void suite_path(void);
 void suite_settings(void);
 void suite_policy(void);
 void suite_policyfile(void);
+void suite_options(void);
 void suite_decide(void);
 void suite_rewrite(void);
 void suite_autodiscover(void);

@@ -15,8 +15,6 @@
 #include "json.h"
 #include "tool.h"
 
-#define DEFAULT_SITE "Default Web Site"
-
 const char *prog = "sslvdir";
 
 void usage(FILE *f) {
@@ -111,112 +109,51 @@ int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
 }
 
 int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
-  sslvdir_builder *b;
+  /* The library decides how the options go together (sslvdir_policy_options_build());
+   * this only hands them over, named as the command spells them. */
+  static const char *const names[] = {
+    "policy", "preset", "host", "ad-domain", "offloader", "offloader-cipher-bits",
+    "offloader-cipher-header", "iisconfig", "reg", "redirect", "extended-protection",
+  };
+  sslvdir_policy_options *po;
   sslvdir_error e = {0};
-  int rc;
-  if (o->preset && o->policy) {
-    fprintf(stderr, "%s: give --preset or --policy, not both\n", prog);
-    return EXIT_USAGE;
+  char spelling[64];
+  int rc = sslvdir_policy_options_new(&po);
+  for (size_t i = 0; !rc && i < sizeof names / sizeof names[0]; i++) {
+    snprintf(spelling, sizeof spelling, "--%s", names[i]);
+    rc = sslvdir_policy_options_spell(po, names[i], spelling, &e);
   }
-  if (o->policy && (o->nhosts || o->nad)) {
-    fprintf(stderr, "%s: --host and --ad-domain go with --preset; a policy file names its own\n",
-            prog);
-    return EXIT_USAGE;
-  }
-  if (o->preset_options && (o->policy || (o->iisconfig && !o->preset && !o->nhosts && !o->nad))) {
-    fprintf(stderr, "%s: --redirect and --extended-protection go with a preset (--preset)\n", prog);
-    return EXIT_USAGE;
-  }
-  if ((rc = sslvdir_builder_new(&b)))
-    return fail("builder", rc, NULL);
-  if (o->policy) {
-    rc = sslvdir_policyfile_load(b, o->policy, &e);
-    if (rc) {
-      sslvdir_builder_free(b);
-      return fail(o->policy, rc, &e);
-    }
-  } else if (o->iisconfig && !o->preset && !o->nhosts && !o->nad) {
-    /* The server's own configuration names the sites: no default preset. */
-  } else {
-    const char *preset = o->preset ? o->preset : "exchange2016";
-    if ((rc = sslvdir_preset_apply_opts(b, preset, DEFAULT_SITE, o->preset_options, &e))) {
-      sslvdir_builder_free(b);
-      return fail("preset", rc, &e);
-    }
-    static const char *const dflt[] = {"mail.contoso.com", "autodiscover.contoso.com"};
-    int n = o->nhosts ? o->nhosts : 2;
-    for (int i = 0; i < n; i++) {
-      if ((rc = sslvdir_builder_add_host(b, DEFAULT_SITE, o->nhosts ? o->hosts[i] : dflt[i], &e))) {
-        sslvdir_builder_free(b);
-        return fail("--host", rc, &e);
-      }
-    }
-    /* Autodiscover: the --ad-domain domains, else the first host without
-     * its first label (mail.contoso.com: contoso.com). */
-    const char *first = o->nhosts ? o->hosts[0] : dflt[0], *dot = strchr(first, '.');
-    int nad = o->nad ? o->nad : (dot && strchr(dot + 1, '.')) ? 1 : 0;
-    for (int i = 0; i < nad; i++) {
-      if ((rc = sslvdir_builder_add_autodiscover_domain(b, o->nad ? o->ad_domains[i] : dot + 1,
-                                                        SSLVDIR_AUTODISCOVER_SETTINGS,
-                                                        DEFAULT_SITE, &e))) {
-        sslvdir_builder_free(b);
-        return fail("--ad-domain", rc, &e);
-      }
-    }
-  }
-  if (o->iisconfig) {
-    sslvdir_iisconfig *cfg;
-    if ((rc = sslvdir_iisconfig_load(&cfg, o->iisconfig, &e)) ||
-        (rc = sslvdir_iisconfig_apply(cfg, b, &e))) {
-      sslvdir_iisconfig_free(cfg);
-      sslvdir_builder_free(b);
-      return fail(o->iisconfig, rc, &e);
-    }
-    sslvdir_iisconfig_free(cfg);
-  }
-  for (int i = 0; i < o->nregs; i++) {
-    sslvdir_regfile *r;
-    if ((rc = sslvdir_regfile_load(&r, o->regs[i], &e)) ||
-        (rc = sslvdir_regfile_apply(r, sslvdir_builder_settings(b), &e))) {
-      sslvdir_regfile_free(r);
-      sslvdir_builder_free(b);
-      return fail(o->regs[i], rc, &e);
-    }
-    sslvdir_regfile_free(r);
-  }
-  unsigned long bits = 0;
-  const char *hdr = o->offloader_cipher_header;
-  if ((o->offloader_cipher_bits || hdr) && !o->noffloaders) {
-    sslvdir_builder_free(b);
-    fprintf(stderr, "%s: --offloader-cipher-bits and --offloader-cipher-header go with "
-            "--offloader\n", prog);
-    return EXIT_USAGE;
-  }
-  if (o->offloader_cipher_bits) {
-    const char *v = o->offloader_cipher_bits;
-    char *end;
-    bits = strtoul(v, &end, 10);
-    if (!*v || *end || v[0] == '-' || v[0] == '+' || v[0] == ' ' || bits > 256) {
-      sslvdir_builder_free(b);
-      fprintf(stderr, "%s: --offloader-cipher-bits '%s': expected a key size from 0 to 256\n",
-              prog, v);
-      return EXIT_USAGE;
-    }
-  }
-  for (int i = 0; i < o->noffloaders; i++) {
-    if ((rc = o->offloader_cipher_bits || hdr
-                  ? sslvdir_builder_set_offloader_cipher(b, o->offloaders[i], (unsigned)bits, hdr,
-                                                         &e)
-                  : sslvdir_builder_add_offloader(b, o->offloaders[i], &e))) {
-      sslvdir_builder_free(b);
-      return fail("--offloader", rc, &e);
-    }
-  }
-  rc = sslvdir_builder_build(b, out, &e);
-  sslvdir_builder_free(b);
-  if (rc)
-    return fail("policy", rc, &e);
-  return 0;
+#define SET(name, value) \
+  do { \
+    if (!rc && (value)) \
+      rc = sslvdir_policy_options_set(po, name, value, &e); \
+  } while (0)
+  SET("policy", o->policy);
+  SET("preset", o->preset);
+  for (int i = 0; i < o->nhosts; i++)
+    SET("host", o->hosts[i]);
+  for (int i = 0; i < o->nad; i++)
+    SET("ad-domain", o->ad_domains[i]);
+  SET("iisconfig", o->iisconfig);
+  for (int i = 0; i < o->nregs; i++)
+    SET("reg", o->regs[i]);
+  for (int i = 0; i < o->noffloaders; i++)
+    SET("offloader", o->offloaders[i]);
+  SET("offloader-cipher-bits", o->offloader_cipher_bits);
+  SET("offloader-cipher-header", o->offloader_cipher_header);
+  SET("redirect", o->preset_options & SSLVDIR_PRESET_REDIRECT ? "on" : NULL);
+  SET("extended-protection", o->preset_options & SSLVDIR_PRESET_EP_ON    ? "on"
+                             : o->preset_options & SSLVDIR_PRESET_EP_OFF ? "off"
+                                                                         : NULL);
+#undef SET
+  if (!rc)
+    rc = sslvdir_policy_options_build(po, out, &e);
+  sslvdir_policy_options_free(po);
+  if (!rc)
+    return 0;
+  /* The message names the option (--host: ...) or what to set. */
+  fprintf(stderr, "%s: %s\n", prog, e.code == rc && e.message[0] ? e.message : sslvdir_strerror(rc));
+  return rc == SSLVDIR_E_NOMEM ? 1 : EXIT_USAGE;
 }
 
 static void print_headers_json(const sslvdir_decision *d, const char *cipher_header) {
@@ -872,6 +809,11 @@ static int cmd_demo(void) {
   po.preset_options = SSLVDIR_PRESET_REDIRECT;
   po.offloaders[po.noffloaders++] = "10.0.0.5";
   po.offloader_cipher_header = "X-SSL-Cipher";
+  /* The demo's namespace, given as any caller gives its own: the library
+   * has no default host or domain. */
+  po.hosts[po.nhosts++] = "mail.contoso.com";
+  po.hosts[po.nhosts++] = "autodiscover.contoso.com";
+  po.ad_domains[po.nad++] = "contoso.com";
   sslvdir_policy *p;
   int rc = load_policy(&po, &p);
   if (rc)

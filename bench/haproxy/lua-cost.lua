@@ -4,7 +4,7 @@
 local sslvdir = require("sslvdir")
 local N = tonumber(arg[1]) or 500000
 local policy = assert(sslvdir.load { preset = "exchange2016-offload", hosts = { "mail.contoso.com" },
-                                     offloaders = "10.0.0.0/8" })
+                                     autodiscover_domains = "contoso.com", offloaders = "10.0.0.0/8" })
 local clock = os.clock
 
 local function best_of(rounds, fn)

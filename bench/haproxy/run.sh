@@ -40,6 +40,7 @@ cat > "$work/haproxy.cfg" <<CFG
 global
     setenv SSLVDIR_PRESET exchange2016-offload
     setenv SSLVDIR_HOSTS mail.contoso.com,autodiscover.contoso.com
+    setenv SSLVDIR_AD_DOMAINS contoso.com
     lua-prepend-path $work/lua/?.so cpath
     lua-load-per-thread $srcdir/bindings/haproxy/sslvdir.lua
     lua-load-per-thread $work/empty.lua

@@ -18,10 +18,14 @@
 --   service       lua.sslvdir-autodiscover  Autodiscover (POX and JSON) and the
 --                                       port-80 Autodiscover redirect
 --
--- Configuration (environment variables, read at load time):
+-- Configuration (environment variables, read at load time). Nothing is
+-- guessed: give SSLVDIR_POLICY, SSLVDIR_PRESET (with SSLVDIR_HOSTS and
+-- SSLVDIR_AD_DOMAINS) or SSLVDIR_IISCONFIG, or HAProxy refuses to start.
 --   SSLVDIR_POLICY      a policy file (doc/policy-format.md), or
---   SSLVDIR_PRESET      a built-in preset (default exchange2016) with
+--   SSLVDIR_PRESET      a built-in preset (sslvdir presets lists them) with
 --   SSLVDIR_HOSTS       comma-separated host names for the preset's site
+--                       (required with a preset, unless SSLVDIR_IISCONFIG's
+--                       bindings name them)
 --   SSLVDIR_REDIRECT    1: Microsoft's http->https recipe for the preset (plain
 --                       HTTP GET/HEAD to the site root, owa and ecp get 302 to
 --                       https); unset or 0: 403.4, as Exchange ships
@@ -29,6 +33,8 @@
 --                       has it (unset: what the version's Setup leaves; on is
 --                       refused with an -offload preset)
 --   SSLVDIR_AD_DOMAINS  comma-separated e-mail domains Autodiscover answers
+--                       (required with a preset: clients find Autodiscover
+--                       from the user's e-mail domain, not from a host name)
 --   SSLVDIR_OFFLOADERS  comma-separated CIDRs of trusted offloaders
 --   SSLVDIR_OFFLOADER_CIPHER_BITS  the minimum cipher key size those
 --                       offloaders enforce with their clients (e.g. 128)
@@ -44,7 +50,8 @@
 --   SSLVDIR_DEBUG_HEADERS  1: refusals carry X-Sslvdir-Status and
 --                       X-Sslvdir-Reason (for debugging; off by default, so
 --                       clients are not told how the policy decided)
--- A policy that cannot be loaded stops HAProxy from starting.
+-- A policy that cannot be loaded stops HAProxy from starting. Any other
+-- SSLVDIR_* variable (a misspelt SSLVDIR_HOST) is warned about at start-up.
 --
 -- For the log, every decision sets txn.sslvdir_status (what the proxy
 -- answered itself: IIS's 403.4, a 302; unset when the request went on to a
@@ -81,34 +88,89 @@ local function switch(name)
   error(string.format("sslvdir: %s must be 1 or 0 (on or off), not '%s'", name, v))
 end
 
+-- The variables load_policy() reads, by the load{} field each sets; the
+-- library's messages name them so (SSLVDIR_PRESET needs SSLVDIR_HOSTS).
+local NAMES = {
+  policy = "SSLVDIR_POLICY", preset = "SSLVDIR_PRESET", hosts = "SSLVDIR_HOSTS",
+  autodiscover_domains = "SSLVDIR_AD_DOMAINS", offloaders = "SSLVDIR_OFFLOADERS",
+  iisconfig = "SSLVDIR_IISCONFIG", reg = "SSLVDIR_REG", redirect = "SSLVDIR_REDIRECT",
+  extended_protection = "SSLVDIR_EXTENDED_PROTECTION",
+  offloader_cipher_bits = "SSLVDIR_OFFLOADER_CIPHER_BITS",
+  offloader_cipher_header = "SSLVDIR_OFFLOADER_CIPHER_HEADER",
+}
+local KNOWN = { SSLVDIR_DEBUG_HEADERS = true }
+for _, v in pairs(NAMES) do KNOWN[v] = true end
+
+-- Edits (insert, delete, replace a character) from a to b, for "did you mean".
+local function distance(a, b)
+  local prev = {}
+  for j = 0, #b do prev[j] = j end
+  for i = 1, #a do
+    local cur = { [0] = i }
+    for j = 1, #b do
+      local cost = a:byte(i) == b:byte(j) and 0 or 1
+      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+    end
+    prev = cur
+  end
+  return prev[#b]
+end
+
+-- "SSLVDIR_HOST (did you mean SSLVDIR_HOSTS?)" for each SSLVDIR_* variable
+-- set that the plugin does not read: a misspelt one is otherwise silently
+-- not applied.
+local function unknown_variables()
+  local out = {}
+  for _, name in ipairs(sslvdir.environ("SSLVDIR_")) do
+    if not KNOWN[name] then
+      local best, best_d
+      for k in pairs(KNOWN) do
+        local d = distance(name, k)
+        if d <= 3 and (not best_d or d < best_d or (d == best_d and k < best)) then best, best_d = k, d end
+      end
+      out[#out + 1] = best and string.format("%s (did you mean %s?)", name, best) or name
+    end
+  end
+  return out
+end
+
 local function load_policy()
   local getenv = os.getenv
+  local function str(name)
+    local v = getenv(name)
+    if v == "" then return nil end
+    return v
+  end
   local spec = {
-    policy = getenv("SSLVDIR_POLICY"),
-    preset = getenv("SSLVDIR_PRESET"),
+    policy = str("SSLVDIR_POLICY"),
+    preset = str("SSLVDIR_PRESET"),
     hosts = list(getenv("SSLVDIR_HOSTS")),
     autodiscover_domains = list(getenv("SSLVDIR_AD_DOMAINS")),
     offloaders = list(getenv("SSLVDIR_OFFLOADERS")),
-    iisconfig = getenv("SSLVDIR_IISCONFIG"),
+    iisconfig = str("SSLVDIR_IISCONFIG"),
     reg = list(getenv("SSLVDIR_REG")),
     redirect = switch("SSLVDIR_REDIRECT"),
     extended_protection = switch("SSLVDIR_EXTENDED_PROTECTION"),
-    offloader_cipher_header = getenv("SSLVDIR_OFFLOADER_CIPHER_HEADER"),
+    offloader_cipher_header = str("SSLVDIR_OFFLOADER_CIPHER_HEADER"),
   }
-  local bits = getenv("SSLVDIR_OFFLOADER_CIPHER_BITS")
-  if bits ~= nil and bits ~= "" then
-    if not bits:match("^%d+$") or tonumber(bits) > 256 then
+  -- Digits only (tonumber would take "0x80" or "1e3"); the library checks
+  -- the range and says so in SSLVDIR_* terms.
+  local bits = str("SSLVDIR_OFFLOADER_CIPHER_BITS")
+  if bits ~= nil then
+    local n = bits:match("^%d+$") and math.tointeger(tonumber(bits))
+    if not n then
       error(string.format("sslvdir: SSLVDIR_OFFLOADER_CIPHER_BITS must be a key size from 0 to 256, not '%s'", bits))
     end
-    spec.offloader_cipher_bits = tonumber(bits)
+    spec.offloader_cipher_bits = n
   end
-  if spec.offloader_cipher_header == "" then spec.offloader_cipher_header = nil end
-  if spec.policy == "" then spec.policy = nil end
-  if spec.preset == "" then spec.preset = nil end
-  if spec.iisconfig == "" then spec.iisconfig = nil end
-  local policy, msg, code = sslvdir.load(spec)
+  local unknown = unknown_variables()
+  if #unknown > 0 and core and core.Warning then
+    core.Warning("sslvdir: unknown variables, not applied: " .. table.concat(unknown, ", "))
+  end
+  local policy, msg, code = sslvdir.load(spec, NAMES)
   if not policy then
-    error(string.format("sslvdir: cannot load the policy: %s (code %s)", msg, tostring(code)))
+    local also = #unknown > 0 and ("; set but unknown: " .. table.concat(unknown, ", ")) or ""
+    error(string.format("sslvdir: cannot load the policy: %s (code %s)%s", msg, tostring(code), also))
   end
   return policy
 end

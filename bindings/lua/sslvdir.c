@@ -185,40 +185,8 @@ static int push_policy(lua_State *L, sslvdir_policy *p) {
   return 1;
 }
 
-/* Strings of a field that may be a string or an array of strings. */
-/* Each string is on the stack while fn() reads it. A builder may be live:
- * a wrong type is an error code here, not a Lua error that would leak it
- * (check_string_list() has raised for it already, unless a finalizer
- * changed the table since). */
-static int each_string(lua_State *L, int t, const char *name,
-                       int (*fn)(void *ctx, const char *s, sslvdir_error *e), void *ctx,
-                       sslvdir_error *e) {
-  int type = push_field(L, t, name);
-  int rc = SSLVDIR_OK;
-  if (type == LUA_TSTRING) {
-    rc = fn(ctx, lua_tostring(L, -1), e);
-  } else if (type == LUA_TTABLE) {
-    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-    for (lua_Integer i = 1; i <= n && rc == SSLVDIR_OK; i++) {
-      if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
-        snprintf(e->message, sizeof e->message, "field '%s' must hold strings", name);
-        rc = SSLVDIR_E_INVALID_ARGUMENT;
-      } else {
-        rc = fn(ctx, lua_tostring(L, -1), e);
-      }
-      lua_pop(L, 1);
-    }
-  } else if (type != LUA_TNIL) {
-    snprintf(e->message, sizeof e->message, "field '%s' must be a string or an array of strings",
-             name);
-    rc = SSLVDIR_E_INVALID_ARGUMENT;
-  }
-  lua_pop(L, 1);
-  return rc;
-}
-
-/* The type check each_string() makes, done before anything is allocated:
- * a wrong type raises a Lua error, which must not leave a builder behind. */
+/* A field that may be a string or an array of strings: a wrong type raises
+ * a Lua error (so before anything is allocated). */
 static void check_string_list(lua_State *L, int t, const char *name) {
   if (push_field(L, t, name) == LUA_TTABLE) {
     lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
@@ -233,151 +201,206 @@ static void check_string_list(lua_State *L, int t, const char *name) {
   lua_pop(L, 1);
 }
 
-struct load_ctx {
-  sslvdir_builder *b;
-  const char *site;
-  int count;
-  unsigned cipher_bits;      /* what every offloader guarantees about the cipher */
-  const char *cipher_header;
+/* load{}'s fields and the library's policy options they set (sslvdir.h's
+ * sslvdir_policy_options_set()); list: a string or an array of strings. */
+static const struct {
+  const char *field, *option;
+  enum { F_STRING, F_LIST, F_SWITCH, F_INT } type;
+} load_fields[] = {
+  {"policy", "policy", F_STRING},
+  {"policy_xml", "policy-xml", F_STRING},
+  {"preset", "preset", F_STRING},
+  {"hosts", "host", F_LIST},
+  {"autodiscover_domains", "ad-domain", F_LIST},
+  {"site", "site", F_STRING},
+  {"redirect", "redirect", F_SWITCH},
+  {"extended_protection", "extended-protection", F_SWITCH},
+  {"iisconfig", "iisconfig", F_STRING},
+  {"reg", "reg", F_LIST},
+  {"offloaders", "offloader", F_LIST},
+  {"offloader_cipher_bits", "offloader-cipher-bits", F_INT},
+  {"offloader_cipher_header", "offloader-cipher-header", F_STRING},
 };
+#define NLOAD_FIELDS (sizeof load_fields / sizeof load_fields[0])
 
-static int add_host_cb(void *c, const char *s, sslvdir_error *e) {
-  struct load_ctx *x = c;
-  x->count++;
-  return sslvdir_builder_add_host(x->b, x->site, s, e);
-}
-static int add_offloader_cb(void *c, const char *s, sslvdir_error *e) {
-  struct load_ctx *x = c;
-  if (x->cipher_bits || x->cipher_header)
-    return sslvdir_builder_set_offloader_cipher(x->b, s, x->cipher_bits, x->cipher_header, e);
-  return sslvdir_builder_add_offloader(x->b, s, e);
-}
-static int add_ad_cb(void *c, const char *s, sslvdir_error *e) {
-  struct load_ctx *x = c;
-  x->count++;
-  return sslvdir_builder_add_autodiscover_domain(x->b, s, SSLVDIR_AUTODISCOVER_SETTINGS, x->site, e);
-}
-static int apply_reg_cb(void *c, const char *s, sslvdir_error *e) {
-  struct load_ctx *x = c;
-  sslvdir_regfile *r = NULL;
-  int rc = sslvdir_regfile_load(&r, s, e);
-  if (!rc)
-    rc = sslvdir_regfile_apply(r, sslvdir_builder_settings(x->b), e);
-  sslvdir_regfile_free(r);
-  return rc;
+/* A string handed to the library, which takes C strings: one with a NUL
+ * inside would be cut short there, and mean something else. */
+static int set_string(sslvdir_policy_options *po, const char *option, const char *field,
+                      lua_State *L, int idx, sslvdir_error *e) {
+  size_t len;
+  const char *s = lua_tolstring(L, idx, &len);
+  if (strlen(s) != len) {
+    snprintf(e->message, sizeof e->message, "%s must not contain a NUL byte", field);
+    return SSLVDIR_E_SYNTAX;
+  }
+  return sslvdir_policy_options_set(po, option, s, e);
 }
 
-/* sslvdir.load{preset=, policy=, policy_xml=, hosts=, offloaders=, iisconfig=, reg=,
- *              autodiscover_domains=, site=, redirect=, extended_protection=,
- *              offloader_cipher_bits=, offloader_cipher_header=}
+/* The types of every field, checked before anything is allocated: a wrong
+ * type raises a Lua error, which must not leave an options object behind.
+ * The values stay on the stack (room made by the caller) while they are
+ * read: a finalizer could drop the table's own references. */
+static void check_load_fields(lua_State *L, int t) {
+  for (size_t i = 0; i < NLOAD_FIELDS; i++) {
+    const char *f = load_fields[i].field;
+    int type = push_field(L, t, f);
+    switch (load_fields[i].type) {
+    case F_STRING:
+      if (type != LUA_TNIL && type != LUA_TSTRING)
+        luaL_error(L, "field '%s' must be a string", f);
+      break;
+    case F_SWITCH:
+      if (type != LUA_TNIL && type != LUA_TBOOLEAN)
+        luaL_error(L, "field '%s' must be a boolean", f);
+      break;
+    case F_INT: {
+      /* 256 or 256.0, not "256" (which Lua would convert) */
+      int ok = 0;
+      if (type == LUA_TNUMBER)
+        (void)lua_tointegerx(L, -1, &ok);
+      if (type != LUA_TNIL && !ok)
+        luaL_error(L, "field '%s' must be an integer", f);
+      break;
+    }
+    case F_LIST:
+      check_string_list(L, t, f);
+      break;
+    }
+    lua_pop(L, 1);
+  }
+}
+
+/* One field into the options; the value at the top of the stack. */
+static int set_field(lua_State *L, sslvdir_policy_options *po, size_t i, sslvdir_error *e) {
+  const char *f = load_fields[i].field, *opt = load_fields[i].option;
+  int type = lua_type(L, -1);
+  if (type == LUA_TNIL)
+    return SSLVDIR_OK;
+  switch (load_fields[i].type) {
+  case F_SWITCH:
+    if (type != LUA_TBOOLEAN)
+      break;
+    /* redirect = false is the default, not a setting: it goes with any source. */
+    if (!lua_toboolean(L, -1) && !strcmp(opt, "redirect"))
+      return SSLVDIR_OK;
+    return sslvdir_policy_options_set(po, opt, lua_toboolean(L, -1) ? "on" : "off", e);
+  case F_INT: {
+    int ok = 0;
+    lua_Integer v = type == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : 0;
+    if (!ok)
+      break;
+    /* The library reads the number: a negative or huge one gets its message. */
+    char num[32];
+    snprintf(num, sizeof num, LUA_INTEGER_FMT, v);
+    return sslvdir_policy_options_set(po, opt, num, e);
+  }
+  case F_STRING:
+    if (type != LUA_TSTRING)
+      break;
+    return set_string(po, opt, f, L, -1, e);
+  case F_LIST:
+    if (type == LUA_TSTRING)
+      return set_string(po, opt, f, L, -1, e);
+    if (type != LUA_TTABLE)
+      break;
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    int rc = SSLVDIR_OK;
+    for (lua_Integer k = 1; k <= n && rc == SSLVDIR_OK; k++) {
+      if (lua_rawgeti(L, -1, k) != LUA_TSTRING) {
+        lua_pop(L, 1);
+        break;
+      }
+      rc = set_string(po, opt, f, L, -1, e);
+      lua_pop(L, 1);
+    }
+    return rc;
+  }
+  /* A finalizer changed the table after check_load_fields(). */
+  snprintf(e->message, sizeof e->message, "field '%s' changed type while being read", f);
+  return SSLVDIR_E_INVALID_ARGUMENT;
+}
+
+/* sslvdir.load({preset=, policy=, policy_xml=, hosts=, autodiscover_domains=, site=,
+ *               redirect=, extended_protection=, iisconfig=, reg=, offloaders=,
+ *               offloader_cipher_bits=, offloader_cipher_header=} [, names])
  *   -> policy | nil, msg, code
- * offloader_cipher_bits and offloader_cipher_header say what every offloader
- * of offloaders guarantees about the cipher (see
- * sslvdir_builder_set_offloader_cipher()).
- * The same rules as the sslvdir command and Python's load_policy():
- * redirect = true is Microsoft's http->https recipe for the preset;
- * extended_protection = true or false says what the server has (nil: what
- * the version's Setup leaves). */
+ * The library's policy options (sslvdir_policy_options_build()), the rules
+ * of the sslvdir command and Python's load_policy(): nothing is guessed. A
+ * preset needs hosts (or an iisconfig whose bindings name them) and
+ * autodiscover_domains; redirect = true is Microsoft's http->https recipe
+ * for the preset; extended_protection = true or false says what the server
+ * has (nil: what the version's Setup leaves); offloader_cipher_bits and
+ * offloader_cipher_header say what every offloader guarantees about the
+ * cipher. Messages name the fields as load{} does, or as names says
+ * (names.hosts = "SSLVDIR_HOSTS": a caller that took them elsewhere). */
 static int l_load(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  lua_settop(L, 1);
-  luaL_checkstack(L, 12, NULL); /* the strings below stay on the stack until we return */
-  const char *preset = opt_field(L, 1, "preset", NULL);
-  const char *file = opt_field(L, 1, "policy", NULL);
-  size_t xml_len = 0;
-  const char *xml = opt_field(L, 1, "policy_xml", &xml_len);
-  const char *iis = opt_field(L, 1, "iisconfig", NULL);
-  const char *site = opt_field(L, 1, "site", NULL);
-  if (!site)
-    site = "Default Web Site";
-  check_string_list(L, 1, "hosts");
-  check_string_list(L, 1, "autodiscover_domains");
-  check_string_list(L, 1, "offloaders");
-  check_string_list(L, 1, "reg");
-  const char *cipher_header = opt_field(L, 1, "offloader_cipher_header", NULL);
-  int have_bits = push_field(L, 1, "offloader_cipher_bits") != LUA_TNIL;
-  lua_pop(L, 1);
-  unsigned cipher_bits = (unsigned)opt_int_field(L, 1, "offloader_cipher_bits", 0, 0, 256);
-  int have_offloaders = push_field(L, 1, "offloaders") != LUA_TNIL;
-  lua_pop(L, 1);
-  unsigned options = opt_bool_field(L, 1, "redirect") ? SSLVDIR_PRESET_REDIRECT : 0;
-  int have_ep = push_field(L, 1, "extended_protection") != LUA_TNIL;
-  lua_pop(L, 1);
-  if (have_ep)
-    options |= opt_bool_field(L, 1, "extended_protection") ? SSLVDIR_PRESET_EP_ON : SSLVDIR_PRESET_EP_OFF;
+  if (!lua_isnoneornil(L, 2))
+    luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  luaL_checkstack(L, 8, NULL);
+  check_load_fields(L, 1);
+  int names = lua_istable(L, 2);
+  for (size_t i = 0; names && i < NLOAD_FIELDS; i++) {
+    int type = push_field(L, 2, load_fields[i].field);
+    if (type != LUA_TNIL && type != LUA_TSTRING)
+      luaL_error(L, "names.%s must be a string", load_fields[i].field);
+    lua_pop(L, 1);
+  }
+  sslvdir_policy_options *po;
   sslvdir_error e = {0};
-  if ((preset != NULL) + (file != NULL) + (xml != NULL) > 1) {
-    snprintf(e.message, sizeof e.message, "give one of preset, policy and policy_xml");
-    return fail(L, SSLVDIR_E_INCONSISTENT, &e);
-  }
-  int have_hosts = push_field(L, 1, "hosts") != LUA_TNIL;
-  int have_ad = push_field(L, 1, "autodiscover_domains") != LUA_TNIL;
-  lua_pop(L, 2);
-  if ((file || xml) && (have_hosts || have_ad)) {
-    snprintf(e.message, sizeof e.message,
-             "hosts and autodiscover_domains go with a preset; a policy file names its own");
-    return fail(L, SSLVDIR_E_INCONSISTENT, &e);
-  }
-  if (options && (file || xml || (iis && !preset && !have_hosts && !have_ad))) {
-    snprintf(e.message, sizeof e.message, "redirect and extended_protection go with a preset");
-    return fail(L, SSLVDIR_E_INCONSISTENT, &e);
-  }
-  if ((have_bits || cipher_header) && !have_offloaders) {
-    snprintf(e.message, sizeof e.message,
-             "offloader_cipher_bits and offloader_cipher_header go with offloaders");
-    return fail(L, SSLVDIR_E_INCONSISTENT, &e);
-  }
-  struct load_ctx x = {NULL, site, 0, cipher_bits, cipher_header};
-  int rc = sslvdir_builder_new(&x.b);
+  int rc = sslvdir_policy_options_new(&po);
   if (rc)
     return fail(L, rc, NULL);
-  if (file)
-    rc = sslvdir_policyfile_load(x.b, file, &e);
-  else if (xml)
-    rc = sslvdir_policyfile_parse(x.b, xml, xml_len, &e);
-  else if (!(iis && !preset && !have_hosts && !have_ad)) {
-    rc = sslvdir_preset_apply_opts(x.b, preset ? preset : "exchange2016", site, options, &e);
-    const char *first = "mail.contoso.com";
-    if (!rc && have_hosts) {
-      rc = each_string(L, 1, "hosts", add_host_cb, &x, &e);
-      /* first (and its table) stay on the stack until we return */
-      int type = push_field(L, 1, "hosts");
-      if (type == LUA_TSTRING)
-        first = lua_tostring(L, -1);
-      else if (type == LUA_TTABLE && lua_rawgeti(L, -1, 1) == LUA_TSTRING)
-        first = lua_tostring(L, -1);
-    } else if (!rc) {
-      rc = sslvdir_builder_add_host(x.b, site, "mail.contoso.com", &e);
-      if (!rc)
-        rc = sslvdir_builder_add_host(x.b, site, "autodiscover.contoso.com", &e);
-    }
-    if (!rc && have_ad) {
-      rc = each_string(L, 1, "autodiscover_domains", add_ad_cb, &x, &e);
-    } else if (!rc) {
-      const char *dot = strchr(first, '.');
-      if (dot && strchr(dot + 1, '.'))
-        rc = sslvdir_builder_add_autodiscover_domain(x.b, dot + 1, SSLVDIR_AUTODISCOVER_SETTINGS,
-                                                      site, &e);
-    }
+  /* Each spelling is on the stack while the library copies it. */
+  for (size_t i = 0; !rc && i < NLOAD_FIELDS; i++) {
+    const char *sp = load_fields[i].field;
+    if (names && push_field(L, 2, load_fields[i].field) == LUA_TSTRING)
+      sp = lua_tostring(L, -1);
+    rc = sslvdir_policy_options_spell(po, load_fields[i].option, sp, &e);
+    if (names)
+      lua_pop(L, 1);
   }
-  if (!rc && iis) {
-    sslvdir_iisconfig *c = NULL;
-    rc = sslvdir_iisconfig_load(&c, iis, &e);
-    if (!rc)
-      rc = sslvdir_iisconfig_apply(c, x.b, &e);
-    sslvdir_iisconfig_free(c);
+  for (size_t i = 0; !rc && i < NLOAD_FIELDS; i++) {
+    push_field(L, 1, load_fields[i].field);
+    rc = set_field(L, po, i, &e);
+    lua_pop(L, 1);
   }
-  if (!rc)
-    rc = each_string(L, 1, "reg", apply_reg_cb, &x, &e);
-  if (!rc)
-    rc = each_string(L, 1, "offloaders", add_offloader_cb, &x, &e);
   sslvdir_policy *p = NULL;
   if (!rc)
-    rc = sslvdir_builder_build(x.b, &p, &e);
-  sslvdir_builder_free(x.b);
+    rc = sslvdir_policy_options_build(po, &p, &e);
+  sslvdir_policy_options_free(po);
   if (rc)
     return fail(L, rc, &e);
   return push_policy(L, p);
+}
+
+/* sslvdir.environ(prefix) -> { names } of the process's environment
+ * variables that start with prefix, sorted: for the HAProxy plugin to name
+ * the SSLVDIR_* variables it does not know (a misspelt SSLVDIR_HOST), since
+ * Lua can read a variable but not list them. */
+extern char **environ;
+static int l_environ(lua_State *L) {
+  size_t plen;
+  const char *prefix = luaL_checklstring(L, 1, &plen);
+  lua_newtable(L);
+  lua_Integer n = 0;
+  for (char **env = environ; env && *env; env++) {
+    const char *eq = strchr(*env, '=');
+    if (!eq || strncmp(*env, prefix, plen))
+      continue;
+    lua_pushlstring(L, *env, (size_t)(eq - *env));
+    lua_rawseti(L, -2, ++n);
+  }
+  lua_getglobal(L, "table");
+  if (lua_istable(L, -1) && lua_getfield(L, -1, "sort") == LUA_TFUNCTION) {
+    lua_pushvalue(L, -3);
+    lua_call(L, 1, 0);
+    lua_pop(L, 1);
+  } else {
+    lua_pop(L, 2);
+  }
+  return 1;
 }
 
 /* ------------------------------------------------------------ policy methods */
@@ -985,6 +1008,7 @@ static const luaL_Reg rewriter_methods[] = {
 
 static const luaL_Reg module_functions[] = {
     {"load", l_load},
+    {"environ", l_environ},
     {"cipher_bits", l_cipher_bits},
     {"reason_status", l_reason_status},
     {"_nop", l_nop},

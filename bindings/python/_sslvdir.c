@@ -3487,6 +3487,57 @@ static PyObject *m_path_canonicalize(PyObject *m, PyObject *arg) {
     return Py_BuildValue("(Os)", Py_None, sslvdir_reason_name(reason));
   return raise_code(rc, NULL);
 }
+/* build_policy(spellings, options) -> Policy: sslvdir_policy_options_build()
+ * for load_policy(). Both are sequences of (name, text) tuples: spellings
+ * say how Python names each option in messages, options are the values
+ * (str, bytes or os.PathLike; encoded as the file system's names are). */
+static PyObject *m_build_policy(PyObject *Py_UNUSED(m), PyObject *args) {
+  PyObject *lists[2];
+  if (!PyArg_ParseTuple(args, "OO:build_policy", &lists[0], &lists[1]))
+    return NULL;
+  sslvdir_policy_options *po;
+  sslvdir_error e = {0};
+  int rc = sslvdir_policy_options_new(&po);
+  if (rc)
+    return raise_code(rc, NULL);
+  PyObject *result = NULL;
+  for (int pass = 0; pass < 2; pass++) {
+    PyObject *seq = PySequence_Fast(lists[pass], "build_policy() takes sequences of pairs");
+    if (!seq)
+      goto out;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+      PyObject *item = PySequence_Fast_GET_ITEM(seq, i), *value = NULL;
+      const char *name;
+      if (!PyTuple_Check(item) ||
+          !PyArg_ParseTuple(item, "sO&:build_policy", &name, PyUnicode_FSConverter, &value)) {
+        if (!PyErr_Occurred())
+          PyErr_SetString(PyExc_TypeError, "build_policy() takes (name, value) tuples");
+        Py_DECREF(seq);
+        goto out;
+      }
+      rc = pass ? sslvdir_policy_options_set(po, name, PyBytes_AS_STRING(value), &e)
+                : sslvdir_policy_options_spell(po, name, PyBytes_AS_STRING(value), &e);
+      Py_DECREF(value);
+      if (rc) {
+        Py_DECREF(seq);
+        raise_code(rc, &e);
+        goto out;
+      }
+    }
+    Py_DECREF(seq);
+  }
+  sslvdir_policy *p = NULL;
+  /* Files are read: without the GIL (the options object is ours alone). */
+  Py_BEGIN_ALLOW_THREADS rc = sslvdir_policy_options_build(po, &p, &e);
+  Py_END_ALLOW_THREADS
+  if (rc)
+    raise_code(rc, &e);
+  else
+    result = policy_wrap(p);
+out:
+  sslvdir_policy_options_free(po);
+  return result;
+}
 static PyObject *m_presets(PyObject *m, PyObject *Py_UNUSED(a)) {
   (void)m;
   size_t n = sslvdir_preset_count();
@@ -3691,6 +3742,8 @@ static PyMethodDef module_methods[] = {
     {"path_canonicalize", m_path_canonicalize, METH_O,
      "path_canonicalize(target) -> (path or None, reason): IIS's view of a request target"},
     {"presets", m_presets, METH_NOARGS, "presets() -> {name: description}"},
+    {"build_policy", m_build_policy, METH_VARARGS,
+     "build_policy(spellings, options) -> Policy: the library's policy options (see load_policy())"},
     {"kinds", m_kinds, METH_NOARGS, "kinds() -> [vdir kind names]"},
     {"rewrite_header_kind", m_header_kind, METH_O,
      "rewrite_header_kind(name) -> 'location', 'refresh', ... or 'other'"},

@@ -17,6 +17,7 @@
 #include <sslvdir/builder.h>
 #include <sslvdir/preset.h>
 #include <sslvdir/policyfile.h>
+#include <sslvdir/options.h>
 #include <sslvdir/decide.h>
 #include <sslvdir/rewrite.h>
 #include <sslvdir/autodiscover.h>

@@ -27,11 +27,22 @@ local function raises(fn, pattern)
   end
 end
 
-local policy = assert(sslvdir.load { hosts = { "mail.contoso.com", "autodiscover.contoso.com" } })
-local offload = assert(sslvdir.load { preset = "exchange2016-offload", offloaders = "10.0.0.5" })
+-- The namespace the tests' presets serve (load{} has no default one): spec
+-- with preset exchange2016 unless it names a source, and the demo hosts and
+-- Autodiscover domain unless it names its own.
+local function ns(spec)
+  if not (spec.preset or spec.policy or spec.policy_xml or spec.iisconfig) then
+    spec.preset = "exchange2016"
+  end
+  spec.hosts = spec.hosts or { "mail.contoso.com", "autodiscover.contoso.com" }
+  spec.autodiscover_domains = spec.autodiscover_domains or "contoso.com"
+  return spec
+end
+
+local policy = assert(sslvdir.load(ns {}))
+local offload = assert(sslvdir.load(ns { preset = "exchange2016-offload", offloaders = "10.0.0.5" }))
 -- Microsoft's http->https recipe, asked for: a preset alone answers plain HTTP with 403.4.
-local redirecting = assert(sslvdir.load { hosts = { "mail.contoso.com", "autodiscover.contoso.com" },
-                                          redirect = true })
+local redirecting = assert(sslvdir.load(ns { redirect = true }))
 
 test("module identity", function()
   eq(sslvdir.lua_version, _VERSION:match("%d+%.%d+"), "lua_version")
@@ -44,7 +55,7 @@ test("a preset is the shipped state: owa over http is 403.4", function()
   local d = policy:decide { method = "GET", target = "/owa/?a=1", host = "mail.contoso.com" }
   eq(d.action, "deny"); eq(d.status, 403); eq(d.substatus, 4); eq(d.location, nil)
   for _, name in ipairs { "exchange2013", "exchange2019-offload", "exchangese" } do
-    local p = assert(sslvdir.load { preset = name })
+    local p = assert(sslvdir.load(ns { preset = name }))
     eq(p:decide { method = "GET", target = "/", host = "mail.contoso.com" }.substatus, 4, name)
   end
 end)
@@ -199,9 +210,9 @@ test("tables are read raw: metamethods are not called, strings stay alive", func
   local out = setmetatable({}, { __newindex = function(t, k, v) written = written + 1; rawset(t, k, v) end })
   redirecting:decide({ method = "GET", target = "/owa/", host = "mail.contoso.com" }, out)
   eq(out.location, "https://mail.contoso.com/owa/"); eq(written, 0, "__newindex calls")
-  -- load{}: policy_xml behind __index is not seen; the default preset is built.
-  local p = assert(sslvdir.load(setmetatable({}, mt)))
-  eq(p:sites()[1].name, "Default Web Site")
+  -- load{}: policy_xml behind __index is not seen: no source at all.
+  local p, msg = sslvdir.load(setmetatable({}, mt))
+  eq(p, nil); assert(msg:find("no policy", 1, true))
   -- Autodiscover options: side = "sideways" behind __index is not seen.
   assert(policy:autodiscover_respond("<junk", setmetatable({}, mt)):find("<ErrorCode>600</ErrorCode>", 1, true))
   eq(policy:autodiscover_json("Email=a%40contoso.com&Protocol=AutodiscoverV1", setmetatable({}, mt)), 200)
@@ -209,7 +220,7 @@ test("tables are read raw: metamethods are not called, strings stay alive", func
 end)
 
 test("runtime failures are nil, message, code", function()
-  local p, msg, code = sslvdir.load { preset = "exchange1999" }
+  local p, msg, code = sslvdir.load(ns { preset = "exchange1999" })
   eq(p, nil); assert(msg:find("exchange1999")); eq(code, -4)
   p, msg, code = sslvdir.load { policy = "/nonexistent/policy.xml" }
   eq(p, nil); eq(code, -9)
@@ -218,15 +229,15 @@ test("runtime failures are nil, message, code", function()
   p, msg, code = sslvdir.load { preset = "exchange2016", policy = "x.xml" }
   eq(p, nil); eq(code, -8)
   -- Extended Protection (on at Exchange SE's setup) is not supported with SSL offloading.
-  p, msg, code = sslvdir.load { preset = "exchangese-offload" }
+  p, msg, code = sslvdir.load(ns { preset = "exchangese-offload" })
   eq(p, nil); eq(code, -8); assert(msg:find("Extended Protection", 1, true))
-  p = assert(sslvdir.load { preset = "exchangese-offload", extended_protection = false })
+  p = assert(sslvdir.load(ns { preset = "exchangese-offload", extended_protection = false }))
   eq(p:decide { method = "GET", target = "/owa/", host = "mail.contoso.com", tls = true,
                 cipher_bits = 256 }.upstream, "offload")
-  p = assert(sslvdir.load { preset = "exchangese" })
+  p = assert(sslvdir.load(ns { preset = "exchangese" }))
   eq(p:decide { method = "POST", target = "/rpc/rpcproxy.dll", host = "mail.contoso.com" }.substatus, 4)
   p, msg, code = sslvdir.load { policy = "x.xml", redirect = true }
-  eq(p, nil); eq(code, -8); assert(msg:find("go with a preset", 1, true))
+  eq(p, nil); eq(code, -8); assert(msg:find("redirect goes with preset", 1, true))
   raises(function() sslvdir.load { redirect = "yes" } end, "must be a boolean")
   raises(function() sslvdir.load { extended_protection = 0 } end, "must be a boolean")
   local v, m, c = policy:rewrite_header("Location", "http://mail.contoso.com/\r\nSet-Cookie: x")
@@ -320,11 +331,11 @@ test("policies from server files", function()
 end)
 
 test("close and __gc", function()
-  local p = assert(sslvdir.load {})
+  local p = assert(sslvdir.load(ns {}))
   p:close()
   p:close() -- twice is fine
   raises(function() p:decide { method = "GET", target = "/" } end, "closed")
-  for _ = 1, 200 do assert(sslvdir.load {}) end
+  for _ = 1, 200 do assert(sslvdir.load(ns {})) end
   collectgarbage(); collectgarbage()
 end)
 
@@ -332,7 +343,8 @@ if _VERSION == "Lua 5.4" then
   test("__close (to-be-closed variables)", function()
     local chunk = assert(load [[
       local sslvdir = ...
-      local p <close> = assert(sslvdir.load {})
+      local p <close> = assert(sslvdir.load { preset = "exchange2016", hosts = "mail.contoso.com",
+                                              autodiscover_domains = "contoso.com" })
       return p
     ]])
     local p = chunk(sslvdir)
@@ -354,7 +366,7 @@ test("a finalizer closing the policy or a rewriter mid-call", function()
   local req = { method = "GET", target = "/owa/", host = "mail.contoso.com" }
   local closed = 0
   for _ = 1, 400 do
-    local p = assert(sslvdir.load { hosts = { "mail.contoso.com", "autodiscover.contoso.com" } })
+    local p = assert(sslvdir.load(ns {}))
     local rw = p:rewriter()
     rw:begin("text/html")
     local left = math.random(1, 300)
@@ -394,7 +406,7 @@ test("a finalizer calling a rewriter or policy method mid-call is refused", func
   local gc = _VERSION == "Lua 5.3" and function() collectgarbage("setpause", 1) collectgarbage("setstepmul", 1000) end
              or function() collectgarbage("incremental", 1, 1000) end
   gc()
-  local p = assert(sslvdir.load { hosts = { "mail.contoso.com" } })
+  local p = assert(sslvdir.load(ns { hosts = { "mail.contoso.com" } }))
   local rw = assert(p:rewriter())
   local piece = ('<a href="http://mail.contoso.com/x">'):rep(2000)
   local want = piece:gsub("http:", "https:")
@@ -498,12 +510,12 @@ test("two tiers: the offloader's cipher guarantee", function()
     if w:find("min-cipher-bits", 1, true) then warned = true end
   end
   eq(warned, true, "warning")
-  local bits = assert(sslvdir.load { preset = "exchange2016-offload", offloaders = "10.0.0.5",
-                                     offloader_cipher_bits = 128 })
+  local bits = assert(sslvdir.load(ns { preset = "exchange2016-offload", offloaders = "10.0.0.5",
+                                        offloader_cipher_bits = 128 }))
   eq(bits:decide(req).action, "allow")
   eq(#bits:warnings(), 0)
-  local hdr = assert(sslvdir.load { preset = "exchange2016-offload", offloaders = { "10.0.0.5" },
-                                    offloader_cipher_header = "X-SSL-Cipher" })
+  local hdr = assert(sslvdir.load(ns { preset = "exchange2016-offload", offloaders = { "10.0.0.5" },
+                                       offloader_cipher_header = "X-SSL-Cipher" }))
   eq(hdr:cipher_header(), "X-SSL-Cipher")
   req.offload_cipher = "ECDHE-RSA-AES256-GCM-SHA384"
   eq(hdr:decide(req).action, "allow")
@@ -515,16 +527,78 @@ test("two tiers: the offloader's cipher guarantee", function()
   eq(d.substatus, 5)
   eq(d.remove_offload_cipher, true)
   eq(offload:decide(req).remove_offload_cipher, false)
-  local p, msg = sslvdir.load { preset = "exchange2016-offload", offloader_cipher_bits = 128 }
+  local p, msg = sslvdir.load(ns { preset = "exchange2016-offload", offloader_cipher_bits = 128 })
   eq(p, nil)
-  assert(msg:find("go with offloaders", 1, true))
-  p, msg = sslvdir.load { preset = "exchange2016-offload", offloaders = "10.0.0.5",
-                          offloader_cipher_header = "X Cipher" }
+  assert(msg:find("offloader_cipher_bits goes with offloaders", 1, true))
+  p, msg = sslvdir.load(ns { preset = "exchange2016-offload", offloaders = "10.0.0.5",
+                             offloader_cipher_header = "X Cipher" })
   eq(p, nil)
   assert(msg:find("not a header name", 1, true))
-  raises(function() sslvdir.load { offloaders = "10.0.0.5", offloader_cipher_bits = 257 } end, "out of range")
+  -- A key size out of range is a runtime failure with the library's message.
+  for _, n in ipairs { 257, -1, math.maxinteger } do
+    local q, m, c = sslvdir.load(ns { preset = "exchange2016-offload", offloaders = "10.0.0.5",
+                                      offloader_cipher_bits = n })
+    eq(q, nil, "bits " .. n); assert(c == -7 or c == -3, c)
+    assert(m:find("offloader_cipher_bits '" .. n .. "': expected a key size from 0 to 256", 1, true), m)
+  end
+  raises(function() sslvdir.load { offloaders = "10.0.0.5", offloader_cipher_bits = "128" } end, "must be an integer")
+  raises(function() sslvdir.load { offloaders = "10.0.0.5", offloader_cipher_bits = 1.5 } end, "must be an integer")
   bits:close()
   hdr:close()
+end)
+
+test("load{} guesses nothing: no preset, host or Autodiscover domain", function()
+  -- A preset without hosts used to serve a demo namespace, and redirect
+  -- http://mail.fabrikam.com/owa/ to https://mail.contoso.com/owa/.
+  local p, msg, code = sslvdir.load {}
+  eq(p, nil); eq(code, -8)
+  assert(msg:find("no policy: give policy (a policy file), preset (a built-in preset, with hosts and autodiscover_domains) or iisconfig", 1, true), msg)
+  p, msg, code = sslvdir.load { preset = "exchange2016", redirect = true }
+  eq(p, nil); eq(code, -8); assert(msg:find("^preset needs hosts: the host names"), msg)
+  p, msg, code = sslvdir.load { preset = "exchange2016", hosts = "mail.fabrikam.com" }
+  eq(p, nil); eq(code, -8); assert(msg:find("^preset needs autodiscover_domains: the users' e%-mail domains"), msg)
+  p = assert(sslvdir.load { preset = "exchange2016", hosts = "mail.fabrikam.com",
+                            autodiscover_domains = "fabrikam.com", redirect = true })
+  eq(p:decide { method = "GET", target = "/owa/", host = "mail.fabrikam.com" }.location,
+     "https://mail.fabrikam.com/owa/")
+  -- hosts from an applicationHost.config's bindings will do
+  p = assert(sslvdir.load { preset = "exchange2016", autodiscover_domains = "contoso.com",
+                            iisconfig = DATA .. "/config/exchange2016.config" })
+  eq(p:decide { method = "GET", target = "/owa/", host = "mail.contoso.com" }.substatus, 4)
+  p, msg = sslvdir.load { preset = "exchange2016", site = "Exchange Back End", autodiscover_domains = "contoso.com",
+                          iisconfig = DATA .. "/config/exchange2016.config" }
+  eq(p, nil); assert(msg:find("site 'Exchange Back End'", 1, true), msg)
+  -- hostile values: runtime failures, not crashes
+  p, msg, code = sslvdir.load(ns { hosts = { "" } })
+  eq(p, nil); eq(code, -3); assert(msg:find("^hosts: empty value"), msg)
+  p, msg, code = sslvdir.load(ns { hosts = { ("a"):rep(100000) } })
+  eq(p, nil); eq(code, -7)
+  p, msg, code = sslvdir.load(ns { hosts = { "mail.contoso.com\0.evil.example" } })
+  eq(p, nil); eq(code, -3); assert(msg:find("NUL", 1, true), msg)
+end)
+
+test("load{} messages in the caller's names", function()
+  local names = { preset = "SSLVDIR_PRESET", hosts = "SSLVDIR_HOSTS" }
+  local p, msg = sslvdir.load({ preset = "exchange2016" }, names)
+  eq(p, nil); assert(msg:find("^SSLVDIR_PRESET needs SSLVDIR_HOSTS"), msg)
+  p, msg = sslvdir.load({ preset = "exchange2016", hosts = "bad host", autodiscover_domains = "x.example" }, names)
+  eq(p, nil); assert(msg:find("^SSLVDIR_HOSTS: "), msg)
+  raises(function() sslvdir.load({}, { hosts = 5 }) end, "names.hosts must be a string")
+  raises(function() sslvdir.load({}, "x") end, "table expected")
+  p, msg = sslvdir.load({ preset = "exchange2016" }, { hosts = "bad\nname" })
+  eq(p, nil); assert(msg:find("printable ASCII", 1, true), msg)
+end)
+
+test("environ lists the variables with a prefix", function()
+  local names = sslvdir.environ("SSLVDIR_TEST_")
+  local seen = false
+  for _, n in ipairs(names) do
+    assert(n:sub(1, 13) == "SSLVDIR_TEST_", n)
+    if n == "SSLVDIR_TEST_DATA" then seen = true end
+  end
+  eq(seen, os.getenv("SSLVDIR_TEST_DATA") ~= nil, "SSLVDIR_TEST_DATA listed")
+  eq(#sslvdir.environ("NO_SUCH_PREFIX_SSLVDIR_"), 0)
+  raises(function() sslvdir.environ() end, "string expected")
 end)
 
 test("cipher bits", function()

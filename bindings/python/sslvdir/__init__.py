@@ -1,10 +1,12 @@
 """libsslvdir for Python: the SSL policy of IIS/Exchange virtual directories.
 
     import sslvdir
-    policy = sslvdir.load_policy(preset="exchange2016", hosts=["mail.contoso.com"])
+    policy = sslvdir.load_policy(preset="exchange2016", hosts=["mail.contoso.com"],
+                                 autodiscover_domains=["contoso.com"])
     d = policy.decide("GET", "/owa/", "mail.contoso.com")
     d.action, d.status, d.substatus  # 'deny', 403, 4: Exchange as it ships
     policy = sslvdir.load_policy(preset="exchange2016", hosts=["mail.contoso.com"],
+                                 autodiscover_domains=["contoso.com"],
                                  redirect=True)  # Microsoft's http->https recipe
     d = policy.decide("GET", "/owa/", "mail.contoso.com")
     d.action, d.status, d.location   # 'redirect', 302, 'https://mail.contoso.com/owa/'
@@ -70,6 +72,7 @@ from ._sslvdir import (  # noqa: F401  (re-exported)
     autodiscover_parse_request,
     autodiscover_redirect_addr,
     autodiscover_redirect_url,
+    build_policy,
     cert_status_parse,
     cipher_bits,
     flags_format,
@@ -89,7 +92,17 @@ from ._sslvdir import (  # noqa: F401  (re-exported)
 __version__ = VERSION
 
 DEFAULT_SITE = "Default Web Site"
-DEFAULT_HOSTS = ("mail.contoso.com", "autodiscover.contoso.com")
+
+# load_policy()'s keywords, as the library names the options they set; the
+# library's messages then say hosts=, not host.
+_OPTIONS = (
+    ("policy", "policy"), ("preset", "preset"), ("hosts", "host"),
+    ("autodiscover_domains", "ad-domain"), ("site", "site"), ("redirect", "redirect"),
+    ("extended_protection", "extended-protection"), ("iisconfig", "iisconfig"), ("reg", "reg"),
+    ("offloaders", "offloader"), ("offloader_cipher_bits", "offloader-cipher-bits"),
+    ("offloader_cipher_header", "offloader-cipher-header"),
+)
+_SPELLINGS = tuple((name, keyword + "=") for keyword, name in _OPTIONS)
 
 
 def _one_or_many(value, what):
@@ -103,78 +116,56 @@ def _one_or_many(value, what):
         raise TypeError(f"{what} must be a str or a sequence of str") from None
 
 
-def _with_loaded(obj, cls, use):
-    """use(obj) for an object of cls, else use() a cls loaded from the path obj."""
-    if isinstance(obj, cls):
-        use(obj)
-    else:
-        with cls.load(obj) as loaded:
-            use(loaded)
+def _switch(value, what):
+    """"on"/"off" for True/False (1/0); anything else is a TypeError, not truthiness."""
+    if value is True or value is False or (type(value) is int and value in (0, 1)):
+        return "on" if value else "off"
+    raise TypeError(f"{what} must be True or False, not {type(value).__name__}")
 
 
 def load_policy(*, preset=None, policy=None, hosts=None, offloaders=None,
                 iisconfig=None, reg=None, autodiscover_domains=None,
-                site=DEFAULT_SITE, redirect=False, extended_protection=None,
+                site=None, redirect=False, extended_protection=None,
                 offloader_cipher_bits=None, offloader_cipher_header=None):
-    """Build a Policy the way the sslvdir command does.
+    """Build a Policy from options, by the rules the sslvdir command follows
+    (sslvdir_policy_options_build() in C): nothing is guessed, a missing
+    setting is a ValueError (InconsistentError) that says what to give.
 
-    preset: a built-in preset name (default "exchange2016" unless a policy
-    file is given, or an applicationHost.config alone names the sites);
-    policy: a policy file (path); hosts: host names for the preset's site
-    (default mail.contoso.com and autodiscover.contoso.com); offloaders:
-    trusted offloader CIDRs; iisconfig: an applicationHost.config path or
-    IISConfig; reg: .reg paths or RegFile objects; autodiscover_domains:
-    e-mail domains the site answers Autodiscover for (default: the first
-    host without its first label); redirect: Microsoft's http->https
-    recipe for the preset (browser vdirs answer plain-HTTP GET and HEAD with
-    302; without it, as Exchange ships, 403.4); extended_protection: True or
-    False as the server has it (None: what the version's Setup leaves; an
-    -offload preset with it on is refused); offloader_cipher_bits and
-    offloader_cipher_header: what every offloader of offloaders guarantees
-    about the cipher (the minimum key size it enforces, a header it fills
-    with the cipher or its key size), without which Ssl128 vdirs answer
-    403.5 through them.
+    The policy comes from one of policy (a policy file), preset (a built-in
+    preset) and iisconfig alone (an applicationHost.config path: the
+    server's sites). With a preset: hosts, the host names of the preset's
+    site (or an iisconfig whose bindings name them), and
+    autodiscover_domains, the users' e-mail domains its Autodiscover answers
+    for, are required; site is the preset's IIS site ("Default Web Site");
+    redirect=True is Microsoft's http->https recipe (browser vdirs answer
+    plain-HTTP GET and HEAD with 302; without it, as Exchange ships, 403.4);
+    extended_protection True or False says what the server has (None: what
+    the version's Setup leaves; an -offload preset with it on is refused).
+    iisconfig and reg (.reg paths) are applied on top. offloaders: trusted
+    offloader CIDRs; offloader_cipher_bits and offloader_cipher_header: what
+    every one of them guarantees about the cipher (the minimum key size it
+    enforces, a header it fills with the cipher or its key size), without
+    which Ssl128 vdirs answer 403.5 through them. For IISConfig and RegFile
+    objects, use a Builder.
     """
-    if preset is not None and policy is not None:
-        raise ValueError("give preset or policy, not both")
-    hosts = [_os.fsdecode(h) for h in _one_or_many(hosts, "hosts")]
-    ad = list(_one_or_many(autodiscover_domains, "autodiscover_domains"))
-    if policy is not None and (hosts or ad):
-        raise ValueError("hosts and autodiscover_domains go with a preset; a policy file names its own")
-    uses_preset = policy is None and not (iisconfig is not None and preset is None and not hosts and not ad)
-    if (redirect or extended_protection is not None) and not uses_preset:
-        raise ValueError("redirect and extended_protection go with a preset")
-    with Builder() as b:
-        if policy is not None:
-            b.load_policy(policy)
-        elif iisconfig is not None and preset is None and not hosts and not ad:
-            pass  # the server's own configuration names the sites
+    values = []
+    for keyword, name in _OPTIONS:
+        value = locals()[keyword]
+        if value is None or (keyword == "redirect" and value is False):
+            continue
+        if keyword in ("redirect", "extended_protection"):
+            values.append((name, _switch(value, keyword)))
+        elif keyword == "offloader_cipher_bits":
+            if type(value) is not int:
+                raise TypeError(f"offloader_cipher_bits must be int, not {type(value).__name__}")
+            values.append((name, str(value)))
         else:
-            b.apply_preset(preset or "exchange2016", site, redirect=redirect,
-                           extended_protection=extended_protection)
-            for h in hosts or DEFAULT_HOSTS:
-                b.add_host(site, h)
-            if not ad:
-                first = (hosts or DEFAULT_HOSTS)[0]
-                _, _, rest = first.partition(".")
-                if "." in rest:
-                    ad = [rest]
-            for domain in ad:
-                b.add_autodiscover_domain(domain, "settings", site)
-        if iisconfig is not None:
-            _with_loaded(iisconfig, IISConfig, b.apply_iisconfig)
-        for r in _one_or_many(reg, "reg"):
-            _with_loaded(r, RegFile, b.apply_regfile)
-        offs = list(_one_or_many(offloaders, "offloaders"))
-        knobs = offloader_cipher_bits is not None or offloader_cipher_header is not None
-        if knobs and not offs:
-            raise ValueError("offloader_cipher_bits and offloader_cipher_header go with offloaders")
-        for cidr in offs:
-            if knobs:
-                b.set_offloader_cipher(cidr, offloader_cipher_bits or 0, offloader_cipher_header)
-            else:
-                b.add_offloader(cidr)
-        return b.build()
+            for v in _one_or_many(value, keyword):
+                if not isinstance(v, (str, bytes, _os.PathLike)):
+                    raise TypeError(f"{keyword} must be a str or a sequence of str, "
+                                    f"not {type(v).__name__}")
+                values.append((name, v))
+    return build_policy(_SPELLINGS, values)
 
 
 # Settings reads as a Mapping (keys, values, items, get, in, len, iter, []);

@@ -28,7 +28,6 @@ KEY_ALLOW_EXTERNAL_UNTRUSTED: str
 KEY_ALLOW_PROXYING_WITHOUT_SSL: str
 KEY_OA_SSL_OFFLOADING: str
 DEFAULT_SITE: str
-DEFAULT_HOSTS: Tuple[str, ...]
 
 class Error(Exception):
     code: int
@@ -318,11 +317,15 @@ class AutodiscoverChain(_Closable):
 def load_policy(*, preset: Optional[str] = ..., policy: Optional[_Path] = ...,
                 hosts: Union[str, Iterable[str], None] = ...,
                 offloaders: Union[str, Iterable[str], None] = ...,
-                iisconfig: Union[_Path, IISConfig, None] = ...,
-                reg: Union[_Path, RegFile, Iterable[Union[_Path, RegFile]], None] = ...,
+                iisconfig: Optional[_Path] = ...,
+                reg: Union[_Path, Iterable[_Path], None] = ...,
                 autodiscover_domains: Union[str, Iterable[str], None] = ...,
-                site: str = ..., redirect: bool = ...,
-                extended_protection: Optional[bool] = ...) -> Policy: ...
+                site: Optional[str] = ..., redirect: bool = ...,
+                extended_protection: Optional[bool] = ...,
+                offloader_cipher_bits: Optional[int] = ...,
+                offloader_cipher_header: Optional[str] = ...) -> Policy: ...
+def build_policy(spellings: Sequence[Tuple[str, str]],
+                 options: Sequence[Tuple[str, _Path]]) -> Policy: ...
 def strerror(code: int) -> str: ...
 def version() -> Tuple[str, int]: ...
 def reason(number: int) -> Tuple[str, str, int, int]: ...

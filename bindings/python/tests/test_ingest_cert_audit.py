@@ -204,7 +204,7 @@ def test_trust():
     assert sslvdir.trust_status({"untrusted"}) == "untrusted"
     assert sslvdir.trust_status({"expired", "untrusted"}) in ("expired", "untrusted", "revoked")
     assert sslvdir.trust_status(0) == "ok"
-    p = sslvdir.load_policy()
+    p = sslvdir.load_policy(preset="exchange2016", hosts="mail.contoso.com", autodiscover_domains="contoso.com")
     assert p.backend_accepts("internal", {"untrusted"})
     assert not p.backend_accepts("external", {"untrusted"})
     assert not p.backend_accepts("internal", {"expired"})

@@ -1,10 +1,13 @@
 """Policies and decisions, as a Python proxy or script sees them."""
 
+import os
 import threading
 
 import pytest
 
 import sslvdir
+
+from conftest import DATA, NS
 
 
 def test_owa_over_http_is_403_4_as_exchange_ships(policy):
@@ -12,7 +15,7 @@ def test_owa_over_http_is_403_4_as_exchange_ships(policy):
     d = policy.decide("GET", "/owa/?ae=Folder", "mail.contoso.com")
     assert (d.action, d.iis_status, d.location) == ("deny", "403.4", "")
     for preset in ("exchange2013", "exchange2016-offload", "exchange2019", "exchangese"):
-        p = sslvdir.load_policy(preset=preset)
+        p = sslvdir.load_policy(preset=preset, **NS)
         assert p.decide("GET", "/owa/", "mail.contoso.com").iis_status == "403.4", preset
         assert p.decide("GET", "/", "mail.contoso.com").iis_status == "403.4", preset
 
@@ -356,19 +359,19 @@ def test_settings_mapping():
 
 def test_preset_options():
     # The recipe redirects browser vdirs only, GET and HEAD only.
-    p = sslvdir.load_policy(preset="exchange2019-offload", redirect=True)
+    p = sslvdir.load_policy(preset="exchange2019-offload", redirect=True, **NS)
     assert p.decide("GET", "/ecp/", "mail.contoso.com").status == 302
     assert p.decide("POST", "/owa/auth.owa", "mail.contoso.com").iis_status == "403.4"
     assert p.decide("GET", "/EWS/Exchange.asmx", "mail.contoso.com").iis_status == "403.4"
     # Exchange SE turns Extended Protection on: nothing offloaded, Rpc requires SSL.
-    se = sslvdir.load_policy(preset="exchangese")
+    se = sslvdir.load_policy(preset="exchangese", **NS)
     assert se.find_vdir("Default Web Site/owa").extended_protection
     assert se.decide("POST", "/rpc/rpcproxy.dll", "mail.contoso.com").iis_status == "403.4"
     with pytest.raises(sslvdir.InconsistentError, match="Extended Protection"):
-        sslvdir.load_policy(preset="exchangese-offload")
+        sslvdir.load_policy(preset="exchangese-offload", **NS)
     with pytest.raises(sslvdir.InconsistentError):
-        sslvdir.load_policy(preset="exchange2016-offload", extended_protection=True)
-    off = sslvdir.load_policy(preset="exchangese-offload", extended_protection=False)
+        sslvdir.load_policy(preset="exchange2016-offload", extended_protection=True, **NS)
+    off = sslvdir.load_policy(preset="exchangese-offload", extended_protection=False, **NS)
     assert off.decide("GET", "/owa/", "mail.contoso.com", tls=True, cipher_bits=256).upstream == "offload"
     b = sslvdir.Builder()
     with pytest.raises(TypeError):
@@ -376,26 +379,26 @@ def test_preset_options():
     with pytest.raises(TypeError):
         b.apply_preset("exchange2016", "Default Web Site", True)  # keyword-only
     b.close()
-    with pytest.raises(ValueError, match="go with a preset"):
+    with pytest.raises(ValueError, match="redirect= goes with preset="):
         sslvdir.load_policy(policy="x.xml", redirect=True)
 
 
 def test_offloader_cipher_two_tiers():
     """Behind a load balancer that says nothing about the cipher, Ssl128 vdirs
     answer 403.5; its guarantee (minimum bits or a cipher header) lets TLS through."""
-    plain = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"])
+    plain = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"], **NS)
     d = plain.decide("GET", "/owa/", "mail.contoso.com", peer="10.0.0.5", x_forwarded_proto="https")
     assert (d.action, d.iis_status) == ("deny", "403.5")
     assert any("min-cipher-bits" in w for w in plain.warnings)
     assert plain.cipher_header is None
     bits = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"],
-                               offloader_cipher_bits=128)
+                               offloader_cipher_bits=128, **NS)
     d = bits.decide("GET", "/owa/", "mail.contoso.com", peer="10.0.0.5", x_forwarded_proto="https")
     assert d.action == "allow"
     assert bits.offloader_ciphers == ((128, None),)
     assert not any("min-cipher-bits" in w for w in bits.warnings)
     hdr = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"],
-                              offloader_cipher_header="X-SSL-Cipher")
+                              offloader_cipher_header="X-SSL-Cipher", **NS)
     assert hdr.cipher_header == "X-SSL-Cipher"
     ok = hdr.decide("GET", "/owa/", "mail.contoso.com", peer="10.0.0.5", x_forwarded_proto="https",
                     offload_cipher="ECDHE-RSA-AES256-GCM-SHA384")
@@ -409,10 +412,60 @@ def test_offloader_cipher_two_tiers():
     assert cl.iis_status == "403.5"
     assert cl.remove_headers == ("X-Forwarded-Proto", "Front-End-Https", "X-SSL-Cipher")
     with pytest.raises(ValueError):
-        sslvdir.load_policy(preset="exchange2016-offload", offloader_cipher_bits=128)
+        sslvdir.load_policy(preset="exchange2016-offload", offloader_cipher_bits=128, **NS)
     with sslvdir.Builder() as b:
         with pytest.raises(sslvdir.Error):
             b.set_offloader_cipher("10.0.0.5", 257)
         with pytest.raises(sslvdir.Error):
             b.set_offloader_cipher("10.0.0.5", 0, "Bad Name")
         b.set_offloader_cipher("10.0.0.5", min_bits=112, header="X-Cipher")
+
+
+def test_load_policy_guesses_nothing(tmp_path):
+    """No default preset, host or Autodiscover domain: a missing setting is an
+    error that names it as Python does (a preset without hosts used to serve a
+    demo namespace and redirect real users to it)."""
+    with pytest.raises(sslvdir.InconsistentError, match=r"no policy: give policy= .*preset= .*iisconfig="):
+        sslvdir.load_policy()
+    with pytest.raises(sslvdir.InconsistentError, match=r"^preset= needs hosts=: the host names"):
+        sslvdir.load_policy(preset="exchange2016", redirect=True)
+    with pytest.raises(sslvdir.InconsistentError, match=r"^preset= needs autodiscover_domains=: the users' e-mail domains"):
+        sslvdir.load_policy(preset="exchange2016", hosts=["mail.fabrikam.com"])
+    with pytest.raises(ValueError, match=r"^hosts= goes with preset="):
+        sslvdir.load_policy(hosts=["mail.fabrikam.com"], iisconfig=os.path.join(DATA, "config", "exchange2016.config"))
+    p = sslvdir.load_policy(preset="exchange2016", hosts="mail.fabrikam.com",
+                            autodiscover_domains="fabrikam.com", redirect=True)
+    assert p.decide("GET", "/owa/", "mail.fabrikam.com").location == "https://mail.fabrikam.com/owa/"
+    assert p.find_site("mail.contoso.com") is None
+    # an applicationHost.config whose bindings name the preset's site's hosts will do
+    p = sslvdir.load_policy(preset="exchange2016", autodiscover_domains="contoso.com",
+                            iisconfig=os.path.join(DATA, "config", "exchange2016.config"))
+    assert p.find_site("mail.contoso.com") is not None
+    with pytest.raises(sslvdir.InconsistentError, match="site 'Exchange Back End'"):
+        sslvdir.load_policy(preset="exchange2016", site="Exchange Back End", autodiscover_domains="contoso.com",
+                            iisconfig=os.path.join(DATA, "config", "exchange2016.config"))
+
+
+def test_load_policy_hostile_values():
+    for bits in (-1, 257, 10 ** 30):
+        with pytest.raises(ValueError, match="offloader_cipher_bits= .*expected a key size from 0 to 256"):
+            sslvdir.load_policy(preset="exchange2016-offload", offloaders="10.0.0.5",
+                                offloader_cipher_bits=bits, **NS)
+    for bits in ("128", 128.0, True):
+        with pytest.raises(TypeError):
+            sslvdir.load_policy(preset="exchange2016-offload", offloaders="10.0.0.5",
+                                offloader_cipher_bits=bits, **NS)
+    with pytest.raises(TypeError):
+        sslvdir.load_policy(preset="exchange2016", redirect="yes", **NS)
+    with pytest.raises(sslvdir.ParseError, match="^hosts=: empty value"):
+        sslvdir.load_policy(preset="exchange2016", hosts=[""], autodiscover_domains="contoso.com")
+    with pytest.raises(sslvdir.ParseError, match="^hosts=: "):
+        sslvdir.load_policy(preset="exchange2016", hosts=["bad host"], autodiscover_domains="contoso.com")
+    with pytest.raises(sslvdir.RangeError, match="longer than"):
+        sslvdir.load_policy(preset="exchange2016", hosts=["a" * 100000], autodiscover_domains="contoso.com")
+    with pytest.raises(ValueError, match="null"):
+        sslvdir.load_policy(preset="exchange2016\0x", **NS)
+    with pytest.raises(TypeError):
+        sslvdir.load_policy(preset="exchange2016", hosts=[b"x", 3], autodiscover_domains="contoso.com")
+    with pytest.raises(TypeError):
+        sslvdir.load_policy(preset="exchange2016", reg=sslvdir.RegFile.parse(b"Windows Registry Editor Version 5.00\r\n"), **NS)
