@@ -35,6 +35,7 @@ haproxy_cfg() {
 global
     setenv SSLVDIR_PRESET exchange2016-offload
     setenv SSLVDIR_HOSTS mail.contoso.com,autodiscover.contoso.com
+    setenv SSLVDIR_AD_DOMAINS contoso.com
     setenv SSLVDIR_DEBUG_HEADERS 1
 $1
     log stderr format raw local0
