@@ -11,11 +11,16 @@ Location, a cookie without Secure, and http:// links in the page.
 
 TLS (bridged vdirs such as /EWS/mrsproxy.svc): answers 200 and says so.
 
+/<vdir>/healthcheck.htm answers 200 on both ports without any header, as
+Exchange's does, unless the file named by $BACKEND_DOWN_FILE lists that
+vdir (one name a line, any case): then 503, that protocol being "down".
+
 Every answer carries X-Backend-Saw: a JSON summary of what arrived.
 """
 
 import http.server
 import json
+import os
 import socketserver
 import ssl
 import sys
@@ -50,6 +55,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         }
         common = [("X-Backend-Saw", json.dumps(saw, separators=(",", ":")))]
         path = self.path.lower()
+        if path.endswith("/healthcheck.htm"):
+            vdir = path.strip("/").split("/")[0]
+            down = []
+            name = os.environ.get("BACKEND_DOWN_FILE")
+            if name and os.path.exists(name):
+                with open(name, encoding="utf-8") as f:
+                    down = [line.strip().lower() for line in f]
+            if vdir in down:
+                return self._send(503, [("Content-Type", "text/plain")], b"down\n")
+            return self._send(200, [("Content-Type", "text/html")], b"200 OK<br/>EX01")
         if tls:
             return self._send(200, common + [("Content-Type", "application/json")],
                               b'{"bridged": true}')
