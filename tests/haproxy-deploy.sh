@@ -78,7 +78,8 @@ req() {
     { echo "FAIL $name: curl failed"; fails=$((fails + 1)); return 1; }
   tr -d '\r' < "$work/h" > "$work/h2"
 }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); return 1; }
+# (returns 0: under set -e a failed test must not end the run)
+fail() { echo "FAIL $1"; fails=$((fails + 1)); }
 expect_status() {
   got=$(head -n1 "$work/h2" | awk '{print $2}')
   if [ "$got" = "$2" ]; then return 0; fi
@@ -267,7 +268,7 @@ sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \
     -e "s|10.0.0.10:80 check|127.0.0.1:$BH check inter 200 fall 1 rise 1|" \
     -e "s|10.0.0.10:443 ssl\(.*\) check |127.0.0.1:$BS ssl\1 check inter 200 fall 1 rise 1 |" \
     "$top_srcdir/bindings/haproxy/exchange2016.cfg" > "$work/example.cfg"
-t="the example passes haproxy -c with no warning (it sets zero-warning)"
+t="the example passes haproxy -c with no warning"
 if "$HAPROXY" -c -f "$work/example.cfg" > "$work/example-c.log" 2>&1 && ! grep -q WARNING "$work/example-c.log"; then ok "$t"
 else fail "$t"; sed 's/^/    /' "$work/example-c.log"; fi
 
