@@ -474,10 +474,11 @@ end)
 -- Which Autodiscover requests the proxy answers. Outlook desktop builds its
 -- profile from Exchange's own POX settings (mailbox-GUID server names,
 -- MdbDN, the mapiHttp block of [MS-OXDSCLI]), which need the directory: a
--- POX request whose answer would be settings is forwarded to Exchange. The
--- proxy answers what it knows as well as Exchange: the JSON service,
--- redirectAddr / redirectUrl for hosted or migrated domains, errors (600
--- malformed, 601 schema, 500 a domain the policy does not serve), and the
+-- POX request whose answer would be settings is forwarded to Exchange, and
+-- so is one for an address the policy does not know (error 500 here; the
+-- directory may know it). The proxy answers what it knows as well as
+-- Exchange: the JSON service, redirectAddr / redirectUrl for hosted or
+-- migrated domains, errors 600 (malformed) and 601 (schema), and the
 -- refusals and redirects of the SSL policy. Anything else (another method, a
 -- body not wholly buffered) is forwarded: Exchange decides, as without the
 -- proxy. The body must be buffered first (http-request wait-for-body).
@@ -486,7 +487,7 @@ end)
 --   http-request lua.sslvdir-autodiscover-route if { path_beg -i /autodiscover/ }
 --   http-request use-service lua.sslvdir-autodiscover if { var(txn.sslvdir_autodiscover) -m str answer }
 local ANSWERED = { "<Action>redirectAddr</Action>", "<Action>redirectUrl</Action>",
-                   "<Redirect>", "<Error " }
+                   "<Redirect>", "<ErrorCode>600</ErrorCode>", "<ErrorCode>601</ErrorCode>" }
 
 local function autodiscover_route(txn)
   local f = txn.f
