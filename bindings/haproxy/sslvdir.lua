@@ -49,7 +49,9 @@
 --   SSLVDIR_DEBUG_HEADERS  1: refusals carry X-Sslvdir-Status and
 --                       X-Sslvdir-Reason (for debugging; off by default, so
 --                       clients are not told how the policy decided)
--- A policy that cannot be loaded stops HAProxy from starting.
+-- A policy that cannot be loaded stops HAProxy from starting; at a reload in
+-- master-worker mode (haproxy -W), the master logs it, starts no new worker
+-- and the old workers keep serving with the policy they loaded.
 --
 -- For the log, every decision sets txn.sslvdir_status (what the proxy
 -- answered itself: IIS's 403.4, a 302; unset when the request went on to a
