@@ -379,15 +379,15 @@ end)
 -- and on a plain-HTTP redirect site the 302 Outlook follows.
 local MAX_BODY = 65536 -- SSLVDIR_AUTODISCOVER_MAX_BODY
 
--- After answering, the service reads and discards what is left of the
+-- Before answering, the service reads and discards what is left of the
 -- request body, up to DRAIN_MAX bytes in all. HAProxy 2.6 does not do it for
 -- a Lua service: over HTTP/2 a body the service left unread keeps the stream
--- open (flow control stalls the client) until `timeout client`, and over
--- HTTP/1.1 the connection is closed instead of kept alive. Draining costs
--- bandwidth, never memory (each chunk is dropped). Past the bound the service
--- stops reading and HAProxy ends the stream at `timeout client`, as for a
--- client that stops sending; the example configuration refuses longer
--- announced bodies before they reach the service.
+-- open after the answer (flow control stalls the client) until `timeout
+-- client`. Draining costs bandwidth, never memory (each chunk is dropped).
+-- Past the bound the service stops reading and HAProxy ends the stream at
+-- `timeout client`, as for a client that stops sending; the example
+-- configuration refuses longer announced bodies before they reach the
+-- service.
 local DRAIN_MAX = 16 * 1024 * 1024
 local DRAIN_CHUNK = 65536
 
