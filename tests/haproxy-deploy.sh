@@ -272,11 +272,11 @@ t="the example passes haproxy -c with no warning"
 if "$HAPROXY" -c -f "$work/example.cfg" > "$work/example-c.log" 2>&1 && ! grep -q WARNING "$work/example-c.log"; then ok "$t"
 else fail "$t"; sed 's/^/    /' "$work/example-c.log"; fi
 
-# start_example LOG [ENV...]
+# start_example LOG [ENV...]; $cfg names another configuration
 start_example() {
   log=$1
   shift
-  env "$@" "$HAPROXY" -db -f "$work/example.cfg" > "$log" 2>&1 &
+  env "$@" "$HAPROXY" -db -f "${cfg:-$work/example.cfg}" > "$log" 2>&1 &
   example_pid=$!
   pids="$pids $example_pid"
   wait_for 10 answers "http://127.0.0.1:$H/" || { echo "the example does not start"; cat "$log"; exit 1; }
@@ -358,7 +358,15 @@ fi
 stop_example
 
 # ---------------------------------------------- opt-in exploit rules
-start_example "$work/exploits.log" BLOCK_EXCHANGE_EXPLOITS=1
+# (and the optional HSTS line uncommented)
+sed -e "s|^    # http-response set-header Strict-Transport-Security|    http-response set-header Strict-Transport-Security|" \
+  "$work/example.cfg" > "$work/example-optin.cfg"
+cfg="$work/example-optin.cfg" start_example "$work/exploits.log" BLOCK_EXCHANGE_EXPLOITS=1
+t="the optional HSTS header is on OWA's answers"
+req "$t" "https://mail.contoso.com:$S/owa/" && expect_header "$t" "^strict-transport-security: max-age=31536000$" && ok "$t"
+t="... and not on PowerShell's or EWS's"
+req "$t" "https://mail.contoso.com:$S/PowerShell/" && no_header "$t" "^strict-transport-security" &&
+  req "$t" "https://mail.contoso.com:$S/EWS/Exchange.asmx" && no_header "$t" "^strict-transport-security" && ok "$t"
 base="https://mail.contoso.com:$S"
 for shape in \
   "ProxyNotShell (CVE-2022-41040): autodiscover.json with PowerShell in the query|/autodiscover/autodiscover.json?@evil.example/owa/&Email=autodiscover/autodiscover.json%3F@evil.example&Protocol=XYZ&FooProtocol=Powershell" \
