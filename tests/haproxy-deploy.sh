@@ -304,6 +304,28 @@ req "$t" -X POST -d x "https://mail.contoso.com:$S/Microsoft-Server-ActiveSync?C
   expect_status "$t" 200 && expect_header "$t" '^x-backend-saw: .*"path":"/Microsoft-Server-ActiveSync' && ok "$t"
 if grep -q "exchange_eas/ex01" "$work/example.log"; then ok "... logged as exchange_eas"; else
   fail "ActiveSync not logged as exchange_eas"; grep Microsoft-Server "$work/example.log" | sed 's/^/    /'; fi
+t="RPC over HTTP streams: RPC_IN_DATA announcing 1 GB reaches Exchange with its first bytes"
+if "$PY" - "$S" "$certs/ca.pem" > "$work/rpc.out" 2>&1 <<'PY'
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5),
+                    server_hostname="mail.contoso.com")
+s.sendall(b"RPC_IN_DATA /rpc/rpcproxy.dll?ex01.contoso.com:6001 HTTP/1.1\r\n"
+          b"Host: mail.contoso.com\r\nContent-Length: 1073741824\r\n\r\n" + b"R" * 16)
+got = b""
+try:
+    while b"\r\n\r\n" not in got:
+        b = s.recv(4096)
+        if not b: break
+        got += b
+except socket.timeout:
+    sys.exit("no answer in 5 s: the body was buffered")
+head = got.split(b"\r\n\r\n")[0].decode("latin-1")
+print(head)
+assert head.startswith("HTTP/1.1 200"), head
+assert '"rpc_first": "RRRRRRRRRRRRRRRR"' in head, head
+PY
+then ok "$t"; else fail "$t"; sed 's/^/    /' "$work/rpc.out"; fi
 t="the example offers no HTTP/2 (NTLM and Negotiate authenticate connections)"
 # shellcheck disable=SC2086
 v=$("$CURL" -s $resolve --cacert "$certs/ca.pem" --http2 -o /dev/null -w '%{http_version}' "https://mail.contoso.com:$S/owa/")
