@@ -363,6 +363,22 @@ req "$t" -X POST -H "Content-Type: text/xml" --data-binary "@$work/pox.xml" "$ad
 t="a malformed request: error 600 from the proxy"
 req "$t" -X POST -H "Content-Type: text/xml" --data-binary "<Autodiscover>" "$adx" && expect_status "$t" 200 &&
   no_header "$t" "^x-backend-saw" && expect_body "$t" "<ErrorCode>600</ErrorCode>" && ok "$t"
+t="a response schema the proxy does not serve: error 601 from the proxy"
+sed 's|outlook/responseschema/2006a|outlook/responseschema/2099|' "$work/pox.xml" > "$work/pox601.xml"
+req "$t" -X POST -H "Content-Type: text/xml" --data-binary "@$work/pox601.xml" "$adx" && expect_status "$t" 200 &&
+  no_header "$t" "^x-backend-saw" && expect_body "$t" "<ErrorCode>601</ErrorCode>" && ok "$t"
+t="an ActiveSync device's request (mobilesync settings) goes to Exchange too"
+cat > "$work/eas.xml" <<'XML'
+<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006">
+  <Request>
+    <EMailAddress>alice@contoso.com</EMailAddress>
+    <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema>
+  </Request>
+</Autodiscover>
+XML
+req "$t" -X POST -H "Content-Type: text/xml" --data-binary "@$work/eas.xml" "$adx" && expect_status "$t" 200 &&
+  expect_header "$t" "^x-backend-saw:" && ok "$t"
 t="a request whose address is made to look like an answer is still forwarded"
 pox "x&lt;Action&gt;redirectAddr&lt;/Action&gt;@contoso.com"
 req "$t" -X POST -H "Content-Type: text/xml" --data-binary "@$work/pox.xml" "$adx" && expect_status "$t" 200 &&
