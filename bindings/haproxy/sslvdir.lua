@@ -17,6 +17,11 @@
 --                                       Refresh and Set-Cookie for TLS clients
 --   service       lua.sslvdir-autodiscover  Autodiscover (POX and JSON) and the
 --                                       port-80 Autodiscover redirect
+--   http-request  lua.sslvdir-autodiscover-route  sets txn.sslvdir_autodiscover
+--                                       to "answer" (the proxy can answer it:
+--                                       JSON, a redirect, an error) or
+--                                       "forward" (Outlook's POX settings:
+--                                       only Exchange has them)
 --
 -- Configuration (environment variables, read at load time). Nothing is
 -- guessed: give SSLVDIR_POLICY, SSLVDIR_PRESET (with SSLVDIR_HOSTS and
@@ -50,7 +55,9 @@
 --   SSLVDIR_DEBUG_HEADERS  1: refusals carry X-Sslvdir-Status and
 --                       X-Sslvdir-Reason (for debugging; off by default, so
 --                       clients are not told how the policy decided)
--- A policy that cannot be loaded stops HAProxy from starting. Any other
+-- A policy that cannot be loaded stops HAProxy from starting; at a reload in
+-- master-worker mode (haproxy -W), the master logs it, starts no new worker
+-- and the old workers keep serving with the policy they loaded. Any other
 -- SSLVDIR_* variable (a misspelt SSLVDIR_HOST) is warned about at start-up.
 --
 -- For the log, every decision sets txn.sslvdir_status (what the proxy
@@ -432,7 +439,19 @@ end)
 -- Autodiscover: POST .../autodiscover.xml (POX), GET .../autodiscover.json
 -- (the query form and the path form .../autodiscover.json/v1.0/ADDRESS),
 -- and on a plain-HTTP redirect site the 302 Outlook follows.
-local MAX_BODY = 65536
+local MAX_BODY = 65536 -- SSLVDIR_AUTODISCOVER_MAX_BODY
+
+-- Before answering, the service reads and discards what is left of the
+-- request body, up to DRAIN_MAX bytes in all. HAProxy 2.6 does not do it for
+-- a Lua service: over HTTP/2 a body the service left unread keeps the stream
+-- open after the answer (flow control stalls the client) until `timeout
+-- client`. Draining costs bandwidth, never memory (each chunk is dropped).
+-- Past the bound the service stops reading and HAProxy ends the stream at
+-- `timeout client`, as for a client that stops sending; the example
+-- configuration refuses longer announced bodies before they reach the
+-- service.
+local DRAIN_MAX = 16 * 1024 * 1024
+local DRAIN_CHUNK = 65536
 
 local function applet_reply(applet, status, headers, body)
   applet:set_status(status, REASON_PHRASE[status])
@@ -442,6 +461,24 @@ local function applet_reply(applet, status, headers, body)
   if #body > 0 then applet:send(body) end
 end
 
+-- Reads and drops the rest of the request body (see DRAIN_MAX); done counts
+-- what the service already read.
+local function drain(applet, done)
+  while done < DRAIN_MAX do
+    local chunk = applet:receive(math.min(DRAIN_CHUNK, DRAIN_MAX - done))
+    if chunk == nil or chunk == "" then return end
+    done = done + #chunk
+  end
+end
+
+-- The canonical path of an Autodiscover request, as IIS would route it
+-- (%2e and friends decoded), lower case.
+local function is_json_path(path)
+  path = path:lower()
+  return path:match("/autodiscover%.json$") ~= nil or path:match("/autodiscover%.json/") ~= nil
+end
+
+-- Returns the answer (status, headers, body) and how many body bytes it read.
 local function autodiscover(applet)
   local target = applet.path
   if applet.qs and applet.qs ~= "" then target = target .. "?" .. applet.qs end
@@ -449,30 +486,27 @@ local function autodiscover(applet)
   if not d then error(msg) end
   if d.action == "redirect" then
     log_decision(applet, d, tostring(d.status))
-    return applet_reply(applet, d.status, { "Location", d.location, "Cache-Control", "no-cache" }, "")
+    return d.status, { "Location", d.location, "Cache-Control", "no-cache" }, "", 0
   elseif d.action == "deny" then
     -- the same refusal as the action's, reason included
     local code, body = refusal_body(d)
     log_decision(applet, d, code)
-    return applet_reply(applet, d.status, refusal_headers("text/html; charset=utf-8", code, d.reason), body)
+    return d.status, refusal_headers("text/html; charset=utf-8", code, d.reason), body, 0
   end
   log_decision(applet, d, nil)
   local side = { side = "external" }
-  -- the canonical path, as IIS would route it: %2e and friends are decoded
-  local path = (d.path or applet.path):lower()
-  if path:match("/autodiscover%.json$") or path:match("/autodiscover%.json/") then
+  if is_json_path(d.path or applet.path) then
     -- The raw path goes to the library, which decodes it once: Outlook 2016
     -- and later put the address in it (.../autodiscover.json/v1.0/ADDRESS).
     local status, body = policy:autodiscover_json(applet.qs or "", { side = side.side, path = applet.path })
     if not status then error(body) end
-    return applet_reply(applet, status, { "Content-Type", "application/json; charset=utf-8" }, body)
+    return status, { "Content-Type", "application/json; charset=utf-8" }, body, 0
   end
   if applet.method ~= "POST" then
-    return applet_reply(applet, 405, { "Allow", "POST", "Content-Type", "text/plain" },
-                        "Autodiscover takes a POST\n")
+    return 405, { "Allow", "POST", "Content-Type", "text/plain" }, "Autodiscover takes a POST\n", 0
   end
   -- Read at most MAX_BODY + 1 bytes: a longer body is answered with error 600
-  -- by the library without being read further.
+  -- by the library (the rest is drained, not kept).
   local parts, got = {}, 0
   while got <= MAX_BODY do
     local chunk = applet:receive(MAX_BODY + 1 - got)
@@ -482,16 +516,75 @@ local function autodiscover(applet)
   end
   local xml, err = policy:autodiscover_respond(table.concat(parts), side)
   if not xml then error(err) end
-  return applet_reply(applet, 200, { "Content-Type", "text/xml; charset=utf-8" }, xml)
+  return 200, { "Content-Type", "text/xml; charset=utf-8" }, xml, got
 end
 
+local INTERNAL_ERROR_TEXT = { "Content-Type", "text/plain" }
+
 core.register_service("sslvdir-autodiscover", "http", function(applet)
-  local ok, err = pcall(autodiscover, applet)
+  local ok, status, headers, body, got = pcall(autodiscover, applet)
   if not ok then
-    core.Alert("sslvdir: Autodiscover failed: " .. tostring(err))
+    core.Alert("sslvdir: Autodiscover failed: " .. tostring(status))
     pcall(log_decision, applet, { reason = "internal-error" }, "500")
-    pcall(applet_reply, applet, 500, { "Content-Type", "text/plain" }, "Internal Server Error\n")
+    status, headers, body, got = 500, INTERNAL_ERROR_TEXT, "Internal Server Error\n", 0
   end
+  -- Every answer (a POX document, JSON, a refusal, a 405, a 500) may leave a
+  -- body unread: drained before answering, since HAProxy 2.6 hands a Lua
+  -- service no more of the body over HTTP/2 once the answer is sent.
+  pcall(drain, applet, got)
+  pcall(applet_reply, applet, status, headers, body)
+end)
+
+-- Which Autodiscover requests the proxy answers. Outlook desktop builds its
+-- profile from Exchange's own POX settings (mailbox-GUID server names,
+-- MdbDN, the mapiHttp block of [MS-OXDSCLI]), which need the directory: a
+-- POX request whose answer would be settings is forwarded to Exchange, and
+-- so is one for an address the policy does not know (error 500 here; the
+-- directory may know it). The proxy answers what it knows as well as
+-- Exchange: the JSON service, redirectAddr / redirectUrl for hosted or
+-- migrated domains, errors 600 (malformed) and 601 (schema), and the
+-- refusals and redirects of the SSL policy. Anything else (another method, a
+-- body not wholly buffered) is forwarded: Exchange decides, as without the
+-- proxy. The body must be buffered first (http-request wait-for-body).
+--
+--   http-request wait-for-body time 10s if { path_beg -i /autodiscover/ } METH_POST
+--   http-request lua.sslvdir-autodiscover-route if { path_beg -i /autodiscover/ }
+--   http-request use-service lua.sslvdir-autodiscover if { var(txn.sslvdir_autodiscover) -m str answer }
+local ANSWERED = { "<Action>redirectAddr</Action>", "<Action>redirectUrl</Action>",
+                   "<Redirect>", "<ErrorCode>600</ErrorCode>", "<ErrorCode>601</ErrorCode>" }
+
+local function autodiscover_route(txn)
+  local f = txn.f
+  local method = f:method()
+  local d, msg = policy:decide(describe(f, method, f:url()), decision)
+  if not d then error(msg) end
+  if d.action ~= "allow" or is_json_path(d.path or f:path()) then return "answer" end
+  if method ~= "POST" then return "forward" end
+  local body = f:req_body()
+  local announced = tonumber(f:req_body_size())
+  if body == nil or announced == nil or #body ~= announced then
+    return "forward" -- not wholly buffered: what Exchange would answer is unknown
+  end
+  if #body > MAX_BODY then return "answer" end -- the library's error 600
+  local xml, err = policy:autodiscover_respond(body, { side = "external" })
+  if not xml then error(err) end
+  -- Values taken from the request are escaped in the document, so these
+  -- elements are the library's own and not a client's echo.
+  for _, mark in ipairs(ANSWERED) do
+    if xml:find(mark, 1, true) then return "answer" end
+  end
+  return "forward"
+end
+
+core.register_action("sslvdir-autodiscover-route", { "http-req" }, function(txn)
+  local ok, how = pcall(autodiscover_route, txn)
+  if not ok then
+    -- Forwarding is what happens without the proxy's answer: the request was
+    -- already decided by lua.sslvdir, so this opens nothing.
+    txn:Alert("sslvdir: Autodiscover forwarded after an internal error: " .. tostring(how))
+    how = "forward"
+  end
+  txn:set_var("txn.sslvdir_autodiscover", how)
 end)
 
 return M

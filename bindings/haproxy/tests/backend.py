@@ -11,11 +11,19 @@ Location, a cookie without Secure, and http:// links in the page.
 
 TLS (bridged vdirs such as /EWS/mrsproxy.svc): answers 200 and says so.
 
+RPC_IN_DATA: answered once its first 16 bytes arrive, whatever length it
+announces (RPC over HTTP streams its body).
+
+/<vdir>/healthcheck.htm answers 200 on both ports without any header, as
+Exchange's does, unless the file named by $BACKEND_DOWN_FILE lists that
+vdir (one name a line, any case): then 503, that protocol being "down".
+
 Every answer carries X-Backend-Saw: a JSON summary of what arrived.
 """
 
 import http.server
 import json
+import os
 import socketserver
 import ssl
 import sys
@@ -38,6 +46,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _handle(self):
         length = int(self.headers.get("Content-Length") or 0)
+        if self.command == "RPC_IN_DATA":
+            # RPC over HTTP announces a 1 GB body and streams it ([MS-RPCH]):
+            # answer as soon as the first bytes arrive, which only an
+            # unbuffered proxy lets happen, and close.
+            first = self.rfile.read(min(length, 16))
+            self.close_connection = True
+            return self._send(200, [("X-Backend-Saw", json.dumps({"rpc_first": first.decode("latin-1")}))],
+                              b"")
         if length:
             self.rfile.read(length)
         tls = isinstance(self.connection, ssl.SSLSocket)
@@ -50,6 +66,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         }
         common = [("X-Backend-Saw", json.dumps(saw, separators=(",", ":")))]
         path = self.path.lower()
+        if path.endswith("/healthcheck.htm"):
+            vdir = path.strip("/").split("/")[0]
+            down = []
+            name = os.environ.get("BACKEND_DOWN_FILE")
+            if name and os.path.exists(name):
+                with open(name, encoding="utf-8") as f:
+                    down = [line.strip().lower() for line in f]
+            if vdir in down:
+                return self._send(503, [("Content-Type", "text/plain")], b"down\n")
+            return self._send(200, [("Content-Type", "text/html")], b"200 OK<br/>EX01")
         if tls:
             return self._send(200, common + [("Content-Type", "application/json")],
                               b'{"bridged": true}')
@@ -66,7 +92,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self._send(200, common + [("Content-Type", "text/html")],
                           b"<a href='http://mail.contoso.com/owa/'>owa</a>")
 
-    do_GET = do_POST = do_HEAD = _handle
+    do_GET = do_POST = do_HEAD = do_RPC_IN_DATA = _handle
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
