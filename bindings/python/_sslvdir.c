@@ -2688,6 +2688,12 @@ static PyObject *cert_item(CertObject *o, Py_ssize_t i) {
   }
   return cert_info(o->c, (size_t)i);
 }
+/* Iterable by name, not only through the old __getitem__ protocol, so that
+ * the stub can say so (for info in cert) and type checkers agree. */
+static PyObject *cert_iter(CertObject *o) {
+  CERT_OPEN(o);
+  return PySeqIter_New((PyObject *)o);
+}
 static PyObject *cert_get_format(CertObject *o, void *c) {
   (void)c;
   CERT_OPEN(o);
@@ -3888,6 +3894,7 @@ TYPE(CertType, "Cert", CertObject,
      "Certificates read from PEM, DER or PKCS#12; a sequence of CertInfo, server first.",
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = no_direct_new,
      .tp_dealloc = (destructor)cert_dealloc, .tp_as_sequence = &cert_sequence,
+     .tp_iter = (getiterfunc)cert_iter,
      .tp_methods = cert_methods, .tp_getset = cert_getset)
 TYPE(TrustType, "Trust", TrustObject,
      SIG("Trust()", "A store of CAs and CRLs to verify chains with."),

@@ -13,7 +13,7 @@ import os
 import pytest
 
 import sslvdir
-from conftest import data_path
+from conftest import cert_path, data_path
 
 CONFIG = data_path("config", "exchange2016.config")
 
@@ -129,6 +129,16 @@ def test_records_are_struct_sequences():
     with pytest.raises(TypeError):
         class Mine(sslvdir.Decision):  # noqa: F841  (the stub says @final)
             pass
+
+
+def test_cert_is_iterable_and_indexable_not_a_sequence():
+    cert = sslvdir.Cert.load(cert_path("server.pem"))
+    infos = list(iter(cert))
+    assert infos and infos == [cert[i] for i in range(len(cert))]
+    assert not isinstance(cert, collections.abc.Sequence) and not hasattr(cert, "index")
+    cert.close()
+    with pytest.raises(ValueError):
+        iter(cert)
 
 
 def test_context_manager_exit_takes_three_arguments():
