@@ -917,9 +917,16 @@ static PyObject *settings_dict(const sslvdir_settings *s) {
   return d;
 }
 
+/* A read-only view: a policy is immutable, and a write to a plain dict
+ * copy would be lost without a word. */
 static PyObject *policy_get_settings(PolicyObject *o, void *c) {
   (void)c;
-  return settings_dict(sslvdir_policy_settings(o->p));
+  PyObject *d = settings_dict(sslvdir_policy_settings(o->p));
+  if (!d)
+    return NULL;
+  PyObject *r = PyDictProxy_New(d);
+  Py_DECREF(d);
+  return r;
 }
 
 /* (path, value, known) for each value, in order: known is False for a value
@@ -1344,7 +1351,8 @@ static PyGetSetDef policy_getset[] = {
      "The header the trusted offloaders fill with the cipher (pass its value to decide() as "
      "offload_cipher), or None.", NULL},
     {"warnings", (getter)policy_get_warnings, NULL, "What the build warned about.", NULL},
-    {"settings", (getter)policy_get_settings, NULL, "Registry-style settings, a dict.", NULL},
+    {"settings", (getter)policy_get_settings, NULL,
+     "Registry-style settings, a read-only mapping (types.MappingProxyType).", NULL},
     {"settings_entries", (getter)policy_get_settings_entries, NULL,
      "Settings as (path, value, known) tuples, in order; known is False for a value\n"
      "libsslvdir keeps but does not use.", NULL},

@@ -7,9 +7,9 @@
 # no _asdict() or _replace()); parameters before "/" are positional-only.
 from os import PathLike
 from types import TracebackType
-from typing import (Any, Dict, FrozenSet, ItemsView, Iterable, Iterator, KeysView, List, Literal,
-                    Final, Optional, Sequence, Tuple, TypeVar, Union, ValuesView, final,
-                    overload)
+from typing import (Any, Dict, Final, FrozenSet, ItemsView, Iterable, Iterator, KeysView, List,
+                    Literal, Mapping, Optional, Sequence, Tuple, TypeVar, Union, ValuesView,
+                    final, overload)
 
 from _typeshed import structseq
 
@@ -208,7 +208,7 @@ class Policy:
     offloader_ciphers: Tuple[Tuple[int, Optional[str]], ...]
     cipher_header: Optional[str]
     warnings: Tuple[str, ...]
-    settings: Dict[str, Union[int, str]]
+    settings: Mapping[str, Union[int, str]]
     settings_entries: Tuple[Tuple[str, Union[int, str], bool], ...]
     autodiscover_rules: Tuple[Tuple[str, str, Optional[str], Optional[Site]], ...]
     def decide(self, method: _Text, target: _Text, host: Optional[_Text] = ..., *,

@@ -10,6 +10,7 @@ d = policy.decide("GET", "/owa/", "mail.contoso.com")
 d._asdict()  # error: a struct sequence, not a NamedTuple
 d._replace(status=302)  # error
 d.status = 302  # error: read-only
+policy.settings[sslvdir.KEY_SSL_OFFLOADED] = 0  # error: a read-only view
 
 s = sslvdir.Settings()
 s[sslvdir.KEY_SSL_OFFLOADED] = 1  # error: a read-only Mapping

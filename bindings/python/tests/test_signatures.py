@@ -178,6 +178,15 @@ def test_settings_is_a_read_only_mapping():
     assert dict(s) == before  # nothing changed by the refused writes
 
 
+def test_policy_settings_are_read_only():
+    """A policy is immutable: a write to its settings raises, not lost on a copy."""
+    policy = sslvdir.load_policy(preset="exchange2010-offload")
+    assert policy.settings[sslvdir.KEY_SSL_OFFLOADED] == 1
+    with pytest.raises(TypeError):
+        policy.settings[sslvdir.KEY_SSL_OFFLOADED] = 0
+    assert dict(policy.settings) == {p: v for p, v, _ in policy.settings_entries}
+
+
 def test_settings_set_and_unset_are_the_way_to_change():
     s = sslvdir.Settings()
     s.set(sslvdir.KEY_SSL_OFFLOADED, 1)
