@@ -258,9 +258,11 @@ SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_
                   "(Default Web Site); for another site, give the server's applicationHost.config",
                   (int)(sl > 100 ? 100 : sl), path);
   if (!p->cfg && !sv_xdefault_ships(p->version, xsite, rel, rlen)) {
-    char ver[8] = "";
-    if (p->version)
-      snprintf(ver, sizeof ver, p->version == 2025 ? " SE" : " %u", p->version);
+    char ver[16] = "";
+    if (p->version == 2025)
+      memcpy(ver, " SE", 4);
+    else if (p->version)
+      snprintf(ver, sizeof ver, " %u", p->version);
     return sv_err(err, SSLVDIR_E_NOT_FOUND, "plan: Exchange%s creates no vdir '%.150s'; for "
                   "one it does not create, give the server's applicationHost.config", ver, path);
   }
