@@ -44,7 +44,11 @@ static PyObject *raise_code(int code, const sslvdir_error *e) {
     return PyErr_NoMemory(), NULL;
   PyObject *cls = (code < 0 && -code < NCODES && code_errors[-code]) ? code_errors[-code] : Error;
   const char *msg = (e && e->message[0]) ? e->message : sslvdir_strerror(code);
-  PyObject *exc = PyObject_CallFunction(cls, "s", msg);
+  /* A message may echo the caller's bytes (a path given as bytes): never
+   * a UnicodeDecodeError instead of the error itself. */
+  PyObject *text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
+  PyObject *exc = text ? PyObject_CallOneArg(cls, text) : NULL;
+  Py_XDECREF(text);
   if (!exc)
     return NULL;
   PyObject *v;

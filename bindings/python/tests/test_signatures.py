@@ -218,6 +218,9 @@ def test_iisconfig_lookups_on_a_misspelled_site_raise_naming_it():
                     lookup(path)
         with pytest.raises(sslvdir.NotFoundError, match="no site 'Default Website'"):
             cfg.set_ssl_flags("Default Website/owa", "Ssl")
+        # A path given as bytes that are not UTF-8: the same error, not a decoding one.
+        with pytest.raises(sslvdir.NotFoundError, match="no site '\ufffd\ufffd'"):
+            cfg.ssl_flags(b"\xff\xfe/owa")
         assert cfg.ssl_flags("Default Web Site/owa") == (264, "Default Web Site")
 
 
