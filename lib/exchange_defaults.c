@@ -100,6 +100,22 @@ int sv_xdefault_flags(unsigned version, unsigned from, const char *path, size_t 
   return 0;
 }
 
+/* A plan made without a configuration stands what Exchange ships in for
+ * it: a path at or below no vdir the table has (the site root proves
+ * nothing, every path is below it) is as misspelled as one a configuration
+ * lacks. */
+int sv_xdefault_ships(unsigned version, int site, const char *path, size_t len) {
+  for (size_t i = 0; i < NROWS; i++) {
+    const sv_xdefault *r = &rows[i];
+    size_t rl = strlen(r->path);
+    if ((int)r->site != site || rl <= 1 || (version && (version < r->first || version > r->last)))
+      continue;
+    if (len >= rl && sv_eq_ci(r->path, rl, path, rl) && (len == rl || path[rl] == '/'))
+      return 1;
+  }
+  return 0;
+}
+
 int sv_xdefault_site_path(const char *full, int *site, const char **path, size_t *len) {
   size_t n = strcspn(full, "/");
   *site = sv_xdefault_site(full, n);

@@ -394,6 +394,9 @@ const sv_xdefault *sv_xdefault_row(size_t i);
 int sv_xdefault_site(const char *name, size_t len);
 /* "Exchange Back End/Rpc" -> SV_XD_BACK, "/Rpc"; SV_XD_UNKNOWN for another site. */
 int sv_xdefault_site_path(const char *full, int *site, const char **path, size_t *len);
+/* Whether path ("/owa/x") of site is at or below a vdir version ships
+ * (version 0: any version), the site root aside. */
+int sv_xdefault_ships(unsigned version, int site, const char *path, size_t len);
 /* The sslFlags version ships at path of site, inheritance resolved. Version
  * 0: every version from "from" on (0: all; 2013: those with a back end) must
  * agree, else SV_XD_VARIES. SV_XD_UNKNOWN for a path Exchange does not ship. */

@@ -257,6 +257,25 @@ SSLVDIR_EXTERN int sslvdir_plan_want(sslvdir_plan *p, const char *path, sslvdir_
   if (p->cfg && !sv_iis_names_vdir(p->cfg, path))
     return sv_err(err, SSLVDIR_E_NOT_FOUND, "plan: the configuration has no vdir '%.200s' (no "
                   "application or location at or above it on its site)", path);
+  /* Without one, what Exchange ships stands in for the configuration (as in
+   * sslvdir_plan_build()): its steps would otherwise name a site or a vdir
+   * the server may not have, and the one meant would keep its settings. */
+  int xsite;
+  const char *rel;
+  size_t rlen;
+  if (!p->cfg && (sv_xdefault_site_path(path, &xsite, &rel, &rlen) || xsite != SV_XD_FRONT))
+    return sv_err(err, SSLVDIR_E_NOT_FOUND, "plan: '%.*s' is not the site Exchange creates "
+                  "(Default Web Site); for another site, give the server's applicationHost.config",
+                  (int)(sl > 100 ? 100 : sl), path);
+  if (!p->cfg && !sv_xdefault_ships(p->version, xsite, rel, rlen)) {
+    char ver[16] = "";
+    if (p->version == 2025)
+      memcpy(ver, " SE", 4);
+    else if (p->version)
+      snprintf(ver, sizeof ver, " %u", p->version);
+    return sv_err(err, SSLVDIR_E_NOT_FOUND, "plan: Exchange%s creates no vdir '%.150s'; for "
+                  "one it does not create, give the server's applicationHost.config", ver, path);
+  }
   sslvdir_kind kind = sv_kind_from_vdir_name(slash);
   if (up == SSLVDIR_UPSTREAM_OFFLOAD && kind == SSLVDIR_KIND_MRSPROXY)
     return sv_err(err, SSLVDIR_E_REFUSED, "plan: '%s' is MRSProxy, which does not support SSL "

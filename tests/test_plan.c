@@ -164,6 +164,48 @@ static void test_against_config(void) {
   sslvdir_iisconfig_free(c);
 }
 
+/* Without a configuration, a misspelled site or vdir is as much an error
+ * as with one: its steps would name a location the server does not have,
+ * and the vdir meant would keep its settings. What the version ships
+ * decides; a path below a shipped vdir is the vdir's. */
+static void test_unknown_vdir_without_config(void) {
+  static const struct {
+    unsigned version;
+    const char *path;
+    int rc;
+    const char *says;
+  } cases[] = {
+      {2016, "Default Website/owa", SSLVDIR_E_NOT_FOUND, "'Default Website' is not the site"},
+      {2016, "Other Site/owa", SSLVDIR_E_NOT_FOUND, "'Other Site' is not the site"},
+      {2016, "Default Web Site/owaa", SSLVDIR_E_NOT_FOUND,
+       "Exchange 2016 creates no vdir 'Default Web Site/owaa'"},
+      {2016, "Default Web Site/Exchange", SSLVDIR_E_NOT_FOUND, "Exchange 2016 creates no vdir"},
+      {2010, "Default Web Site/mapi", SSLVDIR_E_NOT_FOUND, "Exchange 2010 creates no vdir"},
+      {2025, "Default Web Site/nonexist", SSLVDIR_E_NOT_FOUND, "Exchange SE creates no vdir"},
+      {0, "Default Web Site/nonexist", SSLVDIR_E_NOT_FOUND, "Exchange creates no vdir"},
+      {0, "Default Web Site/Exchange", SSLVDIR_OK, NULL}, /* 2007 and 2010 ship it */
+      {2010, "Default Web Site/Exchange", SSLVDIR_OK, NULL},
+      {2016, "Default Web Site/OWA", SSLVDIR_OK, NULL},
+      {2016, "Default Web Site/owa/x", SSLVDIR_OK, NULL},
+      {2016, "Default Web Site/mapi/", SSLVDIR_OK, NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sslvdir_plan *p;
+    sslvdir_error e = {0};
+    CU_ASSERT_FATAL(sslvdir_plan_new(&p, NULL, NULL, cases[i].version, &e) == SSLVDIR_OK);
+    int rc = sslvdir_plan_want(p, cases[i].path, SSLVDIR_UPSTREAM_OFFLOAD, &e);
+    if (rc != cases[i].rc || (cases[i].says && !strstr(e.message, cases[i].says)))
+      fprintf(stderr, "plan %u %s: %d %s\n", cases[i].version, cases[i].path, rc, e.message);
+    CU_ASSERT_EQUAL(rc, cases[i].rc);
+    if (cases[i].says)
+      CU_ASSERT(strstr(e.message, cases[i].says) != NULL);
+    /* Nothing planned for what was refused. */
+    CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_plan_step_count(p) == 0, rc != SSLVDIR_OK);
+    sslvdir_plan_free(p);
+  }
+}
+
 /* Without a configuration, what the version ships stands in for it: on
  * 2010 /Rpc ships requiring SSL (so offloading it takes a step), on 2016
  * with None (no step); PowerShell bridged keeps the client certificate
@@ -358,7 +400,7 @@ static void test_quoting(void) {
                                      "@", "#", "{", "}", "+", "[", "]", "''", "&calc"};
   for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
     char name[64];
-    snprintf(name, sizeof name, "Default Web Site/o%swa", kept[i]);
+    snprintf(name, sizeof name, "Default Web Site/owa/o%swa", kept[i]);
     sslvdir_plan *p;
     sslvdir_error e;
     CU_ASSERT_FATAL(sslvdir_plan_new(&p, NULL, NULL, 2016, &e) == SSLVDIR_OK);
@@ -781,6 +823,7 @@ void suite_plan(void) {
   CU_add_test(s, "names in commands: quoted for PowerShell and cmd.exe, or refused", test_quoting);
   CU_add_test(s, "names from the configuration: locations and pools", test_config_names);
   CU_add_test(s, "without a configuration: what the version ships", test_shipped_defaults);
+  CU_add_test(s, "without a configuration: a site or vdir Exchange does not create", test_unknown_vdir_without_config);
   CU_add_test(s, "offloading EWS keeps MRSProxy bridged", test_mrsproxy_stays_bridged);
   CU_add_test(s, "Extended Protection: offloading refused", test_extended_protection_refused);
   CU_add_test(s, "the configuration a plan produces, audited, has no error", test_invariant);

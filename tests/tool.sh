@@ -294,6 +294,9 @@ expect_fail "plan: the configuration has no site 'Default Website'" config plan 
 expect_out 'sslflags -Value "Ssl,Ssl128" -PSPath IIS: -Location "Default Web Site/EWS/mrsproxy.svc"' config plan "$cfg8" --offload 'Default Web Site/EWS' --bridge 'Default Web Site/EWS/mrsproxy.svc'
 expect_fail "has Extended Protection, which SSL offloading does not support" config plan "$top_srcdir/tests/data/config/exchangeSE.config" --offload 'Default Web Site/owa'
 expect_fail "ActiveSync on Exchange 2007" config plan --exchange 2007 --offload 'Default Web Site/Microsoft-Server-ActiveSync'
+# Without a configuration, what Exchange ships stands in for it: a typo is an error too.
+expect_fail "plan: Exchange 2016 creates no vdir 'Default Web Site/owaa'" config plan --exchange 2016 --offload 'Default Web Site/owaa'
+expect_fail "plan: 'Default Website' is not the site Exchange creates" config plan --offload 'Default Website/owa'
 expect_fail "cannot be written safely into a command: it holds '$'" config plan --offload 'Default Web Site/o$(calc)wa'
 regout=$(mktemp)
 if "$sv" config plan --exchange 2010 --offload 'Default Web Site/owa' --reg-out "$regout" >/dev/null && [ "$(head -c 2 "$regout" | od -An -tx1 | tr -d ' ')" = fffe ]; then ok; else ko "config plan --reg-out writes UTF-16LE with BOM"; fi

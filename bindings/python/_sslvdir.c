@@ -44,7 +44,11 @@ static PyObject *raise_code(int code, const sslvdir_error *e) {
     return PyErr_NoMemory(), NULL;
   PyObject *cls = (code < 0 && -code < NCODES && code_errors[-code]) ? code_errors[-code] : Error;
   const char *msg = (e && e->message[0]) ? e->message : sslvdir_strerror(code);
-  PyObject *exc = PyObject_CallFunction(cls, "s", msg);
+  /* A message may echo the caller's bytes (a path given as bytes): never
+   * a UnicodeDecodeError instead of the error itself. */
+  PyObject *text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
+  PyObject *exc = text ? PyObject_CallOneArg(cls, text) : NULL;
+  Py_XDECREF(text);
   if (!exc)
     return NULL;
   PyObject *v;
@@ -437,7 +441,10 @@ static PyObject *generic_enter(PyObject *self, PyObject *Py_UNUSED(arg)) {
   return Py_NewRef(self);
 }
 
-static PyObject *generic_exit(PyObject *self, PyObject *Py_UNUSED(args)) {
+static PyObject *generic_exit(PyObject *self, PyObject *args) {
+  PyObject *t, *v, *tb;
+  if (!PyArg_UnpackTuple(args, "__exit__", 3, 3, &t, &v, &tb))
+    return NULL;
   PyObject *r = PyObject_CallMethod(self, "close", NULL);
   if (!r)
     return NULL;
@@ -445,9 +452,17 @@ static PyObject *generic_exit(PyObject *self, PyObject *Py_UNUSED(args)) {
   Py_RETURN_FALSE;
 }
 
-#define CM_METHODS                                                          \
-  {"__enter__", generic_enter, METH_NOARGS, NULL},                          \
-  {"__exit__", generic_exit, METH_VARARGS, "Close the object."}
+/* A docstring that starts with the callable's text signature, so that
+ * inspect.signature() and help() show its parameters as the stubs
+ * (sslvdir/__init__.pyi) name them: "$self"/"$cls"/"$module" first, "/"
+ * after positional-only parameters (METH_O, METH_VARARGS), "*" before
+ * keyword-only ones. sig holds no blank line; CPython looks for ")\n--\n\n". */
+#define SIG(sig, doc) sig "\n--\n\n" doc
+
+#define CM_METHODS                                                                      \
+  {"__enter__", generic_enter, METH_NOARGS, SIG("__enter__($self, /)", "Return self.")}, \
+  {"__exit__", generic_exit, METH_VARARGS,                                              \
+   SIG("__exit__($self, exc_type, exc_value, traceback, /)", "Close the object.")}
 
 /* Readers pin what they read: an object with pins > 0 refuses close(). */
 #define PIN_HEAD int pins;
@@ -599,7 +614,7 @@ static PyGetSetDef site_getset[] = {
     {NULL, NULL, NULL, NULL, NULL}};
 static PyMethodDef site_methods[] = {
     {"match", (PyCFunction)site_match, METH_O,
-     "match(path) -> VDir or None: the vdir a canonical path falls in."},
+     SIG("match($self, path, /)", "-> VDir or None: the vdir a canonical path falls in.")},
     {NULL, NULL, 0, NULL}};
 
 /* VDir */
@@ -906,9 +921,16 @@ static PyObject *settings_dict(const sslvdir_settings *s) {
   return d;
 }
 
+/* A read-only view: a policy is immutable, and a write to a plain dict
+ * copy would be lost without a word. */
 static PyObject *policy_get_settings(PolicyObject *o, void *c) {
   (void)c;
-  return settings_dict(sslvdir_policy_settings(o->p));
+  PyObject *d = settings_dict(sslvdir_policy_settings(o->p));
+  if (!d)
+    return NULL;
+  PyObject *r = PyDictProxy_New(d);
+  Py_DECREF(d);
+  return r;
 }
 
 /* (path, value, known) for each value, in order: known is False for a value
@@ -1270,46 +1292,56 @@ static PyObject *policy_new_error(PyTypeObject *t, PyObject *a, PyObject *k) {
 
 static PyMethodDef policy_methods[] = {
     {"decide", (PyCFunction)(void (*)(void))policy_decide, METH_VARARGS | METH_KEYWORDS,
-     "decide(method, target, host=None, *, tls=False, peer=None, cipher_bits=0,\n"
-     "       client_cert='none', x_forwarded_proto=None, front_end_https=None,\n"
-     "       offload_cipher=None) -> Decision\n\n"
-     "Decide one request. Text arguments are str or bytes (raw header bytes);\n"
-     "tls is a bool (or 0/1), never a string; client_cert is one of 'none', 'ok',\n"
-     "'untrusted', 'expired', 'revoked' (not True, not a number).\n"
-     "Never raises for hostile input: a bad target or Host is a 400 decision."},
+     SIG("decide($self, method, target, host=None, *, tls=False, peer=None, cipher_bits=0,\n"
+         "       client_cert='none', x_forwarded_proto=None, front_end_https=None,\n"
+         "       offload_cipher=None)",
+         "-> Decision\n\n"
+         "Decide one request. Text arguments are str or bytes (raw header bytes);\n"
+         "tls is a bool (or 0/1), never a string; client_cert is one of 'none', 'ok',\n"
+         "'untrusted', 'expired', 'revoked' (not True, not a number).\n"
+         "Never raises for hostile input: a bad target or Host is a 400 decision.")},
     {"find_site", (PyCFunction)policy_find_site, METH_O,
-     "find_site(host) -> Site or None: the site a Host header selects."},
+     SIG("find_site($self, host, /)", "-> Site or None: the site a Host header selects.")},
     {"find_vdir", (PyCFunction)policy_find_vdir, METH_O,
-     "find_vdir(config_path) -> VDir or None, by \"Site/path\"."},
+     SIG("find_vdir($self, config_path, /)", "-> VDir or None, by \"Site/path\".")},
     {"is_trusted", (PyCFunction)policy_is_trusted, METH_O,
-     "is_trusted(address) -> bool: is the address a trusted offloader?"},
+     SIG("is_trusted($self, address, /)", "-> bool: is the address a trusted offloader?")},
     {"get_dword", (PyCFunction)policy_get_dword, METH_O,
-     "get_dword(path) -> int: a registry-style value, or its Exchange default."},
+     SIG("get_dword($self, path, /)",
+         "-> int: a registry-style value, or its Exchange default.")},
     {"rewrite_header", (PyCFunction)(void (*)(void))policy_rewrite_header,
      METH_VARARGS | METH_KEYWORDS,
-     "rewrite_header(name, value, vdir=None) -> str | bytes\n\n"
-     "Rewrite a response header (Location, Content-Location, Refresh, Set-Cookie)\n"
-     "for a client on TLS. Returns value itself when nothing changes; raises\n"
-     "ParseError when the value holds CR, LF or NUL."},
+     SIG("rewrite_header($self, name, value, vdir=None)",
+         "-> str | bytes\n\n"
+         "Rewrite a response header (Location, Content-Location, Refresh, Set-Cookie)\n"
+         "for a client on TLS. Returns value itself when nothing changes; raises\n"
+         "ParseError when the value holds CR, LF or NUL.")},
     {"autodiscover_respond", (PyCFunction)(void (*)(void))policy_ad_respond,
      METH_VARARGS | METH_KEYWORDS,
-     "autodiscover_respond(body, *, side='external', time_us=0, spec_spelling=False) -> bytes\n\n"
-     "Answer a POX Autodiscover request body with a whole XML document (HTTP 200)."},
+     SIG("autodiscover_respond($self, body, *, side='external', time_us=0, spec_spelling=False)",
+         "-> bytes\n\n"
+         "Answer a POX Autodiscover request body with a whole XML document (HTTP 200).\n"
+         "time_us: the documents' time, microseconds since the epoch (0: now).")},
     {"autodiscover_json", (PyCFunction)(void (*)(void))policy_ad_json, METH_VARARGS | METH_KEYWORDS,
-     "autodiscover_json(query, *, side='external', path=None) -> (http_status, json_text);\n"
-     "path: the request path, for the form with the address in it "
-     "(/autodiscover/autodiscover.json/v1.0/ADDRESS)"},
+     SIG("autodiscover_json($self, query, *, side='external', path=None)",
+         "-> (http_status, json_text)\n\n"
+         "path: the request path, for the form with the address in it\n"
+         "(/autodiscover/autodiscover.json/v1.0/ADDRESS).")},
     {"autodiscover_settings", (PyCFunction)(void (*)(void))policy_ad_settings,
      METH_VARARGS | METH_KEYWORDS,
-     "autodiscover_settings(site, schema, email=None, legacy_dn=None, *, side, time_us) -> bytes"},
+     SIG("autodiscover_settings($self, site, schema, email=None, legacy_dn=None, *,\n"
+         "                      side='external', time_us=0)",
+         "-> bytes: the settings document of a Site for a schema.")},
     {"autodiscover_error", (PyCFunction)(void (*)(void))policy_ad_error,
      METH_VARARGS | METH_KEYWORDS,
-     "autodiscover_error(schema, code, *, time_us=0) -> bytes: an error document."},
+     SIG("autodiscover_error($self, schema, code, *, time_us=0)", "-> bytes: an error document.")},
     {"autodiscover_domain_rule", (PyCFunction)policy_ad_domain_rule, METH_O,
-     "autodiscover_domain_rule(domain) -> (rule, action, target, site) or None."},
+     SIG("autodiscover_domain_rule($self, domain, /)",
+         "-> (rule, action, target, site) or None.")},
     {"backend_accepts", (PyCFunction)policy_backend_accepts, METH_VARARGS,
-     "backend_accepts(side, problems) -> bool: Exchange's rule for a bridged backend's\n"
-     "certificate problems (AllowInternalUntrustedCerts / AllowExternalUntrustedCerts)."},
+     SIG("backend_accepts($self, side, problems, /)",
+         "-> bool: Exchange's rule for a bridged backend's certificate problems\n"
+         "(AllowInternalUntrustedCerts / AllowExternalUntrustedCerts).")},
     {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef policy_getset[] = {
@@ -1323,7 +1355,8 @@ static PyGetSetDef policy_getset[] = {
      "The header the trusted offloaders fill with the cipher (pass its value to decide() as "
      "offload_cipher), or None.", NULL},
     {"warnings", (getter)policy_get_warnings, NULL, "What the build warned about.", NULL},
-    {"settings", (getter)policy_get_settings, NULL, "Registry-style settings, a dict.", NULL},
+    {"settings", (getter)policy_get_settings, NULL,
+     "Registry-style settings, a read-only mapping (types.MappingProxyType).", NULL},
     {"settings_entries", (getter)policy_get_settings_entries, NULL,
      "Settings as (path, value, known) tuples, in order; known is False for a value\n"
      "libsslvdir keeps but does not use.", NULL},
@@ -1410,7 +1443,12 @@ static PyObject *settings_getitem(SettingsObject *o, PyObject *key) {
   }
   return raise_code(rc, NULL);
 }
-static int settings_setitem(SettingsObject *o, PyObject *key, PyObject *value) {
+/* Settings is a read-only Mapping: s[path] = v and del s[path] raise
+ * TypeError, as for any Mapping that is not a MutableMapping, so that code
+ * holding one (a Plan's, an Audit's input) cannot change it by accident.
+ * The store still takes values (a .reg file's, or a script's): through
+ * set() and unset(), which say so. value NULL unsets. */
+static int settings_store(SettingsObject *o, PyObject *key, PyObject *value) {
   if (!o->s)
     return closed_error("Settings"), -1;
   const char *path;
@@ -1442,14 +1480,16 @@ static int settings_setitem(SettingsObject *o, PyObject *key, PyObject *value) {
     return raise_code(rc, &e), -1;
   return 0;
 }
-static PyObject *settings_items(SettingsObject *o, PyObject *Py_UNUSED(a)) {
-  SETTINGS_OPEN(o);
-  PyObject *d = settings_dict(o->s);
-  if (!d)
+static PyObject *settings_set(SettingsObject *o, PyObject *args) {
+  PyObject *key, *value;
+  if (!PyArg_ParseTuple(args, "OO:set", &key, &value) || settings_store(o, key, value) < 0)
     return NULL;
-  PyObject *r = PyDict_Items(d);
-  Py_DECREF(d);
-  return r;
+  Py_RETURN_NONE;
+}
+static PyObject *settings_unset(SettingsObject *o, PyObject *key) {
+  if (settings_store(o, key, NULL) < 0)
+    return NULL;
+  Py_RETURN_NONE;
 }
 static PyObject *settings_get_entries(SettingsObject *o, PyObject *Py_UNUSED(a)) {
   SETTINGS_OPEN(o);
@@ -1489,7 +1529,7 @@ static PyObject *settings_iter(SettingsObject *o) {
   return it;
 }
 /* The rest of collections.abc.Mapping (sslvdir/__init__.py registers the
- * type): keys() and values() are views of a snapshot, as items() is one;
+ * type): keys(), values() and items() are views of a snapshot;
  * `in` and get() look up as [] does (paths compare case-insensitively, as
  * the registry's do), and a key that is not a str is simply not there. */
 static PyObject *settings_view(SettingsObject *o, const char *which) {
@@ -1506,6 +1546,9 @@ static PyObject *settings_keys(SettingsObject *o, PyObject *Py_UNUSED(a)) {
 }
 static PyObject *settings_values(SettingsObject *o, PyObject *Py_UNUSED(a)) {
   return settings_view(o, "values");
+}
+static PyObject *settings_items(SettingsObject *o, PyObject *Py_UNUSED(a)) {
+  return settings_view(o, "items");
 }
 /* 1 and *value set, 0 when path is not set, -1 on error. */
 static int settings_lookup(SettingsObject *o, PyObject *key, PyObject **value) {
@@ -1542,20 +1585,32 @@ static PyObject *settings_get(SettingsObject *o, PyObject *args) {
 }
 static PySequenceMethods settings_sequence = {.sq_contains = (objobjproc)settings_contains};
 static PyMappingMethods settings_mapping = {(lenfunc)settings_len, (binaryfunc)settings_getitem,
-                                            (objobjargproc)settings_setitem};
+                                            NULL};
 static PyMethodDef settings_methods[] = {
-    {"close", (PyCFunction)settings_close, METH_NOARGS, "Free the store now."},
-    {"items", (PyCFunction)settings_items, METH_NOARGS, "(path, value) pairs, in order."},
-    {"keys", (PyCFunction)settings_keys, METH_NOARGS, "The paths, in order (a snapshot)."},
-    {"values", (PyCFunction)settings_values, METH_NOARGS, "The values, in order (a snapshot)."},
+    {"close", (PyCFunction)settings_close, METH_NOARGS, SIG("close($self, /)", "Free the store now.")},
+    {"items", (PyCFunction)settings_items, METH_NOARGS,
+     SIG("items($self, /)", "(path, value) pairs, in order (a view of a snapshot).")},
+    {"keys", (PyCFunction)settings_keys, METH_NOARGS,
+     SIG("keys($self, /)", "The paths, in order (a view of a snapshot).")},
+    {"values", (PyCFunction)settings_values, METH_NOARGS,
+     SIG("values($self, /)", "The values, in order (a view of a snapshot).")},
     {"get", (PyCFunction)settings_get, METH_VARARGS,
-     "get(path, default=None) -> int, str or default."},
-    {"to_dict", (PyCFunction)settings_to_dict, METH_NOARGS, "The values as a dict."},
+     SIG("get($self, path, default=None, /)", "-> int, str or default.")},
+    {"to_dict", (PyCFunction)settings_to_dict, METH_NOARGS,
+     SIG("to_dict($self, /)", "The values as a dict.")},
     {"entries", (PyCFunction)settings_get_entries, METH_NOARGS,
-     "(path, value, known) tuples, in order; known is False for a value libsslvdir\n"
-     "keeps but does not use."},
+     SIG("entries($self, /)",
+         "(path, value, known) tuples, in order; known is False for a value libsslvdir\n"
+         "keeps but does not use.")},
+    {"set", (PyCFunction)settings_set, METH_VARARGS,
+     SIG("set($self, path, value, /)",
+         "Set a value: an int is a DWORD (0 to 2**32-1), a str a string. A value\n"
+         "libsslvdir knows takes only what Exchange accepts (a boolean is 0 or 1).\n"
+         "Settings is a read-only Mapping otherwise: s[path] = value raises TypeError.")},
+    {"unset", (PyCFunction)settings_unset, METH_O,
+     SIG("unset($self, path, /)", "Remove a value; KeyError when it is not set.")},
     {"default", (PyCFunction)settings_default, METH_VARARGS | METH_CLASS,
-     "Settings.default(path, exchange_version=0) -> int or None: Exchange's default."},
+     SIG("default($cls, path, exchange_version=0, /)", "-> int or None: Exchange's default.")},
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
 static PyGetSetDef settings_getset[] = {
@@ -1670,6 +1725,21 @@ static PyObject *iisconfig_get_warnings(IISConfigObject *o, void *c) {
   return str_tuple(o->c, sslvdir_iisconfig_warning_count(o->c),
                    (indexed_str_fn)sslvdir_iisconfig_warning);
 }
+/* A lookup's failure. The library says NOT_FOUND only for a path on a site
+ * the configuration does not have (it never answers from the server level
+ * for one); name the site, as the command and set_ssl_flags() do. */
+static PyObject *iis_lookup_error(int rc, const char *path) {
+  if (rc != SSLVDIR_E_NOT_FOUND)
+    return raise_code(rc, NULL);
+  const char *site = path + strspn(path, "/");
+  size_t n = strcspn(site, "/");
+  if (n > 120) /* the message holds 255 bytes; cut at a character's start */
+    for (n = 120; n && ((unsigned char)site[n] & 0xC0) == 0x80; n--)
+      ;
+  sslvdir_error e = {0};
+  snprintf(e.message, sizeof e.message, "no site '%.*s' in the configuration", (int)n, site);
+  return raise_code(rc, &e);
+}
 static PyObject *iisconfig_ssl_flags(IISConfigObject *o, PyObject *arg) {
   IIS_OPEN(o);
   const char *path, *from = NULL;
@@ -1678,7 +1748,7 @@ static PyObject *iisconfig_ssl_flags(IISConfigObject *o, PyObject *arg) {
     return NULL;
   int rc = sslvdir_iisconfig_ssl_flags(o->c, path, &flags, &from);
   if (rc)
-    return raise_code(rc, NULL);
+    return iis_lookup_error(rc, path);
   return Py_BuildValue("(IN)", flags, str_or_none(from));
 }
 static PyObject *iisconfig_redirect(IISConfigObject *o, PyObject *arg) {
@@ -1689,7 +1759,7 @@ static PyObject *iisconfig_redirect(IISConfigObject *o, PyObject *arg) {
     return NULL;
   int rc = sslvdir_iisconfig_redirect(o->c, path, &enabled, &dest, &status);
   if (rc)
-    return raise_code(rc, NULL);
+    return iis_lookup_error(rc, path);
   return Py_BuildValue("(NNi)", PyBool_FromLong(enabled), str_or_none(dest), status);
 }
 static PyObject *iisconfig_ep(IISConfigObject *o, PyObject *arg) {
@@ -1700,7 +1770,7 @@ static PyObject *iisconfig_ep(IISConfigObject *o, PyObject *arg) {
     return NULL;
   int rc = sslvdir_iisconfig_extended_protection(o->c, path, &tc, &from);
   if (rc)
-    return raise_code(rc, NULL);
+    return iis_lookup_error(rc, path);
   return Py_BuildValue("(sN)", value_name(token_names, tc), str_or_none(from));
 }
 static PyObject *iisconfig_set_ssl_flags(IISConfigObject *o, PyObject *args) {
@@ -1743,22 +1813,31 @@ static PyObject *iisconfig_save(IISConfigObject *o, PyObject *arg) {
 }
 static PyMethodDef iisconfig_methods[] = {
     {"load", (PyCFunction)iisconfig_load, METH_O | METH_CLASS,
-     "IISConfig.load(filename) -> IISConfig: read applicationHost.config (UTF-8 or UTF-16)."},
+     SIG("load($cls, filename, /)",
+         "-> IISConfig: read applicationHost.config (UTF-8 or UTF-16).")},
     {"parse", (PyCFunction)iisconfig_parse, METH_O | METH_CLASS,
-     "IISConfig.parse(data: bytes) -> IISConfig"},
+     SIG("parse($cls, data, /)", "-> IISConfig: an applicationHost.config's bytes.")},
     {"ssl_flags", (PyCFunction)iisconfig_ssl_flags, METH_O,
-     "ssl_flags(path) -> (flags, from): effective sslFlags of 'Site/vdir' and where set."},
+     SIG("ssl_flags($self, path, /)",
+         "-> (flags, from): effective sslFlags of 'Site/vdir' and where set.\n"
+         "NotFoundError for a site the configuration does not have.")},
     {"redirect", (PyCFunction)iisconfig_redirect, METH_O,
-     "redirect(path) -> (enabled, destination, status): httpRedirect in effect."},
+     SIG("redirect($self, path, /)",
+         "-> (enabled, destination, status): httpRedirect in effect.\n"
+         "NotFoundError for a site the configuration does not have.")},
     {"extended_protection", (PyCFunction)iisconfig_ep, METH_O,
-     "extended_protection(path) -> (token_checking, from)."},
+     SIG("extended_protection($self, path, /)",
+         "-> (token_checking, from).\n"
+         "NotFoundError for a site the configuration does not have.")},
     {"set_ssl_flags", (PyCFunction)iisconfig_set_ssl_flags, METH_VARARGS,
-     "set_ssl_flags(path, flags): edit the configuration in memory (see save())."},
+     SIG("set_ssl_flags($self, path, flags, /)",
+         "Edit the configuration in memory (see save()).")},
     {"to_bytes", (PyCFunction)iisconfig_bytes, METH_NOARGS,
-     "The configuration as it would be saved, in its own encoding."},
+     SIG("to_bytes($self, /)", "The configuration as it would be saved, in its own encoding.")},
     {"save", (PyCFunction)iisconfig_save, METH_O,
-     "save(filename): write atomically, in the file's own encoding."},
-    {"close", (PyCFunction)iisconfig_close, METH_NOARGS, "Free the configuration now."},
+     SIG("save($self, filename, /)", "Write atomically, in the file's own encoding.")},
+    {"close", (PyCFunction)iisconfig_close, METH_NOARGS,
+     SIG("close($self, /)", "Free the configuration now.")},
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
 static PyGetSetDef iisconfig_getset[] = {
@@ -1885,14 +1964,20 @@ static PyObject *regfile_write(RegFileObject *o, PyObject *args, PyObject *kw) {
 }
 static PyMethodDef regfile_methods[] = {
     {"load", (PyCFunction)regfile_load, METH_O | METH_CLASS,
-     "RegFile.load(filename) -> RegFile: read a .reg export (REGEDIT4 or 5, UTF-16 or 8-bit)."},
-    {"parse", (PyCFunction)regfile_parse, METH_O | METH_CLASS, "RegFile.parse(data: bytes)"},
+     SIG("load($cls, filename, /)",
+         "-> RegFile: read a .reg export (REGEDIT4 or 5, UTF-16 or 8-bit).")},
+    {"parse", (PyCFunction)regfile_parse, METH_O | METH_CLASS,
+     SIG("parse($cls, data, /)", "-> RegFile: a .reg export's bytes.")},
     {"from_settings", (PyCFunction)regfile_from_settings, METH_O | METH_CLASS,
-     "RegFile.from_settings(settings) -> RegFile holding the registry values."},
-    {"apply", (PyCFunction)regfile_apply, METH_O, "apply(settings): set what the file sets; a value it cannot take is absent, with a warning."},
+     SIG("from_settings($cls, settings, /)", "-> RegFile holding the registry values.")},
+    {"apply", (PyCFunction)regfile_apply, METH_O,
+     SIG("apply($self, settings, /)",
+         "Set in settings what the file sets; a value it cannot take is absent, with a "
+         "warning.")},
     {"to_bytes", (PyCFunction)(void (*)(void))regfile_write, METH_VARARGS | METH_KEYWORDS,
-     "to_bytes(*, utf8=False, regedit4=False) -> bytes: the file as regedit writes it."},
-    {"close", (PyCFunction)regfile_close, METH_NOARGS, "Free the file now."},
+     SIG("to_bytes($self, *, utf8=False, regedit4=False)",
+         "-> bytes: the file as regedit writes it.")},
+    {"close", (PyCFunction)regfile_close, METH_NOARGS, SIG("close($self, /)", "Free the file now.")},
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
 static PyGetSetDef regfile_getset[] = {
@@ -2111,16 +2196,20 @@ static PyObject *plan_registry(PlanObject *o, PyObject *Py_UNUSED(a)) {
 }
 static PyMethodDef plan_methods[] = {
     {"set_outlook_anywhere", (PyCFunction)(void (*)(void))plan_set_oa,
-     METH_VARARGS | METH_KEYWORDS, "set_outlook_anywhere(server, external_host=None, auth=None)"},
+     METH_VARARGS | METH_KEYWORDS,
+     SIG("set_outlook_anywhere($self, server, external_host=None, auth=None)",
+         "The server and Outlook Anywhere settings the Exchange steps name.")},
     {"want", (PyCFunction)plan_want, METH_VARARGS,
-     "want(config_path, upstream): 'offload' or 'bridge' for 'Site/vdir'."},
+     SIG("want($self, config_path, upstream, /)",
+         "'offload' or 'bridge' for 'Site/vdir'. NotFoundError for a site or vdir the\n"
+         "configuration does not have (without one: that Exchange does not create).")},
     {"build", (PyCFunction)(void (*)(void))plan_build, METH_VARARGS | METH_KEYWORDS,
-     "build(*, iisreset=False): compute the steps."},
+     SIG("build($self, *, iisreset=False)", "Compute the steps.")},
     {"steps", (PyCFunction)(void (*)(void))plan_steps, METH_VARARGS | METH_KEYWORDS,
-     "steps(form='powershell') -> [PlanStep]; form 'appcmd' or 'powershell'."},
+     SIG("steps($self, form='powershell')", "-> [PlanStep]; form 'appcmd' or 'powershell'.")},
     {"registry", (PyCFunction)plan_registry, METH_NOARGS,
-     "registry() -> RegFile: the registry changes as a .reg file."},
-    {"close", (PyCFunction)plan_close, METH_NOARGS, "Free the plan now."},
+     SIG("registry($self, /)", "-> RegFile: the registry changes as a .reg file.")},
+    {"close", (PyCFunction)plan_close, METH_NOARGS, SIG("close($self, /)", "Free the plan now.")},
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
 
@@ -2291,10 +2380,10 @@ static PyObject *builder_set_setting(BuilderObject *o, PyObject *args) {
   BUILDER_OPEN(o);
   if (!PyArg_ParseTuple(args, "OO:set_setting", &key, &value))
     return NULL;
-  SettingsObject tmp; /* borrow the builder's store for settings_setitem() */
+  SettingsObject tmp; /* borrow the builder's store for settings_store() */
   tmp.s = sslvdir_builder_settings(o->b);
   tmp.pins = 0;
-  if (settings_setitem(&tmp, key, value == Py_None ? NULL : value) < 0)
+  if (settings_store(&tmp, key, value == Py_None ? NULL : value) < 0)
     return NULL;
   Py_RETURN_NONE;
 }
@@ -2408,51 +2497,67 @@ static PyObject *builder_build(BuilderObject *o, PyObject *Py_UNUSED(a)) {
 
 #define BM(name, fn, flags, doc) {name, (PyCFunction)(void (*)(void))fn, flags, doc}
 static PyMethodDef builder_methods[] = {
-    BM("set_exchange_version", builder_set_version, METH_O, "set_exchange_version(year): a year, or \"SE\" (2025)"),
-    BM("add_site", builder_add_site, METH_VARARGS, "add_site(site)"),
-    BM("add_host", builder_add_host, METH_VARARGS, "add_host(site, host)"),
+    BM("set_exchange_version", builder_set_version, METH_O,
+       SIG("set_exchange_version($self, year, /)", "A year, or \"SE\" (2025).")),
+    BM("add_site", builder_add_site, METH_VARARGS, SIG("add_site($self, site, /)", "Add a site.")),
+    BM("add_host", builder_add_host, METH_VARARGS,
+       SIG("add_host($self, site, host, /)", "A host name the site answers.")),
     BM("set_canonical_host", builder_set_canonical_host, METH_VARARGS | METH_KEYWORDS,
-       "set_canonical_host(site, host, https_port=443)"),
-    BM("add_vdir", builder_add_vdir, METH_VARARGS, "add_vdir(site, path, kind='other')"),
+       SIG("set_canonical_host($self, site, host, https_port=443)", "The host redirects use.")),
+    BM("add_vdir", builder_add_vdir, METH_VARARGS,
+       SIG("add_vdir($self, site, path, kind='other', /)", "Add a vdir to a site.")),
     BM("set_vdir_edge_flags", builder_set_edge_flags, METH_VARARGS,
-       "set_vdir_edge_flags(site, path, flags): int or 'Ssl,Ssl128'"),
+       SIG("set_vdir_edge_flags($self, site, path, flags, /)",
+           "The sslFlags clients must meet: an int or 'Ssl,Ssl128'.")),
     BM("set_vdir_backend_flags", builder_set_backend_flags, METH_VARARGS,
-       "set_vdir_backend_flags(site, path, flags)"),
+       SIG("set_vdir_backend_flags($self, site, path, flags, /)", "The backend's sslFlags.")),
     BM("set_vdir_redirect", builder_set_redirect, METH_VARARGS,
-       "set_vdir_redirect(site, path, status): 301/302/307/308, or 0 to deny"),
+       SIG("set_vdir_redirect($self, site, path, status, /)", "301/302/307/308, or 0 to deny.")),
     BM("set_vdir_url", builder_set_url, METH_VARARGS,
-       "set_vdir_url(site, path, side, url): side 'internal' or 'external'"),
+       SIG("set_vdir_url($self, site, path, side, url, /)", "side 'internal' or 'external'.")),
     BM("set_vdir_extended_protection", builder_set_ep, METH_VARARGS,
-       "set_vdir_extended_protection(site, path, enabled)"),
+       SIG("set_vdir_extended_protection($self, site, path, enabled, /)",
+           "Whether Extended Protection is on.")),
     BM("set_vdir_secure_cookies", builder_set_cookies, METH_VARARGS,
-       "set_vdir_secure_cookies(site, path, enabled)"),
+       SIG("set_vdir_secure_cookies($self, site, path, enabled, /)",
+           "Whether Set-Cookie gains Secure.")),
     BM("set_vdir_upstream", builder_set_upstream, METH_VARARGS,
-       "set_vdir_upstream(site, path, upstream): 'auto', 'offload' or 'bridge'"),
-    BM("add_offloader", builder_add_offloader, METH_VARARGS, "add_offloader(cidr)"),
+       SIG("set_vdir_upstream($self, site, path, upstream, /)", "'auto', 'offload' or 'bridge'.")),
+    BM("add_offloader", builder_add_offloader, METH_VARARGS,
+       SIG("add_offloader($self, cidr, /)", "Trust an offloader (an address or a CIDR).")),
     BM("set_offloader_cipher", builder_set_offloader_cipher, METH_VARARGS | METH_KEYWORDS,
-       "set_offloader_cipher(cidr, min_bits=0, header=None): what a trusted offloader guarantees "
-       "about the cipher: the minimum key size it enforces, and/or a header it fills with the "
-       "cipher suite or its key size (trusts cidr if it is not yet)"),
-    BM("set_settings", builder_set_settings, METH_O, "set_settings(settings): copy a store"),
+       SIG("set_offloader_cipher($self, cidr, min_bits=0, header=None)",
+           "What a trusted offloader guarantees about the cipher: the minimum key size it\n"
+           "enforces, and/or a header it fills with the cipher suite or its key size\n"
+           "(trusts cidr if it is not yet).")),
+    BM("set_settings", builder_set_settings, METH_O,
+       SIG("set_settings($self, settings, /)", "Copy a store.")),
     BM("set_setting", builder_set_setting, METH_VARARGS,
-       "set_setting(path, value): int, str, or None to unset"),
-    BM("apply_regfile", builder_apply_regfile, METH_O, "apply_regfile(regfile)"),
+       SIG("set_setting($self, path, value, /)", "int, str, or None to unset.")),
+    BM("apply_regfile", builder_apply_regfile, METH_O,
+       SIG("apply_regfile($self, regfile, /)", "Set what a .reg file sets.")),
     BM("add_autodiscover_domain", builder_add_ad_domain, METH_VARARGS | METH_KEYWORDS,
-       "add_autodiscover_domain(domain, action, target=None)"),
+       SIG("add_autodiscover_domain($self, domain, action, target=None)",
+           "An e-mail domain's Autodiscover rule.")),
     BM("set_autodiscover_option", builder_set_ad_option, METH_VARARGS,
-       "set_autodiscover_option(name, value)"),
+       SIG("set_autodiscover_option($self, name, value, /)", "An Autodiscover option.")),
     BM("set_site_autodiscover_redirect", builder_set_site_ad_redirect, METH_VARARGS,
-       "set_site_autodiscover_redirect(site, host)"),
+       SIG("set_site_autodiscover_redirect($self, site, host, /)",
+           "A port-80 Autodiscover site that redirects to host.")),
     BM("apply_preset", builder_apply_preset, METH_VARARGS | METH_KEYWORDS,
-       "apply_preset(preset, site='Default Web Site', *, redirect=False, extended_protection=None)\n"
-       "redirect: Microsoft's http->https recipe (browser vdirs answer plain HTTP with 302;\n"
-       "without it, as Exchange ships, 403.4); extended_protection: True or False as the\n"
-       "server has it (None: what the version's Setup leaves)"),
-    BM("parse_policy", builder_parse_policy, METH_O, "parse_policy(data: bytes): a policy file"),
-    BM("load_policy", builder_load_policy, METH_O, "load_policy(filename): a policy file"),
-    BM("apply_iisconfig", builder_apply_iisconfig, METH_O, "apply_iisconfig(config)"),
-    BM("build", builder_build, METH_NOARGS, "build() -> Policy"),
-    BM("close", builder_close, METH_NOARGS, "Free the builder now."),
+       SIG("apply_preset($self, preset, site='Default Web Site', *, redirect=False,\n"
+           "             extended_protection=None)",
+           "redirect: Microsoft's http->https recipe (browser vdirs answer plain HTTP with 302;\n"
+           "without it, as Exchange ships, 403.4); extended_protection: True or False as the\n"
+           "server has it (None: what the version's Setup leaves).")),
+    BM("parse_policy", builder_parse_policy, METH_O,
+       SIG("parse_policy($self, data, /)", "A policy file's bytes.")),
+    BM("load_policy", builder_load_policy, METH_O,
+       SIG("load_policy($self, filename, /)", "A policy file.")),
+    BM("apply_iisconfig", builder_apply_iisconfig, METH_O,
+       SIG("apply_iisconfig($self, config, /)", "Sites and vdirs of an IISConfig.")),
+    BM("build", builder_build, METH_NOARGS, SIG("build($self, /)", "-> Policy")),
+    BM("close", builder_close, METH_NOARGS, SIG("close($self, /)", "Free the builder now.")),
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
 
@@ -2595,6 +2700,12 @@ static PyObject *cert_item(CertObject *o, Py_ssize_t i) {
   }
   return cert_info(o->c, (size_t)i);
 }
+/* Iterable by name, not only through the old __getitem__ protocol, so that
+ * the stub can say so (for info in cert) and type checkers agree. */
+static PyObject *cert_iter(CertObject *o) {
+  CERT_OPEN(o);
+  return PySeqIter_New((PyObject *)o);
+}
 static PyObject *cert_get_format(CertObject *o, void *c) {
   (void)c;
   CERT_OPEN(o);
@@ -2622,12 +2733,14 @@ static PySequenceMethods cert_sequence = {.sq_length = (lenfunc)cert_len,
                                           .sq_item = (ssizeargfunc)cert_item};
 static PyMethodDef cert_methods[] = {
     {"load", (PyCFunction)(void (*)(void))cert_load, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
-     "Cert.load(filename, password=None) -> Cert: PEM, DER or PKCS#12 (.pfx)."},
+     SIG("load($cls, filename, password=None)", "-> Cert: PEM, DER or PKCS#12 (.pfx).")},
     {"parse", (PyCFunction)(void (*)(void))cert_parse, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
-     "Cert.parse(data: bytes, password=None) -> Cert"},
+     SIG("parse($cls, data, password=None)", "-> Cert: a file's bytes.")},
     {"covers", (PyCFunction)cert_covers, METH_O,
-     "covers(host) -> str or None: the SAN covering host (RFC 9525; never the CN), else None."},
-    {"close", (PyCFunction)cert_close, METH_NOARGS, "Free the certificates now."},
+     SIG("covers($self, host, /)",
+         "-> str or None: the SAN covering host (RFC 9525; never the CN), else None.")},
+    {"close", (PyCFunction)cert_close, METH_NOARGS,
+     SIG("close($self, /)", "Free the certificates now.")},
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
 static PyGetSetDef cert_getset[] = {
@@ -2798,20 +2911,24 @@ static PyObject *trust_verify_der(TrustObject *o, PyObject *args, PyObject *kw) 
 }
 static PyMethodDef trust_methods[] = {
     {"add_system", (PyCFunction)trust_add_system, METH_NOARGS,
-     "add_system() -> int: add the system's CAs; returns how many."},
-    {"add_ca", (PyCFunction)trust_add_ca, METH_O, "add_ca(data: bytes) -> int (PEM or DER)"},
-    {"add_ca_file", (PyCFunction)trust_add_ca_file, METH_O, "add_ca_file(filename) -> int"},
+     SIG("add_system($self, /)", "-> int: add the system's CAs; returns how many.")},
+    {"add_ca", (PyCFunction)trust_add_ca, METH_O,
+     SIG("add_ca($self, data, /)", "-> int: CAs from bytes (PEM or DER).")},
+    {"add_ca_file", (PyCFunction)trust_add_ca_file, METH_O,
+     SIG("add_ca_file($self, filename, /)", "-> int: CAs from a file.")},
     {"add_crl", (PyCFunction)trust_add_crl, METH_O,
-     "add_crl(data: bytes) -> int: refused unless a CA of the store signed it."},
-    {"add_crl_file", (PyCFunction)trust_add_crl_file, METH_O, "add_crl_file(filename) -> int"},
+     SIG("add_crl($self, data, /)", "-> int: refused unless a CA of the store signed it.")},
+    {"add_crl_file", (PyCFunction)trust_add_crl_file, METH_O,
+     SIG("add_crl_file($self, filename, /)", "-> int: CRLs from a file.")},
     {"verify", (PyCFunction)(void (*)(void))trust_verify, METH_VARARGS | METH_KEYWORDS,
-     "verify(cert, host=None, now=None, *, explain=False) -> frozenset of problems\n"
-     "('untrusted', 'invalid', 'expired', 'not-yet-valid', 'revoked', 'name'); empty when the\n"
-     "chain is good. With explain=True: (problems, sentence)."},
+     SIG("verify($self, cert, host=None, now=None, *, explain=False)",
+         "-> frozenset of problems\n"
+         "('untrusted', 'invalid', 'expired', 'not-yet-valid', 'revoked', 'name'); empty when the\n"
+         "chain is good. With explain=True: (problems, sentence).")},
     {"verify_der", (PyCFunction)(void (*)(void))trust_verify_der, METH_VARARGS | METH_KEYWORDS,
-     "verify_der(chain, host=None, now=None, *, explain=False) -> frozenset: chain is\n"
-     "[bytes] (DER), leaf first."},
-    {"close", (PyCFunction)trust_close, METH_NOARGS, "Free the store now."},
+     SIG("verify_der($self, chain, host=None, now=None, *, explain=False)",
+         "-> frozenset: chain is [bytes] (DER), leaf first.")},
+    {"close", (PyCFunction)trust_close, METH_NOARGS, SIG("close($self, /)", "Free the store now.")},
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
 
@@ -3108,19 +3225,27 @@ static PyObject *audit_iter(AuditObject *o) {
   return it;
 }
 static PyMethodDef audit_methods[] = {
-    {"set_config", (PyCFunction)audit_set_config, METH_O, "set_config(iisconfig or None)"},
+    {"set_config", (PyCFunction)audit_set_config, METH_O,
+     SIG("set_config($self, config, /)", "An IISConfig, or None.")},
     {"set_registry", (PyCFunction)audit_set_registry, METH_O,
-     "set_registry(settings, regfile or None)"},
-    {"set_policy", (PyCFunction)audit_set_policy, METH_O, "set_policy(policy or None)"},
-    {"set_cert", (PyCFunction)audit_set_cert, METH_O, "set_cert(cert or None)"},
-    {"set_trust", (PyCFunction)audit_set_trust, METH_O, "set_trust(trust or None)"},
-    {"add_namespace", (PyCFunction)audit_add_namespace, METH_VARARGS, "add_namespace(host)"},
-    {"set_exchange_version", (PyCFunction)audit_set_version, METH_O, "set_exchange_version(year): a year, or \"SE\" (2025)"},
+     SIG("set_registry($self, registry, /)", "Settings, a RegFile, or None.")},
+    {"set_policy", (PyCFunction)audit_set_policy, METH_O,
+     SIG("set_policy($self, policy, /)", "A Policy, or None.")},
+    {"set_cert", (PyCFunction)audit_set_cert, METH_O,
+     SIG("set_cert($self, cert, /)", "A Cert, or None.")},
+    {"set_trust", (PyCFunction)audit_set_trust, METH_O,
+     SIG("set_trust($self, trust, /)", "A Trust, or None.")},
+    {"add_namespace", (PyCFunction)audit_add_namespace, METH_VARARGS,
+     SIG("add_namespace($self, host, /)", "A host name clients connect to.")},
+    {"set_exchange_version", (PyCFunction)audit_set_version, METH_O,
+     SIG("set_exchange_version($self, year, /)", "A year, or \"SE\" (2025).")},
     {"set_time", (PyCFunction)audit_set_time, METH_O,
-     "set_time(seconds since the epoch, or None for now)"},
+     SIG("set_time($self, now, /)", "Seconds since the epoch, or None for now.")},
     {"run", (PyCFunction)audit_run, METH_NOARGS,
-     "run() -> tuple of Finding, most severe first. Iterating the audit gives them too."},
-    {"close", (PyCFunction)audit_close, METH_NOARGS, "Free the audit and release its inputs."},
+     SIG("run($self, /)",
+         "-> tuple of Finding, most severe first. Iterating the audit gives them too.")},
+    {"close", (PyCFunction)audit_close, METH_NOARGS,
+     SIG("close($self, /)", "Free the audit and release its inputs.")},
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
 static PyGetSetDef audit_getset[] = {
@@ -3313,18 +3438,21 @@ static PyObject *rewriter_rewrite(RewriterObject *o, PyObject *arg) {
 }
 static PyMethodDef rewriter_methods[] = {
     BM("add_host", rewriter_add_host, METH_VARARGS | METH_KEYWORDS,
-       "add_host(host, https_port=443): also rewrite http://host"),
-    BM("add_literal", rewriter_add_literal, METH_VARARGS, "add_literal(from, to)"),
+       SIG("add_host($self, host, https_port=443)", "Also rewrite http://host.")),
+    BM("add_literal", rewriter_add_literal, METH_VARARGS,
+       SIG("add_literal($self, frm, to, /)", "Also rewrite the text frm to to.")),
     BM("set_types", rewriter_set_types, METH_VARARGS,
-       "set_types('text/html,application/json'): content types to rewrite"),
+       SIG("set_types($self, types, /)",
+           "Content types to rewrite: 'text/html,application/json'.")),
     BM("begin", rewriter_begin, METH_VARARGS | METH_KEYWORDS,
-       "begin(content_type=None, content_encoding=None) -> 'rewrite', 'pass-type' or\n"
-       "'pass-encoded': start a body."),
-    BM("feed", rewriter_feed, METH_O, "feed(chunk: bytes) -> bytes ready to send"),
-    BM("finish", rewriter_finish, METH_NOARGS, "finish() -> the bytes held back"),
-    BM("reset", rewriter_reset, METH_NOARGS, "Drop a body half-way."),
-    BM("rewrite", rewriter_rewrite, METH_O, "rewrite(body: bytes) -> bytes: a whole body"),
-    BM("close", rewriter_close, METH_NOARGS, "Free the rewriter now."),
+       SIG("begin($self, content_type=None, content_encoding=None)",
+           "-> 'rewrite', 'pass-type' or 'pass-encoded': start a body.")),
+    BM("feed", rewriter_feed, METH_O, SIG("feed($self, chunk, /)", "-> bytes ready to send.")),
+    BM("finish", rewriter_finish, METH_NOARGS, SIG("finish($self, /)", "-> the bytes held back.")),
+    BM("reset", rewriter_reset, METH_NOARGS, SIG("reset($self, /)", "Drop a body half-way.")),
+    BM("rewrite", rewriter_rewrite, METH_O,
+       SIG("rewrite($self, body, /)", "-> bytes: a whole body.")),
+    BM("close", rewriter_close, METH_NOARGS, SIG("close($self, /)", "Free the rewriter now.")),
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
 static PyGetSetDef rewriter_getset[] = {
@@ -3395,10 +3523,12 @@ static PyObject *chain_get_address(ChainObject *o, void *c) {
 }
 static PyMethodDef chain_methods[] = {
     BM("follow_url", chain_url, METH_VARARGS | METH_KEYWORDS,
-       "follow_url(url, http_status=0): raises RefusedError when a client must not follow it"),
+       SIG("follow_url($self, url, http_status=0)",
+           "Raises RefusedError when a client must not follow it.")),
     BM("follow_address", chain_addr, METH_VARARGS,
-       "follow_address(address): a redirectAddr; raises RefusedError on a loop or too many"),
-    BM("close", chain_close, METH_NOARGS, "Free the chain now."),
+       SIG("follow_address($self, address, /)",
+           "A redirectAddr; raises RefusedError on a loop or too many.")),
+    BM("close", chain_close, METH_NOARGS, SIG("close($self, /)", "Free the chain now.")),
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
 static PyGetSetDef chain_getset[] = {
@@ -3733,35 +3863,50 @@ static PyObject *m_cert_status_parse(PyObject *m, PyObject *arg) {
 }
 
 static PyMethodDef module_methods[] = {
-    {"strerror", m_strerror, METH_O, "strerror(code) -> str"},
-    {"version", m_version, METH_NOARGS, "version() -> (text, number) of the C library"},
-    {"reason", m_reason, METH_O, "reason(number) -> (name, text, status, substatus)"},
-    {"reasons", m_reasons, METH_NOARGS, "reasons() -> {name: (number, text, status, substatus)}"},
-    {"flags_parse", m_flags_parse, METH_O, "flags_parse('Ssl,Ssl128') -> int"},
-    {"flags_format", m_flags_format, METH_O, "flags_format(int) -> 'Ssl, Ssl128'"},
+    {"strerror", m_strerror, METH_O, SIG("strerror($module, code, /)", "-> str")},
+    {"version", m_version, METH_NOARGS,
+     SIG("version($module, /)", "-> (text, number) of the C library")},
+    {"reason", m_reason, METH_O,
+     SIG("reason($module, number, /)", "-> (name, text, status, substatus)")},
+    {"reasons", m_reasons, METH_NOARGS,
+     SIG("reasons($module, /)", "-> {name: (number, text, status, substatus)}")},
+    {"flags_parse", m_flags_parse, METH_O,
+     SIG("flags_parse($module, flags, /)", "'Ssl,Ssl128' -> int")},
+    {"flags_format", m_flags_format, METH_O,
+     SIG("flags_format($module, flags, /)", "int -> 'Ssl, Ssl128'")},
     {"path_canonicalize", m_path_canonicalize, METH_O,
-     "path_canonicalize(target) -> (path or None, reason): IIS's view of a request target"},
-    {"presets", m_presets, METH_NOARGS, "presets() -> {name: description}"},
+     SIG("path_canonicalize($module, target, /)",
+         "-> (path or None, reason): IIS's view of a request target")},
+    {"presets", m_presets, METH_NOARGS, SIG("presets($module, /)", "-> {name: description}")},
     {"build_policy", m_build_policy, METH_VARARGS,
-     "build_policy(spellings, options) -> Policy: the library's policy options (see load_policy())"},
-    {"kinds", m_kinds, METH_NOARGS, "kinds() -> [vdir kind names]"},
+     SIG("build_policy($module, spellings, options, /)",
+         "-> Policy: the library's policy options (see load_policy())")},
+    {"kinds", m_kinds, METH_NOARGS, SIG("kinds($module, /)", "-> [vdir kind names]")},
     {"rewrite_header_kind", m_header_kind, METH_O,
-     "rewrite_header_kind(name) -> 'location', 'refresh', ... or 'other'"},
+     SIG("rewrite_header_kind($module, name, /)", "-> 'location', 'refresh', ... or 'other'")},
     {"cipher_bits", m_cipher_bits, METH_O,
-     "cipher_bits(suite) -> int or None: key size of an OpenSSL, IANA or GnuTLS suite name"},
+     SIG("cipher_bits($module, suite, /)",
+         "-> int or None: key size of an OpenSSL, IANA or GnuTLS suite name")},
     {"trust_status", m_trust_status, METH_O,
-     "trust_status(problems) -> 'ok', 'untrusted', 'expired' or 'revoked' (IIS 403.16/17/13)"},
-    {"cert_status_parse", m_cert_status_parse, METH_O, "cert_status_parse(name) -> canonical name"},
+     SIG("trust_status($module, problems, /)",
+         "-> 'ok', 'untrusted', 'expired' or 'revoked' (IIS 403.16/17/13)")},
+    {"cert_status_parse", m_cert_status_parse, METH_O,
+     SIG("cert_status_parse($module, name, /)", "-> canonical name")},
     {"autodiscover_parse_request", m_ad_parse_request, METH_O,
-     "autodiscover_parse_request(body) -> {'schema', 'error', 'email', 'legacy_dn', 'message'}"},
+     SIG("autodiscover_parse_request($module, body, /)",
+         "-> {'schema', 'error', 'email', 'legacy_dn', 'message'}")},
     {"autodiscover_redirect_addr", (PyCFunction)(void (*)(void))m_ad_redirect_addr,
-     METH_VARARGS | METH_KEYWORDS, "autodiscover_redirect_addr(schema, address) -> bytes"},
+     METH_VARARGS | METH_KEYWORDS,
+     SIG("autodiscover_redirect_addr($module, schema, address, *, time_us=0)", "-> bytes")},
     {"autodiscover_redirect_url", (PyCFunction)(void (*)(void))m_ad_redirect_url,
-     METH_VARARGS | METH_KEYWORDS, "autodiscover_redirect_url(url) -> bytes"},
+     METH_VARARGS | METH_KEYWORDS,
+     SIG("autodiscover_redirect_url($module, url, *, spec_spelling=False)", "-> bytes")},
     {"autodiscover_candidates", m_ad_candidates, METH_O,
-     "autodiscover_candidates(email) -> (Candidate, ...) in the order clients try them"},
+     SIG("autodiscover_candidates($module, email, /)",
+         "-> (Candidate, ...) in the order clients try them")},
     {"srv_select", m_srv_select, METH_O,
-     "srv_select([(priority, weight, port, target)]) -> (index, url) or None"},
+     SIG("srv_select($module, records, /)",
+         "[(priority, weight, port, target)] -> (index, url) or None")},
     {NULL, NULL, 0, NULL}};
 
 /* ------------------------------------------------------------ types */
@@ -3785,7 +3930,9 @@ TYPE(VDirType, "VDir", VDirObject, "A virtual directory of a Policy (read-only).
      .tp_getset = vdir_getset, .tp_repr = (reprfunc)vdir_repr,
      .tp_richcompare = vdir_richcompare, .tp_hash = (hashfunc)vdir_hash)
 TYPE(SettingsType, "Settings", SettingsObject,
-     "Registry-style settings: a mapping of path -> int (DWORD) or str.",
+     SIG("Settings()",
+         "Registry-style settings: a read-only mapping of path -> int (DWORD) or str.\n"
+         "Values go in with set() and unset(), RegFile.apply() or Builder."),
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = settings_new,
      .tp_dealloc = (destructor)settings_dealloc, .tp_as_mapping = &settings_mapping,
      .tp_as_sequence = &settings_sequence,
@@ -3800,34 +3947,38 @@ TYPE(RegFileType, "RegFile", RegFileObject, "A .reg export.", .tp_flags = Py_TPF
      .tp_new = no_direct_new, .tp_dealloc = (destructor)regfile_dealloc,
      .tp_methods = regfile_methods, .tp_getset = regfile_getset)
 TYPE(PlanType, "Plan", PlanObject,
-     "Plan(config=None, registry=None, *, exchange_version=0): the commands that move a\n"
-     "server to the wanted offload/bridge state (Configuring SSL offloading in Exchange 2013's "
-     "scripts).",
+     SIG("Plan(config=None, registry=None, *, exchange_version=0)",
+         "The commands that move a server to the wanted offload/bridge state (Configuring\n"
+         "SSL offloading in Exchange 2013's scripts)."),
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = plan_new_obj, .tp_dealloc = (destructor)plan_dealloc,
      .tp_methods = plan_methods)
-TYPE(BuilderType, "Builder", BuilderObject, "Builder(): collects a policy, then build().",
+TYPE(BuilderType, "Builder", BuilderObject,
+     SIG("Builder()", "Collects a policy, then build()."),
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = builder_new,
      .tp_dealloc = (destructor)builder_dealloc, .tp_methods = builder_methods)
 TYPE(CertType, "Cert", CertObject,
      "Certificates read from PEM, DER or PKCS#12; a sequence of CertInfo, server first.",
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = no_direct_new,
      .tp_dealloc = (destructor)cert_dealloc, .tp_as_sequence = &cert_sequence,
+     .tp_iter = (getiterfunc)cert_iter,
      .tp_methods = cert_methods, .tp_getset = cert_getset)
-TYPE(TrustType, "Trust", TrustObject, "Trust(): a store of CAs and CRLs to verify chains with.",
+TYPE(TrustType, "Trust", TrustObject,
+     SIG("Trust()", "A store of CAs and CRLs to verify chains with."),
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = trust_new, .tp_dealloc = (destructor)trust_dealloc,
      .tp_methods = trust_methods)
 TYPE(AuditType, "Audit", AuditObject,
-     "Audit(): finds the misconfigurations the Exchange documents warn about.\n"
-     "Set inputs, run(), then iterate the findings.",
+     SIG("Audit()", "Finds the misconfigurations the Exchange documents warn about.\n"
+                    "Set inputs, run(), then iterate the findings."),
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = audit_new, .tp_dealloc = (destructor)audit_dealloc,
      .tp_methods = audit_methods, .tp_getset = audit_getset, .tp_iter = (getiterfunc)audit_iter)
 TYPE(RewriterType, "Rewriter", RewriterObject,
-     "Rewriter(policy=None): rewrites http:// links of the policy's hosts in bodies.",
+     SIG("Rewriter(policy=None)", "Rewrites http:// links of the policy's hosts in bodies."),
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = rewriter_new,
      .tp_dealloc = (destructor)rewriter_dealloc, .tp_methods = rewriter_methods,
      .tp_getset = rewriter_getset)
 TYPE(ChainType, "AutodiscoverChain", ChainObject,
-     "AutodiscoverChain(email): the client-side rules for following Autodiscover redirects.",
+     SIG("AutodiscoverChain(email)",
+         "The client-side rules for following Autodiscover redirects."),
      .tp_flags = Py_TPFLAGS_DEFAULT, .tp_new = chain_new, .tp_dealloc = (destructor)chain_dealloc,
      .tp_methods = chain_methods, .tp_getset = chain_getset)
 

@@ -118,7 +118,9 @@ sslvdir_plan_set_outlook_anywhere(sslvdir_plan *plan, const char *server,
  * Returns: SSLVDIR_OK, SSLVDIR_E_REFUSED, SSLVDIR_E_SYNTAX (path),
  * SSLVDIR_E_NOT_FOUND (a site the configuration does not have, or a vdir:
  * a path at or below none of its applications but the site's root one and
- * no location of it),
+ * no location of it; with no configuration, what the version ships stands
+ * in for it: a site other than the Default Web Site, or a path at or below
+ * no vdir Exchange creates there),
  * SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */

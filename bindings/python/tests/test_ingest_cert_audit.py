@@ -109,7 +109,7 @@ def test_regfile_bad_lines():
             ".reg line 7", ".reg line 9", ".reg line 14", ".reg line 18"]
         assert "SSLOffloaded" not in [e[2] for e in reg.entries]
         s = sslvdir.Settings()
-        s[sslvdir.KEY_SSL_OFFLOADED] = 1
+        s.set(sslvdir.KEY_SSL_OFFLOADED, 1)
         reg.apply(s)
         with pytest.raises(KeyError):
             s[sslvdir.KEY_SSL_OFFLOADED]

@@ -162,7 +162,7 @@ def test_flags_and_numbers_are_not_truthiness(policy, tmp_path):
         lambda: b.set_vdir_upstream(*owa, True),
         lambda: b.set_vdir_url(*owa, False, "https://h/owa"),
         lambda: plan.steps(form=True),
-        lambda: settings.__setitem__("HKLM\\SOFTWARE\\x\\y", True),
+        lambda: settings.set("HKLM\\SOFTWARE\\x\\y", True),
         lambda: trust.verify_der([b"0"], now=True),
         lambda: sslvdir.flags_format(True),
         lambda: sslvdir.trust_status(True),
@@ -337,18 +337,22 @@ def test_reasons_and_flags():
 
 def test_settings_mapping():
     s = sslvdir.Settings()
-    s[sslvdir.KEY_SSL_OFFLOADED] = 1
+    s.set(sslvdir.KEY_SSL_OFFLOADED, 1)
     assert s[sslvdir.KEY_SSL_OFFLOADED] == 1
     assert len(s) == 1 and list(s) == [sslvdir.KEY_SSL_OFFLOADED]
     with pytest.raises(sslvdir.Error):
-        s[sslvdir.KEY_SSL_OFFLOADED] = 2  # a boolean
+        s.set(sslvdir.KEY_SSL_OFFLOADED, 2)  # a boolean
     with pytest.raises(ValueError):
-        s["x"] = 2 ** 32
+        s.set("x", 2 ** 32)
     with pytest.raises(TypeError):
-        s["x"] = 1.5
+        s.set("x", 1.5)
+    with pytest.raises(TypeError):
+        s.set("x", None)  # unset() removes, explicitly
     with pytest.raises(KeyError):
         s["HKEY_LOCAL_MACHINE\\SOFTWARE\\Nothing\\Here"]
-    del s[sslvdir.KEY_SSL_OFFLOADED]
+    with pytest.raises(KeyError):
+        s.unset("HKEY_LOCAL_MACHINE\\SOFTWARE\\Nothing\\Here")
+    s.unset(sslvdir.KEY_SSL_OFFLOADED)
     assert len(s) == 0
     assert sslvdir.Settings.default(sslvdir.KEY_ALLOW_INTERNAL_UNTRUSTED) == 1
     with s:
