@@ -36,6 +36,7 @@ EOF
   echo '}'
   echo 'void per_request(sslvdir_request req) {'
   echo '  static _Thread_local sslvdir_decision d;'
+  echo '  static _Thread_local char location[SSLVDIR_LOCATION_BUFSZ];'
   echo '  d.version = SSLVDIR_DECISION_VERSION;'
   sed -n '/^\/\* per request/,/^\/\* on reload/p' "$tmp/snippet" | sed '$d'
   echo '}'
