@@ -220,16 +220,16 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   size_t nn;
   if (t.asterisk) {
     memcpy(norm, "*", 2);
-    nn = 1;
+    nn = d->path_len = 1;
   } else {
-    reason = sv_path_norm(t.path, t.path_len, norm, &nn);
+    reason = sv_path_norm(t.path, t.path_len, norm, &nn, &d->path_len);
     if (reason) {
+      d->path_len = 0;
       deny(d, reason);
       return SSLVDIR_OK;
     }
   }
-  d->path_len = sv_path_encode(norm, nn, NULL);
-  const sslvdir_vdir *v = sv_site_match(site, norm, nn);
+  const sslvdir_vdir *v = sv_site_match(site, norm, nn, d->path_len == nn);
   d->vdir = v;
   d->upstream = v ? v->upstream : SSLVDIR_UPSTREAM_OFFLOAD;
 

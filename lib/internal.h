@@ -157,9 +157,11 @@ int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *
  * one byte, %uXXXX three at most, raw non-ASCII is refused) and resolving
  * segments never lengthens it either, so SV_NORM_BUFSZ bytes always hold it
  * and its NUL, while the encoded form can take three times as many (a raw
- * '^' becomes %5E). Returns an sslvdir_reason. */
+ * '^' becomes %5E). *canon_len receives the canonical path's length (equal
+ * to *out_len when no byte needs encoding). Returns an sslvdir_reason. */
 #define SV_NORM_BUFSZ (SSLVDIR_MAX_URL + 1)
-int sv_path_norm(const char *path, size_t len, char out[SV_NORM_BUFSZ], size_t *out_len);
+int sv_path_norm(const char *path, size_t len, char out[SV_NORM_BUFSZ], size_t *out_len,
+                 size_t *canon_len);
 /* Percent-encodes a normalised path (or a segment of one) into out, which
  * holds 3 * n bytes, without a NUL; out NULL only counts. Returns the length. */
 size_t sv_path_encode(const char *norm, size_t n, char *out);
@@ -438,8 +440,9 @@ const sslvdir_site *sv_policy_lookup_host_hash(const sslvdir_policy *p, const ch
 
 /* lib/site.c: build the trie of a policy's site. */
 int sv_site_index(sslvdir_site *s);
-/* The vdir that serves a normalised path (sv_path_norm()), or NULL. */
-const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *norm, size_t len);
+/* The vdir that serves a normalised path (sv_path_norm()), or NULL. as_is:
+ * no byte of it needs encoding (its canonical length is its length). */
+const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *norm, size_t len, int as_is);
 /* Whether host (as sv_host_check() delimits it) is one of the site's own
  * names: what sslvdir_decide() found by the policy's host table. */
 int sv_site_has_host(const sslvdir_site *s, const char *host, size_t len);

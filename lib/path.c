@@ -354,14 +354,18 @@ static int canon_plain(const char *p, size_t n, char *out, size_t *out_len) {
  * sv_path_norm() in lib/internal.h), so one buffer of SV_NORM_BUFSZ holds the
  * decoded path and then the normalised one: the per-request stack stays at
  * one raw path's worth. */
-int sv_path_norm(const char *path, size_t len, char out[SV_NORM_BUFSZ], size_t *out_len) {
+int sv_path_norm(const char *path, size_t len, char out[SV_NORM_BUFSZ], size_t *out_len,
+                 size_t *canon_len) {
   if (len > SSLVDIR_MAX_URL)
     return SSLVDIR_R_URL_TOO_LONG;
   if (len == 0 || path[0] != '/')
     return SSLVDIR_R_BAD_TARGET;
-  int r = canon_plain(path, len, out, out_len); /* plain bytes: normalised is canonical */
-  if (r != -2)
+  int r = canon_plain(path, len, out, out_len);
+  if (r != -2) {
+    if (r == SSLVDIR_R_NONE)
+      *canon_len = *out_len; /* plain bytes: the normalised path is canonical */
     return r;
+  }
   unsigned char *dec = (unsigned char *)out;
   size_t dn = 0, nn = 0;
   r = decode(path, len, dec, &dn);
@@ -395,6 +399,7 @@ int sv_path_norm(const char *path, size_t len, char out[SV_NORM_BUFSZ], size_t *
     out[nn++] = '/';
   out[nn] = '\0';
   *out_len = nn;
+  *canon_len = sv_path_encode(out, nn, NULL);
   return SSLVDIR_R_NONE;
 }
 
@@ -421,11 +426,10 @@ size_t sv_path_encode(const char *norm, size_t n, char *out) {
 
 int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *out_len) {
   char norm[SV_NORM_BUFSZ];
-  size_t nn;
-  int r = sv_path_norm(path, len, norm, &nn);
+  size_t nn, o;
+  int r = sv_path_norm(path, len, norm, &nn, &o);
   if (r)
     return r;
-  size_t o = sv_path_encode(norm, nn, NULL);
   if (o >= size)
     return -1;
   sv_path_encode(norm, nn, out);

@@ -187,7 +187,7 @@ int sv_site_index(sslvdir_site *s) {
  * canonical (percent-encoded) segments; a segment that needs encoding is
  * encoded on its own, so no canonical copy of the whole path (up to three
  * times the raw path) is needed. */
-const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_t len) {
+const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_t len, int as_is) {
   uint32_t node = 0;
   int32_t best = s->node_vdir[0];
   size_t i = 0;
@@ -205,7 +205,7 @@ const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_
      * route it to a child that may be more lenient than its parent). */
     const char *seg = path + st;
     size_t n = i - st;
-    if (sv_path_encode(seg, n, NULL) != n) {
+    if (!as_is && sv_path_encode(seg, n, NULL) != n) {
       /* Vdir segments are no longer than this either (they were
        * normalised alike), so a longer one has no edge. */
       if (n > SSLVDIR_MAX_SEGMENT_LEN)
@@ -234,11 +234,11 @@ int sv_site_has_host(const sslvdir_site *s, const char *host, size_t len) {
 SSLVDIR_EXTERN const sslvdir_vdir *sslvdir_site_match(const sslvdir_site *s, const char *path,
                                                       size_t len) {
   char norm[SV_NORM_BUFSZ];
-  size_t n;
+  size_t n, cn;
   if (!s || !path || !s->node_vdir)
     return NULL;
   /* The matcher relies on normalised input (see seg_eq()); make sure of it. */
-  if (sv_path_norm(path, len, norm, &n) != SSLVDIR_R_NONE)
+  if (sv_path_norm(path, len, norm, &n, &cn) != SSLVDIR_R_NONE)
     return NULL;
-  return sv_site_match(s, norm, n);
+  return sv_site_match(s, norm, n, cn == n);
 }
