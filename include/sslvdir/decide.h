@@ -68,7 +68,7 @@ typedef enum sslvdir_action {
  * then (a long query made of such characters) is not sent: the request gets
  * 403.4 instead. */
 #define SSLVDIR_LOCATION_BUFSZ 6656
-/* sizeof (sslvdir_decision) is at most this (96 bytes on 64-bit systems). */
+/* sizeof (sslvdir_decision) is at most this (88 bytes on 64-bit systems). */
 #define SSLVDIR_DECISION_MAX_SIZE 256
 
 /*
@@ -191,7 +191,8 @@ sslvdir_decide(const sslvdir_policy *policy, const sslvdir_request *request,
  * request given to sslvdir_decide(), its buffers unchanged (the Location
  * copies its path and query and maybe its host), and the policy must still
  * be held. A decision that is not a redirect has the empty Location. *len,
- * when not NULL, receives the length, also when buf is too small.
+ * when not NULL, receives the length, also when buf is too small. Like
+ * sslvdir_decide(), it takes no lock and never allocates.
  *
  * Returns: SSLVDIR_OK; SSLVDIR_E_BUFFER_TOO_SMALL (buf holds the empty
  * string when size is not 0); SSLVDIR_E_INVALID_ARGUMENT for NULL
