@@ -860,6 +860,13 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
     goto fail;
   if (build_hosts(p))
     goto fail;
+  /* Looked up once here, so that a decision's Location needs only its site. */
+  for (size_t i = 0; i < p->nsites; i++) {
+    sslvdir_site *s = &p->sites[i];
+    const sslvdir_site *ts =
+        s->ad_redirect ? sv_policy_lookup_host(p, s->ad_redirect, strlen(s->ad_redirect)) : NULL;
+    s->ad_redirect_port = ts && ts->https_port ? ts->https_port : 443;
+  }
   for (size_t i = 0; i < p->ad.nrules; i++) {
     const sv_ad_rule *r = &p->ad.rules[i];
     if (r->action != SSLVDIR_AUTODISCOVER_SETTINGS)

@@ -1,12 +1,11 @@
 /*
  * The per-request decision. Reads the policy only; no allocation, no lock,
- * no I/O: everything lives on the stack or in the caller's decision.
+ * no I/O: everything lives on the stack (a few KiB) or in the caller's
+ * decision (small: the Location is written later, on demand).
  */
 #include "config.h"
 
 #include <string.h>
-
-#include <stdio.h>
 
 #include "internal.h"
 
@@ -48,22 +47,24 @@ static void deny(sslvdir_decision *d, int reason) {
                        (c) == '\\' || (c) == '^' || (c) == '`' || (c) == '{' || (c) == '|' || (c) == '}')
 static const unsigned char uri_unsafe[256] = {SV_R256(URI_UNSAFE)};
 
-/* Appends with percent-encoding of what a URI cannot hold; returns SIZE_MAX
- * when buf (of size bytes, one kept for the NUL) is full. */
-static size_t put(char *buf, size_t size, size_t o, const char *s, size_t n) {
+/* Appends n bytes of s to the Location at offset o, lower-cased (how < 0:
+ * the request's host), as they are (how 0) or percent-encoding what a URI
+ * cannot hold (how > 0); buf NULL only counts. Returns the new offset. */
+static size_t put(char *buf, size_t o, const char *s, size_t n, int how) {
   static const char hex[] = "0123456789ABCDEF";
-  for (size_t i = 0; i < n && o != SIZE_MAX; i++) {
+  for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (uri_unsafe[c]) {
-      if (o + 4 > size)
-        return SIZE_MAX;
-      buf[o++] = '%';
-      buf[o++] = hex[c >> 4];
-      buf[o++] = hex[c & 15];
+    if (how > 0 && uri_unsafe[c]) {
+      if (buf) {
+        buf[o] = '%';
+        buf[o + 1] = hex[c >> 4];
+        buf[o + 2] = hex[c & 15];
+      }
+      o += 3;
     } else {
-      if (o + 2 > size)
-        return SIZE_MAX;
-      buf[o++] = (char)c;
+      if (buf)
+        buf[o] = (char)(how < 0 ? sv_lower(c) : c);
+      o++;
     }
   }
   return o;
@@ -94,52 +95,43 @@ static unsigned offloaded_bits(const sv_net *off, const sslvdir_request *r, unsi
   return off->min_cipher_bits ? off->min_cipher_bits : known;
 }
 
-/* host is the request's host when it is in the site's namespace, else NULL. */
-static int build_location(sslvdir_decision *d, const sslvdir_site *site, const char *host,
-                          size_t host_len, const sv_target *t) {
-  const char *h = host;
-  size_t hl = host_len;
-  if (!h) {
-    h = site->canonical;
-    hl = h ? strlen(h) : 0;
-  }
-  if (!h || t->asterisk)
-    return -1;
-  char port[8] = "";
-  size_t pn = 0;
-  if (site->https_port != 443) {
-    char rev[6];
-    unsigned p = site->https_port;
+/* The Location of a redirect: "https://" + host + ":port" unless 443 + the
+ * raw path and query of t, percent-encoding what a URI cannot hold (raw
+ * path and query are ASCII without control bytes or spaces: refused before
+ * we get here). The host is written in lower case when lower says so (the
+ * https redirect's; the Autodiscover redirect's as configured). sslvdir_decide() calls this
+ * with buf NULL to learn the length, sslvdir_decision_location() to write
+ * it (and its NUL, into location_len + 1 bytes): one function, so that the
+ * two cannot differ. */
+static size_t location(char *buf, const char *host, size_t hl, int lower, unsigned port,
+                       const sv_target *t) {
+  size_t o = put(buf, 0, "https://", 8, 0);
+  o = put(buf, o, host, hl, lower ? -1 : 0);
+  if (port != 443) {
+    char rev[10];
     size_t k = 0;
     do {
-      rev[k++] = (char)('0' + p % 10);
-      p /= 10;
-    } while (p);
-    port[pn++] = ':';
+      rev[k++] = (char)('0' + port % 10);
+      port /= 10;
+    } while (port);
+    o = put(buf, o, ":", 1, 0);
     while (k)
-      port[pn++] = rev[--k];
+      o = put(buf, o, &rev[--k], 1, 0);
   }
-  /* Raw path and query are ASCII without control bytes or spaces (refused
-   * before we get here); put() encodes what a URI cannot hold. */
-  size_t o = put(d->location, sizeof d->location, 0, "https://", 8);
-  if (o + hl + 1 > sizeof d->location)
-    return -1;
-  for (size_t i = 0; i < hl; i++) /* the request's host is written in lower case */
-    d->location[o++] = (char)sv_lower((unsigned char)h[i]);
-  o = put(d->location, sizeof d->location, o, port, pn);
-  o = put(d->location, sizeof d->location, o, t->path, t->path_len);
+  o = put(buf, o, t->path, t->path_len, 1);
   if (t->query) {
-    o = put(d->location, sizeof d->location, o, "?", 1);
-    o = put(d->location, sizeof d->location, o, t->query, t->query_len);
+    o = put(buf, o, "?", 1, 0);
+    o = put(buf, o, t->query, t->query_len, 1);
   }
-  if (o == SIZE_MAX) {
-    d->location[0] = '\0';
-    return -1;
-  }
-  d->location[o] = '\0';
-  d->location_len = o;
-  return 0;
+  if (buf)
+    buf[o] = '\0';
+  return o;
 }
+
+/* The port-80 Autodiscover site of the Exchange 2007 Client Access and SSL
+ * white paper: one file, redirected. */
+static const char ad_path[] = "/autodiscover/autodiscover.xml";
+static const sv_target ad_target = {ad_path, sizeof ad_path - 1, NULL, 0, NULL, 0, 0};
 
 SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request *r,
                                   sslvdir_decision *d) {
@@ -159,9 +151,7 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   d->x_forwarded_proto = NULL;
   d->front_end_https = NULL;
   d->path_len = 0;
-  d->path[0] = '\0';
   d->location_len = 0;
-  d->location[0] = '\0';
 
   /* Trust first: client copies of the offload headers go unless the peer is ours. */
   const sv_net *off = sv_policy_offloader_for(p, r->peer, r->peer_len);
@@ -223,43 +213,41 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   }
   d->site = site;
 
+  /* The vdir is matched with the normalised path, at most SSLVDIR_MAX_URL
+   * bytes (lib/internal.h says why), not with its percent-encoded form, which
+   * can be three times as long: the stack holds one raw path's worth. */
+  char norm[SV_NORM_BUFSZ];
+  size_t nn;
   if (t.asterisk) {
-    memcpy(d->path, "*", 2);
-    d->path_len = 1;
+    memcpy(norm, "*", 2);
+    nn = d->path_len = 1;
   } else {
-    reason = sv_path_canon(t.path, t.path_len, d->path, sizeof d->path, &d->path_len);
+    reason = sv_path_norm(t.path, t.path_len, norm, &nn, &d->path_len);
     if (reason) {
-      d->path[0] = '\0';
       d->path_len = 0;
-      deny(d, reason > 0 ? reason : SSLVDIR_R_URL_TOO_LONG);
+      deny(d, reason);
       return SSLVDIR_OK;
     }
   }
-  const sslvdir_vdir *v = sv_site_match(site, d->path, d->path_len);
+  const sslvdir_vdir *v = sv_site_match(site, norm, nn, d->path_len == nn);
   d->vdir = v;
   d->upstream = v ? v->upstream : SSLVDIR_UPSTREAM_OFFLOAD;
 
-  /* The port-80 Autodiscover site of the Exchange 2007 Client Access and SSL white paper: one file,
-   * redirected. */
-  static const char ad_path[] = "/autodiscover/autodiscover.xml";
-  if (site->ad_redirect && d->path_len == sizeof ad_path - 1 &&
-      sv_eq_ci(d->path, d->path_len, ad_path, sizeof ad_path - 1)) {
+  /* The Autodiscover file: its name is all characters a canonical path
+   * keeps as they are, so the normalised path is it exactly when the
+   * canonical one is. */
+  if (site->ad_redirect && nn == sizeof ad_path - 1 &&
+      sv_eq_ci(norm, nn, ad_path, sizeof ad_path - 1)) {
     int get_or_head = (r->method_len == 3 && !memcmp(r->method, "GET", 3)) ||
                       (r->method_len == 4 && !memcmp(r->method, "HEAD", 4));
-    const sslvdir_site *ts = sv_policy_lookup_host(p, site->ad_redirect, strlen(site->ad_redirect));
-    unsigned port = ts && ts->https_port ? ts->https_port : 443;
-    char ps[12] = "";
-    if (port != 443)
-      snprintf(ps, sizeof ps, ":%u", port);
-    int n = snprintf(d->location, sizeof d->location, "https://%s%s%s", site->ad_redirect, ps,
-                     ad_path);
-    if (get_or_head && n > 0 && (size_t)n < sizeof d->location) {
-      d->location_len = (size_t)n;
+    size_t n = location(NULL, site->ad_redirect, strlen(site->ad_redirect), 0,
+                        site->ad_redirect_port, &ad_target);
+    if (get_or_head && n < SSLVDIR_LOCATION_BUFSZ) {
+      d->location_len = n;
       d->action = SSLVDIR_ACTION_REDIRECT;
       finish(d, SSLVDIR_R_AUTODISCOVER_REDIRECT, 302);
       return SSLVDIR_OK;
     }
-    d->location[0] = '\0';
     deny(d, SSLVDIR_R_SSL_REQUIRED);
     return SSLVDIR_OK;
   }
@@ -282,8 +270,15 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
     if (!tls) {
       int get_or_head = (r->method_len == 3 && !memcmp(r->method, "GET", 3)) ||
                         (r->method_len == 4 && !memcmp(r->method, "HEAD", 4));
-      if (v->redirect && get_or_head &&
-          build_location(d, site, in_namespace ? hraw : NULL, host_len, &t) == 0) {
+      /* The request's host when it is in the site's namespace, else the
+       * canonical host; none, or a Location too long to send: 403.4. */
+      const char *h = in_namespace ? hraw : site->canonical;
+      size_t hl = in_namespace ? host_len : h ? strlen(h) : 0;
+      size_t n = SIZE_MAX;
+      if (v->redirect && get_or_head && h && !t.asterisk)
+        n = location(NULL, h, hl, 1, site->https_port, &t);
+      if (n < SSLVDIR_LOCATION_BUFSZ) {
+        d->location_len = n;
         d->action = SSLVDIR_ACTION_REDIRECT;
         finish(d, SSLVDIR_R_REDIRECT_HTTPS, v->redirect);
         return SSLVDIR_OK;
@@ -330,6 +325,74 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
       d->front_end_https = "On";
     }
   }
+  return SSLVDIR_OK;
+}
+
+/* Writes again what sslvdir_decide() measured, from the same inputs: the
+ * decision's site (its host names, canonical host and ports live in the
+ * policy) and the request (its host and target). */
+SSLVDIR_EXTERN int sslvdir_decision_location(const sslvdir_decision *d, const sslvdir_request *r,
+                                             char *buf, size_t size, size_t *len) {
+  if (len)
+    *len = 0;
+  if (!d || !r || (!buf && size) || d->version != SSLVDIR_DECISION_VERSION || r->version < 1 ||
+      r->version > SSLVDIR_REQUEST_VERSION)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (size)
+    buf[0] = '\0';
+  const sslvdir_site *site = d->site;
+  size_t n = 0;
+  const char *h = NULL;
+  size_t hl = 0;
+  int lower = 1;
+  unsigned port = 0;
+  sv_target t;
+  const sv_target *tp = &t;
+  if (d->action != SSLVDIR_ACTION_REDIRECT) {
+    if (d->location_len)
+      return SSLVDIR_E_INVALID_ARGUMENT;
+  } else if (!site) {
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  } else if (d->reason == SSLVDIR_R_AUTODISCOVER_REDIRECT) {
+    if (!site->ad_redirect)
+      return SSLVDIR_E_INVALID_ARGUMENT;
+    h = site->ad_redirect;
+    hl = strlen(h);
+    lower = 0;
+    port = site->ad_redirect_port;
+    tp = &ad_target;
+  } else if (d->reason == SSLVDIR_R_REDIRECT_HTTPS) {
+    if (sv_target_split(r->target, r->target_len, &t) || t.asterisk)
+      return SSLVDIR_E_INVALID_ARGUMENT;
+    /* As sslvdir_decide() chose: the host it looked up is in the policy's
+     * host table exactly when it is one of the chosen site's names. */
+    const char *hraw = t.authority ? t.authority : r->host;
+    size_t hraw_len = t.authority ? t.authority_len : r->host_len;
+    uint32_t hh;
+    if (hraw && hraw_len && !sv_host_check(hraw, hraw_len, &hl, &hh) &&
+        sv_site_has_host(site, hraw, hl)) {
+      h = hraw;
+    } else {
+      h = site->canonical;
+      hl = h ? strlen(h) : 0;
+    }
+    if (!h)
+      return SSLVDIR_E_INVALID_ARGUMENT;
+    port = site->https_port;
+  } else {
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  }
+  if (h) {
+    n = location(NULL, h, hl, lower, port, tp);
+    if (n != d->location_len) /* not the request this decision was made for */
+      return SSLVDIR_E_INVALID_ARGUMENT;
+  }
+  if (len)
+    *len = n;
+  if (n >= size)
+    return SSLVDIR_E_BUFFER_TOO_SMALL;
+  if (h)
+    location(buf, h, hl, lower, port, tp);
   return SSLVDIR_OK;
 }
 

@@ -148,8 +148,23 @@ typedef struct sv_target {
 } sv_target;
 /* Splits and checks the raw target; returns an sslvdir_reason (NONE when fine). */
 int sv_target_split(const char *t, size_t n, sv_target *out);
-/* Canonicalises a raw path; returns an sslvdir_reason. */
+/* Canonicalises a raw path; returns an sslvdir_reason, or -1 when out is
+ * too small (SSLVDIR_PATH_BUFSZ bytes never are). */
 int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *out_len);
+/* The normalised path: the canonical path before its percent-encoding (the
+ * canonical path is sv_path_encode() of it, and its segments are the
+ * encodings of these segments). Decoding never lengthens a raw path (%XX is
+ * one byte, %uXXXX three at most, raw non-ASCII is refused) and resolving
+ * segments never lengthens it either, so SV_NORM_BUFSZ bytes always hold it
+ * and its NUL, while the encoded form can take three times as many (a raw
+ * '^' becomes %5E). *canon_len receives the canonical path's length (equal
+ * to *out_len when no byte needs encoding). Returns an sslvdir_reason. */
+#define SV_NORM_BUFSZ (SSLVDIR_MAX_URL + 1)
+int sv_path_norm(const char *path, size_t len, char out[SV_NORM_BUFSZ], size_t *out_len,
+                 size_t *canon_len);
+/* Percent-encodes a normalised path (or a segment of one) into out, which
+ * holds 3 * n bytes, without a NUL; out NULL only counts. Returns the length. */
+size_t sv_path_encode(const char *norm, size_t n, char *out);
 
 /* Settings (lib/settings.c). */
 typedef struct sv_setting {
@@ -228,6 +243,8 @@ struct sslvdir_site {
   char *canonical;
   unsigned https_port;
   char *ad_redirect;  /* the Autodiscover redirect site's target host, or NULL */
+  unsigned ad_redirect_port; /* built policies: the https port of the site
+                              * ad_redirect names, 443 when none does */
   sslvdir_vdir *vdirs;
   size_t nvdirs, capvdirs;
   sv_ix vdir_ix;      /* vdirs by key (builders; a policy's are sorted instead) */
@@ -428,6 +445,11 @@ const sslvdir_site *sv_policy_lookup_host_hash(const sslvdir_policy *p, const ch
 
 /* lib/site.c: build the trie of a policy's site. */
 int sv_site_index(sslvdir_site *s);
-const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_t len);
+/* The vdir that serves a normalised path (sv_path_norm()), or NULL. as_is:
+ * no byte of it needs encoding (its canonical length is its length). */
+const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *norm, size_t len, int as_is);
+/* Whether host (as sv_host_check() delimits it) is one of the site's own
+ * names: what sslvdir_decide() found by the policy's host table. */
+int sv_site_has_host(const sslvdir_site *s, const char *host, size_t len);
 
 #endif /* SSLVDIR_INTERNAL_H */

@@ -226,7 +226,8 @@ static inline int push_segment(char *buf, size_t *n, const char *seg, size_t sl,
   if (maybe_short && is_short_name(seg, sl))
     return SSLVDIR_R_SHORT_NAME;
   buf[(*n)++] = '/';
-  memcpy(buf + *n, seg, sl);
+  /* The slow route normalises in place: seg lies at or after buf + *n. */
+  memmove(buf + *n, seg, sl);
   *n += sl;
   return SSLVDIR_R_NONE;
 }
@@ -310,7 +311,7 @@ static int decode(const char *raw, size_t len, unsigned char *dec, size_t *dec_l
 
 /* The canonical form of a path of plain bytes, in one pass over the raw
  * path; returns -2 when a byte is not plain (the caller takes the full
- * path). Same rules as below: see sv_path_canon(). */
+ * path). Same rules as below: see sv_path_norm(). */
 static int canon_plain(const char *p, size_t n, char *out, size_t *out_len) {
   size_t o = 0, i = 0, segments = 0;
   int trailing = 0;
@@ -348,20 +349,26 @@ static int canon_plain(const char *p, size_t n, char *out, size_t *out_len) {
   return SSLVDIR_R_NONE;
 }
 
-int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *out_len) {
-  if (len <= SSLVDIR_MAX_URL && len && path[0] == '/' && size > len + 1) {
-    int r = canon_plain(path, len, out, out_len);
-    if (r != -2)
-      return r;
-  }
-  unsigned char dec[SSLVDIR_MAX_URL];
-  char norm[SSLVDIR_MAX_URL + 1];
-  size_t dn = 0, nn = 0;
+/* Decoding writes no more bytes than it reads, and each segment pushed
+ * lands before the '/' that preceded it in the decoded path (see
+ * sv_path_norm() in lib/internal.h), so one buffer of SV_NORM_BUFSZ holds the
+ * decoded path and then the normalised one: the per-request stack stays at
+ * one raw path's worth. */
+int sv_path_norm(const char *path, size_t len, char out[SV_NORM_BUFSZ], size_t *out_len,
+                 size_t *canon_len) {
   if (len > SSLVDIR_MAX_URL)
     return SSLVDIR_R_URL_TOO_LONG;
   if (len == 0 || path[0] != '/')
     return SSLVDIR_R_BAD_TARGET;
-  int r = decode(path, len, dec, &dn);
+  int r = canon_plain(path, len, out, out_len);
+  if (r != -2) {
+    if (r == SSLVDIR_R_NONE)
+      *canon_len = *out_len; /* plain bytes: the normalised path is canonical */
+    return r;
+  }
+  unsigned char *dec = (unsigned char *)out;
+  size_t dn = 0, nn = 0;
+  r = decode(path, len, dec, &dn);
   if (r)
     return r;
   r = check_utf8(dec, dn);
@@ -383,29 +390,49 @@ int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *
     }
     if (++segments > SSLVDIR_MAX_SEGMENTS)
       return SSLVDIR_R_TOO_MANY_SEGMENTS;
-    r = push_segment(norm, &nn, seg, sl, 1, &trailing);
+    r = push_segment(out, &nn, seg, sl, 1, &trailing);
     if (r)
       return r;
   }
+  /* nn < dn here: a trailing '/' or a "." segment was read and not written. */
   if (nn == 0 || trailing)
-    norm[nn++] = '/';
-  /* Percent-encode what is not plainly safe. */
+    out[nn++] = '/';
+  out[nn] = '\0';
+  *out_len = nn;
+  *canon_len = sv_path_encode(out, nn, NULL);
+  return SSLVDIR_R_NONE;
+}
+
+size_t sv_path_encode(const char *norm, size_t n, char *out) {
   static const char hex[] = "0123456789ABCDEF";
   size_t o = 0;
-  for (size_t i = 0; i < nn; i++) {
+  for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)norm[i];
     if (keep_raw(c)) {
-      if (o + 1 >= size)
-        return -1;
-      out[o++] = (char)c;
+      if (out)
+        out[o] = (char)c;
+      o++;
     } else {
-      if (o + 3 >= size)
-        return -1;
-      out[o++] = '%';
-      out[o++] = hex[c >> 4];
-      out[o++] = hex[c & 15];
+      if (out) {
+        out[o] = '%';
+        out[o + 1] = hex[c >> 4];
+        out[o + 2] = hex[c & 15];
+      }
+      o += 3;
     }
   }
+  return o;
+}
+
+int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *out_len) {
+  char norm[SV_NORM_BUFSZ];
+  size_t nn, o;
+  int r = sv_path_norm(path, len, norm, &nn, &o);
+  if (r)
+    return r;
+  if (o >= size)
+    return -1;
+  sv_path_encode(norm, nn, out);
   out[o] = '\0';
   *out_len = o;
   return SSLVDIR_R_NONE;

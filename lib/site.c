@@ -183,10 +183,15 @@ int sv_site_index(sslvdir_site *s) {
   return SSLVDIR_OK;
 }
 
-const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_t len) {
+/* Walks the trie with the segments of a normalised path. The trie holds
+ * canonical (percent-encoded) segments; a segment that needs encoding is
+ * encoded on its own, so no canonical copy of the whole path (up to three
+ * times the raw path) is needed. */
+const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_t len, int as_is) {
   uint32_t node = 0;
   int32_t best = s->node_vdir[0];
   size_t i = 0;
+  char enc[3 * SSLVDIR_MAX_SEGMENT_LEN];
   while (i < len) {
     while (i < len && path[i] == '/')
       i++;
@@ -198,9 +203,18 @@ const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_
     /* The whole segment: IIS has no path parameters, so "Calendar;x" is a
      * name of its own and not the Calendar application (cutting at ';' would
      * route it to a child that may be more lenient than its parent). */
+    const char *seg = path + st;
     size_t n = i - st;
-    uint32_t h = sv_hash_ci(path + st, n, node);
-    const sv_edge *e = edge_slot(s, node, path + st, n, h);
+    if (!as_is && sv_path_encode(seg, n, NULL) != n) {
+      /* Vdir segments are no longer than this either (they were
+       * normalised alike), so a longer one has no edge. */
+      if (n > SSLVDIR_MAX_SEGMENT_LEN)
+        break;
+      n = sv_path_encode(seg, n, enc);
+      seg = enc;
+    }
+    uint32_t h = sv_hash_ci(seg, n, node);
+    const sv_edge *e = edge_slot(s, node, seg, n, h);
     if (!e->child)
       break;
     node = e->child;
@@ -210,14 +224,21 @@ const sslvdir_vdir *sv_site_match(const sslvdir_site *s, const char *path, size_
   return best >= 0 ? &s->vdirs[best] : NULL;
 }
 
+int sv_site_has_host(const sslvdir_site *s, const char *host, size_t len) {
+  for (size_t i = 0; i < s->nhosts; i++)
+    if (sv_eq_ci(s->hosts[i], strlen(s->hosts[i]), host, len))
+      return 1;
+  return 0;
+}
+
 SSLVDIR_EXTERN const sslvdir_vdir *sslvdir_site_match(const sslvdir_site *s, const char *path,
                                                       size_t len) {
-  char canon[SSLVDIR_PATH_BUFSZ];
-  size_t n;
+  char norm[SV_NORM_BUFSZ];
+  size_t n, cn;
   if (!s || !path || !s->node_vdir)
     return NULL;
-  /* The matcher relies on canonical input (see seg_eq()); make sure of it. */
-  if (len > SSLVDIR_MAX_URL || sv_path_canon(path, len, canon, sizeof canon, &n) != SSLVDIR_R_NONE)
+  /* The matcher relies on normalised input (see seg_eq()); make sure of it. */
+  if (sv_path_norm(path, len, norm, &n, &cn) != SSLVDIR_R_NONE)
     return NULL;
-  return sv_site_match(s, canon, n);
+  return sv_site_match(s, norm, n, cn == n);
 }

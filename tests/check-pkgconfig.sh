@@ -30,13 +30,14 @@ int main(void) {
   sslvdir_request r = SSLVDIR_REQUEST_INIT;
   r.method = "GET"; r.method_len = 3;
   r.target = "/owa/"; r.target_len = 5;
-  static sslvdir_decision d;
+  sslvdir_decision d;
+  static char loc[SSLVDIR_LOCATION_BUFSZ];
   d.version = SSLVDIR_DECISION_VERSION;
-  if (sslvdir_decide(p, &r, &d)) return 1;
-  printf("%s %d %s (%s, header %s)\n", sslvdir_action_name(d.action), d.status, d.location,
+  if (sslvdir_decide(p, &r, &d) || sslvdir_decision_location(&d, &r, loc, sizeof loc, NULL)) return 1;
+  printf("%s %d %s (%s, header %s)\n", sslvdir_action_name(d.action), d.status, loc,
          sslvdir_version(NULL), SSLVDIR_VERSION);
   sslvdir_policy_unref(p);
-  return strcmp(d.location, "https://mail.contoso.com/owa/") != 0;
+  return strcmp(loc, "https://mail.contoso.com/owa/") != 0;
 }
 C
 # Compiling needs sslvdir.pc alone: no public header includes GnuTLS's or

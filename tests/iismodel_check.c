@@ -100,6 +100,9 @@ int iism_check(const iism_policy *mp, const sslvdir_policy *lp, const char *targ
   else if (d.status)
     snprintf(status, sizeof status, " %d", d.status);
   const char *rn = sslvdir_reason_name(d.reason);
+  static char path[SSLVDIR_PATH_BUFSZ];
+  if (sslvdir_path_canonicalize(path, sizeof path, NULL, target, len, NULL) != SSLVDIR_OK)
+    snprintf(path, sizeof path, "?");
   snprintf(msg, msgsz,
            "%s\n"
            "  policy:  %s\n"
@@ -111,6 +114,6 @@ int iism_check(const iism_policy *mp, const sslvdir_policy *lp, const char *targ
            m.outcome == IISM_ROUTE ? (model_vdir ? model_vdir : "-") : m.why,
            m.outcome == IISM_ROUTE ? (m.ssl ? ", SSL required" : ", no SSL required") : "",
            sslvdir_action_name(d.action), status, lib_vdir ? lib_vdir : "-",
-           d.path_len ? d.path : "-", rn ? rn : "?");
+           d.path_len ? path : "-", rn ? rn : "?");
   return IISM_DISAGREE;
 }

@@ -53,6 +53,7 @@ int main(void) {
   sslvdir_policy *p;
   if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL) ||
       sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL) ||
+      sslvdir_builder_set_vdir_redirect(b, "Default Web Site", "/owa", 302, NULL) ||
       sslvdir_builder_add_offloader(b, "10.0.0.0/8", NULL) || sslvdir_builder_build(b, &p, NULL)) {
     fprintf(stderr, "noalloc: cannot build the policy\n");
     return 1;
@@ -71,7 +72,7 @@ int main(void) {
     return 1;
   }
   static sslvdir_decision d;
-  long before = calls, decisions = 0, allowed = 0;
+  long before = calls, decisions = 0, allowed = 0, redirects = 0;
   for (int i = 0; i < 100000; i++) {
     sslvdir_request r = SSLVDIR_REQUEST_INIT;
     const char *t = targets[i % 11];
@@ -92,12 +93,18 @@ int main(void) {
     if (sslvdir_decide(now, &r, &d) == SSLVDIR_OK)
       decisions++;
     allowed += d.action == SSLVDIR_ACTION_ALLOW;
+    /* The Location is written on demand, without allocating either. */
+    char loc[SSLVDIR_LOCATION_BUFSZ];
+    if (d.action == SSLVDIR_ACTION_REDIRECT &&
+        sslvdir_decision_location(&d, &r, loc, sizeof loc, NULL) == SSLVDIR_OK && loc[0] == 'h')
+      redirects++;
     sslvdir_policy_slot_release(slot, now);
   }
   long during = calls - before;
   sslvdir_policy_slot_free(slot);
-  printf("noalloc: %ld decisions (%ld allowed), %ld allocator calls\n", decisions, allowed, during);
-  int ok = during == 0 && decisions == 100000;
+  printf("noalloc: %ld decisions (%ld allowed, %ld redirected), %ld allocator calls\n", decisions,
+         allowed, redirects, during);
+  int ok = during == 0 && decisions == 100000 && redirects > 0;
 
   /* Header rewriting. */
   static const char *const headers[][2] = {

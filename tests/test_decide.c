@@ -70,6 +70,28 @@ static const char *val(char **f, int n, int from, const char *key) {
   return valn(f, n, from, key, NULL);
 }
 
+/* The decision's Location and canonical path, as a caller gets them:
+ * written on demand, exactly as long as the decision says. */
+static const char *loc_of(const sslvdir_decision *d, const sslvdir_request *r) {
+  static char buf[SSLVDIR_LOCATION_BUFSZ];
+  size_t n = 99;
+  if (sslvdir_decision_location(d, r, buf, sizeof buf, &n) != SSLVDIR_OK || n != d->location_len ||
+      strlen(buf) != n)
+    return "(error)";
+  return buf;
+}
+
+static const char *path_of(const sslvdir_decision *d, const sslvdir_request *r) {
+  static char buf[SSLVDIR_PATH_BUFSZ];
+  size_t n = 0;
+  if (!d->path_len)
+    return "";
+  if (sslvdir_path_canonicalize(buf, sizeof buf, &n, r->target, r->target_len, NULL) != SSLVDIR_OK ||
+      n != d->path_len)
+    return "(error)";
+  return buf;
+}
+
 static void headers_text(unsigned mask, const sslvdir_decision *d, int set, char *buf, size_t n) {
   buf[0] = '\0';
   if (!mask) {
@@ -186,12 +208,13 @@ static int run_case(const char *file, int lineno, char *line) {
   else if (up)
     ok &= !strcmp(up, sslvdir_upstream_name(d.upstream));
   const char *loc = val(f, n, arrow + 3, "loc");
+  const char *got_loc = loc_of(&d, &r), *got_path = path_of(&d, &r);
   if (d.action == SSLVDIR_ACTION_REDIRECT)
-    ok &= loc && !strcmp(loc, d.location) && d.location_len == strlen(loc);
+    ok &= loc && !strcmp(loc, got_loc) && d.location_len == strlen(loc);
   else
-    ok &= !loc && d.location[0] == '\0' && d.location_len == 0;
+    ok &= !loc && got_loc[0] == '\0' && d.location_len == 0;
   if ((v = val(f, n, arrow + 3, "path")))
-    ok &= !strcmp(v, d.path);
+    ok &= !strcmp(v, got_path);
   if ((v = val(f, n, arrow + 3, "reason")))
     ok &= !strcmp(v, sslvdir_reason_name(d.reason));
   char hb[64];
@@ -204,15 +227,15 @@ static int run_case(const char *file, int lineno, char *line) {
     ok &= !strcmp(v, hb);
   }
   /* Whatever the decision, a Location never carries a control byte. */
-  for (size_t i = 0; i < d.location_len; i++)
-    ok &= (unsigned char)d.location[i] > 0x20 && (unsigned char)d.location[i] < 0x7f;
+  for (size_t i = 0; got_loc[i]; i++)
+    ok &= (unsigned char)got_loc[i] > 0x20 && (unsigned char)got_loc[i] < 0x7f;
   if (!ok) {
     char sb[64], rb[64];
     headers_text(d.set_headers, &d, 1, sb, sizeof sb);
     headers_text(d.remove_headers, &d, 0, rb, sizeof rb);
     fprintf(stderr, "\n%s:%d: %s %s\n   got: %s %s vdir=%s up=%s loc=%s path=%s reason=%s set=%s rm=%s\n",
             file, lineno, f[1], f[2], sslvdir_action_name(d.action), got_status, got_vdir,
-            sslvdir_upstream_name(d.upstream), d.location, d.path, sslvdir_reason_name(d.reason),
+            sslvdir_upstream_name(d.upstream), got_loc, got_path, sslvdir_reason_name(d.reason),
             sb, rb);
   }
   return ok;
@@ -364,7 +387,7 @@ static void test_arguments(void) {
   r.method_len = 3;
   CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
   CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_REDIRECT);
-  CU_ASSERT_STRING_EQUAL(d.location, "https://mail.contoso.com/owa/");
+  CU_ASSERT_STRING_EQUAL(loc_of(&d, &r), "https://mail.contoso.com/owa/");
   CU_ASSERT_EQUAL(d.tls, 0);
   CU_ASSERT_PTR_EQUAL(d.site, sslvdir_policy_site(p, 0));
   CU_ASSERT_PTR_EQUAL(d.vdir, sslvdir_policy_find_vdir(p, "Default Web Site/owa"));
@@ -454,14 +477,148 @@ static void test_location_limit(void) {
   CU_ASSERT_EQUAL(d.status, 403);
   CU_ASSERT_EQUAL(d.substatus, 4);
   CU_ASSERT_EQUAL(d.location_len, 0);
-  CU_ASSERT_STRING_EQUAL(d.location, "");
+  CU_ASSERT_STRING_EQUAL(loc_of(&d, &r), "");
   /* The same with a plain query fits and redirects. */
   for (size_t i = 0; i < SSLVDIR_MAX_QUERY; i++)
     target[SSLVDIR_MAX_URL + 1 + i] = 'q';
   CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
   CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_REDIRECT);
   CU_ASSERT_EQUAL(d.location_len, strlen("https://mail.contoso.com") + n);
-  CU_ASSERT_EQUAL(strlen(d.location), d.location_len);
+  CU_ASSERT_EQUAL(strlen(loc_of(&d, &r)), d.location_len);
+  CU_ASSERT_EQUAL(memcmp(loc_of(&d, &r) + 24, target, n), 0);
+}
+
+/* The decision is small enough for any thread's stack, as decide.h says. */
+static void test_decision_size(void) {
+  CU_ASSERT(sizeof(sslvdir_decision) <= SSLVDIR_DECISION_MAX_SIZE);
+  CU_ASSERT(SSLVDIR_DECISION_MAX_SIZE <= 256);
+}
+
+static void request(sslvdir_request *r, const char *method, const char *target, const char *host) {
+  sslvdir_request init = SSLVDIR_REQUEST_INIT;
+  *r = init;
+  r->method = method;
+  r->method_len = strlen(method);
+  r->target = target;
+  r->target_len = strlen(target);
+  r->host = host;
+  r->host_len = host ? strlen(host) : 0;
+}
+
+/* sslvdir_decision_location(): the Location of the decision's request, into
+ * a buffer of location_len + 1 bytes; anything else is an error. */
+static void test_decision_location(void) {
+  sslvdir_policy *p = get_policy("e16+redirect");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  sslvdir_request r;
+  sslvdir_decision d;
+  char buf[64];
+  size_t n = 99;
+  d.version = SSLVDIR_DECISION_VERSION;
+  request(&r, "GET", "/OWA/?a=<b>", "Mail.Contoso.COM:80");
+  CU_ASSERT_EQUAL_FATAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(d.action, SSLVDIR_ACTION_REDIRECT);
+  static const char want[] = "https://mail.contoso.com/OWA/?a=%3Cb%3E";
+  CU_ASSERT_EQUAL(d.location_len, strlen(want));
+  CU_ASSERT_EQUAL(d.path_len, strlen("/OWA/"));
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, buf, d.location_len + 1, &n), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(buf, want);
+  CU_ASSERT_EQUAL(n, strlen(want));
+  /* One byte short: an error and the empty string, never a cut URL; *len
+   * still says how long it is. */
+  n = 0;
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, buf, d.location_len, &n), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_STRING_EQUAL(buf, "");
+  CU_ASSERT_EQUAL(n, strlen(want));
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, NULL, 0, &n), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(n, strlen(want));
+  /* Arguments. */
+  CU_ASSERT_EQUAL(sslvdir_decision_location(NULL, &r, buf, sizeof buf, &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, NULL, buf, sizeof buf, &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, NULL, sizeof buf, &n), SSLVDIR_E_INVALID_ARGUMENT);
+  /* Another request than the decision's: its Location would be another's. */
+  sslvdir_request other;
+  request(&other, "GET", "/owa/?a=<bc>", "mail.contoso.com");
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &other, buf, sizeof buf, &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_STRING_EQUAL(buf, "");
+  /* A decision of the old layout is refused, by both functions. */
+  d.version = 1;
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, buf, sizeof buf, &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_decide(p, &r, &d), SSLVDIR_E_INVALID_ARGUMENT);
+  d.version = SSLVDIR_DECISION_VERSION;
+  /* Not a redirect: the empty Location. */
+  r.scheme = SSLVDIR_SCHEME_HTTPS;
+  r.cipher_bits = 256;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_ALLOW);
+  CU_ASSERT_EQUAL(d.location_len, 0);
+  n = 99;
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, buf, sizeof buf, &n), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(buf, "");
+  CU_ASSERT_EQUAL(n, 0);
+  /* The absolute form's authority names the host; a host in no namespace
+   * gets the site's canonical host, on its https port. */
+  sslvdir_policy *ad = get_policy("adredirect");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ad);
+  request(&r, "HEAD", "/autodiscover/./AUTODISCOVER.xml?x", "autodiscover.contoso.com");
+  CU_ASSERT_EQUAL_FATAL(sslvdir_decide(ad, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.reason, SSLVDIR_R_AUTODISCOVER_REDIRECT);
+  CU_ASSERT_STRING_EQUAL(loc_of(&d, &r), "https://mail.contoso.com:8443/autodiscover/autodiscover.xml");
+  CU_ASSERT_STRING_EQUAL(path_of(&d, &r), "/autodiscover/AUTODISCOVER.xml");
+  request(&r, "GET", "http://MAIL.contoso.com/owa?x", "other.example");
+  CU_ASSERT_EQUAL_FATAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(loc_of(&d, &r), "https://mail.contoso.com/owa?x");
+  request(&r, "GET", "/owa", "other.example");
+  CU_ASSERT_EQUAL_FATAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_REDIRECT);
+  CU_ASSERT_STRING_EQUAL(loc_of(&d, &r), "https://mail.contoso.com/owa");
+}
+
+/* The canonical path can be three times as long as the raw path (a raw '^'
+ * is %5E in it); sslvdir_decide() matches without holding it, and the raw
+ * path is what IIS's limit counts. At the limit, with a vdir whose name
+ * needs encoding: */
+static void test_path_at_limit(void) {
+  sslvdir_builder *b;
+  sslvdir_policy *p;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "S", NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, "S", "/x^y", SSLVDIR_KIND_OTHER, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_edge_flags(b, "S", "/x^y", SSLVDIR_SSL, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, NULL), SSLVDIR_OK);
+  sslvdir_builder_free(b);
+  static char target[SSLVDIR_MAX_URL + 2];
+  size_t n = 0;
+  n += (size_t)sprintf(target, "/X%%5ey");
+  for (; n < SSLVDIR_MAX_URL; n++) /* segments of 200 '^' */
+    target[n] = n % 201 == 6 ? '/' : '^';
+  target[n] = '\0';
+  sslvdir_request r;
+  sslvdir_decision d;
+  d.version = SSLVDIR_DECISION_VERSION;
+  request(&r, "GET", target, NULL);
+  r.scheme = SSLVDIR_SCHEME_HTTPS;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_ALLOW);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d.vdir);
+  CU_ASSERT_STRING_EQUAL(sslvdir_vdir_path(d.vdir), "/x%5Ey");
+  CU_ASSERT(d.path_len > 2 * SSLVDIR_MAX_URL);
+  const char *canon = path_of(&d, &r);
+  CU_ASSERT_EQUAL(strlen(canon), d.path_len);
+  CU_ASSERT_EQUAL(strncmp(canon, "/X%5Ey/%5E%5E", 13), 0);
+  CU_ASSERT_PTR_EQUAL(sslvdir_site_match(sslvdir_policy_site(p, 0), target, n), d.vdir);
+  /* Plain HTTP is refused there: the vdir's rules apply however long. */
+  r.scheme = SSLVDIR_SCHEME_HTTP;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.status, 403);
+  CU_ASSERT_EQUAL(d.substatus, 4);
+  /* One byte more is over IIS's limit. */
+  target[n++] = '^';
+  r.target_len = n;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(d.reason, SSLVDIR_R_URL_TOO_LONG);
+  CU_ASSERT_EQUAL(d.path_len, 0);
+  sslvdir_policy_unref(p);
 }
 
 void suite_decide(void) {
@@ -471,4 +628,7 @@ void suite_decide(void) {
   CU_add_test(s, "arguments and names", test_arguments);
   CU_add_test(s, "unknown certificate status fails closed", test_unknown_cert_status);
   CU_add_test(s, "a Location too long once encoded is not sent", test_location_limit);
+  CU_add_test(s, "the decision fits a small stack", test_decision_size);
+  CU_add_test(s, "the Location on demand", test_decision_location);
+  CU_add_test(s, "a path at IIS's limit, three times as long canonical", test_path_at_limit);
 }

@@ -535,7 +535,9 @@ static void test_kinds(void) {
 /* What a request sees of a slot, in one thread: the policy it acquired stays
  * whole across a publish, the next acquire gets the new one. */
 static int redirects(const sslvdir_policy *p, const char *host) {
-  static sslvdir_decision d;
+  sslvdir_decision d;
+  char loc[SSLVDIR_LOCATION_BUFSZ];
+  size_t n = 0;
   sslvdir_request r = SSLVDIR_REQUEST_INIT;
   r.method = "GET";
   r.method_len = 3;
@@ -545,7 +547,8 @@ static int redirects(const sslvdir_policy *p, const char *host) {
   r.host_len = strlen(host);
   d.version = SSLVDIR_DECISION_VERSION;
   return sslvdir_decide(p, &r, &d) == SSLVDIR_OK && d.action == SSLVDIR_ACTION_REDIRECT &&
-         mem_find(d.location, d.location_len, host) != NULL;
+         sslvdir_decision_location(&d, &r, loc, sizeof loc, &n) == SSLVDIR_OK &&
+         mem_find(loc, n, host) != NULL;
 }
 
 static void test_slot(void) {

@@ -181,17 +181,35 @@ static void print_headers_json(const sslvdir_decision *d, const char *cipher_hea
   printf("]");
 }
 
-static void print_decision_json(const sslvdir_decision *d, const char *cipher_header) {
+/* The decision holds the lengths of its Location and canonical path; the
+ * bytes are written on demand from the request. NULL when there is none. */
+static const char *decision_location(const sslvdir_decision *d, const sslvdir_request *r) {
+  static char buf[SSLVDIR_LOCATION_BUFSZ];
+  if (!d->location_len || sslvdir_decision_location(d, r, buf, sizeof buf, NULL) != SSLVDIR_OK)
+    return NULL;
+  return buf;
+}
+
+static const char *decision_path(const sslvdir_decision *d, const sslvdir_request *r) {
+  static char buf[SSLVDIR_PATH_BUFSZ];
+  if (!d->path_len ||
+      sslvdir_path_canonicalize(buf, sizeof buf, NULL, r->target, r->target_len, NULL) != SSLVDIR_OK)
+    return NULL;
+  return buf;
+}
+
+static void print_decision_json(const sslvdir_decision *d, const sslvdir_request *r,
+                                const char *cipher_header) {
   printf("{\"action\": \"%s\", \"status\": ", sslvdir_action_name(d->action));
   if (d->status) printf("%d", d->status); else printf("null");
   printf(", \"substatus\": ");
   if (d->substatus >= 0) printf("%d", d->substatus); else printf("null");
   printf(", \"location\": ");
-  json_string(stdout, d->location_len ? d->location : NULL);
+  json_string(stdout, decision_location(d, r));
   printf(", \"vdir\": ");
   json_string(stdout, d->vdir ? sslvdir_vdir_config_path(d->vdir) : NULL);
   printf(", \"path\": ");
-  json_string(stdout, d->path_len ? d->path : NULL);
+  json_string(stdout, decision_path(d, r));
   printf(", \"upstream\": ");
   json_string(stdout, d->upstream == SSLVDIR_UPSTREAM_AUTO ? NULL : sslvdir_upstream_name(d->upstream));
   print_headers_json(d, cipher_header);
@@ -211,18 +229,20 @@ static void status_text(const sslvdir_decision *d, char *buf, size_t n) {
     snprintf(buf, n, "%s %d", sslvdir_action_name(d->action), d->status);
 }
 
-static void print_decision_text(const sslvdir_decision *d, const char *cipher_header) {
+static void print_decision_text(const sslvdir_decision *d, const sslvdir_request *r,
+                                const char *cipher_header) {
   char st[64];
+  const char *loc = decision_location(d, r), *path = decision_path(d, r);
   status_text(d, st, sizeof st);
   printf("action:    %s\n", st);
-  if (d->location_len)
-    printf("location:  %s\n", d->location);
+  if (loc)
+    printf("location:  %s\n", loc);
   if (d->vdir)
     printf("vdir:      %s (%s)\n", sslvdir_vdir_config_path(d->vdir),
            sslvdir_kind_name(sslvdir_vdir_kind(d->vdir)));
   else
     printf("vdir:      -\n");
-  printf("path:      %s\n", d->path_len ? d->path : "-");
+  printf("path:      %s\n", path ? path : "-");
   if (d->upstream != SSLVDIR_UPSTREAM_AUTO)
     printf("upstream:  %s%s%s%s\n", sslvdir_upstream_name(d->upstream), d->vdir ? " (" : "",
            d->vdir ? sslvdir_vdir_upstream_reason(d->vdir) : "", d->vdir ? ")" : "");
@@ -439,9 +459,9 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
     return fail("decide", rc, NULL);
   }
   if (e->json)
-    print_decision_json(&d, ch);
+    print_decision_json(&d, &r, ch);
   else
-    print_decision_text(&d, ch);
+    print_decision_text(&d, &r, ch);
   sslvdir_policy_unref(p);
   return 0;
 }
@@ -881,8 +901,9 @@ static int cmd_demo(void) {
     printf("%-5s %-58.58s %-13s %-16s %-8s %s; %s\n", r.method, reqs[i].url, reqs[i].peer, st,
            d.action == SSLVDIR_ACTION_ALLOW ? sslvdir_upstream_name(d.upstream) : "-",
            d.vdir ? sslvdir_vdir_config_path(d.vdir) : "-", reqs[i].note);
-    if (d.location_len)
-      printf("%-5s   -> Location: %s\n", "", d.location);
+    const char *loc = decision_location(&d, &r);
+    if (loc)
+      printf("%-5s   -> Location: %s\n", "", loc);
     else if (d.action != SSLVDIR_ACTION_ALLOW)
       printf("%-5s   -> %s\n", "", sslvdir_reason_string(d.reason));
   }

@@ -465,6 +465,30 @@ static void set_lstr(lua_State *L, int t, const char *k, const char *v, size_t n
     lua_pushnil(L);
   set_top(L, t, k);
 }
+/* The decision holds the lengths of its canonical path and Location; the
+ * bytes are written from the request straight into a Lua string of that
+ * size. Returns an sslvdir status. */
+static int set_decision_text(lua_State *L, int t, const char *k, const sslvdir_decision *d,
+                             const sslvdir_request *rq, int location) {
+  size_t n = location ? d->location_len : d->path_len, got = 0;
+  if (!n) {
+    set_lstr(L, t, k, NULL, 0);
+    return SSLVDIR_OK;
+  }
+  luaL_Buffer b;
+  char *buf = luaL_buffinitsize(L, &b, n + 1);
+  int rc = location ? sslvdir_decision_location(d, rq, buf, n + 1, &got)
+                    : sslvdir_path_canonicalize(buf, n + 1, &got, rq->target, rq->target_len, NULL);
+  if (rc == SSLVDIR_OK && got != n)
+    rc = SSLVDIR_E_INCONSISTENT;
+  luaL_pushresultsize(&b, rc ? 0 : n);
+  if (rc) {
+    lua_pop(L, 1);
+    return rc;
+  }
+  set_top(L, t, k);
+  return SSLVDIR_OK;
+}
 static void set_int(lua_State *L, int t, const char *k, lua_Integer v) {
   lua_pushinteger(L, v);
   set_top(L, t, k);
@@ -530,8 +554,11 @@ static int l_decide(lua_State *L) {
   set_str(L, t, "site", d.site ? sslvdir_site_name(d.site) : NULL);
   set_str(L, t, "vdir", d.vdir ? sslvdir_vdir_config_path(d.vdir) : NULL);
   set_str(L, t, "kind", d.vdir ? sslvdir_kind_name(sslvdir_vdir_kind(d.vdir)) : NULL);
-  set_lstr(L, t, "path", d.path, d.path_len);
-  set_lstr(L, t, "location", d.location, d.location_len);
+  if ((rc = set_decision_text(L, t, "path", &d, &rq, 0)) ||
+      (rc = set_decision_text(L, t, "location", &d, &rq, 1))) {
+    done_policy(u);
+    return fail(L, rc, NULL);
+  }
   set_bool(L, t, "remove_x_forwarded_proto",
            (d.remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) != 0);
   set_bool(L, t, "remove_front_end_https", (d.remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) != 0);

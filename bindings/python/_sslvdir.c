@@ -717,7 +717,23 @@ static PyObject *header_tuple(unsigned bits, const char *cipher_header) {
   return r;
 }
 
-static PyObject *decision_build(PolicyObject *po, const sslvdir_decision *d) {
+/* The decision holds the lengths of its canonical path and Location; the
+ * bytes are written from the request into a buffer of exactly that size. */
+static PyObject *decision_text(const sslvdir_decision *d, const sslvdir_request *rq, int location) {
+  size_t n = location ? d->location_len : d->path_len, got = 0;
+  if (!n)
+    return PyUnicode_FromString("");
+  char *buf = PyMem_Malloc(n + 1);
+  if (!buf)
+    return PyErr_NoMemory();
+  int rc = location ? sslvdir_decision_location(d, rq, buf, n + 1, &got)
+                    : sslvdir_path_canonicalize(buf, n + 1, &got, rq->target, rq->target_len, NULL);
+  PyObject *v = rc == SSLVDIR_OK && got == n ? str_n(buf, n) : raise_code(rc ? rc : SSLVDIR_E_INCONSISTENT, NULL);
+  PyMem_Free(buf);
+  return v;
+}
+
+static PyObject *decision_build(PolicyObject *po, const sslvdir_decision *d, const sslvdir_request *rq) {
   PyObject *r = PyStructSequence_New(&DecisionType);
   if (!r)
     return NULL;
@@ -750,8 +766,8 @@ static PyObject *decision_build(PolicyObject *po, const sslvdir_decision *d) {
       vdir_wrap(po, d->vdir),
       header_tuple(d->remove_headers, sslvdir_policy_cipher_header(po->p)),
       set,
-      str_n(d->path, d->path_len),
-      str_n(d->location, d->location_len),
+      decision_text(d, rq, 0),
+      decision_text(d, rq, 1),
   };
   int ok = 1;
   for (int i = 0; i < 14; i++) {
@@ -836,7 +852,7 @@ static PyObject *policy_decide(PolicyObject *o, PyObject *args, PyObject *kw) {
   int rc = sslvdir_decide(o->p, &rq, &d);
   if (rc)
     return raise_code(rc, NULL);
-  return decision_build(o, &d);
+  return decision_build(o, &d, &rq);
 }
 
 static PyObject *policy_get_version(PolicyObject *o, void *c) {

@@ -58,12 +58,18 @@ typedef enum sslvdir_action {
 #define SSLVDIR_HEADER_OFFLOAD_CIPHER 4u
 
 #define SSLVDIR_REQUEST_VERSION 2
-#define SSLVDIR_DECISION_VERSION 1
-/* Holds "https://" + host + ":port" + raw path + '?' + raw query at their
- * limits. Characters a URI cannot hold (" < > \ ^ ` { | }) are percent-encoded
- * and take three bytes; a Location that would not fit then (a long query made
- * of such characters) is not sent: the request gets 403.4 instead. */
+/* Version 2: path and location are no longer in the decision (it was 19 KiB);
+ * sslvdir_decision_location() and sslvdir_path_canonicalize() write them. */
+#define SSLVDIR_DECISION_VERSION 2
+/* A buffer of this size always holds a decision's Location and its NUL
+ * (sslvdir_decision_location()): "https://" + host + ":port" + raw path + '?'
+ * + raw query at their limits. Characters a URI cannot hold (" < > \ ^ ` { |
+ * }) are percent-encoded and take three bytes; a Location that would not fit
+ * then (a long query made of such characters) is not sent: the request gets
+ * 403.4 instead. */
 #define SSLVDIR_LOCATION_BUFSZ 6656
+/* sizeof (sslvdir_decision) is at most this (88 bytes on 64-bit systems). */
+#define SSLVDIR_DECISION_MAX_SIZE 256
 
 /*
  * A request, as pointer + length pairs into the proxy's own buffers (no NUL
@@ -98,10 +104,17 @@ typedef struct sslvdir_request {
     SSLVDIR_CERT_NONE, NULL, 0, NULL, 0, NULL, 0 }
 
 /*
- * A decision. The caller owns it (on its stack is fine) and sets version to
- * SSLVDIR_DECISION_VERSION; sslvdir_decide() fills every other field.
- * Pointers point into the policy (vdir, site) or to static strings, so they
- * live as long as the caller's reference to the policy.
+ * A decision. The caller owns it and sets version to
+ * SSLVDIR_DECISION_VERSION; sslvdir_decide() fills every other field. It is
+ * small (SSLVDIR_DECISION_MAX_SIZE bytes at most) and may live on any
+ * thread's stack, a small one included.
+ *
+ * Lifetime: the pointers point into the policy (site, vdir) or to static
+ * strings, so the decision is valid as long as the caller's reference to the
+ * policy. It holds no pointer into the request: the Location of a redirect
+ * is written on demand by sslvdir_decision_location() from the decision and
+ * the same request, and the canonical path by sslvdir_path_canonicalize()
+ * from the request's target (when path_len is not 0).
  */
 typedef struct sslvdir_decision {
   unsigned version;            /* SSLVDIR_DECISION_VERSION, set by the caller */
@@ -117,10 +130,10 @@ typedef struct sslvdir_decision {
   unsigned set_headers;        /* SSLVDIR_HEADER_* to add towards the backend */
   const char *x_forwarded_proto; /* value to set when the bit is in set_headers */
   const char *front_end_https;   /* value to set when the bit is in set_headers */
-  size_t path_len;
-  char path[SSLVDIR_PATH_BUFSZ];       /* canonical path, NUL-terminated; empty if refused */
-  size_t location_len;
-  char location[SSLVDIR_LOCATION_BUFSZ]; /* for redirects, NUL-terminated; else empty */
+  size_t path_len;             /* length of the canonical path the vdir was matched
+                                * with (sslvdir_path_canonicalize() of the target);
+                                * 0 when refused before or while canonicalising */
+  size_t location_len;         /* length of the Location of a redirect, else 0 */
 } sslvdir_decision;
 
 /**
@@ -154,15 +167,42 @@ typedef struct sslvdir_decision {
  * the policy's cipher header is to be removed in the same way
  * (SSLVDIR_HEADER_OFFLOAD_CIPHER).
  *
+ * Uses under 6 KiB of stack besides the decision: a decoded copy of the
+ * path, never longer than the raw path's SSLVDIR_MAX_URL bytes (the
+ * canonical path, up to three times as long, is not held).
+ *
  * Returns: SSLVDIR_OK with *out filled for every request, refused ones
  * included; SSLVDIR_E_INVALID_ARGUMENT for NULL arguments or an unknown
- * struct version (then *out is not touched). Requests of version 1 (without
+ * struct version (then *out is not touched), decisions of version 1 (the
+ * old, larger layout) included. Requests of version 1 (without
  * offload_cipher) are accepted.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_decide(const sslvdir_policy *policy, const sslvdir_request *request,
                sslvdir_decision *out);
+
+/**
+ * sslvdir_decision_location - the Location header of a redirect decision
+ *
+ * Writes the Location that decision (filled by sslvdir_decide()) sends, with
+ * a NUL, into buf of size bytes; SSLVDIR_LOCATION_BUFSZ bytes are always
+ * enough, and decision->location_len + 1 exactly enough. request must be the
+ * request given to sslvdir_decide(), its buffers unchanged (the Location
+ * copies its path and query and maybe its host), and the policy must still
+ * be held. A decision that is not a redirect has the empty Location. *len,
+ * when not NULL, receives the length, also when buf is too small. Like
+ * sslvdir_decide(), it takes no lock and never allocates.
+ *
+ * Returns: SSLVDIR_OK; SSLVDIR_E_BUFFER_TOO_SMALL (buf holds the empty
+ * string when size is not 0); SSLVDIR_E_INVALID_ARGUMENT for NULL
+ * arguments, an unknown struct version, or a request that does not give
+ * the decision's Location (its length differs from location_len).
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_decision_location(const sslvdir_decision *decision, const sslvdir_request *request,
+                          char *buf, size_t size, size_t *len);
 
 /**
  * sslvdir_action_name - "allow", "redirect" or "deny"

@@ -97,16 +97,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   d.version = SSLVDIR_DECISION_VERSION;
   if (sslvdir_decide(policy, &r, &d) != SSLVDIR_OK)
     abort();
+  /* The Location, written on demand: exactly location_len + 1 bytes are
+   * enough, one fewer is not. */
+  static char loc[SSLVDIR_LOCATION_BUFSZ];
+  size_t ln = 99;
+  if (sslvdir_decision_location(&d, &r, loc, sizeof loc, &ln) != SSLVDIR_OK || ln != d.location_len ||
+      strlen(loc) != ln)
+    abort();
   if (d.action == SSLVDIR_ACTION_REDIRECT) {
-    if (d.location_len < 9 || memcmp(d.location, "https://", 8) || strlen(d.location) != d.location_len)
+    if (d.location_len < 9 || memcmp(loc, "https://", 8))
       abort();
     for (size_t i = 0; i < d.location_len; i++)
-      if ((unsigned char)d.location[i] <= 0x20 || (unsigned char)d.location[i] >= 0x7f)
+      if ((unsigned char)loc[i] <= 0x20 || (unsigned char)loc[i] >= 0x7f)
         abort();
-  } else if (d.location_len || d.location[0]) {
+    if (sslvdir_decision_location(&d, &r, again, d.location_len + 1, &ln) != SSLVDIR_OK ||
+        strcmp(again, loc) ||
+        sslvdir_decision_location(&d, &r, again, d.location_len, &ln) != SSLVDIR_E_BUFFER_TOO_SMALL ||
+        again[0])
+      abort();
+  } else if (d.location_len) {
     abort();
   }
-  if (strlen(d.path) != d.path_len)
+  /* The decision's canonical path is the canonicaliser's. */
+  if (d.path_len && (rc != SSLVDIR_OK || n != d.path_len))
     abort();
   /* The reference model: the target alone, plain HTTP or TLS as the first
    * byte says, GET or POST as the method field says. */
