@@ -159,7 +159,7 @@ static int decide_line(const sslvdir_policy *policy, unsigned cipher_bits, char 
       req.offload_cipher_len = strlen(v);
     }
   }
-  static sslvdir_decision d; /* about 7 KB: not on the stack of every call */
+  sslvdir_decision d; /* small: the Location is written on demand */
   d.version = SSLVDIR_DECISION_VERSION;
   int rc = sslvdir_decide(policy, &req, &d);
   if (rc != SSLVDIR_OK) {
@@ -170,9 +170,16 @@ static int decide_line(const sslvdir_policy *policy, unsigned cipher_bits, char 
   case SSLVDIR_ACTION_ALLOW:
     printf("allow %s\n", sslvdir_upstream_name(d.upstream));
     break;
-  case SSLVDIR_ACTION_REDIRECT:
-    printf("redirect %d %s\n", d.status, d.location);
+  case SSLVDIR_ACTION_REDIRECT: {
+    static char location[SSLVDIR_LOCATION_BUFSZ]; /* always enough */
+    rc = sslvdir_decision_location(&d, &req, location, sizeof location, NULL);
+    if (rc != SSLVDIR_OK) {
+      printf("error %s\n", sslvdir_strerror(rc));
+      return -1;
+    }
+    printf("redirect %d %s\n", d.status, location);
     break;
+  }
   default: /* deny, and any action a later library adds: not forwarded */
     if (d.substatus >= 0)
       printf("deny %d.%d\n", d.status, d.substatus);

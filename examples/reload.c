@@ -40,12 +40,16 @@ struct reader {
 };
 
 /* A decision as text: "allow offload", "deny 403.4", "redirect 302 URL". */
-static void describe(const sslvdir_decision *d, char *out, size_t size) {
+static void describe(const sslvdir_decision *d, const sslvdir_request *req, char *out, size_t size) {
+  int n;
   if (d->action == SSLVDIR_ACTION_ALLOW)
     snprintf(out, size, "allow %s", sslvdir_upstream_name(d->upstream));
-  else if (d->action == SSLVDIR_ACTION_REDIRECT)
-    snprintf(out, size, "redirect %d %s", d->status, d->location);
-  else if (d->substatus >= 0)
+  else if (d->action == SSLVDIR_ACTION_REDIRECT) {
+    n = snprintf(out, size, "redirect %d ", d->status);
+    if (n < 0 || (size_t)n >= size ||
+        sslvdir_decision_location(d, req, out + n, size - (size_t)n, NULL) != SSLVDIR_OK)
+      snprintf(out, size, "error: no Location");
+  } else if (d->substatus >= 0)
     snprintf(out, size, "deny %d.%d", d->status, d->substatus);
   else
     snprintf(out, size, "deny %d", d->status);
@@ -54,19 +58,15 @@ static void describe(const sslvdir_decision *d, char *out, size_t size) {
 /* The request loop of one worker thread of a proxy. */
 static void *read_policy(void *arg) {
   struct reader *r = arg;
-  sslvdir_decision *d = malloc(sizeof *d); /* about 7 KB: not on a thread's stack */
+  sslvdir_decision d; /* small: the Location is written on demand */
   char text[sizeof r->first];
-  if (!d) {
-    r->mismatch = 1;
-    return NULL;
-  }
   while (r->decisions < MIN_DECISIONS || !atomic_load(r->stop)) {
     /* One policy from the start of the request to its end. */
     const sslvdir_policy *p = sslvdir_policy_slot_acquire(r->slot);
-    d->version = SSLVDIR_DECISION_VERSION;
-    int rc = sslvdir_decide(p, r->req, d);
+    d.version = SSLVDIR_DECISION_VERSION;
+    int rc = sslvdir_decide(p, r->req, &d);
     if (rc == SSLVDIR_OK)
-      describe(d, text, sizeof text); /* d->location points into d: read before release */
+      describe(&d, r->req, text, sizeof text); /* reads p (d.site): before release */
     else
       snprintf(text, sizeof text, "error %s", sslvdir_strerror(rc));
     sslvdir_policy_slot_release(r->slot, p);
@@ -75,7 +75,6 @@ static void *read_policy(void *arg) {
     else if (strcmp(text, r->first))
       r->mismatch = 1;
   }
-  free(d);
   return NULL;
 }
 

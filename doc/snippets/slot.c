@@ -11,6 +11,7 @@ void with_slot(sslvdir_policy *policy, const sslvdir_request *request);
 void with_slot(sslvdir_policy *policy, const sslvdir_request *request) {
   sslvdir_request req = *request;
   static _Thread_local sslvdir_decision d;
+  static _Thread_local char location[SSLVDIR_LOCATION_BUFSZ];
   d.version = SSLVDIR_DECISION_VERSION;
   /* @SNIPPET@ */
 }
