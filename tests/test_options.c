@@ -106,7 +106,10 @@ static void test_redirect_goes_to_the_host_given(void) {
   sslvdir_decision d = {.version = SSLVDIR_DECISION_VERSION};
   CU_ASSERT_EQUAL(sslvdir_decide(p, &rq, &d), SSLVDIR_OK);
   CU_ASSERT_EQUAL(d.status, 302);
-  CU_ASSERT(mem_find(d.location, d.location_len, "https://mail.fabrikam.com/owa/") != NULL);
+  char loc[SSLVDIR_LOCATION_BUFSZ];
+  size_t loc_len = 0;
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &rq, loc, sizeof loc, &loc_len), SSLVDIR_OK);
+  CU_ASSERT(mem_find(loc, loc_len, "https://mail.fabrikam.com/owa/") != NULL);
   sslvdir_policy_unref(p);
 }
 
