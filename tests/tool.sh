@@ -213,7 +213,9 @@ expect_fail "cannot be carried in X-Forwarded-Proto" show $lb --offloader-cipher
 # config: show, set (on a copy), plan (seed 004's scripts), refusals.
 cfg8="$top_srcdir/tests/data/config/exchange2016.config"
 cfg16="$top_srcdir/tests/data/config/exchange2016-utf16.config"
-expect_out 'Default Web Site/owa                           Ssl, Ssl128            Default Web Site       MSExchangeOWAAppPool' config show "$cfg16"
+# Columns as wide as their longest value: SET AT holds whole vdir paths.
+expect_out 'Default Web Site/owa                           Ssl, Ssl128            Default Web Site                              MSExchangeOWAAppPool' config show "$cfg16"
+expect_out '^  Default Web Site/owa/Integrated                Ssl, Ssl128            Default Web Site/owa/Integrated               MSExchangeOWAAppPool$' config show "$cfg16"
 expect_out '"path": "Default Web Site/Rpc", "ssl_flags": "None", "set_at": "Default Web Site/Rpc", "pool": "MSExchangeRpcProxyFrontEndAppPool"' config show --json "$cfg8"
 expect_out 'SSLOffloaded = dword:00000001$' config show "$top_srcdir/tests/data/registry/exchange2010-owa.reg"
 expect_out 'AllowExternallUntrustedCerts = dword:00000001 (unknown to libsslvdir)' config show "$top_srcdir/tests/data/registry/exchange2010-owa.reg"
@@ -267,9 +269,9 @@ printf 'REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\r\n"a"=dword:1\r\n' >"
 expect_fail 'line 2: a section is \[KEY\] or \[-KEY\]' config show "$tmpd/nosect.reg"
 rm -rf "$tmpd"
 tmpp=$(mktemp -d) || exit 99
-seedargs="--external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload Default\ Web\ Site/Rpc"
-if "$sv" config plan --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/OWA' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ps.txt"; then ok; else ko "config plan: seed 004 PowerShell script"; fi
-if "$sv" config plan --appcmd --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/owa' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ac.txt"; then ok; else ko "config plan: seed 004 appcmd script"; fi
+seedargs="--server MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload Default\ Web\ Site/Rpc"
+if "$sv" config plan --server MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/OWA' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ps.txt"; then ok; else ko "config plan: seed 004 PowerShell script"; fi
+if "$sv" config plan --appcmd --server=MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/owa' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ac.txt"; then ok; else ko "config plan: seed 004 appcmd script"; fi
 # The scripts of Configuring SSL offloading in Exchange 2013, with the
 # location that keeps MRSProxy bridged before the reset and, last, the
 # reminder that every cumulative update undoes the steps.
@@ -377,9 +379,9 @@ expect_fail 'exchange-version takes' audit --exchange-version 2019x --namespace 
 # configuration that leaves it open is told, with SE's default.
 expect_status 3 'default of Exchange SE' audit --config "$top_srcdir/tests/data/config/exchange2019.config" --exchange-version SE
 expect_out 'No finding' audit --config "$top_srcdir/tests/data/config/exchangeSE.config" --exchange-version se
-expect_fail 'exchange takes' config plan --offload 'Default Web Site/owa' --exchange 2020
+expect_fail 'exchange-version takes' config plan --offload 'Default Web Site/owa' --exchange 2020
 # SE ships /Rpc requiring SSL: offloading it clears that (2019 ships None).
-expect_out 'sslflags -Value "None" .*Default Web Site/Rpc' config plan --offload 'Default Web Site/Rpc' --exchange SE
+expect_out 'sslflags -Value "None" .*Default Web Site/Rpc' config plan --server EX01 --offload 'Default Web Site/Rpc' --exchange SE
 expect_fail 'not a host name' audit --namespace 'bad/host'
 echo "tool: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"
