@@ -118,15 +118,25 @@ int next_option(int argc, char **argv, const char *shortopts, const struct optio
     return c;
   /* The argument getopt stopped at: the one just passed. */
   const char *arg = optind > prev ? argv[optind - 1] : argv[prev];
+  int is_long = arg && arg[0] == '-' && arg[1] == '-';
   char shortname[3] = {'-', (char)optopt, '\0'};
-  if (optopt && (!arg || arg[0] != '-' || arg[1] == '-'))
-    arg = shortname;
-  if (c == ':')
+  if (optopt > 0 && optopt < 0x100 && !is_long)
+    arg = shortname; /* one letter of a cluster such as -Hx */
+  /* A prefix of two long options: getopt_long takes a unique prefix for the
+   * whole name, and says no to this one. */
+  int matches = 0;
+  size_t nl = is_long ? strcspn(arg + 2, "=") : 0;
+  for (const struct option *o = longopts; is_long && nl && o->name; o++)
+    matches += !strncmp(o->name, arg + 2, nl) && (o == longopts || o[-1].val != o->val);
+  if (c == '?' && is_long && optopt && arg[2 + nl] == '=')
+    fprintf(stderr, "%s: %s: option '--%.*s' takes no value (see '%s %s --help')\n", prog, cmd,
+            (int)nl, arg + 2, prog, cmd);
+  else if (c == ':')
     fprintf(stderr, "%s: %s: option '%s' needs a value (see '%s %s --help')\n", prog, cmd, arg,
             prog, cmd);
   else
-    fprintf(stderr, "%s: %s: unknown option '%s' (see '%s %s --help')\n", prog, cmd, arg, prog,
-            cmd);
+    fprintf(stderr, "%s: %s: %s option '%s' (see '%s %s --help')\n", prog, cmd,
+            matches > 1 ? "ambiguous" : "unknown", arg, prog, cmd);
   return '?';
 }
 
