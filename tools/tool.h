@@ -70,7 +70,7 @@ enum {
 #define LONGOPTS_POLICY \
   {"preset", required_argument, NULL, OPT_PRESET}, \
   {"policy", required_argument, NULL, OPT_POLICY}, \
-  {"host", required_argument, NULL, OPT_HOST}, \
+  {"host", required_argument, NULL, OPT_HOST}, {"namespace", required_argument, NULL, OPT_HOST}, \
   {"offloader", required_argument, NULL, OPT_OFFLOADER}, \
   {"offloader-cipher-bits", required_argument, NULL, OPT_OFFLOADER_CIPHER_BITS}, \
   {"offloader-cipher-header", required_argument, NULL, OPT_OFFLOADER_CIPHER_HEADER}, \
