@@ -597,17 +597,23 @@ expect_out "^  /$long  *owa  *None  " show --iisconfig "$tmpl/applicationHost.co
 expect_out "\"path\": \"/$long\", \"kind\": \"owa\"" show --json --iisconfig "$tmpl/applicationHost.config"
 expect_out "\"path\": \"Default Web Site/$long\", \"ssl_flags\": \"None\", \"set_at\": \"Default Web Site/$long\"" config show --json "$tmpl/applicationHost.config"
 rm -rf "$tmpl"
-# README's command examples still parse: each is run from the source tree
-# (redirections dropped); files a reader brings (mail.pfx, page.html) may be
-# missing, a command-line error may not.
+# README's command examples still parse: each is run beside the source
+# tree's doc/ and tests/ (redirections dropped); a file a reader brings may
+# not read (an empty mail.pfx), a command-line error may not happen.
 sv_abs=$(cd "$(dirname "$sv")" && pwd)/sslvdir
+# The reader's own files are there, empty, so that reading them comes after
+# the options are read and a wrong option is what the command says.
+rd=$(mktemp -d) || exit 99
+abs_srcdir=$(cd "$top_srcdir" && pwd)
+ln -s "$abs_srcdir/doc" "$abs_srcdir/tests" "$rd/"
+(cd "$rd" && touch page.html pfx.pass mail.pfx applicationHost.config exchange.reg)
 n=0
 readme_cmds=$(awk '/^## Use it from the command line/ { f = 1 } f && /^```sh/ { b = 1; next } b && /^```/ { exit } b' "$top_srcdir/README.md" |
   sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | sed -e 's/ *#.*$//' -e 's/ *[<>] *[^ ]*//g')
 while IFS= read -r line; do
   [ -n "$line" ] || continue
   n=$((n + 1))
-  err=$(cd "$top_srcdir" && eval "\"\$sv_abs\"${line#tools/sslvdir}" 2>&1 >/dev/null </dev/null)
+  err=$(cd "$rd" && eval "\"\$sv_abs\"${line#tools/sslvdir}" 2>&1 >/dev/null </dev/null)
   case $err in
     *"unknown option"*|*"needs a value"*|*unexpected*|*ambiguous*|*"takes no value"*|*"unknown command"*) ko "README: $line: $err" ;;
     *) ok ;;
@@ -616,6 +622,7 @@ done <<EOF
 $readme_cmds
 EOF
 [ $n -ge 10 ] && ok || ko "README: only $n command examples found"
+rm -rf "$rd"
 echo "tool: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
