@@ -40,6 +40,5 @@ if [ -n "$preload" ]; then
 fi
 export SSLVDIR_TEST_CERTS="$top_builddir/tests/certs"
 export SSLVDIR_TEST_DATA="$top_srcdir/tests/data"
-export SSLVDIR_TOOL="$top_builddir/tools/sslvdir"
 cd "$stage"
 exec "$PYTHON" -m pytest -q -p no:cacheprovider "$top_srcdir/bindings/python/tests"
