@@ -249,12 +249,23 @@ static int json_err_close(void *cookie) {
   return 0;
 }
 
+/* At exit: what is still buffered, and a last line without its newline. */
+static void json_err_atexit(void) {
+  fflush(stderr);
+  if (line_len)
+    flush_line();
+}
+
 int errors_to_json(void) {
   cookie_io_functions_t io = {NULL, json_err_write, NULL, json_err_close};
   FILE *f = fopencookie(NULL, "w", io);
   if (!f)
     return -1;
   setvbuf(f, NULL, _IOLBF, 0);
+  if (atexit(json_err_atexit)) {
+    fclose(f);
+    return -1;
+  }
   stderr = f;
   json_errors = 1;
   return 0;
