@@ -15,6 +15,5 @@ python_stage "$stage" $(cd "$top_srcdir/bindings/python/sslvdir" && ls *.py *.py
 "$PYTHON" -c 'import pytest' 2>/dev/null || need "pytest missing for $PYTHON (python3-pytest)"
 export SSLVDIR_TEST_CERTS="$top_builddir/tests/certs"
 export SSLVDIR_TEST_DATA="$top_srcdir/tests/data"
-export SSLVDIR_TOOL="$top_builddir/tools/sslvdir"
 cd "$stage"
 exec "$PYTHON" -m pytest -q -p no:cacheprovider "$top_srcdir/bindings/python/tests"

@@ -217,7 +217,9 @@ expect_fail "cannot be carried in X-Forwarded-Proto" show $lb --offloader-cipher
 # config: show, set (on a copy), plan (seed 004's scripts), refusals.
 cfg8="$top_srcdir/tests/data/config/exchange2016.config"
 cfg16="$top_srcdir/tests/data/config/exchange2016-utf16.config"
-expect_out 'Default Web Site/owa                           Ssl, Ssl128            Default Web Site       MSExchangeOWAAppPool' config show "$cfg16"
+# Columns as wide as their longest value: SET AT holds whole vdir paths.
+expect_out 'Default Web Site/owa                           Ssl, Ssl128            Default Web Site                              MSExchangeOWAAppPool' config show "$cfg16"
+expect_out '^  Default Web Site/owa/Integrated                Ssl, Ssl128            Default Web Site/owa/Integrated               MSExchangeOWAAppPool$' config show "$cfg16"
 expect_out '"path": "Default Web Site/Rpc", "ssl_flags": "None", "set_at": "Default Web Site/Rpc", "pool": "MSExchangeRpcProxyFrontEndAppPool"' config show --json "$cfg8"
 expect_out 'SSLOffloaded = dword:00000001$' config show "$top_srcdir/tests/data/registry/exchange2010-owa.reg"
 expect_out 'AllowExternallUntrustedCerts = dword:00000001 (unknown to libsslvdir)' config show "$top_srcdir/tests/data/registry/exchange2010-owa.reg"
@@ -271,9 +273,9 @@ printf 'REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\r\n"a"=dword:1\r\n' >"
 expect_fail 'line 2: a section is \[KEY\] or \[-KEY\]' config show "$tmpd/nosect.reg"
 rm -rf "$tmpd"
 tmpp=$(mktemp -d) || exit 99
-seedargs="--external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload Default\ Web\ Site/Rpc"
-if "$sv" config plan --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/OWA' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ps.txt"; then ok; else ko "config plan: seed 004 PowerShell script"; fi
-if "$sv" config plan --appcmd --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/owa' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ac.txt"; then ok; else ko "config plan: seed 004 appcmd script"; fi
+seedargs="--server MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload Default\ Web\ Site/Rpc"
+if "$sv" config plan --server MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/OWA' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ps.txt"; then ok; else ko "config plan: seed 004 PowerShell script"; fi
+if "$sv" config plan --appcmd --server=MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/owa' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ac.txt"; then ok; else ko "config plan: seed 004 appcmd script"; fi
 # The scripts of Configuring SSL offloading in Exchange 2013, with the
 # location that keeps MRSProxy bridged before the reset and, last, the
 # reminder that every cumulative update undoes the steps.
@@ -402,10 +404,250 @@ expect_fail 'exchange-version takes' audit --exchange-version 2019x --namespace 
 # configuration that leaves it open is told, with SE's default.
 expect_status 3 'default of Exchange SE' audit --config "$top_srcdir/tests/data/config/exchange2019.config" --exchange-version SE
 expect_out 'No finding' audit --config "$top_srcdir/tests/data/config/exchangeSE.config" --exchange-version se
-expect_fail 'exchange takes' config plan --offload 'Default Web Site/owa' --exchange 2020
+expect_fail 'exchange-version takes' config plan --offload 'Default Web Site/owa' --exchange 2020
 # SE ships /Rpc requiring SSL: offloading it clears that (2019 ships None).
-expect_out 'sslflags -Value "None" .*Default Web Site/Rpc' config plan --offload 'Default Web Site/Rpc' --exchange SE
+expect_out 'sslflags -Value "None" .*Default Web Site/Rpc' config plan --server EX01 --offload 'Default Web Site/Rpc' --exchange SE
 expect_fail 'not a host name' audit --namespace 'bad/host'
+
+# ---------------------------------------------------------------- the command line itself
+py=${PYTHON3:-python3}
+# eqv "SUB" OPT VALUE ARGS...: "--opt VALUE" and "--opt=VALUE" give the same
+# output and exit status, and that is not a usage error.
+eqv() {
+  sub=$1 opt=$2 val=$3; shift 3
+  # shellcheck disable=SC2086
+  a=$("$sv" $sub "$opt" "$val" "$@" 2>&1 </dev/null; echo "exit $?")
+  # shellcheck disable=SC2086
+  b=$("$sv" $sub "$opt=$val" "$@" 2>&1 </dev/null; echo "exit $?")
+  case $a in *"exit 2") ko "sslvdir $sub $opt $val $*: a usage error: $a"; return ;; esac
+  if [ "$a" = "$b" ]; then ok; else ko "sslvdir $sub $opt=$val differs from $opt $val"; printf '%s\n---\n%s\n' "$a" "$b" | head -8; fi
+}
+dp="$top_srcdir/tests/data/decide/certs.xml"
+regf="$top_srcdir/tests/data/registry/exchange2010-owa.reg"
+for o in --preset:exchange2016-offload --host:mail.fabrikam.com --offloader:10.0.0.5 --ad-domain:fabrikam.com \
+         --iisconfig:"$cfg8" --config:"$cfg8" --registry:"$regf" --reg:"$regf" --cipher-bits:40 --client-cert:missing \
+         --peer:10.0.0.5 --header:'X-Forwarded-Proto: https' --namespace:mail.fabrikam.com; do
+  eqv eval "${o%%:*}" "${o#*:}" --json GET https://mail.fabrikam.com/owa/
+done
+eqv eval --policy "$dp" --json GET https://mail.contoso.com/certauth/
+eqv eval --extended-protection off --preset exchangese-offload --json GET https://mail.contoso.com/owa/
+eqv eval --offloader-cipher-bits 128 --offloader 10.0.0.5 --json GET https://mail.contoso.com/owa/
+eqv eval --offloader-cipher-header X-SSL-Cipher --offloader 10.0.0.5 --json GET https://mail.contoso.com/owa/
+eqv show --host mail.fabrikam.com,owa.fabrikam.com
+eqv show --policy "$ex16o" --json
+eqv rewrite-header --vdir 'Default Web Site/ecp' --policy "$top_srcdir/tests/data/rewrite/policy.xml" 'Set-Cookie: a=b; path=/'
+for o in --types:text/html --content-type:text/plain --content-encoding:identity --chunk:7; do
+  eqv rewrite-body "${o%%:*}" "${o#*:}"
+done
+eqv rewrite-body --replace http://legacy.local/ https://mail.contoso.com/legacy/
+eqv "autodiscover respond" --time-us 1700000000123456 --policy "$adp"
+eqv "autodiscover redirect" --url https://x.example/autodiscover/autodiscover.xml
+eqv "autodiscover redirect" --addr a@hosted.example
+eqv "autodiscover check-redirect" --url 302 https://mail.contoso.com/autodiscover/autodiscover.xml a@contoso.com
+for o in --offload:'Default Web Site/owa' --bridge:'Default Web Site/owa' --exchange-version:2010 --exchange:2010 \
+         --server:EX01 --external-host:mail.contoso.com; do
+  eqv "config plan" "${o%%:*}" "${o#*:}" --server EX01 --offload 'Default Web Site/ecp' "$cfg8"
+done
+eqv "config plan" --auth Ntlm --server EX01 --external-host mail.contoso.com --offload 'Default Web Site/ecp' "$cfg8"
+tmpr=$(mktemp -d) || exit 99
+"$sv" config plan --exchange-version 2010 --offload 'Default Web Site/owa' --reg-out "$tmpr/a.reg" >/dev/null 2>&1
+"$sv" config plan --exchange-version 2010 --offload 'Default Web Site/owa' --reg-out="$tmpr/b.reg" >/dev/null 2>&1
+if [ -s "$tmpr/a.reg" ] && cmp -s "$tmpr/a.reg" "$tmpr/b.reg"; then ok; else ko "config plan --reg-out=FILE"; fi
+rm -rf "$tmpr"
+for o in --password:'P@ss w0rd' --password-file:"$top_srcdir/tests/data/cert/p12.pass"; do
+  eqv "cert show" "${o%%:*}" "${o#*:}" "$C/server.p12"
+done
+for o in --ca:"$C/ca.pem" --time:4102444800 --host:mail.contoso.com --namespace:mail.contoso.com --policy:"$top_srcdir/tests/data/cert/two-domains.xml"; do
+  eqv "cert check" "${o%%:*}" "${o#*:}" --ca "$C/ca.pem" "$C/server.pem"
+done
+eqv "cert check" --crl "$C/crl.pem" --ca "$C/ca.pem" --json "$C/revoked.pem"
+for o in --iisconfig:"$CFG" --config:"$CFG" --registry:"$regf" --reg:"$regf" --cert:"$C/server.pem" \
+         --host:mail.contoso.com,autodiscover.contoso.com --namespace:mail.contoso.com --exchange-version:2016 \
+         --exchange:SE --preset:exchange2016-offload --offloader:10.0.0.5 --ca:"$C/ca.pem" --time:1700000000; do
+  eqv audit "${o%%:*}" "${o#*:}" --cert "$C/server.pem" --json
+done
+eqv audit --policy "$ex16o" --json
+eqv audit --extended-protection off --preset exchangese-offload --json
+eqv audit --password 'P@ss w0rd' --cert "$C/server.p12" --json
+
+# Every alias gives what its canonical name gives (the names above are compared
+# with their own "=" form; here an alias with its canonical option).
+alias_same() {
+  sub=$1 canon=$2 alias=$3 val=$4; shift 4
+  # shellcheck disable=SC2086
+  a=$("$sv" $sub "$canon" "$val" "$@" 2>&1; echo "exit $?")
+  # shellcheck disable=SC2086
+  b=$("$sv" $sub "$alias" "$val" "$@" 2>&1; echo "exit $?")
+  case $a in *"exit 2") ko "sslvdir $sub $canon: a usage error: $a"; return ;; esac
+  if [ "$a" = "$b" ]; then ok; else ko "sslvdir $sub: $alias is not $canon"; printf '%s\n---\n%s\n' "$a" "$b" | head -6; fi
+}
+for sub in eval show; do
+  [ $sub = eval ] && set -- --json GET https://mail.contoso.com/owa/ || set -- --json
+  alias_same $sub --iisconfig --config "$cfg8" "$@"
+  alias_same $sub --registry --reg "$regf" --preset exchange2010-offload "$@"
+  alias_same $sub --host --namespace mail.fabrikam.com "$@"
+done
+alias_same audit --iisconfig --config "$CFG" --json
+alias_same audit --registry --reg "$top_srcdir/tests/data/audit/allow-external.reg" --json
+alias_same audit --host --namespace mail.contoso.com,autodiscover.contoso.com --cert "$C/server.pem" --json
+alias_same audit --exchange-version --exchange SE --iisconfig "$top_srcdir/tests/data/config/exchange2019.config" --json
+alias_same "config plan" --exchange-version --exchange 2010 --offload 'Default Web Site/owa' --json
+alias_same "cert check" --host --namespace mail.contoso.com,contoso.com --json "$C/wildcard.pem"
+alias_same "autodiscover json" --host --namespace mail.fabrikam.com 'Email=a@fabrikam.com&Protocol=AutodiscoverV1'
+
+# Every subcommand's -h and --help: its usage on stdout, exit 0, naming each option.
+helps() {
+  sub=$1; shift
+  for h in -h --help; do
+    # shellcheck disable=SC2086
+    out=$("$sv" $sub $h 2>/dev/null); rc=$?
+    missing=
+    for o in "$@"; do printf '%s' "$out" | grep -q -- "$o" || missing="$missing $o"; done
+    if [ $rc -eq 0 ] && [ -z "$missing" ] && printf '%s' "$out" | grep -q "^usage: sslvdir ${sub%% *}"; then ok; else ko "sslvdir $sub $h (exit $rc): missing$missing"; fi
+  done
+}
+POL='--preset --policy --host --offloader --offloader-cipher-bits --offloader-cipher-header --ad-domain --iisconfig --registry --redirect --extended-protection'
+# shellcheck disable=SC2086
+helps eval --json --tls --cipher-bits --client-cert --peer -H --header $POL
+# shellcheck disable=SC2086
+helps show --json $POL
+# shellcheck disable=SC2086
+helps rewrite-header --json --vdir $POL
+# shellcheck disable=SC2086
+helps rewrite-body --replace --types --content-type --content-encoding --chunk --stats $POL
+for a in respond json redirect candidates check-redirect; do
+  # shellcheck disable=SC2086
+  helps "autodiscover $a" --json --internal --spec-spelling --mobilesync --time-us --url --addr $POL
+done
+helps "config show" --json
+helps "config set" --json --dry-run
+helps "config plan" --json --appcmd --powershell --iisreset --offload --bridge --exchange-version --server --external-host --auth --reg-out
+helps "cert show" --json --password --password-file --ca --crl --system-ca --time
+helps "cert check" --json --password --password-file --host --policy --ca --crl --system-ca --time
+helps cipher-bits --json
+helps audit --json --iisconfig --registry --cert --password --password-file --ca --crl --system-ca --time --host --exchange-version --policy --preset --redirect --extended-protection --offloader
+helps presets --json
+helps demo --json
+helps version --json
+for a in --config --reg --exchange --namespace; do
+  if "$sv" --help | grep -q -- "$a = "; then ok; else ko "sslvdir --help does not name the alias $a"; fi
+done
+expect_out '^sslvdir [0-9]' --version
+expect_out '^sslvdir [0-9]' -V
+expect_fail "unknown option '--bogus' (see 'sslvdir show --help')" show --bogus
+expect_fail "unknown option '--bogus' (see 'sslvdir config plan --help')" config plan --bogus
+expect_fail "option '--preset' needs a value" show --preset
+expect_fail "option '--json' takes no value" show --json=yes
+expect_fail "ambiguous option '--ex'" config plan --ex 2016 --offload 'Default Web Site/owa'
+expect_fail "expected NAME or NAME,NAME" show --host ''
+expect_fail "expected NAME or NAME,NAME" show --host a.example,
+# Options and operands in any order; "--" ends the options.
+expect_out '"substatus": 4' eval GET http://mail.contoso.com/owa/ --json
+expect_fail "URL '--json' must be http" eval -- GET --json
+
+# --json: each subcommand's answer parses, and so do its errors (one JSON
+# object per line on stderr, {"error": {"code", "message"}}), exit status as without.
+json_ok() {
+  want=$1; shift
+  out=$("$sv" "$@" 2>/dev/null </dev/null); rc=$?
+  if [ $rc -eq "$want" ] && printf '%s' "$out" | "$py" -c 'import json,sys; json.loads(sys.stdin.read())' 2>/dev/null; then ok; else ko "sslvdir $* --json output (exit $rc, want $want) does not parse"; printf '%s\n' "$out" | head -3; fi
+}
+json_err() {
+  want=$1 code=$2; shift 2
+  out=$("$sv" "$@" 2>/dev/null </dev/null); err=$("$sv" "$@" 2>&1 >/dev/null </dev/null); rc=$?
+  if [ $rc -eq "$want" ] && [ -z "$out" ] && printf '%s' "$err" | "$py" -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+assert lines
+for l in lines:
+    e = json.loads(l)["error"]
+    assert set(e) == {"code", "message"} and e["message"] and not e["message"].startswith("sslvdir:"), e
+assert json.loads(lines[0])["error"]["code"] == sys.argv[1], lines[0]
+' "$code" 2>/dev/null; then ok; else ko "sslvdir $* error (exit $rc, want $want, code $code): $err"; fi
+}
+if command -v "$py" >/dev/null 2>&1; then
+  json_ok 0 eval --json GET http://mail.contoso.com/owa/
+  json_ok 0 show --json
+  json_ok 0 show --json --policy "$top_srcdir/doc/examples/autodiscover.xml"
+  json_ok 0 show --json $lb --offloader-cipher-bits 128 --offloader-cipher-header X-SSL-Cipher
+  json_ok 0 rewrite-header --json 'Location: http://mail.contoso.com/owa'
+  json_ok 0 autodiscover candidates --json user@contoso.com
+  json_ok 0 autodiscover json --json 'Email=a%40contoso.com&Protocol=AutodiscoverV1'
+  json_ok 0 autodiscover redirect --json --addr a@hosted.example
+  json_ok 0 config show --json "$cfg8" "$regf"
+  json_ok 0 config plan --json --offload 'Default Web Site/owa' "$cfg8"
+  json_ok 0 cert show --json "$C/server.pem"
+  json_ok 4 cert check --json --host mail.contoso.com,contoso.com "$C/wildcard.pem"
+  json_ok 0 cipher-bits --json AES128-SHA
+  json_ok 4 audit --json --cert "$C/expired.pem" --host mail.contoso.com
+  json_ok 0 presets --json
+  json_ok 0 demo --json
+  json_ok 0 version --json
+  json_ok 0 --version --json
+  json_err 2 usage eval --json --bogus GET /
+  json_err 2 usage show --json --preset
+  json_err 2 usage eval --json --preset exchange2016 --policy "$dp" GET /
+  json_err 2 unknown-name show --json --preset exchange2021
+  json_err 2 io show --json --policy /nonexistent.xml
+  json_err 2 unknown-name eval --json --policy "$top_srcdir/tests/data/policy/bad/bad-flags.xml" GET /
+  json_err 2 usage rewrite-header --json --vdir 'Default Web Site/nope' 'Set-Cookie: a=b'
+  json_err 2 usage autodiscover candidates --json contoso.com
+  json_err 2 usage config plan --json --offload 'Default Web Site/Rpc' "$cfg8"
+  json_err 2 io config show --json /nonexistent.config
+  json_err 2 password cert show --json "$C/server.p12"
+  json_err 2 usage cert check --json "$C/server.pem"
+  json_err 2 usage cipher-bits --json
+  json_err 2 usage audit --json
+  json_err 2 usage presets --json extra
+  json_err 2 usage version --json --bogus
+  json_err 2 usage --json frobnicate
+fi
+
+# config plan: Outlook Anywhere is set per server; no server is guessed.
+expect_fail "give --server NAME" config plan --offload 'Default Web Site/Rpc' "$cfg8"
+expect_fail "give --server NAME" config plan --external-host mail.contoso.com --offload 'Default Web Site/owa' "$cfg8"
+out=$("$sv" config plan --offload 'Default Web Site/owa' "$cfg8" 2>&1)
+case $out in *MyServer*) ko "config plan names a server nobody gave: $out" ;; *) ok ;; esac
+expect_out 'Set-OutlookAnywhere -Identity EX01\\Rpc\* -SSLOffloading \$true' config plan --server EX01 --offload 'Default Web Site/Rpc' "$cfg8"
+
+# A 300-character vdir path is printed whole, in every table that shows one.
+tmpl=$(mktemp -d) || exit 99
+# (segments of 49: HTTP.sys refuses a segment longer than 260 characters)
+seg=$(printf '%049d' 0 | tr 0 x)
+long="owa/$seg/$seg/$seg/$seg/$seg/$seg"
+sed "s|owa/Calendar|$long|g" "$cfg8" >"$tmpl/applicationHost.config"
+[ $((${#long} + 17)) -ge 300 ] && ok || ko "the long path is not long"
+expect_out "^  Default Web Site/$long  *None  *Default Web Site/$long  *MSExchangeOWACalendarAppPool\$" config show "$tmpl/applicationHost.config"
+expect_out "^  /$long  *owa  *None  " show --iisconfig "$tmpl/applicationHost.config"
+expect_out "\"path\": \"/$long\", \"kind\": \"owa\"" show --json --iisconfig "$tmpl/applicationHost.config"
+expect_out "\"path\": \"Default Web Site/$long\", \"ssl_flags\": \"None\", \"set_at\": \"Default Web Site/$long\"" config show --json "$tmpl/applicationHost.config"
+rm -rf "$tmpl"
+# README's command examples still parse: each is run beside the source
+# tree's doc/ and tests/ (redirections dropped); a file a reader brings may
+# not read (an empty mail.pfx), a command-line error may not happen.
+sv_abs=$(cd "$(dirname "$sv")" && pwd)/sslvdir
+# The reader's own files are there, empty, so that reading them comes after
+# the options are read and a wrong option is what the command says.
+rd=$(mktemp -d) || exit 99
+abs_srcdir=$(cd "$top_srcdir" && pwd)
+ln -s "$abs_srcdir/doc" "$abs_srcdir/tests" "$rd/"
+(cd "$rd" && touch page.html pfx.pass mail.pfx applicationHost.config exchange.reg)
+n=0
+readme_cmds=$(awk '/^## Use it from the command line/ { f = 1 } f && /^```sh/ { b = 1; next } b && /^```/ { exit } b' "$top_srcdir/README.md" |
+  sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | sed -e 's/ *#.*$//' -e 's/ *[<>] *[^ ]*//g')
+while IFS= read -r line; do
+  [ -n "$line" ] || continue
+  n=$((n + 1))
+  err=$(cd "$rd" && eval "\"\$sv_abs\"${line#tools/sslvdir}" 2>&1 >/dev/null </dev/null)
+  case $err in
+    *"unknown option"*|*"needs a value"*|*unexpected*|*ambiguous*|*"takes no value"*|*"unknown command"*) ko "README: $line: $err" ;;
+    *) ok ;;
+  esac
+done <<EOF
+$readme_cmds
+EOF
+[ $n -ge 10 ] && ok || ko "README: only $n command examples found"
+rm -rf "$rd"
 echo "tool: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

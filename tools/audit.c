@@ -94,43 +94,62 @@ int cmd_audit(int argc, char **argv) {
   char store[MAX_LIST][1024];
   int nnames = 0, nstore = 0, json = 0, want_policy = 0;
   unsigned version = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    int r = cert_option(&co, argc, argv, &i);
+  enum { OPT_CERT = OPT_LOCAL };
+  /* The policy options audit takes: not --host, which here names the
+   * namespace the audit checks (the names clients connect to). */
+  static const struct option lo[] = {
+    LONGOPT_JSON, LONGOPTS_CERT, LONGOPT_IISCONFIG, LONGOPT_REGISTRY, LONGOPT_EXCHANGE_VERSION,
+    {"cert", required_argument, NULL, OPT_CERT},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"namespace", required_argument, NULL, OPT_HOST},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"preset", required_argument, NULL, OPT_PRESET},
+    {"offloader", required_argument, NULL, OPT_OFFLOADER},
+    {"redirect", no_argument, NULL, OPT_REDIRECT},
+    {"extended-protection", required_argument, NULL, OPT_EXTENDED_PROTECTION},
+    LONGOPT_END};
+  int c;
+  optind = 0;
+  while ((c = next_option(argc, argv, "h", lo, "audit")) != -1) {
+    int r = cert_option(&co, c, optarg);
     if (r < 0)
       return EXIT_USAGE;
     if (r)
       continue;
-    if (!strcmp(a, "--json")) {
-      json = 1;
-    } else if (!strcmp(a, "--config")) {
-      if (!(po.iisconfig = option_value(argc, argv, &i)))
+    switch (c) {
+    case 'h': return help("audit");
+    case OPT_JSON: json = 1; break;
+    case OPT_IISCONFIG: po.iisconfig = optarg; break;
+    case OPT_REGISTRY:
+      if (list_option("--registry", po.regs, &po.nregs, optarg))
         return EXIT_USAGE;
-    } else if (!strcmp(a, "--registry") || !strcmp(a, "--reg")) {
-      if (list_option(po.regs, &po.nregs, argc, argv, &i))
+      break;
+    case OPT_CERT: certfile = optarg; break;
+    case OPT_HOST:
+      if (nstore >= MAX_LIST ||
+          split_names(optarg, store[nstore++], sizeof store[0], names, &nnames, 256))
         return EXIT_USAGE;
-    } else if (!strcmp(a, "--cert")) {
-      if (!(certfile = option_value(argc, argv, &i)))
+      break;
+    case OPT_EXCHANGE_VERSION:
+      if (exchange_version_value(optarg, &version))
         return EXIT_USAGE;
-    } else if (!strcmp(a, "--namespace")) {
-      if (!(v = option_value(argc, argv, &i)) || nstore >= MAX_LIST ||
-          split_names(v, store[nstore++], sizeof store[0], names, &nnames, 256))
-        return EXIT_USAGE;
-    } else if (!strcmp(a, "--exchange-version") || !strcmp(a, "--exchange")) {
-      if (exchange_version_value(argc, argv, &i, &version))
-        return EXIT_USAGE;
-    } else if (!strcmp(a, "--policy") || !strcmp(a, "--preset") || !strcmp(a, "--offloader") ||
-               !strcmp(a, "--redirect") || !strcmp(a, "--extended-protection")) {
-      if (policy_option(&po, argc, argv, &i) != 1)
+      break;
+    case OPT_POLICY: case OPT_PRESET: case OPT_OFFLOADER: case OPT_REDIRECT:
+    case OPT_EXTENDED_PROTECTION:
+      if (policy_option(&po, c, optarg) != 1)
         return EXIT_USAGE;
       want_policy = 1;
-    } else {
-      fprintf(stderr, "%s: audit: unexpected '%s'\n", prog, a);
+      break;
+    default:
       return EXIT_USAGE;
     }
   }
+  if (optind < argc) {
+    fprintf(stderr, "%s: audit: unexpected '%s'\n", prog, argv[optind]);
+    return EXIT_USAGE;
+  }
   if (!po.iisconfig && !po.nregs && !certfile && !nnames && !want_policy) {
-    fprintf(stderr, "%s: audit: give at least one of --config, --registry, --cert, --namespace, "
+    fprintf(stderr, "%s: audit: give at least one of --iisconfig, --registry, --cert, --host, "
                     "--policy, --preset, --offloader\n", prog);
     return EXIT_USAGE;
   }
@@ -189,7 +208,7 @@ int cmd_audit(int argc, char **argv) {
     goto bad;
   for (int i = 0; i < nnames; i++)
     if ((rc = sslvdir_audit_add_namespace(au, names[i], &e))) {
-      status = fail("--namespace", rc, &e);
+      status = fail("--host", rc, &e);
       goto out;
     }
   if ((rc = sslvdir_audit_run(au, &e))) {

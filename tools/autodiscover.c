@@ -71,26 +71,34 @@ struct ad_opts {
   int nsteps;
 };
 
-static int parse_ad_opts(struct ad_opts *o, int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int r = policy_option(&o->po, argc, argv, &i);
+static int parse_ad_opts(struct ad_opts *o, int argc, char **argv, const char *cmd) {
+  enum { OPT_INTERNAL = OPT_LOCAL, OPT_SPEC_SPELLING, OPT_MOBILESYNC, OPT_TIME_US, OPT_URL,
+         OPT_ADDR };
+  static const struct option lo[] = {
+    LONGOPT_JSON, LONGOPTS_POLICY,
+    {"internal", no_argument, NULL, OPT_INTERNAL},
+    {"spec-spelling", no_argument, NULL, OPT_SPEC_SPELLING},
+    {"mobilesync", no_argument, NULL, OPT_MOBILESYNC},
+    {"time-us", required_argument, NULL, OPT_TIME_US},
+    {"url", required_argument, NULL, OPT_URL},
+    {"addr", required_argument, NULL, OPT_ADDR},
+    LONGOPT_END};
+  int c;
+  optind = 0;
+  while ((c = next_option(argc, argv, "h", lo, cmd)) != -1) {
+    int r = policy_option(&o->po, c, optarg);
     if (r < 0)
       return EXIT_USAGE;
     if (r)
       continue;
-    const char *v;
-    if (!strcmp(a, "--json")) {
-      o->json = 1;
-    } else if (!strcmp(a, "--internal")) {
-      o->params.side = SSLVDIR_URL_INTERNAL;
-    } else if (!strcmp(a, "--spec-spelling")) {
-      o->params.flags |= SSLVDIR_AUTODISCOVER_SPEC_SPELLING;
-    } else if (!strcmp(a, "--mobilesync")) {
-      o->mobilesync = 1;
-    } else if (!strcmp(a, "--time-us")) {
-      if (!(v = option_value(argc, argv, &i)))
-        return EXIT_USAGE;
+    const char *v = optarg;
+    switch (c) {
+    case 'h': return -1;
+    case OPT_JSON: o->json = 1; break;
+    case OPT_INTERNAL: o->params.side = SSLVDIR_URL_INTERNAL; break;
+    case OPT_SPEC_SPELLING: o->params.flags |= SSLVDIR_AUTODISCOVER_SPEC_SPELLING; break;
+    case OPT_MOBILESYNC: o->mobilesync = 1; break;
+    case OPT_TIME_US: {
       char *end;
       unsigned long long t = strtoull(v, &end, 10);
       if (!*v || *end || v[0] == '-') {
@@ -98,31 +106,35 @@ static int parse_ad_opts(struct ad_opts *o, int argc, char **argv) {
         return EXIT_USAGE;
       }
       o->params.time_us = t;
-    } else if (!strcmp(a, "--url") && o->nsteps < MAX_LIST && i + 2 < argc &&
-               strspn(argv[i + 1], "0123456789") == strlen(argv[i + 1]) && argv[i + 1][0]) {
-      o->steps[o->nsteps].status = atoi(argv[i + 1]);
-      o->steps[o->nsteps++].target = argv[i + 2];
-      i += 2;
-    } else if (!strcmp(a, "--url")) {
-      if (!(o->url = option_value(argc, argv, &i)))
-        return EXIT_USAGE;
-    } else if (!strcmp(a, "--addr")) {
-      if (!(v = option_value(argc, argv, &i)))
-        return EXIT_USAGE;
+      break;
+    }
+    case OPT_URL:
+      /* check-redirect's step is --url STATUS URL: a status (digits) takes
+       * the next argument as its URL, which getopt_long then steps over. */
+      if (o->nsteps < MAX_LIST && optind < argc && v[0] && strspn(v, "0123456789") == strlen(v)) {
+        o->steps[o->nsteps].status = atoi(v);
+        o->steps[o->nsteps++].target = argv[optind++];
+      } else {
+        o->url = v;
+      }
+      break;
+    case OPT_ADDR:
       o->addr = v;
       if (o->nsteps < MAX_LIST) {
         o->steps[o->nsteps].status = -1;
         o->steps[o->nsteps++].target = v;
       }
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
+      break;
+    default:
       return EXIT_USAGE;
-    } else if (o->nargs < MAX_LIST) {
-      o->args[o->nargs++] = a;
-    } else {
+    }
+  }
+  for (int i = optind; i < argc; i++) {
+    if (o->nargs >= MAX_LIST) {
       fprintf(stderr, "%s: too many arguments\n", prog);
       return EXIT_USAGE;
     }
+    o->args[o->nargs++] = argv[i];
   }
   return 0;
 }
@@ -304,24 +316,36 @@ static int ad_check(struct ad_opts *o) {
 }
 
 int cmd_autodiscover(int argc, char **argv) {
+  static const struct {
+    const char *name;
+    int (*run)(struct ad_opts *);
+  } subs[] = {{"respond", ad_respond}, {"json", ad_json}, {"redirect", ad_redirect},
+              {"candidates", ad_candidates}, {"check-redirect", ad_check}};
+  if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+    return help("autodiscover");
   if (argc < 2) {
     fprintf(stderr, "%s: autodiscover needs respond, json, redirect, candidates or "
             "check-redirect\n", prog);
     return EXIT_USAGE;
   }
+  const char *sub = argv[1];
+  size_t k = 0;
+  while (k < sizeof subs / sizeof subs[0] && strcmp(sub, subs[k].name))
+    k++;
+  if (k == sizeof subs / sizeof subs[0]) {
+    fprintf(stderr, "%s: unknown autodiscover command '%s'\n", prog, sub);
+    return EXIT_USAGE;
+  }
+  char cmd[64];
+  snprintf(cmd, sizeof cmd, "autodiscover %s", sub);
   struct ad_opts o;
   memset(&o, 0, sizeof o);
   sslvdir_autodiscover_params init = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
   o.params = init;
-  const char *sub = argv[1];
-  int rc = parse_ad_opts(&o, argc - 1, argv + 1);
+  int rc = parse_ad_opts(&o, argc - 1, argv + 1, cmd);
+  if (rc < 0)
+    return help(cmd);
   if (rc)
     return rc;
-  if (!strcmp(sub, "respond")) return ad_respond(&o);
-  if (!strcmp(sub, "json")) return ad_json(&o);
-  if (!strcmp(sub, "redirect")) return ad_redirect(&o);
-  if (!strcmp(sub, "candidates")) return ad_candidates(&o);
-  if (!strcmp(sub, "check-redirect")) return ad_check(&o);
-  fprintf(stderr, "%s: unknown autodiscover command '%s'\n", prog, sub);
-  return EXIT_USAGE;
+  return subs[k].run(&o);
 }

@@ -27,39 +27,34 @@ static int read_password_file(const char *file, char *out, size_t size) {
   return 0;
 }
 
-int cert_option(struct cert_opts *o, int argc, char **argv, int *i) {
-  const char *a = argv[*i], *v;
-  if (!strcmp(a, "--password")) {
-    if (!(v = option_value(argc, argv, i)))
-      return -1;
+int cert_option(struct cert_opts *o, int id, const char *v) {
+  switch (id) {
+  case OPT_PASSWORD:
     snprintf(o->password, sizeof o->password, "%s", v);
     o->has_password = 1;
-  } else if (!strcmp(a, "--password-file")) {
-    if (!(v = option_value(argc, argv, i)) ||
-        read_password_file(v, o->password, sizeof o->password))
+    return 1;
+  case OPT_PASSWORD_FILE:
+    if (read_password_file(v, o->password, sizeof o->password))
       return -1;
     o->has_password = 1;
-  } else if (!strcmp(a, "--ca")) {
-    return list_option(o->cas, &o->ncas, argc, argv, i) ? -1 : 1;
-  } else if (!strcmp(a, "--crl")) {
-    return list_option(o->crls, &o->ncrls, argc, argv, i) ? -1 : 1;
-  } else if (!strcmp(a, "--system-ca")) {
-    o->system_ca = 1;
-  } else if (!strcmp(a, "--time")) {
+    return 1;
+  case OPT_CA: return list_option("--ca", o->cas, &o->ncas, v) ? -1 : 1;
+  case OPT_CRL: return list_option("--crl", o->crls, &o->ncrls, v) ? -1 : 1;
+  case OPT_SYSTEM_CA: o->system_ca = 1; return 1;
+  case OPT_TIME: {
     char *end;
-    if (!(v = option_value(argc, argv, i)))
-      return -1;
     errno = 0;
     long long t = strtoll(v, &end, 10);
-    if (errno || *end || t <= 0) {
+    if (errno || !*v || *end || t <= 0) {
       fprintf(stderr, "%s: --time takes seconds since the epoch\n", prog);
       return -1;
     }
     o->now = (int64_t)t;
-  } else {
+    return 1;
+  }
+  default:
     return 0;
   }
-  return 1;
 }
 
 int load_trust(const struct cert_opts *o, sslvdir_trust **out) {
@@ -181,23 +176,30 @@ static void show_one_text(const sslvdir_cert *c, size_t i, const char *key, unsi
 }
 
 static int cert_show(int argc, char **argv) {
+  static const struct option lo[] = {LONGOPT_JSON, LONGOPTS_CERT, LONGOPT_END};
   struct cert_opts o;
   memset(&o, 0, sizeof o);
-  int json = 0;
+  int json = 0, opt;
   const char *file = NULL;
-  for (int i = 0; i < argc; i++) {
-    int r = cert_option(&o, argc, argv, &i);
+  optind = 0;
+  while ((opt = next_option(argc, argv, "h", lo, "cert show")) != -1) {
+    int r = cert_option(&o, opt, optarg);
     if (r < 0)
       return EXIT_USAGE;
     if (r)
       continue;
-    if (!strcmp(argv[i], "--json"))
-      json = 1;
-    else if (argv[i][0] == '-' || file) {
+    if (opt == 'h')
+      return help("cert show");
+    if (opt != OPT_JSON)
+      return EXIT_USAGE;
+    json = 1;
+  }
+  for (int i = optind; i < argc; i++) {
+    if (file) {
       fprintf(stderr, "%s: cert show: unexpected '%s'\n", prog, argv[i]);
       return EXIT_USAGE;
-    } else
-      file = argv[i];
+    }
+    file = argv[i];
   }
   if (!file) {
     fprintf(stderr, "%s: cert show: name a certificate file\n", prog);
@@ -262,35 +264,44 @@ static const char *iis_status(sslvdir_cert_status s) {
 }
 
 static int cert_check(int argc, char **argv) {
+  static const struct option lo[] = {
+    LONGOPT_JSON, LONGOPTS_CERT,
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"namespace", required_argument, NULL, OPT_HOST},
+    LONGOPT_END};
   struct cert_opts o;
   memset(&o, 0, sizeof o);
-  int json = 0, nhosts = 0;
+  int json = 0, nhosts = 0, opt;
   const char *file = NULL, *policy_file = NULL, *hosts[MAX_LIST * 4];
   char store[MAX_LIST][1024];
   int nstore = 0;
-  for (int i = 0; i < argc; i++) {
-    int r = cert_option(&o, argc, argv, &i);
+  optind = 0;
+  while ((opt = next_option(argc, argv, "h", lo, "cert check")) != -1) {
+    int r = cert_option(&o, opt, optarg);
     if (r < 0)
       return EXIT_USAGE;
     if (r)
       continue;
-    if (!strcmp(argv[i], "--json")) {
-      json = 1;
-    } else if (!strcmp(argv[i], "--policy")) {
-      if (!(policy_file = option_value(argc, argv, &i)))
+    switch (opt) {
+    case 'h': return help("cert check");
+    case OPT_JSON: json = 1; break;
+    case OPT_POLICY: policy_file = optarg; break;
+    case OPT_HOST:
+      if (nstore >= MAX_LIST ||
+          split_names(optarg, store[nstore++], sizeof store[0], hosts, &nhosts, MAX_LIST * 4))
         return EXIT_USAGE;
-    } else if (!strcmp(argv[i], "--host") || !strcmp(argv[i], "--namespace")) {
-      const char *v = option_value(argc, argv, &i);
-      if (!v || nstore >= MAX_LIST)
-        return EXIT_USAGE;
-      if (split_names(v, store[nstore++], sizeof store[0], hosts, &nhosts, MAX_LIST * 4))
-        return EXIT_USAGE;
-    } else if (argv[i][0] == '-' || file) {
+      break;
+    default:
+      return EXIT_USAGE;
+    }
+  }
+  for (int i = optind; i < argc; i++) {
+    if (file) {
       fprintf(stderr, "%s: cert check: unexpected '%s'\n", prog, argv[i]);
       return EXIT_USAGE;
-    } else {
-      file = argv[i];
     }
+    file = argv[i];
   }
   if (!file || (!nhosts && !policy_file && !o.ncas && !o.system_ca)) {
     fprintf(stderr, "%s: cert check: name a certificate file, and --host, --policy or --ca\n",
@@ -339,6 +350,16 @@ static int cert_check(int argc, char **argv) {
     sslvdir_policy_unref(pol);
     return rc;
   }
+  /* The chain is verified before anything is printed: a failure to verify
+   * leaves no half-written answer. */
+  unsigned p = 0;
+  sslvdir_error e = {0};
+  if (t && (rc = sslvdir_trust_verify(t, c, NULL, 0, o.now, &p, &e))) {
+    sslvdir_trust_free(t);
+    sslvdir_cert_free(c);
+    sslvdir_policy_unref(pol);
+    return fail("verify", rc, &e);
+  }
   int bad = 0;
   if (json)
     printf("{\"thumbprint\": \"%s\", \"hosts\": [", sslvdir_cert_thumbprint(c, 0));
@@ -371,15 +392,7 @@ static int cert_check(int argc, char **argv) {
   else if (sslvdir_cert_has_wildcard(c))
     printf("note: a wildcard certificate: Windows Mobile 5.0 devices refuse it\n");
   if (t) {
-    unsigned p;
-    sslvdir_error e = {0};
     char names[128];
-    if ((rc = sslvdir_trust_verify(t, c, NULL, 0, o.now, &p, &e))) {
-      sslvdir_trust_free(t);
-      sslvdir_cert_free(c);
-      sslvdir_policy_unref(pol);
-      return fail("verify", rc, &e);
-    }
     sslvdir_cert_status st = sslvdir_trust_status(p);
     bad |= p != 0;
     if (json) {
@@ -406,22 +419,34 @@ static int cert_check(int argc, char **argv) {
 
 int cmd_cert(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "show"))
-    return cert_show(argc - 2, argv + 2);
+    return cert_show(argc - 1, argv + 1);
   if (argc >= 2 && !strcmp(argv[1], "check"))
-    return cert_check(argc - 2, argv + 2);
+    return cert_check(argc - 1, argv + 1);
+  if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+    return help("cert show") + help("cert check");
   fprintf(stderr, "%s: cert show|check (see sslvdir(1))\n", prog);
   return EXIT_USAGE;
 }
 
 int cmd_cipher_bits(int argc, char **argv) {
-  int json = 0, bad = 0, n = 0;
-  for (int i = 1; i < argc; i++)
-    json |= !strcmp(argv[i], "--json");
+  static const struct option lo[] = {LONGOPT_JSON, LONGOPT_END};
+  int json = 0, bad = 0, n = 0, c;
+  optind = 0;
+  while ((c = next_option(argc, argv, "h", lo, "cipher-bits")) != -1) {
+    if (c == 'h')
+      return help("cipher-bits");
+    if (c != OPT_JSON)
+      return EXIT_USAGE;
+    json = 1;
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "%s: cipher-bits needs a cipher suite name (see '%s cipher-bits --help')\n",
+            prog, prog);
+    return EXIT_USAGE;
+  }
   if (json)
     printf("[");
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--json"))
-      continue;
+  for (int i = optind; i < argc; i++) {
     unsigned bits;
     int rc = sslvdir_tls_cipher_bits(argv[i], strlen(argv[i]), &bits);
     bad |= rc != 0;
@@ -441,9 +466,5 @@ int cmd_cipher_bits(int argc, char **argv) {
   }
   if (json)
     printf("]\n");
-  if (!n) {
-    fprintf(stderr, "%s: cipher-bits NAME...\n", prog);
-    return EXIT_USAGE;
-  }
   return bad ? EXIT_PROBLEM : 0;
 }

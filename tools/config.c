@@ -120,10 +120,21 @@ static void show_config(const sslvdir_iisconfig *c, int json) {
       printf("site \"%s\": hosts %s, https port %u\n", name, hosts[0] ? hosts : "(none)", port);
     }
   }
+  /* Columns as wide as their longest value: a path is never cut. */
+  int wpath = 46, wfrom = 22;
+  for (size_t i = 0; !json && i < sslvdir_iisconfig_app_count(c); i++) {
+    const char *path, *pool, *from;
+    unsigned f;
+    if (sslvdir_iisconfig_app(c, i, &path, &pool) || sslvdir_iisconfig_ssl_flags(c, path, &f, &from))
+      continue;
+    size_t lp = strlen(path), lf = from ? strlen(from) : 0;
+    wpath = lp > (size_t)wpath ? (lp > 4096 ? 4096 : (int)lp) : wpath;
+    wfrom = lf > (size_t)wfrom ? (lf > 4096 ? 4096 : (int)lf) : wfrom;
+  }
   if (json)
     printf("], \"applications\": [");
   else
-    printf("\n  %-46s %-22s %-22s %s\n", "APPLICATION", "SSLFLAGS", "SET AT", "POOL");
+    printf("\n  %-*s %-22s %-*s %s\n", wpath, "APPLICATION", "SSLFLAGS", wfrom, "SET AT", "POOL");
   for (size_t i = 0; i < sslvdir_iisconfig_app_count(c); i++) {
     const char *path, *pool, *from;
     unsigned f;
@@ -142,7 +153,7 @@ static void show_config(const sslvdir_iisconfig *c, int json) {
       json_string(stdout, pool);
       printf("}");
     } else {
-      printf("  %-46s %-22s %-22.22s %s\n", path, flags,
+      printf("  %-*s %-22s %-*s %s\n", wpath, path, flags, wfrom,
              from ? (from[0] ? from : "(server)") : "(default)", pool);
     }
   }
@@ -284,24 +295,45 @@ static void show_settings(const sslvdir_settings *s, int json) {
                  settings_warning, s, json);
 }
 
+/* config show and set: --json, --help and, for set, --dry-run. */
+static int config_args(int argc, char **argv, const char *cmd, int *json, int *dry) {
+  enum { OPT_DRY_RUN = OPT_LOCAL };
+  static const struct option show_lo[] = {LONGOPT_JSON, LONGOPT_END};
+  static const struct option set_lo[] = {LONGOPT_JSON, {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+                                         LONGOPT_END};
+  int c;
+  optind = 0;
+  while ((c = next_option(argc, argv, "h", dry ? set_lo : show_lo, cmd)) != -1) {
+    if (c == 'h')
+      return -1;
+    if (c == OPT_JSON)
+      *json = 1;
+    else if (c == OPT_DRY_RUN && dry)
+      *dry = 1;
+    else
+      return EXIT_USAGE;
+  }
+  return 0;
+}
+
 static int config_show(int argc, char **argv) {
   const char *files[MAX_LIST];
-  int nfiles = 0, json = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--json"))
-      json = 1;
-    else if (argv[i][0] == '-') {
-      fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[i]);
+  int nfiles = 0, json = 0, rc = config_args(argc, argv, "config show", &json, NULL);
+  if (rc)
+    return rc < 0 ? help("config show") : rc;
+  for (int i = optind; i < argc; i++) {
+    if (nfiles >= MAX_LIST) {
+      fprintf(stderr, "%s: config show: at most %d files\n", prog, MAX_LIST);
       return EXIT_USAGE;
-    } else if (nfiles < MAX_LIST)
-      files[nfiles++] = argv[i];
+    }
+    files[nfiles++] = argv[i];
   }
   if (!nfiles) {
     fprintf(stderr, "%s: config show needs applicationHost.config and/or .reg files\n", prog);
     return EXIT_USAGE;
   }
   inputs in;
-  int rc = load_inputs(nfiles, files, &in);
+  rc = load_inputs(nfiles, files, &in);
   sslvdir_iisconfig *cfg = in.cfg;
   sslvdir_settings *st = in.st;
   if (!rc) {
@@ -331,20 +363,14 @@ static int config_show(int argc, char **argv) {
 
 static int config_set(int argc, char **argv) {
   const char *args[3];
-  int n = 0, dry = 0, json = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--dry-run"))
-      dry = 1;
-    else if (!strcmp(argv[i], "--json"))
-      json = 1;
-    else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[i]);
-      return EXIT_USAGE;
-    } else if (n < 3)
+  int n = 0, dry = 0, json = 0, rc = config_args(argc, argv, "config set", &json, &dry);
+  if (rc)
+    return rc < 0 ? help("config set") : rc;
+  for (int i = optind; i < argc; i++)
+    if (n < 3)
       args[n++] = argv[i];
     else
       n = 4;
-  }
   if (n != 3) {
     fprintf(stderr, "%s: config set FILE \"Site/vdir\" sslFlags=VALUE\n", prog);
     return EXIT_USAGE;
@@ -356,7 +382,7 @@ static int config_set(int argc, char **argv) {
   }
   sslvdir_error e = {0};
   unsigned flags;
-  int rc = sslvdir_flags_parse(&flags, eq + 1, strlen(eq + 1), &e);
+  rc = sslvdir_flags_parse(&flags, eq + 1, strlen(eq + 1), &e);
   if (rc)
     return fail(args[2], rc, &e);
   sslvdir_iisconfig *cfg;
@@ -414,50 +440,75 @@ static int config_set(int argc, char **argv) {
   return 0;
 }
 
+/* Outlook Anywhere is set per server; there is no server to guess. */
+static int need_server(void) {
+  fprintf(stderr, "%s: config plan: the plan sets Outlook Anywhere (--external-host, or a change "
+          "of Site/Rpc), which is set per server: give --server NAME, the Exchange server's name "
+          "as Get-OutlookAnywhere shows it\n", prog);
+  return EXIT_USAGE;
+}
+
 static int config_plan(int argc, char **argv) {
-  const char *files[MAX_LIST], *server = "MyServer", *ext = NULL, *auth = NULL, *reg_out = NULL;
+  enum { OPT_IISRESET = OPT_LOCAL, OPT_APPCMD, OPT_POWERSHELL, OPT_OFFLOAD, OPT_BRIDGE,
+         OPT_SERVER, OPT_EXTERNAL_HOST, OPT_AUTH, OPT_REG_OUT };
+  static const struct option lo[] = {
+    LONGOPT_JSON, LONGOPT_EXCHANGE_VERSION,
+    {"iisreset", no_argument, NULL, OPT_IISRESET},
+    {"appcmd", no_argument, NULL, OPT_APPCMD},
+    {"powershell", no_argument, NULL, OPT_POWERSHELL},
+    {"offload", required_argument, NULL, OPT_OFFLOAD},
+    {"bridge", required_argument, NULL, OPT_BRIDGE},
+    {"server", required_argument, NULL, OPT_SERVER},
+    {"external-host", required_argument, NULL, OPT_EXTERNAL_HOST},
+    {"auth", required_argument, NULL, OPT_AUTH},
+    {"reg-out", required_argument, NULL, OPT_REG_OUT},
+    LONGOPT_END};
+  const char *files[MAX_LIST], *server = NULL, *ext = NULL, *auth = NULL, *reg_out = NULL;
   const char *wants[MAX_LIST];
   int up[MAX_LIST];
-  int nfiles = 0, nwants = 0, json = 0, iisreset = 0;
+  int nfiles = 0, nwants = 0, json = 0, iisreset = 0, c;
   unsigned version = 0;
   sslvdir_plan_form form = SSLVDIR_PLAN_POWERSHELL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    if (!strcmp(a, "--json")) json = 1;
-    else if (!strcmp(a, "--iisreset")) iisreset = 1;
-    else if (!strcmp(a, "--appcmd")) form = SSLVDIR_PLAN_APPCMD;
-    else if (!strcmp(a, "--powershell")) form = SSLVDIR_PLAN_POWERSHELL;
-    else if (!strcmp(a, "--offload") || !strcmp(a, "--bridge")) {
-      if (!(v = option_value(argc, argv, &i)))
-        return EXIT_USAGE;
+  optind = 0;
+  while ((c = next_option(argc, argv, "h", lo, "config plan")) != -1) {
+    switch (c) {
+    case 'h': return help("config plan");
+    case OPT_JSON: json = 1; break;
+    case OPT_IISRESET: iisreset = 1; break;
+    case OPT_APPCMD: form = SSLVDIR_PLAN_APPCMD; break;
+    case OPT_POWERSHELL: form = SSLVDIR_PLAN_POWERSHELL; break;
+    case OPT_OFFLOAD: case OPT_BRIDGE:
       if (nwants == MAX_LIST) {
         fprintf(stderr, "%s: at most %d vdirs\n", prog, MAX_LIST);
         return EXIT_USAGE;
       }
-      up[nwants] = a[2] == 'o' ? SSLVDIR_UPSTREAM_OFFLOAD : SSLVDIR_UPSTREAM_BRIDGE;
-      wants[nwants++] = v;
-    } else if (!strcmp(a, "--exchange")) {
-      if (exchange_version_value(argc, argv, &i, &version))
+      up[nwants] = c == OPT_OFFLOAD ? SSLVDIR_UPSTREAM_OFFLOAD : SSLVDIR_UPSTREAM_BRIDGE;
+      wants[nwants++] = optarg;
+      break;
+    case OPT_EXCHANGE_VERSION:
+      if (exchange_version_value(optarg, &version))
         return EXIT_USAGE;
-    } else if (!strcmp(a, "--server") || !strcmp(a, "--external-host") || !strcmp(a, "--auth") ||
-               !strcmp(a, "--reg-out")) {
-      if (!(v = option_value(argc, argv, &i)))
-        return EXIT_USAGE;
-      if (a[2] == 's') server = v;
-      else if (a[2] == 'a') auth = v;
-      else if (a[2] == 'r') reg_out = v;
-      else ext = v;
-    } else if (a[0] == '-') {
-      fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
-      return EXIT_USAGE;
-    } else if (nfiles < MAX_LIST) {
-      files[nfiles++] = a;
+      break;
+    case OPT_SERVER: server = optarg; break;
+    case OPT_EXTERNAL_HOST: ext = optarg; break;
+    case OPT_AUTH: auth = optarg; break;
+    case OPT_REG_OUT: reg_out = optarg; break;
+    default: return EXIT_USAGE;
     }
+  }
+  for (int i = optind; i < argc; i++) {
+    if (nfiles >= MAX_LIST) {
+      fprintf(stderr, "%s: config plan: at most %d files\n", prog, MAX_LIST);
+      return EXIT_USAGE;
+    }
+    files[nfiles++] = argv[i];
   }
   if (!nwants) {
     fprintf(stderr, "%s: config plan needs --offload or --bridge \"Site/vdir\"\n", prog);
     return EXIT_USAGE;
   }
+  if (!server && (ext || auth))
+    return need_server();
   inputs in;
   int rc = load_inputs(nfiles, files, &in);
   sslvdir_iisconfig *cfg = in.cfg;
@@ -466,13 +517,22 @@ static int config_plan(int argc, char **argv) {
   sslvdir_error e = {0};
   if (!rc && (rc = sslvdir_plan_new(&p, cfg, in.nregs ? st : NULL, version, &e)))
     rc = fail("plan", rc, &e);
-  if (!rc && (rc = sslvdir_plan_set_outlook_anywhere(p, server, ext, auth, &e)))
+  if (!rc && server && (rc = sslvdir_plan_set_outlook_anywhere(p, server, ext, auth, &e)))
     rc = fail("plan", rc, &e);
   for (int i = 0; !rc && i < nwants; i++)
     if ((rc = sslvdir_plan_want(p, wants[i], up[i], &e)))
       rc = fail(wants[i], rc, &e);
   if (!rc && (rc = sslvdir_plan_build(p, iisreset ? SSLVDIR_PLAN_IISRESET : 0, &e)))
     rc = fail("plan", rc, &e);
+  /* Outlook Anywhere's steps name the server (Set-OutlookAnywhere -Identity
+   * SERVER\\Rpc*): without --server they would name one that is not there,
+   * so the plan is refused and says what to set. */
+  for (size_t i = 0; !rc && !server && p && i < sslvdir_plan_step_count(p); i++) {
+    int kind;
+    if (!sslvdir_plan_step(p, i, form, &kind, NULL, NULL, NULL) && kind == SSLVDIR_STEP_EXCHANGE) {
+      rc = need_server();
+    }
+  }
   if (!rc) {
     static const char *const kinds[] = {"", "exchange", "registry", "sslflags", "recycle"};
     if (json)
@@ -542,6 +602,8 @@ static int config_plan(int argc, char **argv) {
 }
 
 int cmd_config(int argc, char **argv) {
+  if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+    return help("config show") + help("config set") + help("config plan");
   if (argc < 2) {
     fprintf(stderr, "%s: config needs show, set or plan\n", prog);
     return EXIT_USAGE;

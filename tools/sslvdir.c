@@ -17,63 +17,15 @@
 
 const char *prog = "sslvdir";
 
-void usage(FILE *f) {
-  fprintf(f,
-          "usage: %s eval [--preset NAME [--redirect] [--extended-protection on|off] | --policy FILE]\n"
-          "               [--host NAME]... [--offloader CIDR]...\n"
-          "               [--offloader-cipher-bits N] [--offloader-cipher-header NAME]\n"
-          "               [--iisconfig applicationHost.config] [--reg FILE.reg]...\n"
-          "               [--tls] [--cipher-bits N] [--client-cert ok|missing|untrusted|expired|revoked]\n"
-          "               [--peer ADDR] [-H 'Name: value']... [--json] METHOD URL\n"
-          "       %s show [--preset NAME | --policy FILE] [--host NAME]... [--offloader CIDR]...\n"
-          "               [--offloader-cipher-bits N] [--offloader-cipher-header NAME]\n"
-          "       %s rewrite-header [--preset NAME | --policy FILE] [--host NAME]...\n"
-          "               [--vdir 'Site/path'] [--json] 'Name: value'...\n"
-          "       %s rewrite-body [--preset NAME | --policy FILE] [--host NAME]...\n"
-          "               [--replace FROM TO]... [--types LIST] [--content-type TYPE]\n"
-          "               [--content-encoding CODING] [--chunk BYTES] [--stats] < IN > OUT\n"
-          "       %s autodiscover respond|json|redirect|candidates|check-redirect ...\n"
-          "               (see sslvdir(1))\n"
-          "       %s config show [--json] applicationHost.config|FILE.reg...\n"
-          "       %s config set [--dry-run] [--json] FILE 'Site/vdir' sslFlags=VALUE\n"
-          "       %s config plan [FILES...] (--offload|--bridge 'Site/vdir')... [--appcmd]\n"
-          "               [--exchange YEAR|SE] [--server NAME] [--external-host HOST] [--auth M]\n"
-          "               [--iisreset] [--reg-out FILE.reg] [--json]\n"
-          "       %s cert show|check [--password PW | --password-file F] FILE\n"
-          "               [--host NAME]... [--ca FILE]... [--system-ca] [--crl FILE]... [--json]\n"
-          "       %s cipher-bits [--json] SUITE...\n"
-          "       %s audit [--config applicationHost.config] [--registry FILE.reg]...\n"
-          "               [--cert FILE [--password PW]] [--ca FILE]... [--crl FILE]...\n"
-          "               [--namespace HOST,HOST...] [--exchange-version YEAR|SE]\n"
-          "               [--policy FILE | --preset NAME] [--offloader CIDR]... [--json]\n"
-          "       %s presets\n"
-          "       (--redirect and --extended-protection go with every --preset)\n"
-          "       %s demo\n"
-          "       %s version\n",
-          prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
-}
-
-int fail(const char *what, int rc, const sslvdir_error *e) {
-  const char *msg = e && e->code == rc && e->message[0] ? e->message : sslvdir_strerror(rc);
-  size_t wl = strlen(what);
-  /* File errors already name the file. */
-  if (!strncmp(msg, what, wl) && msg[wl] == ':')
-    fprintf(stderr, "%s: %s\n", prog, msg);
-  else
-    fprintf(stderr, "%s: %s: %s\n", prog, what, msg);
-  return rc == SSLVDIR_E_NOMEM ? 1 : EXIT_USAGE;
-}
-
-int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
-  const char *a = argv[*i];
+int policy_option(struct policy_opts *o, int id, char *arg) {
   const char **slot = NULL;
-  if (!strcmp(a, "--redirect")) {
+  switch (id) {
+  case OPT_REDIRECT:
     o->preset_options |= SSLVDIR_PRESET_REDIRECT;
     return 1;
-  }
-  if (!strcmp(a, "--extended-protection")) {
-    const char *v = *i + 1 < argc ? argv[++*i] : "";
-    unsigned on = !strcmp(v, "on") ? SSLVDIR_PRESET_EP_ON : !strcmp(v, "off") ? SSLVDIR_PRESET_EP_OFF : 0;
+  case OPT_EXTENDED_PROTECTION: {
+    unsigned on = !strcmp(arg, "on") ? SSLVDIR_PRESET_EP_ON
+                  : !strcmp(arg, "off") ? SSLVDIR_PRESET_EP_OFF : 0;
     if (!on) {
       fprintf(stderr, "%s: --extended-protection takes on or off\n", prog);
       return -1;
@@ -81,30 +33,35 @@ int policy_option(struct policy_opts *o, int argc, char **argv, int *i) {
     o->preset_options = (o->preset_options & ~(SSLVDIR_PRESET_EP_ON | SSLVDIR_PRESET_EP_OFF)) | on;
     return 1;
   }
-  if (!strcmp(a, "--preset")) slot = &o->preset;
-  else if (!strcmp(a, "--offloader-cipher-bits")) slot = &o->offloader_cipher_bits;
-  else if (!strcmp(a, "--offloader-cipher-header")) slot = &o->offloader_cipher_header;
-  else if (!strcmp(a, "--policy")) slot = &o->policy;
-  else if (!strcmp(a, "--iisconfig")) slot = &o->iisconfig;
-  else if (!strcmp(a, "--reg"))
-    return list_option(o->regs, &o->nregs, argc, argv, i) ? -1 : 1;
-  else if (!strcmp(a, "--host") || !strcmp(a, "--offloader") || !strcmp(a, "--ad-domain")) {
-    int host = a[2] == 'h', ad = a[2] == 'a';
-    int *count = host ? &o->nhosts : ad ? &o->nad : &o->noffloaders;
-    const char **list = host ? o->hosts : ad ? o->ad_domains : o->offloaders;
-    if (*i + 1 >= argc || *count >= MAX_LIST) {
-      fprintf(stderr, "%s: %s needs a value (at most %d)\n", prog, a, MAX_LIST);
+  case OPT_PRESET: slot = &o->preset; break;
+  case OPT_POLICY: slot = &o->policy; break;
+  case OPT_OFFLOADER_CIPHER_BITS: slot = &o->offloader_cipher_bits; break;
+  case OPT_OFFLOADER_CIPHER_HEADER: slot = &o->offloader_cipher_header; break;
+  case OPT_IISCONFIG: slot = &o->iisconfig; break;
+  case OPT_REGISTRY: return list_option("--registry", o->regs, &o->nregs, arg) ? -1 : 1;
+  case OPT_OFFLOADER:
+    return list_option("--offloader", o->offloaders, &o->noffloaders, arg) ? -1 : 1;
+  case OPT_AD_DOMAIN: return list_option("--ad-domain", o->ad_domains, &o->nad, arg) ? -1 : 1;
+  case OPT_HOST: {
+    /* NAME,NAME... as audit and cert check take it. The names are cut in
+     * place: argv's strings are the program's to change, and the pointers
+     * into them live as long as the command. A comma is in no host name. */
+    char *save = NULL;
+    int before = o->nhosts;
+    if (!arg[0] || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,")) {
+      /* No name at all must not mean the default names. */
+      fprintf(stderr, "%s: --host '%s': expected NAME or NAME,NAME...\n", prog, arg);
       return -1;
     }
-    list[(*count)++] = argv[++*i];
-    return 1;
-  } else
-    return 0;
-  if (*i + 1 >= argc) {
-    fprintf(stderr, "%s: %s needs a value\n", prog, a);
-    return -1;
+    for (char *name = strtok_r(arg, ",", &save); name; name = strtok_r(NULL, ",", &save))
+      if (list_option("--host", o->hosts, &o->nhosts, name))
+        return -1;
+    return o->nhosts > before ? 1 : -1;
   }
-  *slot = argv[++*i];
+  default:
+    return 0;
+  }
+  *slot = arg;
   return 1;
 }
 
@@ -353,65 +310,78 @@ static int split_url(struct eval_req *e, sslvdir_request *r) {
   return 0;
 }
 
+enum { OPT_TLS = OPT_LOCAL, OPT_CIPHER_BITS, OPT_CLIENT_CERT, OPT_PEER };
+
 static int eval_with(int argc, char **argv, struct eval_req *e) {
+  static const struct option lo[] = {
+    LONGOPT_JSON, LONGOPTS_POLICY,
+    {"tls", no_argument, NULL, OPT_TLS},
+    {"cipher-bits", required_argument, NULL, OPT_CIPHER_BITS},
+    {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
+    {"peer", required_argument, NULL, OPT_PEER},
+    {"header", required_argument, NULL, 'H'},
+    LONGOPT_END};
   struct policy_opts po = {0};
-  int pos = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int r = policy_option(&po, argc, argv, &i);
+  int pos = 0, c;
+  optind = 0;
+  while ((c = next_option(argc, argv, "hH:", lo, "eval")) != -1) {
+    int r = policy_option(&po, c, optarg);
     if (r < 0)
       return EXIT_USAGE;
     if (r)
       continue;
-    if (!strcmp(a, "--tls")) e->tls = 1;
-    else if (!strcmp(a, "--json")) e->json = 1;
-    else if (!strcmp(a, "--cipher-bits") || !strcmp(a, "--client-cert") || !strcmp(a, "--peer") ||
-             !strcmp(a, "-H")) {
-      if (i + 1 >= argc) {
-        fprintf(stderr, "%s: %s needs a value\n", prog, a);
+    const char *v = optarg;
+    switch (c) {
+    case 'h': return help("eval");
+    case OPT_TLS: e->tls = 1; break;
+    case OPT_JSON: e->json = 1; break;
+    case OPT_CIPHER_BITS: {
+      char *end;
+      unsigned long b = strtoul(v, &end, 10);
+      if (!*v || *end || b > 4096 || v[0] == '-') {
+        fprintf(stderr, "%s: --cipher-bits '%s': expected a number of bits from 0 to 4096\n", prog, v);
         return EXIT_USAGE;
       }
-      const char *v = argv[++i];
-      if (a[2] == 'c' && a[3] == 'i') {
-        char *end;
-        unsigned long b = strtoul(v, &end, 10);
-        if (!*v || *end || b > 4096 || v[0] == '-') {
-          fprintf(stderr, "%s: --cipher-bits '%s': expected a number of bits from 0 to 4096\n", prog, v);
-          return EXIT_USAGE;
-        }
-        e->bits = (unsigned)b;
-        e->have_bits = 1;
-      } else if (a[2] == 'c') {
-        if (sslvdir_cert_status_parse(&e->cert, v, strlen(v))) {
-          fprintf(stderr, "%s: --client-cert '%s': expected ok, missing, untrusted, expired or revoked\n", prog, v);
-          return EXIT_USAGE;
-        }
-      } else if (a[2] == 'p') {
-        /* The library takes a bare address and trusts nothing it cannot
-         * parse; "10.0.0.5:443" would quietly count as an untrusted peer and
-         * the answer would not be the one asked for. */
-        unsigned char buf[16];
-        if (inet_pton(AF_INET, v, buf) != 1 && inet_pton(AF_INET6, v, buf) != 1) {
-          fprintf(stderr, "%s: --peer '%s': expected a bare IPv4 or IPv6 address (no port, brackets or zone)\n",
-                  prog, v);
-          return EXIT_USAGE;
-        }
-        e->peer = v;
-      } else if (parse_header(e, v)) {
+      e->bits = (unsigned)b;
+      e->have_bits = 1;
+      break;
+    }
+    case OPT_CLIENT_CERT:
+      if (sslvdir_cert_status_parse(&e->cert, v, strlen(v))) {
+        fprintf(stderr, "%s: --client-cert '%s': expected ok, missing, untrusted, expired or revoked\n", prog, v);
         return EXIT_USAGE;
       }
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
-      usage(stderr);
+      break;
+    case OPT_PEER: {
+      /* The library takes a bare address and trusts nothing it cannot
+       * parse; "10.0.0.5:443" would quietly count as an untrusted peer and
+       * the answer would not be the one asked for. */
+      unsigned char buf[16];
+      if (inet_pton(AF_INET, v, buf) != 1 && inet_pton(AF_INET6, v, buf) != 1) {
+        fprintf(stderr, "%s: --peer '%s': expected a bare IPv4 or IPv6 address (no port, brackets or zone)\n",
+                prog, v);
+        return EXIT_USAGE;
+      }
+      e->peer = v;
+      break;
+    }
+    case 'H':
+      if (parse_header(e, v))
+        return EXIT_USAGE;
+      break;
+    default:
       return EXIT_USAGE;
-    } else if (pos == 0) {
-      e->method = a;
+    }
+  }
+  for (int i = optind; i < argc; i++) {
+    if (pos == 0) {
+      e->method = argv[i];
       pos++;
     } else if (pos == 1) {
-      e->url = a;
+      e->url = argv[i];
       pos++;
     } else {
-      fprintf(stderr, "%s: unexpected argument '%s'\n", prog, a);
+      fprintf(stderr, "%s: eval: unexpected argument '%s'\n", prog, argv[i]);
       return EXIT_USAGE;
     }
   }
@@ -490,7 +460,14 @@ static void print_policy(const sslvdir_policy *p) {
     if (sslvdir_site_autodiscover_redirect(site))
       printf("\n  autodiscover.xml over http: 302 to https://%s/autodiscover/autodiscover.xml",
              sslvdir_site_autodiscover_redirect(site));
-    printf("\n\n  %-30s %-12s %-22s %-22s %-8s %s\n", "PATH", "KIND", "EDGE", "BACKEND",
+    /* The PATH column as wide as the longest path: a path is never cut. */
+    int w = 30;
+    for (size_t v = 0; v < sslvdir_site_vdir_count(site); v++) {
+      size_t l = strlen(sslvdir_vdir_path(sslvdir_site_vdir(site, v)));
+      if (l > (size_t)w)
+        w = l > 4096 ? 4096 : (int)l;
+    }
+    printf("\n\n  %-*s %-12s %-22s %-22s %-8s %s\n", w, "PATH", "KIND", "EDGE", "BACKEND",
            "REDIRECT", "UPSTREAM");
     for (size_t v = 0; v < sslvdir_site_vdir_count(site); v++) {
       const sslvdir_vdir *vd = sslvdir_site_vdir(site, v);
@@ -500,7 +477,7 @@ static void print_policy(const sslvdir_policy *p) {
         continue;
       if (sslvdir_vdir_redirect_status(vd))
         snprintf(red, sizeof red, "%d", sslvdir_vdir_redirect_status(vd));
-      printf("  %-30s %-12s %-22s %-22s %-8s %s\n", sslvdir_vdir_path(vd),
+      printf("  %-*s %-12s %-22s %-22s %-8s %s\n", w, sslvdir_vdir_path(vd),
              sslvdir_kind_name(sslvdir_vdir_kind(vd)), edge, back, red,
              sslvdir_upstream_name(sslvdir_vdir_upstream(vd)));
     }
@@ -544,94 +521,173 @@ static void print_policy(const sslvdir_policy *p) {
     printf("warning: %s\n", sslvdir_policy_warning(p, i));
 }
 
+/* show --json: what print_policy() says, as one object. */
+static void print_policy_json(const sslvdir_policy *p) {
+  printf("{\"sites\": [");
+  for (size_t s = 0; s < sslvdir_policy_site_count(p); s++) {
+    const sslvdir_site *site = sslvdir_policy_site(p, s);
+    printf("%s{\"name\": ", s ? ", " : "");
+    json_string(stdout, sslvdir_site_name(site));
+    printf(", \"default\": %s, \"hosts\": [", s == 0 ? "true" : "false");
+    for (size_t h = 0; h < sslvdir_site_host_count(site); h++) {
+      printf("%s", h ? ", " : "");
+      json_string(stdout, sslvdir_site_host(site, h));
+    }
+    const char *can = sslvdir_site_canonical_host(site);
+    printf("], \"canonical_host\": ");
+    json_string(stdout, can);
+    if (can)
+      printf(", \"https_port\": %u", sslvdir_site_https_port(site));
+    else
+      printf(", \"https_port\": null");
+    printf(", \"autodiscover_redirect\": ");
+    json_string(stdout, sslvdir_site_autodiscover_redirect(site));
+    printf(", \"vdirs\": [");
+    for (size_t v = 0; v < sslvdir_site_vdir_count(site); v++) {
+      const sslvdir_vdir *vd = sslvdir_site_vdir(site, v);
+      char edge[SSLVDIR_FLAGS_TEXT_MAX], back[SSLVDIR_FLAGS_TEXT_MAX];
+      if (sslvdir_flags_format(edge, sizeof edge, NULL, sslvdir_vdir_edge_flags(vd)) ||
+          sslvdir_flags_format(back, sizeof back, NULL, sslvdir_vdir_backend_flags(vd)))
+        edge[0] = back[0] = '\0';
+      printf("%s{\"path\": ", v ? ", " : "");
+      json_string(stdout, sslvdir_vdir_path(vd));
+      printf(", \"kind\": ");
+      json_string(stdout, sslvdir_kind_name(sslvdir_vdir_kind(vd)));
+      printf(", \"edge\": ");
+      json_string(stdout, edge);
+      printf(", \"backend\": ");
+      json_string(stdout, back);
+      if (sslvdir_vdir_redirect_status(vd))
+        printf(", \"redirect\": %d", sslvdir_vdir_redirect_status(vd));
+      else
+        printf(", \"redirect\": null");
+      printf(", \"upstream\": ");
+      json_string(stdout, sslvdir_upstream_name(sslvdir_vdir_upstream(vd)));
+      printf("}");
+    }
+    printf("]}");
+  }
+  printf("], \"autodiscover\": [");
+  const char *dom, *target;
+  sslvdir_autodiscover_action act;
+  const sslvdir_site *as;
+  for (size_t i = 0; !sslvdir_autodiscover_domain_rule(p, NULL, i, &dom, &act, &target, &as); i++) {
+    printf("%s{\"domain\": ", i ? ", " : "");
+    json_string(stdout, dom);
+    printf(", \"action\": \"%s\", \"target\": ",
+           act == SSLVDIR_AUTODISCOVER_SETTINGS ? "settings"
+           : act == SSLVDIR_AUTODISCOVER_REDIRECT_ADDR ? "redirect-addr" : "redirect-url");
+    json_string(stdout, act == SSLVDIR_AUTODISCOVER_SETTINGS ? sslvdir_site_name(as) : target);
+    printf("}");
+  }
+  printf("], \"offloaders\": [");
+  for (size_t i = 0; i < sslvdir_policy_offloader_count(p); i++) {
+    unsigned bits = 0;
+    const char *hdr = NULL;
+    if (sslvdir_policy_offloader_cipher(p, i, &bits, &hdr) != SSLVDIR_OK)
+      bits = 0, hdr = NULL;
+    printf("%s{\"network\": ", i ? ", " : "");
+    json_string(stdout, sslvdir_policy_offloader(p, i));
+    if (bits)
+      printf(", \"min_cipher_bits\": %u", bits);
+    else
+      printf(", \"min_cipher_bits\": null");
+    printf(", \"cipher_header\": ");
+    json_string(stdout, hdr);
+    printf("}");
+  }
+  printf("], \"settings\": [");
+  const sslvdir_settings *st = sslvdir_policy_settings(p);
+  int first = 1;
+  for (size_t i = 0; i < sslvdir_settings_count(st); i++) {
+    const char *path, *str;
+    sslvdir_value_type type;
+    uint32_t dw;
+    int known;
+    if (sslvdir_settings_entry(st, i, &path, &type, &dw, &str, &known))
+      continue;
+    printf("%s{\"path\": ", first ? "" : ", ");
+    first = 0;
+    json_string(stdout, path);
+    if (type == SSLVDIR_VALUE_DWORD)
+      printf(", \"dword\": %u", dw);
+    else {
+      printf(", \"string\": ");
+      json_string(stdout, str);
+    }
+    printf(", \"known\": %s}", known ? "true" : "false");
+  }
+  printf("], \"warnings\": [");
+  for (size_t i = 0; i < sslvdir_policy_warning_count(p); i++) {
+    printf("%s", i ? ", " : "");
+    json_string(stdout, sslvdir_policy_warning(p, i));
+  }
+  printf("]}\n");
+}
+
 static int cmd_show(int argc, char **argv) {
+  static const struct option lo[] = {LONGOPT_JSON, LONGOPTS_POLICY, LONGOPT_END};
   struct policy_opts po = {0};
-  for (int i = 1; i < argc; i++) {
-    int r = policy_option(&po, argc, argv, &i);
+  int json = 0, c;
+  optind = 0;
+  while ((c = next_option(argc, argv, "h", lo, "show")) != -1) {
+    int r = policy_option(&po, c, optarg);
     if (r < 0)
       return EXIT_USAGE;
-    if (!r) {
-      fprintf(stderr, "%s: show: unexpected argument '%s'\n", prog, argv[i]);
+    if (r)
+      continue;
+    if (c == 'h')
+      return help("show");
+    if (c != OPT_JSON)
       return EXIT_USAGE;
-    }
+    json = 1;
+  }
+  if (optind < argc) {
+    fprintf(stderr, "%s: show: unexpected argument '%s'\n", prog, argv[optind]);
+    return EXIT_USAGE;
   }
   sslvdir_policy *p;
   int rc = load_policy(&po, &p);
   if (rc)
     return rc;
-  print_policy(p);
+  if (json)
+    print_policy_json(p);
+  else
+    print_policy(p);
   sslvdir_policy_unref(p);
   return 0;
 }
 
-int list_option(const char **list, int *n, int argc, char **argv, int *i) {
-  const char *opt = argv[*i], *v = option_value(argc, argv, i);
-  if (!v)
-    return -1;
-  if (*n >= MAX_LIST) {
-    fprintf(stderr, "%s: %s: at most %d\n", prog, opt, MAX_LIST);
-    return -1;
-  }
-  list[(*n)++] = v;
-  return 0;
-}
-
-const char *option_value(int argc, char **argv, int *i) {
-  if (*i + 1 >= argc) {
-    fprintf(stderr, "%s: %s needs a value\n", prog, argv[*i]);
-    return NULL;
-  }
-  return argv[++*i];
-}
-
-int exchange_version_value(int argc, char **argv, int *i, unsigned *version) {
-  static const unsigned years[] = {2007, 2010, 2013, 2016, 2019, 2025};
-  const char *opt = argv[*i], *v = option_value(argc, argv, i);
-  if (!v)
-    return -1;
-  if (!strcasecmp(v, "SE")) {
-    *version = 2025; /* the table's number for Exchange Server SE */
-    return 0;
-  }
-  char *end;
-  unsigned long y = strtoul(v, &end, 10);
-  for (size_t k = 0; *v >= '0' && *v <= '9' && !*end && k < sizeof years / sizeof years[0]; k++)
-    if (y == years[k]) {
-      *version = years[k];
-      return 0;
-    }
-  fprintf(stderr, "%s: %s takes 2007, 2010, 2013, 2016, 2019 or SE (2025), not '%.40s'\n", prog,
-          opt, v);
-  return -1;
-}
-
 /* rewrite-header: each argument is a "Name: value" header line. */
 static int cmd_rewrite_header(int argc, char **argv) {
+  enum { OPT_VDIR = OPT_LOCAL };
+  static const struct option lo[] = {LONGOPT_JSON, LONGOPTS_POLICY,
+                                     {"vdir", required_argument, NULL, OPT_VDIR}, LONGOPT_END};
   struct policy_opts po = {0};
   const char *vdir_path = NULL, *lines[MAX_LIST];
-  int json = 0, nlines = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int r = policy_option(&po, argc, argv, &i);
+  int json = 0, nlines = 0, c;
+  optind = 0;
+  while ((c = next_option(argc, argv, "h", lo, "rewrite-header")) != -1) {
+    int r = policy_option(&po, c, optarg);
     if (r < 0)
       return EXIT_USAGE;
     if (r)
       continue;
-    if (!strcmp(a, "--json")) {
+    if (c == 'h')
+      return help("rewrite-header");
+    else if (c == OPT_JSON)
       json = 1;
-    } else if (!strcmp(a, "--vdir")) {
-      if (!(vdir_path = option_value(argc, argv, &i)))
-        return EXIT_USAGE;
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
-      usage(stderr);
+    else if (c == OPT_VDIR)
+      vdir_path = optarg;
+    else
       return EXIT_USAGE;
-    } else if (nlines < MAX_LIST) {
-      lines[nlines++] = a;
-    } else {
+  }
+  for (int i = optind; i < argc; i++) {
+    if (nlines >= MAX_LIST) {
       fprintf(stderr, "%s: at most %d header lines\n", prog, MAX_LIST);
       return EXIT_USAGE;
     }
+    lines[nlines++] = argv[i];
   }
   if (!nlines) {
     fprintf(stderr, "%s: rewrite-header needs a 'Name: value' line\n", prog);
@@ -720,48 +776,64 @@ static int write_stdout(const char *data, size_t len, void *ud) {
 
 /* rewrite-body: stdin to stdout through a body rewriter. */
 static int cmd_rewrite_body(int argc, char **argv) {
+  enum { OPT_STATS = OPT_LOCAL, OPT_REPLACE, OPT_TYPES, OPT_CONTENT_TYPE, OPT_CONTENT_ENCODING,
+         OPT_CHUNK };
+  static const struct option lo[] = {
+    {"help", no_argument, NULL, 'h'}, LONGOPTS_POLICY,
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"replace", required_argument, NULL, OPT_REPLACE},
+    {"types", required_argument, NULL, OPT_TYPES},
+    {"content-type", required_argument, NULL, OPT_CONTENT_TYPE},
+    {"content-encoding", required_argument, NULL, OPT_CONTENT_ENCODING},
+    {"chunk", required_argument, NULL, OPT_CHUNK},
+    LONGOPT_END};
   struct policy_opts po = {0};
   const char *types = NULL, *ctype = "text/html", *cenc = NULL, *from[MAX_LIST], *to[MAX_LIST];
-  int nrep = 0, stats = 0;
+  int nrep = 0, stats = 0, c;
   size_t chunk = 65536;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int r = policy_option(&po, argc, argv, &i);
+  optind = 0;
+  while ((c = next_option(argc, argv, "h", lo, "rewrite-body")) != -1) {
+    int r = policy_option(&po, c, optarg);
     if (r < 0)
       return EXIT_USAGE;
     if (r)
       continue;
-    if (!strcmp(a, "--stats")) {
-      stats = 1;
-    } else if (!strcmp(a, "--replace")) {
-      if (i + 2 >= argc || nrep >= MAX_LIST) {
+    const char *v = optarg;
+    switch (c) {
+    case 'h': return help("rewrite-body");
+    case OPT_STATS: stats = 1; break;
+    case OPT_REPLACE:
+      /* Two values: FROM is the option's, TO the next argument, which
+       * getopt_long then steps over (it permutes only what it has not
+       * reached). */
+      if (optind >= argc || nrep >= MAX_LIST) {
         fprintf(stderr, "%s: --replace needs FROM and TO (at most %d)\n", prog, MAX_LIST);
         return EXIT_USAGE;
       }
-      from[nrep] = argv[++i];
-      to[nrep++] = argv[++i];
-    } else if (!strcmp(a, "--types") || !strcmp(a, "--content-type") ||
-               !strcmp(a, "--content-encoding") || !strcmp(a, "--chunk")) {
-      const char *v = option_value(argc, argv, &i);
-      if (!v)
+      from[nrep] = v;
+      to[nrep++] = argv[optind++];
+      break;
+    case OPT_TYPES: types = v; break;
+    case OPT_CONTENT_TYPE: ctype = v; break;
+    case OPT_CONTENT_ENCODING: cenc = v; break;
+    case OPT_CHUNK: {
+      char *end;
+      unsigned long n = strtoul(v, &end, 10);
+      if (!*v || *end || v[0] == '-' || n == 0 || n > (1ul << 24)) {
+        fprintf(stderr, "%s: --chunk '%s': expected 1 to 16777216 bytes\n", prog, v);
         return EXIT_USAGE;
-      if (!strcmp(a, "--types")) types = v;
-      else if (!strcmp(a, "--content-type")) ctype = v;
-      else if (!strcmp(a, "--content-encoding")) cenc = v;
-      else {
-        char *end;
-        unsigned long n = strtoul(v, &end, 10);
-        if (!*v || *end || v[0] == '-' || n == 0 || n > (1ul << 24)) {
-          fprintf(stderr, "%s: --chunk '%s': expected 1 to 16777216 bytes\n", prog, v);
-          return EXIT_USAGE;
-        }
-        chunk = n;
       }
-    } else {
-      fprintf(stderr, "%s: unknown %s '%s'\n", prog, a[0] == '-' ? "option" : "argument", a);
-      usage(stderr);
+      chunk = n;
+      break;
+    }
+    default:
       return EXIT_USAGE;
     }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "%s: rewrite-body: unexpected argument '%s' (the body is read from standard "
+            "input)\n", prog, argv[optind]);
+    return EXIT_USAGE;
   }
   sslvdir_policy *p;
   int rc = load_policy(&po, &p);
@@ -814,16 +886,71 @@ out:
   return rc;
 }
 
-static int cmd_presets(void) {
-  for (size_t i = 0; i < sslvdir_preset_count(); i++)
-    printf("%-22s %s\n", sslvdir_preset_name(i), sslvdir_preset_description(i));
+/* A subcommand whose only options are --json and --help: 0 and *json, or
+ * an exit status + 1 (help's 0 becomes 1). */
+static int json_only(int argc, char **argv, const char *cmd, int *json) {
+  static const struct option lo[] = {LONGOPT_JSON, LONGOPT_END};
+  int c;
+  optind = 0;
+  while ((c = next_option(argc, argv, "h", lo, cmd)) != -1) {
+    if (c == 'h')
+      return help(cmd) + 1;
+    if (c != OPT_JSON)
+      return EXIT_USAGE + 1;
+    *json = 1;
+  }
+  if (optind < argc) {
+    fprintf(stderr, "%s: %s: unexpected argument '%s'\n", prog, cmd, argv[optind]);
+    return EXIT_USAGE + 1;
+  }
+  return 0;
+}
+
+static int cmd_presets(int argc, char **argv) {
+  int json = 0, rc = json_only(argc, argv, "presets", &json);
+  if (rc)
+    return rc - 1;
+  if (json)
+    printf("[");
+  for (size_t i = 0; i < sslvdir_preset_count(); i++) {
+    if (json) {
+      printf("%s{\"name\": ", i ? ", " : "");
+      json_string(stdout, sslvdir_preset_name(i));
+      printf(", \"description\": ");
+      json_string(stdout, sslvdir_preset_description(i));
+      printf("}");
+    } else {
+      printf("%-22s %s\n", sslvdir_preset_name(i), sslvdir_preset_description(i));
+    }
+  }
+  if (json)
+    printf("]\n");
+  return 0;
+}
+
+static int cmd_version(int argc, char **argv) {
+  int json = 0, rc = json_only(argc, argv, "version", &json);
+  if (rc)
+    return rc - 1;
+  if (json) {
+    printf("{\"program\": ");
+    json_string(stdout, prog);
+    printf(", \"version\": ");
+    json_string(stdout, sslvdir_version(NULL));
+    printf("}\n");
+  } else {
+    printf("%s %s\n", prog, sslvdir_version(NULL));
+  }
   return 0;
 }
 
 /* The demo: an Exchange 2016 front end offloaded as Configuring SSL offloading in Exchange 2013
  * describes, behind an HAProxy that terminates TLS, with a load balancer at 10.0.0.5 in front
  * that names the cipher it negotiated in X-SSL-Cipher, and Microsoft's opt-in http->https recipe for browsers (the preset alone answers 403.4). */
-static int cmd_demo(void) {
+static int cmd_demo(int argc, char **argv) {
+  int json = 0, rc = json_only(argc, argv, "demo", &json);
+  if (rc)
+    return rc - 1;
   struct policy_opts po = {0};
   po.preset = "exchange2016-offload";
   po.preset_options = SSLVDIR_PRESET_REDIRECT;
@@ -835,7 +962,7 @@ static int cmd_demo(void) {
   po.hosts[po.nhosts++] = "autodiscover.contoso.com";
   po.ad_domains[po.nad++] = "contoso.com";
   sslvdir_policy *p;
-  int rc = load_policy(&po, &p);
+  rc = load_policy(&po, &p);
   if (rc)
     return rc;
   static const struct {
@@ -864,7 +991,10 @@ static int cmd_demo(void) {
     {"GET", "https://mail.contoso.com/%EF%BD%85cp/", "198.51.100.7", NULL, NULL, 256, 0, "fullwidth e"},
     {"POST", "http://mail.contoso.com/rpc/rpcproxy.dll", "198.51.100.7", NULL, NULL, 0, 0, "Outlook Anywhere"},
   };
-  printf("libsslvdir %s demo: Exchange 2016, offloaded as Configuring SSL offloading in Exchange "
+  if (json)
+    printf("[");
+  else
+    printf("libsslvdir %s demo: Exchange 2016, offloaded as Configuring SSL offloading in Exchange "
          "2013 says, hosts mail.contoso.com\n"
          "and autodiscover.contoso.com, trusted offloader 10.0.0.5 naming the cipher in "
          "X-SSL-Cipher, with --redirect:\n"
@@ -872,7 +1002,9 @@ static int cmd_demo(void) {
          "https). Exchange itself answers\n"
          "plain HTTP with 403.4.\n\n",
          sslvdir_version(NULL));
-  printf("%-5s %-58s %-13s %-16s %-8s %s\n", "", "REQUEST", "FROM", "DECISION", "UPSTREAM", "VDIR / NOTE");
+  if (!json)
+    printf("%-5s %-58s %-13s %-16s %-8s %s\n", "", "REQUEST", "FROM", "DECISION", "UPSTREAM", "VDIR / NOTE");
+  int rows = 0;
   for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
     struct eval_req e = {0};
     e.url = reqs[i].url;
@@ -898,7 +1030,31 @@ static int cmd_demo(void) {
       continue;
     char st[64];
     status_text(&d, st, sizeof st);
-    printf("%-5s %-58.58s %-13s %-16s %-8s %s; %s\n", r.method, reqs[i].url, reqs[i].peer, st,
+    if (json) {
+      /* The row as eval --json gives the decision, with the scenario. */
+      printf("%s\n{\"method\": ", rows++ ? "," : "");
+      json_string(stdout, r.method);
+      printf(", \"url\": ");
+      json_string(stdout, reqs[i].url);
+      printf(", \"peer\": ");
+      json_string(stdout, reqs[i].peer);
+      printf(", \"note\": ");
+      json_string(stdout, reqs[i].note);
+      printf(", \"decision\": ");
+      json_string(stdout, st);
+      printf(", \"upstream\": ");
+      json_string(stdout, d.action == SSLVDIR_ACTION_ALLOW ? sslvdir_upstream_name(d.upstream) : NULL);
+      printf(", \"vdir\": ");
+      json_string(stdout, d.vdir ? sslvdir_vdir_config_path(d.vdir) : NULL);
+      printf(", \"location\": ");
+      json_string(stdout, d.location_len ? d.location : NULL);
+      printf(", \"reason_code\": ");
+      json_string(stdout, sslvdir_reason_name(d.reason));
+      printf("}");
+      continue;
+    }
+    /* The request whole: a table column never cuts what it shows. */
+    printf("%-5s %-58s %-13s %-16s %-8s %s; %s\n", r.method, reqs[i].url, reqs[i].peer, st,
            d.action == SSLVDIR_ACTION_ALLOW ? sslvdir_upstream_name(d.upstream) : "-",
            d.vdir ? sslvdir_vdir_config_path(d.vdir) : "-", reqs[i].note);
     const char *loc = decision_location(&d, &r);
@@ -907,36 +1063,75 @@ static int cmd_demo(void) {
     else if (d.action != SSLVDIR_ACTION_ALLOW)
       printf("%-5s   -> %s\n", "", sslvdir_reason_string(d.reason));
   }
+  if (json) {
+    printf("\n]\n");
+    sslvdir_policy_unref(p);
+    return 0;
+  }
   printf("\nRun 'sslvdir eval --json METHOD URL' for one request, 'sslvdir show' for the policy.\n");
   sslvdir_policy_unref(p);
   return 0;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
+  /* --json anywhere before "--" asks for JSON errors too, from the first
+   * one (an unknown option may come before --json). */
+  for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+    if (!strcmp(argv[i], "--json") && errors_to_json()) {
+      perror(prog);
+      return 1;
+    }
+  /* The program's own options, up to the subcommand ('+': the first
+   * operand ends them). */
+  static const struct option lo[] = {{"help", no_argument, NULL, 'h'},
+                                     {"version", no_argument, NULL, 'V'},
+                                     {"json", no_argument, NULL, OPT_JSON}, LONGOPT_END};
+  int c, version = 0, json = 0;
+  optind = 0;
+  while ((c = next_option(argc, argv, "+hV", lo, prog)) != -1) {
+    if (c == 'h')
+      return help(prog);
+    else if (c == 'V')
+      version = 1;
+    else if (c == OPT_JSON)
+      json = 1;
+    else
+      return EXIT_USAGE;
+  }
+  if (version) {
+    char *args[] = {"version", json ? "--json" : NULL, NULL};
+    return cmd_version(json ? 2 : 1, args);
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "%s: a command is needed\n", prog);
     usage(stderr);
     return EXIT_USAGE;
   }
-  const char *cmd = argv[1];
-  if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
-  if (!strcmp(cmd, "show")) return cmd_show(argc - 1, argv + 1);
-  if (!strcmp(cmd, "rewrite-header")) return cmd_rewrite_header(argc - 1, argv + 1);
-  if (!strcmp(cmd, "rewrite-body")) return cmd_rewrite_body(argc - 1, argv + 1);
-  if (!strcmp(cmd, "audit")) return cmd_audit(argc - 1, argv + 1);
-  if (!strcmp(cmd, "autodiscover")) return cmd_autodiscover(argc - 1, argv + 1);
-  if (!strcmp(cmd, "cert")) return cmd_cert(argc - 1, argv + 1);
-  if (!strcmp(cmd, "cipher-bits")) return cmd_cipher_bits(argc - 1, argv + 1);
-  if (!strcmp(cmd, "config")) return cmd_config(argc - 1, argv + 1);
-  if (!strcmp(cmd, "presets")) return cmd_presets();
-  if (!strcmp(cmd, "demo")) return cmd_demo();
-  if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-    printf("sslvdir %s\n", sslvdir_version(NULL));
-    return 0;
-  }
-  if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-    usage(stdout);
-    return 0;
-  }
+  argc -= optind;
+  argv += optind;
+  const char *cmd = argv[0];
+  static const struct {
+    const char *name;
+    int (*run)(int, char **);
+  } cmds[] = {
+    {"eval", cmd_eval},
+    {"show", cmd_show},
+    {"rewrite-header", cmd_rewrite_header},
+    {"rewrite-body", cmd_rewrite_body},
+    {"audit", cmd_audit},
+    {"autodiscover", cmd_autodiscover},
+    {"cert", cmd_cert},
+    {"cipher-bits", cmd_cipher_bits},
+    {"config", cmd_config},
+    {"presets", cmd_presets},
+    {"demo", cmd_demo},
+    {"version", cmd_version},
+  };
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+    if (!strcmp(cmd, cmds[i].name))
+      return cmds[i].run(argc, argv);
+  if (!strcmp(cmd, "help"))
+    return argc > 1 ? help(argv[1]) : help(prog);
   fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
   usage(stderr);
   return EXIT_USAGE;
