@@ -1047,7 +1047,7 @@ static int cmd_demo(int argc, char **argv) {
       printf(", \"vdir\": ");
       json_string(stdout, d.vdir ? sslvdir_vdir_config_path(d.vdir) : NULL);
       printf(", \"location\": ");
-      json_string(stdout, d.location_len ? d.location : NULL);
+      json_string(stdout, decision_location(&d, &r));
       printf(", \"reason_code\": ");
       json_string(stdout, sslvdir_reason_name(d.reason));
       printf("}");
