@@ -424,22 +424,34 @@ eqv() {
 }
 dp="$top_srcdir/tests/data/decide/certs.xml"
 regf="$top_srcdir/tests/data/registry/exchange2010-owa.reg"
+# pol_but OPT: the rest of a complete policy (a preset, its hosts and its
+# Autodiscover domain) for an option that does not give it all itself.
+pol_but() {
+  case $1 in
+  --preset) echo --host mail.fabrikam.com --ad-domain fabrikam.com ;;
+  --host|--namespace) echo --preset exchange2016 --ad-domain fabrikam.com ;;
+  --ad-domain) echo --preset exchange2016 --host mail.fabrikam.com ;;
+  --iisconfig|--config|--policy) ;;
+  *) echo --preset exchange2016 --host mail.fabrikam.com --ad-domain fabrikam.com ;;
+  esac
+}
 for o in --preset:exchange2016-offload --host:mail.fabrikam.com --offloader:10.0.0.5 --ad-domain:fabrikam.com \
          --iisconfig:"$cfg8" --config:"$cfg8" --registry:"$regf" --reg:"$regf" --cipher-bits:40 --client-cert:missing \
          --peer:10.0.0.5 --header:'X-Forwarded-Proto: https' --namespace:mail.fabrikam.com; do
-  eqv eval "${o%%:*}" "${o#*:}" --json GET https://mail.fabrikam.com/owa/
+  # shellcheck disable=SC2046
+  eqv eval "${o%%:*}" "${o#*:}" $(pol_but "${o%%:*}") --json GET https://mail.fabrikam.com/owa/
 done
 eqv eval --policy "$dp" --json GET https://mail.contoso.com/certauth/
-eqv eval --extended-protection off --preset exchangese-offload --json GET https://mail.contoso.com/owa/
-eqv eval --offloader-cipher-bits 128 --offloader 10.0.0.5 --json GET https://mail.contoso.com/owa/
-eqv eval --offloader-cipher-header X-SSL-Cipher --offloader 10.0.0.5 --json GET https://mail.contoso.com/owa/
-eqv show --host mail.fabrikam.com,owa.fabrikam.com
+eqv eval --extended-protection off --preset exchangese-offload --host mail.contoso.com --ad-domain contoso.com --json GET https://mail.contoso.com/owa/
+eqv eval --offloader-cipher-bits 128 --offloader 10.0.0.5 --preset exchange2016 --host mail.contoso.com --ad-domain contoso.com --json GET https://mail.contoso.com/owa/
+eqv eval --offloader-cipher-header X-SSL-Cipher --offloader 10.0.0.5 --preset exchange2016 --host mail.contoso.com --ad-domain contoso.com --json GET https://mail.contoso.com/owa/
+eqv show --host mail.fabrikam.com,owa.fabrikam.com --preset exchange2016 --ad-domain fabrikam.com
 eqv show --policy "$ex16o" --json
 eqv rewrite-header --vdir 'Default Web Site/ecp' --policy "$top_srcdir/tests/data/rewrite/policy.xml" 'Set-Cookie: a=b; path=/'
 for o in --types:text/html --content-type:text/plain --content-encoding:identity --chunk:7; do
-  eqv rewrite-body "${o%%:*}" "${o#*:}"
+  eqv rewrite-body "${o%%:*}" "${o#*:}" --preset exchange2016 --host mail.contoso.com --ad-domain contoso.com
 done
-eqv rewrite-body --replace http://legacy.local/ https://mail.contoso.com/legacy/
+eqv rewrite-body --replace http://legacy.local/ https://mail.contoso.com/legacy/ --preset exchange2016 --host mail.contoso.com --ad-domain contoso.com
 eqv "autodiscover respond" --time-us 1700000000123456 --policy "$adp"
 eqv "autodiscover redirect" --url https://x.example/autodiscover/autodiscover.xml
 eqv "autodiscover redirect" --addr a@hosted.example
@@ -464,10 +476,16 @@ eqv "cert check" --crl "$C/crl.pem" --ca "$C/ca.pem" --json "$C/revoked.pem"
 for o in --iisconfig:"$CFG" --config:"$CFG" --registry:"$regf" --reg:"$regf" --cert:"$C/server.pem" \
          --host:mail.contoso.com,autodiscover.contoso.com --namespace:mail.contoso.com --exchange-version:2016 \
          --exchange:SE --preset:exchange2016-offload --offloader:10.0.0.5 --ca:"$C/ca.pem" --time:1700000000; do
-  eqv audit "${o%%:*}" "${o#*:}" --cert "$C/server.pem" --json
+  case ${o%%:*} in
+  --preset) extra="--host mail.contoso.com --ad-domain contoso.com" ;;
+  --offloader) extra="--preset exchange2016-offload --host mail.contoso.com --ad-domain contoso.com" ;;
+  *) extra= ;;
+  esac
+  # shellcheck disable=SC2086
+  eqv audit "${o%%:*}" "${o#*:}" $extra --cert "$C/server.pem" --json
 done
 eqv audit --policy "$ex16o" --json
-eqv audit --extended-protection off --preset exchangese-offload --json
+eqv audit --extended-protection off --preset exchangese-offload --host mail.contoso.com --ad-domain contoso.com --json
 eqv audit --password 'P@ss w0rd' --cert "$C/server.p12" --json
 
 # Every alias gives what its canonical name gives (the names above are compared
@@ -484,8 +502,8 @@ alias_same() {
 for sub in eval show; do
   [ $sub = eval ] && set -- --json GET https://mail.contoso.com/owa/ || set -- --json
   alias_same $sub --iisconfig --config "$cfg8" "$@"
-  alias_same $sub --registry --reg "$regf" --preset exchange2010-offload "$@"
-  alias_same $sub --host --namespace mail.fabrikam.com "$@"
+  alias_same $sub --registry --reg "$regf" --preset exchange2010-offload $NS "$@"
+  alias_same $sub --host --namespace mail.fabrikam.com --preset exchange2016 --ad-domain fabrikam.com "$@"
 done
 alias_same audit --iisconfig --config "$CFG" --json
 alias_same audit --registry --reg "$top_srcdir/tests/data/audit/allow-external.reg" --json
@@ -493,7 +511,7 @@ alias_same audit --host --namespace mail.contoso.com,autodiscover.contoso.com --
 alias_same audit --exchange-version --exchange SE --iisconfig "$top_srcdir/tests/data/config/exchange2019.config" --json
 alias_same "config plan" --exchange-version --exchange 2010 --offload 'Default Web Site/owa' --json
 alias_same "cert check" --host --namespace mail.contoso.com,contoso.com --json "$C/wildcard.pem"
-alias_same "autodiscover json" --host --namespace mail.fabrikam.com 'Email=a@fabrikam.com&Protocol=AutodiscoverV1'
+alias_same "autodiscover json" --host --namespace mail.fabrikam.com --preset exchange2016 --ad-domain fabrikam.com 'Email=a@fabrikam.com&Protocol=AutodiscoverV1'
 
 # Every subcommand's -h and --help: its usage on stdout, exit 0, naming each option.
 helps() {
@@ -542,7 +560,7 @@ expect_fail "ambiguous option '--ex'" config plan --ex 2016 --offload 'Default W
 expect_fail "expected NAME or NAME,NAME" show --host ''
 expect_fail "expected NAME or NAME,NAME" show --host a.example,
 # Options and operands in any order; "--" ends the options.
-expect_out '"substatus": 4' eval GET http://mail.contoso.com/owa/ --json
+expect_out '"substatus": 4' eval GET http://mail.contoso.com/owa/ --json --preset exchange2016 $NS
 expect_fail "URL '--json' must be http" eval -- GET --json
 
 # --json: each subcommand's answer parses, and so do its errors (one JSON
@@ -566,13 +584,13 @@ assert json.loads(lines[0])["error"]["code"] == sys.argv[1], lines[0]
 ' "$code" 2>/dev/null; then ok; else ko "sslvdir $* error (exit $rc, want $want, code $code): $err"; fi
 }
 if command -v "$py" >/dev/null 2>&1; then
-  json_ok 0 eval --json GET http://mail.contoso.com/owa/
-  json_ok 0 show --json
+  json_ok 0 eval --json --preset exchange2016 $NS GET http://mail.contoso.com/owa/
+  json_ok 0 show --json --preset exchange2016 $NS
   json_ok 0 show --json --policy "$top_srcdir/doc/examples/autodiscover.xml"
   json_ok 0 show --json $lb --offloader-cipher-bits 128 --offloader-cipher-header X-SSL-Cipher
-  json_ok 0 rewrite-header --json 'Location: http://mail.contoso.com/owa'
+  json_ok 0 rewrite-header --json --preset exchange2016 $NS 'Location: http://mail.contoso.com/owa'
   json_ok 0 autodiscover candidates --json user@contoso.com
-  json_ok 0 autodiscover json --json 'Email=a%40contoso.com&Protocol=AutodiscoverV1'
+  json_ok 0 autodiscover json --json --preset exchange2016 $NS 'Email=a%40contoso.com&Protocol=AutodiscoverV1'
   json_ok 0 autodiscover redirect --json --addr a@hosted.example
   json_ok 0 config show --json "$cfg8" "$regf"
   json_ok 0 config plan --json --offload 'Default Web Site/owa' "$cfg8"
@@ -586,11 +604,11 @@ if command -v "$py" >/dev/null 2>&1; then
   json_ok 0 --version --json
   json_err 2 usage eval --json --bogus GET /
   json_err 2 usage show --json --preset
-  json_err 2 usage eval --json --preset exchange2016 --policy "$dp" GET /
-  json_err 2 unknown-name show --json --preset exchange2021
+  json_err 2 inconsistent eval --json --preset exchange2016 --policy "$dp" GET /
+  json_err 2 unknown-name show --json --preset exchange2021 $NS
   json_err 2 io show --json --policy /nonexistent.xml
   json_err 2 unknown-name eval --json --policy "$top_srcdir/tests/data/policy/bad/bad-flags.xml" GET /
-  json_err 2 usage rewrite-header --json --vdir 'Default Web Site/nope' 'Set-Cookie: a=b'
+  json_err 2 usage rewrite-header --json --preset exchange2016 $NS --vdir 'Default Web Site/nope' 'Set-Cookie: a=b'
   json_err 2 usage autodiscover candidates --json contoso.com
   json_err 2 usage config plan --json --offload 'Default Web Site/Rpc' "$cfg8"
   json_err 2 io config show --json /nonexistent.config

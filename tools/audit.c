@@ -95,8 +95,9 @@ int cmd_audit(int argc, char **argv) {
   int nnames = 0, nstore = 0, json = 0, want_policy = 0;
   unsigned version = 0;
   enum { OPT_CERT = OPT_LOCAL };
-  /* The policy options audit takes: not --host, which here names the
-   * namespace the audit checks (the names clients connect to). */
+  /* The policy options audit takes. --host names the namespace the audit
+   * checks (the names clients connect to); with --preset it is also the
+   * preset's site's host names, as for the other subcommands. */
   static const struct option lo[] = {
     LONGOPT_JSON, LONGOPTS_CERT, LONGOPT_IISCONFIG, LONGOPT_REGISTRY, LONGOPT_EXCHANGE_VERSION,
     {"cert", required_argument, NULL, OPT_CERT},
@@ -105,6 +106,7 @@ int cmd_audit(int argc, char **argv) {
     {"policy", required_argument, NULL, OPT_POLICY},
     {"preset", required_argument, NULL, OPT_PRESET},
     {"offloader", required_argument, NULL, OPT_OFFLOADER},
+    {"ad-domain", required_argument, NULL, OPT_AD_DOMAIN},
     {"redirect", no_argument, NULL, OPT_REDIRECT},
     {"extended-protection", required_argument, NULL, OPT_EXTENDED_PROTECTION},
     LONGOPT_END};
@@ -135,7 +137,7 @@ int cmd_audit(int argc, char **argv) {
         return EXIT_USAGE;
       break;
     case OPT_POLICY: case OPT_PRESET: case OPT_OFFLOADER: case OPT_REDIRECT:
-    case OPT_EXTENDED_PROTECTION:
+    case OPT_EXTENDED_PROTECTION: case OPT_AD_DOMAIN:
       if (policy_option(&po, c, optarg) != 1)
         return EXIT_USAGE;
       want_policy = 1;
@@ -190,6 +192,16 @@ int cmd_audit(int argc, char **argv) {
       goto bad;
   }
   if (want_policy) {
+    if (po.preset) {
+      /* The namespace the audit checks is the preset's site's too. */
+      if (nnames > MAX_LIST) {
+        fprintf(stderr, "%s: audit: --host: at most %d names with --preset\n", prog, MAX_LIST);
+        status = EXIT_USAGE;
+        goto out;
+      }
+      for (int i = 0; i < nnames; i++)
+        po.hosts[po.nhosts++] = names[i];
+    }
     if ((status = load_policy(&po, &pol)))
       goto out;
     if ((rc = sslvdir_audit_set_policy(au, pol)))

@@ -62,7 +62,8 @@ static const struct {
             "               [--cert FILE [--password PW | --password-file F]]\n"
             "               [--ca FILE]... [--crl FILE]... [--system-ca] [--time SECONDS]\n"
             "               [--host NAME[,NAME...]]... [--exchange-version YEAR|SE]\n"
-            "               [--policy FILE | --preset NAME [--redirect] [--extended-protection on|off]]\n"
+            "               [--policy FILE | --preset NAME [--ad-domain DOMAIN]... [--redirect]\n"
+            "                                [--extended-protection on|off]]\n"
             "               [--offloader CIDR]...\n"},
   {"presets", "sslvdir presets [--json]\n"},
   {"demo", "sslvdir demo [--json]\n"},
@@ -176,7 +177,7 @@ static const char *error_code = "usage";
 
 /* The library's status as an error code: the name of SSLVDIR_E_*, in the
  * lower case and dashes of the JSON answers' codes. */
-static const char *status_code(int rc) {
+const char *status_code(int rc) {
   static const char *const names[] = {
     "ok", "invalid-argument", "nomem", "syntax", "unknown-name", "duplicate", "not-found",
     "range", "inconsistent", "io", "refused", "buffer-too-small", "type", "callback", "password"};

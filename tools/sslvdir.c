@@ -109,7 +109,7 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
   if (!rc)
     return 0;
   /* The message names the option (--host: ...) or what to set. */
-  fprintf(stderr, "%s: %s\n", prog, e.code == rc && e.message[0] ? e.message : sslvdir_strerror(rc));
+  errorc(status_code(rc), "%s", e.code == rc && e.message[0] ? e.message : sslvdir_strerror(rc));
   return rc == SSLVDIR_E_NOMEM ? 1 : EXIT_USAGE;
 }
 

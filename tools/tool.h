@@ -110,6 +110,8 @@ void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An error with its code ("not-found", "io", ...). */
 void errorc(const char *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "sslvdir: WHAT: message" and returns the exit status for rc. */
+/* The library status rc as a JSON error code ("unknown-name", "io"...). */
+const char *status_code(int rc);
 int fail(const char *what, int rc, const sslvdir_error *e);
 /* Applies the policy option id (OPT_PRESET ... OPT_EXTENDED_PROTECTION)
  * with its value arg: 1 if it was one, 0 if not, -1 on error (said). */

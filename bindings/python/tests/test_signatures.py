@@ -123,7 +123,9 @@ def test_signatures_show_in_help():
 
 def test_records_are_struct_sequences():
     """Tuples with named fields; no NamedTuple methods that would fail at run time."""
-    d = sslvdir.load_policy().decide("GET", "/owa/", "mail.contoso.com")
+    policy = sslvdir.load_policy(preset="exchange2016", hosts="mail.contoso.com",
+                                 autodiscover_domains="contoso.com")
+    d = policy.decide("GET", "/owa/", "mail.contoso.com")
     assert isinstance(d, tuple) and d.action == d[0] and d.n_fields == len(d) == 14
     assert not hasattr(d, "_asdict") and not hasattr(d, "_replace")
     with pytest.raises(TypeError):
@@ -180,7 +182,8 @@ def test_settings_is_a_read_only_mapping():
 
 def test_policy_settings_are_read_only():
     """A policy is immutable: a write to its settings raises, not lost on a copy."""
-    policy = sslvdir.load_policy(preset="exchange2010-offload")
+    policy = sslvdir.load_policy(preset="exchange2010-offload", hosts="mail.contoso.com",
+                                 autodiscover_domains="contoso.com")
     assert policy.settings[sslvdir.KEY_SSL_OFFLOADED] == 1
     with pytest.raises(TypeError):
         policy.settings[sslvdir.KEY_SSL_OFFLOADED] = 0
