@@ -555,6 +555,10 @@ expect_out '^sslvdir [0-9]' -V
 expect_fail "unknown option '--bogus' (see 'sslvdir show --help')" show --bogus
 expect_fail "unknown option '--bogus' (see 'sslvdir config plan --help')" config plan --bogus
 expect_fail "option '--preset' needs a value" show --preset
+# A single-valued option twice is refused, not the last one silently taken.
+expect_fail "--preset is given twice ('exchange2016', then 'exchange2010')" eval --preset exchange2016 --preset exchange2010 $NS GET /
+expect_fail "--iisconfig is given twice" audit --iisconfig "$cfg8" --config "$cfg8"
+expect_fail "--offloader-cipher-bits is given twice" show --preset exchange2016 $NS --offloader 10.0.0.5 --offloader-cipher-bits 128 --offloader-cipher-bits=256
 expect_fail "option '--json' takes no value" show --json=yes
 expect_fail "ambiguous option '--ex'" config plan --ex 2016 --offload 'Default Web Site/owa'
 expect_fail "expected NAME or NAME,NAME" show --host ''

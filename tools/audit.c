@@ -121,7 +121,10 @@ int cmd_audit(int argc, char **argv) {
     switch (c) {
     case 'h': return help("audit");
     case OPT_JSON: json = 1; break;
-    case OPT_IISCONFIG: po.iisconfig = optarg; break;
+    case OPT_IISCONFIG:
+      if (policy_option(&po, c, optarg) != 1)
+        return EXIT_USAGE;
+      break;
     case OPT_REGISTRY:
       if (list_option("--registry", po.regs, &po.nregs, optarg))
         return EXIT_USAGE;

@@ -61,6 +61,15 @@ int policy_option(struct policy_opts *o, int id, char *arg) {
   default:
     return 0;
   }
+  /* A single-valued option given twice is an error, as in the library's
+   * policy options: the last one silently winning hides a mistake. */
+  if (*slot) {
+    fprintf(stderr, "%s: --%s is given twice ('%s', then '%s'); give it once\n", prog,
+            id == OPT_PRESET ? "preset" : id == OPT_POLICY ? "policy"
+            : id == OPT_IISCONFIG ? "iisconfig" : id == OPT_OFFLOADER_CIPHER_BITS
+            ? "offloader-cipher-bits" : "offloader-cipher-header", *slot, arg);
+    return -1;
+  }
   *slot = arg;
   return 1;
 }
