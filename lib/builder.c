@@ -684,11 +684,16 @@ static int ssl128_offloader_warning(sslvdir_policy *p, size_t *capwarn) {
     const sv_net *o = &p->offloaders[i];
     if (o->min_cipher_bits || o->cipher_header[0])
       continue;
-    char w[800];
+    char w[1024];
+    /* Named in every vocabulary the offloader can be given in: the policy
+     * is built from a file, the command or the HAProxy plugin's variables. */
     snprintf(w, sizeof w, "offloader %s says nothing about the cipher, so requests through it "
-             "get 403.5 on vdirs that require Ssl128 (such as '%s'): give it min-cipher-bits "
-             "(the key size it enforces) or cipher-header (a header it fills with the cipher "
-             "or its key size)", o->text, v128->config_path);
+             "get 403.5 on vdirs that require Ssl128 (such as '%s' of site '%s'): say what it "
+             "guarantees, the key size it enforces (policy file: min-cipher-bits; sslvdir: "
+             "--offloader-cipher-bits; HAProxy plugin: SSLVDIR_OFFLOADER_CIPHER_BITS) or a "
+             "header it fills with the cipher or its key size (cipher-header; "
+             "--offloader-cipher-header; SSLVDIR_OFFLOADER_CIPHER_HEADER)",
+             o->text, v128->path, v128->site ? sslvdir_site_name(v128->site) : "?");
     if (add_warning(p, capwarn, w))
       return SSLVDIR_E_NOMEM;
   }
