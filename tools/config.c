@@ -262,35 +262,25 @@ static int show_regfile(const char *file, const sslvdir_regfile *r, int json) {
 }
 
 static void show_settings(const sslvdir_settings *s, int json) {
-  if (json)
-    printf("\"registry\": [");
-  else if (sslvdir_settings_count(s))
+  if (json) {
+    printf("\"registry\": ");
+    json_settings(stdout, s);
+    printf(", ");
+  } else if (sslvdir_settings_count(s)) {
     printf("\nregistry values\n");
-  for (size_t i = 0; i < sslvdir_settings_count(s); i++) {
+  }
+  for (size_t i = 0; !json && i < sslvdir_settings_count(s); i++) {
     const char *path, *str;
     sslvdir_value_type type;
     uint32_t dw;
     int known;
     if (sslvdir_settings_entry(s, i, &path, &type, &dw, &str, &known))
       continue;
-    if (json) {
-      printf("%s{\"path\": ", i ? ", " : "");
-      json_string(stdout, path);
-      if (type == SSLVDIR_VALUE_DWORD)
-        printf(", \"dword\": %u", dw);
-      else {
-        printf(", \"string\": ");
-        json_string(stdout, str);
-      }
-      printf(", \"known\": %s}", known ? "true" : "false");
-    } else if (type == SSLVDIR_VALUE_DWORD) {
+    if (type == SSLVDIR_VALUE_DWORD)
       printf("  %s = dword:%08x%s\n", path, dw, known ? "" : " (unknown to libsslvdir)");
-    } else {
+    else
       printf("  %s = \"%s\"%s\n", path, str, known ? "" : " (unknown to libsslvdir)");
-    }
   }
-  if (json)
-    printf("], ");
   print_warnings("registry_warnings", sslvdir_settings_warning_count(s),
                  settings_warning, s, json);
 }

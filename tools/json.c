@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <sslvdir/settings.h>
+
 #include "../lib/utf8.h"
 
 /* Bytes that are not UTF-8 (a header value given as an argument, say)
@@ -45,4 +47,28 @@ void json_string(FILE *f, const char *s) {
     }
   }
   fputc('"', f);
+}
+
+void json_settings(FILE *f, const sslvdir_settings *s) {
+  int first = 1;
+  fputc('[', f);
+  for (size_t i = 0; i < sslvdir_settings_count(s); i++) {
+    const char *path, *str;
+    sslvdir_value_type type;
+    uint32_t dw;
+    int known;
+    if (sslvdir_settings_entry(s, i, &path, &type, &dw, &str, &known))
+      continue;
+    fprintf(f, "%s{\"path\": ", first ? "" : ", ");
+    first = 0;
+    json_string(f, path);
+    if (type == SSLVDIR_VALUE_DWORD)
+      fprintf(f, ", \"dword\": %u", (unsigned)dw);
+    else {
+      fprintf(f, ", \"string\": ");
+      json_string(f, str);
+    }
+    fprintf(f, ", \"known\": %s}", known ? "true" : "false");
+  }
+  fputc(']', f);
 }

@@ -8,4 +8,9 @@
  * Bytes that are not UTF-8 are written as U+FFFD (\ufffd). */
 void json_string(FILE *f, const char *s);
 
+struct sslvdir_settings;
+/* Writes a settings store as a JSON array of {"path", "dword" or "string",
+ * "known"} objects, in the store's order. */
+void json_settings(FILE *f, const struct sslvdir_settings *s);
+
 #endif

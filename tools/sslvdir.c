@@ -605,28 +605,9 @@ static void print_policy_json(const sslvdir_policy *p) {
     json_string(stdout, hdr);
     printf("}");
   }
-  printf("], \"settings\": [");
-  const sslvdir_settings *st = sslvdir_policy_settings(p);
-  int first = 1;
-  for (size_t i = 0; i < sslvdir_settings_count(st); i++) {
-    const char *path, *str;
-    sslvdir_value_type type;
-    uint32_t dw;
-    int known;
-    if (sslvdir_settings_entry(st, i, &path, &type, &dw, &str, &known))
-      continue;
-    printf("%s{\"path\": ", first ? "" : ", ");
-    first = 0;
-    json_string(stdout, path);
-    if (type == SSLVDIR_VALUE_DWORD)
-      printf(", \"dword\": %u", dw);
-    else {
-      printf(", \"string\": ");
-      json_string(stdout, str);
-    }
-    printf(", \"known\": %s}", known ? "true" : "false");
-  }
-  printf("], \"warnings\": [");
+  printf("], \"settings\": ");
+  json_settings(stdout, sslvdir_policy_settings(p));
+  printf(", \"warnings\": [");
   for (size_t i = 0; i < sslvdir_policy_warning_count(p); i++) {
     printf("%s", i ? ", " : "");
     json_string(stdout, sslvdir_policy_warning(p, i));
