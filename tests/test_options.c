@@ -211,6 +211,12 @@ static void test_offloaders(void) {
   const char *const bad_header[] = {"preset=exchange2016", "host=a.example", "ad-domain=example",
                                     "offloader=10.0.0.5", "offloader-cipher-header=Host", NULL};
   expect_fail(bad_header, SSLVDIR_E_INVALID_ARGUMENT, "offloader-cipher-header: ");
+  /* A header that is no field name is the header's fault, not the
+   * offloader's (whose address is fine). */
+  const char *const not_a_name[] = {"preset=exchange2016", "host=a.example", "ad-domain=example",
+                                    "offloader=10.0.0.5", "offloader-cipher-header=X-SSL Cipher",
+                                    NULL};
+  expect_fail(not_a_name, SSLVDIR_E_SYNTAX, "offloader-cipher-header: ");
 }
 
 static void test_values_blamed(void) {
