@@ -623,6 +623,8 @@ if command -v "$py" >/dev/null 2>&1; then
   json_err 2 usage presets --json extra
   json_err 2 usage version --json --bogus
   json_err 2 usage --json frobnicate
+  # --json before the command asked for JSON and got text: refused.
+  json_err 2 usage --json eval --preset exchange2016 $NS GET http://mail.contoso.com/owa/
   # One error is one object: a newline in a value given on the command line
   # stays inside the message instead of starting a second, forged error.
   for args in "show --json --preset exchange2016 --ad-domain contoso.com --host a_NL_b" \
