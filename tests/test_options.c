@@ -3,6 +3,7 @@
  * caller's words. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,9 @@ static void test_values_blamed(void) {
   expect_fail(preset, SSLVDIR_E_UNKNOWN_NAME, "preset: ");
   const char *const missing[] = {"policy=/nonexistent/policy.xml", NULL};
   expect_fail(missing, SSLVDIR_E_IO, "policy: ");
+  /* A directory: the system's reason, not a bare "read error". */
+  const char *const dir[] = {"policy=@tests/data", NULL};
+  expect_fail(dir, SSLVDIR_E_IO, strerror(EISDIR));
   const char *const reg[] = {"iisconfig=@tests/data/config/exchange2016.config",
                              "reg=/nonexistent/x.reg", NULL};
   expect_fail(reg, SSLVDIR_E_IO, "reg: ");
