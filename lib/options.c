@@ -208,12 +208,14 @@ static int load_files(const sslvdir_policy_options *o, sslvdir_builder *b, sslvd
   int knobs = o->count[O_CIPHER_BITS] || o->count[O_CIPHER_HEADER];
   for (size_t k = 0; k < o->count[O_OFFLOADER]; k++) {
     const char *cidr = o->values[O_OFFLOADER][k];
-    rc = knobs ? sslvdir_builder_set_offloader_cipher(b, cidr, o->cipher_bits,
-                                                      one(o, O_CIPHER_HEADER), err)
-               : sslvdir_builder_add_offloader(b, cidr, err);
-    /* INVALID_ARGUMENT: the header is one the proxy itself sets. */
-    if (rc)
-      return blame(o, rc == SSLVDIR_E_INVALID_ARGUMENT ? O_CIPHER_HEADER : O_OFFLOADER, rc, err);
+    /* The address first, so that what the cipher knobs refuse after it
+     * (a header that is no field name, or one the proxy itself sets; the
+     * key size was checked when set) is blamed on the header. */
+    if ((rc = sslvdir_builder_add_offloader(b, cidr, err)))
+      return blame(o, O_OFFLOADER, rc, err);
+    if (knobs && (rc = sslvdir_builder_set_offloader_cipher(b, cidr, o->cipher_bits,
+                                                            one(o, O_CIPHER_HEADER), err)))
+      return blame(o, o->count[O_CIPHER_HEADER] ? O_CIPHER_HEADER : O_CIPHER_BITS, rc, err);
   }
   return SSLVDIR_OK;
 }

@@ -492,40 +492,14 @@ SSLVDIR_EXTERN int sslvdir_policyfile_load(sslvdir_builder *b, const char *filen
                                            sslvdir_error *err) {
   if (!b || !filename)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "policy file: NULL argument");
-  FILE *f = fopen(filename, "rb");
-  if (!f)
-    return sv_err(err, SSLVDIR_E_IO, "%s: %s", filename, strerror(errno));
-  size_t cap = 65536, n = 0;
-  char *buf = sv_malloc(cap);
-  int rc = SSLVDIR_OK;
-  while (buf) {
-    if (n == cap) {
-      if (cap > SSLVDIR_POLICYFILE_MAX) {
-        rc = sv_err(err, SSLVDIR_E_RANGE, "%s: larger than the %u bytes allowed", filename,
-                    SSLVDIR_POLICYFILE_MAX);
-        break;
-      }
-      char *nb = sv_realloc(buf, cap * 2);
-      if (!nb)
-        break;
-      buf = nb;
-      cap *= 2;
-    }
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) {
-      if (ferror(f))
-        rc = sv_err(err, SSLVDIR_E_IO, "%s: read error", filename);
-      break;
-    }
-  }
-  fclose(f);
-  if (!buf)
-    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  if (rc == SSLVDIR_OK && n == cap)
-    rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  if (rc == SSLVDIR_OK)
-    rc = sslvdir_policyfile_parse(b, buf, n, err);
+  /* The reader iisconfig and .reg files use: the system's reason for a
+   * failed read (a directory, say), and no more than the limit read. */
+  char *buf;
+  size_t n;
+  int rc = sv_read_file(filename, SSLVDIR_POLICYFILE_MAX, &buf, &n, err);
+  if (rc)
+    return rc;
+  rc = sslvdir_policyfile_parse(b, buf, n, err);
   sv_free(buf);
   return rc;
 }

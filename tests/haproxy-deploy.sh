@@ -414,8 +414,15 @@ for shape in \
   "ProxyShell: a query that starts with @|/autodiscover/autodiscover.json?@evil.example/ews/exchange.asmx" \
   "ProxyShell (CVE-2021-34523): /powershell with X-Rps-CAT via autodiscover|/autodiscover/autodiscover.json?@evil.example/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dzQwBBCE&Email=autodiscover/autodiscover.json%3F@evil.example" \
   "the X-Rps-CAT token on /PowerShell|/PowerShell/?X-Rps-CAT=VgEAVAdXaW5kb3dzQwBBCE" \
+  "the X-Rps-CAT token with an escape url_dec cannot decode after it|/PowerShell/?X-Rps-CAT=VgEAVAdXaW5kb3dzQwBBCE&x=%zz" \
   "OWASSRF (CVE-2022-41080): PowerShell behind OWA|/owa/mastermail/powershell" \
-  "OWASSRF, percent-encoded|/owa/mastermail/%50ower%53hell"; do
+  "OWASSRF, percent-encoded|/owa/mastermail/%50ower%53hell" \
+  "OWASSRF behind a dot segment (IIS and the library resolve it to /owa/)|/./owa/mastermail/powershell" \
+  "OWASSRF behind an encoded dot segment|/%2e/owa/mastermail/powershell" \
+  "OWASSRF behind a doubled slash|//owa/mastermail/powershell" \
+  "OWASSRF behind a dot-dot segment|/ecp/../owa/mastermail/powershell" \
+  "OWASSRF with a %u escape (IIS decodes %uNNNN, HAProxy's url_dec does not)|/owa/mastermail/power%u0073hell" \
+  "ProxyShell with a %u escape in autodiscover.json|/autodiscover/autodiscover.js%u006fn?@evil.example/mapi/nspi/?&Email=autodiscover/autodiscover.js%u006fn%3F@evil.example"; do
   t="exploit rules refuse ${shape%%|*}"
   req "$t" --path-as-is "$base${shape#*|}" && expect_status "$t" 403 && no_header "$t" "^x-backend-saw" && ok "$t"
 done

@@ -3,6 +3,7 @@
  * caller's words. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,12 @@ static void test_offloaders(void) {
   const char *const bad_header[] = {"preset=exchange2016", "host=a.example", "ad-domain=example",
                                     "offloader=10.0.0.5", "offloader-cipher-header=Host", NULL};
   expect_fail(bad_header, SSLVDIR_E_INVALID_ARGUMENT, "offloader-cipher-header: ");
+  /* A header that is no field name is the header's fault, not the
+   * offloader's (whose address is fine). */
+  const char *const not_a_name[] = {"preset=exchange2016", "host=a.example", "ad-domain=example",
+                                    "offloader=10.0.0.5", "offloader-cipher-header=X-SSL Cipher",
+                                    NULL};
+  expect_fail(not_a_name, SSLVDIR_E_SYNTAX, "offloader-cipher-header: ");
 }
 
 static void test_values_blamed(void) {
@@ -220,6 +227,9 @@ static void test_values_blamed(void) {
   expect_fail(preset, SSLVDIR_E_UNKNOWN_NAME, "preset: ");
   const char *const missing[] = {"policy=/nonexistent/policy.xml", NULL};
   expect_fail(missing, SSLVDIR_E_IO, "policy: ");
+  /* A directory: the system's reason, not a bare "read error". */
+  const char *const dir[] = {"policy=@tests/data", NULL};
+  expect_fail(dir, SSLVDIR_E_IO, strerror(EISDIR));
   const char *const reg[] = {"iisconfig=@tests/data/config/exchange2016.config",
                              "reg=/nonexistent/x.reg", NULL};
   expect_fail(reg, SSLVDIR_E_IO, "reg: ");

@@ -623,6 +623,26 @@ if command -v "$py" >/dev/null 2>&1; then
   json_err 2 usage presets --json extra
   json_err 2 usage version --json --bogus
   json_err 2 usage --json frobnicate
+  # --json before the command asked for JSON and got text: refused.
+  json_err 2 usage --json eval --preset exchange2016 $NS GET http://mail.contoso.com/owa/
+  # One error is one object: a newline in a value given on the command line
+  # stays inside the message instead of starting a second, forged error.
+  for args in "show --json --preset exchange2016 --ad-domain contoso.com --host a_NL_b" \
+              "eval --json --bo_NL_gus GET /" "show --json --preset_NL_x"; do
+    set -f
+    set -- $args
+    set +f
+    nl='
+'
+    for a; do shift; set -- "$@" "$(printf '%s' "$a" | sed "s/_NL_/\\$nl/")"; done
+    err=$("$sv" "$@" 2>&1 >/dev/null </dev/null)
+    if printf '%s' "$err" | "$py" -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+assert len(lines) == 1, lines
+assert "\n" in json.loads(lines[0])["error"]["message"], lines
+' 2>/dev/null; then ok; else ko "sslvdir $args: one error, not one object: $err"; fi
+  done
 fi
 
 # config plan: Outlook Anywhere is set per server; no server is guessed.

@@ -129,15 +129,15 @@ int next_option(int argc, char **argv, const char *shortopts, const struct optio
   size_t nl = is_long ? strcspn(arg + 2, "=") : 0;
   for (const struct option *o = longopts; is_long && nl && o->name; o++)
     matches += !strncmp(o->name, arg + 2, nl) && (o == longopts || o[-1].val != o->val);
+  /* errorc: an argument holding a newline stays one error with --json. */
   if (c == '?' && is_long && optopt && arg[2 + nl] == '=')
-    fprintf(stderr, "%s: %s: option '--%.*s' takes no value (see '%s %s --help')\n", prog, cmd,
-            (int)nl, arg + 2, prog, cmd);
+    errorc("usage", "%s: option '--%.*s' takes no value (see '%s %s --help')", cmd, (int)nl,
+           arg + 2, prog, cmd);
   else if (c == ':')
-    fprintf(stderr, "%s: %s: option '%s' needs a value (see '%s %s --help')\n", prog, cmd, arg,
-            prog, cmd);
+    errorc("usage", "%s: option '%s' needs a value (see '%s %s --help')", cmd, arg, prog, cmd);
   else
-    fprintf(stderr, "%s: %s: %s option '%s' (see '%s %s --help')\n", prog, cmd,
-            matches > 1 ? "ambiguous" : "unknown", arg, prog, cmd);
+    errorc("usage", "%s: %s option '%s' (see '%s %s --help')", cmd,
+           matches > 1 ? "ambiguous" : "unknown", arg, prog, cmd);
   return '?';
 }
 
@@ -171,9 +171,6 @@ int exchange_version_value(const char *v, unsigned *version) {
 /* ---------------------------------------------------------------- errors */
 
 int json_errors;
-/* The code of the error being written; "usage" unless errorc() or fail()
- * said otherwise. */
-static const char *error_code = "usage";
 
 /* The library's status as an error code: the name of SSLVDIR_E_*, in the
  * lower case and dashes of the JSON answers' codes. */
@@ -184,14 +181,28 @@ const char *status_code(int rc) {
   return rc <= 0 && -rc < (int)(sizeof names / sizeof names[0]) ? names[-rc] : "error";
 }
 
+static void json_error(const char *code, const char *msg);
+static void flush_line(void);
+static size_t line_len;
+
 void errorc(const char *code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  error_code = code;
-  fprintf(stderr, "%s: ", prog);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  error_code = "usage";
+  if (json_errors) {
+    /* Straight to one object: through the stream, a newline inside the
+     * message (a value from the command line) would end it and start a
+     * second error made of the rest. */
+    char msg[4096];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    fflush(stderr); /* what was written before comes first */
+    if (line_len)
+      flush_line();
+    json_error(code, msg);
+  } else {
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+  }
   va_end(ap);
 }
 
@@ -207,28 +218,32 @@ int fail(const char *what, int rc, const sslvdir_error *e) {
 }
 
 /* With --json, stderr becomes this stream: every line written to it (by
- * fprintf, perror or errorc alike, so no message is left as text) leaves
- * as {"error": {"code": ..., "message": ...}} on file descriptor 2, the
- * "sslvdir: " prefix dropped. Lines are assembled here because a message
- * may be written in pieces. */
+ * fprintf or perror, so no message is left as text) leaves as
+ * {"error": {"code": "usage", "message": ...}} on file descriptor 2, the
+ * "sslvdir: " prefix dropped; errorc() writes its own object, with its
+ * code. Lines are assembled here because a message may be written in
+ * pieces. */
 static char line[4096];
-static size_t line_len;
 
-static void flush_line(void) {
+static void json_error(const char *code, const char *msg) {
   static FILE *fd2;
   if (!fd2 && !(fd2 = fdopen(2, "w")))
     return;
+  fprintf(fd2, "{\"error\": {\"code\": ");
+  json_string(fd2, code);
+  fprintf(fd2, ", \"message\": ");
+  json_string(fd2, msg);
+  fprintf(fd2, "}}\n");
+  fflush(fd2);
+}
+
+static void flush_line(void) {
   line[line_len] = '\0';
   const char *msg = line;
   size_t pl = strlen(prog);
   if (!strncmp(msg, prog, pl) && msg[pl] == ':' && msg[pl + 1] == ' ')
     msg += pl + 2;
-  fprintf(fd2, "{\"error\": {\"code\": ");
-  json_string(fd2, error_code);
-  fprintf(fd2, ", \"message\": ");
-  json_string(fd2, msg);
-  fprintf(fd2, "}}\n");
-  fflush(fd2);
+  json_error("usage", msg);
   line_len = 0;
 }
 

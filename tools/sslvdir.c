@@ -1118,8 +1118,15 @@ int main(int argc, char **argv) {
     {"version", cmd_version},
   };
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-    if (!strcmp(cmd, cmds[i].name))
+    if (!strcmp(cmd, cmds[i].name)) {
+      /* The command's own --json says how it answers; one before it
+       * would leave a script that asked for JSON reading text. */
+      if (json) {
+        errorc("usage", "--json goes after the command: %s %s --json", prog, cmd);
+        return EXIT_USAGE;
+      }
       return cmds[i].run(argc, argv);
+    }
   if (!strcmp(cmd, "help"))
     return argc > 1 ? help(argv[1]) : help(prog);
   fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);

@@ -65,6 +65,9 @@
 -- backend), txn.sslvdir_reason (the reason code, e.g. ssl-required) and
 -- txn.sslvdir_vdir (the vdir's configuration path), e.g.
 --   log-format "... %{+Q}r %[var(txn.sslvdir_status)] %[var(txn.sslvdir_reason)] %{+Q}[var(txn.sslvdir_vdir)]"
+-- and, when a vdir was matched, txn.sslvdir_path: the canonical path it was
+-- matched with, decoded as IIS decodes it (dot segments, %uNNNN), for rules
+-- that must see the path IIS routes rather than the raw one.
 --
 -- Fail closed: every failure inside these functions answers 403 (the action)
 -- or 500 (the service) instead of letting the request through, because
@@ -336,6 +339,7 @@ local function log_decision(t, d, code)
   if code then t:set_var("txn.sslvdir_status", code) end
   if d.reason then t:set_var("txn.sslvdir_reason", d.reason) end
   if d.vdir then t:set_var("txn.sslvdir_vdir", d.vdir) end
+  if d.path then t:set_var("txn.sslvdir_path", d.path) end
 end
 
 -- txn:done() ends the action by unwinding the Lua stack, which a pcall would
