@@ -56,8 +56,8 @@ expect_fail '--extended-protection takes on or off' eval $C16 --extended-protect
 # Exchange SE turns Extended Protection on: Rpc requires SSL, nothing is offloaded,
 # and its -offload preset is refused until Extended Protection is declared off.
 expect_out '"substatus": 4' eval --json --preset exchangese $NS POST http://mail.contoso.com/rpc/rpcproxy.dll
-expect_fail 'Extended Protection is on for exchangese-offload' eval --preset exchangese-offload $NS GET /
-expect_fail 'Extended Protection is on for exchange2019-offload (declared on)' eval --preset exchange2019-offload $NS --extended-protection on GET /
+expect_fail 'exchangese-offload: Extended Protection is on (Setup turns it on) and Microsoft does not support it with SSL offloading; set --extended-protection off, or bridge (the preset without -offload)' eval --preset exchangese-offload $NS GET /
+expect_fail 'exchange2019-offload: Extended Protection is on (declared on)' eval --preset exchange2019-offload $NS --extended-protection on GET /
 expect_out '"upstream": "offload"' eval --json --preset exchangese-offload $NS --extended-protection off GET https://mail.contoso.com/owa/
 expect_json '{"action": "deny", "status": 403, "substatus": 4, "location": null, "vdir": "Default Web Site/EWS", "path": "/EWS/Exchange.asmx", "upstream": "bridge", "set_headers": {}, '"$RM"', "reason_code": "ssl-required", "reason": "SSL is required (403.4)"}' \
   eval $C16 --json POST http://mail.contoso.com/EWS/Exchange.asmx

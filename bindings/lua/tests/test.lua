@@ -231,6 +231,7 @@ test("runtime failures are nil, message, code", function()
   -- Extended Protection (on at Exchange SE's setup) is not supported with SSL offloading.
   p, msg, code = sslvdir.load(ns { preset = "exchangese-offload" })
   eq(p, nil); eq(code, -8); assert(msg:find("Extended Protection", 1, true))
+  assert(msg:find("; set extended_protection = false, or bridge (the preset without -offload)", 1, true), msg)
   p = assert(sslvdir.load(ns { preset = "exchangese-offload", extended_protection = false }))
   eq(p:decide { method = "GET", target = "/owa/", host = "mail.contoso.com", tls = true,
                 cipher_bits = 256 }.upstream, "offload")
