@@ -15,6 +15,10 @@ prefix=$(sed -n 's/^prefix=//p' "$top_builddir/sslvdir.pc")
 root="$tmp$prefix"
 libdir=$(sed -n 's/^libdir=//p' "$top_builddir/sslvdir.pc" | sed "s|\${exec_prefix}|$prefix|;s|\${prefix}|$prefix|")
 pcdir="$tmp$libdir/pkgconfig"
+# No placeholder a user would follow (the project has no home page: no URL).
+if grep -n 'example\.invalid' "$pcdir/sslvdir.pc"; then
+  echo "check-pkgconfig: sslvdir.pc names a placeholder address"; exit 1
+fi
 cat > "$tmp/use.c" <<'C'
 #include <stdio.h>
 #include <string.h>

@@ -414,7 +414,8 @@ refuses() { # refuses NAME CFG PATTERN...
 }
 sed -e "/setenv SSLVDIR_HOSTS/d" "$work/redirect.cfg" > "$work/nohosts.cfg"
 refuses "SSLVDIR_PRESET without SSLVDIR_HOSTS stops HAProxy" "$work/nohosts.cfg" \
-  "cannot load the policy: SSLVDIR_PRESET needs SSLVDIR_HOSTS: the host names clients use"
+  "cannot load the policy: SSLVDIR_PRESET needs SSLVDIR_HOSTS: the host names clients use" \
+  "(SSLVDIR_E_INCONSISTENT)"
 sed -e "s/setenv SSLVDIR_HOSTS /setenv SSLVDIR_HOST /" "$work/redirect.cfg" > "$work/host.cfg"
 refuses "a misspelt SSLVDIR_HOST stops HAProxy and is named" "$work/host.cfg" \
   "SSLVDIR_PRESET needs SSLVDIR_HOSTS" "; set but unknown: .*SSLVDIR_HOST (did you mean SSLVDIR_HOSTS?)"

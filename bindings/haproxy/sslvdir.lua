@@ -177,7 +177,13 @@ local function load_policy()
   local policy, msg, code = sslvdir.load(spec, NAMES)
   if not policy then
     local also = #unknown > 0 and ("; set but unknown: " .. table.concat(unknown, ", ")) or ""
-    error(string.format("sslvdir: cannot load the policy: %s (code %s)%s", msg, tostring(code), also))
+    -- The status's name (include/sslvdir/common.h), not its number.
+    local names = { "INVALID_ARGUMENT", "NOMEM", "SYNTAX", "UNKNOWN_NAME", "DUPLICATE",
+                    "NOT_FOUND", "RANGE", "INCONSISTENT", "IO", "REFUSED", "BUFFER_TOO_SMALL",
+                    "TYPE", "CALLBACK", "PASSWORD" }
+    local name = type(code) == "number" and names[-code]
+    error(string.format("sslvdir: cannot load the policy: %s (%s)%s", msg,
+                        name and ("SSLVDIR_E_" .. name) or ("code " .. tostring(code)), also))
   end
   return policy
 end
