@@ -394,6 +394,12 @@ def test_offloader_cipher_two_tiers():
     """Behind a load balancer that says nothing about the cipher, Ssl128 vdirs
     answer 403.5; its guarantee (minimum bits or a cipher header) lets TLS through."""
     plain = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"], **NS)
+    # A peer with a port or brackets is refused as the command refuses it, not
+    # quietly an untrusted one.
+    for bad in ("10.0.0.5:80", "[10.0.0.5]", "fe80::1%eth0", "", "10.0.0.5\x00", "x" * 100):
+        with pytest.raises(ValueError, match="expected a bare IPv4 or IPv6 address"):
+            plain.decide("GET", "/owa/", "mail.contoso.com", peer=bad, x_forwarded_proto="https")
+    assert plain.decide("GET", "/owa/", "mail.contoso.com", peer=b"2001:db8::5").action == "deny"
     d = plain.decide("GET", "/owa/", "mail.contoso.com", peer="10.0.0.5", x_forwarded_proto="https")
     assert (d.action, d.iis_status) == ("deny", "403.5")
     assert any("min-cipher-bits" in w for w in plain.warnings)
