@@ -4,12 +4,16 @@
 -- and which policy to use (the environment is read once, at startup):
 --
 --   global
+--     unsetenv SSLVDIR_POLICY SSLVDIR_PRESET SSLVDIR_HOSTS ... (every SSLVDIR_*)
 --     setenv SSLVDIR_POLICY /etc/haproxy/sslvdir-policy.xml
 --     lua-prepend-path /usr/local/lib/lua/5.3/?.so cpath
 --     lua-load-per-thread /usr/local/share/libsslvdir/haproxy/sslvdir.lua
 --
 -- (make install puts it in $(datadir)/libsslvdir/haproxy, next to the
 -- example exchange2016.cfg; /usr/local/share with the default prefix.)
+-- The unsetenv line comes first because a reload re-executes the master
+-- with the environment setenv left: without it, a deleted setenv line
+-- would stay in force (doc/haproxy.md, "Reloading a changed policy").
 --
 -- It registers:
 --   http-request  lua.sslvdir           decide and carry the decision out
@@ -184,6 +188,16 @@ local function load_policy()
     local name = type(code) == "number" and names[-code]
     error(string.format("sslvdir: cannot load the policy: %s (%s)%s", msg,
                         name and ("SSLVDIR_E_" .. name) or ("code " .. tostring(code)), also))
+  end
+  -- What the policy was built from, once per start or reload: a value the
+  -- master kept from before a reload (a setenv line deleted without the
+  -- example's unsetenv line) shows here.
+  if core and core.Info and (core.thread or 0) <= 1 then
+    local used = {}
+    for _, var in ipairs(sslvdir.environ("SSLVDIR_")) do
+      if KNOWN[var] then used[#used + 1] = var .. "=" .. (getenv(var) or "") end
+    end
+    core.Info("sslvdir: policy loaded from " .. table.concat(used, " "))
   end
   return policy
 end
