@@ -129,4 +129,21 @@ done
 plugin="$tmp$(get haproxydir)/sslvdir.lua"
 [ -f "$plugin" ] && [ -f "$(dirname "$plugin")/exchange2016.cfg" ] ||
   { echo "check-pkgconfig: the HAProxy plugin is not installed at $plugin"; exit 1; }
+# The installed example names where this install put the module and the
+# plugin, for any prefix (here another one, given to make install).
+make -s -C "$top_builddir" install-haproxy-example DESTDIR="$tmp/other" \
+  haproxydir=/opt/sv/share/libsslvdir/haproxy lua53dir=/opt/sv/lib/lua/5.3 >/dev/null
+cfg="$tmp/other/opt/sv/share/libsslvdir/haproxy/exchange2016.cfg"
+if ! grep -q '^    lua-prepend-path /opt/sv/lib/lua/5.3/?.so cpath$' "$cfg" ||
+   ! grep -q '^    lua-load-per-thread /opt/sv/share/libsslvdir/haproxy/sslvdir.lua$' "$cfg" ||
+   grep -n '/usr/local' "$cfg"; then
+  echo "check-pkgconfig: the installed exchange2016.cfg does not name the install's paths"; exit 1
+fi
+# The example policies the documentation names, under docdir/examples.
+docdir=$(get docdir)
+for f in exchange2016-offload.xml autodiscover.xml hand-written.xml; do
+  [ -f "$tmp$docdir/examples/$f" ] || { echo "check-pkgconfig: $docdir/examples/$f not installed"; exit 1; }
+done
+LD_LIBRARY_PATH="$tmp$libdir" "$root/bin/sslvdir" show --policy "$tmp$docdir/examples/exchange2016-offload.xml" >/dev/null ||
+  { echo "check-pkgconfig: the installed example policy does not load"; exit 1; }
 echo "$((passed + 1)) passed, 0 failed"
