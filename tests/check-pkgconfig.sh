@@ -139,6 +139,27 @@ if ! grep -q '^    lua-prepend-path /opt/sv/lib/lua/5.3/?.so cpath$' "$cfg" ||
    grep -n '/usr/local' "$cfg"; then
   echo "check-pkgconfig: the installed exchange2016.cfg does not name the install's paths"; exit 1
 fi
+# README's settings for a private prefix, against this install: its
+# PKG_CONFIG_PATH finds sslvdir.pc, LD_LIBRARY_PATH the library, LUA_CPATH
+# the module; PYTHONPATH is the directory configure uses for a prefix its
+# Python does not read (automake's site-packages, which its warning names).
+readme=$(awk '/^<!-- install: a private prefix -->/ { f = 1; next } f && /^```sh/ { b = 1; next } b && /^```/ { exit } b' \
+  "$top_srcdir/README.md" | sed -n 's/^export \([A-Z_]*=[^ ]*\).*/\1/p')
+[ "$(printf '%s\n' "$readme" | wc -l)" = 4 ] || { echo "check-pkgconfig: README's install settings not found: $readme"; exit 1; }
+(
+  PREFIX="$tmp$prefix"
+  eval "export $(printf '%s\n' "$readme" | grep -v '^PYTHONPATH=' | tr '\n' ' ')"
+  pkg-config --exists sslvdir || { echo "check-pkgconfig: README's PKG_CONFIG_PATH=$PKG_CONFIG_PATH finds no sslvdir.pc"; exit 1; }
+  "$tmp/use" >/dev/null || { echo "check-pkgconfig: README's LD_LIBRARY_PATH=$LD_LIBRARY_PATH"; exit 1; }
+  if [ -n "$(get lua53_bin)" ] && [ "$(get lua53dir)" = "$prefix/lib/lua/5.3" ]; then
+    "$(get lua53_bin)" -e 'require("sslvdir")' || { echo "check-pkgconfig: README's LUA_CPATH=$LUA_CPATH"; exit 1; }
+  fi
+  if [ "$(get python)" = yes ]; then
+    want=$PREFIX/lib/python$("$(get PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])')/site-packages
+    eval "$(printf '%s\n' "$readme" | grep '^PYTHONPATH=')"
+    [ "$PYTHONPATH" = "$want" ] || { echo "check-pkgconfig: README's PYTHONPATH=$PYTHONPATH, configure's $want"; exit 1; }
+  fi
+) || exit 1
 # The example policies the documentation names, under docdir/examples.
 docdir=$(get docdir)
 for f in exchange2016-offload.xml autodiscover.xml hand-written.xml; do
