@@ -510,6 +510,10 @@ for raw in "$work"/snippet-*; do
       printf 'defaults\n    mode http\n    log global\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n'
       printf 'frontend f\n    bind 127.0.0.1:%s\n' "$snip_port"
       sed 's/^ */    /' "$rules"
+      # the plugin's decision after the fragment's own rules, unless they
+      # make it: the request below shows it ran
+      grep -q '^ *http-request lua\.sslvdir *$' "$rules" ||
+        printf '    http-request lua.sslvdir\n    http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }\n'
       printf '    default_backend exchange_offload\n'
     } > "$cfg"
   fi
@@ -525,7 +529,23 @@ for raw in "$work"/snippet-*; do
     echo "FAIL $t: HAProxy ignores some of its rules"; sed 's/^/    /' "$cfg.log"; fails=$((fails + 1)); continue
   fi
   ok "$t"
-  [ "$complete" = yes ] || continue
+  if [ "$complete" = no ]; then
+    # one request: an alternate data stream (::$DATA) gets the plugin's 400
+    # (HAProxy alone would pass it on, or answer the 500 of the rule above)
+    "$HAPROXY" -db -f "$cfg" > "$cfg.run" 2>&1 &
+    snip_pid=$!
+    pids="$pids $snip_pid"
+    i=0
+    until "$CURL" -s -o /dev/null "http://127.0.0.1:$snip_port/" 2>/dev/null || [ "$i" -gt 100 ]; do
+      i=$((i + 1)); sleep 0.1; done
+    t="$snip, snippet $n: the plugin refuses an alternate data stream (::\$DATA) with 400"
+    req "$t" --resolve "mail.contoso.com:$snip_port:127.0.0.1" --path-as-is \
+      "http://mail.contoso.com:$snip_port/owa/auth/logon.aspx::\$DATA" &&
+      expect_status "$t" 400 && no_header "$t" "^x-backend-saw" && ok "$t"
+    kill "$snip_pid" 2>/dev/null || true
+    wait "$snip_pid" 2>/dev/null || true
+    continue
+  fi
   "$HAPROXY" -db -f "$cfg" > "$cfg.run" 2>&1 &
   snip_pid=$!
   pids="$pids $snip_pid"
