@@ -1,8 +1,10 @@
 /*
  * decide-lines: the decision for each request line read on stdin.
  *
- * Shows a policy built from a policy file or a preset (with the host names
- * and offloaders given explicitly: the library assumes none), and
+ * Shows a policy built from named options, as the sslvdir command, Python,
+ * Lua and the HAProxy plugin build theirs (sslvdir_policy_options_build():
+ * a policy file, or a preset with the host names and the users' e-mail
+ * domains given explicitly, since the library assumes none), and
  * sslvdir_decide() on requests given as text, one per line:
  *
  *   METHOD URL PEER [NAME: VALUE]...
@@ -20,15 +22,17 @@
  *   error MESSAGE                  the line is not a request line
  *
  * Usage:
- *   decide-lines --policy FILE [--cipher-bits N] < requests
- *   decide-lines --preset NAME --host HOST... [--offloader ADDRESS]...
- *                [--redirect] [--cipher-bits N] < requests
+ *   decide-lines --policy FILE [--offloader ADDRESS]... [--cipher-bits N] < requests
+ *   decide-lines --preset NAME --host HOST... --ad-domain DOMAIN...
+ *                [--offloader ADDRESS]... [--redirect] [--cipher-bits N] < requests
+ * (and the other policy options of sslvdir eval: --site, --iisconfig,
+ * --reg, --extended-protection on|off, --offloader-cipher-bits, ...).
  * --cipher-bits is the key size of the TLS connections of https URLs
  * (unknown when not given: Ssl128 vdirs then answer 403.5). The exit status
  * is 1 when a line was an error, 2 for a usage or policy error.
  *
  *   $ echo 'GET http://mail.contoso.com/owa/ 192.0.2.7' |
- *       ./decide-lines --preset exchange2016 --host mail.contoso.com
+ *       ./decide-lines --preset exchange2016 --host mail.contoso.com --ad-domain contoso.com
  *   deny 403.4
  */
 #define _POSIX_C_SOURCE 200809L /* strncasecmp() */
@@ -42,64 +46,60 @@
 #define MAX_FIELDS 64
 
 static int usage(void) {
-  fprintf(stderr, "usage: decide-lines --policy FILE [--cipher-bits N]\n"
-                  "       decide-lines --preset NAME --host HOST... [--offloader ADDRESS]...\n"
-                  "                    [--redirect] [--cipher-bits N]\n");
+  fprintf(stderr, "usage: decide-lines --policy FILE [--offloader ADDRESS]... [--cipher-bits N]\n"
+                  "       decide-lines --preset NAME --host HOST... --ad-domain DOMAIN...\n"
+                  "                    [--offloader ADDRESS]... [--redirect] [--cipher-bits N]\n"
+                  "       (and the other options of sslvdir eval that build a policy)\n");
   return 2;
 }
 
-/* The policy of the command line, or NULL (the reason on stderr). */
+/* The policy of the command line, or NULL (the reason on stderr). Every
+ * option but --cipher-bits is a policy option, handed to the library by
+ * name (sslvdir_policy_options_set()) and spelt as given, so that the
+ * library's messages say "--preset needs --host": how the options go
+ * together is the library's rule, the one every front end follows. */
 static sslvdir_policy *build_policy(int argc, char **argv, unsigned *cipher_bits) {
-  const char *file = NULL, *preset = NULL;
-  unsigned options = 0;
-  int hosts = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--redirect")) {
-      options |= SSLVDIR_PRESET_REDIRECT;
-      continue;
-    }
-    if (i + 1 >= argc) {
+  sslvdir_policy_options *po = NULL;
+  sslvdir_policy *policy = NULL;
+  sslvdir_error err = {0};
+  int rc = sslvdir_policy_options_new(&po);
+  /* The options a message may name without their being given. */
+  static const char *const named[] = {"--policy", "--preset", "--host", "--ad-domain",
+                                      "--iisconfig", "--site", "--offloader"};
+  for (size_t k = 0; rc == SSLVDIR_OK && k < sizeof named / sizeof named[0]; k++)
+    rc = sslvdir_policy_options_spell(po, named[k] + 2, named[k], &err);
+  for (int i = 1; rc == SSLVDIR_OK && i < argc; i++) {
+    const char *arg = argv[i];
+    if (strncmp(arg, "--", 2) != 0) {
+      sslvdir_policy_options_free(po);
       usage();
       return NULL;
     }
-    if (!strcmp(argv[i], "--policy")) file = argv[++i];
-    else if (!strcmp(argv[i], "--preset")) preset = argv[++i];
-    else if (!strcmp(argv[i], "--host")) { hosts++; i++; }
-    else if (!strcmp(argv[i], "--offloader")) i++;
-    else if (!strcmp(argv[i], "--cipher-bits")) {
+    if (!strcmp(arg, "--cipher-bits") && i + 1 < argc) {
       char *end;
       unsigned long b = strtoul(argv[++i], &end, 10);
       if (*end || end == argv[i] || b > 65535) {
         fprintf(stderr, "decide-lines: --cipher-bits takes a number of bits\n");
+        sslvdir_policy_options_free(po);
         return NULL;
       }
       *cipher_bits = (unsigned)b;
-    } else {
+      continue;
+    }
+    /* --redirect alone is the recipe on; every other option takes a value. */
+    int flag = !strcmp(arg, "--redirect");
+    if (!flag && i + 1 >= argc) {
+      sslvdir_policy_options_free(po);
       usage();
       return NULL;
     }
-  }
-  if (!file == !preset || (preset && !hosts) || (file && (hosts || options))) {
-    usage();
-    return NULL;
-  }
-  sslvdir_builder *b = NULL;
-  sslvdir_policy *policy = NULL;
-  sslvdir_error err = {0};
-  int rc = sslvdir_builder_new(&b);
-  if (rc == SSLVDIR_OK && file)
-    rc = sslvdir_policyfile_load(b, file, &err);
-  if (rc == SSLVDIR_OK && preset)
-    rc = sslvdir_preset_apply_opts(b, preset, "Default Web Site", options, &err);
-  for (int i = 1; rc == SSLVDIR_OK && i + 1 < argc; i++) {
-    if (!strcmp(argv[i], "--host"))
-      rc = sslvdir_builder_add_host(b, "Default Web Site", argv[++i], &err);
-    else if (!strcmp(argv[i], "--offloader"))
-      rc = sslvdir_builder_add_offloader(b, argv[++i], &err);
+    rc = sslvdir_policy_options_spell(po, arg + 2, arg, &err);
+    if (rc == SSLVDIR_OK)
+      rc = sslvdir_policy_options_set(po, arg + 2, flag ? "on" : argv[++i], &err);
   }
   if (rc == SSLVDIR_OK)
-    rc = sslvdir_builder_build(b, &policy, &err);
-  sslvdir_builder_free(b);
+    rc = sslvdir_policy_options_build(po, &policy, &err);
+  sslvdir_policy_options_free(po);
   if (rc != SSLVDIR_OK)
     fprintf(stderr, "decide-lines: %s\n", err.message[0] ? err.message : sslvdir_strerror(rc));
   return policy;

@@ -148,11 +148,12 @@ SSLVDIR_EXTERN int sslvdir_preset_apply_opts(sslvdir_builder *b, const char *nam
     for (size_t i = 0; i < sv_xdefault_count(); i++) {
       const sv_xdefault *v = sv_xdefault_row(i);
       if (applies(p, v) && offloaded(p->version, v->kind, v->path) && ep_protects(v->kind, v->path))
+        /* Short: what to do must fit sslvdir_error.message after a
+         * caller's prefix (sslvdir_policy_options_build() words its own). */
         return sv_err(err, SSLVDIR_E_INCONSISTENT,
-                      "Extended Protection is on for %s (%s) and protects %s, which SSL "
-                      "offloading would break: Microsoft does not support Extended Protection "
-                      "with SSL offloading; declare it off, or bridge (the preset without "
-                      "-offload)",
+                      "%s: Extended Protection is on (%s) and SSL offloading would break "
+                      "it on %s; declare it off (SSLVDIR_PRESET_EP_OFF) or bridge (the preset "
+                      "without -offload)",
                       p->name, p->ep ? "Setup turns it on" : "declared on", v->path);
     }
   }

@@ -15,6 +15,10 @@ prefix=$(sed -n 's/^prefix=//p' "$top_builddir/sslvdir.pc")
 root="$tmp$prefix"
 libdir=$(sed -n 's/^libdir=//p' "$top_builddir/sslvdir.pc" | sed "s|\${exec_prefix}|$prefix|;s|\${prefix}|$prefix|")
 pcdir="$tmp$libdir/pkgconfig"
+# No placeholder a user would follow (the project has no home page: no URL).
+if grep -n 'example\.invalid' "$pcdir/sslvdir.pc"; then
+  echo "check-pkgconfig: sslvdir.pc names a placeholder address"; exit 1
+fi
 cat > "$tmp/use.c" <<'C'
 #include <stdio.h>
 #include <string.h>
@@ -125,4 +129,42 @@ done
 plugin="$tmp$(get haproxydir)/sslvdir.lua"
 [ -f "$plugin" ] && [ -f "$(dirname "$plugin")/exchange2016.cfg" ] ||
   { echo "check-pkgconfig: the HAProxy plugin is not installed at $plugin"; exit 1; }
+# The installed example names where this install put the module and the
+# plugin, for any prefix (here another one, given to make install).
+make -s -C "$top_builddir" install-haproxy-example DESTDIR="$tmp/other" \
+  haproxydir=/opt/sv/share/libsslvdir/haproxy lua53dir=/opt/sv/lib/lua/5.3 >/dev/null
+cfg="$tmp/other/opt/sv/share/libsslvdir/haproxy/exchange2016.cfg"
+if ! grep -q '^    lua-prepend-path /opt/sv/lib/lua/5.3/?.so cpath$' "$cfg" ||
+   ! grep -q '^    lua-load-per-thread /opt/sv/share/libsslvdir/haproxy/sslvdir.lua$' "$cfg" ||
+   grep -n '/usr/local' "$cfg"; then
+  echo "check-pkgconfig: the installed exchange2016.cfg does not name the install's paths"; exit 1
+fi
+# README's settings for a private prefix, against this install: its
+# PKG_CONFIG_PATH finds sslvdir.pc, LD_LIBRARY_PATH the library, LUA_CPATH
+# the module; PYTHONPATH is the directory configure uses for a prefix its
+# Python does not read (automake's site-packages, which its warning names).
+readme=$(awk '/^<!-- install: a private prefix -->/ { f = 1; next } f && /^```sh/ { b = 1; next } b && /^```/ { exit } b' \
+  "$top_srcdir/README.md" | sed -n 's/^export \([A-Z_]*=[^ ]*\).*/\1/p')
+[ "$(printf '%s\n' "$readme" | wc -l)" = 4 ] || { echo "check-pkgconfig: README's install settings not found: $readme"; exit 1; }
+(
+  PREFIX="$tmp$prefix"
+  eval "export $(printf '%s\n' "$readme" | grep -v '^PYTHONPATH=' | tr '\n' ' ')"
+  pkg-config --exists sslvdir || { echo "check-pkgconfig: README's PKG_CONFIG_PATH=$PKG_CONFIG_PATH finds no sslvdir.pc"; exit 1; }
+  "$tmp/use" >/dev/null || { echo "check-pkgconfig: README's LD_LIBRARY_PATH=$LD_LIBRARY_PATH"; exit 1; }
+  if [ -n "$(get lua53_bin)" ] && [ "$(get lua53dir)" = "$prefix/lib/lua/5.3" ]; then
+    "$(get lua53_bin)" -e 'require("sslvdir")' || { echo "check-pkgconfig: README's LUA_CPATH=$LUA_CPATH"; exit 1; }
+  fi
+  if [ "$(get python)" = yes ]; then
+    want=$PREFIX/lib/python$("$(get PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])')/site-packages
+    eval "$(printf '%s\n' "$readme" | grep '^PYTHONPATH=')"
+    [ "$PYTHONPATH" = "$want" ] || { echo "check-pkgconfig: README's PYTHONPATH=$PYTHONPATH, configure's $want"; exit 1; }
+  fi
+) || exit 1
+# The example policies the documentation names, under docdir/examples.
+docdir=$(get docdir)
+for f in exchange2016-offload.xml autodiscover.xml hand-written.xml; do
+  [ -f "$tmp$docdir/examples/$f" ] || { echo "check-pkgconfig: $docdir/examples/$f not installed"; exit 1; }
+done
+LD_LIBRARY_PATH="$tmp$libdir" "$root/bin/sslvdir" show --policy "$tmp$docdir/examples/exchange2016-offload.xml" >/dev/null ||
+  { echo "check-pkgconfig: the installed example policy does not load"; exit 1; }
 echo "$((passed + 1)) passed, 0 failed"

@@ -50,16 +50,30 @@ printf '%s\n' 'GET http://mail.contoso.com/owa/ 192.0.2.7' \
   'GET https://mail.contoso.com/owa/ 192.0.2.7' \
   'GET http://www.example.net/owa/ 192.0.2.7' > "$tmp/requests"
 printf '%s\n' 'deny 403.4' 'deny 403.5' 'allow offload' 'deny 403.4' > "$tmp/want"
-"$ex/decide-lines" --preset exchange2016-offload --host mail.contoso.com --offloader 10.0.0.5 \
-  --cipher-bits 128 < "$tmp/requests" > "$tmp/got" 2>&1
+"$ex/decide-lines" --preset exchange2016-offload --host mail.contoso.com --ad-domain contoso.com \
+  --offloader 10.0.0.5 --cipher-bits 128 < "$tmp/requests" > "$tmp/got" 2>&1
 rc=$?
 same "decide-lines --preset: a decision per line" "$tmp/want" "$tmp/got"
 [ $rc -eq 0 ] && ok "decide-lines: exit status 0" || bad "decide-lines: exit status $rc, not 0"
 
-"$ex/decide-lines" --preset exchange2016-offload < /dev/null > "$tmp/got" 2>&1
+# The policy options' rules, in the example's words (as README says of every
+# front end): a preset needs --host and --ad-domain, a policy file no --host.
+"$ex/decide-lines" --preset exchange2016-offload --ad-domain contoso.com < /dev/null > "$tmp/got" 2>&1
 rc=$?
-[ $rc -eq 2 ] && grep -q '^usage:' "$tmp/got" && ok "decide-lines: a preset without --host is refused" \
+[ $rc -eq 2 ] && grep -q '^decide-lines: --preset needs --host: ' "$tmp/got" && ok "decide-lines: a preset without --host is refused" \
   || bad "decide-lines: a preset without --host: exit $rc, $(cat "$tmp/got")"
+"$ex/decide-lines" --preset exchange2016-offload --host mail.contoso.com < /dev/null > "$tmp/got" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q '^decide-lines: --preset needs --ad-domain: ' "$tmp/got" && ok "decide-lines: a preset without --ad-domain is refused" \
+  || bad "decide-lines: a preset without --ad-domain: exit $rc, $(cat "$tmp/got")"
+"$ex/decide-lines" --policy "$policy" --host mail.contoso.com < /dev/null > "$tmp/got" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q '^decide-lines: --host goes with --preset' "$tmp/got" && ok "decide-lines: --host with a policy file is refused" \
+  || bad "decide-lines: --host with --policy: exit $rc, $(cat "$tmp/got")"
+"$ex/decide-lines" --preset exchange2016 --hots mail.contoso.com < /dev/null > "$tmp/got" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "unknown policy option 'hots'" "$tmp/got" && ok "decide-lines: an unknown option is refused" \
+  || bad "decide-lines: --hots: exit $rc, $(cat "$tmp/got")"
 
 # ---------------------------------------------------------------- reload
 "$ex/reload" "$policy" http://mail.contoso.com/owa/ 192.0.2.7 20 3 > "$tmp/got" 2> "$tmp/err"

@@ -443,6 +443,50 @@ req "$t" -X POST -H "Content-Type: text/xml" --data-binary "@$work/pox.xml" "$ad
   expect_header "$t" "^x-backend-saw:" && ok "$t"
 stop_example
 
+# ------------------------------------- a deleted setenv line and a reload
+# The master re-executes itself with the environment setenv left: the
+# example's unsetenv line makes a deleted setenv line go with the reload.
+# Here the offloader 127.0.0.1 is trusted, its lines deleted, the master
+# sent SIGUSR2: its X-Forwarded-Proto must be refused from then on.
+t="the example's unsetenv line names every SSLVDIR_* variable the plugin reads"
+vars=$(grep -o '"SSLVDIR_[A-Z_]*[A-Z]"' "$top_srcdir/bindings/haproxy/sslvdir.lua" | tr -d '"' | sort -u)
+unset_line=$(grep '^    unsetenv ' "$top_srcdir/bindings/haproxy/exchange2016.cfg" || true)
+missing=""
+for v in $vars; do
+  case " ${unset_line#*unsetenv} " in *" $v "*) ;; *) missing="$missing $v" ;; esac
+done
+if [ -n "$unset_line" ] && [ -z "$missing" ]; then ok "$t"; else fail "$t: missing$missing"; fi
+sed -e "s|^    setenv SSLVDIR_POLICY .*|&\n    setenv SSLVDIR_OFFLOADERS 127.0.0.1\n    setenv SSLVDIR_OFFLOADER_CIPHER_BITS 128|" \
+  "$work/example.cfg" > "$work/reload-env.cfg"
+"$HAPROXY" -W -db -S "$work/master-env.sock" -f "$work/reload-env.cfg" > "$work/reload-env.log" 2>&1 &
+env_master=$!
+pids="$pids $env_master"
+wait_for 10 answers "http://127.0.0.1:$H/" || { echo "HAProxy does not start"; cat "$work/reload-env.log"; exit 1; }
+owa="http://mail.contoso.com:$H/owa/healthcheck.htm"
+# xfp_status CODE: a GET of OWA over plain HTTP saying X-Forwarded-Proto: https gets CODE
+xfp_status() {
+  # shellcheck disable=SC2086
+  [ "$("$CURL" -s $resolve -H "X-Forwarded-Proto: https" -o /dev/null -w '%{http_code}' "$owa")" = "$1" ]
+}
+t="master-worker: the trusted offloader's X-Forwarded-Proto: https is believed (OWA reaches Exchange)"
+if xfp_status 200; then ok "$t"; else fail "$t"; sed 's/^/    /' "$work/reload-env.log"; fi
+t="... the plugin logs the SSLVDIR_* values it read"
+if grep -q "sslvdir: policy loaded from .*SSLVDIR_OFFLOADERS=127.0.0.1" "$work/reload-env.log"; then ok "$t"
+else fail "$t"; sed 's/^/    /' "$work/reload-env.log"; fi
+sed -i -e "/setenv SSLVDIR_OFFLOADER/d" "$work/reload-env.cfg"
+kill -USR2 "$env_master"
+t="the offloader's setenv lines deleted and reloaded: its X-Forwarded-Proto is refused (403.4)"
+# the old worker answers until the new one has taken over; without the
+# unsetenv line the new one still trusts 127.0.0.1 and this never comes
+if wait_for 10 xfp_status 403; then ok "$t"
+else fail "$t: still believed 10 s after the reload"; sed 's/^/    /' "$work/reload-env.log"; fi
+t="... and the plugin's log line after the reload has no SSLVDIR_OFFLOADERS"
+if [ "$(grep -c "sslvdir: policy loaded from" "$work/reload-env.log")" -ge 2 ] &&
+   ! grep "sslvdir: policy loaded from" "$work/reload-env.log" | tail -n 1 | grep -q SSLVDIR_OFFLOADERS; then ok "$t"
+else fail "$t"; grep "sslvdir: policy loaded" "$work/reload-env.log" | sed 's/^/    /'; fi
+kill "$env_master" 2>/dev/null || true
+wait "$env_master" 2>/dev/null || true
+
 # ------------------------------------------------------------- mode tcp
 # The plugin cannot see a frontend's mode when it loads, and HAProxy 2.6
 # only warns that http-request rules are ignored in mode tcp: the example's

@@ -190,7 +190,113 @@ static void test_combinations(void) {
   expect_fail(header_alone, SSLVDIR_E_INCONSISTENT, "offloader-cipher-header goes with offloader");
   const char *const ep_offload[] = {"preset=exchange2016-offload", "host=a.example",
                                     "ad-domain=example", "extended-protection=on", NULL};
-  expect_fail(ep_offload, SSLVDIR_E_INCONSISTENT, "preset: ");
+  expect_fail(ep_offload, SSLVDIR_E_INCONSISTENT, "set extended-protection=off, or bridge");
+}
+
+/* Every refusal of a build, in each caller's words: shorter than
+ * sslvdir_error.message holds, so that what to do is never cut (a cut
+ * message is exactly 255 bytes), and the Extended Protection one names the
+ * caller's way to turn it off. */
+static void test_refusals_fit(void) {
+  static const char *const names[] = {
+    "policy", "policy-xml", "preset", "host", "ad-domain", "site", "redirect",
+    "extended-protection", "iisconfig", "reg", "offloader", "offloader-cipher-bits",
+    "offloader-cipher-header",
+  };
+  /* The library's names, the command's, Python's keywords, an environment's,
+   * Lua's fields, and 31 bytes each (the front ends' longest,
+   * SSLVDIR_OFFLOADER_CIPHER_HEADER; five of the 64 the library takes
+   * would not fit a message). */
+  static const struct { const char *prefix, *suffix; } styles[] = {
+    {NULL, NULL}, {"--", ""}, {"", "="}, {"SSLVDIR_", ""}, {"", ""},
+    {"x-spelling-of-thirty-one-bytes-", ""},
+  };
+  static const char *const want_off[] = {
+    "extended-protection=off", "--extended-protection off", "extended_protection=False",
+    "SSLVDIR_EXTENDED_PROTECTION=off", "extended_protection = false", NULL,
+  };
+#define PRESET "preset=exchange2016", "host=a.example", "ad-domain=example.com"
+  static const char *const cases[][7] = {
+    {NULL},
+    {"preset=exchange2016", "policy=x.xml", NULL},
+    {"policy=x.xml", "policy-xml=<x/>", NULL},
+    {"policy=x.xml", "host=a.example", NULL},
+    {"iisconfig=x.config", "ad-domain=example.com", NULL},
+    {"preset=exchange2016", NULL},
+    {"preset=exchange2016", "host=a.example", NULL},
+    {PRESET, "offloader-cipher-bits=128", NULL},
+    {PRESET, "offloader-cipher-header=X-SSL-Cipher", NULL},
+    {"preset=exchangese-offload", "host=a.example", "ad-domain=example.com", NULL},
+    {"preset=exchange2019-offload", "host=a.example", "ad-domain=example.com",
+     "extended-protection=on", NULL},
+    {"preset=exchange2010", "host=a.example", "ad-domain=example.com",
+     "extended-protection=on", NULL},
+    {"preset=exchange2099-with-a-name-long-enough-to-be-cut-at-sixty-four-bytes-and-more",
+     "host=a.example", "ad-domain=example.com", NULL},
+    {"preset=exchange2016", "host=bad host", "ad-domain=example.com", NULL},
+    {"preset=exchange2016", "host=a.example", "ad-domain=bad domain", NULL},
+    {PRESET, "site=", NULL},
+    {PRESET, "offloader=10.0.0.300", NULL},
+    {PRESET, "offloader=10.0.0.5", "offloader-cipher-header=Host", NULL},
+    {PRESET, "redirect=maybe", NULL},
+    {PRESET, "offloader=10.0.0.5", "offloader-cipher-bits=1e3", NULL},
+    {"policy=/nonexistent/a-directory-with-a-long-name-that-goes-on-and-on-and-on/policy.xml", NULL},
+    {"policy-xml=<policy/>", NULL},
+    {"iisconfig=/nonexistent/applicationHost.config", NULL},
+    {"iisconfig=@tests/data/config/exchange2016.config", "reg=/nonexistent/x.reg", NULL},
+    {"preset=exchange2016", "iisconfig=@tests/data/config/exchange2016.config",
+     "ad-domain=example.com", "site=No Such Site", NULL},
+  };
+#undef PRESET
+  for (size_t st = 0; st < sizeof styles / sizeof styles[0]; st++) {
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+      sslvdir_policy_options *o;
+      sslvdir_policy *p = NULL;
+      sslvdir_error e = {0};
+      CU_ASSERT_FATAL(sslvdir_policy_options_new(&o) == SSLVDIR_OK);
+      for (size_t n = 0; styles[st].prefix && n < sizeof names / sizeof names[0]; n++) {
+        char name[64], spelling[200];
+        snprintf(name, sizeof name, "%s", names[n]);
+        for (char *q = name; *q; q++) /* as Python and Lua, or an environment, write it */
+          *q = st == 2 || st == 4 ? (*q == '-' ? '_' : *q)
+             : st == 3 ? (*q == '-' ? '_' : (char)(*q - 32 * (*q >= 'a' && *q <= 'z'))) : *q;
+        /* at most 31 bytes: the longest style keeps only its prefix */
+        snprintf(spelling, sizeof spelling, "%.31s", styles[st].prefix);
+        if (strlen(spelling) + strlen(name) + strlen(styles[st].suffix) <= 31)
+          snprintf(spelling, sizeof spelling, "%s%s%s", styles[st].prefix, name, styles[st].suffix);
+        CU_ASSERT_EQUAL_FATAL(sslvdir_policy_options_spell(o, names[n], spelling, &e), SSLVDIR_OK);
+      }
+      int rc = set_all(o, cases[c], &e);
+      if (!rc)
+        rc = sslvdir_policy_options_build(o, &p, &e);
+      CU_ASSERT_NOT_EQUAL(rc, SSLVDIR_OK);
+      CU_ASSERT_PTR_NULL(p);
+      size_t len = strnlen(e.message, sizeof e.message);
+      if (len == 0 || len >= sizeof e.message - 1) {
+        fprintf(stderr, "\n  style %zu case %zu: %zu bytes: '%s'\n", st, c, len, e.message);
+        CU_FAIL("a refusal is empty or cut");
+      }
+      if (c == 9 && want_off[st] &&
+          (!strstr(e.message, want_off[st]) || !strstr(e.message, "without -offload)"))) {
+        fprintf(stderr, "\n  want '%s' in '%s'\n", want_off[st], e.message);
+        CU_FAIL("the Extended Protection refusal says how to turn it off");
+      }
+      sslvdir_policy_unref(p);
+      sslvdir_policy_options_free(o);
+    }
+  }
+  /* The preset alone (a C caller): its own flag, and not cut either. */
+  sslvdir_builder *b;
+  sslvdir_error e = {0};
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchangese-offload", "Default Web Site", 0, &e),
+                  SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "SSLVDIR_PRESET_EP_OFF"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "without -offload)"));
+  CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2010", "Default Web Site",
+                                            SSLVDIR_PRESET_EP_ON, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT(strlen(e.message) < sizeof e.message - 1);
+  sslvdir_builder_free(b);
 }
 
 static void test_offloaders(void) {
@@ -349,4 +455,5 @@ void suite_options(void) {
   CU_add_test(s, "set refuses bad values", test_set_refusals);
   CU_add_test(s, "messages in the caller's words", test_spelling);
   CU_add_test(s, "build twice", test_build_twice);
+  CU_add_test(s, "every refusal fits and says what to do", test_refusals_fit);
 }

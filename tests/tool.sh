@@ -23,6 +23,18 @@ expect_fail() {
   out=$("$sv" "$@" 2>/dev/null); err=$("$sv" "$@" 2>&1 >/dev/null); rc=$?
   if [ $rc -eq 2 ] && [ -z "$out" ] && printf '%s' "$err" | grep -q -- "$pat"; then ok; else ko "sslvdir $* (exit $rc): $err"; fi
 }
+# expect_one_line TEXT ARGS...: exit 2 and one line on stderr that holds TEXT (not the
+# whole usage after it, which buries the error).
+expect_one_line() {
+  want=$1; shift
+  err=$("$sv" "$@" 2>&1 >/dev/null); rc=$?
+  case $err in
+    *"
+"*) ko "sslvdir $* (exit $rc): more than one line: $(printf '%s' "$err" | head -3)" ;;
+    *"$want"*) if [ $rc -eq 2 ]; then ok; else ko "sslvdir $* (exit $rc)"; fi ;;
+    *) ko "sslvdir $* (exit $rc): $err" ;;
+  esac
+}
 # expect_out PATTERN ARGS...: exit 0 and stdout matching PATTERN.
 expect_out() {
   pat=$1; shift
@@ -56,8 +68,8 @@ expect_fail '--extended-protection takes on or off' eval $C16 --extended-protect
 # Exchange SE turns Extended Protection on: Rpc requires SSL, nothing is offloaded,
 # and its -offload preset is refused until Extended Protection is declared off.
 expect_out '"substatus": 4' eval --json --preset exchangese $NS POST http://mail.contoso.com/rpc/rpcproxy.dll
-expect_fail 'Extended Protection is on for exchangese-offload' eval --preset exchangese-offload $NS GET /
-expect_fail 'Extended Protection is on for exchange2019-offload (declared on)' eval --preset exchange2019-offload $NS --extended-protection on GET /
+expect_fail 'exchangese-offload: Extended Protection is on (Setup turns it on) and Microsoft does not support it with SSL offloading; set --extended-protection off, or bridge (the preset without -offload)' eval --preset exchangese-offload $NS GET /
+expect_fail 'exchange2019-offload: Extended Protection is on (declared on)' eval --preset exchange2019-offload $NS --extended-protection on GET /
 expect_out '"upstream": "offload"' eval --json --preset exchangese-offload $NS --extended-protection off GET https://mail.contoso.com/owa/
 expect_json '{"action": "deny", "status": 403, "substatus": 4, "location": null, "vdir": "Default Web Site/EWS", "path": "/EWS/Exchange.asmx", "upstream": "bridge", "set_headers": {}, '"$RM"', "reason_code": "ssl-required", "reason": "SSL is required (403.4)"}' \
   eval $C16 --json POST http://mail.contoso.com/EWS/Exchange.asmx
@@ -119,6 +131,7 @@ expect_fail "control character" rewrite-header --preset exchange2016 --host mail
 expect_fail "control character" rewrite-header $C16 --json 'X-A: b' "$(printf 'Location: http://mail.contoso.com/\001')"
 expect_fail "control character" rewrite-header $C16 'X-A: b' "$(printf 'Location: http://mail.contoso.com/\001')"
 expect_fail "needs a 'Name: value'" rewrite-header
+expect_one_line "see 'sslvdir rewrite-header --help'" rewrite-header
 # A repeated Host is a 400 (bad-host), as HTTP.sys answers it, not the last value's answer.
 expect_out '"status": 400, .*"reason_code": "bad-host"' eval $C16 --json -H 'Host: evil.example' -H 'Host: mail.contoso.com' GET /owa/
 expect_out '"status": 400, .*"reason_code": "bad-host"' eval $C16 --json -H 'Host: mail.contoso.com' -H 'host: mail.contoso.com' GET http://mail.contoso.com/owa/
@@ -316,6 +329,7 @@ expect_out 'deny 404.11' demo
 expect_out "^sslvdir [0-9]" version
 # Usage and input errors: exit 2 and a message
 expect_fail 'eval needs METHOD and URL' eval GET
+expect_one_line "eval needs METHOD and URL (see 'sslvdir eval --help')" eval GET
 expect_fail 'unknown option' eval $C16 --bogus GET /
 expect_fail 'cipher-bits' eval $C16 --cipher-bits lots GET /
 expect_fail 'client-cert' eval $C16 --client-cert maybe GET /
@@ -350,6 +364,7 @@ expect_fail 'not an IPv4 or IPv6' eval $C16 --offloader mail.contoso.com GET /
 expect_fail "expected 'Name: value'" eval $C16 -H 'NoColon' GET /
 expect_fail 'must be http' eval $C16 GET ftp://x/
 expect_fail 'unknown command' frobnicate
+expect_one_line "unknown command 'frobnicate' (see 'sslvdir --help')" frobnicate
 expect_fail 'usage' 
 expect_fail 'not a host name' show --preset exchange2016 --ad-domain example.com --host 'bad host'
 # ---------------------------------------------------------------- certificates and the audit

@@ -395,8 +395,7 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
     }
   }
   if (pos != 2) {
-    fprintf(stderr, "%s: eval needs METHOD and URL\n", prog);
-    usage(stderr);
+    fprintf(stderr, "%s: eval needs METHOD and URL (see '%s eval --help')\n", prog, prog);
     return EXIT_USAGE;
   }
   sslvdir_request r = SSLVDIR_REQUEST_INIT;
@@ -680,8 +679,8 @@ static int cmd_rewrite_header(int argc, char **argv) {
     lines[nlines++] = argv[i];
   }
   if (!nlines) {
-    fprintf(stderr, "%s: rewrite-header needs a 'Name: value' line\n", prog);
-    usage(stderr);
+    fprintf(stderr, "%s: rewrite-header needs a 'Name: value' line (see '%s rewrite-header --help')\n",
+            prog, prog);
     return EXIT_USAGE;
   }
   for (int k = 0; k < nlines; k++) {
@@ -1129,7 +1128,7 @@ int main(int argc, char **argv) {
     }
   if (!strcmp(cmd, "help"))
     return argc > 1 ? help(argv[1]) : help(prog);
-  fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
-  usage(stderr);
+  /* One line, as for an unknown option: the whole usage buries it. */
+  fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n", prog, cmd, prog);
   return EXIT_USAGE;
 }

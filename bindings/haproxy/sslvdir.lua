@@ -4,12 +4,16 @@
 -- and which policy to use (the environment is read once, at startup):
 --
 --   global
+--     unsetenv SSLVDIR_POLICY SSLVDIR_PRESET SSLVDIR_HOSTS ... (every SSLVDIR_*)
 --     setenv SSLVDIR_POLICY /etc/haproxy/sslvdir-policy.xml
 --     lua-prepend-path /usr/local/lib/lua/5.3/?.so cpath
 --     lua-load-per-thread /usr/local/share/libsslvdir/haproxy/sslvdir.lua
 --
 -- (make install puts it in $(datadir)/libsslvdir/haproxy, next to the
 -- example exchange2016.cfg; /usr/local/share with the default prefix.)
+-- The unsetenv line comes first because a reload re-executes the master
+-- with the environment setenv left: without it, a deleted setenv line
+-- would stay in force (doc/haproxy.md, "Reloading a changed policy").
 --
 -- It registers:
 --   http-request  lua.sslvdir           decide and carry the decision out
@@ -180,7 +184,23 @@ local function load_policy()
   local policy, msg, code = sslvdir.load(spec, NAMES)
   if not policy then
     local also = #unknown > 0 and ("; set but unknown: " .. table.concat(unknown, ", ")) or ""
-    error(string.format("sslvdir: cannot load the policy: %s (code %s)%s", msg, tostring(code), also))
+    -- The status's name (include/sslvdir/common.h), not its number.
+    local names = { "INVALID_ARGUMENT", "NOMEM", "SYNTAX", "UNKNOWN_NAME", "DUPLICATE",
+                    "NOT_FOUND", "RANGE", "INCONSISTENT", "IO", "REFUSED", "BUFFER_TOO_SMALL",
+                    "TYPE", "CALLBACK", "PASSWORD" }
+    local name = type(code) == "number" and names[-code]
+    error(string.format("sslvdir: cannot load the policy: %s (%s)%s", msg,
+                        name and ("SSLVDIR_E_" .. name) or ("code " .. tostring(code)), also))
+  end
+  -- What the policy was built from, once per start or reload: a value the
+  -- master kept from before a reload (a setenv line deleted without the
+  -- example's unsetenv line) shows here.
+  if core and core.Info and (core.thread or 0) <= 1 then
+    local used = {}
+    for _, var in ipairs(sslvdir.environ("SSLVDIR_")) do
+      if KNOWN[var] then used[#used + 1] = var .. "=" .. (getenv(var) or "") end
+    end
+    core.Info("sslvdir: policy loaded from " .. table.concat(used, " "))
   end
   return policy
 end

@@ -270,6 +270,63 @@ static void check_load_fields(lua_State *L, int t) {
   }
 }
 
+/* Edits (insert, delete, replace a byte) from a to b, for "did you mean";
+ * a is at most 64 bytes (longer keys get no suggestion). */
+static size_t distance(const char *a, size_t na, const char *b) {
+  size_t nb = strlen(b), row[64 + 1];
+  for (size_t j = 0; j <= nb; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= na; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= nb; j++) {
+      size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < best)
+        best = up + 1;
+      if (row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      diag = up;
+      row[j] = best;
+    }
+  }
+  return row[nb];
+}
+
+/* Every key of table t is one of load{}'s fields: a misspelt one
+ * (redirct = true, offloader = ...) would otherwise be silently not
+ * applied, where the command, Python and the HAProxy plugin refuse or name
+ * it. Raised, as a wrong type is, before anything is allocated. */
+static void check_load_keys(lua_State *L, int t, const char *table) {
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_error(L, "%s takes named fields, not a %s key", table, luaL_typename(L, -1));
+    size_t len;
+    const char *k = lua_tolstring(L, -1, &len);
+    const char *best = NULL;
+    size_t best_d = 4; /* as the plugin: at most 3 edits away */
+    for (size_t i = 0; i < NLOAD_FIELDS; i++) {
+      if (strlen(load_fields[i].field) == len && !memcmp(load_fields[i].field, k, len)) {
+        best = NULL;
+        best_d = 0;
+        break;
+      }
+      size_t d = len <= 64 && strlen(load_fields[i].field) <= 64
+                   ? distance(k, len, load_fields[i].field) : best_d;
+      if (d < best_d) {
+        best = load_fields[i].field;
+        best_d = d;
+      }
+    }
+    if (best_d == 0)
+      continue;
+    if (best)
+      luaL_error(L, "%s: unknown field '%s' (did you mean '%s'?)", table, k, best);
+    luaL_error(L, "%s: unknown field '%s'", table, k);
+  }
+}
+
 /* One field into the options; the value at the top of the stack. */
 static int set_field(lua_State *L, sslvdir_policy_options *po, size_t i, sslvdir_error *e) {
   const char *f = load_fields[i].field, *opt = load_fields[i].option;
@@ -339,8 +396,11 @@ static int l_load(lua_State *L) {
     luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
   luaL_checkstack(L, 8, NULL);
+  check_load_keys(L, 1, "load");
   check_load_fields(L, 1);
   int names = lua_istable(L, 2);
+  if (names)
+    check_load_keys(L, 2, "load's names");
   for (size_t i = 0; names && i < NLOAD_FIELDS; i++) {
     int type = push_field(L, 2, load_fields[i].field);
     if (type != LUA_TNIL && type != LUA_TSTRING)

@@ -29,6 +29,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <arpa/inet.h>
 #include <limits.h>
 #include <string.h>
 #include <sslvdir/sslvdir.h>
@@ -823,6 +824,18 @@ static PyObject *policy_decide(PolicyObject *o, PyObject *args, PyObject *kw) {
     if (get_text(peer, &rq.peer, &n, "peer") < 0)
       return NULL;
     rq.peer_len = (size_t)n;
+    /* The rule of the command's --peer: the library trusts nothing it
+     * cannot parse, so "10.0.0.5:443" or "[10.0.0.5]" would quietly be an
+     * untrusted peer and the decision not the one asked for. */
+    char addr[INET6_ADDRSTRLEN + 1];
+    unsigned char bin[16];
+    if (rq.peer_len >= sizeof addr || memchr(rq.peer, '\0', rq.peer_len) ||
+        (memcpy(addr, rq.peer, rq.peer_len), addr[rq.peer_len] = '\0',
+         inet_pton(AF_INET, addr, bin) != 1 && inet_pton(AF_INET6, addr, bin) != 1)) {
+      PyErr_Format(PyExc_ValueError,
+                   "peer %R: expected a bare IPv4 or IPv6 address (no port, brackets or zone)", peer);
+      return NULL;
+    }
   }
   if (xfp != Py_None) {
     if (get_text(xfp, &rq.x_forwarded_proto, &n, "x_forwarded_proto") < 0)

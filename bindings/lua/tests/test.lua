@@ -147,6 +147,17 @@ test("wrong argument types are errors", function()
   raises(function() sslvdir.load { hosts = 5 } end, "string or an array")
   raises(function() sslvdir.load { offloaders = { "10.0.0.1", 7 } } end, "must hold strings")
   raises(function() sslvdir.load { reg = true } end, "string or an array")
+  -- A misspelt field is refused and the right one named, not silently not applied.
+  raises(function() sslvdir.load(ns { redirct = true }) end,
+         "load: unknown field 'redirct' %(did you mean 'redirect'%?%)")
+  raises(function() sslvdir.load(ns { offloader = "10.0.0.5" }) end,
+         "unknown field 'offloader' %(did you mean 'offloaders'%?%)")
+  raises(function() sslvdir.load(ns { extended_protecton = false }) end,
+         "unknown field 'extended_protecton' %(did you mean 'extended_protection'%?%)")
+  raises(function() sslvdir.load(ns { frobnicate = 1 }) end, "unknown field 'frobnicate'$")
+  raises(function() sslvdir.load(ns { "exchange2016" }) end, "load takes named fields, not a number key")
+  raises(function() sslvdir.load(ns {}, { host = "SSLVDIR_HOST" }) end,
+         "load's names: unknown field 'host' %(did you mean 'hosts'%?%)")
 end)
 
 test("client_cert takes its names, cipher_bits a number: nothing else", function()
@@ -231,6 +242,7 @@ test("runtime failures are nil, message, code", function()
   -- Extended Protection (on at Exchange SE's setup) is not supported with SSL offloading.
   p, msg, code = sslvdir.load(ns { preset = "exchangese-offload" })
   eq(p, nil); eq(code, -8); assert(msg:find("Extended Protection", 1, true))
+  assert(msg:find("; set extended_protection = false, or bridge (the preset without -offload)", 1, true), msg)
   p = assert(sslvdir.load(ns { preset = "exchangese-offload", extended_protection = false }))
   eq(p:decide { method = "GET", target = "/owa/", host = "mail.contoso.com", tls = true,
                 cipher_bits = 256 }.upstream, "offload")

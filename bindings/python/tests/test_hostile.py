@@ -38,7 +38,7 @@ def test_decisions(policy, offload_policy, rng):
     for _ in range(3000):
         p = rng.choice((policy, offload_policy))
         d = p.decide(blob(rng, 12), blob(rng), blob(rng, 40) if rng.random() < 0.9 else None,
-                     tls=rng.random() < 0.5, peer=blob(rng, 20), cipher_bits=rng.randrange(300),
+                     tls=rng.random() < 0.5, peer=rng.choice(("10.0.0.5", "198.51.100.7", "2001:db8::1")), cipher_bits=rng.randrange(300),
                      client_cert=rng.choice(("none", "ok", "untrusted", "expired", "revoked")),
                      x_forwarded_proto=blob(rng, 10) if rng.random() < 0.3 else None,
                      front_end_https=blob(rng, 10) if rng.random() < 0.3 else None)

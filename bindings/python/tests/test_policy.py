@@ -371,7 +371,10 @@ def test_preset_options():
     se = sslvdir.load_policy(preset="exchangese", **NS)
     assert se.find_vdir("Default Web Site/owa").extended_protection
     assert se.decide("POST", "/rpc/rpcproxy.dll", "mail.contoso.com").iis_status == "403.4"
-    with pytest.raises(sslvdir.InconsistentError, match="Extended Protection"):
+    # the message says how to fix it, in Python's words, and is not cut
+    with pytest.raises(sslvdir.InconsistentError,
+                       match=r"Extended Protection .*; set extended_protection=False, or bridge "
+                             r"\(the preset without -offload\)$"):
         sslvdir.load_policy(preset="exchangese-offload", **NS)
     with pytest.raises(sslvdir.InconsistentError):
         sslvdir.load_policy(preset="exchange2016-offload", extended_protection=True, **NS)
@@ -391,6 +394,12 @@ def test_offloader_cipher_two_tiers():
     """Behind a load balancer that says nothing about the cipher, Ssl128 vdirs
     answer 403.5; its guarantee (minimum bits or a cipher header) lets TLS through."""
     plain = sslvdir.load_policy(preset="exchange2016-offload", offloaders=["10.0.0.5"], **NS)
+    # A peer with a port or brackets is refused as the command refuses it, not
+    # quietly an untrusted one.
+    for bad in ("10.0.0.5:80", "[10.0.0.5]", "fe80::1%eth0", "", "10.0.0.5\x00", "x" * 100):
+        with pytest.raises(ValueError, match="expected a bare IPv4 or IPv6 address"):
+            plain.decide("GET", "/owa/", "mail.contoso.com", peer=bad, x_forwarded_proto="https")
+    assert plain.decide("GET", "/owa/", "mail.contoso.com", peer=b"2001:db8::5").action == "deny"
     d = plain.decide("GET", "/owa/", "mail.contoso.com", peer="10.0.0.5", x_forwarded_proto="https")
     assert (d.action, d.iis_status) == ("deny", "403.5")
     assert any("min-cipher-bits" in w for w in plain.warnings)
