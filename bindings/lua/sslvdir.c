@@ -1165,8 +1165,9 @@ static int l_rw_feed(lua_State *L) {
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   int rc = sslvdir_rewriter_feed(r, data, n, buffer_write, &b);
-  done_rewriter(u);
+  /* Still in use while the result is made: making it may run finalizers. */
   luaL_pushresult(&b);
+  done_rewriter(u);
   if (rc)
     return fail(L, rc, NULL);
   return 1;
@@ -1179,8 +1180,8 @@ static int l_rw_finish(lua_State *L) {
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   int rc = sslvdir_rewriter_finish(r, buffer_write, &b);
+  luaL_pushresult(&b); /* as in feed() */
   done_rewriter(u);
-  luaL_pushresult(&b);
   if (rc)
     return fail(L, rc, NULL);
   return 1;
