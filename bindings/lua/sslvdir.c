@@ -505,7 +505,7 @@ static void push_keys(lua_State *L) {
  * interns the name again on every call): for the per-request methods. */
 static lpolicy *check_policy_fast(lua_State *L) {
   lpolicy *u = lua_touserdata(L, 1);
-  if (u && lua_getmetatable(L, 1)) {
+  if (u && lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) { /* not a light one */
     lua_rawgeti(L, KEYS, N_POLICY_MT);
     int same = lua_rawequal(L, -1, -2);
     lua_pop(L, 2);
@@ -760,7 +760,7 @@ static int l_decide(lua_State *L) {
 /* policy:decide_fast(method, target, host, tls, peer, cipher_bits, client_cert,
  *                    x_forwarded_proto, front_end_https, offload_cipher)
  *   -> action, status, substatus, reason, vdir, upstream, location, tls,
- *      remove, set_x_forwarded_proto, set_front_end_https
+ *      remove, set_x_forwarded_proto, set_front_end_https, reason_text
  * decide() without tables: the request as arguments (nil: absent; the same
  * types and rules as decide()'s fields), the decision as values: substatus,
  * vdir, location and the set_ values nil where they do not apply, remove
@@ -796,8 +796,9 @@ static int l_decide_fast(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)d.remove_headers);
   push_cached(L, c, (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
   push_cached(L, c, (d.set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
+  push_name(L, c, N_REASON_TEXT, NNAMES, d.reason, sslvdir_reason_string(d.reason));
   done_policy(u);
-  return 11;
+  return 12;
 }
 
 /* A result that may not fit a stack buffer: measure, then fill a Lua buffer. */

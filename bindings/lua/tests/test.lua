@@ -617,12 +617,13 @@ end
 local function same_as_decide(p, r, what)
   local d, msg = p:decide(r)
   local n = select("#", fast(p, r))
-  local action, status, substatus, reason, vdir, upstream, location, tls, remove, set_xfp, set_feh = fast(p, r)
+  local action, status, substatus, reason, vdir, upstream, location, tls, remove, set_xfp, set_feh, reason_text =
+    fast(p, r)
   if not d then
     eq(action, nil, what .. ": both fail"); eq(status, msg, what .. ": same message")
     return
   end
-  eq(n, 11, what .. ": values")
+  eq(n, 12, what .. ": values")
   eq(action, d.action, what .. ": action"); eq(status, d.status, what .. ": status")
   eq(substatus, d.substatus, what .. ": substatus"); eq(reason, d.reason, what .. ": reason")
   eq(vdir, d.vdir, what .. ": vdir"); eq(upstream, d.upstream, what .. ": upstream")
@@ -632,6 +633,7 @@ local function same_as_decide(p, r, what)
   eq(remove & sslvdir.HEADER_OFFLOAD_CIPHER ~= 0, d.remove_offload_cipher, what .. ": remove cipher")
   eq(remove & ~7, 0, what .. ": no other bit")
   eq(set_xfp, d.set_x_forwarded_proto, what .. ": set xfp"); eq(set_feh, d.set_front_end_https, what .. ": set feh")
+  eq(reason_text, d.reason_text, what .. ": reason_text")
 end
 
 -- The requests of the library's decision cases (tests/data/decide/*.cases:
@@ -748,6 +750,7 @@ test("decide_fast: hostile arguments are errors or decisions, never a crash", fu
   raises(function() df({}, "GET", "/") end, "sslvdir.policy expected")
   raises(function() df(nil, "GET", "/") end, "sslvdir.policy expected")
   raises(function() df(policy:rewriter(), "GET", "/") end, "sslvdir.policy expected")
+  raises(function() df(io.stdout, "GET", "/") end, "sslvdir.policy expected")
   raises(function() policy:decide_fast() end, "method and target")
   raises(function() policy:decide_fast("GET") end, "method and target")
   raises(function() policy:decide_fast(nil, "/") end, "method and target")
