@@ -1238,6 +1238,34 @@ static int l_reason_status(lua_State *L) {
   return fail(L, SSLVDIR_E_UNKNOWN_NAME, &e);
 }
 
+/* sslvdir.canonical_path(target) -> path | nil, msg, code, reason
+ * The path a decision matched its vdir with (decide()'s path), from the raw
+ * target alone: for a decide_fast() caller that needs it, and only then.
+ * A target IIS would refuse is nil, the reason's text, SSLVDIR_E_REFUSED,
+ * the reason's name. Written on the C stack: no allocation but the string. */
+static int l_canonical_path(lua_State *L) {
+  size_t n, len = 0;
+  const char *t = luaL_checklstring(L, 1, &n);
+  char buf[SSLVDIR_PATH_BUFSZ];
+  int reason = SSLVDIR_R_NONE;
+  int rc = sslvdir_path_canonicalize(buf, sizeof buf, &len, t, n, &reason);
+  if (rc == SSLVDIR_E_REFUSED) {
+    sslvdir_error e = {0};
+    snprintf(e.message, sizeof e.message, "%s", sslvdir_reason_string(reason));
+    fail(L, rc, &e);
+    const char *name = sslvdir_reason_name(reason);
+    if (name)
+      lua_pushstring(L, name);
+    else
+      lua_pushnil(L);
+    return 4;
+  }
+  if (rc)
+    return fail(L, rc, NULL);
+  lua_pushlstring(L, buf, len);
+  return 1;
+}
+
 /* An empty C function, for benchmarks: what a call into C costs. */
 static int l_nop(lua_State *L) {
   (void)L;
@@ -1269,6 +1297,7 @@ static const luaL_Reg module_functions[] = {
     {"environ", l_environ},
     {"cipher_bits", l_cipher_bits},
     {"reason_status", l_reason_status},
+    {"canonical_path", l_canonical_path},
     {"_nop", l_nop},
     {NULL, NULL}};
 

@@ -724,6 +724,27 @@ test("a reused out table holds what a new one holds, request after request", fun
   end
 end)
 
+test("canonical_path is decide{}'s path, for a decide_fast caller", function()
+  local reqs, n = case_requests(), 0
+  for pi, p in ipairs(case_policies()) do
+    for i, r in ipairs(reqs) do
+      local d = p:decide(r)
+      if d.path then
+        eq(sslvdir.canonical_path(r.target), d.path, string.format("policy %d, case %d", pi, i)); n = n + 1
+      end
+    end
+  end
+  assert(n > 1000, "paths compared")
+  eq(sslvdir.canonical_path("/OWA/%41b/./x/../?q=1"), "/OWA/Ab/")
+  local path, msg, code, reason = sslvdir.canonical_path("/owa/%2e%2e/%2e%2e/x")
+  eq(path, nil); assert(#msg > 0); eq(code, -10, "SSLVDIR_E_REFUSED"); assert(type(reason) == "string")
+  for _, t in ipairs { "/owa/\0", "/owa/%00", "/owa/" .. string.rep("a", 1 << 20), "\255", "" } do
+    eq(sslvdir.canonical_path(t), nil, "refused: " .. #t)
+  end
+  raises(function() sslvdir.canonical_path() end, "string expected")
+  raises(function() sslvdir.canonical_path({}) end, "string expected")
+end)
+
 test("decide_fast: absent is nil, the values in order", function()
   local action, status, substatus, reason, vdir, upstream, location, tls, remove, set_xfp, set_feh =
     redirecting:decide_fast("GET", "/owa/?a=1", "mail.contoso.com")
