@@ -9,8 +9,8 @@
  * value with CR or LF) returns nil, message, code, code being the library's
  * SSLVDIR_E_* value. Policies are userdata of metatable "sslvdir.policy"
  * with __gc and __close, immutable and safe to use from any Lua state of
- * any thread. The decision path does not allocate in C; it builds (or
- * refills) one Lua table.
+ * any thread. The decision path does not allocate in C; decide() builds
+ * (or refills) one Lua table, decide_fast() none.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -73,10 +73,12 @@ static lpolicy *check_policy(lua_State *L, int idx) {
   return policy_usable(L, idx, luaL_checkudata(L, idx, POLICY_MT));
 }
 
+static lpolicy *check_policy_fast(lua_State *L);
+
 /* After the arguments are read (reading them may allocate): from here to
  * done_policy(), nothing may raise a Lua error but a memory error. */
 static const sslvdir_policy *use_policy(lua_State *L, lpolicy **u) {
-  *u = check_policy(L, 1);
+  *u = check_policy_fast(L);
   (*u)->in_use++;
   return (*u)->p;
 }
@@ -412,13 +414,13 @@ static int l_policy_tostring(lua_State *L) {
 
 static const char *const cert_names[] = {"none", "ok", "untrusted", "expired", "revoked", NULL};
 
-/* Results are written raw as well: a caller's out table with __newindex
- * would otherwise run Lua code between two fields of the decision. t is an
- * absolute index; the value is on top of the stack. Without a metatable,
- * lua_setfield() is a raw write, and cheaper than pushing the key for
- * lua_rawset() (a decision took a quarter longer that way). No collection
- * step runs between the check and the write, so no finalizer can give t a
- * metatable meanwhile. */
+/* Results are written raw as well: a caller's table with __newindex would
+ * otherwise run Lua code between two fields. t is an absolute index; the
+ * value is on top of the stack. Without a metatable, lua_setfield() is a raw
+ * write, and cheaper than a key pushed from a C string for lua_rawset() (the
+ * decision uses keys made once instead: put()). No collection step runs
+ * between the check and the write, so no finalizer can give t a metatable
+ * meanwhile. */
 static void set_top(lua_State *L, int t, const char *k) {
   if (!lua_getmetatable(L, t)) {
     lua_setfield(L, t, k);
@@ -485,7 +487,7 @@ static void push_names(lua_State *L, int base, int n, const char *(*name)(int)) 
   }
 }
 
-/* The upvalue of the policy methods; its N_POLICY_MT is set by luaopen. */
+/* The upvalue of the policy methods; new_class() sets its N_POLICY_MT. */
 static void push_keys(lua_State *L) {
   lua_createtable(L, N_END - 1, 0);
   for (int k = 1; k < K_END; k++) {
@@ -502,7 +504,8 @@ static void push_keys(lua_State *L) {
 
 /* The policy at index 1, as check_policy(), with the metatable compared to
  * the upvalue's copy instead of looked up by name in the registry (which
- * interns the name again on every call): for the per-request methods. */
+ * interns the name again on every call). Only for the policy's methods
+ * (use_policy() included): they have the upvalue. */
 static lpolicy *check_policy_fast(lua_State *L) {
   lpolicy *u = lua_touserdata(L, 1);
   if (u && lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) { /* not a light one */
@@ -695,7 +698,7 @@ static int l_decide(lua_State *L) {
   if (!have_out && !lua_isnoneornil(L, 3))
     luaL_argerror(L, 3, "table or nil expected");
   lua_settop(L, 3);
-  luaL_checkstack(L, NREQ + 8, NULL); /* the request's strings stay on the stack until we return */
+  luaL_checkstack(L, NREQ + 12, NULL); /* the request's strings stay on the stack until we return */
   sslvdir_request rq = SSLVDIR_REQUEST_INIT;
   read_request(L, &rq, 2, 0);
   lpolicy *u;
@@ -770,7 +773,7 @@ static int l_decide(lua_State *L) {
 static int l_decide_fast(lua_State *L) {
   check_policy_fast(L);
   lua_settop(L, 1 + NREQ);
-  luaL_checkstack(L, 16, NULL);
+  luaL_checkstack(L, 20, NULL); /* the cache, 12 values, push_cached()'s and a buffer's room */
   sslvdir_request rq = SSLVDIR_REQUEST_INIT;
   read_request(L, &rq, 0, 2);
   lpolicy *u;
