@@ -9,8 +9,8 @@
  * value with CR or LF) returns nil, message, code, code being the library's
  * SSLVDIR_E_* value. Policies are userdata of metatable "sslvdir.policy"
  * with __gc and __close, immutable and safe to use from any Lua state of
- * any thread. The decision path does not allocate in C; it builds (or
- * refills) one Lua table.
+ * any thread. The decision path does not allocate in C; decide() builds
+ * (or refills) one Lua table, decide_fast() none.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -61,8 +61,7 @@ static int fail(lua_State *L, int code, const sslvdir_error *e) {
   return 3;
 }
 
-static lpolicy *check_policy(lua_State *L, int idx) {
-  lpolicy *u = luaL_checkudata(L, idx, POLICY_MT);
+static lpolicy *policy_usable(lua_State *L, int idx, lpolicy *u) {
   if (!u->p || u->closing)
     luaL_argerror(L, idx, "policy is closed");
   if (u->in_use)
@@ -70,10 +69,16 @@ static lpolicy *check_policy(lua_State *L, int idx) {
   return u;
 }
 
+static lpolicy *check_policy(lua_State *L, int idx) {
+  return policy_usable(L, idx, luaL_checkudata(L, idx, POLICY_MT));
+}
+
+static lpolicy *check_policy_fast(lua_State *L);
+
 /* After the arguments are read (reading them may allocate): from here to
  * done_policy(), nothing may raise a Lua error but a memory error. */
 static const sslvdir_policy *use_policy(lua_State *L, lpolicy **u) {
-  *u = check_policy(L, 1);
+  *u = check_policy_fast(L);
   (*u)->in_use++;
   return (*u)->p;
 }
@@ -148,33 +153,6 @@ static lua_Integer opt_int_field(lua_State *L, int t, const char *name, lua_Inte
   return v;
 }
 
-/* Optional field naming one of names[] (NULL-terminated): its index, or dflt
- * when absent. Anything else, true or a number included, is an error. */
-static int opt_name_field(lua_State *L, int t, const char *name, const char *const names[],
-                          int dflt) {
-  int type = push_field(L, t, name);
-  int v = dflt;
-  if (type != LUA_TNIL) {
-    size_t n = 0;
-    const char *s = type == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
-    for (v = 0; s && names[v] && (strlen(names[v]) != n || memcmp(names[v], s, n)); v++)
-      ; /* with the length: "ok\0..." is not "ok" */
-    if (!s || !names[v]) {
-      luaL_Buffer b;
-      luaL_buffinit(L, &b);
-      for (int i = 0; names[i]; i++) {
-        luaL_addstring(&b, i ? ", '" : "'");
-        luaL_addstring(&b, names[i]);
-        luaL_addchar(&b, '\'');
-      }
-      luaL_pushresult(&b);
-      luaL_error(L, "field '%s' must be one of %s", name, lua_tostring(L, -1));
-    }
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
 /* ------------------------------------------------------------ loading */
 
 static int push_policy(lua_State *L, sslvdir_policy *p) {
@@ -182,6 +160,8 @@ static int push_policy(lua_State *L, sslvdir_policy *p) {
   u->p = p;
   u->in_use = u->closing = 0;
   luaL_setmetatable(L, POLICY_MT);
+  lua_newtable(L); /* the strings its decisions give (push_cached()) */
+  lua_setuservalue(L, -2);
   return 1;
 }
 
@@ -494,13 +474,13 @@ static int l_policy_tostring(lua_State *L) {
 
 static const char *const cert_names[] = {"none", "ok", "untrusted", "expired", "revoked", NULL};
 
-/* Results are written raw as well: a caller's out table with __newindex
- * would otherwise run Lua code between two fields of the decision. t is an
- * absolute index; the value is on top of the stack. Without a metatable,
- * lua_setfield() is a raw write, and cheaper than pushing the key for
- * lua_rawset() (a decision took a quarter longer that way). No collection
- * step runs between the check and the write, so no finalizer can give t a
- * metatable meanwhile. */
+/* Results are written raw as well: a caller's table with __newindex would
+ * otherwise run Lua code between two fields. t is an absolute index; the
+ * value is on top of the stack. Without a metatable, lua_setfield() is a raw
+ * write, and cheaper than a key pushed from a C string for lua_rawset() (the
+ * decision uses keys made once instead: put()). No collection step runs
+ * between the check and the write, so no finalizer can give t a metatable
+ * meanwhile. */
 static void set_top(lua_State *L, int t, const char *k) {
   if (!lua_getmetatable(L, t)) {
     lua_setfield(L, t, k);
@@ -518,21 +498,202 @@ static void set_str(lua_State *L, int t, const char *k, const char *v) {
     lua_pushnil(L);
   set_top(L, t, k);
 }
-static void set_lstr(lua_State *L, int t, const char *k, const char *v, size_t n) {
-  if (n)
-    lua_pushlstring(L, v, n);
-  else
-    lua_pushnil(L);
+static void set_int(lua_State *L, int t, const char *k, lua_Integer v) {
+  lua_pushinteger(L, v);
   set_top(L, t, k);
 }
-/* The decision holds the lengths of its canonical path and Location; the
- * bytes are written from the request straight into a Lua string of that
- * size. Returns an sslvdir status. */
-static int set_decision_text(lua_State *L, int t, const char *k, const sslvdir_decision *d,
-                             const sslvdir_request *rq, int location) {
+
+/* The decision path's strings, made once. Every lua_pushstring() and
+ * lua_setfield() of a C string hashes it and compares it with the string it
+ * may already be (strcmp() alone was a fifth of a decision); a field name
+ * taken from this table (an upvalue of the policy methods) by its number
+ * costs an array read. Keys are read and written raw with them: metamethods
+ * never run, with or without a metatable. */
+enum {
+  K_METHOD = 1, K_TARGET, K_HOST, K_TLS, K_PEER, K_CIPHER_BITS, K_CLIENT_CERT, K_X_FORWARDED_PROTO,
+  K_FRONT_END_HTTPS, K_OFFLOAD_CIPHER, /* the request, in decide_fast()'s argument order */
+  K_ACTION, K_STATUS, K_SUBSTATUS, K_REASON, K_REASON_TEXT, K_UPSTREAM, K_SITE, K_VDIR, K_KIND,
+  K_PATH, K_LOCATION, K_REMOVE_XFP, K_REMOVE_FEH, K_REMOVE_OC, K_SET_XFP, K_SET_FEH, K_END
+};
+static const char *const key_names[K_END] = {
+  NULL, "method", "target", "host", "tls", "peer", "cipher_bits", "client_cert",
+  "x_forwarded_proto", "front_end_https", "offload_cipher", "action", "status", "substatus",
+  "reason", "reason_text", "upstream", "site", "vdir", "kind", "path", "location",
+  "remove_x_forwarded_proto", "remove_front_end_https", "remove_offload_cipher",
+  "set_x_forwarded_proto", "set_front_end_https"};
+#define KEYS lua_upvalueindex(1)
+#define NREQ (K_OFFLOAD_CIPHER - K_METHOD + 1)
+/* After the keys, in the same array: the policy metatable (check_policy()
+ * without looking its name up in the registry) and the names of actions,
+ * upstreams and reasons by value (false where there is none). */
+#define NNAMES 256 /* reasons: l_reason_status() looks at as many */
+enum {
+  N_POLICY_MT = K_END,
+  N_ACTION = N_POLICY_MT + 1,
+  N_UPSTREAM = N_ACTION + 3,
+  N_REASON = N_UPSTREAM + 3,
+  N_REASON_TEXT = N_REASON + NNAMES,
+  N_END = N_REASON_TEXT + NNAMES
+};
+
+static void push_names(lua_State *L, int base, int n, const char *(*name)(int)) {
+  for (int i = 0; i < n; i++) {
+    const char *s = name(i);
+    if (s)
+      lua_pushstring(L, s);
+    else
+      lua_pushboolean(L, 0);
+    lua_rawseti(L, -2, base + i);
+  }
+}
+
+/* The upvalue of the policy methods; new_class() sets its N_POLICY_MT. */
+static void push_keys(lua_State *L) {
+  lua_createtable(L, N_END - 1, 0);
+  for (int k = 1; k < K_END; k++) {
+    lua_pushstring(L, key_names[k]);
+    lua_rawseti(L, -2, k);
+  }
+  lua_pushboolean(L, 0);
+  lua_rawseti(L, -2, N_POLICY_MT);
+  push_names(L, N_ACTION, 3, sslvdir_action_name);
+  push_names(L, N_UPSTREAM, 3, sslvdir_upstream_name);
+  push_names(L, N_REASON, NNAMES, sslvdir_reason_name);
+  push_names(L, N_REASON_TEXT, NNAMES, sslvdir_reason_string);
+}
+
+/* The policy at index 1, as check_policy(), with the metatable compared to
+ * the upvalue's copy instead of looked up by name in the registry (which
+ * interns the name again on every call). Only for the policy's methods
+ * (use_policy() included): they have the upvalue. */
+static lpolicy *check_policy_fast(lua_State *L) {
+  lpolicy *u = lua_touserdata(L, 1);
+  if (u && lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) { /* not a light one */
+    lua_rawgeti(L, KEYS, N_POLICY_MT);
+    int same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    if (same)
+      return policy_usable(L, 1, u);
+  }
+  return check_policy(L, 1); /* not a policy: luaL_checkudata()'s error */
+}
+
+/* A string of the decision (a name of the library's, the site's, the
+ * vdir's): pushed from the policy's own cache (its user value), keyed by
+ * the C pointer. The pointers are static or the policy's, which is
+ * immutable and outlives its cache, so a pointer always means the same
+ * bytes; the cache holds at most one entry per name the policy can give. */
+static void push_cached(lua_State *L, int cache, const char *s) {
+  if (!s) {
+    lua_pushnil(L);
+    return;
+  }
+  if (lua_rawgetp(L, cache, s) == LUA_TSTRING)
+    return;
+  lua_pop(L, 1);
+  lua_pushstring(L, s);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, cache, s);
+}
+
+/* A name of the library's by its value: from the upvalue's array, or (a
+ * value it does not have) as push_cached() would. */
+static void push_name(lua_State *L, int cache, int base, int n, int v, const char *s) {
+  if (v >= 0 && v < n && lua_rawgeti(L, KEYS, base + v) == LUA_TSTRING)
+    return;
+  if (v >= 0 && v < n)
+    lua_pop(L, 1);
+  push_cached(L, cache, s);
+}
+
+/* A bad request value: a field of decide()'s table (arg 0), or an argument
+ * of decide_fast(). */
+static int bad_request(lua_State *L, int arg, int k, const char *what) {
+  if (arg)
+    return luaL_argerror(L, arg, lua_pushfstring(L, "%s must be %s", key_names[k], what));
+  return luaL_error(L, "field '%s' must be %s", key_names[k], what);
+}
+
+/* The request, from the table at t (read raw, each value LEFT ON THE STACK
+ * while the library reads it: a finalizer may drop the table's own
+ * reference) or, when t is 0, from the arguments base .. base + NREQ - 1
+ * (nil or none: absent). The same types and rules either way. */
+static void read_request(lua_State *L, sslvdir_request *rq, int t, int base) {
+  for (int k = K_METHOD; k <= K_OFFLOAD_CIPHER; k++) {
+    int idx = base + k - K_METHOD, arg = idx;
+    if (t) {
+      lua_rawgeti(L, KEYS, k);
+      lua_rawget(L, t);
+      idx = lua_gettop(L);
+      arg = 0;
+    }
+    int type = lua_type(L, idx);
+    if (type == LUA_TNIL || type == LUA_TNONE)
+      continue; /* SSLVDIR_REQUEST_INIT: absent, HTTP, unknown key size, no certificate */
+    size_t len = 0;
+    const char *s = NULL;
+    switch (k) {
+    case K_TLS:
+      /* not Lua's truthiness: tls = 0 (an ssl_fc read as a number) or
+       * "0" would otherwise mean TLS and let plain HTTP through */
+      if (type != LUA_TBOOLEAN)
+        bad_request(L, arg, k, "a boolean");
+      rq->scheme = lua_toboolean(L, idx) ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+      continue;
+    case K_CIPHER_BITS: {
+      /* 256 or 256.0, not "256" (which Lua would convert) */
+      int ok = 0;
+      lua_Integer v = type == LUA_TNUMBER ? lua_tointegerx(L, idx, &ok) : 0;
+      if (!ok)
+        bad_request(L, arg, k, "an integer");
+      if (v < 0 || (lua_Unsigned)v > UINT_MAX) {
+        if (arg)
+          luaL_argerror(L, arg, "cipher_bits out of range");
+        luaL_error(L, "field 'cipher_bits' out of range");
+      }
+      rq->cipher_bits = (unsigned)v;
+      continue;
+    }
+    case K_CLIENT_CERT: {
+      if (type == LUA_TSTRING)
+        s = lua_tolstring(L, idx, &len);
+      int v = 0;
+      for (; s && cert_names[v] && (strlen(cert_names[v]) != len || memcmp(cert_names[v], s, len)); v++)
+        ; /* with the length: "ok\0..." is not "ok" */
+      if (!s || !cert_names[v])
+        bad_request(L, arg, k, "one of 'none', 'ok', 'untrusted', 'expired', 'revoked'");
+      rq->client_cert = (sslvdir_cert_status)v;
+      continue;
+    }
+    default:
+      break;
+    }
+    if (type != LUA_TSTRING)
+      bad_request(L, arg, k, "a string");
+    s = lua_tolstring(L, idx, &len);
+    switch (k) {
+    case K_METHOD: rq->method = s; rq->method_len = len; break;
+    case K_TARGET: rq->target = s; rq->target_len = len; break;
+    case K_HOST: rq->host = s; rq->host_len = len; break;
+    case K_PEER: rq->peer = s; rq->peer_len = len; break;
+    case K_X_FORWARDED_PROTO: rq->x_forwarded_proto = s; rq->x_forwarded_proto_len = len; break;
+    case K_FRONT_END_HTTPS: rq->front_end_https = s; rq->front_end_https_len = len; break;
+    default: rq->offload_cipher = s; rq->offload_cipher_len = len; break;
+    }
+  }
+  if (!rq->method || !rq->target)
+    luaL_error(L, "request needs method and target");
+}
+
+/* The decision's canonical path or Location: the decision holds their
+ * lengths, and the bytes are written from the request straight into a Lua
+ * string of that size (nil when empty). Returns an sslvdir status; pushes
+ * the string only on success. */
+static int push_decision_text(lua_State *L, const sslvdir_decision *d, const sslvdir_request *rq,
+                              int location) {
   size_t n = location ? d->location_len : d->path_len, got = 0;
   if (!n) {
-    set_lstr(L, t, k, NULL, 0);
+    lua_pushnil(L);
     return SSLVDIR_OK;
   }
   luaL_Buffer b;
@@ -542,20 +703,45 @@ static int set_decision_text(lua_State *L, int t, const char *k, const sslvdir_d
   if (rc == SSLVDIR_OK && got != n)
     rc = SSLVDIR_E_INCONSISTENT;
   luaL_pushresultsize(&b, rc ? 0 : n);
-  if (rc) {
+  if (rc)
     lua_pop(L, 1);
-    return rc;
+  return rc;
+}
+
+/* Decides rq with the policy at index 1; returns its cache's index (pushed),
+ * or 0 with nil, msg, code pushed. The policy is in use (use_policy()) from
+ * here to done_policy(): the site and vdir names are the policy's. */
+static int run_decide(lua_State *L, lpolicy **u, const sslvdir_request *rq, sslvdir_decision *d) {
+  const sslvdir_policy *p = use_policy(L, u);
+  d->version = SSLVDIR_DECISION_VERSION;
+  int rc = sslvdir_decide(p, rq, d);
+  if (rc) {
+    done_policy(*u);
+    fail(L, rc, NULL);
+    return 0;
   }
-  set_top(L, t, k);
-  return SSLVDIR_OK;
+  lua_getuservalue(L, 1);
+  return lua_gettop(L);
 }
-static void set_int(lua_State *L, int t, const char *k, lua_Integer v) {
-  lua_pushinteger(L, v);
-  set_top(L, t, k);
-}
-static void set_bool(lua_State *L, int t, const char *k, int v) {
-  lua_pushboolean(L, v);
-  set_top(L, t, k);
+
+/* out[key] = the value on top of the stack (popped), raw. A nil is only
+ * written over a value: stored where there is none, it would be a new key
+ * with a nil value, which the next rehash drops (it counts the live keys
+ * only) and the next such write adds again, rehashing the table, in a
+ * table reused for every request, on every request: that was a third of
+ * a decision. Either way out[key] reads nil afterwards. */
+static void put(lua_State *L, int t, int k) {
+  if (lua_isnil(L, -1)) {
+    lua_rawgeti(L, KEYS, k);
+    if (lua_rawget(L, t) == LUA_TNIL) {
+      lua_pop(L, 2);
+      return;
+    }
+    lua_pop(L, 1);
+  }
+  lua_rawgeti(L, KEYS, k);
+  lua_insert(L, -2);
+  lua_rawset(L, t);
 }
 
 /* policy:decide(request [, out]) -> decision table
@@ -564,72 +750,118 @@ static void set_bool(lua_State *L, int t, const char *k, int v) {
  * offload_cipher is the value of the header policy:cipher_header() names.
  * out (optional) is refilled instead of a new table. Every field of the
  * decision is set (nil where it does not apply), so a reused table never
- * keeps a stale value. */
+ * keeps a stale value. Request and out are read and written raw. */
 static int l_decide(lua_State *L) {
-  check_policy(L, 1);
+  check_policy_fast(L);
   luaL_checktype(L, 2, LUA_TTABLE);
   int have_out = lua_type(L, 3) == LUA_TTABLE;
   if (!have_out && !lua_isnoneornil(L, 3))
     luaL_argerror(L, 3, "table or nil expected");
   lua_settop(L, 3);
-  luaL_checkstack(L, 10, NULL); /* the request's strings stay on the stack until we return */
+  luaL_checkstack(L, NREQ + 12, NULL); /* the request's strings stay on the stack until we return */
   sslvdir_request rq = SSLVDIR_REQUEST_INIT;
-  rq.method = opt_field(L, 2, "method", &rq.method_len);
-  rq.target = opt_field(L, 2, "target", &rq.target_len);
-  if (!rq.method || !rq.target)
-    return luaL_error(L, "request needs method and target");
-  rq.host = opt_field(L, 2, "host", &rq.host_len);
-  rq.peer = opt_field(L, 2, "peer", &rq.peer_len);
-  rq.x_forwarded_proto = opt_field(L, 2, "x_forwarded_proto", &rq.x_forwarded_proto_len);
-  rq.front_end_https = opt_field(L, 2, "front_end_https", &rq.front_end_https_len);
-  rq.offload_cipher = opt_field(L, 2, "offload_cipher", &rq.offload_cipher_len);
-  rq.scheme = opt_bool_field(L, 2, "tls") ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
-  rq.cipher_bits = (unsigned)opt_int_field(L, 2, "cipher_bits", 0, 0, UINT_MAX);
-  rq.client_cert =
-      (sslvdir_cert_status)opt_name_field(L, 2, "client_cert", cert_names, SSLVDIR_CERT_NONE);
+  read_request(L, &rq, 2, 0);
   lpolicy *u;
-  const sslvdir_policy *p = use_policy(L, &u);
   sslvdir_decision d;
-  d.version = SSLVDIR_DECISION_VERSION;
-  int rc = sslvdir_decide(p, &rq, &d);
+  int c = run_decide(L, &u, &rq, &d);
+  if (!c)
+    return 3;
+  if (have_out)
+    lua_pushvalue(L, 3);
+  else
+    lua_createtable(L, 0, K_END - K_ACTION);
+  int t = lua_gettop(L);
+  push_name(L, c, N_ACTION, 3, d.action, sslvdir_action_name(d.action));
+  put(L, t, K_ACTION);
+  lua_pushinteger(L, d.status);
+  put(L, t, K_STATUS);
+  if (d.substatus >= 0)
+    lua_pushinteger(L, d.substatus);
+  else
+    lua_pushnil(L);
+  put(L, t, K_SUBSTATUS);
+  push_name(L, c, N_REASON, NNAMES, d.reason, sslvdir_reason_name(d.reason));
+  put(L, t, K_REASON);
+  push_name(L, c, N_REASON_TEXT, NNAMES, d.reason, sslvdir_reason_string(d.reason));
+  put(L, t, K_REASON_TEXT);
+  push_name(L, c, N_UPSTREAM, 3, (int)d.upstream, sslvdir_upstream_name(d.upstream));
+  put(L, t, K_UPSTREAM);
+  lua_pushboolean(L, d.tls);
+  put(L, t, K_TLS);
+  push_cached(L, c, d.site ? sslvdir_site_name(d.site) : NULL);
+  put(L, t, K_SITE);
+  push_cached(L, c, d.vdir ? sslvdir_vdir_config_path(d.vdir) : NULL);
+  put(L, t, K_VDIR);
+  push_cached(L, c, d.vdir ? sslvdir_kind_name(sslvdir_vdir_kind(d.vdir)) : NULL);
+  put(L, t, K_KIND);
+  int rc;
+  if ((rc = push_decision_text(L, &d, &rq, 0))) {
+    done_policy(u);
+    return fail(L, rc, NULL);
+  }
+  put(L, t, K_PATH);
+  if ((rc = push_decision_text(L, &d, &rq, 1))) {
+    done_policy(u);
+    return fail(L, rc, NULL);
+  }
+  put(L, t, K_LOCATION);
+  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) != 0);
+  put(L, t, K_REMOVE_XFP);
+  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) != 0);
+  put(L, t, K_REMOVE_FEH);
+  /* The policy's cipher header (policy:cipher_header()), when it has one. */
+  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_OFFLOAD_CIPHER) != 0);
+  put(L, t, K_REMOVE_OC);
+  push_cached(L, c, (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
+  put(L, t, K_SET_XFP);
+  push_cached(L, c, (d.set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
+  put(L, t, K_SET_FEH);
+  done_policy(u);
+  return 1;
+}
+
+/* policy:decide_fast(method, target, host, tls, peer, cipher_bits, client_cert,
+ *                    x_forwarded_proto, front_end_https, offload_cipher)
+ *   -> action, status, substatus, reason, vdir, upstream, location, tls,
+ *      remove, set_x_forwarded_proto, set_front_end_https, reason_text
+ * decide() without tables: the request as arguments (nil: absent; the same
+ * types and rules as decide()'s fields), the decision as values: substatus,
+ * vdir, location and the set_ values nil where they do not apply, remove
+ * the SSLVDIR_HEADER_* bits (sslvdir.HEADER_*) of the headers to strip.
+ * No table is read or made, and neither the canonical path (not returned)
+ * nor the Location of anything but a redirect is written. */
+static int l_decide_fast(lua_State *L) {
+  check_policy_fast(L);
+  lua_settop(L, 1 + NREQ);
+  luaL_checkstack(L, 20, NULL); /* the cache, 12 values, push_cached()'s and a buffer's room */
+  sslvdir_request rq = SSLVDIR_REQUEST_INIT;
+  read_request(L, &rq, 0, 2);
+  lpolicy *u;
+  sslvdir_decision d;
+  int c = run_decide(L, &u, &rq, &d);
+  if (!c)
+    return 3;
+  push_name(L, c, N_ACTION, 3, d.action, sslvdir_action_name(d.action));
+  lua_pushinteger(L, d.status);
+  if (d.substatus >= 0)
+    lua_pushinteger(L, d.substatus);
+  else
+    lua_pushnil(L);
+  push_name(L, c, N_REASON, NNAMES, d.reason, sslvdir_reason_name(d.reason));
+  push_cached(L, c, d.vdir ? sslvdir_vdir_config_path(d.vdir) : NULL);
+  push_name(L, c, N_UPSTREAM, 3, (int)d.upstream, sslvdir_upstream_name(d.upstream));
+  int rc = push_decision_text(L, &d, &rq, 1);
   if (rc) {
     done_policy(u);
     return fail(L, rc, NULL);
   }
-  if (have_out)
-    lua_pushvalue(L, 3);
-  else
-    lua_createtable(L, 0, 16);
-  int t = lua_gettop(L);
-  set_str(L, t, "action", sslvdir_action_name(d.action));
-  set_int(L, t, "status", d.status);
-  if (d.substatus >= 0)
-    set_int(L, t, "substatus", d.substatus);
-  else
-    set_str(L, t, "substatus", NULL);
-  set_str(L, t, "reason", sslvdir_reason_name(d.reason));
-  set_str(L, t, "reason_text", sslvdir_reason_string(d.reason));
-  set_str(L, t, "upstream", sslvdir_upstream_name(d.upstream));
-  set_bool(L, t, "tls", d.tls);
-  set_str(L, t, "site", d.site ? sslvdir_site_name(d.site) : NULL);
-  set_str(L, t, "vdir", d.vdir ? sslvdir_vdir_config_path(d.vdir) : NULL);
-  set_str(L, t, "kind", d.vdir ? sslvdir_kind_name(sslvdir_vdir_kind(d.vdir)) : NULL);
-  if ((rc = set_decision_text(L, t, "path", &d, &rq, 0)) ||
-      (rc = set_decision_text(L, t, "location", &d, &rq, 1))) {
-    done_policy(u);
-    return fail(L, rc, NULL);
-  }
-  set_bool(L, t, "remove_x_forwarded_proto",
-           (d.remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) != 0);
-  set_bool(L, t, "remove_front_end_https", (d.remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) != 0);
-  /* The policy's cipher header (policy:cipher_header()), when it has one. */
-  set_bool(L, t, "remove_offload_cipher", (d.remove_headers & SSLVDIR_HEADER_OFFLOAD_CIPHER) != 0);
-  set_str(L, t, "set_x_forwarded_proto",
-          (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
-  set_str(L, t, "set_front_end_https",
-          (d.set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
-  done_policy(u); /* the site and vdir names above are the policy's */
-  return 1;
+  lua_pushboolean(L, d.tls);
+  lua_pushinteger(L, (lua_Integer)d.remove_headers);
+  push_cached(L, c, (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
+  push_cached(L, c, (d.set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
+  push_name(L, c, N_REASON_TEXT, NNAMES, d.reason, sslvdir_reason_string(d.reason));
+  done_policy(u);
+  return 12;
 }
 
 /* A result that may not fit a stack buffer: measure, then fill a Lua buffer. */
@@ -997,8 +1229,9 @@ static int l_rw_feed(lua_State *L) {
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   int rc = sslvdir_rewriter_feed(r, data, n, buffer_write, &b);
-  done_rewriter(u);
+  /* Still in use while the result is made: making it may run finalizers. */
   luaL_pushresult(&b);
+  done_rewriter(u);
   if (rc)
     return fail(L, rc, NULL);
   return 1;
@@ -1011,8 +1244,8 @@ static int l_rw_finish(lua_State *L) {
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   int rc = sslvdir_rewriter_finish(r, buffer_write, &b);
+  luaL_pushresult(&b); /* as in feed() */
   done_rewriter(u);
-  luaL_pushresult(&b);
   if (rc)
     return fail(L, rc, NULL);
   return 1;
@@ -1068,6 +1301,34 @@ static int l_reason_status(lua_State *L) {
   return fail(L, SSLVDIR_E_UNKNOWN_NAME, &e);
 }
 
+/* sslvdir.canonical_path(target) -> path | nil, msg, code, reason
+ * The path a decision matched its vdir with (decide()'s path), from the raw
+ * target alone: for a decide_fast() caller that needs it, and only then.
+ * A target IIS would refuse is nil, the reason's text, SSLVDIR_E_REFUSED,
+ * the reason's name. Written on the C stack: no allocation but the string. */
+static int l_canonical_path(lua_State *L) {
+  size_t n, len = 0;
+  const char *t = luaL_checklstring(L, 1, &n);
+  char buf[SSLVDIR_PATH_BUFSZ];
+  int reason = SSLVDIR_R_NONE;
+  int rc = sslvdir_path_canonicalize(buf, sizeof buf, &len, t, n, &reason);
+  if (rc == SSLVDIR_E_REFUSED) {
+    sslvdir_error e = {0};
+    snprintf(e.message, sizeof e.message, "%s", sslvdir_reason_string(reason));
+    fail(L, rc, &e);
+    const char *name = sslvdir_reason_name(reason);
+    if (name)
+      lua_pushstring(L, name);
+    else
+      lua_pushnil(L);
+    return 4;
+  }
+  if (rc)
+    return fail(L, rc, NULL);
+  lua_pushlstring(L, buf, len);
+  return 1;
+}
+
 /* An empty C function, for benchmarks: what a call into C costs. */
 static int l_nop(lua_State *L) {
   (void)L;
@@ -1076,6 +1337,7 @@ static int l_nop(lua_State *L) {
 
 static const luaL_Reg policy_methods[] = {
     {"decide", l_decide},
+    {"decide_fast", l_decide_fast},
     {"rewrite_header", l_rewrite_header},
     {"is_trusted", l_is_trusted},
     {"autodiscover_respond", l_ad_respond},
@@ -1098,14 +1360,19 @@ static const luaL_Reg module_functions[] = {
     {"environ", l_environ},
     {"cipher_bits", l_cipher_bits},
     {"reason_status", l_reason_status},
+    {"canonical_path", l_canonical_path},
     {"_nop", l_nop},
     {NULL, NULL}};
 
+/* methods get one upvalue: the decision path's keys (push_keys()) */
 static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc,
                       lua_CFunction close, lua_CFunction tostring) {
   luaL_newmetatable(L, name);
   lua_newtable(L);
-  luaL_setfuncs(L, methods, 0);
+  push_keys(L);
+  luaL_getmetatable(L, POLICY_MT); /* check_policy_fast()'s; made first */
+  lua_rawseti(L, -2, N_POLICY_MT);
+  luaL_setfuncs(L, methods, 1);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, gc);
   lua_setfield(L, -2, "__gc");
@@ -1129,5 +1396,12 @@ int luaopen_sslvdir(lua_State *L) {
   lua_setfield(L, -2, "version");
   lua_pushstring(L, LUA_VERSION_MAJOR "." LUA_VERSION_MINOR);
   lua_setfield(L, -2, "lua_version");
+  /* decide_fast()'s remove bits */
+  lua_pushinteger(L, SSLVDIR_HEADER_X_FORWARDED_PROTO);
+  lua_setfield(L, -2, "HEADER_X_FORWARDED_PROTO");
+  lua_pushinteger(L, SSLVDIR_HEADER_FRONT_END_HTTPS);
+  lua_setfield(L, -2, "HEADER_FRONT_END_HTTPS");
+  lua_pushinteger(L, SSLVDIR_HEADER_OFFLOAD_CIPHER);
+  lua_setfield(L, -2, "HEADER_OFFLOAD_CIPHER");
   return 1;
 }

@@ -618,5 +618,231 @@ test("cipher bits", function()
   eq(sslvdir.cipher_bits("DES-CBC3-SHA"), 112)
 end)
 
+-- decide_fast(): the request as arguments, the decision as values. It must
+-- say what decide{} says, for every request.
+local FAST_ARGS = { "method", "target", "host", "tls", "peer", "cipher_bits", "client_cert",
+                    "x_forwarded_proto", "front_end_https", "offload_cipher" }
+local function fast(p, r)
+  return p:decide_fast(r.method, r.target, r.host, r.tls, r.peer, r.cipher_bits, r.client_cert,
+                       r.x_forwarded_proto, r.front_end_https, r.offload_cipher)
+end
+local function same_as_decide(p, r, what)
+  local d, msg = p:decide(r)
+  local n = select("#", fast(p, r))
+  local action, status, substatus, reason, vdir, upstream, location, tls, remove, set_xfp, set_feh, reason_text =
+    fast(p, r)
+  if not d then
+    eq(action, nil, what .. ": both fail"); eq(status, msg, what .. ": same message")
+    return
+  end
+  eq(n, 12, what .. ": values")
+  eq(action, d.action, what .. ": action"); eq(status, d.status, what .. ": status")
+  eq(substatus, d.substatus, what .. ": substatus"); eq(reason, d.reason, what .. ": reason")
+  eq(vdir, d.vdir, what .. ": vdir"); eq(upstream, d.upstream, what .. ": upstream")
+  eq(location, d.location, what .. ": location"); eq(tls, d.tls, what .. ": tls")
+  eq(remove & sslvdir.HEADER_X_FORWARDED_PROTO ~= 0, d.remove_x_forwarded_proto, what .. ": remove xfp")
+  eq(remove & sslvdir.HEADER_FRONT_END_HTTPS ~= 0, d.remove_front_end_https, what .. ": remove feh")
+  eq(remove & sslvdir.HEADER_OFFLOAD_CIPHER ~= 0, d.remove_offload_cipher, what .. ": remove cipher")
+  eq(remove & ~7, 0, what .. ": no other bit")
+  eq(set_xfp, d.set_x_forwarded_proto, what .. ": set xfp"); eq(set_feh, d.set_front_end_https, what .. ": set feh")
+  eq(reason_text, d.reason_text, what .. ": reason_text")
+end
+
+-- The requests of the library's decision cases (tests/data/decide/*.cases:
+-- "policy METHOD target key=value... => expected"), their keys as decide{}'s.
+local CASE_KEYS = { host = "host", peer = "peer", xfp = "x_forwarded_proto", feh = "front_end_https",
+                    cipher = "offload_cipher", cert = "client_cert" }
+local function case_requests()
+  local out = {}
+  for _, name in ipairs { "adredirect", "certs", "inherit", "offcipher", "redirect", "tls", "tricks", "versions" } do
+    for line in assert(io.open(DATA .. "/decide/" .. name .. ".cases")):lines() do
+      local req = line:match("^[^#]%S* (.-) =>")
+      if req then
+        local r, i = {}, 0
+        for tok in req:gmatch("%S+") do
+          i = i + 1
+          local k, v = tok:match("^(%w+)=(.*)$")
+          if i == 1 then r.method = tok
+          elseif i == 2 then r.target = tok
+          elseif tok == "tls" or (k == "tls" and v == "1") then r.tls = true
+          elseif k == "bits" then r.cipher_bits = math.tointeger(tonumber(v))
+          elseif k == "cert" and v == "missing" then r.client_cert = "none" -- the C cases' synonym
+          elseif k and CASE_KEYS[k] then r[CASE_KEYS[k]] = v end
+        end
+        out[#out + 1] = r
+      end
+    end
+  end
+  assert(#out > 300, "the cases were read")
+  return out
+end
+
+local function case_policies()
+  local ps = { policy, offload, redirecting }
+  for _, f in ipairs { "certs", "offcipher", "adredirect", "inherit", "multi" } do
+    ps[#ps + 1] = assert(sslvdir.load { policy = DATA .. "/decide/" .. f .. ".xml" })
+  end
+  return ps
+end
+
+test("decide_fast says what decide{} says: the decision cases, every policy", function()
+  local reqs, n = case_requests(), 0
+  for pi, p in ipairs(case_policies()) do
+    for i, r in ipairs(reqs) do
+      same_as_decide(p, r, string.format("policy %d, case %d (%s %s)", pi, i, r.method, r.target))
+      n = n + 1
+    end
+  end
+  assert(n > 2000)
+end)
+
+test("decide_fast says what decide{} says: generated requests", function()
+  local ps = case_policies()
+  local methods = { "GET", "HEAD", "POST", "PUT", "get", "", "G ET", "\0" }
+  local hosts = { nil, "mail.contoso.com", "MAIL.contoso.com:443", "autodiscover.contoso.com", "evil.example",
+                  "mail.contoso.com, evil.example", "", "a\r\nb", "mail.contoso.com\0x" }
+  local paths = { "/", "/owa/", "/OWA", "/ecp/?x=1", "/EWS/Exchange.asmx", "/EWS/mrsproxy.svc",
+                  "/Microsoft-Server-ActiveSync?Cmd=Sync", "/mapi/emsmdb/?MailboxId=a@b", "/autodiscover/autodiscover.xml",
+                  "/autodiscover/autodiscover.json?Email=a@contoso.com", "/owa/%2e%2e/ecp", "/owa\\..\\ecp",
+                  "/certauth/x", "/optcert/", "/mapcert/", "/only128/", "/ep/", "/owa/;x", "//owa", "/owa/%00",
+                  "http://mail.contoso.com/owa/", "https://evil.example/owa/?a=\"<>", "*", "" }
+  local peers = { nil, "10.0.0.5", "203.0.113.9", "::1", "10.0.0.5x" }
+  local xfps = { nil, "https", "http", "https, http", "HTTPS" }
+  local certs = { nil, "none", "ok", "untrusted", "expired", "revoked" }
+  local ciphers = { nil, "ECDHE-RSA-AES256-GCM-SHA384", "DES-CBC3-SHA", "128", "x" }
+  math.randomseed(20261127)
+  local function pick(t, n) local i = math.random(0, n or #t); return t[i] end
+  for i = 1, 4000 do
+    local r = { method = pick(methods, #methods - 1) or "GET", target = pick(paths, #paths - 1) or "/owa/",
+                host = pick(hosts, 8), tls = math.random() < 0.6, peer = pick(peers, 4),
+                cipher_bits = math.random(0, 3) == 0 and nil or math.random(0, 300),
+                client_cert = pick(certs, 5), x_forwarded_proto = pick(xfps, 4),
+                front_end_https = math.random() < 0.2 and "On" or nil, offload_cipher = pick(ciphers, 4) }
+    if math.random() < 0.5 then r.tls = nil end
+    same_as_decide(ps[math.random(#ps)], r, "generated request " .. i)
+  end
+end)
+
+test("a reused out table holds what a new one holds, request after request", function()
+  local reqs, out = case_requests(), {}
+  local ps = case_policies()
+  for i, r in ipairs(reqs) do
+    for pi, p in ipairs(ps) do
+      local d, reused = p:decide(r), p:decide(r, out)
+      assert(reused == out)
+      for k, v in pairs(d) do eq(out[k], v, string.format("case %d, policy %d: out.%s", i, pi, k)) end
+      for k, v in pairs(out) do eq(d[k], v, string.format("case %d, policy %d: stale out.%s", i, pi, k)) end
+    end
+  end
+end)
+
+test("canonical_path is decide{}'s path, for a decide_fast caller", function()
+  local reqs, n = case_requests(), 0
+  for pi, p in ipairs(case_policies()) do
+    for i, r in ipairs(reqs) do
+      local d = p:decide(r)
+      if d.path then
+        eq(sslvdir.canonical_path(r.target), d.path, string.format("policy %d, case %d", pi, i)); n = n + 1
+      end
+    end
+  end
+  assert(n > 1000, "paths compared")
+  eq(sslvdir.canonical_path("/OWA/%41b/./x/../?q=1"), "/OWA/Ab/")
+  local path, msg, code, reason = sslvdir.canonical_path("/owa/%2e%2e/%2e%2e/x")
+  eq(path, nil); assert(#msg > 0); eq(code, -10, "SSLVDIR_E_REFUSED"); assert(type(reason) == "string")
+  for _, t in ipairs { "/owa/\0", "/owa/%00", "/owa/" .. string.rep("a", 1 << 20), "\255", "" } do
+    eq(sslvdir.canonical_path(t), nil, "refused: " .. #t)
+  end
+  raises(function() sslvdir.canonical_path() end, "string expected")
+  raises(function() sslvdir.canonical_path({}) end, "string expected")
+end)
+
+test("decide_fast: absent is nil, the values in order", function()
+  local action, status, substatus, reason, vdir, upstream, location, tls, remove, set_xfp, set_feh =
+    redirecting:decide_fast("GET", "/owa/?a=1", "mail.contoso.com")
+  eq(action, "redirect"); eq(status, 302); eq(substatus, nil); eq(reason, "redirect-https")
+  eq(vdir, "Default Web Site/owa"); eq(upstream, "bridge"); eq(location, "https://mail.contoso.com/owa/?a=1")
+  eq(tls, false); eq(remove, sslvdir.HEADER_X_FORWARDED_PROTO | sslvdir.HEADER_FRONT_END_HTTPS)
+  eq(set_xfp, nil); eq(set_feh, nil)
+  action, status, substatus = policy:decide_fast("POST", "/EWS/Exchange.asmx", "mail.contoso.com", nil, nil, nil, nil)
+  eq(action, "deny"); eq(status, 403); eq(substatus, 4)
+  -- through the trusted offloader: headers set, the client's stripped
+  local a, _, _, _, v, up, loc, t, rm, sx, sf =
+    offload:decide_fast("POST", "/EWS/mrsproxy.svc", "mail.contoso.com", false, "10.0.0.5", 256, nil, "https")
+  eq(a, "allow"); eq(v, "Default Web Site/EWS/mrsproxy.svc"); eq(up, "bridge"); eq(loc, nil); eq(t, true)
+  eq(sx, nil, "bridged: TLS again, no header set"); eq(rm, 0, "the offloader's headers are kept")
+  a, _, _, _, _, up, _, t, rm, sx = offload:decide_fast("GET", "/owa/", "mail.contoso.com", true, nil, 128, nil, "http")
+  eq(a, "allow"); eq(up, "offload"); eq(t, true); eq(sx, "https")
+  eq(rm & sslvdir.HEADER_X_FORWARDED_PROTO, sslvdir.HEADER_X_FORWARDED_PROTO, "the client's header is stripped")
+  -- arguments after the tenth are not read
+  eq(policy:decide_fast("GET", "/owa/", "mail.contoso.com", true, nil, 256, nil, nil, nil, nil, 5, {}), "allow")
+end)
+
+test("decide_fast: hostile arguments are errors or decisions, never a crash", function()
+  local df = policy.decide_fast
+  raises(function() df({}, "GET", "/") end, "sslvdir.policy expected")
+  raises(function() df(nil, "GET", "/") end, "sslvdir.policy expected")
+  raises(function() df(policy:rewriter(), "GET", "/") end, "sslvdir.policy expected")
+  raises(function() df(io.stdout, "GET", "/") end, "sslvdir.policy expected")
+  raises(function() policy:decide_fast() end, "method and target")
+  raises(function() policy:decide_fast("GET") end, "method and target")
+  raises(function() policy:decide_fast(nil, "/") end, "method and target")
+  raises(function() policy:decide_fast(1, "/") end, "#1 to 'decide_fast' %(method must be a string%)")
+  raises(function() policy:decide_fast("GET", {}) end, "target must be a string")
+  raises(function() policy:decide_fast("GET", "/", 5) end, "host must be a string")
+  -- not Lua's truthiness: 0 and "false" would mean TLS
+  for _, bad in ipairs { 0, 1, "false", "true", {} } do
+    raises(function() policy:decide_fast("GET", "/owa/", "mail.contoso.com", bad) end, "tls must be a boolean")
+  end
+  raises(function() policy:decide_fast("GET", "/", nil, true, 10) end, "peer must be a string")
+  for _, bad in ipairs { "256", 1.5, true, 0 / 0, math.huge } do
+    raises(function() policy:decide_fast("GET", "/", nil, true, nil, bad) end, "cipher_bits must be an integer")
+  end
+  for _, bad in ipairs { -1, 1 << 40, math.mininteger } do
+    raises(function() policy:decide_fast("GET", "/", nil, true, nil, bad) end, "cipher_bits out of range")
+  end
+  for _, bad in ipairs { true, 1, "OK", "", "ok\0" } do
+    raises(function() policy:decide_fast("GET", "/", nil, true, nil, 256, bad) end, "client_cert must be one of")
+  end
+  raises(function() policy:decide_fast("GET", "/", nil, nil, nil, nil, nil, 1) end, "x_forwarded_proto must be a string")
+  raises(function() policy:decide_fast("GET", "/", nil, nil, nil, nil, nil, nil, false) end, "front_end_https must be a string")
+  raises(function() policy:decide_fast("GET", "/", nil, nil, nil, nil, nil, nil, nil, 128) end, "offload_cipher must be a string")
+  -- NUL bytes, huge strings, bytes a URL cannot hold: decisions that refuse
+  local huge = string.rep("a", 1 << 20)
+  for _, t in ipairs { "/owa/\0", "/owa/" .. huge, "/owa/\r\nX: y", "/owa/\255", "\0" } do
+    eq(policy:decide_fast("GET", t, "mail.contoso.com", true, nil, 256), "deny", "target " .. #t)
+  end
+  local _, status = policy:decide_fast("GET", "/owa/", "mail.contoso.com\0evil", true, nil, 256)
+  eq(status, 400, "a host with a NUL")
+  _, status = policy:decide_fast("GET", "/owa/", huge, true, nil, 256)
+  eq(status, 400, "a 1 MiB host")
+  eq(policy:decide_fast("G\0T", "/owa/", "mail.contoso.com", true, nil, 256), "deny", "a method with a NUL")
+  eq(policy:decide_fast(huge, "/owa/", "mail.contoso.com", true, nil, 256), "deny", "a 1 MiB method")
+  -- through an offloader, a spoofed header with a NUL counts for nothing
+  local a, _, _, _, _, _, _, tls = offload:decide_fast("GET", "/owa/", "mail.contoso.com", false, "10.0.0.5", nil, nil, "https\0")
+  eq(tls, false, "'https\\0' is not https"); assert(a ~= "allow" or tls == false)
+  local closed = assert(sslvdir.load(ns {}))
+  closed:close()
+  raises(function() closed:decide_fast("GET", "/") end, "policy is closed")
+end)
+
+test("decision names are each policy's own", function()
+  local other = assert(sslvdir.load { policy_xml = [[
+<policy xmlns="urn:libsslvdir:policy:1" version="1" exchange="2016">
+  <site name="Contoso Mail">
+    <host name="mail.contoso.com"/>
+    <vdir path="/owa" kind="owa"/>
+  </site>
+</policy>]] })
+  for _ = 1, 3 do
+    eq(select(5, policy:decide_fast("GET", "/owa/", "mail.contoso.com", true, nil, 256)), "Default Web Site/owa")
+    eq(select(5, other:decide_fast("GET", "/owa/", "mail.contoso.com", true, nil, 256)), "Contoso Mail/owa")
+    eq(other:decide { method = "GET", target = "/owa/", host = "mail.contoso.com" }.site, "Contoso Mail")
+    eq(policy:decide { method = "GET", target = "/owa/", host = "mail.contoso.com" }.site, "Default Web Site")
+    collectgarbage()
+  end
+  other:close()
+end)
+
 print(string.format("%d tests, %d failed (%s)", count, failures, _VERSION))
 os.exit(failures == 0 and 0 or 1)
