@@ -614,6 +614,26 @@ static int bad_request(lua_State *L, int arg, int k, const char *what) {
   return luaL_error(L, "field '%s' must be %s", key_names[k], what);
 }
 
+/* Raises for the request table's key at the top of the stack, which is no
+ * request field, naming the nearest one. */
+static void unknown_request_field(lua_State *L) {
+  if (lua_type(L, -1) != LUA_TSTRING)
+    luaL_error(L, "request takes named fields, not a %s key", luaL_typename(L, -1));
+  size_t len;
+  const char *k = lua_tolstring(L, -1, &len), *best = NULL;
+  size_t best_d = 4; /* as load{}: at most 3 edits away */
+  for (int i = K_METHOD; len <= 64 && i <= K_OFFLOAD_CIPHER; i++) {
+    size_t d = distance(k, len, key_names[i]);
+    if (d < best_d) {
+      best = key_names[i];
+      best_d = d;
+    }
+  }
+  if (best)
+    luaL_error(L, "request: unknown field '%s' (did you mean '%s'?)", k, best);
+  luaL_error(L, "request: unknown field '%s'", k);
+}
+
 /* The request, from the table at t (read raw, each value LEFT ON THE STACK
  * while the library reads it: a finalizer may drop the table's own
  * reference) or, when t is 0, from the arguments base .. base + NREQ - 1
@@ -679,6 +699,23 @@ static void read_request(lua_State *L, sslvdir_request *rq, int t, int base) {
     case K_X_FORWARDED_PROTO: rq->x_forwarded_proto = s; rq->x_forwarded_proto_len = len; break;
     case K_FRONT_END_HTTPS: rq->front_end_https = s; rq->front_end_https_len = len; break;
     default: rq->offload_cipher = s; rq->offload_cipher_len = len; break;
+    }
+  }
+  if (t) {
+    /* Every key is a request field: a misspelt one (TLS = true,
+     * cipherbits = 256) would otherwise be silently absent, as load{}
+     * refuses its own. Compared with the interned names: no hashing. */
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+      lua_pop(L, 1);
+      int known = 0;
+      for (int k = K_METHOD; k <= K_OFFLOAD_CIPHER && !known; k++) {
+        lua_rawgeti(L, KEYS, k);
+        known = lua_rawequal(L, -1, -2);
+        lua_pop(L, 1);
+      }
+      if (!known)
+        unknown_request_field(L);
     }
   }
   if (!rq->method || !rq->target)

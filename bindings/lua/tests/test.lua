@@ -160,6 +160,20 @@ test("wrong argument types are errors", function()
          "load's names: unknown field 'host' %(did you mean 'hosts'%?%)")
 end)
 
+test("decide{} refuses a misspelt request field instead of deciding without it", function()
+  -- TLS = true would otherwise leave the request plain HTTP: a silent 403
+  -- where the caller meant TLS, or a field that a check relies on ignored.
+  raises(function() policy:decide { method = "GET", target = "/owa/", host = "mail.contoso.com", TLS = true } end,
+         "request: unknown field 'TLS' %(did you mean 'tls'%?%)")
+  raises(function() policy:decide { method = "GET", target = "/owa/", cipherbits = 256 } end,
+         "unknown field 'cipherbits' %(did you mean 'cipher_bits'%?%)")
+  raises(function() policy:decide { method = "GET", target = "/owa/", frobnicate = 1 } end,
+         "request: unknown field 'frobnicate'$")
+  raises(function() policy:decide { "GET", "/owa/" } end, "request takes named fields, not a number key")
+  local d = policy:decide { method = "GET", target = "/owa/", host = "mail.contoso.com", tls = true, cipher_bits = 256 }
+  eq(d.action, "allow", "every field known")
+end)
+
 test("client_cert takes its names, cipher_bits a number: nothing else", function()
   local p = assert(sslvdir.load { policy_xml = [[
 <policy xmlns="urn:libsslvdir:policy:1" version="1" exchange="2016">
