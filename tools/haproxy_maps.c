@@ -193,6 +193,13 @@ static int value_for(const sslvdir_policy *p, const sslvdir_site *site, const ss
     return -1;
   if (d.site != site || d.vdir != v || !clean_value(sslvdir_vdir_config_path(v)))
     return 0;
+  /* Over TLS a vdir that asks for a client certificate decides by the one
+   * presented, which the maps do not see. (Without TLS there is none: the
+   * plugin says so too.) */
+  if (map == MAP_HTTPS && (sslvdir_vdir_edge_flags(v) & (SSLVDIR_SSL_NEGOTIATE_CERT |
+                                                         SSLVDIR_SSL_REQUIRE_CERT |
+                                                         SSLVDIR_SSL_MAP_CERT)))
+    return 0;
   if (d.remove_headers != (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS))
     return 0;
   const char *token = NULL;
