@@ -146,6 +146,12 @@ for f in "$work"/maps1/*; do
 done
 grep -q '^mail.contoso.com/owa/ redirect-302|' "$work/maps1/sslvdir-http-get.map" ||
   fail "the OWA redirect is not in the maps"
+# doc/haproxy.md shows the snippet the generator writes.
+awk '/^## Fast path/ { f = 1 } f && /^```haproxy/ { in_ = 1; next } in_ && /^```/ { exit } in_' \
+  "$top_srcdir/doc/haproxy.md" | grep -v 'deny deny_status 500' > "$work/doc-snippet"
+snippet "$work/maps1" > "$work/gen-snippet"
+cmp -s "$work/doc-snippet" "$work/gen-snippet" ||
+  { diff "$work/doc-snippet" "$work/gen-snippet" >&2; fail "doc/haproxy.md's fast-path snippet is not what sslvdir haproxy-maps writes"; }
 config one "$work/maps1" "$G1"
 start one || { cat "$work/one.log" >&2; fail "HAProxy with the fast path does not start"; }
 compare one
