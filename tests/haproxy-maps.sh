@@ -209,4 +209,21 @@ grep -q 'sslvdir-https.map: mail.contoso.com/ews/' "$work/edited.log" ||
 config stale "$work/maps1" "$(echo "$G1" | grep -v REDIRECT)"
 start stale || { cat "$work/stale.log" >&2; fail "HAProxy does not start after regenerating the maps"; }
 stop
+# 4. The example configuration with its fast path turned on (its
+# SSLVDIR_MAPS line uncommented, the maps written from its policy): HAProxy
+# accepts it without a warning, the plugin having checked the maps.
+mkdir "$work/maps4"
+"$SSLVDIR" haproxy-maps --preset exchange2016-offload --host mail.contoso.com,autodiscover.contoso.com \
+  --ad-domain contoso.com --redirect "$work/maps4" || fail "the example's maps"
+sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \
+    -e "s|/usr/local/share/libsslvdir/haproxy/sslvdir.lua|$top_srcdir/bindings/haproxy/sslvdir.lua|" \
+    -e "s|/etc/haproxy/mail.contoso.com.pem|$work/haproxy.pem|" \
+    -e "s|/etc/haproxy/client-ca.pem|$certs/ca.pem|" -e "s|/etc/haproxy/exchange-ca.pem|$certs/ca.pem|" \
+    -e "s|/etc/haproxy/client-ca-crl.pem|$certs/crl.pem|" -e "s|log /dev/log local0|log stderr local0|" \
+    -e "s|^    # setenv SSLVDIR_MAPS .*|    setenv SSLVDIR_MAPS $work/maps4|" \
+    "$top_srcdir/bindings/haproxy/exchange2016.cfg" > "$work/example.cfg"
+grep -q "setenv SSLVDIR_MAPS $work/maps4" "$work/example.cfg" || fail "the example has no SSLVDIR_MAPS line to uncomment"
+"$HAPROXY" -c -f "$work/example.cfg" > "$work/example.log" 2>&1 && ! grep -q WARNING "$work/example.log" ||
+  { cat "$work/example.log" >&2; fail "the example with its fast path is refused or warned about"; }
+grep -c 'sslvdir-https.map' "$work/example.cfg" | grep -qx 2 || fail "the example's fast path is not in both frontends"
 echo "haproxy-maps.sh: ok"
