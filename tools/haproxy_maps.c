@@ -10,7 +10,7 @@
  * leave it to Lua.
  *
  * What a map entry stands for: every request whose target is "plainly clean"
- * (the snippet's sslvdir_plain ACL: ASCII letters, digits, '-', '_', dots
+ * (the snippet's sslvdir_plain ACL: ASCII letters, digits, '-', '_', '@', dots
  * inside segments, no '%' '\' ';' ':' '~' '+', no "//" or "/.", a short
  * path), whose one Host is a listed host name without a port, from a peer
  * that is no trusted offloader, with GET/HEAD (or POST, PUT, DELETE,
@@ -58,7 +58,7 @@ static const char snippet[] =
   "    # The sslvdir fast path (sslvdir haproxy-maps writes the files): HAProxy\n"
   "    # answers from the maps what is certainly the policy's answer; anything\n"
   "    # else goes to lua.sslvdir. SSLVDIR_MAPS is set in the global section.\n"
-  "    acl sslvdir_plain url -m reg '^(/[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*)*/?(\\?[-A-Za-z0-9._~!$&()*,;=:@/?%+]*)?$'\n"
+  "    acl sslvdir_plain url -m reg '^(/[A-Za-z0-9_@-]+(\\.[A-Za-z0-9_@-]+)*)*/?(\\?[-A-Za-z0-9._~!$&()*,;=:@/?%+]*)?$'\n"
   "    acl sslvdir_short path,length le 255\n"
   "    acl sslvdir_short url,length le 2048\n"
   "    acl sslvdir_one_host req.hdr_cnt(host) eq 1\n"
