@@ -202,6 +202,14 @@ config edited "$work/maps1" "$G1"
 if start edited; then stop; fail "HAProxy started with an edited map"; fi
 grep -q 'sslvdir-https.map: mail.contoso.com/ews/' "$work/edited.log" ||
   { cat "$work/edited.log" >&2; fail "the edited entry is not named"; }
+# A vdir's line missing: its requests would match a shorter key.
+# shellcheck disable=SC2086
+"$SSLVDIR" haproxy-maps $P1 "$work/maps1" || fail "regenerating"
+sed -i '/^mail.contoso.com\/owa\/ /d' "$work/maps1/sslvdir-http-get.map"
+config missing "$work/maps1" "$G1"
+if start missing; then stop; fail "HAProxy started with a vdir missing from a map"; fi
+grep -q 'sslvdir-http-get.map: mail.contoso.com/owa/ is missing' "$work/missing.log" ||
+  { cat "$work/missing.log" >&2; fail "the missing entry is not named"; }
 # The reload step of doc/haproxy.md: regenerate with the policy HAProxy
 # runs, then start (reload) it: it serves again.
 "$SSLVDIR" haproxy-maps --preset exchange2016-offload --host mail.contoso.com,autodiscover.contoso.com \
