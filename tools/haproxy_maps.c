@@ -74,6 +74,7 @@ static const char snippet[] =
   "    http-request lua.sslvdir unless sslvdir_native\n"
   "    http-request set-var(txn.sslvdir_reason) var(txn.sslvdir_fp),field(3,|) if sslvdir_native\n"
   "    http-request set-var(txn.sslvdir_vdir) var(txn.sslvdir_fp),field(4,|) if sslvdir_native\n"
+  "    http-request set-var(txn.sslvdir_path) path if sslvdir_native\n"
   "    http-request set-var(txn.sslvdir_status) var(txn.sslvdir_fp),field(1,|),field(2,-) if sslvdir_redirect\n"
   "    http-request return status 301 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_fp) -m beg redirect-301| }\n"
   "    http-request return status 302 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_fp) -m beg redirect-302| }\n"
