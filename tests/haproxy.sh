@@ -477,6 +477,11 @@ if [ -n "$package" ] && [ -z "$bad" ]; then ok "$t"; else echo "FAIL $t:"; echo 
 # warned about and never run, so a warning that rules are ignored fails.
 # Fragments (rules without a section) go into an http frontend; a snippet
 # with a frontend gets only the backends it names, and a request.
+# The fast path's files (doc/haproxy.md, "Fast path") for the fragments'
+# policy.
+mkdir "$work/maps"
+"$top_builddir/tools/sslvdir" haproxy-maps --preset exchange2016-offload --host mail.contoso.com \
+  --ad-domain contoso.com "$work/maps"
 snip_port=$("$PY" -c '
 import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -504,6 +509,7 @@ for raw in "$work"/snippet-*; do
     # section), the rules in an http frontend
     if grep -q '^global' "$cfg"; then cp "$cfg" "$cfg.in"; rules=/dev/null; else
       { printf 'global\n    log stderr format raw local0\n    setenv SSLVDIR_PRESET exchange2016-offload\n    setenv SSLVDIR_HOSTS mail.contoso.com\n    setenv SSLVDIR_AD_DOMAINS contoso.com\n'
+        printf '    setenv SSLVDIR_MAPS %s\n' "$work/maps"
         printf '    lua-prepend-path %s cpath\n    lua-load-per-thread %s\n' "$work/lua/?.so" "$top_srcdir/bindings/haproxy/sslvdir.lua"
       } > "$cfg.in"; rules=$raw; fi
     { cat "$cfg.in"

@@ -539,11 +539,50 @@ helps() {
     if [ $rc -eq 0 ] && [ -z "$missing" ] && printf '%s' "$out" | grep -q "^usage: sslvdir ${sub%% *}"; then ok; else ko "sslvdir $sub $h (exit $rc): missing$missing"; fi
   done
 }
+# haproxy-maps: the fast path's files, from the library's own decisions.
+md=$(mktemp -d)
+"$sv" haproxy-maps --preset exchange2016-offload $NS --redirect "$md" 2>/dev/null && ok || ko "haproxy-maps: exit $?"
+grep -q '^mail.contoso.com/owa/ redirect-302|offload|redirect-https|Default Web Site/owa$' "$md/sslvdir-http-get.map" && ok || ko "haproxy-maps: no OWA redirect"
+grep -q '^mail.contoso.com/owa/ lua$' "$md/sslvdir-http.map" && ok || ko "haproxy-maps: a POST to OWA over http (403.4) is not left to Lua"
+grep -q '^mail.contoso.com/ews/ allow-offload-tls|offload|allowed|Default Web Site/EWS$' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: no EWS allow"
+grep -q '^mail.contoso.com/ews/mrsproxy.svc/ allow-bridge-tls|bridge|' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: MRSProxy is not bridged"
+# PowerShell asks for a client certificate (SslNegotiateCert): over TLS, Lua.
+grep -q '^mail.contoso.com/powershell/ lua$' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: a client-certificate vdir is answered natively"
+# Longest key first: map_beg takes the first that matches.
+awk '!/^#/ { if (last && length($1) > last) bad = 1; last = length($1) } END { exit bad }' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: keys not longest first"
+[ "$(grep -v '^#' "$md/sslvdir-hosts.lst" | sort | tr '\n' ' ')" = "autodiscover.contoso.com mail.contoso.com " ] && ok || ko "haproxy-maps: host list"
+[ -z "$(ls -A "$md" | grep '^\.')" ] && ok || ko "haproxy-maps: temporary files left"
+grep -q '^# sslvdir haproxy-maps --preset exchange2016-offload --host mail.contoso.com --host autodiscover.contoso.com' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: no stamp naming the policy"
+# A vdir path the maps cannot name (a "!") sends its whole site to Lua;
+# a wildcard host is not listed; another https port keeps redirects in Lua.
+cat > "$md/p.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<policy xmlns="urn:libsslvdir:policy:1" version="1">
+  <site name="A" preset="exchange2016-offload">
+    <host name="mail.contoso.com" canonical="true" https-port="8443"/>
+    <vdir path="/owa" redirect="302"/>
+  </site>
+  <site name="B">
+    <host name="b.contoso.com"/>
+    <vdir path="/my!app" kind="other" edge="Ssl"/>
+    <vdir path="/ok" kind="other"/>
+  </site>
+</policy>
+XML
+"$sv" haproxy-maps --policy "$md/p.xml" "$md" 2>/dev/null && ok || ko "haproxy-maps --policy: exit $?"
+grep -q '^mail.contoso.com/owa/ lua$' "$md/sslvdir-http-get.map" && ok || ko "haproxy-maps: a redirect to port 8443 is answered natively"
+grep -q '^b.contoso.com/ok/ lua$' "$md/sslvdir-https.map" && grep -q '^b.contoso.com/ lua$' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: a site with an unnameable vdir is answered natively"
+expect_fail 'not a directory' haproxy-maps --preset exchange2016-offload $NS "$md/p.xml"
+expect_fail 'needs one DIRECTORY' haproxy-maps --preset exchange2016-offload $NS
+expect_fail 'needs --host' haproxy-maps --preset exchange2016-offload "$md"
+rm -rf "$md"
 POL='--preset --policy --host --offloader --offloader-cipher-bits --offloader-cipher-header --ad-domain --iisconfig --registry --redirect --extended-protection'
 # shellcheck disable=SC2086
 helps eval --json --tls --cipher-bits --client-cert --peer -H --header $POL
 # shellcheck disable=SC2086
 helps show --json $POL
+# shellcheck disable=SC2086
+helps haproxy-maps $POL
 # shellcheck disable=SC2086
 helps rewrite-header --json --vdir $POL
 # shellcheck disable=SC2086

@@ -65,6 +65,7 @@ static const struct {
             "               [--policy FILE | --preset NAME [--ad-domain DOMAIN]... [--redirect]\n"
             "                                [--extended-protection on|off]]\n"
             "               [--offloader CIDR]...\n"},
+  {"haproxy-maps", "sslvdir haproxy-maps\n" POLICY_SYNOPSIS "               DIRECTORY\n"},
   {"presets", "sslvdir presets [--json]\n"},
   {"demo", "sslvdir demo [--json]\n"},
   {"version", "sslvdir version [--json]      (also: sslvdir --version, sslvdir -V)\n"},

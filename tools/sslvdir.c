@@ -1112,6 +1112,7 @@ int main(int argc, char **argv) {
     {"cert", cmd_cert},
     {"cipher-bits", cmd_cipher_bits},
     {"config", cmd_config},
+    {"haproxy-maps", cmd_haproxy_maps},
     {"presets", cmd_presets},
     {"demo", cmd_demo},
     {"version", cmd_version},

@@ -153,5 +153,6 @@ int cmd_autodiscover(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_cipher_bits(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_haproxy_maps(int argc, char **argv);
 
 #endif

@@ -1,18 +1,20 @@
 #!/bin/sh
 # bench/haproxy: requests per second through HAProxy with wrk on loopback,
-# the plugin's decision action (lua.sslvdir) beside HAProxy's own rules for
-# the same policy, in the same run; then the cost of one decision through the
-# Lua module beside an empty Lua C function call.
+# and HAProxy's CPU time per request: HAProxy's own rules for the same
+# policy (native), the plugin's decision action alone (plugin) and the fast
+# path of "sslvdir haproxy-maps" (fast), interleaved in the same run; then
+# the cost of one decision through the Lua module beside an empty Lua C
+# function call.
 #
 # Usage (from the build directory, after make):
-#   sh bench/haproxy/run.sh [seconds per run] [rounds]
+#   sh bench/haproxy/run.sh [seconds per run] [rounds]     (default 3 s, 9 rounds)
 # Needs haproxy, wrk, lua5.3, and tests/certs (make check makes them).
 # Prints figures; never fails on them.
 set -eu
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=$(pwd)
-secs=${1:-5}
-rounds=${2:-3}
+secs=${1:-3}
+rounds=${2:-9}
 HAPROXY=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
 WRK=${WRK:-$(command -v wrk || true)}
 LUA=${LUA:-$(command -v lua5.3 || true)}
@@ -28,16 +30,33 @@ mkdir "$work/lua"
 cp "$module" "$work/lua/sslvdir.so"
 cat "$certs/server.pem" "$certs/server.key" > "$work/haproxy.pem"
 export LD_LIBRARY_PATH="$builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# The fast path's maps for the same policy, and its snippet.
+mkdir "$work/maps"
+"$builddir/tools/sslvdir" haproxy-maps --preset exchange2016-offload \
+  --host mail.contoso.com,autodiscover.contoso.com --ad-domain contoso.com --redirect "$work/maps"
+fast=$(grep -v '^#' "$work/maps/sslvdir-fastpath.cfg")
+# wrk cycles through the realistic targets for the mixed run.
+cat > "$work/targets.lua" <<'LUA'
+local paths = {}
+for line in io.lines(os.getenv("SSLVDIR_BENCH_TARGETS")) do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+LUA
 
 # Four listeners: plain HTTP and TLS, each with the plugin and with native
 # rules. Answers come from HAProxy itself (http-request return), so no
 # backend's speed is in the figures: only the rules differ.
-P0=18080 P1=18081 P2=18443 P3=18444 P4=18082 P5=18083
+P0=18080 P1=18081 P2=18443 P3=18444 P4=18082 P5=18083 P6=18084 P7=18445
 cat > "$work/empty.lua" <<'LUA'
 core.register_action("empty", { "http-req" }, function(txn) end)
 LUA
 cat > "$work/haproxy.cfg" <<CFG
 global
+    setenv SSLVDIR_MAPS $work/maps
+    setenv SSLVDIR_REDIRECT 1
     setenv SSLVDIR_PRESET exchange2016-offload
     setenv SSLVDIR_HOSTS mail.contoso.com,autodiscover.contoso.com
     setenv SSLVDIR_AD_DOMAINS contoso.com
@@ -73,6 +92,16 @@ frontend empty_lua_http
     bind 127.0.0.1:$P4
     http-request lua.empty
     http-request return status 200 content-type text/plain string "ok"
+frontend fast_http
+    bind 127.0.0.1:$P6
+$fast
+    http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }
+    http-request return status 200 content-type text/plain string "ok"
+frontend fast_https
+    bind 127.0.0.1:$P7 ssl crt $work/haproxy.pem
+$fast
+    http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }
+    http-request return status 200 content-type text/plain string "ok"
 frontend native_https
     bind 127.0.0.1:$P2 ssl crt $work/haproxy.pem
     http-request return status 403 content-type text/html string "403.5" if { ssl_fc_use_keysize lt 128 }
@@ -97,32 +126,75 @@ $pin_hp "$HAPROXY" -db -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 &
 hp=$!
 sleep 1
 
-rps() { # URL -> requests/s
-  $pin_wrk "$WRK" -t1 -c32 -d"${secs}s" -H "Host: mail.contoso.com" "$1" 2>/dev/null |
-    awk '/^Requests\/sec/ { print $2 }'
+# run URL [wrk args]: one wrk run; prints "req/s cpu-ns-per-request", the
+# CPU time being HAProxy's (its one thread's, from /proc schedstat).
+cpu_ns() { awk '{ print $1 }' "/proc/$hp/task/$hp/schedstat"; }
+run() {
+  url=$1; shift
+  c0=$(cpu_ns)
+  $pin_wrk "$WRK" -t1 -c32 -d"${secs}s" -H "Host: mail.contoso.com" "$@" "$url" > "$work/wrk.out" 2>/dev/null
+  c1=$(cpu_ns)
+  awk -v c0="$c0" -v c1="$c1" '
+    / requests in / { n = $1 }
+    /^Requests\/sec/ { r = $2 }
+    END { printf "%s %.0f\n", r, n ? (c1 - c0) / n : 0 }' "$work/wrk.out"
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# stats FILE COLUMN: min/median/max of a column
+stats() {
+  awk -v c="$2" '{ print $c }' "$1" | sort -n |
+    awk '{ v[NR] = $1 } END { printf "%.0f/%.0f/%.0f", v[1], v[int((NR + 1) / 2)], v[NR] }'
+}
+med() { awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+load() { awk '{ print $1 }' /proc/loadavg; }
 
-echo "bench/haproxy: HAProxy $("$HAPROXY" -v | awk 'NR==1{print $3}'), wrk -t1 -c32, ${secs}s runs, $rounds rounds, median${pin_hp:+, HAProxy on CPU 0 and wrk on CPU 1}"
-# pair NAME LABEL URL-A URL-B: rounds alternating A and B, medians, ratio B/A.
-pair() {
-  # Check both answer the same status before timing them.
-  sa=$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: mail.contoso.com" "$3")
-  sb=$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: mail.contoso.com" "$4")
-  : > "$work/a"; : > "$work/b"
+echo "bench/haproxy: HAProxy $("$HAPROXY" -v | awk 'NR==1{print $3}'), wrk -t1 -c32, ${secs}s runs, $rounds rounds interleaved${pin_hp:+, HAProxy on CPU 0 and wrk on CPU 1}"
+echo "  req/s and HAProxy CPU ns per request as min/median/max; ratios of the medians; load average before/after"
+# rounds NAME LABEL=URL...: rounds of one wrk run per listener, in turn
+# (the order rotates each round); then per listener req/s and CPU ns per
+# request (min/median/max) and the ratios of the medians to the first.
+# $wrkargs (wrk -s for the mixed targets) applies to every run.
+rounds() {
+  name=$1; shift
+  n=0
+  for spec in "$@"; do
+    st=$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: mail.contoso.com" "${spec#*=}")
+    echo "${spec%%=*} $st" > "$work/label$n"; : > "$work/res$n"; n=$((n + 1))
+  done
+  l0=$(load)
   i=0
   while [ "$i" -lt "$rounds" ]; do
-    rps "$3" >> "$work/a"
-    rps "$4" >> "$work/b"
+    j=0
+    while [ "$j" -lt "$n" ]; do
+      k=$(( (i + j) % n ))
+      eval "spec=\${$((k + 1))}"
+      # shellcheck disable=SC2086
+      run "${spec#*=}" $wrkargs >> "$work/res$k"
+      j=$((j + 1))
+    done
     i=$((i + 1))
   done
-  ra=$(median < "$work/a"); rb=$(median < "$work/b")
-  printf '  %-20s native %9.0f req/s (%s)   %-6s %9.0f req/s (%s)   %s/native %.2fx\n' \
-    "$1" "$ra" "$sa" "$2" "$rb" "$sb" "$2" "$(echo "$rb $ra" | awk '{ printf "%.4f", $1 / $2 }')"
+  printf '%s (load %s -> %s)\n' "$name" "$l0" "$(load)"
+  base_r=$(med "$work/res0" 1); base_c=$(med "$work/res0" 2)
+  k=0
+  while [ "$k" -lt "$n" ]; do
+    set -- $(cat "$work/label$k")
+    r=$(med "$work/res$k" 1); c=$(med "$work/res$k" 2)
+    printf '  %-7s %3s %-22s req/s %-16s ns/req   %.2fx req/s, %.2fx CPU/req\n' "$1" "$2" \
+      "$(stats "$work/res$k" 1)" "$(stats "$work/res$k" 2)" \
+      "$(echo "$r $base_r" | awk '{ print $1 / $2 }')" "$(echo "$c $base_c" | awk '{ print $1 / $2 }')"
+    k=$((k + 1))
+  done
 }
-pair "empty Lua action" empty "http://127.0.0.1:$P5/owa/" "http://127.0.0.1:$P4/owa/"
-pair "http redirect /owa/" plugin "http://127.0.0.1:$P0/owa/" "http://127.0.0.1:$P1/owa/"
-pair "https allow /owa/" plugin "https://127.0.0.1:$P2/owa/" "https://127.0.0.1:$P3/owa/"
+wrkargs=""
+rounds "empty Lua action, GET /owa/ (200)" native="http://127.0.0.1:$P5/owa/" empty="http://127.0.0.1:$P4/owa/"
+rounds "plain HTTP, GET /owa/ (302 to https)" native="http://127.0.0.1:$P0/owa/" \
+  plugin="http://127.0.0.1:$P1/owa/" fast="http://127.0.0.1:$P6/owa/"
+rounds "TLS, GET /owa/ (allowed, headers set)" native="https://127.0.0.1:$P2/owa/" \
+  plugin="https://127.0.0.1:$P3/owa/" fast="https://127.0.0.1:$P7/owa/"
+export SSLVDIR_BENCH_TARGETS="$srcdir/bench/targets.txt"
+wrkargs="-s $work/targets.lua"
+rounds "TLS, the $(wc -l < "$srcdir/bench/targets.txt") mixed targets of bench/targets.txt" \
+  native="https://127.0.0.1:$P2/" plugin="https://127.0.0.1:$P3/" fast="https://127.0.0.1:$P7/"
 kill "$hp" 2>/dev/null || true
 hp=""
 echo

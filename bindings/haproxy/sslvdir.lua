@@ -56,6 +56,10 @@
 --                       start-up).
 --   SSLVDIR_IISCONFIG   an applicationHost.config to read
 --   SSLVDIR_REG         comma-separated .reg files to apply
+--   SSLVDIR_MAPS        the directory of the fast path's maps (sslvdir
+--                       haproxy-maps writes them; doc/haproxy.md, "Fast
+--                       path"): checked against the policy at start-up, and
+--                       HAProxy refuses to start when they do not agree
 --   SSLVDIR_DEBUG_HEADERS  1: refusals carry X-Sslvdir-Status and
 --                       X-Sslvdir-Reason (for debugging; off by default, so
 --                       clients are not told how the policy decided)
@@ -112,7 +116,7 @@ local NAMES = {
   offloader_cipher_bits = "SSLVDIR_OFFLOADER_CIPHER_BITS",
   offloader_cipher_header = "SSLVDIR_OFFLOADER_CIPHER_HEADER",
 }
-local KNOWN = { SSLVDIR_DEBUG_HEADERS = true }
+local KNOWN = { SSLVDIR_DEBUG_HEADERS = true, SSLVDIR_MAPS = true }
 for _, v in pairs(NAMES) do KNOWN[v] = true end
 
 -- Edits (insert, delete, replace a character) from a to b, for "did you mean".
@@ -207,6 +211,147 @@ end
 
 local policy = load_policy()
 M.policy = policy
+
+-- The fast path: HAProxy answers from maps that "sslvdir haproxy-maps" wrote
+-- from a policy. They must be this policy's answers, or HAProxy would
+-- silently decide by an old policy: every entry is asked of the policy again
+-- here, and every vdir must have its entry. Any difference stops HAProxy
+-- from starting (at a reload, the old workers keep serving) rather than
+-- sending everything to Lua: a fast path that quietly stopped being one is a
+-- mistake nobody would see, and regenerating the maps is one command.
+local MAPS = { https = "sslvdir-https.map", get = "sslvdir-http-get.map", other = "sslvdir-http.map" }
+
+-- The files' lines that are not comments.
+local function read_lines(path)
+  local f, err = io.open(path, "r")
+  if not f then error("sslvdir: SSLVDIR_MAPS: cannot read " .. tostring(err)) end
+  local out = {}
+  for line in f:lines() do
+    if line ~= "" and line:sub(1, 1) ~= "#" then out[#out + 1] = line end
+  end
+  f:close()
+  return out
+end
+
+-- A vdir path the maps can name, as the generator decides it.
+local function clean_path(p)
+  if p == "/" then return true end
+  p = p:lower()
+  if not p:match("^/[a-z0-9_./-]+$") then return false end
+  return not (p:find("//", 1, true) or p:find("/.", 1, true) or p:find("./", 1, true)
+    or p:find("..", 1, true) or p:sub(-1) == "/" or p:sub(-1) == ".")
+end
+
+-- The vdirs (by configuration path) that ask for a client certificate.
+local cert_vdirs = {}
+for _, site in ipairs(policy:sites()) do
+  for _, v in ipairs(site.vdirs) do
+    if (v.edge_flags & (32 | 64 | 128)) ~= 0 then cert_vdirs[v.config_path] = true end
+  end
+end
+
+-- What an entry claims, asked of the policy; nil when it agrees, else why not.
+local function check_entry(class, key, value)
+  local host, target = key:match("^([^/]+)(/.*)$")
+  if not host then return "not a host and path" end
+  if value == "lua" then return nil end
+  local token, upstream, reason, vdir = value:match("^([a-z0-9-]+)|([a-z]+)|([a-z-]+)|(.+)$")
+  if not token then return "not a value the generator writes" end
+  -- Over TLS, a vdir that asks for a client certificate decides by it (the
+  -- flags: SslNegotiateCert 32, SslRequireCert 64, SslMapCert 128).
+  if class == "https" and cert_vdirs[vdir] then
+    return "a client-certificate vdir must be left to Lua"
+  end
+  local d = policy:decide({ method = class == "other" and "POST" or "GET", target = target,
+    host = host, tls = class == "https", cipher_bits = class == "https" and 128 or 0,
+    client_cert = "none" })
+  if not d then return "the policy cannot decide it" end
+  if d.vdir ~= vdir or d.upstream ~= upstream or d.reason ~= reason
+    or not d.remove_x_forwarded_proto or not d.remove_front_end_https or d.remove_offload_cipher then
+    return string.format("the policy says %s, %s, %s", tostring(d.action), tostring(d.vdir), tostring(d.reason))
+  end
+  local status = token:match("^redirect%-(%d+)$")
+  if status then
+    if d.action == "redirect" and d.status == tonumber(status) and d.location == "https://" .. host .. target then
+      return nil
+    end
+  else
+    local up, tls = token:match("^allow%-(%a+)%-(%a+)$")
+    local want_tls = tls == "tls"
+    if d.action == "allow" and up == d.upstream and d.tls == want_tls and (class == "https") == want_tls
+      and d.set_x_forwarded_proto == (up == "offload" and (want_tls and "https" or "http") or nil)
+      and d.set_front_end_https == (up == "offload" and want_tls and "On" or nil) then
+      return nil
+    end
+  end
+  return string.format("the policy says %s %s", tostring(d.action), tostring(d.status))
+end
+
+local function check_maps(dir)
+  local problems = {}
+  local function problem(fmt, ...)
+    if #problems < 5 then problems[#problems + 1] = string.format(fmt, ...) end
+  end
+  local maps = {}
+  for class, name in pairs(MAPS) do
+    maps[class] = {}
+    for _, line in ipairs(read_lines(dir .. "/" .. name)) do
+      local key, value = line:match("^(%S+)%s+(.-)%s*$")
+      if not key then
+        problem("%s: '%s' is no map entry", name, line)
+      else
+        maps[class][key] = value
+        local why = check_entry(class, key, value)
+        if why then problem("%s: %s: %s", name, key, why) end
+      end
+    end
+  end
+  -- Every listed host must be the policy's, and each of its vdirs in every map.
+  local listed = {}
+  for _, h in ipairs(read_lines(dir .. "/sslvdir-hosts.lst")) do listed[h] = true end
+  local known = {}
+  for _, site in ipairs(policy:sites()) do
+    local all_clean, has_root = true, false
+    for _, v in ipairs(site.vdirs) do
+      all_clean = all_clean and clean_path(v.path)
+      has_root = has_root or v.path == "/"
+    end
+    for _, h in ipairs(site.hosts) do
+      h = h:lower()
+      known[h] = true
+      if listed[h] then
+        local keys = {}
+        if not has_root then keys[#keys + 1] = h .. "/" end
+        for _, v in ipairs(site.vdirs) do
+          if clean_path(v.path) then
+            keys[#keys + 1] = h .. v.path:lower() .. (v.path == "/" and "" or "/")
+          end
+        end
+        if site.autodiscover_redirect then keys[#keys + 1] = h .. "/autodiscover/autodiscover.xml/" end
+        for class, name in pairs(MAPS) do
+          for i, k in ipairs(keys) do
+            local value = maps[class][k]
+            if value == nil then
+              problem("%s: %s is missing", name, k)
+            elseif value ~= "lua" and (not all_clean or (site.autodiscover_redirect and i == #keys)) then
+              problem("%s: %s must be left to Lua", name, k)
+            end
+          end
+        end
+      end
+    end
+  end
+  for h in pairs(listed) do
+    if not known[h] then problem("sslvdir-hosts.lst: %s is no host of the policy", h) end
+  end
+  if #problems > 0 then
+    error(string.format("sslvdir: the fast path's maps in %s are not this policy's (%s); " ..
+      "write them again with sslvdir haproxy-maps and the same policy", dir, table.concat(problems, "; ")))
+  end
+end
+
+local maps_dir = os.getenv("SSLVDIR_MAPS")
+if maps_dir ~= nil and maps_dir ~= "" then check_maps(maps_dir) end
 
 -- X-Sslvdir-Status and X-Sslvdir-Reason tell whoever is refused how the
 -- policy decided: useful while setting it up, not something to tell every

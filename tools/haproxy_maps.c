@@ -1,0 +1,439 @@
+/*
+ * sslvdir haproxy-maps: the HAProxy fast path, written from the policy.
+ *
+ * HAProxy answers most requests with its own rules (a map lookup and a few
+ * header edits) when the maps say, for certain, what the library would
+ * decide; everything else goes to the plugin's Lua action, which stays the
+ * authority. Every map value is the library's own decision for that vdir
+ * (sslvdir_decide() on a request to the vdir's path), not a reading of its
+ * flags: the generator cannot disagree with the library about a vdir, only
+ * leave it to Lua.
+ *
+ * What a map entry stands for: every request whose target is "plainly clean"
+ * (the snippet's sslvdir_plain ACL: ASCII letters, digits, '-', '_', '@', dots
+ * inside segments, no '%' '\' ';' ':' '~' '+', no "//" or "/.", a short
+ * path), whose one Host is a listed host name without a port, from a peer
+ * that is no trusted offloader, with GET/HEAD (or POST, PUT, DELETE,
+ * OPTIONS, PATCH), at at least 128 bits over TLS. For those the library
+ * decides by the vdir alone: the canonical path is the raw path, matched
+ * case-insensitively, longest vdir first, and the vdir's flags decide.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+/* The maps and lists the snippet names, by the request class each serves. */
+enum { MAP_HTTPS, MAP_HTTP_GET, MAP_HTTP_OTHER, NMAPS };
+static const char *const map_names[NMAPS] = {"sslvdir-https.map", "sslvdir-http-get.map",
+                                             "sslvdir-http.map"};
+/* The request the generator asks the library about, per map. */
+static const char *const map_methods[NMAPS] = {"GET", "GET", "POST"};
+
+/* Bytes a map key may hold: what the snippet's sslvdir_plain ACL lets
+ * through, lower-cased (the lookup lower-cases base). A host name is the same
+ * without '/' and '_'. */
+static int key_path(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+         c == '/';
+}
+
+static int key_host(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/* The snippet: the same text for every policy (everything the policy decides
+ * is in the maps), so that a regenerated set of maps never needs another
+ * configuration. ${SSLVDIR_MAPS} is the directory, which the plugin reads too
+ * and checks against its policy at start-up. doc/haproxy.md shows it;
+ * tests/haproxy.sh checks that the two agree. */
+static const char snippet[] =
+  "    # The sslvdir fast path (sslvdir haproxy-maps writes the files): HAProxy\n"
+  "    # answers from the maps what is certainly the policy's answer; anything\n"
+  "    # else goes to lua.sslvdir. SSLVDIR_MAPS is set in the global section.\n"
+  "    acl sslvdir_plain url -m reg '^(/[A-Za-z0-9_@-]+(\\.[A-Za-z0-9_@-]+)*)*/?(\\?[-A-Za-z0-9._~!$&()*,;=:@/?%+]*)?$'\n"
+  "    acl sslvdir_short path,length le 255\n"
+  "    acl sslvdir_short url,length le 2048\n"
+  "    acl sslvdir_one_host req.hdr_cnt(host) eq 1\n"
+  "    acl sslvdir_host req.hdr(host),lower -f \"${SSLVDIR_MAPS}/sslvdir-hosts.lst\"\n"
+  "    acl sslvdir_offloader src -f \"${SSLVDIR_MAPS}/sslvdir-offloaders.lst\"\n"
+  "    acl sslvdir_other method POST PUT DELETE OPTIONS PATCH\n"
+  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-https.map\") if { ssl_fc } { ssl_fc_use_keysize ge 128 } sslvdir_one_host sslvdir_host sslvdir_short sslvdir_plain !sslvdir_offloader\n"
+  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-http-get.map\") if !{ ssl_fc } METH_GET sslvdir_one_host sslvdir_host sslvdir_short sslvdir_plain !sslvdir_offloader\n"
+  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-http.map\") if !{ ssl_fc } sslvdir_other sslvdir_one_host sslvdir_host sslvdir_short sslvdir_plain !sslvdir_offloader\n"
+  "    acl sslvdir_native var(txn.sslvdir_fp) -m beg allow- redirect-\n"
+  "    acl sslvdir_allow var(txn.sslvdir_fp) -m beg allow-\n"
+  "    acl sslvdir_redirect var(txn.sslvdir_fp) -m beg redirect-\n"
+  "    http-request lua.sslvdir unless sslvdir_native\n"
+  "    http-request set-var(txn.sslvdir_reason) var(txn.sslvdir_fp),field(3,|) if sslvdir_native\n"
+  "    http-request set-var(txn.sslvdir_vdir) var(txn.sslvdir_fp),field(4,|) if sslvdir_native\n"
+  "    http-request set-var(txn.sslvdir_path) path if sslvdir_native\n"
+  "    http-request set-var(txn.sslvdir_status) var(txn.sslvdir_fp),field(1,|),field(2,-) if sslvdir_redirect\n"
+  "    http-request return status 301 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_fp) -m beg redirect-301| }\n"
+  "    http-request return status 302 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_fp) -m beg redirect-302| }\n"
+  "    http-request return status 307 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_fp) -m beg redirect-307| }\n"
+  "    http-request return status 308 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_fp) -m beg redirect-308| }\n"
+  "    http-request del-header X-Forwarded-Proto if sslvdir_allow\n"
+  "    http-request del-header Front-End-Https if sslvdir_allow\n"
+  "    http-request set-header X-Forwarded-Proto https if { var(txn.sslvdir_fp) -m beg allow-offload-tls| }\n"
+  "    http-request set-header Front-End-Https On if { var(txn.sslvdir_fp) -m beg allow-offload-tls| }\n"
+  "    http-request set-header X-Forwarded-Proto http if { var(txn.sslvdir_fp) -m beg allow-offload-http| }\n"
+  "    http-request set-var(txn.sslvdir_tls) str(1) if { var(txn.sslvdir_fp) -m beg allow-offload-tls| allow-bridge-tls| }\n"
+  "    http-request set-var(txn.sslvdir_upstream) var(txn.sslvdir_fp),field(2,|) if sslvdir_allow\n";
+
+/* One map line. */
+struct entry {
+  char *key, *value;
+};
+
+struct out {
+  struct entry *e;
+  size_t n, cap;
+};
+
+static int add(struct out *o, const char *key, const char *value) {
+  if (o->n == o->cap) {
+    size_t cap = o->cap ? o->cap * 2 : 64;
+    struct entry *e = realloc(o->e, cap * sizeof *e);
+    if (!e)
+      return -1;
+    o->e = e;
+    o->cap = cap;
+  }
+  o->e[o->n].key = strdup(key);
+  o->e[o->n].value = strdup(value);
+  if (!o->e[o->n].key || !o->e[o->n].value) {
+    free(o->e[o->n].key);
+    free(o->e[o->n].value);
+    return -1;
+  }
+  o->n++;
+  return 0;
+}
+
+/* Longest key first (map_beg takes the first prefix that matches), then in
+ * byte order: the files are the same for the same policy. */
+static int by_length(const void *a, const void *b) {
+  const struct entry *x = a, *y = b;
+  size_t lx = strlen(x->key), ly = strlen(y->key);
+  if (lx != ly)
+    return lx > ly ? -1 : 1;
+  return strcmp(x->key, y->key);
+}
+
+static int all_in(const char *s, int (*ok)(unsigned char)) {
+  for (; *s; s++)
+    if (!ok((unsigned char)*s))
+      return 0;
+  return 1;
+}
+
+/* A vdir path a clean request can name: "/" or "/seg/seg" with segments the
+ * sslvdir_plain ACL allows (no empty segment, no dot at either end). */
+static int clean_path(const char *p) {
+  if (p[0] != '/')
+    return 0;
+  if (!p[1])
+    return 1;
+  for (const char *s = p; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 'A' && c <= 'Z')
+      c = (unsigned char)(c + 32);
+    if (!key_path(c))
+      return 0;
+    if (c == '/' && (s[1] == '\0' || s[1] == '/' || s[1] == '.'))
+      return 0;
+    if (c == '.' && (s[1] == '\0' || s[1] == '/' || s[1] == '.'))
+      return 0;
+  }
+  return 1;
+}
+
+/* A map value can hold the vdir's name: printable ASCII, no '|' (the field
+ * separator), no blank at either end (HAProxy trims them). */
+static int clean_value(const char *s) {
+  size_t n = strlen(s);
+  if (!n || s[0] == ' ' || s[n - 1] == ' ')
+    return 0;
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f || *s == '|')
+      return 0;
+  return 1;
+}
+
+/*
+ * The map value for one request class to one vdir: what the library decides
+ * for the vdir's path, if the snippet can carry it out exactly, else "lua".
+ * The snippet strips X-Forwarded-Proto and Front-End-Https and sets them as
+ * the token says; a policy with an offloader cipher header (a third header
+ * to strip) stays with Lua. Refusals stay with Lua too: their body and debug
+ * headers are the plugin's.
+ */
+static int value_for(const sslvdir_policy *p, const sslvdir_site *site, const sslvdir_vdir *v,
+                     const char *host, const char *target, int map, char *buf, size_t size) {
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  r.method = map_methods[map];
+  r.method_len = strlen(r.method);
+  r.target = target;
+  r.target_len = strlen(target);
+  r.host = host;
+  r.host_len = strlen(host);
+  r.scheme = map == MAP_HTTPS ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
+  /* The snippet's guard: at least 128 bits. 128 is the least it lets
+   * through, so a decision that holds at 128 holds for all of them. */
+  r.cipher_bits = map == MAP_HTTPS ? 128 : 0;
+  sslvdir_decision d = {.version = SSLVDIR_DECISION_VERSION};
+  snprintf(buf, size, "lua");
+  if (sslvdir_decide(p, &r, &d) != SSLVDIR_OK)
+    return -1;
+  if (d.site != site || d.vdir != v || !clean_value(sslvdir_vdir_config_path(v)))
+    return 0;
+  /* Over TLS a vdir that asks for a client certificate decides by the one
+   * presented, which the maps do not see. (Without TLS there is none: the
+   * plugin says so too.) */
+  if (map == MAP_HTTPS && (sslvdir_vdir_edge_flags(v) & (SSLVDIR_SSL_NEGOTIATE_CERT |
+                                                         SSLVDIR_SSL_REQUIRE_CERT |
+                                                         SSLVDIR_SSL_MAP_CERT)))
+    return 0;
+  if (d.remove_headers != (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS))
+    return 0;
+  const char *token = NULL;
+  if (d.action == SSLVDIR_ACTION_REDIRECT) {
+    /* The snippet writes https://<Host, lower-cased><target>: that must be
+     * the library's Location (the https port 443, the request's host). */
+    char loc[SSLVDIR_LOCATION_BUFSZ], want[SSLVDIR_LOCATION_BUFSZ];
+    snprintf(want, sizeof want, "https://%s%s", host, target);
+    if (sslvdir_decision_location(&d, &r, loc, sizeof loc, NULL) != SSLVDIR_OK ||
+        strcmp(loc, want) || d.reason != SSLVDIR_R_REDIRECT_HTTPS)
+      return 0;
+    static const char *const redirects[] = {"redirect-301", "redirect-302", "redirect-307",
+                                            "redirect-308"};
+    int k = d.status == 301 ? 0 : d.status == 302 ? 1 : d.status == 307 ? 2
+            : d.status == 308 ? 3 : -1;
+    if (k < 0)
+      return 0;
+    token = redirects[k];
+  } else if (d.action == SSLVDIR_ACTION_ALLOW) {
+    int offload = d.upstream == SSLVDIR_UPSTREAM_OFFLOAD;
+    if (!offload && d.upstream != SSLVDIR_UPSTREAM_BRIDGE)
+      return 0;
+    /* The headers each token sets, as the snippet sets them. */
+    unsigned set = offload ? SSLVDIR_HEADER_X_FORWARDED_PROTO |
+                                 (d.tls ? SSLVDIR_HEADER_FRONT_END_HTTPS : 0) : 0;
+    if (d.set_headers != set || d.tls != (map == MAP_HTTPS))
+      return 0;
+    if (offload && (strcmp(d.x_forwarded_proto, d.tls ? "https" : "http") ||
+                    (d.tls && strcmp(d.front_end_https, "On"))))
+      return 0;
+    token = offload ? (d.tls ? "allow-offload-tls" : "allow-offload-http")
+                    : (d.tls ? "allow-bridge-tls" : "allow-bridge-http");
+  } else {
+    return 0;
+  }
+  snprintf(buf, size, "%s|%s|%s|%s", token, sslvdir_upstream_name(d.upstream),
+           sslvdir_reason_name(d.reason), sslvdir_vdir_config_path(v));
+  return 0;
+}
+
+/* The entries of one site, for each of its hosts a map can name. */
+static int site_entries(const sslvdir_policy *p, const sslvdir_site *site, struct out *maps,
+                        struct out *hosts) {
+  size_t nv = sslvdir_site_vdir_count(site);
+  /* A vdir path the maps cannot name: its requests would match a shorter
+   * key, so none of the site's requests can be answered from the maps. */
+  int whole_site_to_lua = 0;
+  for (size_t i = 0; i < nv; i++)
+    whole_site_to_lua |= !clean_path(sslvdir_vdir_path(sslvdir_site_vdir(site, i)));
+  for (size_t h = 0; h < sslvdir_site_host_count(site); h++) {
+    char host[256];
+    const char *name = sslvdir_site_host(site, h);
+    size_t hl = strlen(name);
+    if (hl == 0 || hl >= sizeof host)
+      continue;
+    for (size_t i = 0; i <= hl; i++)
+      host[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+    /* A wildcard, a port, anything but a plain name: left out of the host
+     * list, so its requests go to Lua. */
+    if (!all_in(host, key_host) || host[0] == '.' || host[hl - 1] == '.')
+      continue;
+    if (add(hosts, host, ""))
+      return -1;
+    char key[SSLVDIR_MAX_URL + 300], value[1024];
+    /* The site's requests that match no vdir: without a root vdir, Lua. */
+    int has_root = 0;
+    for (size_t i = 0; i < nv; i++)
+      has_root |= !strcmp(sslvdir_vdir_path(sslvdir_site_vdir(site, i)), "/");
+    snprintf(key, sizeof key, "%s/", host);
+    for (int m = 0; !has_root && m < NMAPS; m++)
+      if (add(&maps[m], key, "lua"))
+        return -1;
+    for (size_t i = 0; i < nv; i++) {
+      const sslvdir_vdir *v = sslvdir_site_vdir(site, i);
+      const char *path = sslvdir_vdir_path(v);
+      if (!clean_path(path))
+        continue;
+      int root = !path[1];
+      char target[SSLVDIR_MAX_URL + 2];
+      snprintf(target, sizeof target, "%s%s", path, root ? "" : "/");
+      int n = snprintf(key, sizeof key, "%s%s", host, target);
+      if (n < 0 || (size_t)n >= sizeof key)
+        return -1;
+      for (char *k = key; *k; k++)
+        *k = (char)(*k >= 'A' && *k <= 'Z' ? *k + 32 : *k);
+      for (int m = 0; m < NMAPS; m++) {
+        if (whole_site_to_lua)
+          snprintf(value, sizeof value, "lua");
+        else if (value_for(p, site, v, host, target, m, value, sizeof value))
+          return -1;
+        if (add(&maps[m], key, value))
+          return -1;
+      }
+    }
+    /* The port-80 Autodiscover file of a redirect site: the library answers
+     * it before any vdir, so it stays with Lua in every map. */
+    if (sslvdir_site_autodiscover_redirect(site)) {
+      snprintf(key, sizeof key, "%s/autodiscover/autodiscover.xml/", host);
+      for (int m = 0; m < NMAPS; m++)
+        if (add(&maps[m], key, "lua"))
+          return -1;
+    }
+  }
+  return 0;
+}
+
+/* Writes dir/name atomically: a temporary file in the same directory,
+ * flushed to disk, then renamed over the old one, so that HAProxy reloading
+ * at the same time reads the old file or the new one, never half of one. */
+static int write_file(const char *dir, const char *name, const char *header,
+                      const struct out *o, int with_values, const char *text) {
+  char path[PATH_MAX], tmp[PATH_MAX];
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path ||
+      (size_t)snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name) >= sizeof tmp) {
+    fprintf(stderr, "%s: haproxy-maps: %s: path too long\n", prog, dir);
+    return -1;
+  }
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    fprintf(stderr, "%s: haproxy-maps: %s: %s\n", prog, tmp, strerror(errno));
+    return -1;
+  }
+  FILE *f = fdopen(fd, "w");
+  if (!f) {
+    close(fd);
+    unlink(tmp);
+    fprintf(stderr, "%s: haproxy-maps: %s: %s\n", prog, tmp, strerror(errno));
+    return -1;
+  }
+  fputs(header, f);
+  if (text)
+    fputs(text, f);
+  for (size_t i = 0; o && i < o->n; i++)
+    fprintf(f, with_values ? "%s %s\n" : "%s\n", o->e[i].key, o->e[i].value);
+  int bad = fflush(f) || fsync(fileno(f)) || fchmod(fileno(f), 0644);
+  bad |= fclose(f) != 0;
+  if (bad || rename(tmp, path)) {
+    fprintf(stderr, "%s: haproxy-maps: %s: %s\n", prog, path, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+int cmd_haproxy_maps(int argc, char **argv) {
+  struct policy_opts po = {0};
+  /* The stamp: which policy, as the command was given it (before the
+   * options are read: --host cuts its value in place). The plugin does
+   * not trust it: at start-up it asks its own policy every entry again. */
+  char header[2048];
+  size_t hl = (size_t)snprintf(header, sizeof header,
+                               "# Written by sslvdir haproxy-maps %s from the policy of:\n# sslvdir haproxy-maps",
+                               sslvdir_version(NULL));
+  for (int i = 1; i < argc && hl < sizeof header - 64; i++) {
+    const char *a = argv[i];
+    int safe = 1;
+    for (const char *k = a; *k; k++)
+      safe &= (unsigned char)*k >= 0x20 && (unsigned char)*k < 0x7f;
+    hl += (size_t)snprintf(header + hl, sizeof header - hl, " %.*s", safe ? 200 : 1,
+                           safe ? a : "?");
+  }
+  if (hl >= sizeof header - 64)
+    hl = sizeof header - 64;
+  snprintf(header + hl, sizeof header - hl,
+           "\n# Do not edit: regenerate it, then reload HAProxy (doc/haproxy.md, \"Fast path\").\n");
+
+  static const struct option lo[] = {{"help", no_argument, NULL, 'h'}, LONGOPTS_POLICY,
+                                     LONGOPT_END};
+  int c;
+  optind = 0;
+  while ((c = next_option(argc, argv, "h", lo, "haproxy-maps")) != -1) {
+    if (c == 'h')
+      return help("haproxy-maps");
+    int r = policy_option(&po, c, optarg);
+    if (r < 0)
+      return EXIT_USAGE;
+    if (r == 0)
+      return EXIT_USAGE;
+  }
+  if (argc - optind != 1) {
+    fprintf(stderr, "%s: haproxy-maps needs one DIRECTORY\n", prog);
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *dir = argv[optind];
+  struct stat st;
+  if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "%s: haproxy-maps: %s: not a directory\n", prog, dir);
+    return EXIT_USAGE;
+  }
+  sslvdir_policy *p;
+  int rc = load_policy(&po, &p);
+  if (rc)
+    return rc;
+
+  struct out maps[NMAPS] = {{0}}, hosts = {0}, offloaders = {0};
+  rc = 0;
+  for (size_t s = 0; !rc && s < sslvdir_policy_site_count(p); s++)
+    if (site_entries(p, sslvdir_policy_site(p, s), maps, &hosts))
+      rc = 1;
+  for (size_t i = 0; !rc && i < sslvdir_policy_offloader_count(p); i++)
+    if (add(&offloaders, sslvdir_policy_offloader(p, i), ""))
+      rc = 1;
+  if (rc)
+    fprintf(stderr, "%s: haproxy-maps: %s\n", prog, sslvdir_strerror(SSLVDIR_E_NOMEM));
+
+  for (int m = 0; m < NMAPS; m++)
+    qsort(maps[m].e, maps[m].n, sizeof *maps[m].e, by_length);
+  for (int m = 0; !rc && m < NMAPS; m++)
+    rc = write_file(dir, map_names[m], header, &maps[m], 1, NULL) ? 1 : 0;
+  if (!rc)
+    rc = write_file(dir, "sslvdir-hosts.lst", header, &hosts, 0, NULL) ? 1 : 0;
+  if (!rc)
+    rc = write_file(dir, "sslvdir-offloaders.lst", header, &offloaders, 0, NULL) ? 1 : 0;
+  if (!rc)
+    rc = write_file(dir, "sslvdir-fastpath.cfg", header, NULL, 0, snippet) ? 1 : 0;
+
+  for (int m = 0; m < NMAPS; m++) {
+    for (size_t i = 0; i < maps[m].n; i++) {
+      free(maps[m].e[i].key);
+      free(maps[m].e[i].value);
+    }
+    free(maps[m].e);
+  }
+  struct out *lists[] = {&hosts, &offloaders};
+  for (size_t l = 0; l < 2; l++) {
+    for (size_t i = 0; i < lists[l]->n; i++) {
+      free(lists[l]->e[i].key);
+      free(lists[l]->e[i].value);
+    }
+    free(lists[l]->e);
+  }
+  sslvdir_policy_unref(p);
+  return rc;
+}
