@@ -51,7 +51,7 @@ fail() { echo "haproxy-maps.sh: FAIL: $*" >&2; exit 1; }
 snippet() { grep -v '^#' "$1/sslvdir-fastpath.cfg"; }
 
 # What each listener would send the backend, answered by HAProxy itself.
-ECHO='up=%[var(txn.sslvdir_upstream)] vdir=%[var(txn.sslvdir_vdir)] reason=%[var(txn.sslvdir_reason)] status=%[var(txn.sslvdir_status)] tls=%[var(txn.sslvdir_tls)] xfp=%[req.fhdr_cnt(x-forwarded-proto)]:%[req.fhdr(x-forwarded-proto)] feh=%[req.fhdr_cnt(front-end-https)]:%[req.fhdr(front-end-https)] cipher=%[req.fhdr_cnt(x-ssl-cipher)]:%[req.fhdr(x-ssl-cipher)]'
+ECHO='up=%[var(txn.sslvdir_upstream)] vdir=%[var(txn.sslvdir_vdir)] reason=%[var(txn.sslvdir_reason)] status=%[var(txn.sslvdir_status)] path=%[var(txn.sslvdir_path)] tls=%[var(txn.sslvdir_tls)] xfp=%[req.fhdr_cnt(x-forwarded-proto)]:%[req.fhdr(x-forwarded-proto)] feh=%[req.fhdr_cnt(front-end-https)]:%[req.fhdr(front-end-https)] cipher=%[req.fhdr_cnt(x-ssl-cipher)]:%[req.fhdr(x-ssl-cipher)]'
 
 # config NAME MAPDIR GLOBAL-LINES: four listeners on free ports into $work/NAME.cfg
 config() {
