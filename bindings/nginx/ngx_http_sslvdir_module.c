@@ -624,7 +624,7 @@ ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_
     unsigned          strip = d->remove_headers | d->set_headers;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h, *n;
-    ngx_list_t        list;
+    ngx_list_t        old;
     ngx_uint_t        i, found = 0;
 
 #define NGX_HTTP_SSLVDIR_STRIPPED(h)                                               \
@@ -648,23 +648,27 @@ ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_
     }
 
     if (found) {
-        if (ngx_list_init(&list, r->pool, 20, sizeof(ngx_table_elt_t)) != NGX_OK) {
+        /* The list is made again in place: a list's last part points into
+         * the list itself, so a list built elsewhere cannot be copied in. */
+        old = r->headers_in.headers;
+        if (ngx_list_init(&r->headers_in.headers, r->pool, 20, sizeof(ngx_table_elt_t))
+            != NGX_OK)
+        {
             return NGX_ERROR;
         }
-        for (part = &r->headers_in.headers.part; part; part = part->next) {
+        for (part = &old.part; part; part = part->next) {
             h = part->elts;
             for (i = 0; i < part->nelts; i++) {
                 if (NGX_HTTP_SSLVDIR_STRIPPED(&h[i])) {
                     continue;
                 }
-                n = ngx_list_push(&list);
+                n = ngx_list_push(&r->headers_in.headers);
                 if (n == NULL) {
                     return NGX_ERROR;
                 }
                 *n = h[i];
             }
         }
-        r->headers_in.headers = list;
     }
 
 #undef NGX_HTTP_SSLVDIR_STRIPPED
