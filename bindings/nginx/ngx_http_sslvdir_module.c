@@ -36,6 +36,7 @@
 #include <sslvdir/options.h>
 #include <sslvdir/policy.h>
 #include <sslvdir/reason.h>
+#include <sslvdir/rewrite.h>
 #include <sslvdir/vdir.h>
 
 typedef struct {
@@ -974,6 +975,85 @@ ngx_http_sslvdir_handler(ngx_http_request_t *r)
 }
 
 
+/* ------------------------------------------------------------ the response */
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+
+/* Location, Content-Location, Refresh and Set-Cookie from the backend, made
+ * to fit a client on TLS: an offloaded Exchange believes its client uses
+ * http (http:// links, cookies without Secure). Only for requests the
+ * policy let through as TLS: a plain-HTTP client must not be sent to https
+ * by a Location it did not ask for. */
+static ngx_int_t
+ngx_http_sslvdir_header_filter(ngx_http_request_t *r)
+{
+    ngx_http_sslvdir_ctx_t  *ctx;
+    ngx_list_part_t         *part;
+    ngx_table_elt_t         *h;
+    sslvdir_header_kind      kind;
+    ngx_uint_t               i;
+    size_t                   len;
+    u_char                  *p;
+    int                      rc;
+
+    if (r != r->main) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    ctx = ngx_http_sslvdir_get_ctx(r);
+    if (ctx == NULL || ctx->d.action != SSLVDIR_ACTION_ALLOW || !ctx->d.tls) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    for (part = &r->headers_out.headers.part; part; part = part->next) {
+        h = part->elts;
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].hash == 0) {
+                continue;
+            }
+            kind = sslvdir_rewrite_header_kind((const char *) h[i].key.data, h[i].key.len);
+            if (kind == SSLVDIR_HEADER_OTHER) {
+                continue;
+            }
+
+            /* measured first, then written into the request's pool */
+            rc = sslvdir_rewrite_header(ctx->policy, ctx->d.vdir, kind,
+                                        (const char *) h[i].value.data, h[i].value.len,
+                                        NULL, 0, &len);
+            if (rc == SSLVDIR_REWRITE_UNCHANGED) {
+                continue;
+            }
+            if (rc == SSLVDIR_E_BUFFER_TOO_SMALL || rc == SSLVDIR_REWRITE_CHANGED) {
+                p = ngx_pnalloc(r->pool, len ? len : 1);
+                if (p == NULL) {
+                    return NGX_ERROR;
+                }
+                rc = sslvdir_rewrite_header(ctx->policy, ctx->d.vdir, kind,
+                                            (const char *) h[i].value.data, h[i].value.len,
+                                            (char *) p, len, &len);
+                if (rc == SSLVDIR_REWRITE_CHANGED) {
+                    h[i].value.data = p;
+                    h[i].value.len = len;
+                    continue;
+                }
+            }
+
+            /* A value that must not be sent (CR, LF, NUL): dropped rather
+             * than passed on. */
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "sslvdir: dropped response header \"%V\": %s", &h[i].key,
+                          sslvdir_strerror(rc));
+            h[i].hash = 0;
+            if (&h[i] == r->headers_out.location) {
+                r->headers_out.location = NULL;
+            }
+        }
+    }
+
+    return ngx_http_next_header_filter(r);
+}
+
+
 static ngx_int_t
 ngx_http_sslvdir_init(ngx_conf_t *cf)
 {
@@ -1002,6 +1082,9 @@ ngx_http_sslvdir_init(ngx_conf_t *cf)
         return NGX_ERROR;
     }
     *h = ngx_http_sslvdir_handler;
+
+    ngx_http_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = ngx_http_sslvdir_header_filter;
 
     return NGX_OK;
 }
