@@ -8,8 +8,8 @@
 #
 # Skips (77) without the module (nginx-dev absent), nginx or curl, unless
 # SSLVDIR_REQUIRE_READERS=1 (CI), where that fails. In a sanitizer build the
-# module runs under AddressSanitizer in a single nginx process
-# (master_process off, the runtimes preloaded: nginx is not instrumented).
+# module runs under AddressSanitizer and UBSan in nginx's master and workers
+# (the runtimes preloaded: nginx itself is not instrumented).
 set -eu
 : "${top_srcdir:=.}" "${top_builddir:=.}"
 top_srcdir=$(cd "$top_srcdir" && pwd)
@@ -37,11 +37,16 @@ sanitizer_preload "$module"
 if [ -n "$preload" ]; then
   # nginx is not instrumented: the runtimes go first, and nginx's own
   # memory (never freed at exit) is not the module's leak.
-  master=off
-  export LD_PRELOAD="$preload"
-  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:abort_on_error=0:exitcode=23"
+  # Only nginx gets them (curl and the Python backend are not ours). A
+  # single process (master_process off) would do, but nginx cannot reload
+  # in one (it answers HTTP/0.9 garbage afterwards, module or not): the
+  # master and its workers run under the sanitizers alike.
+  master=on
+  asan_options="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+  run_nginx() { env LD_PRELOAD="$preload" ASAN_OPTIONS="$asan_options" "$NGINX" "$@"; }
 else
   master=on
+  run_nginx() { "$NGINX" "$@"; }
 fi
 
 work=$(mktemp -d)
@@ -153,13 +158,17 @@ sslvdir_offloader_cipher_header X-SSL-Cipher;
 CFG
 
 export LD_LIBRARY_PATH="$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-ngx() { "$NGINX" -p "$work" -c "$work/main.conf" -e "$work/logs/error.log" "$@"; }
+ngx() { run_nginx -p "$work" -c "$work/main.conf" -e "$work/logs/error.log" "$@"; }
 
 "$PY" "$top_srcdir/bindings/haproxy/tests/backend.py" "$BH" "$BS" "$certs/server.pem" \
   "$certs/server.key" > "$work/backend.log" 2>&1 &
 pids="$pids $!"
 ngx -t -q 2> "$work/t.log" || { echo "nginx.sh: nginx -t refuses the test configuration:"; cat "$work/t.log" "$work/logs/error.log"; exit 1; }
-"$NGINX" -p "$work" -c "$work/main.conf" -e "$work/logs/error.log" > "$work/nginx.out" 2>&1 &
+if [ -n "$preload" ]; then
+  env LD_PRELOAD="$preload" ASAN_OPTIONS="$asan_options" "$NGINX" -p "$work" -c "$work/main.conf" -e "$work/logs/error.log" > "$work/nginx.out" 2>&1 &
+else
+  "$NGINX" -p "$work" -c "$work/main.conf" -e "$work/logs/error.log" > "$work/nginx.out" 2>&1 &
+fi
 nginx_pid=$!
 pids="$pids $nginx_pid"
 
@@ -168,7 +177,7 @@ wait_up() {
   url=$1
   shift
   i=0
-  until "$CURL" -s -o /dev/null "$url" 2>/dev/null; do
+  until "$CURL" -s --max-time 2 -o /dev/null "$url" 2>/dev/null; do
     i=$((i + 1))
     if [ "$i" -gt 100 ]; then
       echo "nginx.sh: nothing answers $url" >&2
@@ -368,7 +377,7 @@ refuses() { # refuses NAME POLICY-CONF PATTERN...
   t=$1; printf '%s\n' "$2" > "$work/bad-policy.conf"; shift 2
   sed "s|include $work/policy.conf;|include $work/bad-policy.conf;|" "$work/main.conf" > "$work/bad.conf"
   rc=0
-  "$NGINX" -t -p "$work" -c "$work/bad.conf" -e "$work/logs/bad.log" > "$work/bad.log" 2>&1 || rc=$?
+  run_nginx -t -p "$work" -c "$work/bad.conf" -e "$work/logs/bad.log" > "$work/bad.log" 2>&1 || rc=$?
   if [ "$rc" -eq 0 ]; then fail "$t: nginx -t accepted it"; return; fi
   for pat in "$@"; do
     if ! grep -q -- "$pat" "$work/bad.log"; then
@@ -453,9 +462,13 @@ if [ -n "$full" ]; then
       -e "s|10.0.0.10:80|127.0.0.1:$BH|" -e "s|10.0.0.10:443|127.0.0.1:$BS|" \
       "$full" > "$work/doc.conf"
   t="the documented front end passes nginx -t"
-  if "$NGINX" -t -p "$work" -c "$work/doc.conf" -e "$work/logs/doc-error.log" > "$work/doc-t.log" 2>&1; then ok "$t"; else
+  if run_nginx -t -p "$work" -c "$work/doc.conf" -e "$work/logs/doc-error.log" > "$work/doc-t.log" 2>&1; then ok "$t"; else
     fail "$t"; sed 's/^/    /' "$work/doc-t.log"; fi
-  "$NGINX" -p "$work" -c "$work/doc.conf" -e "$work/logs/doc-error.log" > "$work/doc.out" 2>&1 &
+  if [ -n "$preload" ]; then
+    env LD_PRELOAD="$preload" ASAN_OPTIONS="$asan_options" "$NGINX" -p "$work" -c "$work/doc.conf" -e "$work/logs/doc-error.log" > "$work/doc.out" 2>&1 &
+  else
+    "$NGINX" -p "$work" -c "$work/doc.conf" -e "$work/logs/doc-error.log" > "$work/doc.out" 2>&1 &
+  fi
   nginx_pid=$!
   pids="$pids $nginx_pid"
   wait_up "http://127.0.0.1:$H/" "$work/logs/doc-error.log" "$work/doc.out"
