@@ -313,8 +313,12 @@ req "$t" --path-as-is "https://mail.contoso.com:$S/owa/%2e%2e/%2e%2e/windows/win
 t="HTTP/2 over TLS is decided the same way"
 req "$t" --http2 "https://mail.contoso.com:$S/owa/" && expect_status "$t" 302 &&
   expect_header "$t" "^location: https://mail\.contoso\.com:$S/owa/auth/logon\.aspx" && ok "$t"
-t="an absolute-form target is decided with its own authority"
-req "$t" --request-target "http://mail.contoso.com:$H/owa/" "http://mail.contoso.com:$H/" &&
+t="an absolute-form target without a path is the site's root, as IIS reads it"
+req "$t" --request-target "http://mail.contoso.com:$H" "http://mail.contoso.com:$H/" &&
+  expect_status "$t" 403 && expect_header "$t" "^x-sslvdir-status: 403\.4$" &&
+  expect_header "$t" "^x-sslvdir-reason: ssl-required$" && ok "$t"
+t="an absolute-form target is decided with its own authority, not the Host header"
+req "$t" --request-target "http://mail.contoso.com:$H/owa/" -H "Host: autodiscover.contoso.com" "http://mail.contoso.com:$H/" &&
   expect_status "$t" 403 && expect_header "$t" "^x-sslvdir-status: 403\.4$" && ok "$t"
 
 # Every refused target of the path canonicaliser's cases, raw on a socket to

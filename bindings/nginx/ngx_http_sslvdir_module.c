@@ -855,6 +855,46 @@ ngx_http_sslvdir_redirect(ngx_http_request_t *r, const sslvdir_request *req,
 }
 
 
+/* The raw request target, as the client sent it, in nginx's buffer: for
+ * HTTP/1 the request line between the method and the protocol, so that the
+ * absolute form keeps its scheme and authority (the library reads the host
+ * from it, and "http://host" with no path is "/" as IIS reads it; nginx's
+ * own URI fields fake a "/" there). HTTP/2 has no request line: its :path is
+ * nginx's unparsed URI, its :authority the Host header. */
+static void
+ngx_http_sslvdir_target(ngx_http_request_t *r, sslvdir_request *req)
+{
+    u_char  *p, *end;
+
+    req->target = (const char *) r->unparsed_uri.data;
+    req->target_len = r->unparsed_uri.len;
+
+    if (r->http_version >= NGX_HTTP_VERSION_20 || r->request_line.len == 0
+        || r->method_name.data != r->request_line.data
+        || r->method_name.len >= r->request_line.len)
+    {
+        return;
+    }
+
+    p = r->request_line.data + r->method_name.len;
+    end = r->request_line.data + r->request_line.len;
+
+    if (r->http_protocol.data > p && r->http_protocol.data < end) {
+        end = r->http_protocol.data;
+    }
+    while (p < end && *p == ' ') {
+        p++;
+    }
+    while (end > p && end[-1] == ' ') {
+        end--;
+    }
+    if (end > p) {
+        req->target = (const char *) p;
+        req->target_len = end - p;
+    }
+}
+
+
 static ngx_int_t
 ngx_http_sslvdir_handler(ngx_http_request_t *r)
 {
@@ -866,7 +906,6 @@ ngx_http_sslvdir_handler(ngx_http_request_t *r)
     ngx_connection_t              *c;
     sslvdir_request                req = SSLVDIR_REQUEST_INIT;
     ngx_int_t                      rc;
-    u_char                        *target;
 
     if (r != r->main) {
         return NGX_DECLINED;
@@ -899,20 +938,9 @@ ngx_http_sslvdir_handler(ngx_http_request_t *r)
     cln->handler = ngx_http_sslvdir_cleanup_ctx;
     ngx_http_set_ctx(r, ctx, ngx_http_sslvdir_module);
 
-    /* The raw request target, as the client sent it, from nginx's buffer:
-     * the absolute form keeps its scheme and authority (the library reads
-     * the host from it), the origin form is the unparsed URI. */
     req.method = (const char *) r->method_name.data;
     req.method_len = r->method_name.len;
-    target = (r->schema_start && r->uri_end > r->schema_start && r->uri_start >= r->schema_start)
-             ? r->schema_start : NULL;
-    if (target != NULL) {
-        req.target = (const char *) target;
-        req.target_len = r->uri_end - target;
-    } else {
-        req.target = (const char *) r->unparsed_uri.data;
-        req.target_len = r->unparsed_uri.len;
-    }
+    ngx_http_sslvdir_target(r, &req);
     if (r->headers_in.host) {
         req.host = (const char *) r->headers_in.host->value.data;
         req.host_len = r->headers_in.host->value.len;
