@@ -131,6 +131,12 @@ http {
         error_page 495 = @exchange;
         sslvdir on;
 
+        # A redirect the policy answers, handed to a location where it
+        # applies again, is answered again, never let through.
+        location /autodiscover/ {
+            error_page 301 302 = @exchange;
+            proxy_pass \$exchange;
+        }
         location / {
             proxy_pass \$exchange;
             proxy_set_header Host \$http_host;
@@ -280,8 +286,9 @@ req "$t" "https://mail.contoso.com:$S/owa/" && expect_status "$t" 302 &&
 t="bridging chosen for MRSProxy (\$sslvdir_upstream picks TLS to the backend)"
 req "$t" -X POST -d x "https://mail.contoso.com:$S/EWS/mrsproxy.svc" && expect_status "$t" 200 &&
   expect_header "$t" '^x-backend-saw: \{"tls":true' && expect_body "$t" '"bridged": true' && ok "$t"
-t="port-80 Autodiscover redirect (the library's Location)"
+t="port-80 Autodiscover redirect (the library's Location), also through error_page"
 req "$t" "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" && expect_status "$t" 302 &&
+  no_header "$t" "^x-backend-saw" &&
   expect_header "$t" "^location: https://mail\.contoso\.com:$S/autodiscover/autodiscover\.xml$" && ok "$t"
 t="a POST to the port-80 redirect site is refused (403.4)"
 req "$t" -X POST -d x "http://autodiscover.contoso.com:$H/autodiscover/autodiscover.xml" &&

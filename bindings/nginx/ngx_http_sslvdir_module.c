@@ -916,10 +916,13 @@ ngx_http_sslvdir_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    /* Decided before an internal redirect: the headers are already edited,
-     * and a refusal never gets here again (it was answered). */
-    if (ngx_http_sslvdir_get_ctx(r) != NULL) {
-        return NGX_DECLINED;
+    /* Decided before an internal redirect: an allowed request has had its
+     * headers edited already. A redirect handed to an error_page location
+     * is answered with its status again, never let through; a refusal
+     * never gets here again (it was answered without error_page). */
+    ctx = ngx_http_sslvdir_get_ctx(r);
+    if (ctx != NULL) {
+        return ctx->d.action == SSLVDIR_ACTION_ALLOW ? NGX_DECLINED : ctx->d.status;
     }
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_sslvdir_module);
@@ -984,6 +987,10 @@ ngx_http_sslvdir_handler(ngx_http_request_t *r)
 
     case SSLVDIR_ACTION_ALLOW:
         if (ngx_http_sslvdir_edit_headers(r, smcf, &ctx->d) != NGX_OK) {
+            /* not decided: a 500 page that reaches a location with
+             * "sslvdir on" is decided (and edited) again */
+            ngx_http_set_ctx(r, NULL, ngx_http_sslvdir_module);
+            cln->handler = NULL;
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
         /* on to the other preaccess and access handlers */
