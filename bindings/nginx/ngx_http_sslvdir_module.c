@@ -1,0 +1,1125 @@
+/*
+ * ngx_http_sslvdir_module: libsslvdir in nginx. IIS's SSL policy for the
+ * virtual directories of an Exchange server, applied by the nginx in front
+ * of it: each request is decided by sslvdir_decide() on nginx's raw request
+ * target and carried out natively (a redirect with the library's Location,
+ * a refusal with IIS's status and substatus, X-Forwarded-Proto and
+ * Front-End-Https stripped from clients and set for the backend).
+ *
+ *   load_module modules/ngx_http_sslvdir_module.so;
+ *   http {
+ *       sslvdir_preset exchange2016-offload;
+ *       sslvdir_host mail.contoso.com;
+ *       sslvdir_ad_domain contoso.com;
+ *       server { listen 443 ssl; sslvdir on; location / { proxy_pass ...; } }
+ *   }
+ *
+ * The policy directives (http level) are the library's policy options
+ * (sslvdir_policy_options_set()), spelt as directives: nothing is guessed,
+ * and a policy that cannot be built fails `nginx -t` with a message naming
+ * the directive. The policy belongs to the configuration cycle: a reload
+ * builds a new one, and when it cannot, nginx keeps the old workers with the
+ * old policy. Workers are single-threaded and get their cycle's policy when
+ * forked, so no policy slot is needed.
+ *
+ * The decision runs in the preaccess phase, not the access phase: with
+ * `satisfy any`, an access module that allows a request (allow 10.0.0.0/8)
+ * skips the other access handlers, which would skip the policy. A `return`
+ * in the rewrite phase still answers before it, as everywhere in nginx.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <sslvdir/decide.h>
+#include <sslvdir/options.h>
+#include <sslvdir/policy.h>
+#include <sslvdir/reason.h>
+#include <sslvdir/rewrite.h>
+#include <sslvdir/vdir.h>
+
+typedef struct {
+    sslvdir_policy_options  *options;  /* the policy directives, until built */
+    sslvdir_policy          *policy;   /* this cycle's policy, or NULL */
+    ngx_uint_t               enabled;  /* some server or location says "sslvdir on" */
+    u_char                  *cipher_header_lc; /* the policy's cipher header, lower case */
+    size_t                   cipher_header_len;
+} ngx_http_sslvdir_main_conf_t;
+
+typedef struct {
+    ngx_flag_t               enable;
+    ngx_flag_t               debug_headers;
+} ngx_http_sslvdir_loc_conf_t;
+
+/* One request's decision, for the variables and the log. It survives
+ * internal redirects (found again through the pool cleanup, as the realip
+ * module does) so that a request is decided and its headers edited once. */
+typedef struct {
+    sslvdir_decision         d;
+    const sslvdir_policy    *policy;
+} ngx_http_sslvdir_ctx_t;
+
+static ngx_int_t ngx_http_sslvdir_add_variables(ngx_conf_t *cf);
+static void *ngx_http_sslvdir_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_sslvdir_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_sslvdir_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_sslvdir_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child);
+static ngx_int_t ngx_http_sslvdir_init(ngx_conf_t *cf);
+static char *ngx_http_sslvdir_option(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_sslvdir_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+
+/* Each policy directive and the library option it sets. "file" options are
+ * paths, read relative to nginx's configuration prefix as nginx's own
+ * directives are (ssl_certificate). */
+typedef struct {
+    const char  *directive;
+    const char  *option;
+    unsigned     file;
+} ngx_http_sslvdir_option_t;
+
+static const ngx_http_sslvdir_option_t ngx_http_sslvdir_options[] = {
+    { "sslvdir_policy", "policy", 1 },
+    { "sslvdir_preset", "preset", 0 },
+    { "sslvdir_host", "host", 0 },
+    { "sslvdir_ad_domain", "ad-domain", 0 },
+    { "sslvdir_site", "site", 0 },
+    { "sslvdir_redirect", "redirect", 0 },
+    { "sslvdir_extended_protection", "extended-protection", 0 },
+    { "sslvdir_iisconfig", "iisconfig", 1 },
+    { "sslvdir_reg", "reg", 1 },
+    { "sslvdir_offloader", "offloader", 0 },
+    { "sslvdir_offloader_cipher_bits", "offloader-cipher-bits", 0 },
+    { "sslvdir_offloader_cipher_header", "offloader-cipher-header", 0 },
+    { NULL, NULL, 0 }
+};
+
+#define NGX_HTTP_SSLVDIR_OPTION(name, args)                                   \
+    { ngx_string(name), NGX_HTTP_MAIN_CONF | (args),                           \
+      ngx_http_sslvdir_option, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL }
+
+static ngx_command_t ngx_http_sslvdir_commands[] = {
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_policy", NGX_CONF_TAKE1),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_preset", NGX_CONF_TAKE1),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_host", NGX_CONF_1MORE),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_ad_domain", NGX_CONF_1MORE),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_site", NGX_CONF_TAKE1),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_redirect", NGX_CONF_TAKE1),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_extended_protection", NGX_CONF_TAKE1),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_iisconfig", NGX_CONF_TAKE1),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_reg", NGX_CONF_1MORE),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_offloader", NGX_CONF_1MORE),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_offloader_cipher_bits", NGX_CONF_TAKE1),
+    NGX_HTTP_SSLVDIR_OPTION("sslvdir_offloader_cipher_header", NGX_CONF_TAKE1),
+
+    { ngx_string("sslvdir"),
+      NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_FLAG,
+      ngx_http_sslvdir_enable,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sslvdir_loc_conf_t, enable),
+      NULL },
+
+    /* X-Sslvdir-Status and X-Sslvdir-Reason on refusals: they tell whoever
+     * is refused how the policy decided, so they are for setting up only;
+     * the variables give the same to the log. */
+    { ngx_string("sslvdir_debug_headers"),
+      NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sslvdir_loc_conf_t, debug_headers),
+      NULL },
+
+    ngx_null_command
+};
+
+static ngx_http_module_t ngx_http_sslvdir_module_ctx = {
+    ngx_http_sslvdir_add_variables,      /* preconfiguration */
+    ngx_http_sslvdir_init,               /* postconfiguration */
+    ngx_http_sslvdir_create_main_conf,   /* create main configuration */
+    ngx_http_sslvdir_init_main_conf,     /* init main configuration */
+    NULL,                                /* create server configuration */
+    NULL,                                /* merge server configuration */
+    ngx_http_sslvdir_create_loc_conf,    /* create location configuration */
+    ngx_http_sslvdir_merge_loc_conf      /* merge location configuration */
+};
+
+ngx_module_t ngx_http_sslvdir_module = {
+    NGX_MODULE_V1,
+    &ngx_http_sslvdir_module_ctx,        /* module context */
+    ngx_http_sslvdir_commands,           /* module directives */
+    NGX_HTTP_MODULE,                     /* module type */
+    NULL,                                /* init master */
+    NULL,                                /* init module */
+    NULL,                                /* init process */
+    NULL,                                /* init thread */
+    NULL,                                /* exit thread */
+    NULL,                                /* exit process */
+    NULL,                                /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+/* ------------------------------------------------------------ configuration */
+
+static void
+ngx_http_sslvdir_cleanup_conf(void *data)
+{
+    ngx_http_sslvdir_main_conf_t  *smcf = data;
+
+    /* The cycle's pool goes when the cycle is replaced (or a new
+     * configuration is refused): its policy goes with it. */
+    sslvdir_policy_options_free(smcf->options);
+    smcf->options = NULL;
+    sslvdir_policy_unref(smcf->policy);
+    smcf->policy = NULL;
+}
+
+
+static void *
+ngx_http_sslvdir_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_sslvdir_main_conf_t  *smcf;
+    ngx_pool_cleanup_t            *cln;
+
+    smcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_sslvdir_main_conf_t));
+    if (smcf == NULL) {
+        return NULL;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+    cln->handler = ngx_http_sslvdir_cleanup_conf;
+    cln->data = smcf;
+
+    return smcf;
+}
+
+
+/* The options object, made on the first policy directive, every option
+ * spelt as its directive so that the library's messages name directives. */
+static sslvdir_policy_options *
+ngx_http_sslvdir_options_get(ngx_conf_t *cf, ngx_http_sslvdir_main_conf_t *smcf)
+{
+    const ngx_http_sslvdir_option_t  *o;
+    sslvdir_error                     err;
+
+    if (smcf->options != NULL) {
+        return smcf->options;
+    }
+
+    if (sslvdir_policy_options_new(&smcf->options) != SSLVDIR_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "sslvdir: out of memory");
+        return NULL;
+    }
+
+    for (o = ngx_http_sslvdir_options; o->directive; o++) {
+        if (sslvdir_policy_options_spell(smcf->options, o->option, o->directive, &err)
+            != SSLVDIR_OK)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "sslvdir: %s", err.message);
+            return NULL;
+        }
+    }
+
+    return smcf->options;
+}
+
+
+static char *
+ngx_http_sslvdir_option(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sslvdir_main_conf_t     *smcf = conf;
+    const ngx_http_sslvdir_option_t  *o;
+    sslvdir_policy_options           *options;
+    sslvdir_error                     err;
+    ngx_str_t                        *value, name;
+    ngx_uint_t                        i;
+
+    for (o = ngx_http_sslvdir_options; o->directive; o++) {
+        if (ngx_strcmp(cmd->name.data, o->directive) == 0) {
+            break;
+        }
+    }
+    if (o->directive == NULL) {
+        return "is not a policy directive";
+    }
+
+    options = ngx_http_sslvdir_options_get(cf, smcf);
+    if (options == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        name = value[i];
+
+        /* The library takes NUL-terminated strings: a NUL inside the value
+         * (written as an escape in nginx.conf) would cut it short. */
+        if (ngx_strlchr(name.data, name.data + name.len, '\0') != NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "%V: \"%V\" holds a NUL byte", &cmd->name, &name);
+            return NGX_CONF_ERROR;
+        }
+
+        if (o->file && ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+
+        if (sslvdir_policy_options_set(options, o->option, (const char *) name.data, &err)
+            != SSLVDIR_OK)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", err.message);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sslvdir_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sslvdir_loc_conf_t   *slcf = conf;
+    ngx_http_sslvdir_main_conf_t  *smcf;
+    char                          *rv;
+
+    rv = ngx_conf_set_flag_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    if (slcf->enable) {
+        smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_sslvdir_module);
+        smcf->enabled = 1;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sslvdir_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_sslvdir_main_conf_t  *smcf = conf;
+    sslvdir_error                  err;
+    const char                    *header, *w;
+    size_t                         i, n;
+
+    if (smcf->options == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    if (sslvdir_policy_options_build(smcf->options, &smcf->policy, &err) != SSLVDIR_OK) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "sslvdir: cannot load the policy: %s",
+                      err.message);
+        return NGX_CONF_ERROR;
+    }
+
+    sslvdir_policy_options_free(smcf->options);
+    smcf->options = NULL;
+
+    /* What the builder warns about (an offloader that says nothing about the
+     * cipher in front of Ssl128 vdirs) is said at `nginx -t` and at start:
+     * those requests would otherwise only get 403.5. */
+    n = sslvdir_policy_warning_count(smcf->policy);
+    for (i = 0; i < n; i++) {
+        w = sslvdir_policy_warning(smcf->policy, i);
+        ngx_log_error(NGX_LOG_WARN, cf->log, 0, "sslvdir: %s", w ? w : "");
+    }
+
+    header = sslvdir_policy_cipher_header(smcf->policy);
+    if (header != NULL) {
+        smcf->cipher_header_len = ngx_strlen(header);
+        smcf->cipher_header_lc = ngx_pnalloc(cf->pool, smcf->cipher_header_len);
+        if (smcf->cipher_header_lc == NULL) {
+            return NGX_CONF_ERROR;
+        }
+        ngx_strlow(smcf->cipher_header_lc, (u_char *) header, smcf->cipher_header_len);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_sslvdir_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_sslvdir_loc_conf_t  *conf;
+
+    conf = ngx_palloc(cf->pool, sizeof(ngx_http_sslvdir_loc_conf_t));
+    if (conf == NULL) {
+        return NULL;
+    }
+
+    conf->enable = NGX_CONF_UNSET;
+    conf->debug_headers = NGX_CONF_UNSET;
+
+    return conf;
+}
+
+
+static char *
+ngx_http_sslvdir_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_sslvdir_loc_conf_t  *prev = parent;
+    ngx_http_sslvdir_loc_conf_t  *conf = child;
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_value(conf->debug_headers, prev->debug_headers, 0);
+
+    return NGX_CONF_OK;
+}
+
+
+/* ------------------------------------------------------------ variables */
+
+typedef enum {
+    NGX_HTTP_SSLVDIR_VAR_STATUS,
+    NGX_HTTP_SSLVDIR_VAR_SUBSTATUS,
+    NGX_HTTP_SSLVDIR_VAR_REASON,
+    NGX_HTTP_SSLVDIR_VAR_VDIR,
+    NGX_HTTP_SSLVDIR_VAR_UPSTREAM,
+    NGX_HTTP_SSLVDIR_VAR_ACTION
+} ngx_http_sslvdir_var_e;
+
+static ngx_int_t ngx_http_sslvdir_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+
+static ngx_http_variable_t ngx_http_sslvdir_vars[] = {
+    { ngx_string("sslvdir_status"), NULL, ngx_http_sslvdir_variable,
+      NGX_HTTP_SSLVDIR_VAR_STATUS, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("sslvdir_substatus"), NULL, ngx_http_sslvdir_variable,
+      NGX_HTTP_SSLVDIR_VAR_SUBSTATUS, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("sslvdir_reason"), NULL, ngx_http_sslvdir_variable,
+      NGX_HTTP_SSLVDIR_VAR_REASON, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("sslvdir_vdir"), NULL, ngx_http_sslvdir_variable,
+      NGX_HTTP_SSLVDIR_VAR_VDIR, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("sslvdir_upstream"), NULL, ngx_http_sslvdir_variable,
+      NGX_HTTP_SSLVDIR_VAR_UPSTREAM, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("sslvdir_action"), NULL, ngx_http_sslvdir_variable,
+      NGX_HTTP_SSLVDIR_VAR_ACTION, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    ngx_http_null_variable
+};
+
+
+static ngx_int_t
+ngx_http_sslvdir_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_sslvdir_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_sslvdir_cleanup_ctx(void *data)
+{
+    /* Only a marker: the context is found again by this handler after an
+     * internal redirect, which clears r->ctx. */
+    (void) data;
+}
+
+
+static ngx_http_sslvdir_ctx_t *
+ngx_http_sslvdir_get_ctx(ngx_http_request_t *r)
+{
+    ngx_http_sslvdir_ctx_t  *ctx;
+    ngx_pool_cleanup_t      *cln;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sslvdir_module);
+    if (ctx != NULL || !r->internal) {
+        return ctx;
+    }
+
+    for (cln = r->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_sslvdir_cleanup_ctx) {
+            ctx = cln->data;
+            ngx_http_set_ctx(r, ctx, ngx_http_sslvdir_module);
+            return ctx;
+        }
+    }
+
+    return NULL;
+}
+
+
+static ngx_int_t
+ngx_http_sslvdir_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    uintptr_t data)
+{
+    ngx_http_sslvdir_ctx_t  *ctx;
+    const sslvdir_decision  *d;
+    const char              *s = NULL;
+    u_char                  *p;
+
+    ctx = ngx_http_sslvdir_get_ctx(r->main);
+    if (ctx == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+    d = &ctx->d;
+
+    switch (data) {
+
+    case NGX_HTTP_SSLVDIR_VAR_STATUS:
+        /* What the proxy answered itself ("403.4", "302"); empty when the
+         * request went on to the backend. */
+        if (d->action == SSLVDIR_ACTION_ALLOW) {
+            s = "";
+            break;
+        }
+        p = ngx_pnalloc(r->pool, NGX_INT_T_LEN * 2 + 1);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+        v->len = (d->substatus >= 0 ? ngx_sprintf(p, "%i.%i", (ngx_int_t) d->status,
+                                                  (ngx_int_t) d->substatus)
+                                    : ngx_sprintf(p, "%i", (ngx_int_t) d->status)) - p;
+        v->data = p;
+        goto found;
+
+    case NGX_HTTP_SSLVDIR_VAR_SUBSTATUS:
+        if (d->substatus < 0) {
+            s = "";
+            break;
+        }
+        p = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+        v->len = ngx_sprintf(p, "%i", (ngx_int_t) d->substatus) - p;
+        v->data = p;
+        goto found;
+
+    case NGX_HTTP_SSLVDIR_VAR_REASON:
+        s = sslvdir_reason_name(d->reason);
+        break;
+
+    case NGX_HTTP_SSLVDIR_VAR_VDIR:
+        s = d->vdir ? sslvdir_vdir_config_path(d->vdir) : "";
+        break;
+
+    case NGX_HTTP_SSLVDIR_VAR_UPSTREAM:
+        s = sslvdir_upstream_name(d->upstream);
+        break;
+
+    case NGX_HTTP_SSLVDIR_VAR_ACTION:
+        s = sslvdir_action_name(d->action);
+        break;
+    }
+
+    if (s == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    /* The strings live in the policy, which the cycle holds while any of
+     * its requests runs. */
+    v->data = (u_char *) s;
+    v->len = ngx_strlen(s);
+
+found:
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    return NGX_OK;
+}
+
+
+/* ------------------------------------------------------------ the request */
+
+/* An inbound header by its lower-case name: NULL when absent. Several
+ * copies are joined with ", " (a list, as HTTP reads them), so that the
+ * library sees a contradiction between them; the usual single copy is
+ * passed as is, without a copy. */
+static ngx_int_t
+ngx_http_sslvdir_header_in(ngx_http_request_t *r, const u_char *lc, size_t len,
+    const char **out, size_t *out_len)
+{
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h, *first = NULL;
+    ngx_uint_t        i, count = 0;
+    size_t            total = 0;
+    u_char           *p;
+
+    *out = NULL;
+    *out_len = 0;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].key.len == len && ngx_strncmp(h[i].lowcase_key, lc, len) == 0) {
+                if (first == NULL) {
+                    first = &h[i];
+                }
+                count++;
+                total += h[i].value.len + 2;
+            }
+        }
+    }
+
+    if (first == NULL) {
+        return NGX_OK;
+    }
+    if (count == 1) {
+        *out = (const char *) first->value.data;
+        *out_len = first->value.len;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, total);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+    *out = (const char *) p;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].key.len == len && ngx_strncmp(h[i].lowcase_key, lc, len) == 0) {
+                if (p != (u_char *) *out) {
+                    *p++ = ',';
+                    *p++ = ' ';
+                }
+                p = ngx_cpymem(p, h[i].value.data, h[i].value.len);
+            }
+        }
+    }
+    *out_len = p - (u_char *) *out;
+
+    return NGX_OK;
+}
+
+
+static ngx_uint_t
+ngx_http_sslvdir_match(ngx_table_elt_t *h, const u_char *lc, size_t len)
+{
+    return lc != NULL && h->key.len == len && ngx_strncmp(h->lowcase_key, lc, len) == 0;
+}
+
+
+/* Removes the inbound headers the decision strips and adds the ones it
+ * sets. nginx's upstream modules send every element of headers_in.headers
+ * (but those their own *_set_header name), so the list is what the backend
+ * sees. It is rebuilt without the stripped headers only when a client sent
+ * one: elements move, but the pointers nginx keeps to known headers (Host,
+ * Cookie) still point at the old, unchanged elements. */
+static ngx_int_t
+ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_t *smcf,
+    const sslvdir_decision *d)
+{
+    static u_char     xfp[] = "x-forwarded-proto", feh[] = "front-end-https";
+    unsigned          strip = d->remove_headers | d->set_headers;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h, *n;
+    ngx_list_t        old;
+    ngx_uint_t        i, found = 0;
+
+#define NGX_HTTP_SSLVDIR_STRIPPED(h)                                               \
+    (((strip & SSLVDIR_HEADER_X_FORWARDED_PROTO)                                   \
+      && ngx_http_sslvdir_match(h, xfp, sizeof(xfp) - 1))                          \
+     || ((strip & SSLVDIR_HEADER_FRONT_END_HTTPS)                                  \
+         && ngx_http_sslvdir_match(h, feh, sizeof(feh) - 1))                       \
+     || ((strip & SSLVDIR_HEADER_OFFLOAD_CIPHER)                                   \
+         && ngx_http_sslvdir_match(h, smcf->cipher_header_lc, smcf->cipher_header_len)))
+
+    if (strip) {
+        for (part = &r->headers_in.headers.part; part && !found; part = part->next) {
+            h = part->elts;
+            for (i = 0; i < part->nelts; i++) {
+                if (NGX_HTTP_SSLVDIR_STRIPPED(&h[i])) {
+                    found = 1;
+                    break;
+                }
+            }
+        }
+    }
+
+    if (found) {
+        /* The list is made again in place: a list's last part points into
+         * the list itself, so a list built elsewhere cannot be copied in. */
+        old = r->headers_in.headers;
+        if (ngx_list_init(&r->headers_in.headers, r->pool, 20, sizeof(ngx_table_elt_t))
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+        for (part = &old.part; part; part = part->next) {
+            h = part->elts;
+            for (i = 0; i < part->nelts; i++) {
+                if (NGX_HTTP_SSLVDIR_STRIPPED(&h[i])) {
+                    continue;
+                }
+                n = ngx_list_push(&r->headers_in.headers);
+                if (n == NULL) {
+                    return NGX_ERROR;
+                }
+                *n = h[i];
+            }
+        }
+    }
+
+#undef NGX_HTTP_SSLVDIR_STRIPPED
+
+    if ((d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) && d->x_forwarded_proto) {
+        n = ngx_list_push(&r->headers_in.headers);
+        if (n == NULL) {
+            return NGX_ERROR;
+        }
+        ngx_str_set(&n->key, "X-Forwarded-Proto");
+        n->lowcase_key = xfp;
+        n->hash = ngx_hash_key(xfp, sizeof(xfp) - 1);
+        n->value.data = (u_char *) d->x_forwarded_proto;
+        n->value.len = ngx_strlen(d->x_forwarded_proto);
+    }
+
+    if ((d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) && d->front_end_https) {
+        n = ngx_list_push(&r->headers_in.headers);
+        if (n == NULL) {
+            return NGX_ERROR;
+        }
+        ngx_str_set(&n->key, "Front-End-Https");
+        n->lowcase_key = feh;
+        n->hash = ngx_hash_key(feh, sizeof(feh) - 1);
+        n->value.data = (u_char *) d->front_end_https;
+        n->value.len = ngx_strlen(d->front_end_https);
+    }
+
+    return NGX_OK;
+}
+
+
+#if (NGX_HTTP_SSL)
+
+/* What OpenSSL's verification of the client certificate says, in the
+ * library's terms. nginx verifies with ssl_verify_client optional or
+ * optional_no_ca; it answers 400 itself for the errors it does not let
+ * through (with optional_no_ca, all but those of an unknown CA). */
+static sslvdir_cert_status
+ngx_http_sslvdir_client_cert(ngx_connection_t *c)
+{
+    long  rc;
+
+#if (OPENSSL_VERSION_NUMBER >= 0x30000000L)
+    if (SSL_get0_peer_certificate(c->ssl->connection) == NULL) {
+        return SSLVDIR_CERT_NONE;
+    }
+#else
+    X509  *cert;
+
+    cert = SSL_get_peer_certificate(c->ssl->connection);
+    if (cert == NULL) {
+        return SSLVDIR_CERT_NONE;
+    }
+    X509_free(cert);
+#endif
+
+    rc = SSL_get_verify_result(c->ssl->connection);
+
+    switch (rc) {
+    case X509_V_OK:
+        return SSLVDIR_CERT_OK;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return SSLVDIR_CERT_EXPIRED;
+    case X509_V_ERR_CERT_REVOKED:
+        return SSLVDIR_CERT_REVOKED;
+    default:
+        /* an unknown CA, a bad signature, anything else: not trusted */
+        return SSLVDIR_CERT_UNTRUSTED;
+    }
+}
+
+#endif
+
+
+/* IIS's refusal page: "HTTP Error 403.4 - Forbidden" and the reason. */
+static ngx_int_t
+ngx_http_sslvdir_refuse(ngx_http_request_t *r, ngx_http_sslvdir_loc_conf_t *slcf,
+    const sslvdir_decision *d)
+{
+    static ngx_str_t           type = ngx_string("text/html; charset=utf-8");
+    ngx_http_complex_value_t   cv;
+    ngx_table_elt_t           *h;
+    const char                *title, *text, *name;
+    u_char                    *p, code[NGX_INT_T_LEN * 2 + 2];
+    size_t                     code_len, text_len;
+
+    code_len = (d->substatus >= 0
+                ? ngx_sprintf(code, "%i.%i", (ngx_int_t) d->status, (ngx_int_t) d->substatus)
+                : ngx_sprintf(code, "%i", (ngx_int_t) d->status)) - code;
+
+    switch (d->status) {
+    case 400: title = "Bad Request"; break;
+    case 404: title = "Not Found"; break;
+    default: title = "Forbidden"; break;
+    }
+
+    /* The reason sentences are the library's own, plain text without
+     * markup characters. */
+    text = sslvdir_reason_string(d->reason);
+    text_len = ngx_strlen(text);
+
+    p = ngx_pnalloc(r->pool, 200 + 2 * code_len + 2 * ngx_strlen(title) + text_len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&cv, sizeof(ngx_http_complex_value_t));
+    cv.value.data = p;
+    p = ngx_sprintf(p, "<!DOCTYPE html>\n<html><head><title>%i - %s</title></head>\n"
+                       "<body><h1>HTTP Error %*s - %s</h1>\n<p>%*s</p>\n</body></html>\n",
+                    (ngx_int_t) d->status, title, code_len, code, title, text_len, text);
+    cv.value.len = p - cv.value.data;
+
+    if (slcf->debug_headers) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        h->hash = 1;
+        ngx_str_set(&h->key, "X-Sslvdir-Status");
+        h->value.data = ngx_pnalloc(r->pool, code_len);
+        if (h->value.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        h->value.len = ngx_cpymem(h->value.data, code, code_len) - h->value.data;
+
+        name = sslvdir_reason_name(d->reason);
+        if (name != NULL) {
+            h = ngx_list_push(&r->headers_out.headers);
+            if (h == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+            h->hash = 1;
+            ngx_str_set(&h->key, "X-Sslvdir-Reason");
+            h->value.data = (u_char *) name;
+            h->value.len = ngx_strlen(name);
+        }
+    }
+
+    /* A refusal ends the connection's keep-alive as IIS's does not need to;
+     * but the request body, if any, is read and dropped first. */
+    return ngx_http_send_response(r, d->status, &type, &cv);
+}
+
+
+static ngx_int_t
+ngx_http_sslvdir_redirect(ngx_http_request_t *r, const sslvdir_request *req,
+    const sslvdir_decision *d)
+{
+    ngx_table_elt_t  *h;
+    u_char           *loc;
+    size_t            len;
+
+    /* The Location is written once, straight into the request's pool: the
+     * response is sent after this handler has returned. */
+    loc = ngx_pnalloc(r->pool, d->location_len + 1);
+    if (loc == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (sslvdir_decision_location(d, req, (char *) loc, d->location_len + 1, &len)
+        != SSLVDIR_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "sslvdir: the decision's Location cannot be written");
+        return NGX_HTTP_FORBIDDEN;
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value.data = loc;
+    h->value.len = len;
+
+    ngx_http_clear_location(r);
+    r->headers_out.location = h;
+
+    return d->status;
+}
+
+
+/* The raw request target, as the client sent it, in nginx's buffer: for
+ * HTTP/1 the request line between the method and the protocol, so that the
+ * absolute form keeps its scheme and authority (the library reads the host
+ * from it, and "http://host" with no path is "/" as IIS reads it; nginx's
+ * own URI fields fake a "/" there). HTTP/2 has no request line: its :path is
+ * nginx's unparsed URI, its :authority the Host header. */
+static void
+ngx_http_sslvdir_target(ngx_http_request_t *r, sslvdir_request *req)
+{
+    u_char  *p, *end;
+
+    req->target = (const char *) r->unparsed_uri.data;
+    req->target_len = r->unparsed_uri.len;
+
+    if (r->http_version >= NGX_HTTP_VERSION_20 || r->request_line.len == 0
+        || r->method_name.data != r->request_line.data
+        || r->method_name.len >= r->request_line.len)
+    {
+        return;
+    }
+
+    p = r->request_line.data + r->method_name.len;
+    end = r->request_line.data + r->request_line.len;
+
+    if (r->http_protocol.data > p && r->http_protocol.data < end) {
+        end = r->http_protocol.data;
+    }
+    while (p < end && *p == ' ') {
+        p++;
+    }
+    while (end > p && end[-1] == ' ') {
+        end--;
+    }
+    if (end > p) {
+        req->target = (const char *) p;
+        req->target_len = end - p;
+    }
+}
+
+
+static ngx_int_t
+ngx_http_sslvdir_handler(ngx_http_request_t *r)
+{
+    static u_char                  xfp[] = "x-forwarded-proto", feh[] = "front-end-https";
+    ngx_http_sslvdir_loc_conf_t   *slcf;
+    ngx_http_sslvdir_main_conf_t  *smcf;
+    ngx_http_sslvdir_ctx_t        *ctx;
+    ngx_pool_cleanup_t            *cln;
+    ngx_connection_t              *c;
+    sslvdir_request                req = SSLVDIR_REQUEST_INIT;
+    ngx_int_t                      rc;
+
+    if (r != r->main) {
+        return NGX_DECLINED;
+    }
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sslvdir_module);
+    if (!slcf->enable) {
+        return NGX_DECLINED;
+    }
+
+    /* Decided before an internal redirect: an allowed request has had its
+     * headers edited already. A redirect handed to an error_page location
+     * is answered with its status again, never let through; a refusal
+     * never gets here again (it was answered without error_page). */
+    ctx = ngx_http_sslvdir_get_ctx(r);
+    if (ctx != NULL) {
+        return ctx->d.action == SSLVDIR_ACTION_ALLOW ? NGX_DECLINED : ctx->d.status;
+    }
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_sslvdir_module);
+    if (smcf->policy == NULL) {
+        /* refused at configuration time; fail closed all the same */
+        return NGX_HTTP_FORBIDDEN;
+    }
+
+    c = r->connection;
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_sslvdir_ctx_t));
+    if (cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ctx = cln->data;
+    cln->handler = ngx_http_sslvdir_cleanup_ctx;
+    ngx_http_set_ctx(r, ctx, ngx_http_sslvdir_module);
+
+    req.method = (const char *) r->method_name.data;
+    req.method_len = r->method_name.len;
+    ngx_http_sslvdir_target(r, &req);
+    if (r->headers_in.host) {
+        req.host = (const char *) r->headers_in.host->value.data;
+        req.host_len = r->headers_in.host->value.len;
+    }
+    req.peer = (const char *) c->addr_text.data;
+    req.peer_len = c->addr_text.len;
+
+#if (NGX_HTTP_SSL)
+    if (c->ssl && c->ssl->connection) {
+        int  bits;
+
+        req.scheme = SSLVDIR_SCHEME_HTTPS;
+        bits = SSL_get_cipher_bits(c->ssl->connection, NULL);
+        req.cipher_bits = bits > 0 ? (unsigned) bits : 0;
+        req.client_cert = ngx_http_sslvdir_client_cert(c);
+    }
+#endif
+
+    if (ngx_http_sslvdir_header_in(r, xfp, sizeof(xfp) - 1, &req.x_forwarded_proto,
+                                   &req.x_forwarded_proto_len) != NGX_OK
+        || ngx_http_sslvdir_header_in(r, feh, sizeof(feh) - 1, &req.front_end_https,
+                                      &req.front_end_https_len) != NGX_OK
+        || (smcf->cipher_header_lc
+            && ngx_http_sslvdir_header_in(r, smcf->cipher_header_lc, smcf->cipher_header_len,
+                                          &req.offload_cipher, &req.offload_cipher_len)
+               != NGX_OK))
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->policy = smcf->policy;
+    ctx->d.version = SSLVDIR_DECISION_VERSION;
+    if (sslvdir_decide(smcf->policy, &req, &ctx->d) != SSLVDIR_OK) {
+        ngx_log_error(NGX_LOG_ALERT, c->log, 0, "sslvdir: the decision failed; refused");
+        ngx_http_set_ctx(r, NULL, ngx_http_sslvdir_module);
+        cln->handler = NULL;
+        return NGX_HTTP_FORBIDDEN;
+    }
+
+    switch (ctx->d.action) {
+
+    case SSLVDIR_ACTION_ALLOW:
+        if (ngx_http_sslvdir_edit_headers(r, smcf, &ctx->d) != NGX_OK) {
+            /* not decided: a 500 page that reaches a location with
+             * "sslvdir on" is decided (and edited) again */
+            ngx_http_set_ctx(r, NULL, ngx_http_sslvdir_module);
+            cln->handler = NULL;
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        /* on to the other preaccess and access handlers */
+        return NGX_DECLINED;
+
+    case SSLVDIR_ACTION_REDIRECT:
+        return ngx_http_sslvdir_redirect(r, &req, &ctx->d);
+
+    default:
+        rc = ngx_http_sslvdir_refuse(r, slcf, &ctx->d);
+        if (rc == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+            return rc;
+        }
+        ngx_http_finalize_request(r, rc);
+        return NGX_DONE;
+    }
+}
+
+
+/* ------------------------------------------------------------ the response */
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+
+/* Location, Content-Location, Refresh and Set-Cookie from the backend, made
+ * to fit a client on TLS: an offloaded Exchange believes its client uses
+ * http (http:// links, cookies without Secure). Only for requests the
+ * policy let through as TLS: a plain-HTTP client must not be sent to https
+ * by a Location it did not ask for. */
+static ngx_int_t
+ngx_http_sslvdir_header_filter(ngx_http_request_t *r)
+{
+    ngx_http_sslvdir_ctx_t  *ctx;
+    ngx_list_part_t         *part;
+    ngx_table_elt_t         *h;
+    sslvdir_header_kind      kind;
+    ngx_uint_t               i;
+    size_t                   len;
+    u_char                  *p;
+    int                      rc;
+
+    if (r != r->main) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    ctx = ngx_http_sslvdir_get_ctx(r);
+    if (ctx == NULL || ctx->d.action != SSLVDIR_ACTION_ALLOW || !ctx->d.tls) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    for (part = &r->headers_out.headers.part; part; part = part->next) {
+        h = part->elts;
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].hash == 0) {
+                continue;
+            }
+            kind = sslvdir_rewrite_header_kind((const char *) h[i].key.data, h[i].key.len);
+            if (kind == SSLVDIR_HEADER_OTHER) {
+                continue;
+            }
+
+            /* measured first, then written into the request's pool */
+            rc = sslvdir_rewrite_header(ctx->policy, ctx->d.vdir, kind,
+                                        (const char *) h[i].value.data, h[i].value.len,
+                                        NULL, 0, &len);
+            if (rc == SSLVDIR_REWRITE_UNCHANGED) {
+                continue;
+            }
+            if (rc == SSLVDIR_E_BUFFER_TOO_SMALL || rc == SSLVDIR_REWRITE_CHANGED) {
+                p = ngx_pnalloc(r->pool, len ? len : 1);
+                if (p == NULL) {
+                    return NGX_ERROR;
+                }
+                rc = sslvdir_rewrite_header(ctx->policy, ctx->d.vdir, kind,
+                                            (const char *) h[i].value.data, h[i].value.len,
+                                            (char *) p, len, &len);
+                if (rc == SSLVDIR_REWRITE_CHANGED) {
+                    h[i].value.data = p;
+                    h[i].value.len = len;
+                    continue;
+                }
+            }
+
+            /* A value that must not be sent (CR, LF, NUL): dropped rather
+             * than passed on. */
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "sslvdir: dropped response header \"%V\": %s", &h[i].key,
+                          sslvdir_strerror(rc));
+            h[i].hash = 0;
+            if (&h[i] == r->headers_out.location) {
+                r->headers_out.location = NULL;
+            }
+        }
+    }
+
+    return ngx_http_next_header_filter(r);
+}
+
+
+static ngx_int_t
+ngx_http_sslvdir_init(ngx_conf_t *cf)
+{
+    ngx_http_sslvdir_main_conf_t  *smcf;
+    ngx_http_core_main_conf_t     *cmcf;
+    ngx_http_handler_pt           *h;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_sslvdir_module);
+
+    if (!smcf->enabled) {
+        return NGX_OK;
+    }
+
+    if (smcf->policy == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "sslvdir: \"sslvdir on\" needs a policy: give sslvdir_policy (a policy "
+                      "file), sslvdir_preset (a built-in preset, with sslvdir_host and "
+                      "sslvdir_ad_domain) or sslvdir_iisconfig in the http block");
+        return NGX_ERROR;
+    }
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_PREACCESS_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+    *h = ngx_http_sslvdir_handler;
+
+    ngx_http_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = ngx_http_sslvdir_header_filter;
+
+    return NGX_OK;
+}
