@@ -565,9 +565,14 @@ local function autodiscover_route(txn)
   if d.action ~= "allow" or is_json_path(d.path or f:path()) then return "answer" end
   if method ~= "POST" then return "forward" end
   local body = f:req_body()
-  local announced = tonumber(f:req_body_size())
+  -- Whole only when Content-Length says how much and that much is buffered.
+  -- req.body_size is the announced length only with Content-Length: for a
+  -- chunked body (or HTTP/2 without the header) it is what has arrived so
+  -- far, which always equals the buffered body, the first bufferful of a
+  -- longer body included.
+  local announced = tonumber(f:req_fhdr("content-length"))
   if body == nil or announced == nil or #body ~= announced then
-    return "forward" -- not wholly buffered: what Exchange would answer is unknown
+    return "forward" -- not known to be whole: what Exchange would answer is unknown
   end
   if #body > MAX_BODY then return "answer" end -- the library's error 600
   local xml, err = policy:autodiscover_respond(body, { side = "external" })
