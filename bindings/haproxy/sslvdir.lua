@@ -450,10 +450,12 @@ local MAX_BODY = 65536 -- SSLVDIR_AUTODISCOVER_MAX_BODY
 -- a Lua service: over HTTP/2 a body the service left unread keeps the stream
 -- open after the answer (flow control stalls the client) until `timeout
 -- client`. Draining costs bandwidth, never memory (each chunk is dropped).
--- Past the bound the service stops reading and HAProxy ends the stream at
--- `timeout client`, as for a client that stops sending; the example
--- configuration refuses longer announced bodies before they reach the
--- service.
+-- Past the bound the service stops reading, answers, and ends with a Lua
+-- error: HAProxy then aborts the stream (a reset of the HTTP/2 stream, the
+-- HTTP/1.1 connection closed) instead of waiting for `timeout client`
+-- (65 minutes in the example) with the rest unread. The example
+-- configuration refuses Autodiscover bodies over 64 KiB, and bodies of
+-- unknown length, before they reach the service.
 local DRAIN_MAX = 16 * 1024 * 1024
 local DRAIN_CHUNK = 65536
 
@@ -466,13 +468,15 @@ local function applet_reply(applet, status, headers, body)
 end
 
 -- Reads and drops the rest of the request body (see DRAIN_MAX); done counts
--- what the service already read.
+-- what the service already read. Returns false when the body goes on past
+-- the bound.
 local function drain(applet, done)
   while done < DRAIN_MAX do
     local chunk = applet:receive(math.min(DRAIN_CHUNK, DRAIN_MAX - done))
-    if chunk == nil or chunk == "" then return end
+    if chunk == nil or chunk == "" then return true end
     done = done + #chunk
   end
+  return false
 end
 
 -- The canonical path of an Autodiscover request, as IIS would route it
@@ -535,8 +539,12 @@ core.register_service("sslvdir-autodiscover", "http", function(applet)
   -- Every answer (a POX document, JSON, a refusal, a 405, a 500) may leave a
   -- body unread: drained before answering, since HAProxy 2.6 hands a Lua
   -- service no more of the body over HTTP/2 once the answer is sent.
-  pcall(drain, applet, got)
+  local _, whole = pcall(drain, applet, got)
   pcall(applet_reply, applet, status, headers, body)
+  if whole == false then
+    -- the error aborts the stream (see DRAIN_MAX); the answer is already out
+    error("sslvdir: Autodiscover request body over " .. DRAIN_MAX .. " bytes: stream closed")
+  end
 end)
 
 -- Which Autodiscover requests the proxy answers. Outlook desktop builds its
