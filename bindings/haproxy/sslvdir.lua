@@ -556,10 +556,12 @@ end)
 -- Exchange: the JSON service, redirectAddr / redirectUrl for hosted or
 -- migrated domains, errors 600 (malformed) and 601 (schema), and the
 -- refusals and redirects of the SSL policy. Anything else (another method, a
--- body not wholly buffered) is forwarded: Exchange decides, as without the
--- proxy. The body must be buffered first (http-request wait-for-body).
+-- body not known to be whole, which takes Content-Length) is forwarded:
+-- Exchange decides, as without the proxy. The body must be buffered first
+-- (http-request wait-for-body); the example refuses bodies of unknown length
+-- (411) before this action, see doc/haproxy.md.
 --
---   http-request wait-for-body time 10s if { path_beg -i /autodiscover/ } METH_POST
+--   http-request wait-for-body time 10s if { path_beg -i /autodiscover/ }
 --   http-request lua.sslvdir-autodiscover-route if { path_beg -i /autodiscover/ }
 --   http-request use-service lua.sslvdir-autodiscover if { var(txn.sslvdir_autodiscover) -m str answer }
 local ANSWERED = { "<Action>redirectAddr</Action>", "<Action>redirectUrl</Action>",
