@@ -27,15 +27,48 @@ SSLVDIR_EXTERN const char *sslvdir_strerror(int code) {
   }
 }
 
+/* Writes msg to out (size bytes, size > 0) with its control bytes escaped:
+ * \n, \r, \t, and \xNN for the other C0 bytes and DEL. Messages quote
+ * their input ("'%s' is not a header name"), and a caller writes them to a
+ * log or a terminal: a raw CR or LF there would start a line the input
+ * chose, an ESC a terminal sequence. An escape is never cut in half when
+ * the message is too long. Other bytes (UTF-8 included) are copied. */
+static void escape_controls(char *out, size_t size, const char *msg) {
+  static const char hex[] = "0123456789abcdef";
+  size_t o = 0;
+  for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+    char esc[4];
+    size_t n = 0;
+    if (*p == '\n' || *p == '\r' || *p == '\t') {
+      esc[n++] = '\\';
+      esc[n++] = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
+    } else if (*p < 0x20 || *p == 0x7f) {
+      esc[n++] = '\\';
+      esc[n++] = 'x';
+      esc[n++] = hex[*p >> 4];
+      esc[n++] = hex[*p & 15];
+    } else {
+      esc[n++] = (char)*p;
+    }
+    if (o + n >= size)
+      break;
+    memcpy(out + o, esc, n);
+    o += n;
+  }
+  out[o] = '\0';
+}
+
 static int fill(sslvdir_error *err, int code, unsigned line, unsigned column, size_t offset,
                 const char *fmt, va_list ap) {
   if (!err)
     return code;
+  char msg[sizeof err->message];
   err->code = code;
   err->line = line;
   err->column = column;
   err->offset = offset;
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  escape_controls(err->message, sizeof err->message, msg);
   return code;
 }
 

@@ -521,5 +521,118 @@ if "$HAPROXY" -c -f "$work/tcp-nozw.cfg" > "$work/tcp-nozw.log" 2>&1 &&
    grep -q "'http-request' rules ignored" "$work/tcp-nozw.log"; then ok "$t"
 else fail "$t"; sed 's/^/    /' "$work/tcp-nozw.log"; fi
 
+# ------------------------------- Autodiscover bodies of unknown length
+# A chunked body (or an HTTP/2 body without Content-Length) has no size
+# before it is read, and after wait-for-body HAProxy cannot tell a whole
+# body from the first bufferful of a longer one: the example refuses it
+# (411), promptly and every time, whatever its size; the 64 KiB limit cannot
+# be got round by leaving Content-Length out. The example with HTTP/2
+# offered, to try both protocols, and the opt-in rules on.
+sed -e "s|alpn http/1.1|alpn h2,http/1.1|" "$work/example.cfg" > "$work/example-h2.cfg"
+cfg="$work/example-h2.cfg" start_example "$work/unknown-length.log" BLOCK_EXCHANGE_EXPLOITS=1
+# pox_padded BYTES: Outlook's POX request padded with a comment to BYTES
+pox_padded() {
+  pox alice@contoso.com
+  { sed -n 1p "$work/pox.xml"; printf '<!--'; head -c "$1" /dev/zero | tr '\0' x; printf -- '-->\n'
+    sed 1d "$work/pox.xml"; } > "$work/poxpad.xml"
+}
+# refusals_411: how many requests the example has logged as refused with 411
+# before any server (<NOSRV>)
+refusals_411() { grep -c '<NOSRV> .* 411 ' "$work/unknown-length.log" || true; }
+# unknown_len NAME PROTO FILE URL: within 4 s, the 411 (or, when HAProxy
+# closes while curl is still sending, a reset of the connection or the
+# HTTP/2 stream); the refusal logged, Exchange never reached.
+unknown_len() {
+  before=$(refusals_411)
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  out=$("$CURL" -s -S --max-time 10 $resolve --cacert "$certs/ca.pem" "$2" -X POST \
+       -H "Transfer-Encoding: chunked" -H "Content-Type: text/xml" --data-binary "@$3" \
+       -D "$work/h" -o "$work/b" -w '%{http_code}' "$4" 2>&1)
+  rc=$?
+  ms=$((($(date +%s%N) - t0) / 1000000))
+  case "$rc $out" in
+    "0 411") ;;
+    "55 "*|"56 "*|"92 "*|"16 "*) ;; # send failure, receive failure, HTTP/2 stream reset
+    *) fail "$1: curl exit $rc: $out"; return 1 ;;
+  esac
+  if [ "$ms" -ge 4000 ]; then fail "$1: $ms ms"; return 1; fi
+  if grep -qi '^x-backend-saw' "$work/h"; then fail "$1: reached Exchange"; return 1; fi
+  if ! wait_for 2 more_411; then fail "$1: no 411 in the log"; return 1; fi
+}
+more_411() { [ "$(refusals_411)" -gt "$before" ]; }
+for proto in --http1.1 --http2; do
+  for size in 24000 40000 100000; do
+    pox_padded "$size"
+    t="$proto: a chunked POX body of $size bytes is refused (411), 5 times out of 5"
+    n=0
+    while [ $n -lt 5 ] && unknown_len "$t" "$proto" "$work/poxpad.xml" "$adx"; do n=$((n + 1)); done
+    [ $n = 5 ] && ok "$t"
+  done
+  for u in "$adx" "https://mail.contoso.com:$S/autodiscover/autodiscover.json?Email=alice%40contoso.com&Protocol=AutodiscoverV1"; do
+    t="$proto: a 2 MB chunked body to ${u##*/} is refused within 4 s"
+    unknown_len "$t" "$proto" "$work/big" "$u" && ok "$t"
+  done
+done
+pox alice@contoso.com
+t="... while Outlook's POX request with Content-Length still goes to Exchange, over HTTP/2 too"
+req "$t" --http2 -X POST -H "Content-Type: text/xml" --data-binary "@$work/pox.xml" "$adx" && expect_status "$t" 200 &&
+  expect_header "$t" "^x-backend-saw:" && ok "$t"
+t="... and a hosted domain's redirectAddr with Content-Length is still answered by the proxy"
+pox bob@hosted.contoso.com
+req "$t" --http2 -X POST -H "Content-Type: text/xml" --data-binary "@$work/pox.xml" "$adx" && expect_status "$t" 200 &&
+  no_header "$t" "^x-backend-saw" && expect_body "$t" "<RedirectAddr>bob@contoso.onmicrosoft.com</RedirectAddr>" && ok "$t"
+
+# ProxyShell's "autodiscover.json?@host" with a segment parameter between
+# them: the library (as IIS) routes autodiscover.json;x to the Autodiscover
+# vdir, and the rule reads what the plugin decided.
+for shape in \
+  "a ; parameter|/autodiscover/autodiscover.json;x?@evil.example/ews/exchange.asmx" \
+  "an encoded %3b parameter|/autodiscover/autodiscover.json%3bx?@evil.example/ews/exchange.asmx" \
+  "a ; parameter, a segment after it and %40|/autodiscover/autodiscover.json;x/y?%40evil.example/ews/exchange.asmx" \
+  "an empty ; parameter|/Autodiscover/Autodiscover.JSON;?@evil.example/ews/exchange.asmx"; do
+  t="exploit rules refuse ProxyShell with ${shape%%|*}"
+  req "$t" --path-as-is "$base${shape#*|}" && expect_status "$t" 403 && no_header "$t" "^x-backend-saw" && ok "$t"
+done
+t="exploit rules still let Outlook's JSON request through"
+req "$t" "$base/autodiscover/autodiscover.json/v1.0/alice@contoso.com?Protocol=AutodiscoverV1" && expect_status "$t" 200 && ok "$t"
+stop_example
+
+# The route action on its own (a configuration without the 411 rules): a body
+# without Content-Length is not known to be whole, so it goes to Exchange
+# rather than being answered from its first bufferful.
+sed -e "/deny status 411/d" "$work/example-h2.cfg" > "$work/example-no411.cfg"
+cfg="$work/example-no411.cfg" start_example "$work/no411.log"
+for proto in --http1.1 --http2; do
+  for size in 0 24000; do
+  pox_padded $size
+  t="$proto: without the 411 rules, a chunked POX request of $size bytes of padding goes to Exchange, 3 times out of 3"
+  n=0
+  while [ $n -lt 3 ] && req "$t" "$proto" -X POST -H "Transfer-Encoding: chunked" -H "Content-Type: text/xml" \
+          --data-binary "@$work/poxpad.xml" "$adx" && expect_status "$t" 200 && expect_header "$t" "^x-backend-saw:"; do
+    n=$((n + 1))
+  done
+  [ $n = 3 ] && ok "$t"
+  done
+done
+# The service drains up to 16 MiB of a body it answers; past that it closes
+# the stream rather than leave it to `timeout client` (65 minutes here).
+head -c 20000000 /dev/zero | tr '\0' a > "$work/huge"
+for proto in --http1.1 --http2; do
+  t="$proto: without the 411 rules, a 20 MB chunked body to autodiscover.json ends within 4 s (answer or reset)"
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  out=$("$CURL" -s -S --max-time 15 $resolve --cacert "$certs/ca.pem" "$proto" -X POST -H "Transfer-Encoding: chunked" \
+        --data-binary "@$work/huge" -o /dev/null -w '%{http_code}' \
+        "https://mail.contoso.com:$S/autodiscover/autodiscover.json?Email=alice%40contoso.com&Protocol=AutodiscoverV1" 2>&1) &&
+    rc=0 || rc=$?
+  ms=$((($(date +%s%N) - t0) / 1000000))
+  case "$rc $out" in
+    "0 200"|"55 "*|"56 "*|"92 "*|"16 "*) if [ "$ms" -lt 4000 ]; then ok "$t"; else fail "$t: $ms ms"; fi ;;
+    *) fail "$t: curl exit $rc after $ms ms: $out" ;;
+  esac
+done
+stop_example
+
 echo "$pass passed, $fails failed"
 [ "$fails" = 0 ]

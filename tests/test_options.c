@@ -326,6 +326,50 @@ static void test_offloaders(void) {
   expect_fail(not_a_name, SSLVDIR_E_SYNTAX, "offloader-cipher-header: ");
 }
 
+/* No raw control byte of the input in a message: callers write messages to
+ * logs and terminals, where a CR or LF from the input would fake a line. */
+static int has_control(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      return 1;
+  return 0;
+}
+
+static void test_message_controls(void) {
+  const char *const crlf[] = {"preset=exchange2016", "host=a.example", "ad-domain=example",
+                              "offloader=10.0.0.5",
+                              "offloader-cipher-header=X\r\nX-Forged: 1\x1b[31m\x7f", NULL};
+  sslvdir_policy *p;
+  sslvdir_error e;
+  CU_ASSERT_EQUAL(build(crlf, &p, &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_PTR_NULL(p);
+  CU_ASSERT_FALSE(has_control(e.message));
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "'X\\r\\nX-Forged: 1\\x1b[31m\\x7f'"));
+  /* Directly from the builder too, the header name's own message. */
+  sslvdir_builder *b = NULL;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 0, "a\tb\n", &e),
+                  SSLVDIR_E_SYNTAX);
+  CU_ASSERT_FALSE(has_control(e.message));
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "'a\\tb\\n'"));
+  /* A message cut at the buffer's end is cut between escapes, not inside one. */
+  char many[64];
+  memset(many, 1, sizeof many - 1);
+  many[sizeof many - 1] = '\0';
+  CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 0, many, &e),
+                  SSLVDIR_E_SYNTAX);
+  CU_ASSERT_FALSE(has_control(e.message));
+  const char *x = strstr(e.message, "\\x01");
+  CU_ASSERT_PTR_NOT_NULL(x);
+  for (; x && *x; x += 4)
+    if (strncmp(x, "\\x01", 4)) {
+      CU_ASSERT_STRING_EQUAL(x, "' is not a header name (letters, digits and "
+                             "!#$%&'*+-.^_`|~, at most 63 bytes)");
+      break;
+    }
+  sslvdir_builder_free(b);
+}
+
 static void test_values_blamed(void) {
   const char *const host[] = {"preset=exchange2016", "host=bad host", "ad-domain=example", NULL};
   expect_fail(host, SSLVDIR_E_SYNTAX, "host: ");
@@ -456,4 +500,5 @@ void suite_options(void) {
   CU_add_test(s, "messages in the caller's words", test_spelling);
   CU_add_test(s, "build twice", test_build_twice);
   CU_add_test(s, "every refusal fits and says what to do", test_refusals_fit);
+  CU_add_test(s, "no raw control byte of the input in a message", test_message_controls);
 }

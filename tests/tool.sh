@@ -694,10 +694,39 @@ if command -v "$py" >/dev/null 2>&1; then
 import json, sys
 lines = sys.stdin.read().splitlines()
 assert len(lines) == 1, lines
-assert "\n" in json.loads(lines[0])["error"]["message"], lines
+m = json.loads(lines[0])["error"]["message"]
+# the value as given, or with the library'"'"'s escape (its messages carry no raw control byte)
+assert "\n" in m or "\\n" in m, lines
 ' 2>/dev/null; then ok; else ko "sslvdir $args: one error, not one object: $err"; fi
   done
 fi
+
+# Text errors carry no raw control byte: a CR or LF in a value (from the
+# command line, or echoed by the library's message) would write a line of
+# its own on stderr, a forged log line. They are written \r, \n, \xNN.
+cr=$(printf '\r') esc=$(printf '\033') nl='
+'
+# text_err WANT ARGS...: exit status 2, stderr is one line holding WANT
+# (fixed string) and no CR or ESC.
+text_err() {
+  want=$1; shift
+  err=$("$sv" "$@" 2>&1 >/dev/null </dev/null); rc=$?
+  lines=$(printf '%s\n' "$err" | wc -l)
+  case $err in
+    *"$cr"*|*"$esc"*) ko "sslvdir $*: a raw control byte on stderr: $(printf '%s' "$err" | od -c | head -3)" ;;
+    *) if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && printf '%s' "$err" | grep -qF -- "$want"; then ok
+       else ko "sslvdir $* (exit $rc, $lines lines): $err"; fi ;;
+  esac
+}
+# the command's own messages
+text_err "--host ',a\nsslvdir: forged': expected NAME" show --preset exchange2016 --ad-domain contoso.com --host ",a${nl}sslvdir: forged"
+text_err "-H 'X\r\nY: 1': the header name is not a token" eval -H "X${cr}${nl}Y: 1" GET /
+text_err "unknown autodiscover command 'x\x1b[2Jy'" autodiscover "x${esc}[2Jy"
+text_err "unknown option '--bo\ngus'" eval "--bo${nl}gus" GET /
+# the library's messages, which echo the value
+text_err "'a\r\nb' is not a host name" show --preset exchange2016 --ad-domain contoso.com --host "a${cr}${nl}b"
+text_err "'X\r\nFake: 1' is not a header name" show --preset exchange2016 $NS \
+  --offloader 10.0.0.5 --offloader-cipher-header "X${cr}${nl}Fake: 1"
 
 # config plan: Outlook Anywhere is set per server; no server is guessed.
 expect_fail "give --server NAME" config plan --offload 'Default Web Site/Rpc' "$cfg8"

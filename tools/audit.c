@@ -150,7 +150,7 @@ int cmd_audit(int argc, char **argv) {
     }
   }
   if (optind < argc) {
-    fprintf(stderr, "%s: audit: unexpected '%s'\n", prog, argv[optind]);
+    errorc("usage", "audit: unexpected '%s'", argv[optind]);
     return EXIT_USAGE;
   }
   if (!po.iisconfig && !po.nregs && !certfile && !nnames && !want_policy) {

@@ -102,7 +102,7 @@ static int parse_ad_opts(struct ad_opts *o, int argc, char **argv, const char *c
       char *end;
       unsigned long long t = strtoull(v, &end, 10);
       if (!*v || *end || v[0] == '-') {
-        fprintf(stderr, "%s: --time-us '%s': expected microseconds since the epoch\n", prog, v);
+        errorc("usage", "--time-us '%s': expected microseconds since the epoch", v);
         return EXIT_USAGE;
       }
       o->params.time_us = t;
@@ -160,7 +160,7 @@ static int ad_respond(struct ad_opts *o) {
     sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
     sslvdir_error e = {0};
     if (sslvdir_autodiscover_parse_request(&req, body, len, &e))
-      fprintf(stderr, "%s: answered with error %d: %s\n", prog, req.error, e.message);
+      errorc("usage", "answered with error %d: %s", req.error, e.message);
   }
   int st = print_doc(rc, out, n, 200, "text/xml; charset=utf-8", o->json);
   free(body);
@@ -212,10 +212,10 @@ static int ad_redirect(struct ad_opts *o) {
                                                           : SSLVDIR_AUTODISCOVER_OUTLOOK,
                                             o->addr, &o->params, out, sizeof out, &n);
   if (rc == SSLVDIR_E_SYNTAX) {
-    fprintf(stderr, "%s: %s '%s' is refused: %s\n", prog, o->url ? "URL" : "address",
-            o->url ? o->url : o->addr,
-            o->url ? "it must be https://HOST/autodiscover/.../autodiscover.xml"
-                   : "it must be LOCAL@DOMAIN");
+    errorc("usage", "%s '%s' is refused: %s", o->url ? "URL" : "address",
+           o->url ? o->url : o->addr,
+           o->url ? "it must be https://HOST/autodiscover/.../autodiscover.xml"
+                  : "it must be LOCAL@DOMAIN");
     return EXIT_USAGE;
   }
   return print_doc(rc, out, n, 200, "text/xml; charset=utf-8", o->json);
@@ -239,7 +239,7 @@ static int ad_candidates(struct ad_opts *o) {
   size_t n;
   int rc = sslvdir_autodiscover_candidates(o->args[0], c, 4, &n);
   if (rc == SSLVDIR_E_SYNTAX) {
-    fprintf(stderr, "%s: '%s' is not an e-mail address with a valid domain\n", prog, o->args[0]);
+    errorc("usage", "'%s' is not an e-mail address with a valid domain", o->args[0]);
     return EXIT_USAGE;
   }
   if (rc)
@@ -333,7 +333,7 @@ int cmd_autodiscover(int argc, char **argv) {
   while (k < sizeof subs / sizeof subs[0] && strcmp(sub, subs[k].name))
     k++;
   if (k == sizeof subs / sizeof subs[0]) {
-    fprintf(stderr, "%s: unknown autodiscover command '%s'\n", prog, sub);
+    errorc("usage", "unknown autodiscover command '%s'", sub);
     return EXIT_USAGE;
   }
   char cmd[64];

@@ -17,7 +17,7 @@
 static int read_password_file(const char *file, char *out, size_t size) {
   FILE *f = fopen(file, "r");
   if (!f) {
-    fprintf(stderr, "%s: %s: %s\n", prog, file, strerror(errno));
+    errorc("usage", "%s: %s", file, strerror(errno));
     return EXIT_USAGE;
   }
   if (!fgets(out, (int)size, f))
@@ -196,7 +196,7 @@ static int cert_show(int argc, char **argv) {
   }
   for (int i = optind; i < argc; i++) {
     if (file) {
-      fprintf(stderr, "%s: cert show: unexpected '%s'\n", prog, argv[i]);
+      errorc("usage", "cert show: unexpected '%s'", argv[i]);
       return EXIT_USAGE;
     }
     file = argv[i];
@@ -298,7 +298,7 @@ static int cert_check(int argc, char **argv) {
   }
   for (int i = optind; i < argc; i++) {
     if (file) {
-      fprintf(stderr, "%s: cert check: unexpected '%s'\n", prog, argv[i]);
+      errorc("usage", "cert check: unexpected '%s'", argv[i]);
       return EXIT_USAGE;
     }
     file = argv[i];

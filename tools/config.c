@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -367,7 +368,7 @@ static int config_set(int argc, char **argv) {
   }
   const char *eq = strchr(args[2], '=');
   if (!eq || (size_t)(eq - args[2]) != 8 || strncasecmp(args[2], "sslFlags", 8)) {
-    fprintf(stderr, "%s: '%s': only sslFlags=VALUE can be set\n", prog, args[2]);
+    errorc("usage", "'%s': only sslFlags=VALUE can be set", args[2]);
     return EXIT_USAGE;
   }
   sslvdir_error e = {0};
@@ -571,18 +572,18 @@ static int config_plan(int argc, char **argv) {
         } else {
           FILE *f = fopen(reg_out, "wb");
           if (!f || fwrite(buf, 1, n, f) != n) {
-            perror(reg_out);
+            errorc("io", "%s: %s", reg_out, strerror(errno));
             rc = 1;
           }
           if (f && fclose(f) && !rc) {
-            perror(reg_out);
+            errorc("io", "%s: %s", reg_out, strerror(errno));
             rc = 1;
           }
         }
         free(buf);
         sslvdir_regfile_free(r);
       } else {
-        fprintf(stderr, "%s: %s: %s; no file written\n", prog, reg_out, e.message);
+        errorc("usage", "%s: %s; no file written", reg_out, e.message);
       }
     }
   }
@@ -601,6 +602,6 @@ int cmd_config(int argc, char **argv) {
   if (!strcmp(argv[1], "show")) return config_show(argc - 1, argv + 1);
   if (!strcmp(argv[1], "set")) return config_set(argc - 1, argv + 1);
   if (!strcmp(argv[1], "plan")) return config_plan(argc - 1, argv + 1);
-  fprintf(stderr, "%s: unknown config command '%s'\n", prog, argv[1]);
+  errorc("usage", "unknown config command '%s'", argv[1]);
   return EXIT_USAGE;
 }

@@ -144,7 +144,7 @@ int next_option(int argc, char **argv, const char *shortopts, const struct optio
 
 int list_option(const char *opt, const char **list, int *n, const char *arg) {
   if (*n >= MAX_LIST) {
-    fprintf(stderr, "%s: %s: at most %d\n", prog, opt, MAX_LIST);
+    errorc("usage", "%s: at most %d", opt, MAX_LIST);
     return -1;
   }
   list[(*n)++] = arg;
@@ -164,8 +164,8 @@ int exchange_version_value(const char *v, unsigned *version) {
       *version = years[k];
       return 0;
     }
-  fprintf(stderr, "%s: --exchange-version takes 2007, 2010, 2013, 2016, 2019 or SE (2025), "
-          "not '%.40s'\n", prog, v);
+  errorc("usage", "--exchange-version takes 2007, 2010, 2013, 2016, 2019 or SE (2025), "
+         "not '%.40s'", v);
   return -1;
 }
 
@@ -186,25 +186,44 @@ static void json_error(const char *code, const char *msg);
 static void flush_line(void);
 static size_t line_len;
 
+/* Writes msg as one line of text: its control bytes as \n, \r, \t or
+ * \xNN. Messages quote values from the command line and from input files
+ * (--host $'a\nb', a header name), and stderr goes to logs and terminals:
+ * a raw CR or LF there would start a line the value chose, as if the
+ * command had written it. (The library escapes its own messages the same
+ * way; the command's are escaped here.) */
+static void text_error(const char *msg) {
+  static const char hex[] = "0123456789abcdef";
+  fprintf(stderr, "%s: ", prog);
+  for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+    if (*p == '\n' || *p == '\r' || *p == '\t')
+      fprintf(stderr, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
+    else if (*p < 0x20 || *p == 0x7f)
+      fprintf(stderr, "\\x%c%c", hex[*p >> 4], hex[*p & 15]);
+    else
+      fputc(*p, stderr);
+  }
+  fputc('\n', stderr);
+}
+
 void errorc(const char *code, const char *fmt, ...) {
+  /* One message, formatted first: a newline inside it (a value from the
+   * command line) must neither end a JSON object and start a second error
+   * made of the rest, nor start a line of its own in text. */
+  char msg[4096];
   va_list ap;
   va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
   if (json_errors) {
-    /* Straight to one object: through the stream, a newline inside the
-     * message (a value from the command line) would end it and start a
-     * second error made of the rest. */
-    char msg[4096];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    /* Straight to one object, not through the stream. */
     fflush(stderr); /* what was written before comes first */
     if (line_len)
       flush_line();
     json_error(code, msg);
   } else {
-    fprintf(stderr, "%s: ", prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    text_error(msg);
   }
-  va_end(ap);
 }
 
 int fail(const char *what, int rc, const sslvdir_error *e) {

@@ -50,7 +50,7 @@ int policy_option(struct policy_opts *o, int id, char *arg) {
     int before = o->nhosts;
     if (!arg[0] || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,")) {
       /* No name at all must not mean the default names. */
-      fprintf(stderr, "%s: --host '%s': expected NAME or NAME,NAME...\n", prog, arg);
+      errorc("usage", "--host '%s': expected NAME or NAME,NAME...", arg);
       return -1;
     }
     for (char *name = strtok_r(arg, ",", &save); name; name = strtok_r(NULL, ",", &save))
@@ -64,10 +64,10 @@ int policy_option(struct policy_opts *o, int id, char *arg) {
   /* A single-valued option given twice is an error, as in the library's
    * policy options: the last one silently winning hides a mistake. */
   if (*slot) {
-    fprintf(stderr, "%s: --%s is given twice ('%s', then '%s'); give it once\n", prog,
-            id == OPT_PRESET ? "preset" : id == OPT_POLICY ? "policy"
-            : id == OPT_IISCONFIG ? "iisconfig" : id == OPT_OFFLOADER_CIPHER_BITS
-            ? "offloader-cipher-bits" : "offloader-cipher-header", *slot, arg);
+    errorc("usage", "--%s is given twice ('%s', then '%s'); give it once",
+           id == OPT_PRESET ? "preset" : id == OPT_POLICY ? "policy"
+           : id == OPT_IISCONFIG ? "iisconfig" : id == OPT_OFFLOADER_CIPHER_BITS
+           ? "offloader-cipher-bits" : "offloader-cipher-header", *slot, arg);
     return -1;
   }
   *slot = arg;
@@ -247,12 +247,12 @@ struct eval_req {
 static int parse_header(struct eval_req *e, const char *h) {
   const char *colon = strchr(h, ':');
   if (!colon || colon == h) {
-    fprintf(stderr, "%s: -H '%s': expected 'Name: value'\n", prog, h);
+    errorc("usage", "-H '%s': expected 'Name: value'", h);
     return -1;
   }
   for (const char *p = h; p < colon; p++)
     if (!(*p == '-' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
-      fprintf(stderr, "%s: -H '%s': the header name is not a token\n", prog, h);
+      errorc("usage", "-H '%s': the header name is not a token", h);
       return -1;
     }
   size_t nl = (size_t)(colon - h);
@@ -298,7 +298,7 @@ static int split_url(struct eval_req *e, sslvdir_request *r) {
     const char *auth = u + (https ? 8 : 7);
     size_t al = strcspn(auth, "/?");
     if (al == 0) {
-      fprintf(stderr, "%s: URL '%s' has no host\n", prog, u);
+      errorc("usage", "URL '%s' has no host", u);
       return -1;
     }
     if (!e->host) {
@@ -313,7 +313,7 @@ static int split_url(struct eval_req *e, sslvdir_request *r) {
     r->target = u;
     r->target_len = strlen(u);
   } else {
-    fprintf(stderr, "%s: URL '%s' must be http://..., https://... or an origin-form path\n", prog, u);
+    errorc("usage", "URL '%s' must be http://..., https://... or an origin-form path", u);
     return -1;
   }
   return 0;
@@ -348,7 +348,7 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
       char *end;
       unsigned long b = strtoul(v, &end, 10);
       if (!*v || *end || b > 4096 || v[0] == '-') {
-        fprintf(stderr, "%s: --cipher-bits '%s': expected a number of bits from 0 to 4096\n", prog, v);
+        errorc("usage", "--cipher-bits '%s': expected a number of bits from 0 to 4096", v);
         return EXIT_USAGE;
       }
       e->bits = (unsigned)b;
@@ -357,7 +357,7 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
     }
     case OPT_CLIENT_CERT:
       if (sslvdir_cert_status_parse(&e->cert, v, strlen(v))) {
-        fprintf(stderr, "%s: --client-cert '%s': expected ok, missing, untrusted, expired or revoked\n", prog, v);
+        errorc("usage", "--client-cert '%s': expected ok, missing, untrusted, expired or revoked", v);
         return EXIT_USAGE;
       }
       break;
@@ -367,8 +367,8 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
        * the answer would not be the one asked for. */
       unsigned char buf[16];
       if (inet_pton(AF_INET, v, buf) != 1 && inet_pton(AF_INET6, v, buf) != 1) {
-        fprintf(stderr, "%s: --peer '%s': expected a bare IPv4 or IPv6 address (no port, brackets or zone)\n",
-                prog, v);
+        errorc("usage", "--peer '%s': expected a bare IPv4 or IPv6 address (no port, brackets "
+               "or zone)", v);
         return EXIT_USAGE;
       }
       e->peer = v;
@@ -390,7 +390,7 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
       e->url = argv[i];
       pos++;
     } else {
-      fprintf(stderr, "%s: eval: unexpected argument '%s'\n", prog, argv[i]);
+      errorc("usage", "eval: unexpected argument '%s'", argv[i]);
       return EXIT_USAGE;
     }
   }
@@ -632,7 +632,7 @@ static int cmd_show(int argc, char **argv) {
     json = 1;
   }
   if (optind < argc) {
-    fprintf(stderr, "%s: show: unexpected argument '%s'\n", prog, argv[optind]);
+    errorc("usage", "show: unexpected argument '%s'", argv[optind]);
     return EXIT_USAGE;
   }
   sslvdir_policy *p;
@@ -688,7 +688,7 @@ static int cmd_rewrite_header(int argc, char **argv) {
     size_t tok = strspn(lines[k], "!#$%&'*+-.^_`|~0123456789"
                                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
     if (!colon || colon == lines[k] || lines[k] + tok != colon) {
-      fprintf(stderr, "%s: '%s': expected 'Name: value'\n", prog, lines[k]);
+      errorc("usage", "'%s': expected 'Name: value'", lines[k]);
       return EXIT_USAGE;
     }
   }
@@ -698,7 +698,7 @@ static int cmd_rewrite_header(int argc, char **argv) {
     return rc;
   const sslvdir_vdir *vdir = NULL;
   if (vdir_path && !(vdir = sslvdir_policy_find_vdir(p, vdir_path))) {
-    fprintf(stderr, "%s: --vdir '%s': no such vdir in the policy\n", prog, vdir_path);
+    errorc("usage", "--vdir '%s': no such vdir in the policy", vdir_path);
     sslvdir_policy_unref(p);
     return EXIT_USAGE;
   }
@@ -727,8 +727,8 @@ static int cmd_rewrite_header(int argc, char **argv) {
     sslvdir_header_kind kind = sslvdir_rewrite_header_kind(line, name_len);
     int r = sslvdir_rewrite_header(p, vdir, kind, v, len, out, len + 512, &out_len);
     if (r < 0) {
-      fprintf(stderr, "%s: '%.*s': %s\n", prog, (int)name_len, line,
-              r == SSLVDIR_E_SYNTAX ? "the value holds a control character" : sslvdir_strerror(r));
+      errorc("usage", "'%.*s': %s", (int)name_len, line,
+             r == SSLVDIR_E_SYNTAX ? "the value holds a control character" : sslvdir_strerror(r));
       rc = EXIT_USAGE;
     } else {
       const char *res = r == SSLVDIR_REWRITE_CHANGED ? out : v;
@@ -809,7 +809,7 @@ static int cmd_rewrite_body(int argc, char **argv) {
       char *end;
       unsigned long n = strtoul(v, &end, 10);
       if (!*v || *end || v[0] == '-' || n == 0 || n > (1ul << 24)) {
-        fprintf(stderr, "%s: --chunk '%s': expected 1 to 16777216 bytes\n", prog, v);
+        errorc("usage", "--chunk '%s': expected 1 to 16777216 bytes", v);
         return EXIT_USAGE;
       }
       chunk = n;
@@ -820,8 +820,8 @@ static int cmd_rewrite_body(int argc, char **argv) {
     }
   }
   if (optind < argc) {
-    fprintf(stderr, "%s: rewrite-body: unexpected argument '%s' (the body is read from standard "
-            "input)\n", prog, argv[optind]);
+    errorc("usage", "rewrite-body: unexpected argument '%s' (the body is read from standard "
+           "input)", argv[optind]);
     return EXIT_USAGE;
   }
   sslvdir_policy *p;
@@ -844,9 +844,9 @@ static int cmd_rewrite_body(int argc, char **argv) {
     goto out;
   int mode = sslvdir_rewriter_begin(rw, ctype, strlen(ctype), cenc, cenc ? strlen(cenc) : 0);
   if (mode == SSLVDIR_BODY_PASS_TYPE)
-    fprintf(stderr, "%s: content type '%s' is not rewritten: passed through as is\n", prog, ctype);
+    errorc("usage", "content type '%s' is not rewritten: passed through as is", ctype);
   else if (mode == SSLVDIR_BODY_PASS_ENCODED)
-    fprintf(stderr, "%s: Content-Encoding '%s': passed through as is\n", prog, cenc);
+    errorc("usage", "Content-Encoding '%s': passed through as is", cenc);
   if (!(buf = malloc(chunk))) {
     rc = fail("rewrite-body", SSLVDIR_E_NOMEM, NULL);
     goto out;
@@ -889,7 +889,7 @@ static int json_only(int argc, char **argv, const char *cmd, int *json) {
     *json = 1;
   }
   if (optind < argc) {
-    fprintf(stderr, "%s: %s: unexpected argument '%s'\n", prog, cmd, argv[optind]);
+    errorc("usage", "%s: unexpected argument '%s'", cmd, argv[optind]);
     return EXIT_USAGE + 1;
   }
   return 0;
@@ -1130,6 +1130,6 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "help"))
     return argc > 1 ? help(argv[1]) : help(prog);
   /* One line, as for an unknown option: the whole usage buries it. */
-  fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n", prog, cmd, prog);
+  errorc("usage", "unknown command '%s' (see '%s --help')", cmd, prog);
   return EXIT_USAGE;
 }

@@ -615,10 +615,12 @@ local MAX_BODY = 65536 -- SSLVDIR_AUTODISCOVER_MAX_BODY
 -- a Lua service: over HTTP/2 a body the service left unread keeps the stream
 -- open after the answer (flow control stalls the client) until `timeout
 -- client`. Draining costs bandwidth, never memory (each chunk is dropped).
--- Past the bound the service stops reading and HAProxy ends the stream at
--- `timeout client`, as for a client that stops sending; the example
--- configuration refuses longer announced bodies before they reach the
--- service.
+-- Past the bound the service stops reading, answers, and ends with a Lua
+-- error: HAProxy then aborts the stream (a reset of the HTTP/2 stream, the
+-- HTTP/1.1 connection closed) instead of waiting for `timeout client`
+-- (65 minutes in the example) with the rest unread. The example
+-- configuration refuses Autodiscover bodies over 64 KiB, and bodies of
+-- unknown length, before they reach the service.
 local DRAIN_MAX = 16 * 1024 * 1024
 local DRAIN_CHUNK = 65536
 
@@ -631,13 +633,15 @@ local function applet_reply(applet, status, headers, body)
 end
 
 -- Reads and drops the rest of the request body (see DRAIN_MAX); done counts
--- what the service already read.
+-- what the service already read. Returns false when the body goes on past
+-- the bound.
 local function drain(applet, done)
   while done < DRAIN_MAX do
     local chunk = applet:receive(math.min(DRAIN_CHUNK, DRAIN_MAX - done))
-    if chunk == nil or chunk == "" then return end
+    if chunk == nil or chunk == "" then return true end
     done = done + #chunk
   end
+  return false
 end
 
 -- The canonical path of an Autodiscover request, as IIS would route it
@@ -700,8 +704,12 @@ core.register_service("sslvdir-autodiscover", "http", function(applet)
   -- Every answer (a POX document, JSON, a refusal, a 405, a 500) may leave a
   -- body unread: drained before answering, since HAProxy 2.6 hands a Lua
   -- service no more of the body over HTTP/2 once the answer is sent.
-  pcall(drain, applet, got)
+  local _, whole = pcall(drain, applet, got)
   pcall(applet_reply, applet, status, headers, body)
+  if whole == false then
+    -- the error aborts the stream (see DRAIN_MAX); the answer is already out
+    error("sslvdir: Autodiscover request body over " .. DRAIN_MAX .. " bytes: stream closed")
+  end
 end)
 
 -- Which Autodiscover requests the proxy answers. Outlook desktop builds its
@@ -713,10 +721,12 @@ end)
 -- Exchange: the JSON service, redirectAddr / redirectUrl for hosted or
 -- migrated domains, errors 600 (malformed) and 601 (schema), and the
 -- refusals and redirects of the SSL policy. Anything else (another method, a
--- body not wholly buffered) is forwarded: Exchange decides, as without the
--- proxy. The body must be buffered first (http-request wait-for-body).
+-- body not known to be whole, which takes Content-Length) is forwarded:
+-- Exchange decides, as without the proxy. The body must be buffered first
+-- (http-request wait-for-body); the example refuses bodies of unknown length
+-- (411) before this action, see doc/haproxy.md.
 --
---   http-request wait-for-body time 10s if { path_beg -i /autodiscover/ } METH_POST
+--   http-request wait-for-body time 10s if { path_beg -i /autodiscover/ }
 --   http-request lua.sslvdir-autodiscover-route if { path_beg -i /autodiscover/ }
 --   http-request use-service lua.sslvdir-autodiscover if { var(txn.sslvdir_autodiscover) -m str answer }
 local ANSWERED = { "<Action>redirectAddr</Action>", "<Action>redirectUrl</Action>",
@@ -730,9 +740,14 @@ local function autodiscover_route(txn)
   if d.action ~= "allow" or is_json_path(d.path or f:path()) then return "answer" end
   if method ~= "POST" then return "forward" end
   local body = f:req_body()
-  local announced = tonumber(f:req_body_size())
+  -- Whole only when Content-Length says how much and that much is buffered.
+  -- req.body_size is the announced length only with Content-Length: for a
+  -- chunked body (or HTTP/2 without the header) it is what has arrived so
+  -- far, which always equals the buffered body, the first bufferful of a
+  -- longer body included.
+  local announced = tonumber(f:req_fhdr("content-length"))
   if body == nil or announced == nil or #body ~= announced then
-    return "forward" -- not wholly buffered: what Exchange would answer is unknown
+    return "forward" -- not known to be whole: what Exchange would answer is unknown
   end
   if #body > MAX_BODY then return "answer" end -- the library's error 600
   local xml, err = policy:autodiscover_respond(body, { side = "external" })

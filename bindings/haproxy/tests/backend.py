@@ -44,6 +44,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _read_chunked(self):
+        # As IIS does: the whole chunked body is read before answering (left
+        # unread, it would be taken for the next request on the connection).
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return
+            self.rfile.read(size)
+            self.rfile.readline()  # the CRLF after the chunk
+
     def _handle(self):
         length = int(self.headers.get("Content-Length") or 0)
         if self.command == "RPC_IN_DATA":
@@ -54,7 +66,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return self._send(200, [("X-Backend-Saw", json.dumps({"rpc_first": first.decode("latin-1")}))],
                               b"")
-        if length:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self._read_chunked()
+        elif length:
             self.rfile.read(length)
         tls = isinstance(self.connection, ssl.SSLSocket)
         saw = {
