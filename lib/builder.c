@@ -690,9 +690,10 @@ static int ssl128_offloader_warning(sslvdir_policy *p, size_t *capwarn) {
     snprintf(w, sizeof w, "offloader %s says nothing about the cipher, so requests through it "
              "get 403.5 on vdirs that require Ssl128 (such as '%s' of site '%s'): say what it "
              "guarantees, the key size it enforces (policy file: min-cipher-bits; sslvdir: "
-             "--offloader-cipher-bits; HAProxy plugin: SSLVDIR_OFFLOADER_CIPHER_BITS) or a "
-             "header it fills with the cipher or its key size (cipher-header; "
-             "--offloader-cipher-header; SSLVDIR_OFFLOADER_CIPHER_HEADER)",
+             "--offloader-cipher-bits; HAProxy: SSLVDIR_OFFLOADER_CIPHER_BITS; nginx: "
+             "sslvdir_offloader_cipher_bits) or a header it fills with the cipher or its key "
+             "size (cipher-header; --offloader-cipher-header; SSLVDIR_OFFLOADER_CIPHER_HEADER; "
+             "sslvdir_offloader_cipher_header)",
              o->text, v128->path, v128->site ? sslvdir_site_name(v128->site) : "?");
     if (add_warning(p, capwarn, w))
       return SSLVDIR_E_NOMEM;

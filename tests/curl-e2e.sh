@@ -182,7 +182,7 @@ t="... and a vdir without Ssl128 (OWA's Calendar) still reaches Exchange"
 req "$t" $offloader "http://mail.contoso.com:$H/owa/Calendar/alice@contoso.com/Calendar/calendar.html" &&
   expect_header "$t" "$sawhttps" && ok "$t"
 t="... the start-up log says why (the offloader says nothing about the cipher: 403.5) and what to give it"
-expect_log "$t" "sslvdir: offloader 127\.0\.0\.1/32 says nothing about the cipher, so requests through it get 403\.5 .*.*HAProxy plugin: SSLVDIR_OFFLOADER_CIPHER_BITS.*SSLVDIR_OFFLOADER_CIPHER_HEADER" &&
+expect_log "$t" "sslvdir: offloader 127\.0\.0\.1/32 says nothing about the cipher, so requests through it get 403\.5 .*.*HAProxy: SSLVDIR_OFFLOADER_CIPHER_BITS.*SSLVDIR_OFFLOADER_CIPHER_HEADER" &&
   ok "$t"
 
 t="the decisions are in the log"
