@@ -2,7 +2,35 @@
 
 /* ------------------------------------------------------------ errors */
 
-#define NCODES 15 /* 0 .. -14 */
+/* The Error subclass of each SSLVDIR_E_* code, at index -code, counted from
+ * the header: SSLVDIR_E_PASSWORD is the last code. A row added past it
+ * without moving the anchor, or an anchor moved without its row, fails the
+ * build (the assertion); a row missing in between fails the import; a code
+ * added to the header past the anchor fails the tests (sslvdir_strerror()
+ * names it, no subclass does). */
+#define NCODES (1 - SSLVDIR_E_PASSWORD)
+static const struct {
+  const char *name;
+  const char *doc;
+  PyObject **extra;
+} error_defs[] = {
+    [-SSLVDIR_E_INVALID_ARGUMENT] = {"InvalidArgumentError", "An argument the library refuses.", &PyExc_ValueError},
+    [-SSLVDIR_E_NOMEM] = {"NoMemoryError", "An allocation failed.", &PyExc_MemoryError},
+    [-SSLVDIR_E_SYNTAX] = {"ParseError", "Input does not follow its grammar.", &PyExc_ValueError},
+    [-SSLVDIR_E_UNKNOWN_NAME] = {"UnknownNameError", "Unknown keyword, preset, kind or element.", &PyExc_ValueError},
+    [-SSLVDIR_E_DUPLICATE] = {"DuplicateError", "A name that must be unique is repeated.", &PyExc_ValueError},
+    [-SSLVDIR_E_NOT_FOUND] = {"NotFoundError", "A named site, vdir or key does not exist.", &PyExc_LookupError},
+    [-SSLVDIR_E_RANGE] = {"RangeError", "A number or a length is out of range.", &PyExc_ValueError},
+    [-SSLVDIR_E_INCONSISTENT] = {"InconsistentError", "Values contradict each other.", &PyExc_ValueError},
+    [-SSLVDIR_E_IO] = {"FileError", "Reading or writing a file failed.", &PyExc_OSError},
+    [-SSLVDIR_E_REFUSED] = {"RefusedError", "Input refused by policy.", &PyExc_ValueError},
+    [-SSLVDIR_E_BUFFER_TOO_SMALL] = {"BufferTooSmallError", "A result did not fit.", NULL},
+    [-SSLVDIR_E_TYPE] = {"TypeMismatchError", "A value exists with another type.", &PyExc_TypeError},
+    [-SSLVDIR_E_CALLBACK] = {"CallbackError", "A callback asked to stop.", NULL},
+    [-SSLVDIR_E_PASSWORD] = {"PasswordError", "A PKCS#12 password is wrong or missing.", &PyExc_ValueError},
+};
+_Static_assert(sizeof error_defs / sizeof *error_defs == NCODES,
+               "error_defs: one row per SSLVDIR_E_* code, SSLVDIR_E_PASSWORD the last");
 static PyObject *Error;
 static PyObject *code_errors[NCODES];
 
@@ -299,27 +327,6 @@ static struct PyModuleDef module_def = {
     "Low-level binding of libsslvdir. Use the sslvdir package.", -1, module_methods,
     NULL, NULL, NULL, NULL};
 
-static const struct {
-  int code;
-  const char *name;
-  const char *doc;
-  PyObject **extra;
-} error_defs[] = {
-    {SSLVDIR_E_INVALID_ARGUMENT, "InvalidArgumentError", "An argument the library refuses.", &PyExc_ValueError},
-    {SSLVDIR_E_NOMEM, "NoMemoryError", "An allocation failed.", &PyExc_MemoryError},
-    {SSLVDIR_E_SYNTAX, "ParseError", "Input does not follow its grammar.", &PyExc_ValueError},
-    {SSLVDIR_E_UNKNOWN_NAME, "UnknownNameError", "Unknown keyword, preset, kind or element.", &PyExc_ValueError},
-    {SSLVDIR_E_DUPLICATE, "DuplicateError", "A name that must be unique is repeated.", &PyExc_ValueError},
-    {SSLVDIR_E_NOT_FOUND, "NotFoundError", "A named site, vdir or key does not exist.", &PyExc_LookupError},
-    {SSLVDIR_E_RANGE, "RangeError", "A number or a length is out of range.", &PyExc_ValueError},
-    {SSLVDIR_E_INCONSISTENT, "InconsistentError", "Values contradict each other.", &PyExc_ValueError},
-    {SSLVDIR_E_IO, "FileError", "Reading or writing a file failed.", &PyExc_OSError},
-    {SSLVDIR_E_REFUSED, "RefusedError", "Input refused by policy.", &PyExc_ValueError},
-    {SSLVDIR_E_BUFFER_TOO_SMALL, "BufferTooSmallError", "A result did not fit.", NULL},
-    {SSLVDIR_E_TYPE, "TypeMismatchError", "A value exists with another type.", &PyExc_TypeError},
-    {SSLVDIR_E_CALLBACK, "CallbackError", "A callback asked to stop.", NULL},
-    {SSLVDIR_E_PASSWORD, "PasswordError", "A PKCS#12 password is wrong or missing.", &PyExc_ValueError},
-};
 
 static int add_int(PyObject *m, const char *name, long v) {
   return PyModule_AddIntConstant(m, name, v);
@@ -349,7 +356,11 @@ PyMODINIT_FUNC PyInit__sslvdir(void) {
       NULL, NULL);
   if (!Error || PyModule_AddObjectRef(m, "Error", Error) < 0)
     goto fail;
-  for (size_t i = 0; i < sizeof error_defs / sizeof *error_defs; i++) {
+  for (size_t i = 1; i < NCODES; i++) {
+    if (!error_defs[i].name) {
+      PyErr_Format(PyExc_SystemError, "no Error subclass for code -%zu", i);
+      goto fail;
+    }
     char qual[64];
     snprintf(qual, sizeof qual, "sslvdir.%s", error_defs[i].name);
     PyObject *bases = error_defs[i].extra ? PyTuple_Pack(2, Error, *error_defs[i].extra)
@@ -362,7 +373,7 @@ PyMODINIT_FUNC PyInit__sslvdir(void) {
       Py_XDECREF(cls);
       goto fail;
     }
-    code_errors[-error_defs[i].code] = cls;
+    code_errors[i] = cls;
   }
   PyObject *objs[] = {(PyObject *)&DecisionType, (PyObject *)&FindingType,
                       (PyObject *)&CertInfoType, (PyObject *)&PlanStepType,
