@@ -79,6 +79,26 @@ typedef const char *(*indexed_str_fn)(const void *obj, size_t i);
     return NULL;                                                           \
   }
 
+/* An object its readers pin refuses close() and changes while pinned. */
+#define REFUSE_PINNED(o, msg)                   \
+  if ((o)->pins) {                              \
+    PyErr_SetString(PyExc_ValueError, msg);     \
+    return NULL;                                \
+  }
+
+/* The object of type t (a subclass maybe) that owns x; x is freed when
+ * the object cannot be made. */
+#define DEFINE_FROM(prefix, Obj, ctype, free_fn, field)               \
+  static PyObject *prefix##_from(PyTypeObject *t, ctype *x) {        \
+    Obj *o = (Obj *)t->tp_alloc(t, 0);                               \
+    if (!o) {                                                        \
+      free_fn(x);                                                    \
+      return NULL;                                                   \
+    }                                                                \
+    o->field = x;                                                    \
+    return (PyObject *)o;                                            \
+  }
+
 /* The tail of a call that returns None: run call (which may fill e), raise
  * the library's error if it failed. */
 #define BRC(call)                    \
@@ -231,38 +251,24 @@ typedef struct {
   int pins;
 } PinnedObject;
 
-#define BUILDER_OPEN(o)                                                      \
-  if (!(o)->b)                                                               \
-    return closed_error("Builder");                                          \
+/* Every use of a closed object raises ValueError: one check, named per type. */
+#define REQUIRE_OPEN(o, field, what) \
+  if (!(o)->field)                   \
+    return closed_error(what);
+#define BUILDER_OPEN(o)          \
+  REQUIRE_OPEN(o, b, "Builder") \
   REFUSE_BUSY(o, "Builder")
-#define RW_OPEN(o)                             \
-  if (!(o)->r)                                 \
-    return closed_error("Rewriter");
-#define CHAIN_OPEN(o)                          \
-  if (!(o)->c)                                 \
-    return closed_error("AutodiscoverChain");
-#define SETTINGS_OPEN(o)                       \
-  if (!(o)->s)                                 \
-    return closed_error("Settings");
-#define IIS_OPEN(o)                            \
-  if (!(o)->c)                                 \
-    return closed_error("IISConfig");
-#define REG_OPEN(o)                            \
-  if (!(o)->r)                                 \
-    return closed_error("RegFile");
-#define PLAN_OPEN(o)                           \
-  if (!(o)->p)                                 \
-    return closed_error("Plan");
-#define CERT_OPEN(o)                           \
-  if (!(o)->c)                                 \
-    return closed_error("Cert");
-#define TRUST_OPEN(o)                          \
-  if (!(o)->t)                                 \
-    return closed_error("Trust");              \
+#define RW_OPEN(o) REQUIRE_OPEN(o, r, "Rewriter")
+#define CHAIN_OPEN(o) REQUIRE_OPEN(o, c, "AutodiscoverChain")
+#define SETTINGS_OPEN(o) REQUIRE_OPEN(o, s, "Settings")
+#define IIS_OPEN(o) REQUIRE_OPEN(o, c, "IISConfig")
+#define REG_OPEN(o) REQUIRE_OPEN(o, r, "RegFile")
+#define PLAN_OPEN(o) REQUIRE_OPEN(o, p, "Plan")
+#define CERT_OPEN(o) REQUIRE_OPEN(o, c, "Cert")
+#define TRUST_OPEN(o)          \
+  REQUIRE_OPEN(o, t, "Trust") \
   REFUSE_BUSY(o, "Trust")
-#define AUDIT_OPEN(o)                          \
-  if (!(o)->a)                                 \
-    return closed_error("Audit");
+#define AUDIT_OPEN(o) REQUIRE_OPEN(o, a, "Audit")
 
 extern PyTypeObject AuditType, BuilderType, CandidateType, CertInfoType, CertType, ChainType, DecisionType, FindingType, IISConfigType, PlanStepType, PlanType, PolicyType, RegFileType, RewriterType, SettingsType, SiteType, TrustType, VDirType;
 

@@ -21,15 +21,7 @@ static PyStructSequence_Field certinfo_fields[] = {
 PyStructSequence_Desc certinfo_desc = {"sslvdir.CertInfo", "One certificate of a Cert.",
                                               certinfo_fields, 12};
 
-static PyObject *cert_from(PyTypeObject *t, sslvdir_cert *c) {
-  CertObject *o = (CertObject *)t->tp_alloc(t, 0);
-  if (!o) {
-    sslvdir_cert_free(c);
-    return NULL;
-  }
-  o->c = c;
-  return (PyObject *)o;
-}
+DEFINE_FROM(cert, CertObject, sslvdir_cert, sslvdir_cert_free, c)
 static PyObject *cert_parse(PyObject *cls, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"data", "password", NULL};
   Py_buffer buf;
@@ -63,10 +55,7 @@ static PyObject *cert_load(PyObject *cls, PyObject *args, PyObject *kw) {
 }
 DEFINE_DEALLOC(cert, CertObject, sslvdir_cert_free, c)
 static PyObject *cert_close(CertObject *o, PyObject *Py_UNUSED(a)) {
-  if (o->pins) {
-    PyErr_SetString(PyExc_ValueError, "Cert still in use by an Audit");
-    return NULL;
-  }
+  REFUSE_PINNED(o, "Cert still in use by an Audit");
   sslvdir_cert_free(o->c);
   o->c = NULL;
   Py_RETURN_NONE;
@@ -188,20 +177,14 @@ DEFINE_NEW_NOARGS(trust, TrustObject, "Trust() takes no arguments", sslvdir_trus
 DEFINE_DEALLOC(trust, TrustObject, sslvdir_trust_free, t)
 static PyObject *trust_close(TrustObject *o, PyObject *Py_UNUSED(a)) {
   REFUSE_BUSY(o, "Trust");
-  if (o->pins) {
-    PyErr_SetString(PyExc_ValueError, "Trust still in use by an Audit");
-    return NULL;
-  }
+  REFUSE_PINNED(o, "Trust still in use by an Audit");
   sslvdir_trust_free(o->t);
   o->t = NULL;
   Py_RETURN_NONE;
 }
 #define TRUST_MUTABLE(o)                                                  \
   TRUST_OPEN(o);                                                          \
-  if ((o)->pins) {                                                        \
-    PyErr_SetString(PyExc_ValueError, "Trust is read by an Audit");       \
-    return NULL;                                                          \
-  }
+  REFUSE_PINNED(o, "Trust is read by an Audit")
 static PyObject *trust_add_system(TrustObject *o, PyObject *Py_UNUSED(a)) {
   TRUST_MUTABLE(o);
   size_t added = 0;

@@ -6,10 +6,7 @@
 DEFINE_NEW_NOARGS(settings, SettingsObject, "Settings() takes no arguments", sslvdir_settings_new(&o->s))
 DEFINE_DEALLOC(settings, SettingsObject, sslvdir_settings_free, s)
 static PyObject *settings_close(SettingsObject *o, PyObject *Py_UNUSED(a)) {
-  if (o->pins) {
-    PyErr_SetString(PyExc_ValueError, "Settings still in use by a Plan or an Audit");
-    return NULL;
-  }
+  REFUSE_PINNED(o, "Settings still in use by a Plan or an Audit");
   sslvdir_settings_free(o->s);
   o->s = NULL;
   Py_RETURN_NONE;
@@ -218,23 +215,12 @@ static PyGetSetDef settings_getset[] = {
 
 
 
-static PyObject *iisconfig_from(PyTypeObject *t, sslvdir_iisconfig *c) {
-  IISConfigObject *o = (IISConfigObject *)t->tp_alloc(t, 0);
-  if (!o) {
-    sslvdir_iisconfig_free(c);
-    return NULL;
-  }
-  o->c = c;
-  return (PyObject *)o;
-}
+DEFINE_FROM(iisconfig, IISConfigObject, sslvdir_iisconfig, sslvdir_iisconfig_free, c)
 DEFINE_LOAD_PARSE(iisconfig, sslvdir_iisconfig, sslvdir_iisconfig_parse, sslvdir_iisconfig_load,
                   iisconfig_from)
 DEFINE_DEALLOC(iisconfig, IISConfigObject, sslvdir_iisconfig_free, c)
 static PyObject *iisconfig_close(IISConfigObject *o, PyObject *Py_UNUSED(a)) {
-  if (o->pins) {
-    PyErr_SetString(PyExc_ValueError, "IISConfig still in use by a Plan or an Audit");
-    return NULL;
-  }
+  REFUSE_PINNED(o, "IISConfig still in use by a Plan or an Audit");
   sslvdir_iisconfig_free(o->c);
   o->c = NULL;
   Py_RETURN_NONE;
@@ -333,10 +319,7 @@ static PyObject *iisconfig_ep(IISConfigObject *o, PyObject *arg) {
 }
 static PyObject *iisconfig_set_ssl_flags(IISConfigObject *o, PyObject *args) {
   IIS_OPEN(o);
-  if (o->pins) {
-    PyErr_SetString(PyExc_ValueError, "IISConfig is read by a Plan or an Audit");
-    return NULL;
-  }
+  REFUSE_PINNED(o, "IISConfig is read by a Plan or an Audit");
   const char *path;
   PyObject *fobj;
   unsigned flags;
@@ -408,15 +391,7 @@ static PyGetSetDef iisconfig_getset[] = {
 /* ------------------------------------------------------------ RegFile */
 
 
-static PyObject *regfile_from(PyTypeObject *t, sslvdir_regfile *r) {
-  RegFileObject *o = (RegFileObject *)t->tp_alloc(t, 0);
-  if (!o) {
-    sslvdir_regfile_free(r);
-    return NULL;
-  }
-  o->r = r;
-  return (PyObject *)o;
-}
+DEFINE_FROM(regfile, RegFileObject, sslvdir_regfile, sslvdir_regfile_free, r)
 DEFINE_LOAD_PARSE(regfile, sslvdir_regfile, sslvdir_regfile_parse, sslvdir_regfile_load,
                   regfile_from)
 static PyObject *regfile_from_settings(PyObject *cls, PyObject *arg) {
