@@ -313,6 +313,11 @@ PyObject *generic_enter(PyObject *self, PyObject *Py_UNUSED(arg));
 PyObject *generic_exit(PyObject *self, PyObject *args);
 PyObject *no_direct_new(PyTypeObject *t, PyObject *a, PyObject *k);
 PyObject *str_tuple(const void *obj, size_t n, indexed_str_fn f);
+PyObject *struct_seq(PyTypeObject *type, PyObject **items, int n);
+/* STRUCT_SEQ(&FindingType, a, b, ...): struct_seq() of the listed items. */
+#define STRUCT_SEQ(type, ...)                                   \
+  struct_seq(type, (PyObject *[]){__VA_ARGS__},                 \
+             (int)(sizeof((PyObject *[]){__VA_ARGS__}) / sizeof(PyObject *)))
 
 /* policy.c */
 PyObject *policy_wrap(sslvdir_policy *p);

@@ -346,16 +346,12 @@ PyObject *m_ad_candidates(PyObject *m, PyObject *arg) {
     return raise_code(rc, NULL);
   PyObject *t = PyTuple_New((Py_ssize_t)n);
   for (size_t i = 0; t && i < n; i++) {
-    PyObject *s = PyStructSequence_New(&CandidateType);
-    PyObject *a = PyUnicode_FromString(value_name(ad_method_names, c[i].method));
-    PyObject *b = str_or_none(c[i].url);
-    if (!s || !a || !b) {
-      Py_XDECREF(s), Py_XDECREF(a), Py_XDECREF(b);
+    PyObject *s = STRUCT_SEQ(&CandidateType, PyUnicode_FromString(value_name(ad_method_names, c[i].method)),
+                             str_or_none(c[i].url));
+    if (!s) {
       Py_CLEAR(t);
       break;
     }
-    PyStructSequence_SET_ITEM(s, 0, a);
-    PyStructSequence_SET_ITEM(s, 1, b);
     PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
   }
   return t;

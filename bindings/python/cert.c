@@ -94,19 +94,7 @@ static PyObject *cert_info(const sslvdir_cert *c, size_t i) {
                          str_or_none(sslvdir_cert_signature_algorithm(c, i)),
                          PyBool_FromLong(sslvdir_cert_self_signed(c, i) == 1),
                          sans};
-  PyObject *r = PyStructSequence_New(&CertInfoType);
-  int ok = r != NULL;
-  for (int k = 0; k < 12; k++)
-    ok = ok && items[k];
-  if (!ok) {
-    for (int k = 0; k < 12; k++)
-      Py_XDECREF(items[k]);
-    Py_XDECREF(r);
-    return NULL;
-  }
-  for (int k = 0; k < 12; k++)
-    PyStructSequence_SET_ITEM(r, k, items[k]);
-  return r;
+  return struct_seq(&CertInfoType, items, 12);
 }
 static Py_ssize_t cert_len(CertObject *o) {
   if (!o->c)
@@ -564,18 +552,13 @@ static PyObject *audit_findings(AuditObject *o) {
       Py_CLEAR(t);
       return raise_code(rc, NULL);
     }
-    PyObject *f = PyStructSequence_New(&FindingType);
-    PyObject *items[5] = {PyUnicode_FromString(value_name(severity_names, sev)), str_or_none(code),
-                          str_or_none(object), str_or_none(expl), str_or_none(fix)};
-    if (!f || !items[0] || !items[1] || !items[2] || !items[3] || !items[4]) {
-      for (int k = 0; k < 5; k++)
-        Py_XDECREF(items[k]);
-      Py_XDECREF(f);
+    PyObject *f = STRUCT_SEQ(&FindingType, PyUnicode_FromString(value_name(severity_names, sev)),
+                             str_or_none(code), str_or_none(object), str_or_none(expl),
+                             str_or_none(fix));
+    if (!f) {
       Py_CLEAR(t);
       break;
     }
-    for (int k = 0; k < 5; k++)
-      PyStructSequence_SET_ITEM(f, k, items[k]);
     PyTuple_SET_ITEM(t, (Py_ssize_t)i, f);
   }
   return t;

@@ -380,3 +380,21 @@ PyObject *str_tuple(const void *obj, size_t n, indexed_str_fn f) {
   }
   return t;
 }
+
+/* A struct sequence of type from n new references, which it takes, also
+ * when it fails: a NULL among them (a conversion that failed) fails it. */
+PyObject *struct_seq(PyTypeObject *type, PyObject **items, int n) {
+  PyObject *r = PyStructSequence_New(type);
+  int ok = r != NULL;
+  for (int k = 0; k < n; k++)
+    ok = ok && items[k];
+  if (!ok) {
+    for (int k = 0; k < n; k++)
+      Py_XDECREF(items[k]);
+    Py_XDECREF(r);
+    return NULL;
+  }
+  for (int k = 0; k < n; k++)
+    PyStructSequence_SET_ITEM(r, k, items[k]);
+  return r;
+}

@@ -248,9 +248,6 @@ static PyObject *decision_text(const sslvdir_decision *d, const sslvdir_request 
 }
 
 static PyObject *decision_build(PolicyObject *po, const sslvdir_decision *d, const sslvdir_request *rq) {
-  PyObject *r = PyStructSequence_New(&DecisionType);
-  if (!r)
-    return NULL;
   char iis[32] = "";
   if (d->status)
     snprintf(iis, sizeof iis, d->substatus >= 0 ? "%d.%d" : "%d", d->status, d->substatus);
@@ -283,20 +280,7 @@ static PyObject *decision_build(PolicyObject *po, const sslvdir_decision *d, con
       decision_text(d, rq, 0),
       decision_text(d, rq, 1),
   };
-  int ok = 1;
-  for (int i = 0; i < 14; i++) {
-    if (!items[i])
-      ok = 0;
-  }
-  if (!ok) {
-    for (int i = 0; i < 14; i++)
-      Py_XDECREF(items[i]);
-    Py_DECREF(r);
-    return NULL;
-  }
-  for (int i = 0; i < 14; i++)
-    PyStructSequence_SET_ITEM(r, i, items[i]);
-  return r;
+  return struct_seq(&DecisionType, items, 14);
 }
 
 const struct name_value cert_status_names[] = {{"none", SSLVDIR_CERT_NONE},

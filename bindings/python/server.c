@@ -683,18 +683,12 @@ static PyObject *plan_steps(PlanObject *o, PyObject *args, PyObject *kw) {
     const char *target, *text, *why;
     if (sslvdir_plan_step(o->p, i, (sslvdir_plan_form)f, &kind, &target, &text, &why))
       continue;
-    PyObject *s = PyStructSequence_New(&PlanStepType);
-    PyObject *items[4] = {PyUnicode_FromString(value_name(step_kind_names, kind)),
-                          str_or_none(target), str_or_none(text), str_or_none(why)};
-    if (!s || !items[0] || !items[1] || !items[2] || !items[3]) {
-      for (int k = 0; k < 4; k++)
-        Py_XDECREF(items[k]);
-      Py_XDECREF(s);
+    PyObject *s = STRUCT_SEQ(&PlanStepType, PyUnicode_FromString(value_name(step_kind_names, kind)),
+                             str_or_none(target), str_or_none(text), str_or_none(why));
+    if (!s) {
       Py_CLEAR(l);
       break;
     }
-    for (int k = 0; k < 4; k++)
-      PyStructSequence_SET_ITEM(s, k, items[k]);
     if (PyList_Append(l, s) < 0)
       Py_CLEAR(l);
     Py_DECREF(s);
