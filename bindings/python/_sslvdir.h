@@ -54,6 +54,7 @@ struct name_value {
  * the library reports the length it needs. Returns a new bytes object. */
 typedef int (*fill_fn)(void *ctx, char *out, size_t size, size_t *len);
 typedef const char *(*indexed_str_fn)(const void *obj, size_t i);
+typedef PyObject *(*item_fn)(const void *ctx, size_t i);
 
 
 /* A docstring that starts with the callable's text signature, so that
@@ -312,7 +313,9 @@ int parse_time(PyObject *obj, int64_t *out);
 PyObject *generic_enter(PyObject *self, PyObject *Py_UNUSED(arg));
 PyObject *generic_exit(PyObject *self, PyObject *args);
 PyObject *no_direct_new(PyTypeObject *t, PyObject *a, PyObject *k);
+PyObject *tuple_of(size_t n, item_fn item, const void *ctx);
 PyObject *str_tuple(const void *obj, size_t n, indexed_str_fn f);
+void list_take(PyObject **list, PyObject *item);
 PyObject *struct_seq(PyTypeObject *type, PyObject **items, int n);
 /* STRUCT_SEQ(&FindingType, a, b, ...): struct_seq() of the listed items. */
 #define STRUCT_SEQ(type, ...)                                   \

@@ -334,6 +334,11 @@ static PyStructSequence_Field candidate_fields[] = {
     {NULL, NULL}};
 PyStructSequence_Desc candidate_desc = {
     "sslvdir.Candidate", "Where a client tries Autodiscover, in order.", candidate_fields, 2};
+static PyObject *candidate_item(const void *ctx, size_t i) {
+  const sslvdir_autodiscover_candidate *c = ctx;
+  return STRUCT_SEQ(&CandidateType, PyUnicode_FromString(value_name(ad_method_names, c[i].method)),
+                    str_or_none(c[i].url));
+}
 PyObject *m_ad_candidates(PyObject *m, PyObject *arg) {
   (void)m;
   const char *email;
@@ -344,17 +349,7 @@ PyObject *m_ad_candidates(PyObject *m, PyObject *arg) {
   int rc = sslvdir_autodiscover_candidates(email, c, 8, &n);
   if (rc)
     return raise_code(rc, NULL);
-  PyObject *t = PyTuple_New((Py_ssize_t)n);
-  for (size_t i = 0; t && i < n; i++) {
-    PyObject *s = STRUCT_SEQ(&CandidateType, PyUnicode_FromString(value_name(ad_method_names, c[i].method)),
-                             str_or_none(c[i].url));
-    if (!s) {
-      Py_CLEAR(t);
-      break;
-    }
-    PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
-  }
-  return t;
+  return tuple_of(n, candidate_item, c);
 }
 PyObject *m_srv_select(PyObject *m, PyObject *arg) {
   (void)m;

@@ -367,18 +367,42 @@ PyObject *no_direct_new(PyTypeObject *t, PyObject *a, PyObject *k) {
   return NULL;
 }
 
-/* A tuple of the n strings f(obj, i) (warnings, offloaders). */
-PyObject *str_tuple(const void *obj, size_t n, indexed_str_fn f) {
+/* A tuple of the n items item(ctx, i) makes (new references); the first
+ * that fails fails it. */
+PyObject *tuple_of(size_t n, item_fn item, const void *ctx) {
   PyObject *t = PyTuple_New((Py_ssize_t)n);
   for (size_t i = 0; t && i < n; i++) {
-    PyObject *s = str_or_none(f(obj, i));
-    if (!s) {
+    PyObject *v = item(ctx, i);
+    if (!v) {
       Py_CLEAR(t);
       break;
     }
-    PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
+    PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
   }
   return t;
+}
+
+/* A tuple of the n strings f(obj, i) (hosts, warnings, offloaders). */
+struct str_item {
+  const void *obj;
+  indexed_str_fn f;
+};
+static PyObject *str_item(const void *ctx, size_t i) {
+  const struct str_item *c = ctx;
+  return str_or_none(c->f(c->obj, i));
+}
+PyObject *str_tuple(const void *obj, size_t n, indexed_str_fn f) {
+  struct str_item c = {obj, f};
+  return tuple_of(n, str_item, &c);
+}
+
+/* Appends item (a new reference, or NULL when making it failed) to *list
+ * and drops the reference; on failure *list is cleared, which ends loops
+ * written "for (...; list && ...; ...)". */
+void list_take(PyObject **list, PyObject *item) {
+  if (!item || PyList_Append(*list, item) < 0)
+    Py_CLEAR(*list);
+  Py_XDECREF(item);
 }
 
 /* A struct sequence of type from n new references, which it takes, also

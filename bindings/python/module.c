@@ -223,9 +223,7 @@ static PyObject *m_kinds(PyObject *m, PyObject *Py_UNUSED(a)) {
     if (!name)
       continue;
     PyObject *s = PyUnicode_FromString(name);
-    if (!s || PyList_Append(l, s) < 0)
-      Py_CLEAR(l);
-    Py_XDECREF(s);
+    list_take(&l, s);
   }
   return l;
 }

@@ -61,17 +61,7 @@ static PyObject *site_get_name(SiteObject *o, void *c) {
 }
 static PyObject *site_get_hosts(SiteObject *o, void *c) {
   (void)c;
-  size_t n = sslvdir_site_host_count(o->site);
-  PyObject *t = PyTuple_New((Py_ssize_t)n);
-  for (size_t i = 0; t && i < n; i++) {
-    PyObject *s = str_or_none(sslvdir_site_host(o->site, i));
-    if (!s) {
-      Py_CLEAR(t);
-      break;
-    }
-    PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
-  }
-  return t;
+  return str_tuple(o->site, sslvdir_site_host_count(o->site), (indexed_str_fn)sslvdir_site_host);
 }
 static PyObject *site_get_canonical_host(SiteObject *o, void *c) {
   (void)c;
@@ -85,19 +75,13 @@ static PyObject *site_get_ad_redirect(SiteObject *o, void *c) {
   (void)c;
   return str_or_none(sslvdir_site_autodiscover_redirect(o->site));
 }
+static PyObject *site_vdir_item(const void *ctx, size_t i) {
+  const SiteObject *o = ctx;
+  return vdir_wrap(o->policy, sslvdir_site_vdir(o->site, i));
+}
 static PyObject *site_get_vdirs(SiteObject *o, void *c) {
   (void)c;
-  size_t n = sslvdir_site_vdir_count(o->site);
-  PyObject *t = PyTuple_New((Py_ssize_t)n);
-  for (size_t i = 0; t && i < n; i++) {
-    PyObject *v = vdir_wrap(o->policy, sslvdir_site_vdir(o->site, i));
-    if (!v) {
-      Py_CLEAR(t);
-      break;
-    }
-    PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
-  }
-  return t;
+  return tuple_of(sslvdir_site_vdir_count(o->site), site_vdir_item, o);
 }
 static PyObject *site_match(SiteObject *o, PyObject *arg) {
   const char *s;
@@ -369,42 +353,29 @@ static PyObject *policy_get_version(PolicyObject *o, void *c) {
   (void)c;
   return PyLong_FromUnsignedLong(sslvdir_policy_exchange_version(o->p));
 }
+static PyObject *policy_site_item(const void *ctx, size_t i) {
+  PolicyObject *o = (PolicyObject *)ctx;
+  return site_wrap(o, sslvdir_policy_site(o->p, i));
+}
 static PyObject *policy_get_sites(PolicyObject *o, void *c) {
   (void)c;
-  size_t n = sslvdir_policy_site_count(o->p);
-  PyObject *t = PyTuple_New((Py_ssize_t)n);
-  for (size_t i = 0; t && i < n; i++) {
-    PyObject *s = site_wrap(o, sslvdir_policy_site(o->p, i));
-    if (!s) {
-      Py_CLEAR(t);
-      break;
-    }
-    PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
-  }
-  return t;
+  return tuple_of(sslvdir_policy_site_count(o->p), policy_site_item, o);
 }
 static PyObject *policy_get_offloaders(PolicyObject *o, void *c) {
   (void)c;
   return str_tuple(o->p, sslvdir_policy_offloader_count(o->p),
                    (indexed_str_fn)sslvdir_policy_offloader);
 }
+static PyObject *offloader_cipher_item(const void *ctx, size_t i) {
+  unsigned bits = 0;
+  const char *h = NULL;
+  if (sslvdir_policy_offloader_cipher(ctx, i, &bits, &h) != SSLVDIR_OK)
+    bits = 0, h = NULL;
+  return Py_BuildValue("(Iz)", bits, h);
+}
 static PyObject *policy_get_offloader_ciphers(PolicyObject *o, void *c) {
   (void)c;
-  size_t n = sslvdir_policy_offloader_count(o->p);
-  PyObject *t = PyTuple_New((Py_ssize_t)n);
-  for (size_t i = 0; t && i < n; i++) {
-    unsigned bits = 0;
-    const char *h = NULL;
-    if (sslvdir_policy_offloader_cipher(o->p, i, &bits, &h) != SSLVDIR_OK)
-      bits = 0, h = NULL;
-    PyObject *pair = Py_BuildValue("(Iz)", bits, h);
-    if (!pair) {
-      Py_CLEAR(t);
-      break;
-    }
-    PyTuple_SET_ITEM(t, (Py_ssize_t)i, pair);
-  }
-  return t;
+  return tuple_of(sslvdir_policy_offloader_count(o->p), offloader_cipher_item, o->p);
 }
 static PyObject *policy_get_cipher_header(PolicyObject *o, void *c) {
   (void)c;

@@ -241,9 +241,7 @@ static PyObject *iisconfig_get_sites(IISConfigObject *o, void *c) {
     if (sslvdir_iisconfig_site(o->c, i, &name, &hosts, &port))
       continue;
     PyObject *t = Py_BuildValue("(NNI)", str_or_none(name), str_or_none(hosts), port);
-    if (!t || PyList_Append(l, t) < 0)
-      Py_CLEAR(l);
-    Py_XDECREF(t);
+    list_take(&l, t);
   }
   return l;
 }
@@ -257,9 +255,7 @@ static PyObject *iisconfig_get_apps(IISConfigObject *o, void *c) {
     if (sslvdir_iisconfig_app(o->c, i, &path, &pool))
       continue;
     PyObject *t = Py_BuildValue("(NN)", str_or_none(path), str_or_none(pool));
-    if (!t || PyList_Append(l, t) < 0)
-      Py_CLEAR(l);
-    Py_XDECREF(t);
+    list_take(&l, t);
   }
   return l;
 }
@@ -443,9 +439,7 @@ static PyObject *regfile_get_entries(RegFileObject *o, void *c) {
       snprintf(tname, sizeof tname, "hex(%x)", type);
     PyObject *t = Py_BuildValue("(sNNsN)", value_name(reg_entry_names, kind), str_or_none(key),
                                 str_or_none(name), tname, value);
-    if (!t || PyList_Append(l, t) < 0)
-      Py_CLEAR(l);
-    Py_XDECREF(t);
+    list_take(&l, t);
   }
   return l;
 }
@@ -685,13 +679,7 @@ static PyObject *plan_steps(PlanObject *o, PyObject *args, PyObject *kw) {
       continue;
     PyObject *s = STRUCT_SEQ(&PlanStepType, PyUnicode_FromString(value_name(step_kind_names, kind)),
                              str_or_none(target), str_or_none(text), str_or_none(why));
-    if (!s) {
-      Py_CLEAR(l);
-      break;
-    }
-    if (PyList_Append(l, s) < 0)
-      Py_CLEAR(l);
-    Py_DECREF(s);
+    list_take(&l, s);
   }
   return l;
 }
