@@ -1,5 +1,9 @@
 /*
- * libsslvdir: the CPython extension behind the "sslvdir" package.
+ * libsslvdir: the CPython extension behind the "sslvdir" package, and what
+ * its files share. One file per group of types: module.c (init, errors,
+ * module functions), convert.c (argument and result conversions),
+ * policy.c, rewrite.c, autodiscover.c, server.c, cert.c. Names here are
+ * extern but not exported: the extension is built -fvisibility=hidden.
  *
  * Every public object of the C library has a type here; records (decisions,
  * findings, certificate details, Autodiscover candidates) are struct
@@ -27,6 +31,9 @@
  * GnuTLS session (Python's ssl module is OpenSSL; sslvdir.cipher_bits() and
  * Trust.verify_der() cover what a Python proxy has).
  */
+#ifndef SSLVDIR_PY_EXT_H
+#define SSLVDIR_PY_EXT_H
+
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <arpa/inet.h>
@@ -55,7 +62,6 @@ struct name_value {
 typedef int (*fill_fn)(void *ctx, char *out, size_t size, size_t *len);
 typedef const char *(*indexed_str_fn)(const void *obj, size_t i);
 typedef PyObject *(*item_fn)(const void *ctx, size_t i);
-
 
 /* A docstring that starts with the callable's text signature, so that
  * inspect.signature() and help() show its parameters as the stubs
@@ -139,7 +145,6 @@ typedef PyObject *(*item_fn)(const void *ctx, size_t i);
     Py_TYPE(o)->tp_free(o);                         \
   }
 
-
 /* Class methods load(filename) and parse(data) of a type read by one library
  * call each, with the GIL released while the library reads. parse() takes
  * bytes-like data only: a file's bytes, whatever its encoding. */
@@ -170,8 +175,6 @@ typedef PyObject *(*item_fn)(const void *ctx, size_t i);
     Py_END_ALLOW_THREADS Py_DECREF(path);                                                 \
     return rc ? raise_code(rc, &e) : wrap((PyTypeObject *)cls, x);                        \
   }
-
-
 
 #define TYPE(var, name, objtype, doc, ...)                               \
   PyTypeObject var = {PyVarObject_HEAD_INIT(NULL, 0).tp_name = "sslvdir." name, \
@@ -271,7 +274,9 @@ typedef struct {
   REFUSE_BUSY(o, "Trust")
 #define AUDIT_OPEN(o) REQUIRE_OPEN(o, a, "Audit")
 
-extern PyTypeObject AuditType, BuilderType, CandidateType, CertInfoType, CertType, ChainType, DecisionType, FindingType, IISConfigType, PlanStepType, PlanType, PolicyType, RegFileType, RewriterType, SettingsType, SiteType, TrustType, VDirType;
+extern PyTypeObject AuditType, BuilderType, CandidateType, CertInfoType, CertType, ChainType,
+    DecisionType, FindingType, IISConfigType, PlanStepType, PlanType, PolicyType, RegFileType,
+    RewriterType, SettingsType, SiteType, TrustType, VDirType;
 
 /* module.c */
 PyObject *raise_code(int code, const sslvdir_error *e);
@@ -358,3 +363,5 @@ extern PyStructSequence_Desc plan_step_desc;
 extern PyStructSequence_Desc certinfo_desc;
 int problem_bits_of(PyObject *obj, unsigned *out);
 extern PyStructSequence_Desc finding_desc;
+
+#endif

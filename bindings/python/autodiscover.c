@@ -1,3 +1,8 @@
+/*
+ * libsslvdir Python extension: Autodiscover: the server side
+ * (Policy.autodiscover_*), the client side (AutodiscoverChain, candidates,
+ * SRV selection, redirect bodies).
+ */
 #include "_sslvdir.h"
 
 /* ------------------------------------------------------------ Policy.autodiscover_* */
@@ -207,9 +212,7 @@ PyObject *policy_get_ad_rules(PolicyObject *o, void *c) {
   return r;
 }
 
-
 /* ------------------------------------------------------------ AutodiscoverChain */
-
 
 static PyObject *chain_new(PyTypeObject *t, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"email", NULL};

@@ -1,3 +1,7 @@
+/*
+ * libsslvdir Python extension: Certificates and the audit: Cert and
+ * CertInfo, Trust (CAs, CRLs, verification) and Audit with its Findings.
+ */
 #include "_sslvdir.h"
 
 /* ------------------------------------------------------------ Cert */
@@ -159,7 +163,6 @@ static PyGetSetDef cert_getset[] = {
     {NULL, NULL, NULL, NULL, NULL}};
 
 /* ------------------------------------------------------------ Trust */
-
 
 DEFINE_NEW_NOARGS(trust, TrustObject, "Trust() takes no arguments", sslvdir_trust_new(&o->t, &e))
 DEFINE_DEALLOC(trust, TrustObject, sslvdir_trust_free, t)

@@ -1,3 +1,9 @@
+/*
+ * libsslvdir Python extension: Conversions shared by every type: Python
+ * arguments to library values (text, numbers, yes/no flags, enum names,
+ * sslFlags, times) and library results to Python objects (strings, tuples,
+ * struct sequences, bytes of a length the library reports).
+ */
 #include "_sslvdir.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -143,7 +149,6 @@ int conv_int(PyObject *obj, void *out) {
   return 1;
 }
 
-
 /* Only the names are documented: a number (True among them, an int to
  * Python) is a TypeError, or client_cert=True would be status 1, "ok". */
 int parse_name(PyObject *obj, const struct name_value *table, int *out, const char *what) {
@@ -279,7 +284,6 @@ PyObject *flags_text(unsigned flags) {
     return raise_code(rc, NULL);
   return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
 }
-
 
 PyObject *fill_bytes(fill_fn f, void *ctx, int *rc_out, int release_gil) {
   char stack[8192];

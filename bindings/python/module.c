@@ -1,3 +1,8 @@
+/*
+ * libsslvdir Python extension: The module: its Error classes (one per
+ * SSLVDIR_E_* code), the module-level functions and PyInit__sslvdir, which
+ * readies every type the other files define and adds it.
+ */
 #include "_sslvdir.h"
 
 /* ------------------------------------------------------------ errors */
@@ -69,7 +74,6 @@ PyObject *closed_error(const char *what) {
   PyErr_Format(PyExc_ValueError, "operation on a closed %s", what);
   return NULL;
 }
-
 
 /* ------------------------------------------------------------ module functions */
 
@@ -324,7 +328,6 @@ static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT, "sslvdir._sslvdir",
     "Low-level binding of libsslvdir. Use the sslvdir package.", -1, module_methods,
     NULL, NULL, NULL, NULL};
-
 
 static int add_int(PyObject *m, const char *name, long v) {
   return PyModule_AddIntConstant(m, name, v);

@@ -1,11 +1,10 @@
+/*
+ * libsslvdir Python extension: Policy, Site, VDir and Decision (the
+ * per-request answer), and Builder, which makes a Policy.
+ */
 #include "_sslvdir.h"
 
-
 /* ------------------------------------------------------------ Policy, Site, VDir */
-
-
-
-
 
 PyObject *policy_wrap(sslvdir_policy *p) { /* takes the reference */
   PolicyObject *o = PyObject_New(PolicyObject, &PolicyType);
@@ -497,7 +496,6 @@ int get_vdir_arg(PyObject *obj, PolicyObject *po, const sslvdir_vdir **out) {
   return 0;
 }
 
-
 static const struct name_value backend_side_names[] = {
     {"internal", SSLVDIR_BACKEND_INTERNAL}, {"external", SSLVDIR_BACKEND_EXTERNAL}, {NULL, 0}};
 
@@ -599,7 +597,6 @@ static PyGetSetDef policy_getset[] = {
     {NULL, NULL, NULL, NULL, NULL}};
 
 /* ------------------------------------------------------------ Builder */
-
 
 DEFINE_NEW_NOARGS(builder, BuilderObject, "Builder() takes no arguments", sslvdir_builder_new(&o->b))
 DEFINE_DEALLOC(builder, BuilderObject, sslvdir_builder_free, b)
@@ -927,7 +924,6 @@ static PyMethodDef builder_methods[] = {
     BM("close", builder_close, METH_NOARGS, SIG("close($self, /)", "Free the builder now.")),
     CM_METHODS,
     {NULL, NULL, 0, NULL}};
-
 
 TYPE(PolicyType, "Policy", PolicyObject,
      "An immutable SSL policy: sites, vdirs, offloaders, registry-style settings.\n"

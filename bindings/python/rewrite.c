@@ -1,3 +1,7 @@
+/*
+ * libsslvdir Python extension: Rewriting http:// links:
+ * Policy.rewrite_header() and the streaming Rewriter of bodies.
+ */
 #include "_sslvdir.h"
 
 /* ------------------------------------------------------------ Policy.rewrite_header */
@@ -47,9 +51,7 @@ PyObject *policy_rewrite_header(PolicyObject *o, PyObject *args, PyObject *kw) {
   return bytes_to_str(b);
 }
 
-
 /* ------------------------------------------------------------ Rewriter */
-
 
 static PyObject *rewriter_new(PyTypeObject *t, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"policy", NULL};
@@ -153,6 +155,20 @@ static PyObject *collect_join(struct collect *c) {
   Py_DECREF(empty);
   return r;
 }
+/* What a feed or finish returns: the joined output, the library's error,
+ * or the exception collect_write() stopped it with (rc is then
+ * SSLVDIR_E_CALLBACK). Drops the chunks. */
+static PyObject *collect_result(struct collect *c, int rc) {
+  PyObject *r = NULL;
+  if (rc == SSLVDIR_E_CALLBACK && PyErr_Occurred())
+    ;
+  else if (rc)
+    raise_code(rc, NULL);
+  else
+    r = collect_join(c);
+  Py_DECREF(c->chunks);
+  return r;
+}
 static PyObject *rewriter_feed(RewriterObject *o, PyObject *arg) {
   RW_OPEN(o);
   Py_buffer buf;
@@ -165,15 +181,7 @@ static PyObject *rewriter_feed(RewriterObject *o, PyObject *arg) {
   }
   int rc = sslvdir_rewriter_feed(o->r, buf.buf, (size_t)buf.len, collect_write, &c);
   PyBuffer_Release(&buf);
-  PyObject *r = NULL;
-  if (rc == SSLVDIR_E_CALLBACK && PyErr_Occurred())
-    ;
-  else if (rc)
-    raise_code(rc, NULL);
-  else
-    r = collect_join(&c);
-  Py_DECREF(c.chunks);
-  return r;
+  return collect_result(&c, rc);
 }
 static PyObject *rewriter_finish(RewriterObject *o, PyObject *Py_UNUSED(a)) {
   RW_OPEN(o);
@@ -181,15 +189,7 @@ static PyObject *rewriter_finish(RewriterObject *o, PyObject *Py_UNUSED(a)) {
   if (!c.chunks)
     return NULL;
   int rc = sslvdir_rewriter_finish(o->r, collect_write, &c);
-  PyObject *r = NULL;
-  if (rc == SSLVDIR_E_CALLBACK && PyErr_Occurred())
-    ;
-  else if (rc)
-    raise_code(rc, NULL);
-  else
-    r = collect_join(&c);
-  Py_DECREF(c.chunks);
-  return r;
+  return collect_result(&c, rc);
 }
 static PyObject *rewriter_reset(RewriterObject *o, PyObject *Py_UNUSED(a)) {
   RW_OPEN(o);

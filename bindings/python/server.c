@@ -1,7 +1,11 @@
+/*
+ * libsslvdir Python extension: The files of an Exchange server: Settings
+ * (registry values), IISConfig (applicationHost.config), RegFile (.reg
+ * exports) and Plan, the commands that move a server to the wanted state.
+ */
 #include "_sslvdir.h"
 
 /* ------------------------------------------------------------ Settings */
-
 
 DEFINE_NEW_NOARGS(settings, SettingsObject, "Settings() takes no arguments", sslvdir_settings_new(&o->s))
 DEFINE_DEALLOC(settings, SettingsObject, sslvdir_settings_free, s)
@@ -213,8 +217,6 @@ static PyGetSetDef settings_getset[] = {
 
 /* ------------------------------------------------------------ IISConfig */
 
-
-
 DEFINE_FROM(iisconfig, IISConfigObject, sslvdir_iisconfig, sslvdir_iisconfig_free, c)
 DEFINE_LOAD_PARSE(iisconfig, sslvdir_iisconfig, sslvdir_iisconfig_parse, sslvdir_iisconfig_load,
                   iisconfig_from)
@@ -386,7 +388,6 @@ static PyGetSetDef iisconfig_getset[] = {
 
 /* ------------------------------------------------------------ RegFile */
 
-
 DEFINE_FROM(regfile, RegFileObject, sslvdir_regfile, sslvdir_regfile_free, r)
 DEFINE_LOAD_PARSE(regfile, sslvdir_regfile, sslvdir_regfile_parse, sslvdir_regfile_load,
                   regfile_from)
@@ -508,7 +509,6 @@ static PyGetSetDef regfile_getset[] = {
     {NULL, NULL, NULL, NULL, NULL}};
 
 /* ------------------------------------------------------------ Plan */
-
 
 static void plan_release(PlanObject *o) {
   sslvdir_plan_free(o->p);
