@@ -86,6 +86,13 @@ typedef PyObject *(*item_fn)(const void *ctx, size_t i);
     return NULL;                                                           \
   }
 
+/* An argument of one of our types, or TypeError with msg. */
+#define REQUIRE_TYPE(arg, type, msg)            \
+  if (!PyObject_TypeCheck(arg, type)) {         \
+    PyErr_SetString(PyExc_TypeError, msg);      \
+    return NULL;                                \
+  }
+
 /* An object its readers pin refuses close() and changes while pinned. */
 #define REFUSE_PINNED(o, msg)                   \
   if ((o)->pins) {                              \

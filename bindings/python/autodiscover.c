@@ -135,10 +135,7 @@ PyObject *policy_ad_settings(PolicyObject *o, PyObject *args, PyObject *kw) {
   if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|OO$OO:autodiscover_settings", kwlist, &site,
                                    &schema, &email, &ldn, &side, &time_us))
     return NULL;
-  if (!PyObject_TypeCheck(site, &SiteType)) {
-    PyErr_SetString(PyExc_TypeError, "site must be a Site");
-    return NULL;
-  }
+  REQUIRE_TYPE(site, &SiteType, "site must be a Site");
   if (((SiteObject *)site)->policy->p != o->p) {
     PyErr_SetString(PyExc_ValueError, "site belongs to another policy");
     return NULL;

@@ -732,10 +732,7 @@ static PyObject *builder_set_offloader_cipher(BuilderObject *o, PyObject *args, 
 }
 static PyObject *builder_set_settings(BuilderObject *o, PyObject *arg) {
   BUILDER_OPEN(o);
-  if (!PyObject_TypeCheck(arg, &SettingsType)) {
-    PyErr_SetString(PyExc_TypeError, "set_settings() takes a Settings");
-    return NULL;
-  }
+  REQUIRE_TYPE(arg, &SettingsType, "set_settings() takes a Settings");
   SettingsObject *so = (SettingsObject *)arg;
   SETTINGS_OPEN(so);
   BRC(sslvdir_builder_set_settings(o->b, so->s, &e));
@@ -754,10 +751,7 @@ static PyObject *builder_set_setting(BuilderObject *o, PyObject *args) {
 }
 static PyObject *builder_apply_regfile(BuilderObject *o, PyObject *arg) {
   BUILDER_OPEN(o);
-  if (!PyObject_TypeCheck(arg, &RegFileType)) {
-    PyErr_SetString(PyExc_TypeError, "apply_regfile() takes a RegFile");
-    return NULL;
-  }
+  REQUIRE_TYPE(arg, &RegFileType, "apply_regfile() takes a RegFile");
   RegFileObject *ro = (RegFileObject *)arg;
   REG_OPEN(ro);
   BRC(sslvdir_regfile_apply(ro->r, sslvdir_builder_settings(o->b), &e));
@@ -842,10 +836,7 @@ static PyObject *builder_load_policy(BuilderObject *o, PyObject *arg) {
 }
 static PyObject *builder_apply_iisconfig(BuilderObject *o, PyObject *arg) {
   BUILDER_OPEN(o);
-  if (!PyObject_TypeCheck(arg, &IISConfigType)) {
-    PyErr_SetString(PyExc_TypeError, "apply_iisconfig() takes an IISConfig");
-    return NULL;
-  }
+  REQUIRE_TYPE(arg, &IISConfigType, "apply_iisconfig() takes an IISConfig");
   IISConfigObject *co = (IISConfigObject *)arg;
   IIS_OPEN(co);
   BRC(sslvdir_iisconfig_apply(co->c, o->b, &e));

@@ -392,10 +392,7 @@ DEFINE_FROM(regfile, RegFileObject, sslvdir_regfile, sslvdir_regfile_free, r)
 DEFINE_LOAD_PARSE(regfile, sslvdir_regfile, sslvdir_regfile_parse, sslvdir_regfile_load,
                   regfile_from)
 static PyObject *regfile_from_settings(PyObject *cls, PyObject *arg) {
-  if (!PyObject_TypeCheck(arg, &SettingsType)) {
-    PyErr_SetString(PyExc_TypeError, "from_settings() takes a Settings");
-    return NULL;
-  }
+  REQUIRE_TYPE(arg, &SettingsType, "from_settings() takes a Settings");
   SettingsObject *so = (SettingsObject *)arg;
   SETTINGS_OPEN(so);
   sslvdir_regfile *r = NULL;
@@ -452,10 +449,7 @@ static PyObject *regfile_get_warnings(RegFileObject *o, void *c) {
 }
 static PyObject *regfile_apply(RegFileObject *o, PyObject *arg) {
   REG_OPEN(o);
-  if (!PyObject_TypeCheck(arg, &SettingsType)) {
-    PyErr_SetString(PyExc_TypeError, "apply() takes a Settings");
-    return NULL;
-  }
+  REQUIRE_TYPE(arg, &SettingsType, "apply() takes a Settings");
   SettingsObject *so = (SettingsObject *)arg;
   SETTINGS_OPEN(so);
   sslvdir_error e = {0};
