@@ -482,3 +482,18 @@ def test_load_policy_hostile_values():
         sslvdir.load_policy(preset="exchange2016", hosts=[b"x", 3], autodiscover_domains="contoso.com")
     with pytest.raises(TypeError):
         sslvdir.load_policy(preset="exchange2016", reg=sslvdir.RegFile.parse(b"Windows Registry Editor Version 5.00\r\n"), **NS)
+
+
+def test_every_library_error_code_has_its_own_subclass():
+    # The library names its codes (strerror) down to the last one; the
+    # extension must have one Error subclass per code, or a new code would
+    # surface as the bare sslvdir.Error.
+    unknown = sslvdir.strerror(-10000)
+    codes = []
+    while sslvdir.strerror(-(len(codes) + 1)) != unknown:
+        codes.append(-(len(codes) + 1))
+    assert len(codes) >= 14
+    ext = sslvdir._sslvdir
+    subclasses = {v for v in vars(ext).values()
+                  if isinstance(v, type) and issubclass(v, ext.Error) and v is not ext.Error}
+    assert len(subclasses) == len(codes)
