@@ -14,7 +14,7 @@ top = sys.argv[1]
 gap = r'(?:\s|\*|#|//|"|-)'
 pat = re.compile(r'\bseed' + gap + r'*00\d|\bDOMAIN' + gap + r'*\.md|\b[Ii]ssue' + gap + r'*#?\s*\d', re.S)
 bad = 0
-for d in ["lib", "include", "tools", "bindings", "doc", "README.md", "NEWS", "bench"]:
+for d in ["lib", "include", "tools", "bindings", "doc", "README.md", "HACKING.md", "NEWS", "bench"]:
     p = os.path.join(top, d)
     walk = [(os.path.dirname(p), [], [os.path.basename(p)])] if os.path.isfile(p) else os.walk(p)
     for root, dirs, files in walk:

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every C snippet of README.md and doc/*.md (a ```c fence) is compiled
+# Every C snippet of README.md, HACKING.md and doc/*.md (a ```c fence) is compiled
 # against the just-built headers with -std=c11 -Wall -Wextra -Werror (and
 # -Wshadow -Wstrict-prototypes -Wmissing-prototypes), so that the docs are
 # something a program can be written from. The convention, also in
@@ -81,7 +81,7 @@ def program(rel, code, first, wrapper):
     out += ['#line %d "%s"' % (k + 2, wpath)] + wl[k + 1:]
     return "\n".join(out) + "\n", None
 
-files = ["README.md"] + sorted(os.path.relpath(p, top) for p in glob.glob(os.path.join(top, "doc", "*.md")))
+files = ["README.md", "HACKING.md"] + sorted(os.path.relpath(p, top) for p in glob.glob(os.path.join(top, "doc", "*.md")))
 tmp = tempfile.mkdtemp(prefix="doc-snippets.")
 passed = failed = 0
 def fail(where, why, detail=""):

@@ -4,7 +4,8 @@
 # and mypy checks two samples of use: bindings/python/tests/stubs_ok.py must
 # type-check, and every line of stubs_bad.py marked "# error" must be
 # reported (a call the stub would let through that fails at run time, as
-# Decision._asdict() once did). Only the package the stub describes is
+# Decision._asdict() once did). Every public name of the extension must be
+# exported by the package. Only the package the stub describes is
 # staged: __main__ and cli are the command line, and importing __main__ runs
 # it. Skips (77) when the binding is not built or mypy is missing, unless
 # SSLVDIR_REQUIRE_READERS=1 (CI), where that fails.
@@ -26,6 +27,20 @@ if "$PYTHON" -m mypy.stubtest --concise sslvdir >stubtest.out 2>&1; then
   echo "ok: stubtest: the stub matches the extension"
 else
   echo "FAIL: stubtest: the stub and the extension differ:"; cat stubtest.out; fail=1
+fi
+
+# A function wrapped in the extension but not re-exported by the package is
+# offered to no one, and the stub (which describes the package) cannot say so.
+if "$PYTHON" -c '
+import sslvdir, sslvdir._sslvdir as ext
+missing = sorted(n for n in dir(ext) if not n.startswith("_") and n not in sslvdir.__all__)
+if missing:
+    print("not exported by the sslvdir package:", ", ".join(missing))
+    raise SystemExit(1)
+' >export.out 2>&1; then
+  echo "ok: the package exports every public name of the extension"
+else
+  echo "FAIL: the extension and the package differ:"; cat export.out; fail=1
 fi
 
 if $mypy --strict stubs_ok.py >ok.out 2>&1; then

@@ -1,0 +1,6 @@
+/* HACKING.md: a public function's declaration with the comment its man
+ * page is made from. The fragment is at file scope and declares the
+ * function again, which compiles only while the header agrees with it. */
+#include <sslvdir/sslvdir.h>
+
+/* @SNIPPET@ */
