@@ -358,24 +358,7 @@ struct gnutls_x509_crt_int **sv_cert_crts(const sslvdir_cert *c, size_t *n,
  * do not: sslvdir_cert_covers()); for explanations only. */
 int sv_cert_cn_names(const sslvdir_cert *c, const char *host, size_t len);
 
-/* lib/iisconfig.c: files, and Exchange vdir names. */
-int sv_read_file(const char *filename, size_t max, char **data, size_t *len, sslvdir_error *err);
-/* Writes a file atomically (temporary file, fsync, rename); with keep_backup
- * the previous file stays as FILENAME.bak. */
-int sv_write_atomic(const char *filename, const char *data, size_t len, int keep_backup,
-                    sslvdir_error *err);
-/* Text files as stored (UTF-8 with or without BOM, UTF-16 with BOM) to and
- * from UTF-8 without BOM. */
-int sv_text_decode(const unsigned char *d, size_t n, const char *what, sslvdir_encoding *enc,
-                   char **text, size_t *len, sslvdir_error *err);
-int sv_text_encode(const char *text, size_t n, sslvdir_encoding enc, char **out, size_t *out_len);
-/* UTF-16 (little-endian, or big-endian when be) without BOM to UTF-8 text,
- * NUL-terminated; a lone surrogate or a NUL character is refused (at is
- * where d starts in the caller's input, for the error's offset). */
-int sv_utf16_decode(const unsigned char *d, size_t n, size_t at, int be, const char *what,
-                    char **text, size_t *len, sslvdir_error *err);
-/* Appends code point c to o[*n] as UTF-8 (1 to 4 bytes). */
-void sv_put_utf8(char *o, size_t *n, uint32_t c);
+/* lib/iisconfig.c: the model of applicationHost.config, and Exchange vdir names. */
 /* A deep copy of a configuration (its current text parsed again). */
 int sv_iisconfig_dup(sslvdir_iisconfig **out, const sslvdir_iisconfig *src, sslvdir_error *err);
 /* The locations of a configuration that set sslFlags (NULL for others). */

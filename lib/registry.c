@@ -10,7 +10,9 @@
 
 #include <sslvdir/registry.h>
 
+#include "fileread.h"
 #include "internal.h"
+#include "textcodec.h"
 
 typedef struct reg_ent {
   int kind;     /* sslvdir_reg_entry */
