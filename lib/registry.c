@@ -174,29 +174,6 @@ static int quoted(const char *s, size_t n, char *out, size_t *olen, size_t *end)
   return -1;
 }
 
-/* UTF-16LE bytes (one string, NUL-terminated or not) to UTF-8. */
-static int utf16le_to_utf8(const unsigned char *d, size_t n, char *out, size_t *olen) {
-  size_t o = 0;
-  for (size_t i = 0; i + 1 < n; i += 2) {
-    uint32_t u = (uint32_t)d[i] | (uint32_t)d[i + 1] << 8;
-    if (u == 0)
-      break;
-    if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
-      uint32_t l = (uint32_t)d[i + 2] | (uint32_t)d[i + 3] << 8;
-      if (l < 0xdc00 || l > 0xdfff)
-        return -1;
-      u = 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00);
-      i += 2;
-    } else if (u >= 0xd800 && u <= 0xdfff) {
-      return -1;
-    }
-    sv_put_utf8(out, &o, u);
-  }
-  out[o] = '\0';
-  *olen = o;
-  return 0;
-}
-
 /* One value line. A line regedit would not import is skipped (skip_line);
  * the only failure is running out of memory. */
 static int parse_value(sslvdir_regfile *r, size_t keyent, const char *l, size_t n,
@@ -575,11 +552,12 @@ static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_err
       /* Text: UTF-8 from a "string"; from hex(N), UTF-16LE in a REGEDIT5 file,
        * 8-bit text in a REGEDIT4 one; up to its NUL either way. */
       char *str = NULL;
-      size_t sl;
+      size_t sl, bad;
       if (!e->hex) {
         str = sv_strndup((const char *)e->data, e->len);
       } else if (!r->v4) {
-        if ((str = sv_malloc(e->len * 2 + 1)) && utf16le_to_utf8(e->data, e->len, str, &sl))
+        if ((str = sv_malloc(e->len * 2 + 1)) &&
+            sv_utf16_to_utf8(e->data, e->len, 0, 1, str, &sl, &bad))
           str[0] = '\0';
       } else {
         size_t n8 = strnlen((const char *)e->data, e->len);

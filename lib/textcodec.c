@@ -30,6 +30,40 @@ void sv_put_utf8(char *o, size_t *n, uint32_t c) {
   }
 }
 
+/* The one UTF-16 decoder: code units d[0..n) (a trailing odd byte
+ * ignored) into out, which holds n / 2 * 3 + 1 bytes (a unit is at most
+ * three UTF-8 bytes, a surrogate pair four for two units), NUL-terminated.
+ * A NUL character ends the text when nul_ends (a REG_SZ), else is an error.
+ * Returns 0, or SV_UTF16_SURROGATE or SV_UTF16_NUL with *bad the offset of
+ * the unit at fault and *olen the length decoded before it. */
+int sv_utf16_to_utf8(const unsigned char *d, size_t n, int be, int nul_ends, char *out,
+                     size_t *olen, size_t *bad) {
+  size_t k = 0;
+  for (size_t i = 0; i + 1 < n; i += 2) {
+    uint32_t u = be ? (uint32_t)d[i] << 8 | d[i + 1] : (uint32_t)d[i + 1] << 8 | d[i];
+    if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
+      uint32_t l = be ? (uint32_t)d[i + 2] << 8 | d[i + 3] : (uint32_t)d[i + 3] << 8 | d[i + 2];
+      if (l >= 0xdc00 && l <= 0xdfff) {
+        sv_put_utf8(out, &k, 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
+        i += 2;
+        continue;
+      }
+    }
+    if (u == 0 && nul_ends)
+      break;
+    if ((u >= 0xd800 && u <= 0xdfff) || u == 0) {
+      out[k] = '\0';
+      *olen = k;
+      *bad = i;
+      return u ? SV_UTF16_SURROGATE : SV_UTF16_NUL;
+    }
+    sv_put_utf8(out, &k, u);
+  }
+  out[k] = '\0';
+  *olen = k;
+  return 0;
+}
+
 /* UTF-16 without its BOM -> UTF-8 text; a lone surrogate or a NUL is an
  * error at its line (and at offset at + its offset in d). */
 int sv_utf16_decode(const unsigned char *d, size_t n, size_t at, int be, const char *what,
@@ -41,27 +75,16 @@ int sv_utf16_decode(const unsigned char *d, size_t n, size_t at, int be, const c
   char *o = sv_malloc(n / 2 * 3 + 1);
   if (!o)
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  size_t k = 0;
-  unsigned line = 1;
-  for (size_t i = 0; i < n; i += 2) {
-    uint32_t u = be ? (uint32_t)d[i] << 8 | d[i + 1] : (uint32_t)d[i + 1] << 8 | d[i];
-    if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
-      uint32_t l = be ? (uint32_t)d[i + 2] << 8 | d[i + 3] : (uint32_t)d[i + 3] << 8 | d[i + 2];
-      if (l >= 0xdc00 && l <= 0xdfff) {
-        sv_put_utf8(o, &k, 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
-        i += 2;
-        continue;
-      }
-    }
-    if ((u >= 0xd800 && u <= 0xdfff) || u == 0) {
-      sv_free(o);
-      return sv_err_at(err, SSLVDIR_E_SYNTAX, line, 0, at + i, "line %u: ill-formed UTF-16 (%s)",
-                       line, u ? "a lone surrogate" : "a NUL character");
-    }
-    line += u == '\n';
-    sv_put_utf8(o, &k, u);
+  size_t k, bad;
+  int fault = sv_utf16_to_utf8(d, n, be, 0, o, &k, &bad);
+  if (fault) {
+    unsigned line = 1;
+    for (size_t i = 0; i < k; i++)
+      line += o[i] == '\n';
+    sv_free(o);
+    return sv_err_at(err, SSLVDIR_E_SYNTAX, line, 0, at + bad, "line %u: ill-formed UTF-16 (%s)",
+                     line, fault == SV_UTF16_SURROGATE ? "a lone surrogate" : "a NUL character");
   }
-  o[k] = '\0';
   *text = o;
   *len = k;
   return SSLVDIR_OK;

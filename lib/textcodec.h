@@ -22,6 +22,12 @@ int sv_text_encode(const char *text, size_t n, sslvdir_encoding enc, char **out,
  * where d starts in the caller's input, for the error's offset). */
 int sv_utf16_decode(const unsigned char *d, size_t n, size_t at, int be, const char *what,
                     char **text, size_t *len, sslvdir_error *err);
+/* The one UTF-16 decoder, into the caller's buffer (n / 2 * 3 + 1 bytes):
+ * 0, or the fault with *bad its offset in d (see lib/textcodec.c). A NUL
+ * character ends the text when nul_ends, else is a fault. */
+enum { SV_UTF16_SURROGATE = 1, SV_UTF16_NUL = 2 };
+int sv_utf16_to_utf8(const unsigned char *d, size_t n, int be, int nul_ends, char *out,
+                     size_t *olen, size_t *bad);
 /* Appends code point c to o[*n] as UTF-8 (1 to 4 bytes). */
 void sv_put_utf8(char *o, size_t *n, uint32_t c);
 
