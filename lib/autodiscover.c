@@ -16,6 +16,7 @@
 #include <sslvdir/autodiscover.h>
 
 #include "internal.h"
+#include "url.h"
 
 /* ================================================================ config */
 
@@ -544,9 +545,9 @@ static void service_url_at(const sslvdir_site *s, sslvdir_kind kind, const char 
     return;
   }
   if (v->url[side]) { /* another endpoint of the same vdir: the URL's origin */
-    const char *u = v->url[side], *a = strstr(u, "://");
-    size_t o = a ? (size_t)(a + 3 - u) : 0;
-    o += strcspn(u + o, "/?#");
+    /* The builder took only absolute http and https URLs. */
+    const char *u = v->url[side];
+    size_t n = strlen(u), o = sv_url_authority_end(u, n, sv_url_scheme_len(u, n));
     snprintf(buf, URL_MAX, "%.*s%s%s", (int)o, u, v->path, suffix);
     return;
   }
@@ -564,8 +565,7 @@ static void service_url(const sslvdir_site *s, sslvdir_kind kind, const char *df
 
 /* The host of a URL ("https://host:port/..." -> "host"). */
 static void url_host(const char *url, char *host, size_t size) {
-  const char *h = strstr(url, "://");
-  h = h ? h + 3 : url;
+  const char *h = url + sv_url_scheme_len(url, strlen(url));
   size_t n = strcspn(h, ":/?#");
   snprintf(host, size, "%.*s", (int)(n < size ? n : size - 1), h);
 }

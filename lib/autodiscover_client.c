@@ -10,6 +10,7 @@
 #include <sslvdir/autodiscover.h>
 
 #include "internal.h"
+#include "url.h"
 
 static void why(char *buf, size_t size, const char *text) {
   if (buf && size)
@@ -17,7 +18,7 @@ static void why(char *buf, size_t size, const char *text) {
 }
 
 int sv_ad_url_check(const char *u, size_t n, char *w, size_t ws) {
-  if (n < 8 || !sv_eq_ci(u, 8, "https://", 8)) {
+  if (sv_url_scheme_len(u, n) != 8) {
     why(w, ws, "not an https URL");
     return -1;
   }
@@ -26,9 +27,7 @@ int sv_ad_url_check(const char *u, size_t n, char *w, size_t ws) {
       why(w, ws, "a space, control character, backslash or non-ASCII byte");
       return -1;
     }
-  size_t a = 8, ae = a;
-  while (ae < n && u[ae] != '/' && u[ae] != '?' && u[ae] != '#')
-    ae++;
+  size_t a = 8, ae = sv_url_authority_end(u, n, a);
   size_t hl;
   uint32_t h;
   if (memchr(u + a, '@', ae - a)) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "url.h"
 
 #define SITE_NAME_MAX 256
 #define URL_MAX 2048
@@ -355,8 +356,7 @@ SSLVDIR_EXTERN int sslvdir_builder_set_vdir_url(sslvdir_builder *b, const char *
   char *copy = NULL;
   if (url) {
     size_t n = strlen(url);
-    size_t skip = (n >= 7 && sv_eq_ci(url, 7, "http://", 7)) ? 7
-                : (n >= 8 && sv_eq_ci(url, 8, "https://", 8)) ? 8 : 0;
+    size_t skip = sv_url_scheme_len(url, n);
     if (!skip || n > URL_MAX || n == skip)
       return sv_err(err, SSLVDIR_E_SYNTAX,
                     "vdir URL '%.256s' is not an absolute http or https URL of at most %d bytes",
@@ -365,9 +365,7 @@ SSLVDIR_EXTERN int sslvdir_builder_set_vdir_url(sslvdir_builder *b, const char *
       if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7f)
         return sv_err_at(err, SSLVDIR_E_SYNTAX, 0, (unsigned)i + 1, i,
                          "vdir URL holds a space, a control or a non-ASCII byte at offset %zu", i);
-    size_t he = skip;
-    while (he < n && url[he] != '/' && url[he] != '?' && url[he] != '#')
-      he++;
+    size_t he = sv_url_authority_end(url, n, skip);
     char norm[SV_HOST_MAX + 3];
     size_t hn;
     if (sv_host_normalize(url + skip, he - skip, norm, &hn, 1))
