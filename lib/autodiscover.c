@@ -271,16 +271,9 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_domain_rule(const sslvdir_policy *p, con
 
 /* ================================================================ writer */
 
-typedef struct wr {
-  char *out;
-  size_t size, len;
-} wr;
+typedef sv_bw wr;
 
-static void put(wr *w, const char *s, size_t n) {
-  if (w->len <= w->size && n <= w->size - w->len)
-    memcpy(w->out + w->len, s, n);
-  w->len += n;
-}
+static void put(wr *w, const char *s, size_t n) { sv_bw_put(w, s, n); }
 static void puts_(wr *w, const char *s) { put(w, s, strlen(s)); }
 
 /* Text or attribute value, escaped: & < > " ' and nothing else changes. */

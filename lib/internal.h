@@ -33,12 +33,26 @@ void *sv_malloc(size_t size);
 void *sv_calloc(size_t n, size_t size);
 void *sv_realloc(void *ptr, size_t size);
 void sv_free(void *ptr);
+/* Grow *arr (of *cap elements of elsize) to hold need elements. */
+int sv_grow(void **arr, size_t *cap, size_t need, size_t elsize);
+
+/* Strings (lib/str.c). */
 char *sv_strdup(const char *s);
 char *sv_strndup(const char *s, size_t n);
 /* A formatted string of any length, or NULL when out of memory. */
 char *sv_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Grow *arr (of *cap elements of elsize) to hold need elements. */
-int sv_grow(void **arr, size_t *cap, size_t need, size_t elsize);
+/* The bounded writer: appends into out[0..size) and counts every byte, so
+ * that a first pass with size 0 measures, and len > size afterwards says
+ * the output did not fit (nothing is written past size). */
+typedef struct sv_bw {
+  char *out;
+  size_t size, len;
+} sv_bw;
+static inline void sv_bw_put(sv_bw *w, const char *s, size_t n) {
+  if (w->len <= w->size && n <= w->size - w->len)
+    memcpy(w->out + w->len, s, n);
+  w->len += n;
+}
 
 /* An index of the entries of a caller's array by a string key (lib/index.c):
  * open addressing over entry numbers, with each key's hash. key_of(base, i)
@@ -78,7 +92,7 @@ int sv_err_at(sslvdir_error *err, int code, unsigned line, unsigned column, size
 int sv_err_line(sslvdir_error *err, int code, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* ASCII helpers: the protocol elements compared here are ASCII by definition. */
+/* ASCII helpers (lib/str.c): the protocol elements compared here are ASCII by definition. */
 static inline unsigned char sv_lower(unsigned char c) { return sv_lower_table[c]; }
 /* The value of a hex digit, or -1. */
 static inline int sv_hexval(unsigned char c) {

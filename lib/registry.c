@@ -681,15 +681,14 @@ SSLVDIR_EXTERN int sslvdir_regfile_from_settings(sslvdir_regfile **out, const ss
 
 /* ================================================================ writing */
 
+/* The bounded writer, and the column, for regedit's line wrapping. */
 typedef struct wbuf {
-  char *out;
-  size_t size, len, col;
+  sv_bw bw;
+  size_t col;
 } wbuf;
 
 static void w(wbuf *b, const char *s, size_t n) {
-  if (b->len <= b->size && n <= b->size - b->len)
-    memcpy(b->out + b->len, s, n);
-  b->len += n;
+  sv_bw_put(&b->bw, s, n);
   for (size_t i = 0; i < n; i++)
     b->col = s[i] == '\n' ? 0 : b->col + 1;
 }
@@ -726,14 +725,14 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
     return SSLVDIR_E_INVALID_ARGUMENT;
   int v4 = (flags & SSLVDIR_REGFILE_REGEDIT4) != 0, utf8 = v4 || (flags & SSLVDIR_REGFILE_UTF8);
   /* Build the text in UTF-8 first, sized by a dry run. */
-  wbuf b = {NULL, 0, 0, 0};
+  wbuf b = {{NULL, 0, 0}, 0};
   for (int pass = 0; pass < 2; pass++) {
     if (pass) {
-      b.out = sv_malloc(b.len + 1);
-      if (!b.out)
+      b.bw.out = sv_malloc(b.bw.len + 1);
+      if (!b.bw.out)
         return SSLVDIR_E_NOMEM;
-      b.size = b.len;
-      b.len = b.col = 0;
+      b.bw.size = b.bw.len;
+      b.bw.len = b.col = 0;
     }
     ws(&b, v4 ? "REGEDIT4\r\n" : "Windows Registry Editor Version 5.00\r\n");
     for (size_t i = 0; i < r->n; i++) {
@@ -778,7 +777,7 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
           char *u16 = NULL;
           if (!u8 || sv_text_encode(u8, strlen(u8), SSLVDIR_ENCODING_UTF16LE, &u16, &ul)) {
             sv_free(u8);
-            sv_free(b.out);
+            sv_free(b.bw.out);
             return SSLVDIR_E_NOMEM;
           }
           memmove(u16, u16 + 2, ul - 2); /* drop the BOM; the NUL goes at the end */
@@ -796,9 +795,9 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
   }
   char *enc = NULL;
   size_t el = 0;
-  int rc = sv_text_encode(b.out, b.len, utf8 ? SSLVDIR_ENCODING_UTF8 : SSLVDIR_ENCODING_UTF16LE,
-                          &enc, &el);
-  sv_free(b.out);
+  int rc = sv_text_encode(b.bw.out, b.bw.len,
+                          utf8 ? SSLVDIR_ENCODING_UTF8 : SSLVDIR_ENCODING_UTF16LE, &enc, &el);
+  sv_free(b.bw.out);
   if (rc)
     return rc;
   *out_len = el;
