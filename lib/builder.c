@@ -11,28 +11,6 @@
 #define SITE_NAME_MAX 256
 #define URL_MAX 2048
 
-void sv_site_clear(sslvdir_site *s) {
-  sv_free(s->name);
-  for (size_t i = 0; i < s->nhosts; i++)
-    sv_free(s->hosts[i]);
-  sv_free(s->hosts);
-  sv_free(s->canonical);
-  sv_free(s->ad_redirect);
-  for (size_t i = 0; i < s->nvdirs; i++) {
-    sslvdir_vdir *v = &s->vdirs[i];
-    sv_free(v->path);
-    sv_free(v->key);
-    sv_free(v->config_path);
-    sv_free(v->url[0]);
-    sv_free(v->url[1]);
-  }
-  sv_free(s->vdirs);
-  sv_ix_free(&s->vdir_ix);
-  sv_free(s->node_vdir);
-  sv_free(s->edges);
-  memset(s, 0, sizeof *s);
-}
-
 SSLVDIR_EXTERN int sslvdir_builder_new(sslvdir_builder **out) {
   if (!out)
     return SSLVDIR_E_INVALID_ARGUMENT;

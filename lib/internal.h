@@ -110,7 +110,7 @@ static inline int sv_is_tchar(unsigned char c) {
 int sv_streq_ci(const char *a, const char *b);
 uint32_t sv_hash_ci(const char *s, size_t n, uint32_t seed);
 
-/* Host names (lib/site.c): validate and lower-case "host[:port]". */
+/* Host names (lib/host.c): validate and lower-case "host[:port]". */
 #define SV_HOST_MAX 253
 /* Splits host[:port]; writes the lower-cased host without a trailing dot to
  * out (SV_HOST_MAX + 3 bytes). Returns 0 or -1 when malformed. */
@@ -417,7 +417,6 @@ int sv_xdefault_ships(unsigned version, int site, const char *path, size_t len);
 int sv_xdefault_flags(unsigned version, unsigned from, const char *path, size_t len, int site,
                       unsigned *flags);
 
-void sv_site_clear(sslvdir_site *s);
 int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out);
 void sv_builder_swap(sslvdir_builder *a, sslvdir_builder *b);
 sslvdir_site *sv_builder_find_site(sslvdir_builder *b, const char *name);
@@ -440,7 +439,8 @@ const sv_net *sv_policy_offloader_for(const sslvdir_policy *p, const char *addr,
 const sslvdir_site *sv_policy_lookup_host_hash(const sslvdir_policy *p, const char *host, size_t len,
                                                uint32_t hash);
 
-/* lib/site.c: build the trie of a policy's site. */
+/* lib/site.c: free a site; build the trie of a policy's site. */
+void sv_site_clear(sslvdir_site *s);
 int sv_site_index(sslvdir_site *s);
 /* The vdir that serves a normalised path (sv_path_norm()), or NULL. as_is:
  * no byte of it needs encoding (its canonical length is its length). */
