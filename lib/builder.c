@@ -44,10 +44,9 @@ SSLVDIR_EXTERN int sslvdir_builder_set_exchange_version(sslvdir_builder *b, unsi
                                                         sslvdir_error *err) {
   if (!b)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL");
-  if (version != 0 && !sv_exchange_version_known(version))
-    return sv_err(err, SSLVDIR_E_RANGE,
-                  "Exchange version %u unknown (expected 2007, 2010, 2013, 2016, 2019, 2025 for "
-                  "SE, or 0)", version);
+  int rc = sv_exchange_version_check(version, NULL, err);
+  if (rc)
+    return rc;
   b->exchange_version = version;
   return SSLVDIR_OK;
 }

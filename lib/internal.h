@@ -402,6 +402,9 @@ typedef struct sv_xdefault {
 /* Whether version is one the table knows: 2007, 2010, 2013, 2016, 2019
  * or 2025, Exchange SE. */
 int sv_exchange_version_known(unsigned version);
+/* SSLVDIR_OK for 0 (not said) or a known version, else SSLVDIR_E_RANGE
+ * with a message, after "what: " when what is not NULL, that lists them. */
+int sv_exchange_version_check(unsigned version, const char *what, sslvdir_error *err);
 size_t sv_xdefault_count(void);
 const sv_xdefault *sv_xdefault_row(size_t i);
 /* SV_XD_FRONT for "Default Web Site", SV_XD_BACK for "Exchange Back End", else -1. */
