@@ -2,9 +2,9 @@
  * URL authority parsing: the one place that says where an absolute http or
  * https URL's scheme ends and where its authority ("host[:port]", maybe with
  * userinfo, which callers refuse) ends. Request targets (lib/path.c), vdir
- * URLs (lib/builder.c), Autodiscover URLs (lib/autodiscover.c) and
- * Autodiscover redirect URLs (lib/autodiscover_client.c) all split here, so
- * that they agree on what the host is. Inline: lib/path.c splits on every
+ * URLs (lib/builder.c), and the URLs of Autodiscover answers and of its
+ * redirects (lib/autodiscover.c) all split here, so that they agree on what
+ * the host is. Inline: lib/path.c splits on every
  * absolute-form request.
  */
 #ifndef SSLVDIR_URL_H
