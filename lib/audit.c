@@ -174,7 +174,7 @@ SSLVDIR_EXTERN int sslvdir_audit_add_namespace(sslvdir_audit *a, const char *hos
 SSLVDIR_EXTERN int sslvdir_audit_set_exchange_version(sslvdir_audit *a, unsigned version) {
   if (!a)
     return SSLVDIR_E_INVALID_ARGUMENT;
-  if (version && !sv_exchange_version_known(version))
+  if (sv_exchange_version_check(version, NULL, NULL))
     return SSLVDIR_E_RANGE;
   a->version = version;
   return SSLVDIR_OK;

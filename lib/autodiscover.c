@@ -16,6 +16,7 @@
 #include <sslvdir/autodiscover.h>
 
 #include "internal.h"
+#include "url.h"
 
 /* ================================================================ config */
 
@@ -270,16 +271,9 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_domain_rule(const sslvdir_policy *p, con
 
 /* ================================================================ writer */
 
-typedef struct wr {
-  char *out;
-  size_t size, len;
-} wr;
+typedef sv_bw wr;
 
-static void put(wr *w, const char *s, size_t n) {
-  if (w->len <= w->size && n <= w->size - w->len)
-    memcpy(w->out + w->len, s, n);
-  w->len += n;
-}
+static void put(wr *w, const char *s, size_t n) { sv_bw_put(w, s, n); }
 static void puts_(wr *w, const char *s) { put(w, s, strlen(s)); }
 
 /* Text or attribute value, escaped: & < > " ' and nothing else changes. */
@@ -437,6 +431,67 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_error(const sslvdir_policy *p,
 
 /* ================================================================ redirects */
 
+static void say_why(char *buf, size_t size, const char *text) {
+  if (buf && size)
+    snprintf(buf, size, "%s", text);
+}
+
+/* Checks an Autodiscover redirect URL, the configured one (REDIRECT_URL)
+ * and the one a client is told to follow alike. */
+int sv_ad_url_check(const char *u, size_t n, char *w, size_t ws) {
+  if (sv_url_scheme_len(u, n) != 8) {
+    say_why(w, ws, "not an https URL");
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)u[i] <= 0x20 || u[i] == 0x7f || (unsigned char)u[i] >= 0x80 || u[i] == '\\') {
+      say_why(w, ws, "a space, control character, backslash or non-ASCII byte");
+      return -1;
+    }
+  size_t a = 8, ae = sv_url_authority_end(u, n, a);
+  size_t hl;
+  uint32_t h;
+  if (memchr(u + a, '@', ae - a)) {
+    say_why(w, ws, "userinfo in the URL");
+    return -1;
+  }
+  if (ae == a || sv_host_check(u + a, ae - a, &hl, &h)) {
+    say_why(w, ws, "no valid host");
+    return -1;
+  }
+  size_t pe = ae;
+  while (pe < n && u[pe] != '?' && u[pe] != '#')
+    pe++;
+  if (pe < n && memchr(u + pe, '#', n - pe)) {
+    say_why(w, ws, "a fragment");
+    return -1;
+  }
+  /* /autodiscover/(SEGMENT/)*autodiscover.xml, case-insensitive; no empty,
+   * "." or ".." segment and no escape, so that what matches is what a
+   * server resolves. */
+  static const char head[] = "/autodiscover/", tail[] = "/autodiscover.xml";
+  const char *p = u + ae;
+  size_t pl = pe - ae;
+  if (pl < sizeof head - 1 + sizeof tail - 2 || !sv_eq_ci(p, sizeof head - 1, head, sizeof head - 1) ||
+      !sv_eq_ci(p + pl - (sizeof tail - 1), sizeof tail - 1, tail, sizeof tail - 1) ||
+      memchr(p, '%', pl)) {
+    say_why(w, ws, "the path is not /autodiscover/.../autodiscover.xml");
+    return -1;
+  }
+  for (size_t i = 1; i < pl;) {
+    size_t e = i;
+    while (e < pl && p[e] != '/')
+      e++;
+    size_t sl = e - i;
+    if (sl == 0 || (sl == 1 && p[i] == '.') || (sl == 2 && p[i] == '.' && p[i + 1] == '.')) {
+      say_why(w, ws, "an empty, '.' or '..' segment in the path");
+      return -1;
+    }
+    i = e + 1;
+  }
+  return 0;
+}
+
 static void write_redirect_addr(wr *w, sslvdir_autodiscover_schema schema, const char *a,
                                 size_t n, const char *user) {
   open_doc(w, schema);
@@ -544,9 +599,9 @@ static void service_url_at(const sslvdir_site *s, sslvdir_kind kind, const char 
     return;
   }
   if (v->url[side]) { /* another endpoint of the same vdir: the URL's origin */
-    const char *u = v->url[side], *a = strstr(u, "://");
-    size_t o = a ? (size_t)(a + 3 - u) : 0;
-    o += strcspn(u + o, "/?#");
+    /* The builder took only absolute http and https URLs. */
+    const char *u = v->url[side];
+    size_t n = strlen(u), o = sv_url_authority_end(u, n, sv_url_scheme_len(u, n));
     snprintf(buf, URL_MAX, "%.*s%s%s", (int)o, u, v->path, suffix);
     return;
   }
@@ -564,8 +619,7 @@ static void service_url(const sslvdir_site *s, sslvdir_kind kind, const char *df
 
 /* The host of a URL ("https://host:port/..." -> "host"). */
 static void url_host(const char *url, char *host, size_t size) {
-  const char *h = strstr(url, "://");
-  h = h ? h + 3 : url;
+  const char *h = url + sv_url_scheme_len(url, strlen(url));
   size_t n = strcspn(h, ":/?#");
   snprintf(host, size, "%.*s", (int)(n < size ? n : size - 1), h);
 }

@@ -10,67 +10,7 @@
 #include <sslvdir/autodiscover.h>
 
 #include "internal.h"
-
-static void why(char *buf, size_t size, const char *text) {
-  if (buf && size)
-    snprintf(buf, size, "%s", text);
-}
-
-int sv_ad_url_check(const char *u, size_t n, char *w, size_t ws) {
-  if (n < 8 || !sv_eq_ci(u, 8, "https://", 8)) {
-    why(w, ws, "not an https URL");
-    return -1;
-  }
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)u[i] <= 0x20 || u[i] == 0x7f || (unsigned char)u[i] >= 0x80 || u[i] == '\\') {
-      why(w, ws, "a space, control character, backslash or non-ASCII byte");
-      return -1;
-    }
-  size_t a = 8, ae = a;
-  while (ae < n && u[ae] != '/' && u[ae] != '?' && u[ae] != '#')
-    ae++;
-  size_t hl;
-  uint32_t h;
-  if (memchr(u + a, '@', ae - a)) {
-    why(w, ws, "userinfo in the URL");
-    return -1;
-  }
-  if (ae == a || sv_host_check(u + a, ae - a, &hl, &h)) {
-    why(w, ws, "no valid host");
-    return -1;
-  }
-  size_t pe = ae;
-  while (pe < n && u[pe] != '?' && u[pe] != '#')
-    pe++;
-  if (pe < n && memchr(u + pe, '#', n - pe)) {
-    why(w, ws, "a fragment");
-    return -1;
-  }
-  /* /autodiscover/(SEGMENT/)*autodiscover.xml, case-insensitive; no empty,
-   * "." or ".." segment and no escape, so that what matches is what a
-   * server resolves. */
-  static const char head[] = "/autodiscover/", tail[] = "/autodiscover.xml";
-  const char *p = u + ae;
-  size_t pl = pe - ae;
-  if (pl < sizeof head - 1 + sizeof tail - 2 || !sv_eq_ci(p, sizeof head - 1, head, sizeof head - 1) ||
-      !sv_eq_ci(p + pl - (sizeof tail - 1), sizeof tail - 1, tail, sizeof tail - 1) ||
-      memchr(p, '%', pl)) {
-    why(w, ws, "the path is not /autodiscover/.../autodiscover.xml");
-    return -1;
-  }
-  for (size_t i = 1; i < pl;) {
-    size_t e = i;
-    while (e < pl && p[e] != '/')
-      e++;
-    size_t sl = e - i;
-    if (sl == 0 || (sl == 1 && p[i] == '.') || (sl == 2 && p[i] == '.' && p[i + 1] == '.')) {
-      why(w, ws, "an empty, '.' or '..' segment in the path");
-      return -1;
-    }
-    i = e + 1;
-  }
-  return 0;
-}
+#include "url.h"
 
 SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
                                                    sslvdir_autodiscover_candidate *out,

@@ -6,31 +6,10 @@
 #include <string.h>
 
 #include "internal.h"
+#include "url.h"
 
 #define SITE_NAME_MAX 256
 #define URL_MAX 2048
-
-void sv_site_clear(sslvdir_site *s) {
-  sv_free(s->name);
-  for (size_t i = 0; i < s->nhosts; i++)
-    sv_free(s->hosts[i]);
-  sv_free(s->hosts);
-  sv_free(s->canonical);
-  sv_free(s->ad_redirect);
-  for (size_t i = 0; i < s->nvdirs; i++) {
-    sslvdir_vdir *v = &s->vdirs[i];
-    sv_free(v->path);
-    sv_free(v->key);
-    sv_free(v->config_path);
-    sv_free(v->url[0]);
-    sv_free(v->url[1]);
-  }
-  sv_free(s->vdirs);
-  sv_ix_free(&s->vdir_ix);
-  sv_free(s->node_vdir);
-  sv_free(s->edges);
-  memset(s, 0, sizeof *s);
-}
 
 SSLVDIR_EXTERN int sslvdir_builder_new(sslvdir_builder **out) {
   if (!out)
@@ -65,10 +44,9 @@ SSLVDIR_EXTERN int sslvdir_builder_set_exchange_version(sslvdir_builder *b, unsi
                                                         sslvdir_error *err) {
   if (!b)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL");
-  if (version != 0 && !sv_exchange_version_known(version))
-    return sv_err(err, SSLVDIR_E_RANGE,
-                  "Exchange version %u unknown (expected 2007, 2010, 2013, 2016, 2019, 2025 for "
-                  "SE, or 0)", version);
+  int rc = sv_exchange_version_check(version, NULL, err);
+  if (rc)
+    return rc;
   b->exchange_version = version;
   return SSLVDIR_OK;
 }
@@ -355,8 +333,7 @@ SSLVDIR_EXTERN int sslvdir_builder_set_vdir_url(sslvdir_builder *b, const char *
   char *copy = NULL;
   if (url) {
     size_t n = strlen(url);
-    size_t skip = (n >= 7 && sv_eq_ci(url, 7, "http://", 7)) ? 7
-                : (n >= 8 && sv_eq_ci(url, 8, "https://", 8)) ? 8 : 0;
+    size_t skip = sv_url_scheme_len(url, n);
     if (!skip || n > URL_MAX || n == skip)
       return sv_err(err, SSLVDIR_E_SYNTAX,
                     "vdir URL '%.256s' is not an absolute http or https URL of at most %d bytes",
@@ -365,9 +342,7 @@ SSLVDIR_EXTERN int sslvdir_builder_set_vdir_url(sslvdir_builder *b, const char *
       if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7f)
         return sv_err_at(err, SSLVDIR_E_SYNTAX, 0, (unsigned)i + 1, i,
                          "vdir URL holds a space, a control or a non-ASCII byte at offset %zu", i);
-    size_t he = skip;
-    while (he < n && url[he] != '/' && url[he] != '?' && url[he] != '#')
-      he++;
+    size_t he = sv_url_authority_end(url, n, skip);
     char norm[SV_HOST_MAX + 3];
     size_t hn;
     if (sv_host_normalize(url + skip, he - skip, norm, &hn, 1))

@@ -16,6 +16,7 @@
 
 #include <sslvdir/cert.h>
 
+#include "fileread.h"
 #include "internal.h"
 
 /* More names than any real certificate carries; a certificate with more is

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -31,6 +32,19 @@ int sv_exchange_version_known(unsigned version) {
     if (versions[i] == version)
       return 1;
   return 0;
+}
+
+int sv_exchange_version_check(unsigned version, const char *what, sslvdir_error *err) {
+  if (version == 0 || sv_exchange_version_known(version))
+    return SSLVDIR_OK;
+  /* The list in the message comes from the table, so it cannot fall behind. */
+  char list[64];
+  size_t o = 0;
+  for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+    o += (size_t)snprintf(list + o, sizeof list - o, "%s%u%s", i ? ", " : "", versions[i],
+                          versions[i] == 2025 ? " (SE)" : "");
+  return sv_err(err, SSLVDIR_E_RANGE, "%s%sExchange version %u unknown (expected %s, or 0)",
+                what ? what : "", what ? ": " : "", version, list);
 }
 
 size_t sv_xdefault_count(void) { return NROWS; }

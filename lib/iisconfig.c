@@ -1,18 +1,17 @@
 /*
- * IIS applicationHost.config: read with hardened libxml2 into a model of
- * sites, applications and <location> blocks; edited at the byte level with a
- * small lexical scanner so that everything not changed stays as it was.
+ * IIS applicationHost.config: read with hardened libxml2 (lib/xml.c) into a
+ * model of sites, bindings, applications and <location> blocks; given to a
+ * builder; edited at the byte level with the byte-preserving XML editor
+ * (lib/xmledit.c) so that everything not changed stays as it was. Its text
+ * codecs are in lib/textcodec.c, its file reading and writing in
+ * lib/fileread.c.
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -20,7 +19,10 @@
 #include <sslvdir/flags.h>
 #include <sslvdir/iisconfig.h>
 
+#include "fileread.h"
 #include "internal.h"
+#include "textcodec.h"
+#include "xmledit.h"
 
 typedef struct ic_site {
   char *name;
@@ -97,142 +99,6 @@ struct sslvdir_iisconfig {
   /* Locations, applications and sites by path or name, case-folded. */
   sv_ix loc_ix, app_ix, site_ix, bound_ix;
 };
-
-/* ================================================================ encodings */
-
-void sv_put_utf8(char *o, size_t *n, uint32_t c) {
-  if (c < 0x80) {
-    o[(*n)++] = (char)c;
-  } else if (c < 0x800) {
-    o[(*n)++] = (char)(0xc0 | c >> 6);
-    o[(*n)++] = (char)(0x80 | (c & 0x3f));
-  } else if (c < 0x10000) {
-    o[(*n)++] = (char)(0xe0 | c >> 12);
-    o[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3f));
-    o[(*n)++] = (char)(0x80 | (c & 0x3f));
-  } else {
-    o[(*n)++] = (char)(0xf0 | c >> 18);
-    o[(*n)++] = (char)(0x80 | ((c >> 12) & 0x3f));
-    o[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3f));
-    o[(*n)++] = (char)(0x80 | (c & 0x3f));
-  }
-}
-
-/* UTF-16 without its BOM -> UTF-8 text; a lone surrogate or a NUL is an
- * error at its line (and at offset at + its offset in d). */
-int sv_utf16_decode(const unsigned char *d, size_t n, size_t at, int be, const char *what,
-                    char **text, size_t *len, sslvdir_error *err) {
-  *text = NULL;
-  if (n % 2)
-    return sv_err(err, SSLVDIR_E_SYNTAX, "%s: UTF-16 with an odd number of bytes (truncated?)",
-                  what);
-  char *o = sv_malloc(n / 2 * 3 + 1);
-  if (!o)
-    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  size_t k = 0;
-  unsigned line = 1;
-  for (size_t i = 0; i < n; i += 2) {
-    uint32_t u = be ? (uint32_t)d[i] << 8 | d[i + 1] : (uint32_t)d[i + 1] << 8 | d[i];
-    if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
-      uint32_t l = be ? (uint32_t)d[i + 2] << 8 | d[i + 3] : (uint32_t)d[i + 3] << 8 | d[i + 2];
-      if (l >= 0xdc00 && l <= 0xdfff) {
-        sv_put_utf8(o, &k, 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
-        i += 2;
-        continue;
-      }
-    }
-    if ((u >= 0xd800 && u <= 0xdfff) || u == 0) {
-      sv_free(o);
-      return sv_err_at(err, SSLVDIR_E_SYNTAX, line, 0, at + i, "line %u: ill-formed UTF-16 (%s)",
-                       line, u ? "a lone surrogate" : "a NUL character");
-    }
-    line += u == '\n';
-    sv_put_utf8(o, &k, u);
-  }
-  o[k] = '\0';
-  *text = o;
-  *len = k;
-  return SSLVDIR_OK;
-}
-
-/* Bytes as stored -> UTF-8 text without BOM. */
-int sv_text_decode(const unsigned char *d, size_t n, const char *what, sslvdir_encoding *enc,
-                   char **text, size_t *len, sslvdir_error *err) {
-  *text = NULL;
-  if (n >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff))) {
-    *enc = d[0] == 0xfe ? SSLVDIR_ENCODING_UTF16BE : SSLVDIR_ENCODING_UTF16LE;
-    return sv_utf16_decode(d + 2, n - 2, 2, d[0] == 0xfe, what, text, len, err);
-  }
-  if (n >= 2 && d[0] == '<' && d[1] == 0)
-    return sv_err(err, SSLVDIR_E_SYNTAX, "%s: UTF-16 without a byte order mark (FF FE)", what);
-  *enc = SSLVDIR_ENCODING_UTF8;
-  if (n >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf) {
-    *enc = SSLVDIR_ENCODING_UTF8_BOM;
-    d += 3;
-    n -= 3;
-  }
-  if (memchr(d, 0, n))
-    return sv_err(err, SSLVDIR_E_SYNTAX, "%s: NUL byte in UTF-8 text", what);
-  char *o = sv_malloc(n + 1);
-  if (!o)
-    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  memcpy(o, d, n);
-  o[n] = '\0';
-  *text = o;
-  *len = n;
-  return SSLVDIR_OK;
-}
-
-/* UTF-8 text -> bytes in enc (with its BOM). The text is valid UTF-8. */
-int sv_text_encode(const char *text, size_t n, sslvdir_encoding enc, char **out, size_t *out_len) {
-  const unsigned char *t = (const unsigned char *)text;
-  size_t k = 0;
-  *out = NULL;
-  if (enc == SSLVDIR_ENCODING_UTF8 || enc == SSLVDIR_ENCODING_UTF8_BOM) {
-    int bom = enc == SSLVDIR_ENCODING_UTF8_BOM;
-    char *o = sv_malloc(n + 3);
-    if (!o)
-      return SSLVDIR_E_NOMEM;
-    if (bom)
-      memcpy(o, "\xef\xbb\xbf", 3);
-    memcpy(o + 3 * bom, t, n);
-    *out = o;
-    *out_len = n + 3 * (size_t)bom;
-    return SSLVDIR_OK;
-  }
-  int be = enc == SSLVDIR_ENCODING_UTF16BE;
-  unsigned char *o = sv_malloc(2 * n + 2);
-  if (!o)
-    return SSLVDIR_E_NOMEM;
-  o[k++] = be ? 0xfe : 0xff;
-  o[k++] = be ? 0xff : 0xfe;
-  for (size_t i = 0; i < n;) {
-    uint32_t u = t[i];
-    size_t l = u < 0x80 ? 1 : u < 0xe0 ? 2 : u < 0xf0 ? 3 : 4;
-    if (l > 1) {
-      u &= 0xffu >> (l + 1);
-      for (size_t j = 1; j < l && i + j < n; j++)
-        u = u << 6 | (t[i + j] & 0x3f);
-    }
-    i += l;
-    uint16_t units[2];
-    int nu = 1;
-    if (u >= 0x10000) {
-      units[0] = (uint16_t)(0xd800 + ((u - 0x10000) >> 10));
-      units[1] = (uint16_t)(0xdc00 + ((u - 0x10000) & 0x3ff));
-      nu = 2;
-    } else {
-      units[0] = (uint16_t)u;
-    }
-    for (int j = 0; j < nu; j++) {
-      o[k++] = be ? (unsigned char)(units[j] >> 8) : (unsigned char)units[j];
-      o[k++] = be ? (unsigned char)units[j] : (unsigned char)(units[j] >> 8);
-    }
-  }
-  *out = (char *)o;
-  *out_len = k;
-  return SSLVDIR_OK;
-}
 
 static int encode(sslvdir_iisconfig *c) {
   sv_free(c->bytes);
@@ -902,45 +768,6 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_parse(sslvdir_iisconfig **out, const char *
   return from_text(out, c, err);
 }
 
-int sv_read_file(const char *filename, size_t max, char **data, size_t *len, sslvdir_error *err) {
-  *data = NULL;
-  FILE *f = fopen(filename, "rb");
-  if (!f)
-    return sv_err(err, SSLVDIR_E_IO, "%.200s: %s", filename, strerror(errno));
-  size_t cap = 65536, n = 0, got;
-  char *buf = sv_malloc(cap);
-  int rc = SSLVDIR_OK;
-  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n > max) {
-      rc = sv_err(err, SSLVDIR_E_RANGE, "%.200s: more than the %zu bytes allowed", filename, max);
-      break;
-    }
-    if (n == cap) {
-      char *nb = sv_realloc(buf, cap * 2);
-      if (!nb) {
-        sv_free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  if (!rc && !buf)
-    rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  if (!rc && ferror(f))
-    rc = sv_err(err, SSLVDIR_E_IO, "%.200s: %s", filename, strerror(errno));
-  fclose(f);
-  if (rc) {
-    sv_free(buf);
-    return rc;
-  }
-  *data = buf;
-  *len = n;
-  return SSLVDIR_OK;
-}
-
 SSLVDIR_EXTERN int sslvdir_iisconfig_load(sslvdir_iisconfig **out, const char *filename,
                                           sslvdir_error *err) {
   if (!out || !filename)
@@ -1287,127 +1114,6 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_apply(const sslvdir_iisconfig *c, sslvdir_b
 
 /* ================================================================ editing */
 
-/* One element found by the scanner, in byte offsets of the text. */
-typedef struct sc_el {
-  size_t start;     /* '<' */
-  size_t tag_end;   /* one past the '>' of the start tag */
-  size_t close;     /* '<' of the end tag (== tag_end for a self-closing one) */
-  size_t end;       /* one past the end */
-  size_t name, name_len;
-  int parent;
-  int self_closing;
-} sc_el;
-
-typedef struct scan {
-  sc_el *els;
-  size_t n, cap;
-} scan;
-
-static int scan_text(const char *t, size_t len, scan *s) {
-  int stack[SV_XML_MAX_DEPTH + 2];
-  int depth = 0;
-  size_t i = 0;
-  while (i < len) {
-    const char *lt = memchr(t + i, '<', len - i);
-    if (!lt)
-      break;
-    i = (size_t)(lt - t);
-    if (!strncmp(t + i, "<!--", 4)) {
-      const char *e = strstr(t + i + 4, "-->");
-      if (!e)
-        return -1;
-      i = (size_t)(e - t) + 3;
-    } else if (!strncmp(t + i, "<![CDATA[", 9)) {
-      const char *e = strstr(t + i + 9, "]]>");
-      if (!e)
-        return -1;
-      i = (size_t)(e - t) + 3;
-    } else if (t[i + 1] == '?') {
-      const char *e = strstr(t + i + 2, "?>");
-      if (!e)
-        return -1;
-      i = (size_t)(e - t) + 2;
-    } else if (t[i + 1] == '!') {
-      return -1; /* a DOCTYPE: refused when reading, never edited */
-    } else if (t[i + 1] == '/') {
-      const char *e = strchr(t + i, '>');
-      if (!e || depth == 0)
-        return -1;
-      sc_el *el = &s->els[stack[--depth]];
-      el->close = i;
-      el->end = (size_t)(e - t) + 1;
-      i = el->end;
-    } else {
-      /* A start tag: find its '>' outside attribute quotes. */
-      size_t j = i + 1;
-      char q = 0;
-      while (j < len && (q || t[j] != '>')) {
-        if (q && t[j] == q)
-          q = 0;
-        else if (!q && (t[j] == '"' || t[j] == '\''))
-          q = t[j];
-        j++;
-      }
-      if (j >= len || depth > SV_XML_MAX_DEPTH)
-        return -1;
-      if (sv_grow((void **)&s->els, &s->cap, s->n + 1, sizeof *s->els))
-        return -2;
-      sc_el *el = &s->els[s->n];
-      el->start = i;
-      el->tag_end = j + 1;
-      el->name = i + 1;
-      el->name_len = strcspn(t + i + 1, " \t\r\n/>");
-      el->parent = depth ? stack[depth - 1] : -1;
-      el->self_closing = t[j - 1] == '/';
-      if (el->self_closing) {
-        el->close = el->end = j + 1;
-      } else {
-        stack[depth++] = (int)s->n;
-      }
-      s->n++;
-      i = j + 1;
-    }
-  }
-  return depth == 0 ? 0 : -1;
-}
-
-static int el_is(const char *t, const sc_el *e, const char *name) {
-  return e->name_len == strlen(name) && !memcmp(t + e->name, name, e->name_len);
-}
-
-/* The value span of an attribute of an element's start tag. */
-static int el_attr(const char *t, const sc_el *e, const char *name, size_t *vs, size_t *ve) {
-  size_t i = e->name + e->name_len, end = e->tag_end - 1, nl = strlen(name);
-  while (i < end) {
-    while (i < end && strchr(" \t\r\n", t[i]))
-      i++;
-    size_t ns = i;
-    while (i < end && !strchr(" \t\r\n=/>", t[i]))
-      i++;
-    size_t nn = i - ns;
-    while (i < end && strchr(" \t\r\n", t[i]))
-      i++;
-    if (i >= end || t[i] != '=')
-      return 0;
-    i++;
-    while (i < end && strchr(" \t\r\n", t[i]))
-      i++;
-    if (i >= end || (t[i] != '"' && t[i] != '\''))
-      return 0;
-    char q = t[i++];
-    size_t s0 = i;
-    while (i < end && t[i] != q)
-      i++;
-    if (nn == nl && !memcmp(t + ns, name, nl)) {
-      *vs = s0;
-      *ve = i;
-      return 1;
-    }
-    i++;
-  }
-  return 0;
-}
-
 /* Compares an attribute value (entities decoded) with a path, ignoring case
  * and trailing '/'. */
 static int attr_path_eq(const char *v, size_t n, const char *path) {
@@ -1436,43 +1142,13 @@ static int attr_path_eq(const char *v, size_t n, const char *path) {
   return eq;
 }
 
-/* The first child of el (index) named name, or -1. */
-static int el_child(const scan *s, const char *t, int el, const char *name) {
-  for (size_t i = (size_t)el + 1; i < s->n; i++)
-    if (s->els[i].parent == el && el_is(t, &s->els[i], name))
-      return (int)i;
-  return -1;
-}
-
-/* Whitespace before the '<' at off, back to the line start ("" if the tag
- * is not first on its line). */
-static void indent_of(const char *t, size_t off, char *out, size_t size) {
-  size_t b = off;
-  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t'))
-    b--;
-  if (b > 0 && t[b - 1] != '\n')
-    b = off;
-  snprintf(out, size, "%.*s", (int)(off - b), t + b);
-}
-
 typedef struct edit {
   size_t at, del;
   char ins[4096];
 } edit;
 
 static int apply_edit(sslvdir_iisconfig *c, const edit *e) {
-  size_t il = strlen(e->ins), n = c->len - e->del + il;
-  char *t = sv_malloc(n + 1);
-  if (!t)
-    return SSLVDIR_E_NOMEM;
-  memcpy(t, c->text, e->at);
-  memcpy(t + e->at, e->ins, il);
-  memcpy(t + e->at + il, c->text + e->at + e->del, c->len - e->at - e->del);
-  t[n] = '\0';
-  sv_free(c->text);
-  c->text = t;
-  c->len = n;
-  return SSLVDIR_OK;
+  return sv_xe_splice(&c->text, &c->len, e->at, e->del, e->ins);
 }
 
 /* Lines of the chain to insert under an element: levels of elements, the
@@ -1499,7 +1175,7 @@ static void chain_text(char *out, size_t size, const char *base, const char *uni
 }
 
 /* Works out the one edit that sets sslFlags at path. */
-static int plan_edit(const sslvdir_iisconfig *c, const scan *s, const char *path,
+static int plan_edit(const sslvdir_iisconfig *c, const sv_xe_scan *s, const char *path,
                      const char *flags, edit *e) {
   const char *t = c->text;
   const char *nl = strstr(t, "\r\n") ? "\r\n" : "\n";
@@ -1507,13 +1183,13 @@ static int plan_edit(const sslvdir_iisconfig *c, const scan *s, const char *path
   /* The indentation unit: that of the first element indented under the root. */
   for (size_t i = 1; i < s->n; i++)
     if (s->els[i].parent == 0) {
-      indent_of(t, s->els[i].start, unit, sizeof unit);
+      sv_xe_indent(t, s->els[i].start, unit, sizeof unit);
       if (!unit[0])
         snprintf(unit, sizeof unit, "    ");
       break;
     }
   int root = 0;
-  if (s->n == 0 || !el_is(t, &s->els[0], "configuration"))
+  if (s->n == 0 || !sv_xe_is(t, &s->els[0], "configuration"))
     return SSLVDIR_E_SYNTAX;
   /* The element that owns system.webServer: the root, or a location. */
   int owner = -1, best_depth = -1;
@@ -1522,11 +1198,12 @@ static int plan_edit(const sslvdir_iisconfig *c, const scan *s, const char *path
   } else {
     for (size_t i = 1; i < s->n; i++) {
       size_t vs, ve;
-      if (s->els[i].parent != root || !el_is(t, &s->els[i], "location") ||
-          !el_attr(t, &s->els[i], "path", &vs, &ve) || !attr_path_eq(t + vs, ve - vs, path))
+      if (s->els[i].parent != root || !sv_xe_is(t, &s->els[i], "location") ||
+          !sv_xe_attr(t, &s->els[i], "path", &vs, &ve) || !attr_path_eq(t + vs, ve - vs, path))
         continue;
-      int ws = el_child(s, t, (int)i, "system.webServer"), sec = ws >= 0 ? el_child(s, t, ws, "security") : -1,
-          acc = sec >= 0 ? el_child(s, t, sec, "access") : -1;
+      int ws = sv_xe_child(s, t, (int)i, "system.webServer"),
+          sec = ws >= 0 ? sv_xe_child(s, t, ws, "security") : -1,
+          acc = sec >= 0 ? sv_xe_child(s, t, sec, "access") : -1;
       int d = acc >= 0 ? 3 : sec >= 0 ? 2 : ws >= 0 ? 1 : 0;
       if (d > best_depth) {
         best_depth = d;
@@ -1538,7 +1215,7 @@ static int plan_edit(const sslvdir_iisconfig *c, const scan *s, const char *path
     /* A new <location> after the last one, else before </configuration>. */
     size_t at = s->els[root].close;
     for (size_t i = 1; i < s->n; i++)
-      if (s->els[i].parent == root && el_is(t, &s->els[i], "location")) {
+      if (s->els[i].parent == root && sv_xe_is(t, &s->els[i], "location")) {
         at = s->els[i].end;
         while (at < c->len && (t[at] == ' ' || t[at] == '\t'))
           at++;
@@ -1563,13 +1240,13 @@ static int plan_edit(const sslvdir_iisconfig *c, const scan *s, const char *path
     e->del = 0;
     return SSLVDIR_OK;
   }
-  int ws = el_child(s, t, owner, "system.webServer");
-  int sec = ws >= 0 ? el_child(s, t, ws, "security") : -1;
-  int acc = sec >= 0 ? el_child(s, t, sec, "access") : -1;
+  int ws = sv_xe_child(s, t, owner, "system.webServer");
+  int sec = ws >= 0 ? sv_xe_child(s, t, ws, "security") : -1;
+  int acc = sec >= 0 ? sv_xe_child(s, t, sec, "access") : -1;
   if (acc >= 0) {
     size_t vs, ve;
-    const sc_el *a = &s->els[acc];
-    if (el_attr(t, a, "sslFlags", &vs, &ve)) {
+    const sv_xe_el *a = &s->els[acc];
+    if (sv_xe_attr(t, a, "sslFlags", &vs, &ve)) {
       e->at = vs;
       e->del = ve - vs;
       snprintf(e->ins, sizeof e->ins, "%s", flags);
@@ -1589,9 +1266,9 @@ static int plan_edit(const sslvdir_iisconfig *c, const scan *s, const char *path
   static const char *const all[] = {"system.webServer", "security", "access"};
   const char *const *names = all + (sec >= 0 ? 2 : ws >= 0 ? 1 : 0);
   int n = sec >= 0 ? 1 : ws >= 0 ? 2 : 3;
-  const sc_el *p = &s->els[parent];
+  const sv_xe_el *p = &s->els[parent];
   char base[128];
-  indent_of(t, p->start, base, sizeof base);
+  sv_xe_indent(t, p->start, base, sizeof base);
   char inner[2048];
   chain_text(inner, sizeof inner, base, unit, nl, names, n, flags);
   if (p->self_closing) {
@@ -1652,8 +1329,8 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const c
     sv_free(np);
     return sv_err(err, SSLVDIR_E_RANGE, "sslFlags 0x%x cannot be written", flags);
   }
-  scan s = {NULL, 0, 0};
-  int sr = scan_text(c->text, c->len, &s);
+  sv_xe_scan s = {NULL, 0, 0};
+  int sr = sv_xe_scan_text(c->text, c->len, &s);
   edit e;
   if (sr == -2)
     rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
@@ -1746,63 +1423,6 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_bytes(sslvdir_iisconfig *c, const char **da
   *data = c->bytes;
   *len = c->nbytes;
   return SSLVDIR_OK;
-}
-
-int sv_write_atomic(const char *filename, const char *data, size_t len, int keep_backup,
-                    sslvdir_error *err) {
-  size_t fl = strlen(filename);
-  char *tmp = sv_malloc(fl + 16), *bak = sv_malloc(fl + 8);
-  if (!tmp || !bak) {
-    sv_free(tmp);
-    sv_free(bak);
-    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
-  }
-  snprintf(tmp, fl + 16, "%s.tmp.XXXXXX", filename);
-  snprintf(bak, fl + 8, "%s.bak", filename);
-  int rc = SSLVDIR_OK, fd = mkstemp(tmp);
-  struct stat st;
-  int existed = stat(filename, &st) == 0;
-  if (fd < 0) {
-    rc = sv_err(err, SSLVDIR_E_IO, "%.200s: cannot create a temporary file: %s", filename,
-                strerror(errno));
-    goto out;
-  }
-  if (existed)
-    (void)fchmod(fd, st.st_mode & 07777);
-  for (size_t o = 0; o < len && !rc;) {
-    ssize_t w = write(fd, data + o, len - o);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      rc = sv_err(err, SSLVDIR_E_IO, "%.200s: %s", tmp, strerror(errno));
-    else
-      o += (size_t)w;
-  }
-  if (!rc && fsync(fd))
-    rc = sv_err(err, SSLVDIR_E_IO, "%.200s: fsync: %s", tmp, strerror(errno));
-  if (close(fd) && !rc)
-    rc = sv_err(err, SSLVDIR_E_IO, "%.200s: close: %s", tmp, strerror(errno));
-  if (!rc && existed && keep_backup) {
-    /* The backup is a hard link when it can be, a copy otherwise. */
-    unlink(bak);
-    if (link(filename, bak)) {
-      char *old = NULL;
-      size_t ol;
-      sslvdir_error e2;
-      if (sv_read_file(filename, SIZE_MAX, &old, &ol, &e2) ||
-          sv_write_atomic(bak, old, ol, 0, &e2))
-        rc = sv_err(err, SSLVDIR_E_IO, "%.200s: cannot keep a backup: %s", bak, e2.message);
-      sv_free(old);
-    }
-  }
-  if (!rc && rename(tmp, filename))
-    rc = sv_err(err, SSLVDIR_E_IO, "%.200s: rename: %s", filename, strerror(errno));
-out:
-  if (rc && fd >= 0)
-    unlink(tmp);
-  sv_free(tmp);
-  sv_free(bak);
-  return rc;
 }
 
 SSLVDIR_EXTERN int sslvdir_iisconfig_save(sslvdir_iisconfig *c, const char *filename,

@@ -33,12 +33,26 @@ void *sv_malloc(size_t size);
 void *sv_calloc(size_t n, size_t size);
 void *sv_realloc(void *ptr, size_t size);
 void sv_free(void *ptr);
+/* Grow *arr (of *cap elements of elsize) to hold need elements. */
+int sv_grow(void **arr, size_t *cap, size_t need, size_t elsize);
+
+/* Strings (lib/str.c). */
 char *sv_strdup(const char *s);
 char *sv_strndup(const char *s, size_t n);
 /* A formatted string of any length, or NULL when out of memory. */
 char *sv_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Grow *arr (of *cap elements of elsize) to hold need elements. */
-int sv_grow(void **arr, size_t *cap, size_t need, size_t elsize);
+/* The bounded writer: appends into out[0..size) and counts every byte, so
+ * that a first pass with size 0 measures, and len > size afterwards says
+ * the output did not fit (nothing is written past size). */
+typedef struct sv_bw {
+  char *out;
+  size_t size, len;
+} sv_bw;
+static inline void sv_bw_put(sv_bw *w, const char *s, size_t n) {
+  if (w->len <= w->size && n <= w->size - w->len)
+    memcpy(w->out + w->len, s, n);
+  w->len += n;
+}
 
 /* An index of the entries of a caller's array by a string key (lib/index.c):
  * open addressing over entry numbers, with each key's hash. key_of(base, i)
@@ -78,7 +92,7 @@ int sv_err_at(sslvdir_error *err, int code, unsigned line, unsigned column, size
 int sv_err_line(sslvdir_error *err, int code, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* ASCII helpers: the protocol elements compared here are ASCII by definition. */
+/* ASCII helpers (lib/str.c): the protocol elements compared here are ASCII by definition. */
 static inline unsigned char sv_lower(unsigned char c) { return sv_lower_table[c]; }
 /* The value of a hex digit, or -1. */
 static inline int sv_hexval(unsigned char c) {
@@ -96,7 +110,7 @@ static inline int sv_is_tchar(unsigned char c) {
 int sv_streq_ci(const char *a, const char *b);
 uint32_t sv_hash_ci(const char *s, size_t n, uint32_t seed);
 
-/* Host names (lib/site.c): validate and lower-case "host[:port]". */
+/* Host names (lib/host.c): validate and lower-case "host[:port]". */
 #define SV_HOST_MAX 253
 /* Splits host[:port]; writes the lower-cased host without a trailing dot to
  * out (SV_HOST_MAX + 3 bytes). Returns 0 or -1 when malformed. */
@@ -358,24 +372,7 @@ struct gnutls_x509_crt_int **sv_cert_crts(const sslvdir_cert *c, size_t *n,
  * do not: sslvdir_cert_covers()); for explanations only. */
 int sv_cert_cn_names(const sslvdir_cert *c, const char *host, size_t len);
 
-/* lib/iisconfig.c: files, and Exchange vdir names. */
-int sv_read_file(const char *filename, size_t max, char **data, size_t *len, sslvdir_error *err);
-/* Writes a file atomically (temporary file, fsync, rename); with keep_backup
- * the previous file stays as FILENAME.bak. */
-int sv_write_atomic(const char *filename, const char *data, size_t len, int keep_backup,
-                    sslvdir_error *err);
-/* Text files as stored (UTF-8 with or without BOM, UTF-16 with BOM) to and
- * from UTF-8 without BOM. */
-int sv_text_decode(const unsigned char *d, size_t n, const char *what, sslvdir_encoding *enc,
-                   char **text, size_t *len, sslvdir_error *err);
-int sv_text_encode(const char *text, size_t n, sslvdir_encoding enc, char **out, size_t *out_len);
-/* UTF-16 (little-endian, or big-endian when be) without BOM to UTF-8 text,
- * NUL-terminated; a lone surrogate or a NUL character is refused (at is
- * where d starts in the caller's input, for the error's offset). */
-int sv_utf16_decode(const unsigned char *d, size_t n, size_t at, int be, const char *what,
-                    char **text, size_t *len, sslvdir_error *err);
-/* Appends code point c to o[*n] as UTF-8 (1 to 4 bytes). */
-void sv_put_utf8(char *o, size_t *n, uint32_t c);
+/* lib/iisconfig.c: the model of applicationHost.config, and Exchange vdir names. */
 /* A deep copy of a configuration (its current text parsed again). */
 int sv_iisconfig_dup(sslvdir_iisconfig **out, const sslvdir_iisconfig *src, sslvdir_error *err);
 /* The locations of a configuration that set sslFlags (NULL for others). */
@@ -405,6 +402,9 @@ typedef struct sv_xdefault {
 /* Whether version is one the table knows: 2007, 2010, 2013, 2016, 2019
  * or 2025, Exchange SE. */
 int sv_exchange_version_known(unsigned version);
+/* SSLVDIR_OK for 0 (not said) or a known version, else SSLVDIR_E_RANGE
+ * with a message, after "what: " when what is not NULL, that lists them. */
+int sv_exchange_version_check(unsigned version, const char *what, sslvdir_error *err);
 size_t sv_xdefault_count(void);
 const sv_xdefault *sv_xdefault_row(size_t i);
 /* SV_XD_FRONT for "Default Web Site", SV_XD_BACK for "Exchange Back End", else -1. */
@@ -420,7 +420,6 @@ int sv_xdefault_ships(unsigned version, int site, const char *path, size_t len);
 int sv_xdefault_flags(unsigned version, unsigned from, const char *path, size_t len, int site,
                       unsigned *flags);
 
-void sv_site_clear(sslvdir_site *s);
 int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out);
 void sv_builder_swap(sslvdir_builder *a, sslvdir_builder *b);
 sslvdir_site *sv_builder_find_site(sslvdir_builder *b, const char *name);
@@ -443,7 +442,8 @@ const sv_net *sv_policy_offloader_for(const sslvdir_policy *p, const char *addr,
 const sslvdir_site *sv_policy_lookup_host_hash(const sslvdir_policy *p, const char *host, size_t len,
                                                uint32_t hash);
 
-/* lib/site.c: build the trie of a policy's site. */
+/* lib/site.c: free a site; build the trie of a policy's site. */
+void sv_site_clear(sslvdir_site *s);
 int sv_site_index(sslvdir_site *s);
 /* The vdir that serves a normalised path (sv_path_norm()), or NULL. as_is:
  * no byte of it needs encoding (its canonical length is its length). */

@@ -11,11 +11,7 @@
 #endif
 
 #include "internal.h"
-
-static int starts_ci(const char *s, size_t n, const char *prefix) {
-  size_t pl = strlen(prefix);
-  return n >= pl && sv_eq_ci(s, pl, prefix, pl);
-}
+#include "url.h"
 
 /* Byte classes of the raw target: 0 for the bytes that need no attention. */
 enum { T_BAD = 1, T_NONASCII = 2, T_HASH = 3, T_QUERY = 4 };
@@ -88,16 +84,11 @@ int sv_target_split(const char *t, size_t n, sv_target *out) {
   if (t[0] == '/') {
     p = 0;
   } else {
-    size_t s;
-    if (starts_ci(t, n, "http://"))
-      s = 7;
-    else if (starts_ci(t, n, "https://"))
-      s = 8;
-    else
+    size_t s = sv_url_scheme_len(t, n);
+    if (!s)
       return SSLVDIR_R_BAD_TARGET;
-    size_t e = s;
-    while (e < n && t[e] != '/' && t[e] != '?')
-      e++;
+    /* No '#' is left here (refused above), so the authority ends at '/' or '?'. */
+    size_t e = sv_url_authority_end(t, n, s);
     if (e == s)
       return SSLVDIR_R_BAD_TARGET;
     for (size_t i = s; i < e; i++)

@@ -77,9 +77,8 @@ SSLVDIR_EXTERN int sslvdir_plan_new(sslvdir_plan **out, const sslvdir_iisconfig 
   if (!out)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: NULL argument");
   *out = NULL;
-  if (version && !sv_exchange_version_known(version))
-    return sv_err(err, SSLVDIR_E_RANGE, "plan: Exchange version %u is not 2007, 2010, 2013, "
-                  "2016, 2019 or 2025 (SE)", version);
+  if (sv_exchange_version_check(version, "plan", err))
+    return SSLVDIR_E_RANGE;
   sslvdir_plan *p = sv_calloc(1, sizeof *p);
   if (!p || !(p->server = sv_strdup("MyServer"))) {
     sv_free(p);

@@ -10,7 +10,9 @@
 
 #include <sslvdir/registry.h>
 
+#include "fileread.h"
 #include "internal.h"
+#include "textcodec.h"
 
 typedef struct reg_ent {
   int kind;     /* sslvdir_reg_entry */
@@ -170,29 +172,6 @@ static int quoted(const char *s, size_t n, char *out, size_t *olen, size_t *end)
     }
   }
   return -1;
-}
-
-/* UTF-16LE bytes (one string, NUL-terminated or not) to UTF-8. */
-static int utf16le_to_utf8(const unsigned char *d, size_t n, char *out, size_t *olen) {
-  size_t o = 0;
-  for (size_t i = 0; i + 1 < n; i += 2) {
-    uint32_t u = (uint32_t)d[i] | (uint32_t)d[i + 1] << 8;
-    if (u == 0)
-      break;
-    if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
-      uint32_t l = (uint32_t)d[i + 2] | (uint32_t)d[i + 3] << 8;
-      if (l < 0xdc00 || l > 0xdfff)
-        return -1;
-      u = 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00);
-      i += 2;
-    } else if (u >= 0xd800 && u <= 0xdfff) {
-      return -1;
-    }
-    sv_put_utf8(out, &o, u);
-  }
-  out[o] = '\0';
-  *olen = o;
-  return 0;
 }
 
 /* One value line. A line regedit would not import is skipped (skip_line);
@@ -573,11 +552,12 @@ static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_err
       /* Text: UTF-8 from a "string"; from hex(N), UTF-16LE in a REGEDIT5 file,
        * 8-bit text in a REGEDIT4 one; up to its NUL either way. */
       char *str = NULL;
-      size_t sl;
+      size_t sl, bad;
       if (!e->hex) {
         str = sv_strndup((const char *)e->data, e->len);
       } else if (!r->v4) {
-        if ((str = sv_malloc(e->len * 2 + 1)) && utf16le_to_utf8(e->data, e->len, str, &sl))
+        if ((str = sv_malloc(e->len * 2 + 1)) &&
+            sv_utf16_to_utf8(e->data, e->len, 0, 1, str, &sl, &bad))
           str[0] = '\0';
       } else {
         size_t n8 = strnlen((const char *)e->data, e->len);
@@ -701,15 +681,14 @@ SSLVDIR_EXTERN int sslvdir_regfile_from_settings(sslvdir_regfile **out, const ss
 
 /* ================================================================ writing */
 
+/* The bounded writer, and the column, for regedit's line wrapping. */
 typedef struct wbuf {
-  char *out;
-  size_t size, len, col;
+  sv_bw bw;
+  size_t col;
 } wbuf;
 
 static void w(wbuf *b, const char *s, size_t n) {
-  if (b->len <= b->size && n <= b->size - b->len)
-    memcpy(b->out + b->len, s, n);
-  b->len += n;
+  sv_bw_put(&b->bw, s, n);
   for (size_t i = 0; i < n; i++)
     b->col = s[i] == '\n' ? 0 : b->col + 1;
 }
@@ -746,14 +725,14 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
     return SSLVDIR_E_INVALID_ARGUMENT;
   int v4 = (flags & SSLVDIR_REGFILE_REGEDIT4) != 0, utf8 = v4 || (flags & SSLVDIR_REGFILE_UTF8);
   /* Build the text in UTF-8 first, sized by a dry run. */
-  wbuf b = {NULL, 0, 0, 0};
+  wbuf b = {{NULL, 0, 0}, 0};
   for (int pass = 0; pass < 2; pass++) {
     if (pass) {
-      b.out = sv_malloc(b.len + 1);
-      if (!b.out)
+      b.bw.out = sv_malloc(b.bw.len + 1);
+      if (!b.bw.out)
         return SSLVDIR_E_NOMEM;
-      b.size = b.len;
-      b.len = b.col = 0;
+      b.bw.size = b.bw.len;
+      b.bw.len = b.col = 0;
     }
     ws(&b, v4 ? "REGEDIT4\r\n" : "Windows Registry Editor Version 5.00\r\n");
     for (size_t i = 0; i < r->n; i++) {
@@ -798,7 +777,7 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
           char *u16 = NULL;
           if (!u8 || sv_text_encode(u8, strlen(u8), SSLVDIR_ENCODING_UTF16LE, &u16, &ul)) {
             sv_free(u8);
-            sv_free(b.out);
+            sv_free(b.bw.out);
             return SSLVDIR_E_NOMEM;
           }
           memmove(u16, u16 + 2, ul - 2); /* drop the BOM; the NUL goes at the end */
@@ -816,9 +795,9 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
   }
   char *enc = NULL;
   size_t el = 0;
-  int rc = sv_text_encode(b.out, b.len, utf8 ? SSLVDIR_ENCODING_UTF8 : SSLVDIR_ENCODING_UTF16LE,
-                          &enc, &el);
-  sv_free(b.out);
+  int rc = sv_text_encode(b.bw.out, b.bw.len,
+                          utf8 ? SSLVDIR_ENCODING_UTF8 : SSLVDIR_ENCODING_UTF16LE, &enc, &el);
+  sv_free(b.bw.out);
   if (rc)
     return rc;
   *out_len = el;

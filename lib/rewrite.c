@@ -654,16 +654,8 @@ SSLVDIR_EXTERN void sslvdir_rewriter_counts(const sslvdir_rewriter *rw, uint64_t
     *reps = rw ? rw->reps : 0;
 }
 
-typedef struct buf_sink {
-  char *out;
-  size_t size, len;
-} buf_sink;
-
 static int buf_write(const char *data, size_t len, void *ud) {
-  buf_sink *s = ud;
-  if (s->len <= s->size && len <= s->size - s->len)
-    memcpy(s->out + s->len, data, len);
-  s->len += len;
+  sv_bw_put(ud, data, len);
   return 0;
 }
 
@@ -674,7 +666,7 @@ SSLVDIR_EXTERN int sslvdir_rewriter_rewrite(sslvdir_rewriter *rw, const char *bo
   if (rw->hold_len)
     return SSLVDIR_E_INCONSISTENT;
   sslvdir_rewriter_reset(rw);
-  buf_sink s = {out, out_size, 0};
+  sv_bw s = {out, out_size, 0};
   if (sslvdir_rewriter_feed(rw, body, len, buf_write, &s) ||
       sslvdir_rewriter_finish(rw, buf_write, &s))
     return SSLVDIR_E_INVALID_ARGUMENT; /* buf_write never fails: unreachable */

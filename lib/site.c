@@ -1,90 +1,32 @@
-/* Sites: host names, read-only views, and the path trie that matches vdirs. */
+/* Sites: read-only views, and the path trie that matches vdirs. Host names
+ * are checked in lib/host.c. */
 #include "config.h"
 
 #include <string.h>
 
 #include "internal.h"
 
-/* Host name bytes, lower-cased; 0 for bytes a host name cannot hold. */
-#define HOSTCH(c) (SV_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' ? SV_LOWER(c) : 0)
-static const unsigned char host_table[256] = {SV_R256(HOSTCH)};
-
-/* The port after "host:", 1 to 65535, digits only. */
-static int check_port(const char *p, size_t n) {
-  unsigned port = 0;
-  if (n == 0 || n > 5)
-    return -1;
-  for (size_t i = 0; i < n; i++) {
-    if (p[i] < '0' || p[i] > '9')
-      return -1;
-    port = port * 10 + (unsigned)(p[i] - '0');
+/* Frees what a site holds, builder's or policy's, and zeroes it. */
+void sv_site_clear(sslvdir_site *s) {
+  sv_free(s->name);
+  for (size_t i = 0; i < s->nhosts; i++)
+    sv_free(s->hosts[i]);
+  sv_free(s->hosts);
+  sv_free(s->canonical);
+  sv_free(s->ad_redirect);
+  for (size_t i = 0; i < s->nvdirs; i++) {
+    sslvdir_vdir *v = &s->vdirs[i];
+    sv_free(v->path);
+    sv_free(v->key);
+    sv_free(v->config_path);
+    sv_free(v->url[0]);
+    sv_free(v->url[1]);
   }
-  return port == 0 || port > 65535 ? -1 : 0;
-}
-
-/* The one host validator: a DNS-style name (letters, digits, '-', '_', '.',
- * no empty label, at most 253 bytes, one trailing dot ignored) or an IPv6
- * literal in brackets, then ":port" when allowed. Works in place; *host_len
- * is the length of the name without port or trailing dot. */
-static int host_check(const char *in, size_t len, int allow_port, size_t *host_len, size_t *hend) {
-  size_t i, n;
-  if (!in || len == 0)
-    return -1;
-  if (in[0] == '[') {
-    const char *close = memchr(in, ']', len);
-    int fam;
-    unsigned char a[16];
-    if (!close || close - in < 3 || close - in > 46 ||
-        sv_addr_parse(in + 1, (size_t)(close - in) - 1, &fam, a) || fam != 6)
-      return -1;
-    for (const char *c = in + 1; c < close; c++) /* hex, ':' and '.' only: no zone */
-      if (!((*c >= '0' && *c <= '9') || ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'f') || *c == ':' || *c == '.'))
-        return -1;
-    i = n = (size_t)(close - in) + 1;
-  } else {
-    const char *colon = memchr(in, ':', len);
-    i = colon ? (size_t)(colon - in) : len;
-    unsigned ok = 1;
-    for (size_t k = 0; k < i; k++)
-      ok &= host_table[(unsigned char)in[k]] != 0;
-    n = (i && in[i - 1] == '.') ? i - 1 : i; /* one trailing dot: the same name */
-    if (!ok || n == 0 || n > SV_HOST_MAX || in[0] == '-' || in[0] == '.' || in[n - 1] == '.')
-      return -1; /* a bad byte, an empty first or last label, or too long */
-    for (const char *d = memchr(in, '.', n); d; d = memchr(d + 1, '.', n - (size_t)(d + 1 - in)))
-      if (d[1] == '.')
-        return -1; /* an empty label (d[1] is inside the name: the last byte is not '.') */
-  }
-  if (i < len && (!allow_port || in[i] != ':' || check_port(in + i + 1, len - i - 1)))
-    return -1;
-  *host_len = n;
-  if (hend)
-    *hend = i;
-  return 0;
-}
-
-int sv_host_check(const char *in, size_t len, size_t *host_len, uint32_t *hash) {
-  if (host_check(in, len, 1, host_len, NULL))
-    return -1;
-  *hash = sv_hash_ci(in, *host_len, 0);
-  return 0;
-}
-
-int sv_host_normalize_hash(const char *in, size_t len, char *out, size_t *out_len, int allow_port,
-                           uint32_t *hash) {
-  size_t n;
-  if (host_check(in, len, allow_port, &n, NULL))
-    return -1;
-  for (size_t k = 0; k < n; k++)
-    out[k] = (char)sv_lower((unsigned char)in[k]);
-  out[n] = '\0';
-  *out_len = n;
-  if (hash)
-    *hash = sv_hash_ci(out, n, 0);
-  return 0;
-}
-
-int sv_host_normalize(const char *in, size_t len, char *out, size_t *out_len, int allow_port) {
-  return sv_host_normalize_hash(in, len, out, out_len, allow_port, NULL);
+  sv_free(s->vdirs);
+  sv_ix_free(&s->vdir_ix);
+  sv_free(s->node_vdir);
+  sv_free(s->edges);
+  memset(s, 0, sizeof *s);
 }
 
 SSLVDIR_EXTERN const char *sslvdir_site_name(const sslvdir_site *s) { return s ? s->name : NULL; }

@@ -14,6 +14,7 @@
 
 #include <sslvdir/trust.h>
 
+#include "fileread.h"
 #include "internal.h"
 
 struct sslvdir_trust {

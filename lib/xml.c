@@ -22,6 +22,7 @@
 #include <libxml/tree.h>
 
 #include "internal.h"
+#include "textcodec.h"
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 static void xml_init(void) { xmlInitParser(); }
