@@ -47,6 +47,32 @@ int sv_exchange_version_check(unsigned version, const char *what, sslvdir_error 
                 what ? what : "", what ? ": " : "", version, list);
 }
 
+int sslvdir_exchange_version_parse(const char *text, size_t len, unsigned *version,
+                                   sslvdir_error *err) {
+  if (!text || !version)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "exchange version: NULL argument");
+  if (sv_eq_ci(text, len, "SE", 2)) {
+    *version = 2025;
+    return SSLVDIR_OK;
+  }
+  unsigned v = 0;
+  size_t i = 0;
+  for (; i < len && i < 4 && text[i] >= '0' && text[i] <= '9'; i++)
+    v = v * 10 + (unsigned)(text[i] - '0');
+  if (len == 4 && i == 4 && sv_exchange_version_known(v)) {
+    *version = v;
+    return SSLVDIR_OK;
+  }
+  /* The known ones, from the table; zero (the builder's "unknown") is no
+   * release people write. */
+  char list[64];
+  size_t o = 0;
+  for (size_t k = 0; k < sizeof versions / sizeof versions[0]; k++)
+    o += (size_t)snprintf(list + o, sizeof list - o, "%s%u", k ? ", " : "", versions[k]);
+  return sv_err(err, SSLVDIR_E_RANGE, "Exchange version '%.*s' unknown (expected %s or SE)",
+                (int)(len > 40 ? 40 : len), text, list);
+}
+
 size_t sv_xdefault_count(void) { return NROWS; }
 
 const sv_xdefault *sv_xdefault_row(size_t i) { return i < NROWS ? &rows[i] : NULL; }

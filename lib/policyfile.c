@@ -435,10 +435,13 @@ static int apply(pf *c, xmlNodePtr root) {
   unsigned long exv = 0;
   if (!ver || strcmp(ver, "1"))
     rc = at(c, root, SSLVDIR_E_UNKNOWN_NAME, "<policy>: version must be \"1\"");
-  else if (ex && !strcmp(ex, "SE"))
-    exv = 2025; /* Exchange Server SE: the table's number for it */
-  else if (ex && parse_uint(ex, 9999, &exv))
-    rc = at(c, root, SSLVDIR_E_RANGE, "<policy>: exchange must be a year such as 2016, or SE");
+  else if (ex) {
+    sslvdir_error e = {0};
+    unsigned v = 0;
+    if (sslvdir_exchange_version_parse(ex, strlen(ex), &v, &e))
+      rc = at(c, root, SSLVDIR_E_RANGE, "<policy>: exchange: %s", e.message);
+    exv = v;
+  }
   xmlFree(ver);
   xmlFree(ex);
   if (rc)

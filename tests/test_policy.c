@@ -638,6 +638,38 @@ static void test_threads(void) {
   sslvdir_policy_slot_free(slot_shared);
 }
 
+/* Exchange releases as people write them: the years the library knows and
+ * "SE" in any case; anything else is refused with the known ones listed. */
+static void test_exchange_version_parse(void) {
+  static const struct { const char *text; unsigned want; } ok[] = {
+    {"2007", 2007}, {"2010", 2010}, {"2013", 2013}, {"2016", 2016},
+    {"2019", 2019}, {"2025", 2025}, {"SE", 2025}, {"se", 2025}, {"sE", 2025}};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    unsigned v = 0;
+    CU_ASSERT_EQUAL(sslvdir_exchange_version_parse(ok[i].text, strlen(ok[i].text), &v, NULL),
+                    SSLVDIR_OK);
+    CU_ASSERT_EQUAL(v, ok[i].want);
+  }
+  static const char *const bad[] = {"2012", "0", "0000", "", "SE ", " 2016", "2016x", "20160",
+                                    "+2016", "-2016", "SEE", "2o16", "Exchange 2016"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    unsigned v = 7;
+    sslvdir_error e = {0};
+    CU_ASSERT_EQUAL(sslvdir_exchange_version_parse(bad[i], strlen(bad[i]), &v, &e), SSLVDIR_E_RANGE);
+    CU_ASSERT_EQUAL(v, 7);
+    CU_ASSERT(strstr(e.message, "Exchange version") != NULL);
+  }
+  sslvdir_error e = {0};
+  unsigned v = 0;
+  CU_ASSERT_EQUAL(sslvdir_exchange_version_parse("2012", 4, &v, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT(strstr(e.message, "2016") != NULL && strstr(e.message, "SE") != NULL);
+  /* len, not the NUL, ends the text */
+  CU_ASSERT_EQUAL(sslvdir_exchange_version_parse("2016junk", 4, &v, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(v, 2016);
+  CU_ASSERT_EQUAL(sslvdir_exchange_version_parse(NULL, 0, &v, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_exchange_version_parse("SE", 2, NULL, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+}
+
 void suite_policy(void) {
   CU_pSuite s = CU_add_suite("policy", NULL, NULL);
   CU_add_test(s, "builder refuses bad input", test_builder_errors);
@@ -649,6 +681,7 @@ void suite_policy(void) {
   CU_add_test(s, "presets: Extended Protection", test_preset_extended_protection);
   CU_add_test(s, "unset sslFlags are inherited", test_inherited_flags);
   CU_add_test(s, "names and versions", test_kinds);
+  CU_add_test(s, "Exchange versions as people write them", test_exchange_version_parse);
   CU_add_test(s, "a slot: acquire, publish, release", test_slot);
   CU_add_test(s, "a slot's policy, published under load", test_threads);
 }

@@ -413,13 +413,13 @@ expect_status 4 'owa-ssloffloaded-missing' audit --config "$tmpcfg" --exchange-v
 expect_status 4 'New-ItemProperty .*SSLOffloaded' audit --config "$tmpcfg" --exchange-version 2010 --offloader 10.0.0.5
 rm -f "$tmpcfg" "$tmpcfg.bak"
 expect_fail 'give at least one' audit
-expect_fail 'exchange-version takes' audit --exchange-version 2012 --namespace a.example
-expect_fail 'exchange-version takes' audit --exchange-version 2019x --namespace a.example
+expect_fail "Exchange version '2012' unknown (expected 2007, 2010, 2013, 2016, 2019, 2025 or SE)" audit --exchange-version 2012 --namespace a.example
+expect_fail "--exchange-version: Exchange version '2019x' unknown" audit --exchange-version 2019x --namespace a.example
 # Exchange SE by name (2025 is its number): /Rpc needs SSL there, so a
 # configuration that leaves it open is told, with SE's default.
 expect_status 3 'default of Exchange SE' audit --config "$top_srcdir/tests/data/config/exchange2019.config" --exchange-version SE
 expect_out 'No finding' audit --config "$top_srcdir/tests/data/config/exchangeSE.config" --exchange-version se
-expect_fail 'exchange-version takes' config plan --offload 'Default Web Site/owa' --exchange 2020
+expect_fail "Exchange version '2020' unknown" config plan --offload 'Default Web Site/owa' --exchange 2020
 # SE ships /Rpc requiring SSL: offloading it clears that (2019 ships None).
 expect_out 'sslflags -Value "None" .*Default Web Site/Rpc' config plan --server EX01 --offload 'Default Web Site/Rpc' --exchange SE
 expect_fail 'not a host name' audit --namespace 'bad/host'

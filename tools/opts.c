@@ -152,20 +152,10 @@ int list_option(const char *opt, const char **list, int *n, const char *arg) {
 }
 
 int exchange_version_value(const char *v, unsigned *version) {
-  static const unsigned years[] = {2007, 2010, 2013, 2016, 2019, 2025};
-  if (!strcasecmp(v, "SE")) {
-    *version = 2025; /* the table's number for Exchange Server SE */
+  sslvdir_error e = {0};
+  if (!sslvdir_exchange_version_parse(v, strlen(v), version, &e))
     return 0;
-  }
-  char *end;
-  unsigned long y = strtoul(v, &end, 10);
-  for (size_t k = 0; *v >= '0' && *v <= '9' && !*end && k < sizeof years / sizeof years[0]; k++)
-    if (y == years[k]) {
-      *version = years[k];
-      return 0;
-    }
-  errorc("usage", "--exchange-version takes 2007, 2010, 2013, 2016, 2019 or SE (2025), "
-         "not '%.40s'", v);
+  errorc("usage", "--exchange-version: %s", e.message);
   return -1;
 }
 

@@ -85,11 +85,11 @@ int get_version(PyObject *obj, unsigned *out) {
     const char *s = PyUnicode_AsUTF8(obj);
     if (!s)
       return -1;
-    if (PyOS_stricmp(s, "SE") != 0) {
-      PyErr_Format(PyExc_ValueError, "exchange_version must be a year or \"SE\", not '%.40s'", s);
+    sslvdir_error e = {0};
+    if (sslvdir_exchange_version_parse(s, strlen(s), out, &e)) {
+      PyErr_Format(PyExc_ValueError, "exchange_version: %s", e.message);
       return -1;
     }
-    *out = 2025;
     return 0;
   }
   if (get_uint(obj, UINT_MAX, "exchange_version", &v) < 0)

@@ -243,8 +243,12 @@ def test_exchange_se_is_a_version():
     b.add_site("Default Web Site")
     b.add_host("Default Web Site", "mail.contoso.com")
     assert b.build().exchange_version == 2025
-    with pytest.raises(ValueError):
-        b.set_exchange_version("2019")
+    b.set_exchange_version("2019")  # a year as text, as the command and policy files take it
+    with pytest.raises(ValueError, match="Exchange version '2012' unknown"):
+        b.set_exchange_version("2012")
+    with pytest.raises(ValueError, match="unknown"):
+        b.set_exchange_version("Exchange 2019")
+    b.set_exchange_version("SE")
     with sslvdir.Plan(exchange_version="se") as plan:
         assert plan is not None
     with sslvdir.Audit() as audit:
