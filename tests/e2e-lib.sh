@@ -1,5 +1,6 @@
-# Shared by the end-to-end tests that run HAProxy with the plugin
-# (tests/e2e-exchangelib.sh, tests/curl-e2e.sh): sourced, not run.
+# Shared by the tests that run HAProxy with the plugin (tests/haproxy.sh,
+# tests/haproxy-deploy.sh, tests/e2e-exchangelib.sh, tests/curl-e2e.sh):
+# sourced, not run. A test may define its own checks after sourcing it.
 # The caller sets $me (its name, for messages) before sourcing it.
 # shellcheck disable=SC2154 # $me is the caller's
 #

@@ -12,55 +12,19 @@
 # Skips (77) without haproxy, curl or the Lua 5.3 module, unless
 # SSLVDIR_REQUIRE_READERS=1 (CI), where that fails.
 set -eu
-: "${top_srcdir:=.}" "${top_builddir:=.}"
-top_srcdir=$(cd "$top_srcdir" && pwd)
-top_builddir=$(cd "$top_builddir" && pwd)
-need() {
-  if [ "${SSLVDIR_REQUIRE_READERS:-0}" = 1 ]; then
-    echo "haproxy-deploy.sh: $1 (required here: SSLVDIR_REQUIRE_READERS=1)" >&2
-    exit 1
-  fi
-  echo "haproxy-deploy.sh: skipped: $1" >&2
-  exit 77
-}
-HAPROXY=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
-CURL=${CURL:-$(command -v curl || true)}
-PY=${PYTHON3:-${PYTHON:-python3}}
-[ -x "$HAPROXY" ] || need "haproxy not installed"
-[ -n "$CURL" ] || need "curl not installed"
+: "${top_srcdir:=.}"
+me=haproxy-deploy.sh
+# The preamble every HAProxy test shares (tools checked, skips, $work,
+# the Lua module copied, cleanup at exit): tests/e2e-lib.sh.
+# shellcheck source=tests/e2e-lib.sh
+. "$top_srcdir/tests/e2e-lib.sh"
 "$CURL" -V | grep -q HTTP2 || need "curl without HTTP/2"
-module="$top_builddir/bindings/lua/5.3/.libs/sslvdir.so"
-[ -f "$module" ] || need "the Lua 5.3 module is not built (liblua5.3-dev)"
-certs="$top_builddir/tests/certs"
-[ -f "$certs/server.pem" ] || need "no test certificates ($certs)"
-if ldd "$module" 2>/dev/null | grep -q 'libasan'; then
-  echo "haproxy-deploy.sh: skipped: sanitizer build (HAProxy is not instrumented; the Lua tests cover the module)" >&2
-  exit 77
-fi
 
-work=$(mktemp -d)
-pids=""
-cleanup() {
-  for p in $pids; do kill "$p" 2>/dev/null || true; done
-  sleep 0.2
-  for p in $pids; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-ports=$("$PY" -c '
-import socket
-socks = [socket.socket() for _ in range(5)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))')
-set -- $ports
+# shellcheck disable=SC2046
+set -- $(free_ports 5)
 H=$1 S=$2 BH=$3 BS=$4 S2=$5
 
-mkdir "$work/lua"
-cp "$module" "$work/lua/sslvdir.so"
 cat "$certs/server.pem" "$certs/server.key" > "$work/haproxy.pem"
-export LD_LIBRARY_PATH="$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 BACKEND_DOWN_FILE="$work/down" "$PY" "$top_srcdir/bindings/haproxy/tests/backend.py" "$BH" "$BS" \
   "$certs/server.pem" "$certs/server.key" > "$work/backend.log" 2>&1 &

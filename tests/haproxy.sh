@@ -7,52 +7,17 @@
 # Skips (77) without haproxy, curl or the Lua 5.3 module, unless
 # SSLVDIR_REQUIRE_READERS=1 (CI), where that fails.
 set -eu
-: "${top_srcdir:=.}" "${top_builddir:=.}"
-top_srcdir=$(cd "$top_srcdir" && pwd)
-top_builddir=$(cd "$top_builddir" && pwd)
-need() {
-  if [ "${SSLVDIR_REQUIRE_READERS:-0}" = 1 ]; then
-    echo "haproxy.sh: $1 (required here: SSLVDIR_REQUIRE_READERS=1)" >&2
-    exit 1
-  fi
-  echo "haproxy.sh: skipped: $1" >&2
-  exit 77
-}
-HAPROXY=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
-CURL=${CURL:-$(command -v curl || true)}
-PY=${PYTHON3:-${PYTHON:-python3}}
-[ -x "$HAPROXY" ] || need "haproxy not installed"
-[ -n "$CURL" ] || need "curl not installed"
-module="$top_builddir/bindings/lua/5.3/.libs/sslvdir.so"
-[ -f "$module" ] || need "the Lua 5.3 module is not built (liblua5.3-dev)"
-certs="$top_builddir/tests/certs"
-[ -f "$certs/server.pem" ] || need "no test certificates ($certs)"
-if ldd "$module" 2>/dev/null | grep -q 'libasan'; then
-  echo "haproxy.sh: skipped: sanitizer build (HAProxy is not instrumented; the Lua tests cover the module)" >&2
-  exit 77
-fi
+: "${top_srcdir:=.}"
+me=haproxy.sh
+# The preamble every HAProxy test shares (tools checked, skips, $work,
+# the Lua module copied, cleanup at exit): tests/e2e-lib.sh.
+# shellcheck source=tests/e2e-lib.sh
+. "$top_srcdir/tests/e2e-lib.sh"
 
-work=$(mktemp -d)
-pids=""
-cleanup() {
-  for p in $pids; do kill "$p" 2>/dev/null || true; done
-  sleep 0.2
-  for p in $pids; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-ports=$("$PY" -c '
-import socket
-socks = [socket.socket() for _ in range(4)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))')
-set -- $ports
+# shellcheck disable=SC2046
+set -- $(free_ports 4)
 H=$1 S=$2 BH=$3 BS=$4
 
-mkdir "$work/lua"
-cp "$module" "$work/lua/sslvdir.so"
 cat "$certs/server.pem" "$certs/server.key" > "$work/haproxy.pem"
 
 cat > "$work/policy.xml" <<POLICY
@@ -113,8 +78,6 @@ backend offload
 backend bridge
     server ex01 127.0.0.1:$BS ssl verify required ca-file $certs/ca.pem sni str(mail.contoso.com)
 CFG
-
-export LD_LIBRARY_PATH="$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 "$PY" "$top_srcdir/bindings/haproxy/tests/backend.py" "$BH" "$BS" "$certs/server.pem" \
   "$certs/server.key" > "$work/backend.log" 2>&1 &
