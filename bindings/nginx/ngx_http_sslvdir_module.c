@@ -28,37 +28,10 @@
  * in the rewrite phase still answers before it, as everywhere in nginx.
  */
 
-#include <ngx_config.h>
-#include <ngx_core.h>
-#include <ngx_http.h>
+#include "ngx_http_sslvdir_module.h"
 
-#include <sslvdir/decide.h>
-#include <sslvdir/options.h>
-#include <sslvdir/policy.h>
 #include <sslvdir/reason.h>
-#include <sslvdir/rewrite.h>
 #include <sslvdir/vdir.h>
-
-typedef struct {
-    sslvdir_policy_options  *options;  /* the policy directives, until built */
-    sslvdir_policy          *policy;   /* this cycle's policy, or NULL */
-    ngx_uint_t               enabled;  /* some server or location says "sslvdir on" */
-    u_char                  *cipher_header_lc; /* the policy's cipher header, lower case */
-    size_t                   cipher_header_len;
-} ngx_http_sslvdir_main_conf_t;
-
-typedef struct {
-    ngx_flag_t               enable;
-    ngx_flag_t               debug_headers;
-} ngx_http_sslvdir_loc_conf_t;
-
-/* One request's decision, for the variables and the log. It survives
- * internal redirects (found again through the pool cleanup, as the realip
- * module does) so that a request is decided and its headers edited once. */
-typedef struct {
-    sslvdir_decision         d;
-    const sslvdir_policy    *policy;
-} ngx_http_sslvdir_ctx_t;
 
 static ngx_int_t ngx_http_sslvdir_add_variables(ngx_conf_t *cf);
 static void *ngx_http_sslvdir_create_main_conf(ngx_conf_t *cf);
@@ -433,7 +406,7 @@ ngx_http_sslvdir_cleanup_ctx(void *data)
 }
 
 
-static ngx_http_sslvdir_ctx_t *
+ngx_http_sslvdir_ctx_t *
 ngx_http_sslvdir_get_ctx(ngx_http_request_t *r)
 {
     ngx_http_sslvdir_ctx_t  *ctx;

@@ -1,0 +1,46 @@
+/*
+ * ngx_http_sslvdir_module.h: what the module's source files share (the
+ * configuration structures, a request's decision and how to find it).
+ */
+
+#ifndef NGX_HTTP_SSLVDIR_MODULE_H
+#define NGX_HTTP_SSLVDIR_MODULE_H
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <sslvdir/decide.h>
+#include <sslvdir/options.h>
+#include <sslvdir/policy.h>
+#include <sslvdir/rewrite.h>
+
+typedef struct {
+    sslvdir_policy_options  *options;  /* the policy directives, until built */
+    sslvdir_policy          *policy;   /* this cycle's policy, or NULL */
+    ngx_uint_t               enabled;  /* some server or location says "sslvdir on" */
+    u_char                  *cipher_header_lc; /* the policy's cipher header, lower case */
+    size_t                   cipher_header_len;
+} ngx_http_sslvdir_main_conf_t;
+
+typedef struct {
+    ngx_flag_t               enable;
+    ngx_flag_t               debug_headers;
+} ngx_http_sslvdir_loc_conf_t;
+
+/* One request's decision, for the variables and the log. It survives
+ * internal redirects (found again through the pool cleanup, as the realip
+ * module does) so that a request is decided and its headers edited once. */
+typedef struct {
+    sslvdir_decision         d;
+    const sslvdir_policy    *policy;
+} ngx_http_sslvdir_ctx_t;
+
+extern ngx_module_t  ngx_http_sslvdir_module;
+
+/* The request's decision, or NULL when the policy did not decide it (not
+ * enabled there, or answered before the preaccess phase). Found again after
+ * an internal redirect. */
+ngx_http_sslvdir_ctx_t *ngx_http_sslvdir_get_ctx(ngx_http_request_t *r);
+
+#endif /* NGX_HTTP_SSLVDIR_MODULE_H */
