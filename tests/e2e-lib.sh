@@ -40,6 +40,7 @@ if [ "${e2e_proxy:-haproxy}" = nginx ]; then
   nginx_module="$top_builddir/bindings/nginx/ngx_http_sslvdir_module.so"
   [ -f "$nginx_module" ] || need "the nginx module is not built (nginx-dev not installed, or configure --without-nginx-src)"
   [ -x "$NGINX" ] || need "nginx not installed"
+  # shellcheck source=tests/sanitizer-preload.sh
   . "$top_srcdir/tests/sanitizer-preload.sh"
   sanitizer_preload "$nginx_module"
   # nginx is not instrumented: the runtimes go first, and nginx's own

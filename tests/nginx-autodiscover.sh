@@ -223,6 +223,7 @@ req "$t" "https://mail.contoso.com:$S/autodiscover/autodiscover.json/v1.0/alice@
   expect_status "$t" 400 && expect_body "$t" '"ErrorCode":"InvalidRequest"' && ok "$t"
 t="a 100 KB body sent to autodiscover.json is dropped, the answer given, the connection kept"
 head -c 100000 /dev/zero | tr '\0' x > "$work/junk"
+# shellcheck disable=SC2086 # $resolve is words
 if "$CURL" -s -S --max-time 20 $resolve --cacert "$certs/ca.pem" -o "$work/b1" -w '%{http_code} %{num_connects}\n' \
      -X POST --data-binary "@$work/junk" "https://mail.contoso.com:$S/autodiscover/autodiscover.json?Email=alice@contoso.com&Protocol=AutodiscoverV1" \
      --next -s -o "$work/b2" -w '%{http_code} %{num_connects}\n' --cacert "$certs/ca.pem" $resolve \
