@@ -47,10 +47,22 @@
 # and with the AuthPackage left at its default (Negotiate), exchangelib 4.9
 # on Linux fails: it maps Negotiate to SSPI, which exists only on Windows.
 #
-# Skips (77) without haproxy, curl, dnsmasq, certtool, python3-exchangelib or
-# the Lua 5.3 module, unless SSLVDIR_REQUIRE_READERS=1 (CI): then it fails.
+# With E2E_PROXY=nginx (tests/e2e-exchangelib-nginx.sh), the same scenarios
+# run against nginx with the module instead, its Autodiscover content
+# handler (sslvdir_autodiscover) answering all of /autodiscover/ and the
+# policy's decision giving the port-80 site's redirect; in a sanitizer build
+# the module runs under AddressSanitizer and UBSan there.
+#
+# Skips (77) without haproxy (or nginx and the nginx module), curl, dnsmasq,
+# certtool, python3-exchangelib or the Lua 5.3 module, unless
+# SSLVDIR_REQUIRE_READERS=1 (CI): then it fails.
 set -eu
-me=e2e-exchangelib
+e2e_proxy=${E2E_PROXY:-haproxy}
+case $e2e_proxy in
+  haproxy) me=e2e-exchangelib ;;
+  nginx) me=e2e-exchangelib-nginx ;;
+  *) echo "e2e-exchangelib: E2E_PROXY is haproxy or nginx, not '$e2e_proxy'" >&2; exit 1 ;;
+esac
 . "${top_srcdir:-.}/tests/e2e-lib.sh"
 
 DNSMASQ=${DNSMASQ:-$(command -v dnsmasq || echo /usr/sbin/dnsmasq)}
@@ -158,12 +170,62 @@ backend exchange
     server ex01 127.0.0.1:9
 CFG
 }
-haproxy_cfg "$work/contoso.xml" 127.0.0.1 "$H" > "$work/contoso.cfg"
+# nginx_cfg POLICY ADDRESS HTTP-PORT DIR: the same front end with nginx.
+# The log says what HAProxy's does, in the same words.
+nginx_cfg() {
+  cat <<CFG
+load_module $nginx_module;
+daemon off;
+master_process off;
+pid $4/nginx.pid;
+error_log $4/error.log info;
+events { worker_connections 64; }
+http {
+    client_body_temp_path $4/body;
+    proxy_temp_path $4/proxy;
+    fastcgi_temp_path $4/fastcgi;
+    uwsgi_temp_path $4/uwsgi;
+    scgi_temp_path $4/scgi;
+    log_format e2e '\$server_port \$status "\$request" host=\$host sslvdir=\$sslvdir_status reason=\$sslvdir_reason';
+    access_log $4/access.log e2e;
+    sslvdir_policy $1;
+    sslvdir_debug_headers on;
+    server {
+        listen $2:$3;
+        listen $2:$S ssl;
+        ssl_certificate $work/e2e.pem;
+        ssl_certificate_key $work/e2e.key;
+        sslvdir on;
+        location ~* ^/autodiscover/ {
+            client_max_body_size 64k;
+            sslvdir_autodiscover;
+        }
+        location / {
+            proxy_pass http://127.0.0.1:9;
+        }
+    }
+}
+CFG
+}
+# start_proxy NAME POLICY ADDRESS HTTP-PORT: the front end for one policy,
+# its log in $work/NAME.log; its pid in $last.
+start_proxy() {
+  if [ "$e2e_proxy" = nginx ]; then
+    mkdir -p "$work/$1"
+    nginx_cfg "$2" "$3" "$4" "$work/$1" > "$work/$1.conf"
+    run_nginx -t -q -p "$work/$1" -c "$work/$1.conf" -e "$work/$1/error.log"
+    start_nginx "$work/$1.out" -p "$work/$1" -c "$work/$1.conf" -e "$work/$1/error.log"
+    # the access log and the error log, as one log for the checks below
+    ln -s "$1/access.log" "$work/$1.log"
+  else
+    haproxy_cfg "$2" "$3" "$4" > "$work/$1.cfg"
+    "$HAPROXY" -c -q -f "$work/$1.cfg"
+    start "$work/$1.log" "$HAPROXY" -db -f "$work/$1.cfg"
+  fi
+}
+start_proxy contoso "$work/contoso.xml" 127.0.0.1 "$H"
 # Adatum's plain-HTTP port is never used; one more free port for it.
-haproxy_cfg "$work/adatum.xml" 127.0.0.2 "$(free_ports 1)" > "$work/adatum.cfg"
-"$HAPROXY" -c -q -f "$work/contoso.cfg"
-start "$work/contoso.log" "$HAPROXY" -db -f "$work/contoso.cfg"
-start "$work/adatum.log" "$HAPROXY" -db -f "$work/adatum.cfg"
+start_proxy adatum "$work/adatum.xml" 127.0.0.2 "$(free_ports 1)"
 adatum_pid=$last
 # (a GET of the XML URL: the service's 405, which reaches no backend)
 wait_up "https://127.0.0.1:$S/autodiscover/autodiscover.xml" "$work/contoso.log"
@@ -220,7 +282,7 @@ discover "$t" bob@fabrikam.com && has "$t" "email=bob@contoso.com" "ews_url=$ews
     "request=GET http://autodiscover.fabrikam.com/Autodiscover/Autodiscover.xml 302" \
     "request=POST https://mail.contoso.com/autodiscover/autodiscover.xml 200" \
     "request=POST https://autodiscover.contoso.com/Autodiscover/Autodiscover.xml 200" && ok "$t"
-t="... the redirect and the answers are the plugin's (HAProxy's log)"
+t="... the redirect and the answers are the policy's ($e2e_proxy's log)"
 if grep -q '"GET /Autodiscover/Autodiscover.xml HTTP/1.1" host=autodiscover.fabrikam.com sslvdir=302 reason=autodiscover-redirect' "$work/contoso.log"; then
   ok "$t"; else fail "$t" "no such line in the log"; sed 's/^/    /' "$work/contoso.log"; fi
 
@@ -240,17 +302,26 @@ t="erin@litware.com, a domain without a rule: error 500, which exchangelib repor
 discover "$t" erin@litware.com && has "$t" "request=POST https://autodiscover.litware.com/Autodiscover/Autodiscover.xml 200" \
   "error=ErrorNonExistentMailbox: The SMTP address has no mailbox associated with it" && ok "$t"
 
-t="nothing reached the backend, and no Lua error"
-if grep -q ' 503 \|runtime error\|internal error' "$work/contoso.log" "$work/adatum.log"; then
-  fail "$t" "see the log"; grep ' 503 \|runtime error\|internal error' "$work/contoso.log" "$work/adatum.log" | sed 's/^/    /'
+# what would show an answer not given by the plugin or the module
+if [ "$e2e_proxy" = nginx ]; then
+  t="nothing reached the backend, and no alert or sanitizer report"
+  bad=' 50[0-9] "\|\[alert\]\|\[crit\]\|AddressSanitizer\|runtime error'
+  set -- "$work/contoso.log" "$work/adatum.log" "$work/contoso/error.log" "$work/adatum/error.log" \
+    "$work/contoso.out" "$work/adatum.out"
+else
+  t="nothing reached the backend, and no Lua error"
+  bad=' 503 \|runtime error\|internal error'
+  set -- "$work/contoso.log" "$work/adatum.log"
+fi
+if grep -q "$bad" "$@"; then
+  fail "$t" "see the log"; grep "$bad" "$@" | sed 's/^/    /'
 else ok "$t"; fi
 
 # The AuthPackage left at its default, Negotiate: exchangelib maps it to
 # SSPI, which it has only on Windows (requests_negotiate_sspi).
 stop "$adatum_pid"
 sed 's/ auth-package="Ntlm"//' "$work/adatum.xml" > "$work/adatum-negotiate.xml"
-sed "s|$work/adatum.xml|$work/adatum-negotiate.xml|" "$work/adatum.cfg" > "$work/adatum-negotiate.cfg"
-start "$work/adatum-negotiate.log" "$HAPROXY" -db -f "$work/adatum-negotiate.cfg"
+start_proxy adatum-negotiate "$work/adatum-negotiate.xml" 127.0.0.2 "$(free_ports 1)"
 wait_up "https://127.0.0.2:$S/autodiscover/autodiscover.xml" "$work/adatum-negotiate.log"
 t="AuthPackage Negotiate: exchangelib on Linux refuses it (SSPI), as the documents say"
 if discover "$t" carol@adatum.com; then

@@ -1,13 +1,18 @@
 # Shared by the tests that run HAProxy with the plugin (tests/haproxy.sh,
-# tests/haproxy-deploy.sh, tests/e2e-exchangelib.sh, tests/curl-e2e.sh):
-# sourced, not run. A test may define its own checks after sourcing it.
-# The caller sets $me (its name, for messages) before sourcing it.
+# tests/haproxy-deploy.sh, tests/e2e-exchangelib.sh, tests/curl-e2e.sh) or
+# nginx with the module (tests/nginx-autodiscover.sh, and
+# tests/e2e-exchangelib.sh with E2E_PROXY=nginx): sourced, not run. A test
+# may define its own checks after sourcing it. The caller sets $me (its
+# name, for messages) before sourcing it, and e2e_proxy=nginx for nginx.
 # shellcheck disable=SC2154 # $me is the caller's
 #
 # Gives: top_srcdir and top_builddir made absolute; need MESSAGE (a missing
 # tool: skip, 77, or a failure with SSLVDIR_REQUIRE_READERS=1, as CI runs);
-# $HAPROXY $CURL $PY $certs $module, checked; $work (removed at exit, kept
-# with KEEP=1) and $work/lua/sslvdir.so; free_ports N; start NAME CMD...
+# $CURL $PY $certs, checked; for HAProxy $HAPROXY $module and
+# $work/lua/sslvdir.so; for nginx $NGINX, $nginx_module, run_nginx ARGS...
+# and start_nginx LOG ARGS... (nginx with the sanitizer runtimes preloaded
+# in a sanitizer build, which nginx runs the module under); $work (removed at exit, kept
+# with KEEP=1); free_ports N; start NAME CMD...
 # (in the background, killed at exit); wait_up URL LOG...; and the checks
 # req, expect_status, expect_header, no_header, expect_body, ok, fail, with
 # the counters pass and fails, and finish (the summary and exit status).
@@ -25,18 +30,38 @@ need() {
   exit 77
 }
 
-HAPROXY=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
 CURL=${CURL:-$(command -v curl || true)}
 PY=${PYTHON3:-${PYTHON:-python3}}
-[ -x "$HAPROXY" ] || need "haproxy not installed"
 [ -n "$CURL" ] || need "curl not installed"
-module="$top_builddir/bindings/lua/5.3/.libs/sslvdir.so"
-[ -f "$module" ] || need "the Lua 5.3 module is not built (liblua5.3-dev)"
 certs="$top_builddir/tests/certs"
 [ -f "$certs/server.pem" ] || need "no test certificates ($certs)"
-if ldd "$module" 2>/dev/null | grep -q 'libasan'; then
-  echo "$me: skipped: sanitizer build (HAProxy is not instrumented; the Lua tests cover the module)" >&2
-  exit 77
+if [ "${e2e_proxy:-haproxy}" = nginx ]; then
+  NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+  nginx_module="$top_builddir/bindings/nginx/ngx_http_sslvdir_module.so"
+  [ -f "$nginx_module" ] || need "the nginx module is not built (nginx-dev not installed, or configure --without-nginx-src)"
+  [ -x "$NGINX" ] || need "nginx not installed"
+  # shellcheck source=tests/sanitizer-preload.sh
+  . "$top_srcdir/tests/sanitizer-preload.sh"
+  sanitizer_preload "$nginx_module"
+  # nginx is not instrumented: the runtimes go first, and nginx's own
+  # memory (never freed at exit) is not the module's leak. `env` execs
+  # nginx, so that `start LOG run_nginx ...` would not leave it behind:
+  # start_nginx LOG ARGS... runs it in the background.
+  nginx_env=""
+  [ -z "$preload" ] || nginx_env="LD_PRELOAD=$preload ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+  # shellcheck disable=SC2086 # nginx_env is words
+  run_nginx() { env $nginx_env "$NGINX" "$@"; }
+  # shellcheck disable=SC2086
+  start_nginx() { log=$1; shift; start "$log" env $nginx_env "$NGINX" "$@"; }
+else
+  HAPROXY=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
+  [ -x "$HAPROXY" ] || need "haproxy not installed"
+  module="$top_builddir/bindings/lua/5.3/.libs/sslvdir.so"
+  [ -f "$module" ] || need "the Lua 5.3 module is not built (liblua5.3-dev)"
+  if ldd "$module" 2>/dev/null | grep -q 'libasan'; then
+    echo "$me: skipped: sanitizer build (HAProxy is not instrumented; the Lua tests cover the module)" >&2
+    exit 77
+  fi
 fi
 
 work=$(mktemp -d)
@@ -50,8 +75,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-mkdir "$work/lua"
-cp "$module" "$work/lua/sslvdir.so"
+if [ "${e2e_proxy:-haproxy}" = haproxy ]; then
+  mkdir "$work/lua"
+  cp "$module" "$work/lua/sslvdir.so"
+fi
 export LD_LIBRARY_PATH="$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 # free_ports N: N TCP ports free on 127.0.0.1 now.

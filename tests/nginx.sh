@@ -495,6 +495,16 @@ if [ -n "$full" ]; then
   t="the documented front end: MRSProxy is bridged over TLS to Exchange"
   req "$t" -X POST -d x "https://mail.contoso.com:$S/EWS/mrsproxy.svc" && expect_status "$t" 200 &&
     expect_body "$t" '"bridged": true' && ok "$t"
+  t="the documented front end: autodiscover.json is answered by nginx"
+  req "$t" "https://mail.contoso.com:$S/Autodiscover/Autodiscover.json/v1.0/alice@contoso.com?Protocol=AutodiscoverV1" &&
+    expect_status "$t" 200 && no_header "$t" "^x-backend-saw" &&
+    expect_body "$t" '^\{"Protocol":"AutodiscoverV1","Url":"https://mail\.contoso\.com/Autodiscover/Autodiscover\.xml"\}$' && ok "$t"
+  t="the documented front end: Outlook's POX settings go to Exchange, a malformed request gets 600 from nginx"
+  printf '<?xml version="1.0"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>alice@contoso.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>' > "$work/pox.xml"
+  req "$t" -X POST -H "Content-Type: text/xml" --data-binary "@$work/pox.xml" "https://mail.contoso.com:$S/Autodiscover/Autodiscover.xml" &&
+    expect_status "$t" 200 && expect_header "$t" '^x-backend-saw: .*"x_forwarded_proto":\["https"\]' &&
+    req "$t" -X POST -H "Content-Type: text/xml" --data-binary "<Autodiscover" "https://mail.contoso.com:$S/Autodiscover/Autodiscover.xml" &&
+    expect_status "$t" 200 && no_header "$t" "^x-backend-saw" && expect_body "$t" "<ErrorCode>600</ErrorCode>" && ok "$t"
   t="the documented front end: the decision is in its log"
   sleep 0.2
   if grep -q 'sslvdir=403.4 reason=ssl-required vdir="Default Web Site/EWS"' "$work/logs/doc-access.log"; then ok "$t"; else
