@@ -116,7 +116,11 @@ static void *run(void *arg, int server) {
     if (server && sslvdir_tls_client_cert(s, me->trust, 0, &me->client_status, NULL, NULL))
       me->client_status = (sslvdir_cert_status)-1;
   }
-  close(me->fd); /* the other side then stops waiting */
+  /* The other side then stops waiting for us, but may still write: a TLS 1.3
+   * server sends its session tickets after the client's Finished, and a
+   * closed socket would make that write fail (EPIPE) when the client gets
+   * there first, as it may on a loaded machine. handshake() closes both. */
+  shutdown(me->fd, SHUT_WR);
   gnutls_deinit(s);
   gnutls_certificate_free_credentials(cred);
   return NULL;
@@ -133,6 +137,8 @@ static void handshake(side *client, side *server) {
   CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, run_server, server), 0);
   run(client, 0);
   pthread_join(t, NULL);
+  close(fds[0]);
+  close(fds[1]);
 }
 
 static sslvdir_trust *ca_store(void) {
