@@ -163,6 +163,12 @@ http {
         location /owa/body/ {
             proxy_pass http://127.0.0.1:$BB;
         }
+        location /owa/small/ {
+            proxy_pass http://127.0.0.1:$BB;
+            proxy_buffer_size 1k;
+            proxy_buffers 64 1k;
+            proxy_busy_buffers_size 2k;
+        }
         location /owa/stream/ {
             proxy_pass http://127.0.0.1:$BB;
             proxy_buffering off;
@@ -448,10 +454,17 @@ while size < 5 * 1024 * 1024:
     parts.append(p)
     size += len(p)
 open(d + "/big.html", "wb").write(b"".join(parts) + b"http://mail.contoso.com")
+# Lines of 1023 bytes, a link in each: buffers of 1024 bytes cut them one
+# byte further into the link from line to line, every cut K = 0..1022.
+comb = []
+for i in range(1100):
+    line = b"x" * (i % 7) + links[i % 4]
+    comb.append(line + b"." * (1022 - len(line)) + b"\n")
+open(d + "/comb.html", "wb").write(b"".join(comb))
 PY
 chmod go+r "$www"/*
 SSLVDIR_TOOL=${SSLVDIR_TOOL:-$top_builddir/tools/sslvdir}
-for f in page.html data.json big.html; do
+for f in page.html data.json big.html comb.html; do
   "$SSLVDIR_TOOL" rewrite-body --policy "$work/policy.xml" < "$www/$f" > "$work/$f.want"
 done
 t="the expected pages differ from the backend's (links made https with the site's port)"
@@ -461,7 +474,7 @@ if ! cmp -s "$www/page.html" "$work/page.html.want" &&
    [ "$(tail -n 1 "$work/page.html.want")" = "last: https://mail.contoso.com:$S" ]; then ok "$t"; else
   fail "$t"; head -c 600 "$work/page.html.want"; fi
 
-# get NAME URL WANT [CURL-ARGS...]: the body is WANT's bytes
+# get_same NAME URL WANT [CURL-ARGS...]: the body is WANT's bytes
 get_same() {
   name=$1 url=$2 want=$3
   shift 3
@@ -476,6 +489,8 @@ get_same() {
 # buffered and streamed, chunked and with Content-Length.
 for loc in body stream; do
   for te in chunked length; do
+    # (buffered with Content-Length: nginx joins these pieces in one
+    # buffer; the cuts are then the buffers' ends, tested below)
     t="page cut K bytes into each link (/owa/$loc/, $te), K = 1..34: the library's bytes"
     bad=0
     for k in $(seq 1 34); do
@@ -485,6 +500,10 @@ for loc in body stream; do
     [ "$bad" = 0 ] && no_header "$t" "^content-length:" && ok "$t"
   done
 done
+# nginx's buffered pipe fills a buffer before passing it on: the cuts are
+# the buffers' ends (1 KB in /owa/small/), at every offset into a link.
+t="buffers of 1 KB ending at every offset into a link (buffered, Content-Length)"
+get_same "$t" "https://mail.contoso.com:$S/owa/small/comb.html" "$work/comb.html.want" && ok "$t"
 t="JSON cut K bytes into each link (application/json), K = 1..34"
 bad=0
 for k in $(seq 1 34); do

@@ -367,10 +367,15 @@ ngx_http_sslvdir_body_output(ngx_http_request_t *r, ngx_http_sslvdir_body_t *bod
             cl->next = body->free_copy;
             body->free_copy = cl;
 
-        } else {
+        } else if (ngx_buf_in_memory(b)) {
             cl->next = body->free;
             body->free = cl;
         }
+
+        /* A marker (sync, no data) is done as soon as it is passed on, but
+         * the write filter may still hold it, postponed: reused, it would
+         * appear there twice. Only data buffers, gone from the next
+         * filters once sent, are reused (as sub_filter does). */
     }
 
     return rc;
