@@ -13,7 +13,8 @@ GET or HEAD /<any path>/<name>?<query> answers the file DIR/<name> with
   type=T       the Content-Type (default text/html; charset=utf-8)
   enc=E        a Content-Encoding header (the file is sent as it is)
 Each piece is written and flushed on its own, a few milliseconds apart, so
-that nginx reads them one by one. Every answer has an ETag and
+that nginx reads them one by one; the last one with the end of the chunked
+body, so that nginx learns of the end with the last bytes. Every answer has an ETag and
 Accept-Ranges: bytes.
 """
 
@@ -67,17 +68,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command == "HEAD":
             return
         pause = 0.003 if len(pieces) < 200 else 0
-        for piece in pieces:
+        for i, piece in enumerate(pieces):
             if chunked:
-                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
-            else:
-                self.wfile.write(piece)
+                piece = b"%x\r\n%s\r\n" % (len(piece), piece)
+                if i == len(pieces) - 1:
+                    piece += b"0\r\n\r\n"
+            self.wfile.write(piece)
             self.wfile.flush()
-            if pause:
+            if pause and i < len(pieces) - 1:
                 time.sleep(pause)
-        if chunked:
-            self.wfile.write(b"0\r\n\r\n")
-            self.wfile.flush()
 
     do_GET = do_HEAD = _handle
 
