@@ -661,6 +661,9 @@ if [ -n "$full" ]; then
   t="the documented front end: a client's X-Forwarded-Proto is replaced"
   req "$t" -H "X-Forwarded-Proto: http" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 200 &&
     expect_header "$t" '^x-backend-saw: .*"x_forwarded_proto":\["https"\]' && ok "$t"
+  t="the documented front end: the links in Exchange's pages are made https"
+  req "$t" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 200 &&
+    expect_body "$t" "^<a href='https://mail\.contoso\.com/owa/'>owa</a>\$" && no_header "$t" "^content-length:" && ok "$t"
   t="the documented front end: MRSProxy is bridged over TLS to Exchange"
   req "$t" -X POST -d x "https://mail.contoso.com:$S/EWS/mrsproxy.svc" && expect_status "$t" 200 &&
     expect_body "$t" '"bridged": true' && ok "$t"
