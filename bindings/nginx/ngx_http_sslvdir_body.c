@@ -123,9 +123,11 @@ ngx_http_sslvdir_body_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
-    /* No body (HEAD, 204, 304, an empty one), or a part of one (206: its
-     * Content-Range counts the backend's bytes, which a rewrite would
-     * move). */
+    /* No body (204, 304, an empty one, a header_only response), or a part
+     * of one (206: its Content-Range counts the backend's bytes, which a
+     * rewrite would move). A HEAD goes on as a GET would, so that its
+     * headers say the same (no Content-Length): nginx marks it
+     * header_only after this filter, and the body filter gets nothing. */
     if (r->header_only
         || r->headers_out.status == NGX_HTTP_NO_CONTENT
         || r->headers_out.status == NGX_HTTP_NOT_MODIFIED
