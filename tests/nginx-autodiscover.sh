@@ -204,6 +204,11 @@ t="autodiscover.json, query form: the Autodiscover XML URL"
 req "$t" "https://mail.contoso.com:$S$tgt" && expect_status "$t" 200 &&
   expect_header "$t" "^content-type: application/json; charset=utf-8$" && expect_body "$t" "^$v1\$" &&
   json_same "$t" "$tgt" && ok "$t"
+# The body filter (on by default) leaves the handler's own documents alone:
+# they keep the Content-Length nginx gives them.
+t="autodiscover.json over TLS keeps its Content-Length (not sent through the body rewriter)"
+req "$t" "https://mail.contoso.com:$S$tgt" && expect_status "$t" 200 &&
+  expect_header "$t" "^content-length: ${#v1}$" && ok "$t"
 tgt="/autodiscover/autodiscover.json/v1.0/alice@contoso.com?Protocol=AutodiscoverV1"
 t="autodiscover.json, path form (Outlook 2016 and later), over HTTP/2"
 req "$t" --http2 "https://mail.contoso.com:$S$tgt" && expect_status "$t" 200 && expect_body "$t" "^$v1\$" &&

@@ -145,7 +145,6 @@ ngx_http_sslvdir_ad_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 }
 
 
-static ngx_int_t ngx_http_sslvdir_ad_handler(ngx_http_request_t *r);
 
 static char *
 ngx_http_sslvdir_ad(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -483,7 +482,7 @@ ngx_http_sslvdir_ad_body_read(ngx_http_request_t *r)
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_sslvdir_ad_handler(ngx_http_request_t *r)
 {
     ngx_http_sslvdir_ctx_t  *ctx;

@@ -116,9 +116,11 @@ ngx_http_sslvdir_body_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
+    /* The Autodiscover handler's own answers are the library's documents,
+     * with nothing to rewrite: they keep their Content-Length. */
     ctx = ngx_http_sslvdir_get_ctx(r);
     if (ctx == NULL || ctx->d.action != SSLVDIR_ACTION_ALLOW || !ctx->d.tls
-        || ctx->body != NULL)
+        || ctx->body != NULL || r->content_handler == ngx_http_sslvdir_ad_handler)
     {
         return ngx_http_next_header_filter(r);
     }

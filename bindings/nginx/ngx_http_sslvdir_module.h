@@ -52,4 +52,8 @@ ngx_http_sslvdir_ctx_t *ngx_http_sslvdir_get_ctx(ngx_http_request_t *r);
  * body is rewritten); from the module's postconfiguration. */
 ngx_int_t ngx_http_sslvdir_body_init(ngx_conf_t *cf);
 
+/* The Autodiscover content handler: the body filter knows its answers by it
+ * (the library's documents carry no http:// link to rewrite). */
+ngx_int_t ngx_http_sslvdir_ad_handler(ngx_http_request_t *r);
+
 #endif /* NGX_HTTP_SSLVDIR_MODULE_H */
