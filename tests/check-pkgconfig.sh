@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Installs into a temporary prefix, then compiles and runs a program against
 # the installed headers and library found through pkg-config alone.
 set -eu
