@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * bench/autodiscover: how fast Autodiscover answers are written.
  *
  * For a redirectUrl document, a settings document (Exchange 2016, internal

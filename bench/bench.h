@@ -1,4 +1,7 @@
-/* What the benchmarks share: a monotonic clock and a median. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * What the benchmarks share: a monotonic clock and a median. */
 #ifndef SSLVDIR_BENCH_H
 #define SSLVDIR_BENCH_H
 

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * bench/cert: the certificate and TLS work a proxy does, beside what GnuTLS
  * alone takes for the same question, in the same run (median of 9):
  *   - a cipher suite's key size from its name (per connection, from

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * bench/config: read and index an applicationHost.config with 1,000
  * <location> blocks (built here in the shape of the Exchange fixture), beside
  * the time libxml2 alone takes to parse the same bytes into a tree (the

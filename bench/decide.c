@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * bench/decide: nanoseconds per sslvdir_decide() over a corpus of Exchange
  * request targets, beside uriparser's parse + normalise of the same targets
  * in the same run, with 10 and with 1,000 vdirs, and the allocations each

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """Writes bench/targets.txt: realistic Exchange request targets (deterministic)."""
 import random
 

@@ -1,3 +1,6 @@
+-- SPDX-License-Identifier: MIT
+-- Copyright (c) 2026 The libsslvdir authors
+--
 -- bench/lua-decide.lua: nanoseconds per decision through the Lua module,
 -- entry point by entry point, beside the library's own call (bench/decide)
 -- for the same requests, measured in the same run: each round runs

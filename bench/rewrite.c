@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * bench/rewrite: how fast the body rewriter and the header rewriter are.
  *
  * Body: a 10 MB HTML page built here, dense with links as an OWA message

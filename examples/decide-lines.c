@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * decide-lines: the decision for each request line read on stdin.
  *
  * Shows a policy built from named options, as the sslvdir command, Python,

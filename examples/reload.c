@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * reload: a policy reloaded while requests are being decided.
  *
  * Shows the pattern README.md recommends for a proxy that reloads its

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * rewrite-stream: a response body from stdin to stdout, rewritten in small
  * chunks as a proxy streams it.
  *

@@ -1,4 +1,7 @@
-/* Trusted offloader networks: parsing and matching IPv4/IPv6 CIDRs. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * Trusted offloader networks: parsing and matching IPv4/IPv6 CIDRs. */
 #include "config.h"
 
 #include <arpa/inet.h>

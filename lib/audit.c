@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The audit: every misconfiguration the source documents warn about, found
  * in an Exchange server's applicationHost.config, registry values,
  * certificate and namespace, and in the proxy's policy; each with the

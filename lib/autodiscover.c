@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Autodiscover, server side: configuration, request parsing, and the
  * documents ([MS-OXDSCLI], the POX reference, [MS-ASCMD]) written into the
  * caller's buffer without allocating.

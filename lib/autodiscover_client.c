@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Autodiscover, client side: where to look for an address, which SRV record
  * to use, and which redirects to follow (Microsoft's EWS Managed API rules).
  */

@@ -1,4 +1,7 @@
-/* Building a policy from code. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * Building a policy from code. */
 #include "config.h"
 
 #include <stdio.h>

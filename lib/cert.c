@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Server certificates: loaded with GnuTLS (PEM, DER, PKCS#12), described
  * once, and matched against host names with the rules of RFC 9525.
  */

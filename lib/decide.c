@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The per-request decision. Reads the policy only; no allocation, no lock,
  * no I/O: everything lives on the stack (a few KiB) or in the caller's
  * decision (small: the Location is written later, on demand).

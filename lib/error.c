@@ -1,4 +1,7 @@
-/* Status codes and error details. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * Status codes and error details. */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * What each Exchange version ships: the table of lib/exchange_defaults.def,
  * and the questions the presets, the audit and the configuration reader ask
  * of it. A setting Exchange ships is never a finding; only a change from it.

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Files: the library's one reader of a whole file with a size bound, and
  * its one writer that replaces a file atomically (temporary file, fsync,
  * rename) keeping a backup. Every loader that takes a file name reads it

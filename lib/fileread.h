@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Files (lib/fileread.c): whole files read with a size bound, and written
  * atomically.
  */

@@ -1,4 +1,7 @@
-/* IIS sslFlags: parse, check, format. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * IIS sslFlags: parse, check, format. */
 #include "config.h"
 
 #include <string.h>

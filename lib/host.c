@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Host names: the one validator and normaliser of "host[:port]" for every
  * input (request Host headers and absolute-form authorities, site bindings,
  * vdir and Autodiscover URLs, configuration files). Byte table, no

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * IIS applicationHost.config: read with hardened libxml2 (lib/xml.c) into a
  * model of sites, bindings, applications and <location> blocks; given to a
  * builder; edited at the byte level with the byte-preserving XML editor

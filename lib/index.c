@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The index every loader finds its entries by: an open-addressing table of
  * entry numbers into the caller's own array, by a string key the caller
  * gives. The loaders used to find duplicates and owners by a linear search,

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir internals shared between the source files. Nothing here is
  * exported; the public view is include/sslvdir/.
  */

@@ -1,4 +1,7 @@
-/* The allocator hook: every allocation of the library goes through it
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * The allocator hook: every allocation of the library goes through it
  * (sslvdir_set_allocator), and sv_grow() for arrays. String helpers are in
  * lib/str.c. */
 #include "config.h"

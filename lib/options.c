@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * A policy from named options: the one place that decides how the options
  * of the sslvdir command, Python's load_policy(), Lua's sslvdir.load{} and
  * the HAProxy plugin's environment go together.

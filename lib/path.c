@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Request paths as HTTP.sys and IIS see them. Where two layers could read a
  * path differently, the path is refused rather than guessed at, so that no
  * encoding trick reaches a stricter vdir under the rules of a weaker one.

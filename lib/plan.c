@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Plans: from a server's current SSL state to a wanted offloading setup, as
  * the commands of Configuring SSL offloading in Exchange 2013 (appcmd,
  * Set-WebConfigurationProperty, Set-OutlookAnywhere), registry values and application pool

@@ -1,4 +1,7 @@
-/* Built policies: reference counting and read-only views. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * Built policies: reference counting and read-only views. */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The policy slot: a proxy swaps in a new policy while requests are reading
  * the old one, with no lock and no allocation on the request's side.
  *

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The library's own policy file format, read with libxml2 hardened: no
  * network, no DTD, no entities, no XInclude, bounded size and depth. The
  * whole document is applied to a copy of the builder, which replaces the

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Built-in presets: the vdirs of Exchange 2007 to 2019 and Exchange Server
  * SE with the sslFlags each version ships (lib/exchange_defaults.def), and
  * their -offload variants: the vdirs "Configuring SSL offloading in

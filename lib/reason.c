@@ -1,4 +1,7 @@
-/* Reasons, their sentences and the HTTP status IIS gives each. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * Reasons, their sentences and the HTTP status IIS gives each. */
 #include "config.h"
 
 #include "internal.h"

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Registry exports (.reg files): read faithfully, applied to a settings
  * store, written back as regedit writes them.
  */

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Rewriting responses of offloaded backends: headers and streamed bodies.
  */
 #include "internal.h"

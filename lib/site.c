@@ -1,4 +1,7 @@
-/* Sites: read-only views, and the path trie that matches vdirs. Host names
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * Sites: read-only views, and the path trie that matches vdirs. Host names
  * are checked in lib/host.c. */
 #include "config.h"
 

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * String helpers: copies through the allocator hook, ASCII case-insensitive
  * comparison and hashing (the protocol elements compared here are ASCII by
  * definition), and the bounded writer's home (sv_bw, inline in

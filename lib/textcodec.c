@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Text codecs: the library's one home for UTF-16 and for text files as
  * Windows stores them (UTF-8 with or without BOM, UTF-16 with its BOM), to
  * and from the UTF-8 without BOM that the rest of the library reads. Used by

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Text codecs (lib/textcodec.c): text files as stored (UTF-8 with or
  * without BOM, UTF-16 with BOM) to and from UTF-8 without BOM, and UTF-16.
  */

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * TLS facts for decisions: a cipher suite's effective key size (from its
  * name or a GnuTLS session), and the GnuTLS glue for client certificates
  * and bridged backends.

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Trust stores and chain checks (GnuTLS trust lists), mapped to IIS's
  * client certificate substatus codes and to Exchange's rule for untrusted
  * backend certificates.

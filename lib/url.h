@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * URL authority parsing: the one place that says where an absolute http or
  * https URL's scheme ends and where its authority ("host[:port]", maybe with
  * userinfo, which callers refuse) ends. Request targets (lib/path.c), vdir

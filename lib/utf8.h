@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The one UTF-8 decoder of libsslvdir and of the sslvdir command (which
  * includes this header, since the library does not export it): well-formed
  * sequences exactly as the Unicode Standard's table 3-7 lists them, so no

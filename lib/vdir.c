@@ -1,4 +1,7 @@
-/* Read-only views of a policy's vdirs, and the names of kinds and upstreams. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * Read-only views of a policy's vdirs, and the names of kinds and upstreams. */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,7 @@
-/* The run-time version. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * The run-time version. */
 #include "config.h"
 
 #include "internal.h"

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The one hardened way libsslvdir reads XML with libxml2: no network, no DTD
  * loading, no entity substitution, no XInclude; a DOCTYPE or an entity
  * declaration is refused before parsing, NUL bytes and oversized inputs are

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The byte-preserving XML editor: a small lexical scanner that finds the
  * elements of a document as byte offsets (comments, CDATA, processing
  * instructions skipped; a DOCTYPE refused), lookups of attributes and

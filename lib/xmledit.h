@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The byte-preserving XML editor (lib/xmledit.c): elements found as byte
  * offsets of the text, so that an edit changes only the bytes it means to.
  */

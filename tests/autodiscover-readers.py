@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """Autodiscover documents read by two kinds of client reader.
 
 - python3-exchangelib (Debian's 4.9), which reads RedirectURL and expects

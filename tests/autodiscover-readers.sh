@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Runs tests/autodiscover-readers.py with a Python that has python3-exchangelib
 # (configure's, else Debian's own /usr/bin/python3). Skipped (77) without
 # one, unless SSLVDIR_REQUIRE_READERS=1 (CI sets it): then it fails.

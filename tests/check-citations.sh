@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # User-visible text cites documents by title or KB number (doc/sources.md),
 # never by the names they had while the library was written: no "seed 00N",
 # no design-notes file, no tracker issue number. Statements may wrap, so a

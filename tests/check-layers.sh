@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # The layers of lib/ go one way: each file uses only the files of lower
 # layers and those listed before it on its own line, in the list of
 # doc/architecture.md. Uses are read from the built objects (nm), so that a

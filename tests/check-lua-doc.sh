@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Every function of the Lua module and every method of its policy and
 # rewriter objects (the luaL_Reg tables of bindings/lua/sslvdir.c) is named
 # in doc/lua.md as code (`sslvdir.load`, `policy:decide`, `rw:feed(`), so

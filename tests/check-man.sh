@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Every exported function has a man page, sslvdir(1) exists, and the man3
 # pages are what doc/gen-man3.py makes of the current headers.
 set -eu

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Installs into a temporary prefix, then compiles and runs a program against
 # the installed headers and library found through pkg-config alone.
 set -eu
@@ -160,8 +163,10 @@ readme=$(awk '/^<!-- install: a private prefix -->/ { f = 1; next } f && /^```sh
     [ "$PYTHONPATH" = "$want" ] || { echo "check-pkgconfig: README's PYTHONPATH=$PYTHONPATH, configure's $want"; exit 1; }
   fi
 ) || exit 1
-# The example policies the documentation names, under docdir/examples.
+# The example policies the documentation names, under docdir/examples, and
+# the licence beside the documentation.
 docdir=$(get docdir)
+[ -f "$tmp$docdir/LICENSE" ] || { echo "check-pkgconfig: $docdir/LICENSE not installed"; exit 1; }
 for f in exchange2016-offload.xml autodiscover.xml hand-written.xml; do
   [ -f "$tmp$docdir/examples/$f" ] || { echo "check-pkgconfig: $docdir/examples/$f not installed"; exit 1; }
 done

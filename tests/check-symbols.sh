@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # The exported symbols of the built library, the version script and the
 # SSLVDIR_EXTERN declarations of the public headers must name the same set,
 # each in the map node of the release its comment's "Since:" names.

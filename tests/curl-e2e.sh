@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # End to end with curl: HAProxy running the plugin with the "all Autodiscover
 # at the proxy" routing line (doc/haproxy.md), configured through the
 # environment as doc/haproxy.md shows (a preset, SSLVDIR_HOSTS, the

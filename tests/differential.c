@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Property test: the library against the reference model of tests/iismodel.c,
  * on request targets built from the pieces encoding tricks are made of, over
  * policies where children are more lenient than their parents, plain HTTP

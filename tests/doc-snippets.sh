@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Every C snippet of README.md, HACKING.md and doc/*.md (a ```c fence) is compiled
 # against the just-built headers with -std=c11 -Wall -Wextra -Werror (and
 # -Wshadow -Wstrict-prototypes -Wmissing-prototypes), so that the docs are

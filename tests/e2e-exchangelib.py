@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """python3-exchangelib's own Autodiscover client, run against HAProxy + the plugin.
 
 Usage: e2e-exchangelib.py DNS_PORT HTTPS_PORT HTTP_PORT CA_FILE EMAIL [PASSWORD]

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # End to end with a client nobody here wrote: python3-exchangelib's own
 # Autodiscover (PoxAutodiscovery.discover(): its steps, its checks of every
 # redirect, redirectAddr and redirectUrl) against HAProxy running the plugin,

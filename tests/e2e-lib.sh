@@ -1,3 +1,6 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Shared by the tests that run HAProxy with the plugin (tests/haproxy.sh,
 # tests/haproxy-deploy.sh, tests/e2e-exchangelib.sh, tests/curl-e2e.sh) or
 # nginx with the module (tests/nginx-autodiscover.sh, and

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # The programs of examples/ run, with what each prints checked: decide-lines
 # on a policy file and on a preset, reload with reader threads while the
 # policy file is reloaded, rewrite-stream in chunks of many sizes.

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # The applicationHost.config fixtures of every Exchange version and variant:
 # they are what tests/data/config/gen-exchange.py makes of the table
 # lib/exchange_defaults.def, and `sslvdir audit`, `config show` and `eval`

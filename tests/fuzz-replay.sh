@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Replays the fuzz seed corpora through the fuzz targets (no libFuzzer needed).
 set -eu
 top_srcdir=${top_srcdir:-.}

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Makes the certificates the tests use, with GnuTLS's certtool, into DIR
 # (default tests/certs). Nothing here is committed: every run makes fresh
 # keys and certificates, dated from today, so none expires during the

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # The HAProxy plugin as it is deployed: a real HAProxy in master-worker mode
 # (a reload picks up a changed policy; a broken one leaves the old workers
 # serving), the Autodiscover service over HTTP/2 with a body it does not

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """The HAProxy fast path against the plugin alone: the same requests to both
 listeners of one HAProxy (the plugin's lua.sslvdir only, and the snippet of
 sslvdir haproxy-maps), the answers compared field by field.

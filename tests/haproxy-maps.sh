@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # The HAProxy fast path (sslvdir haproxy-maps) gives the plugin's answers:
 # one real HAProxy per policy with four listeners (plain HTTP and TLS, each
 # with the plugin alone and with the generated snippet), every target of

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # End to end: a real HAProxy running bindings/haproxy/sslvdir.lua with the
 # Lua 5.3 module, ending TLS with certificates certtool made for this run
 # (tests/gen-certs.sh), in front of bindings/haproxy/tests/backend.py (an

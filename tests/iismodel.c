@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The reference model of tests/iismodel.h: slow, plain and small on purpose,
  * so that it can be read against the documents in one sitting. The rules,
  * in the order IIS applies them:

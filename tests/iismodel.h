@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * A second, deliberately simple model of how IIS routes a request path to a
  * virtual directory and what SSL that vdir requires, written from the
  * documented behaviour of HTTP.sys and IIS request filtering only. It shares

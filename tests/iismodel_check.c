@@ -1,4 +1,7 @@
-/* The model-versus-library invariant: see tests/iismodel_check.h. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * The model-versus-library invariant: see tests/iismodel_check.h. */
 #include "iismodel_check.h"
 
 #include <stdio.h>

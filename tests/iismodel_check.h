@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The invariant between the reference model (tests/iismodel.h) and the
  * library, shared by the property test (tests/differential.c) and the decide
  * fuzz target, so that both check the same thing.

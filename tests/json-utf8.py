@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """The sslvdir command's JSON is valid UTF-8 JSON whatever bytes it is given.
 
 Seeded random bytes (so a failure repeats) go through `sslvdir rewrite-header

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Every loader grows linearly with its input: reading 8 times the input
  * (tests/loadgen.h: a .reg file, a policy file, an applicationHost.config,
  * and builder calls) must take at most 20 times as long; a loader that

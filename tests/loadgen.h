@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Inputs of any size for every loader, shared by tests/loaders (which checks
  * that loading grows linearly) and bench/config (which times it): a .reg
  * file, a policy file, an applicationHost.config, and a program of builder

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # The Lua module's tests (bindings/lua/tests/test.lua), run by each Lua
 # interpreter the module was built for (5.3, what Debian's haproxy links, and
 # 5.4). Skips (77) when neither is built, unless SSLVDIR_REQUIRE_READERS=1.

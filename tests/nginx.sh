@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # End to end: a real nginx (Debian's) loading bindings/nginx's module, ending
 # TLS with certificates certtool made for this run (tests/gen-certs.sh), in
 # front of bindings/haproxy/tests/backend.py (an offloaded Exchange front

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The hot path never allocates: malloc, calloc, realloc and free are
  * interposed for the whole process (libc's, not only the library's hook),
  * and 100,000 decisions over varied requests, each on a policy acquired from

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * A policy slot under load: reader threads acquire the policy, decide on
  * it and release it, in a loop, while the main thread builds and publishes
  * thousands of new policies. Every policy is built with a generation number

@@ -1,3 +1,6 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Sourced by tests/python.sh and tests/python-stubs.sh: need() for what is
 # missing, and python_stage DIR FILES..., which stages the sslvdir package
 # (the named files of bindings/python/sslvdir and the freshly linked

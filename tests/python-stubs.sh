@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # The type stub (bindings/python/sslvdir/__init__.pyi) says what the built
 # extension's objects are: mypy's stubtest compares them, with no allowlist,
 # and mypy checks two samples of use: bindings/python/tests/stubs_ok.py must

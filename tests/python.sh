@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # The Python binding's tests (bindings/python/tests), run with pytest against
 # the extension just built: a staging directory holds the package's .py
 # files and the freshly linked _sslvdir.so, and LD_LIBRARY_PATH points at

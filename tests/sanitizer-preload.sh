@@ -1,3 +1,6 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Sourced by tests/python.sh and tests/lua.sh. The interpreters are not
 # instrumented: in a sanitizer build, the runtimes our libraries link must
 # be loaded first. Sets $preload to the LD_PRELOAD value ("" otherwise)

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * The audit: tests/data/audit/scenarios.txt describes, one block per
  * scenario, a server (a generated fixture edited, registry values,
  * a version), a proxy policy, a certificate and a namespace, and the

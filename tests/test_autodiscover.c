@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Autodiscover, driven by tests/data/autodiscover:
  * - golden/NAME.req answered must give golden/NAME.resp, compared element by
  *   element (the first difference is named) and then byte for byte;

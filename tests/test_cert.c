@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Certificates: every format (PEM, DER, chains, PKCS#12 with and without a
  * password), the fields a report shows (checked against GnuTLS computed
  * independently, and against what tests/gen-certs.sh asked certtool for),

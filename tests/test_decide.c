@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Decisions, driven by the .cases files of tests/data/decide. One line a case:
  *
  *   POLICY METHOD URL [key=value]... => ACTION STATUS vdir=PATH [key=value]...

@@ -1,4 +1,7 @@
-/* sslFlags: parsing as IIS and appcmd write it, dependency checks, printing. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * sslFlags: parsing as IIS and appcmd write it, dependency checks, printing. */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * applicationHost.config: the Exchange 2016 fixture of tests/data/config in
  * UTF-8 and UTF-16LE (same model), byte-exact edits checked by diffing the
  * files before and after, the atomic save, hostile documents with their

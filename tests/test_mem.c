@@ -1,4 +1,7 @@
-/* The failing-allocator sweep: every allocation the library makes is made to
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * The failing-allocator sweep: every allocation the library makes is made to
  * fail in turn; every call must then report SSLVDIR_E_NOMEM (or succeed) and
  * leave nothing behind (the sanitizer build checks for leaks). */
 #include "config.h"

@@ -1,4 +1,7 @@
-/* A policy from named options: every rule of sslvdir_policy_options_build(),
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * A policy from named options: every rule of sslvdir_policy_options_build(),
  * every refusal of sslvdir_policy_options_set(), and messages in the
  * caller's words. */
 #include "config.h"

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Ownership: what the public headers let a caller free, change or keep, done
  * right after the call that permits it, then the result used. A header that
  * promises more than the library does is a use after free here, which

@@ -1,4 +1,7 @@
-/* The path canonicaliser, driven by tests/data/path/cases.txt. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * The path canonicaliser, driven by tests/data/path/cases.txt. */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Plans: the two scripts of Configuring SSL offloading in Exchange 2013 reproduced exactly, plans against the
  * Exchange 2016 fixture (only what differs, deeper locations, pools), the
  * registry value for OWA on 2010, and the plans the documents forbid.

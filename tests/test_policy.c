@@ -1,4 +1,7 @@
-/* Builder, presets, lookups, matching, offloaders, reference counting. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * Builder, presets, lookups, matching, offloaders, reference counting. */
 #include "config.h"
 
 #include <pthread.h>

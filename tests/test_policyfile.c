@@ -1,4 +1,7 @@
-/* The policy file reader: good files, bad files with their exact errors, the
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * The policy file reader: good files, bad files with their exact errors, the
  * schema, and all-or-nothing loading. */
 #include "config.h"
 

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * .reg files: the fixtures of tests/data/registry (a UTF-16LE regedit export
  * with wrapped hex values, a UTF-8 change script with deletions, REGEDIT4),
  * applied to a settings store, written back and read again; hostile files

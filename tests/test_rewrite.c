@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Rewriting of response headers and bodies, driven by tests/data/rewrite:
  * headers.cases (one header value a line) and bodies.cases (one body a line,
  * each run whole, at every split point, byte by byte and in random chunks).

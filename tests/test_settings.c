@@ -1,4 +1,7 @@
-/* The registry-style settings store. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * The registry-style settings store. */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * TLS facts: cipher suite names (tests/data/tls/ciphers.cases), and the
  * GnuTLS glue proved in real handshakes over a socket pair: a proxy's
  * client session checking a bridged backend with Exchange's rule, and a

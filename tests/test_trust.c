@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Trust stores and chain checks: every verdict of tests/gen-certs.sh's
  * certificates, at chosen moments, with and without a CRL; the mapping to
  * IIS's 403.13 / 403.16 / 403.17; Exchange's AllowInternalUntrustedCerts /

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # The sslvdir command as a user runs it: exact JSON, exit statuses, messages.
 set -u
 top_srcdir=${top_srcdir:-.}

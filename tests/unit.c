@@ -1,4 +1,7 @@
-/* The CUnit runner: every suite, one binary, exit status = failures. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * The CUnit runner: every suite, one binary, exit status = failures. */
 #define _GNU_SOURCE /* memmem */
 #include "config.h"
 

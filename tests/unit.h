@@ -1,4 +1,7 @@
-/* Shared helpers for the CUnit suites (one suite per library area). */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * Shared helpers for the CUnit suites (one suite per library area). */
 #ifndef SSLVDIR_TESTS_UNIT_H
 #define SSLVDIR_TESTS_UNIT_H
 

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * sslvdir audit: one command that says everything wrong with a server's SSL
  * setup, most severe first, with the commands that fix it.
  */

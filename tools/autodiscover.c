@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * sslvdir autodiscover: answer a request, answer autodiscover.json, write a
  * redirect, list a client's candidates, and check a chain of redirects.
  */

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * sslvdir cert show|check, and sslvdir cipher-bits: certificates as
  * Exchange admins read them, checked against the namespace plan.
  */

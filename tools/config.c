@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * sslvdir config: show what an applicationHost.config and .reg exports say,
  * change sslFlags in place, and plan the commands from current to wanted.
  */

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * sslvdir haproxy-maps: the HAProxy fast path, written from the policy.
  *
  * HAProxy answers most requests with its own rules (a map lookup and a few

@@ -1,4 +1,7 @@
-/* Minimal JSON output for the sslvdir command. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * Minimal JSON output for the sslvdir command. */
 #include "json.h"
 
 #include <string.h>

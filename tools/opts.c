@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * What every sslvdir subcommand shares about its command line: getopt_long
  * with the subcommand named in its messages, each subcommand's usage for
  * --help, and errors as text or, with --json, as JSON. See sslvdir(1).

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * sslvdir: ask libsslvdir what IIS would do with a request, list presets,
  * show a policy, and run the Exchange 2016 demo. See sslvdir(1).
  */

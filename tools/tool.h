@@ -1,4 +1,7 @@
-/* What the sslvdir command's files share. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * What the sslvdir command's files share. */
 #ifndef SSLVDIR_TOOLS_TOOL_H
 #define SSLVDIR_TOOLS_TOOL_H
 

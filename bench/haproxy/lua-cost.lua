@@ -1,3 +1,6 @@
+-- SPDX-License-Identifier: MIT
+-- Copyright (c) 2026 The libsslvdir authors
+--
 -- The cost of one decision through the Lua module, beside an empty Lua C
 -- function call (sslvdir._nop), in the same interpreter and run.
 -- Usage: lua5.3 bench/haproxy/lua-cost.lua [iterations]   (package.cpath set by run.sh)

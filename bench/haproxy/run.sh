@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # bench/haproxy: requests per second through HAProxy with wrk on loopback,
 # and HAProxy's CPU time per request: HAProxy's own rules for the same
 # policy (native), the plugin's decision action alone (plugin) and the fast

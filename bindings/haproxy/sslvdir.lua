@@ -1,3 +1,6 @@
+-- SPDX-License-Identifier: MIT
+-- Copyright (c) 2026 The libsslvdir authors
+--
 -- libsslvdir for HAProxy: IIS/Exchange virtual-directory SSL policy at the proxy.
 --
 -- Load it in the global section, after telling HAProxy where the C module is

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: the Lua module "sslvdir" (Lua 5.3 and 5.4).
  *
  * Built once per Lua version against that version's headers and without

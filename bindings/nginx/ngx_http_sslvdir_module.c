@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * ngx_http_sslvdir_module: libsslvdir in nginx. IIS's SSL policy for the
  * virtual directories of an Exchange server, applied by the nginx in front
  * of it: each request is decided by sslvdir_decide() on nginx's raw request

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * ngx_http_sslvdir_module.h: what the module's source files share (the
  * configuration structures, a request's decision and how to find it).
  */

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: the CPython extension behind the "sslvdir" package, and what
  * its files share. One file per group of types: module.c (init, errors,
  * module functions), convert.c (argument and result conversions),

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir Python extension: Autodiscover: the server side
  * (Policy.autodiscover_*), the client side (AutodiscoverChain, candidates,
  * SRV selection, redirect bodies).

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir Python extension: Certificates and the audit: Cert and
  * CertInfo, Trust (CAs, CRLs, verification) and Audit with its Findings.
  */

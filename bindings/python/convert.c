@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir Python extension: Conversions shared by every type: Python
  * arguments to library values (text, numbers, yes/no flags, enum names,
  * sslFlags, times) and library results to Python objects (strings, tuples,

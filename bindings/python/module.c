@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir Python extension: The module: its Error classes (one per
  * SSLVDIR_E_* code), the module-level functions and PyInit__sslvdir, which
  * readies every type the other files define and adds it.

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir Python extension: Policy, Site, VDir and Decision (the
  * per-request answer), and Builder, which makes a Policy.
  */

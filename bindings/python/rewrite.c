@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir Python extension: Rewriting http:// links:
  * Policy.rewrite_header() and the streaming Rewriter of bodies.
  */

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir Python extension: The files of an Exchange server: Settings
  * (registry values), IISConfig (applicationHost.config), RegFile (.reg
  * exports) and Plan, the commands that move a server to the wanted state.

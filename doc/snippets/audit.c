@@ -1,4 +1,7 @@
-/* README.md, the audit: a server's configuration, registry values and
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * README.md, the audit: a server's configuration, registry values and
  * certificate, loaded beforehand (as the snippet's comments say how). */
 #include <stdio.h>
 #include <stdlib.h>

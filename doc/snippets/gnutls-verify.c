@@ -1,4 +1,7 @@
-/* doc/certificates.md: the verify function of a C proxy's GnuTLS client
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * doc/certificates.md: the verify function of a C proxy's GnuTLS client
  * session to a bridged backend (the fragment is at file scope), and the
  * proxy's own record of that backend, set with gnutls_session_set_ptr(). */
 #include <gnutls/gnutls.h>

@@ -1,4 +1,7 @@
-/* README.md, body rewriting: one response of a connection, with the
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * README.md, body rewriting: one response of a connection, with the
  * policy, the response's Content-Type and Content-Encoding, one chunk of
  * its body, and the proxy's own output function and connection. A
  * connection handler that returns -1 when the connection must be closed. */

@@ -1,4 +1,7 @@
-/* README.md, the policy slot: the three parts (at startup, per request, on
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * README.md, the policy slot: the three parts (at startup, per request, on
  * reload) in one function, with the policy the first snippet built and a
  * request and decision as it declares them. */
 #include <stdio.h>

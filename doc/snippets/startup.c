@@ -1,4 +1,7 @@
-/* README.md, "Use it from C": a policy built at startup, then one request
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * README.md, "Use it from C": a policy built at startup, then one request
  * decided with it, its fields taken from the proxy's own buffers. */
 #include <stdio.h>
 #include <stdlib.h>

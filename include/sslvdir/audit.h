@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: an audit of an Exchange server's SSL setup, finding what the
  * source documents warn about.
  *

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: Autodiscover, as [MS-OXDSCLI], the POX Autodiscover reference
  * and [MS-ASCMD] write it.
  *

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: building a policy from code.
  *
  * A builder collects sites, vdirs, settings and offloaders, then

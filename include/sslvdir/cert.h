@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: server certificates, read with GnuTLS and checked against the
  * namespace plan (the Exchange 2007 Client Access and SSL white paper).
  *

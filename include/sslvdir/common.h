@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: common definitions: export macros, error codes, error details,
  * version query and the allocator hook.
  *

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: the per-request decision (the hot path).
  *
  * Given what the proxy knows about a request, sslvdir_decide() says what IIS

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: the IIS sslFlags attribute (system.webServer/security/access).
  *
  * Thread contract: every function here is pure and thread-safe.

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: IIS applicationHost.config, read faithfully and edited without
  * loss.
  *

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: a policy from named options, the way the sslvdir command, the
  * Python and Lua bindings and the HAProxy plugin take them.
  *

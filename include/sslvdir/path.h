@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: request paths as IIS and HTTP.sys will see them.
  *
  * Thread contract: pure and thread-safe; no allocation.

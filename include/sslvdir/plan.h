@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: plans that take an Exchange server from its current SSL state
  * to a wanted offloading setup, written as the commands administrators run.
  *

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: a built policy: sites, vdirs, settings and trusted offloaders.
  *
  * Thread contract: a policy is immutable once built and may be shared by any

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: the library's own policy file format (XML, doc/policy.xsd).
  *
  * The parser is libxml2 hardened: no network, no DTD loading, no entity

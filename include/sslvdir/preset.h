@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: built-in Exchange presets, the default vdir sets of Exchange
  * 2007 to 2019 and Exchange SE with their sslFlags, service kinds and offload
  * support.

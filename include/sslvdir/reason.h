@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: why a decision came out the way it did.
  *
  * Thread contract: every function here is pure and thread-safe.

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: registry exports (.reg files), read and written.
  *
  * A .reg file is read faithfully (every section and value, in order, with

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: rewriting what an offloaded backend sends back.
  *
  * Behind an SSL offloader the backend sees plain HTTP and writes http://

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: the registry-style settings Exchange reads (SSLOffloaded,
  * AllowInternalUntrustedCerts, AllowExternalUntrustedCerts, ...), typed and
  * addressed by their full registry path.

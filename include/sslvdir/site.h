@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: sites of a built policy (read-only views).
  *
  * Thread contract: a site belongs to an immutable policy; every function

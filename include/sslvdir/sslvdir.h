@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: the SSL policy of IIS/Exchange virtual directories, for the
  * reverse proxies in front of them. Include this header to get all of it.
  */

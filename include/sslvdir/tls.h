@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: facts from a TLS connection, for sslvdir_decide(), and the
  * GnuTLS glue for proxies written in C.
  *

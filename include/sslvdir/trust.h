@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: trust stores, chain checks, and Exchange's rule for
  * untrusted backend certificates.
  *

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * libsslvdir: virtual directories of a built policy (read-only views).
  *
  * Thread contract: a vdir belongs to an immutable policy; every function here

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Fuzz target: the Autodiscover request parser and the answer built from it.
  * Whatever the body: the parser fills the request (an error code, or a
  * schema and an address), the answer is a whole, well-formed document whose

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Fuzz target: certificates and the names around them. The first byte
  * chooses what the rest is:
  *   0  a certificate file (PEM, DER or PKCS#12 with password "fuzz")

@@ -1,4 +1,7 @@
-/* What the fuzz targets share: a policy built once from a policy document. */
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
+ * What the fuzz targets share: a policy built once from a policy document. */
 #ifndef SSLVDIR_FUZZ_COMMON_H
 #define SSLVDIR_FUZZ_COMMON_H
 

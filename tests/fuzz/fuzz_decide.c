@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Fuzz target: the path canonicaliser and the whole decision. The input is
  * split on '\n' into target, Host, X-Forwarded-Proto, Front-End-Https,
  * method, peer and the offloaders' cipher header; a few bits of the first byte choose scheme, key size and

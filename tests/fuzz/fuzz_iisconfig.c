@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Fuzz target: applicationHost.config reading and editing. Any input either
  * fails with a status and a message, or reads; then the bytes written back
  * are the bytes read, and setting sslFlags at a path taken from the input

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Fuzz target: the policy file reader. Any input must either load (and then
  * build or fail to build with a status) or fail with a status and a
  * message; on failure the builder must be left as it was.

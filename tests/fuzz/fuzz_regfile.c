@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Fuzz target: .reg files. Any input either fails with a status, a message
  * and a line and no file, or reads, with a warning per skipped line (never
  * both data and a fatal error); then it applies to a settings store, which

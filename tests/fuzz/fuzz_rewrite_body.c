@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Fuzz target: the streaming body rewriter. The first two bytes seed the
  * chunking, the rest is the body. Whatever the chunking, the output must be
  * the one-shot output, the counts must agree with it, and a body without

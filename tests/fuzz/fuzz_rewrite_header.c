@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Fuzz target: response header rewriting. The first byte picks the header,
  * the rest is its value. Checks what a client would see: a rewritten value
  * never holds a control character, a rewritten URL (Location,

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Writes the seed corpus of fuzz_cert (tests/fuzz/corpus/cert) with
 # certtool. The certificates never expire (expiration 9999-12-31, "no
 # well-defined expiration"), and no private key is kept: the keys are made

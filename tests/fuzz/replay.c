@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * Runs a libFuzzer target over files without libFuzzer: every file named on
  * the command line, or every file in the directories named. This is how
  * `make check` replays the seed corpora with any compiler.

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """A test backend that behaves like an Exchange front end behind an offloader.
 
 Usage: backend.py HTTP_PORT TLS_PORT CERT KEY

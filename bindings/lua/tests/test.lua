@@ -1,3 +1,6 @@
+-- SPDX-License-Identifier: MIT
+-- Copyright (c) 2026 The libsslvdir authors
+--
 -- Tests of the Lua module "sslvdir", run by tests/lua.sh under Lua 5.3 and 5.4.
 package.cpath = assert(os.getenv("SSLVDIR_LUA_CPATH"), "SSLVDIR_LUA_CPATH") .. ";" .. package.cpath
 local sslvdir = require("sslvdir")

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """libsslvdir for Python: the SSL policy of IIS/Exchange virtual directories.
 
     import sslvdir

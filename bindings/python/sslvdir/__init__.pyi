@@ -1,3 +1,6 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # Type stubs for the sslvdir package (libsslvdir's Python binding).
 #
 # What the objects are, as `python3 -m mypy.stubtest sslvdir` checks against the

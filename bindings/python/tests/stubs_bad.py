@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """Use of the sslvdir package that the type stub must refuse: each line
 with an "error" comment fails at run time, so mypy must report it (and
 nothing else). Not a test module: tests/python-stubs.sh type-checks it.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """Use of the sslvdir package that the type stub must accept (mypy --strict).
 
 Not a test module: tests/python-stubs.sh type-checks it, nothing runs it.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """Random and hostile input through every entry point: an answer or an
 sslvdir.Error, never a crash or another exception. Seeded, so a failure
 repeats; under the sanitizer build this runs with AddressSanitizer."""

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """applicationHost.config, .reg files, plans, certificates, trust and the audit."""
 
 import base64

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """Policies and decisions, as a Python proxy or script sees them."""
 
 import os

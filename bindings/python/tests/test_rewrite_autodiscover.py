@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """Header and body rewriting, Autodiscover: server and client side."""
 
 import json

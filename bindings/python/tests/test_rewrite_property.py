@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """The body rewriter's promise, checked on generated bodies: it only ever
 turns a link of ours into the same link over https. Bodies are built from
 pieces that make URL parsers disagree (ports, dots in every spelling,

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """What the objects say they are: signatures, a read-only Settings, lookups that raise.
 
 inspect.signature() works on every public callable of the C extension, and

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """Calls that release the GIL, raced against another thread.
 
 While a call runs without the GIL, another thread may close the object it

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """What host a browser sees in an http(s) URL: a small model of the WHATWG
 URL Standard (https://url.spec.whatwg.org/), written apart from the library
 so that tests can check the library's rewriting against it.

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """Writes the applicationHost.config test fixtures from the table of what
 each Exchange version ships (lib/exchange_defaults.def, which the library
 reads too):
