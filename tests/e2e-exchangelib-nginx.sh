@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # python3-exchangelib's own Autodiscover against nginx and the module's
 # Autodiscover content handler: the scenarios of tests/e2e-exchangelib.sh
 # (see there), with nginx in HAProxy's place.

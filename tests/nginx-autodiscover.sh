@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # End to end: the nginx module's Autodiscover content handler
 # (sslvdir_autodiscover) in a real nginx (Debian's), in front of
 # bindings/haproxy/tests/backend.py, with curl as the client: POX answers

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
 """The backend of tests/nginx.sh's body tests: serves the files of a
 directory in pieces, so that nginx receives a page in several buffers, cut
 where the test says.

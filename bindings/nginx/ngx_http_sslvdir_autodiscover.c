@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * ngx_http_sslvdir_autodiscover: the Autodiscover content handler of the
  * sslvdir nginx module, the library's answers (sslvdir_autodiscover_*(3))
  * sent by nginx, as the HAProxy plugin's Autodiscover service sends them.

@@ -1,4 +1,7 @@
 /*
+ * SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The libsslvdir authors
+ *
  * ngx_http_sslvdir_body.c: the body filter. An offloaded Exchange believes
  * its clients use http and writes http://<its host>/ links into its pages,
  * scripts and JSON; the library's streaming rewriter makes them https on
