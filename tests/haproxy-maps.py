@@ -145,7 +145,7 @@ for method, t, hosts, extra, tls, src, cert in cases:
     if a != b:
         diffs += 1
         if diffs <= 10:
-            print("DIFF %s %r hosts=%r extra=%r tls=%s src=%s cert=%s\n  plugin: %r\n  fast:   %r"
-                  % (method, t, hosts, extra, tls, src, cert, a, b))
+            print("DIFF %s %r hosts=%r extra=%r tls=%s src=%s cert=%s\n  plugin: %s\n  fast:   %s"
+                  % (method, t[:200], hosts, extra, tls, src, cert, repr(a)[:600], repr(b)[:600]))
 print("haproxy-maps.py: %d requests, %d targets, %d differences" % (len(cases), len(all_targets), diffs))
 sys.exit(1 if diffs else 0)

@@ -545,10 +545,10 @@ helps() {
 # haproxy-maps: the fast path's files, from the library's own decisions.
 md=$(mktemp -d)
 "$sv" haproxy-maps --preset exchange2016-offload $NS --redirect "$md" 2>/dev/null && ok || ko "haproxy-maps: exit $?"
-grep -q '^mail.contoso.com/owa/ redirect-302|offload|redirect-https|Default Web Site/owa$' "$md/sslvdir-http-get.map" && ok || ko "haproxy-maps: no OWA redirect"
+grep -q '^mail.contoso.com/owa/ redirect|302|redirect-https|Default Web Site/owa$' "$md/sslvdir-http-get.map" && ok || ko "haproxy-maps: no OWA redirect"
 grep -q '^mail.contoso.com/owa/ lua$' "$md/sslvdir-http.map" && ok || ko "haproxy-maps: a POST to OWA over http (403.4) is not left to Lua"
-grep -q '^mail.contoso.com/ews/ allow-offload-tls|offload|allowed|Default Web Site/EWS$' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: no EWS allow"
-grep -q '^mail.contoso.com/ews/mrsproxy.svc/ allow-bridge-tls|bridge|' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: MRSProxy is not bridged"
+grep -q '^mail.contoso.com/ews/ allow|offload|allowed|Default Web Site/EWS$' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: no EWS allow"
+grep -q '^mail.contoso.com/ews/mrsproxy.svc/ allow|bridge|' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: MRSProxy is not bridged"
 # PowerShell asks for a client certificate (SslNegotiateCert): over TLS, Lua.
 grep -q '^mail.contoso.com/powershell/ lua$' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: a client-certificate vdir is answered natively"
 # Longest key first: map_beg takes the first that matches.

@@ -56,40 +56,51 @@ static int key_host(unsigned char c) {
  * is in the maps), so that a regenerated set of maps never needs another
  * configuration. ${SSLVDIR_MAPS} is the directory, which the plugin reads too
  * and checks against its policy at start-up. doc/haproxy.md shows it;
- * tests/haproxy.sh checks that the two agree. */
+ * tests/haproxy-maps.sh checks that the two agree.
+ *
+ * Every rule costs HAProxy about as much as a small sample fetch, whether
+ * its condition holds or not, and every read of a variable costs another
+ * (bench/README.md, "bench/haproxy"), so the rules are few and cheap to skip:
+ * - the lookup keeps only what follows the first field of a native value
+ *   (field(2,|,0)), so that "lua" leaves txn.sslvdir_fp unset and every
+ *   later rule of a request left to Lua fails on a missing variable;
+ * - reason and vdir are fields every native value has: no condition;
+ * - a redirect's status starts its value and ends the rules early;
+ * - what is left native is an allow, decided by its upstream and the scheme
+ *   the map was chosen by, with the plugin called last for everything else.
+ * The two length ACLs are both required: one name on two acl lines would
+ * be either of them, and a long query or path segment would then pass. */
 static const char snippet[] =
   "    # The sslvdir fast path (sslvdir haproxy-maps writes the files): HAProxy\n"
   "    # answers from the maps what is certainly the policy's answer; anything\n"
   "    # else goes to lua.sslvdir. SSLVDIR_MAPS is set in the global section.\n"
   "    acl sslvdir_plain url -m reg '^(/[A-Za-z0-9_@-]+(\\.[A-Za-z0-9_@-]+)*)*/?(\\?[-A-Za-z0-9._~!$&()*,;=:@/?%+]*)?$'\n"
-  "    acl sslvdir_short path,length le 255\n"
-  "    acl sslvdir_short url,length le 2048\n"
+  "    acl sslvdir_short_path path,length le 255\n"
+  "    acl sslvdir_short_url url,length le 2048\n"
   "    acl sslvdir_one_host req.hdr_cnt(host) eq 1\n"
   "    acl sslvdir_host req.hdr(host),lower -f \"${SSLVDIR_MAPS}/sslvdir-hosts.lst\"\n"
   "    acl sslvdir_offloader src -f \"${SSLVDIR_MAPS}/sslvdir-offloaders.lst\"\n"
   "    acl sslvdir_other method POST PUT DELETE OPTIONS PATCH\n"
-  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-https.map\") if { ssl_fc } { ssl_fc_use_keysize ge 128 } sslvdir_one_host sslvdir_host sslvdir_short sslvdir_plain !sslvdir_offloader\n"
-  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-http-get.map\") if !{ ssl_fc } METH_GET sslvdir_one_host sslvdir_host sslvdir_short sslvdir_plain !sslvdir_offloader\n"
-  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-http.map\") if !{ ssl_fc } sslvdir_other sslvdir_one_host sslvdir_host sslvdir_short sslvdir_plain !sslvdir_offloader\n"
-  "    acl sslvdir_native var(txn.sslvdir_fp) -m beg allow- redirect-\n"
-  "    acl sslvdir_allow var(txn.sslvdir_fp) -m beg allow-\n"
-  "    acl sslvdir_redirect var(txn.sslvdir_fp) -m beg redirect-\n"
-  "    http-request lua.sslvdir unless sslvdir_native\n"
-  "    http-request set-var(txn.sslvdir_reason) var(txn.sslvdir_fp),field(3,|) if sslvdir_native\n"
-  "    http-request set-var(txn.sslvdir_vdir) var(txn.sslvdir_fp),field(4,|) if sslvdir_native\n"
-  "    http-request set-var(txn.sslvdir_path) path if sslvdir_native\n"
-  "    http-request set-var(txn.sslvdir_status) var(txn.sslvdir_fp),field(1,|),field(2,-) if sslvdir_redirect\n"
-  "    http-request return status 301 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_fp) -m beg redirect-301| }\n"
-  "    http-request return status 302 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_fp) -m beg redirect-302| }\n"
-  "    http-request return status 307 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_fp) -m beg redirect-307| }\n"
-  "    http-request return status 308 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_fp) -m beg redirect-308| }\n"
-  "    http-request del-header X-Forwarded-Proto if sslvdir_allow\n"
-  "    http-request del-header Front-End-Https if sslvdir_allow\n"
-  "    http-request set-header X-Forwarded-Proto https if { var(txn.sslvdir_fp) -m beg allow-offload-tls| }\n"
-  "    http-request set-header Front-End-Https On if { var(txn.sslvdir_fp) -m beg allow-offload-tls| }\n"
-  "    http-request set-header X-Forwarded-Proto http if { var(txn.sslvdir_fp) -m beg allow-offload-http| }\n"
-  "    http-request set-var(txn.sslvdir_tls) str(1) if { var(txn.sslvdir_fp) -m beg allow-offload-tls| allow-bridge-tls| }\n"
-  "    http-request set-var(txn.sslvdir_upstream) var(txn.sslvdir_fp),field(2,|) if sslvdir_allow\n";
+  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-https.map\"),field(2,|,0) if { ssl_fc } { ssl_fc_use_keysize ge 128 } sslvdir_one_host sslvdir_host sslvdir_short_path sslvdir_short_url sslvdir_plain !sslvdir_offloader\n"
+  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-http-get.map\"),field(2,|,0) if !{ ssl_fc } METH_GET sslvdir_one_host sslvdir_host sslvdir_short_path sslvdir_short_url sslvdir_plain !sslvdir_offloader\n"
+  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-http.map\"),field(2,|,0) if !{ ssl_fc } sslvdir_other sslvdir_one_host sslvdir_host sslvdir_short_path sslvdir_short_url sslvdir_plain !sslvdir_offloader\n"
+  "    http-request set-var(txn.sslvdir_reason) var(txn.sslvdir_fp),field(2,|)\n"
+  "    http-request set-var(txn.sslvdir_vdir) var(txn.sslvdir_fp),field(3,|)\n"
+  "    http-request set-var(txn.sslvdir_path) path if { var(txn.sslvdir_fp) -m found }\n"
+  "    http-request set-var(txn.sslvdir_status) var(txn.sslvdir_fp),field(1,|) if { var(txn.sslvdir_fp) -m beg 3 }\n"
+  "    http-request return status 302 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_status) -m str 302 }\n"
+  "    http-request return status 301 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_status) -m str 301 }\n"
+  "    http-request return status 307 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_status) -m str 307 }\n"
+  "    http-request return status 308 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_status) -m str 308 }\n"
+  "    http-request set-var(txn.sslvdir_upstream) var(txn.sslvdir_fp),field(1,|) if !{ var(txn.sslvdir_status) -m found }\n"
+  "    http-request set-header X-Forwarded-Proto https if { ssl_fc } { var(txn.sslvdir_upstream) -m str offload }\n"
+  "    http-request set-header Front-End-Https On if { ssl_fc } { var(txn.sslvdir_upstream) -m str offload }\n"
+  "    http-request set-header X-Forwarded-Proto http if !{ ssl_fc } { var(txn.sslvdir_upstream) -m str offload }\n"
+  "    http-request del-header Front-End-Https if !{ ssl_fc } { var(txn.sslvdir_upstream) -m found }\n"
+  "    http-request del-header X-Forwarded-Proto if { var(txn.sslvdir_upstream) -m str bridge }\n"
+  "    http-request del-header Front-End-Https if { ssl_fc } { var(txn.sslvdir_upstream) -m str bridge }\n"
+  "    http-request set-var(txn.sslvdir_tls) str(1) if { ssl_fc } { var(txn.sslvdir_upstream) -m found }\n"
+  "    http-request lua.sslvdir unless { var(txn.sslvdir_upstream) -m found }\n";
 
 /* One map line. */
 struct entry {
@@ -174,10 +185,14 @@ static int clean_value(const char *s) {
 /*
  * The map value for one request class to one vdir: what the library decides
  * for the vdir's path, if the snippet can carry it out exactly, else "lua".
- * The snippet strips X-Forwarded-Proto and Front-End-Https and sets them as
- * the token says; a policy with an offloader cipher header (a third header
- * to strip) stays with Lua. Refusals stay with Lua too: their body and debug
- * headers are the plugin's.
+ * "redirect|STATUS|REASON|VDIR" or "allow|UPSTREAM|REASON|VDIR": the snippet
+ * drops the first field (which only tells a reader, and the plugin's check,
+ * what the line is) and reads the rest by position. An allowed request has
+ * X-Forwarded-Proto and Front-End-Https stripped and set as its upstream and
+ * the map's scheme say (offload: X-Forwarded-Proto the scheme, over TLS
+ * Front-End-Https On too; bridge: neither); a policy with an offloader
+ * cipher header (a third header to strip) stays with Lua. Refusals stay with
+ * Lua too: their body and debug headers are the plugin's.
  */
 static int value_for(const sslvdir_policy *p, const sslvdir_site *site, const sslvdir_vdir *v,
                      const char *host, const char *target, int map, char *buf, size_t size) {
@@ -207,7 +222,7 @@ static int value_for(const sslvdir_policy *p, const sslvdir_site *site, const ss
     return 0;
   if (d.remove_headers != (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS))
     return 0;
-  const char *token = NULL;
+  char second[16];
   if (d.action == SSLVDIR_ACTION_REDIRECT) {
     /* The snippet writes https://<Host, lower-cased><target>: that must be
      * the library's Location (the https port 443, the request's host). */
@@ -216,18 +231,15 @@ static int value_for(const sslvdir_policy *p, const sslvdir_site *site, const ss
     if (sslvdir_decision_location(&d, &r, loc, sizeof loc, NULL) != SSLVDIR_OK ||
         strcmp(loc, want) || d.reason != SSLVDIR_R_REDIRECT_HTTPS)
       return 0;
-    static const char *const redirects[] = {"redirect-301", "redirect-302", "redirect-307",
-                                            "redirect-308"};
-    int k = d.status == 301 ? 0 : d.status == 302 ? 1 : d.status == 307 ? 2
-            : d.status == 308 ? 3 : -1;
-    if (k < 0)
+    /* The snippet has a return rule for these four only. */
+    if (d.status != 301 && d.status != 302 && d.status != 307 && d.status != 308)
       return 0;
-    token = redirects[k];
+    snprintf(second, sizeof second, "%d", d.status);
   } else if (d.action == SSLVDIR_ACTION_ALLOW) {
     int offload = d.upstream == SSLVDIR_UPSTREAM_OFFLOAD;
     if (!offload && d.upstream != SSLVDIR_UPSTREAM_BRIDGE)
       return 0;
-    /* The headers each token sets, as the snippet sets them. */
+    /* The headers the snippet sets for this upstream and scheme. */
     unsigned set = offload ? SSLVDIR_HEADER_X_FORWARDED_PROTO |
                                  (d.tls ? SSLVDIR_HEADER_FRONT_END_HTTPS : 0) : 0;
     if (d.set_headers != set || d.tls != (map == MAP_HTTPS))
@@ -235,13 +247,12 @@ static int value_for(const sslvdir_policy *p, const sslvdir_site *site, const ss
     if (offload && (strcmp(d.x_forwarded_proto, d.tls ? "https" : "http") ||
                     (d.tls && strcmp(d.front_end_https, "On"))))
       return 0;
-    token = offload ? (d.tls ? "allow-offload-tls" : "allow-offload-http")
-                    : (d.tls ? "allow-bridge-tls" : "allow-bridge-http");
+    snprintf(second, sizeof second, "%s", sslvdir_upstream_name(d.upstream));
   } else {
     return 0;
   }
-  snprintf(buf, size, "%s|%s|%s|%s", token, sslvdir_upstream_name(d.upstream),
-           sslvdir_reason_name(d.reason), sslvdir_vdir_config_path(v));
+  snprintf(buf, size, "%s|%s|%s|%s", d.action == SSLVDIR_ACTION_REDIRECT ? "redirect" : "allow",
+           second, sslvdir_reason_name(d.reason), sslvdir_vdir_config_path(v));
   return 0;
 }
 

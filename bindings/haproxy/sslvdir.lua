@@ -258,32 +258,38 @@ local function check_entry(class, key, value)
   local host, target = key:match("^([^/]+)(/.*)$")
   if not host then return "not a host and path" end
   if value == "lua" then return nil end
-  local token, upstream, reason, vdir = value:match("^([a-z0-9-]+)|([a-z]+)|([a-z-]+)|(.+)$")
-  if not token then return "not a value the generator writes" end
+  -- "redirect|STATUS|REASON|VDIR" or "allow|UPSTREAM|REASON|VDIR": the
+  -- snippet reads the fields after the first by position.
+  local kind, second, reason, vdir = value:match("^([a-z]+)|([a-z0-9]+)|([a-z-]+)|([^|]+)$")
+  if kind ~= "allow" and kind ~= "redirect" then return "not a value the generator writes" end
   -- Over TLS, a vdir that asks for a client certificate decides by it (the
   -- flags: SslNegotiateCert 32, SslRequireCert 64, SslMapCert 128).
   if class == "https" and cert_vdirs[vdir] then
     return "a client-certificate vdir must be left to Lua"
   end
+  local tls = class == "https"
   local d = policy:decide({ method = class == "other" and "POST" or "GET", target = target,
-    host = host, tls = class == "https", cipher_bits = class == "https" and 128 or 0,
-    client_cert = "none" })
+    host = host, tls = tls, cipher_bits = tls and 128 or 0, client_cert = "none" })
   if not d then return "the policy cannot decide it" end
-  if d.vdir ~= vdir or d.upstream ~= upstream or d.reason ~= reason
+  if d.vdir ~= vdir or d.reason ~= reason
     or not d.remove_x_forwarded_proto or not d.remove_front_end_https or d.remove_offload_cipher then
     return string.format("the policy says %s, %s, %s", tostring(d.action), tostring(d.vdir), tostring(d.reason))
   end
-  local status = token:match("^redirect%-(%d+)$")
-  if status then
-    if d.action == "redirect" and d.status == tonumber(status) and d.location == "https://" .. host .. target then
+  if kind == "redirect" then
+    -- the snippet's return rules: these four statuses, Location https://Host<target>
+    local status = tonumber(second)
+    if d.action == "redirect" and d.status == status
+      and (status == 301 or status == 302 or status == 307 or status == 308)
+      and d.location == "https://" .. host .. target then
       return nil
     end
   else
-    local up, tls = token:match("^allow%-(%a+)%-(%a+)$")
-    local want_tls = tls == "tls"
-    if d.action == "allow" and up == d.upstream and d.tls == want_tls and (class == "https") == want_tls
-      and d.set_x_forwarded_proto == (up == "offload" and (want_tls and "https" or "http") or nil)
-      and d.set_front_end_https == (up == "offload" and want_tls and "On" or nil) then
+    -- what the snippet does for an allowed request: by the upstream and the
+    -- map's scheme
+    local offload = second == "offload"
+    if d.action == "allow" and d.upstream == second and (offload or second == "bridge") and d.tls == tls
+      and d.set_x_forwarded_proto == (offload and (tls and "https" or "http") or nil)
+      and d.set_front_end_https == (offload and tls and "On" or nil) then
       return nil
     end
   end
