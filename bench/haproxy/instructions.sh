@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # bench/haproxy/instructions.sh: HAProxy's instructions per request under
 # callgrind for the native rules, the plugin alone, the fast path as
 # "sslvdir haproxy-maps" writes it and any variant snippets given, on the
