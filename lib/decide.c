@@ -214,6 +214,30 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
     }
     site = &p->sites[p->default_site];
   }
+
+  /* Is this TLS? At our listener, or through a trusted offloader that says so
+   * without contradicting itself. */
+  int tls = r->scheme == SSLVDIR_SCHEME_HTTPS;
+  unsigned bits = r->cipher_bits;
+  if (!tls && trusted) {
+    int xfp = header_says(r->x_forwarded_proto, r->x_forwarded_proto_len, "https");
+    int feh = header_says(r->front_end_https, r->front_end_https_len, "on");
+    tls = (xfp > 0 || feh > 0) && xfp >= 0 && feh >= 0;
+    if (tls)
+      bits = offloaded_bits(off, r, bits);
+  }
+
+  /* The port-80 redirector is bound to port 80 only: over TLS its host
+   * names reach the server's TLS site (the site its redirect names, else
+   * the default site; the builder chose), or none (400, as HTTP.sys). */
+  if (site->ad_redirect && tls) {
+    site = site->ad_tls_site;
+    in_namespace = 0;
+    if (!site) {
+      deny(d, SSLVDIR_R_BAD_HOST);
+      return SSLVDIR_OK;
+    }
+  }
   d->site = site;
 
   /* The vdir is matched with the normalised path, at most SSLVDIR_MAX_URL
@@ -254,18 +278,13 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
     deny(d, SSLVDIR_R_SSL_REQUIRED);
     return SSLVDIR_OK;
   }
-
-  /* Is this TLS? At our listener, or through a trusted offloader that says so
-   * without contradicting itself. */
-  int tls = r->scheme == SSLVDIR_SCHEME_HTTPS;
-  unsigned bits = r->cipher_bits;
-  if (!tls && trusted) {
-    int xfp = header_says(r->x_forwarded_proto, r->x_forwarded_proto_len, "https");
-    int feh = header_says(r->front_end_https, r->front_end_https_len, "on");
-    tls = (xfp > 0 || feh > 0) && xfp >= 0 && feh >= 0;
-    if (tls)
-      bits = offloaded_bits(off, r, bits);
+  /* It has no content of its own (an empty site with an HTTP redirect):
+   * nothing else on it reaches the backend over plain HTTP. */
+  if (site->ad_redirect) {
+    deny(d, SSLVDIR_R_SSL_REQUIRED);
+    return SSLVDIR_OK;
   }
+
   d->tls = tls;
 
   unsigned edge = v ? v->edge : 0;
