@@ -215,12 +215,17 @@ raw "$t" "$H" 'GET /x HTTP/1.1\r\nHost: autodiscover.contoso.com\r\nConnection: 
 # header ("proxy_set_header Host $http_host", as doc/nginx.md's front end
 # does) with the path alone: decided for the Autodiscover site, where
 # nothing needs TLS, Exchange got OWA's request for mail.contoso.com over
-# plain HTTP. A target and a Host that name different hosts are 400.
+# plain HTTP. A target and a Host that name different hosts are 400, and
+# so is a target without a Host (HTTP/1.0: nginx forwards none, and
+# Exchange serves the site bound to its address).
 t="an absolute-form target naming another site than Host does not take OWA past the policy over http"
 raw "$t" "$H" 'GET http://autodiscover.contoso.com/owa/ HTTP/1.1\r\nHost: mail.contoso.com\r\nConnection: close\r\n\r\n' &&
   expect_status "$t" 400 && expect_header "$t" '^x-sslvdir-reason: bad-host$' && not_backend "$t" && ok "$t"
 t="an absolute-form target naming another site than Host does not skip ActiveSync's client certificate"
 raw "$t" --tls "$S" 'POST https://autodiscover.contoso.com/Microsoft-Server-ActiveSync?Cmd=Sync HTTP/1.1\r\nHost: mail.contoso.com\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx' &&
+  expect_status "$t" 400 && not_backend "$t" && ok "$t"
+t="an absolute-form target without Host (HTTP/1.0) does not take OWA past the policy over http"
+raw "$t" "$H" 'GET http://autodiscover.contoso.com/owa/ HTTP/1.0\r\n\r\n' &&
   expect_status "$t" 400 && not_backend "$t" && ok "$t"
 t="an absolute-form target and a Host that name the same host are decided as usual"
 raw "$t" "$H" 'GET http://MAIL.contoso.com/owa/ HTTP/1.1\r\nHost: mail.contoso.com\r\nConnection: close\r\n\r\n' &&

@@ -914,22 +914,25 @@ ngx_http_sslvdir_host_name(u_char *p, size_t len, ngx_str_t *name)
 }
 
 
-/* Whether an absolute-form target names another host than the Host header.
- * The library decides on the target's authority (RFC 9112 says the Host
- * header is then ignored), but nginx forwards the Host header
- * ($http_host, as the front end of doc/nginx.md sends it) with the path
- * alone: Exchange would serve the Host's site a request decided for
- * another's. */
+/* Whether an absolute-form target names another host than the Host header,
+ * or comes without one (HTTP/1.0). The library decides on the target's
+ * authority (RFC 9112 says the Host header is then ignored), but nginx
+ * forwards the Host header ($http_host, as the front end of doc/nginx.md
+ * sends it), or none, with the path alone: Exchange would serve the Host's
+ * site, or the one bound to its address, a request decided for another's. */
 static ngx_uint_t
 ngx_http_sslvdir_host_mismatch(ngx_http_request_t *r, const sslvdir_request *req)
 {
     u_char     *p, *end, *a;
     ngx_str_t   target, header;
 
-    if (r->headers_in.host == NULL || req->target_len == 0 || req->target[0] == '/'
+    if (req->target_len == 0 || req->target[0] == '/'
         || (u_char *) req->target == r->unparsed_uri.data)
     {
         return 0;
+    }
+    if (r->headers_in.host == NULL) {
+        return 1;
     }
 
     p = (u_char *) req->target;
