@@ -591,10 +591,24 @@ ngx_http_sslvdir_header_in(ngx_http_request_t *r, const u_char *lc, size_t len,
 }
 
 
+/* Whether a header is one the decision strips: its name in any case, and
+ * with "_" for "-" (nginx passes such names on with underscores_in_headers
+ * on, and IIS's server variables, HTTP_X_FORWARDED_PROTO, read both
+ * spellings alike). */
 static ngx_uint_t
 ngx_http_sslvdir_match(ngx_table_elt_t *h, const u_char *lc, size_t len)
 {
-    return lc != NULL && h->key.len == len && ngx_strncmp(h->lowcase_key, lc, len) == 0;
+    size_t  i;
+
+    if (lc == NULL || h->key.len != len) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (h->lowcase_key[i] != lc[i] && !(h->lowcase_key[i] == '_' && lc[i] == '-')) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 
@@ -882,6 +896,71 @@ ngx_http_sslvdir_target(ngx_http_request_t *r, sslvdir_request *req)
 }
 
 
+/* The host name of an authority ("Mail.contoso.com:80", "[::1]:80"),
+ * without its port. */
+static void
+ngx_http_sslvdir_host_name(u_char *p, size_t len, ngx_str_t *name)
+{
+    u_char  *end = p + len, *q;
+
+    name->data = p;
+    if (len && *p == '[') {
+        q = ngx_strlchr(p, end, ']');
+        name->len = q ? (size_t) (q + 1 - p) : len;
+        return;
+    }
+    q = ngx_strlchr(p, end, ':');
+    name->len = q ? (size_t) (q - p) : len;
+}
+
+
+/* Whether an absolute-form target names another host than the Host header,
+ * or comes without one (HTTP/1.0). The library decides on the target's
+ * authority (RFC 9112 says the Host header is then ignored), but nginx
+ * forwards the Host header ($http_host, as the front end of doc/nginx.md
+ * sends it), or none, with the path alone: Exchange would serve the Host's
+ * site, or the one bound to its address, a request decided for another's. */
+static ngx_uint_t
+ngx_http_sslvdir_host_mismatch(ngx_http_request_t *r, const sslvdir_request *req)
+{
+    u_char     *p, *end, *a;
+    ngx_str_t   target, header;
+
+    if (req->target_len == 0 || req->target[0] == '/'
+        || (u_char *) req->target == r->unparsed_uri.data)
+    {
+        return 0;
+    }
+    if (r->headers_in.host == NULL) {
+        return 1;
+    }
+
+    p = (u_char *) req->target;
+    end = p + req->target_len;
+
+    /* scheme "://" authority, up to the path, query or fragment */
+    a = ngx_strlcasestrn(p, end, (u_char *) "://", 3 - 1);
+    if (a == NULL) {
+        return 0;
+    }
+    a += 3;
+    for (p = a; p < end && *p != '/' && *p != '?' && *p != '#'; p++) { /* void */ }
+    /* userinfo@host: the host is after the last '@' */
+    for (end = p, p = a; p < end; p++) {
+        if (*p == '@') {
+            a = p + 1;
+        }
+    }
+
+    ngx_http_sslvdir_host_name(a, end - a, &target);
+    ngx_http_sslvdir_host_name(r->headers_in.host->value.data, r->headers_in.host->value.len,
+                               &header);
+
+    return target.len != header.len
+           || ngx_strncasecmp(target.data, header.data, target.len) != 0;
+}
+
+
 static ngx_int_t
 ngx_http_sslvdir_handler(ngx_http_request_t *r)
 {
@@ -969,6 +1048,19 @@ ngx_http_sslvdir_handler(ngx_http_request_t *r)
         ngx_http_set_ctx(r, NULL, ngx_http_sslvdir_module);
         cln->handler = NULL;
         return NGX_HTTP_FORBIDDEN;
+    }
+
+    /* Refused as a Host that is not valid, whatever the policy says of the
+     * target's host: fail closed rather than guess which one the backend
+     * will be given. */
+    if (ngx_http_sslvdir_host_mismatch(r, &req)) {
+        ctx->d.action = SSLVDIR_ACTION_DENY;
+        ctx->d.status = NGX_HTTP_BAD_REQUEST;
+        ctx->d.substatus = -1;
+        ctx->d.reason = SSLVDIR_R_BAD_HOST;
+        ctx->d.site = NULL;
+        ctx->d.vdir = NULL;
+        ctx->d.location_len = 0;
     }
 
     switch (ctx->d.action) {
