@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "internal.h"
@@ -80,22 +81,41 @@ static size_t put(char *buf, size_t o, const char *s, size_t n, int how) {
  * triple DES 112, or a plain number of bits), else the minimum it enforces,
  * else what the caller knew (0, unknown, leaves Ssl128 at 403.5). A header
  * that does not parse is not a guarantee: it falls back, never up. */
+/* One copy's key size, or fallback when it does not parse. */
+static unsigned cipher_copy_bits(const char *e, size_t en, unsigned fallback) {
+  trim(&e, &en);
+  if (!en)
+    return fallback;
+  size_t i = 0;
+  unsigned long num = 0;
+  while (i < en && i < 4 && e[i] >= '0' && e[i] <= '9')
+    num = num * 10 + (unsigned long)(e[i++] - '0');
+  if (i == en)
+    return num <= 256 ? (unsigned)num : 0; /* over 256 bits is no real cipher */
+  unsigned b;
+  return sslvdir_tls_cipher_bits(e, en, &b) == SSLVDIR_OK ? b : fallback;
+}
+
 static unsigned offloaded_bits(const sv_net *off, const sslvdir_request *r, unsigned known) {
+  unsigned fallback = off->min_cipher_bits ? off->min_cipher_bits : known;
   const char *v = r->version >= 2 ? r->offload_cipher : NULL;
-  size_t n = v ? r->offload_cipher_len : 0;
-  if (v && off->cipher_header[0]) {
-    trim(&v, &n);
-    size_t i = 0;
-    unsigned long num = 0;
-    while (i < n && i < 4 && v[i] >= '0' && v[i] <= '9')
-      num = num * 10 + (unsigned long)(v[i++] - '0');
-    if (n && i == n)
-      return num <= 256 ? (unsigned)num : 0; /* over 256 bits is no real cipher */
-    unsigned b;
-    if (n && sslvdir_tls_cipher_bits(v, n, &b) == SSLVDIR_OK)
-      return b;
+  if (!v || !off->cipher_header[0])
+    return fallback;
+  /* Several copies of the header (joined with commas, HTTP's list rule, as
+   * proxies hand them on) count as the weakest: a copy that says RC4 is
+   * not outweighed by one that says AES. */
+  const char *end = v + r->offload_cipher_len;
+  unsigned least = UINT_MAX;
+  for (;;) {
+    const char *comma = memchr(v, ',', (size_t)(end - v));
+    const char *stop = comma ? comma : end;
+    unsigned b = cipher_copy_bits(v, (size_t)(stop - v), fallback);
+    if (b < least)
+      least = b;
+    if (!comma)
+      return least;
+    v = comma + 1;
   }
-  return off->min_cipher_bits ? off->min_cipher_bits : known;
 }
 
 /* The Location of a redirect: "https://" + host + ":port" unless 443 + the
