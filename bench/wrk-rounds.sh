@@ -63,9 +63,10 @@ load() { awk '{ print $1 }' /proc/loadavg; }
 # order rotates each round); then per listener the status and body bytes of
 # one request (curl), req/s and CPU ns per request (min/median/max), and the
 # ratios of the medians to the first; with mbs=1 also MB/s (body and headers,
-# as wrk counts them).
+# as wrk counts them). BENCH_ONLY=WORD runs only the sets whose name has it.
 rounds() {
   name=$1; shift
+  case $name in *"${BENCH_ONLY:-}"*) ;; *) return 0 ;; esac
   n=0
   for spec in "$@"; do
     st=$(curl -sk -o /dev/null -w '%{http_code} %{size_download}' -H "Host: $host" "${spec#*=}")

@@ -80,7 +80,7 @@ temps="access_log off; keepalive_requests 1000000;
     uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;"
 mkdir "$work/tmp"
 
-# The backend of the proxied listeners: another nginx (on wrk's CPU, outside
+# The backend of the proxied listeners: another nginx (on nginx's CPU, outside
 # the figure of CPU per request), answering with the headers it was sent.
 cat > "$work/backend.conf" <<CFG
 $common
@@ -129,16 +129,21 @@ http {
     server { listen 127.0.0.1:$TN ssl; location / { empty_gif; } }
     server { listen 127.0.0.1:$TM ssl; sslvdir on; location / { empty_gif; } }
 
-    # TLS, allowed, proxied: the same header work on both sides.
+    # TLS, allowed, proxied: the same header work on both sides (kept-alive
+    # connections to the backend, so that connecting is not in the figure).
+    upstream backend { server 127.0.0.1:$BE; keepalive 32; }
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
     server {
         listen 127.0.0.1:$PN ssl;
         location / {
+            proxy_set_header Connection "";
             proxy_set_header X-Forwarded-Proto https;
             proxy_set_header Front-End-Https On;
-            proxy_pass http://127.0.0.1:$BE;
+            proxy_pass http://backend;
         }
     }
-    server { listen 127.0.0.1:$PM ssl; sslvdir on; location / { proxy_pass http://127.0.0.1:$BE; } }
+    server { listen 127.0.0.1:$PM ssl; sslvdir on; location / { proxy_pass http://backend; } }
 
     # TLS, the mixed targets: what nginx's rules can say of them (see
     # bench/README.md for how close that is).
@@ -162,7 +167,7 @@ http {
 }
 CFG
 "$NGINX" -t -q -p "$work" -c "$work/nginx.conf" -e "$work/error.log" || { cat "$work/error.log"; exit 1; }
-$pin_wrk "$NGINX" -p "$work" -c "$work/backend.conf" -e "$work/error.log" &
+$pin_srv "$NGINX" -p "$work" -c "$work/backend.conf" -e "$work/error.log" &
 be=$!
 $pin_srv "$NGINX" -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &
 srv=$!
@@ -187,11 +192,16 @@ for p in page50k page1m; do
     "$(wc -c < "$work/$p.native")" "$(wc -c < "$work/$p.module")" \
     "$(cmp -s "$work/$p.native" "$work/$p.module" && echo identical || echo DIFFERENT)"
 done
-: > "$work/mixed"
-while read -r t; do
-  printf '%s %s %s\n' "$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: $host" "https://127.0.0.1:$MN$t")" \
-    "$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: $host" "https://127.0.0.1:$MM$t")" "$t" >> "$work/mixed"
-done < "$srcdir/bench/targets.txt"
+# One curl per listener for the 1,200 targets (a config file of urls), the
+# targets sent as they are (--path-as-is), as wrk sends them.
+mixed() {
+  awk -v base="$1" '{ printf "url = \"%s%s\"\noutput = \"/dev/null\"\n", base, $0 }' \
+    "$srcdir/bench/targets.txt" > "$work/curl.cfg"
+  curl -sk --path-as-is -H "Host: $host" -w '%{http_code}\n' -K "$work/curl.cfg"
+}
+mixed "https://127.0.0.1:$MN" > "$work/mixed.native"
+mixed "https://127.0.0.1:$MM" > "$work/mixed.module"
+paste -d' ' "$work/mixed.native" "$work/mixed.module" "$srcdir/bench/targets.txt" > "$work/mixed"
 echo "  mixed targets (native status, module status: count): $(cut -d' ' -f1,2 "$work/mixed" | sort | uniq -c | awk '{ printf "%s%s/%s: %s", (NR > 1 ? ", " : ""), $2, $3, $1 }');" \
   "same status: $(awk '$1 == $2' "$work/mixed" | wc -l) of $(wc -l < "$work/mixed")"
 # BENCH_CHECK=1: the checks only, with the mixed targets that differ.
