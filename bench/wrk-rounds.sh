@@ -1,3 +1,5 @@
+# shellcheck shell=sh disable=SC2034,SC2154
+# (sourced: the caller sets and reads the variables)
 # bench/wrk-rounds.sh: what bench/haproxy/run.sh and bench/nginx/run.sh
 # share (sourced, not run): wrk pinned to CPU 1 and the proxy to CPU 0, the
 # proxy's CPU time per request from /proc, and rounds of one wrk run per
@@ -89,6 +91,7 @@ rounds() {
   base_r=$(med "$work/res0" 1); base_c=$(med "$work/res0" 2)
   k=0
   while [ "$k" -lt "$n" ]; do
+    # shellcheck disable=SC2046
     set -- $(cat "$work/label$k")
     r=$(med "$work/res$k" 1); c=$(med "$work/res$k" 2)
     printf '  %-7s %3s %7s B  req/s %-22s ns/req %-16s %s%.2fx req/s, %.2fx CPU/req\n' "$1" "$2" "$3" \

@@ -66,6 +66,7 @@ page 2200 > "$work/www/page1m.html"
 # master's child; the master only waits). worker_processes 1 either way.
 # keepalive_requests is high so that wrk's connections, TLS ones included,
 # stay up for the whole run on both sides.
+# shellcheck disable=SC2046
 set -- $("$PY" -c '
 import socket
 socks = [socket.socket() for _ in range(12)]
