@@ -62,11 +62,11 @@ trap cleanup EXIT INT TERM
 
 ports=$("$PY" -c '
 import socket
-socks = [socket.socket() for _ in range(4)]
+socks = [socket.socket() for _ in range(5)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))')
 set -- $ports
-H=$1 S=$2 BH=$3 BS=$4
+H=$1 S=$2 BH=$3 BS=$4 BB=$5
 mkdir "$work/tmp" "$work/logs"
 
 cat > "$work/policy.xml" <<POLICY
@@ -76,6 +76,7 @@ cat > "$work/policy.xml" <<POLICY
     <host name="mail.contoso.com" canonical="true" https-port="$S"/>
     <vdir path="/Microsoft-Server-ActiveSync" edge="Ssl,SslNegotiateCert,SslRequireCert,Ssl128"/>
     <vdir path="/OAB" edge="Ssl"/>
+    <vdir path="/public" kind="other" edge="None"/>
   </site>
   <site name="Autodiscover Web Site" autodiscover-redirect="mail.contoso.com">
     <host name="autodiscover.contoso.com"/>
@@ -107,6 +108,8 @@ http {
     scgi_temp_path $work/tmp/scgi;
     log_format sslvdir '\$remote_addr "\$request" \$status sslvdir=\$sslvdir_status reason=\$sslvdir_reason vdir="\$sslvdir_vdir" upstream=\$sslvdir_upstream';
     access_log $work/logs/access.log sslvdir;
+    # static files as file buffers, which the body filter needs read
+    sendfile on;
 
     include $work/policy.conf;
     sslvdir_debug_headers on;
@@ -153,6 +156,38 @@ http {
             proxy_ssl_name mail.contoso.com;
             proxy_ssl_server_name on;
         }
+
+        # Bodies (tests/nginx-body.py): buffered, streamed, spooled to a
+        # temporary file (small buffers, a slow client), static files, and
+        # the filter turned off.
+        location /owa/body/ {
+            proxy_pass http://127.0.0.1:$BB;
+        }
+        location /owa/small/ {
+            proxy_pass http://127.0.0.1:$BB;
+            proxy_buffer_size 1k;
+            proxy_buffers 64 1k;
+            proxy_busy_buffers_size 2k;
+        }
+        location /owa/stream/ {
+            proxy_pass http://127.0.0.1:$BB;
+            proxy_buffering off;
+        }
+        location /owa/spool/ {
+            proxy_pass http://127.0.0.1:$BB;
+            proxy_buffers 4 4k;
+            proxy_busy_buffers_size 8k;
+        }
+        location /owa/files/ {
+            root $work/www;
+        }
+        location /owa/asis/ {
+            sslvdir_rewrite_body off;
+            proxy_pass http://127.0.0.1:$BB;
+        }
+        location /public/ {
+            proxy_pass http://127.0.0.1:$BB;
+        }
     }
 }
 CFG
@@ -168,6 +203,9 @@ ngx() { run_nginx -p "$work" -c "$work/main.conf" -e "$work/logs/error.log" "$@"
 
 "$PY" "$top_srcdir/bindings/haproxy/tests/backend.py" "$BH" "$BS" "$certs/server.pem" \
   "$certs/server.key" > "$work/backend.log" 2>&1 &
+pids="$pids $!"
+mkdir -p "$work/www/owa/files"
+"$PY" "$top_srcdir/tests/nginx-body.py" "$BB" "$work/www/owa/files" > "$work/body-backend.log" 2>&1 &
 pids="$pids $!"
 ngx -t -q 2> "$work/t.log" || { echo "nginx.sh: nginx -t refuses the test configuration:"; cat "$work/t.log" "$work/logs/error.log"; exit 1; }
 if [ -n "$preload" ]; then
@@ -393,6 +431,137 @@ if grep -q '"POST /EWS/Exchange.asmx HTTP/1.1" 403 sslvdir=403.4 reason=ssl-requ
    grep -q '"POST /EWS/mrsproxy.svc HTTP/2.0" 200 sslvdir= reason=allowed vdir="Default Web Site/EWS/mrsproxy.svc" upstream=bridge$' "$work/logs/access.log"; then
   ok "$t"; else fail "$t"; grep 'sslvdir=' "$work/logs/access.log" | head -5 | sed 's/^/    /'; fi
 
+# Bodies: the library's streaming rewriter on nginx's buffer chains. Each
+# page is compared byte for byte with what the library's own command
+# (sslvdir rewrite-body) makes of it, whatever the cuts between buffers.
+www="$work/www/owa/files"
+# nginx's workers (nobody, when the test runs as root) read the static
+# files and write the temporary ones under $work
+chmod go+rx "$work" "$work/www" "$work/www/owa" "$www"
+"$PY" - "$www" <<'PY'
+import gzip, random, sys
+d = sys.argv[1]
+links = [
+    b'<a href="http://mail.contoso.com/owa/?ae=Folder">inbox</a>',
+    b"<a href='HTTP://Mail.Contoso.Com:80/ecp/'>ecp</a>",
+    b'<script>var j = {"u":"http:\\/\\/mail.contoso.com\\/owa\\/"};</script>',
+    b'<a href="http://mail.contoso.com.evil.example/">not ours</a>',
+    b'<a href="http://mail.contoso.com:8080/x">another port</a>',
+    b'<img src="http://autodiscover.contoso.com/logo.png">',
+    b'<style>b { background: url(http://mail.contoso.com/owa/b.png) }</style>',
+    b'<p>http://mail.contoso.com</p>',
+]
+page = b"<!DOCTYPE html>\n<html><body>\n" + b"\n".join(links) + b"\nlast: http://mail.contoso.com"
+open(d + "/page.html", "wb").write(page)
+open(d + "/data.json", "wb").write(
+    b'{"Url":"http:\\/\\/mail.contoso.com\\/owa\\/","Ews":"http://MAIL.contoso.com/EWS/","x":"http://mail.contoso.com:80"}')
+open(d + "/page.html.gz", "wb").write(gzip.compress(page, mtime=0))
+open(d + "/image.png", "wb").write(b"\x89PNG\r\n\x1a\n" + page)
+rnd = random.Random(19)
+parts, size = [], 0
+while size < 5 * 1024 * 1024:
+    p = b"lorem ipsum " * rnd.randrange(0, 40) + rnd.choice(links) + b"\n"
+    parts.append(p)
+    size += len(p)
+open(d + "/big.html", "wb").write(b"".join(parts) + b"http://mail.contoso.com")
+# Lines of 1023 bytes, a link in each: buffers of 1024 bytes cut them one
+# byte further into the link from line to line, every cut K = 0..1022.
+comb = []
+for i in range(1100):
+    line = b"x" * (i % 7) + links[i % 4]
+    comb.append(line + b"." * (1022 - len(line)) + b"\n")
+open(d + "/comb.html", "wb").write(b"".join(comb))
+PY
+chmod go+r "$www"/*
+SSLVDIR_TOOL=${SSLVDIR_TOOL:-$top_builddir/tools/sslvdir}
+for f in page.html data.json big.html comb.html; do
+  "$SSLVDIR_TOOL" rewrite-body --policy "$work/policy.xml" < "$www/$f" > "$work/$f.want"
+done
+t="the expected pages differ from the backend's (links made https with the site's port)"
+if ! cmp -s "$www/page.html" "$work/page.html.want" &&
+   grep -q "href=\"https://mail.contoso.com:$S/owa/?ae=Folder\"" "$work/page.html.want" &&
+   grep -q 'https:\\/\\/mail.contoso.com:'"$S"'\\/owa' "$work/data.json.want" &&
+   [ "$(tail -n 1 "$work/page.html.want")" = "last: https://mail.contoso.com:$S" ]; then ok "$t"; else
+  fail "$t"; head -c 600 "$work/page.html.want"; fi
+
+# get_same NAME URL WANT [CURL-ARGS...]: the body is WANT's bytes
+get_same() {
+  name=$1 url=$2 want=$3
+  shift 3
+  req "$name" "$@" "$url" || return 1
+  expect_status "$name" 200 || return 1
+  if cmp -s "$work/b" "$want"; then return 0; fi
+  echo "FAIL $name: the body differs from $want"; cmp "$work/b" "$want" | sed 's/^/    /'
+  fails=$((fails + 1)); return 1
+}
+
+# Every cut from inside "http" to past the host, on every link at once:
+# buffered and streamed, chunked and with Content-Length.
+for loc in body stream; do
+  for te in chunked length; do
+    # (buffered with Content-Length: nginx joins these pieces in one
+    # buffer; the cuts are then the buffers' ends, tested below)
+    t="page cut K bytes into each link (/owa/$loc/, $te), K = 1..34: the library's bytes"
+    bad=0
+    for k in $(seq 1 34); do
+      get_same "$t, K=$k" "https://mail.contoso.com:$S/owa/$loc/page.html?split=$k&te=$te" \
+        "$work/page.html.want" || { bad=1; break; }
+    done
+    [ "$bad" = 0 ] && no_header "$t" "^content-length:" && ok "$t"
+  done
+done
+# nginx's buffered pipe fills a buffer before passing it on: the cuts are
+# the buffers' ends (1 KB in /owa/small/), at every offset into a link.
+t="buffers of 1 KB ending at every offset into a link (buffered, Content-Length)"
+get_same "$t" "https://mail.contoso.com:$S/owa/small/comb.html" "$work/comb.html.want" && ok "$t"
+t="JSON cut K bytes into each link (application/json), K = 1..34"
+bad=0
+for k in $(seq 1 34); do
+  get_same "$t, K=$k" "https://mail.contoso.com:$S/owa/stream/data.json?split=$k&type=application/json" \
+    "$work/data.json.want" || { bad=1; break; }
+done
+[ "$bad" = 0 ] && ok "$t"
+
+t="a rewritten page: no Content-Length or Accept-Ranges, a weak ETag, sent chunked"
+req "$t" --http1.1 "https://mail.contoso.com:$S/owa/body/page.html" && expect_status "$t" 200 &&
+  no_header "$t" "^content-length:" && no_header "$t" "^accept-ranges:" &&
+  expect_header "$t" '^etag: W/"sslvdir-test"$' && expect_header "$t" "^transfer-encoding: chunked$" && ok "$t"
+t="HEAD of a rewritten page: the headers a GET has, no Content-Length"
+req "$t" --http1.1 -I "https://mail.contoso.com:$S/owa/body/page.html" && expect_status "$t" 200 &&
+  no_header "$t" "^content-length:" && expect_header "$t" '^etag: W/"sslvdir-test"$' && ok "$t"
+t="HTTP/2: the same bytes"
+get_same "$t" "https://mail.contoso.com:$S/owa/body/page.html?split=9" "$work/page.html.want" --http2 && ok "$t"
+for loc in body stream; do
+  for te in chunked length; do
+    t="a page of 5 MB (/owa/$loc/, $te): the library's bytes"
+    get_same "$t" "https://mail.contoso.com:$S/owa/$loc/big.html?te=$te&every=7919" "$work/big.html.want" &&
+      no_header "$t" "^content-length:" && ok "$t"
+  done
+done
+t="a static file (sendfile, file buffers read into memory): the library's bytes"
+get_same "$t" "https://mail.contoso.com:$S/owa/files/big.html" "$work/big.html.want" && ok "$t"
+t="a page spooled to a temporary file (slow client): the library's bytes"
+get_same "$t" "https://mail.contoso.com:$S/owa/spool/big.html" "$work/big.html.want" --limit-rate 4M &&
+  if grep -q "buffered to a temporary file" "$work/logs/error.log"; then ok "$t"; else
+    fail "$t: nginx did not spool it (no 'buffered to a temporary file' in the log)"; fi
+
+t="a gzip-encoded page is left alone, with its Content-Length"
+get_same "$t" "https://mail.contoso.com:$S/owa/body/page.html.gz?enc=gzip&split=5" "$www/page.html.gz" &&
+  expect_header "$t" "^content-length: $(wc -c < "$www/page.html.gz" | tr -d ' ')$" &&
+  expect_header "$t" "^content-encoding: gzip$" && ok "$t"
+t="image/png is left alone, with its Content-Length and ETag"
+get_same "$t" "https://mail.contoso.com:$S/owa/body/image.png?type=image/png" "$www/image.png" &&
+  expect_header "$t" "^content-length: $(wc -c < "$www/image.png" | tr -d ' ')$" &&
+  expect_header "$t" '^etag: "sslvdir-test"$' && ok "$t"
+t="a plain-HTTP client's page is left alone (it is not on https)"
+get_same "$t" "http://mail.contoso.com:$H/public/page.html?split=3" "$www/page.html" &&
+  expect_header "$t" "^content-length: $(wc -c < "$www/page.html" | tr -d ' ')$" && ok "$t"
+t="the same page over TLS is rewritten"
+get_same "$t" "https://mail.contoso.com:$S/public/page.html?split=3" "$work/page.html.want" && ok "$t"
+t="sslvdir_rewrite_body off: left alone"
+get_same "$t" "https://mail.contoso.com:$S/owa/asis/page.html?split=3" "$www/page.html" &&
+  expect_header "$t" "^content-length: " && ok "$t"
+
 # Nothing is guessed: policies nginx -t refuses, the directive named.
 refuses() { # refuses NAME POLICY-CONF PATTERN...
   t=$1; printf '%s\n' "$2" > "$work/bad-policy.conf"; shift 2
@@ -502,6 +671,9 @@ if [ -n "$full" ]; then
   t="the documented front end: a client's X-Forwarded-Proto is replaced"
   req "$t" -H "X-Forwarded-Proto: http" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 200 &&
     expect_header "$t" '^x-backend-saw: .*"x_forwarded_proto":\["https"\]' && ok "$t"
+  t="the documented front end: the links in Exchange's pages are made https"
+  req "$t" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 200 &&
+    expect_body "$t" "^<a href='https://mail\.contoso\.com/owa/'>owa</a>\$" && no_header "$t" "^content-length:" && ok "$t"
   t="the documented front end: MRSProxy is bridged over TLS to Exchange"
   req "$t" -X POST -d x "https://mail.contoso.com:$S/EWS/mrsproxy.svc" && expect_status "$t" 200 &&
     expect_body "$t" '"bridged": true' && ok "$t"

@@ -102,6 +102,15 @@ static ngx_command_t ngx_http_sslvdir_commands[] = {
       offsetof(ngx_http_sslvdir_loc_conf_t, debug_headers),
       NULL },
 
+    /* http:// links to the policy's hosts in bodies made https
+     * (ngx_http_sslvdir_body.c) */
+    { ngx_string("sslvdir_rewrite_body"),
+      NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sslvdir_loc_conf_t, rewrite_body),
+      NULL },
+
     ngx_null_command
 };
 
@@ -330,6 +339,7 @@ ngx_http_sslvdir_create_loc_conf(ngx_conf_t *cf)
 
     conf->enable = NGX_CONF_UNSET;
     conf->debug_headers = NGX_CONF_UNSET;
+    conf->rewrite_body = NGX_CONF_UNSET;
 
     return conf;
 }
@@ -343,6 +353,7 @@ ngx_http_sslvdir_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->debug_headers, prev->debug_headers, 0);
+    ngx_conf_merge_value(conf->rewrite_body, prev->rewrite_body, 1);
 
     return NGX_CONF_OK;
 }
@@ -973,6 +984,7 @@ ngx_http_sslvdir_handler(ngx_http_request_t *r)
     }
 
     ctx->policy = smcf->policy;
+    ctx->body = NULL;
     ctx->d.version = SSLVDIR_DECISION_VERSION;
     if (sslvdir_decide(smcf->policy, &req, &ctx->d) != SSLVDIR_OK) {
         ngx_log_error(NGX_LOG_ALERT, c->log, 0, "sslvdir: the decision failed; refused");
@@ -1119,5 +1131,5 @@ ngx_http_sslvdir_init(ngx_conf_t *cf)
     ngx_http_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_sslvdir_header_filter;
 
-    return NGX_OK;
+    return ngx_http_sslvdir_body_init(cf);
 }

@@ -26,7 +26,11 @@ typedef struct {
 typedef struct {
     ngx_flag_t               enable;
     ngx_flag_t               debug_headers;
+    ngx_flag_t               rewrite_body;
 } ngx_http_sslvdir_loc_conf_t;
+
+/* A response's body rewriting (ngx_http_sslvdir_body.c). */
+typedef struct ngx_http_sslvdir_body_s  ngx_http_sslvdir_body_t;
 
 /* One request's decision, for the variables and the log. It survives
  * internal redirects (found again through the pool cleanup, as the realip
@@ -34,6 +38,7 @@ typedef struct {
 typedef struct {
     sslvdir_decision         d;
     const sslvdir_policy    *policy;
+    ngx_http_sslvdir_body_t *body;     /* NULL unless the body is rewritten */
 } ngx_http_sslvdir_ctx_t;
 
 extern ngx_module_t  ngx_http_sslvdir_module;
@@ -42,5 +47,9 @@ extern ngx_module_t  ngx_http_sslvdir_module;
  * enabled there, or answered before the preaccess phase). Found again after
  * an internal redirect. */
 ngx_http_sslvdir_ctx_t *ngx_http_sslvdir_get_ctx(ngx_http_request_t *r);
+
+/* Installs the body filter (and the header filter that decides whether a
+ * body is rewritten); from the module's postconfiguration. */
+ngx_int_t ngx_http_sslvdir_body_init(ngx_conf_t *cf);
 
 #endif /* NGX_HTTP_SSLVDIR_MODULE_H */
