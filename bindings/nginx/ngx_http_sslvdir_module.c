@@ -152,6 +152,8 @@ ngx_http_sslvdir_cleanup_conf(void *data)
      * configuration is refused): its policy goes with it. */
     sslvdir_policy_options_free(smcf->options);
     smcf->options = NULL;
+    sslvdir_rewriter_free(smcf->probe);
+    smcf->probe = NULL;
     sslvdir_policy_unref(smcf->policy);
     smcf->policy = NULL;
 }
@@ -311,6 +313,16 @@ ngx_http_sslvdir_init_main_conf(ngx_conf_t *cf, void *conf)
     for (i = 0; i < n; i++) {
         w = sslvdir_policy_warning(smcf->policy, i);
         ngx_log_error(NGX_LOG_WARN, cf->log, 0, "sslvdir: %s", w ? w : "");
+    }
+
+    /* A rewriter never fed, whose sslvdir_rewriter_begin() tells the body
+     * filter whether a response is rewritten before it makes one: most
+     * responses (images, scripts served compressed) are not, and making a
+     * rewriter costs allocations (workers are single-threaded). */
+    if (sslvdir_rewriter_new(&smcf->probe, smcf->policy, &err) != SSLVDIR_OK) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "sslvdir: cannot make a body rewriter: %s",
+                      err.message);
+        return NGX_CONF_ERROR;
     }
 
     header = sslvdir_policy_cipher_header(smcf->policy);
