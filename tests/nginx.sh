@@ -319,6 +319,16 @@ req "$t" -H "X-Forwarded-Proto: http" -H "Front-End-Https: Off" "https://mail.co
   expect_status "$t" 200 &&
   expect_header "$t" '^x-backend-saw: .*"tls":false.*"x_forwarded_proto":\["https"\]' &&
   expect_header "$t" '^x-backend-saw: .*"front_end_https":\["On"\]' && ok "$t"
+t="offload: a client's two X-Forwarded-Proto become the one the backend gets"
+req "$t" -H "X-Forwarded-Proto: http" -H "X-SSL-Cipher: RC4-SHA" -H "X-Forwarded-Proto: http" \
+  "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 200 &&
+  expect_header "$t" '^x-backend-saw: .*"x_forwarded_proto":\["https"\]' &&
+  expect_header "$t" '^x-backend-saw: .*"front_end_https":\["On"\]' &&
+  expect_header "$t" '^x-backend-saw: .*"ssl_cipher":null' && ok "$t"
+t="offload: a client's Front-End-Https alone is replaced, X-Forwarded-Proto added"
+req "$t" -H "Front-End-Https: Off" "https://mail.contoso.com:$S/ecp/" && expect_status "$t" 200 &&
+  expect_header "$t" '^x-backend-saw: .*"x_forwarded_proto":\["https"\]' &&
+  expect_header "$t" '^x-backend-saw: .*"front_end_https":\["On"\]' && ok "$t"
 t="rewritten Location and Secure cookies from the offloaded backend"
 req "$t" "https://mail.contoso.com:$S/owa/" && expect_status "$t" 302 &&
   expect_header "$t" "^location: https://mail\.contoso\.com:$S/owa/auth/logon\.aspx\?url=" &&
