@@ -1,3 +1,6 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # shellcheck shell=sh disable=SC2034,SC2154
 # (sourced: the caller sets and reads the variables)
 # bench/wrk-rounds.sh: what bench/haproxy/run.sh and bench/nginx/run.sh

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The libsslvdir authors
+#
 # bench/nginx: requests per second through one nginx with wrk on loopback,
 # and nginx's CPU time per request, the module (ngx_http_sslvdir_module)
 # against nginx's own rules for the same answers, listener beside listener
