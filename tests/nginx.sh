@@ -522,6 +522,9 @@ req "$t" --http1.1 "https://mail.contoso.com:$S/owa/body/page.html" && expect_st
 t="HEAD of a rewritten page: the headers a GET has, no Content-Length"
 req "$t" --http1.1 -I "https://mail.contoso.com:$S/owa/body/page.html" && expect_status "$t" 200 &&
   no_header "$t" "^content-length:" && expect_header "$t" '^etag: W/"sslvdir-test"$' && ok "$t"
+t="an HTTP/1.0 client's page is not rewritten: the backend's bytes and Content-Length, which show a cut"
+get_same "$t" "https://mail.contoso.com:$S/owa/body/page.html?te=length" "$www/page.html" --http1.0 &&
+  expect_header "$t" "^content-length: $(wc -c < "$www/page.html" | tr -d ' ')$" && ok "$t"
 t="HTTP/2: the same bytes"
 get_same "$t" "https://mail.contoso.com:$S/owa/body/page.html?split=9" "$work/page.html.want" --http2 && ok "$t"
 for loc in body stream; do
