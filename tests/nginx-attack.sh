@@ -31,6 +31,7 @@ cat > "$work/policy.xml" <<'POLICY'
     <host name="mail.contoso.com" canonical="true"/>
     <vdir path="/Microsoft-Server-ActiveSync" edge="Ssl,SslNegotiateCert,SslRequireCert,Ssl128"/>
     <vdir path="/public" kind="other" edge="None"/>
+    <vdir path="/ecp" redirect="302"/>
   </site>
   <site name="Autodiscover Web Site" autodiscover-redirect="mail.contoso.com">
     <host name="autodiscover.contoso.com"/>
@@ -48,10 +49,13 @@ POLICY
 printf 'before <!--# include virtual="/owa/ssi-include" --> after\n' > "$work/www/public/ssi.html"
 # ... and one of a vdir it lets through
 printf 'before <!--# include virtual="/public/api/ssi-ok" --> after\n' > "$work/www/public/ssi-ok.html"
+# ... and one of a vdir that redirects plain HTTP
+printf 'before <!--# include virtual="/ecp/ssi-redirect" --> after\n' > "$work/www/public/ssi-redirect.html"
 chmod go+rx "$work" "$work/www" "$work/www/public" "$work/www/public/try" "$work/www/public/err" \
   "$work/www/public/named"
 printf 'plain\n' > "$work/www/public/plain.html"
-chmod go+r "$work/www/public/ssi.html" "$work/www/public/ssi-ok.html" "$work/www/public/plain.html"
+chmod go+r "$work/www/public/ssi.html" "$work/www/public/ssi-ok.html" "$work/www/public/ssi-redirect.html" \
+  "$work/www/public/plain.html"
 
 # The front end of doc/nginx.md in what matters here: proxy_pass without a
 # URI part, "proxy_set_header Host $http_host".
@@ -323,6 +327,12 @@ raw "$t" "$H" 'GET /public/ssi-ok.html HTTP/1.1\r\nHost: mail.contoso.com\r\nX-F
   expect_status "$t" 200 && expect_body "$t" '^before' && expect_body "$t" 'GET /public/api/ssi-ok' &&
   expect_body "$t" '^ after$' &&
   xfp "$t" && ok "$t"
+t="an SSI include of a vdir that redirects plain HTTP is refused 403.4 (a subrequest cannot redirect)"
+raw "$t" "$H" 'GET /public/ssi-redirect.html HTTP/1.1\r\nHost: mail.contoso.com\r\nConnection: close\r\n\r\n' &&
+  expect_status "$t" 200 && no_header "$t" '^location:' && expect_body "$t" '^before' &&
+  never_got "$t" /ecp/ssi-redirect &&
+  if grep -q 'subrequest "/ecp/ssi-redirect" refused (403, ssl-required)' "$work/logs/error.log"; then ok "$t"
+  else fail "$t" "no refusal in the error log"; fi
 t="an SSI include of OWA over TLS is included (the policy lets it through)"
 raw "$t" --tls "$S" 'GET /public/ssi.html HTTP/1.1\r\nHost: mail.contoso.com\r\nConnection: close\r\n\r\n' &&
   expect_status "$t" 200 && expect_body "$t" 'GET /owa/ssi-include' && xfp "$t" https && ok "$t"

@@ -118,6 +118,7 @@ http {
     sslvdir_debug_headers on;
 
     map \$sslvdir_upstream \$exchange {
+        volatile;
         bridge  https://127.0.0.1:$BS;
         default http://127.0.0.1:$BH;
     }
