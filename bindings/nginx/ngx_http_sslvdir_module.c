@@ -25,6 +25,11 @@
  * old policy. Workers are single-threaded and get their cycle's policy when
  * forked, so no policy slot is needed.
  *
+ * Subrequests (SSI, addition, mirror, auth_request) are decided too, on
+ * their own URI with their main request's client, and so is a request whose
+ * URI nginx changes (a rewrite, an internal redirect to a URI): a decision
+ * holds for the URI it was made for, and no other.
+ *
  * The decision runs in the preaccess phase, not the access phase: with
  * `satisfy any`, an access module that allows a request (allow 10.0.0.0/8)
  * skips the other access handlers, which would skip the policy. A `return`
