@@ -659,9 +659,13 @@ ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_
     ngx_table_elt_t         *h, *n;
     ngx_uint_t               i, rebuild;
 
+/* A header this module set for an earlier decision (its lowcase_key is one
+ * of the arrays above) is never the client's: always dropped, and set again
+ * if this decision sets it. */
 #define NGX_HTTP_SSLVDIR_STRIPPED(h)                                               \
-    (((strip & SSLVDIR_HEADER_X_FORWARDED_PROTO)                                   \
-      && ngx_http_sslvdir_match(h, xfp, sizeof(xfp) - 1))                          \
+    ((h)->lowcase_key == xfp || (h)->lowcase_key == feh                            \
+     || ((strip & SSLVDIR_HEADER_X_FORWARDED_PROTO)                                \
+         && ngx_http_sslvdir_match(h, xfp, sizeof(xfp) - 1))                       \
      || ((strip & SSLVDIR_HEADER_FRONT_END_HTTPS)                                  \
          && ngx_http_sslvdir_match(h, feh, sizeof(feh) - 1))                       \
      || ((strip & SSLVDIR_HEADER_OFFLOAD_CIPHER)                                   \
@@ -670,7 +674,7 @@ ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_
     rebuild = d->set_headers != 0
               || r->headers_in.headers.part.elts != ctx->headers.part.elts;
 
-    for (part = &ctx->headers.part; part && strip && !rebuild; part = part->next) {
+    for (part = &ctx->headers.part; part && !rebuild; part = part->next) {
         h = part->elts;
         for (i = 0; i < part->nelts; i++) {
             if (NGX_HTTP_SSLVDIR_STRIPPED(&h[i])) {
