@@ -63,7 +63,7 @@ http {
     fastcgi_temp_path $work/tmp/fastcgi;
     uwsgi_temp_path $work/tmp/uwsgi;
     scgi_temp_path $work/tmp/scgi;
-    log_format sslvdir '\$server_port "\$request" \$status host=\$host sslvdir=\$sslvdir_status reason=\$sslvdir_reason vdir="\$sslvdir_vdir"';
+    log_format sslvdir '\$server_port "\$request" \$status host=\$host sslvdir=\$sslvdir_status reason=\$sslvdir_reason vdir="\$sslvdir_vdir" ad=\$sslvdir_autodiscover';
     access_log $work/logs/access.log sslvdir;
 
     sslvdir_policy $work/policy.xml;
@@ -296,6 +296,20 @@ refuses "sslvdir_autodiscover with sslvdir off fails nginx -t" \
   "s|sslvdir_autodiscover @exchange;|sslvdir off; &|" "needs the policy's decision"
 refuses "sslvdir_autodiscover with something other than a named location fails nginx -t" \
   "s|sslvdir_autodiscover @exchange;|sslvdir_autodiscover /exchange;|" "is not a named location"
+refuses "sslvdir_autodiscover naming a location that does not exist fails nginx -t" \
+  "s|sslvdir_autodiscover @exchange;|sslvdir_autodiscover @nosuch;|" \
+  'names "@nosuch", which is not a named location of its server'
+refuses "sslvdir_autodiscover naming another server's named location fails nginx -t" \
+  "s|sslvdir_autodiscover;|sslvdir_autodiscover @exchange;|" \
+  'names "@exchange", which is not a named location of its server'
+
+# $sslvdir_autodiscover tells the log what the handler did.
+t="\$sslvdir_autodiscover: answered, routed, or empty"
+sleep 0.2
+if grep -q "^$R \"GET /autodiscover/autodiscover.json/v1.0/alice@contoso.com?Protocol=AutodiscoverV1 HTTP/[0-9.]*\" 200 .* ad=answered\$" "$work/logs/access.log" &&
+   grep -q "^$R \"POST /autodiscover/autodiscover.xml HTTP/[0-9.]*\" 200 .* ad=routed\$" "$work/logs/access.log" &&
+   grep -q '" 403 .*sslvdir=403.4 .* ad=$' "$work/logs/access.log"; then
+  ok "$t"; else fail "$t" "no such lines"; sed 's/^/    /' "$work/logs/access.log" | tail -8; fi
 
 if grep -q "AddressSanitizer\|runtime error" "$work/nginx.out" "$work/logs/"*.log 2>/dev/null; then
   fail "the sanitizers" "errors reported"; grep -h -A20 "AddressSanitizer\|runtime error" "$work/nginx.out" "$work/logs/"*.log | head -40

@@ -118,6 +118,7 @@ http {
     sslvdir_debug_headers on;
 
     map \$sslvdir_upstream \$exchange {
+        volatile;
         bridge  https://127.0.0.1:$BS;
         default http://127.0.0.1:$BH;
     }
@@ -532,6 +533,9 @@ req "$t" --http1.1 "https://mail.contoso.com:$S/owa/body/page.html" && expect_st
 t="HEAD of a rewritten page: the headers a GET has, no Content-Length"
 req "$t" --http1.1 -I "https://mail.contoso.com:$S/owa/body/page.html" && expect_status "$t" 200 &&
   no_header "$t" "^content-length:" && expect_header "$t" '^etag: W/"sslvdir-test"$' && ok "$t"
+t="an HTTP/1.0 client's page is not rewritten: the backend's bytes and Content-Length, which show a cut"
+get_same "$t" "https://mail.contoso.com:$S/owa/body/page.html?te=length" "$www/page.html" --http1.0 &&
+  expect_header "$t" "^content-length: $(wc -c < "$www/page.html" | tr -d ' ')$" && ok "$t"
 t="HTTP/2: the same bytes"
 get_same "$t" "https://mail.contoso.com:$S/owa/body/page.html?split=9" "$work/page.html.want" --http2 && ok "$t"
 for loc in body stream; do

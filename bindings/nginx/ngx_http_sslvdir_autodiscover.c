@@ -48,6 +48,21 @@ typedef struct {
     ngx_str_t    forward;   /* the named location, or empty: answer all */
 } ngx_http_sslvdir_ad_loc_conf_t;
 
+/* A named location sslvdir_autodiscover routes to, checked once nginx
+ * knows every server's named locations. */
+typedef struct {
+    ngx_http_core_srv_conf_t  *cscf;
+    ngx_str_t                  name;
+    ngx_str_t                  file;
+    ngx_uint_t                 line;
+} ngx_http_sslvdir_ad_route_t;
+
+typedef struct {
+    ngx_array_t  routes;    /* of ngx_http_sslvdir_ad_route_t */
+} ngx_http_sslvdir_ad_main_conf_t;
+
+static ngx_int_t ngx_http_sslvdir_ad_init(ngx_conf_t *cf);
+static void *ngx_http_sslvdir_ad_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_sslvdir_ad_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_sslvdir_ad_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child);
 static char *ngx_http_sslvdir_ad(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
@@ -66,8 +81,8 @@ static ngx_command_t ngx_http_sslvdir_ad_commands[] = {
 
 static ngx_http_module_t ngx_http_sslvdir_ad_module_ctx = {
     NULL,                                /* preconfiguration */
-    NULL,                                /* postconfiguration */
-    NULL,                                /* create main configuration */
+    ngx_http_sslvdir_ad_init,            /* postconfiguration */
+    ngx_http_sslvdir_ad_create_main_conf, /* create main configuration */
     NULL,                                /* init main configuration */
     NULL,                                /* create server configuration */
     NULL,                                /* merge server configuration */
@@ -104,6 +119,63 @@ static ngx_str_t  ngx_http_sslvdir_ad_text = ngx_string("text/plain");
 
 
 /* ------------------------------------------------------------ configuration */
+
+static void *
+ngx_http_sslvdir_ad_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_sslvdir_ad_main_conf_t  *amcf;
+
+    amcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_sslvdir_ad_main_conf_t));
+    if (amcf == NULL) {
+        return NULL;
+    }
+    if (ngx_array_init(&amcf->routes, cf->pool, 2, sizeof(ngx_http_sslvdir_ad_route_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return amcf;
+}
+
+
+/* Every "sslvdir_autodiscover @name" names a location of its server: nginx
+ * would answer 500 at run time, for Outlook's every POX request, where the
+ * name is not. Named locations are known once the http block has been
+ * read (nginx sorts them into each server before the postconfiguration
+ * handlers run). */
+static ngx_int_t
+ngx_http_sslvdir_ad_init(ngx_conf_t *cf)
+{
+    ngx_http_sslvdir_ad_main_conf_t   *amcf;
+    ngx_http_sslvdir_ad_route_t       *route;
+    ngx_http_core_loc_conf_t         **named;
+    ngx_uint_t                         i;
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_sslvdir_autodiscover_module);
+    route = amcf->routes.elts;
+
+    for (i = 0; i < amcf->routes.nelts; i++) {
+        named = route[i].cscf->named_locations;
+        for (/* void */; named && *named; named++) {
+            if ((*named)->name.len == route[i].name.len
+                && ngx_strncmp((*named)->name.data, route[i].name.data, route[i].name.len) == 0)
+            {
+                break;
+            }
+        }
+        if (named == NULL || *named == NULL) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"sslvdir_autodiscover\" in %V:%ui names \"%V\", which is not a "
+                          "named location of its server", &route[i].file, route[i].line,
+                          &route[i].name);
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
 
 static void *
 ngx_http_sslvdir_ad_create_loc_conf(ngx_conf_t *cf)
@@ -152,11 +224,13 @@ ngx_http_sslvdir_ad_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 static char *
 ngx_http_sslvdir_ad(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    ngx_http_sslvdir_ad_loc_conf_t  *alcf = conf;
-    ngx_http_sslvdir_loc_conf_t     *slcf;
-    ngx_http_sslvdir_main_conf_t    *smcf;
-    ngx_http_core_loc_conf_t        *clcf;
-    ngx_str_t                       *value;
+    ngx_http_sslvdir_ad_loc_conf_t   *alcf = conf;
+    ngx_http_sslvdir_ad_main_conf_t  *amcf;
+    ngx_http_sslvdir_ad_route_t      *route;
+    ngx_http_sslvdir_loc_conf_t      *slcf;
+    ngx_http_sslvdir_main_conf_t     *smcf;
+    ngx_http_core_loc_conf_t         *clcf;
+    ngx_str_t                        *value;
 
     if (alcf->enable != NGX_CONF_UNSET) {
         return "is duplicate";
@@ -172,6 +246,17 @@ ngx_http_sslvdir_ad(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
         alcf->forward = value[1];
+
+        /* checked at postconfiguration (ngx_http_sslvdir_ad_init) */
+        amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_sslvdir_autodiscover_module);
+        route = ngx_array_push(&amcf->routes);
+        if (route == NULL) {
+            return NGX_CONF_ERROR;
+        }
+        route->cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+        route->name = value[1];
+        route->file = cf->conf_file->file.name;
+        route->line = cf->conf_file->line;
     }
 
     /* The answers come after the policy's decision: the port-80 redirect
@@ -258,7 +343,13 @@ static ngx_int_t
 ngx_http_sslvdir_ad_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
     ngx_str_t *body)
 {
-    ngx_http_complex_value_t  cv;
+    ngx_http_complex_value_t   cv;
+    ngx_http_sslvdir_ctx_t    *ctx;
+
+    ctx = ngx_http_sslvdir_get_ctx(r);
+    if (ctx != NULL) {
+        ctx->autodiscover = NGX_HTTP_SSLVDIR_AD_ANSWERED;
+    }
 
     ngx_memzero(&cv, sizeof(ngx_http_complex_value_t));
     cv.value = *body;
@@ -271,8 +362,14 @@ ngx_http_sslvdir_ad_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *ty
 static ngx_int_t
 ngx_http_sslvdir_ad_forward(ngx_http_request_t *r, ngx_http_sslvdir_ad_loc_conf_t *alcf)
 {
+    ngx_http_sslvdir_ctx_t  *ctx;
+
     /* The request was decided, and its headers edited, before: in the named
      * location the decision is found again and not made twice. */
+    ctx = ngx_http_sslvdir_get_ctx(r);
+    if (ctx != NULL) {
+        ctx->autodiscover = NGX_HTTP_SSLVDIR_AD_ROUTED;
+    }
     return ngx_http_named_location(r, &alcf->forward);
 }
 
@@ -426,7 +523,8 @@ ngx_http_sslvdir_ad_answer(ngx_http_request_t *r)
     }
 
     /* The path as IIS routes it (%2e and friends decoded), as the decision
-     * matched it; nginx's decoded URI when there is none. */
+     * matched it, from the target it decided (the client's, or nginx's URI
+     * after a rewrite); nginx's decoded URI when there is none. */
     path = r->uri.data;
     path_len = r->uri.len;
     if (ctx->d.path_len) {
@@ -435,7 +533,7 @@ ngx_http_sslvdir_ad_answer(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
         if (sslvdir_path_canonicalize((char *) path, ctx->d.path_len + 1, &path_len,
-                                      (const char *) r->unparsed_uri.data, r->unparsed_uri.len,
+                                      (const char *) ctx->target.data, ctx->target.len,
                                       NULL) != SSLVDIR_OK)
         {
             path = r->uri.data;
@@ -447,8 +545,8 @@ ngx_http_sslvdir_ad_answer(ngx_http_request_t *r)
         /* The raw target goes to the library, which decodes it once:
          * Outlook 2016 and later put the address in the path. */
         call.policy = ctx->policy;
-        call.in = (const char *) r->unparsed_uri.data;
-        call.len = r->unparsed_uri.len;
+        call.in = (const char *) ctx->target.data;
+        call.len = ctx->target.len;
         call.params = (sslvdir_autodiscover_params) SSLVDIR_AUTODISCOVER_PARAMS_INIT;
         call.status = 0;
         if (ngx_http_sslvdir_ad_fill(r, ngx_http_sslvdir_ad_fill_json, &call, &doc) != NGX_OK
@@ -491,10 +589,13 @@ ngx_http_sslvdir_ad_handler(ngx_http_request_t *r)
     ngx_http_sslvdir_ctx_t  *ctx;
     ngx_int_t                rc;
 
-    /* Only what the policy let through gets here; anything else (a
-     * subrequest, which the policy does not decide) fails closed. */
+    /* Only a request the policy let through gets here; anything else
+     * fails closed, and so does a subrequest (an SSI include has no body
+     * to read, and Autodiscover answers clients, not pages). */
     ctx = ngx_http_sslvdir_get_ctx(r);
-    if (ctx == NULL || ctx->d.action != SSLVDIR_ACTION_ALLOW || ctx->policy == NULL) {
+    if (r != r->main || ctx == NULL || ctx->d.action != SSLVDIR_ACTION_ALLOW
+        || ctx->policy == NULL)
+    {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "sslvdir: an Autodiscover request the policy did not decide; refused");
         return NGX_HTTP_FORBIDDEN;

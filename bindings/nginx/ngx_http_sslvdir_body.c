@@ -144,6 +144,16 @@ ngx_http_sslvdir_body_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
+    /* An HTTP/1.0 client has no chunked coding: a rewritten body would
+     * go without a length, ended by closing the connection, and a body cut
+     * short (the backend failed, or the rewriter did) would look complete.
+     * It gets the backend's body and Content-Length, which show a
+     * truncation, with its http:// links, which the policy redirects or
+     * refuses. */
+    if (r->http_version < NGX_HTTP_VERSION_11) {
+        return ngx_http_next_header_filter(r);
+    }
+
     ce = ngx_http_sslvdir_content_encoding(r, &several);
     if (several) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,

@@ -25,6 +25,11 @@
  * old policy. Workers are single-threaded and get their cycle's policy when
  * forked, so no policy slot is needed.
  *
+ * Subrequests (SSI, addition, mirror, auth_request) are decided too, on
+ * their own URI with their main request's client, and so is a request whose
+ * URI nginx changes (a rewrite, an internal redirect to a URI): a decision
+ * holds for the URI it was made for, and no other.
+ *
  * The decision runs in the preaccess phase, not the access phase: with
  * `satisfy any`, an access module that allows a request (allow 10.0.0.0/8)
  * skips the other access handlers, which would skip the policy. A `return`
@@ -382,7 +387,8 @@ typedef enum {
     NGX_HTTP_SSLVDIR_VAR_REASON,
     NGX_HTTP_SSLVDIR_VAR_VDIR,
     NGX_HTTP_SSLVDIR_VAR_UPSTREAM,
-    NGX_HTTP_SSLVDIR_VAR_ACTION
+    NGX_HTTP_SSLVDIR_VAR_ACTION,
+    NGX_HTTP_SSLVDIR_VAR_AUTODISCOVER
 } ngx_http_sslvdir_var_e;
 
 static ngx_int_t ngx_http_sslvdir_variable(ngx_http_request_t *r,
@@ -401,6 +407,8 @@ static ngx_http_variable_t ngx_http_sslvdir_vars[] = {
       NGX_HTTP_SSLVDIR_VAR_UPSTREAM, NGX_HTTP_VAR_NOCACHEABLE, 0 },
     { ngx_string("sslvdir_action"), NULL, ngx_http_sslvdir_variable,
       NGX_HTTP_SSLVDIR_VAR_ACTION, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("sslvdir_autodiscover"), NULL, ngx_http_sslvdir_variable,
+      NGX_HTTP_SSLVDIR_VAR_AUTODISCOVER, NGX_HTTP_VAR_NOCACHEABLE, 0 },
     ngx_http_null_variable
 };
 
@@ -443,8 +451,12 @@ ngx_http_sslvdir_get_ctx(ngx_http_request_t *r)
         return ctx;
     }
 
+    /* Subrequests share their main request's pool: each context says
+     * whose it is. */
     for (cln = r->pool->cleanup; cln; cln = cln->next) {
-        if (cln->handler == ngx_http_sslvdir_cleanup_ctx) {
+        if (cln->handler == ngx_http_sslvdir_cleanup_ctx
+            && ((ngx_http_sslvdir_ctx_t *) cln->data)->r == r)
+        {
             ctx = cln->data;
             ngx_http_set_ctx(r, ctx, ngx_http_sslvdir_module);
             return ctx;
@@ -464,7 +476,12 @@ ngx_http_sslvdir_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
     const char              *s = NULL;
     u_char                  *p;
 
-    ctx = ngx_http_sslvdir_get_ctx(r->main);
+    /* A subrequest's own decision (a map of $sslvdir_upstream picks its
+     * backend), else its main request's (the access log). */
+    ctx = ngx_http_sslvdir_get_ctx(r);
+    if (ctx == NULL && r != r->main) {
+        ctx = ngx_http_sslvdir_get_ctx(r->main);
+    }
     if (ctx == NULL) {
         v->not_found = 1;
         return NGX_OK;
@@ -512,11 +529,19 @@ ngx_http_sslvdir_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
         break;
 
     case NGX_HTTP_SSLVDIR_VAR_UPSTREAM:
-        s = sslvdir_upstream_name(d->upstream);
+        /* How an allowed request reaches Exchange; a refused one does not
+         * (the library says "auto" when it refused before matching a
+         * vdir, which a map would take for a mode). */
+        s = d->action == SSLVDIR_ACTION_ALLOW ? sslvdir_upstream_name(d->upstream) : "";
         break;
 
     case NGX_HTTP_SSLVDIR_VAR_ACTION:
         s = sslvdir_action_name(d->action);
+        break;
+
+    case NGX_HTTP_SSLVDIR_VAR_AUTODISCOVER:
+        s = ctx->autodiscover == NGX_HTTP_SSLVDIR_AD_ANSWERED ? "answered"
+            : ctx->autodiscover == NGX_HTTP_SSLVDIR_AD_ROUTED ? "routed" : "";
         break;
     }
 
@@ -627,28 +652,37 @@ ngx_http_sslvdir_match(ngx_table_elt_t *h, const u_char *lc, size_t len)
 /* Removes the inbound headers the decision strips and adds the ones it
  * sets. nginx's upstream modules send every element of headers_in.headers
  * (but those their own *_set_header name), so the list is what the backend
- * sees.
+ * sees. The headers this module set for an earlier decision (before a new
+ * URI) are never the client's: overwritten or dropped alike, so that the
+ * last decision's are there once.
  *
- * A client's copy of a header the decision sets (a client claiming
- * X-Forwarded-Proto: https) is overwritten in place with the decision's
- * header: no allocation, as proxy_set_header needs none. Only a header
- * stripped and not set again (a second copy, the offloader's cipher header)
- * makes the list be rebuilt without it: elements move, but the pointers
- * nginx keeps to known headers (Host, Cookie) still point at the old,
- * unchanged elements. The headers overwritten or rebuilt are never known
- * headers to nginx, so no such pointer refers to them. */
+ * A main request's list is edited where it is: a client's copy of a header
+ * the decision sets (a client claiming X-Forwarded-Proto: https) is
+ * overwritten in place with the decision's header, no allocation, as
+ * proxy_set_header needs none. Only a header stripped and not set again (a
+ * second copy, the offloader's cipher header) makes the list be rebuilt
+ * without it: elements move, but the pointers nginx keeps to known headers
+ * (Host, Cookie) still point at the old, unchanged elements. The headers
+ * overwritten or rebuilt are never known headers to nginx, so no such
+ * pointer refers to them.
+ *
+ * A subrequest's list is a copy of its main request's head, whose parts it
+ * shares: an element overwritten or pushed there would land in the main
+ * request's list. It is rebuilt from the client's list (the main request's
+ * as it was first decided). */
 static ngx_int_t
 ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_t *smcf,
-    const sslvdir_decision *d)
+    ngx_http_sslvdir_ctx_t *ctx)
 {
-    static ngx_str_t  xfp_key = ngx_string("X-Forwarded-Proto");
-    static ngx_str_t  feh_key = ngx_string("Front-End-Https");
-    static u_char     xfp[] = "x-forwarded-proto", feh[] = "front-end-https";
-    unsigned          strip = d->remove_headers | d->set_headers;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h, *n, set[2];
-    ngx_list_t        old;
-    ngx_uint_t        i, nset = 0, next = 0, extra = 0;
+    static ngx_str_t         xfp_key = ngx_string("X-Forwarded-Proto");
+    static ngx_str_t         feh_key = ngx_string("Front-End-Https");
+    static u_char            xfp[] = "x-forwarded-proto", feh[] = "front-end-https";
+    const sslvdir_decision  *d = &ctx->d;
+    unsigned                 strip = d->remove_headers | d->set_headers;
+    ngx_list_part_t         *part;
+    ngx_table_elt_t         *h, *n, set[2];
+    ngx_list_t               src;
+    ngx_uint_t               i, nset = 0, next = 0, kept = 0, extra = 0;
 
     /* The decision's headers, in the order they are added. */
     ngx_memzero(set, sizeof(set));
@@ -669,19 +703,18 @@ ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_
         nset++;
     }
 
-/* A client's header to strip; the decision's own (lowcase_key one of the
- * static names above) are not. */
+/* A client's header to strip, or one this module set (its lowcase_key one
+ * of the arrays above). */
 #define NGX_HTTP_SSLVDIR_STRIPPED(h)                                               \
-    ((h)->lowcase_key != xfp && (h)->lowcase_key != feh                            \
-     && (((strip & SSLVDIR_HEADER_X_FORWARDED_PROTO)                               \
-          && ngx_http_sslvdir_match(h, xfp, sizeof(xfp) - 1))                      \
-         || ((strip & SSLVDIR_HEADER_FRONT_END_HTTPS)                              \
-             && ngx_http_sslvdir_match(h, feh, sizeof(feh) - 1))                   \
-         || ((strip & SSLVDIR_HEADER_OFFLOAD_CIPHER)                               \
-             && ngx_http_sslvdir_match(h, smcf->cipher_header_lc,                  \
-                                       smcf->cipher_header_len))))
+    ((h)->lowcase_key == xfp || (h)->lowcase_key == feh                            \
+     || ((strip & SSLVDIR_HEADER_X_FORWARDED_PROTO)                                \
+         && ngx_http_sslvdir_match(h, xfp, sizeof(xfp) - 1))                       \
+     || ((strip & SSLVDIR_HEADER_FRONT_END_HTTPS)                                  \
+         && ngx_http_sslvdir_match(h, feh, sizeof(feh) - 1))                       \
+     || ((strip & SSLVDIR_HEADER_OFFLOAD_CIPHER)                                   \
+         && ngx_http_sslvdir_match(h, smcf->cipher_header_lc, smcf->cipher_header_len)))
 
-    if (strip) {
+    if (r == r->main) {
         for (part = &r->headers_in.headers.part; part; part = part->next) {
             h = part->elts;
             for (i = 0; i < part->nelts; i++) {
@@ -699,31 +732,42 @@ ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_
                 }
             }
         }
+        if (extra == 0) {
+            goto push;
+        }
+        src = r->headers_in.headers;
+
+    } else {
+        src = ctx->headers;
     }
 
-    if (extra) {
-        /* The list is made again in place: a list's last part points into
-         * the list itself, so a list built elsewhere cannot be copied in. */
-        old = r->headers_in.headers;
-        if (ngx_list_init(&r->headers_in.headers, r->pool, 20, sizeof(ngx_table_elt_t))
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-        for (part = &old.part; part; part = part->next) {
-            h = part->elts;
-            for (i = 0; i < part->nelts; i++) {
-                if (NGX_HTTP_SSLVDIR_STRIPPED(&h[i])) {
+    /* The list is made again in place: a list's last part points into the
+     * list itself, so a list built elsewhere cannot be copied in. The
+     * headers overwritten above come first among those the macro names,
+     * in the same order: they are kept, the others dropped. */
+    if (ngx_list_init(&r->headers_in.headers, r->pool, 20, sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+    for (part = &src.part; part; part = part->next) {
+        h = part->elts;
+        for (i = 0; i < part->nelts; i++) {
+            if (NGX_HTTP_SSLVDIR_STRIPPED(&h[i])) {
+                if (kept == next) {
                     continue;
                 }
-                n = ngx_list_push(&r->headers_in.headers);
-                if (n == NULL) {
-                    return NGX_ERROR;
-                }
-                *n = h[i];
+                kept++;
             }
+            n = ngx_list_push(&r->headers_in.headers);
+            if (n == NULL) {
+                return NGX_ERROR;
+            }
+            *n = h[i];
         }
     }
+
+push:
 
 #undef NGX_HTTP_SSLVDIR_STRIPPED
 
@@ -893,17 +937,49 @@ ngx_http_sslvdir_redirect(ngx_http_request_t *r, const sslvdir_request *req,
 }
 
 
-/* The raw request target, as the client sent it, in nginx's buffer: for
- * HTTP/1 the request line between the method and the protocol, so that the
- * absolute form keeps its scheme and authority (the library reads the host
- * from it, and "http://host" with no path is "/" as IIS reads it; nginx's
- * own URI fields fake a "/" there). HTTP/2 has no request line: its :path is
- * nginx's unparsed URI, its :authority the Host header. */
-static void
-ngx_http_sslvdir_target(ngx_http_request_t *r, sslvdir_request *req)
+/* The target to decide. For a main request whose URI nginx has not
+ * changed, the raw request target, as the client sent it, in nginx's
+ * buffer: for HTTP/1 the request line between the method and the protocol,
+ * so that the absolute form keeps its scheme and authority (the library
+ * reads the host from it, and "http://host" with no path is "/" as IIS
+ * reads it; nginx's own URI fields fake a "/" there). HTTP/2 has no request
+ * line: its :path is nginx's unparsed URI, its :authority the Host header.
+ * *target is the origin form (the Autodiscover handler's input). */
+static ngx_int_t
+ngx_http_sslvdir_target(ngx_http_request_t *r, sslvdir_request *req, ngx_str_t *target)
 {
-    u_char  *p, *end;
+    u_char     *p, *end;
+    size_t      len;
+    uintptr_t   escape;
 
+    if (r != r->main || !r->valid_unparsed_uri) {
+        /* A subrequest (whose unparsed URI is its main request's), or a
+         * URI nginx has changed (a rewrite, an internal redirect): nginx's
+         * URI and arguments, escaped as proxy_pass then sends them to the
+         * backend. */
+        escape = 2 * ngx_escape_uri(NULL, r->uri.data, r->uri.len, NGX_ESCAPE_URI);
+        len = r->uri.len + escape + (r->args.len ? 1 + r->args.len : 0);
+        p = ngx_pnalloc(r->pool, len ? len : 1);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+        target->data = p;
+        if (escape) {
+            p = (u_char *) ngx_escape_uri(p, r->uri.data, r->uri.len, NGX_ESCAPE_URI);
+        } else if (r->uri.len) {
+            p = ngx_cpymem(p, r->uri.data, r->uri.len);
+        }
+        if (r->args.len) {
+            *p++ = '?';
+            p = ngx_cpymem(p, r->args.data, r->args.len);
+        }
+        target->len = p - target->data;
+        req->target = (const char *) target->data;
+        req->target_len = target->len;
+        return NGX_OK;
+    }
+
+    *target = r->unparsed_uri;
     req->target = (const char *) r->unparsed_uri.data;
     req->target_len = r->unparsed_uri.len;
 
@@ -911,7 +987,7 @@ ngx_http_sslvdir_target(ngx_http_request_t *r, sslvdir_request *req)
         || r->method_name.data != r->request_line.data
         || r->method_name.len >= r->request_line.len)
     {
-        return;
+        return NGX_OK;
     }
 
     p = r->request_line.data + r->method_name.len;
@@ -930,6 +1006,8 @@ ngx_http_sslvdir_target(ngx_http_request_t *r, sslvdir_request *req)
         req->target = (const char *) p;
         req->target_len = end - p;
     }
+
+    return NGX_OK;
 }
 
 
@@ -998,33 +1076,175 @@ ngx_http_sslvdir_host_mismatch(ngx_http_request_t *r, const sslvdir_request *req
 }
 
 
+/* A new context for r, with what the client sent: its main request's,
+ * kept since that request was decided, or read from the main request now
+ * (whose header list is then the client's: nothing has edited it). */
+static ngx_http_sslvdir_ctx_t *
+ngx_http_sslvdir_ctx_new(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_t *smcf)
+{
+    static u_char            xfp[] = "x-forwarded-proto", feh[] = "front-end-https";
+    ngx_http_request_t      *m = r->main;
+    ngx_http_sslvdir_ctx_t  *ctx, *mctx;
+    ngx_pool_cleanup_t      *cln;
+    ngx_connection_t        *c = r->connection;
+    sslvdir_request         *req;
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_sslvdir_ctx_t));
+    if (cln == NULL) {
+        return NULL;
+    }
+    ctx = cln->data;
+    ngx_memzero(ctx, sizeof(ngx_http_sslvdir_ctx_t));
+    ctx->r = r;
+    ctx->policy = smcf->policy;
+    ctx->d.version = SSLVDIR_DECISION_VERSION;
+
+    mctx = r != m ? ngx_http_sslvdir_get_ctx(m) : NULL;
+
+    if (mctx != NULL) {
+        ctx->client = mctx->client;
+        ctx->headers = mctx->headers;
+
+    } else {
+        req = &ctx->client;
+        *req = (sslvdir_request) SSLVDIR_REQUEST_INIT;
+
+        if (m->headers_in.host) {
+            req->host = (const char *) m->headers_in.host->value.data;
+            req->host_len = m->headers_in.host->value.len;
+        }
+        req->peer = (const char *) c->addr_text.data;
+        req->peer_len = c->addr_text.len;
+
+#if (NGX_HTTP_SSL)
+        if (c->ssl && c->ssl->connection) {
+            int  bits;
+
+            req->scheme = SSLVDIR_SCHEME_HTTPS;
+            bits = SSL_get_cipher_bits(c->ssl->connection, NULL);
+            req->cipher_bits = bits > 0 ? (unsigned) bits : 0;
+            req->client_cert = ngx_http_sslvdir_client_cert(c);
+        }
+#endif
+
+        if (ngx_http_sslvdir_header_in(m, xfp, sizeof(xfp) - 1, &req->x_forwarded_proto,
+                                       &req->x_forwarded_proto_len) != NGX_OK
+            || ngx_http_sslvdir_header_in(m, feh, sizeof(feh) - 1, &req->front_end_https,
+                                          &req->front_end_https_len) != NGX_OK
+            || (smcf->cipher_header_lc
+                && ngx_http_sslvdir_header_in(m, smcf->cipher_header_lc,
+                                              smcf->cipher_header_len, &req->offload_cipher,
+                                              &req->offload_cipher_len)
+                   != NGX_OK))
+        {
+            return NULL;
+        }
+
+        /* A copy of the list's head: its parts are not changed once
+         * parsed, and this module rebuilds lists rather than add to one. */
+        ctx->headers = m->headers_in.headers;
+    }
+
+    /* found again from now on (a half-made one never is) */
+    cln->handler = ngx_http_sslvdir_cleanup_ctx;
+    ngx_http_set_ctx(r, ctx, ngx_http_sslvdir_module);
+
+    return ctx;
+}
+
+
+/* Whether r's URI and arguments are those its decision was made for: a
+ * named location (error_page to @name, the Autodiscover handler's routing,
+ * X-Accel-Redirect to @name) keeps them; a rewrite, or an internal redirect
+ * to a URI, changes them. */
+static ngx_uint_t
+ngx_http_sslvdir_same_uri(ngx_http_request_t *r, ngx_http_sslvdir_ctx_t *ctx)
+{
+    return r->uri.len == ctx->uri.len && r->args.len == ctx->args.len
+           && (r->uri.len == 0 || ngx_memcmp(r->uri.data, ctx->uri.data, r->uri.len) == 0)
+           && (r->args.len == 0 || ngx_memcmp(r->args.data, ctx->args.data, r->args.len) == 0);
+}
+
+
+/* The request refused with status, whatever was decided for it before: a
+ * later pass through a named location finds this, not an earlier allow. */
+static void
+ngx_http_sslvdir_fail(ngx_http_sslvdir_ctx_t *ctx, int status, int reason)
+{
+    ctx->d.action = SSLVDIR_ACTION_DENY;
+    ctx->d.status = status;
+    ctx->d.substatus = -1;
+    ctx->d.reason = reason;
+    ctx->d.upstream = SSLVDIR_UPSTREAM_AUTO;
+    ctx->d.tls = 0;
+    ctx->d.site = NULL;
+    ctx->d.vdir = NULL;
+    ctx->d.remove_headers = 0;
+    ctx->d.set_headers = 0;
+    ctx->d.path_len = 0;
+    ctx->d.location_len = 0;
+}
+
+
+/* A subrequest (an SSI include, addition, mirror, auth_request) is decided
+ * on its own URI with its main request's client, and goes on only if the
+ * policy lets it through as it is: anything else gets the refusal's status,
+ * which nginx answers for the subrequest alone (in an SSI page, an error in
+ * the include's place; auth_request refuses its main request). A subrequest
+ * cannot send its client elsewhere: a redirect is refused 403.4, as IIS
+ * refuses plain HTTP where it has no redirect. */
+static ngx_int_t
+ngx_http_sslvdir_subrequest(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_t *smcf,
+    ngx_http_sslvdir_ctx_t *ctx)
+{
+    switch (ctx->d.action) {
+
+    case SSLVDIR_ACTION_ALLOW:
+        if (ngx_http_sslvdir_edit_headers(r, smcf, ctx) != NGX_OK) {
+            ngx_http_sslvdir_fail(ctx, NGX_HTTP_INTERNAL_SERVER_ERROR, SSLVDIR_R_NONE);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        return NGX_DECLINED;
+
+    case SSLVDIR_ACTION_REDIRECT:
+        ctx->d.action = SSLVDIR_ACTION_DENY;
+        ctx->d.status = NGX_HTTP_FORBIDDEN;
+        ctx->d.substatus = 4;
+        ctx->d.reason = SSLVDIR_R_SSL_REQUIRED;
+        ctx->d.location_len = 0;
+        /* fall through */
+
+    default:
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "sslvdir: subrequest \"%V\" refused (%i, %s)", &r->uri,
+                      (ngx_int_t) ctx->d.status, sslvdir_reason_name(ctx->d.reason));
+        return ctx->d.status;
+    }
+}
+
+
 static ngx_int_t
 ngx_http_sslvdir_handler(ngx_http_request_t *r)
 {
-    static u_char                  xfp[] = "x-forwarded-proto", feh[] = "front-end-https";
     ngx_http_sslvdir_loc_conf_t   *slcf;
     ngx_http_sslvdir_main_conf_t  *smcf;
     ngx_http_sslvdir_ctx_t        *ctx;
-    ngx_pool_cleanup_t            *cln;
-    ngx_connection_t              *c;
-    sslvdir_request                req = SSLVDIR_REQUEST_INIT;
+    sslvdir_request                req;
     ngx_int_t                      rc;
-
-    if (r != r->main) {
-        return NGX_DECLINED;
-    }
+    u_char                        *p;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sslvdir_module);
     if (!slcf->enable) {
         return NGX_DECLINED;
     }
 
-    /* Decided before an internal redirect: an allowed request has had its
-     * headers edited already. A redirect handed to an error_page location
-     * is answered with its status again, never let through; a refusal
-     * never gets here again (it was answered without error_page). */
+    /* Decided for this URI before, in another location (a named one): an
+     * allowed request has had its headers edited already. A redirect
+     * handed to an error_page location is answered with its status again,
+     * never let through; a refusal was answered without error_page, and
+     * would be refused again. */
     ctx = ngx_http_sslvdir_get_ctx(r);
-    if (ctx != NULL) {
+    if (ctx != NULL && ngx_http_sslvdir_same_uri(r, ctx)) {
         return ctx->d.action == SSLVDIR_ACTION_ALLOW ? NGX_DECLINED : ctx->d.status;
     }
 
@@ -1034,56 +1254,41 @@ ngx_http_sslvdir_handler(ngx_http_request_t *r)
         return NGX_HTTP_FORBIDDEN;
     }
 
-    c = r->connection;
-
-    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_sslvdir_ctx_t));
-    if (cln == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    /* A first decision, or a new URI: decided (again) with what the client
+     * sent, whatever an earlier decision said. */
+    if (ctx == NULL) {
+        ctx = ngx_http_sslvdir_ctx_new(r, smcf);
+        if (ctx == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
-    ctx = cln->data;
-    cln->handler = ngx_http_sslvdir_cleanup_ctx;
-    ngx_http_set_ctx(r, ctx, ngx_http_sslvdir_module);
 
+    req = ctx->client;
     req.method = (const char *) r->method_name.data;
     req.method_len = r->method_name.len;
-    ngx_http_sslvdir_target(r, &req);
-    if (r->headers_in.host) {
-        req.host = (const char *) r->headers_in.host->value.data;
-        req.host_len = r->headers_in.host->value.len;
-    }
-    req.peer = (const char *) c->addr_text.data;
-    req.peer_len = c->addr_text.len;
 
-#if (NGX_HTTP_SSL)
-    if (c->ssl && c->ssl->connection) {
-        int  bits;
-
-        req.scheme = SSLVDIR_SCHEME_HTTPS;
-        bits = SSL_get_cipher_bits(c->ssl->connection, NULL);
-        req.cipher_bits = bits > 0 ? (unsigned) bits : 0;
-        req.client_cert = ngx_http_sslvdir_client_cert(c);
-    }
-#endif
-
-    if (ngx_http_sslvdir_header_in(r, xfp, sizeof(xfp) - 1, &req.x_forwarded_proto,
-                                   &req.x_forwarded_proto_len) != NGX_OK
-        || ngx_http_sslvdir_header_in(r, feh, sizeof(feh) - 1, &req.front_end_https,
-                                      &req.front_end_https_len) != NGX_OK
-        || (smcf->cipher_header_lc
-            && ngx_http_sslvdir_header_in(r, smcf->cipher_header_lc, smcf->cipher_header_len,
-                                          &req.offload_cipher, &req.offload_cipher_len)
-               != NGX_OK))
-    {
+    /* the URI and arguments decided, copied: an X-Accel-Redirect's point
+     * into the upstream's buffer */
+    p = ngx_pnalloc(r->pool, r->uri.len + r->args.len + 1);
+    if (p == NULL || ngx_http_sslvdir_target(r, &req, &ctx->target) != NGX_OK) {
+        ngx_http_sslvdir_fail(ctx, NGX_HTTP_INTERNAL_SERVER_ERROR, SSLVDIR_R_NONE);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+    ctx->uri.data = p;
+    ctx->uri.len = r->uri.len;
+    if (r->uri.len) {
+        p = ngx_cpymem(p, r->uri.data, r->uri.len);
+    }
+    ctx->args.data = p;
+    ctx->args.len = r->args.len;
+    if (r->args.len) {
+        ngx_memcpy(p, r->args.data, r->args.len);
+    }
 
-    ctx->policy = smcf->policy;
-    ctx->body = NULL;
-    ctx->d.version = SSLVDIR_DECISION_VERSION;
-    if (sslvdir_decide(smcf->policy, &req, &ctx->d) != SSLVDIR_OK) {
-        ngx_log_error(NGX_LOG_ALERT, c->log, 0, "sslvdir: the decision failed; refused");
-        ngx_http_set_ctx(r, NULL, ngx_http_sslvdir_module);
-        cln->handler = NULL;
+    if (sslvdir_decide(ctx->policy, &req, &ctx->d) != SSLVDIR_OK) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "sslvdir: the decision failed; refused");
+        ngx_http_sslvdir_fail(ctx, NGX_HTTP_FORBIDDEN, SSLVDIR_R_NONE);
         return NGX_HTTP_FORBIDDEN;
     }
 
@@ -1091,23 +1296,19 @@ ngx_http_sslvdir_handler(ngx_http_request_t *r)
      * target's host: fail closed rather than guess which one the backend
      * will be given. */
     if (ngx_http_sslvdir_host_mismatch(r, &req)) {
-        ctx->d.action = SSLVDIR_ACTION_DENY;
-        ctx->d.status = NGX_HTTP_BAD_REQUEST;
-        ctx->d.substatus = -1;
-        ctx->d.reason = SSLVDIR_R_BAD_HOST;
-        ctx->d.site = NULL;
-        ctx->d.vdir = NULL;
-        ctx->d.location_len = 0;
+        ngx_http_sslvdir_fail(ctx, NGX_HTTP_BAD_REQUEST, SSLVDIR_R_BAD_HOST);
+    }
+
+    if (r != r->main) {
+        return ngx_http_sslvdir_subrequest(r, smcf, ctx);
     }
 
     switch (ctx->d.action) {
 
     case SSLVDIR_ACTION_ALLOW:
-        if (ngx_http_sslvdir_edit_headers(r, smcf, &ctx->d) != NGX_OK) {
-            /* not decided: a 500 page that reaches a location with
-             * "sslvdir on" is decided (and edited) again */
-            ngx_http_set_ctx(r, NULL, ngx_http_sslvdir_module);
-            cln->handler = NULL;
+        if (ngx_http_sslvdir_edit_headers(r, smcf, ctx) != NGX_OK) {
+            /* refused, also in a named location a 500 page reaches */
+            ngx_http_sslvdir_fail(ctx, NGX_HTTP_INTERNAL_SERVER_ERROR, SSLVDIR_R_NONE);
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
         /* on to the other preaccess and access handlers */

@@ -37,20 +37,39 @@ typedef struct {
 /* A response's body rewriting (ngx_http_sslvdir_body.c). */
 typedef struct ngx_http_sslvdir_body_s  ngx_http_sslvdir_body_t;
 
-/* One request's decision, for the variables and the log. It survives
- * internal redirects (found again through the pool cleanup, as the realip
- * module does) so that a request is decided and its headers edited once. */
+/* What the Autodiscover handler did with a request ($sslvdir_autodiscover). */
+#define NGX_HTTP_SSLVDIR_AD_ANSWERED  1   /* answered at the proxy */
+#define NGX_HTTP_SSLVDIR_AD_ROUTED    2   /* handed to the named location */
+
+/* One request's decision (a main request's or a subrequest's), for the
+ * variables and the log. It survives internal redirects (found again
+ * through the pool cleanup, as the realip module does), so that a request
+ * whose URI has not changed (a named location) is not decided twice; a new
+ * URI (a rewrite, error_page or X-Accel-Redirect to a URI, try_files'
+ * fallback) is decided again, with what the client sent, kept here. */
 typedef struct {
     sslvdir_decision         d;
     const sslvdir_policy    *policy;
     ngx_http_sslvdir_body_t *body;     /* NULL unless the body is rewritten */
+    ngx_http_request_t      *r;        /* the request decided: subrequests share the pool */
+    sslvdir_request          client;   /* Host, peer, TLS and offload headers the
+                                        * client sent (no method or target) */
+    ngx_list_t               headers;  /* the client's header list, before any edit; a main
+                                        * request's in-place edits make some of its
+                                        * elements the module's own (dropped or
+                                        * overwritten when decided again) */
+    ngx_str_t                uri;      /* nginx's URI and arguments when decided (a copy) */
+    ngx_str_t                args;
+    ngx_str_t                target;   /* the origin-form target decided: the
+                                        * client's, or nginx's URI escaped */
+    ngx_uint_t               autodiscover; /* NGX_HTTP_SSLVDIR_AD_*, or 0 */
 } ngx_http_sslvdir_ctx_t;
 
 extern ngx_module_t  ngx_http_sslvdir_module;
 
-/* The request's decision, or NULL when the policy did not decide it (not
- * enabled there, or answered before the preaccess phase). Found again after
- * an internal redirect. */
+/* The request's own decision, or NULL when the policy did not decide it
+ * (not enabled there, or answered before the preaccess phase). Found again
+ * after an internal redirect. */
 ngx_http_sslvdir_ctx_t *ngx_http_sslvdir_get_ctx(ngx_http_request_t *r);
 
 /* Installs the body filter (and the header filter that decides whether a
