@@ -3,7 +3,8 @@
 # Copyright (c) 2026 The libsslvdir authors
 #
 # bench/haproxy/instructions.sh: HAProxy's instructions per request under
-# callgrind for the native rules, the plugin alone, the fast path as
+# callgrind for the native rules (minimal, and doing the fast path's work:
+# bench/haproxy/native), the plugin alone, the fast path as
 # "sslvdir haproxy-maps" writes it and any variant snippets given, on the
 # three requests of run.sh (plain-HTTP redirect of /owa/, TLS allow of
 # /owa/, the mixed targets over TLS). A loaded machine distorts time, not
@@ -43,6 +44,7 @@ port=19600
 {
   cat <<CFG
 global
+    setenv BENCH_NATIVE $srcdir/bench/haproxy/native
     setenv SSLVDIR_REDIRECT 1
     setenv SSLVDIR_PRESET exchange2016-offload
     setenv SSLVDIR_HOSTS mail.contoso.com,autodiscover.contoso.com
@@ -69,8 +71,18 @@ frontend native_https
     http-request set-header X-Forwarded-Proto https
     http-request set-var(txn.upstream) str(bridge) if { path_beg -i /EWS/mrsproxy.svc }
     http-request return status 200 content-type text/plain string "ok"
+frontend same_http
+    bind 127.0.0.1:$((port + 2))
+$(cat "$srcdir/bench/haproxy/native/http.cfg")
+    http-request return status 200 content-type text/plain string "ok"
+frontend same_https
+    bind 127.0.0.1:$((port + 3)) ssl crt $work/haproxy.pem
+$(cat "$srcdir/bench/haproxy/native/https.cfg")
+    http-request return status 200 content-type text/plain string "ok"
 CFG
-  echo "native $port" > "$work/ports"
+  echo "minimal $port" > "$work/ports"
+  port=$((port + 2))
+  echo "same-work $port" >> "$work/ports"
   for spec in "$@"; do
     port=$((port + 2))
     name=${spec%%=*}

@@ -102,7 +102,7 @@ for i, t in enumerate(bench):
         cases.append(("bench", b"POST", t, H, SPOOF, i % 10 == 0))
     if i % 10 == 0:
         for hosts in HOSTS:
-            cases.append(("host", b"GET", t, hosts, (), i % 20 == 0))
+            cases.append(("Host " + (b", ".join(hosts).decode() or "none"), b"GET", t, hosts, (), i % 20 == 0))
         for method in (b"HEAD", b"PUT", b"OPTIONS", b"PROPFIND", b"RPC_IN_DATA", b"get"):
             cases.append(("method", method, t, H, (), i % 20 == 0))
 for t in hostile:
@@ -134,15 +134,17 @@ for what, method, t, hosts, extra, tls in cases:
 
 expected = sum(n for (what, kind), n in kinds.items() if kind.startswith("fast path via the plugin")
                and kind.split(", native ")[1].startswith("400 bad-"))
+groups = collections.Counter()
+for w, n in total.items():
+    groups[w.split()[0].lower()] += n
 print("  same-work check: %d requests (%s), %d differences in status, Location or what reaches the backend"
       " (%d of them the native 400 for what the fast path leaves to the plugin, %d others)%s"
-      % (sum(total.values()), ", ".join("%d %s" % (n, w) for w, n in sorted(total.items())),
+      % (sum(total.values()), ", ".join("%d %s" % (n, w) for w, n in sorted(groups.items())),
          sum(kinds.values()), expected, sum(kinds.values()) - expected,
          ", %d without an answer" % lost if lost else ""))
 for (what, kind), n in sorted(kinds.items()):
     method, t, hosts, tls, a, b = examples[(what, kind)]
-    print("    %5d %-8s %s; e.g. %s %r Host %r %s" % (n, what, kind, method.decode("latin-1"), t,
-                                                     b", ".join(hosts), "TLS" if tls else "HTTP"))
+    print("    %5d %s: %s; e.g. %s %r %s" % (n, what, kind, method.decode("latin-1"), t, "TLS" if tls else "HTTP"))
     if a["status"] == b["status"]:
         print("          fast:   %r %r\n          native: %r %r" % (a["hdrs"], a["body"][:300], b["hdrs"], b["body"][:300]))
 sys.exit(1 if lost or sum(kinds.values()) > expected else 0)
