@@ -850,6 +850,12 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
     const sslvdir_site *ts =
         s->ad_redirect ? sv_policy_lookup_host(p, s->ad_redirect, strlen(s->ad_redirect)) : NULL;
     s->ad_redirect_port = ts && ts->https_port ? ts->https_port : 443;
+    /* Never a redirect site: over TLS one would send its hosts to nothing. */
+    if (s->ad_redirect && (!ts || ts->ad_redirect))
+      ts = p->default_site >= 0 && !p->sites[p->default_site].ad_redirect
+               ? &p->sites[p->default_site]
+               : NULL;
+    s->ad_tls_site = ts;
   }
   for (size_t i = 0; i < p->ad.nrules; i++) {
     const sv_ad_rule *r = &p->ad.rules[i];

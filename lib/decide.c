@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "internal.h"
@@ -80,22 +81,41 @@ static size_t put(char *buf, size_t o, const char *s, size_t n, int how) {
  * triple DES 112, or a plain number of bits), else the minimum it enforces,
  * else what the caller knew (0, unknown, leaves Ssl128 at 403.5). A header
  * that does not parse is not a guarantee: it falls back, never up. */
+/* One copy's key size, or fallback when it does not parse. */
+static unsigned cipher_copy_bits(const char *e, size_t en, unsigned fallback) {
+  trim(&e, &en);
+  if (!en)
+    return fallback;
+  size_t i = 0;
+  unsigned long num = 0;
+  while (i < en && i < 4 && e[i] >= '0' && e[i] <= '9')
+    num = num * 10 + (unsigned long)(e[i++] - '0');
+  if (i == en)
+    return num <= 256 ? (unsigned)num : 0; /* over 256 bits is no real cipher */
+  unsigned b;
+  return sslvdir_tls_cipher_bits(e, en, &b) == SSLVDIR_OK ? b : fallback;
+}
+
 static unsigned offloaded_bits(const sv_net *off, const sslvdir_request *r, unsigned known) {
+  unsigned fallback = off->min_cipher_bits ? off->min_cipher_bits : known;
   const char *v = r->version >= 2 ? r->offload_cipher : NULL;
-  size_t n = v ? r->offload_cipher_len : 0;
-  if (v && off->cipher_header[0]) {
-    trim(&v, &n);
-    size_t i = 0;
-    unsigned long num = 0;
-    while (i < n && i < 4 && v[i] >= '0' && v[i] <= '9')
-      num = num * 10 + (unsigned long)(v[i++] - '0');
-    if (n && i == n)
-      return num <= 256 ? (unsigned)num : 0; /* over 256 bits is no real cipher */
-    unsigned b;
-    if (n && sslvdir_tls_cipher_bits(v, n, &b) == SSLVDIR_OK)
-      return b;
+  if (!v || !off->cipher_header[0])
+    return fallback;
+  /* Several copies of the header (joined with commas, HTTP's list rule, as
+   * proxies hand them on) count as the weakest: a copy that says RC4 is
+   * not outweighed by one that says AES. */
+  const char *end = v + r->offload_cipher_len;
+  unsigned least = UINT_MAX;
+  for (;;) {
+    const char *comma = memchr(v, ',', (size_t)(end - v));
+    const char *stop = comma ? comma : end;
+    unsigned b = cipher_copy_bits(v, (size_t)(stop - v), fallback);
+    if (b < least)
+      least = b;
+    if (!comma)
+      return least;
+    v = comma + 1;
   }
-  return off->min_cipher_bits ? off->min_cipher_bits : known;
 }
 
 /* The Location of a redirect: "https://" + host + ":port" unless 443 + the
@@ -214,6 +234,30 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
     }
     site = &p->sites[p->default_site];
   }
+
+  /* Is this TLS? At our listener, or through a trusted offloader that says so
+   * without contradicting itself. */
+  int tls = r->scheme == SSLVDIR_SCHEME_HTTPS;
+  unsigned bits = r->cipher_bits;
+  if (!tls && trusted) {
+    int xfp = header_says(r->x_forwarded_proto, r->x_forwarded_proto_len, "https");
+    int feh = header_says(r->front_end_https, r->front_end_https_len, "on");
+    tls = (xfp > 0 || feh > 0) && xfp >= 0 && feh >= 0;
+    if (tls)
+      bits = offloaded_bits(off, r, bits);
+  }
+
+  /* The port-80 redirector is bound to port 80 only: over TLS its host
+   * names reach the server's TLS site (the site its redirect names, else
+   * the default site; the builder chose), or none (400, as HTTP.sys). */
+  if (site->ad_redirect && tls) {
+    site = site->ad_tls_site;
+    in_namespace = 0;
+    if (!site) {
+      deny(d, SSLVDIR_R_BAD_HOST);
+      return SSLVDIR_OK;
+    }
+  }
   d->site = site;
 
   /* The vdir is matched with the normalised path, at most SSLVDIR_MAX_URL
@@ -254,18 +298,13 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
     deny(d, SSLVDIR_R_SSL_REQUIRED);
     return SSLVDIR_OK;
   }
-
-  /* Is this TLS? At our listener, or through a trusted offloader that says so
-   * without contradicting itself. */
-  int tls = r->scheme == SSLVDIR_SCHEME_HTTPS;
-  unsigned bits = r->cipher_bits;
-  if (!tls && trusted) {
-    int xfp = header_says(r->x_forwarded_proto, r->x_forwarded_proto_len, "https");
-    int feh = header_says(r->front_end_https, r->front_end_https_len, "on");
-    tls = (xfp > 0 || feh > 0) && xfp >= 0 && feh >= 0;
-    if (tls)
-      bits = offloaded_bits(off, r, bits);
+  /* It has no content of its own (an empty site with an HTTP redirect):
+   * nothing else on it reaches the backend over plain HTTP. */
+  if (site->ad_redirect) {
+    deny(d, SSLVDIR_R_SSL_REQUIRED);
+    return SSLVDIR_OK;
   }
+
   d->tls = tls;
 
   unsigned edge = v ? v->edge : 0;

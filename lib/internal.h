@@ -262,6 +262,10 @@ struct sslvdir_site {
   char *ad_redirect;  /* the Autodiscover redirect site's target host, or NULL */
   unsigned ad_redirect_port; /* built policies: the https port of the site
                               * ad_redirect names, 443 when none does */
+  const struct sslvdir_site *ad_tls_site; /* built policies, redirect sites:
+                              * where their hosts go over TLS (the site
+                              * ad_redirect names, else the default site),
+                              * NULL for none */
   sslvdir_vdir *vdirs;
   size_t nvdirs, capvdirs;
   sv_ix vdir_ix;      /* vdirs by key (builders; a policy's are sorted instead) */

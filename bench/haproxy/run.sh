@@ -42,16 +42,9 @@ mkdir "$work/maps"
 "$builddir/tools/sslvdir" haproxy-maps --preset exchange2016-offload \
   --host mail.contoso.com,autodiscover.contoso.com --ad-domain contoso.com --redirect "$work/maps"
 fast=$(grep -v '^#' "$work/maps/sslvdir-fastpath.cfg")
-# wrk cycles through the realistic targets for the mixed run.
-cat > "$work/targets.lua" <<'LUA'
-local paths = {}
-for line in io.lines(os.getenv("SSLVDIR_BENCH_TARGETS")) do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-LUA
+. "$srcdir/bench/wrk-rounds.sh"
+host=mail.contoso.com
+bench_targets_lua "$work/targets.lua"
 
 # Listeners for plain HTTP and TLS, each with the plugin, the fast path and
 # the two kinds of native rules. Answers come from HAProxy itself
@@ -166,14 +159,8 @@ $same_https
     http-request return status 200 content-type text/plain lf-string "$ECHO"
     $CHECK
 CFG
-# One CPU for HAProxy, the other for wrk, when taskset and two CPUs are there:
-# the two then do not take turns on one core, and the figures move less.
-pin_hp="" pin_wrk=""
-if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
-  pin_hp="taskset -c 0" pin_wrk="taskset -c 1"
-fi
-$pin_hp "$HAPROXY" -db -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 &
-hp=$!
+$pin_srv "$HAPROXY" -db -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 &
+hp=$! srv=$!
 # Up when its last listener accepts (Lua and the maps take a while to load).
 for _ in $(seq 50); do
   kill -0 "$hp" 2>/dev/null || break
@@ -183,71 +170,9 @@ done
 # Another HAProxy on these ports would answer in its place: stop instead.
 kill -0 "$hp" 2>/dev/null || { cat "$work/haproxy.log"; echo "bench/haproxy: HAProxy did not start"; hp=""; exit 1; }
 
-# run URL [wrk args]: one wrk run; prints "req/s cpu-ns-per-request", the
-# CPU time being HAProxy's (its one thread's, from /proc schedstat).
-cpu_ns() { awk '{ print $1 }' "/proc/$hp/task/$hp/schedstat"; }
-run() {
-  url=$1; shift
-  c0=$(cpu_ns)
-  $pin_wrk "$WRK" -t1 -c32 -d"${secs}s" -H "Host: mail.contoso.com" "$@" "$url" > "$work/wrk.out" 2>/dev/null
-  c1=$(cpu_ns)
-  awk -v c0="$c0" -v c1="$c1" '
-    / requests in / { n = $1 }
-    /^Requests\/sec/ { r = $2 }
-    END { printf "%s %.0f\n", r, n ? (c1 - c0) / n : 0 }' "$work/wrk.out"
-}
-# stats FILE COLUMN: min/median/max of a column
-stats() {
-  awk -v c="$2" '{ print $c }' "$1" | sort -n |
-    awk '{ v[NR] = $1 } END { printf "%.0f/%.0f/%.0f", v[1], v[int((NR + 1) / 2)], v[NR] }'
-}
-med() { awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-load() { awk '{ print $1 }' /proc/loadavg; }
-
-echo "bench/haproxy: HAProxy $("$HAPROXY" -v | awk 'NR==1{print $3}'), wrk -t1 -c32, ${secs}s runs, $rounds rounds interleaved${pin_hp:+, HAProxy on CPU 0 and wrk on CPU 1}"
-echo "  req/s and HAProxy CPU ns per request as min/median/max; ratios of the medians to the"
-echo "  first listener's (and to the second's, when there are more than two); load average before/after"
-# rounds NAME LABEL=URL...: rounds of one wrk run per listener, in turn
-# (the order rotates each round); then per listener req/s and CPU ns per
-# request (min/median/max) and the ratios of the medians to the first
-# listener's (and the second's). $wrkargs (wrk -s for the mixed targets)
-# applies to every run.
-rounds() {
-  name=$1; shift
-  n=0
-  for spec in "$@"; do
-    st=$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: mail.contoso.com" "${spec#*=}")
-    echo "$st ${spec%%=*}" > "$work/label$n"; : > "$work/res$n"; n=$((n + 1))
-  done
-  l0=$(load)
-  i=0
-  while [ "$i" -lt "$rounds" ]; do
-    j=0
-    while [ "$j" -lt "$n" ]; do
-      k=$(( (i + j) % n ))
-      eval "spec=\${$((k + 1))}"
-      # shellcheck disable=SC2086
-      run "${spec#*=}" $wrkargs >> "$work/res$k"
-      j=$((j + 1))
-    done
-    i=$((i + 1))
-  done
-  printf '%s (load %s -> %s)\n' "$name" "$l0" "$(load)"
-  base_r=$(med "$work/res0" 1); base_c=$(med "$work/res0" 2)
-  base2_r=$(med "$work/res1" 1); base2_c=$(med "$work/res1" 2)
-  k=0
-  while [ "$k" -lt "$n" ]; do
-    read -r st label < "$work/label$k"
-    r=$(med "$work/res$k" 1); c=$(med "$work/res$k" 2)
-    also=""
-    [ "$n" -gt 2 ] && [ "$k" -gt 1 ] &&
-      also=$(echo "$r $base2_r $c $base2_c" | awk '{ printf "; %.2fx, %.2fx of the second", $1 / $2, $3 / $4 }')
-    printf '  %-18s %3s %-22s req/s %-16s ns/req   %.2fx req/s, %.2fx CPU/req%s\n' "$label" "$st" \
-      "$(stats "$work/res$k" 1)" "$(stats "$work/res$k" 2)" \
-      "$(echo "$r $base_r" | awk '{ print $1 / $2 }')" "$(echo "$c $base_c" | awk '{ print $1 / $2 }')" "$also"
-    k=$((k + 1))
-  done
-}
+echo "bench/haproxy: HAProxy $("$HAPROXY" -v | awk 'NR==1{print $3}'), wrk -t1 -c32, ${secs}s runs, $rounds rounds interleaved${pin_srv:+, HAProxy on CPU 0 and wrk on CPU 1}"
+echo "  status and body bytes of one request; req/s and HAProxy CPU ns per request as min/median/max;"
+echo "  ratios of the medians to the first listener's (and to the second's, when there are more than two); load average before/after"
 # The same-work rules against the fast path, before any timing.
 "${PYTHON3:-python3}" "$srcdir/bench/haproxy/same-work.py" "$C0" "$C1" "$C2" "$C3" \
   "$srcdir/bench/targets.txt" "$srcdir/tests/data/path/cases.txt" || true

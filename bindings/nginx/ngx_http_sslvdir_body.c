@@ -99,6 +99,7 @@ ngx_http_sslvdir_content_encoding(ngx_http_request_t *r, ngx_uint_t *several)
 static ngx_int_t
 ngx_http_sslvdir_body_header_filter(ngx_http_request_t *r)
 {
+    ngx_http_sslvdir_main_conf_t *smcf;
     ngx_http_sslvdir_loc_conf_t  *slcf;
     ngx_http_sslvdir_ctx_t       *ctx;
     ngx_http_sslvdir_body_t      *body;
@@ -147,6 +148,19 @@ ngx_http_sslvdir_body_header_filter(ngx_http_request_t *r)
     if (several) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "sslvdir: several Content-Encoding headers: body left alone");
+        return ngx_http_next_header_filter(r);
+    }
+
+    /* Asked first of the configuration's rewriter, so that a response
+     * left alone allocates nothing. */
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_sslvdir_module);
+    if (smcf->probe == NULL
+        || sslvdir_rewriter_begin(smcf->probe, (const char *) r->headers_out.content_type.data,
+                                  r->headers_out.content_type.len,
+                                  ce ? (const char *) ce->value.data : NULL,
+                                  ce ? ce->value.len : 0)
+           != SSLVDIR_BODY_REWRITE)
+    {
         return ngx_http_next_header_filter(r);
     }
 

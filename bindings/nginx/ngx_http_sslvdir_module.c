@@ -155,6 +155,8 @@ ngx_http_sslvdir_cleanup_conf(void *data)
      * configuration is refused): its policy goes with it. */
     sslvdir_policy_options_free(smcf->options);
     smcf->options = NULL;
+    sslvdir_rewriter_free(smcf->probe);
+    smcf->probe = NULL;
     sslvdir_policy_unref(smcf->policy);
     smcf->policy = NULL;
 }
@@ -314,6 +316,16 @@ ngx_http_sslvdir_init_main_conf(ngx_conf_t *cf, void *conf)
     for (i = 0; i < n; i++) {
         w = sslvdir_policy_warning(smcf->policy, i);
         ngx_log_error(NGX_LOG_WARN, cf->log, 0, "sslvdir: %s", w ? w : "");
+    }
+
+    /* A rewriter never fed, whose sslvdir_rewriter_begin() tells the body
+     * filter whether a response is rewritten before it makes one: most
+     * responses (images, scripts served compressed) are not, and making a
+     * rewriter costs allocations (workers are single-threaded). */
+    if (sslvdir_rewriter_new(&smcf->probe, smcf->policy, &err) != SSLVDIR_OK) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "sslvdir: cannot make a body rewriter: %s",
+                      err.message);
+        return NGX_CONF_ERROR;
     }
 
     header = sslvdir_policy_cipher_header(smcf->policy);
@@ -591,51 +603,105 @@ ngx_http_sslvdir_header_in(ngx_http_request_t *r, const u_char *lc, size_t len,
 }
 
 
+/* Whether a header is one the decision strips: its name in any case, and
+ * with "_" for "-" (nginx passes such names on with underscores_in_headers
+ * on, and IIS's server variables, HTTP_X_FORWARDED_PROTO, read both
+ * spellings alike). */
 static ngx_uint_t
 ngx_http_sslvdir_match(ngx_table_elt_t *h, const u_char *lc, size_t len)
 {
-    return lc != NULL && h->key.len == len && ngx_strncmp(h->lowcase_key, lc, len) == 0;
+    size_t  i;
+
+    if (lc == NULL || h->key.len != len) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (h->lowcase_key[i] != lc[i] && !(h->lowcase_key[i] == '_' && lc[i] == '-')) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 
 /* Removes the inbound headers the decision strips and adds the ones it
  * sets. nginx's upstream modules send every element of headers_in.headers
  * (but those their own *_set_header name), so the list is what the backend
- * sees. It is rebuilt without the stripped headers only when a client sent
- * one: elements move, but the pointers nginx keeps to known headers (Host,
- * Cookie) still point at the old, unchanged elements. */
+ * sees.
+ *
+ * A client's copy of a header the decision sets (a client claiming
+ * X-Forwarded-Proto: https) is overwritten in place with the decision's
+ * header: no allocation, as proxy_set_header needs none. Only a header
+ * stripped and not set again (a second copy, the offloader's cipher header)
+ * makes the list be rebuilt without it: elements move, but the pointers
+ * nginx keeps to known headers (Host, Cookie) still point at the old,
+ * unchanged elements. The headers overwritten or rebuilt are never known
+ * headers to nginx, so no such pointer refers to them. */
 static ngx_int_t
 ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_t *smcf,
     const sslvdir_decision *d)
 {
+    static ngx_str_t  xfp_key = ngx_string("X-Forwarded-Proto");
+    static ngx_str_t  feh_key = ngx_string("Front-End-Https");
     static u_char     xfp[] = "x-forwarded-proto", feh[] = "front-end-https";
     unsigned          strip = d->remove_headers | d->set_headers;
     ngx_list_part_t  *part;
-    ngx_table_elt_t  *h, *n;
+    ngx_table_elt_t  *h, *n, set[2];
     ngx_list_t        old;
-    ngx_uint_t        i, found = 0;
+    ngx_uint_t        i, nset = 0, next = 0, extra = 0;
 
+    /* The decision's headers, in the order they are added. */
+    ngx_memzero(set, sizeof(set));
+    if ((d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) && d->x_forwarded_proto) {
+        set[nset].key = xfp_key;
+        set[nset].lowcase_key = xfp;
+        set[nset].hash = ngx_hash_key(xfp, sizeof(xfp) - 1);
+        set[nset].value.data = (u_char *) d->x_forwarded_proto;
+        set[nset].value.len = ngx_strlen(d->x_forwarded_proto);
+        nset++;
+    }
+    if ((d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) && d->front_end_https) {
+        set[nset].key = feh_key;
+        set[nset].lowcase_key = feh;
+        set[nset].hash = ngx_hash_key(feh, sizeof(feh) - 1);
+        set[nset].value.data = (u_char *) d->front_end_https;
+        set[nset].value.len = ngx_strlen(d->front_end_https);
+        nset++;
+    }
+
+/* A client's header to strip; the decision's own (lowcase_key one of the
+ * static names above) are not. */
 #define NGX_HTTP_SSLVDIR_STRIPPED(h)                                               \
-    (((strip & SSLVDIR_HEADER_X_FORWARDED_PROTO)                                   \
-      && ngx_http_sslvdir_match(h, xfp, sizeof(xfp) - 1))                          \
-     || ((strip & SSLVDIR_HEADER_FRONT_END_HTTPS)                                  \
-         && ngx_http_sslvdir_match(h, feh, sizeof(feh) - 1))                       \
-     || ((strip & SSLVDIR_HEADER_OFFLOAD_CIPHER)                                   \
-         && ngx_http_sslvdir_match(h, smcf->cipher_header_lc, smcf->cipher_header_len)))
+    ((h)->lowcase_key != xfp && (h)->lowcase_key != feh                            \
+     && (((strip & SSLVDIR_HEADER_X_FORWARDED_PROTO)                               \
+          && ngx_http_sslvdir_match(h, xfp, sizeof(xfp) - 1))                      \
+         || ((strip & SSLVDIR_HEADER_FRONT_END_HTTPS)                              \
+             && ngx_http_sslvdir_match(h, feh, sizeof(feh) - 1))                   \
+         || ((strip & SSLVDIR_HEADER_OFFLOAD_CIPHER)                               \
+             && ngx_http_sslvdir_match(h, smcf->cipher_header_lc,                  \
+                                       smcf->cipher_header_len))))
 
     if (strip) {
-        for (part = &r->headers_in.headers.part; part && !found; part = part->next) {
+        for (part = &r->headers_in.headers.part; part; part = part->next) {
             h = part->elts;
             for (i = 0; i < part->nelts; i++) {
-                if (NGX_HTTP_SSLVDIR_STRIPPED(&h[i])) {
-                    found = 1;
-                    break;
+                if (!NGX_HTTP_SSLVDIR_STRIPPED(&h[i])) {
+                    continue;
+                }
+                if (next < nset) {
+                    h[i].key = set[next].key;
+                    h[i].lowcase_key = set[next].lowcase_key;
+                    h[i].hash = set[next].hash;
+                    h[i].value = set[next].value;
+                    next++;
+                } else {
+                    extra++;
                 }
             }
         }
     }
 
-    if (found) {
+    if (extra) {
         /* The list is made again in place: a list's last part points into
          * the list itself, so a list built elsewhere cannot be copied in. */
         old = r->headers_in.headers;
@@ -661,28 +727,13 @@ ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_
 
 #undef NGX_HTTP_SSLVDIR_STRIPPED
 
-    if ((d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) && d->x_forwarded_proto) {
+    /* what no client's copy took */
+    for ( /* void */ ; next < nset; next++) {
         n = ngx_list_push(&r->headers_in.headers);
         if (n == NULL) {
             return NGX_ERROR;
         }
-        ngx_str_set(&n->key, "X-Forwarded-Proto");
-        n->lowcase_key = xfp;
-        n->hash = ngx_hash_key(xfp, sizeof(xfp) - 1);
-        n->value.data = (u_char *) d->x_forwarded_proto;
-        n->value.len = ngx_strlen(d->x_forwarded_proto);
-    }
-
-    if ((d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) && d->front_end_https) {
-        n = ngx_list_push(&r->headers_in.headers);
-        if (n == NULL) {
-            return NGX_ERROR;
-        }
-        ngx_str_set(&n->key, "Front-End-Https");
-        n->lowcase_key = feh;
-        n->hash = ngx_hash_key(feh, sizeof(feh) - 1);
-        n->value.data = (u_char *) d->front_end_https;
-        n->value.len = ngx_strlen(d->front_end_https);
+        *n = set[next];
     }
 
     return NGX_OK;
@@ -882,6 +933,71 @@ ngx_http_sslvdir_target(ngx_http_request_t *r, sslvdir_request *req)
 }
 
 
+/* The host name of an authority ("Mail.contoso.com:80", "[::1]:80"),
+ * without its port. */
+static void
+ngx_http_sslvdir_host_name(u_char *p, size_t len, ngx_str_t *name)
+{
+    u_char  *end = p + len, *q;
+
+    name->data = p;
+    if (len && *p == '[') {
+        q = ngx_strlchr(p, end, ']');
+        name->len = q ? (size_t) (q + 1 - p) : len;
+        return;
+    }
+    q = ngx_strlchr(p, end, ':');
+    name->len = q ? (size_t) (q - p) : len;
+}
+
+
+/* Whether an absolute-form target names another host than the Host header,
+ * or comes without one (HTTP/1.0). The library decides on the target's
+ * authority (RFC 9112 says the Host header is then ignored), but nginx
+ * forwards the Host header ($http_host, as the front end of doc/nginx.md
+ * sends it), or none, with the path alone: Exchange would serve the Host's
+ * site, or the one bound to its address, a request decided for another's. */
+static ngx_uint_t
+ngx_http_sslvdir_host_mismatch(ngx_http_request_t *r, const sslvdir_request *req)
+{
+    u_char     *p, *end, *a;
+    ngx_str_t   target, header;
+
+    if (req->target_len == 0 || req->target[0] == '/'
+        || (u_char *) req->target == r->unparsed_uri.data)
+    {
+        return 0;
+    }
+    if (r->headers_in.host == NULL) {
+        return 1;
+    }
+
+    p = (u_char *) req->target;
+    end = p + req->target_len;
+
+    /* scheme "://" authority, up to the path, query or fragment */
+    a = ngx_strlcasestrn(p, end, (u_char *) "://", 3 - 1);
+    if (a == NULL) {
+        return 0;
+    }
+    a += 3;
+    for (p = a; p < end && *p != '/' && *p != '?' && *p != '#'; p++) { /* void */ }
+    /* userinfo@host: the host is after the last '@' */
+    for (end = p, p = a; p < end; p++) {
+        if (*p == '@') {
+            a = p + 1;
+        }
+    }
+
+    ngx_http_sslvdir_host_name(a, end - a, &target);
+    ngx_http_sslvdir_host_name(r->headers_in.host->value.data, r->headers_in.host->value.len,
+                               &header);
+
+    return target.len != header.len
+           || ngx_strncasecmp(target.data, header.data, target.len) != 0;
+}
+
+
 static ngx_int_t
 ngx_http_sslvdir_handler(ngx_http_request_t *r)
 {
@@ -969,6 +1085,19 @@ ngx_http_sslvdir_handler(ngx_http_request_t *r)
         ngx_http_set_ctx(r, NULL, ngx_http_sslvdir_module);
         cln->handler = NULL;
         return NGX_HTTP_FORBIDDEN;
+    }
+
+    /* Refused as a Host that is not valid, whatever the policy says of the
+     * target's host: fail closed rather than guess which one the backend
+     * will be given. */
+    if (ngx_http_sslvdir_host_mismatch(r, &req)) {
+        ctx->d.action = SSLVDIR_ACTION_DENY;
+        ctx->d.status = NGX_HTTP_BAD_REQUEST;
+        ctx->d.substatus = -1;
+        ctx->d.reason = SSLVDIR_R_BAD_HOST;
+        ctx->d.site = NULL;
+        ctx->d.vdir = NULL;
+        ctx->d.location_len = 0;
     }
 
     switch (ctx->d.action) {

@@ -24,6 +24,8 @@ typedef struct {
     ngx_uint_t               enabled;  /* some server or location says "sslvdir on" */
     u_char                  *cipher_header_lc; /* the policy's cipher header, lower case */
     size_t                   cipher_header_len;
+    sslvdir_rewriter        *probe;    /* asks whether a response's type is
+                                          rewritten, before one is made */
 } ngx_http_sslvdir_main_conf_t;
 
 typedef struct {
