@@ -12,9 +12,10 @@
 #
 # Usage (from the build directory, after make and make check):
 #   sh bench/haproxy/instructions.sh [requests] [NAME=SNIPPET-FILE]...
-# A snippet file holds frontend lines like sslvdir-fastpath.cfg's (with
+# A snippet file holds frontend lines like sslvdir-fastpath-http.cfg's (with
 # ${SSLVDIR_MAPS} standing for the maps directory); the fail-closed deny and
-# a "return 200" follow it. Needs haproxy, valgrind, python3, tests/certs.
+# a "return 200" follow it. NAME=HTTP-FILE,HTTPS-FILE gives one per scheme.
+# Needs haproxy, valgrind, python3, tests/certs.
 set -eu
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=$(pwd)
@@ -36,9 +37,10 @@ cat "$certs/server.pem" "$certs/server.key" > "$work/haproxy.pem"
 export LD_LIBRARY_PATH="$builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 "$builddir/tools/sslvdir" haproxy-maps --preset exchange2016-offload \
   --host mail.contoso.com,autodiscover.contoso.com --ad-domain contoso.com --redirect "$work/maps"
-grep -v '^ *#' "$work/maps/sslvdir-fastpath.cfg" > "$work/fast.snippet"
+grep -v '^ *#' "$work/maps/sslvdir-fastpath-http.cfg" > "$work/fast-http.snippet"
+grep -v '^ *#' "$work/maps/sslvdir-fastpath-https.cfg" > "$work/fast-https.snippet"
 printf '    http-request lua.sslvdir\n' > "$work/plugin.snippet"
-set -- plugin="$work/plugin.snippet" fast="$work/fast.snippet" "$@"
+set -- plugin="$work/plugin.snippet" fast="$work/fast-http.snippet,$work/fast-https.snippet" "$@"
 
 port=19600
 {
@@ -90,7 +92,10 @@ CFG
       bind="127.0.0.1:$port"
       [ $side = https ] && bind="127.0.0.1:$((port + 1)) ssl crt $work/haproxy.pem"
       printf 'frontend %s_%s\n    bind %s\n' "$name" "$side" "$bind"
-      sed "s|\${SSLVDIR_MAPS}|$work/maps|g" "${spec#*=}" | grep -v '^ *#'
+      # NAME=HTTP-FILE,HTTPS-FILE: a snippet per scheme.
+      file=${spec#*=}
+      case $file in *,*) if [ $side = http ]; then file=${file%%,*}; else file=${file#*,}; fi ;; esac
+      sed "s|\${SSLVDIR_MAPS}|$work/maps|g" "$file" | grep -v '^ *#'
       printf '    http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }\n'
       printf '    http-request return status 200 content-type text/plain string "ok"\n'
     done

@@ -41,7 +41,8 @@ export LD_LIBRARY_PATH="$builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 mkdir "$work/maps"
 "$builddir/tools/sslvdir" haproxy-maps --preset exchange2016-offload \
   --host mail.contoso.com,autodiscover.contoso.com --ad-domain contoso.com --redirect "$work/maps"
-fast=$(grep -v '^#' "$work/maps/sslvdir-fastpath.cfg")
+fast_http=$(grep -v '^#' "$work/maps/sslvdir-fastpath-http.cfg")
+fast_https=$(grep -v '^#' "$work/maps/sslvdir-fastpath-https.cfg")
 . "$srcdir/bench/wrk-rounds.sh"
 host=mail.contoso.com
 bench_targets_lua "$work/targets.lua"
@@ -105,12 +106,12 @@ frontend empty_lua_http
     http-request return status 200 content-type text/plain string "ok"
 frontend fast_http
     bind 127.0.0.1:$P6
-$fast
+$fast_http
     http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }
     http-request return status 200 content-type text/plain string "ok"
 frontend fast_https
     bind 127.0.0.1:$P7 ssl crt $work/haproxy.pem
-$fast
+$fast_https
     http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }
     http-request return status 200 content-type text/plain string "ok"
 frontend native_https
@@ -138,7 +139,7 @@ $same_https
     http-request return status 200 content-type text/plain string "ok"
 frontend check_fast_http
     bind 127.0.0.1:$C0
-$fast
+$fast_http
     http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }
     http-request return status 200 content-type text/plain lf-string "$ECHO"
     $CHECK
@@ -149,7 +150,7 @@ $same_http
     $CHECK
 frontend check_fast_https
     bind 127.0.0.1:$C2 ssl crt $work/haproxy.pem
-$fast
+$fast_https
     http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }
     http-request return status 200 content-type text/plain lf-string "$ECHO"
     $CHECK
