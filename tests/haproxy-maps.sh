@@ -223,6 +223,16 @@ config edited "$work/maps1" "$G1"
 if start edited; then stop; fail "HAProxy started with an edited map"; fi
 grep -q 'sslvdir-https.map: mail.contoso.com/ews/' "$work/edited.log" ||
   { cat "$work/edited.log" >&2; fail "the edited entry is not named"; }
+# A redirect in the TLS map: the https snippet would take its status for an
+# upstream.
+# shellcheck disable=SC2086
+"$SSLVDIR" haproxy-maps $P1 "$work/maps1" || fail "regenerating"
+sed -i 's#^mail.contoso.com/owa/ allow|offload|allowed|#mail.contoso.com/owa/ redirect|302|redirect-https|#' "$work/maps1/sslvdir-https.map"
+grep -q '^mail.contoso.com/owa/ redirect|' "$work/maps1/sslvdir-https.map" || fail "the redirect edit did not apply"
+config tlsredirect "$work/maps1" "$G1"
+if start tlsredirect; then stop; fail "HAProxy started with a redirect in the TLS map"; fi
+grep -q 'sslvdir-https.map: mail.contoso.com/owa/: the TLS map holds no redirect' "$work/tlsredirect.log" ||
+  { cat "$work/tlsredirect.log" >&2; fail "the redirect in the TLS map is not named"; }
 # A vdir's line missing: its requests would match a shorter key.
 # shellcheck disable=SC2086
 "$SSLVDIR" haproxy-maps $P1 "$work/maps1" || fail "regenerating"
