@@ -67,15 +67,18 @@ load() { awk '{ print $1 }' /proc/loadavg; }
 # rounds NAME LABEL=URL...: rounds of one wrk run per listener, in turn (the
 # order rotates each round); then per listener the status and body bytes of
 # one request (curl), req/s and CPU ns per request (min/median/max), and the
-# ratios of the medians to the first; with mbs=1 also MB/s (body and headers,
-# as wrk counts them). BENCH_ONLY=WORD runs only the sets whose name has it.
+# ratios of the medians to the first (and, with more than two listeners, to
+# the second too); with mbs=1 also MB/s (body and headers, as wrk counts
+# them). A label may contain spaces, not "=". BENCH_ONLY=WORD runs only the
+# sets whose name has it.
 rounds() {
   name=$1; shift
   case $name in *"${BENCH_ONLY:-}"*) ;; *) return 0 ;; esac
   n=0
   for spec in "$@"; do
     st=$(curl -sk -o /dev/null -w '%{http_code} %{size_download}' -H "Host: $host" "${spec#*=}")
-    echo "${spec%%=*} $st" > "$work/label$n"; : > "$work/res$n"; n=$((n + 1))
+    # The label last: it may contain spaces.
+    echo "$st ${spec%%=*}" > "$work/label$n"; : > "$work/res$n"; n=$((n + 1))
   done
   l0=$(load)
   i=0
@@ -92,15 +95,18 @@ rounds() {
   done
   printf '%s (load %s -> %s)\n' "$name" "$l0" "$(load)"
   base_r=$(med "$work/res0" 1); base_c=$(med "$work/res0" 2)
+  [ "$n" -gt 2 ] && { base2_r=$(med "$work/res1" 1); base2_c=$(med "$work/res1" 2); }
   k=0
   while [ "$k" -lt "$n" ]; do
-    # shellcheck disable=SC2046
-    set -- $(cat "$work/label$k")
+    read -r st bytes label < "$work/label$k"
     r=$(med "$work/res$k" 1); c=$(med "$work/res$k" 2)
-    printf '  %-7s %3s %7s B  req/s %-22s ns/req %-16s %s%.2fx req/s, %.2fx CPU/req\n' "$1" "$2" "$3" \
+    also=""
+    [ "$n" -gt 2 ] && [ "$k" -gt 1 ] &&
+      also=$(echo "$r $base2_r $c $base2_c" | awk '{ printf "; %.2fx, %.2fx of the second", $1 / $2, $3 / $4 }')
+    printf '  %-18s %3s %7s B  req/s %-22s ns/req %-16s %s%.2fx req/s, %.2fx CPU/req%s\n' "$label" "$st" "$bytes" \
       "$(stats "$work/res$k" 1)" "$(stats "$work/res$k" 2)" \
       "$([ "${mbs:-0}" = 1 ] && printf 'MB/s %-20s ' "$(stats "$work/res$k" 3)")" \
-      "$(echo "$r $base_r" | awk '{ print $1 / $2 }')" "$(echo "$c $base_c" | awk '{ print $1 / $2 }')"
+      "$(echo "$r $base_r" | awk '{ print $1 / $2 }')" "$(echo "$c $base_c" | awk '{ print $1 / $2 }')" "$also"
     k=$((k + 1))
   done
 }

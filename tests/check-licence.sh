@@ -65,6 +65,8 @@ def kind(path, data):
         return None
     if path.startswith("debian/") and not data.startswith(b"#!"):
         return None
+    if path.startswith("bench/haproxy/") and path.endswith(".map"):
+        return "#"  # HAProxy maps (# comments), not linker version scripts
     if path.endswith((".c", ".h", ".def", ".map", ".h.in")):
         return "c"
     if path.endswith((".lua", ".rockspec")):

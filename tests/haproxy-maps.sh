@@ -50,8 +50,8 @@ cp "$module" "$work/lua/sslvdir.so"
 cat "$certs/server.pem" "$certs/server.key" > "$work/haproxy.pem"
 fail() { echo "haproxy-maps.sh: FAIL: $*" >&2; exit 1; }
 
-# The snippet, as the generator writes it, without its header.
-snippet() { grep -v '^#' "$1/sslvdir-fastpath.cfg"; }
+# A snippet (http or https), as the generator writes it, without its header.
+snippet() { grep -v '^#' "$1/sslvdir-fastpath-$2.cfg"; }
 
 # What each listener would send the backend, answered by HAProxy itself.
 ECHO='up=%[var(txn.sslvdir_upstream)] vdir=%[var(txn.sslvdir_vdir)] reason=%[var(txn.sslvdir_reason)] status=%[var(txn.sslvdir_status)] path=%[var(txn.sslvdir_path)] tls=%[var(txn.sslvdir_tls)] xfp=%[req.fhdr_cnt(x-forwarded-proto)]:%[req.fhdr(x-forwarded-proto)] feh=%[req.fhdr_cnt(front-end-https)]:%[req.fhdr(front-end-https)] cipher=%[req.fhdr_cnt(x-ssl-cipher)]:%[req.fhdr(x-ssl-cipher)]'
@@ -87,7 +87,7 @@ frontend fast_http
     bind 127.0.0.1:$5
     log global
     log-format "fast %[var(txn.sslvdir_fp)]"
-$(snippet "$2")
+$(snippet "$2" http)
     http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }
     http-request return status 200 content-type text/plain lf-string "$ECHO"
 frontend plugin_https
@@ -99,7 +99,7 @@ frontend fast_https
     bind 127.0.0.1:$7 $tls
     log global
     log-format "fast %[var(txn.sslvdir_fp)]"
-$(snippet "$2")
+$(snippet "$2" https)
     http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }
     http-request return status 200 content-type text/plain lf-string "$ECHO"
 CFG
@@ -162,12 +162,17 @@ for f in "$work"/maps1/*; do
 done
 grep -q '^mail.contoso.com/owa/ redirect|302|' "$work/maps1/sslvdir-http-get.map" ||
   fail "the OWA redirect is not in the maps"
-# doc/haproxy.md shows the snippet the generator writes.
-awk '/^## Fast path/ { f = 1 } f && /^```haproxy/ { in_ = 1; next } in_ && /^```/ { exit } in_' \
-  "$top_srcdir/doc/haproxy.md" | grep -v 'deny deny_status 500' > "$work/doc-snippet"
-snippet "$work/maps1" > "$work/gen-snippet"
-cmp -s "$work/doc-snippet" "$work/gen-snippet" ||
-  { diff "$work/doc-snippet" "$work/gen-snippet" >&2; fail "doc/haproxy.md's fast-path snippet is not what sslvdir haproxy-maps writes"; }
+# doc/haproxy.md shows the snippets the generator writes: the first two
+# haproxy blocks of its "Fast path" section, http then https.
+n=0
+for scheme in http https; do
+  n=$((n + 1))
+  awk -v want="$n" '/^## / { f = /^## Fast path/ } f && /^```haproxy/ { k++; in_ = k == want; next }
+    in_ && /^```/ { exit } in_' "$top_srcdir/doc/haproxy.md" | grep -v 'deny deny_status 500' > "$work/doc-snippet"
+  snippet "$work/maps1" $scheme > "$work/gen-snippet"
+  cmp -s "$work/doc-snippet" "$work/gen-snippet" ||
+    { diff "$work/doc-snippet" "$work/gen-snippet" >&2; fail "doc/haproxy.md's $scheme fast-path snippet is not what sslvdir haproxy-maps writes"; }
+done
 config one "$work/maps1" "$G1"
 start one || { cat "$work/one.log" >&2; fail "HAProxy with the fast path does not start"; }
 compare one
@@ -218,6 +223,16 @@ config edited "$work/maps1" "$G1"
 if start edited; then stop; fail "HAProxy started with an edited map"; fi
 grep -q 'sslvdir-https.map: mail.contoso.com/ews/' "$work/edited.log" ||
   { cat "$work/edited.log" >&2; fail "the edited entry is not named"; }
+# A redirect in the TLS map: the https snippet would take its status for an
+# upstream.
+# shellcheck disable=SC2086
+"$SSLVDIR" haproxy-maps $P1 "$work/maps1" || fail "regenerating"
+sed -i 's#^mail.contoso.com/owa/ allow|offload|allowed|#mail.contoso.com/owa/ redirect|302|redirect-https|#' "$work/maps1/sslvdir-https.map"
+grep -q '^mail.contoso.com/owa/ redirect|' "$work/maps1/sslvdir-https.map" || fail "the redirect edit did not apply"
+config tlsredirect "$work/maps1" "$G1"
+if start tlsredirect; then stop; fail "HAProxy started with a redirect in the TLS map"; fi
+grep -q 'sslvdir-https.map: mail.contoso.com/owa/: the TLS map holds no redirect' "$work/tlsredirect.log" ||
+  { cat "$work/tlsredirect.log" >&2; fail "the redirect in the TLS map is not named"; }
 # A vdir's line missing: its requests would match a shorter key.
 # shellcheck disable=SC2086
 "$SSLVDIR" haproxy-maps $P1 "$work/maps1" || fail "regenerating"
@@ -249,5 +264,14 @@ sed -e "s|/usr/local/lib/lua/5.3/?.so|$work/lua/?.so|" \
 grep -q "setenv SSLVDIR_MAPS $work/maps4" "$work/example.cfg" || fail "the example has no SSLVDIR_MAPS line to uncomment"
 "$HAPROXY" -c -f "$work/example.cfg" > "$work/example.log" 2>&1 && ! grep -q WARNING "$work/example.log" ||
   { cat "$work/example.log" >&2; fail "the example with its fast path is refused or warned about"; }
-grep -c 'sslvdir-https.map' "$work/example.cfg" | grep -qx 2 || fail "the example's fast path is not in both frontends"
+# Each frontend carries its scheme's snippet as the generator writes it.
+for scheme in http https; do
+  snippet "$work/maps4" $scheme > "$work/want"
+  "$PY" -c '
+import re, sys
+cfg, want, scheme = open(sys.argv[1]).read(), open(sys.argv[2]).read(), sys.argv[3]
+m = re.search(r"^frontend exchange_%s\n(.*?)(?=^[a-z]|\Z)" % scheme, cfg, re.M | re.S)
+sys.exit(0 if m and want in m.group(1) else 1)' "$work/example.cfg" "$work/want" $scheme ||
+    fail "the example's $scheme frontend does not carry the $scheme fast path sslvdir haproxy-maps writes"
+done
 echo "haproxy-maps.sh: ok"

@@ -52,55 +52,84 @@ static int key_host(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
-/* The snippet: the same text for every policy (everything the policy decides
- * is in the maps), so that a regenerated set of maps never needs another
- * configuration. ${SSLVDIR_MAPS} is the directory, which the plugin reads too
- * and checks against its policy at start-up. doc/haproxy.md shows it;
- * tests/haproxy-maps.sh checks that the two agree.
+/* The snippets, one per scheme: the same text for every policy (everything
+ * the policy decides is in the maps), so that a regenerated set of maps never
+ * needs another configuration. ${SSLVDIR_MAPS} is the directory, which the
+ * plugin reads too and checks against its policy at start-up.
+ * doc/haproxy.md shows them; tests/haproxy-maps.sh checks that they agree.
  *
  * Every rule costs HAProxy about as much as a small sample fetch, whether
  * its condition holds or not, and every read of a variable costs another
  * (bench/README.md, "bench/haproxy"), so the rules are few and cheap to skip:
+ * - one snippet per scheme, for a frontend that binds that scheme only:
+ *   neither carries the other scheme's rules, and each tests the scheme
+ *   once, in its lookup (!ssl_fc; a key size, which a plain connection does
+ *   not have), so that one put in the wrong frontend sends everything to Lua
+ *   instead of answering from the other scheme's map;
  * - the lookup keeps only what follows the first field of a native value
  *   (field(2,|,0)), so that "lua" leaves txn.sslvdir_fp unset and every
  *   later rule of a request left to Lua fails on a missing variable;
  * - reason and vdir are fields every native value has: no condition;
- * - a redirect's status starts its value and ends the rules early;
- * - what is left native is an allow, decided by its upstream and the scheme
- *   the map was chosen by, with the plugin called last for everything else.
- * The two length ACLs are both required: one name on two acl lines would
- * be either of them, and a long query or path segment would then pass. */
-static const char snippet[] =
-  "    # The sslvdir fast path (sslvdir haproxy-maps writes the files): HAProxy\n"
-  "    # answers from the maps what is certainly the policy's answer; anything\n"
-  "    # else goes to lua.sslvdir. SSLVDIR_MAPS is set in the global section.\n"
-  "    acl sslvdir_plain url -m reg '^(/[A-Za-z0-9_@-]+(\\.[A-Za-z0-9_@-]+)*)*/?(\\?[-A-Za-z0-9._~!$&()*,;=:@/?%+]*)?$'\n"
-  "    acl sslvdir_short_path path,length le 255\n"
-  "    acl sslvdir_short_url url,length le 2048\n"
-  "    acl sslvdir_one_host req.hdr_cnt(host) eq 1\n"
-  "    acl sslvdir_host req.hdr(host),lower -f \"${SSLVDIR_MAPS}/sslvdir-hosts.lst\"\n"
+ * - one regular expression also bounds the path (255 bytes) and the target
+ *   (2048): two fewer fetches than a length ACL each. It needs HAProxy built
+ *   with PCRE or PCRE2 (without, HAProxy refuses the configuration);
+ * - over plain HTTP a redirect's status starts its value and ends the rules
+ *   early; the TLS map holds no redirect (value_for), so its first field is
+ *   the upstream, unconditionally;
+ * - what is left native is an allow, decided by its upstream: both headers
+ *   removed by one rule (a name pattern), the ones the upstream needs set. */
+#define SNIPPET_ACLS                                                                              \
+  "    acl sslvdir_plain url -m reg "                                                            \
+  "'^(?=[^?]{0,255}(\\?|$))(?=.{0,2048}$)(/[A-Za-z0-9_@-]+(\\.[A-Za-z0-9_@-]+)*)*/?"              \
+  "(\\?[-A-Za-z0-9._~!$&()*,;=:@/?%+]*)?$'\n"                                                     \
+  "    acl sslvdir_one_host req.hdr_cnt(host) eq 1\n"                                            \
+  "    acl sslvdir_host req.hdr(host),lower -f \"${SSLVDIR_MAPS}/sslvdir-hosts.lst\"\n"           \
   "    acl sslvdir_offloader src -f \"${SSLVDIR_MAPS}/sslvdir-offloaders.lst\"\n"
-  "    acl sslvdir_other method POST PUT DELETE OPTIONS PATCH\n"
-  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-https.map\"),field(2,|,0) if { ssl_fc } { ssl_fc_use_keysize ge 128 } sslvdir_one_host sslvdir_host sslvdir_short_path sslvdir_short_url sslvdir_plain !sslvdir_offloader\n"
-  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-http-get.map\"),field(2,|,0) if !{ ssl_fc } METH_GET sslvdir_one_host sslvdir_host sslvdir_short_path sslvdir_short_url sslvdir_plain !sslvdir_offloader\n"
-  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/sslvdir-http.map\"),field(2,|,0) if !{ ssl_fc } sslvdir_other sslvdir_one_host sslvdir_host sslvdir_short_path sslvdir_short_url sslvdir_plain !sslvdir_offloader\n"
-  "    http-request set-var(txn.sslvdir_reason) var(txn.sslvdir_fp),field(2,|)\n"
-  "    http-request set-var(txn.sslvdir_vdir) var(txn.sslvdir_fp),field(3,|)\n"
+#define SNIPPET_GUARD "sslvdir_one_host sslvdir_host sslvdir_plain !sslvdir_offloader"
+#define SNIPPET_LOOKUP(map)                                                                       \
+  "    http-request set-var(txn.sslvdir_fp) base,lower,concat(,,/),map_beg(\"${SSLVDIR_MAPS}/" map \
+  "\"),field(2,|,0) if "
+#define SNIPPET_VARS                                                                              \
+  "    http-request set-var(txn.sslvdir_reason) var(txn.sslvdir_fp),field(2,|)\n"                  \
+  "    http-request set-var(txn.sslvdir_vdir) var(txn.sslvdir_fp),field(3,|)\n"                    \
   "    http-request set-var(txn.sslvdir_path) path if { var(txn.sslvdir_fp) -m found }\n"
+#define SNIPPET_REDIRECT(st)                                                                      \
+  "    http-request return status " st " hdr Location \"https://%[req.hdr(host),lower]%[url]\" "  \
+  "hdr Cache-Control no-cache if { var(txn.sslvdir_status) -m str " st " }\n"
+#define SNIPPET_DEL_HEADERS "    http-request del-header ^(x-forwarded-proto|front-end-https)$ -m reg if "
+#define SNIPPET_LUA "    http-request lua.sslvdir unless { var(txn.sslvdir_upstream) -m found }\n"
+
+static const char snippet_http[] =
+  "    # The sslvdir fast path, for a frontend that binds plain HTTP only\n"
+  "    # (sslvdir haproxy-maps writes the files): HAProxy answers from the maps\n"
+  "    # what is certainly the policy's answer; anything else goes to\n"
+  "    # lua.sslvdir. SSLVDIR_MAPS is set in the global section.\n"
+  SNIPPET_ACLS
+  "    acl sslvdir_other method POST PUT DELETE OPTIONS PATCH\n"
+  SNIPPET_LOOKUP("sslvdir-http-get.map") "METH_GET !{ ssl_fc } " SNIPPET_GUARD "\n"
+  SNIPPET_LOOKUP("sslvdir-http.map") "sslvdir_other !{ ssl_fc } " SNIPPET_GUARD "\n"
+  SNIPPET_VARS
   "    http-request set-var(txn.sslvdir_status) var(txn.sslvdir_fp),field(1,|) if { var(txn.sslvdir_fp) -m beg 3 }\n"
-  "    http-request return status 302 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_status) -m str 302 }\n"
-  "    http-request return status 301 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_status) -m str 301 }\n"
-  "    http-request return status 307 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_status) -m str 307 }\n"
-  "    http-request return status 308 hdr Location \"https://%[req.hdr(host),lower]%[url]\" hdr Cache-Control no-cache if { var(txn.sslvdir_status) -m str 308 }\n"
+  SNIPPET_REDIRECT("302") SNIPPET_REDIRECT("301") SNIPPET_REDIRECT("307") SNIPPET_REDIRECT("308")
   "    http-request set-var(txn.sslvdir_upstream) var(txn.sslvdir_fp),field(1,|) if !{ var(txn.sslvdir_status) -m found }\n"
-  "    http-request set-header X-Forwarded-Proto https if { ssl_fc } { var(txn.sslvdir_upstream) -m str offload }\n"
-  "    http-request set-header Front-End-Https On if { ssl_fc } { var(txn.sslvdir_upstream) -m str offload }\n"
-  "    http-request set-header X-Forwarded-Proto http if !{ ssl_fc } { var(txn.sslvdir_upstream) -m str offload }\n"
-  "    http-request del-header Front-End-Https if !{ ssl_fc } { var(txn.sslvdir_upstream) -m found }\n"
-  "    http-request del-header X-Forwarded-Proto if { var(txn.sslvdir_upstream) -m str bridge }\n"
-  "    http-request del-header Front-End-Https if { ssl_fc } { var(txn.sslvdir_upstream) -m str bridge }\n"
-  "    http-request set-var(txn.sslvdir_tls) str(1) if { ssl_fc } { var(txn.sslvdir_upstream) -m found }\n"
-  "    http-request lua.sslvdir unless { var(txn.sslvdir_upstream) -m found }\n";
+  SNIPPET_DEL_HEADERS "{ var(txn.sslvdir_upstream) -m found }\n"
+  "    http-request set-header X-Forwarded-Proto http if { var(txn.sslvdir_upstream) -m str offload }\n"
+  SNIPPET_LUA;
+
+static const char snippet_https[] =
+  "    # The sslvdir fast path, for a frontend that binds TLS only (sslvdir\n"
+  "    # haproxy-maps writes the files): HAProxy answers from the maps what is\n"
+  "    # certainly the policy's answer; anything else goes to lua.sslvdir.\n"
+  "    # SSLVDIR_MAPS is set in the global section.\n"
+  SNIPPET_ACLS
+  SNIPPET_LOOKUP("sslvdir-https.map") "{ ssl_fc_use_keysize ge 128 } " SNIPPET_GUARD "\n"
+  SNIPPET_VARS
+  "    http-request set-var(txn.sslvdir_upstream) var(txn.sslvdir_fp),field(1,|)\n"
+  SNIPPET_DEL_HEADERS "{ var(txn.sslvdir_upstream) -m str bridge }\n"
+  "    http-request set-header X-Forwarded-Proto https if { var(txn.sslvdir_upstream) -m str offload }\n"
+  "    http-request set-header Front-End-Https On if { var(txn.sslvdir_upstream) -m str offload }\n"
+  "    http-request set-var(txn.sslvdir_tls) str(1) if { var(txn.sslvdir_upstream) -m found }\n"
+  SNIPPET_LUA;
 
 /* One map line. */
 struct entry {
@@ -231,8 +260,11 @@ static int value_for(const sslvdir_policy *p, const sslvdir_site *site, const ss
     if (sslvdir_decision_location(&d, &r, loc, sizeof loc, NULL) != SSLVDIR_OK ||
         strcmp(loc, want) || d.reason != SSLVDIR_R_REDIRECT_HTTPS)
       return 0;
-    /* The snippet has a return rule for these four only. */
-    if (d.status != 301 && d.status != 302 && d.status != 307 && d.status != 308)
+    /* The http snippet has a return rule for these four only, and the
+     * https one none: it reads the first field as the upstream. (A TLS
+     * request is not sent to https://<its own Host and target>.) */
+    if (map == MAP_HTTPS || (d.status != 301 && d.status != 302 && d.status != 307 &&
+                             d.status != 308))
       return 0;
     snprintf(second, sizeof second, "%d", d.status);
   } else if (d.action == SSLVDIR_ACTION_ALLOW) {
@@ -431,7 +463,9 @@ int cmd_haproxy_maps(int argc, char **argv) {
   if (!rc)
     rc = write_file(dir, "sslvdir-offloaders.lst", header, &offloaders, 0, NULL) ? 1 : 0;
   if (!rc)
-    rc = write_file(dir, "sslvdir-fastpath.cfg", header, NULL, 0, snippet) ? 1 : 0;
+    rc = write_file(dir, "sslvdir-fastpath-http.cfg", header, NULL, 0, snippet_http) ? 1 : 0;
+  if (!rc)
+    rc = write_file(dir, "sslvdir-fastpath-https.cfg", header, NULL, 0, snippet_https) ? 1 : 0;
 
   for (int m = 0; m < NMAPS; m++) {
     for (size_t i = 0; i < maps[m].n; i++) {

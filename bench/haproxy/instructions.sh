@@ -3,7 +3,8 @@
 # Copyright (c) 2026 The libsslvdir authors
 #
 # bench/haproxy/instructions.sh: HAProxy's instructions per request under
-# callgrind for the native rules, the plugin alone, the fast path as
+# callgrind for the native rules (minimal, and doing the fast path's work:
+# bench/haproxy/native), the plugin alone, the fast path as
 # "sslvdir haproxy-maps" writes it and any variant snippets given, on the
 # three requests of run.sh (plain-HTTP redirect of /owa/, TLS allow of
 # /owa/, the mixed targets over TLS). A loaded machine distorts time, not
@@ -11,9 +12,10 @@
 #
 # Usage (from the build directory, after make and make check):
 #   sh bench/haproxy/instructions.sh [requests] [NAME=SNIPPET-FILE]...
-# A snippet file holds frontend lines like sslvdir-fastpath.cfg's (with
+# A snippet file holds frontend lines like sslvdir-fastpath-http.cfg's (with
 # ${SSLVDIR_MAPS} standing for the maps directory); the fail-closed deny and
-# a "return 200" follow it. Needs haproxy, valgrind, python3, tests/certs.
+# a "return 200" follow it. NAME=HTTP-FILE,HTTPS-FILE gives one per scheme.
+# Needs haproxy, valgrind, python3, tests/certs.
 set -eu
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=$(pwd)
@@ -35,14 +37,16 @@ cat "$certs/server.pem" "$certs/server.key" > "$work/haproxy.pem"
 export LD_LIBRARY_PATH="$builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 "$builddir/tools/sslvdir" haproxy-maps --preset exchange2016-offload \
   --host mail.contoso.com,autodiscover.contoso.com --ad-domain contoso.com --redirect "$work/maps"
-grep -v '^ *#' "$work/maps/sslvdir-fastpath.cfg" > "$work/fast.snippet"
+grep -v '^ *#' "$work/maps/sslvdir-fastpath-http.cfg" > "$work/fast-http.snippet"
+grep -v '^ *#' "$work/maps/sslvdir-fastpath-https.cfg" > "$work/fast-https.snippet"
 printf '    http-request lua.sslvdir\n' > "$work/plugin.snippet"
-set -- plugin="$work/plugin.snippet" fast="$work/fast.snippet" "$@"
+set -- plugin="$work/plugin.snippet" fast="$work/fast-http.snippet,$work/fast-https.snippet" "$@"
 
 port=19600
 {
   cat <<CFG
 global
+    setenv BENCH_NATIVE $srcdir/bench/haproxy/native
     setenv SSLVDIR_REDIRECT 1
     setenv SSLVDIR_PRESET exchange2016-offload
     setenv SSLVDIR_HOSTS mail.contoso.com,autodiscover.contoso.com
@@ -69,8 +73,18 @@ frontend native_https
     http-request set-header X-Forwarded-Proto https
     http-request set-var(txn.upstream) str(bridge) if { path_beg -i /EWS/mrsproxy.svc }
     http-request return status 200 content-type text/plain string "ok"
+frontend same_http
+    bind 127.0.0.1:$((port + 2))
+$(cat "$srcdir/bench/haproxy/native/http.cfg")
+    http-request return status 200 content-type text/plain string "ok"
+frontend same_https
+    bind 127.0.0.1:$((port + 3)) ssl crt $work/haproxy.pem
+$(cat "$srcdir/bench/haproxy/native/https.cfg")
+    http-request return status 200 content-type text/plain string "ok"
 CFG
-  echo "native $port" > "$work/ports"
+  echo "minimal $port" > "$work/ports"
+  port=$((port + 2))
+  echo "same-work $port" >> "$work/ports"
   for spec in "$@"; do
     port=$((port + 2))
     name=${spec%%=*}
@@ -78,7 +92,10 @@ CFG
       bind="127.0.0.1:$port"
       [ $side = https ] && bind="127.0.0.1:$((port + 1)) ssl crt $work/haproxy.pem"
       printf 'frontend %s_%s\n    bind %s\n' "$name" "$side" "$bind"
-      sed "s|\${SSLVDIR_MAPS}|$work/maps|g" "${spec#*=}" | grep -v '^ *#'
+      # NAME=HTTP-FILE,HTTPS-FILE: a snippet per scheme.
+      file=${spec#*=}
+      case $file in *,*) if [ $side = http ]; then file=${file%%,*}; else file=${file#*,}; fi ;; esac
+      sed "s|\${SSLVDIR_MAPS}|$work/maps|g" "$file" | grep -v '^ *#'
       printf '    http-request deny deny_status 500 if !{ var(txn.sslvdir_upstream) -m found }\n'
       printf '    http-request return status 200 content-type text/plain string "ok"\n'
     done

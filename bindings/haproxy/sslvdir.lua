@@ -262,6 +262,8 @@ local function check_entry(class, key, value)
   -- snippet reads the fields after the first by position.
   local kind, second, reason, vdir = value:match("^([a-z]+)|([a-z0-9]+)|([a-z-]+)|([^|]+)$")
   if kind ~= "allow" and kind ~= "redirect" then return "not a value the generator writes" end
+  -- the https snippet reads the first field as the upstream: no redirect there
+  if kind == "redirect" and class == "https" then return "the TLS map holds no redirect" end
   -- Over TLS, a vdir that asks for a client certificate decides by it (the
   -- flags: SslNegotiateCert 32, SslRequireCert 64, SslMapCert 128).
   if class == "https" and cert_vdirs[vdir] then
