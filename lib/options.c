@@ -231,21 +231,29 @@ static int load_files(const sslvdir_policy_options *o, sslvdir_builder *b, sslvd
 
 /* How the caller turns a switch off, in its syntax: the command's
  * "--extended-protection off", Python's keyword "extended_protection=" takes
- * False, a Lua field false, an environment variable =off. */
+ * False, an nginx directive (the module spells every option sslvdir_NAME)
+ * takes off and ends with ';', HAProxy's plugin reads SSLVDIR_NAME, which
+ * its configuration sets with "setenv NAME off", another environment
+ * variable =off, a Lua field false. A caller writes what the message says:
+ * nginx refuses "= false", HAProxy a setenv of "NAME=off". */
 static void switch_off(const sslvdir_policy_options *o, int i, char *buf, size_t size) {
   const char *s = sp(o, i);
   size_t len = strlen(s);
   int lower = 0;
   for (size_t k = 0; k < len; k++)
     lower |= s[k] >= 'a' && s[k] <= 'z';
-  if (!o->spelling[i] || !lower)
-    snprintf(buf, size, "%s=off", s);
+  if (o->spelling[i] && !lower && strncmp(s, "SSLVDIR_", 8) == 0)
+    snprintf(buf, size, "add setenv %s off", s);
+  else if (!o->spelling[i] || !lower)
+    snprintf(buf, size, "set %s=off", s);
   else if (s[0] == '-')
-    snprintf(buf, size, "%s off", s);
+    snprintf(buf, size, "set %s off", s);
   else if (s[len - 1] == '=')
-    snprintf(buf, size, "%sFalse", s);
+    snprintf(buf, size, "set %sFalse", s);
+  else if (strncmp(s, "sslvdir_", 8) == 0)
+    snprintf(buf, size, "set %s off;", s);
   else
-    snprintf(buf, size, "%s = false", s);
+    snprintf(buf, size, "set %s = false", s);
 }
 
 static int from_preset(const sslvdir_policy_options *o, sslvdir_builder *b, const char *site,
@@ -255,11 +263,11 @@ static int from_preset(const sslvdir_policy_options *o, sslvdir_builder *b, cons
    * Extended Protection on. Said again with the caller's way to turn it
    * off, and short enough that what to do is not cut. */
   if (rc == SSLVDIR_E_INCONSISTENT) {
-    char off[SPELLING_MAX + 16];
+    char off[SPELLING_MAX + 24];
     switch_off(o, O_EP, off, sizeof off);
     return sv_err(err, rc,
                   "%.32s: Extended Protection is on (%s) and Microsoft does not support it with "
-                  "SSL offloading; set %s, or bridge (the preset without -offload)",
+                  "SSL offloading; %s, or bridge (the preset without -offload)",
                   one(o, O_PRESET),
                   (o->preset_options & SSLVDIR_PRESET_EP_ON) ? "declared on" : "Setup turns it on",
                   off);

@@ -362,8 +362,20 @@ static int do_site(pf *c, xmlNodePtr n) {
   if (!name) {
     rc = at(c, n, SSLVDIR_E_SYNTAX, "<site>: missing attribute 'name'");
   } else if (!(rc = preset_options(c, n, preset != NULL, &options))) {
-    if (preset)
-      rc = relay(c, n, sslvdir_preset_apply_opts(c->b, preset, name, options, c->err));
+    if (preset) {
+      rc = sslvdir_preset_apply_opts(c->b, preset, name, options, c->err);
+      /* The one inconsistency a preset refuses (an -offload preset with
+       * Extended Protection on), said with this file's way to turn it off:
+       * the preset's own advice names a C flag. */
+      if (rc == SSLVDIR_E_INCONSISTENT)
+        rc = at(c, n, rc,
+                "<site>: %.64s: Extended Protection is on (%s) and Microsoft does not support it "
+                "with SSL offloading; set extended-protection=\"false\", or bridge (the preset "
+                "without -offload)",
+                preset, (options & SSLVDIR_PRESET_EP_ON) ? "declared on" : "Setup turns it on");
+      else
+        rc = relay(c, n, rc);
+    }
     else if (!sv_builder_find_site(c->b, name))
       rc = relay(c, n, sslvdir_builder_add_site(c->b, name, c->err));
   }
@@ -508,5 +520,16 @@ SSLVDIR_EXTERN int sslvdir_policyfile_load(sslvdir_builder *b, const char *filen
     return rc;
   rc = sslvdir_policyfile_parse(b, buf, n, err);
   sv_free(buf);
+  /* "FILE: line 4: ...": a proxy's log or nginx -t names the file, as the
+   * read errors above do; the line stays in err->line. */
+  if (rc && err) {
+    char msg[sizeof err->message];
+    memcpy(msg, err->message, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    int k = snprintf(err->message, sizeof err->message, "%.128s: ", filename);
+    size_t used = k > 0 ? (size_t)k : 0, len = strnlen(msg, sizeof err->message - 1 - used);
+    memcpy(err->message + used, msg, len);
+    err->message[used + len] = '\0';
+  }
   return rc;
 }

@@ -177,4 +177,42 @@ for f in exchange2016-offload.xml autodiscover.xml hand-written.xml; do
 done
 LD_LIBRARY_PATH="$tmp$libdir" "$root/bin/sslvdir" show --policy "$tmp$docdir/examples/exchange2016-offload.xml" >/dev/null ||
   { echo "check-pkgconfig: the installed example policy does not load"; exit 1; }
-echo "$((passed + 1)) passed, 0 failed"
+passed=$((passed + 1))
+
+# The nginx module, installed: nginx loads it with no LD_LIBRARY_PATH. The
+# DESTDIR install above cannot show it (the module's RUNPATH names libdir,
+# not the staging directory), so the library and the module go into a
+# private prefix for real, as `./configure --prefix=$HOME/x && make install`
+# puts them. Into a libdir the dynamic linker searches (Debian's package),
+# the module goes without RUNPATH (lintian refuses an RPATH there).
+if [ -f "$top_builddir/bindings/nginx/ngx_http_sslvdir_module.so" ]; then
+  NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+  [ -x "$NGINX" ] || { echo "check-pkgconfig: nginx module built but no nginx to load it"; exit 1; }
+  p="$tmp/private"
+  make -s -C "$top_builddir" install-libLTLIBRARIES install-nginx-module prefix="$p" exec_prefix="$p" \
+    libdir="$p/lib" nginxmoddir="$p/lib/nginx/modules" >/dev/null
+  mkdir -p "$tmp/ngx/logs"
+  cat > "$tmp/ngx/nginx.conf" <<CFG
+load_module $p/lib/nginx/modules/ngx_http_sslvdir_module.so;
+pid $tmp/ngx/nginx.pid;
+events {}
+http {
+    sslvdir_preset exchange2016;
+    sslvdir_host mail.contoso.com;
+    sslvdir_ad_domain contoso.com;
+}
+CFG
+  if ! env -u LD_LIBRARY_PATH "$NGINX" -t -q -p "$tmp/ngx" -c "$tmp/ngx/nginx.conf" -e "$tmp/ngx/logs/error.log" \
+       > "$tmp/ngx/t.log" 2>&1; then
+    echo "check-pkgconfig: nginx cannot load the module installed in $p:"; cat "$tmp/ngx/t.log"
+    echo "$passed passed, 1 failed"; exit 1
+  fi
+  make -s -C "$top_builddir" install-nginx-module DESTDIR="$tmp/system" libdir=/usr/lib \
+    nginxmoddir=/usr/lib/nginx/modules >/dev/null
+  if readelf -d "$tmp/system/usr/lib/nginx/modules/ngx_http_sslvdir_module.so" | grep -E 'RPATH|RUNPATH'; then
+    echo "check-pkgconfig: the nginx module installed for libdir /usr/lib has an RPATH"
+    echo "$passed passed, 1 failed"; exit 1
+  fi
+  passed=$((passed + 1))
+fi
+echo "$passed passed, 0 failed"

@@ -596,8 +596,20 @@ refuses "a preset given twice fails nginx -t at its line" \
 refuses "a key size over 256 fails nginx -t" \
   "sslvdir_policy $work/policy.xml; sslvdir_offloader 127.0.0.9; sslvdir_offloader_cipher_bits 512;" "sslvdir_offloader_cipher_bits"
 refuses "sslvdir on without a policy fails nginx -t" "" "\"sslvdir on\" needs a policy"
-refuses "Exchange SE's Extended Protection refuses an offload preset" \
-  "sslvdir_preset exchangese-offload; sslvdir_host mail.contoso.com; sslvdir_ad_domain contoso.com;" "Extended Protection"
+refuses "Exchange SE's Extended Protection refuses an offload preset, saying the directive nginx takes" \
+  "sslvdir_preset exchangese-offload; sslvdir_host mail.contoso.com; sslvdir_ad_domain contoso.com;" "Extended Protection" \
+  "set sslvdir_extended_protection off;, or bridge" "in $work/bad-policy.conf:1$"
+cat > "$work/bogus.xml" <<'XML'
+<policy xmlns="urn:libsslvdir:policy:1" version="1">
+  <site name="Default Web Site" preset="exchange2016">
+    <host name="mail.contoso.com"/>
+    <host name="owa.contoso.com" bogus="1"/>
+  </site>
+</policy>
+XML
+refuses "a bad policy file's error names the file, its line and the directive's" \
+  "
+sslvdir_policy $work/bogus.xml;" "cannot load the policy: sslvdir_policy: $work/bogus.xml: line 4: <host>: unknown attribute 'bogus' in $work/bad-policy.conf:2$"
 
 # Reloads: a new policy per configuration cycle; a broken one is refused
 # and the running workers keep the policy they have.

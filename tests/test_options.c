@@ -207,16 +207,17 @@ static void test_refusals_fit(void) {
     "offloader-cipher-header",
   };
   /* The library's names, the command's, Python's keywords, an environment's,
-   * Lua's fields, and 31 bytes each (the front ends' longest,
+   * Lua's fields, 31 bytes each (the front ends' longest,
    * SSLVDIR_OFFLOADER_CIPHER_HEADER; five of the 64 the library takes
-   * would not fit a message). */
+   * would not fit a message), and nginx's directives. */
   static const struct { const char *prefix, *suffix; } styles[] = {
     {NULL, NULL}, {"--", ""}, {"", "="}, {"SSLVDIR_", ""}, {"", ""},
-    {"x-spelling-of-thirty-one-bytes-", ""},
+    {"x-spelling-of-thirty-one-bytes-", ""}, {"sslvdir_", ""},
   };
   static const char *const want_off[] = {
     "extended-protection=off", "--extended-protection off", "extended_protection=False",
-    "SSLVDIR_EXTENDED_PROTECTION=off", "extended_protection = false", NULL,
+    "setenv SSLVDIR_EXTENDED_PROTECTION off", "extended_protection = false", NULL,
+    "sslvdir_extended_protection off;",
   };
 #define PRESET "preset=exchange2016", "host=a.example", "ad-domain=example.com"
   static const char *const cases[][7] = {
@@ -260,8 +261,8 @@ static void test_refusals_fit(void) {
       for (size_t n = 0; styles[st].prefix && n < sizeof names / sizeof names[0]; n++) {
         char name[64], spelling[200];
         snprintf(name, sizeof name, "%s", names[n]);
-        for (char *q = name; *q; q++) /* as Python and Lua, or an environment, write it */
-          *q = st == 2 || st == 4 ? (*q == '-' ? '_' : *q)
+        for (char *q = name; *q; q++) /* as Python, Lua, nginx or an environment write it */
+          *q = st == 2 || st == 4 || st == 6 ? (*q == '-' ? '_' : *q)
              : st == 3 ? (*q == '-' ? '_' : (char)(*q - 32 * (*q >= 'a' && *q <= 'z'))) : *q;
         /* at most 31 bytes: the longest style keeps only its prefix */
         snprintf(spelling, sizeof spelling, "%.31s", styles[st].prefix);

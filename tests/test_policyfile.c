@@ -203,6 +203,32 @@ static void test_app_handlers(void) {
   xmlSetStructuredErrorFunc(NULL, NULL);
 }
 
+/* What a proxy's log shows: the file and line to fix, and a fix written
+ * the way the file writes it (not the C flag the preset itself names). */
+static void test_errors_say_where(void) {
+  sslvdir_builder *b;
+  sslvdir_error e = {0};
+  const char *path = srcpath("tests/data/policy/bad/ad-auth.xml");
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_policyfile_load(b, path, &e), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_EQUAL(e.line, 4);
+  CU_ASSERT_EQUAL(strncmp(e.message, path, strlen(path)), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, ": line 4: <autodiscover>: "));
+  static const char offload[] =
+    "<policy xmlns=\"" SSLVDIR_POLICYFILE_NS "\" version=\"1\">\n"
+    "  <site name=\"S\" preset=\"exchangese-offload\"><host name=\"mail.example.net\"/></site>\n"
+    "</policy>\n";
+  CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, offload, sizeof offload - 1, &e),
+                  SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_EQUAL(e.line, 2);
+  if (!strstr(e.message, "set extended-protection=\"false\", or bridge") ||
+      strstr(e.message, "SSLVDIR_PRESET_EP_OFF")) {
+    fprintf(stderr, "\n  got '%s'\n", e.message);
+    CU_FAIL("the advice is the file's attribute");
+  }
+  sslvdir_builder_free(b);
+}
+
 static void test_hostile(void) {
   sslvdir_builder *b;
   sslvdir_error e;
@@ -289,5 +315,6 @@ void suite_policyfile(void) {
   CU_add_test(s, "what a file says", test_content);
   CU_add_test(s, "exchange=\"SE\" is Exchange SE", test_exchange_se);
   CU_add_test(s, "hostile input", test_hostile);
+  CU_add_test(s, "errors name the file and the file's fix", test_errors_say_where);
   CU_add_test(s, "the application's libxml2 error handlers", test_app_handlers);
 }

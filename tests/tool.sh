@@ -106,6 +106,11 @@ expect_out 'trusted offloaders: 10.0.0.0/8' show $C16 --offloader 10.1.2.3/8
 # An offloader network that holds clients: show warns (the audit's error is below).
 expect_out 'warning: trusted offloader 0.0.0.0/0 covers every IPv4 address' show $C16 --offloader 0.0.0.0/0
 expect_out 'site "Europe"' show --policy "$top_srcdir/tests/data/decide/multi.xml"
+# The port-80 Autodiscover redirect as the decision gives it (and nginx
+# sends it): the target site's https port in the Location.
+adr="$top_srcdir/tests/data/decide/adredirect.xml"
+expect_out '^  autodiscover.xml over http: 302 to https://mail\.contoso\.com:8443/autodiscover/autodiscover\.xml$' show --policy "$adr"
+expect_out 'location:  https://mail\.contoso\.com:8443/autodiscover/autodiscover\.xml$' eval --policy "$adr" GET http://autodiscover.contoso.com/autodiscover/autodiscover.xml
 expect_out 'redirect 302' demo
 expect_out "Microsoft's opt-in http->https recipe" demo
 expect_out '10.0.0.5      allow            offload  Default Web Site/owa; trusted LB names AES-256' demo

@@ -456,6 +456,31 @@ static int cmd_eval(int argc, char **argv) {
   return rc;
 }
 
+/* What the port-80 Autodiscover redirect site answers Outlook's plain-HTTP
+ * GET, from the decision itself: its Location carries the target site's
+ * https port, which the site's settings alone do not show. */
+static void print_ad_redirect(const sslvdir_policy *p, const sslvdir_site *site) {
+  static const char target[] = "/autodiscover/autodiscover.xml";
+  const char *host = sslvdir_site_host_count(site) ? sslvdir_site_host(site, 0) : NULL;
+  sslvdir_request r = SSLVDIR_REQUEST_INIT;
+  sslvdir_decision d = {.version = SSLVDIR_DECISION_VERSION};
+  r.method = "GET";
+  r.method_len = 3;
+  r.target = target;
+  r.target_len = sizeof target - 1;
+  r.host = host;
+  r.host_len = host ? strlen(host) : 0;
+  r.scheme = SSLVDIR_SCHEME_HTTP;
+  const char *loc = NULL;
+  if (host && sslvdir_decide(p, &r, &d) == SSLVDIR_OK && d.action == SSLVDIR_ACTION_REDIRECT)
+    loc = decision_location(&d, &r);
+  if (loc)
+    printf("\n  autodiscover.xml over http: %d to %s", d.status, loc);
+  else
+    printf("\n  autodiscover.xml over http: redirects to %s (no Location for %s)",
+           sslvdir_site_autodiscover_redirect(site), host ? host : "a site without hosts");
+}
+
 static void print_policy(const sslvdir_policy *p) {
   for (size_t s = 0; s < sslvdir_policy_site_count(p); s++) {
     const sslvdir_site *site = sslvdir_policy_site(p, s);
@@ -469,8 +494,7 @@ static void print_policy(const sslvdir_policy *p) {
     if (can)
       printf(" (https port %u)", sslvdir_site_https_port(site));
     if (sslvdir_site_autodiscover_redirect(site))
-      printf("\n  autodiscover.xml over http: 302 to https://%s/autodiscover/autodiscover.xml",
-             sslvdir_site_autodiscover_redirect(site));
+      print_ad_redirect(p, site);
     /* The PATH column as wide as the longest path: a path is never cut. */
     int w = 30;
     for (size_t v = 0; v < sslvdir_site_vdir_count(site); v++) {

@@ -75,6 +75,16 @@ static const ngx_http_sslvdir_option_t ngx_http_sslvdir_options[] = {
     { NULL, NULL, 0 }
 };
 
+/* Where a policy directive is in the configuration, and the value it gave
+ * (a file's full name): the policy is built after the http block, when
+ * nginx no longer knows which line a message is about. */
+typedef struct {
+    const ngx_http_sslvdir_option_t  *option;
+    ngx_str_t                         file;
+    ngx_uint_t                        line;
+    ngx_str_t                         value;
+} ngx_http_sslvdir_where_t;
+
 #define NGX_HTTP_SSLVDIR_OPTION(name, args)                                   \
     { ngx_string(name), NGX_HTTP_MAIN_CONF | (args),                           \
       ngx_http_sslvdir_option, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL }
@@ -228,6 +238,7 @@ ngx_http_sslvdir_option(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     sslvdir_error                     err;
     ngx_str_t                        *value, name;
     ngx_uint_t                        i;
+    ngx_http_sslvdir_where_t         *where;
 
     for (o = ngx_http_sslvdir_options; o->directive; o++) {
         if (ngx_strcmp(cmd->name.data, o->directive) == 0) {
@@ -244,6 +255,13 @@ ngx_http_sslvdir_option(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     value = cf->args->elts;
+
+    if (smcf->where == NULL) {
+        smcf->where = ngx_array_create(cf->pool, 8, sizeof(ngx_http_sslvdir_where_t));
+        if (smcf->where == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
 
     for (i = 1; i < cf->args->nelts; i++) {
         name = value[i];
@@ -266,6 +284,15 @@ ngx_http_sslvdir_option(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", err.message);
             return NGX_CONF_ERROR;
         }
+
+        where = ngx_array_push(smcf->where);
+        if (where == NULL) {
+            return NGX_CONF_ERROR;
+        }
+        where->option = o;
+        where->file = cf->conf_file->file.name;
+        where->line = cf->conf_file->line;
+        where->value = name;
     }
 
     return NGX_CONF_OK;
@@ -293,10 +320,58 @@ ngx_http_sslvdir_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* The directive a build error is about, as nginx's own errors name one:
+ * the one whose name or file the message starts with ("sslvdir_preset
+ * needs ...", "/etc/nginx/policy.xml: line 4: ..."), else the one the
+ * policy comes from, else the first. */
+static ngx_http_sslvdir_where_t *
+ngx_http_sslvdir_where(ngx_http_sslvdir_main_conf_t *smcf, const char *message)
+{
+    ngx_http_sslvdir_where_t  *w, *source;
+    size_t                     len, n;
+    ngx_uint_t                 i;
+
+    if (smcf->where == NULL || smcf->where->nelts == 0) {
+        return NULL;
+    }
+
+    w = smcf->where->elts;
+    len = ngx_strlen(message);
+    source = NULL;
+
+    for (i = 0; i < smcf->where->nelts; i++) {
+        n = ngx_strlen(w[i].option->directive);
+        if (len > n && ngx_strncmp(message, w[i].option->directive, n) == 0
+            && (message[n] == ':' || message[n] == ' '))
+        {
+            return &w[i];
+        }
+
+        n = w[i].value.len;
+        if (w[i].option->file && len > n && message[n] == ':'
+            && ngx_strncmp(message, w[i].value.data, n) == 0)
+        {
+            return &w[i];
+        }
+
+        if (source == NULL
+            && (ngx_strcmp(w[i].option->option, "policy") == 0
+                || ngx_strcmp(w[i].option->option, "preset") == 0
+                || ngx_strcmp(w[i].option->option, "iisconfig") == 0))
+        {
+            source = &w[i];
+        }
+    }
+
+    return source ? source : &w[0];
+}
+
+
 static char *
 ngx_http_sslvdir_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_sslvdir_main_conf_t  *smcf = conf;
+    ngx_http_sslvdir_where_t      *where;
     sslvdir_error                  err;
     const char                    *header, *w;
     size_t                         i, n;
@@ -306,8 +381,15 @@ ngx_http_sslvdir_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     if (sslvdir_policy_options_build(smcf->options, &smcf->policy, &err) != SSLVDIR_OK) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "sslvdir: cannot load the policy: %s",
-                      err.message);
+        where = ngx_http_sslvdir_where(smcf, err.message);
+        if (where == NULL) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "sslvdir: cannot load the policy: %s",
+                          err.message);
+        } else {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "sslvdir: cannot load the policy: %s in %V:%ui",
+                          err.message, &where->file, where->line);
+        }
         return NGX_CONF_ERROR;
     }
 

@@ -21,6 +21,7 @@
 typedef struct {
     sslvdir_policy_options  *options;  /* the policy directives, until built */
     sslvdir_policy          *policy;   /* this cycle's policy, or NULL */
+    ngx_array_t             *where;    /* each policy directive's file and line, until built */
     ngx_uint_t               enabled;  /* some server or location says "sslvdir on" */
     u_char                  *cipher_header_lc; /* the policy's cipher header, lower case */
     size_t                   cipher_header_len;

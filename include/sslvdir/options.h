@@ -99,6 +99,13 @@ sslvdir_policy_options_set(sslvdir_policy_options *options, const char *name, co
  * "SSLVDIR_HOSTS" for an environment variable). The spelling is copied; it
  * is at most 64 bytes of printable ASCII.
  *
+ * The refusal of an -offload preset with Extended Protection on says how
+ * to turn it off in the syntax the spelling of "extended-protection" shows:
+ * "--NAME off" (a command), "NAME=False" (a keyword spelt "NAME="),
+ * "sslvdir_NAME off;" (an nginx directive), "setenv SSLVDIR_NAME off"
+ * (HAProxy's plugin), "NAME=off" (another upper-case name, or no spelling),
+ * "NAME = false" (a Lua field, any other name).
+ *
  * Returns: SSLVDIR_OK; SSLVDIR_E_UNKNOWN_NAME (no such option);
  * SSLVDIR_E_SYNTAX (empty, too long or not printable ASCII);
  * SSLVDIR_E_INVALID_ARGUMENT (NULL); SSLVDIR_E_NOMEM.

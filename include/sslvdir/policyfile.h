@@ -51,7 +51,9 @@ sslvdir_policyfile_parse(sslvdir_builder *builder, const char *data, size_t len,
 /**
  * sslvdir_policyfile_load - read a policy file and add it to a builder
  *
- * As sslvdir_policyfile_parse(), from a file.
+ * As sslvdir_policyfile_parse(), from a file; an error's message starts
+ * with the file's name ("FILE: line 4: ..."), so that a proxy's log says
+ * which file to fix.
  *
  * Returns: as sslvdir_policyfile_parse(), plus SSLVDIR_E_IO.
  * Since: 0.1
