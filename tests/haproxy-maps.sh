@@ -241,6 +241,14 @@ config missing "$work/maps1" "$G1"
 if start missing; then stop; fail "HAProxy started with a vdir missing from a map"; fi
 grep -q 'sslvdir-http-get.map: mail.contoso.com/owa/ is missing' "$work/missing.log" ||
   { cat "$work/missing.log" >&2; fail "the missing entry is not named"; }
+# A host added to the policy without writing the maps again: its requests
+# would quietly leave the fast path, which the start-up check refuses too.
+# shellcheck disable=SC2086
+"$SSLVDIR" haproxy-maps $P1 "$work/maps1" || fail "regenerating"
+config addedhost "$work/maps1" "$(echo "$G1" | sed 's#^\(    setenv SSLVDIR_HOSTS .*\)$#\1,owa.contoso.com#')"
+if start addedhost; then stop; fail "HAProxy started with maps lacking a host of the policy"; fi
+grep -q 'sslvdir-hosts.lst: owa.contoso.com, a host of the policy, is missing' "$work/addedhost.log" ||
+  { cat "$work/addedhost.log" >&2; fail "the missing host is not named"; }
 # The reload step of doc/haproxy.md: regenerate with the policy HAProxy
 # runs, then start (reload) it: it serves again.
 "$SSLVDIR" haproxy-maps --preset exchange2016-offload --host mail.contoso.com,autodiscover.contoso.com \

@@ -581,6 +581,7 @@ XML
 grep -q '^mail.contoso.com/owa/ lua$' "$md/sslvdir-http-get.map" && ok || ko "haproxy-maps: a redirect to port 8443 is answered natively"
 grep -q '^b.contoso.com/ok/ lua$' "$md/sslvdir-https.map" && grep -q '^b.contoso.com/ lua$' "$md/sslvdir-https.map" && ok || ko "haproxy-maps: a site with an unnameable vdir is answered natively"
 expect_fail 'not a directory' haproxy-maps --preset exchange2016-offload $NS "$md/p.xml"
+expect_fail 'no such directory (make it first)' haproxy-maps --preset exchange2016-offload $NS "$md/nowhere"
 expect_fail 'needs one DIRECTORY' haproxy-maps --preset exchange2016-offload $NS
 expect_fail 'needs --host' haproxy-maps --preset exchange2016-offload "$md"
 rm -rf "$md"

@@ -434,8 +434,14 @@ int cmd_haproxy_maps(int argc, char **argv) {
   }
   const char *dir = argv[optind];
   struct stat st;
-  if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
-    fprintf(stderr, "%s: haproxy-maps: %s: not a directory\n", prog, dir);
+  int failed = stat(dir, &st) != 0;
+  if (failed || !S_ISDIR(st.st_mode)) {
+    /* The directory is not made here: a mistyped path would quietly get
+     * maps the configuration never reads. */
+    if (failed && errno == ENOENT)
+      fprintf(stderr, "%s: haproxy-maps: %s: no such directory (make it first)\n", prog, dir);
+    else
+      fprintf(stderr, "%s: haproxy-maps: %s: not a directory\n", prog, dir);
     return EXIT_USAGE;
   }
   sslvdir_policy *p;

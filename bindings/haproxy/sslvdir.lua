@@ -330,6 +330,12 @@ local function check_maps(dir)
     for _, h in ipairs(site.hosts) do
       h = h:lower()
       known[h] = true
+      -- A plain name is one the generator lists (a wildcard or a port it
+      -- leaves to Lua): missing, the maps are of a policy without it, and
+      -- its requests would quietly leave the fast path.
+      if not listed[h] and #h < 256 and h:match("^[a-z0-9-][a-z0-9.-]*$") and h:sub(-1) ~= "." then
+        problem("sslvdir-hosts.lst: %s, a host of the policy, is missing", h)
+      end
       if listed[h] then
         local keys = {}
         if not has_root then keys[#keys + 1] = h .. "/" end
