@@ -22,8 +22,9 @@ ports = [int(p) for p in sys.argv[1:5]]
 ca, client_pem, client_key = sys.argv[5:8]
 files = sys.argv[8:]
 
-# What is compared: the status, the body (the echo of what would reach the
-# backend, or the refusal page) and these headers.
+# What is compared: the status and its reason phrase (what a client shows,
+# "302 Found"), the body (the echo of what would reach the backend, or the
+# refusal page) and these headers.
 COMPARED = ("location", "cache-control", "content-type", "x-sslvdir-status", "x-sslvdir-reason")
 
 
@@ -84,7 +85,7 @@ class Conn:
                 if r.will_close:
                     self.sock.close()
                     self.sock = None
-                return (r.status, tuple((h, r.getheader(h)) for h in COMPARED), body)
+                return (r.status, r.reason, tuple((h, r.getheader(h)) for h in COMPARED), body)
             except (OSError, http.client.HTTPException):
                 try:
                     self.sock.close()
