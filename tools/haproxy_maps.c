@@ -93,9 +93,11 @@ static int key_host(unsigned char c) {
   "    http-request set-var(txn.sslvdir_reason) var(txn.sslvdir_fp),field(2,|)\n"                  \
   "    http-request set-var(txn.sslvdir_vdir) var(txn.sslvdir_fp),field(3,|)\n"                    \
   "    http-request set-var(txn.sslvdir_path) path if { var(txn.sslvdir_fp) -m found }\n"
+/* redirect, not return: HAProxy's redirect says "302 Found" (as the plugin
+ * does; return says "Moved Temporarily") and adds Cache-Control: no-cache. */
 #define SNIPPET_REDIRECT(st)                                                                      \
-  "    http-request return status " st " hdr Location \"https://%[req.hdr(host),lower]%[url]\" "  \
-  "hdr Cache-Control no-cache if { var(txn.sslvdir_status) -m str " st " }\n"
+  "    http-request redirect location \"https://%[req.hdr(host),lower]%[url]\" code " st        \
+  " if { var(txn.sslvdir_status) -m str " st " }\n"
 #define SNIPPET_DEL_HEADERS "    http-request del-header ^(x-forwarded-proto|front-end-https)$ -m reg if "
 #define SNIPPET_LUA "    http-request lua.sslvdir unless { var(txn.sslvdir_upstream) -m found }\n"
 
