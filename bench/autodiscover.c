@@ -47,7 +47,7 @@ static int make_redirect(const sslvdir_policy *p, size_t *n) {
   return sslvdir_autodiscover_redirect_url(redirect_url, &params, doc, sizeof doc, n);
 }
 static int make_settings(const sslvdir_policy *p, size_t *n) {
-  return sslvdir_autodiscover_settings(p, sslvdir_policy_site(p, 0), SSLVDIR_AUTODISCOVER_OUTLOOK,
+  return sslvdir_autodiscover_settings(p, sslvdir_policy_site(p, 0), SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK,
                                        "kwekua@contoso.com", NULL, &params, doc, sizeof doc, n);
 }
 static int make_answer(const sslvdir_policy *p, size_t *n) {
@@ -121,7 +121,7 @@ int main(void) {
   sslvdir_policy *p;
   if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016-offload", "S", NULL) ||
       sslvdir_builder_add_host(b, "S", "mail.contoso.com", NULL) ||
-      sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_SETTINGS, "S", NULL) ||
+      sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "S", NULL) ||
       sslvdir_builder_build(b, &p, NULL))
     return 1;
   sslvdir_builder_free(b);

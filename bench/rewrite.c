@@ -189,7 +189,7 @@ int main(int argc, char **argv) {
   allocs_before = allocs;
   printf("headers:\n");
   for (size_t h = 0; h < sizeof hs / sizeof hs[0]; h++) {
-    sslvdir_header_kind kind = sslvdir_rewrite_header_kind(hs[h].name, strlen(hs[h].name));
+    sslvdir_response_header kind = sslvdir_rewrite_header_kind(hs[h].name, strlen(hs[h].name));
     size_t vl = strlen(hs[h].value), n = 0;
     double t[RUNS];
     const int iters = 1000000;

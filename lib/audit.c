@@ -315,7 +315,7 @@ static char *plan_fix(sslvdir_audit *a, const char *config_path, sslvdir_upstrea
   size_t n = rc ? 0 : sslvdir_plan_step_count(p), len = 0;
   for (size_t i = 0; i < n; i++) {
     const char *t;
-    if (sslvdir_plan_step(p, i, SSLVDIR_PLAN_POWERSHELL, NULL, NULL, &t, NULL))
+    if (sslvdir_plan_step(p, i, SSLVDIR_PLAN_FORM_POWERSHELL, NULL, NULL, &t, NULL))
       continue;
     char *grown = sv_realloc(out, len + strlen(t) + 2);
     if (!grown) {

@@ -117,9 +117,9 @@ int sv_ad_add_domain(sv_ad_config *c, const char *domain, int action, const char
     return sv_err(err, SSLVDIR_E_DUPLICATE, "autodiscover: domain '%s' has a rule already", norm);
   char tnorm[SV_HOST_MAX + 3];
   switch (action) {
-  case SSLVDIR_AUTODISCOVER_SETTINGS:
+  case SSLVDIR_AUTODISCOVER_ACTION_SETTINGS:
     break; /* the site is checked by the caller */
-  case SSLVDIR_AUTODISCOVER_REDIRECT_ADDR:
+  case SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR:
     if (!target || sv_host_normalize(target, strlen(target), tnorm, &n, 0) || tnorm[0] == '[')
       return sv_err(err, SSLVDIR_E_SYNTAX, "autodiscover: redirect-addr target '%.256s' is not "
                     "a domain name", target ? target : "(null)");
@@ -128,7 +128,7 @@ int sv_ad_add_domain(sv_ad_config *c, const char *domain, int action, const char
                     norm);
     target = tnorm;
     break;
-  case SSLVDIR_AUTODISCOVER_REDIRECT_URL: {
+  case SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_URL: {
     int rc = valid_ad_url(target, err);
     if (rc)
       return rc;
@@ -242,7 +242,7 @@ static const sv_ad_rule *find_rule(const sslvdir_policy *p, const char *domain, 
 }
 
 static const sslvdir_site *rule_site(const sslvdir_policy *p, const sv_ad_rule *r) {
-  if (r->action != SSLVDIR_AUTODISCOVER_SETTINGS)
+  if (r->action != SSLVDIR_AUTODISCOVER_ACTION_SETTINGS)
     return NULL;
   for (size_t i = 0; i < p->nsites; i++)
     if (sv_streq_ci(p->sites[i].name, r->target))
@@ -266,7 +266,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_domain_rule(const sslvdir_policy *p, con
   if (action)
     *action = (sslvdir_autodiscover_action)r->action;
   if (target)
-    *target = r->action == SSLVDIR_AUTODISCOVER_SETTINGS ? NULL : r->target;
+    *target = r->action == SSLVDIR_AUTODISCOVER_ACTION_SETTINGS ? NULL : r->target;
   if (site)
     *site = rule_site(p, r);
   return SSLVDIR_OK;
@@ -320,9 +320,9 @@ static const char xml_decl[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 static void open_doc(wr *w, sslvdir_autodiscover_schema schema) {
   puts_(w, xml_decl);
   puts_(w, "<Autodiscover xmlns=\"" SSLVDIR_AD_NS "\">\n");
-  if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC)
+  if (schema == SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC)
     puts_(w, "  <Response xmlns=\"" SSLVDIR_AD_NS_MOBILESYNC_RESPONSE "\">\n");
-  else if (schema == SSLVDIR_AUTODISCOVER_OUTLOOK)
+  else if (schema == SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK)
     puts_(w, "  <Response xmlns=\"" SSLVDIR_AD_NS_OUTLOOK_RESPONSE "\">\n");
   else
     puts_(w, "  <Response>\n");
@@ -383,13 +383,13 @@ static uint64_t now_us(void) {
 
 static void write_error(wr *w, const sslvdir_policy *p, sslvdir_autodiscover_schema schema,
                         int code, uint64_t t, const char *user) {
-  if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC && code != 600 && code != 601) {
+  if (schema == SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC && code != 600 && code != 601) {
     /* A user-level error in the mobilesync schema has no ErrorCode: it is
      * Action/Error with Status 2 ("protocol error", the only failure
      * [MS-ASCMD] 2.2.3.177.1 defines), Message and DebugData, after Culture
      * and User ([MS-ASCMD] 4.2.2). ErrorCode is for 600 and 601, which the
      * provider answers before it knows the schema. */
-    open_doc(w, SSLVDIR_AUTODISCOVER_MOBILESYNC);
+    open_doc(w, SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC);
     mobilesync_head(w, user);
     puts_(w, "    <Action>\n      <Error>\n");
     elem(w, "        ", "Status", "2");
@@ -409,7 +409,7 @@ static void write_error(wr *w, const sslvdir_policy *p, sslvdir_autodiscover_sch
   /* Outlook-schema errors, and 600 and 601 of either schema, go in a
    * Response of the Autodiscover namespace, as Exchange writes them and as
    * python3-exchangelib reads them ([MS-ASCMD] 6.4). */
-  open_doc(w, SSLVDIR_AUTODISCOVER_UNKNOWN);
+  open_doc(w, SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN);
   put(w, head, (size_t)n);
   char num[8];
   snprintf(num, sizeof num, "%d", code);
@@ -498,7 +498,7 @@ int sv_ad_url_check(const char *u, size_t n, char *w, size_t ws) {
 static void write_redirect_addr(wr *w, sslvdir_autodiscover_schema schema, const char *a,
                                 size_t n, const char *user) {
   open_doc(w, schema);
-  if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC) {
+  if (schema == SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC) {
     mobilesync_head(w, user); /* [MS-ASCMD] 4.2.3 */
     puts_(w, "    <Action>\n      <Redirect>");
     put_esc(w, a, n);
@@ -517,7 +517,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_redirect_addr(sslvdir_autodiscover_schem
                                                       char *out, size_t out_size,
                                                       size_t *out_len) {
   if (check_out(params, out, out_size, out_len) || !address ||
-      (schema != SSLVDIR_AUTODISCOVER_OUTLOOK && schema != SSLVDIR_AUTODISCOVER_MOBILESYNC))
+      (schema != SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK && schema != SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC))
     return SSLVDIR_E_INVALID_ARGUMENT;
   size_t n = strlen(address);
   if (!sv_ad_address_domain(address, n))
@@ -538,11 +538,11 @@ static int valid_ad_url(const char *url, sslvdir_error *err) {
 
 static void write_redirect_url(wr *w, const char *url, unsigned flags) {
   size_t n = strlen(url);
-  open_doc(w, SSLVDIR_AUTODISCOVER_OUTLOOK);
+  open_doc(w, SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK);
   puts_(w, "    <Account>\n      <Action>redirectUrl</Action>\n      <RedirectUrl>");
   put_esc(w, url, n);
   puts_(w, "</RedirectUrl>\n");
-  if (!(flags & SSLVDIR_AUTODISCOVER_SPEC_SPELLING)) {
+  if (!(flags & SSLVDIR_AUTODISCOVER_FLAG_SPEC_SPELLING)) {
     puts_(w, "      <RedirectURL>");
     put_esc(w, url, n);
     puts_(w, "</RedirectURL>\n");
@@ -729,7 +729,7 @@ static void write_settings(wr *w, const sslvdir_policy *p, const sslvdir_site *s
                            const char *legacy_dn, sslvdir_url_side side) {
   char url[URL_MAX];
   open_doc(w, schema);
-  if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC) {
+  if (schema == SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC) {
     mobilesync_head(w, email);
     puts_(w, "    <Action>\n      <Settings>\n        <Server>\n");
     service_url(s, SSLVDIR_KIND_EAS, "/Microsoft-Server-ActiveSync", side, "", url);
@@ -768,8 +768,8 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_settings(const sslvdir_policy *p, const 
                                                  const sslvdir_autodiscover_params *params,
                                                  char *out, size_t out_size, size_t *out_len) {
   if (check_out(params, out, out_size, out_len) || !p || !s ||
-      (schema != SSLVDIR_AUTODISCOVER_OUTLOOK && schema != SSLVDIR_AUTODISCOVER_MOBILESYNC) ||
-      (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC && !email))
+      (schema != SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK && schema != SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC) ||
+      (schema == SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC && !email))
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (!s->canonical)
     return SSLVDIR_E_NOT_FOUND;
@@ -837,7 +837,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(sslvdir_autodiscover_reque
                                                       sslvdir_error *err) {
   if (!req || (!body && len) || req->version != SSLVDIR_AUTODISCOVER_REQUEST_VERSION)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover request: bad argument");
-  req->schema = SSLVDIR_AUTODISCOVER_UNKNOWN;
+  req->schema = SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN;
   req->error = 600;
   req->email[0] = req->legacy_dn[0] = '\0';
   if (!len)
@@ -910,15 +910,15 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(sslvdir_autodiscover_reque
                     err, msg);
   }
   if (!strcmp(schema, SSLVDIR_AD_NS_OUTLOOK_RESPONSE))
-    req->schema = SSLVDIR_AUTODISCOVER_OUTLOOK;
+    req->schema = SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK;
   else if (!strcmp(schema, SSLVDIR_AD_NS_MOBILESYNC_RESPONSE))
-    req->schema = SSLVDIR_AUTODISCOVER_MOBILESYNC;
+    req->schema = SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC;
   else {
     req->error = 601;
     return sv_err(err, SSLVDIR_E_UNKNOWN_NAME, "autodiscover request: response schema '%.120s' "
                   "is not served (601)", schema);
   }
-  if (req->schema == SSLVDIR_AUTODISCOVER_MOBILESYNC && !req->email[0]) {
+  if (req->schema == SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC && !req->email[0]) {
     req->error = 600;
     req->legacy_dn[0] = '\0';
     return sv_err(err, SSLVDIR_E_SYNTAX, "autodiscover request: the mobilesync schema needs "
@@ -932,29 +932,29 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(sslvdir_autodiscover_reque
 static void answer(wr *w, const sslvdir_policy *p, const sslvdir_autodiscover_request *req,
                    const sslvdir_autodiscover_params *params) {
   if (req->error) {
-    write_error(w, p, SSLVDIR_AUTODISCOVER_UNKNOWN, req->error, params->time_us, NULL);
+    write_error(w, p, SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN, req->error, params->time_us, NULL);
     return;
   }
   sslvdir_autodiscover_schema schema = (sslvdir_autodiscover_schema)req->schema;
   size_t n = strlen(req->email), d = sv_ad_address_domain(req->email, n);
   const sv_ad_rule *r = d ? find_rule(p, req->email + d, n - d) : NULL;
   const sslvdir_site *s = r ? rule_site(p, r) : NULL;
-  if (!r || (r->action == SSLVDIR_AUTODISCOVER_SETTINGS && (!s || !s->canonical))) {
+  if (!r || (r->action == SSLVDIR_AUTODISCOVER_ACTION_SETTINGS && (!s || !s->canonical))) {
     write_error(w, p, schema, 500, params->time_us, req->email);
     return;
   }
   switch (r->action) {
-  case SSLVDIR_AUTODISCOVER_SETTINGS:
+  case SSLVDIR_AUTODISCOVER_ACTION_SETTINGS:
     write_settings(w, p, s, schema, req->email, req->legacy_dn, params->side);
     return;
-  case SSLVDIR_AUTODISCOVER_REDIRECT_ADDR: {
+  case SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR: {
     char to[SSLVDIR_AUTODISCOVER_MAX_EMAIL + SV_HOST_MAX + 2];
     int k = snprintf(to, sizeof to, "%.*s%s", (int)d, req->email, r->target);
     write_redirect_addr(w, schema, to, (size_t)k, req->email);
     return;
   }
   default: /* REDIRECT_URL: the mobilesync schema cannot carry a URL */
-    if (schema == SSLVDIR_AUTODISCOVER_MOBILESYNC)
+    if (schema == SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC)
       write_error(w, p, schema, 501, params->time_us, req->email);
     else
       write_redirect_url(w, r->target, params->flags);
@@ -1166,7 +1166,7 @@ static int json_answer(const sslvdir_policy *p, const char *query, size_t len,
   const sv_ad_rule *r = find_rule(p, email + d, n - d);
   const sslvdir_site *s = r ? rule_site(p, r) : NULL;
   char url[URL_MAX] = "";
-  if (r && r->action == SSLVDIR_AUTODISCOVER_SETTINGS && s && s->canonical) {
+  if (r && r->action == SSLVDIR_AUTODISCOVER_ACTION_SETTINGS && s && s->canonical) {
     unsigned port = s->https_port ? s->https_port : 443;
     char ps[12] = "";
     if (port != 443)
@@ -1177,9 +1177,9 @@ static int json_answer(const sslvdir_policy *p, const char *query, size_t len,
       service_url(s, SSLVDIR_KIND_EAS, "/Microsoft-Server-ActiveSync", params->side, "", url);
     else
       service_url(s, SSLVDIR_KIND_EWS, "/EWS", params->side, "/Exchange.asmx", url);
-  } else if (r && r->action == SSLVDIR_AUTODISCOVER_REDIRECT_URL && which == 0) {
+  } else if (r && r->action == SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_URL && which == 0) {
     snprintf(url, sizeof url, "%s", r->target);
-  } else if (r && r->action == SSLVDIR_AUTODISCOVER_REDIRECT_ADDR && which == 0) {
+  } else if (r && r->action == SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR && which == 0) {
     snprintf(url, sizeof url, "https://autodiscover.%s/Autodiscover/Autodiscover.xml", r->target);
   }
   if (!url[0]) {

@@ -34,10 +34,10 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
     int method;
     const char *pre, *post;
   } order[] = {
-    {SSLVDIR_AUTODISCOVER_POST, "https://", "/autodiscover/autodiscover.xml"},
-    {SSLVDIR_AUTODISCOVER_POST, "https://autodiscover.", "/autodiscover/autodiscover.xml"},
-    {SSLVDIR_AUTODISCOVER_GET_REDIRECT, "http://autodiscover.", "/autodiscover/autodiscover.xml"},
-    {SSLVDIR_AUTODISCOVER_SRV, "_autodiscover._tcp.", ""},
+    {SSLVDIR_AUTODISCOVER_METHOD_POST, "https://", "/autodiscover/autodiscover.xml"},
+    {SSLVDIR_AUTODISCOVER_METHOD_POST, "https://autodiscover.", "/autodiscover/autodiscover.xml"},
+    {SSLVDIR_AUTODISCOVER_METHOD_GET_REDIRECT, "http://autodiscover.", "/autodiscover/autodiscover.xml"},
+    {SSLVDIR_AUTODISCOVER_METHOD_SRV, "_autodiscover._tcp.", ""},
   };
   for (size_t i = 0; i < 4; i++) {
     out[i].method = order[i].method;
@@ -110,7 +110,7 @@ static int over_limit(const sslvdir_autodiscover_chain *c, sslvdir_error *err) {
   return 1;
 }
 
-SSLVDIR_EXTERN int sslvdir_autodiscover_chain_url(sslvdir_autodiscover_chain *c, int status,
+SSLVDIR_EXTERN int sslvdir_autodiscover_chain_follow_url(sslvdir_autodiscover_chain *c, int status,
                                                   const char *url, size_t len,
                                                   sslvdir_error *err) {
   if (!c || !url)
@@ -128,7 +128,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_chain_url(sslvdir_autodiscover_chain *c,
   return SSLVDIR_OK;
 }
 
-SSLVDIR_EXTERN int sslvdir_autodiscover_chain_addr(sslvdir_autodiscover_chain *c,
+SSLVDIR_EXTERN int sslvdir_autodiscover_chain_follow_addr(sslvdir_autodiscover_chain *c,
                                                    const char *address, sslvdir_error *err) {
   if (!c || !address)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover chain: NULL argument");

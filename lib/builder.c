@@ -711,7 +711,7 @@ SSLVDIR_EXTERN int sslvdir_builder_add_autodiscover_domain(sslvdir_builder *b, c
                                                            sslvdir_error *err) {
   if (!b)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL");
-  if (action == SSLVDIR_AUTODISCOVER_SETTINGS && (!target || !sv_builder_find_site(b, target)))
+  if (action == SSLVDIR_AUTODISCOVER_ACTION_SETTINGS && (!target || !sv_builder_find_site(b, target)))
     return sv_err(err, target ? SSLVDIR_E_NOT_FOUND : SSLVDIR_E_INVALID_ARGUMENT,
                   "autodiscover: no site '%.256s'", target ? target : "(null)");
   return sv_ad_add_domain(&b->ad, domain, (int)action, target, err);
@@ -859,7 +859,7 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
   }
   for (size_t i = 0; i < p->ad.nrules; i++) {
     const sv_ad_rule *r = &p->ad.rules[i];
-    if (r->action != SSLVDIR_AUTODISCOVER_SETTINGS)
+    if (r->action != SSLVDIR_AUTODISCOVER_ACTION_SETTINGS)
       continue;
     /* The policy's sites are the builder's, in the same order. */
     long k = sv_ix_find(&b->site_ix, r->target, strlen(r->target), 1, site_name_of, b);

@@ -709,3 +709,27 @@ SSLVDIR_EXTERN int sslvdir_cert_has_wildcard(const sslvdir_cert *c) {
       return 1;
   return !o->has_dns_san && strchr(o->cn_shown, '*') != NULL;
 }
+
+static const char *const cert_names[] = {"none", "ok", "untrusted", "expired", "revoked"};
+
+SSLVDIR_EXTERN const char *sslvdir_cert_status_name(int status) {
+  if (status < 0 || (size_t)status >= sizeof cert_names / sizeof cert_names[0])
+    return NULL;
+  return cert_names[status];
+}
+
+SSLVDIR_EXTERN int sslvdir_cert_status_parse(sslvdir_cert_status *out, const char *name,
+                                             size_t len) {
+  if (!out || !name)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (sv_eq_ci(name, len, "missing", 7)) {
+    *out = SSLVDIR_CERT_STATUS_NONE;
+    return SSLVDIR_OK;
+  }
+  for (size_t i = 0; i < sizeof cert_names / sizeof cert_names[0]; i++)
+    if (sv_eq_ci(name, len, cert_names[i], strlen(cert_names[i]))) {
+      *out = (sslvdir_cert_status)i;
+      return SSLVDIR_OK;
+    }
+  return SSLVDIR_E_UNKNOWN_NAME;
+}

@@ -180,8 +180,8 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   const sv_net *off = sv_policy_offloader_for(p, r->peer, r->peer_len);
   int trusted = off != NULL;
   d->remove_headers =
-      trusted ? 0 : (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS |
-                     (p->cipher_header ? SSLVDIR_HEADER_OFFLOAD_CIPHER : 0));
+      trusted ? 0 : (SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO | SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS |
+                     (p->cipher_header ? SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER : 0));
 
   if (!r->method || !r->method_len || r->method_len > 32) {
     deny(d, SSLVDIR_R_BAD_METHOD);
@@ -335,21 +335,21 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   }
   if (edge & (SSLVDIR_SSL_NEGOTIATE_CERT | SSLVDIR_SSL_REQUIRE_CERT | SSLVDIR_SSL_MAP_CERT)) {
     switch (r->client_cert) {
-    case SSLVDIR_CERT_OK:
+    case SSLVDIR_CERT_STATUS_OK:
       break;
-    case SSLVDIR_CERT_NONE:
+    case SSLVDIR_CERT_STATUS_NONE:
       if (edge & SSLVDIR_SSL_REQUIRE_CERT) {
         deny(d, SSLVDIR_R_CERT_REQUIRED);
         return SSLVDIR_OK;
       }
       break;
-    case SSLVDIR_CERT_UNTRUSTED:
+    case SSLVDIR_CERT_STATUS_UNTRUSTED:
       deny(d, SSLVDIR_R_CERT_UNTRUSTED);
       return SSLVDIR_OK;
-    case SSLVDIR_CERT_EXPIRED:
+    case SSLVDIR_CERT_STATUS_EXPIRED:
       deny(d, SSLVDIR_R_CERT_EXPIRED);
       return SSLVDIR_OK;
-    case SSLVDIR_CERT_REVOKED:
+    case SSLVDIR_CERT_STATUS_REVOKED:
       deny(d, SSLVDIR_R_CERT_REVOKED);
       return SSLVDIR_OK;
     default: /* an unknown status is not a valid certificate */
@@ -360,10 +360,10 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
   d->action = SSLVDIR_ACTION_ALLOW;
   finish(d, edge ? SSLVDIR_R_ALLOWED : SSLVDIR_R_NO_TLS_REQUIRED, 0);
   if (d->upstream == SSLVDIR_UPSTREAM_OFFLOAD) {
-    d->set_headers = SSLVDIR_HEADER_X_FORWARDED_PROTO;
+    d->set_headers = SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO;
     d->x_forwarded_proto = tls ? "https" : "http";
     if (tls) {
-      d->set_headers |= SSLVDIR_HEADER_FRONT_END_HTTPS;
+      d->set_headers |= SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS;
       d->front_end_https = "On";
     }
   }
@@ -447,34 +447,10 @@ SSLVDIR_EXTERN const char *sslvdir_action_name(int action) {
   }
 }
 
-static const char *const cert_names[] = {"none", "ok", "untrusted", "expired", "revoked"};
-
-SSLVDIR_EXTERN const char *sslvdir_cert_status_name(int status) {
-  if (status < 0 || (size_t)status >= sizeof cert_names / sizeof cert_names[0])
-    return NULL;
-  return cert_names[status];
-}
-
-SSLVDIR_EXTERN int sslvdir_cert_status_parse(sslvdir_cert_status *out, const char *name,
-                                             size_t len) {
-  if (!out || !name)
-    return SSLVDIR_E_INVALID_ARGUMENT;
-  if (sv_eq_ci(name, len, "missing", 7)) {
-    *out = SSLVDIR_CERT_NONE;
-    return SSLVDIR_OK;
-  }
-  for (size_t i = 0; i < sizeof cert_names / sizeof cert_names[0]; i++)
-    if (sv_eq_ci(name, len, cert_names[i], strlen(cert_names[i]))) {
-      *out = (sslvdir_cert_status)i;
-      return SSLVDIR_OK;
-    }
-  return SSLVDIR_E_UNKNOWN_NAME;
-}
-
-SSLVDIR_EXTERN const char *sslvdir_header_name(unsigned bit) {
+SSLVDIR_EXTERN const char *sslvdir_request_header_name(unsigned bit) {
   switch (bit) {
-  case SSLVDIR_HEADER_X_FORWARDED_PROTO: return "X-Forwarded-Proto";
-  case SSLVDIR_HEADER_FRONT_END_HTTPS: return "Front-End-Https";
+  case SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO: return "X-Forwarded-Proto";
+  case SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS: return "Front-End-Https";
   default: return NULL;
   }
 }

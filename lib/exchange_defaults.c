@@ -50,8 +50,8 @@ int sv_exchange_version_check(unsigned version, const char *what, sslvdir_error 
                 what ? what : "", what ? ": " : "", version, list);
 }
 
-int sslvdir_exchange_version_parse(const char *text, size_t len, unsigned *version,
-                                   sslvdir_error *err) {
+SSLVDIR_EXTERN int sslvdir_exchange_version_parse(const char *text, size_t len, unsigned *version,
+                                                 sslvdir_error *err) {
   if (!text || !version)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "exchange version: NULL argument");
   if (sv_eq_ci(text, len, "SE", 2)) {

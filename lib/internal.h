@@ -444,7 +444,7 @@ sslvdir_vdir *sv_builder_vdir_by_path(sslvdir_builder *b, const char *site, cons
 void sv_policy_destroy(sslvdir_policy *p);
 const sslvdir_site *sv_policy_lookup_host(const sslvdir_policy *p, const char *host, size_t len);
 /* The trusted offloader network that holds addr (the first), or NULL: the
- * one test behind sslvdir_policy_is_trusted() and sslvdir_decide(). */
+ * one test behind sslvdir_policy_is_offloader() and sslvdir_decide(). */
 const sv_net *sv_policy_offloader_for(const sslvdir_policy *p, const char *addr, size_t len);
 const sslvdir_site *sv_policy_lookup_host_hash(const sslvdir_policy *p, const char *host, size_t len,
                                                uint32_t hash);

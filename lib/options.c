@@ -279,7 +279,7 @@ static int from_preset(const sslvdir_policy_options *o, sslvdir_builder *b, cons
       return blame(o, O_HOST, rc, err);
   for (size_t k = 0; k < o->count[O_AD_DOMAIN]; k++)
     if ((rc = sslvdir_builder_add_autodiscover_domain(b, o->values[O_AD_DOMAIN][k],
-                                                      SSLVDIR_AUTODISCOVER_SETTINGS, site, err)))
+                                                      SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, site, err)))
       return blame(o, O_AD_DOMAIN, rc, err);
   return SSLVDIR_OK;
 }

@@ -689,7 +689,7 @@ SSLVDIR_EXTERN size_t sslvdir_plan_step_count(const sslvdir_plan *p) {
 SSLVDIR_EXTERN int sslvdir_plan_step(const sslvdir_plan *p, size_t i, sslvdir_plan_form form,
                                      int *kind, const char **target, const char **text,
                                      const char **why) {
-  if (!p || (form != SSLVDIR_PLAN_APPCMD && form != SSLVDIR_PLAN_POWERSHELL))
+  if (!p || (form != SSLVDIR_PLAN_FORM_APPCMD && form != SSLVDIR_PLAN_FORM_POWERSHELL))
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (i >= p->nsteps)
     return SSLVDIR_E_NOT_FOUND;
@@ -699,7 +699,7 @@ SSLVDIR_EXTERN int sslvdir_plan_step(const sslvdir_plan *p, size_t i, sslvdir_pl
   if (target)
     *target = s->target;
   if (text)
-    *text = form == SSLVDIR_PLAN_APPCMD ? s->appcmd : s->ps;
+    *text = form == SSLVDIR_PLAN_FORM_APPCMD ? s->appcmd : s->ps;
   if (why)
     *why = s->why;
   return SSLVDIR_OK;

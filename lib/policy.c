@@ -112,7 +112,9 @@ SSLVDIR_EXTERN int sslvdir_policy_offloader_cipher(const sslvdir_policy *p, size
     *min_bits = 0;
   if (header)
     *header = NULL;
-  if (!p || i >= p->noffloaders)
+  if (!p)
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  if (i >= p->noffloaders)
     return SSLVDIR_E_NOT_FOUND;
   if (min_bits)
     *min_bits = p->offloaders[i].min_cipher_bits;
@@ -136,7 +138,7 @@ const sv_net *sv_policy_offloader_for(const sslvdir_policy *p, const char *addr,
   return NULL;
 }
 
-SSLVDIR_EXTERN int sslvdir_policy_is_trusted(const sslvdir_policy *p, const char *addr,
+SSLVDIR_EXTERN int sslvdir_policy_is_offloader(const sslvdir_policy *p, const char *addr,
                                              size_t len) {
   return sv_policy_offloader_for(p, addr, len) != NULL;
 }

@@ -425,9 +425,9 @@ static int do_autodiscover(pf *c, xmlNodePtr n) {
     else
       rc = relay(c, k, sslvdir_builder_add_autodiscover_domain(
                            c->b, name,
-                           site ? SSLVDIR_AUTODISCOVER_SETTINGS
-                           : ra ? SSLVDIR_AUTODISCOVER_REDIRECT_ADDR
-                                : SSLVDIR_AUTODISCOVER_REDIRECT_URL,
+                           site ? SSLVDIR_AUTODISCOVER_ACTION_SETTINGS
+                           : ra ? SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR
+                                : SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_URL,
                            site ? site : ra ? ra : ru, c->err));
     xmlFree(name);
     xmlFree(site);

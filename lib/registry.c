@@ -214,13 +214,13 @@ static int parse_value(sslvdir_regfile *r, size_t keyent, const char *l, size_t 
     vn--;
   int rc;
   if (vn == 1 && v[0] == '-')
-    rc = add_ent(r, SSLVDIR_REG_VALUE_DELETE, key, name, 0, NULL, 0, line);
+    rc = add_ent(r, SSLVDIR_REG_ENTRY_VALUE_DELETE, key, name, 0, NULL, 0, line);
   else if (vn && v[0] == '"') {
     size_t sl, end;
     char *s = (char *)buf;
     if (quoted(v + 1, vn - 1, s, &sl, &end) || end + 1 != vn)
       return skip_line(r, line, keyent, name, "the string value is not one closed \"string\"");
-    rc = add_ent(r, SSLVDIR_REG_VALUE, key, name, SSLVDIR_REG_SZ, buf, sl, line);
+    rc = add_ent(r, SSLVDIR_REG_ENTRY_VALUE, key, name, SSLVDIR_REG_SZ, buf, sl, line);
   } else if (vn > 6 && !strncmp(v, "dword:", 6)) {
     /* Windows' regedit refuses a ninth digit even when it is a leading zero
      * (dword:000000001): the value is not imported. */
@@ -235,7 +235,7 @@ static int parse_value(sslvdir_regfile *r, size_t keyent, const char *l, size_t 
     }
     unsigned char le[4] = {(unsigned char)dw, (unsigned char)(dw >> 8), (unsigned char)(dw >> 16),
                            (unsigned char)(dw >> 24)};
-    rc = add_ent(r, SSLVDIR_REG_VALUE, key, name, SSLVDIR_REG_DWORD, le, 4, line);
+    rc = add_ent(r, SSLVDIR_REG_ENTRY_VALUE, key, name, SSLVDIR_REG_DWORD, le, 4, line);
   } else if (vn >= 4 && !strncmp(v, "hex", 3)) {
     unsigned type = SSLVDIR_REG_BINARY;
     size_t k = 3;
@@ -269,7 +269,7 @@ static int parse_value(sslvdir_regfile *r, size_t keyent, const char *l, size_t 
         k++;
       }
     }
-    rc = add_ent(r, SSLVDIR_REG_VALUE, key, name, type, buf, o, line);
+    rc = add_ent(r, SSLVDIR_REG_ENTRY_VALUE, key, name, type, buf, o, line);
     if (!rc)
       r->ents[r->n - 1].hex = 1;
   } else {
@@ -389,7 +389,7 @@ SSLVDIR_EXTERN int sslvdir_regfile_parse(sslvdir_regfile **out, const char *data
       kz[kl] = '\0';
       key_deleted = del;
       keyent = r->n;
-      if (add_ent(r, del ? SSLVDIR_REG_KEY_DELETE : SSLVDIR_REG_KEY, kz, NULL, 0, NULL, 0, first))
+      if (add_ent(r, del ? SSLVDIR_REG_ENTRY_KEY_DELETE : SSLVDIR_REG_ENTRY_KEY, kz, NULL, 0, NULL, 0, first))
         rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
       continue;
     }
@@ -525,9 +525,9 @@ static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_err
     if (i == r->n)
       break;
     const reg_ent *e = &r->ents[i];
-    if (e->kind == SSLVDIR_REG_KEY)
+    if (e->kind == SSLVDIR_REG_ENTRY_KEY)
       continue;
-    if (e->kind == SSLVDIR_REG_KEY_DELETE) {
+    if (e->kind == SSLVDIR_REG_ENTRY_KEY_DELETE) {
       if (sv_settings_delete_key(s, e->key, strlen(e->key)))
         return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
       continue;
@@ -543,7 +543,7 @@ static int apply_ents(const sslvdir_regfile *r, sslvdir_settings *s, sslvdir_err
       return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
     int rc = SSLVDIR_OK;
     sslvdir_error e2 = {0};
-    if (e->kind == SSLVDIR_REG_VALUE_DELETE) {
+    if (e->kind == SSLVDIR_REG_ENTRY_VALUE_DELETE) {
       rc = sslvdir_settings_unset(s, path, &e2);
       if (rc == SSLVDIR_E_NOT_FOUND)
         rc = SSLVDIR_OK;
@@ -651,7 +651,7 @@ SSLVDIR_EXTERN int sslvdir_regfile_from_settings(sslvdir_regfile **out, const ss
     g.last[k] = i;
   }
   for (size_t k = 0; k < g.n && !rc; k++) {
-    rc = add_ent(r, SSLVDIR_REG_KEY, g.keys[k], NULL, 0, NULL, 0, 0);
+    rc = add_ent(r, SSLVDIR_REG_ENTRY_KEY, g.keys[k], NULL, 0, NULL, 0, 0);
     for (size_t j = g.first[k]; j != none && !rc; j = next[j]) {
       const char *p2, *str;
       sslvdir_value_type type;
@@ -662,9 +662,9 @@ SSLVDIR_EXTERN int sslvdir_regfile_from_settings(sslvdir_regfile **out, const ss
       if (type == SSLVDIR_VALUE_DWORD) {
         unsigned char le[4] = {(unsigned char)dw, (unsigned char)(dw >> 8),
                                (unsigned char)(dw >> 16), (unsigned char)(dw >> 24)};
-        rc = add_ent(r, SSLVDIR_REG_VALUE, g.keys[k], name, SSLVDIR_REG_DWORD, le, 4, 0);
+        rc = add_ent(r, SSLVDIR_REG_ENTRY_VALUE, g.keys[k], name, SSLVDIR_REG_DWORD, le, 4, 0);
       } else {
-        rc = add_ent(r, SSLVDIR_REG_VALUE, g.keys[k], name, SSLVDIR_REG_SZ,
+        rc = add_ent(r, SSLVDIR_REG_ENTRY_VALUE, g.keys[k], name, SSLVDIR_REG_SZ,
                      (const unsigned char *)str, strlen(str), 0);
       }
     }
@@ -740,9 +740,9 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
     ws(&b, v4 ? "REGEDIT4\r\n" : "Windows Registry Editor Version 5.00\r\n");
     for (size_t i = 0; i < r->n; i++) {
       const reg_ent *e = &r->ents[i];
-      if (e->kind == SSLVDIR_REG_KEY || e->kind == SSLVDIR_REG_KEY_DELETE) {
+      if (e->kind == SSLVDIR_REG_ENTRY_KEY || e->kind == SSLVDIR_REG_ENTRY_KEY_DELETE) {
         ws(&b, "\r\n[");
-        if (e->kind == SSLVDIR_REG_KEY_DELETE)
+        if (e->kind == SSLVDIR_REG_ENTRY_KEY_DELETE)
           ws(&b, "-");
         ws(&b, e->key);
         ws(&b, "]\r\n");
@@ -753,7 +753,7 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
       else
         ws(&b, "@");
       ws(&b, "=");
-      if (e->kind == SSLVDIR_REG_VALUE_DELETE) {
+      if (e->kind == SSLVDIR_REG_ENTRY_VALUE_DELETE) {
         ws(&b, "-");
       } else if (e->type == SSLVDIR_REG_DWORD && e->len == 4) {
         char d[16];

@@ -53,18 +53,18 @@ static int ows(unsigned char c) { return c == ' ' || c == '\t'; }
 
 /* ================================================================ headers */
 
-SSLVDIR_EXTERN sslvdir_header_kind sslvdir_rewrite_header_kind(const char *name, size_t len) {
+SSLVDIR_EXTERN sslvdir_response_header sslvdir_rewrite_header_kind(const char *name, size_t len) {
   if (!name)
-    return SSLVDIR_HEADER_OTHER;
+    return SSLVDIR_RESPONSE_HEADER_OTHER;
   if (sv_eq_ci(name, len, "location", 8))
-    return SSLVDIR_HEADER_LOCATION;
+    return SSLVDIR_RESPONSE_HEADER_LOCATION;
   if (sv_eq_ci(name, len, "content-location", 16))
-    return SSLVDIR_HEADER_CONTENT_LOCATION;
+    return SSLVDIR_RESPONSE_HEADER_CONTENT_LOCATION;
   if (sv_eq_ci(name, len, "refresh", 7))
-    return SSLVDIR_HEADER_REFRESH;
+    return SSLVDIR_RESPONSE_HEADER_REFRESH;
   if (sv_eq_ci(name, len, "set-cookie", 10))
-    return SSLVDIR_HEADER_SET_COOKIE;
-  return SSLVDIR_HEADER_OTHER;
+    return SSLVDIR_RESPONSE_HEADER_SET_COOKIE;
+  return SSLVDIR_RESPONSE_HEADER_OTHER;
 }
 
 /* The result of a header rewrite: value[0..a) + ins + value[b..len). */
@@ -211,7 +211,7 @@ static int cookie_splice(const char *v, size_t len, splice *sp) {
 }
 
 SSLVDIR_EXTERN int sslvdir_rewrite_header(const sslvdir_policy *p, const sslvdir_vdir *vdir,
-                                          sslvdir_header_kind kind, const char *value,
+                                          sslvdir_response_header kind, const char *value,
                                           size_t len, char *out, size_t out_size,
                                           size_t *out_len) {
   if (!p || !value || !out_len || (!out && out_size))
@@ -226,14 +226,14 @@ SSLVDIR_EXTERN int sslvdir_rewrite_header(const sslvdir_policy *p, const sslvdir
   splice sp;
   int hit = 0;
   switch (kind) {
-  case SSLVDIR_HEADER_LOCATION:
-  case SSLVDIR_HEADER_CONTENT_LOCATION:
+  case SSLVDIR_RESPONSE_HEADER_LOCATION:
+  case SSLVDIR_RESPONSE_HEADER_CONTENT_LOCATION:
     hit = location_splice(p, value, len, &sp);
     break;
-  case SSLVDIR_HEADER_REFRESH:
+  case SSLVDIR_RESPONSE_HEADER_REFRESH:
     hit = refresh_splice(p, value, len, &sp);
     break;
-  case SSLVDIR_HEADER_SET_COOKIE:
+  case SSLVDIR_RESPONSE_HEADER_SET_COOKIE:
     hit = (!vdir || !vdir->plain_cookies) && cookie_splice(value, len, &sp);
     break;
   default:

@@ -373,10 +373,15 @@ SSLVDIR_EXTERN size_t sslvdir_settings_count(const sslvdir_settings *s) { return
 SSLVDIR_EXTERN int sslvdir_settings_entry(const sslvdir_settings *s, size_t index,
                                           const char **path, sslvdir_value_type *type,
                                           uint32_t *dword, const char **string, int *known) {
+  if (path) *path = NULL;
+  if (type) *type = (sslvdir_value_type)0;
+  if (dword) *dword = 0;
+  if (string) *string = NULL;
+  if (known) *known = 0;
   if (!s)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (index >= s->n)
-    return SSLVDIR_E_RANGE;
+    return SSLVDIR_E_NOT_FOUND;
   const sv_setting *e = &s->items[index];
   if (path) *path = e->path;
   if (type) *type = e->type;

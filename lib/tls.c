@@ -221,7 +221,7 @@ SSLVDIR_EXTERN int sslvdir_tls_client_cert(struct gnutls_session_int *session,
                                            sslvdir_cert_status *status, unsigned *problems,
                                            sslvdir_error *err) {
   if (status)
-    *status = SSLVDIR_CERT_UNTRUSTED;
+    *status = SSLVDIR_CERT_STATUS_UNTRUSTED;
   if (problems)
     *problems = SSLVDIR_CERT_PROBLEM_INVALID;
   if (!session || !trust || !status)
@@ -231,7 +231,7 @@ SSLVDIR_EXTERN int sslvdir_tls_client_cert(struct gnutls_session_int *session,
   if (rc)
     return rc;
   if (none) {
-    *status = SSLVDIR_CERT_NONE;
+    *status = SSLVDIR_CERT_STATUS_NONE;
     if (problems)
       *problems = 0;
     sv_err(err, SSLVDIR_OK, "the client sent no certificate");

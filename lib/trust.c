@@ -322,12 +322,12 @@ SSLVDIR_EXTERN int sslvdir_trust_verify_der(const sslvdir_trust *t,
 
 SSLVDIR_EXTERN sslvdir_cert_status sslvdir_trust_status(unsigned problems) {
   if (!problems)
-    return SSLVDIR_CERT_OK;
+    return SSLVDIR_CERT_STATUS_OK;
   if (problems & SSLVDIR_CERT_PROBLEM_REVOKED)
-    return SSLVDIR_CERT_REVOKED;
+    return SSLVDIR_CERT_STATUS_REVOKED;
   if (problems & (SSLVDIR_CERT_PROBLEM_EXPIRED | SSLVDIR_CERT_PROBLEM_NOT_YET_VALID))
-    return SSLVDIR_CERT_EXPIRED;
-  return SSLVDIR_CERT_UNTRUSTED;
+    return SSLVDIR_CERT_STATUS_EXPIRED;
+  return SSLVDIR_CERT_STATUS_UNTRUSTED;
 }
 
 SSLVDIR_EXTERN int sslvdir_trust_backend_accepts(const sslvdir_policy *policy,

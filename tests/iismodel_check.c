@@ -69,7 +69,7 @@ int iism_check(const iism_policy *mp, const sslvdir_policy *lp, const char *targ
   r.host_len = 16;
   r.scheme = tls ? SSLVDIR_SCHEME_HTTPS : SSLVDIR_SCHEME_HTTP;
   r.cipher_bits = tls ? 256 : 0;
-  r.client_cert = tls ? SSLVDIR_CERT_OK : SSLVDIR_CERT_NONE;
+  r.client_cert = tls ? SSLVDIR_CERT_STATUS_OK : SSLVDIR_CERT_STATUS_NONE;
   static sslvdir_decision d;
   d.version = SSLVDIR_DECISION_VERSION;
   if (sslvdir_decide(lp, &r, &d) != SSLVDIR_OK) {

@@ -165,7 +165,7 @@ static void lg_builder(unsigned n) {
     snprintf(net, sizeof net, "10.%u.%u.0/24", (i / 2 >> 8) & 255, i / 2 & 255);
     LG_CHECK(sslvdir_builder_add_offloader(b, net, &e));
     snprintf(host, sizeof host, "d%u.example.net", i);
-    LG_CHECK(sslvdir_builder_add_autodiscover_domain(b, host, SSLVDIR_AUTODISCOVER_SETTINGS, site, &e));
+    LG_CHECK(sslvdir_builder_add_autodiscover_domain(b, host, SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, site, &e));
   }
   LG_CHECK(sslvdir_builder_build(b, &p, &e));
   sslvdir_policy_unref(p);

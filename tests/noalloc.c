@@ -167,7 +167,7 @@ int main(void) {
   sslvdir_policy *ap;
   if (sslvdir_builder_new(&ab) || sslvdir_preset_apply(ab, "exchange2016", "S", NULL) ||
       sslvdir_builder_add_host(ab, "S", "mail.contoso.com", NULL) ||
-      sslvdir_builder_add_autodiscover_domain(ab, "contoso.com", SSLVDIR_AUTODISCOVER_SETTINGS, "S", NULL) ||
+      sslvdir_builder_add_autodiscover_domain(ab, "contoso.com", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "S", NULL) ||
       sslvdir_builder_build(ab, &ap, NULL))
     return 1;
   sslvdir_builder_free(ab);
@@ -179,11 +179,11 @@ int main(void) {
   for (int i = 0; i < 10000; i++) {
     size_t n;
     int st;
-    docs += !sslvdir_autodiscover_settings(ap, sslvdir_policy_site(ap, 0), SSLVDIR_AUTODISCOVER_OUTLOOK,
+    docs += !sslvdir_autodiscover_settings(ap, sslvdir_policy_site(ap, 0), SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK,
                                            "a@contoso.com", NULL, &params, doc, sizeof doc, &n);
     docs += !sslvdir_autodiscover_redirect_url("https://x.example/autodiscover/autodiscover.xml",
                                                &params, doc, sizeof doc, &n);
-    docs += !sslvdir_autodiscover_error(ap, SSLVDIR_AUTODISCOVER_OUTLOOK, 500, &params, doc,
+    docs += !sslvdir_autodiscover_error(ap, SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK, 500, &params, doc,
                                         sizeof doc, &n);
     docs += !sslvdir_autodiscover_json(ap, "Email=a@contoso.com&Protocol=AutodiscoverV1", 44,
                                        &params, doc, sizeof doc, &n, &st);

@@ -428,7 +428,7 @@ static void test_documents(void) {
   xmlDocPtr d = parse_valid(doc_buf, n, "redirectUrl");
   CU_ASSERT(d && text_is(d, "RedirectUrl", url) && text_is(d, "RedirectURL", url));
   xmlFreeDoc(d);
-  p.flags = SSLVDIR_AUTODISCOVER_SPEC_SPELLING;
+  p.flags = SSLVDIR_AUTODISCOVER_FLAG_SPEC_SPELLING;
   CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_redirect_url(url, &p, doc_buf, DOC_MAX, &n), SSLVDIR_OK);
   d = parse_valid(doc_buf, n, "redirectUrl spec");
   CU_ASSERT(d && text_is(d, "RedirectUrl", url) && !find(xmlDocGetRootElement(d), "RedirectURL"));
@@ -439,10 +439,10 @@ static void test_documents(void) {
                                                     &p, doc_buf, DOC_MAX, &n), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_redirect_url("https://x.example/owa/", &p, doc_buf,
                                                     DOC_MAX, &n), SSLVDIR_E_SYNTAX);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_redirect_addr(SSLVDIR_AUTODISCOVER_OUTLOOK, "nobody", &p,
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_redirect_addr(SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK, "nobody", &p,
                                                      doc_buf, DOC_MAX, &n), SSLVDIR_E_SYNTAX);
   /* Escaping in a redirectAddr. */
-  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_redirect_addr(SSLVDIR_AUTODISCOVER_OUTLOOK,
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_redirect_addr(SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK,
                                                            "\"a<b>&'c\"@fabrikam.com", &p,
                                                            doc_buf, DOC_MAX, &n), SSLVDIR_OK);
   d = parse_valid(doc_buf, n, "redirectAddr");
@@ -453,7 +453,7 @@ static void test_documents(void) {
   for (size_t i = 0; i < 6; i++) {
     char num[8];
     snprintf(num, sizeof num, "%d", codes[i]);
-    CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_OUTLOOK,
+    CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK,
                                                      codes[i], &p, doc_buf, DOC_MAX, &n),
                           SSLVDIR_OK);
     d = parse_valid(doc_buf, n, num);
@@ -461,7 +461,7 @@ static void test_documents(void) {
     xmlNodePtr r = d ? find(xmlDocGetRootElement(d), "Response") : NULL;
     CU_ASSERT(r && !strcmp((const char *)r->ns->href, SSLVDIR_AD_NS));
     xmlFreeDoc(d);
-    CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_MOBILESYNC,
+    CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC,
                                                      codes[i], &p, doc_buf, DOC_MAX, &n),
                           SSLVDIR_OK);
     d = parse_valid(doc_buf, n, num);
@@ -478,22 +478,22 @@ static void test_documents(void) {
                                    !strcmp((const char *)st->parent->parent->name, "Action")));
     xmlFreeDoc(d);
   }
-  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_OUTLOOK, 603, &p,
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK, 603, &p,
                                                    doc_buf, DOC_MAX, &n), SSLVDIR_OK);
   CU_ASSERT(mem_find(doc_buf, n, "Time=\"22:13:20.1234560\" Id=\"1054084152\"") != NULL);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_OUTLOOK, 404, &p,
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(policy, SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK, 404, &p,
                                              doc_buf, DOC_MAX, &n), SSLVDIR_E_RANGE);
   /* Measuring, and a buffer one byte short. */
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_OUTLOOK, 600, &p, NULL, 0,
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK, 600, &p, NULL, 0,
                                              &m), SSLVDIR_E_BUFFER_TOO_SMALL);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_OUTLOOK, 600, &p, doc_buf,
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK, 600, &p, doc_buf,
                                              m - 1, &n), SSLVDIR_E_BUFFER_TOO_SMALL);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_OUTLOOK, 600, &p, doc_buf,
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK, 600, &p, doc_buf,
                                              m, &n), SSLVDIR_OK);
   CU_ASSERT(mem_find(doc_buf, n, "Id=\"0\"") != NULL);
   /* The settings of a site without a canonical host cannot be written. */
   const sslvdir_site *eu = sslvdir_policy_site(policy, 1);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_settings(policy, eu, SSLVDIR_AUTODISCOVER_MOBILESYNC,
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_settings(policy, eu, SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC,
                                                 "a@eu.contoso.com", NULL, &p, doc_buf, DOC_MAX,
                                                 &n), SSLVDIR_OK);
 }
@@ -742,13 +742,13 @@ static void test_client(void) {
   size_t n;
   CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_candidates("Kwekua@Contoso.COM", c, 4, &n), SSLVDIR_OK);
   CU_ASSERT_EQUAL(n, 4);
-  CU_ASSERT(c[0].method == SSLVDIR_AUTODISCOVER_POST &&
+  CU_ASSERT(c[0].method == SSLVDIR_AUTODISCOVER_METHOD_POST &&
             !strcmp(c[0].url, "https://contoso.com/autodiscover/autodiscover.xml"));
-  CU_ASSERT(c[1].method == SSLVDIR_AUTODISCOVER_POST &&
+  CU_ASSERT(c[1].method == SSLVDIR_AUTODISCOVER_METHOD_POST &&
             !strcmp(c[1].url, "https://autodiscover.contoso.com/autodiscover/autodiscover.xml"));
-  CU_ASSERT(c[2].method == SSLVDIR_AUTODISCOVER_GET_REDIRECT &&
+  CU_ASSERT(c[2].method == SSLVDIR_AUTODISCOVER_METHOD_GET_REDIRECT &&
             !strcmp(c[2].url, "http://autodiscover.contoso.com/autodiscover/autodiscover.xml"));
-  CU_ASSERT(c[3].method == SSLVDIR_AUTODISCOVER_SRV && !strcmp(c[3].url, "_autodiscover._tcp.contoso.com"));
+  CU_ASSERT(c[3].method == SSLVDIR_AUTODISCOVER_METHOD_SRV && !strcmp(c[3].url, "_autodiscover._tcp.contoso.com"));
   CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("nobody", c, 4, &n), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@evil/x", c, 4, &n), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@contoso.com", c, 3, &n),
@@ -801,7 +801,7 @@ static void test_client(void) {
     sslvdir_autodiscover_chain *ch;
     sslvdir_error e;
     CU_ASSERT_FATAL(sslvdir_autodiscover_chain_new(&ch, "a@contoso.com", &e) == SSLVDIR_OK);
-    int rc = sslvdir_autodiscover_chain_url(ch, urls[i].status, urls[i].url, strlen(urls[i].url), &e);
+    int rc = sslvdir_autodiscover_chain_follow_url(ch, urls[i].status, urls[i].url, strlen(urls[i].url), &e);
     if ((rc == SSLVDIR_OK) != urls[i].ok)
       fprintf(stderr, "chain_url %d %s: %d\n", urls[i].status, urls[i].url, rc);
     CU_ASSERT_EQUAL(rc == SSLVDIR_OK, urls[i].ok);
@@ -819,21 +819,21 @@ static void test_client(void) {
     char addr[64];
     snprintf(addr, sizeof addr, "a@d%d.example", i);
     const char *u = "https://x.example/autodiscover/autodiscover.xml";
-    int rc = i % 2 ? sslvdir_autodiscover_chain_addr(ch, addr, &e)
-                   : sslvdir_autodiscover_chain_url(ch, 302, u, strlen(u), &e);
+    int rc = i % 2 ? sslvdir_autodiscover_chain_follow_addr(ch, addr, &e)
+                   : sslvdir_autodiscover_chain_follow_url(ch, 302, u, strlen(u), &e);
     CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
   }
   CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), 10);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_addr(ch, "a@eleventh.example", &e), SSLVDIR_E_REFUSED);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "a@eleventh.example", &e), SSLVDIR_E_REFUSED);
   CU_ASSERT(strstr(e.message, "at most 10") != NULL);
   CU_ASSERT_STRING_EQUAL(sslvdir_autodiscover_chain_address(ch), "a@d9.example");
   sslvdir_autodiscover_chain_free(ch);
   /* A loop, back to the first address in another case. */
   CU_ASSERT_FATAL(sslvdir_autodiscover_chain_new(&ch, "a@contoso.com", &e) == SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_addr(ch, "b@fabrikam.com", &e), SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_addr(ch, "A@Contoso.com", &e), SSLVDIR_E_REFUSED);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "b@fabrikam.com", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "A@Contoso.com", &e), SSLVDIR_E_REFUSED);
   CU_ASSERT(strstr(e.message, "loop") != NULL);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_addr(ch, "no address", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "no address", &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), 1);
   sslvdir_autodiscover_chain_free(ch);
   sslvdir_autodiscover_chain_free(NULL);
@@ -846,11 +846,11 @@ static void test_rules(void) {
   const sslvdir_site *site;
   CU_ASSERT_EQUAL(sslvdir_autodiscover_domain_rule(policy, "CONTOSO.com.", 0, &name, &action,
                                                    &target, &site), SSLVDIR_OK);
-  CU_ASSERT(action == SSLVDIR_AUTODISCOVER_SETTINGS && !target &&
+  CU_ASSERT(action == SSLVDIR_AUTODISCOVER_ACTION_SETTINGS && !target &&
             !strcmp(sslvdir_site_name(site), "Default Web Site"));
   CU_ASSERT_EQUAL(sslvdir_autodiscover_domain_rule(policy, "fabrikam.com", 0, NULL, &action,
                                                    &target, &site), SSLVDIR_OK);
-  CU_ASSERT(action == SSLVDIR_AUTODISCOVER_REDIRECT_ADDR && !strcmp(target, "fabrikam.hosted.example") && !site);
+  CU_ASSERT(action == SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR && !strcmp(target, "fabrikam.hosted.example") && !site);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_domain_rule(policy, "example.org", 0, NULL, NULL, NULL,
                                                    NULL), SSLVDIR_E_NOT_FOUND);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_domain_rule(policy, NULL, 3, &name, NULL, NULL, NULL), SSLVDIR_OK);
@@ -862,12 +862,12 @@ static void test_rules(void) {
   sslvdir_error e;
   CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "S", &e), SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_SETTINGS, "Nope", &e), SSLVDIR_E_NOT_FOUND);
-  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_SETTINGS, "S", &e), SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "Contoso.COM", SSLVDIR_AUTODISCOVER_SETTINGS, "S", &e), SSLVDIR_E_DUPLICATE);
-  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "a.example", SSLVDIR_AUTODISCOVER_REDIRECT_ADDR, "A.example", &e), SSLVDIR_E_INCONSISTENT);
-  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "b.example", SSLVDIR_AUTODISCOVER_REDIRECT_URL, "http://x/autodiscover/autodiscover.xml", &e), SSLVDIR_E_SYNTAX);
-  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "bad domain", SSLVDIR_AUTODISCOVER_REDIRECT_ADDR, "x.example", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "Nope", &e), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "S", &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "Contoso.COM", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "S", &e), SSLVDIR_E_DUPLICATE);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "a.example", SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR, "A.example", &e), SSLVDIR_E_INCONSISTENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "b.example", SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_URL, "http://x/autodiscover/autodiscover.xml", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "bad domain", SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR, "x.example", &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "c.example", (sslvdir_autodiscover_action)9, "x", &e), SSLVDIR_E_INVALID_ARGUMENT);
   CU_ASSERT_EQUAL(sslvdir_builder_set_autodiscover_option(b, "auth-package", "ntlm", &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_set_autodiscover_option(b, "auth-package", "Digest", &e), SSLVDIR_E_UNKNOWN_NAME);

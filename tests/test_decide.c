@@ -101,16 +101,16 @@ static void headers_text(unsigned mask, const sslvdir_decision *d, int set, char
     snprintf(buf, n, "-");
     return;
   }
-  if (mask & SSLVDIR_HEADER_X_FORWARDED_PROTO)
+  if (mask & SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO)
     snprintf(buf + strlen(buf), n - strlen(buf), "xfp%s%s", set ? ":" : "",
              set ? d->x_forwarded_proto : "");
-  if (mask & SSLVDIR_HEADER_FRONT_END_HTTPS)
+  if (mask & SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS)
     snprintf(buf + strlen(buf), n - strlen(buf), "%sfeh%s%s",
-             (mask & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? "," : "", set ? ":" : "",
+             (mask & SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO) ? "," : "", set ? ":" : "",
              set ? d->front_end_https : "");
-  if (mask & SSLVDIR_HEADER_OFFLOAD_CIPHER)
+  if (mask & SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER)
     snprintf(buf + strlen(buf), n - strlen(buf), "%scipher",
-             (mask & (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS)) ? "," : "");
+             (mask & (SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO | SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS)) ? "," : "");
 }
 
 static int run_case(const char *file, int lineno, char *line) {
@@ -288,7 +288,7 @@ static void test_offloader_cipher(void) {
   CU_ASSERT_EQUAL(bits, 0);
   CU_ASSERT_STRING_EQUAL(h, "X-SSL-Cipher");
   CU_ASSERT_EQUAL(sslvdir_policy_offloader_cipher(p, 2, &bits, &h), SSLVDIR_E_NOT_FOUND);
-  CU_ASSERT_EQUAL(sslvdir_policy_offloader_cipher(NULL, 0, NULL, NULL), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_policy_offloader_cipher(NULL, 0, NULL, NULL), SSLVDIR_E_INVALID_ARGUMENT);
   CU_ASSERT_STRING_EQUAL(sslvdir_policy_cipher_header(p), "X-SSL-Cipher");
   CU_ASSERT_PTR_NULL(sslvdir_policy_cipher_header(NULL));
   /* A version 1 request (without offload_cipher) is still read. */
@@ -422,14 +422,14 @@ static void test_arguments(void) {
   /* Names of enums. */
   CU_ASSERT_STRING_EQUAL(sslvdir_action_name(SSLVDIR_ACTION_DENY), "deny");
   CU_ASSERT_PTR_NULL(sslvdir_action_name(7));
-  CU_ASSERT_STRING_EQUAL(sslvdir_cert_status_name(SSLVDIR_CERT_REVOKED), "revoked");
+  CU_ASSERT_STRING_EQUAL(sslvdir_cert_status_name(SSLVDIR_CERT_STATUS_REVOKED), "revoked");
   CU_ASSERT_PTR_NULL(sslvdir_cert_status_name(-1));
   sslvdir_cert_status cs;
   CU_ASSERT_EQUAL(sslvdir_cert_status_parse(&cs, "MISSING", 7), SSLVDIR_OK);
-  CU_ASSERT_EQUAL(cs, SSLVDIR_CERT_NONE);
+  CU_ASSERT_EQUAL(cs, SSLVDIR_CERT_STATUS_NONE);
   CU_ASSERT_EQUAL(sslvdir_cert_status_parse(&cs, "fine", 4), SSLVDIR_E_UNKNOWN_NAME);
-  CU_ASSERT_STRING_EQUAL(sslvdir_header_name(SSLVDIR_HEADER_FRONT_END_HTTPS), "Front-End-Https");
-  CU_ASSERT_PTR_NULL(sslvdir_header_name(3));
+  CU_ASSERT_STRING_EQUAL(sslvdir_request_header_name(SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS), "Front-End-Https");
+  CU_ASSERT_PTR_NULL(sslvdir_request_header_name(3));
 }
 
 static void test_unknown_cert_status(void) {

@@ -33,7 +33,7 @@ static char *plan_lines(const sslvdir_plan *p) {
   size_t cap = 1, n = 0;
   for (size_t i = 0; i < sslvdir_plan_step_count(p); i++) {
     const char *line;
-    if (!sslvdir_plan_step(p, i, SSLVDIR_PLAN_APPCMD, NULL, NULL, &line, NULL))
+    if (!sslvdir_plan_step(p, i, SSLVDIR_PLAN_FORM_APPCMD, NULL, NULL, &line, NULL))
       cap += strlen(line) + 1;
   }
   char *t = malloc(cap);
@@ -42,7 +42,7 @@ static char *plan_lines(const sslvdir_plan *p) {
   t[0] = '\0';
   for (size_t i = 0; i < sslvdir_plan_step_count(p); i++) {
     const char *line;
-    if (!sslvdir_plan_step(p, i, SSLVDIR_PLAN_APPCMD, NULL, NULL, &line, NULL))
+    if (!sslvdir_plan_step(p, i, SSLVDIR_PLAN_FORM_APPCMD, NULL, NULL, &line, NULL))
       n += (size_t)snprintf(t + n, cap - n, "%s\n", line);
   }
   return t;
@@ -397,7 +397,7 @@ static void test_loaded_objects(void) {
   CU_ASSERT_FATAL(sslvdir_autodiscover_chain_new(&chain, email, &e) == SSLVDIR_OK);
   free(email);
   const char *first = sslvdir_autodiscover_chain_address(chain);
-  CU_ASSERT_FATAL(sslvdir_autodiscover_chain_addr(chain, next, &e) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_autodiscover_chain_follow_addr(chain, next, &e) == SSLVDIR_OK);
   free(next);
   CU_ASSERT_STRING_EQUAL(first, "user@contoso.com"); /* lives as long as the chain */
   CU_ASSERT_STRING_EQUAL(sslvdir_autodiscover_chain_address(chain), "user@fabrikam.com");

@@ -36,8 +36,8 @@ static void test_seed_scripts(void) {
     sslvdir_plan_form form;
     const char *file;
     int owa_upper;
-  } forms[] = {{SSLVDIR_PLAN_POWERSHELL, "tests/data/config/offloading2013-powershell.ps1", 1},
-               {SSLVDIR_PLAN_APPCMD, "tests/data/config/offloading2013-appcmd.ps1", 0}};
+  } forms[] = {{SSLVDIR_PLAN_FORM_POWERSHELL, "tests/data/config/offloading2013-powershell.ps1", 1},
+               {SSLVDIR_PLAN_FORM_APPCMD, "tests/data/config/offloading2013-appcmd.ps1", 0}};
   for (size_t f = 0; f < 2; f++) {
     sslvdir_plan *p;
     sslvdir_error e;
@@ -103,7 +103,7 @@ static void test_against_config(void) {
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/Rpc", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/PowerShell", SSLVDIR_UPSTREAM_BRIDGE, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
-  char *got = plan_text(p, SSLVDIR_PLAN_POWERSHELL);
+  char *got = plan_text(p, SSLVDIR_PLAN_FORM_POWERSHELL);
   /* Outlook Anywhere is offloaded already on 2016 (the registry store says
    * nothing, so the default stands) and Rpc has None: no step for it. The
    * owa vdir and the two locations under it that set sslFlags and require
@@ -123,11 +123,11 @@ static void test_against_config(void) {
   free(got);
   int kind;
   const char *target, *text, *why;
-  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 3, SSLVDIR_PLAN_APPCMD, &kind, &target, &text, &why), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 3, SSLVDIR_PLAN_FORM_APPCMD, &kind, &target, &text, &why), SSLVDIR_OK);
   CU_ASSERT(kind == SSLVDIR_STEP_SSLFLAGS && !strcmp(target, "Default Web Site/PowerShell") &&
             !strcmp(text, "&$env:systemroot\\system32\\inetsrv\\appcmd set config \"Default Web Site/PowerShell\" /section:access /sslFlags:\"Ssl,SslNegotiateCert,Ssl128\" /commit:APPHOST") &&
             why[0]);
-  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 6, SSLVDIR_PLAN_APPCMD, NULL, NULL, NULL, NULL), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(sslvdir_plan_step(p, 6, SSLVDIR_PLAN_FORM_APPCMD, NULL, NULL, NULL, NULL), SSLVDIR_E_NOT_FOUND);
   sslvdir_plan_free(p);
 
   /* Once the change is made, the plan is empty. */
@@ -236,7 +236,7 @@ static void test_shipped_defaults(void) {
     CU_ASSERT_FATAL(sslvdir_plan_new(&p, NULL, NULL, cases[i].version, &e) == SSLVDIR_OK);
     CU_ASSERT_EQUAL(sslvdir_plan_want(p, cases[i].path, cases[i].up, &e), SSLVDIR_OK);
     CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
-    char *got = plan_text(p, SSLVDIR_PLAN_POWERSHELL);
+    char *got = plan_text(p, SSLVDIR_PLAN_FORM_POWERSHELL);
     if (strcmp(got, cases[i].want))
       fprintf(stderr, "plan %u %s:\n%s", cases[i].version, cases[i].path, got);
     CU_ASSERT_STRING_EQUAL(got, cases[i].want);
@@ -253,7 +253,7 @@ static void test_registry_plan(void) {
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/Exchange", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
-  char *got = plan_text(p, SSLVDIR_PLAN_APPCMD);
+  char *got = plan_text(p, SSLVDIR_PLAN_FORM_APPCMD);
   static const char want[] =
       "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA\" /v SSLOffloaded /t REG_DWORD /d 1 /f\n"
       "&$env:systemroot\\system32\\inetsrv\\appcmd set config \"Default Web Site/owa\" /section:access /sslFlags:None /commit:APPHOST\n"
@@ -282,7 +282,7 @@ static void test_registry_plan(void) {
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
   int kind;
-  CU_ASSERT(!sslvdir_plan_step(p, 0, SSLVDIR_PLAN_APPCMD, &kind, NULL, NULL, NULL) && kind == SSLVDIR_STEP_SSLFLAGS);
+  CU_ASSERT(!sslvdir_plan_step(p, 0, SSLVDIR_PLAN_FORM_APPCMD, &kind, NULL, NULL, NULL) && kind == SSLVDIR_STEP_SSLFLAGS);
   sslvdir_plan_free(p);
   sslvdir_settings_free(s);
 }
@@ -410,8 +410,8 @@ static void test_quoting(void) {
     CU_ASSERT_EQUAL_FATAL(sslvdir_plan_want(p, name, SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
     CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, SSLVDIR_PLAN_IISRESET, &e), SSLVDIR_OK);
     const char *ps, *ac, *end;
-    CU_ASSERT_FATAL(!sslvdir_plan_step(p, 0, SSLVDIR_PLAN_POWERSHELL, NULL, NULL, &ps, NULL));
-    CU_ASSERT_FATAL(!sslvdir_plan_step(p, 0, SSLVDIR_PLAN_APPCMD, NULL, NULL, &ac, NULL));
+    CU_ASSERT_FATAL(!sslvdir_plan_step(p, 0, SSLVDIR_PLAN_FORM_POWERSHELL, NULL, NULL, &ps, NULL));
+    CU_ASSERT_FATAL(!sslvdir_plan_step(p, 0, SSLVDIR_PLAN_FORM_APPCMD, NULL, NULL, &ac, NULL));
     const char *loc = strstr(ps, "-Location "), *cfg = strstr(ac, " set config ");
     CU_ASSERT_FATAL(loc && cfg);
     char *v = ps_string(loc + 10, &end);
@@ -515,8 +515,8 @@ static void test_config_names(void) {
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
   const char *ps, *ac;
-  CU_ASSERT_FATAL(!sslvdir_plan_step(p, 1, SSLVDIR_PLAN_POWERSHELL, NULL, NULL, &ps, NULL));
-  CU_ASSERT_FATAL(!sslvdir_plan_step(p, 1, SSLVDIR_PLAN_APPCMD, NULL, NULL, &ac, NULL));
+  CU_ASSERT_FATAL(!sslvdir_plan_step(p, 1, SSLVDIR_PLAN_FORM_POWERSHELL, NULL, NULL, &ps, NULL));
+  CU_ASSERT_FATAL(!sslvdir_plan_step(p, 1, SSLVDIR_PLAN_FORM_APPCMD, NULL, NULL, &ac, NULL));
   CU_ASSERT_STRING_EQUAL(ps, "Restart-WebAppPool \"OWA Pool\"");
   CU_ASSERT_STRING_EQUAL(ac, "&$env:systemroot\\system32\\inetsrv\\appcmd Recycle AppPool \"OWA Pool\"");
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/ecp", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
@@ -535,7 +535,7 @@ static void test_config_names(void) {
   CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
   int saw_pool = 0, saw_ext = 0;
   for (size_t i = 0; i < sslvdir_plan_step_count(p); i++) {
-    if (sslvdir_plan_step(p, i, SSLVDIR_PLAN_POWERSHELL, NULL, NULL, &ps, NULL))
+    if (sslvdir_plan_step(p, i, SSLVDIR_PLAN_FORM_POWERSHELL, NULL, NULL, &ps, NULL))
       continue;
     saw_pool |= !strcmp(ps, "Restart-WebAppPool \"0x10\"");
     saw_ext |= strstr(ps, "-Externalhostname \"1e5\" ") != NULL;
@@ -563,7 +563,7 @@ static void test_config_names(void) {
   CU_ASSERT_EQUAL_FATAL(sslvdir_plan_build(p, 0, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_plan_step_count(p), 301);
   int kind;
-  CU_ASSERT(!sslvdir_plan_step(p, 300, SSLVDIR_PLAN_POWERSHELL, &kind, NULL, &ps, NULL) &&
+  CU_ASSERT(!sslvdir_plan_step(p, 300, SSLVDIR_PLAN_FORM_POWERSHELL, &kind, NULL, &ps, NULL) &&
             kind == SSLVDIR_STEP_RECYCLE && !strcmp(ps, "iisreset /noforce"));
   sslvdir_plan_free(p);
   sslvdir_iisconfig_free(c);
@@ -593,7 +593,7 @@ static char *plan_of(const sslvdir_iisconfig *c, unsigned version, const char *c
     CU_ASSERT_EQUAL(sslvdir_plan_want(p, wants[i] + 1, wants[i][0] == '+' ? SSLVDIR_UPSTREAM_OFFLOAD
                                                                            : SSLVDIR_UPSTREAM_BRIDGE, &e),
                     SSLVDIR_OK);
-  char *t = sslvdir_plan_build(p, SSLVDIR_PLAN_IISRESET, &e) ? NULL : plan_text(p, SSLVDIR_PLAN_POWERSHELL);
+  char *t = sslvdir_plan_build(p, SSLVDIR_PLAN_IISRESET, &e) ? NULL : plan_text(p, SSLVDIR_PLAN_FORM_POWERSHELL);
   sslvdir_plan_free(p);
   return t;
 }
@@ -663,7 +663,7 @@ static int apply_plan(const sslvdir_plan *p, sslvdir_iisconfig *cfg, sslvdir_set
     int kind;
     const char *target, *ps, *v;
     sslvdir_error e;
-    if (sslvdir_plan_step(p, i, SSLVDIR_PLAN_POWERSHELL, &kind, &target, &ps, NULL))
+    if (sslvdir_plan_step(p, i, SSLVDIR_PLAN_FORM_POWERSHELL, &kind, &target, &ps, NULL))
       return -1;
     if (kind == SSLVDIR_STEP_SSLFLAGS) {
       unsigned f;
@@ -781,7 +781,7 @@ static void plan_invariant(const char *fixture, unsigned version, size_t *plans,
                 code, obj);
         for (size_t s = 0; s < sslvdir_plan_step_count(p); s++) {
           const char *t;
-          if (!sslvdir_plan_step(p, s, SSLVDIR_PLAN_POWERSHELL, NULL, NULL, &t, NULL))
+          if (!sslvdir_plan_step(p, s, SSLVDIR_PLAN_FORM_POWERSHELL, NULL, NULL, &t, NULL))
             fprintf(stderr, "  step: %s\n", t);
         }
         CU_FAIL("the configuration a plan produces has no error");

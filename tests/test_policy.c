@@ -193,17 +193,17 @@ static void test_views(void) {
   CU_ASSERT_STRING_EQUAL(sslvdir_policy_offloader(p, 0), "192.0.2.0/24");
   CU_ASSERT_STRING_EQUAL(sslvdir_policy_offloader(p, 1), "2001:db8::/32");
   CU_ASSERT_PTR_NULL(sslvdir_policy_offloader(p, 2));
-  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "192.0.2.200", 11), 1);
-  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "192.0.3.1", 9), 0);
-  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "::ffff:192.0.2.9", 16), 1);
-  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "2001:db8:ffff::1", 16), 1);
-  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "2001:db9::1", 11), 0);
-  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "192.0.2.1 ", 10), 0);
-  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, "", 0), 0);
-  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, NULL, 5), 0);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, "192.0.2.200", 11), 1);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, "192.0.3.1", 9), 0);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, "::ffff:192.0.2.9", 16), 1);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, "2001:db8:ffff::1", 16), 1);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, "2001:db9::1", 11), 0);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, "192.0.2.1 ", 10), 0);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, "", 0), 0);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, NULL, 5), 0);
   char huge[300];
   memset(huge, '1', sizeof huge);
-  CU_ASSERT_EQUAL(sslvdir_policy_is_trusted(p, huge, sizeof huge), 0);
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, huge, sizeof huge), 0);
   /* Settings and warnings. */
   uint32_t v;
   CU_ASSERT_EQUAL(sslvdir_policy_get_dword(p, SSLVDIR_KEY_OA_SSL_OFFLOADING, &v), SSLVDIR_OK);

@@ -34,20 +34,20 @@ static void test_export(void) {
   unsigned type;
   const unsigned char *data;
   size_t len;
-  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 0, &key, &name, NULL, NULL, NULL), SSLVDIR_REG_KEY);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 0, &key, &name, NULL, NULL, NULL), SSLVDIR_REG_ENTRY_KEY);
   CU_ASSERT(!strcmp(key, OWA) && name == NULL);
-  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 1, &key, &name, &type, &data, &len), SSLVDIR_REG_VALUE);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 1, &key, &name, &type, &data, &len), SSLVDIR_REG_ENTRY_VALUE);
   CU_ASSERT(!strcmp(name, "SSLOffloaded") && type == SSLVDIR_REG_DWORD && len == 4 && data[0] == 1);
-  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 4, NULL, &name, &type, &data, &len), SSLVDIR_REG_VALUE);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 4, NULL, &name, &type, &data, &len), SSLVDIR_REG_ENTRY_VALUE);
   CU_ASSERT(!strcmp(name, "InstallPath") && type == SSLVDIR_REG_SZ &&
             len == strlen("C:\\Program Files\\Microsoft\\Exchange Server\\V14\\ClientAccess\\Owa"));
   /* Continuation lines are joined: 44 bytes of FailureActions. */
-  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 7, NULL, &name, &type, &data, &len), SSLVDIR_REG_VALUE);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 7, NULL, &name, &type, &data, &len), SSLVDIR_REG_ENTRY_VALUE);
   CU_ASSERT(!strcmp(name, "FailureActions") && type == SSLVDIR_REG_BINARY && len == 44 &&
             data[0] == 0x80 && data[43] == 0x00 && data[24] == 0x60 && data[25] == 0xea);
-  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 5, NULL, &name, &type, NULL, &len), SSLVDIR_REG_VALUE);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 5, NULL, &name, &type, NULL, &len), SSLVDIR_REG_ENTRY_VALUE);
   CU_ASSERT(!strcmp(name, "ImagePath") && type == SSLVDIR_REG_EXPAND_SZ && len == 44);
-  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 8, NULL, &name, NULL, NULL, NULL), SSLVDIR_REG_VALUE);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 8, NULL, &name, NULL, NULL, NULL), SSLVDIR_REG_ENTRY_VALUE);
   CU_ASSERT_STRING_EQUAL(name, ""); /* @ */
   CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 12, NULL, NULL, NULL, NULL, NULL), SSLVDIR_E_NOT_FOUND);
 
@@ -157,7 +157,7 @@ static void apply_by_hand(const sslvdir_regfile *r, sslvdir_settings *s) {
     const unsigned char *data;
     size_t len;
     int kind = sslvdir_regfile_entry(r, i, &key, &name, &type, &data, &len);
-    if (kind == SSLVDIR_REG_KEY_DELETE) {
+    if (kind == SSLVDIR_REG_ENTRY_KEY_DELETE) {
       size_t kl = strlen(key);
       for (size_t k = sslvdir_settings_count(s); k > 0; k--) {
         const char *path;
@@ -168,10 +168,10 @@ static void apply_by_hand(const sslvdir_regfile *r, sslvdir_settings *s) {
           CU_ASSERT(!sslvdir_settings_unset(s, copy, NULL));
         }
       }
-    } else if (kind == SSLVDIR_REG_VALUE || kind == SSLVDIR_REG_VALUE_DELETE) {
+    } else if (kind == SSLVDIR_REG_ENTRY_VALUE || kind == SSLVDIR_REG_ENTRY_VALUE_DELETE) {
       char path[2048], str[64];
       snprintf(path, sizeof path, "%s\\%s", key, name);
-      if (kind == SSLVDIR_REG_VALUE_DELETE) {
+      if (kind == SSLVDIR_REG_ENTRY_VALUE_DELETE) {
         int rc = sslvdir_settings_unset(s, path, NULL);
         CU_ASSERT(rc == SSLVDIR_OK || rc == SSLVDIR_E_NOT_FOUND);
       } else if (type == SSLVDIR_REG_DWORD) {
@@ -320,7 +320,7 @@ static void test_hostile(void) {
     int ok = rc == SSLVDIR_OK && r && sslvdir_regfile_warning_count(r) == 1 && w &&
              !strncmp(w, want, strlen(want)) && strstr(w, skipped[i].msg) &&
              sslvdir_regfile_entry_count(r) == 1 &&
-             sslvdir_regfile_entry(r, 0, NULL, NULL, NULL, NULL, NULL) != SSLVDIR_REG_VALUE;
+             sslvdir_regfile_entry(r, 0, NULL, NULL, NULL, NULL, NULL) != SSLVDIR_REG_ENTRY_VALUE;
     if (!ok)
       fprintf(stderr, "reg skipped %zu: %d: %s / %s\n", i, rc, e.message, w ? w : "(no warning)");
     CU_ASSERT(ok);
@@ -355,7 +355,7 @@ static void test_hostile(void) {
   CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_parse(&r, t, o, &e), SSLVDIR_OK);
   const unsigned char *bd;
   size_t bl;
-  CU_ASSERT(sslvdir_regfile_entry(r, 1, NULL, NULL, NULL, &bd, &bl) == SSLVDIR_REG_VALUE &&
+  CU_ASSERT(sslvdir_regfile_entry(r, 1, NULL, NULL, NULL, &bd, &bl) == SSLVDIR_REG_ENTRY_VALUE &&
             bl == 30001 && bd[29999] == (29999 & 0xff) && bd[30000] == 0xff);
   sslvdir_regfile_free(r);
   free(t);
@@ -369,7 +369,7 @@ static void test_hostile(void) {
   const char *key, *name;
   const unsigned char *data;
   size_t len;
-  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 1, &key, &name, NULL, &data, &len), SSLVDIR_REG_VALUE);
+  CU_ASSERT_EQUAL(sslvdir_regfile_entry(r, 1, &key, &name, NULL, &data, &len), SSLVDIR_REG_ENTRY_VALUE);
   CU_ASSERT_STRING_EQUAL(key, "HKEY_LOCAL_MACHINE\\Caf\xc3\xa9");
   CU_ASSERT_STRING_EQUAL(name, "\xe2\x82\xac");
   CU_ASSERT(len == 7 && !memcmp(data, "\xe2\x80\x9cq\xe2\x80\x9d", 7));
@@ -379,7 +379,7 @@ static void test_hostile(void) {
   sslvdir_regfile *r2;
   CU_ASSERT_FATAL(sslvdir_regfile_parse(&r2, out, n, &e) == SSLVDIR_OK);
   const char *key2;
-  CU_ASSERT(sslvdir_regfile_entry(r2, 0, &key2, NULL, NULL, NULL, NULL) == SSLVDIR_REG_KEY &&
+  CU_ASSERT(sslvdir_regfile_entry(r2, 0, &key2, NULL, NULL, NULL, NULL) == SSLVDIR_REG_ENTRY_KEY &&
             !strcmp(key2, "HKEY_LOCAL_MACHINE\\Caf\xc3\xa9"));
   sslvdir_regfile_free(r2);
   sslvdir_regfile_free(r);
@@ -404,8 +404,8 @@ static void test_hostile(void) {
       const char *k1, *k2;
       const unsigned char *d1, *d2;
       size_t l1, l2;
-      CU_ASSERT(sslvdir_regfile_entry(r, 1, &k1, NULL, NULL, &d1, &l1) == SSLVDIR_REG_VALUE &&
-                sslvdir_regfile_entry(r2, 1, &k2, NULL, NULL, &d2, &l2) == SSLVDIR_REG_VALUE &&
+      CU_ASSERT(sslvdir_regfile_entry(r, 1, &k1, NULL, NULL, &d1, &l1) == SSLVDIR_REG_ENTRY_VALUE &&
+                sslvdir_regfile_entry(r2, 1, &k2, NULL, NULL, &d2, &l2) == SSLVDIR_REG_ENTRY_VALUE &&
                 !strcmp(k1, k2) && l1 == l2 && !memcmp(d1, d2, l1));
       sslvdir_regfile_free(r2);
     }
@@ -441,15 +441,15 @@ static void test_bad_lines(void) {
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     const char *name;
     int kind = sslvdir_regfile_entry(r, i, NULL, &name, NULL, NULL, NULL);
-    CU_ASSERT_EQUAL(kind, names[i] ? SSLVDIR_REG_VALUE : SSLVDIR_REG_KEY);
+    CU_ASSERT_EQUAL(kind, names[i] ? SSLVDIR_REG_ENTRY_VALUE : SSLVDIR_REG_ENTRY_KEY);
     CU_ASSERT(names[i] ? name && !strcmp(name, names[i]) : name == NULL);
   }
   /* The wrapped values around the bad one are whole. */
   unsigned type;
   size_t len;
-  CU_ASSERT(sslvdir_regfile_entry(r, 4, NULL, NULL, &type, NULL, &len) == SSLVDIR_REG_VALUE &&
+  CU_ASSERT(sslvdir_regfile_entry(r, 4, NULL, NULL, &type, NULL, &len) == SSLVDIR_REG_ENTRY_VALUE &&
             type == SSLVDIR_REG_EXPAND_SZ && len == 44);
-  CU_ASSERT(sslvdir_regfile_entry(r, 5, NULL, NULL, &type, NULL, &len) == SSLVDIR_REG_VALUE &&
+  CU_ASSERT(sslvdir_regfile_entry(r, 5, NULL, NULL, &type, NULL, &len) == SSLVDIR_REG_ENTRY_VALUE &&
             type == SSLVDIR_REG_MULTI_SZ && len == 24);
   static const struct {
     const char *prefix, *what;

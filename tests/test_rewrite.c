@@ -81,7 +81,7 @@ static int header_case(const char *file, int lineno, char **f) {
     want_rc = SSLVDIR_E_SYNTAX;
   else
     want_len = field(f[3]);
-  sslvdir_header_kind kind = sslvdir_rewrite_header_kind(name, strlen(name));
+  sslvdir_response_header kind = sslvdir_rewrite_header_kind(name, strlen(name));
   int bad = 0;
 
   /* Into a separate buffer. */
@@ -148,37 +148,37 @@ static void test_header_cases(void) {
 }
 
 static void test_header_kind(void) {
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Location", 8), SSLVDIR_HEADER_LOCATION);
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("LOCATION", 8), SSLVDIR_HEADER_LOCATION);
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Location: x", 8), SSLVDIR_HEADER_LOCATION);
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Location", 8), SSLVDIR_RESPONSE_HEADER_LOCATION);
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("LOCATION", 8), SSLVDIR_RESPONSE_HEADER_LOCATION);
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Location: x", 8), SSLVDIR_RESPONSE_HEADER_LOCATION);
   CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("content-location", 16),
-                  SSLVDIR_HEADER_CONTENT_LOCATION);
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Refresh", 7), SSLVDIR_HEADER_REFRESH);
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Set-Cookie", 10), SSLVDIR_HEADER_SET_COOKIE);
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Set-Cookie2", 11), SSLVDIR_HEADER_OTHER);
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Locatio", 7), SSLVDIR_HEADER_OTHER);
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind(NULL, 8), SSLVDIR_HEADER_OTHER);
+                  SSLVDIR_RESPONSE_HEADER_CONTENT_LOCATION);
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Refresh", 7), SSLVDIR_RESPONSE_HEADER_REFRESH);
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Set-Cookie", 10), SSLVDIR_RESPONSE_HEADER_SET_COOKIE);
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Set-Cookie2", 11), SSLVDIR_RESPONSE_HEADER_OTHER);
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind("Locatio", 7), SSLVDIR_RESPONSE_HEADER_OTHER);
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header_kind(NULL, 8), SSLVDIR_RESPONSE_HEADER_OTHER);
 }
 
 static void test_header_arguments(void) {
   char out[64];
   size_t n = 7;
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header(NULL, NULL, SSLVDIR_HEADER_LOCATION, "x", 1, out,
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header(NULL, NULL, SSLVDIR_RESPONSE_HEADER_LOCATION, "x", 1, out,
                                          sizeof out, &n), SSLVDIR_E_INVALID_ARGUMENT);
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header(policy, NULL, SSLVDIR_HEADER_LOCATION, NULL, 1, out,
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header(policy, NULL, SSLVDIR_RESPONSE_HEADER_LOCATION, NULL, 1, out,
                                          sizeof out, &n), SSLVDIR_E_INVALID_ARGUMENT);
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header(policy, NULL, SSLVDIR_HEADER_LOCATION, "x", 1, NULL,
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header(policy, NULL, SSLVDIR_RESPONSE_HEADER_LOCATION, "x", 1, NULL,
                                          sizeof out, &n), SSLVDIR_E_INVALID_ARGUMENT);
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header(policy, NULL, SSLVDIR_HEADER_LOCATION, "x", 1, out,
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header(policy, NULL, SSLVDIR_RESPONSE_HEADER_LOCATION, "x", 1, out,
                                          sizeof out, NULL), SSLVDIR_E_INVALID_ARGUMENT);
   /* An unknown kind is left alone, not refused. */
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header(policy, NULL, (sslvdir_header_kind)99,
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header(policy, NULL, (sslvdir_response_header)99,
                                          "http://mail.contoso.com/", 24, out, sizeof out, &n),
                   SSLVDIR_REWRITE_UNCHANGED);
   CU_ASSERT_EQUAL(n, 24);
   /* The value need not be NUL-terminated: only len bytes are read. */
   const char v[] = "http://mail.contoso.com/owaXXXX";
-  CU_ASSERT_EQUAL(sslvdir_rewrite_header(policy, NULL, SSLVDIR_HEADER_LOCATION, v, 27, out,
+  CU_ASSERT_EQUAL(sslvdir_rewrite_header(policy, NULL, SSLVDIR_RESPONSE_HEADER_LOCATION, v, 27, out,
                                          sizeof out, &n), SSLVDIR_REWRITE_CHANGED);
   CU_ASSERT_EQUAL(n, 28);
   CU_ASSERT(!memcmp(out, "https://mail.contoso.com/owa", 28));

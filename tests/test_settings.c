@@ -89,7 +89,16 @@ static void test_types_and_errors(void) {
   int known = 1;
   CU_ASSERT_EQUAL(sslvdir_settings_entry(s, 1, NULL, NULL, NULL, NULL, &known), SSLVDIR_OK);
   CU_ASSERT_EQUAL(known, 0);
-  CU_ASSERT_EQUAL(sslvdir_settings_entry(s, 2, NULL, NULL, NULL, NULL, NULL), SSLVDIR_E_RANGE);
+  /* An index past the end is E_NOT_FOUND, as for every status-returning
+   * getter, and the outputs are cleared. */
+  const char *stale = "stale";
+  int stale_known = 7;
+  CU_ASSERT_EQUAL(sslvdir_settings_entry(s, 2, &stale, NULL, NULL, NULL, &stale_known),
+                  SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_PTR_NULL(stale);
+  CU_ASSERT_EQUAL(stale_known, 0);
+  CU_ASSERT_EQUAL(sslvdir_settings_entry(NULL, 0, NULL, NULL, NULL, NULL, NULL),
+                  SSLVDIR_E_INVALID_ARGUMENT);
   /* Malformed paths. */
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(s, "", 1, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(s, "SSLOffloaded", 1, &e), SSLVDIR_E_SYNTAX);
@@ -116,6 +125,38 @@ static void test_types_and_errors(void) {
   CU_ASSERT_EQUAL(sslvdir_settings_count(s), 2);
   sslvdir_settings_free(s);
   sslvdir_settings_free(NULL);
+}
+
+/* A setting's type and the registry's value type are the same numbers, so
+ * the *type of sslvdir_settings_entry() and of sslvdir_regfile_entry() agree. */
+static void test_value_types_are_registry_types(void) {
+  sslvdir_settings *s;
+  sslvdir_regfile *reg = NULL;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 1, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_settings_set_string(s, OWA_SPACE "SomeString", "x", NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_from_settings(&reg, s, NULL), SSLVDIR_OK);
+  for (size_t i = 0; i < sslvdir_settings_count(s); i++) {
+    const char *path;
+    sslvdir_value_type st;
+    CU_ASSERT_EQUAL_FATAL(sslvdir_settings_entry(s, i, &path, &st, NULL, NULL, NULL), SSLVDIR_OK);
+    const char *name = strrchr(path, '\\') + 1;
+    int found = 0;
+    for (size_t j = 0; j < sslvdir_regfile_entry_count(reg); j++) {
+      const char *n = NULL;
+      unsigned rt = 0;
+      int kind = sslvdir_regfile_entry(reg, j, NULL, &n, &rt, NULL, NULL);
+      if (kind == SSLVDIR_REG_ENTRY_VALUE && n && !strcmp(n, name)) {
+        CU_ASSERT_EQUAL(rt, (unsigned)st);
+        found = 1;
+      }
+    }
+    CU_ASSERT(found);
+  }
+  CU_ASSERT_EQUAL(SSLVDIR_VALUE_DWORD, SSLVDIR_REG_DWORD);
+  CU_ASSERT_EQUAL(SSLVDIR_VALUE_STRING, SSLVDIR_REG_SZ);
+  sslvdir_regfile_free(reg);
+  sslvdir_settings_free(s);
 }
 
 static void test_defaults(void) {
@@ -145,4 +186,5 @@ void suite_settings(void) {
   CU_add_test(s, "AllowExternallUntrustedCerts typo", test_typo);
   CU_add_test(s, "types and malformed paths", test_types_and_errors);
   CU_add_test(s, "Exchange defaults by version", test_defaults);
+  CU_add_test(s, "value types are the registry's", test_value_types_are_registry_types);
 }

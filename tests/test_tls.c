@@ -215,10 +215,10 @@ static void test_client_certs(void) {
     const char *cert, *key;
     sslvdir_cert_status status;
   } cases[] = {
-    {"client.pem", "client.key", SSLVDIR_CERT_OK},
-    {"stranger.pem", "stranger.key", SSLVDIR_CERT_UNTRUSTED},
-    {"expired.pem", "expired.key", SSLVDIR_CERT_EXPIRED},
-    {NULL, NULL, SSLVDIR_CERT_NONE},
+    {"client.pem", "client.key", SSLVDIR_CERT_STATUS_OK},
+    {"stranger.pem", "stranger.key", SSLVDIR_CERT_STATUS_UNTRUSTED},
+    {"expired.pem", "expired.key", SSLVDIR_CERT_STATUS_EXPIRED},
+    {NULL, NULL, SSLVDIR_CERT_STATUS_NONE},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     side c = {.cert = cases[i].cert, .key = cases[i].key, .trust = t, .host = NULL,
@@ -234,7 +234,7 @@ static void test_client_certs(void) {
   sslvdir_cert_status st;
   unsigned bits = 7;
   CU_ASSERT_EQUAL(sslvdir_tls_client_cert(NULL, NULL, 0, &st, NULL, NULL), SSLVDIR_E_INVALID_ARGUMENT);
-  CU_ASSERT_EQUAL(st, SSLVDIR_CERT_UNTRUSTED);
+  CU_ASSERT_EQUAL(st, SSLVDIR_CERT_STATUS_UNTRUSTED);
   CU_ASSERT_EQUAL(sslvdir_tls_session_cipher_bits(NULL, &bits), SSLVDIR_E_INVALID_ARGUMENT);
   CU_ASSERT_EQUAL(bits, 0);
   CU_ASSERT_EQUAL(sslvdir_tls_verify_backend(NULL, NULL, NULL, SSLVDIR_BACKEND_INTERNAL, NULL, 0,

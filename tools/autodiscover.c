@@ -99,7 +99,7 @@ static int parse_ad_opts(struct ad_opts *o, int argc, char **argv, const char *c
     case 'h': return -1;
     case OPT_JSON: o->json = 1; break;
     case OPT_INTERNAL: o->params.side = SSLVDIR_URL_INTERNAL; break;
-    case OPT_SPEC_SPELLING: o->params.flags |= SSLVDIR_AUTODISCOVER_SPEC_SPELLING; break;
+    case OPT_SPEC_SPELLING: o->params.flags |= SSLVDIR_AUTODISCOVER_FLAG_SPEC_SPELLING; break;
     case OPT_MOBILESYNC: o->mobilesync = 1; break;
     case OPT_TIME_US: {
       char *end;
@@ -211,8 +211,8 @@ static int ad_redirect(struct ad_opts *o) {
   if (o->url)
     rc = sslvdir_autodiscover_redirect_url(o->url, &o->params, out, sizeof out, &n);
   else
-    rc = sslvdir_autodiscover_redirect_addr(o->mobilesync ? SSLVDIR_AUTODISCOVER_MOBILESYNC
-                                                          : SSLVDIR_AUTODISCOVER_OUTLOOK,
+    rc = sslvdir_autodiscover_redirect_addr(o->mobilesync ? SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC
+                                                          : SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK,
                                             o->addr, &o->params, out, sizeof out, &n);
   if (rc == SSLVDIR_E_SYNTAX) {
     errorc("usage", "%s '%s' is refused: %s", o->url ? "URL" : "address",
@@ -226,9 +226,9 @@ static int ad_redirect(struct ad_opts *o) {
 
 static const char *method_name(int m) {
   switch (m) {
-  case SSLVDIR_AUTODISCOVER_POST: return "POST";
-  case SSLVDIR_AUTODISCOVER_GET_REDIRECT: return "GET-redirect";
-  case SSLVDIR_AUTODISCOVER_SRV: return "SRV";
+  case SSLVDIR_AUTODISCOVER_METHOD_POST: return "POST";
+  case SSLVDIR_AUTODISCOVER_METHOD_GET_REDIRECT: return "GET-redirect";
+  case SSLVDIR_AUTODISCOVER_METHOD_SRV: return "SRV";
   default: return "?";
   }
 }
@@ -252,7 +252,7 @@ static int ad_candidates(struct ad_opts *o) {
   for (size_t i = 0; i < n; i++) {
     if (o->json) {
       printf("%s{\"method\": \"%s\", \"%s\": ", i ? ", " : "", method_name(c[i].method),
-             c[i].method == SSLVDIR_AUTODISCOVER_SRV ? "name" : "url");
+             c[i].method == SSLVDIR_AUTODISCOVER_METHOD_SRV ? "name" : "url");
       json_string(stdout, c[i].url);
       printf("}");
     } else {
@@ -285,8 +285,8 @@ static int ad_check(struct ad_opts *o) {
   for (int k = 0; k < o->nsteps && accepted_all; k++) {
     const struct step *s = &o->steps[k];
     e.message[0] = '\0';
-    rc = s->status < 0 ? sslvdir_autodiscover_chain_addr(c, s->target, &e)
-                       : sslvdir_autodiscover_chain_url(c, s->status, s->target, strlen(s->target), &e);
+    rc = s->status < 0 ? sslvdir_autodiscover_chain_follow_addr(c, s->target, &e)
+                       : sslvdir_autodiscover_chain_follow_url(c, s->status, s->target, strlen(s->target), &e);
     accepted_all = rc == SSLVDIR_OK;
     if (o->json) {
       printf("%s{\"kind\": \"%s\", ", k ? ", " : "", s->status < 0 ? "address" : "url");

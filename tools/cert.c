@@ -259,9 +259,9 @@ static const char *problem_names(unsigned p, char *buf, size_t size) {
 
 static const char *iis_status(sslvdir_cert_status s) {
   switch (s) {
-  case SSLVDIR_CERT_OK: return "";
-  case SSLVDIR_CERT_REVOKED: return "403.13";
-  case SSLVDIR_CERT_EXPIRED: return "403.17";
+  case SSLVDIR_CERT_STATUS_OK: return "";
+  case SSLVDIR_CERT_STATUS_REVOKED: return "403.13";
+  case SSLVDIR_CERT_STATUS_EXPIRED: return "403.17";
   default: return "403.16";
   }
 }

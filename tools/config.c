@@ -221,15 +221,15 @@ static int show_regfile(const char *file, const sslvdir_regfile *r, int json) {
     size_t len;
     int kind = sslvdir_regfile_entry(r, i, &key, &name, &type, &data, &len);
     static const char *const kinds[] = {"", "key", "key-delete", "value", "value-delete"};
-    if (kind < SSLVDIR_REG_KEY || kind > SSLVDIR_REG_VALUE_DELETE)
+    if (kind < SSLVDIR_REG_ENTRY_KEY || kind > SSLVDIR_REG_ENTRY_VALUE_DELETE)
       continue;
     printf("%s{\"kind\": \"%s\", \"key\": ", i ? ", " : "", kinds[kind]);
     json_string(stdout, key);
-    if (kind == SSLVDIR_REG_VALUE || kind == SSLVDIR_REG_VALUE_DELETE) {
+    if (kind == SSLVDIR_REG_ENTRY_VALUE || kind == SSLVDIR_REG_ENTRY_VALUE_DELETE) {
       printf(", \"name\": ");
       json_string(stdout, name);
     }
-    if (kind == SSLVDIR_REG_VALUE) {
+    if (kind == SSLVDIR_REG_ENTRY_VALUE) {
       /* A type without a REG_ name is given as the file writes it. */
       if (reg_type_name(type))
         printf(", \"type\": \"%s\"", reg_type_name(type));
@@ -462,15 +462,15 @@ static int config_plan(int argc, char **argv) {
   int up[MAX_LIST];
   int nfiles = 0, nwants = 0, json = 0, iisreset = 0, c;
   unsigned version = 0;
-  sslvdir_plan_form form = SSLVDIR_PLAN_POWERSHELL;
+  sslvdir_plan_form form = SSLVDIR_PLAN_FORM_POWERSHELL;
   optind = 0;
   while ((c = next_option(argc, argv, "h", lo, "config plan")) != -1) {
     switch (c) {
     case 'h': return help("config plan");
     case OPT_JSON: json = 1; break;
     case OPT_IISRESET: iisreset = 1; break;
-    case OPT_APPCMD: form = SSLVDIR_PLAN_APPCMD; break;
-    case OPT_POWERSHELL: form = SSLVDIR_PLAN_POWERSHELL; break;
+    case OPT_APPCMD: form = SSLVDIR_PLAN_FORM_APPCMD; break;
+    case OPT_POWERSHELL: form = SSLVDIR_PLAN_FORM_POWERSHELL; break;
     case OPT_OFFLOAD: case OPT_BRIDGE:
       if (nwants == MAX_LIST) {
         fprintf(stderr, "%s: at most %d vdirs\n", prog, MAX_LIST);
@@ -535,17 +535,17 @@ static int config_plan(int argc, char **argv) {
       int kind;
       const char *target, *text, *why, *other;
       if (sslvdir_plan_step(p, i, form, &kind, &target, &text, &why) ||
-          sslvdir_plan_step(p, i, form == SSLVDIR_PLAN_APPCMD ? SSLVDIR_PLAN_POWERSHELL
-                                                             : SSLVDIR_PLAN_APPCMD,
+          sslvdir_plan_step(p, i, form == SSLVDIR_PLAN_FORM_APPCMD ? SSLVDIR_PLAN_FORM_POWERSHELL
+                                                             : SSLVDIR_PLAN_FORM_APPCMD,
                             NULL, NULL, &other, NULL))
         continue;
       if (json) {
         printf("%s{\"kind\": \"%s\", \"target\": ", i ? ", " : "", kinds[kind]);
         json_string(stdout, target);
         printf(", \"appcmd\": ");
-        json_string(stdout, form == SSLVDIR_PLAN_APPCMD ? text : other);
+        json_string(stdout, form == SSLVDIR_PLAN_FORM_APPCMD ? text : other);
         printf(", \"powershell\": ");
-        json_string(stdout, form == SSLVDIR_PLAN_APPCMD ? other : text);
+        json_string(stdout, form == SSLVDIR_PLAN_FORM_APPCMD ? other : text);
         printf(", \"why\": ");
         json_string(stdout, why);
         printf("}");

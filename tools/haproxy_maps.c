@@ -251,7 +251,7 @@ static int value_for(const sslvdir_policy *p, const sslvdir_site *site, const ss
                                                          SSLVDIR_SSL_REQUIRE_CERT |
                                                          SSLVDIR_SSL_MAP_CERT)))
     return 0;
-  if (d.remove_headers != (SSLVDIR_HEADER_X_FORWARDED_PROTO | SSLVDIR_HEADER_FRONT_END_HTTPS))
+  if (d.remove_headers != (SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO | SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS))
     return 0;
   char second[16];
   if (d.action == SSLVDIR_ACTION_REDIRECT) {
@@ -274,8 +274,8 @@ static int value_for(const sslvdir_policy *p, const sslvdir_site *site, const ss
     if (!offload && d.upstream != SSLVDIR_UPSTREAM_BRIDGE)
       return 0;
     /* The headers the snippet sets for this upstream and scheme. */
-    unsigned set = offload ? SSLVDIR_HEADER_X_FORWARDED_PROTO |
-                                 (d.tls ? SSLVDIR_HEADER_FRONT_END_HTTPS : 0) : 0;
+    unsigned set = offload ? SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO |
+                                 (d.tls ? SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS : 0) : 0;
     if (d.set_headers != set || d.tls != (map == MAP_HTTPS))
       return 0;
     if (offload && (strcmp(d.x_forwarded_proto, d.tls ? "https" : "http") ||

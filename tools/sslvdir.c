@@ -128,22 +128,22 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
 static void print_headers_json(const sslvdir_decision *d, const char *cipher_header) {
   printf(", \"set_headers\": {");
   int first = 1;
-  if (d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) {
+  if (d->set_headers & SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO) {
     printf("\"X-Forwarded-Proto\": ");
     json_string(stdout, d->x_forwarded_proto);
     first = 0;
   }
-  if (d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) {
+  if (d->set_headers & SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS) {
     printf("%s\"Front-End-Https\": ", first ? "" : ", ");
     json_string(stdout, d->front_end_https);
   }
   printf("}, \"remove_headers\": [");
   first = 1;
-  for (unsigned bit = 1; bit <= SSLVDIR_HEADER_OFFLOAD_CIPHER; bit <<= 1) {
+  for (unsigned bit = 1; bit <= SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER; bit <<= 1) {
     if (d->remove_headers & bit) {
       printf("%s", first ? "" : ", ");
-      json_string(stdout, bit == SSLVDIR_HEADER_OFFLOAD_CIPHER ? cipher_header
-                                                                : sslvdir_header_name(bit));
+      json_string(stdout, bit == SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER ? cipher_header
+                                                                : sslvdir_request_header_name(bit));
       first = 0;
     }
   }
@@ -218,17 +218,17 @@ static void print_decision_text(const sslvdir_decision *d, const sslvdir_request
   if (d->remove_headers) {
     printf("remove:   ");
     const char *sep = " ";
-    for (unsigned bit = 1; bit <= SSLVDIR_HEADER_OFFLOAD_CIPHER; bit <<= 1)
+    for (unsigned bit = 1; bit <= SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER; bit <<= 1)
       if (d->remove_headers & bit) {
-        printf("%s%s", sep, bit == SSLVDIR_HEADER_OFFLOAD_CIPHER ? cipher_header
-                                                                 : sslvdir_header_name(bit));
+        printf("%s%s", sep, bit == SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER ? cipher_header
+                                                                 : sslvdir_request_header_name(bit));
         sep = ", ";
       }
     printf("\n");
   }
-  if (d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO)
+  if (d->set_headers & SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO)
     printf("set:       X-Forwarded-Proto: %s\n", d->x_forwarded_proto);
-  if (d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS)
+  if (d->set_headers & SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS)
     printf("set:       Front-End-Https: %s\n", d->front_end_https);
   printf("reason:    %s\n", sslvdir_reason_string(d->reason));
 }
@@ -450,7 +450,7 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
 /* eval: one request through the policy's decision. */
 static int cmd_eval(int argc, char **argv) {
   struct eval_req e = {0};
-  e.cert = SSLVDIR_CERT_NONE;
+  e.cert = SSLVDIR_CERT_STATUS_NONE;
   int rc = eval_with(argc, argv, &e);
   free(e.host_buf);
   return rc;
@@ -522,11 +522,11 @@ static void print_policy(const sslvdir_policy *p) {
   sslvdir_autodiscover_action act;
   const sslvdir_site *as;
   for (size_t i = 0; !sslvdir_autodiscover_domain_rule(p, NULL, i, &dom, &act, &target, &as); i++) {
-    if (act == SSLVDIR_AUTODISCOVER_SETTINGS)
+    if (act == SSLVDIR_AUTODISCOVER_ACTION_SETTINGS)
       printf("autodiscover: @%s: settings from site \"%s\"\n", dom, sslvdir_site_name(as));
     else
       printf("autodiscover: @%s: %s%s\n", dom,
-             act == SSLVDIR_AUTODISCOVER_REDIRECT_ADDR ? "redirectAddr to LOCAL@" : "redirectUrl to ",
+             act == SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR ? "redirectAddr to LOCAL@" : "redirectUrl to ",
              target);
   }
   printf("trusted offloaders: ");
@@ -610,9 +610,9 @@ static void print_policy_json(const sslvdir_policy *p) {
     printf("%s{\"domain\": ", i ? ", " : "");
     json_string(stdout, dom);
     printf(", \"action\": \"%s\", \"target\": ",
-           act == SSLVDIR_AUTODISCOVER_SETTINGS ? "settings"
-           : act == SSLVDIR_AUTODISCOVER_REDIRECT_ADDR ? "redirect-addr" : "redirect-url");
-    json_string(stdout, act == SSLVDIR_AUTODISCOVER_SETTINGS ? sslvdir_site_name(as) : target);
+           act == SSLVDIR_AUTODISCOVER_ACTION_SETTINGS ? "settings"
+           : act == SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR ? "redirect-addr" : "redirect-url");
+    json_string(stdout, act == SSLVDIR_AUTODISCOVER_ACTION_SETTINGS ? sslvdir_site_name(as) : target);
     printf("}");
   }
   printf("], \"offloaders\": [");
@@ -751,7 +751,7 @@ static int cmd_rewrite_header(int argc, char **argv) {
       rc = fail("rewrite-header", SSLVDIR_E_NOMEM, NULL);
       break;
     }
-    sslvdir_header_kind kind = sslvdir_rewrite_header_kind(line, name_len);
+    sslvdir_response_header kind = sslvdir_rewrite_header_kind(line, name_len);
     int r = sslvdir_rewrite_header(p, vdir, kind, v, len, out, len + 512, &out_len);
     if (r < 0) {
       errorc("usage", "'%.*s': %s", (int)name_len, line,

@@ -475,7 +475,7 @@ local function describe(f, method, target, headers)
   request.client_cert = (tls and wants_certs) and client_cert_status(f) or "none"
   local peer = has_offloaders and f:src() or nil
   request.peer = peer
-  local trusted = peer ~= nil and policy:is_trusted(peer)
+  local trusted = peer ~= nil and policy:is_offloader(peer)
   if headers then -- a service: no HTTP sample fetches, the applet's header table instead
     request.host = applet_header(headers, "host")
     request.x_forwarded_proto = applet_header(headers, "x-forwarded-proto")

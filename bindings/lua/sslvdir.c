@@ -845,16 +845,16 @@ static int l_decide(lua_State *L) {
     return fail(L, rc, NULL);
   }
   put(L, t, K_LOCATION);
-  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) != 0);
+  lua_pushboolean(L, (d.remove_headers & SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO) != 0);
   put(L, t, K_REMOVE_XFP);
-  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) != 0);
+  lua_pushboolean(L, (d.remove_headers & SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS) != 0);
   put(L, t, K_REMOVE_FEH);
   /* The policy's cipher header (policy:cipher_header()), when it has one. */
-  lua_pushboolean(L, (d.remove_headers & SSLVDIR_HEADER_OFFLOAD_CIPHER) != 0);
+  lua_pushboolean(L, (d.remove_headers & SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER) != 0);
   put(L, t, K_REMOVE_OC);
-  push_cached(L, c, (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
+  push_cached(L, c, (d.set_headers & SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
   put(L, t, K_SET_XFP);
-  push_cached(L, c, (d.set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
+  push_cached(L, c, (d.set_headers & SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
   put(L, t, K_SET_FEH);
   done_policy(u);
   return 1;
@@ -897,8 +897,8 @@ static int l_decide_fast(lua_State *L) {
   }
   lua_pushboolean(L, d.tls);
   lua_pushinteger(L, (lua_Integer)d.remove_headers);
-  push_cached(L, c, (d.set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
-  push_cached(L, c, (d.set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
+  push_cached(L, c, (d.set_headers & SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO) ? d.x_forwarded_proto : NULL);
+  push_cached(L, c, (d.set_headers & SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS) ? d.front_end_https : NULL);
   push_name(L, c, N_REASON_TEXT, NNAMES, d.reason, sslvdir_reason_string(d.reason));
   done_policy(u);
   return 12;
@@ -934,7 +934,7 @@ static int push_filled(lua_State *L, fill_fn f, void *ctx, int *rc_out) {
 struct hdr_ctx {
   const sslvdir_policy *p;
   const sslvdir_vdir *v;
-  sslvdir_header_kind kind;
+  sslvdir_response_header kind;
   const char *value;
   size_t len;
 };
@@ -958,7 +958,7 @@ static int l_rewrite_header(lua_State *L) {
   struct hdr_ctx x = {NULL, NULL, sslvdir_rewrite_header_kind(name, nlen), NULL, 0};
   x.value = luaL_checklstring(L, 3, &x.len);
   const char *vdir = luaL_optstring(L, 4, NULL);
-  if (x.kind == SSLVDIR_HEADER_OTHER && !vdir) {
+  if (x.kind == SSLVDIR_RESPONSE_HEADER_OTHER && !vdir) {
     lua_pushboolean(L, 0);
     return 1;
   }
@@ -970,7 +970,7 @@ static int l_rewrite_header(lua_State *L) {
     snprintf(e.message, sizeof e.message, "no vdir '%.200s' in the policy", vdir);
     return fail(L, SSLVDIR_E_NOT_FOUND, &e);
   }
-  if (x.kind == SSLVDIR_HEADER_OTHER) {
+  if (x.kind == SSLVDIR_RESPONSE_HEADER_OTHER) {
     done_policy(u);
     lua_pushboolean(L, 0);
     return 1;
@@ -987,12 +987,12 @@ static int l_rewrite_header(lua_State *L) {
   return 1;
 }
 
-static int l_is_trusted(lua_State *L) {
+static int l_is_offloader(lua_State *L) {
   check_policy(L, 1);
   size_t n;
   const char *a = luaL_checklstring(L, 2, &n);
   lpolicy *u;
-  int trusted = sslvdir_policy_is_trusted(use_policy(L, &u), a, n) == 1;
+  int trusted = sslvdir_policy_is_offloader(use_policy(L, &u), a, n) == 1;
   done_policy(u);
   lua_pushboolean(L, trusted);
   return 1;
@@ -1013,7 +1013,7 @@ static int ad_params(lua_State *L, int idx, sslvdir_autodiscover_params *pr) {
   }
   pr->time_us = (uint64_t)opt_int_field(L, idx, "time_us", 0, 0, LUA_MAXINTEGER);
   if (opt_bool_field(L, idx, "spec_spelling"))
-    pr->flags |= SSLVDIR_AUTODISCOVER_SPEC_SPELLING;
+    pr->flags |= SSLVDIR_AUTODISCOVER_FLAG_SPEC_SPELLING;
   return 0;
 }
 
@@ -1379,7 +1379,7 @@ static const luaL_Reg policy_methods[] = {
     {"decide", l_decide},
     {"decide_fast", l_decide_fast},
     {"rewrite_header", l_rewrite_header},
-    {"is_trusted", l_is_trusted},
+    {"is_offloader", l_is_offloader},
     {"autodiscover_respond", l_ad_respond},
     {"autodiscover_json", l_ad_json},
     {"sites", l_sites},
@@ -1437,11 +1437,11 @@ int luaopen_sslvdir(lua_State *L) {
   lua_pushstring(L, LUA_VERSION_MAJOR "." LUA_VERSION_MINOR);
   lua_setfield(L, -2, "lua_version");
   /* decide_fast()'s remove bits */
-  lua_pushinteger(L, SSLVDIR_HEADER_X_FORWARDED_PROTO);
-  lua_setfield(L, -2, "HEADER_X_FORWARDED_PROTO");
-  lua_pushinteger(L, SSLVDIR_HEADER_FRONT_END_HTTPS);
-  lua_setfield(L, -2, "HEADER_FRONT_END_HTTPS");
-  lua_pushinteger(L, SSLVDIR_HEADER_OFFLOAD_CIPHER);
-  lua_setfield(L, -2, "HEADER_OFFLOAD_CIPHER");
+  lua_pushinteger(L, SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO);
+  lua_setfield(L, -2, "REQUEST_HEADER_X_FORWARDED_PROTO");
+  lua_pushinteger(L, SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS);
+  lua_setfield(L, -2, "REQUEST_HEADER_FRONT_END_HTTPS");
+  lua_pushinteger(L, SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER);
+  lua_setfield(L, -2, "REQUEST_HEADER_OFFLOAD_CIPHER");
   return 1;
 }

@@ -768,7 +768,7 @@ ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_
 
     /* The decision's headers, in the order they are added. */
     ngx_memzero(set, sizeof(set));
-    if ((d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO) && d->x_forwarded_proto) {
+    if ((d->set_headers & SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO) && d->x_forwarded_proto) {
         set[nset].key = xfp_key;
         set[nset].lowcase_key = xfp;
         set[nset].hash = ngx_hash_key(xfp, sizeof(xfp) - 1);
@@ -776,7 +776,7 @@ ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_
         set[nset].value.len = ngx_strlen(d->x_forwarded_proto);
         nset++;
     }
-    if ((d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS) && d->front_end_https) {
+    if ((d->set_headers & SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS) && d->front_end_https) {
         set[nset].key = feh_key;
         set[nset].lowcase_key = feh;
         set[nset].hash = ngx_hash_key(feh, sizeof(feh) - 1);
@@ -789,11 +789,11 @@ ngx_http_sslvdir_edit_headers(ngx_http_request_t *r, ngx_http_sslvdir_main_conf_
  * of the arrays above). */
 #define NGX_HTTP_SSLVDIR_STRIPPED(h)                                               \
     ((h)->lowcase_key == xfp || (h)->lowcase_key == feh                            \
-     || ((strip & SSLVDIR_HEADER_X_FORWARDED_PROTO)                                \
+     || ((strip & SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO)                                \
          && ngx_http_sslvdir_match(h, xfp, sizeof(xfp) - 1))                       \
-     || ((strip & SSLVDIR_HEADER_FRONT_END_HTTPS)                                  \
+     || ((strip & SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS)                                  \
          && ngx_http_sslvdir_match(h, feh, sizeof(feh) - 1))                       \
-     || ((strip & SSLVDIR_HEADER_OFFLOAD_CIPHER)                                   \
+     || ((strip & SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER)                                   \
          && ngx_http_sslvdir_match(h, smcf->cipher_header_lc, smcf->cipher_header_len)))
 
     if (r == r->main) {
@@ -879,14 +879,14 @@ ngx_http_sslvdir_client_cert(ngx_connection_t *c)
 
 #if (OPENSSL_VERSION_NUMBER >= 0x30000000L)
     if (SSL_get0_peer_certificate(c->ssl->connection) == NULL) {
-        return SSLVDIR_CERT_NONE;
+        return SSLVDIR_CERT_STATUS_NONE;
     }
 #else
     X509  *cert;
 
     cert = SSL_get_peer_certificate(c->ssl->connection);
     if (cert == NULL) {
-        return SSLVDIR_CERT_NONE;
+        return SSLVDIR_CERT_STATUS_NONE;
     }
     X509_free(cert);
 #endif
@@ -895,15 +895,15 @@ ngx_http_sslvdir_client_cert(ngx_connection_t *c)
 
     switch (rc) {
     case X509_V_OK:
-        return SSLVDIR_CERT_OK;
+        return SSLVDIR_CERT_STATUS_OK;
     case X509_V_ERR_CERT_HAS_EXPIRED:
     case X509_V_ERR_CERT_NOT_YET_VALID:
-        return SSLVDIR_CERT_EXPIRED;
+        return SSLVDIR_CERT_STATUS_EXPIRED;
     case X509_V_ERR_CERT_REVOKED:
-        return SSLVDIR_CERT_REVOKED;
+        return SSLVDIR_CERT_STATUS_REVOKED;
     default:
         /* an unknown CA, a bad signature, anything else: not trusted */
-        return SSLVDIR_CERT_UNTRUSTED;
+        return SSLVDIR_CERT_STATUS_UNTRUSTED;
     }
 }
 
@@ -1425,7 +1425,7 @@ ngx_http_sslvdir_header_filter(ngx_http_request_t *r)
     ngx_http_sslvdir_ctx_t  *ctx;
     ngx_list_part_t         *part;
     ngx_table_elt_t         *h;
-    sslvdir_header_kind      kind;
+    sslvdir_response_header      kind;
     ngx_uint_t               i;
     size_t                   len;
     u_char                  *p;
@@ -1447,7 +1447,7 @@ ngx_http_sslvdir_header_filter(ngx_http_request_t *r)
                 continue;
             }
             kind = sslvdir_rewrite_header_kind((const char *) h[i].key.data, h[i].key.len);
-            if (kind == SSLVDIR_HEADER_OTHER) {
+            if (kind == SSLVDIR_RESPONSE_HEADER_OTHER) {
                 continue;
             }
 

@@ -28,7 +28,7 @@ static int ad_params(sslvdir_autodiscover_params *p, PyObject *side, PyObject *t
     p->time_us = t;
   }
   if (spec_spelling)
-    p->flags |= SSLVDIR_AUTODISCOVER_SPEC_SPELLING;
+    p->flags |= SSLVDIR_AUTODISCOVER_FLAG_SPEC_SPELLING;
   return 0;
 }
 
@@ -167,7 +167,7 @@ PyObject *policy_ad_error(PolicyObject *o, PyObject *args, PyObject *kw) {
 
 static PyObject *ad_rule_tuple(PolicyObject *o, const char *domain, size_t i, int *rc) {
   const char *name = NULL, *target = NULL;
-  sslvdir_autodiscover_action action = SSLVDIR_AUTODISCOVER_NONE;
+  sslvdir_autodiscover_action action = SSLVDIR_AUTODISCOVER_ACTION_NONE;
   const sslvdir_site *site = NULL;
   *rc = sslvdir_autodiscover_domain_rule(o->p, domain, i, &name, &action, &target, &site);
   if (*rc)
@@ -247,14 +247,14 @@ static PyObject *chain_url(ChainObject *o, PyObject *args, PyObject *kw) {
   Py_ssize_t n;
   if (get_text(url, &u, &n, "url") < 0)
     return NULL;
-  BRC(sslvdir_autodiscover_chain_url(o->c, status, u, (size_t)n, &e));
+  BRC(sslvdir_autodiscover_chain_follow_url(o->c, status, u, (size_t)n, &e));
 }
 static PyObject *chain_addr(ChainObject *o, PyObject *args) {
   const char *addr;
   CHAIN_OPEN(o);
   if (!PyArg_ParseTuple(args, "s:follow_address", &addr))
     return NULL;
-  BRC(sslvdir_autodiscover_chain_addr(o->c, addr, &e));
+  BRC(sslvdir_autodiscover_chain_follow_addr(o->c, addr, &e));
 }
 static PyObject *chain_get_count(ChainObject *o, void *c) {
   (void)c;

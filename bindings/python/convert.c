@@ -193,27 +193,27 @@ const struct name_value upstream_names[] = {{"auto", SSLVDIR_UPSTREAM_AUTO},
                                                    {"offload", SSLVDIR_UPSTREAM_OFFLOAD},
                                                    {"bridge", SSLVDIR_UPSTREAM_BRIDGE},
                                                    {NULL, 0}};
-const struct name_value schema_names[] = {{"outlook", SSLVDIR_AUTODISCOVER_OUTLOOK},
-                                                 {"mobilesync", SSLVDIR_AUTODISCOVER_MOBILESYNC},
+const struct name_value schema_names[] = {{"outlook", SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK},
+                                                 {"mobilesync", SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC},
                                                  {NULL, 0}};
 const struct name_value schema_names_all[] = {
-    {"unknown", SSLVDIR_AUTODISCOVER_UNKNOWN},
-    {"outlook", SSLVDIR_AUTODISCOVER_OUTLOOK},
-    {"mobilesync", SSLVDIR_AUTODISCOVER_MOBILESYNC},
+    {"unknown", SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN},
+    {"outlook", SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK},
+    {"mobilesync", SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC},
     {NULL, 0}};
 const struct name_value ad_action_names[] = {
-    {"none", SSLVDIR_AUTODISCOVER_NONE},
-    {"settings", SSLVDIR_AUTODISCOVER_SETTINGS},
-    {"redirect-addr", SSLVDIR_AUTODISCOVER_REDIRECT_ADDR},
-    {"redirect-url", SSLVDIR_AUTODISCOVER_REDIRECT_URL},
+    {"none", SSLVDIR_AUTODISCOVER_ACTION_NONE},
+    {"settings", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS},
+    {"redirect-addr", SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR},
+    {"redirect-url", SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_URL},
     {NULL, 0}};
 const struct name_value ad_method_names[] = {
-    {"post", SSLVDIR_AUTODISCOVER_POST},
-    {"get-redirect", SSLVDIR_AUTODISCOVER_GET_REDIRECT},
-    {"srv", SSLVDIR_AUTODISCOVER_SRV},
+    {"post", SSLVDIR_AUTODISCOVER_METHOD_POST},
+    {"get-redirect", SSLVDIR_AUTODISCOVER_METHOD_GET_REDIRECT},
+    {"srv", SSLVDIR_AUTODISCOVER_METHOD_SRV},
     {NULL, 0}};
 const struct name_value plan_form_names[] = {
-    {"appcmd", SSLVDIR_PLAN_APPCMD}, {"powershell", SSLVDIR_PLAN_POWERSHELL}, {NULL, 0}};
+    {"appcmd", SSLVDIR_PLAN_FORM_APPCMD}, {"powershell", SSLVDIR_PLAN_FORM_POWERSHELL}, {NULL, 0}};
 const struct name_value step_kind_names[] = {{"exchange", SSLVDIR_STEP_EXCHANGE},
                                                     {"registry", SSLVDIR_STEP_REGISTRY},
                                                     {"sslflags", SSLVDIR_STEP_SSLFLAGS},
@@ -237,10 +237,10 @@ const struct name_value reg_type_names[] = {
     {"REG_EXPAND_SZ", SSLVDIR_REG_EXPAND_SZ}, {"REG_BINARY", SSLVDIR_REG_BINARY},
     {"REG_DWORD", SSLVDIR_REG_DWORD},   {"REG_MULTI_SZ", SSLVDIR_REG_MULTI_SZ},
     {"REG_QWORD", SSLVDIR_REG_QWORD},   {NULL, 0}};
-const struct name_value reg_entry_names[] = {{"key", SSLVDIR_REG_KEY},
-                                                    {"key-delete", SSLVDIR_REG_KEY_DELETE},
-                                                    {"value", SSLVDIR_REG_VALUE},
-                                                    {"value-delete", SSLVDIR_REG_VALUE_DELETE},
+const struct name_value reg_entry_names[] = {{"key", SSLVDIR_REG_ENTRY_KEY},
+                                                    {"key-delete", SSLVDIR_REG_ENTRY_KEY_DELETE},
+                                                    {"value", SSLVDIR_REG_ENTRY_VALUE},
+                                                    {"value-delete", SSLVDIR_REG_ENTRY_VALUE_DELETE},
                                                     {NULL, 0}};
 
 int parse_kind(PyObject *obj, sslvdir_kind *out) {

@@ -197,13 +197,13 @@ PyStructSequence_Desc decision_desc = {
     decision_fields, 14};
 
 /* cipher_header: the policy's offloader cipher header, the name of
- * SSLVDIR_HEADER_OFFLOAD_CIPHER. */
+ * SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER. */
 static PyObject *header_tuple(unsigned bits, const char *cipher_header) {
   PyObject *t = PyList_New(0);
-  for (unsigned b = 1; t && b <= SSLVDIR_HEADER_OFFLOAD_CIPHER; b <<= 1)
-    if ((bits & b) && (b != SSLVDIR_HEADER_OFFLOAD_CIPHER || cipher_header)) {
-      PyObject *s = PyUnicode_FromString(b == SSLVDIR_HEADER_OFFLOAD_CIPHER ? cipher_header
-                                                                            : sslvdir_header_name(b));
+  for (unsigned b = 1; t && b <= SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER; b <<= 1)
+    if ((bits & b) && (b != SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER || cipher_header)) {
+      PyObject *s = PyUnicode_FromString(b == SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER ? cipher_header
+                                                                            : sslvdir_request_header_name(b));
       if (!s || PyList_Append(t, s) < 0) {
         Py_XDECREF(s);
         Py_CLEAR(t);
@@ -238,15 +238,15 @@ static PyObject *decision_build(PolicyObject *po, const sslvdir_decision *d, con
   if (d->status)
     snprintf(iis, sizeof iis, d->substatus >= 0 ? "%d.%d" : "%d", d->status, d->substatus);
   PyObject *set = PyDict_New();
-  if (set && (d->set_headers & SSLVDIR_HEADER_X_FORWARDED_PROTO)) {
+  if (set && (d->set_headers & SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO)) {
     PyObject *v = str_or_none(d->x_forwarded_proto);
-    if (!v || PyDict_SetItemString(set, sslvdir_header_name(SSLVDIR_HEADER_X_FORWARDED_PROTO), v) < 0)
+    if (!v || PyDict_SetItemString(set, sslvdir_request_header_name(SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO), v) < 0)
       Py_CLEAR(set);
     Py_XDECREF(v);
   }
-  if (set && (d->set_headers & SSLVDIR_HEADER_FRONT_END_HTTPS)) {
+  if (set && (d->set_headers & SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS)) {
     PyObject *v = str_or_none(d->front_end_https);
-    if (!v || PyDict_SetItemString(set, sslvdir_header_name(SSLVDIR_HEADER_FRONT_END_HTTPS), v) < 0)
+    if (!v || PyDict_SetItemString(set, sslvdir_request_header_name(SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS), v) < 0)
       Py_CLEAR(set);
     Py_XDECREF(v);
   }
@@ -269,11 +269,11 @@ static PyObject *decision_build(PolicyObject *po, const sslvdir_decision *d, con
   return struct_seq(&DecisionType, items, 14);
 }
 
-const struct name_value cert_status_names[] = {{"none", SSLVDIR_CERT_NONE},
-                                                      {"ok", SSLVDIR_CERT_OK},
-                                                      {"untrusted", SSLVDIR_CERT_UNTRUSTED},
-                                                      {"expired", SSLVDIR_CERT_EXPIRED},
-                                                      {"revoked", SSLVDIR_CERT_REVOKED},
+const struct name_value cert_status_names[] = {{"none", SSLVDIR_CERT_STATUS_NONE},
+                                                      {"ok", SSLVDIR_CERT_STATUS_OK},
+                                                      {"untrusted", SSLVDIR_CERT_STATUS_UNTRUSTED},
+                                                      {"expired", SSLVDIR_CERT_STATUS_EXPIRED},
+                                                      {"revoked", SSLVDIR_CERT_STATUS_REVOKED},
                                                       {NULL, 0}};
 
 static PyObject *policy_decide(PolicyObject *o, PyObject *args, PyObject *kw) {
@@ -464,12 +464,12 @@ static PyObject *policy_find_vdir(PolicyObject *o, PyObject *arg) {
     return NULL;
   return vdir_wrap(o, sslvdir_policy_find_vdir(o->p, s));
 }
-static PyObject *policy_is_trusted(PolicyObject *o, PyObject *arg) {
+static PyObject *policy_is_offloader(PolicyObject *o, PyObject *arg) {
   const char *s;
   Py_ssize_t n;
   if (get_text(arg, &s, &n, "address") < 0)
     return NULL;
-  return PyBool_FromLong(sslvdir_policy_is_trusted(o->p, s, (size_t)n) == 1);
+  return PyBool_FromLong(sslvdir_policy_is_offloader(o->p, s, (size_t)n) == 1);
 }
 static PyObject *policy_get_dword(PolicyObject *o, PyObject *arg) {
   const char *s;
@@ -539,8 +539,8 @@ static PyMethodDef policy_methods[] = {
      SIG("find_site($self, host, /)", "-> Site or None: the site a Host header selects.")},
     {"find_vdir", (PyCFunction)policy_find_vdir, METH_O,
      SIG("find_vdir($self, config_path, /)", "-> VDir or None, by \"Site/path\".")},
-    {"is_trusted", (PyCFunction)policy_is_trusted, METH_O,
-     SIG("is_trusted($self, address, /)", "-> bool: is the address a trusted offloader?")},
+    {"is_offloader", (PyCFunction)policy_is_offloader, METH_O,
+     SIG("is_offloader($self, address, /)", "-> bool: is the address a trusted offloader?")},
     {"get_dword", (PyCFunction)policy_get_dword, METH_O,
      SIG("get_dword($self, path, /)",
          "-> int: a registry-style value, or its Exchange default.")},

@@ -12,7 +12,7 @@
 struct rewrite_header_ctx {
   const sslvdir_policy *p;
   const sslvdir_vdir *v;
-  sslvdir_header_kind kind;
+  sslvdir_response_header kind;
   const char *value;
   size_t len;
 };

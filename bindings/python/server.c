@@ -425,7 +425,7 @@ static PyObject *regfile_get_entries(RegFileObject *o, void *c) {
     if (kind <= 0)
       continue;
     PyObject *value;
-    if (kind != SSLVDIR_REG_VALUE)
+    if (kind != SSLVDIR_REG_ENTRY_VALUE)
       value = Py_NewRef(Py_None);
     else if (type == SSLVDIR_REG_DWORD && len == 4)
       value = PyLong_FromUnsignedLong((unsigned long)data[0] | (unsigned long)data[1] << 8 |
@@ -434,7 +434,7 @@ static PyObject *regfile_get_entries(RegFileObject *o, void *c) {
       value = PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)len);
     /* A type without a REG_ name is given as the file writes it, hex(N). */
     char tname[24];
-    snprintf(tname, sizeof tname, "%s", kind == SSLVDIR_REG_VALUE ?
+    snprintf(tname, sizeof tname, "%s", kind == SSLVDIR_REG_ENTRY_VALUE ?
              value_name(reg_type_names, (int)type) : "");
     if (!strcmp(tname, "unknown"))
       snprintf(tname, sizeof tname, "hex(%x)", type);
@@ -661,7 +661,7 @@ PyStructSequence_Desc plan_step_desc = {"sslvdir.PlanStep", "One step of a Plan.
 static PyObject *plan_steps(PlanObject *o, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"form", NULL};
   PyObject *form = NULL;
-  int f = SSLVDIR_PLAN_POWERSHELL;
+  int f = SSLVDIR_PLAN_FORM_POWERSHELL;
   PLAN_OPEN(o);
   if (!PyArg_ParseTupleAndKeywords(args, kw, "|O:steps", kwlist, &form))
     return NULL;

@@ -48,17 +48,17 @@ extern "C" {
 
 /* Which response schema a request asks for. Values are never renumbered. */
 typedef enum sslvdir_autodiscover_schema {
-  SSLVDIR_AUTODISCOVER_UNKNOWN = 0,
-  SSLVDIR_AUTODISCOVER_OUTLOOK = 1,   /* outlook/responseschema/2006a */
-  SSLVDIR_AUTODISCOVER_MOBILESYNC = 2 /* mobilesync/responseschema/2006 */
+  SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN = 0,
+  SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK = 1,   /* outlook/responseschema/2006a */
+  SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC = 2 /* mobilesync/responseschema/2006 */
 } sslvdir_autodiscover_schema;
 
 /* What the policy does for an e-mail domain. Values are never renumbered. */
 typedef enum sslvdir_autodiscover_action {
-  SSLVDIR_AUTODISCOVER_NONE = 0,          /* not ours: error 500 */
-  SSLVDIR_AUTODISCOVER_SETTINGS = 1,      /* answer with settings from a site's vdirs */
-  SSLVDIR_AUTODISCOVER_REDIRECT_ADDR = 2, /* the same local part at another domain */
-  SSLVDIR_AUTODISCOVER_REDIRECT_URL = 3   /* another Autodiscover URL */
+  SSLVDIR_AUTODISCOVER_ACTION_NONE = 0,          /* not ours: error 500 */
+  SSLVDIR_AUTODISCOVER_ACTION_SETTINGS = 1,      /* answer with settings from a site's vdirs */
+  SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR = 2, /* the same local part at another domain */
+  SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_URL = 3   /* another Autodiscover URL */
 } sslvdir_autodiscover_action;
 
 /* The limits of a request: body size, element depth, and the longest
@@ -80,7 +80,7 @@ typedef struct sslvdir_autodiscover_request {
 } sslvdir_autodiscover_request;
 
 /* Flags of sslvdir_autodiscover_params. */
-#define SSLVDIR_AUTODISCOVER_SPEC_SPELLING 0x1u /* only <RedirectUrl>, not also <RedirectURL> */
+#define SSLVDIR_AUTODISCOVER_FLAG_SPEC_SPELLING 0x1u /* only <RedirectUrl>, not also <RedirectURL> */
 
 /* How to answer. Fill it with SSLVDIR_AUTODISCOVER_PARAMS_INIT. */
 #define SSLVDIR_AUTODISCOVER_PARAMS_VERSION 1
@@ -198,9 +198,9 @@ sslvdir_autodiscover_redirect_addr(sslvdir_autodiscover_schema schema, const cha
  * Account/Action "redirectUrl" and RedirectUrl, as [MS-OXDSCLI] spells it,
  * followed by the same URL as RedirectURL, as the POX Account reference and
  * python3-exchangelib spell it, unless params->flags has
- * SSLVDIR_AUTODISCOVER_SPEC_SPELLING. Clients skip the element they do not
+ * SSLVDIR_AUTODISCOVER_FLAG_SPEC_SPELLING. Clients skip the element they do not
  * know. url must be an https URL whose path passes
- * sslvdir_autodiscover_chain_url(): a client would not follow anything else.
+ * sslvdir_autodiscover_chain_follow_url(): a client would not follow anything else.
  *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_SYNTAX (url).
  * Since: 0.1
@@ -304,9 +304,9 @@ sslvdir_autodiscover_domain_rule(const sslvdir_policy *policy, const char *domai
 
 /* How a candidate is tried. Values are never renumbered. */
 typedef enum sslvdir_autodiscover_method {
-  SSLVDIR_AUTODISCOVER_POST = 1,         /* POST the request over https */
-  SSLVDIR_AUTODISCOVER_GET_REDIRECT = 2, /* plain-http GET that must answer with a redirect */
-  SSLVDIR_AUTODISCOVER_SRV = 3           /* look up this DNS SRV name */
+  SSLVDIR_AUTODISCOVER_METHOD_POST = 1,         /* POST the request over https */
+  SSLVDIR_AUTODISCOVER_METHOD_GET_REDIRECT = 2, /* plain-http GET that must answer with a redirect */
+  SSLVDIR_AUTODISCOVER_METHOD_SRV = 3           /* look up this DNS SRV name */
 } sslvdir_autodiscover_method;
 
 #define SSLVDIR_AUTODISCOVER_URL_BUFSZ 320
@@ -371,7 +371,7 @@ typedef struct sslvdir_autodiscover_chain sslvdir_autodiscover_chain;
  * email is the address the client starts from; it becomes the chain's
  * current address (sslvdir_autodiscover_chain_address()) and the first
  * address of its loop check. Each redirect the client meets is then put to
- * sslvdir_autodiscover_chain_url() or sslvdir_autodiscover_chain_addr()
+ * sslvdir_autodiscover_chain_follow_url() or sslvdir_autodiscover_chain_follow_addr()
  * before it is followed. Free the chain with
  * sslvdir_autodiscover_chain_free().
  *
@@ -393,7 +393,7 @@ sslvdir_autodiscover_chain_new(sslvdir_autodiscover_chain **out, const char *ema
 SSLVDIR_EXTERN void sslvdir_autodiscover_chain_free(sslvdir_autodiscover_chain *chain);
 
 /**
- * sslvdir_autodiscover_chain_url - may the client follow this URL redirect?
+ * sslvdir_autodiscover_chain_follow_url - may the client follow this URL redirect?
  *
  * http_status is the response's status (301, 302, 303 or 307 only; 308 and
  * the rest are refused, as Microsoft's client refuses them), or 0 for a
@@ -409,11 +409,11 @@ SSLVDIR_EXTERN void sslvdir_autodiscover_chain_free(sslvdir_autodiscover_chain *
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_autodiscover_chain_url(sslvdir_autodiscover_chain *chain, int http_status,
+sslvdir_autodiscover_chain_follow_url(sslvdir_autodiscover_chain *chain, int http_status,
                                const char *url, size_t len, sslvdir_error *err);
 
 /**
- * sslvdir_autodiscover_chain_addr - may the client follow this address redirect?
+ * sslvdir_autodiscover_chain_follow_addr - may the client follow this address redirect?
  *
  * An address seen before in the chain (the first one included, compared
  * case-insensitively) is a loop and is refused; so is the 11th redirect.
@@ -425,7 +425,7 @@ sslvdir_autodiscover_chain_url(sslvdir_autodiscover_chain *chain, int http_statu
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_autodiscover_chain_addr(sslvdir_autodiscover_chain *chain, const char *address,
+sslvdir_autodiscover_chain_follow_addr(sslvdir_autodiscover_chain *chain, const char *address,
                                 sslvdir_error *err);
 
 /**
@@ -443,7 +443,7 @@ SSLVDIR_EXTERN unsigned sslvdir_autodiscover_chain_count(const sslvdir_autodisco
  * sslvdir_autodiscover_chain_address - the address the chain now looks up
  *
  * The address given to sslvdir_autodiscover_chain_new(), or the last one
- * sslvdir_autodiscover_chain_addr() accepted; URL redirects do not change
+ * sslvdir_autodiscover_chain_follow_addr() accepted; URL redirects do not change
  * it. The string lives as long as the chain.
  *
  * Returns: the current address (owned by the chain), NULL for NULL.

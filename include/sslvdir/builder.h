@@ -64,23 +64,6 @@ sslvdir_builder_set_exchange_version(sslvdir_builder *builder, unsigned version,
                                      sslvdir_error *err);
 
 /**
- * sslvdir_exchange_version_parse - read an Exchange release as people write it
- *
- * text (len bytes, no NUL needed) is a year the library knows (2007, 2010,
- * 2013, 2016, 2019, 2025) or "SE", in any case, for Exchange Server SE,
- * which the library numbers 2025. The command, the bindings and policy
- * files read versions with it, so that all take the same spellings.
- *
- * Returns: SSLVDIR_OK with *version set; SSLVDIR_E_RANGE for any other text
- * (err's message lists the known versions); SSLVDIR_E_INVALID_ARGUMENT for
- * a NULL text or version.
- * Since: 0.1
- */
-SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_exchange_version_parse(const char *text, size_t len, unsigned *version,
-                               sslvdir_error *err);
-
-/**
  * sslvdir_builder_add_site - add an IIS site, e.g. "Default Web Site"
  *
  * The site starts with no host name, no vdir, and https port 443. The first
@@ -319,11 +302,11 @@ SSLVDIR_EXTERN sslvdir_settings *sslvdir_builder_settings(sslvdir_builder *build
  * sslvdir_builder_add_autodiscover_domain - what Autodiscover answers for an e-mail domain
  *
  * domain is the part after '@' (compared case-insensitively). action
- * SSLVDIR_AUTODISCOVER_SETTINGS answers with settings built from the vdirs
+ * SSLVDIR_AUTODISCOVER_ACTION_SETTINGS answers with settings built from the vdirs
  * of the site named by target (it must exist and, when the policy is built,
- * have a canonical host); SSLVDIR_AUTODISCOVER_REDIRECT_ADDR sends the client
+ * have a canonical host); SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR sends the client
  * to the same local part at the domain target (a hosting setup);
- * SSLVDIR_AUTODISCOVER_REDIRECT_URL sends it to the https URL target, whose
+ * SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_URL sends it to the https URL target, whose
  * path must be /autodiscover/.../autodiscover.xml. A domain without a rule
  * gets error 500.
  *

@@ -52,6 +52,16 @@ typedef enum sslvdir_san_type {
   SSLVDIR_SAN_IP = 2
 } sslvdir_san_type;
 
+/* What the proxy knows about the client certificate (the request field
+ * sslvdir_request.client_cert, and the verdict of the trust and TLS functions). Never renumbered. */
+typedef enum sslvdir_cert_status {
+  SSLVDIR_CERT_STATUS_NONE = 0,      /* none presented, or not known */
+  SSLVDIR_CERT_STATUS_OK = 1,        /* presented and verified */
+  SSLVDIR_CERT_STATUS_UNTRUSTED = 2, /* chain or signature invalid: 403.16 */
+  SSLVDIR_CERT_STATUS_EXPIRED = 3,   /* expired or not yet valid: 403.17 */
+  SSLVDIR_CERT_STATUS_REVOKED = 4    /* revoked: 403.13 */
+} sslvdir_cert_status;
+
 /* The largest certificate file read, and the longest chain kept. */
 #define SSLVDIR_CERT_MAX (1024u * 1024u)
 #define SSLVDIR_CERT_CHAIN_MAX 16
@@ -282,6 +292,29 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_cert_covers(const sslvdir_cert *c
  * Since: 0.1
  */
 SSLVDIR_EXTERN int sslvdir_cert_has_wildcard(const sslvdir_cert *cert);
+
+/**
+ * sslvdir_cert_status_name - "none", "ok", "untrusted", "expired" or "revoked"
+ *
+ * The name of a sslvdir_cert_status value, as sslvdir_cert_status_parse()
+ * reads it.
+ *
+ * Returns: a static string, or NULL for an unknown value.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN const char *sslvdir_cert_status_name(int status);
+
+/**
+ * sslvdir_cert_status_parse - a certificate status from its name
+ *
+ * Accepts the names of sslvdir_cert_status_name() in any case, and "missing"
+ * as a synonym of "none".
+ *
+ * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_UNKNOWN_NAME.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_cert_status_parse(sslvdir_cert_status *out, const char *name, size_t len);
 
 #ifdef __cplusplus
 }

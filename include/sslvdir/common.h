@@ -108,6 +108,23 @@ sslvdir_set_allocator(void *(*malloc_fn)(size_t size, void *user_data),
                       void (*free_fn)(void *ptr, void *user_data),
                       void *user_data);
 
+/**
+ * sslvdir_exchange_version_parse - read an Exchange release as people write it
+ *
+ * text (len bytes, no NUL needed) is a year the library knows (2007, 2010,
+ * 2013, 2016, 2019, 2025) or "SE", in any case, for Exchange Server SE,
+ * which the library numbers 2025. The command, the bindings and policy
+ * files read versions with it, so that all take the same spellings.
+ *
+ * Returns: SSLVDIR_OK with *version set; SSLVDIR_E_RANGE for any other text
+ * (err's message lists the known versions); SSLVDIR_E_INVALID_ARGUMENT for
+ * a NULL text or version.
+ * Since: 0.1
+ */
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_exchange_version_parse(const char *text, size_t len, unsigned *version,
+                               sslvdir_error *err);
+
 #ifdef __cplusplus
 }
 #endif

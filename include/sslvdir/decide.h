@@ -21,6 +21,7 @@
 #ifndef SSLVDIR_DECIDE_H
 #define SSLVDIR_DECIDE_H
 
+#include <sslvdir/cert.h>
 #include <sslvdir/common.h>
 #include <sslvdir/path.h>
 #include <sslvdir/policy.h>
@@ -37,15 +38,6 @@ typedef enum sslvdir_scheme {
   SSLVDIR_SCHEME_HTTPS = 1
 } sslvdir_scheme;
 
-/* What the proxy knows about the client certificate. Never renumbered. */
-typedef enum sslvdir_cert_status {
-  SSLVDIR_CERT_NONE = 0,      /* none presented, or not known */
-  SSLVDIR_CERT_OK = 1,        /* presented and verified */
-  SSLVDIR_CERT_UNTRUSTED = 2, /* chain or signature invalid: 403.16 */
-  SSLVDIR_CERT_EXPIRED = 3,   /* expired or not yet valid: 403.17 */
-  SSLVDIR_CERT_REVOKED = 4    /* revoked: 403.13 */
-} sslvdir_cert_status;
-
 /* What a decision tells the proxy to do. Never renumbered. */
 typedef enum sslvdir_action {
   SSLVDIR_ACTION_ALLOW = 0,    /* forward to the backend */
@@ -54,11 +46,11 @@ typedef enum sslvdir_action {
 } sslvdir_action;
 
 /* The headers a decision asks to remove or set (bit masks). */
-#define SSLVDIR_HEADER_X_FORWARDED_PROTO 1u
-#define SSLVDIR_HEADER_FRONT_END_HTTPS 2u
+#define SSLVDIR_REQUEST_HEADER_X_FORWARDED_PROTO 1u
+#define SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS 2u
 /* The policy's offloader cipher header, whose name is
  * sslvdir_policy_cipher_header(): only set when the policy has one. */
-#define SSLVDIR_HEADER_OFFLOAD_CIPHER 4u
+#define SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER 4u
 
 #define SSLVDIR_REQUEST_VERSION 2
 /* Version 2: path and location are no longer in the decision (it was 19 KiB);
@@ -104,7 +96,7 @@ typedef struct sslvdir_request {
 
 #define SSLVDIR_REQUEST_INIT \
   { SSLVDIR_REQUEST_VERSION, NULL, 0, NULL, 0, NULL, 0, SSLVDIR_SCHEME_HTTP, NULL, 0, 0, \
-    SSLVDIR_CERT_NONE, NULL, 0, NULL, 0, NULL, 0 }
+    SSLVDIR_CERT_STATUS_NONE, NULL, 0, NULL, 0, NULL, 0 }
 
 /*
  * A decision. The caller owns it and sets version to
@@ -168,7 +160,7 @@ typedef struct sslvdir_decision {
  * "X-Forwarded-Proto: https" and "Front-End-Https: On" (or
  * "X-Forwarded-Proto: http" when the request was not TLS). A client copy of
  * the policy's cipher header is to be removed in the same way
- * (SSLVDIR_HEADER_OFFLOAD_CIPHER).
+ * (SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER).
  *
  * Uses under 6 KiB of stack besides the decision: a decoded copy of the
  * path, never longer than the raw path's SSLVDIR_MAX_URL bytes (the
@@ -219,40 +211,17 @@ sslvdir_decision_location(const sslvdir_decision *decision, const sslvdir_reques
 SSLVDIR_EXTERN const char *sslvdir_action_name(int action);
 
 /**
- * sslvdir_cert_status_name - "none", "ok", "untrusted", "expired" or "revoked"
- *
- * The name of a sslvdir_cert_status value, as sslvdir_cert_status_parse()
- * reads it.
- *
- * Returns: a static string, or NULL for an unknown value.
- * Since: 0.1
- */
-SSLVDIR_EXTERN const char *sslvdir_cert_status_name(int status);
-
-/**
- * sslvdir_cert_status_parse - a certificate status from its name
- *
- * Accepts the names of sslvdir_cert_status_name() in any case, and "missing"
- * as a synonym of "none".
- *
- * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_UNKNOWN_NAME.
- * Since: 0.1
- */
-SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_cert_status_parse(sslvdir_cert_status *out, const char *name, size_t len);
-
-/**
- * sslvdir_header_name - the header a SSLVDIR_HEADER_* bit stands for
+ * sslvdir_request_header_name - the header a SSLVDIR_HEADER_* bit stands for
  *
  * bit is one SSLVDIR_HEADER_* bit of a decision's remove_headers or
  * set_headers, not a mask of several.
  *
  * Returns: "X-Forwarded-Proto", "Front-End-Https", or NULL for anything
- * else than one of those two bits (SSLVDIR_HEADER_OFFLOAD_CIPHER's name is
+ * else than one of those two bits (SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER's name is
  * the policy's: sslvdir_policy_cipher_header()).
  * Since: 0.1
  */
-SSLVDIR_EXTERN const char *sslvdir_header_name(unsigned bit);
+SSLVDIR_EXTERN const char *sslvdir_request_header_name(unsigned bit);
 
 #ifdef __cplusplus
 }

@@ -42,8 +42,8 @@ typedef enum sslvdir_step_kind {
 
 /* The forms a plan is written in. */
 typedef enum sslvdir_plan_form {
-  SSLVDIR_PLAN_APPCMD = 1, /* Configuring SSL offloading in Exchange 2013's "Using appcmd" script */
-  SSLVDIR_PLAN_POWERSHELL = 2 /* Configuring SSL offloading in Exchange 2013's "Using
+  SSLVDIR_PLAN_FORM_APPCMD = 1, /* Configuring SSL offloading in Exchange 2013's "Using appcmd" script */
+  SSLVDIR_PLAN_FORM_POWERSHELL = 2 /* Configuring SSL offloading in Exchange 2013's "Using
                                  Set-WebConfigurationProperty" script */
 } sslvdir_plan_form;
 

@@ -239,7 +239,8 @@ SSLVDIR_EXTERN const char *sslvdir_policy_offloader(const sslvdir_policy *policy
  * to the header that carries its cipher (NULL: none); either pointer may be
  * NULL. See sslvdir_builder_set_offloader_cipher().
  *
- * Returns: SSLVDIR_OK, or SSLVDIR_E_NOT_FOUND past the end.
+ * Returns: SSLVDIR_OK; SSLVDIR_E_NOT_FOUND past the end; SSLVDIR_E_INVALID_ARGUMENT
+ * for a NULL policy. The outputs are cleared on failure.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
@@ -251,7 +252,7 @@ sslvdir_policy_offloader_cipher(const sslvdir_policy *policy, size_t index, unsi
  *
  * The header the trusted offloaders fill with the cipher or its key size,
  * or NULL when none does. A proxy reads it from every request and strips it
- * when the decision says so (SSLVDIR_HEADER_OFFLOAD_CIPHER).
+ * when the decision says so (SSLVDIR_REQUEST_HEADER_OFFLOAD_CIPHER).
  *
  * Returns: the header name, owned by the policy, or NULL when no offloader
  * has one or policy is NULL.
@@ -260,7 +261,7 @@ sslvdir_policy_offloader_cipher(const sslvdir_policy *policy, size_t index, unsi
 SSLVDIR_EXTERN const char *sslvdir_policy_cipher_header(const sslvdir_policy *policy);
 
 /**
- * sslvdir_policy_is_trusted - whether a peer address is a trusted offloader
+ * sslvdir_policy_is_offloader - whether a peer address is a trusted offloader
  *
  * addr is an IPv4 or IPv6 address in text form (an IPv4-mapped IPv6 address
  * matches IPv4 networks; a "%zone" suffix or brackets are not accepted).
@@ -269,7 +270,7 @@ SSLVDIR_EXTERN const char *sslvdir_policy_cipher_header(const sslvdir_policy *po
  * Returns: 1 when trusted, 0 otherwise.
  * Since: 0.1
  */
-SSLVDIR_EXTERN int sslvdir_policy_is_trusted(const sslvdir_policy *policy,
+SSLVDIR_EXTERN int sslvdir_policy_is_offloader(const sslvdir_policy *policy,
                                              const char *addr, size_t len);
 
 /**

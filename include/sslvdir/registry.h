@@ -40,10 +40,10 @@ typedef struct sslvdir_regfile sslvdir_regfile;
 
 /* What an entry of a .reg file is. Values are never renumbered. */
 typedef enum sslvdir_reg_entry {
-  SSLVDIR_REG_KEY = 1,          /* [KEY] */
-  SSLVDIR_REG_KEY_DELETE = 2,   /* [-KEY] */
-  SSLVDIR_REG_VALUE = 3,        /* "Name"=... or @=... */
-  SSLVDIR_REG_VALUE_DELETE = 4  /* "Name"=- */
+  SSLVDIR_REG_ENTRY_KEY = 1,          /* [KEY] */
+  SSLVDIR_REG_ENTRY_KEY_DELETE = 2,   /* [-KEY] */
+  SSLVDIR_REG_ENTRY_VALUE = 3,        /* "Name"=... or @=... */
+  SSLVDIR_REG_ENTRY_VALUE_DELETE = 4  /* "Name"=- */
 } sslvdir_reg_entry;
 
 /* Flags of sslvdir_regfile_write(). */
@@ -144,8 +144,8 @@ SSLVDIR_EXTERN size_t sslvdir_regfile_entry_count(const sslvdir_regfile *reg);
  * file lists (UTF-16LE text in a REGEDIT5 file, 8-bit text in a REGEDIT4
  * one). Any out pointer may be NULL.
  *
- * Deletions are entries of their own: [-KEY] is SSLVDIR_REG_KEY_DELETE with
- * *name NULL, "Name"=- SSLVDIR_REG_VALUE_DELETE with *type 0 and *len 0.
+ * Deletions are entries of their own: [-KEY] is SSLVDIR_REG_ENTRY_KEY_DELETE with
+ * *name NULL, "Name"=- SSLVDIR_REG_ENTRY_VALUE_DELETE with *type 0 and *len 0.
  * Key and name are separate because a value name may hold '\'. Skipped lines
  * are not entries (sslvdir_regfile_warning() names them).
  *
@@ -153,9 +153,9 @@ SSLVDIR_EXTERN size_t sslvdir_regfile_entry_count(const sslvdir_regfile *reg);
  * the end, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
-SSLVDIR_EXTERN int sslvdir_regfile_entry(const sslvdir_regfile *reg, size_t index,
-                                         const char **key, const char **name, unsigned *type,
-                                         const unsigned char **data, size_t *len);
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
+sslvdir_regfile_entry(const sslvdir_regfile *reg, size_t index, const char **key, const char **name,
+                      unsigned *type, const unsigned char **data, size_t *len);
 
 /**
  * sslvdir_regfile_warning_count - how many warnings reading the file produced

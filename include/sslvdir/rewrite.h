@@ -30,13 +30,13 @@ extern "C" {
 
 /* The response headers that sslvdir_rewrite_header() knows. Values are never
  * renumbered. */
-typedef enum sslvdir_header_kind {
-  SSLVDIR_HEADER_OTHER = 0,            /* left alone */
-  SSLVDIR_HEADER_LOCATION = 1,         /* Location */
-  SSLVDIR_HEADER_CONTENT_LOCATION = 2, /* Content-Location */
-  SSLVDIR_HEADER_REFRESH = 3,          /* Refresh: "0; URL=..." */
-  SSLVDIR_HEADER_SET_COOKIE = 4        /* Set-Cookie: gains Secure */
-} sslvdir_header_kind;
+typedef enum sslvdir_response_header {
+  SSLVDIR_RESPONSE_HEADER_OTHER = 0,            /* left alone */
+  SSLVDIR_RESPONSE_HEADER_LOCATION = 1,         /* Location */
+  SSLVDIR_RESPONSE_HEADER_CONTENT_LOCATION = 2, /* Content-Location */
+  SSLVDIR_RESPONSE_HEADER_REFRESH = 3,          /* Refresh: "0; URL=..." */
+  SSLVDIR_RESPONSE_HEADER_SET_COOKIE = 4        /* Set-Cookie: gains Secure */
+} sslvdir_response_header;
 
 /* What the rewriting functions return when they succeed. */
 #define SSLVDIR_REWRITE_UNCHANGED 0 /* nothing of ours: the input stands */
@@ -49,10 +49,10 @@ typedef enum sslvdir_header_kind {
  * "Content-Location", "Refresh", "Set-Cookie". name need not be
  * NUL-terminated.
  *
- * Returns: the kind, SSLVDIR_HEADER_OTHER for any other name or NULL.
+ * Returns: the kind, SSLVDIR_RESPONSE_HEADER_OTHER for any other name or NULL.
  * Since: 0.1
  */
-SSLVDIR_EXTERN sslvdir_header_kind sslvdir_rewrite_header_kind(const char *name, size_t len);
+SSLVDIR_EXTERN sslvdir_response_header sslvdir_rewrite_header_kind(const char *name, size_t len);
 
 /**
  * sslvdir_rewrite_header - make a response header fit an https client
@@ -87,7 +87,7 @@ SSLVDIR_EXTERN sslvdir_header_kind sslvdir_rewrite_header_kind(const char *name,
  * with out_size 0 measures. Nothing is allocated.
  *
  * Returns: SSLVDIR_REWRITE_CHANGED, SSLVDIR_REWRITE_UNCHANGED (also for
- * SSLVDIR_HEADER_OTHER), SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_SYNTAX (the
+ * SSLVDIR_RESPONSE_HEADER_OTHER), SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_SYNTAX (the
  * value holds a control character other than tab: CR, LF and NUL would let
  * a header be split, so such a value is never copied) or
  * SSLVDIR_E_INVALID_ARGUMENT (policy, value or out_len NULL, or out NULL with
@@ -96,7 +96,7 @@ SSLVDIR_EXTERN sslvdir_header_kind sslvdir_rewrite_header_kind(const char *name,
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_rewrite_header(const sslvdir_policy *policy, const sslvdir_vdir *vdir,
-                       sslvdir_header_kind kind, const char *value, size_t len, char *out,
+                       sslvdir_response_header kind, const char *value, size_t len, char *out,
                        size_t out_size, size_t *out_len);
 
 /* ------------------------------------------------------------------ bodies */

@@ -46,9 +46,12 @@ extern "C" {
 /* Pseudo path, DWORD: Set-OutlookAnywhere -SSLOffloading (default 1 from 2013, 0 before). */
 #define SSLVDIR_KEY_OA_SSL_OFFLOADING "Exchange\\OutlookAnywhere\\SSLOffloading"
 
+/* The type of a setting. The values are the Windows registry's own, equal to
+ * SSLVDIR_REG_SZ and SSLVDIR_REG_DWORD of registry.h, so that the *type of
+ * sslvdir_settings_entry() and of sslvdir_regfile_entry() mean the same. */
 typedef enum sslvdir_value_type {
-  SSLVDIR_VALUE_DWORD = 1,
-  SSLVDIR_VALUE_STRING = 2
+  SSLVDIR_VALUE_STRING = 1, /* REG_SZ */
+  SSLVDIR_VALUE_DWORD = 4   /* REG_DWORD */
 } sslvdir_value_type;
 
 typedef struct sslvdir_settings sslvdir_settings;
@@ -184,7 +187,8 @@ SSLVDIR_EXTERN size_t sslvdir_settings_count(const sslvdir_settings *settings);
  * set to NULL; for a string *dword is set to 0. *known is set to 1 when the
  * path is one libsslvdir understands, 0 when it is only kept.
  *
- * Returns: SSLVDIR_OK, or SSLVDIR_E_RANGE when index is past the end.
+ * Returns: SSLVDIR_OK; SSLVDIR_E_NOT_FOUND when index is past the end, with
+ * every output cleared; SSLVDIR_E_INVALID_ARGUMENT for a NULL store.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

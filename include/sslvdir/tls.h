@@ -81,14 +81,14 @@ sslvdir_tls_session_cipher_bits(struct gnutls_session_int *session, unsigned *bi
  * sslvdir_tls_client_cert - the status of the client certificate of a GnuTLS session
  *
  * For a server session that asked for a certificate
- * (gnutls_certificate_server_set_request()): SSLVDIR_CERT_NONE when the
+ * (gnutls_certificate_server_set_request()): SSLVDIR_CERT_STATUS_NONE when the
  * client sent none, else the verdict of sslvdir_trust_verify() (without a
  * host name) mapped by sslvdir_trust_status(). *problems (may be NULL)
  * receives the problems. now as in sslvdir_trust_verify().
  *
  * Returns: SSLVDIR_OK and *status set; SSLVDIR_E_NOMEM,
  * SSLVDIR_E_INVALID_ARGUMENT. On a failure *status is
- * SSLVDIR_CERT_UNTRUSTED.
+ * SSLVDIR_CERT_STATUS_UNTRUSTED.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

@@ -187,9 +187,9 @@ sslvdir_trust_verify_der(const sslvdir_trust *trust, const unsigned char *const 
 /**
  * sslvdir_trust_status - the client certificate status a set of problems means
  *
- * The status sslvdir_request.client_cert takes: SSLVDIR_CERT_OK for 0,
- * SSLVDIR_CERT_REVOKED (403.13) when revoked, else SSLVDIR_CERT_EXPIRED
- * (403.17) when expired or not yet valid, else SSLVDIR_CERT_UNTRUSTED
+ * The status sslvdir_request.client_cert takes: SSLVDIR_CERT_STATUS_OK for 0,
+ * SSLVDIR_CERT_STATUS_REVOKED (403.13) when revoked, else SSLVDIR_CERT_STATUS_EXPIRED
+ * (403.17) when expired or not yet valid, else SSLVDIR_CERT_STATUS_UNTRUSTED
  * (403.16). The first that applies wins, so a chain both revoked and
  * expired is revoked.
  *

@@ -52,8 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     abort();
   if (req.error && req.error != 600 && req.error != 601)
     abort();
-  if (!req.error && req.schema != SSLVDIR_AUTODISCOVER_OUTLOOK &&
-      req.schema != SSLVDIR_AUTODISCOVER_MOBILESYNC)
+  if (!req.error && req.schema != SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK &&
+      req.schema != SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC)
     abort();
   sslvdir_autodiscover_params params = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
   params.time_us = 1;

@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (sslvdir_trust_verify_der(t, &der, &len, 1, "mail.contoso.com", 16, 0, &p, &e) ==
           SSLVDIR_OK && p == 0)
         abort(); /* an empty store trusts nothing */
-      if (sslvdir_trust_status(p) == SSLVDIR_CERT_OK)
+      if (sslvdir_trust_status(p) == SSLVDIR_CERT_STATUS_OK)
         abort();
     }
     sslvdir_trust_free(t);

@@ -29,7 +29,7 @@ static void same(const sslvdir_regfile *a, const sslvdir_regfile *b) {
     if (e1 != e2 || strcmp(k1, k2) || (n1 ? !n2 || strcmp(n1, n2) : n2 != NULL))
       abort();
     /* Strings are text: one with control characters goes out as hex(1). */
-    if (e1 == SSLVDIR_REG_VALUE && (t1 != t2 || l1 != l2 || memcmp(d1, d2, l1)) &&
+    if (e1 == SSLVDIR_REG_ENTRY_VALUE && (t1 != t2 || l1 != l2 || memcmp(d1, d2, l1)) &&
         !(t1 == SSLVDIR_REG_SZ && t2 == SSLVDIR_REG_SZ))
       abort();
   }

@@ -112,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1 || size > 8192)
     return 0;
   const sslvdir_policy *p = get_policy();
-  sslvdir_header_kind kind = (sslvdir_header_kind)((data[0] & 0x7f) % 5);
+  sslvdir_response_header kind = (sslvdir_response_header)((data[0] & 0x7f) % 5);
   const sslvdir_vdir *vdir = (data[0] & 0x80) ? sslvdir_policy_find_vdir(p, "Default Web Site/ecp") : NULL;
   const char *v = (const char *)data + 1;
   size_t n = size - 1;
@@ -138,10 +138,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (sslvdir_rewrite_header(p, vdir, kind, inplace, n, inplace, sizeof inplace, &m) !=
           SSLVDIR_REWRITE_CHANGED || m != out_len || memcmp(inplace, out, m))
     abort();
-  if (kind == SSLVDIR_HEADER_LOCATION || kind == SSLVDIR_HEADER_CONTENT_LOCATION ||
-      kind == SSLVDIR_HEADER_REFRESH)
+  if (kind == SSLVDIR_RESPONSE_HEADER_LOCATION || kind == SSLVDIR_RESPONSE_HEADER_CONTENT_LOCATION ||
+      kind == SSLVDIR_RESPONSE_HEADER_REFRESH)
     check_url(p, v, n, out, out_len);
-  if (kind == SSLVDIR_HEADER_SET_COOKIE && vdir)
+  if (kind == SSLVDIR_RESPONSE_HEADER_SET_COOKIE && vdir)
     abort(); /* that vdir keeps its cookies as they are */
   /* Idempotent: the result is not rewritten again. */
   if (sslvdir_rewrite_header(p, vdir, kind, out, out_len, again, sizeof again, &m) !=

@@ -63,9 +63,9 @@ def test_offload_sets_headers(offload_policy):
 
 
 def test_trusted_offloader(offload_policy):
-    assert offload_policy.is_trusted("10.0.0.5")
-    assert not offload_policy.is_trusted("10.0.0.6")
-    assert not offload_policy.is_trusted("not an address")
+    assert offload_policy.is_offloader("10.0.0.5")
+    assert not offload_policy.is_offloader("10.0.0.6")
+    assert not offload_policy.is_offloader("not an address")
     assert offload_policy.offloaders == ("10.0.0.5/32",) or offload_policy.offloaders[0].startswith("10.0.0.5")
 
 
