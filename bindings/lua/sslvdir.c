@@ -867,7 +867,7 @@ static int l_decide(lua_State *L) {
  * decide() without tables: the request as arguments (nil: absent; the same
  * types and rules as decide()'s fields), the decision as values: substatus,
  * vdir, location and the set_ values nil where they do not apply, remove
- * the SSLVDIR_HEADER_* bits (sslvdir.HEADER_*) of the headers to strip.
+ * the SSLVDIR_REQUEST_HEADER_* bits (sslvdir.REQUEST_HEADER_*) of the headers to strip.
  * No table is read or made, and neither the canonical path (not returned)
  * nor the Location of anything but a redirect is written. */
 static int l_decide_fast(lua_State *L) {

@@ -88,7 +88,7 @@ typedef struct sslvdir_autodiscover_params {
   unsigned version;      /* SSLVDIR_AUTODISCOVER_PARAMS_VERSION */
   sslvdir_url_side side; /* whose URLs: internal clients get both sides, external ones only theirs */
   uint64_t time_us;      /* Error Time, microseconds since the epoch (UTC); 0 = now */
-  unsigned flags;        /* SSLVDIR_AUTODISCOVER_* flags */
+  unsigned flags;        /* SSLVDIR_AUTODISCOVER_FLAG_* bits */
 } sslvdir_autodiscover_params;
 #define SSLVDIR_AUTODISCOVER_PARAMS_INIT \
   { SSLVDIR_AUTODISCOVER_PARAMS_VERSION, SSLVDIR_URL_EXTERNAL, 0, 0 }

@@ -121,8 +121,8 @@ typedef struct sslvdir_decision {
   int tls;                     /* 1 when the request counts as TLS */
   const sslvdir_site *site;    /* the site chosen by Host; NULL when refused before (method, target, Host) */
   const sslvdir_vdir *vdir;    /* the matched vdir, or NULL */
-  unsigned remove_headers;     /* SSLVDIR_HEADER_* to strip from the request */
-  unsigned set_headers;        /* SSLVDIR_HEADER_* to add towards the backend */
+  unsigned remove_headers;     /* SSLVDIR_REQUEST_HEADER_* to strip from the request */
+  unsigned set_headers;        /* SSLVDIR_REQUEST_HEADER_* to add towards the backend */
   const char *x_forwarded_proto; /* value to set when the bit is in set_headers */
   const char *front_end_https;   /* value to set when the bit is in set_headers */
   size_t path_len;             /* length of the canonical path the vdir was matched
@@ -211,9 +211,9 @@ sslvdir_decision_location(const sslvdir_decision *decision, const sslvdir_reques
 SSLVDIR_EXTERN const char *sslvdir_action_name(int action);
 
 /**
- * sslvdir_request_header_name - the header a SSLVDIR_HEADER_* bit stands for
+ * sslvdir_request_header_name - the header a SSLVDIR_REQUEST_HEADER_* bit stands for
  *
- * bit is one SSLVDIR_HEADER_* bit of a decision's remove_headers or
+ * bit is one SSLVDIR_REQUEST_HEADER_* bit of a decision's remove_headers or
  * set_headers, not a mask of several.
  *
  * Returns: "X-Forwarded-Proto", "Front-End-Https", or NULL for anything
