@@ -79,12 +79,12 @@ static int scenario(void) {
   sslvdir_rewriter *rw = NULL;
   sslvdir_policy_slot *slot = NULL;
   int rc;
-  if ((rc = sslvdir_settings_new(&s)))
+  if ((rc = sslvdir_settings_new(&s, NULL)))
     goto out;
   if ((rc = sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 1, NULL)) ||
       (rc = sslvdir_settings_set_string(s, "HKLM\\Software\\X\\Y", "z", NULL)))
     goto out;
-  if ((rc = sslvdir_builder_new(&b)))
+  if ((rc = sslvdir_builder_new(&b, NULL)))
     goto out;
   if ((rc = sslvdir_preset_apply(b, "exchange2010", "Old", NULL)) ||
       (rc = sslvdir_builder_set_settings(b, s, NULL)) ||
@@ -111,7 +111,7 @@ static int scenario(void) {
   CU_ASSERT_EQUAL(count, before);
   CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_REDIRECT);
   /* A slot allocates once; acquiring and releasing never do. */
-  if ((rc = sslvdir_policy_slot_new(&slot, p)))
+  if ((rc = sslvdir_policy_slot_new(&slot, p, NULL)))
     goto out;
   before = count;
   const sslvdir_policy *held = sslvdir_policy_slot_acquire(slot);
@@ -170,7 +170,7 @@ static int scenario2(void) {
   int rc;
   if ((rc = sslvdir_iisconfig_parse(&c, iis, sizeof iis - 1, NULL)) ||
       (rc = sslvdir_iisconfig_set_ssl_flags(c, "S/owa/x", 0, NULL)) ||
-      (rc = sslvdir_settings_new(&s)) ||
+      (rc = sslvdir_settings_new(&s, NULL)) ||
       (rc = sslvdir_regfile_parse(&r, reg, sizeof reg - 1, NULL)) ||
       (rc = sslvdir_regfile_apply(r, s, NULL)) ||
       (rc = sslvdir_regfile_write(r, 0, out, sizeof out, &n)) ||
@@ -179,7 +179,7 @@ static int scenario2(void) {
       (rc = sslvdir_plan_set_outlook_anywhere(p, "CAS1", "mail.s.example", NULL, NULL)) ||
       (rc = sslvdir_plan_want(p, "S/owa", SSLVDIR_UPSTREAM_OFFLOAD, NULL)) ||
       (rc = sslvdir_plan_build(p, 0, NULL)) ||
-      (rc = sslvdir_builder_new(&b)) ||
+      (rc = sslvdir_builder_new(&b, NULL)) ||
       (rc = sslvdir_iisconfig_apply(c, b, NULL)) ||
       (rc = sslvdir_builder_add_autodiscover_domain(b, "s.example", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "S", NULL)) ||
       (rc = sslvdir_builder_build(b, &pol, NULL)) ||
@@ -224,9 +224,9 @@ static int scenario3(void) {
       (rc = sslvdir_trust_verify(t, c, "mail.contoso.com", 16, 0, &problems, NULL)) ||
       (rc = sslvdir_iisconfig_parse(&cfg, iis, sizeof iis - 1, NULL)) ||
       (rc = sslvdir_iisconfig_set_ssl_flags(cfg, "S/owa", 0, NULL)) ||
-      (rc = sslvdir_settings_new(&s)) ||
+      (rc = sslvdir_settings_new(&s, NULL)) ||
       (rc = sslvdir_settings_set_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO, 1, NULL)) ||
-      (rc = sslvdir_builder_new(&b)) ||
+      (rc = sslvdir_builder_new(&b, NULL)) ||
       (rc = sslvdir_iisconfig_apply(cfg, b, NULL)) ||
       (rc = sslvdir_builder_build(b, &pol, NULL)) ||
       (rc = sslvdir_audit_new(&a, NULL)) ||
@@ -276,7 +276,7 @@ static int scenario4(void) {
   sslvdir_policy_options *o = NULL, *x = NULL;
   sslvdir_policy *p = NULL, *q = NULL;
   int rc;
-  if ((rc = sslvdir_policy_options_new(&o)) || (rc = sslvdir_policy_options_new(&x)) ||
+  if ((rc = sslvdir_policy_options_new(&o, NULL)) || (rc = sslvdir_policy_options_new(&x, NULL)) ||
       (rc = sslvdir_policy_options_spell(o, "host", "--host", NULL)) ||
       (rc = sslvdir_policy_options_set(x, "policy-xml", file, NULL)))
     goto out;
