@@ -6,6 +6,7 @@
  * leave nothing behind (the sanitizer build checks for leaks). */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,6 +297,100 @@ out:
 }
 
 static void test_sweep4(void) { sweep(scenario4); }
+
+/* The constructors that read no input: a NULL out, and each of their
+ * allocations failing in turn, give a status and a message in err that says
+ * what failed (what sslvdir(1), the bindings and the examples print), and a
+ * failure leaves *out NULL. Each maker starts *out at a pointer that is not
+ * NULL, to see the constructor clear it; it frees what it made. */
+static max_align_t sentinel;
+static sslvdir_policy *slot_initial;
+
+static int make_builder(int null_out, sslvdir_error *e, int *cleared) {
+  sslvdir_builder *o = (void *)&sentinel;
+  int rc = sslvdir_builder_new(null_out ? NULL : &o, e);
+  *cleared = o == NULL;
+  if (!rc)
+    sslvdir_builder_free(o);
+  return rc;
+}
+static int make_settings(int null_out, sslvdir_error *e, int *cleared) {
+  sslvdir_settings *o = (void *)&sentinel;
+  int rc = sslvdir_settings_new(null_out ? NULL : &o, e);
+  *cleared = o == NULL;
+  if (!rc)
+    sslvdir_settings_free(o);
+  return rc;
+}
+static int make_options(int null_out, sslvdir_error *e, int *cleared) {
+  sslvdir_policy_options *o = (void *)&sentinel;
+  int rc = sslvdir_policy_options_new(null_out ? NULL : &o, e);
+  *cleared = o == NULL;
+  if (!rc)
+    sslvdir_policy_options_free(o);
+  return rc;
+}
+static int make_slot(int null_out, sslvdir_error *e, int *cleared) {
+  sslvdir_policy_slot *o = (void *)&sentinel;
+  int rc = sslvdir_policy_slot_new(null_out ? NULL : &o, slot_initial, e);
+  *cleared = o == NULL;
+  if (!rc)
+    sslvdir_policy_slot_free(o);
+  return rc;
+}
+
+static void test_constructors(void) {
+  static const struct {
+    int (*make)(int null_out, sslvdir_error *e, int *cleared);
+    const char *null_out_message;
+  } ctors[] = {
+    {make_builder, "builder: NULL argument"},
+    {make_settings, "settings: NULL argument"},
+    {make_options, "policy options: NULL argument"},
+    {make_slot, "policy slot: NULL argument"},
+  };
+  slot_initial = test_policy("e16");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(slot_initial);
+  for (size_t i = 0; i < sizeof ctors / sizeof ctors[0]; i++) {
+    sslvdir_error e = {0};
+    int cleared;
+    CU_ASSERT_EQUAL(ctors[i].make(1, &e, &cleared), SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_EQUAL(e.code, SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_STRING_EQUAL(e.message, ctors[i].null_out_message);
+    CU_ASSERT_EQUAL(ctors[i].make(1, NULL, &cleared), SSLVDIR_E_INVALID_ARGUMENT);
+    /* Allocation k fails, for k = 0, 1, ... until none is left to fail. */
+    CU_ASSERT_EQUAL_FATAL(sslvdir_set_allocator(t_malloc, t_realloc, t_free, NULL), SSLVDIR_OK);
+    long k = 0;
+    int rc;
+    do {
+      budget = k;
+      e = (sslvdir_error){0};
+      rc = ctors[i].make(0, &e, &cleared);
+      if (rc != SSLVDIR_OK) {
+        CU_ASSERT_EQUAL(rc, SSLVDIR_E_NOMEM);
+        CU_ASSERT_EQUAL(e.code, SSLVDIR_E_NOMEM);
+        CU_ASSERT_STRING_EQUAL(e.message, "out of memory");
+        CU_ASSERT(cleared);
+        budget = 0;
+        CU_ASSERT_EQUAL(ctors[i].make(0, NULL, &cleared), SSLVDIR_E_NOMEM);
+        CU_ASSERT(cleared);
+      }
+    } while (rc != SSLVDIR_OK && ++k < 16);
+    budget = -1;
+    CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
+    CU_ASSERT(k >= 1); /* at least one allocation was made to fail */
+    CU_ASSERT_EQUAL(sslvdir_set_allocator(NULL, NULL, NULL, NULL), SSLVDIR_OK);
+  }
+  /* A slot always holds a policy: none to start with is an argument error. */
+  sslvdir_policy_slot *slot = (void *)&sentinel;
+  sslvdir_error e = {0};
+  CU_ASSERT_EQUAL(sslvdir_policy_slot_new(&slot, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(slot);
+  CU_ASSERT_EQUAL(e.code, SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_STRING_EQUAL(e.message, "policy slot: NULL initial policy");
+  sslvdir_policy_unref(slot_initial);
+  slot_initial = NULL;
+}
 static void test_sweep2(void) { sweep(scenario2); }
 
 static void test_sweep(void) {
@@ -309,4 +404,5 @@ void suite_mem(void) {
   CU_add_test(s, "every allocation failing in turn: config, .reg, plan, Autodiscover", test_sweep2);
   CU_add_test(s, "every allocation failing in turn: certificates, trust, audit", test_sweep3);
   CU_add_test(s, "every allocation failing in turn: policy options", test_sweep4);
+  CU_add_test(s, "constructors: NULL out and failing allocations say why in err", test_constructors);
 }
