@@ -391,6 +391,41 @@ static void test_constructors(void) {
   sslvdir_policy_unref(slot_initial);
   slot_initial = NULL;
 }
+
+/* The constructors that read input clear *out first, whatever fails: a
+ * caller that frees what *out holds after a failure (a missing file, a NULL
+ * argument) frees nothing rather than what its variable held before. */
+static void test_constructors_clear_out(void) {
+  static const char missing[] = "tests/data/no-such-file";
+  sslvdir_iisconfig *cfg = (void *)&sentinel;
+  sslvdir_regfile *rf = (void *)&sentinel;
+  sslvdir_cert *cert = (void *)&sentinel;
+  sslvdir_autodiscover_chain *chain = (void *)&sentinel;
+  sslvdir_error e = {0};
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_load(&cfg, srcpath(missing), &e), SSLVDIR_E_IO);
+  CU_ASSERT_PTR_NULL(cfg);
+  cfg = (void *)&sentinel;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_load(&cfg, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(cfg);
+  cfg = (void *)&sentinel;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&cfg, NULL, 1, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(cfg);
+  CU_ASSERT_EQUAL(sslvdir_regfile_load(&rf, srcpath(missing), &e), SSLVDIR_E_IO);
+  CU_ASSERT_PTR_NULL(rf);
+  rf = (void *)&sentinel;
+  CU_ASSERT_EQUAL(sslvdir_regfile_parse(&rf, NULL, 1, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(rf);
+  rf = (void *)&sentinel;
+  CU_ASSERT_EQUAL(sslvdir_regfile_from_settings(&rf, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(rf);
+  CU_ASSERT_EQUAL(sslvdir_cert_load(&cert, NULL, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(cert);
+  cert = (void *)&sentinel;
+  CU_ASSERT_EQUAL(sslvdir_cert_parse(&cert, NULL, 1, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(cert);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_new(&chain, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(chain);
+}
 static void test_sweep2(void) { sweep(scenario2); }
 
 static void test_sweep(void) {
@@ -405,4 +440,5 @@ void suite_mem(void) {
   CU_add_test(s, "every allocation failing in turn: certificates, trust, audit", test_sweep3);
   CU_add_test(s, "every allocation failing in turn: policy options", test_sweep4);
   CU_add_test(s, "constructors: NULL out and failing allocations say why in err", test_constructors);
+  CU_add_test(s, "constructors: *out is NULL after any failure", test_constructors_clear_out);
 }
