@@ -439,6 +439,7 @@ void suite_mem(void) {
   CU_add_test(s, "every allocation failing in turn: config, .reg, plan, Autodiscover", test_sweep2);
   CU_add_test(s, "every allocation failing in turn: certificates, trust, audit", test_sweep3);
   CU_add_test(s, "every allocation failing in turn: policy options", test_sweep4);
-  CU_add_test(s, "constructors: NULL out and failing allocations say why in err", test_constructors);
+  CU_add_test(s, "constructors: NULL out and failing allocations say why in err",
+              test_constructors);
   CU_add_test(s, "constructors: *out is NULL after any failure", test_constructors_clear_out);
 }
