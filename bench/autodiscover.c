@@ -119,7 +119,7 @@ static void bench(const char *name, const sslvdir_policy *p, make_fn make, int b
 int main(void) {
   sslvdir_builder *b;
   sslvdir_policy *p;
-  if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016-offload", "S", NULL) ||
+  if (sslvdir_builder_new(&b, NULL) || sslvdir_preset_apply(b, "exchange2016-offload", "S", NULL) ||
       sslvdir_builder_add_host(b, "S", "mail.contoso.com", NULL) ||
       sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "S", NULL) ||
       sslvdir_builder_build(b, &p, NULL))

@@ -51,7 +51,7 @@ static sslvdir_policy *make_policy(int extra) {
   sslvdir_builder *b;
   sslvdir_policy *p;
   const char *site = "Default Web Site";
-  if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016-offload", site, NULL) ||
+  if (sslvdir_builder_new(&b, NULL) || sslvdir_preset_apply(b, "exchange2016-offload", site, NULL) ||
       sslvdir_builder_add_host(b, site, "mail.contoso.com", NULL) ||
       sslvdir_builder_add_offloader(b, "10.0.0.0/8", NULL))
     exit(1);

@@ -128,7 +128,7 @@ int main(int argc, char **argv) {
     return 1;
   sslvdir_builder *b;
   sslvdir_policy *p;
-  if (sslvdir_builder_new(&b) ||
+  if (sslvdir_builder_new(&b, NULL) ||
       sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL) ||
       sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL) ||
       sslvdir_builder_add_host(b, "Default Web Site", "autodiscover.contoso.com", NULL) ||

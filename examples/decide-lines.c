@@ -65,7 +65,7 @@ static sslvdir_policy *build_policy(int argc, char **argv, unsigned *cipher_bits
   sslvdir_policy_options *po = NULL;
   sslvdir_policy *policy = NULL;
   sslvdir_error err = {0};
-  int rc = sslvdir_policy_options_new(&po);
+  int rc = sslvdir_policy_options_new(&po, &err);
   /* The options a message may name without their being given. */
   static const char *const named[] = {"--policy", "--preset", "--host", "--ad-domain",
                                       "--iisconfig", "--site", "--offloader"};

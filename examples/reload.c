@@ -86,7 +86,7 @@ static sslvdir_policy *load(const char *file) {
   sslvdir_builder *b = NULL;
   sslvdir_policy *policy = NULL;
   sslvdir_error err = {0};
-  int rc = sslvdir_builder_new(&b);
+  int rc = sslvdir_builder_new(&b, &err);
   if (rc == SSLVDIR_OK && (rc = sslvdir_policyfile_load(b, file, &err)) == SSLVDIR_OK)
     rc = sslvdir_builder_build(b, &policy, &err);
   sslvdir_builder_free(b);
@@ -129,10 +129,11 @@ int main(int argc, char **argv) {
    * reference. */
   sslvdir_policy *policy = load(file);
   sslvdir_policy_slot *slot = NULL;
+  sslvdir_error err = {0};
   if (!policy)
     return 2;
-  if (sslvdir_policy_slot_new(&slot, policy) != SSLVDIR_OK) {
-    fprintf(stderr, "reload: out of memory\n");
+  if (sslvdir_policy_slot_new(&slot, policy, &err) != SSLVDIR_OK) {
+    fprintf(stderr, "reload: %s\n", err.message);
     sslvdir_policy_unref(policy);
     return 2;
   }

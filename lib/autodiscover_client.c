@@ -79,9 +79,10 @@ struct sslvdir_autodiscover_chain {
 
 SSLVDIR_EXTERN int sslvdir_autodiscover_chain_new(sslvdir_autodiscover_chain **out,
                                                   const char *email, sslvdir_error *err) {
+  if (out)
+    *out = NULL;
   if (!out || !email)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover chain: NULL argument");
-  *out = NULL;
   if (!sv_ad_address_domain(email, strlen(email)))
     return sv_err(err, SSLVDIR_E_SYNTAX, "'%.256s' is not an e-mail address", email);
   sslvdir_autodiscover_chain *c = sv_calloc(1, sizeof *c);

@@ -14,14 +14,14 @@
 #define SITE_NAME_MAX 256
 #define URL_MAX 2048
 
-SSLVDIR_EXTERN int sslvdir_builder_new(sslvdir_builder **out) {
+SSLVDIR_EXTERN int sslvdir_builder_new(sslvdir_builder **out, sslvdir_error *err) {
   if (!out)
-    return SSLVDIR_E_INVALID_ARGUMENT;
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL argument");
   sslvdir_builder *b = sv_calloc(1, sizeof *b);
-  if (!b || sslvdir_settings_new(&b->settings)) {
+  if (!b || sslvdir_settings_new(&b->settings, NULL)) {
     sv_free(b);
     *out = NULL;
-    return SSLVDIR_E_NOMEM;
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   }
   *out = b;
   return SSLVDIR_OK;
@@ -514,7 +514,7 @@ static int site_copy(sslvdir_site *dst, const sslvdir_site *src) {
 
 int sv_builder_clone(const sslvdir_builder *b, sslvdir_builder **out) {
   sslvdir_builder *c;
-  if (sslvdir_builder_new(&c))
+  if (sslvdir_builder_new(&c, NULL))
     return SSLVDIR_E_NOMEM;
   c->exchange_version = b->exchange_version;
   c->default_site = b->default_site;
@@ -764,7 +764,7 @@ SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **ou
   p->default_site = b->default_site < (long)b->nsites ? b->default_site : 0;
   size_t capwarn = 0;
   int rc = SSLVDIR_E_NOMEM;
-  if (sslvdir_settings_new(&p->settings) || sv_settings_copy_into(p->settings, b->settings) ||
+  if (sslvdir_settings_new(&p->settings, NULL) || sv_settings_copy_into(p->settings, b->settings) ||
       sv_ad_config_copy(&p->ad, &b->ad))
     goto fail;
   if (b->noffloaders) {

@@ -472,9 +472,10 @@ static int contains(const void *data, size_t len, const char *needle) {
 
 SSLVDIR_EXTERN int sslvdir_cert_parse(sslvdir_cert **out, const void *data, size_t len,
                                       const char *password, sslvdir_error *err) {
+  if (out)
+    *out = NULL;
   if (!out || (!data && len))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "certificate: NULL argument");
-  *out = NULL;
   if (len == 0)
     return sv_err(err, SSLVDIR_E_SYNTAX, "certificate: empty input");
   if (len > SSLVDIR_CERT_MAX)
@@ -503,9 +504,10 @@ SSLVDIR_EXTERN int sslvdir_cert_parse(sslvdir_cert **out, const void *data, size
 
 SSLVDIR_EXTERN int sslvdir_cert_load(sslvdir_cert **out, const char *filename,
                                      const char *password, sslvdir_error *err) {
+  if (out)
+    *out = NULL;
   if (!out || !filename)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "certificate: NULL argument");
-  *out = NULL;
   char *data;
   size_t len;
   int rc = sv_read_file(filename, SSLVDIR_CERT_MAX, &data, &len, err);

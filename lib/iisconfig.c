@@ -753,9 +753,10 @@ int sv_iisconfig_dup(sslvdir_iisconfig **out, const sslvdir_iisconfig *src, sslv
 
 SSLVDIR_EXTERN int sslvdir_iisconfig_parse(sslvdir_iisconfig **out, const char *data,
                                            size_t len, sslvdir_error *err) {
+  if (out)
+    *out = NULL;
   if (!out || (!data && len))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
-  *out = NULL;
   if (len > SSLVDIR_IISCONFIG_MAX)
     return sv_err(err, SSLVDIR_E_RANGE, "applicationHost.config: %zu bytes, more than the %u "
                   "allowed", len, SSLVDIR_IISCONFIG_MAX);
@@ -773,6 +774,8 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_parse(sslvdir_iisconfig **out, const char *
 
 SSLVDIR_EXTERN int sslvdir_iisconfig_load(sslvdir_iisconfig **out, const char *filename,
                                           sslvdir_error *err) {
+  if (out)
+    *out = NULL;
   if (!out || !filename)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
   char *data;

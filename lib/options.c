@@ -61,11 +61,11 @@ static const char *one(const sslvdir_policy_options *o, int i) {
   return o->count[i] ? o->values[i][0] : NULL;
 }
 
-SSLVDIR_EXTERN int sslvdir_policy_options_new(sslvdir_policy_options **out) {
+SSLVDIR_EXTERN int sslvdir_policy_options_new(sslvdir_policy_options **out, sslvdir_error *err) {
   if (!out)
-    return SSLVDIR_E_INVALID_ARGUMENT;
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "policy options: NULL argument");
   *out = sv_calloc(1, sizeof **out);
-  return *out ? SSLVDIR_OK : SSLVDIR_E_NOMEM;
+  return *out ? SSLVDIR_OK : sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
 }
 
 SSLVDIR_EXTERN void sslvdir_policy_options_free(sslvdir_policy_options *o) {
@@ -352,8 +352,8 @@ SSLVDIR_EXTERN int sslvdir_policy_options_build(const sslvdir_policy_options *o,
   /* "Default Web Site" is what IIS itself names the site Exchange uses. */
   const char *site = one(o, O_SITE) ? one(o, O_SITE) : "Default Web Site";
   sslvdir_builder *b;
-  if ((rc = sslvdir_builder_new(&b)))
-    return sv_err(err, rc, "out of memory");
+  if ((rc = sslvdir_builder_new(&b, err)))
+    return rc;
   if (one(o, O_POLICY)) {
     if ((rc = sslvdir_policyfile_load(b, one(o, O_POLICY), err)))
       rc = blame(o, O_POLICY, rc, err);

@@ -89,7 +89,7 @@ SSLVDIR_EXTERN int sslvdir_plan_new(sslvdir_plan **out, const sslvdir_iisconfig 
   }
   p->version = version;
   int rc = cfg ? sv_iisconfig_dup(&p->cfg, cfg, err) : SSLVDIR_OK;
-  if (!rc && reg && (sslvdir_settings_new(&p->reg) || sv_settings_copy_into(p->reg, reg)))
+  if (!rc && reg && (sslvdir_settings_new(&p->reg, NULL) || sv_settings_copy_into(p->reg, reg)))
     rc = sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   if (rc) {
     sslvdir_plan_free(p);
@@ -483,7 +483,7 @@ SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_e
   if (!p)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: NULL argument");
   clear_steps(p);
-  if (sslvdir_settings_new(&p->regset))
+  if (sslvdir_settings_new(&p->regset, NULL))
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   int rc = SSLVDIR_OK;
   /* 1. Outlook Anywhere. */

@@ -66,18 +66,20 @@ struct sslvdir_policy_slot {
   pthread_mutex_t publish; /* one publisher at a time */
 };
 
-SSLVDIR_EXTERN int sslvdir_policy_slot_new(sslvdir_policy_slot **out, sslvdir_policy *initial) {
+SSLVDIR_EXTERN int sslvdir_policy_slot_new(sslvdir_policy_slot **out, sslvdir_policy *initial,
+                                           sslvdir_error *err) {
   if (!out)
-    return SSLVDIR_E_INVALID_ARGUMENT;
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "policy slot: NULL argument");
   *out = NULL;
   if (!initial)
-    return SSLVDIR_E_INVALID_ARGUMENT;
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "policy slot: NULL initial policy");
   sslvdir_policy_slot *s = sv_calloc(1, sizeof *s);
   if (!s)
-    return SSLVDIR_E_NOMEM;
+    return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   if (pthread_mutex_init(&s->publish, NULL)) {
     sv_free(s);
-    return SSLVDIR_E_NOMEM; /* what it can fail for is a lack of resources */
+    /* what it can fail for is a lack of resources */
+    return sv_err(err, SSLVDIR_E_NOMEM, "policy slot: no resources for its mutex");
   }
   atomic_init(&s->phase, 0);
   atomic_init(&s->readers[0], 0);

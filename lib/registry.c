@@ -280,9 +280,10 @@ static int parse_value(sslvdir_regfile *r, size_t keyent, const char *l, size_t 
 
 SSLVDIR_EXTERN int sslvdir_regfile_parse(sslvdir_regfile **out, const char *data, size_t len,
                                          sslvdir_error *err) {
+  if (out)
+    *out = NULL;
   if (!out || (!data && len))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
-  *out = NULL;
   if (len > SSLVDIR_REGFILE_MAX)
     return sv_err(err, SSLVDIR_E_RANGE, ".reg: %zu bytes, more than the %u allowed", len,
                   SSLVDIR_REGFILE_MAX);
@@ -431,6 +432,8 @@ out:
 
 SSLVDIR_EXTERN int sslvdir_regfile_load(sslvdir_regfile **out, const char *filename,
                                         sslvdir_error *err) {
+  if (out)
+    *out = NULL;
   if (!out || !filename)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
   char *data;
@@ -606,9 +609,10 @@ static const char *group_key_of(const void *base, size_t i) {
 
 SSLVDIR_EXTERN int sslvdir_regfile_from_settings(sslvdir_regfile **out, const sslvdir_settings *s,
                                                  sslvdir_error *err) {
+  if (out)
+    *out = NULL;
   if (!out || !s)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
-  *out = NULL;
   sslvdir_regfile *r = sv_calloc(1, sizeof *r);
   if (!r)
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");

@@ -94,11 +94,11 @@ static int normalize(const char *in, char out[NORM_SIZE], sslvdir_error *err) {
   return SSLVDIR_OK;
 }
 
-SSLVDIR_EXTERN int sslvdir_settings_new(sslvdir_settings **out) {
+SSLVDIR_EXTERN int sslvdir_settings_new(sslvdir_settings **out, sslvdir_error *err) {
   if (!out)
-    return SSLVDIR_E_INVALID_ARGUMENT;
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "settings: NULL argument");
   *out = sv_calloc(1, sizeof **out);
-  return *out ? SSLVDIR_OK : SSLVDIR_E_NOMEM;
+  return *out ? SSLVDIR_OK : sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
 }
 
 static void dels_clear(sslvdir_settings *s) {

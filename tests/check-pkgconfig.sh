@@ -29,7 +29,7 @@ cat > "$tmp/use.c" <<'C'
 int main(void) {
   sslvdir_builder *b;
   sslvdir_policy *p;
-  if (sslvdir_builder_new(&b) || sslvdir_preset_apply_opts(b, "exchange2016", "Default Web Site", SSLVDIR_PRESET_REDIRECT, NULL) ||
+  if (sslvdir_builder_new(&b, NULL) || sslvdir_preset_apply_opts(b, "exchange2016", "Default Web Site", SSLVDIR_PRESET_REDIRECT, NULL) ||
       sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL) ||
       sslvdir_builder_build(b, &p, NULL))
     return 1;

@@ -14,7 +14,7 @@ sslvdir_policy *iism_build(const iism_policy *mp) {
   sslvdir_policy *p = NULL;
   sslvdir_error e;
   memset(&e, 0, sizeof e);
-  if (sslvdir_builder_new(&b))
+  if (sslvdir_builder_new(&b, NULL))
     return NULL;
   int rc = sslvdir_builder_add_site(b, site, &e);
   if (!rc)

@@ -145,7 +145,7 @@ static void lg_builder(unsigned n) {
   sslvdir_builder *b;
   sslvdir_policy *p;
   sslvdir_error e = {0};
-  if (sslvdir_builder_new(&b))
+  if (sslvdir_builder_new(&b, NULL))
     exit(99);
   for (unsigned i = 0; i < n; i++) {
     char site[32], host[64], path[32], net[32];
@@ -193,7 +193,7 @@ static void lg_load(int which, const char *data, size_t len, unsigned n) {
     sslvdir_regfile *r;
     sslvdir_settings *s;
     LG_CHECK(sslvdir_regfile_parse(&r, data, len, &e));
-    LG_CHECK(sslvdir_settings_new(&s));
+    LG_CHECK(sslvdir_settings_new(&s, NULL));
     LG_CHECK(sslvdir_regfile_apply(r, s, &e));
     sslvdir_settings_free(s);
     sslvdir_regfile_free(r);
@@ -201,7 +201,7 @@ static void lg_load(int which, const char *data, size_t len, unsigned n) {
   }
   case LG_POLICY: {
     sslvdir_builder *b;
-    LG_CHECK(sslvdir_builder_new(&b));
+    LG_CHECK(sslvdir_builder_new(&b, NULL));
     LG_CHECK(sslvdir_policyfile_parse(b, data, len, &e));
     sslvdir_builder_free(b);
     break;
@@ -210,7 +210,7 @@ static void lg_load(int which, const char *data, size_t len, unsigned n) {
     sslvdir_iisconfig *c;
     sslvdir_builder *b;
     LG_CHECK(sslvdir_iisconfig_parse(&c, data, len, &e));
-    LG_CHECK(sslvdir_builder_new(&b));
+    LG_CHECK(sslvdir_builder_new(&b, NULL));
     LG_CHECK(sslvdir_iisconfig_apply(c, b, &e));
     sslvdir_builder_free(b);
     sslvdir_iisconfig_free(c);

@@ -54,7 +54,7 @@ int main(void) {
 #else
   sslvdir_builder *b;
   sslvdir_policy *p;
-  if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL) ||
+  if (sslvdir_builder_new(&b, NULL) || sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL) ||
       sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL) ||
       sslvdir_builder_set_vdir_redirect(b, "Default Web Site", "/owa", 302, NULL) ||
       sslvdir_builder_add_offloader(b, "10.0.0.0/8", NULL) || sslvdir_builder_build(b, &p, NULL)) {
@@ -70,7 +70,7 @@ int main(void) {
   static const char *const peers[] = {"10.1.2.3", "198.51.100.7", "2001:db8::1", "bogus"};
   /* Requests take the policy from a slot, as a proxy that reloads does. */
   sslvdir_policy_slot *slot;
-  if (sslvdir_policy_slot_new(&slot, p)) {
+  if (sslvdir_policy_slot_new(&slot, p, NULL)) {
     fprintf(stderr, "noalloc: cannot make the slot\n");
     return 1;
   }
@@ -165,7 +165,7 @@ int main(void) {
   /* Autodiscover documents (parsing a request uses libxml2 and is not here). */
   sslvdir_builder *ab;
   sslvdir_policy *ap;
-  if (sslvdir_builder_new(&ab) || sslvdir_preset_apply(ab, "exchange2016", "S", NULL) ||
+  if (sslvdir_builder_new(&ab, NULL) || sslvdir_preset_apply(ab, "exchange2016", "S", NULL) ||
       sslvdir_builder_add_host(ab, "S", "mail.contoso.com", NULL) ||
       sslvdir_builder_add_autodiscover_domain(ab, "contoso.com", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "S", NULL) ||
       sslvdir_builder_build(ab, &ap, NULL))

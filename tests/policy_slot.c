@@ -62,7 +62,7 @@ static sslvdir_policy *build(unsigned long gen) {
   sslvdir_builder *b;
   sslvdir_policy *p = NULL;
   sslvdir_error err;
-  if (sslvdir_builder_new(&b) ||
+  if (sslvdir_builder_new(&b, NULL) ||
       sslvdir_preset_apply_opts(b, gen & 1 ? "exchange2016-offload" : "exchange2016",
                                 "Default Web Site", SSLVDIR_PRESET_REDIRECT, &err) ||
       sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", &err) ||
@@ -156,7 +156,7 @@ int main(void) {
   if (sslvdir_set_allocator(count_malloc, count_realloc, count_free, NULL) != SSLVDIR_OK)
     return 1;
   sslvdir_policy *p = build(0);
-  if (!p || sslvdir_policy_slot_new(&slot, p) != SSLVDIR_OK)
+  if (!p || sslvdir_policy_slot_new(&slot, p, NULL) != SSLVDIR_OK)
     return 1;
   sslvdir_policy_unref(p); /* the slot holds it now */
   reader readers[64] = {{0}};

@@ -112,7 +112,7 @@ static sslvdir_policy *build_policy(scenario *s) {
   sslvdir_policy *p = NULL;
   sslvdir_error e;
   int rc = SSLVDIR_OK;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   if (!strcmp(s->policy_kind, "file")) {
     rc = sslvdir_policyfile_load(b, srcpath(s->policy_arg), &e);
   } else {
@@ -287,7 +287,7 @@ static void test_scenarios(void) {
                               SSLVDIR_OK);
       } else {
         if (!s->reg)
-          CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s->reg), SSLVDIR_OK);
+          CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s->reg, NULL), SSLVDIR_OK);
         CU_ASSERT_EQUAL_FATAL(sslvdir_settings_set_dword(s->reg, arg, (uint32_t)atoi(eq + 3), &e),
                               SSLVDIR_OK);
       }

@@ -860,7 +860,7 @@ static void test_rules(void) {
 
   sslvdir_builder *b;
   sslvdir_error e;
-  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b, NULL) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "S", &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "Nope", &e), SSLVDIR_E_NOT_FOUND);
   CU_ASSERT_EQUAL(sslvdir_builder_add_autodiscover_domain(b, "contoso.com", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "S", &e), SSLVDIR_OK);

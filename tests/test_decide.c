@@ -250,7 +250,7 @@ static int cases_run;
 static void test_offloader_cipher(void) {
   sslvdir_builder *b;
   sslvdir_error e;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(NULL, "10.0.0.5", 128, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
@@ -584,7 +584,7 @@ static void test_decision_location(void) {
 static void test_path_at_limit(void) {
   sslvdir_builder *b;
   sslvdir_policy *p;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "S", NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, "S", "/x^y", SSLVDIR_KIND_OTHER, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_edge_flags(b, "S", "/x^y", SSLVDIR_SSL, NULL), SSLVDIR_OK);

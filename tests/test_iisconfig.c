@@ -499,7 +499,7 @@ static void test_apply(void) {
   sslvdir_builder *b;
   sslvdir_error e;
   sslvdir_policy *p;
-  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b, NULL) == SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_apply(c, b, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
   const sslvdir_site *s = sslvdir_policy_find_site(p, "mail.contoso.com", 16);
@@ -519,7 +519,7 @@ static void test_apply(void) {
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
   /* Over a preset: the vdirs it made keep their edge flags. */
-  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b, NULL) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", &e) == SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_apply(c, b, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
@@ -559,7 +559,7 @@ static void test_bindings(void) {
   sslvdir_builder *b;
   sslvdir_policy *p;
   sslvdir_error e;
-  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b, NULL) == SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_apply(c, b, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
   const sslvdir_site *s = sslvdir_policy_site(p, 0);
@@ -601,7 +601,7 @@ static void test_extended_protection(void) {
                   SSLVDIR_E_INVALID_ARGUMENT);
   sslvdir_builder *b;
   sslvdir_policy *p;
-  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b, NULL) == SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_apply(c, b, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);
   const sslvdir_vdir *v = sslvdir_policy_find_vdir(p, "S/ews");
@@ -634,7 +634,7 @@ static sslvdir_policy *policy_of(const char *doc) {
     fprintf(stderr, "parse: %s\n", e.message);
     return NULL;
   }
-  if (sslvdir_builder_new(&b) == SSLVDIR_OK) {
+  if (sslvdir_builder_new(&b, NULL) == SSLVDIR_OK) {
     if (sslvdir_iisconfig_apply(c, b, &e) || sslvdir_builder_build(b, &p, &e))
       fprintf(stderr, "policy: %s\n", e.message);
     sslvdir_builder_free(b);
@@ -867,7 +867,7 @@ static void test_default_site(void) {
   sslvdir_policy_unref(p);
   /* A policy made without a configuration keeps its first site. */
   sslvdir_builder *b;
-  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b, NULL) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_preset_apply(b, "exchange2016", "Default Web Site", &e) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_builder_build(b, &p, &e) == SSLVDIR_OK);
   CU_ASSERT_STRING_EQUAL(get(p, 0, "unknown.example", "/owa/", &site), "deny 403.4");

@@ -6,6 +6,7 @@
  * leave nothing behind (the sanitizer build checks for leaks). */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,12 +80,12 @@ static int scenario(void) {
   sslvdir_rewriter *rw = NULL;
   sslvdir_policy_slot *slot = NULL;
   int rc;
-  if ((rc = sslvdir_settings_new(&s)))
+  if ((rc = sslvdir_settings_new(&s, NULL)))
     goto out;
   if ((rc = sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 1, NULL)) ||
       (rc = sslvdir_settings_set_string(s, "HKLM\\Software\\X\\Y", "z", NULL)))
     goto out;
-  if ((rc = sslvdir_builder_new(&b)))
+  if ((rc = sslvdir_builder_new(&b, NULL)))
     goto out;
   if ((rc = sslvdir_preset_apply(b, "exchange2010", "Old", NULL)) ||
       (rc = sslvdir_builder_set_settings(b, s, NULL)) ||
@@ -111,7 +112,7 @@ static int scenario(void) {
   CU_ASSERT_EQUAL(count, before);
   CU_ASSERT_EQUAL(d.action, SSLVDIR_ACTION_REDIRECT);
   /* A slot allocates once; acquiring and releasing never do. */
-  if ((rc = sslvdir_policy_slot_new(&slot, p)))
+  if ((rc = sslvdir_policy_slot_new(&slot, p, NULL)))
     goto out;
   before = count;
   const sslvdir_policy *held = sslvdir_policy_slot_acquire(slot);
@@ -170,7 +171,7 @@ static int scenario2(void) {
   int rc;
   if ((rc = sslvdir_iisconfig_parse(&c, iis, sizeof iis - 1, NULL)) ||
       (rc = sslvdir_iisconfig_set_ssl_flags(c, "S/owa/x", 0, NULL)) ||
-      (rc = sslvdir_settings_new(&s)) ||
+      (rc = sslvdir_settings_new(&s, NULL)) ||
       (rc = sslvdir_regfile_parse(&r, reg, sizeof reg - 1, NULL)) ||
       (rc = sslvdir_regfile_apply(r, s, NULL)) ||
       (rc = sslvdir_regfile_write(r, 0, out, sizeof out, &n)) ||
@@ -179,7 +180,7 @@ static int scenario2(void) {
       (rc = sslvdir_plan_set_outlook_anywhere(p, "CAS1", "mail.s.example", NULL, NULL)) ||
       (rc = sslvdir_plan_want(p, "S/owa", SSLVDIR_UPSTREAM_OFFLOAD, NULL)) ||
       (rc = sslvdir_plan_build(p, 0, NULL)) ||
-      (rc = sslvdir_builder_new(&b)) ||
+      (rc = sslvdir_builder_new(&b, NULL)) ||
       (rc = sslvdir_iisconfig_apply(c, b, NULL)) ||
       (rc = sslvdir_builder_add_autodiscover_domain(b, "s.example", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "S", NULL)) ||
       (rc = sslvdir_builder_build(b, &pol, NULL)) ||
@@ -224,9 +225,9 @@ static int scenario3(void) {
       (rc = sslvdir_trust_verify(t, c, "mail.contoso.com", 16, 0, &problems, NULL)) ||
       (rc = sslvdir_iisconfig_parse(&cfg, iis, sizeof iis - 1, NULL)) ||
       (rc = sslvdir_iisconfig_set_ssl_flags(cfg, "S/owa", 0, NULL)) ||
-      (rc = sslvdir_settings_new(&s)) ||
+      (rc = sslvdir_settings_new(&s, NULL)) ||
       (rc = sslvdir_settings_set_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO, 1, NULL)) ||
-      (rc = sslvdir_builder_new(&b)) ||
+      (rc = sslvdir_builder_new(&b, NULL)) ||
       (rc = sslvdir_iisconfig_apply(cfg, b, NULL)) ||
       (rc = sslvdir_builder_build(b, &pol, NULL)) ||
       (rc = sslvdir_audit_new(&a, NULL)) ||
@@ -276,7 +277,7 @@ static int scenario4(void) {
   sslvdir_policy_options *o = NULL, *x = NULL;
   sslvdir_policy *p = NULL, *q = NULL;
   int rc;
-  if ((rc = sslvdir_policy_options_new(&o)) || (rc = sslvdir_policy_options_new(&x)) ||
+  if ((rc = sslvdir_policy_options_new(&o, NULL)) || (rc = sslvdir_policy_options_new(&x, NULL)) ||
       (rc = sslvdir_policy_options_spell(o, "host", "--host", NULL)) ||
       (rc = sslvdir_policy_options_set(x, "policy-xml", file, NULL)))
     goto out;
@@ -296,6 +297,135 @@ out:
 }
 
 static void test_sweep4(void) { sweep(scenario4); }
+
+/* The constructors that read no input: a NULL out, and each of their
+ * allocations failing in turn, give a status and a message in err that says
+ * what failed (what sslvdir(1), the bindings and the examples print), and a
+ * failure leaves *out NULL. Each maker starts *out at a pointer that is not
+ * NULL, to see the constructor clear it; it frees what it made. */
+static max_align_t sentinel;
+static sslvdir_policy *slot_initial;
+
+static int make_builder(int null_out, sslvdir_error *e, int *cleared) {
+  sslvdir_builder *o = (void *)&sentinel;
+  int rc = sslvdir_builder_new(null_out ? NULL : &o, e);
+  *cleared = o == NULL;
+  if (!rc)
+    sslvdir_builder_free(o);
+  return rc;
+}
+static int make_settings(int null_out, sslvdir_error *e, int *cleared) {
+  sslvdir_settings *o = (void *)&sentinel;
+  int rc = sslvdir_settings_new(null_out ? NULL : &o, e);
+  *cleared = o == NULL;
+  if (!rc)
+    sslvdir_settings_free(o);
+  return rc;
+}
+static int make_options(int null_out, sslvdir_error *e, int *cleared) {
+  sslvdir_policy_options *o = (void *)&sentinel;
+  int rc = sslvdir_policy_options_new(null_out ? NULL : &o, e);
+  *cleared = o == NULL;
+  if (!rc)
+    sslvdir_policy_options_free(o);
+  return rc;
+}
+static int make_slot(int null_out, sslvdir_error *e, int *cleared) {
+  sslvdir_policy_slot *o = (void *)&sentinel;
+  int rc = sslvdir_policy_slot_new(null_out ? NULL : &o, slot_initial, e);
+  *cleared = o == NULL;
+  if (!rc)
+    sslvdir_policy_slot_free(o);
+  return rc;
+}
+
+static void test_constructors(void) {
+  static const struct {
+    int (*make)(int null_out, sslvdir_error *e, int *cleared);
+    const char *null_out_message;
+  } ctors[] = {
+    {make_builder, "builder: NULL argument"},
+    {make_settings, "settings: NULL argument"},
+    {make_options, "policy options: NULL argument"},
+    {make_slot, "policy slot: NULL argument"},
+  };
+  slot_initial = test_policy("e16");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(slot_initial);
+  for (size_t i = 0; i < sizeof ctors / sizeof ctors[0]; i++) {
+    sslvdir_error e = {0};
+    int cleared;
+    CU_ASSERT_EQUAL(ctors[i].make(1, &e, &cleared), SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_EQUAL(e.code, SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_STRING_EQUAL(e.message, ctors[i].null_out_message);
+    CU_ASSERT_EQUAL(ctors[i].make(1, NULL, &cleared), SSLVDIR_E_INVALID_ARGUMENT);
+    /* Allocation k fails, for k = 0, 1, ... until none is left to fail. */
+    CU_ASSERT_EQUAL_FATAL(sslvdir_set_allocator(t_malloc, t_realloc, t_free, NULL), SSLVDIR_OK);
+    long k = 0;
+    int rc;
+    do {
+      budget = k;
+      e = (sslvdir_error){0};
+      rc = ctors[i].make(0, &e, &cleared);
+      if (rc != SSLVDIR_OK) {
+        CU_ASSERT_EQUAL(rc, SSLVDIR_E_NOMEM);
+        CU_ASSERT_EQUAL(e.code, SSLVDIR_E_NOMEM);
+        CU_ASSERT_STRING_EQUAL(e.message, "out of memory");
+        CU_ASSERT(cleared);
+        budget = 0;
+        CU_ASSERT_EQUAL(ctors[i].make(0, NULL, &cleared), SSLVDIR_E_NOMEM);
+        CU_ASSERT(cleared);
+      }
+    } while (rc != SSLVDIR_OK && ++k < 16);
+    budget = -1;
+    CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
+    CU_ASSERT(k >= 1); /* at least one allocation was made to fail */
+    CU_ASSERT_EQUAL(sslvdir_set_allocator(NULL, NULL, NULL, NULL), SSLVDIR_OK);
+  }
+  /* A slot always holds a policy: none to start with is an argument error. */
+  sslvdir_policy_slot *slot = (void *)&sentinel;
+  sslvdir_error e = {0};
+  CU_ASSERT_EQUAL(sslvdir_policy_slot_new(&slot, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(slot);
+  CU_ASSERT_EQUAL(e.code, SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_STRING_EQUAL(e.message, "policy slot: NULL initial policy");
+  sslvdir_policy_unref(slot_initial);
+  slot_initial = NULL;
+}
+
+/* The constructors that read input clear *out first, whatever fails: a
+ * caller that frees what *out holds after a failure (a missing file, a NULL
+ * argument) frees nothing rather than what its variable held before. */
+static void test_constructors_clear_out(void) {
+  static const char missing[] = "tests/data/no-such-file";
+  sslvdir_iisconfig *cfg = (void *)&sentinel;
+  sslvdir_regfile *rf = (void *)&sentinel;
+  sslvdir_cert *cert = (void *)&sentinel;
+  sslvdir_autodiscover_chain *chain = (void *)&sentinel;
+  sslvdir_error e = {0};
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_load(&cfg, srcpath(missing), &e), SSLVDIR_E_IO);
+  CU_ASSERT_PTR_NULL(cfg);
+  cfg = (void *)&sentinel;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_load(&cfg, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(cfg);
+  cfg = (void *)&sentinel;
+  CU_ASSERT_EQUAL(sslvdir_iisconfig_parse(&cfg, NULL, 1, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(cfg);
+  CU_ASSERT_EQUAL(sslvdir_regfile_load(&rf, srcpath(missing), &e), SSLVDIR_E_IO);
+  CU_ASSERT_PTR_NULL(rf);
+  rf = (void *)&sentinel;
+  CU_ASSERT_EQUAL(sslvdir_regfile_parse(&rf, NULL, 1, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(rf);
+  rf = (void *)&sentinel;
+  CU_ASSERT_EQUAL(sslvdir_regfile_from_settings(&rf, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(rf);
+  CU_ASSERT_EQUAL(sslvdir_cert_load(&cert, NULL, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(cert);
+  cert = (void *)&sentinel;
+  CU_ASSERT_EQUAL(sslvdir_cert_parse(&cert, NULL, 1, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(cert);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_new(&chain, NULL, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(chain);
+}
 static void test_sweep2(void) { sweep(scenario2); }
 
 static void test_sweep(void) {
@@ -309,4 +439,7 @@ void suite_mem(void) {
   CU_add_test(s, "every allocation failing in turn: config, .reg, plan, Autodiscover", test_sweep2);
   CU_add_test(s, "every allocation failing in turn: certificates, trust, audit", test_sweep3);
   CU_add_test(s, "every allocation failing in turn: policy options", test_sweep4);
+  CU_add_test(s, "constructors: NULL out and failing allocations say why in err",
+              test_constructors);
+  CU_add_test(s, "constructors: *out is NULL after any failure", test_constructors_clear_out);
 }

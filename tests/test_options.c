@@ -38,7 +38,7 @@ static int build(const char *const *pairs, sslvdir_policy **out, sslvdir_error *
   sslvdir_policy_options *o;
   *out = NULL;
   memset(e, 0, sizeof *e);
-  CU_ASSERT_FATAL(sslvdir_policy_options_new(&o) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_policy_options_new(&o, NULL) == SSLVDIR_OK);
   int rc = set_all(o, pairs, e);
   if (!rc)
     rc = sslvdir_policy_options_build(o, out, e);
@@ -257,7 +257,7 @@ static void test_refusals_fit(void) {
       sslvdir_policy_options *o;
       sslvdir_policy *p = NULL;
       sslvdir_error e = {0};
-      CU_ASSERT_FATAL(sslvdir_policy_options_new(&o) == SSLVDIR_OK);
+      CU_ASSERT_FATAL(sslvdir_policy_options_new(&o, NULL) == SSLVDIR_OK);
       for (size_t n = 0; styles[st].prefix && n < sizeof names / sizeof names[0]; n++) {
         char name[64], spelling[200];
         snprintf(name, sizeof name, "%s", names[n]);
@@ -292,7 +292,7 @@ static void test_refusals_fit(void) {
   /* The preset alone (a C caller): its own flag, and not cut either. */
   sslvdir_builder *b;
   sslvdir_error e = {0};
-  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b, NULL) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchangese-offload", "Default Web Site", 0, &e),
                   SSLVDIR_E_INCONSISTENT);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "SSLVDIR_PRESET_EP_OFF"));
@@ -351,7 +351,7 @@ static void test_message_controls(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "'X\\r\\nX-Forged: 1\\x1b[31m\\x7f'"));
   /* Directly from the builder too, the header name's own message. */
   sslvdir_builder *b = NULL;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_set_offloader_cipher(b, "10.0.0.5", 0, "a\tb\n", &e),
                   SSLVDIR_E_SYNTAX);
   CU_ASSERT_FALSE(has_control(e.message));
@@ -392,7 +392,7 @@ static void test_values_blamed(void) {
 static void test_set_refusals(void) {
   sslvdir_policy_options *o;
   sslvdir_error e = {0};
-  CU_ASSERT_FATAL(sslvdir_policy_options_new(&o) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_policy_options_new(&o, NULL) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_policy_options_set(o, "hosts", "a", &e), SSLVDIR_E_UNKNOWN_NAME);
   CU_ASSERT_EQUAL(sslvdir_policy_options_set(o, "host", "", &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_policy_options_set(o, "preset", "", &e), SSLVDIR_E_SYNTAX);
@@ -443,7 +443,7 @@ static void test_set_refusals(void) {
   CU_ASSERT_EQUAL(sslvdir_policy_options_set(o, "host", "a.example", &e), SSLVDIR_E_RANGE);
   sslvdir_policy_options_free(o);
   sslvdir_policy_options_free(NULL);
-  CU_ASSERT_EQUAL(sslvdir_policy_options_new(NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_policy_options_new(NULL, NULL), SSLVDIR_E_INVALID_ARGUMENT);
 }
 
 /* Each caller names the options its own way; messages follow. */
@@ -451,7 +451,7 @@ static void test_spelling(void) {
   sslvdir_policy_options *o;
   sslvdir_error e = {0};
   sslvdir_policy *p = (sslvdir_policy *)&e; /* must come back NULL */
-  CU_ASSERT_FATAL(sslvdir_policy_options_new(&o) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_policy_options_new(&o, NULL) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_policy_options_spell(o, "preset", "SSLVDIR_PRESET", &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_policy_options_spell(o, "host", "SSLVDIR_HOSTS", &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_policy_options_spell(o, "hosts", "x", &e), SSLVDIR_E_UNKNOWN_NAME);
@@ -474,7 +474,7 @@ static void test_spelling(void) {
 static void test_build_twice(void) {
   sslvdir_policy_options *o;
   sslvdir_policy *a, *b;
-  CU_ASSERT_FATAL(sslvdir_policy_options_new(&o) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_policy_options_new(&o, NULL) == SSLVDIR_OK);
   const char *const pairs[] = {"preset=exchange2019", "host=mail.fabrikam.com", "ad-domain=fabrikam.com",
                                NULL};
   CU_ASSERT_FATAL(set_all(o, pairs, NULL) == SSLVDIR_OK);

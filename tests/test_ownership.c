@@ -64,7 +64,7 @@ static void test_plan_inputs(void) {
   sslvdir_iisconfig *ref_cfg = load_config("tests/data/config/exchange2016.config");
   sslvdir_settings *ref_reg;
   CU_ASSERT_FATAL(ref_cfg != NULL);
-  CU_ASSERT_FATAL(sslvdir_settings_new(&ref_reg) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&ref_reg, NULL) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_settings_set_dword(ref_reg, SSLVDIR_KEY_OA_SSL_OFFLOADING, 0, &e) ==
                   SSLVDIR_OK);
   sslvdir_plan *ref;
@@ -79,7 +79,7 @@ static void test_plan_inputs(void) {
   sslvdir_iisconfig *cfg = load_config("tests/data/config/exchange2016.config");
   sslvdir_settings *reg;
   CU_ASSERT_FATAL(cfg != NULL);
-  CU_ASSERT_FATAL(sslvdir_settings_new(&reg) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&reg, NULL) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_settings_set_dword(reg, SSLVDIR_KEY_OA_SSL_OFFLOADING, 0, &e) ==
                   SSLVDIR_OK);
   sslvdir_plan *p;
@@ -121,7 +121,7 @@ static sslvdir_policy *build_freeing_inputs(void) {
   sslvdir_builder *b;
   sslvdir_policy *p = NULL;
   sslvdir_error e;
-  if (sslvdir_builder_new(&b))
+  if (sslvdir_builder_new(&b, NULL))
     return NULL;
   char *site = heap("Default Web Site"), *preset = heap("exchange2016-offload"),
        *host = heap("Mail.Contoso.com"), *net = heap("10.0.0.5"), *hdr = heap("X-SSL-Cipher"),
@@ -172,7 +172,7 @@ static void test_policy_outlives_builder(void) {
 static void test_settings_copies(void) {
   sslvdir_settings *s;
   sslvdir_error e;
-  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s, NULL) == SSLVDIR_OK);
   char *v = heap("autodiscover.contoso.com");
   CU_ASSERT_FATAL(v != NULL);
   CU_ASSERT_FATAL(sslvdir_settings_set_string(s, "Custom\\Host", v, &e) == SSLVDIR_OK);
@@ -184,7 +184,7 @@ static void test_settings_copies(void) {
   CU_ASSERT_FATAL(sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 1, &e) == SSLVDIR_OK);
 
   sslvdir_builder *b;
-  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b, NULL) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_preset_apply(b, "exchange2010", "Default Web Site", &e) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", &e) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_builder_set_settings(b, s, &e) == SSLVDIR_OK);
@@ -218,7 +218,7 @@ static void test_slot_references(void) {
   sslvdir_policy *first = build_freeing_inputs();
   CU_ASSERT_FATAL(first != NULL);
   sslvdir_policy_slot *slot;
-  CU_ASSERT_FATAL(sslvdir_policy_slot_new(&slot, first) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_policy_slot_new(&slot, first, NULL) == SSLVDIR_OK);
   sslvdir_policy_unref(first);
 
   sslvdir_request req = SSLVDIR_REQUEST_INIT;
@@ -326,7 +326,7 @@ static void test_audit_inputs(void) {
   sslvdir_cert *cert;
   sslvdir_policy *p = build_freeing_inputs();
   CU_ASSERT_FATAL(c != NULL && p != NULL);
-  CU_ASSERT_FATAL(sslvdir_settings_new(&reg) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&reg, NULL) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_settings_set_dword(reg, SSLVDIR_KEY_OA_SSL_OFFLOADING, 0, &e) == SSLVDIR_OK);
   CU_ASSERT_FATAL(sslvdir_cert_load(&cert, certpath("server.pem"), NULL, &e) == SSLVDIR_OK);
   sslvdir_audit *a;

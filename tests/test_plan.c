@@ -87,7 +87,7 @@ static void test_against_config(void) {
   CU_ASSERT_FATAL(sslvdir_iisconfig_parse(&c, data, len, &e) == SSLVDIR_OK);
   free(data);
   sslvdir_settings *reg;
-  CU_ASSERT_FATAL(sslvdir_settings_new(&reg) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&reg, NULL) == SSLVDIR_OK);
   sslvdir_plan *p;
   CU_ASSERT_FATAL(sslvdir_plan_new(&p, c, reg, 2016, &e) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
@@ -276,7 +276,7 @@ static void test_registry_plan(void) {
   sslvdir_plan_free(p);
   /* With SSLOffloaded=1 in the registry already, no registry step. */
   sslvdir_settings *s;
-  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s, NULL) == SSLVDIR_OK);
   CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 1, NULL));
   CU_ASSERT_FATAL(sslvdir_plan_new(&p, NULL, s, 2010, &e) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_plan_want(p, "Default Web Site/owa", SSLVDIR_UPSTREAM_OFFLOAD, &e), SSLVDIR_OK);
@@ -725,7 +725,7 @@ static void plan_invariant(const char *fixture, unsigned version, size_t *plans,
   CU_ASSERT_FATAL(sslvdir_iisconfig_parse(&c0, data, len, &e) == SSLVDIR_OK);
   free(data);
   sslvdir_settings *reg0;
-  CU_ASSERT_FATAL(sslvdir_settings_new(&reg0) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&reg0, NULL) == SSLVDIR_OK);
   sslvdir_audit *before = audit_of(c0, reg0, version, &before_rr);
   CU_ASSERT_PTR_NOT_NULL_FATAL(before);
   /* Every application, and MRSProxy in each EWS. */
@@ -762,7 +762,7 @@ static void plan_invariant(const char *fixture, unsigned version, size_t *plans,
       sslvdir_settings *reg;
       CU_ASSERT_FATAL(!sslvdir_iisconfig_bytes(c0, &d, &n) &&
                       !sslvdir_iisconfig_parse(&c1, d, n, &e));
-      CU_ASSERT_FATAL(sslvdir_settings_new(&reg) == SSLVDIR_OK);
+      CU_ASSERT_FATAL(sslvdir_settings_new(&reg, NULL) == SSLVDIR_OK);
       CU_ASSERT_FATAL(apply_plan(p, c1, reg) == 0);
       sslvdir_audit *after = audit_of(c1, reg, version, &c2);
       CU_ASSERT_PTR_NOT_NULL_FATAL(after);

@@ -28,7 +28,7 @@ static void test_builder_errors(void) {
   sslvdir_builder *b;
   sslvdir_error e;
   sslvdir_policy *p = (sslvdir_policy *)&e;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_E_INCONSISTENT);
   CU_ASSERT_PTR_NULL(p);
   CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, SITE, &e), SSLVDIR_OK);
@@ -115,12 +115,12 @@ static void test_builder_errors(void) {
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
   sslvdir_builder_free(NULL);
-  CU_ASSERT_EQUAL(sslvdir_builder_new(NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_builder_new(NULL, NULL), SSLVDIR_E_INVALID_ARGUMENT);
 }
 
 static void test_views(void) {
   sslvdir_builder *b;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2016", SITE, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_host(b, SITE, "mail.contoso.com", NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_set_canonical_host(b, SITE, "webmail.contoso.com", 8443, NULL), SSLVDIR_OK);
@@ -228,7 +228,7 @@ static void test_views(void) {
 static void test_upstream_rules(void) {
   sslvdir_builder *b;
   sslvdir_policy *p;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2010-offload", SITE, NULL), SSLVDIR_OK);
   p = build(b);
   CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/owa")), SSLVDIR_UPSTREAM_OFFLOAD);
@@ -258,7 +258,7 @@ static void test_upstream_rules(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "MRSProxy"));
   sslvdir_builder_free(b);
   /* ActiveSync on 2007 cannot be offloaded even with the backend open. */
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2007", SITE, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_backend_flags(b, SITE, "/Microsoft-Server-ActiveSync", 0, NULL), SSLVDIR_OK);
   p = build(b);
@@ -269,7 +269,7 @@ static void test_upstream_rules(void) {
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
   /* ...but with the redirect recipe it has nowhere to send browsers. */
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2007", SITE, SSLVDIR_PRESET_REDIRECT, NULL), SSLVDIR_OK);
   p = build(b);
   CU_ASSERT_FATAL(sslvdir_policy_warning_count(p) >= 1);
@@ -284,7 +284,7 @@ static char *offloader_warnings(const char *const *cidrs, size_t n, const char *
   sslvdir_policy *p = NULL;
   sslvdir_error e;
   char *all = calloc(1, 8192);
-  if (sslvdir_builder_new(&b))
+  if (sslvdir_builder_new(&b, NULL))
     return all;
   int rc = xml ? sslvdir_policyfile_parse(b, xml, strlen(xml), &e)
                : sslvdir_builder_add_site(b, SITE, &e);
@@ -341,7 +341,7 @@ static void test_presets(void) {
     const char *name = sslvdir_preset_name(i);
     int se = !strncmp(name, "exchangese", 10), offload = strstr(name, "-offload") != NULL;
     CU_ASSERT_PTR_NOT_NULL(sslvdir_preset_description(i));
-    CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
     /* Exchange SE has Extended Protection on: its offload preset needs it
      * declared off. */
     CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, name, SITE, se && offload ? SSLVDIR_PRESET_EP_OFF : 0, NULL),
@@ -387,7 +387,7 @@ static void test_presets(void) {
   CU_ASSERT_PTR_NULL(sslvdir_preset_description(12));
   sslvdir_builder *b;
   sslvdir_error e;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2021", SITE, &e), SSLVDIR_E_UNKNOWN_NAME);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "exchange2021"));
   /* What the caller set before a preset stays. */
@@ -406,7 +406,7 @@ static void test_presets(void) {
  * root, owa, ecp) get 302, nothing else does. */
 static void test_preset_redirect(void) {
   sslvdir_builder *b;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2016", SITE, SSLVDIR_PRESET_REDIRECT, NULL), SSLVDIR_OK);
   sslvdir_policy *p = build(b);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -424,7 +424,7 @@ static void test_preset_redirect(void) {
   sslvdir_builder_free(b);
   /* Bad options are refused, and leave the builder untouched. */
   sslvdir_error e;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2016", SITE, 0x80, &e), SSLVDIR_E_INVALID_ARGUMENT);
   CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2016", SITE, SSLVDIR_PRESET_EP_ON | SSLVDIR_PRESET_EP_OFF, &e),
                   SSLVDIR_E_INVALID_ARGUMENT);
@@ -441,7 +441,7 @@ static void test_preset_redirect(void) {
 static void test_preset_extended_protection(void) {
   sslvdir_builder *b;
   sslvdir_error e;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchangese-offload", SITE, &e), SSLVDIR_E_INCONSISTENT);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "Extended Protection"));
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "/owa"));
@@ -466,7 +466,7 @@ static void test_preset_extended_protection(void) {
   sslvdir_builder_free(b);
   /* Declared on for 2019 (CU14+): every vdir but Autodiscover is
    * protected and bridged, and Rpc requires SSL. */
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply_opts(b, "exchange2019", SITE, SSLVDIR_PRESET_EP_ON, &e), SSLVDIR_OK);
   p = build(b);
   const sslvdir_vdir *owa = sslvdir_policy_find_vdir(p, SITE "/owa");
@@ -485,7 +485,7 @@ static void test_preset_extended_protection(void) {
  * leaving them out under a stricter parent. */
 static void test_inherited_flags(void) {
   sslvdir_builder *b;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2016-offload", SITE, NULL), SSLVDIR_OK);
   static const char *const added[] = {"/owa/auth", "/owa/Calendar/x", "/ecp/a/b", "/Rpc/x",
                                       "/other", "/EWS/mrsproxy.svc/y"};
@@ -505,7 +505,7 @@ static void test_inherited_flags(void) {
   sslvdir_policy_unref(p);
   sslvdir_builder_free(b);
   /* No vdir above: nothing to inherit. */
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, SITE, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owa/x", SSLVDIR_KIND_OWA, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_vdir(b, SITE, "/owax", SSLVDIR_KIND_OWA, NULL), SSLVDIR_OK);
@@ -559,15 +559,15 @@ static void test_slot(void) {
   sslvdir_policy *e16 = test_policy("e16+redirect"), *e19 = test_policy("e19o+redirect");
   CU_ASSERT_PTR_NOT_NULL_FATAL(e16);
   CU_ASSERT_PTR_NOT_NULL_FATAL(e19);
-  CU_ASSERT_EQUAL(sslvdir_policy_slot_new(NULL, e16), SSLVDIR_E_INVALID_ARGUMENT);
-  CU_ASSERT_EQUAL(sslvdir_policy_slot_new(&slot, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_policy_slot_new(NULL, e16, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_policy_slot_new(&slot, NULL, NULL), SSLVDIR_E_INVALID_ARGUMENT);
   CU_ASSERT_PTR_NULL(slot);
   CU_ASSERT_PTR_NULL(sslvdir_policy_slot_acquire(NULL));
   sslvdir_policy_slot_release(NULL, NULL);
   sslvdir_policy_slot_free(NULL);
   CU_ASSERT_EQUAL(sslvdir_policy_slot_publish(NULL, e16), SSLVDIR_E_INVALID_ARGUMENT);
 
-  CU_ASSERT_EQUAL_FATAL(sslvdir_policy_slot_new(&slot, e16), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_policy_slot_new(&slot, e16, NULL), SSLVDIR_OK);
   sslvdir_policy_unref(e16); /* the slot's reference keeps it */
   const sslvdir_policy *held = sslvdir_policy_slot_acquire(slot);
   CU_ASSERT_PTR_EQUAL(held, e16);
@@ -623,7 +623,7 @@ static void *worker(void *arg) {
 static void test_threads(void) {
   sslvdir_policy *first = test_policy("e16+redirect");
   CU_ASSERT_PTR_NOT_NULL_FATAL(first);
-  CU_ASSERT_EQUAL_FATAL(sslvdir_policy_slot_new(&slot_shared, first), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_policy_slot_new(&slot_shared, first, NULL), SSLVDIR_OK);
   sslvdir_policy_unref(first);
   pthread_t t[4];
   int bad[4] = {0};

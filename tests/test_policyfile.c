@@ -66,7 +66,7 @@ static void test_bad_files(void) {
     sslvdir_builder *b;
     sslvdir_error e;
     memset(&e, 0, sizeof e);
-    CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
     CU_ASSERT_EQUAL(sslvdir_preset_apply(b, "exchange2016", "Default Web Site", NULL), SSLVDIR_OK);
     int rc = sslvdir_policyfile_parse(b, data, len, &e);
     int ok = rc == code && e.code == code && (line == 0 || e.line == line) && e.message[0];
@@ -106,7 +106,7 @@ static void test_good_files(void) {
   for (int i = 0; i < n; i++) {
     sslvdir_builder *b;
     sslvdir_error e;
-    CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
     int rc = sslvdir_policyfile_load(b, srcpath(names[i]), &e);
     if (rc)
       fprintf(stderr, "\n%s: %s\n", names[i], e.message);
@@ -132,7 +132,7 @@ static void test_good_files(void) {
 static void test_exchange_se(void) {
   sslvdir_builder *b;
   sslvdir_policy *p;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_policyfile_load(b, srcpath("tests/data/policy/good/exchange-se.xml"), NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(p), 2025);
@@ -145,7 +145,7 @@ static void test_exchange_se(void) {
 static void test_content(void) {
   sslvdir_builder *b;
   sslvdir_policy *p;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_policyfile_load(b, srcpath("tests/data/policy/good/bom-crlf.xml"), NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_policy_exchange_version(p), 2019);
@@ -191,7 +191,7 @@ static void test_app_handlers(void) {
   xmlSetGenericErrorFunc(&gctx, app_generic);
   xmlSetStructuredErrorFunc(&sctx, app_structured);
   sslvdir_builder *b;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   static const char bad[] = "<policy xmlns='urn:libsslvdir:policy:1' version='1'><site></policy>";
   CU_ASSERT_EQUAL(sslvdir_policyfile_parse(b, bad, sizeof bad - 1, NULL), SSLVDIR_E_SYNTAX);
   sslvdir_builder_free(b);
@@ -209,7 +209,7 @@ static void test_errors_say_where(void) {
   sslvdir_builder *b;
   sslvdir_error e = {0};
   const char *path = srcpath("tests/data/policy/bad/ad-auth.xml");
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_policyfile_load(b, path, &e), SSLVDIR_E_UNKNOWN_NAME);
   CU_ASSERT_EQUAL(e.line, 4);
   CU_ASSERT_EQUAL(strncmp(e.message, path, strlen(path)), 0);
@@ -232,7 +232,7 @@ static void test_errors_say_where(void) {
 static void test_hostile(void) {
   sslvdir_builder *b;
   sslvdir_error e;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_policyfile_load(b, "/nonexistent/policy.xml", &e), SSLVDIR_E_IO);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "/nonexistent/policy.xml"));
   CU_ASSERT_EQUAL(sslvdir_policyfile_load(b, srcpath("tests/data"), &e), SSLVDIR_E_IO);

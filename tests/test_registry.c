@@ -54,7 +54,7 @@ static void test_export(void) {
   /* Applied: the known keys change decisions, the rest is kept as unknown. */
   sslvdir_settings *s;
   sslvdir_error e;
-  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s, NULL) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, s, &e), SSLVDIR_OK);
   uint32_t dw;
   const char *str;
@@ -109,7 +109,7 @@ static void test_export(void) {
 static void test_changes(void) {
   sslvdir_settings *s;
   sslvdir_error e;
-  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s, NULL) == SSLVDIR_OK);
   CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 1, NULL));
   CU_ASSERT(!sslvdir_settings_set_string(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OldProxy\\Host", "x", NULL));
   CU_ASSERT(!sslvdir_settings_set_dword(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OldProxy\\Sub\\Port", 8080, NULL));
@@ -232,7 +232,7 @@ static void test_batch_order(void) {
     sslvdir_error e;
     CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_parse(&r, text, n, &e), SSLVDIR_OK);
     sslvdir_settings *fast, *slow;
-    CU_ASSERT_FATAL(!sslvdir_settings_new(&fast) && !sslvdir_settings_new(&slow));
+    CU_ASSERT_FATAL(!sslvdir_settings_new(&fast, NULL) && !sslvdir_settings_new(&slow, NULL));
     for (int i = 0; i < 3; i++) {
       char path[128];
       snprintf(path, sizeof path, "%s\\%s", keys[(file + i) % 6], names[i]);
@@ -257,7 +257,7 @@ static void test_batch_order(void) {
  * out before, pseudo paths left out. */
 static void test_from_settings_groups(void) {
   sslvdir_settings *s;
-  CU_ASSERT_FATAL(!sslvdir_settings_new(&s));
+  CU_ASSERT_FATAL(!sslvdir_settings_new(&s, NULL));
   CU_ASSERT(!sslvdir_settings_set_dword(s, "hkey_local_machine\\SOFTWARE\\A\\early", 1, NULL));
   CU_ASSERT(!sslvdir_settings_set_dword(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\A\\x", 2, NULL));
   CU_ASSERT(!sslvdir_settings_set_string(s, "HKEY_LOCAL_MACHINE\\SOFTWARE\\B\\y", "b", NULL));
@@ -391,7 +391,7 @@ static void test_hostile(void) {
                              "\"a\"=hex(1):41,00,42,00,00,00\r\n";
   static const char hex1v4[] = "REGEDIT4\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"a\"=hex(1):25,54,80,00\r\n";
   sslvdir_settings *s;
-  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s, NULL) == SSLVDIR_OK);
   for (int v4 = 0; v4 <= 1; v4++) {
     CU_ASSERT_FATAL(sslvdir_regfile_parse(&r, v4 ? hex1v4 : hex1, v4 ? sizeof hex1v4 - 1 : sizeof hex1 - 1, &e) == SSLVDIR_OK);
     CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, s, &e), SSLVDIR_OK);
@@ -468,7 +468,7 @@ static void test_bad_lines(void) {
 
   sslvdir_settings *s;
   sslvdir_error e;
-  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s, NULL) == SSLVDIR_OK);
   CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 1, NULL));
   CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED, 1, NULL));
   CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL, 1, NULL));
@@ -515,7 +515,7 @@ static void test_bad_values(void) {
   sslvdir_settings *s;
   sslvdir_error e = {0};
   CU_ASSERT_FATAL(sslvdir_regfile_parse(&r, text, sizeof text - 1, &e) == SSLVDIR_OK);
-  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s, NULL) == SSLVDIR_OK);
   CU_ASSERT(!sslvdir_settings_set_dword(s, SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED, 1, NULL));
   int rc = sslvdir_regfile_apply(r, s, &e);
   if (rc)
@@ -540,7 +540,7 @@ static void test_bad_values(void) {
       "\"AllowInternalUntrustedCerts\"=dword:0\r\n";     /* 6 */
   CU_ASSERT_FATAL(sslvdir_regfile_parse(&r, text2, sizeof text2 - 1, &e) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_regfile_warning_count(r), 2);
-  CU_ASSERT_FATAL(sslvdir_settings_new(&s) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_settings_new(&s, NULL) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_regfile_apply(r, s, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_PROXYING_WITHOUT_SSL, &dw), SSLVDIR_E_NOT_FOUND);
   CU_ASSERT(!sslvdir_settings_get_dword(s, SSLVDIR_KEY_ALLOW_INTERNAL_UNTRUSTED, &dw) && dw == 0);

@@ -192,7 +192,7 @@ static void test_cookie_setting(void) {
   CU_ASSERT_EQUAL(sslvdir_vdir_secure_cookies(NULL), 1);
   sslvdir_builder *b;
   sslvdir_error e;
-  CU_ASSERT_FATAL(sslvdir_builder_new(&b) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_builder_new(&b, NULL) == SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_set_vdir_secure_cookies(b, "Nope", "/owa", 0, &e),
                   SSLVDIR_E_NOT_FOUND);
   sslvdir_builder_free(b);

@@ -14,7 +14,7 @@
 static void test_spellings(void) {
   sslvdir_settings *s;
   uint32_t v = 99;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s, NULL), SSLVDIR_OK);
   /* Seed 003's spelling and seed 002's name the same value. */
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(s, OWA_NOSPACE "SSLOffloaded", 1, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, OWA_SPACE "SSLOffloaded", &v), SSLVDIR_OK);
@@ -37,7 +37,7 @@ static void test_spellings(void) {
 static void test_typo(void) {
   sslvdir_settings *s;
   uint32_t v;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(s, OWA_NOSPACE "AllowExternallUntrustedCerts", 1, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_warning_count(s), 1);
   const char *w = sslvdir_settings_warning(s, 0);
@@ -56,7 +56,7 @@ static void test_typo(void) {
   /* Through a policy, the default stands and the warning is kept. */
   sslvdir_builder *b;
   sslvdir_policy *p;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "S", NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_set_settings(b, s, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_builder_build(b, &p, NULL), SSLVDIR_OK);
@@ -74,7 +74,7 @@ static void test_types_and_errors(void) {
   sslvdir_error e;
   uint32_t v;
   const char *str;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_set_string(s, SSLVDIR_KEY_SSL_OFFLOADED, "1", &e), SSLVDIR_E_TYPE);
   CU_ASSERT_EQUAL(e.code, SSLVDIR_E_TYPE);
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 2, &e), SSLVDIR_E_RANGE);
@@ -132,7 +132,7 @@ static void test_types_and_errors(void) {
 static void test_value_types_are_registry_types(void) {
   sslvdir_settings *s;
   sslvdir_regfile *reg = NULL;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(s, SSLVDIR_KEY_SSL_OFFLOADED, 1, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_set_string(s, OWA_SPACE "SomeString", "x", NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_from_settings(&reg, s, NULL), SSLVDIR_OK);

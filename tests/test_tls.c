@@ -155,7 +155,7 @@ static void test_backend_handshakes(void) {
   sslvdir_trust *t = ca_store();
   sslvdir_builder *b;
   sslvdir_policy *ext = NULL;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "Default Web Site", NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(sslvdir_builder_settings(b),
                                              SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED, 1, NULL),

@@ -196,7 +196,7 @@ static sslvdir_policy *policy_with(const char *key, uint32_t v) {
   sslvdir_builder *b;
   sslvdir_policy *p = NULL;
   sslvdir_error e;
-  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(sslvdir_builder_new(&b, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_add_site(b, "Default Web Site", &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(sslvdir_builder_settings(b), key, v, &e), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_builder_build(b, &p, &e), SSLVDIR_OK);

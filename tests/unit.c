@@ -135,7 +135,7 @@ sslvdir_policy *test_policy(const char *name) {
   sslvdir_builder *b;
   sslvdir_policy *p = NULL;
   sslvdir_error e;
-  if (sslvdir_builder_new(&b))
+  if (sslvdir_builder_new(&b, NULL))
     return NULL;
   snprintf(rel, sizeof rel, strchr(name, '/') ? "tests/data/%s.xml" : "tests/data/decide/%s.xml",
            name);

@@ -182,8 +182,10 @@ int cmd_audit(int argc, char **argv) {
       goto bad;
   }
   if (po.nregs) {
-    if ((rc = sslvdir_settings_new(&reg)))
-      goto bad;
+    if ((rc = sslvdir_settings_new(&reg, &e))) {
+      status = fail("audit", rc, &e);
+      goto out;
+    }
     for (int i = 0; i < po.nregs; i++) {
       sslvdir_regfile *r;
       if ((rc = sslvdir_regfile_load(&r, po.regs[i], &e)) ||

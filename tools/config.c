@@ -43,8 +43,8 @@ static int load_inputs(int nfiles, const char **files, inputs *in) {
   sslvdir_error e = {0};
   sslvdir_iisconfig **cfg = &in->cfg;
   memset(in, 0, sizeof *in);
-  if (sslvdir_settings_new(&in->st))
-    return fail("config", SSLVDIR_E_NOMEM, NULL);
+  if (sslvdir_settings_new(&in->st, &e))
+    return fail("config", SSLVDIR_E_NOMEM, &e);
   for (int i = 0; i < nfiles; i++) {
     int rc;
     if (is_reg(files[i])) {

@@ -87,7 +87,7 @@ int load_policy(const struct policy_opts *o, sslvdir_policy **out) {
   sslvdir_policy_options *po;
   sslvdir_error e = {0};
   char spelling[64];
-  int rc = sslvdir_policy_options_new(&po);
+  int rc = sslvdir_policy_options_new(&po, &e);
   for (size_t i = 0; !rc && i < sizeof names / sizeof names[0]; i++) {
     snprintf(spelling, sizeof spelling, "--%s", names[i]);
     rc = sslvdir_policy_options_spell(po, names[i], spelling, &e);

@@ -392,9 +392,9 @@ static int l_load(lua_State *L) {
   }
   sslvdir_policy_options *po;
   sslvdir_error e = {0};
-  int rc = sslvdir_policy_options_new(&po);
+  int rc = sslvdir_policy_options_new(&po, &e);
   if (rc)
-    return fail(L, rc, NULL);
+    return fail(L, rc, &e);
   /* Each spelling is on the stack while the library copies it. */
   for (size_t i = 0; !rc && i < NLOAD_FIELDS; i++) {
     const char *sp = load_fields[i].field;

@@ -211,8 +211,8 @@ ngx_http_sslvdir_options_get(ngx_conf_t *cf, ngx_http_sslvdir_main_conf_t *smcf)
         return smcf->options;
     }
 
-    if (sslvdir_policy_options_new(&smcf->options) != SSLVDIR_OK) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "sslvdir: out of memory");
+    if (sslvdir_policy_options_new(&smcf->options, &err) != SSLVDIR_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "sslvdir: %s", err.message);
         return NULL;
     }
 

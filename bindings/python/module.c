@@ -169,9 +169,9 @@ static PyObject *m_build_policy(PyObject *Py_UNUSED(m), PyObject *args) {
     return NULL;
   sslvdir_policy_options *po;
   sslvdir_error e = {0};
-  int rc = sslvdir_policy_options_new(&po);
+  int rc = sslvdir_policy_options_new(&po, &e);
   if (rc)
-    return raise_code(rc, NULL);
+    return raise_code(rc, &e);
   PyObject *result = NULL;
   for (int pass = 0; pass < 2; pass++) {
     PyObject *seq = PySequence_Fast(lists[pass], "build_policy() takes sequences of pairs");

@@ -601,7 +601,7 @@ static PyGetSetDef policy_getset[] = {
 
 /* ------------------------------------------------------------ Builder */
 
-DEFINE_NEW_NOARGS(builder, BuilderObject, "Builder() takes no arguments", sslvdir_builder_new(&o->b))
+DEFINE_NEW_NOARGS(builder, BuilderObject, "Builder() takes no arguments", sslvdir_builder_new(&o->b, &e))
 DEFINE_DEALLOC(builder, BuilderObject, sslvdir_builder_free, b)
 static PyObject *builder_close(BuilderObject *o, PyObject *Py_UNUSED(a)) {
   BUILDER_OPEN(o);

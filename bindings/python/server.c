@@ -10,7 +10,7 @@
 
 /* ------------------------------------------------------------ Settings */
 
-DEFINE_NEW_NOARGS(settings, SettingsObject, "Settings() takes no arguments", sslvdir_settings_new(&o->s))
+DEFINE_NEW_NOARGS(settings, SettingsObject, "Settings() takes no arguments", sslvdir_settings_new(&o->s, &e))
 DEFINE_DEALLOC(settings, SettingsObject, sslvdir_settings_free, s)
 static PyObject *settings_close(SettingsObject *o, PyObject *Py_UNUSED(a)) {
   REFUSE_PINNED(o, "Settings still in use by a Plan or an Audit");
@@ -552,7 +552,7 @@ int registry_arg(PyObject *obj, SettingsObject **pinned, sslvdir_settings **owne
     if (!ro->r)
       return closed_error("RegFile"), -1;
     sslvdir_error e = {0};
-    int rc = sslvdir_settings_new(owned);
+    int rc = sslvdir_settings_new(owned, &e);
     if (!rc && (rc = sslvdir_regfile_apply(ro->r, *owned, &e))) {
       sslvdir_settings_free(*owned);
       *owned = NULL;

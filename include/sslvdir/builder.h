@@ -32,12 +32,15 @@ typedef struct sslvdir_builder sslvdir_builder;
  * sslvdir_builder_new - create an empty builder
  *
  * The builder has no site, vdir, offloader or setting, and no Exchange
- * version. Free it with sslvdir_builder_free().
+ * version. Free it with sslvdir_builder_free(). On failure *out is NULL
+ * (when out is not) and err (which may be NULL) says why.
  *
- * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_NOMEM.
+ * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_NOMEM;
+ * SSLVDIR_E_INVALID_ARGUMENT when out is NULL.
  * Since: 0.1
  */
-SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_builder_new(sslvdir_builder **out);
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_builder_new(sslvdir_builder **out,
+                                                           sslvdir_error *err);
 
 /**
  * sslvdir_builder_free - destroy a builder

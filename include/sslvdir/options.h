@@ -38,13 +38,15 @@ typedef struct sslvdir_policy_options sslvdir_policy_options;
  * sslvdir_policy_options_new - create an empty set of policy options
  *
  * Nothing is set, and every option is spelled by its library name. Free it
- * with sslvdir_policy_options_free().
+ * with sslvdir_policy_options_free(). On failure *out is NULL (when out is
+ * not) and err (which may be NULL) says why.
  *
  * Returns: SSLVDIR_OK and *out set, SSLVDIR_E_INVALID_ARGUMENT (out NULL)
  * or SSLVDIR_E_NOMEM.
  * Since: 0.1
  */
-SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_policy_options_new(sslvdir_policy_options **out);
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_policy_options_new(sslvdir_policy_options **out,
+                                                                  sslvdir_error *err);
 
 /**
  * sslvdir_policy_options_free - destroy a set of policy options

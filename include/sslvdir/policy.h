@@ -58,13 +58,16 @@ typedef struct sslvdir_policy_slot sslvdir_policy_slot;
  *
  * The slot takes its own reference to initial; the caller keeps its own
  * and drops it when it no longer needs it. A slot always holds a policy.
+ * On failure *out is NULL (when out is not) and err (which may be NULL)
+ * says why.
  *
  * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_NOMEM;
  * SSLVDIR_E_INVALID_ARGUMENT (out or initial NULL).
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_policy_slot_new(sslvdir_policy_slot **out,
-                                                               sslvdir_policy *initial);
+                                                               sslvdir_policy *initial,
+                                                               sslvdir_error *err);
 
 /**
  * sslvdir_policy_slot_free - free a slot and drop its reference to its policy

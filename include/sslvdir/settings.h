@@ -61,14 +61,15 @@ typedef struct sslvdir_settings sslvdir_settings;
  *
  * The store holds no value: every path reads as not set, and a policy built
  * with it uses Exchange's defaults. Free it with sslvdir_settings_free();
- * sslvdir_builder_set_settings() copies it.
+ * sslvdir_builder_set_settings() copies it. On failure *out is NULL (when
+ * out is not) and err (which may be NULL) says why.
  *
- * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_NOMEM.
  * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_NOMEM;
  * SSLVDIR_E_INVALID_ARGUMENT when out is NULL.
  * Since: 0.1
  */
-SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_settings_new(sslvdir_settings **out);
+SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_settings_new(sslvdir_settings **out,
+                                                            sslvdir_error *err);
 
 /**
  * sslvdir_settings_free - destroy a settings store

@@ -13,7 +13,7 @@
 static inline sslvdir_policy *fuzz_policy(sslvdir_policy **slot, const char *xml, size_t len) {
   if (!*slot) {
     sslvdir_builder *b;
-    if (sslvdir_builder_new(&b) || sslvdir_policyfile_parse(b, xml, len, NULL) ||
+    if (sslvdir_builder_new(&b, NULL) || sslvdir_policyfile_parse(b, xml, len, NULL) ||
         sslvdir_builder_build(b, slot, NULL))
       abort();
     sslvdir_builder_free(b);

@@ -29,7 +29,7 @@ static sslvdir_policy *model_policy[8];
 
 static void setup(void) {
   sslvdir_builder *b;
-  if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL) ||
+  if (sslvdir_builder_new(&b, NULL) || sslvdir_preset_apply(b, "exchange2016-offload", "Default Web Site", NULL) ||
       sslvdir_builder_add_host(b, "Default Web Site", "mail.contoso.com", NULL) ||
       sslvdir_builder_set_offloader_cipher(b, "10.0.0.0/8", 0, "X-SSL-Cipher", NULL) ||
       sslvdir_builder_add_site(b, "Second", NULL) ||

@@ -22,7 +22,7 @@ static size_t preset_vdirs(void) {
   sslvdir_policy *p;
   if (n)
     return n;
-  if (sslvdir_builder_new(&b) || sslvdir_preset_apply(b, "exchange2013", "Default Web Site", NULL) ||
+  if (sslvdir_builder_new(&b, NULL) || sslvdir_preset_apply(b, "exchange2013", "Default Web Site", NULL) ||
       sslvdir_builder_build(b, &p, NULL))
     abort();
   n = sslvdir_site_vdir_count(sslvdir_policy_site(p, 0));
@@ -34,7 +34,7 @@ static size_t preset_vdirs(void) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   sslvdir_builder *b;
   sslvdir_error e;
-  if (sslvdir_builder_new(&b))
+  if (sslvdir_builder_new(&b, NULL))
     return 0;
   if (sslvdir_preset_apply(b, "exchange2013", "Default Web Site", NULL))
     abort();

@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       sslvdir_regfile_warning_count(r) > 101)
     abort();
   sslvdir_settings *s;
-  if (sslvdir_settings_new(&s))
+  if (sslvdir_settings_new(&s, NULL))
     return 0;
   /* A bad value is a warning now, never a failed file. */
   rc = sslvdir_regfile_apply(r, s, &e);
