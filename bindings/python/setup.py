@@ -11,7 +11,9 @@ import glob
 import os
 import shlex
 import subprocess
+import sys
 
+import setuptools
 from setuptools import Extension, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -28,6 +30,29 @@ def pkg_config(*args):
                          "first (make install), and if its prefix is not the system's, set "
                          "PKG_CONFIG_PATH to the directory of its sslvdir.pc")
     return run.stdout.strip()
+
+
+def have_bdist_wheel():
+    # setuptools 70.1 and later build wheels themselves; before, pip's wheel
+    # (and its metadata step, dist_info) needs the separate `wheel` package,
+    # which --no-build-isolation does not fetch and a new venv does not have
+    # (Debian 12's python3 -m venv gives pip and setuptools 66 only).
+    try:
+        import setuptools.command.bdist_wheel  # noqa: F401
+        return True
+    except ImportError:
+        pass
+    try:
+        import wheel.bdist_wheel  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+if {"bdist_wheel", "dist_info", "editable_wheel"} & set(sys.argv[1:]) and not have_bdist_wheel():
+    raise SystemExit(f"sslvdir: setuptools {setuptools.__version__} needs the `wheel` package to build a "
+                     "wheel, and this environment has none: make the venv with --system-site-packages "
+                     "(Debian: python3-wheel), or `pip install wheel` in it, then run pip again")
 
 
 sources = sorted(os.path.relpath(p, HERE) for p in glob.glob(os.path.join(HERE, "*.c")))
