@@ -72,4 +72,33 @@ ext=$(LD_LIBRARY_PATH="$tmp/root$libdir" "$tmp/venv/bin/python" -c 'import sslvd
 LD_LIBRARY_PATH="$tmp/root$libdir" ldd "$ext" |
   grep -q "libsslvdir\.so\.[0-9]* => $tmp/root$libdir/" ||
   fail "the extension does not load the installed libsslvdir"
-echo "1 passed, 0 failed"
+
+# A venv of its own (no system site packages) with a setuptools that needs
+# the separate wheel package and does not have it: pip must stop with a
+# message that names wheel, not setuptools' "invalid command 'bdist_wheel'".
+if "$py" -m venv "$tmp/bare" >/dev/null 2>&1 &&
+   "$tmp/bare/bin/python" - <<'PY'
+import sys
+try:
+    import setuptools.command.bdist_wheel  # setuptools 70.1 and later
+    sys.exit(1)
+except ImportError:
+    pass
+try:
+    import wheel  # noqa: F401
+    sys.exit(1)
+except ImportError:
+    sys.exit(0)
+PY
+then
+  if PKG_CONFIG_PATH="$tmp/root$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$tmp/root" \
+     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+     "$tmp/bare/bin/python" -m pip install --no-build-isolation --no-index "$tmp/src" > "$tmp/bare.log" 2>&1; then
+    fail "pip install in a venv without wheel succeeded?"
+  fi
+  grep -q "needs the \`wheel\` package" "$tmp/bare.log" ||
+    { cat "$tmp/bare.log"; fail "pip without wheel does not say that wheel is missing"; }
+  echo "2 passed, 0 failed"
+else
+  echo "1 passed, 0 failed (no venv without wheel here: that check skipped)"
+fi
