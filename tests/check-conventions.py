@@ -162,6 +162,35 @@ for t, pre in prefixes.items():
         if d.startswith(pre) and d not in enums[t] and not d.endswith("_H"):
             problem(f"{fn}: {d}", f"starts with {pre}, the prefix of {t}")
 
+# The overview page names only constants that exist, with their values.
+man = sys.argv[2] if len(sys.argv) > 2 else None
+if man:
+    values = {}
+    for fn in os.listdir(inc):
+        if not fn.endswith((".h", ".h.in")):
+            continue
+        code = strip_comments(open(os.path.join(inc, fn), encoding="utf-8").read())
+        for m in re.finditer(r"^#define\s+(SSLVDIR_[A-Z0-9_]+)\s+\(?(-?(?:0x[0-9a-fA-F]+|[0-9]+))[uU]?\)?\s*$", code, re.M):
+            values[m.group(1)] = int(m.group(2), 0)
+        for m in re.finditer(r"^#define\s+(SSLVDIR_[A-Z0-9_]+)\b", code, re.M):
+            values.setdefault(m.group(1), None)
+        for m in re.finditer(r"\b(SSLVDIR_[A-Z0-9_]+)\s*=\s*(-?[0-9]+)", code):
+            values[m.group(1)] = int(m.group(2))
+        for m in re.finditer(r"\b(SSLVDIR_[A-Z0-9_]+)\s*[,}=]", code):
+            values.setdefault(m.group(1), None)
+    text = open(man, encoding="utf-8").read()
+    for tok in sorted(set(re.findall(r"\bSSLVDIR_[A-Z0-9_]*[A-Z0-9]\b", text))):
+        if tok not in values and not any(v.startswith(tok + "_") for v in values):
+            problem(os.path.basename(man), f"names {tok}, which no header defines")
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        m = re.fullmatch(r"\.B (SSLVDIR_[A-Z0-9_]+)", line)
+        v = re.match(r"(\\-)?([0-9]+)[: ]", lines[i + 1])
+        if m and v and values.get(m.group(1)) is not None:
+            said = int(v.group(2)) * (-1 if v.group(1) else 1)
+            if said != values[m.group(1)]:
+                problem(os.path.basename(man), f"says {m.group(1)} is {said}; the header says {values[m.group(1)]}")
+
 for p in problems:
     print("check-conventions:", p)
 print(f"check-conventions: {len(decls)} functions, {len(enums)} enums, {len(problems)} problems")
