@@ -273,7 +273,7 @@ static PyObject *m_cert_status_parse(PyObject *m, PyObject *arg) {
   if (get_text(arg, &s, &n, "name") < 0)
     return NULL;
   sslvdir_cert_status st;
-  if (sslvdir_cert_status_parse(&st, s, (size_t)n)) {
+  if (sslvdir_cert_status_parse(s, (size_t)n, &st)) {
     PyErr_Format(PyExc_ValueError, "unknown client certificate status %R", arg);
     return NULL;
   }
