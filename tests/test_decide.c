@@ -89,7 +89,7 @@ static const char *path_of(const sslvdir_decision *d, const sslvdir_request *r) 
   size_t n = 0;
   if (!d->path_len)
     return "";
-  if (sslvdir_path_canonicalize(buf, sizeof buf, &n, r->target, r->target_len, NULL) != SSLVDIR_OK ||
+  if (sslvdir_path_canonicalize(r->target, r->target_len, NULL, buf, sizeof buf, &n) != SSLVDIR_OK ||
       n != d->path_len)
     return "(error)";
   return buf;

@@ -162,7 +162,7 @@ static const char *decision_location(const sslvdir_decision *d, const sslvdir_re
 static const char *decision_path(const sslvdir_decision *d, const sslvdir_request *r) {
   static char buf[SSLVDIR_PATH_BUFSZ];
   if (!d->path_len ||
-      sslvdir_path_canonicalize(buf, sizeof buf, NULL, r->target, r->target_len, NULL) != SSLVDIR_OK)
+      sslvdir_path_canonicalize(r->target, r->target_len, NULL, buf, sizeof buf, NULL) != SSLVDIR_OK)
     return NULL;
   return buf;
 }

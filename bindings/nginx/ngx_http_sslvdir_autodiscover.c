@@ -532,9 +532,9 @@ ngx_http_sslvdir_ad_answer(ngx_http_request_t *r)
         if (path == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-        if (sslvdir_path_canonicalize((char *) path, ctx->d.path_len + 1, &path_len,
-                                      (const char *) ctx->target.data, ctx->target.len,
-                                      NULL) != SSLVDIR_OK)
+        if (sslvdir_path_canonicalize((const char *) ctx->target.data, ctx->target.len, NULL,
+                                      (char *) path, ctx->d.path_len + 1,
+                                      &path_len) != SSLVDIR_OK)
         {
             path = r->uri.data;
             path_len = r->uri.len;
