@@ -214,7 +214,7 @@ static int check_answer_in(const sslvdir_policy *pol, const char *what, const ch
     return 1;
   int bad = 0;
   sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
-  int prc = sslvdir_autodiscover_parse_request(&req, body, len, NULL);
+  int prc = sslvdir_autodiscover_parse_request(body, len, &req, NULL);
   if (!strcmp(want, "settings")) {
     /* The address comes back as the request carried it, escaped on the way. */
     bad = prc != SSLVDIR_OK || req.error || !text_is(d, "Action", "settings") ||
@@ -278,7 +278,7 @@ static void test_hostile_generated(void) {
   CU_ASSERT_EQUAL(check_answer("10 MB body", b, big, "600"), 0);
   sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
   sslvdir_error e;
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(&req, b, big, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(b, big, &req, &e), SSLVDIR_E_RANGE);
   CU_ASSERT_EQUAL(req.error, 600);
   CU_ASSERT(strstr(e.message, "65536") != NULL);
   for (int depth = 100; depth <= 5000; depth *= 50) {
@@ -290,7 +290,7 @@ static void test_hostile_generated(void) {
       o += (size_t)sprintf(b + o, "</x>");
     o += (size_t)sprintf(b + o, "%s", OREQ_TAIL);
     CU_ASSERT_EQUAL(check_answer("deep nesting", b, o, "600"), 0);
-    CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(&req, b, o, &e),
+    CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(b, o, &req, &e),
                     depth == 100 ? SSLVDIR_E_RANGE : SSLVDIR_E_SYNTAX);
   }
   free(b);
@@ -303,7 +303,7 @@ static void test_hostile_generated(void) {
   CU_ASSERT_EQUAL(sslvdir_autodiscover_respond(policy, "", 0, &p, doc_buf, DOC_MAX, &n),
                   SSLVDIR_E_INVALID_ARGUMENT);
   req.version = 7;
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(&req, "x", 1, NULL),
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request("x", 1, &req, NULL),
                   SSLVDIR_E_INVALID_ARGUMENT);
 }
 
@@ -398,7 +398,7 @@ static void test_encodings(void) {
     sslvdir_error e = {0};
     char spill[512];
     CU_ASSERT_EQUAL_FATAL(stderr_begin(), 0);
-    int prc = sslvdir_autodiscover_parse_request(&req, body, len, &e);
+    int prc = sslvdir_autodiscover_parse_request(body, len, &req, &e);
     int rc = sslvdir_autodiscover_respond(policy, body, len, &p, doc_buf, DOC_MAX, &n);
     long spilled = stderr_end(spill, sizeof spill);
     xmlDocPtr d = rc ? NULL : parse_valid(doc_buf, n, "encoding");
@@ -556,8 +556,8 @@ static void test_json(void) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     size_t n = 0;
     int status = 0;
-    int rc = sslvdir_autodiscover_json(policy, cases[i].query, strlen(cases[i].query), &p, doc_buf,
-                                       DOC_MAX, &n, &status);
+    int rc = sslvdir_autodiscover_json(policy, cases[i].query, strlen(cases[i].query), &p, &status,
+                                       doc_buf, DOC_MAX, &n);
     int ok = rc == SSLVDIR_OK && status == cases[i].status && n == strlen(cases[i].body) &&
              !memcmp(doc_buf, cases[i].body, n);
     if (!ok)
@@ -623,7 +623,7 @@ static void test_json_target(void) {
     size_t n = 0;
     int status = 0;
     int rc = sslvdir_autodiscover_json_target(policy, cases[i].target, strlen(cases[i].target), &p,
-                                              doc_buf, DOC_MAX, &n, &status);
+                                              &status, doc_buf, DOC_MAX, &n);
     int ok = rc == SSLVDIR_OK && status == cases[i].status && n == strlen(cases[i].body) &&
              !memcmp(doc_buf, cases[i].body, n);
     if (!ok)
@@ -640,16 +640,16 @@ static void test_json_target(void) {
              addr + 1 - extra);
     size_t n = 0;
     int status = 0;
-    CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, t, strlen(t), &p, doc_buf, DOC_MAX,
-                                                     &n, &status), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, t, strlen(t), &p, &status, doc_buf,
+                                                     DOC_MAX, &n), SSLVDIR_OK);
     CU_ASSERT_EQUAL(status, extra ? 400 : 200);
   }
   size_t n;
   int status;
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, NULL, 1, &p, doc_buf, DOC_MAX, &n,
-                                                   &status), SSLVDIR_E_INVALID_ARGUMENT);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(NULL, "/", 1, &p, doc_buf, DOC_MAX, &n,
-                                                   &status), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, NULL, 1, &p, &status, doc_buf, DOC_MAX,
+                                                   &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(NULL, "/", 1, &p, &status, doc_buf, DOC_MAX,
+                                                   &n), SSLVDIR_E_INVALID_ARGUMENT);
 }
 
 /* A JSON string at *p (RFC 8259 7: no raw control character, only the
@@ -728,7 +728,7 @@ static void test_json_random(void) {
     }
     size_t n = 0;
     int status = 0;
-    int rc = sslvdir_autodiscover_json(policy, q, ql, &p, doc_buf, DOC_MAX, &n, &status);
+    int rc = sslvdir_autodiscover_json(policy, q, ql, &p, &status, doc_buf, DOC_MAX, &n);
     if (rc || status != 400 || !iconv_utf8_ok(doc_buf, n) || !json_object_of_strings(doc_buf, n)) {
       fprintf(stderr, "json random %d: %s -> %d %d %.*s\n", i, q, rc, status, (int)n, doc_buf);
       bad++;

@@ -1030,13 +1030,13 @@ static int respond_fill(void *c, char *out, size_t size, size_t *len) {
 }
 static int json_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
-  return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, out, size, len, &x->status);
+  return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, &x->status, out, size, len);
 }
 
 static int json_target_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
-  return sslvdir_autodiscover_json_target(x->p, x->body, x->len, &x->params, out, size, len,
-                                          &x->status);
+  return sslvdir_autodiscover_json_target(x->p, x->body, x->len, &x->params, &x->status, out, size,
+                                          len);
 }
 
 /* policy:autodiscover_respond(body [, {side=, time_us=, spec_spelling=}]) -> xml */

@@ -326,8 +326,8 @@ ngx_http_sslvdir_ad_fill_json(void *data, char *out, size_t size, size_t *len)
 {
     ngx_http_sslvdir_ad_call_t  *c = data;
 
-    return sslvdir_autodiscover_json_target(c->policy, c->in, c->len, &c->params, out, size,
-                                            len, &c->status);
+    return sslvdir_autodiscover_json_target(c->policy, c->in, c->len, &c->params, &c->status, out,
+                                            size, len);
 }
 
 static int

@@ -47,13 +47,13 @@ static int ad_respond_fill(void *c, char *out, size_t size, size_t *len) {
 }
 static int ad_json_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
-  return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, out, size, len,
-                                   &x->http_status);
+  return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, &x->http_status, out, size,
+                                   len);
 }
 static int ad_json_target_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
-  return sslvdir_autodiscover_json_target(x->p, x->body, x->len, &x->params, out, size, len,
-                                          &x->http_status);
+  return sslvdir_autodiscover_json_target(x->p, x->body, x->len, &x->params, &x->http_status, out,
+                                          size, len);
 }
 static int ad_settings_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
@@ -293,7 +293,7 @@ PyObject *m_ad_parse_request(PyObject *m, PyObject *arg) {
   rq.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION;
   sslvdir_error e = {0};
   int rc;
-  Py_BEGIN_ALLOW_THREADS rc = sslvdir_autodiscover_parse_request(&rq, b, (size_t)n, &e);
+  Py_BEGIN_ALLOW_THREADS rc = sslvdir_autodiscover_parse_request(b, (size_t)n, &rq, &e);
   Py_END_ALLOW_THREADS if (rc && rc != SSLVDIR_E_SYNTAX && rc != SSLVDIR_E_UNKNOWN_NAME &&
                            rc != SSLVDIR_E_REFUSED && rc != SSLVDIR_E_RANGE) return raise_code(rc,
                                                                                                &e);

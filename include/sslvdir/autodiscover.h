@@ -120,8 +120,8 @@ typedef struct sslvdir_autodiscover_params {
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_autodiscover_parse_request(sslvdir_autodiscover_request *req, const char *body,
-                                   size_t len, sslvdir_error *err);
+sslvdir_autodiscover_parse_request(const char *body, size_t len, sslvdir_autodiscover_request *req,
+                                   sslvdir_error *err);
 
 /**
  * sslvdir_autodiscover_respond - answer a POX request body with a whole document
@@ -256,8 +256,8 @@ sslvdir_autodiscover_error(const sslvdir_policy *policy, sslvdir_autodiscover_sc
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_json(const sslvdir_policy *policy, const char *query, size_t len,
-                          const sslvdir_autodiscover_params *params, char *out, size_t out_size,
-                          size_t *out_len, int *http_status);
+                          const sslvdir_autodiscover_params *params, int *http_status, char *out,
+                          size_t out_size, size_t *out_len);
 
 /**
  * sslvdir_autodiscover_json_target - answer autodiscover.json from the whole request target
@@ -281,8 +281,8 @@ sslvdir_autodiscover_json(const sslvdir_policy *policy, const char *query, size_
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_json_target(const sslvdir_policy *policy, const char *target, size_t len,
-                                 const sslvdir_autodiscover_params *params, char *out,
-                                 size_t out_size, size_t *out_len, int *http_status);
+                                 const sslvdir_autodiscover_params *params, int *http_status,
+                                 char *out, size_t out_size, size_t *out_len);
 
 /**
  * sslvdir_autodiscover_domain_rule - the policy's rule for an e-mail domain, or its n-th rule
