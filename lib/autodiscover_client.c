@@ -48,9 +48,14 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
 }
 
 SSLVDIR_EXTERN int sslvdir_autodiscover_srv_select(const sslvdir_srv_record *r, size_t n,
-                                                   size_t *index, char *url, size_t url_size) {
-  if ((!r && n) || !index || (!url && url_size))
+                                                   size_t *index, char *out, size_t out_size,
+                                                   size_t *out_len) {
+  if (out_len)
+    *out_len = 0;
+  if ((!r && n) || !index || (!out && out_size))
     return SSLVDIR_E_INVALID_ARGUMENT;
+  if (out_size)
+    out[0] = '\0';
   size_t best = n;
   for (size_t i = 0; i < n; i++) {
     if (r[i].port != 443 || !r[i].target)
@@ -67,8 +72,15 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_srv_select(const sslvdir_srv_record *r, 
   if (sv_host_normalize(t, strlen(t), host, &hl, 0) || host[0] == '[')
     return SSLVDIR_E_SYNTAX;
   *index = best;
-  int k = snprintf(url, url_size, "https://%s/autodiscover/autodiscover.xml", host);
-  return (size_t)k >= url_size ? SSLVDIR_E_BUFFER_TOO_SMALL : SSLVDIR_OK;
+  /* Written whole or not at all: a cut URL would name another host. */
+  char url[SSLVDIR_AUTODISCOVER_URL_BUFSZ];
+  size_t k = (size_t)snprintf(url, sizeof url, "https://%s/autodiscover/autodiscover.xml", host);
+  if (out_len)
+    *out_len = k;
+  if (k >= out_size)
+    return SSLVDIR_E_BUFFER_TOO_SMALL;
+  memcpy(out, url, k + 1);
+  return SSLVDIR_OK;
 }
 
 struct sslvdir_autodiscover_chain {

@@ -760,15 +760,32 @@ static void test_client(void) {
     {10, 50, 443, "a.contoso.com."},      {20, 100, 443, "c.contoso.com"},
     {10, 50, 443, "second.contoso.com"},
   };
-  size_t idx;
+  size_t idx, ul;
   char url[256];
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, url, sizeof url), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, url, sizeof url, &ul), SSLVDIR_OK);
   CU_ASSERT_EQUAL(idx, 2);
   CU_ASSERT_STRING_EQUAL(url, "https://a.contoso.com/autodiscover/autodiscover.xml");
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 1, &idx, url, sizeof url),
+  CU_ASSERT_EQUAL(ul, strlen(url));
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 1, &idx, url, sizeof url, NULL),
                   SSLVDIR_E_NOT_FOUND);
   const sslvdir_srv_record bad[] = {{0, 0, 443, "bad host/"}};
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(bad, 1, &idx, url, sizeof url), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(bad, 1, &idx, url, sizeof url, NULL),
+                  SSLVDIR_E_SYNTAX);
+  /* Too small: the URL's length (without its NUL) in *out_len, so (NULL, 0)
+   * measures, and never a cut URL in out (it would name another host). */
+  size_t want = strlen("https://a.contoso.com/autodiscover/autodiscover.xml");
+  idx = ul = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, NULL, 0, &ul),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(ul, want);
+  CU_ASSERT_EQUAL(idx, 2);
+  ul = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, url, want, &ul),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(ul, want);
+  CU_ASSERT_STRING_EQUAL(url, "");
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, url, want + 1, &ul), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(url, "https://a.contoso.com/autodiscover/autodiscover.xml");
 
   /* Redirect rules. */
   static const struct {

@@ -384,7 +384,7 @@ PyObject *m_srv_select(PyObject *m, PyObject *arg) {
   }
   size_t idx = 0;
   char url[SSLVDIR_AUTODISCOVER_URL_BUFSZ];
-  int rc = sslvdir_autodiscover_srv_select(r, (size_t)n, &idx, url, sizeof url);
+  int rc = sslvdir_autodiscover_srv_select(r, (size_t)n, &idx, url, sizeof url, NULL);
   if (rc == SSLVDIR_E_NOT_FOUND)
     res = Py_NewRef(Py_None);
   else if (rc)

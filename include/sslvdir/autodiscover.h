@@ -348,17 +348,23 @@ typedef struct sslvdir_srv_record {
  *
  * Records whose port is not 443 are skipped (Autodiscover is https on 443
  * only); among the rest the lowest priority wins, then the highest weight,
- * then the earliest. url receives https://TARGET/autodiscover/autodiscover.xml
- * (a trailing dot of TARGET removed).
+ * then the earliest. *index receives the chosen record's index, and out
+ * (out_size bytes) its URL, https://TARGET/autodiscover/autodiscover.xml (a
+ * trailing dot of TARGET removed), with a NUL;
+ * SSLVDIR_AUTODISCOVER_URL_BUFSZ bytes are always enough. *out_len, when not
+ * NULL, receives the URL's length without the NUL, also when out is too
+ * small (*index is set then too), so a call with out NULL and out_size 0
+ * measures.
  *
- * Returns: SSLVDIR_OK and *index; SSLVDIR_E_NOT_FOUND (no usable record);
+ * Returns: SSLVDIR_OK; SSLVDIR_E_NOT_FOUND (no usable record);
  * SSLVDIR_E_SYNTAX (the chosen target is not a host name);
- * SSLVDIR_E_BUFFER_TOO_SMALL; SSLVDIR_E_INVALID_ARGUMENT.
+ * SSLVDIR_E_BUFFER_TOO_SMALL (out then holds an empty string when out_size
+ * is not 0); SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_srv_select(const sslvdir_srv_record *records, size_t n, size_t *index,
-                                char *url, size_t url_size);
+                                char *out, size_t out_size, size_t *out_len);
 
 /* The most redirects a client follows, address and URL redirects together. */
 #define SSLVDIR_AUTODISCOVER_MAX_REDIRECTS 10
