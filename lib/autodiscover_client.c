@@ -141,18 +141,25 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_chain_follow_url(sslvdir_autodiscover_ch
 }
 
 SSLVDIR_EXTERN int sslvdir_autodiscover_chain_follow_addr(sslvdir_autodiscover_chain *c,
-                                                   const char *address, sslvdir_error *err) {
+                                                          const char *address, size_t len,
+                                                          sslvdir_error *err) {
   if (!c || !address)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover chain: NULL argument");
-  if (!sv_ad_address_domain(address, strlen(address)))
-    return sv_err(err, SSLVDIR_E_SYNTAX, "'%.256s' is not an e-mail address", address);
+  /* As for URLs, a NUL is a byte of the value: the address is refused, not
+   * cut there (the part before it would be another address). */
+  int shown = (int)(len > 256 ? 256 : len);
+  if (memchr(address, '\0', len))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "'%.*s' followed by a NUL byte is not an e-mail address",
+                  shown, address);
+  if (!sv_ad_address_domain(address, len))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "'%.*s' is not an e-mail address", shown, address);
   for (size_t i = 0; i < c->nseen; i++)
-    if (sv_streq_ci(c->seen[i], address))
-      return sv_err(err, SSLVDIR_E_REFUSED, "redirect to '%.256s' refused: a loop (the chain "
-                    "has seen that address)", address);
+    if (sv_eq_ci(c->seen[i], strlen(c->seen[i]), address, len))
+      return sv_err(err, SSLVDIR_E_REFUSED, "redirect to '%.*s' refused: a loop (the chain "
+                    "has seen that address)", shown, address);
   if (over_limit(c, err))
     return SSLVDIR_E_REFUSED;
-  char *copy = sv_strdup(address);
+  char *copy = sv_strndup(address, len);
   if (!copy)
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   c->seen[c->nseen++] = copy;

@@ -836,22 +836,41 @@ static void test_client(void) {
     char addr[64];
     snprintf(addr, sizeof addr, "a@d%d.example", i);
     const char *u = "https://x.example/autodiscover/autodiscover.xml";
-    int rc = i % 2 ? sslvdir_autodiscover_chain_follow_addr(ch, addr, &e)
+    int rc = i % 2 ? sslvdir_autodiscover_chain_follow_addr(ch, addr, strlen(addr), &e)
                    : sslvdir_autodiscover_chain_follow_url(ch, 302, u, strlen(u), &e);
     CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
   }
   CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), 10);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "a@eleventh.example", &e), SSLVDIR_E_REFUSED);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "a@eleventh.example", 18, &e), SSLVDIR_E_REFUSED);
   CU_ASSERT(strstr(e.message, "at most 10") != NULL);
   CU_ASSERT_STRING_EQUAL(sslvdir_autodiscover_chain_address(ch), "a@d9.example");
   sslvdir_autodiscover_chain_free(ch);
   /* A loop, back to the first address in another case. */
   CU_ASSERT_FATAL(sslvdir_autodiscover_chain_new(&ch, "a@contoso.com", &e) == SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "b@fabrikam.com", &e), SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "A@Contoso.com", &e), SSLVDIR_E_REFUSED);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "b@fabrikam.com", 14, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "A@Contoso.com", 13, &e), SSLVDIR_E_REFUSED);
   CU_ASSERT(strstr(e.message, "loop") != NULL);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "no address", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "no address", 10, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), 1);
+  /* The address is len bytes of a larger buffer (a response body), read
+   * to len, not to a NUL; the loop check compares lengths too. */
+  const char body[] = "<RedirectAddr>c@example.net</RedirectAddr>";
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, body + 14, 13, &e), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(sslvdir_autodiscover_chain_address(ch), "c@example.net");
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "C@EXAMPLE.NET, again", 13, &e),
+                  SSLVDIR_E_REFUSED);
+  CU_ASSERT(strstr(e.message, "loop") != NULL);
+  /* A NUL among the len bytes: refused, not cut there (the part before it
+   * alone is an address the chain would accept), and the chain unchanged. */
+  static const char nul[] = "d@example.net\0@evil.example";
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, nul, sizeof nul - 1, &e),
+                  SSLVDIR_E_SYNTAX);
+  CU_ASSERT(strstr(e.message, "NUL") != NULL);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), 2);
+  CU_ASSERT_STRING_EQUAL(sslvdir_autodiscover_chain_address(ch), "c@example.net");
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, nul, 13, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, NULL, 0, &e),
+                  SSLVDIR_E_INVALID_ARGUMENT);
   sslvdir_autodiscover_chain_free(ch);
   sslvdir_autodiscover_chain_free(NULL);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_new(&ch, "x", &e), SSLVDIR_E_SYNTAX);

@@ -285,7 +285,7 @@ static int ad_check(struct ad_opts *o) {
   for (int k = 0; k < o->nsteps && accepted_all; k++) {
     const struct step *s = &o->steps[k];
     e.message[0] = '\0';
-    rc = s->status < 0 ? sslvdir_autodiscover_chain_follow_addr(c, s->target, &e)
+    rc = s->status < 0 ? sslvdir_autodiscover_chain_follow_addr(c, s->target, strlen(s->target), &e)
                        : sslvdir_autodiscover_chain_follow_url(c, s->status, s->target, strlen(s->target), &e);
     accepted_all = rc == SSLVDIR_OK;
     if (o->json) {

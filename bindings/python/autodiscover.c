@@ -250,11 +250,15 @@ static PyObject *chain_url(ChainObject *o, PyObject *args, PyObject *kw) {
   BRC(sslvdir_autodiscover_chain_follow_url(o->c, status, u, (size_t)n, &e));
 }
 static PyObject *chain_addr(ChainObject *o, PyObject *args) {
-  const char *addr;
+  PyObject *addr;
   CHAIN_OPEN(o);
-  if (!PyArg_ParseTuple(args, "s:follow_address", &addr))
+  if (!PyArg_ParseTuple(args, "U:follow_address", &addr))
     return NULL;
-  BRC(sslvdir_autodiscover_chain_follow_addr(o->c, addr, &e));
+  Py_ssize_t n;
+  const char *a = PyUnicode_AsUTF8AndSize(addr, &n);
+  if (!a)
+    return NULL;
+  BRC(sslvdir_autodiscover_chain_follow_addr(o->c, a, (size_t)n, &e));
 }
 static PyObject *chain_get_count(ChainObject *o, void *c) {
   (void)c;

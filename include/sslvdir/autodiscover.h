@@ -421,9 +421,12 @@ sslvdir_autodiscover_chain_follow_url(sslvdir_autodiscover_chain *chain, int htt
 /**
  * sslvdir_autodiscover_chain_follow_addr - may the client follow this address redirect?
  *
- * An address seen before in the chain (the first one included, compared
- * case-insensitively) is a loop and is refused; so is the 11th redirect.
- * An accepted address becomes the chain's current address.
+ * address is the len bytes of a RedirectAddr found in a response body; it
+ * need not be NUL-terminated, and a NUL byte among the len bytes makes it
+ * not an address (it is never cut there). An address seen before in the
+ * chain (the first one included, compared case-insensitively) is a loop and
+ * is refused; so is the 11th redirect. An accepted address becomes the
+ * chain's current address. A refused one leaves the chain as it was.
  *
  * Returns: SSLVDIR_OK; SSLVDIR_E_REFUSED with the reason in err;
  * SSLVDIR_E_SYNTAX (not an address); SSLVDIR_E_NOMEM;
@@ -432,7 +435,7 @@ sslvdir_autodiscover_chain_follow_url(sslvdir_autodiscover_chain *chain, int htt
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_chain_follow_addr(sslvdir_autodiscover_chain *chain, const char *address,
-                                sslvdir_error *err);
+                                       size_t len, sslvdir_error *err);
 
 /**
  * sslvdir_autodiscover_chain_count - redirects accepted so far
