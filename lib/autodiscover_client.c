@@ -28,6 +28,8 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
   size_t dl;
   if (sv_host_normalize(email + d, n - d, dom, &dl, 0))
     return SSLVDIR_E_SYNTAX;
+  /* The count also when out is too small, so that max 0 measures. */
+  *count = 4;
   if (max < 4)
     return SSLVDIR_E_BUFFER_TOO_SMALL;
   static const struct {
@@ -43,7 +45,6 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
     out[i].method = order[i].method;
     snprintf(out[i].url, sizeof out[i].url, "%s%s%s", order[i].pre, dom, order[i].post);
   }
-  *count = 4;
   return SSLVDIR_OK;
 }
 

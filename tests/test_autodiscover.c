@@ -650,6 +650,23 @@ static void test_json_target(void) {
                                                    &n), SSLVDIR_E_INVALID_ARGUMENT);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(NULL, "/", 1, &p, &status, doc_buf, DOC_MAX,
                                                    &n), SSLVDIR_E_INVALID_ARGUMENT);
+  /* (NULL, 0) measures, the status included; the document is not
+   * NUL-terminated, so out_len bytes are enough. */
+  const char *q = "/autodiscover/autodiscover.json/v1.0/a@contoso.com?Protocol=AutodiscoverV1";
+  size_t m = 0;
+  status = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, q, strlen(q), &p, &status, NULL, 0, &m),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(status, 200);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, q, strlen(q), &p, &status, doc_buf, m,
+                                                   &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(n, m);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json(policy, "Email=a@contoso.com", 19, &p, &status, NULL,
+                                            0, &m), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(status, 400); /* no Protocol */
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json(policy, "Email=a@contoso.com", 19, &p, &status,
+                                            doc_buf, m, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(n, m);
 }
 
 /* A JSON string at *p (RFC 8259 7: no raw control character, only the
@@ -751,8 +768,15 @@ static void test_client(void) {
   CU_ASSERT(c[3].method == SSLVDIR_AUTODISCOVER_METHOD_SRV && !strcmp(c[3].url, "_autodiscover._tcp.contoso.com"));
   CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("nobody", c, 4, &n), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@evil/x", c, 4, &n), SSLVDIR_E_SYNTAX);
+  /* Too small: *count says how many there are, so max 0 measures. */
+  n = 0;
   CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@contoso.com", c, 3, &n),
                   SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(n, 4);
+  n = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@contoso.com", NULL, 0, &n),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(n, 4);
 
   /* SRV: 443 only, lowest priority, then highest weight, then first. */
   const sslvdir_srv_record recs[] = {

@@ -324,10 +324,12 @@ typedef struct sslvdir_autodiscover_candidate {
  * https://autodiscover.DOMAIN/autodiscover/autodiscover.xml, GET
  * http://autodiscover.DOMAIN/autodiscover/autodiscover.xml expecting a
  * redirect, then the SRV name _autodiscover._tcp.DOMAIN. DOMAIN is the
- * address's domain in lower case.
+ * address's domain in lower case. *count receives the number of candidates
+ * (4), also when max is too small, so a call with out NULL and max 0
+ * measures.
  *
  * Returns: SSLVDIR_OK with 4 candidates in out (max must be at least 4);
- * SSLVDIR_E_SYNTAX (not an address with a valid domain),
+ * SSLVDIR_E_SYNTAX (not an address with a valid domain, *count 0),
  * SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
