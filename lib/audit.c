@@ -752,7 +752,7 @@ static void check_back_end(sslvdir_audit *a, const server *s) {
      * certificate there), in the scripts' form "Ssl,Ssl128". */
     char text[SSLVDIR_FLAGS_TEXT_MAX], compact[SSLVDIR_FLAGS_TEXT_MAX];
     size_t o = 0;
-    if (!known || sslvdir_flags_format(text, sizeof text, NULL, f))
+    if (!known || sslvdir_flags_format(f, text, sizeof text, NULL))
       snprintf(text, sizeof text, "Ssl, Ssl128");
     for (const char *c = text; *c; c++)
       if (*c != ' ')

@@ -832,8 +832,8 @@ static int req_fail(sslvdir_autodiscover_request *req, int ad_code, int rc, sslv
   return sv_err(err, rc, "autodiscover request: %s", msg ? msg : sslvdir_strerror(rc));
 }
 
-SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(sslvdir_autodiscover_request *req,
-                                                      const char *body, size_t len,
+SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(const char *body, size_t len,
+                                                      sslvdir_autodiscover_request *req,
                                                       sslvdir_error *err) {
   if (!req || (!body && len) || req->version != SSLVDIR_AUTODISCOVER_REQUEST_VERSION)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover request: bad argument");
@@ -970,7 +970,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_respond(const sslvdir_policy *p, const c
     return SSLVDIR_E_INVALID_ARGUMENT;
   sslvdir_autodiscover_request req;
   req.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION;
-  int rc = sslvdir_autodiscover_parse_request(&req, body, len, NULL);
+  int rc = sslvdir_autodiscover_parse_request(body, len, &req, NULL);
   if (rc == SSLVDIR_E_NOMEM)
     return rc;
   wr w = {out, out_size, 0};
@@ -1198,8 +1198,8 @@ static int json_answer(const sslvdir_policy *p, const char *query, size_t len,
 
 SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char *query,
                                              size_t len, const sslvdir_autodiscover_params *params,
-                                             char *out, size_t out_size, size_t *out_len,
-                                             int *http_status) {
+                                             int *http_status, char *out, size_t out_size,
+                                             size_t *out_len) {
   if (!p || (!query && len) || !http_status || check_out(params, out, out_size, out_len))
     return SSLVDIR_E_INVALID_ARGUMENT;
   return json_answer(p, query, len, NULL, -1, params, out, out_size, out_len, http_status);
@@ -1208,8 +1208,8 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char
 SSLVDIR_EXTERN int sslvdir_autodiscover_json_target(const sslvdir_policy *p, const char *target,
                                                     size_t len,
                                                     const sslvdir_autodiscover_params *params,
-                                                    char *out, size_t out_size, size_t *out_len,
-                                                    int *http_status) {
+                                                    int *http_status, char *out, size_t out_size,
+                                                    size_t *out_len) {
   if (!p || (!target && len) || !http_status || check_out(params, out, out_size, out_len))
     return SSLVDIR_E_INVALID_ARGUMENT;
   const char *t = target ? target : "";

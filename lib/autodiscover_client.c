@@ -28,6 +28,8 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
   size_t dl;
   if (sv_host_normalize(email + d, n - d, dom, &dl, 0))
     return SSLVDIR_E_SYNTAX;
+  /* The count also when out is too small, so that max 0 measures. */
+  *count = 4;
   if (max < 4)
     return SSLVDIR_E_BUFFER_TOO_SMALL;
   static const struct {
@@ -43,14 +45,18 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
     out[i].method = order[i].method;
     snprintf(out[i].url, sizeof out[i].url, "%s%s%s", order[i].pre, dom, order[i].post);
   }
-  *count = 4;
   return SSLVDIR_OK;
 }
 
 SSLVDIR_EXTERN int sslvdir_autodiscover_srv_select(const sslvdir_srv_record *r, size_t n,
-                                                   size_t *index, char *url, size_t url_size) {
-  if ((!r && n) || !index || (!url && url_size))
+                                                   size_t *index, char *out, size_t out_size,
+                                                   size_t *out_len) {
+  if (out_len)
+    *out_len = 0;
+  if ((!r && n) || !index || (!out && out_size))
     return SSLVDIR_E_INVALID_ARGUMENT;
+  if (out_size)
+    out[0] = '\0';
   size_t best = n;
   for (size_t i = 0; i < n; i++) {
     if (r[i].port != 443 || !r[i].target)
@@ -67,8 +73,15 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_srv_select(const sslvdir_srv_record *r, 
   if (sv_host_normalize(t, strlen(t), host, &hl, 0) || host[0] == '[')
     return SSLVDIR_E_SYNTAX;
   *index = best;
-  int k = snprintf(url, url_size, "https://%s/autodiscover/autodiscover.xml", host);
-  return (size_t)k >= url_size ? SSLVDIR_E_BUFFER_TOO_SMALL : SSLVDIR_OK;
+  /* Written whole or not at all: a cut URL would name another host. */
+  char url[SSLVDIR_AUTODISCOVER_URL_BUFSZ];
+  size_t k = (size_t)snprintf(url, sizeof url, "https://%s/autodiscover/autodiscover.xml", host);
+  if (out_len)
+    *out_len = k;
+  if (k >= out_size)
+    return SSLVDIR_E_BUFFER_TOO_SMALL;
+  memcpy(out, url, k + 1);
+  return SSLVDIR_OK;
 }
 
 struct sslvdir_autodiscover_chain {
@@ -130,18 +143,25 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_chain_follow_url(sslvdir_autodiscover_ch
 }
 
 SSLVDIR_EXTERN int sslvdir_autodiscover_chain_follow_addr(sslvdir_autodiscover_chain *c,
-                                                   const char *address, sslvdir_error *err) {
+                                                          const char *address, size_t len,
+                                                          sslvdir_error *err) {
   if (!c || !address)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover chain: NULL argument");
-  if (!sv_ad_address_domain(address, strlen(address)))
-    return sv_err(err, SSLVDIR_E_SYNTAX, "'%.256s' is not an e-mail address", address);
+  /* As for URLs, a NUL is a byte of the value: the address is refused, not
+   * cut there (the part before it would be another address). */
+  int shown = (int)(len > 256 ? 256 : len);
+  if (memchr(address, '\0', len))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "'%.*s' followed by a NUL byte is not an e-mail address",
+                  shown, address);
+  if (!sv_ad_address_domain(address, len))
+    return sv_err(err, SSLVDIR_E_SYNTAX, "'%.*s' is not an e-mail address", shown, address);
   for (size_t i = 0; i < c->nseen; i++)
-    if (sv_streq_ci(c->seen[i], address))
-      return sv_err(err, SSLVDIR_E_REFUSED, "redirect to '%.256s' refused: a loop (the chain "
-                    "has seen that address)", address);
+    if (sv_eq_ci(c->seen[i], strlen(c->seen[i]), address, len))
+      return sv_err(err, SSLVDIR_E_REFUSED, "redirect to '%.*s' refused: a loop (the chain "
+                    "has seen that address)", shown, address);
   if (over_limit(c, err))
     return SSLVDIR_E_REFUSED;
-  char *copy = sv_strdup(address);
+  char *copy = sv_strndup(address, len);
   if (!copy)
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");
   c->seen[c->nseen++] = copy;

@@ -720,8 +720,8 @@ SSLVDIR_EXTERN const char *sslvdir_cert_status_name(int status) {
   return cert_names[status];
 }
 
-SSLVDIR_EXTERN int sslvdir_cert_status_parse(sslvdir_cert_status *out, const char *name,
-                                             size_t len) {
+SSLVDIR_EXTERN int sslvdir_cert_status_parse(const char *name, size_t len,
+                                             sslvdir_cert_status *out) {
   if (!out || !name)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (sv_eq_ci(name, len, "missing", 7)) {

@@ -374,14 +374,14 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
  * decision's site (its host names, canonical host and ports live in the
  * policy) and the request (its host and target). */
 SSLVDIR_EXTERN int sslvdir_decision_location(const sslvdir_decision *d, const sslvdir_request *r,
-                                             char *buf, size_t size, size_t *len) {
-  if (len)
-    *len = 0;
-  if (!d || !r || (!buf && size) || d->version != SSLVDIR_DECISION_VERSION || r->version < 1 ||
+                                             char *out, size_t out_size, size_t *out_len) {
+  if (out_len)
+    *out_len = 0;
+  if (!d || !r || (!out && out_size) || d->version != SSLVDIR_DECISION_VERSION || r->version < 1 ||
       r->version > SSLVDIR_REQUEST_VERSION)
     return SSLVDIR_E_INVALID_ARGUMENT;
-  if (size)
-    buf[0] = '\0';
+  if (out_size)
+    out[0] = '\0';
   const sslvdir_site *site = d->site;
   size_t n = 0;
   const char *h = NULL;
@@ -429,12 +429,12 @@ SSLVDIR_EXTERN int sslvdir_decision_location(const sslvdir_decision *d, const ss
     if (n != d->location_len) /* not the request this decision was made for */
       return SSLVDIR_E_INVALID_ARGUMENT;
   }
-  if (len)
-    *len = n;
-  if (n >= size)
+  if (out_len)
+    *out_len = n;
+  if (n >= out_size)
     return SSLVDIR_E_BUFFER_TOO_SMALL;
   if (h)
-    location(buf, h, hl, lower, port, tp);
+    location(out, h, hl, lower, port, tp);
   return SSLVDIR_OK;
 }
 

@@ -22,7 +22,7 @@ static const struct {
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-SSLVDIR_EXTERN int sslvdir_flags_parse(unsigned *out, const char *text, size_t len,
+SSLVDIR_EXTERN int sslvdir_flags_parse(const char *text, size_t len, unsigned *out,
                                        sslvdir_error *err) {
   if (!out || (!text && len))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "sslFlags: NULL argument");
@@ -110,8 +110,11 @@ SSLVDIR_EXTERN int sslvdir_flags_check(unsigned flags, sslvdir_error *err) {
   return SSLVDIR_OK;
 }
 
-SSLVDIR_EXTERN int sslvdir_flags_format(char *buf, size_t size, size_t *len, unsigned flags) {
-  if (!buf && size)
+SSLVDIR_EXTERN int sslvdir_flags_format(unsigned flags, char *out, size_t out_size,
+                                        size_t *out_len) {
+  if (out_len)
+    *out_len = 0;
+  if (!out && out_size)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (flags & ~SSLVDIR_SSL_ALL)
     return SSLVDIR_E_RANGE;
@@ -135,13 +138,14 @@ SSLVDIR_EXTERN int sslvdir_flags_format(char *buf, size_t size, size_t *len, uns
     }
     tmp[n] = '\0';
   }
-  if (n + 1 > size) {
-    if (size)
-      buf[0] = '\0';
+  /* The length also when out is too small, so that out_size 0 measures. */
+  if (out_len)
+    *out_len = n;
+  if (n + 1 > out_size) {
+    if (out_size)
+      out[0] = '\0';
     return SSLVDIR_E_BUFFER_TOO_SMALL;
   }
-  memcpy(buf, tmp, n + 1);
-  if (len)
-    *len = n;
+  memcpy(out, tmp, n + 1);
   return SSLVDIR_OK;
 }

@@ -551,7 +551,7 @@ static int read_sections(sslvdir_iisconfig *c, xmlNodePtr owner, const char *pat
     if (f) {
       l->has_access = 1;
       sslvdir_error fe;
-      rc = sslvdir_flags_parse(&l->flags, f, strlen(f), &fe);
+      rc = sslvdir_flags_parse(f, strlen(f), &l->flags, &fe);
       if (rc) {
         rc = sv_err_line(err, rc, al, "location '%.200s': sslFlags=\"%.64s\": %s", shown, f, fe.message);
         xmlFree(f);
@@ -1331,7 +1331,7 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const c
     return rc;
   }
   char text[SSLVDIR_FLAGS_TEXT_MAX];
-  if (sslvdir_flags_format(text, sizeof text, NULL, flags)) {
+  if (sslvdir_flags_format(flags, text, sizeof text, NULL)) {
     sv_free(np);
     return sv_err(err, SSLVDIR_E_RANGE, "sslFlags 0x%x cannot be written", flags);
   }

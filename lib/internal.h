@@ -166,7 +166,8 @@ typedef struct sv_target {
 /* Splits and checks the raw target; returns an sslvdir_reason (NONE when fine). */
 int sv_target_split(const char *t, size_t n, sv_target *out);
 /* Canonicalises a raw path; returns an sslvdir_reason, or -1 when out is
- * too small (SSLVDIR_PATH_BUFSZ bytes never are). */
+ * too small (SSLVDIR_PATH_BUFSZ bytes never are; *out_len then holds the
+ * length out needs without the NUL). */
 int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *out_len);
 /* The normalised path: the canonical path before its percent-encoding (the
  * canonical path is sv_path_encode() of it, and its segments are the

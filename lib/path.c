@@ -424,6 +424,7 @@ int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *
   int r = sv_path_norm(path, len, norm, &nn, &o);
   if (r)
     return r;
+  *out_len = o;
   if (o >= size)
     return -1;
   sv_path_encode(norm, nn, out);
@@ -432,38 +433,44 @@ int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *
   return SSLVDIR_R_NONE;
 }
 
-SSLVDIR_EXTERN int sslvdir_path_canonicalize(char *out, size_t size, size_t *out_len,
-                                             const char *target, size_t len, int *reason) {
+SSLVDIR_EXTERN int sslvdir_path_canonicalize(const char *target, size_t len, int *reason,
+                                             char *out, size_t out_size, size_t *out_len) {
   if (reason)
     *reason = SSLVDIR_R_NONE;
-  if (!out || !size || (!target && len))
+  if (out_len)
+    *out_len = 0;
+  if ((!out && out_size) || (!target && len))
     return SSLVDIR_E_INVALID_ARGUMENT;
-  out[0] = '\0';
+  if (out_size)
+    out[0] = '\0';
   sv_target t;
   int r = sv_target_split(target, len, &t);
   size_t n = 0;
   if (r == SSLVDIR_R_NONE) {
     if (t.asterisk) {
-      if (size < 2)
-        return SSLVDIR_E_BUFFER_TOO_SMALL;
-      out[0] = '*';
-      out[1] = '\0';
       n = 1;
+      if (out_size > n)
+        memcpy(out, "*", 2);
+      else
+        r = -1;
     } else {
-      r = sv_path_canon(t.path, t.path_len, out, size, &n);
-      if (r < 0) {
-        out[0] = '\0';
-        return SSLVDIR_E_BUFFER_TOO_SMALL;
-      }
+      r = sv_path_canon(t.path, t.path_len, out, out_size, &n);
     }
   }
-  if (r != SSLVDIR_R_NONE) {
-    out[0] = '\0';
+  if (r > 0) {
+    if (out_size)
+      out[0] = '\0';
     if (reason)
       *reason = r;
     return SSLVDIR_E_REFUSED;
   }
+  /* The length also when out is too small, so that out_size 0 measures. */
   if (out_len)
     *out_len = n;
+  if (r < 0) {
+    if (out_size)
+      out[0] = '\0';
+    return SSLVDIR_E_BUFFER_TOO_SMALL;
+  }
   return SSLVDIR_OK;
 }

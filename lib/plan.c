@@ -386,7 +386,7 @@ static int flags_step(sslvdir_plan *p, const char *path, unsigned flags, const c
   char text[SSLVDIR_FLAGS_TEXT_MAX], compact[SSLVDIR_FLAGS_TEXT_MAX];
   if (unquotable(path))
     return SSLVDIR_E_SYNTAX;
-  if (sslvdir_flags_format(text, sizeof text, NULL, flags))
+  if (sslvdir_flags_format(flags, text, sizeof text, NULL))
     return SSLVDIR_E_INVALID_ARGUMENT;
   size_t o = 0; /* "Ssl, Ssl128" -> "Ssl,Ssl128" as the scripts write it */
   for (const char *c = text; *c; c++)

@@ -223,7 +223,7 @@ static int do_vdir(pf *c, xmlNodePtr n, const char *site) {
     rc = at(c, n, SSLVDIR_E_SYNTAX, "<vdir>: missing attribute 'path'");
     goto out;
   }
-  if (v[KIND] && sslvdir_kind_parse(&kind, v[KIND], strlen(v[KIND]))) {
+  if (v[KIND] && sslvdir_kind_parse(v[KIND], strlen(v[KIND]), &kind)) {
     rc = at(c, n, SSLVDIR_E_UNKNOWN_NAME, "<vdir>: unknown kind '%.32s' (expected owa, ecp, ews, "
             "mrsproxy, eas, oab, mapi, rpc, autodiscover, powershell or other)", v[KIND]);
     goto out;
@@ -264,12 +264,12 @@ static int do_vdir(pf *c, xmlNodePtr n, const char *site) {
   }
   unsigned flags;
   if (v[EDGE]) {
-    if ((rc = relay(c, n, sslvdir_flags_parse(&flags, v[EDGE], strlen(v[EDGE]), c->err))) ||
+    if ((rc = relay(c, n, sslvdir_flags_parse(v[EDGE], strlen(v[EDGE]), &flags, c->err))) ||
         (rc = relay(c, n, sslvdir_builder_set_vdir_edge_flags(c->b, site, v[PATH], flags, c->err))))
       goto out;
   }
   if (v[BACKEND]) {
-    if ((rc = relay(c, n, sslvdir_flags_parse(&flags, v[BACKEND], strlen(v[BACKEND]), c->err))) ||
+    if ((rc = relay(c, n, sslvdir_flags_parse(v[BACKEND], strlen(v[BACKEND]), &flags, c->err))) ||
         (rc = relay(c, n, sslvdir_builder_set_vdir_backend_flags(c->b, site, v[PATH], flags, c->err))))
       goto out;
   }

@@ -23,7 +23,7 @@ SSLVDIR_EXTERN const char *sslvdir_kind_name(int kind) {
   return kind_names[kind];
 }
 
-SSLVDIR_EXTERN int sslvdir_kind_parse(sslvdir_kind *out, const char *name, size_t len) {
+SSLVDIR_EXTERN int sslvdir_kind_parse(const char *name, size_t len, sslvdir_kind *out) {
   if (!out || !name)
     return SSLVDIR_E_INVALID_ARGUMENT;
   for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {

@@ -104,7 +104,7 @@ int iism_check(const iism_policy *mp, const sslvdir_policy *lp, const char *targ
     snprintf(status, sizeof status, " %d", d.status);
   const char *rn = sslvdir_reason_name(d.reason);
   static char path[SSLVDIR_PATH_BUFSZ];
-  if (sslvdir_path_canonicalize(path, sizeof path, NULL, target, len, NULL) != SSLVDIR_OK)
+  if (sslvdir_path_canonicalize(target, len, NULL, path, sizeof path, NULL) != SSLVDIR_OK)
     snprintf(path, sizeof path, "?");
   snprintf(msg, msgsz,
            "%s\n"

@@ -186,7 +186,7 @@ int main(void) {
     docs += !sslvdir_autodiscover_error(ap, SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK, 500, &params, doc,
                                         sizeof doc, &n);
     docs += !sslvdir_autodiscover_json(ap, "Email=a@contoso.com&Protocol=AutodiscoverV1", 44,
-                                       &params, doc, sizeof doc, &n, &st);
+                                       &params, &st, doc, sizeof doc, &n);
   }
   during = calls - before;
   printf("noalloc: %ld Autodiscover documents, %ld allocator calls\n", docs, during);

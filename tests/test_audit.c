@@ -282,7 +282,7 @@ static void test_scenarios(void) {
       *eq = '\0';
       if (!strcmp(line, "set")) {
         unsigned flags;
-        CU_ASSERT_EQUAL_FATAL(sslvdir_flags_parse(&flags, eq + 3, strlen(eq + 3), &e), SSLVDIR_OK);
+        CU_ASSERT_EQUAL_FATAL(sslvdir_flags_parse(eq + 3, strlen(eq + 3), &flags, &e), SSLVDIR_OK);
         CU_ASSERT_EQUAL_FATAL(sslvdir_iisconfig_set_ssl_flags(config_of(s), arg, flags, &e),
                               SSLVDIR_OK);
       } else {

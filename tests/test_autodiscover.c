@@ -214,7 +214,7 @@ static int check_answer_in(const sslvdir_policy *pol, const char *what, const ch
     return 1;
   int bad = 0;
   sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
-  int prc = sslvdir_autodiscover_parse_request(&req, body, len, NULL);
+  int prc = sslvdir_autodiscover_parse_request(body, len, &req, NULL);
   if (!strcmp(want, "settings")) {
     /* The address comes back as the request carried it, escaped on the way. */
     bad = prc != SSLVDIR_OK || req.error || !text_is(d, "Action", "settings") ||
@@ -278,7 +278,7 @@ static void test_hostile_generated(void) {
   CU_ASSERT_EQUAL(check_answer("10 MB body", b, big, "600"), 0);
   sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
   sslvdir_error e;
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(&req, b, big, &e), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(b, big, &req, &e), SSLVDIR_E_RANGE);
   CU_ASSERT_EQUAL(req.error, 600);
   CU_ASSERT(strstr(e.message, "65536") != NULL);
   for (int depth = 100; depth <= 5000; depth *= 50) {
@@ -290,7 +290,7 @@ static void test_hostile_generated(void) {
       o += (size_t)sprintf(b + o, "</x>");
     o += (size_t)sprintf(b + o, "%s", OREQ_TAIL);
     CU_ASSERT_EQUAL(check_answer("deep nesting", b, o, "600"), 0);
-    CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(&req, b, o, &e),
+    CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(b, o, &req, &e),
                     depth == 100 ? SSLVDIR_E_RANGE : SSLVDIR_E_SYNTAX);
   }
   free(b);
@@ -303,7 +303,7 @@ static void test_hostile_generated(void) {
   CU_ASSERT_EQUAL(sslvdir_autodiscover_respond(policy, "", 0, &p, doc_buf, DOC_MAX, &n),
                   SSLVDIR_E_INVALID_ARGUMENT);
   req.version = 7;
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(&req, "x", 1, NULL),
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request("x", 1, &req, NULL),
                   SSLVDIR_E_INVALID_ARGUMENT);
 }
 
@@ -398,7 +398,7 @@ static void test_encodings(void) {
     sslvdir_error e = {0};
     char spill[512];
     CU_ASSERT_EQUAL_FATAL(stderr_begin(), 0);
-    int prc = sslvdir_autodiscover_parse_request(&req, body, len, &e);
+    int prc = sslvdir_autodiscover_parse_request(body, len, &req, &e);
     int rc = sslvdir_autodiscover_respond(policy, body, len, &p, doc_buf, DOC_MAX, &n);
     long spilled = stderr_end(spill, sizeof spill);
     xmlDocPtr d = rc ? NULL : parse_valid(doc_buf, n, "encoding");
@@ -556,8 +556,8 @@ static void test_json(void) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     size_t n = 0;
     int status = 0;
-    int rc = sslvdir_autodiscover_json(policy, cases[i].query, strlen(cases[i].query), &p, doc_buf,
-                                       DOC_MAX, &n, &status);
+    int rc = sslvdir_autodiscover_json(policy, cases[i].query, strlen(cases[i].query), &p, &status,
+                                       doc_buf, DOC_MAX, &n);
     int ok = rc == SSLVDIR_OK && status == cases[i].status && n == strlen(cases[i].body) &&
              !memcmp(doc_buf, cases[i].body, n);
     if (!ok)
@@ -623,7 +623,7 @@ static void test_json_target(void) {
     size_t n = 0;
     int status = 0;
     int rc = sslvdir_autodiscover_json_target(policy, cases[i].target, strlen(cases[i].target), &p,
-                                              doc_buf, DOC_MAX, &n, &status);
+                                              &status, doc_buf, DOC_MAX, &n);
     int ok = rc == SSLVDIR_OK && status == cases[i].status && n == strlen(cases[i].body) &&
              !memcmp(doc_buf, cases[i].body, n);
     if (!ok)
@@ -640,16 +640,33 @@ static void test_json_target(void) {
              addr + 1 - extra);
     size_t n = 0;
     int status = 0;
-    CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, t, strlen(t), &p, doc_buf, DOC_MAX,
-                                                     &n, &status), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, t, strlen(t), &p, &status, doc_buf,
+                                                     DOC_MAX, &n), SSLVDIR_OK);
     CU_ASSERT_EQUAL(status, extra ? 400 : 200);
   }
   size_t n;
   int status;
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, NULL, 1, &p, doc_buf, DOC_MAX, &n,
-                                                   &status), SSLVDIR_E_INVALID_ARGUMENT);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(NULL, "/", 1, &p, doc_buf, DOC_MAX, &n,
-                                                   &status), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, NULL, 1, &p, &status, doc_buf, DOC_MAX,
+                                                   &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(NULL, "/", 1, &p, &status, doc_buf, DOC_MAX,
+                                                   &n), SSLVDIR_E_INVALID_ARGUMENT);
+  /* (NULL, 0) measures, the status included; the document is not
+   * NUL-terminated, so out_len bytes are enough. */
+  const char *q = "/autodiscover/autodiscover.json/v1.0/a@contoso.com?Protocol=AutodiscoverV1";
+  size_t m = 0;
+  status = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, q, strlen(q), &p, &status, NULL, 0, &m),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(status, 200);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json_target(policy, q, strlen(q), &p, &status, doc_buf, m,
+                                                   &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(n, m);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json(policy, "Email=a@contoso.com", 19, &p, &status, NULL,
+                                            0, &m), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(status, 400); /* no Protocol */
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json(policy, "Email=a@contoso.com", 19, &p, &status,
+                                            doc_buf, m, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(n, m);
 }
 
 /* A JSON string at *p (RFC 8259 7: no raw control character, only the
@@ -728,7 +745,7 @@ static void test_json_random(void) {
     }
     size_t n = 0;
     int status = 0;
-    int rc = sslvdir_autodiscover_json(policy, q, ql, &p, doc_buf, DOC_MAX, &n, &status);
+    int rc = sslvdir_autodiscover_json(policy, q, ql, &p, &status, doc_buf, DOC_MAX, &n);
     if (rc || status != 400 || !iconv_utf8_ok(doc_buf, n) || !json_object_of_strings(doc_buf, n)) {
       fprintf(stderr, "json random %d: %s -> %d %d %.*s\n", i, q, rc, status, (int)n, doc_buf);
       bad++;
@@ -751,8 +768,15 @@ static void test_client(void) {
   CU_ASSERT(c[3].method == SSLVDIR_AUTODISCOVER_METHOD_SRV && !strcmp(c[3].url, "_autodiscover._tcp.contoso.com"));
   CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("nobody", c, 4, &n), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@evil/x", c, 4, &n), SSLVDIR_E_SYNTAX);
+  /* Too small: *count says how many there are, so max 0 measures. */
+  n = 0;
   CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@contoso.com", c, 3, &n),
                   SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(n, 4);
+  n = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@contoso.com", NULL, 0, &n),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(n, 4);
 
   /* SRV: 443 only, lowest priority, then highest weight, then first. */
   const sslvdir_srv_record recs[] = {
@@ -760,15 +784,32 @@ static void test_client(void) {
     {10, 50, 443, "a.contoso.com."},      {20, 100, 443, "c.contoso.com"},
     {10, 50, 443, "second.contoso.com"},
   };
-  size_t idx;
+  size_t idx, ul;
   char url[256];
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, url, sizeof url), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, url, sizeof url, &ul), SSLVDIR_OK);
   CU_ASSERT_EQUAL(idx, 2);
   CU_ASSERT_STRING_EQUAL(url, "https://a.contoso.com/autodiscover/autodiscover.xml");
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 1, &idx, url, sizeof url),
+  CU_ASSERT_EQUAL(ul, strlen(url));
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 1, &idx, url, sizeof url, NULL),
                   SSLVDIR_E_NOT_FOUND);
   const sslvdir_srv_record bad[] = {{0, 0, 443, "bad host/"}};
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(bad, 1, &idx, url, sizeof url), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(bad, 1, &idx, url, sizeof url, NULL),
+                  SSLVDIR_E_SYNTAX);
+  /* Too small: the URL's length (without its NUL) in *out_len, so (NULL, 0)
+   * measures, and never a cut URL in out (it would name another host). */
+  size_t want = strlen("https://a.contoso.com/autodiscover/autodiscover.xml");
+  idx = ul = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, NULL, 0, &ul),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(ul, want);
+  CU_ASSERT_EQUAL(idx, 2);
+  ul = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, url, want, &ul),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(ul, want);
+  CU_ASSERT_STRING_EQUAL(url, "");
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(recs, 5, &idx, url, want + 1, &ul), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(url, "https://a.contoso.com/autodiscover/autodiscover.xml");
 
   /* Redirect rules. */
   static const struct {
@@ -819,22 +860,41 @@ static void test_client(void) {
     char addr[64];
     snprintf(addr, sizeof addr, "a@d%d.example", i);
     const char *u = "https://x.example/autodiscover/autodiscover.xml";
-    int rc = i % 2 ? sslvdir_autodiscover_chain_follow_addr(ch, addr, &e)
+    int rc = i % 2 ? sslvdir_autodiscover_chain_follow_addr(ch, addr, strlen(addr), &e)
                    : sslvdir_autodiscover_chain_follow_url(ch, 302, u, strlen(u), &e);
     CU_ASSERT_EQUAL(rc, SSLVDIR_OK);
   }
   CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), 10);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "a@eleventh.example", &e), SSLVDIR_E_REFUSED);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "a@eleventh.example", 18, &e), SSLVDIR_E_REFUSED);
   CU_ASSERT(strstr(e.message, "at most 10") != NULL);
   CU_ASSERT_STRING_EQUAL(sslvdir_autodiscover_chain_address(ch), "a@d9.example");
   sslvdir_autodiscover_chain_free(ch);
   /* A loop, back to the first address in another case. */
   CU_ASSERT_FATAL(sslvdir_autodiscover_chain_new(&ch, "a@contoso.com", &e) == SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "b@fabrikam.com", &e), SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "A@Contoso.com", &e), SSLVDIR_E_REFUSED);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "b@fabrikam.com", 14, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "A@Contoso.com", 13, &e), SSLVDIR_E_REFUSED);
   CU_ASSERT(strstr(e.message, "loop") != NULL);
-  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "no address", &e), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "no address", 10, &e), SSLVDIR_E_SYNTAX);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), 1);
+  /* The address is len bytes of a larger buffer (a response body), read
+   * to len, not to a NUL; the loop check compares lengths too. */
+  const char body[] = "<RedirectAddr>c@example.net</RedirectAddr>";
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, body + 14, 13, &e), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(sslvdir_autodiscover_chain_address(ch), "c@example.net");
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, "C@EXAMPLE.NET, again", 13, &e),
+                  SSLVDIR_E_REFUSED);
+  CU_ASSERT(strstr(e.message, "loop") != NULL);
+  /* A NUL among the len bytes: refused, not cut there (the part before it
+   * alone is an address the chain would accept), and the chain unchanged. */
+  static const char nul[] = "d@example.net\0@evil.example";
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, nul, sizeof nul - 1, &e),
+                  SSLVDIR_E_SYNTAX);
+  CU_ASSERT(strstr(e.message, "NUL") != NULL);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_count(ch), 2);
+  CU_ASSERT_STRING_EQUAL(sslvdir_autodiscover_chain_address(ch), "c@example.net");
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, nul, 13, &e), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_follow_addr(ch, NULL, 0, &e),
+                  SSLVDIR_E_INVALID_ARGUMENT);
   sslvdir_autodiscover_chain_free(ch);
   sslvdir_autodiscover_chain_free(NULL);
   CU_ASSERT_EQUAL(sslvdir_autodiscover_chain_new(&ch, "x", &e), SSLVDIR_E_SYNTAX);

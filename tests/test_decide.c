@@ -89,7 +89,7 @@ static const char *path_of(const sslvdir_decision *d, const sslvdir_request *r) 
   size_t n = 0;
   if (!d->path_len)
     return "";
-  if (sslvdir_path_canonicalize(buf, sizeof buf, &n, r->target, r->target_len, NULL) != SSLVDIR_OK ||
+  if (sslvdir_path_canonicalize(r->target, r->target_len, NULL, buf, sizeof buf, &n) != SSLVDIR_OK ||
       n != d->path_len)
     return "(error)";
   return buf;
@@ -171,7 +171,7 @@ static int run_case(const char *file, int lineno, char *line) {
   }
   r.cipher_bits = (v = val(f, arrow, 3, "bits")) ? (unsigned)atoi(v)
                   : r.scheme == SSLVDIR_SCHEME_HTTPS ? 256 : 0;
-  if ((v = val(f, arrow, 3, "cert")) && sslvdir_cert_status_parse(&r.client_cert, v, strlen(v))) {
+  if ((v = val(f, arrow, 3, "cert")) && sslvdir_cert_status_parse(v, strlen(v), &r.client_cert)) {
     fprintf(stderr, "\n%s:%d: bad cert=%s\n", file, lineno, v);
     return 0;
   }
@@ -425,9 +425,9 @@ static void test_arguments(void) {
   CU_ASSERT_STRING_EQUAL(sslvdir_cert_status_name(SSLVDIR_CERT_STATUS_REVOKED), "revoked");
   CU_ASSERT_PTR_NULL(sslvdir_cert_status_name(-1));
   sslvdir_cert_status cs;
-  CU_ASSERT_EQUAL(sslvdir_cert_status_parse(&cs, "MISSING", 7), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_cert_status_parse("MISSING", 7, &cs), SSLVDIR_OK);
   CU_ASSERT_EQUAL(cs, SSLVDIR_CERT_STATUS_NONE);
-  CU_ASSERT_EQUAL(sslvdir_cert_status_parse(&cs, "fine", 4), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_EQUAL(sslvdir_cert_status_parse("fine", 4, &cs), SSLVDIR_E_UNKNOWN_NAME);
   CU_ASSERT_STRING_EQUAL(sslvdir_request_header_name(SSLVDIR_REQUEST_HEADER_FRONT_END_HTTPS), "Front-End-Https");
   CU_ASSERT_PTR_NULL(sslvdir_request_header_name(3));
 }

@@ -11,7 +11,7 @@
 static void parse_ok(const char *text, unsigned want) {
   unsigned got = 12345;
   sslvdir_error e;
-  int rc = sslvdir_flags_parse(&got, text, strlen(text), &e);
+  int rc = sslvdir_flags_parse(text, strlen(text), &got, &e);
   CU_ASSERT_EQUAL_FATAL(rc, SSLVDIR_OK);
   CU_ASSERT_EQUAL(got, want);
 }
@@ -20,7 +20,7 @@ static void parse_bad(const char *text, int code, size_t offset) {
   unsigned got = 777;
   sslvdir_error e;
   memset(&e, 0, sizeof e);
-  int rc = sslvdir_flags_parse(&got, text, strlen(text), &e);
+  int rc = sslvdir_flags_parse(text, strlen(text), &got, &e);
   CU_ASSERT_EQUAL(rc, code);
   CU_ASSERT_EQUAL(e.code, code);
   CU_ASSERT_EQUAL(e.offset, offset);
@@ -56,10 +56,10 @@ static void test_parse_errors(void) {
   parse_bad("99999999999", SSLVDIR_E_RANGE, 0);
   parse_bad("Ssl Ssl128", SSLVDIR_E_UNKNOWN_NAME, 0);
   unsigned f;
-  CU_ASSERT_EQUAL(sslvdir_flags_parse(NULL, "Ssl", 3, NULL), SSLVDIR_E_INVALID_ARGUMENT);
-  CU_ASSERT_EQUAL(sslvdir_flags_parse(&f, NULL, 3, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_flags_parse("Ssl", 3, NULL, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_flags_parse(NULL, 3, &f, NULL), SSLVDIR_E_INVALID_ARGUMENT);
   /* Not NUL-terminated: only len bytes count. */
-  CU_ASSERT_EQUAL(sslvdir_flags_parse(&f, "Ssl128", 3, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_flags_parse("Ssl128", 3, &f, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(f, SSLVDIR_SSL);
 }
 
@@ -76,18 +76,30 @@ static void test_check(void) {
 static void test_format(void) {
   char buf[SSLVDIR_FLAGS_TEXT_MAX];
   size_t n;
-  CU_ASSERT_EQUAL(sslvdir_flags_format(buf, sizeof buf, &n, 264), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_flags_format(264, buf, sizeof buf, &n), SSLVDIR_OK);
   CU_ASSERT_STRING_EQUAL(buf, "Ssl, Ssl128");
   CU_ASSERT_EQUAL(n, 11);
-  CU_ASSERT_EQUAL(sslvdir_flags_format(buf, sizeof buf, NULL, 0), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_flags_format(0, buf, sizeof buf, NULL), SSLVDIR_OK);
   CU_ASSERT_STRING_EQUAL(buf, "None");
-  CU_ASSERT_EQUAL(sslvdir_flags_format(buf, sizeof buf, &n, SSLVDIR_SSL_ALL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_flags_format(SSLVDIR_SSL_ALL, buf, sizeof buf, &n), SSLVDIR_OK);
   CU_ASSERT_STRING_EQUAL(buf, "Ssl, SslNegotiateCert, SslRequireCert, SslMapCert, Ssl128");
-  CU_ASSERT_EQUAL(sslvdir_flags_format(buf, 5, NULL, 264), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(sslvdir_flags_format(264, buf, 5, NULL), SSLVDIR_E_BUFFER_TOO_SMALL);
   CU_ASSERT_STRING_EQUAL(buf, "");
-  CU_ASSERT_EQUAL(sslvdir_flags_format(buf, 12, NULL, 264), SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_flags_format(buf, 11, NULL, 264), SSLVDIR_E_BUFFER_TOO_SMALL);
-  CU_ASSERT_EQUAL(sslvdir_flags_format(buf, sizeof buf, NULL, 3), SSLVDIR_E_RANGE);
+  CU_ASSERT_EQUAL(sslvdir_flags_format(264, buf, 12, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_flags_format(264, buf, 11, NULL), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(sslvdir_flags_format(3, buf, sizeof buf, NULL), SSLVDIR_E_RANGE);
+  /* Too small: *out_len is the length the text needs (without its NUL), so
+   * (NULL, 0) measures and a second call with out_len + 1 bytes succeeds. */
+  n = 0;
+  CU_ASSERT_EQUAL(sslvdir_flags_format(264, buf, 11, &n), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(n, 11);
+  CU_ASSERT_STRING_EQUAL(buf, "");
+  n = 0;
+  CU_ASSERT_EQUAL(sslvdir_flags_format(SSLVDIR_SSL_ALL, NULL, 0, &n), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(n, strlen("Ssl, SslNegotiateCert, SslRequireCert, SslMapCert, Ssl128"));
+  CU_ASSERT_EQUAL(sslvdir_flags_format(SSLVDIR_SSL_ALL, buf, n + 1, &n), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(buf, "Ssl, SslNegotiateCert, SslRequireCert, SslMapCert, Ssl128");
+  CU_ASSERT_EQUAL(sslvdir_flags_format(0, NULL, 1, &n), SSLVDIR_E_INVALID_ARGUMENT);
   /* Every combination prints and parses back to itself. */
   static const unsigned bits[] = {8, 32, 64, 128, 256};
   for (unsigned m = 0; m < 32; m++) {
@@ -95,8 +107,8 @@ static void test_format(void) {
     for (int i = 0; i < 5; i++)
       if (m & (1u << i))
         f |= bits[i];
-    CU_ASSERT_EQUAL_FATAL(sslvdir_flags_format(buf, sizeof buf, &n, f), SSLVDIR_OK);
-    CU_ASSERT_EQUAL(sslvdir_flags_parse(&back, buf, n, NULL), SSLVDIR_OK);
+    CU_ASSERT_EQUAL_FATAL(sslvdir_flags_format(f, buf, sizeof buf, &n), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_flags_parse(buf, n, &back, NULL), SSLVDIR_OK);
     CU_ASSERT_EQUAL(back, f);
   }
 }

@@ -185,7 +185,7 @@ static int scenario2(void) {
       (rc = sslvdir_builder_add_autodiscover_domain(b, "s.example", SSLVDIR_AUTODISCOVER_ACTION_SETTINGS, "S", NULL)) ||
       (rc = sslvdir_builder_build(b, &pol, NULL)) ||
       (rc = sslvdir_autodiscover_chain_new(&ch, "a@s.example", NULL)) ||
-      (rc = sslvdir_autodiscover_chain_follow_addr(ch, "b@t.example", NULL)))
+      (rc = sslvdir_autodiscover_chain_follow_addr(ch, "b@t.example", 11, NULL)))
     goto out;
   sslvdir_autodiscover_params params = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
   rc = sslvdir_autodiscover_respond(pol, ad_req, sizeof ad_req - 1, &params, out, sizeof out, &n);

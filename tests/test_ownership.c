@@ -397,7 +397,7 @@ static void test_loaded_objects(void) {
   CU_ASSERT_FATAL(sslvdir_autodiscover_chain_new(&chain, email, &e) == SSLVDIR_OK);
   free(email);
   const char *first = sslvdir_autodiscover_chain_address(chain);
-  CU_ASSERT_FATAL(sslvdir_autodiscover_chain_follow_addr(chain, next, &e) == SSLVDIR_OK);
+  CU_ASSERT_FATAL(sslvdir_autodiscover_chain_follow_addr(chain, next, strlen(next), &e) == SSLVDIR_OK);
   free(next);
   CU_ASSERT_STRING_EQUAL(first, "user@contoso.com"); /* lives as long as the chain */
   CU_ASSERT_STRING_EQUAL(sslvdir_autodiscover_chain_address(chain), "user@fabrikam.com");

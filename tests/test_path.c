@@ -25,7 +25,7 @@ static void test_cases(void) {
     char out[SSLVDIR_PATH_BUFSZ];
     size_t n = 0;
     int reason = -1;
-    int rc = sslvdir_path_canonicalize(out, sizeof out, &n, f[0], tl, &reason);
+    int rc = sslvdir_path_canonicalize(f[0], tl, &reason, out, sizeof out, &n);
     int ok;
     if (f[1][0] == '!') {
       ok = rc == SSLVDIR_E_REFUSED && reason >= 0 && sslvdir_reason_name(reason) &&
@@ -52,24 +52,24 @@ static void test_long_inputs(void) {
   memset(big + 1, 'a', SSLVDIR_MAX_URL - 1);
   for (size_t i = 200; i < SSLVDIR_MAX_URL; i += 200)
     big[i] = '/';
-  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, SSLVDIR_MAX_URL, &reason), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(big, SSLVDIR_MAX_URL, &reason, out, sizeof out, &n), SSLVDIR_OK);
   big[SSLVDIR_MAX_URL] = 'a';
-  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, SSLVDIR_MAX_URL + 1, &reason),
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(big, SSLVDIR_MAX_URL + 1, &reason, out, sizeof out, &n),
                   SSLVDIR_E_REFUSED);
   CU_ASSERT_STRING_EQUAL(sslvdir_reason_name(reason), "url-too-long");
   /* A segment of 260 bytes passes, 261 does not. */
   memset(big, 'b', sizeof big);
   big[0] = '/';
-  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, 261, &reason), SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, 262, &reason), SSLVDIR_E_REFUSED);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(big, 261, &reason, out, sizeof out, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(big, 262, &reason, out, sizeof out, &n), SSLVDIR_E_REFUSED);
   CU_ASSERT_STRING_EQUAL(sslvdir_reason_name(reason), "segment-too-long");
   /* 255 segments pass, 256 do not. */
   for (int i = 0; i < 256; i++) {
     big[2 * i] = '/';
     big[2 * i + 1] = 'x';
   }
-  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, 510, &reason), SSLVDIR_OK);
-  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, big, 512, &reason), SSLVDIR_E_REFUSED);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(big, 510, &reason, out, sizeof out, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(big, 512, &reason, out, sizeof out, &n), SSLVDIR_E_REFUSED);
   CU_ASSERT_STRING_EQUAL(sslvdir_reason_name(reason), "too-many-segments");
   /* Every byte escaped and non-ASCII: the worst growth still fits the buffer. */
   char esc[SSLVDIR_MAX_URL + 1];
@@ -81,13 +81,46 @@ static void test_long_inputs(void) {
     if (k % 240 < 12)
       esc[k++] = '/';
   }
-  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, esc, k, &reason), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(esc, k, &reason, out, sizeof out, &n), SSLVDIR_OK);
   CU_ASSERT(n < sizeof out);
   /* A too-small buffer is reported, not overrun. */
   char tiny[4];
-  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(tiny, sizeof tiny, &n, "/owa/x", 6, &reason),
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize("/owa/x", 6, &reason, tiny, sizeof tiny, &n),
                   SSLVDIR_E_BUFFER_TOO_SMALL);
-  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(NULL, 10, &n, "/", 1, &reason), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize("/", 1, &reason, NULL, 10, &n), SSLVDIR_E_INVALID_ARGUMENT);
+}
+
+/* Too small: *out_len is the length the canonical path needs (without its
+ * NUL), so (NULL, 0) measures and out_len + 1 bytes are then enough. */
+static void test_measure(void) {
+  static const char *const targets[] = {"/owa/x", "/OWA/%7Euser/a%20b?q=1", "*", "/"};
+  for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+    const char *t = targets[i];
+    char want[64], out[64];
+    size_t wn = 0, n = 12345;
+    int reason = -1;
+    CU_ASSERT_EQUAL_FATAL(sslvdir_path_canonicalize(t, strlen(t), NULL, want, sizeof want, &wn),
+                          SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_path_canonicalize(t, strlen(t), &reason, NULL, 0, &n),
+                    SSLVDIR_E_BUFFER_TOO_SMALL);
+    CU_ASSERT_EQUAL(n, wn);
+    CU_ASSERT_EQUAL(reason, SSLVDIR_R_NONE);
+    n = 12345;
+    memset(out, 'x', sizeof out);
+    CU_ASSERT_EQUAL(sslvdir_path_canonicalize(t, strlen(t), NULL, out, wn, &n),
+                    SSLVDIR_E_BUFFER_TOO_SMALL);
+    CU_ASSERT_EQUAL(n, wn);
+    CU_ASSERT_STRING_EQUAL(out, "");
+    CU_ASSERT_EQUAL(sslvdir_path_canonicalize(t, strlen(t), NULL, out, n + 1, &n), SSLVDIR_OK);
+    CU_ASSERT_STRING_EQUAL(out, want);
+  }
+  /* A refused target is refused whatever the buffer, measuring included. */
+  size_t n = 12345;
+  int reason = SSLVDIR_R_NONE;
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize("/owa/%00", 8, &reason, NULL, 0, &n),
+                  SSLVDIR_E_REFUSED);
+  CU_ASSERT_NOT_EQUAL(reason, SSLVDIR_R_NONE);
+  CU_ASSERT_EQUAL(n, 0);
 }
 
 static void test_reasons(void) {
@@ -129,7 +162,7 @@ static void test_every_position(void) {
       memset(t, 'a', sizeof t);
       t[0] = '/';
       t[k] = specials[s].c;
-      int rc = sslvdir_path_canonicalize(out, sizeof out, &n, t, sizeof t, &reason);
+      int rc = sslvdir_path_canonicalize(t, sizeof t, &reason, out, sizeof out, &n);
       CU_ASSERT_EQUAL(rc, SSLVDIR_E_REFUSED);
       CU_ASSERT_STRING_EQUAL(sslvdir_reason_name(reason), specials[s].reason);
     }
@@ -137,7 +170,7 @@ static void test_every_position(void) {
     memset(t, 'b', sizeof t);
     t[0] = '/';
     t[k] = '?';
-    CU_ASSERT_EQUAL(sslvdir_path_canonicalize(out, sizeof out, &n, t, sizeof t, &reason), SSLVDIR_OK);
+    CU_ASSERT_EQUAL(sslvdir_path_canonicalize(t, sizeof t, &reason, out, sizeof out, &n), SSLVDIR_OK);
     CU_ASSERT_EQUAL(n, k == 1 ? 1 : k);
   }
 }
@@ -172,8 +205,8 @@ static void test_fast_and_full_agree(void) {
       else
         enc[e++] = c;
     }
-    int rca = sslvdir_path_canonicalize(a, sizeof a, &na, f[0], tl, &ra);
-    int rcb = sslvdir_path_canonicalize(b, sizeof b, &nb, enc, e, &rb);
+    int rca = sslvdir_path_canonicalize(f[0], tl, &ra, a, sizeof a, &na);
+    int rcb = sslvdir_path_canonicalize(enc, e, &rb, b, sizeof b, &nb);
     /* Escaping cannot make a refused path acceptable, nor change the result
      * of an accepted one; a path longer than the limit once escaped is exempt. */
     if (e > SSLVDIR_MAX_URL)
@@ -193,6 +226,7 @@ void suite_path(void) {
   CU_pSuite s = CU_add_suite("path", NULL, NULL);
   CU_add_test(s, "data-driven canonicalisation cases", test_cases);
   CU_add_test(s, "limits of IIS and HTTP.sys", test_long_inputs);
+  CU_add_test(s, "out_size 0 measures; out_len also when too small", test_measure);
   CU_add_test(s, "reasons map to IIS statuses", test_reasons);
   CU_add_test(s, "special bytes at every position", test_every_position);
   CU_add_test(s, "one-pass and full decoder agree", test_fast_and_full_agree);

@@ -668,7 +668,7 @@ static int apply_plan(const sslvdir_plan *p, sslvdir_iisconfig *cfg, sslvdir_set
     if (kind == SSLVDIR_STEP_SSLFLAGS) {
       unsigned f;
       if (!(v = strstr(ps, "-Value \"")) ||
-          sslvdir_flags_parse(&f, v + 8, strcspn(v + 8, "\""), &e) ||
+          sslvdir_flags_parse(v + 8, strcspn(v + 8, "\""), &f, &e) ||
           sslvdir_iisconfig_set_ssl_flags(cfg, target, f, &e)) {
         fprintf(stderr, "cannot make step '%s'\n", ps);
         return -1;

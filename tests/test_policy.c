@@ -523,9 +523,9 @@ static void test_kinds(void) {
   CU_ASSERT_STRING_EQUAL(sslvdir_kind_name(SSLVDIR_KIND_MRSPROXY), "mrsproxy");
   CU_ASSERT_PTR_NULL(sslvdir_kind_name(11));
   CU_ASSERT_PTR_NULL(sslvdir_kind_name(-1));
-  CU_ASSERT_EQUAL(sslvdir_kind_parse(&k, "AutoDiscover", 12), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_kind_parse("AutoDiscover", 12, &k), SSLVDIR_OK);
   CU_ASSERT_EQUAL(k, SSLVDIR_KIND_AUTODISCOVER);
-  CU_ASSERT_EQUAL(sslvdir_kind_parse(&k, "owax", 4), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_EQUAL(sslvdir_kind_parse("owax", 4, &k), SSLVDIR_E_UNKNOWN_NAME);
   CU_ASSERT_STRING_EQUAL(sslvdir_upstream_name(SSLVDIR_UPSTREAM_BRIDGE), "bridge");
   CU_ASSERT_PTR_NULL(sslvdir_upstream_name(3));
   unsigned num = 0;

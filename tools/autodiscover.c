@@ -162,7 +162,7 @@ static int ad_respond(struct ad_opts *o) {
     /* Say on stderr why an error document was sent. */
     sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
     sslvdir_error e = {0};
-    if (sslvdir_autodiscover_parse_request(&req, body, len, &e))
+    if (sslvdir_autodiscover_parse_request(body, len, &req, &e))
       errorc("usage", "answered with error %d: %s", req.error, e.message);
   }
   int st = print_doc(rc, out, n, 200, "text/xml; charset=utf-8", o->json);
@@ -189,11 +189,11 @@ static int ad_json(struct ad_opts *o) {
   /* A request target starts with '/' (the path form Outlook sends first);
    * anything else is the query string alone. */
   const char *a = o->args[0];
-  rc = a[0] == '/' ? sslvdir_autodiscover_json_target(p, a, strlen(a), &o->params, out,
-                                                      sizeof out, &n, &status)
+  rc = a[0] == '/' ? sslvdir_autodiscover_json_target(p, a, strlen(a), &o->params, &status,
+                                                      out, sizeof out, &n)
                    : sslvdir_autodiscover_json(p, a[0] == '?' ? a + 1 : a,
-                                               strlen(a) - (a[0] == '?'), &o->params, out,
-                                               sizeof out, &n, &status);
+                                               strlen(a) - (a[0] == '?'), &o->params, &status,
+                                               out, sizeof out, &n);
   int st = print_doc(rc, out, n, status, "application/json; charset=utf-8", o->json);
   sslvdir_policy_unref(p);
   return st;
@@ -285,7 +285,7 @@ static int ad_check(struct ad_opts *o) {
   for (int k = 0; k < o->nsteps && accepted_all; k++) {
     const struct step *s = &o->steps[k];
     e.message[0] = '\0';
-    rc = s->status < 0 ? sslvdir_autodiscover_chain_follow_addr(c, s->target, &e)
+    rc = s->status < 0 ? sslvdir_autodiscover_chain_follow_addr(c, s->target, strlen(s->target), &e)
                        : sslvdir_autodiscover_chain_follow_url(c, s->status, s->target, strlen(s->target), &e);
     accepted_all = rc == SSLVDIR_OK;
     if (o->json) {

@@ -144,7 +144,7 @@ static void show_config(const sslvdir_iisconfig *c, int json) {
     unsigned f;
     if (sslvdir_iisconfig_app(c, i, &path, &pool) ||
         sslvdir_iisconfig_ssl_flags(c, path, &f, &from) ||
-        sslvdir_flags_format(flags, sizeof flags, NULL, f))
+        sslvdir_flags_format(f, flags, sizeof flags, NULL))
       continue;
     if (json) {
       printf("%s{\"path\": ", i ? ", " : "");
@@ -376,7 +376,7 @@ static int config_set(int argc, char **argv) {
   }
   sslvdir_error e = {0};
   unsigned flags;
-  rc = sslvdir_flags_parse(&flags, eq + 1, strlen(eq + 1), &e);
+  rc = sslvdir_flags_parse(eq + 1, strlen(eq + 1), &flags, &e);
   if (rc)
     return fail(args[2], rc, &e);
   sslvdir_iisconfig *cfg;
@@ -414,7 +414,8 @@ static int config_set(int argc, char **argv) {
     return fail(args[0], rc, &e);
   }
   char b[SSLVDIR_FLAGS_TEXT_MAX], a[SSLVDIR_FLAGS_TEXT_MAX];
-  if (sslvdir_flags_format(b, sizeof b, NULL, before) || sslvdir_flags_format(a, sizeof a, NULL, flags))
+  if (sslvdir_flags_format(before, b, sizeof b, NULL) ||
+      sslvdir_flags_format(flags, a, sizeof a, NULL))
     b[0] = a[0] = '\0';
   if (json) {
     printf("{\"file\": ");

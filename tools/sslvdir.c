@@ -162,7 +162,7 @@ static const char *decision_location(const sslvdir_decision *d, const sslvdir_re
 static const char *decision_path(const sslvdir_decision *d, const sslvdir_request *r) {
   static char buf[SSLVDIR_PATH_BUFSZ];
   if (!d->path_len ||
-      sslvdir_path_canonicalize(buf, sizeof buf, NULL, r->target, r->target_len, NULL) != SSLVDIR_OK)
+      sslvdir_path_canonicalize(r->target, r->target_len, NULL, buf, sizeof buf, NULL) != SSLVDIR_OK)
     return NULL;
   return buf;
 }
@@ -359,7 +359,7 @@ static int eval_with(int argc, char **argv, struct eval_req *e) {
       break;
     }
     case OPT_CLIENT_CERT:
-      if (sslvdir_cert_status_parse(&e->cert, v, strlen(v))) {
+      if (sslvdir_cert_status_parse(v, strlen(v), &e->cert)) {
         errorc("usage", "--client-cert '%s': expected ok, missing, untrusted, expired or revoked", v);
         return EXIT_USAGE;
       }
@@ -507,8 +507,8 @@ static void print_policy(const sslvdir_policy *p) {
     for (size_t v = 0; v < sslvdir_site_vdir_count(site); v++) {
       const sslvdir_vdir *vd = sslvdir_site_vdir(site, v);
       char edge[SSLVDIR_FLAGS_TEXT_MAX], back[SSLVDIR_FLAGS_TEXT_MAX], red[8] = "-";
-      if (sslvdir_flags_format(edge, sizeof edge, NULL, sslvdir_vdir_edge_flags(vd)) ||
-          sslvdir_flags_format(back, sizeof back, NULL, sslvdir_vdir_backend_flags(vd)))
+      if (sslvdir_flags_format(sslvdir_vdir_edge_flags(vd), edge, sizeof edge, NULL) ||
+          sslvdir_flags_format(sslvdir_vdir_backend_flags(vd), back, sizeof back, NULL))
         continue;
       if (sslvdir_vdir_redirect_status(vd))
         snprintf(red, sizeof red, "%d", sslvdir_vdir_redirect_status(vd));
@@ -581,8 +581,8 @@ static void print_policy_json(const sslvdir_policy *p) {
     for (size_t v = 0; v < sslvdir_site_vdir_count(site); v++) {
       const sslvdir_vdir *vd = sslvdir_site_vdir(site, v);
       char edge[SSLVDIR_FLAGS_TEXT_MAX], back[SSLVDIR_FLAGS_TEXT_MAX];
-      if (sslvdir_flags_format(edge, sizeof edge, NULL, sslvdir_vdir_edge_flags(vd)) ||
-          sslvdir_flags_format(back, sizeof back, NULL, sslvdir_vdir_backend_flags(vd)))
+      if (sslvdir_flags_format(sslvdir_vdir_edge_flags(vd), edge, sizeof edge, NULL) ||
+          sslvdir_flags_format(sslvdir_vdir_backend_flags(vd), back, sizeof back, NULL))
         edge[0] = back[0] = '\0';
       printf("%s{\"path\": ", v ? ", " : "");
       json_string(stdout, sslvdir_vdir_path(vd));

@@ -739,7 +739,7 @@ static int push_decision_text(lua_State *L, const sslvdir_decision *d, const ssl
   luaL_Buffer b;
   char *buf = luaL_buffinitsize(L, &b, n + 1);
   int rc = location ? sslvdir_decision_location(d, rq, buf, n + 1, &got)
-                    : sslvdir_path_canonicalize(buf, n + 1, &got, rq->target, rq->target_len, NULL);
+                    : sslvdir_path_canonicalize(rq->target, rq->target_len, NULL, buf, n + 1, &got);
   if (rc == SSLVDIR_OK && got != n)
     rc = SSLVDIR_E_INCONSISTENT;
   luaL_pushresultsize(&b, rc ? 0 : n);
@@ -1030,13 +1030,13 @@ static int respond_fill(void *c, char *out, size_t size, size_t *len) {
 }
 static int json_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
-  return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, out, size, len, &x->status);
+  return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, &x->status, out, size, len);
 }
 
 static int json_target_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
-  return sslvdir_autodiscover_json_target(x->p, x->body, x->len, &x->params, out, size, len,
-                                          &x->status);
+  return sslvdir_autodiscover_json_target(x->p, x->body, x->len, &x->params, &x->status, out, size,
+                                          len);
 }
 
 /* policy:autodiscover_respond(body [, {side=, time_us=, spec_spelling=}]) -> xml */
@@ -1351,7 +1351,7 @@ static int l_canonical_path(lua_State *L) {
   const char *t = luaL_checklstring(L, 1, &n);
   char buf[SSLVDIR_PATH_BUFSZ];
   int reason = SSLVDIR_R_NONE;
-  int rc = sslvdir_path_canonicalize(buf, sizeof buf, &len, t, n, &reason);
+  int rc = sslvdir_path_canonicalize(t, n, &reason, buf, sizeof buf, &len);
   if (rc == SSLVDIR_E_REFUSED) {
     sslvdir_error e = {0};
     snprintf(e.message, sizeof e.message, "%s", sslvdir_reason_string(reason));

@@ -326,8 +326,8 @@ ngx_http_sslvdir_ad_fill_json(void *data, char *out, size_t size, size_t *len)
 {
     ngx_http_sslvdir_ad_call_t  *c = data;
 
-    return sslvdir_autodiscover_json_target(c->policy, c->in, c->len, &c->params, out, size,
-                                            len, &c->status);
+    return sslvdir_autodiscover_json_target(c->policy, c->in, c->len, &c->params, &c->status, out,
+                                            size, len);
 }
 
 static int
@@ -532,9 +532,9 @@ ngx_http_sslvdir_ad_answer(ngx_http_request_t *r)
         if (path == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-        if (sslvdir_path_canonicalize((char *) path, ctx->d.path_len + 1, &path_len,
-                                      (const char *) ctx->target.data, ctx->target.len,
-                                      NULL) != SSLVDIR_OK)
+        if (sslvdir_path_canonicalize((const char *) ctx->target.data, ctx->target.len, NULL,
+                                      (char *) path, ctx->d.path_len + 1,
+                                      &path_len) != SSLVDIR_OK)
         {
             path = r->uri.data;
             path_len = r->uri.len;

@@ -47,13 +47,13 @@ static int ad_respond_fill(void *c, char *out, size_t size, size_t *len) {
 }
 static int ad_json_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
-  return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, out, size, len,
-                                   &x->http_status);
+  return sslvdir_autodiscover_json(x->p, x->body, x->len, &x->params, &x->http_status, out, size,
+                                   len);
 }
 static int ad_json_target_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
-  return sslvdir_autodiscover_json_target(x->p, x->body, x->len, &x->params, out, size, len,
-                                          &x->http_status);
+  return sslvdir_autodiscover_json_target(x->p, x->body, x->len, &x->params, &x->http_status, out,
+                                          size, len);
 }
 static int ad_settings_fill(void *c, char *out, size_t size, size_t *len) {
   struct ad_ctx *x = c;
@@ -250,11 +250,15 @@ static PyObject *chain_url(ChainObject *o, PyObject *args, PyObject *kw) {
   BRC(sslvdir_autodiscover_chain_follow_url(o->c, status, u, (size_t)n, &e));
 }
 static PyObject *chain_addr(ChainObject *o, PyObject *args) {
-  const char *addr;
+  PyObject *addr;
   CHAIN_OPEN(o);
-  if (!PyArg_ParseTuple(args, "s:follow_address", &addr))
+  if (!PyArg_ParseTuple(args, "U:follow_address", &addr))
     return NULL;
-  BRC(sslvdir_autodiscover_chain_follow_addr(o->c, addr, &e));
+  Py_ssize_t n;
+  const char *a = PyUnicode_AsUTF8AndSize(addr, &n);
+  if (!a)
+    return NULL;
+  BRC(sslvdir_autodiscover_chain_follow_addr(o->c, a, (size_t)n, &e));
 }
 static PyObject *chain_get_count(ChainObject *o, void *c) {
   (void)c;
@@ -293,7 +297,7 @@ PyObject *m_ad_parse_request(PyObject *m, PyObject *arg) {
   rq.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION;
   sslvdir_error e = {0};
   int rc;
-  Py_BEGIN_ALLOW_THREADS rc = sslvdir_autodiscover_parse_request(&rq, b, (size_t)n, &e);
+  Py_BEGIN_ALLOW_THREADS rc = sslvdir_autodiscover_parse_request(b, (size_t)n, &rq, &e);
   Py_END_ALLOW_THREADS if (rc && rc != SSLVDIR_E_SYNTAX && rc != SSLVDIR_E_UNKNOWN_NAME &&
                            rc != SSLVDIR_E_REFUSED && rc != SSLVDIR_E_RANGE) return raise_code(rc,
                                                                                                &e);
@@ -384,7 +388,7 @@ PyObject *m_srv_select(PyObject *m, PyObject *arg) {
   }
   size_t idx = 0;
   char url[SSLVDIR_AUTODISCOVER_URL_BUFSZ];
-  int rc = sslvdir_autodiscover_srv_select(r, (size_t)n, &idx, url, sizeof url);
+  int rc = sslvdir_autodiscover_srv_select(r, (size_t)n, &idx, url, sizeof url, NULL);
   if (rc == SSLVDIR_E_NOT_FOUND)
     res = Py_NewRef(Py_None);
   else if (rc)

@@ -248,7 +248,7 @@ int parse_kind(PyObject *obj, sslvdir_kind *out) {
   Py_ssize_t n;
   if (get_text(obj, &s, &n, "kind") < 0)
     return -1;
-  if (sslvdir_kind_parse(out, s, (size_t)n) != SSLVDIR_OK) {
+  if (sslvdir_kind_parse(s, (size_t)n, out) != SSLVDIR_OK) {
     PyErr_Format(PyExc_ValueError, "unknown vdir kind %R", obj);
     return -1;
   }
@@ -273,7 +273,7 @@ int parse_flags(PyObject *obj, unsigned *out) {
   if (get_text(obj, &s, &n, "flags") < 0)
     return -1;
   sslvdir_error e = {0};
-  int rc = sslvdir_flags_parse(out, s, (size_t)n, &e);
+  int rc = sslvdir_flags_parse(s, (size_t)n, out, &e);
   if (rc)
     return raise_code(rc, &e), -1;
   return 0;
@@ -282,7 +282,7 @@ int parse_flags(PyObject *obj, unsigned *out) {
 PyObject *flags_text(unsigned flags) {
   char buf[SSLVDIR_FLAGS_TEXT_MAX];
   size_t len = 0;
-  int rc = sslvdir_flags_format(buf, sizeof buf, &len, flags);
+  int rc = sslvdir_flags_format(flags, buf, sizeof buf, &len);
   if (rc)
     return raise_code(rc, NULL);
   return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);

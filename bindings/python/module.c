@@ -152,7 +152,7 @@ static PyObject *m_path_canonicalize(PyObject *m, PyObject *arg) {
   static char out[SSLVDIR_PATH_BUFSZ]; /* GIL held: one caller at a time */
   size_t len = 0;
   int reason = 0;
-  int rc = sslvdir_path_canonicalize(out, sizeof out, &len, t, (size_t)n, &reason);
+  int rc = sslvdir_path_canonicalize(t, (size_t)n, &reason, out, sizeof out, &len);
   if (rc == SSLVDIR_OK)
     return Py_BuildValue("(Ns)", str_n(out, len), sslvdir_reason_name(reason));
   if (rc == SSLVDIR_E_SYNTAX || rc == SSLVDIR_E_RANGE || rc == SSLVDIR_E_REFUSED)
@@ -273,7 +273,7 @@ static PyObject *m_cert_status_parse(PyObject *m, PyObject *arg) {
   if (get_text(arg, &s, &n, "name") < 0)
     return NULL;
   sslvdir_cert_status st;
-  if (sslvdir_cert_status_parse(&st, s, (size_t)n)) {
+  if (sslvdir_cert_status_parse(s, (size_t)n, &st)) {
     PyErr_Format(PyExc_ValueError, "unknown client certificate status %R", arg);
     return NULL;
   }

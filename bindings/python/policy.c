@@ -227,7 +227,7 @@ static PyObject *decision_text(const sslvdir_decision *d, const sslvdir_request 
   if (!buf)
     return PyErr_NoMemory();
   int rc = location ? sslvdir_decision_location(d, rq, buf, n + 1, &got)
-                    : sslvdir_path_canonicalize(buf, n + 1, &got, rq->target, rq->target_len, NULL);
+                    : sslvdir_path_canonicalize(rq->target, rq->target_len, NULL, buf, n + 1, &got);
   PyObject *v = rc == SSLVDIR_OK && got == n ? str_n(buf, n) : raise_code(rc ? rc : SSLVDIR_E_INCONSISTENT, NULL);
   PyMem_Free(buf);
   return v;

@@ -120,8 +120,8 @@ typedef struct sslvdir_autodiscover_params {
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_autodiscover_parse_request(sslvdir_autodiscover_request *req, const char *body,
-                                   size_t len, sslvdir_error *err);
+sslvdir_autodiscover_parse_request(const char *body, size_t len, sslvdir_autodiscover_request *req,
+                                   sslvdir_error *err);
 
 /**
  * sslvdir_autodiscover_respond - answer a POX request body with a whole document
@@ -256,8 +256,8 @@ sslvdir_autodiscover_error(const sslvdir_policy *policy, sslvdir_autodiscover_sc
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_json(const sslvdir_policy *policy, const char *query, size_t len,
-                          const sslvdir_autodiscover_params *params, char *out, size_t out_size,
-                          size_t *out_len, int *http_status);
+                          const sslvdir_autodiscover_params *params, int *http_status, char *out,
+                          size_t out_size, size_t *out_len);
 
 /**
  * sslvdir_autodiscover_json_target - answer autodiscover.json from the whole request target
@@ -281,8 +281,8 @@ sslvdir_autodiscover_json(const sslvdir_policy *policy, const char *query, size_
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_json_target(const sslvdir_policy *policy, const char *target, size_t len,
-                                 const sslvdir_autodiscover_params *params, char *out,
-                                 size_t out_size, size_t *out_len, int *http_status);
+                                 const sslvdir_autodiscover_params *params, int *http_status,
+                                 char *out, size_t out_size, size_t *out_len);
 
 /**
  * sslvdir_autodiscover_domain_rule - the policy's rule for an e-mail domain, or its n-th rule
@@ -324,10 +324,12 @@ typedef struct sslvdir_autodiscover_candidate {
  * https://autodiscover.DOMAIN/autodiscover/autodiscover.xml, GET
  * http://autodiscover.DOMAIN/autodiscover/autodiscover.xml expecting a
  * redirect, then the SRV name _autodiscover._tcp.DOMAIN. DOMAIN is the
- * address's domain in lower case.
+ * address's domain in lower case. *count receives the number of candidates
+ * (4), also when max is too small, so a call with out NULL and max 0
+ * measures.
  *
  * Returns: SSLVDIR_OK with 4 candidates in out (max must be at least 4);
- * SSLVDIR_E_SYNTAX (not an address with a valid domain),
+ * SSLVDIR_E_SYNTAX (not an address with a valid domain, *count 0),
  * SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
@@ -348,17 +350,23 @@ typedef struct sslvdir_srv_record {
  *
  * Records whose port is not 443 are skipped (Autodiscover is https on 443
  * only); among the rest the lowest priority wins, then the highest weight,
- * then the earliest. url receives https://TARGET/autodiscover/autodiscover.xml
- * (a trailing dot of TARGET removed).
+ * then the earliest. *index receives the chosen record's index, and out
+ * (out_size bytes) its URL, https://TARGET/autodiscover/autodiscover.xml (a
+ * trailing dot of TARGET removed), with a NUL;
+ * SSLVDIR_AUTODISCOVER_URL_BUFSZ bytes are always enough. *out_len, when not
+ * NULL, receives the URL's length without the NUL, also when out is too
+ * small (*index is set then too), so a call with out NULL and out_size 0
+ * measures.
  *
- * Returns: SSLVDIR_OK and *index; SSLVDIR_E_NOT_FOUND (no usable record);
+ * Returns: SSLVDIR_OK; SSLVDIR_E_NOT_FOUND (no usable record);
  * SSLVDIR_E_SYNTAX (the chosen target is not a host name);
- * SSLVDIR_E_BUFFER_TOO_SMALL; SSLVDIR_E_INVALID_ARGUMENT.
+ * SSLVDIR_E_BUFFER_TOO_SMALL (out then holds an empty string when out_size
+ * is not 0); SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_srv_select(const sslvdir_srv_record *records, size_t n, size_t *index,
-                                char *url, size_t url_size);
+                                char *out, size_t out_size, size_t *out_len);
 
 /* The most redirects a client follows, address and URL redirects together. */
 #define SSLVDIR_AUTODISCOVER_MAX_REDIRECTS 10
@@ -415,9 +423,12 @@ sslvdir_autodiscover_chain_follow_url(sslvdir_autodiscover_chain *chain, int htt
 /**
  * sslvdir_autodiscover_chain_follow_addr - may the client follow this address redirect?
  *
- * An address seen before in the chain (the first one included, compared
- * case-insensitively) is a loop and is refused; so is the 11th redirect.
- * An accepted address becomes the chain's current address.
+ * address is the len bytes of a RedirectAddr found in a response body; it
+ * need not be NUL-terminated, and a NUL byte among the len bytes makes it
+ * not an address (it is never cut there). An address seen before in the
+ * chain (the first one included, compared case-insensitively) is a loop and
+ * is refused; so is the 11th redirect. An accepted address becomes the
+ * chain's current address. A refused one leaves the chain as it was.
  *
  * Returns: SSLVDIR_OK; SSLVDIR_E_REFUSED with the reason in err;
  * SSLVDIR_E_SYNTAX (not an address); SSLVDIR_E_NOMEM;
@@ -426,7 +437,7 @@ sslvdir_autodiscover_chain_follow_url(sslvdir_autodiscover_chain *chain, int htt
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_chain_follow_addr(sslvdir_autodiscover_chain *chain, const char *address,
-                                sslvdir_error *err);
+                                       size_t len, sslvdir_error *err);
 
 /**
  * sslvdir_autodiscover_chain_count - redirects accepted so far

@@ -310,11 +310,12 @@ SSLVDIR_EXTERN const char *sslvdir_cert_status_name(int status);
  * Accepts the names of sslvdir_cert_status_name() in any case, and "missing"
  * as a synonym of "none".
  *
- * Returns: SSLVDIR_OK and *out set, or SSLVDIR_E_UNKNOWN_NAME.
+ * Returns: SSLVDIR_OK and *status set; SSLVDIR_E_UNKNOWN_NAME;
+ * SSLVDIR_E_INVALID_ARGUMENT when name or status is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_cert_status_parse(sslvdir_cert_status *out, const char *name, size_t len);
+sslvdir_cert_status_parse(const char *name, size_t len, sslvdir_cert_status *status);
 
 #ifdef __cplusplus
 }

@@ -181,23 +181,25 @@ sslvdir_decide(const sslvdir_policy *policy, const sslvdir_request *request,
  * sslvdir_decision_location - the Location header of a redirect decision
  *
  * Writes the Location that decision (filled by sslvdir_decide()) sends, with
- * a NUL, into buf of size bytes; SSLVDIR_LOCATION_BUFSZ bytes are always
+ * a NUL, into out of out_size bytes; SSLVDIR_LOCATION_BUFSZ bytes are always
  * enough, and decision->location_len + 1 exactly enough. request must be the
  * request given to sslvdir_decide(), its buffers unchanged (the Location
  * copies its path and query and maybe its host), and the policy must still
- * be held. A decision that is not a redirect has the empty Location. *len,
- * when not NULL, receives the length, also when buf is too small. Like
+ * be held. A decision that is not a redirect has the empty Location.
+ * *out_len, when not NULL, receives the length without the NUL, also when
+ * out is too small, so a call with out NULL and out_size 0 measures. Like
  * sslvdir_decide(), it takes no lock and never allocates.
  *
- * Returns: SSLVDIR_OK; SSLVDIR_E_BUFFER_TOO_SMALL (buf holds the empty
- * string when size is not 0); SSLVDIR_E_INVALID_ARGUMENT for NULL
- * arguments, an unknown struct version, or a request that does not give
- * the decision's Location (its length differs from location_len).
+ * Returns: SSLVDIR_OK; SSLVDIR_E_BUFFER_TOO_SMALL (out holds the empty
+ * string when out_size is not 0); SSLVDIR_E_INVALID_ARGUMENT for NULL
+ * arguments (out NULL with out_size above 0), an unknown struct version, or
+ * a request that does not give the decision's Location (its length differs
+ * from location_len).
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_decision_location(const sslvdir_decision *decision, const sslvdir_request *request,
-                          char *buf, size_t size, size_t *len);
+                          char *out, size_t out_size, size_t *out_len);
 
 /**
  * sslvdir_action_name - "allow", "redirect" or "deny"

@@ -39,12 +39,12 @@ extern "C" {
  * error whose offset (and column) names the offending item. The dependency
  * rules are not checked here: see sslvdir_flags_check().
  *
- * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_UNKNOWN_NAME, SSLVDIR_E_SYNTAX
- * or SSLVDIR_E_RANGE with *out untouched.
+ * Returns: SSLVDIR_OK and *flags set; SSLVDIR_E_UNKNOWN_NAME, SSLVDIR_E_SYNTAX
+ * or SSLVDIR_E_RANGE with *flags untouched; SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_flags_parse(unsigned *out, const char *text, size_t len, sslvdir_error *err);
+sslvdir_flags_parse(const char *text, size_t len, unsigned *flags, sslvdir_error *err);
 
 /**
  * sslvdir_flags_check - check the dependencies between sslFlags bits
@@ -64,15 +64,17 @@ sslvdir_flags_check(unsigned flags, sslvdir_error *err);
  *
  * Writes the keywords in IIS's order (Ssl, SslNegotiateCert, SslRequireCert,
  * SslMapCert, Ssl128) separated by ", ", or "None" for 0, with a NUL, into
- * buf. SSLVDIR_FLAGS_TEXT_MAX bytes are always enough. When len is not NULL
- * it receives the length without the NUL.
+ * out of out_size bytes; SSLVDIR_FLAGS_TEXT_MAX bytes are always enough.
+ * *out_len, when not NULL, receives the length without the NUL, also when
+ * out is too small, so a call with out NULL and out_size 0 measures.
  *
  * Returns: SSLVDIR_OK; SSLVDIR_E_RANGE for undefined bits;
- * SSLVDIR_E_BUFFER_TOO_SMALL (buf then holds an empty string when size > 0).
+ * SSLVDIR_E_BUFFER_TOO_SMALL (out then holds an empty string when out_size
+ * is not 0); SSLVDIR_E_INVALID_ARGUMENT (out NULL with out_size above 0).
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_flags_format(char *buf, size_t size, size_t *len, unsigned flags);
+sslvdir_flags_format(unsigned flags, char *out, size_t out_size, size_t *out_len);
 
 #ifdef __cplusplus
 }

@@ -41,18 +41,22 @@ extern "C" {
  *
  * The canonical path is written percent-encoded (unreserved characters and
  * "!$&'()*,;=@~" as they are, everything else as %XX with upper-case hex)
- * with a NUL into out; SSLVDIR_PATH_BUFSZ bytes are always enough. *out_len,
- * when not NULL, receives its length. *reason, when not NULL, receives the
- * sslvdir_reason of a refusal, or SSLVDIR_R_NONE.
+ * with a NUL into out of out_size bytes; SSLVDIR_PATH_BUFSZ bytes are always
+ * enough. *out_len, when not NULL, receives its length without the NUL,
+ * also when out is too small, so a call with out NULL and out_size 0
+ * measures. *reason, when not NULL, receives the sslvdir_reason of a
+ * refusal, or SSLVDIR_R_NONE.
  *
  * Returns: SSLVDIR_OK; SSLVDIR_E_REFUSED when IIS would refuse the target
- * (see *reason and sslvdir_reason_status()); SSLVDIR_E_BUFFER_TOO_SMALL;
- * SSLVDIR_E_INVALID_ARGUMENT.
+ * (see *reason and sslvdir_reason_status()); SSLVDIR_E_BUFFER_TOO_SMALL
+ * (out then holds an empty string when out_size is not 0);
+ * SSLVDIR_E_INVALID_ARGUMENT (target NULL with len above 0, out NULL with
+ * out_size above 0).
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_path_canonicalize(char *out, size_t size, size_t *out_len,
-                          const char *target, size_t len, int *reason);
+sslvdir_path_canonicalize(const char *target, size_t len, int *reason, char *out,
+                          size_t out_size, size_t *out_len);
 
 #ifdef __cplusplus
 }

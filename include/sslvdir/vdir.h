@@ -64,12 +64,12 @@ SSLVDIR_EXTERN const char *sslvdir_kind_name(int kind);
  * Reads one of the names sslvdir_kind_name() gives, comparing len bytes of
  * name without regard to case; name need not be NUL-terminated.
  *
- * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_UNKNOWN_NAME for any other
- * name; SSLVDIR_E_INVALID_ARGUMENT when out or name is NULL.
+ * Returns: SSLVDIR_OK and *kind set; SSLVDIR_E_UNKNOWN_NAME for any other
+ * name; SSLVDIR_E_INVALID_ARGUMENT when name or kind is NULL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
-sslvdir_kind_parse(sslvdir_kind *out, const char *name, size_t len);
+sslvdir_kind_parse(const char *name, size_t len, sslvdir_kind *kind);
 
 /**
  * sslvdir_upstream_name - "offload", "bridge" or "auto"

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   sslvdir_autodiscover_request req;
   req.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION;
   sslvdir_error e;
-  int rc = sslvdir_autodiscover_parse_request(&req, body, size, &e);
+  int rc = sslvdir_autodiscover_parse_request(body, size, &req, &e);
   if (rc == SSLVDIR_E_NOMEM)
     return 0;
   if ((rc == SSLVDIR_OK) != (req.error == 0) || (rc && (e.code != rc || !e.message[0])))
@@ -60,13 +60,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   params.side = (size & 1) ? SSLVDIR_URL_INTERNAL : SSLVDIR_URL_EXTERNAL;
   size_t n = 0, m = 0;
   int status = 0;
-  if (sslvdir_autodiscover_json(p, body, size, &params, out, sizeof out, &n, &status) ||
+  if (sslvdir_autodiscover_json(p, body, size, &params, &status, out, sizeof out, &n) ||
       n < 2 || out[0] != '{' || out[n - 1] != '}' ||
       !sv_utf8_valid((unsigned char *)out, n, NULL) ||
       (status != 200 && status != 400 && status != 404))
     abort();
   /* The same bytes as a whole request target (path form, decoded paths). */
-  if (sslvdir_autodiscover_json_target(p, body, size, &params, out, sizeof out, &n, &status) ||
+  if (sslvdir_autodiscover_json_target(p, body, size, &params, &status, out, sizeof out, &n) ||
       n < 2 || out[0] != '{' || out[n - 1] != '}' ||
       !sv_utf8_valid((unsigned char *)out, n, NULL) ||
       (status != 200 && status != 400 && status != 404))

@@ -67,14 +67,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static char out[SSLVDIR_PATH_BUFSZ], again[SSLVDIR_PATH_BUFSZ];
   size_t n = 0, n2 = 0;
   int reason;
-  int rc = sslvdir_path_canonicalize(out, sizeof out, &n, field[0], flen[0], &reason);
+  int rc = sslvdir_path_canonicalize(field[0], flen[0], &reason, out, sizeof out, &n);
   if (rc == SSLVDIR_E_REFUSED && out[0])
     abort();
   /* Escapes can make the canonical form longer than the raw target (%uXXXX
    * is six bytes, its UTF-8 as %XX nine), and then IIS's 4096-byte limit
    * rightly refuses it as raw input: idempotence holds within the limit. */
   if (rc == SSLVDIR_OK && out[0] == '/' && n <= SSLVDIR_MAX_URL) {
-    if (sslvdir_path_canonicalize(again, sizeof again, &n2, out, n, &reason) != SSLVDIR_OK ||
+    if (sslvdir_path_canonicalize(out, n, &reason, again, sizeof again, &n2) != SSLVDIR_OK ||
         n2 != n || memcmp(out, again, n))
       abort();
   }

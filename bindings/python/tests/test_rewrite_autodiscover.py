@@ -196,6 +196,11 @@ def test_autodiscover_client_rules():
         chain.follow_address("user@fabrikam.com")
         with pytest.raises(sslvdir.RefusedError):
             chain.follow_address("user@contoso.com")  # a loop
+        # The whole string reaches the library: a NUL in it is refused there
+        # (not cut), and the chain is unchanged.
+        with pytest.raises(sslvdir.ParseError, match="NUL"):
+            chain.follow_address("user@example.net\0@evil.example")
+        assert chain.count == 2 and chain.address == "user@fabrikam.com"
     with sslvdir.AutodiscoverChain("a@contoso.com") as chain:
         for i in range(10):
             chain.follow_url(f"https://h{i}.contoso.com/autodiscover/autodiscover.xml", 302)
