@@ -125,8 +125,8 @@ static int over_limit(const sslvdir_autodiscover_chain *c, sslvdir_error *err) {
 }
 
 SSLVDIR_EXTERN int sslvdir_autodiscover_chain_follow_url(sslvdir_autodiscover_chain *c, int status,
-                                                  const char *url, size_t len,
-                                                  sslvdir_error *err) {
+                                                         const char *url, size_t len,
+                                                         sslvdir_error *err) {
   if (!c || !url)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover chain: NULL argument");
   if (status != 0 && status != 301 && status != 302 && status != 303 && status != 307)

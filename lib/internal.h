@@ -52,7 +52,7 @@ typedef struct sv_bw {
   size_t size, len;
 } sv_bw;
 static inline void sv_bw_put(sv_bw *w, const char *s, size_t n) {
-  if (w->len <= w->size && n <= w->size - w->len)
+  if (n && w->len <= w->size && n <= w->size - w->len)
     memcpy(w->out + w->len, s, n);
   w->len += n;
 }

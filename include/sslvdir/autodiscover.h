@@ -324,18 +324,18 @@ typedef struct sslvdir_autodiscover_candidate {
  * https://autodiscover.DOMAIN/autodiscover/autodiscover.xml, GET
  * http://autodiscover.DOMAIN/autodiscover/autodiscover.xml expecting a
  * redirect, then the SRV name _autodiscover._tcp.DOMAIN. DOMAIN is the
- * address's domain in lower case. *count receives the number of candidates
- * (4), also when max is too small, so a call with out NULL and max 0
- * measures.
+ * address's domain in lower case. *out_count receives the number of
+ * candidates (4), also when out_max is too small, so a call with out NULL
+ * and out_max 0 measures.
  *
- * Returns: SSLVDIR_OK with 4 candidates in out (max must be at least 4);
- * SSLVDIR_E_SYNTAX (not an address with a valid domain, *count 0),
+ * Returns: SSLVDIR_OK with 4 candidates in out (out_max must be at least 4);
+ * SSLVDIR_E_SYNTAX (not an address with a valid domain, *out_count 0),
  * SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_candidates(const char *email, sslvdir_autodiscover_candidate *out,
-                                size_t max, size_t *count);
+                                size_t out_max, size_t *out_count);
 
 /* One DNS SRV record, as a resolver returns it. */
 typedef struct sslvdir_srv_record {
@@ -418,7 +418,7 @@ SSLVDIR_EXTERN void sslvdir_autodiscover_chain_free(sslvdir_autodiscover_chain *
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_chain_follow_url(sslvdir_autodiscover_chain *chain, int http_status,
-                               const char *url, size_t len, sslvdir_error *err);
+                                      const char *url, size_t len, sslvdir_error *err);
 
 /**
  * sslvdir_autodiscover_chain_follow_addr - may the client follow this address redirect?
