@@ -452,7 +452,10 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_error(const sslvdir_policy *p,
                                               char *out, size_t out_size, size_t *out_len) {
   if (out_len)
     *out_len = 0; /* nothing stale when the arguments are refused */
-  if (check_out(params, out, out_size, out_len))
+  /* An unknown schema would silently get the Outlook shape. */
+  if (check_out(params, out, out_size, out_len) ||
+      (schema != SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN && schema != SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK &&
+       schema != SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC))
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (!error_message(code))
     return SSLVDIR_E_RANGE;

@@ -308,6 +308,24 @@ static void test_lengths_cleared_on_refusal(void) {
   CU_ASSERT_EQUAL(n, 0);
 }
 
+/* A schema value that is none of the enum's gets no document in some
+ * shape: it is refused, as sslvdir_autodiscover_settings() refuses it. */
+static void test_error_refuses_unknown_schema(void) {
+  sslvdir_autodiscover_params prm = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  char out[4096];
+  size_t n;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN, 600, &prm, out, sizeof out, &n),
+                  SSLVDIR_OK);
+  static const int bad[] = {3, 99, -1, INT32_MAX, INT32_MIN};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    n = 77;
+    CU_ASSERT_EQUAL(sslvdir_autodiscover_error(NULL, (sslvdir_autodiscover_schema)bad[i], 600, &prm, out,
+                                               sizeof out, &n),
+                    SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_EQUAL(n, 0);
+  }
+}
+
 /* sslvdir_autodiscover_settings() echoes the caller's address and
  * LegacyDN: a control character or a byte that is not UTF-8 would make the
  * answer no XML at all (and U+0085 or U+2028 a line end for some readers),
@@ -356,4 +374,5 @@ void suite_hostile_api(void) {
   CU_add_test(s, "Autodiscover domain rule clears outputs", test_domain_rule_clears_outputs);
   CU_add_test(s, "lengths are 0 on refused arguments", test_lengths_cleared_on_refusal);
   CU_add_test(s, "settings answer refuses what it cannot echo", test_settings_refuses_unechoable);
+  CU_add_test(s, "error document refuses an unknown schema", test_error_refuses_unknown_schema);
 }

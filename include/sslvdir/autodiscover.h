@@ -227,8 +227,11 @@ sslvdir_autodiscover_redirect_url(const char *url, const sslvdir_autodiscover_pa
  * errors (500, 501, 602, 603) are a mobilesync Response with Culture and
  * Action/Error holding Status 2, Message and DebugData, and no ErrorCode
  * ([MS-ASCMD] 4.2.2; sslvdir_autodiscover_respond() adds User/EMailAddress).
+ * SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN (a request whose schema is not known)
+ * gets the Outlook shape.
  *
- * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_RANGE (code).
+ * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_RANGE (code);
+ * SSLVDIR_E_INVALID_ARGUMENT for a schema that is none of the three.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
