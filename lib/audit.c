@@ -195,6 +195,18 @@ SSLVDIR_EXTERN size_t sslvdir_audit_finding_count(const sslvdir_audit *a) { retu
 SSLVDIR_EXTERN int sslvdir_audit_finding(const sslvdir_audit *a, size_t i, int *severity,
                                          const char **code, const char **object,
                                          const char **explanation, const char **fix) {
+  /* Cleared first: a caller looping until a failure must not read the last
+   * finding again. */
+  if (severity)
+    *severity = 0;
+  if (code)
+    *code = NULL;
+  if (object)
+    *object = NULL;
+  if (explanation)
+    *explanation = NULL;
+  if (fix)
+    *fix = NULL;
   if (!a)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (i >= a->nf)

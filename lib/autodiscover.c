@@ -255,6 +255,16 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_domain_rule(const sslvdir_policy *p, con
                                                     sslvdir_autodiscover_action *action,
                                                     const char **target,
                                                     const sslvdir_site **site) {
+  /* Cleared first, so that a failed lookup never leaves the previous rule's
+   * answer (a redirect target, a site) for the caller to act on. */
+  if (name)
+    *name = NULL;
+  if (action)
+    *action = SSLVDIR_AUTODISCOVER_ACTION_NONE;
+  if (target)
+    *target = NULL;
+  if (site)
+    *site = NULL;
   if (!p)
     return SSLVDIR_E_INVALID_ARGUMENT;
   const sv_ad_rule *r = domain ? find_rule(p, domain, strlen(domain))
@@ -278,6 +288,23 @@ typedef sv_bw wr;
 
 static void put(wr *w, const char *s, size_t n) { sv_bw_put(w, s, n); }
 static void puts_(wr *w, const char *s) { put(w, s, strlen(s)); }
+
+/* Why an address or LegacyDN cannot be echoed in an answer, or NULL. C1
+ * controls and U+2028/U+2029 too (libxml2 hands over UTF-8): an address
+ * holding U+0085 would be echoed in the settings answer, and a C0 control
+ * or a byte that is not UTF-8 would make it no XML at all. */
+static const char *echo_text_why(const char *s, size_t len) {
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    int l = sv_utf8_char((const unsigned char *)s + i, len - i, &cp);
+    if (l < 0)
+      return "is not UTF-8";
+    if (sv_utf8_is_control(cp))
+      return cp >= 0x2028 ? "holds a line separator" : "holds a control character";
+    i += (size_t)l;
+  }
+  return NULL;
+}
 
 /* Text or attribute value, escaped: & < > " ' and nothing else changes. */
 static void put_esc(wr *w, const char *s, size_t n) {
@@ -423,7 +450,12 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_error(const sslvdir_policy *p,
                                               sslvdir_autodiscover_schema schema, int code,
                                               const sslvdir_autodiscover_params *params,
                                               char *out, size_t out_size, size_t *out_len) {
-  if (check_out(params, out, out_size, out_len))
+  if (out_len)
+    *out_len = 0; /* nothing stale when the arguments are refused */
+  /* An unknown schema would silently get the Outlook shape. */
+  if (check_out(params, out, out_size, out_len) ||
+      (schema != SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN && schema != SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK &&
+       schema != SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC))
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (!error_message(code))
     return SSLVDIR_E_RANGE;
@@ -516,6 +548,8 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_redirect_addr(sslvdir_autodiscover_schem
                                                       const sslvdir_autodiscover_params *params,
                                                       char *out, size_t out_size,
                                                       size_t *out_len) {
+  if (out_len)
+    *out_len = 0; /* nothing stale when the arguments are refused */
   if (check_out(params, out, out_size, out_len) || !address ||
       (schema != SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK && schema != SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC))
     return SSLVDIR_E_INVALID_ARGUMENT;
@@ -555,6 +589,8 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_redirect_url(const char *url,
                                                      const sslvdir_autodiscover_params *params,
                                                      char *out, size_t out_size,
                                                      size_t *out_len) {
+  if (out_len)
+    *out_len = 0; /* nothing stale when the arguments are refused */
   if (check_out(params, out, out_size, out_len) || !url)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (valid_ad_url(url, NULL))
@@ -767,6 +803,8 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_settings(const sslvdir_policy *p, const 
                                                  const char *email, const char *legacy_dn,
                                                  const sslvdir_autodiscover_params *params,
                                                  char *out, size_t out_size, size_t *out_len) {
+  if (out_len)
+    *out_len = 0; /* nothing stale when the arguments are refused */
   if (check_out(params, out, out_size, out_len) || !p || !s ||
       (schema != SSLVDIR_AUTODISCOVER_SCHEMA_OUTLOOK && schema != SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC) ||
       (schema == SSLVDIR_AUTODISCOVER_SCHEMA_MOBILESYNC && !email))
@@ -776,6 +814,10 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_settings(const sslvdir_policy *p, const 
   if ((email && strlen(email) > SSLVDIR_AUTODISCOVER_MAX_EMAIL) ||
       (legacy_dn && strlen(legacy_dn) > SSLVDIR_AUTODISCOVER_MAX_LEGACYDN))
     return SSLVDIR_E_RANGE;
+  /* The caller's strings are echoed: the same rule as for a request's. */
+  if ((email && echo_text_why(email, strlen(email))) ||
+      (legacy_dn && echo_text_why(legacy_dn, strlen(legacy_dn))))
+    return SSLVDIR_E_SYNTAX;
   wr w = {out, out_size, 0};
   write_settings(&w, p, s, schema, email ? email : "", legacy_dn, params->side);
   return finish_doc(&w, out_len);
@@ -808,17 +850,7 @@ static const char *leaf_text(xmlNodePtr n, char *buf, size_t max) {
   } else {
     memcpy(buf, s, len);
     buf[len] = '\0';
-    /* C1 controls and U+2028/U+2029 too (libxml2 hands over UTF-8): an
-     * address holding U+0085 would be echoed in the settings answer. */
-    for (size_t i = 0; i < len && !why;) {
-      uint32_t cp;
-      int l = sv_utf8_char((const unsigned char *)buf + i, len - i, &cp);
-      if (l < 0)
-        why = "is not UTF-8";
-      else if (sv_utf8_is_control(cp))
-        why = cp >= 0x2028 ? "holds a line separator" : "holds a control character";
-      i += l < 0 ? (size_t)-l : (size_t)l;
-    }
+    why = echo_text_why(buf, len);
   }
   xmlFree(t);
   return why;
@@ -966,6 +998,8 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_respond(const sslvdir_policy *p, const c
                                                 size_t len,
                                                 const sslvdir_autodiscover_params *params,
                                                 char *out, size_t out_size, size_t *out_len) {
+  if (out_len)
+    *out_len = 0; /* nothing stale when the arguments are refused */
   if (!p || (!body && len) || check_out(params, out, out_size, out_len))
     return SSLVDIR_E_INVALID_ARGUMENT;
   sslvdir_autodiscover_request req;

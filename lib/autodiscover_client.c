@@ -18,9 +18,10 @@
 SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
                                                    sslvdir_autodiscover_candidate *out,
                                                    size_t max, size_t *count) {
+  if (count)
+    *count = 0; /* nothing stale when the arguments are refused */
   if (!email || !count || (!out && max))
     return SSLVDIR_E_INVALID_ARGUMENT;
-  *count = 0;
   size_t n = strlen(email), d = sv_ad_address_domain(email, n);
   if (!d)
     return SSLVDIR_E_SYNTAX;
@@ -93,7 +94,7 @@ struct sslvdir_autodiscover_chain {
 SSLVDIR_EXTERN int sslvdir_autodiscover_chain_new(sslvdir_autodiscover_chain **out,
                                                   const char *email, sslvdir_error *err) {
   if (out)
-    *out = NULL;
+    *out = NULL; /* no stale object on any failure */
   if (!out || !email)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover chain: NULL argument");
   if (!sv_ad_address_domain(email, strlen(email)))

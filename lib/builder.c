@@ -751,9 +751,10 @@ SSLVDIR_EXTERN int sslvdir_builder_set_site_autodiscover_redirect(sslvdir_builde
 
 SSLVDIR_EXTERN int sslvdir_builder_build(sslvdir_builder *b, sslvdir_policy **out,
                                          sslvdir_error *err) {
+  if (out)
+    *out = NULL; /* no stale object on any failure */
   if (!b || !out)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "builder: NULL argument");
-  *out = NULL;
   if (!b->nsites)
     return sv_err(err, SSLVDIR_E_INCONSISTENT, "the policy has no site");
   sslvdir_policy *p = sv_calloc(1, sizeof *p);

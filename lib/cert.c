@@ -473,7 +473,7 @@ static int contains(const void *data, size_t len, const char *needle) {
 SSLVDIR_EXTERN int sslvdir_cert_parse(sslvdir_cert **out, const void *data, size_t len,
                                       const char *password, sslvdir_error *err) {
   if (out)
-    *out = NULL;
+    *out = NULL; /* no stale object on any failure */
   if (!out || (!data && len))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "certificate: NULL argument");
   if (len == 0)
@@ -505,7 +505,7 @@ SSLVDIR_EXTERN int sslvdir_cert_parse(sslvdir_cert **out, const void *data, size
 SSLVDIR_EXTERN int sslvdir_cert_load(sslvdir_cert **out, const char *filename,
                                      const char *password, sslvdir_error *err) {
   if (out)
-    *out = NULL;
+    *out = NULL; /* no stale object on any failure */
   if (!out || !filename)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "certificate: NULL argument");
   char *data;
@@ -561,6 +561,11 @@ SSLVDIR_EXTERN const char *sslvdir_cert_thumbprint(const sslvdir_cert *c, size_t
 
 SSLVDIR_EXTERN int sslvdir_cert_validity(const sslvdir_cert *c, size_t i, int64_t *not_before,
                                          int64_t *not_after) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (not_before)
+    *not_before = 0;
+  if (not_after)
+    *not_after = 0;
   if (!c)
     return SSLVDIR_E_INVALID_ARGUMENT;
   const cert_one *o = at(c, i);
@@ -597,6 +602,11 @@ SSLVDIR_EXTERN size_t sslvdir_cert_san_count(const sslvdir_cert *c, size_t i) {
 
 SSLVDIR_EXTERN int sslvdir_cert_san(const sslvdir_cert *c, size_t i, size_t k, int *type,
                                     const char **value) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (type)
+    *type = 0;
+  if (value)
+    *value = NULL;
   if (!c)
     return SSLVDIR_E_INVALID_ARGUMENT;
   const cert_one *o = at(c, i);

@@ -52,6 +52,8 @@ int sv_exchange_version_check(unsigned version, const char *what, sslvdir_error 
 
 SSLVDIR_EXTERN int sslvdir_exchange_version_parse(const char *text, size_t len, unsigned *version,
                                                  sslvdir_error *err) {
+  if (version)
+    *version = 0; /* a failed parse leaves no release behind */
   if (!text || !version)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "exchange version: NULL argument");
   if (sv_eq_ci(text, len, "SE", 2)) {

@@ -754,7 +754,7 @@ int sv_iisconfig_dup(sslvdir_iisconfig **out, const sslvdir_iisconfig *src, sslv
 SSLVDIR_EXTERN int sslvdir_iisconfig_parse(sslvdir_iisconfig **out, const char *data,
                                            size_t len, sslvdir_error *err) {
   if (out)
-    *out = NULL;
+    *out = NULL; /* no stale object on any failure */
   if (!out || (!data && len))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
   if (len > SSLVDIR_IISCONFIG_MAX)
@@ -775,7 +775,7 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_parse(sslvdir_iisconfig **out, const char *
 SSLVDIR_EXTERN int sslvdir_iisconfig_load(sslvdir_iisconfig **out, const char *filename,
                                           sslvdir_error *err) {
   if (out)
-    *out = NULL;
+    *out = NULL; /* no stale object on any failure */
   if (!out || !filename)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "applicationHost.config: NULL argument");
   char *data;
@@ -807,6 +807,13 @@ SSLVDIR_EXTERN size_t sslvdir_iisconfig_site_count(const sslvdir_iisconfig *c) {
 
 SSLVDIR_EXTERN int sslvdir_iisconfig_site(const sslvdir_iisconfig *c, size_t i, const char **name,
                                           const char **hosts, unsigned *https_port) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (name)
+    *name = NULL;
+  if (hosts)
+    *hosts = NULL;
+  if (https_port)
+    *https_port = 0;
   if (!c)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (i >= c->nsites)
@@ -826,6 +833,11 @@ SSLVDIR_EXTERN size_t sslvdir_iisconfig_app_count(const sslvdir_iisconfig *c) {
 
 SSLVDIR_EXTERN int sslvdir_iisconfig_app(const sslvdir_iisconfig *c, size_t i, const char **path,
                                          const char **pool) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (path)
+    *path = NULL;
+  if (pool)
+    *pool = NULL;
   if (!c)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (i >= c->napps)
@@ -923,6 +935,11 @@ int sv_iis_names_vdir(const sslvdir_iisconfig *c, const char *path) {
 
 SSLVDIR_EXTERN int sslvdir_iisconfig_ssl_flags(const sslvdir_iisconfig *c, const char *path,
                                                unsigned *flags, const char **from) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (flags)
+    *flags = 0;
+  if (from)
+    *from = NULL;
   if (!c || !path || !flags)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (!site_known(c, path))
@@ -937,6 +954,13 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_ssl_flags(const sslvdir_iisconfig *c, const
 SSLVDIR_EXTERN int sslvdir_iisconfig_redirect(const sslvdir_iisconfig *c, const char *path,
                                               int *enabled, const char **destination,
                                               int *status) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (enabled)
+    *enabled = 0;
+  if (destination)
+    *destination = NULL;
+  if (status)
+    *status = 0;
   if (!c || !path)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (!site_known(c, path))
@@ -956,6 +980,11 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_redirect(const sslvdir_iisconfig *c, const 
 SSLVDIR_EXTERN int sslvdir_iisconfig_extended_protection(const sslvdir_iisconfig *c,
                                                          const char *path, int *token_checking,
                                                          const char **from) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (token_checking)
+    *token_checking = SSLVDIR_TOKEN_CHECKING_NONE;
+  if (from)
+    *from = NULL;
   if (!c || !path || !token_checking)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (!site_known(c, path))
@@ -1422,6 +1451,11 @@ SSLVDIR_EXTERN int sslvdir_iisconfig_set_ssl_flags(sslvdir_iisconfig *c, const c
 
 SSLVDIR_EXTERN int sslvdir_iisconfig_bytes(sslvdir_iisconfig *c, const char **data,
                                            size_t *len) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (data)
+    *data = NULL;
+  if (len)
+    *len = 0;
   if (!c || !data || !len)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (!c->bytes && encode(c))

@@ -343,9 +343,10 @@ static int check_hosts(const sslvdir_policy_options *o, const sslvdir_policy *p,
 
 SSLVDIR_EXTERN int sslvdir_policy_options_build(const sslvdir_policy_options *o,
                                                 sslvdir_policy **out, sslvdir_error *err) {
+  if (out)
+    *out = NULL; /* no stale object on any failure */
   if (!o || !out)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "policy options: NULL argument");
-  *out = NULL;
   int rc = check(o, err);
   if (rc)
     return rc;

@@ -77,9 +77,10 @@ SSLVDIR_EXTERN void sslvdir_plan_free(sslvdir_plan *p) {
 SSLVDIR_EXTERN int sslvdir_plan_new(sslvdir_plan **out, const sslvdir_iisconfig *cfg,
                                     const sslvdir_settings *reg, unsigned version,
                                     sslvdir_error *err) {
+  if (out)
+    *out = NULL; /* no stale object on any failure */
   if (!out)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: NULL argument");
-  *out = NULL;
   if (sv_exchange_version_check(version, "plan", err))
     return SSLVDIR_E_RANGE;
   sslvdir_plan *p = sv_calloc(1, sizeof *p);
@@ -689,6 +690,15 @@ SSLVDIR_EXTERN size_t sslvdir_plan_step_count(const sslvdir_plan *p) {
 SSLVDIR_EXTERN int sslvdir_plan_step(const sslvdir_plan *p, size_t i, sslvdir_plan_form form,
                                      int *kind, const char **target, const char **text,
                                      const char **why) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (kind)
+    *kind = 0;
+  if (target)
+    *target = NULL;
+  if (text)
+    *text = NULL;
+  if (why)
+    *why = NULL;
   if (!p || (form != SSLVDIR_PLAN_FORM_APPCMD && form != SSLVDIR_PLAN_FORM_POWERSHELL))
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (i >= p->nsteps)
@@ -707,9 +717,10 @@ SSLVDIR_EXTERN int sslvdir_plan_step(const sslvdir_plan *p, size_t i, sslvdir_pl
 
 SSLVDIR_EXTERN int sslvdir_plan_registry(const sslvdir_plan *p, sslvdir_regfile **out,
                                          sslvdir_error *err) {
+  if (out)
+    *out = NULL; /* no stale object on any failure */
   if (!p || !out)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: NULL argument");
-  *out = NULL;
   if (!p->regset || !sslvdir_settings_count(p->regset))
     return sv_err(err, SSLVDIR_E_NOT_FOUND, "the plan changes no registry value");
   return sslvdir_regfile_from_settings(out, p->regset, err);

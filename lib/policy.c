@@ -90,6 +90,9 @@ SSLVDIR_EXTERN const sslvdir_settings *sslvdir_policy_settings(const sslvdir_pol
 
 SSLVDIR_EXTERN int sslvdir_policy_get_dword(const sslvdir_policy *p, const char *path,
                                             uint32_t *out) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (out)
+    *out = 0;
   if (!p || !path || !out)
     return SSLVDIR_E_INVALID_ARGUMENT;
   int rc = sslvdir_settings_get_dword(p->settings, path, out);

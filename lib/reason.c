@@ -62,6 +62,11 @@ SSLVDIR_EXTERN const char *sslvdir_reason_name(int reason) {
 }
 
 SSLVDIR_EXTERN int sslvdir_reason_status(int reason, int *status, int *substatus) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (status)
+    *status = 0;
+  if (substatus)
+    *substatus = 0;
   if (reason < 0 || (size_t)reason >= NREASONS)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (status)

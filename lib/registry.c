@@ -281,7 +281,7 @@ static int parse_value(sslvdir_regfile *r, size_t keyent, const char *l, size_t 
 SSLVDIR_EXTERN int sslvdir_regfile_parse(sslvdir_regfile **out, const char *data, size_t len,
                                          sslvdir_error *err) {
   if (out)
-    *out = NULL;
+    *out = NULL; /* no stale object on any failure */
   if (!out || (!data && len))
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
   if (len > SSLVDIR_REGFILE_MAX)
@@ -433,7 +433,7 @@ out:
 SSLVDIR_EXTERN int sslvdir_regfile_load(sslvdir_regfile **out, const char *filename,
                                         sslvdir_error *err) {
   if (out)
-    *out = NULL;
+    *out = NULL; /* no stale object on any failure */
   if (!out || !filename)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
   char *data;
@@ -461,6 +461,17 @@ SSLVDIR_EXTERN size_t sslvdir_regfile_entry_count(const sslvdir_regfile *r) {
 SSLVDIR_EXTERN int sslvdir_regfile_entry(const sslvdir_regfile *r, size_t i, const char **key,
                                          const char **name, unsigned *type,
                                          const unsigned char **data, size_t *len) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (key)
+    *key = NULL;
+  if (name)
+    *name = NULL;
+  if (type)
+    *type = 0;
+  if (data)
+    *data = NULL;
+  if (len)
+    *len = 0;
   if (!r)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (i >= r->n)
@@ -610,7 +621,7 @@ static const char *group_key_of(const void *base, size_t i) {
 SSLVDIR_EXTERN int sslvdir_regfile_from_settings(sslvdir_regfile **out, const sslvdir_settings *s,
                                                  sslvdir_error *err) {
   if (out)
-    *out = NULL;
+    *out = NULL; /* no stale object on any failure */
   if (!out || !s)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, ".reg: NULL argument");
   sslvdir_regfile *r = sv_calloc(1, sizeof *r);
@@ -728,6 +739,8 @@ static void w_hex(wbuf *b, const unsigned char *d, size_t n) {
 
 SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flags, char *out,
                                          size_t out_size, size_t *out_len) {
+  if (out_len)
+    *out_len = 0; /* nothing stale when the arguments are refused */
   if (!r || !out_len || (!out && out_size))
     return SSLVDIR_E_INVALID_ARGUMENT;
   int v4 = (flags & SSLVDIR_REGFILE_REGEDIT4) != 0, utf8 = v4 || (flags & SSLVDIR_REGFILE_UTF8);

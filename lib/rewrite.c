@@ -214,6 +214,8 @@ SSLVDIR_EXTERN int sslvdir_rewrite_header(const sslvdir_policy *p, const sslvdir
                                           sslvdir_response_header kind, const char *value,
                                           size_t len, char *out, size_t out_size,
                                           size_t *out_len) {
+  if (out_len)
+    *out_len = 0; /* nothing stale when the arguments are refused */
   if (!p || !value || !out_len || (!out && out_size))
     return SSLVDIR_E_INVALID_ARGUMENT;
   *out_len = len;
@@ -664,6 +666,8 @@ static int buf_write(const char *data, size_t len, void *ud) {
 
 SSLVDIR_EXTERN int sslvdir_rewriter_rewrite(sslvdir_rewriter *rw, const char *body, size_t len,
                                             char *out, size_t out_size, size_t *out_len) {
+  if (out_len)
+    *out_len = 0; /* nothing stale when the arguments are refused */
   if (!rw || (!body && len) || (!out && out_size) || !out_len)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (rw->hold_len)

@@ -327,6 +327,9 @@ static int get(const sslvdir_settings *s, const char *path, sslvdir_value_type t
 
 SSLVDIR_EXTERN int sslvdir_settings_get_dword(const sslvdir_settings *s, const char *path,
                                               uint32_t *out) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (out)
+    *out = 0;
   const sv_setting *e;
   if (!out)
     return SSLVDIR_E_INVALID_ARGUMENT;
@@ -338,6 +341,9 @@ SSLVDIR_EXTERN int sslvdir_settings_get_dword(const sslvdir_settings *s, const c
 
 SSLVDIR_EXTERN int sslvdir_settings_get_string(const sslvdir_settings *s, const char *path,
                                                const char **out) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (out)
+    *out = NULL;
   const sv_setting *e;
   if (!out)
     return SSLVDIR_E_INVALID_ARGUMENT;
@@ -349,6 +355,9 @@ SSLVDIR_EXTERN int sslvdir_settings_get_string(const sslvdir_settings *s, const 
 
 SSLVDIR_EXTERN int sslvdir_settings_default_dword(const char *path, unsigned version,
                                                   uint32_t *out) {
+  /* Outputs cleared first: a failed call leaves nothing stale to act on. */
+  if (out)
+    *out = 0;
   char norm[NORM_SIZE];
   if (!out)
     return SSLVDIR_E_INVALID_ARGUMENT;

@@ -659,7 +659,7 @@ static void test_exchange_version_parse(void) {
     unsigned v = 7;
     sslvdir_error e = {0};
     CU_ASSERT_EQUAL(sslvdir_exchange_version_parse(bad[i], strlen(bad[i]), &v, &e), SSLVDIR_E_RANGE);
-    CU_ASSERT_EQUAL(v, 7);
+    CU_ASSERT_EQUAL(v, 0); /* cleared, as every failed call's outputs */
     CU_ASSERT(strstr(e.message, "Exchange version") != NULL);
   }
   sslvdir_error e = {0};

@@ -178,6 +178,16 @@ static void check_string_list(lua_State *L, int t, const char *name) {
         luaL_error(L, "field '%s' must hold strings", name);
       lua_pop(L, 1);
     }
+    /* Only keys 1..n are read: any other key (a hole, 1.5, a name) would be
+     * a value silently left out, an offloader or a .reg file not applied. */
+    lua_Integer count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lua_pop(L, 1);
+      count++;
+    }
+    if (count != n)
+      luaL_error(L, "field '%s' must be an array of strings (keys 1 to n, no holes)", name);
   } else if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING) {
     luaL_error(L, "field '%s' must be a string or an array of strings", name);
   }

@@ -85,8 +85,9 @@ int get_uint(PyObject *obj, unsigned long long max, const char *what,
 int get_version(PyObject *obj, unsigned *out) {
   unsigned long long v;
   if (PyUnicode_Check(obj)) {
-    const char *s = PyUnicode_AsUTF8(obj);
-    if (!s)
+    /* get_cstr, not strlen of the UTF-8: "2016\0junk" must not read as 2016. */
+    const char *s;
+    if (get_cstr(obj, &s, "exchange_version") < 0)
       return -1;
     sslvdir_error e = {0};
     if (sslvdir_exchange_version_parse(s, strlen(s), out, &e)) {

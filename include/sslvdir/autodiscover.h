@@ -165,8 +165,12 @@ sslvdir_autodiscover_respond(const sslvdir_policy *policy, const char *body, siz
  * URLs, else https, the site's canonical host and port and the vdir's path.
  * site is the site whose vdirs describe the service.
  *
+ * email and legacy_dn are echoed, so they follow the rule of a request's:
+ * UTF-8 without control characters (C0, DEL, C1) or U+2028/U+2029.
+ *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_NOT_FOUND when the
- * site has no canonical host.
+ * site has no canonical host; SSLVDIR_E_RANGE (email or legacy_dn too
+ * long); SSLVDIR_E_SYNTAX (email or legacy_dn not echoable, see above).
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
@@ -223,8 +227,11 @@ sslvdir_autodiscover_redirect_url(const char *url, const sslvdir_autodiscover_pa
  * errors (500, 501, 602, 603) are a mobilesync Response with Culture and
  * Action/Error holding Status 2, Message and DebugData, and no ErrorCode
  * ([MS-ASCMD] 4.2.2; sslvdir_autodiscover_respond() adds User/EMailAddress).
+ * SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN (a request whose schema is not known)
+ * gets the Outlook shape.
  *
- * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_RANGE (code).
+ * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_RANGE (code);
+ * SSLVDIR_E_INVALID_ARGUMENT for a schema that is none of the three.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

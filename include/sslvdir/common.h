@@ -118,7 +118,7 @@ sslvdir_set_allocator(void *(*malloc_fn)(size_t size, void *user_data),
  *
  * Returns: SSLVDIR_OK with *version set; SSLVDIR_E_RANGE for any other text
  * (err's message lists the known versions); SSLVDIR_E_INVALID_ARGUMENT for
- * a NULL text or version.
+ * a NULL text or version. On failure *version is 0.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

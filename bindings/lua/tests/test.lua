@@ -150,6 +150,15 @@ test("wrong argument types are errors", function()
   raises(function() sslvdir.load { hosts = 5 } end, "string or an array")
   raises(function() sslvdir.load { offloaders = { "10.0.0.1", 7 } } end, "must hold strings")
   raises(function() sslvdir.load { reg = true } end, "string or an array")
+  -- A list is read as 1..n: any other key would be a value silently left
+  -- out (an offloader not trusted, a .reg file not applied).
+  raises(function() sslvdir.load(ns { offloaders = { "10.0.0.5", [3] = "10.0.0.6" } }) end,
+         "'offloaders' must be an array of strings")
+  raises(function() sslvdir.load(ns { reg = { [2] = "x.reg" } }) end, "'reg' must be an array of strings")
+  raises(function() sslvdir.load(ns { hosts = { "mail.contoso.com", [1.5] = "a.example" } }) end,
+         "'hosts' must be an array of strings")
+  raises(function() sslvdir.load(ns { autodiscover_domains = { "contoso.com", extra = "fabrikam.com" } }) end,
+         "'autodiscover_domains' must be an array of strings")
   -- A misspelt field is refused and the right one named, not silently not applied.
   raises(function() sslvdir.load(ns { redirct = true }) end,
          "load: unknown field 'redirct' %(did you mean 'redirect'%?%)")

@@ -250,6 +250,14 @@ def test_exchange_se_is_a_version():
         b.set_exchange_version("2012")
     with pytest.raises(ValueError, match="unknown"):
         b.set_exchange_version("Exchange 2019")
+    # An embedded NUL is refused, not read as the text before it.
+    for bad in ("2016\0", "SE\0x", "2019\x00 "):
+        with pytest.raises(ValueError, match="NUL"):
+            b.set_exchange_version(bad)
+        with pytest.raises(ValueError, match="NUL"):
+            sslvdir.Plan(exchange_version=bad)
+        with sslvdir.Audit() as audit, pytest.raises(ValueError, match="NUL"):
+            audit.set_exchange_version(bad)
     b.set_exchange_version("SE")
     with sslvdir.Plan(exchange_version="se") as plan:
         assert plan is not None

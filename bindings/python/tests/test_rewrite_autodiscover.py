@@ -170,6 +170,21 @@ def test_autodiscover_documents(policy):
     assert sslvdir.autodiscover_parse_request(b"junk")["error"] == 600
 
 
+def test_autodiscover_settings_refuses_what_it_cannot_echo(policy):
+    # The address and LegacyDN are echoed: a control character would make
+    # the answer no XML, U+0085 or U+2028 a line end for some readers.
+    site = policy.sites[0]
+    for bad in ("a\x01@contoso.com", "a\x1b@contoso.com", "a\x7f@contoso.com",
+                "a\u0085@contoso.com", "a\u2028@contoso.com"):
+        for schema in ("outlook", "mobilesync"):
+            with pytest.raises(sslvdir.ParseError):
+                policy.autodiscover_settings(site, schema, bad)
+        with pytest.raises(sslvdir.ParseError):
+            policy.autodiscover_settings(site, "outlook", "a@contoso.com", bad)
+    doc = policy.autodiscover_settings(site, "outlook", "j\u00f6rg@contoso.com")
+    ET.fromstring(doc)
+
+
 def test_autodiscover_client_rules():
     c = sslvdir.autodiscover_candidates("user@contoso.com")
     assert [x.method for x in c] == ["post", "post", "get-redirect", "srv"]
