@@ -253,6 +253,12 @@ static void test_wildcard(void) {
     sslvdir_cert_free(c);
   }
   CU_ASSERT_EQUAL(sslvdir_cert_has_wildcard(NULL), 0);
+  /* Predicates answer 1 or 0, never a negative code, whatever they are given. */
+  CU_ASSERT_EQUAL(sslvdir_cert_self_signed(NULL, 0), 0);
+  sslvdir_cert *c = load("selfsigned.pem", NULL);
+  CU_ASSERT_EQUAL(sslvdir_cert_self_signed(c, 0), 1);
+  CU_ASSERT_EQUAL(sslvdir_cert_self_signed(c, 99), 0);
+  sslvdir_cert_free(c);
 }
 
 /* The verdict fails closed: whatever the error, *covered reads "not covered"

@@ -204,6 +204,8 @@ static void test_views(void) {
   char huge[300];
   memset(huge, '1', sizeof huge);
   CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, huge, sizeof huge), 0);
+  /* A predicate: 1 or 0, never a negative code, whatever it is given. */
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(NULL, "192.0.2.200", 11), 0);
   /* Settings and warnings. */
   uint32_t v;
   CU_ASSERT_EQUAL(sslvdir_policy_get_dword(p, SSLVDIR_KEY_OA_SSL_OFFLOADING, &v), SSLVDIR_OK);

@@ -212,6 +212,8 @@ static void test_backend(void) {
   CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(NULL, X, 0), 1);
   CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(NULL, I, U), 1);
   CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(NULL, X, U), 0);
+  /* A side it does not know: 0, not a negative code a caller would take for yes. */
+  CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(NULL, (sslvdir_backend_side)99, 0), 0);
   /* Only an untrusted issuer is ever forgiven. */
   static const unsigned never[] = {SSLVDIR_CERT_PROBLEM_EXPIRED, SSLVDIR_CERT_PROBLEM_NOT_YET_VALID,
                                    SSLVDIR_CERT_PROBLEM_REVOKED, SSLVDIR_CERT_PROBLEM_INVALID,

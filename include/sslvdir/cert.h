@@ -233,7 +233,8 @@ SSLVDIR_EXTERN const char *sslvdir_cert_signature_algorithm(const sslvdir_cert *
  * True when the issuer is the subject and the signature verifies with the
  * certificate's own key, as with the certificate Exchange Setup creates.
  *
- * Returns: 1 or 0 (also for an index past the end).
+ * Returns: 1 or 0, never negative (0 for a NULL chain or an index past the
+ * end).
  * Since: 0.1
  */
 SSLVDIR_EXTERN int sslvdir_cert_self_signed(const sslvdir_cert *cert, size_t index);
@@ -291,7 +292,7 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_cert_covers(const sslvdir_cert *c
  * white paper). Any '*' in a DNS SAN, or in the CN when there is no DNS SAN, counts, whether or not
  * it is a wildcard RFC 9525 accepts.
  *
- * Returns: 1 or 0.
+ * Returns: 1 or 0, never negative (0 for a NULL or empty chain).
  * Since: 0.1
  */
 SSLVDIR_EXTERN int sslvdir_cert_has_wildcard(const sslvdir_cert *cert);
