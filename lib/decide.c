@@ -13,6 +13,11 @@
 
 #include "internal.h"
 
+/* decide.h promises callers a decision of at most this size (they may put
+ * it on a small stack); a field added beyond it fails the build here. */
+_Static_assert(sizeof(sslvdir_decision) <= SSLVDIR_DECISION_MAX_SIZE,
+               "sslvdir_decision outgrew SSLVDIR_DECISION_MAX_SIZE");
+
 static void trim(const char **s, size_t *n) {
   while (*n && (**s == ' ' || **s == '\t')) {
     (*s)++;
