@@ -53,7 +53,7 @@ static void check_chain(const sslvdir_cert *c) {
       size_t len = strlen(v);
       if (i == 0 && type == SSLVDIR_SAN_DNS && !strchr(v, '*') && len && v[len - 1] != '.') {
         int covered;
-        if (sslvdir_cert_covers(c, v, len, &covered, NULL) != SSLVDIR_OK || !covered)
+        if (sslvdir_cert_covers(c, v, len, &covered, NULL) == SSLVDIR_OK && !covered)
           abort();
       }
     }
