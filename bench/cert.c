@@ -133,7 +133,9 @@ int main(void) {
     double t0 = now();
     for (int i = 0; i < N; i++) {
       const char *h = hosts[i & 3];
-      sink += (unsigned long)sslvdir_cert_covers(c, h, strlen(h), NULL);
+      int covered;
+      if (sslvdir_cert_covers(c, h, strlen(h), &covered, NULL) == SSLVDIR_OK)
+        sink += (unsigned long)covered;
     }
     double t1 = now();
     for (int i = 0; i < N; i++)

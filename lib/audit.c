@@ -936,8 +936,9 @@ static void check_cert_dates(sslvdir_audit *a, const names *ns, int64_t now) {
 
 static void check_cert_names(sslvdir_audit *a, const names *ns) {
   for (size_t i = 0; i < ns->count; i++) {
-    int c = sslvdir_cert_covers(a->cert, ns->n[i], strlen(ns->n[i]), NULL);
-    if (c == 1)
+    int covered;
+    if (sslvdir_cert_covers(a->cert, ns->n[i], strlen(ns->n[i]), &covered, NULL) == SSLVDIR_OK &&
+        covered)
       continue;
     int cn = sv_cert_cn_names(a->cert, ns->n[i], strlen(ns->n[i]));
     add(a, SSLVDIR_SEVERITY_ERROR, "cert-name-not-covered", ns->n[i], cert_request(a, ns, NULL),
@@ -971,7 +972,9 @@ static void check_autodiscover(sslvdir_audit *a, names *ns) {
     int known = 0;
     for (size_t k = 0; k < ns->count; k++)
       known |= sv_streq_ci(ns->n[k], host);
-    if (known || (a->cert && sslvdir_cert_covers(a->cert, host, strlen(host), NULL) == 1))
+    int covered = 0;
+    if (known || (a->cert && sslvdir_cert_covers(a->cert, host, strlen(host), &covered, NULL) ==
+                                 SSLVDIR_OK && covered))
       continue;
     /* The white paper's second site answers for it over plain HTTP. */
     for (size_t s = 0; a->policy && s < sslvdir_policy_site_count(a->policy) && !known; s++) {

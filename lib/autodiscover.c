@@ -368,6 +368,10 @@ static void mobilesync_head(wr *w, const char *user) {
   }
 }
 
+/* The params version check is exact while version 1 is the only one; when a
+ * version 2 appears it becomes a range: every version from the first
+ * released to the current one is accepted, and only the fields of the
+ * caller's version are read. */
 static int check_out(const sslvdir_autodiscover_params *params, const char *out, size_t out_size,
                      const size_t *out_len) {
   return !params || params->version != SSLVDIR_AUTODISCOVER_PARAMS_VERSION || !out_len ||
@@ -867,6 +871,10 @@ static int req_fail(sslvdir_autodiscover_request *req, int ad_code, int rc, sslv
 SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(const char *body, size_t len,
                                                       sslvdir_autodiscover_request *req,
                                                       sslvdir_error *err) {
+  /* Exact while version 1 is the only one; when a version 2 appears this
+   * becomes a range: every version from the first released to the current
+   * one is accepted, and only the fields of the caller's version are
+   * written. */
   if (!req || (!body && len) || req->version != SSLVDIR_AUTODISCOVER_REQUEST_VERSION)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover request: bad argument");
   req->schema = SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN;
@@ -1002,8 +1010,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_respond(const sslvdir_policy *p, const c
     *out_len = 0; /* nothing stale when the arguments are refused */
   if (!p || (!body && len) || check_out(params, out, out_size, out_len))
     return SSLVDIR_E_INVALID_ARGUMENT;
-  sslvdir_autodiscover_request req;
-  req.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION;
+  sslvdir_autodiscover_request req = SSLVDIR_AUTODISCOVER_REQUEST_INIT;
   int rc = sslvdir_autodiscover_parse_request(body, len, &req, NULL);
   if (rc == SSLVDIR_E_NOMEM)
     return rc;

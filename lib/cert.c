@@ -645,10 +645,14 @@ static int dns_id_matches(const char *id, const char *host, size_t hlen) {
 }
 
 SSLVDIR_EXTERN int sslvdir_cert_covers(const sslvdir_cert *c, const char *host, size_t len,
-                                       const char **by) {
+                                       int *covered, const char **by) {
+  /* Not covered until a SAN says so: a caller that ignores the return code
+   * still reads "no" for a NULL certificate or a malformed host. */
+  if (covered)
+    *covered = 0;
   if (by)
     *by = NULL;
-  if (!c || !c->n || (!host && len))
+  if (!covered || !c || !c->n || (!host && len))
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (len && host[len - 1] == '.')
     len--;
@@ -669,11 +673,12 @@ SSLVDIR_EXTERN int sslvdir_cert_covers(const sslvdir_cert *c, const char *host, 
     for (size_t i = 0; i < o->nsans; i++)
       if (o->sans[i].type == SSLVDIR_SAN_IP && o->sans[i].iplen == iplen &&
           !memcmp(o->sans[i].ip, ip, iplen)) {
+        *covered = 1;
         if (by)
           *by = o->sans[i].value;
-        return 1;
+        return SSLVDIR_OK;
       }
-    return 0;
+    return SSLVDIR_OK;
   }
   /* Labels of letters, digits, '-' and '_', none empty or over 63 bytes. */
   size_t label = 0;
@@ -692,15 +697,16 @@ SSLVDIR_EXTERN int sslvdir_cert_covers(const sslvdir_cert *c, const char *host, 
   for (size_t i = 0; i < o->nsans; i++)
     if (o->sans[i].type == SSLVDIR_SAN_DNS && o->sans[i].usable &&
         dns_id_matches(o->sans[i].value, h, len)) {
+      *covered = 1;
       if (by)
         *by = o->sans[i].value;
-      return 1;
+      return SSLVDIR_OK;
     }
   /* Never the subject's CN, not even without a DNS SAN: RFC 9525 section
    * 6.3 and RFC 9110 section 4.3.4 forbid CN-IDs, and browsers (Chrome 58,
    * Firefox 48) and iOS 13 / macOS 10.15 no longer read them, so a name
    * only there fails for OWA and ActiveSync users (doc/certificates.md). */
-  return 0;
+  return SSLVDIR_OK;
 }
 
 int sv_cert_cn_names(const sslvdir_cert *c, const char *host, size_t len) {

@@ -13,6 +13,11 @@
 
 #include "internal.h"
 
+/* decide.h promises callers a decision of at most this size (they may put
+ * it on a small stack); a field added beyond it fails the build here. */
+_Static_assert(sizeof(sslvdir_decision) <= SSLVDIR_DECISION_MAX_SIZE,
+               "sslvdir_decision outgrew SSLVDIR_DECISION_MAX_SIZE");
+
 static void trim(const char **s, size_t *n) {
   while (*n && (**s == ' ' || **s == '\t')) {
     (*s)++;
@@ -156,12 +161,42 @@ static size_t location(char *buf, const char *host, size_t hl, int lower, unsign
 static const char ad_path[] = "/autodiscover/autodiscover.xml";
 static const sv_target ad_target = {ad_path, sizeof ad_path - 1, NULL, 0, NULL, 0, 0};
 
+/* A call decide cannot answer (no policy, no request, a request version it
+ * does not know) still leaves a decision that refuses: a proxy reusing one
+ * decision per connection that misses the return code must not forward on
+ * the previous request's allow. 500, as IIS answers a request it failed to
+ * process; no reason, no headers. Off the hot path. */
+static int bad_call(sslvdir_decision *d) {
+  d->action = SSLVDIR_ACTION_DENY;
+  d->status = 500;
+  d->substatus = -1;
+  d->reason = SSLVDIR_R_NONE;
+  d->upstream = SSLVDIR_UPSTREAM_AUTO;
+  d->tls = 0;
+  d->site = NULL;
+  d->vdir = NULL;
+  d->remove_headers = 0;
+  d->set_headers = 0;
+  d->x_forwarded_proto = NULL;
+  d->front_end_https = NULL;
+  d->path_len = 0;
+  d->location_len = 0;
+  return SSLVDIR_E_INVALID_ARGUMENT;
+}
+
 SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request *r,
                                   sslvdir_decision *d) {
-  /* Version 1 requests end before offload_cipher. */
-  if (!p || !r || !d || r->version < 1 || r->version > SSLVDIR_REQUEST_VERSION ||
-      d->version != SSLVDIR_DECISION_VERSION)
+  /* An unknown decision version is not written: where its fields are is
+   * unknown. Exact while version 2 is the only layout (1 was never
+   * released); when a later version appears this becomes a range: every
+   * version from the first released to the current one is accepted, and
+   * only the fields of the caller's version are written. */
+  if (!d || d->version != SSLVDIR_DECISION_VERSION)
     return SSLVDIR_E_INVALID_ARGUMENT;
+  /* Requests: a range already. Version 1 ends before offload_cipher, which
+   * is never read for it. */
+  if (!p || !r || r->version < 1 || r->version > SSLVDIR_REQUEST_VERSION)
+    return bad_call(d);
   d->action = SSLVDIR_ACTION_DENY;
   d->status = 0;
   d->substatus = -1;
@@ -375,13 +410,18 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
  * policy) and the request (its host and target). */
 SSLVDIR_EXTERN int sslvdir_decision_location(const sslvdir_decision *d, const sslvdir_request *r,
                                              char *out, size_t out_size, size_t *out_len) {
+  /* The empty Location first, so that no error leaves the previous
+   * redirect's in a reused buffer. */
   if (out_len)
     *out_len = 0;
+  if (out && out_size)
+    out[0] = '\0';
+  /* The decision's version check is exact while version 2 is its only
+   * layout; it becomes a range when a later version appears, as in
+   * sslvdir_decide(). */
   if (!d || !r || (!out && out_size) || d->version != SSLVDIR_DECISION_VERSION || r->version < 1 ||
       r->version > SSLVDIR_REQUEST_VERSION)
     return SSLVDIR_E_INVALID_ARGUMENT;
-  if (out_size)
-    out[0] = '\0';
   const sslvdir_site *site = d->site;
   size_t n = 0;
   const char *h = NULL;

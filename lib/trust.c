@@ -255,8 +255,9 @@ SSLVDIR_EXTERN int sslvdir_trust_verify(const sslvdir_trust *t, const sslvdir_ce
     gnutls_x509_crt_deinit(anchor);
   }
   if (host) {
-    int c = sslvdir_cert_covers(chain, host, len, NULL);
-    if (c != 1) {
+    int covered;
+    int c = sslvdir_cert_covers(chain, host, len, &covered, NULL);
+    if (!covered) {
       char text[300];
       p |= SSLVDIR_CERT_PROBLEM_NAME;
       snprintf(text, sizeof text, c < 0 ? "the name asked for is not a host name"

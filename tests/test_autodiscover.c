@@ -213,7 +213,7 @@ static int check_answer_in(const sslvdir_policy *pol, const char *what, const ch
   if (!d)
     return 1;
   int bad = 0;
-  sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
+  sslvdir_autodiscover_request req = SSLVDIR_AUTODISCOVER_REQUEST_INIT;
   int prc = sslvdir_autodiscover_parse_request(body, len, &req, NULL);
   if (!strcmp(want, "settings")) {
     /* The address comes back as the request carried it, escaped on the way. */
@@ -276,7 +276,7 @@ static void test_hostile_generated(void) {
   memset(b, ' ', big);
   memcpy(b, OREQ_HEAD, sizeof OREQ_HEAD - 1);
   CU_ASSERT_EQUAL(check_answer("10 MB body", b, big, "600"), 0);
-  sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
+  sslvdir_autodiscover_request req = SSLVDIR_AUTODISCOVER_REQUEST_INIT;
   sslvdir_error e;
   CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(b, big, &req, &e), SSLVDIR_E_RANGE);
   CU_ASSERT_EQUAL(req.error, 600);
@@ -394,7 +394,7 @@ static void test_encodings(void) {
     if (sur) /* U+0600 (00 06) made a lone high surrogate (00 D8) */
       *sur = (char)0xd8;
     sslvdir_autodiscover_params p = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
-    sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
+    sslvdir_autodiscover_request req = SSLVDIR_AUTODISCOVER_REQUEST_INIT;
     sslvdir_error e = {0};
     char spill[512];
     CU_ASSERT_EQUAL_FATAL(stderr_begin(), 0);

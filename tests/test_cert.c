@@ -219,12 +219,17 @@ static void test_covers(void) {
     sslvdir_cert *c = load(file, NULL);
     size_t hl = unescape(f[1]);
     const char *by = "unset";
-    int got = sslvdir_cert_covers(c, f[1], hl, &by);
-    int want = !strcmp(f[2], "yes") ? 1 : !strcmp(f[2], "no") ? 0 : SSLVDIR_E_SYNTAX;
-    if (got != want)
-      fprintf(stderr, "\ncovers: %s %s: got %d, want %d\n", f[0], f[1], got, want);
+    int covered = -1;
+    int got = sslvdir_cert_covers(c, f[1], hl, &covered, &by);
+    int want = !strcmp(f[2], "syntax") ? SSLVDIR_E_SYNTAX : SSLVDIR_OK;
+    int want_covered = !strcmp(f[2], "yes");
+    if (got != want || covered != want_covered)
+      fprintf(stderr, "\ncovers: %s %s: got %d (covered %d), want %d (covered %d)\n", f[0], f[1],
+              got, covered, want, want_covered);
     CU_ASSERT_EQUAL(got, want);
-    if (want == 1) {
+    /* Written on every path, "not covered" for a malformed host. */
+    CU_ASSERT_EQUAL(covered, want_covered);
+    if (want_covered) {
       CU_ASSERT_PTR_NOT_NULL(by);
       if (by && n > 3)
         CU_ASSERT_STRING_EQUAL(by, f[3]);
@@ -248,7 +253,54 @@ static void test_wildcard(void) {
     sslvdir_cert_free(c);
   }
   CU_ASSERT_EQUAL(sslvdir_cert_has_wildcard(NULL), 0);
-  CU_ASSERT_EQUAL(sslvdir_cert_covers(NULL, "a", 1, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+  /* Predicates answer 1 or 0, never a negative code, whatever they are given. */
+  CU_ASSERT_EQUAL(sslvdir_cert_self_signed(NULL, 0), 0);
+  sslvdir_cert *c = load("selfsigned.pem", NULL);
+  CU_ASSERT_EQUAL(sslvdir_cert_self_signed(c, 0), 1);
+  CU_ASSERT_EQUAL(sslvdir_cert_self_signed(c, 99), 0);
+  sslvdir_cert_free(c);
+}
+
+/* The verdict fails closed: whatever the error, *covered reads "not covered"
+ * and *by is NULL, so a caller testing only *covered cannot let a malformed
+ * host or a missing certificate through. */
+static void test_covers_fails_closed(void) {
+  sslvdir_cert *c = load("server.pem", NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  static const struct { const char *host; size_t len; int rc; } bad[] = {
+    {"mail..contoso.com", 17, SSLVDIR_E_SYNTAX},
+    {"mail.contoso.com/owa", 20, SSLVDIR_E_SYNTAX},
+    {"", 0, SSLVDIR_E_SYNTAX},
+    {NULL, 3, SSLVDIR_E_INVALID_ARGUMENT},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int covered = 1;
+    const char *by = "stale";
+    CU_ASSERT_EQUAL(sslvdir_cert_covers(c, bad[i].host, bad[i].len, &covered, &by), bad[i].rc);
+    CU_ASSERT_EQUAL(covered, 0);
+    CU_ASSERT_PTR_NULL(by);
+  }
+  /* The same after a name that is covered: nothing stale is left. */
+  int covered = 0;
+  const char *by = NULL;
+  CU_ASSERT_EQUAL(sslvdir_cert_covers(c, "mail.contoso.com", 16, &covered, &by), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(covered, 1);
+  CU_ASSERT_STRING_EQUAL(by, "mail.contoso.com");
+  CU_ASSERT_EQUAL(sslvdir_cert_covers(c, "mail..contoso.com", 17, &covered, &by), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(covered, 0);
+  CU_ASSERT_PTR_NULL(by);
+  covered = 1;
+  by = "stale";
+  CU_ASSERT_EQUAL(sslvdir_cert_covers(NULL, "mail.contoso.com", 16, &covered, &by),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(covered, 0);
+  CU_ASSERT_PTR_NULL(by);
+  /* Nowhere to put the verdict: refused, not answered through the return. */
+  by = "stale";
+  CU_ASSERT_EQUAL(sslvdir_cert_covers(c, "mail.contoso.com", 16, NULL, &by),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(by);
+  sslvdir_cert_free(c);
 }
 
 void suite_cert(void) {
@@ -257,5 +309,6 @@ void suite_cert(void) {
   CU_add_test(s, "wrong passwords, broken and oversized input", test_refused);
   CU_add_test(s, "what a report shows", test_fields);
   CU_add_test(s, "name coverage (covers.cases)", test_covers);
+  CU_add_test(s, "name coverage fails closed", test_covers_fails_closed);
   CU_add_test(s, "wildcards", test_wildcard);
 }

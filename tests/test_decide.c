@@ -624,6 +624,94 @@ static void test_path_at_limit(void) {
   sslvdir_policy_unref(p);
 }
 
+/* The deny sslvdir_decide() writes for a call it cannot answer (decide.h). */
+static void assert_error_deny(const sslvdir_decision *d) {
+  CU_ASSERT_EQUAL(d->version, SSLVDIR_DECISION_VERSION);
+  CU_ASSERT_EQUAL(d->action, SSLVDIR_ACTION_DENY);
+  CU_ASSERT_EQUAL(d->status, 500);
+  CU_ASSERT_EQUAL(d->substatus, -1);
+  CU_ASSERT_EQUAL(d->reason, SSLVDIR_R_NONE);
+  CU_ASSERT_EQUAL(d->upstream, SSLVDIR_UPSTREAM_AUTO);
+  CU_ASSERT_EQUAL(d->tls, 0);
+  CU_ASSERT_PTR_NULL(d->site);
+  CU_ASSERT_PTR_NULL(d->vdir);
+  CU_ASSERT_EQUAL(d->remove_headers, 0);
+  CU_ASSERT_EQUAL(d->set_headers, 0);
+  CU_ASSERT_PTR_NULL(d->x_forwarded_proto);
+  CU_ASSERT_PTR_NULL(d->front_end_https);
+  CU_ASSERT_EQUAL(d->path_len, 0);
+  CU_ASSERT_EQUAL(d->location_len, 0);
+}
+
+/* A proxy that reuses one decision per connection and forgets to check the
+ * return code must not forward a request on the previous request's allow:
+ * a call decide cannot answer leaves a deny behind, not the stale decision.
+ * The same for the Location buffer. */
+static void test_bad_call_denies(void) {
+  sslvdir_policy *p = get_policy("e16o");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  sslvdir_request r, bad;
+  sslvdir_decision d;
+  d.version = SSLVDIR_DECISION_VERSION;
+  request(&r, "GET", "/owa/", "mail.contoso.com");
+  r.peer = "10.0.0.5", r.peer_len = 8;
+  r.x_forwarded_proto = "https", r.x_forwarded_proto_len = 5;
+  r.cipher_bits = 256;
+  for (int i = 0; i < 4; i++) {
+    CU_ASSERT_EQUAL_FATAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+    CU_ASSERT_EQUAL_FATAL(d.action, SSLVDIR_ACTION_ALLOW);
+    CU_ASSERT_PTR_NOT_NULL(d.vdir);
+    bad = r;
+    bad.version = i == 2 ? 0 : SSLVDIR_REQUEST_VERSION + 1;
+    int rc = i == 0 ? sslvdir_decide(NULL, &r, &d)
+             : i == 1 ? sslvdir_decide(p, NULL, &d)
+                      : sslvdir_decide(p, &bad, &d);
+    CU_ASSERT_EQUAL(rc, SSLVDIR_E_INVALID_ARGUMENT);
+    assert_error_deny(&d);
+  }
+  /* A decision of a version the library does not know is not written: its
+   * layout, and so where the fields are, is unknown. */
+  CU_ASSERT_EQUAL_FATAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  sslvdir_decision before;
+  for (unsigned v = 0; v <= SSLVDIR_DECISION_VERSION + 1; v += SSLVDIR_DECISION_VERSION - 1) {
+    if (v == SSLVDIR_DECISION_VERSION)
+      continue;
+    d.version = v;
+    memcpy(&before, &d, sizeof d);
+    CU_ASSERT_EQUAL(sslvdir_decide(NULL, &r, &d), SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_EQUAL(memcmp(&before, &d, sizeof d), 0);
+  }
+  d.version = SSLVDIR_DECISION_VERSION;
+
+  /* The Location buffer: empty after any error, not the last redirect's. */
+  p = get_policy("e16+redirect");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  request(&r, "GET", "/owa/", "mail.contoso.com");
+  CU_ASSERT_EQUAL_FATAL(sslvdir_decide(p, &r, &d), SSLVDIR_OK);
+  CU_ASSERT_EQUAL_FATAL(d.action, SSLVDIR_ACTION_REDIRECT);
+  char buf[64];
+  size_t n = 99;
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, buf, sizeof buf, &n), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(buf, "https://mail.contoso.com/owa/");
+  n = 99;
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, NULL, buf, sizeof buf, &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_STRING_EQUAL(buf, "");
+  CU_ASSERT_EQUAL(n, 0);
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, buf, sizeof buf, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_decision_location(NULL, &r, buf, sizeof buf, &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_STRING_EQUAL(buf, "");
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, buf, sizeof buf, &n), SSLVDIR_OK);
+  d.version = SSLVDIR_DECISION_VERSION + 1;
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, buf, sizeof buf, &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_STRING_EQUAL(buf, "");
+  d.version = SSLVDIR_DECISION_VERSION;
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &r, buf, sizeof buf, &n), SSLVDIR_OK);
+  bad = r;
+  bad.version = 0;
+  CU_ASSERT_EQUAL(sslvdir_decision_location(&d, &bad, buf, sizeof buf, &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_STRING_EQUAL(buf, "");
+}
+
 void suite_decide(void) {
   CU_pSuite s = CU_add_suite("decide", NULL, cleanup);
   CU_add_test(s, "data-driven decisions", test_cases);
@@ -634,4 +722,5 @@ void suite_decide(void) {
   CU_add_test(s, "the decision fits a small stack", test_decision_size);
   CU_add_test(s, "the Location on demand", test_decision_location);
   CU_add_test(s, "a path at IIS's limit, three times as long canonical", test_path_at_limit);
+  CU_add_test(s, "a call decide cannot answer leaves a deny", test_bad_call_denies);
 }

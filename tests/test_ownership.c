@@ -374,7 +374,9 @@ static void test_loaded_objects(void) {
   CU_ASSERT(strstr(subject, "CN=") != NULL);
   CU_ASSERT_EQUAL(strlen(thumb), 40);
   const char *by = NULL;
-  CU_ASSERT_EQUAL(sslvdir_cert_covers(cert, "mail.contoso.com", 16, &by), 1);
+  int covered = 0;
+  CU_ASSERT_EQUAL(sslvdir_cert_covers(cert, "mail.contoso.com", 16, &covered, &by), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(covered, 1);
   CU_ASSERT(by != NULL && by[0] != '\0');
   sslvdir_cert_free(cert);
 

@@ -820,7 +820,7 @@ static void test_invariant(void) {
 
 void suite_plan(void) {
   CU_pSuite s = CU_add_suite("plan", NULL, NULL);
-  CU_add_test(s, "seed 004's two scripts", test_seed_scripts);
+  CU_add_test(s, "Configuring SSL offloading in Exchange 2013's two scripts", test_seed_scripts);
   CU_add_test(s, "against the Exchange 2016 configuration", test_against_config);
   CU_add_test(s, "registry steps and the .reg file", test_registry_plan);
   CU_add_test(s, "names in commands: quoted for PowerShell and cmd.exe, or refused", test_quoting);

@@ -204,6 +204,8 @@ static void test_views(void) {
   char huge[300];
   memset(huge, '1', sizeof huge);
   CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(p, huge, sizeof huge), 0);
+  /* A predicate: 1 or 0, never a negative code, whatever it is given. */
+  CU_ASSERT_EQUAL(sslvdir_policy_is_offloader(NULL, "192.0.2.200", 11), 0);
   /* Settings and warnings. */
   uint32_t v;
   CU_ASSERT_EQUAL(sslvdir_policy_get_dword(p, SSLVDIR_KEY_OA_SSL_OFFLOADING, &v), SSLVDIR_OK);
@@ -234,7 +236,7 @@ static void test_upstream_rules(void) {
   CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/owa")), SSLVDIR_UPSTREAM_OFFLOAD);
   CU_ASSERT_EQUAL(sslvdir_vdir_upstream(sslvdir_policy_find_vdir(p, SITE "/Rpc")), SSLVDIR_UPSTREAM_OFFLOAD);
   sslvdir_policy_unref(p);
-  /* Seed 002: without SSLOffloaded=1, OWA 2007/2010 must be bridged. */
+  /* The Exchange 2007 SSL offloading article: without SSLOffloaded=1, OWA 2007/2010 must be bridged. */
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(sslvdir_builder_settings(b), SSLVDIR_KEY_SSL_OFFLOADED, 0, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(sslvdir_builder_settings(b), SSLVDIR_KEY_OA_SSL_OFFLOADING, 0, NULL), SSLVDIR_OK);
   p = build(b);

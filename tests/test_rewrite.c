@@ -190,6 +190,7 @@ static void test_cookie_setting(void) {
   CU_ASSERT_EQUAL(sslvdir_vdir_secure_cookies(ecp), 0);
   CU_ASSERT_EQUAL(sslvdir_vdir_secure_cookies(owa), 1);
   CU_ASSERT_EQUAL(sslvdir_vdir_secure_cookies(NULL), 1);
+  CU_ASSERT_EQUAL(sslvdir_vdir_extended_protection(NULL), 0);
   sslvdir_builder *b;
   sslvdir_error e;
   CU_ASSERT_FATAL(sslvdir_builder_new(&b, NULL) == SSLVDIR_OK);

@@ -15,7 +15,8 @@ static void test_spellings(void) {
   sslvdir_settings *s;
   uint32_t v = 99;
   CU_ASSERT_EQUAL_FATAL(sslvdir_settings_new(&s, NULL), SSLVDIR_OK);
-  /* Seed 003's spelling and seed 002's name the same value. */
+  /* The spelling of the Exchange 2007 Client Access and SSL white paper and
+   * the name in the Exchange 2007 SSL offloading article are one value. */
   CU_ASSERT_EQUAL(sslvdir_settings_set_dword(s, OWA_NOSPACE "SSLOffloaded", 1, NULL), SSLVDIR_OK);
   CU_ASSERT_EQUAL(sslvdir_settings_get_dword(s, OWA_SPACE "SSLOffloaded", &v), SSLVDIR_OK);
   CU_ASSERT_EQUAL(v, 1);

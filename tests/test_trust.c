@@ -212,6 +212,8 @@ static void test_backend(void) {
   CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(NULL, X, 0), 1);
   CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(NULL, I, U), 1);
   CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(NULL, X, U), 0);
+  /* A side it does not know: 0, not a negative code a caller would take for yes. */
+  CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(NULL, (sslvdir_backend_side)99, 0), 0);
   /* Only an untrusted issuer is ever forgiven. */
   static const unsigned never[] = {SSLVDIR_CERT_PROBLEM_EXPIRED, SSLVDIR_CERT_PROBLEM_NOT_YET_VALID,
                                    SSLVDIR_CERT_PROBLEM_REVOKED, SSLVDIR_CERT_PROBLEM_INVALID,
@@ -227,7 +229,7 @@ static void test_backend(void) {
   sslvdir_policy *no_int = policy_with(SSLVDIR_KEY_ALLOW_INTERNAL_UNTRUSTED, 0);
   CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(no_int, I, U), 0);
   CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(no_int, I, 0), 1);
-  /* The misspelled value of seed 003 changes nothing. */
+  /* The misspelled value of the Exchange 2007 Client Access and SSL white paper changes nothing. */
   sslvdir_policy *typo = policy_with(SSLVDIR_KEY_ALLOW_EXTERNAL_UNTRUSTED_TYPO, 1);
   CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(typo, X, U), 0);
   CU_ASSERT_EQUAL(sslvdir_trust_backend_accepts(NULL, (sslvdir_backend_side)7, 0), 0);

@@ -235,7 +235,7 @@ expect_fail "expected a key size from 0 to 256" show $lb --offloader-cipher-bits
 expect_fail "is not a header name" show $lb --offloader-cipher-header 'X Cipher'
 expect_fail "cannot be carried in X-Forwarded-Proto" show $lb --offloader-cipher-header X-Forwarded-Proto
 
-# config: show, set (on a copy), plan (seed 004's scripts), refusals.
+# config: show, set (on a copy), plan (Configuring SSL offloading in Exchange 2013's scripts), refusals.
 cfg8="$top_srcdir/tests/data/config/exchange2016.config"
 cfg16="$top_srcdir/tests/data/config/exchange2016-utf16.config"
 # Columns as wide as their longest value: SET AT holds whole vdir paths.
@@ -295,14 +295,14 @@ expect_fail 'line 2: a section is \[KEY\] or \[-KEY\]' config show "$tmpd/nosect
 rm -rf "$tmpd"
 tmpp=$(mktemp -d) || exit 99
 seedargs="--server MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload Default\ Web\ Site/Rpc"
-if "$sv" config plan --server MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/OWA' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ps.txt"; then ok; else ko "config plan: seed 004 PowerShell script"; fi
-if "$sv" config plan --appcmd --server=MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/owa' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ac.txt"; then ok; else ko "config plan: seed 004 appcmd script"; fi
+if "$sv" config plan --server MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/OWA' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ps.txt"; then ok; else ko "config plan: Configuring SSL offloading in Exchange 2013 PowerShell script"; fi
+if "$sv" config plan --appcmd --server=MyServer --external-host MyServer.mail.contoso.com --auth Basic --iisreset --offload 'Default Web Site/Rpc' --offload 'Default Web Site/owa' --offload 'Default Web Site/ecp' --offload 'Default Web Site/EWS' --offload 'Default Web Site/Autodiscover' --offload 'Default Web Site/Microsoft-Server-ActiveSync' --offload 'Default Web Site/OAB' --offload 'Default Web Site/MAPI' > "$tmpp/ac.txt"; then ok; else ko "config plan: Configuring SSL offloading in Exchange 2013 appcmd script"; fi
 # The scripts of Configuring SSL offloading in Exchange 2013, with the
 # location that keeps MRSProxy bridged before the reset and, last, the
 # reminder that every cumulative update undoes the steps.
 for f in ps:powershell ac:appcmd; do
   out="$tmpp/${f%%:*}.txt"; script="$top_srcdir/tests/data/config/offloading2013-${f#*:}.ps1"
-  if grep -v 'mrsproxy\.svc' "$out" | sed '$d' | cmp -s - "$script"; then ok; else ko "config plan: seed 004 ${f#*:} script"; cat "$out"; fi
+  if grep -v 'mrsproxy\.svc' "$out" | sed '$d' | cmp -s - "$script"; then ok; else ko "config plan: Configuring SSL offloading in Exchange 2013 ${f#*:} script"; cat "$out"; fi
   [ "$(sed -n '$p' "$out")" = "# Every Exchange cumulative update undoes these settings: perform these steps again after each one (Configuring SSL offloading in Exchange 2013)." ] && ok || ko "config plan: the cumulative update reminder"
   grep -q 'Default Web Site/EWS/mrsproxy.svc".*Ssl,Ssl128\|Ssl,Ssl128.*Default Web Site/EWS/mrsproxy.svc"' "$out" && ok || ko "config plan: MRSProxy kept bridged"
 done

@@ -209,6 +209,7 @@ int main(void) {
   suite_mem();
   suite_ownership();
   suite_hostile_api();
+  suite_layout();
   CU_basic_set_mode(CU_BRM_NORMAL);
   CU_basic_run_tests();
   unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();

@@ -29,6 +29,7 @@ void suite_audit(void);
 void suite_mem(void);
 void suite_ownership(void);
 void suite_hostile_api(void);
+void suite_layout(void);
 
 /* A path under the source tree ($top_srcdir, or "." when unset). */
 const char *srcpath(const char *rel);

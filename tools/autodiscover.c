@@ -160,7 +160,7 @@ static int ad_respond(struct ad_opts *o) {
     rc = sslvdir_autodiscover_respond(p, body, len, &o->params, out, DOC_MAX, &n);
   if (!rc && !o->json) {
     /* Say on stderr why an error document was sent. */
-    sslvdir_autodiscover_request req = {.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION};
+    sslvdir_autodiscover_request req = SSLVDIR_AUTODISCOVER_REQUEST_INIT;
     sslvdir_error e = {0};
     if (sslvdir_autodiscover_parse_request(body, len, &req, &e))
       errorc("usage", "answered with error %d: %s", req.error, e.message);

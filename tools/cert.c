@@ -368,15 +368,16 @@ static int cert_check(int argc, char **argv) {
     printf("{\"thumbprint\": \"%s\", \"hosts\": [", sslvdir_cert_thumbprint(c, 0));
   for (int i = 0; i < nhosts; i++) {
     const char *by;
-    int cov = sslvdir_cert_covers(c, hosts[i], strlen(hosts[i]), &by);
-    bad |= cov != 1;
+    int cov;
+    int rc_cov = sslvdir_cert_covers(c, hosts[i], strlen(hosts[i]), &cov, &by);
+    bad |= !cov;
     if (json) {
       printf("%s{\"host\": ", i ? ", " : "");
       json_string(stdout, hosts[i]);
-      printf(", \"covered\": %s, \"by\": ", cov == 1 ? "true" : "false");
-      json_string(stdout, cov == 1 ? by : NULL);
+      printf(", \"covered\": %s, \"by\": ", cov ? "true" : "false");
+      json_string(stdout, by);
       printf("}");
-    } else if (cov == 1) {
+    } else if (cov) {
       printf("%s: covered by %s\n", hosts[i], by);
     } else {
       /* Say so when the name is only in the CN, which no longer counts. */
@@ -384,8 +385,8 @@ static int cert_check(int argc, char **argv) {
       size_t hl = strlen(hosts[i]);
       if (hl && hosts[i][hl - 1] == '.')
         hl--;
-      int in_cn = cov == 0 && cn && strlen(cn) == hl && !strncasecmp(cn, hosts[i], hl);
-      printf("%s: NOT covered%s\n", hosts[i], cov < 0 ? " (not a host name)"
+      int in_cn = rc_cov == SSLVDIR_OK && cn && strlen(cn) == hl && !strncasecmp(cn, hosts[i], hl);
+      printf("%s: NOT covered%s\n", hosts[i], rc_cov < 0 ? " (not a host name)"
              : in_cn ? " (only in the subject's CN, which RFC 9525 ignores: put it in the SAN)"
                      : "");
     }

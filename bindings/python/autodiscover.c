@@ -293,8 +293,7 @@ PyObject *m_ad_parse_request(PyObject *m, PyObject *arg) {
   Py_ssize_t n;
   if (get_text(arg, &b, &n, "body") < 0)
     return NULL;
-  sslvdir_autodiscover_request rq;
-  rq.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION;
+  sslvdir_autodiscover_request rq = SSLVDIR_AUTODISCOVER_REQUEST_INIT;
   sslvdir_error e = {0};
   int rc;
   Py_BEGIN_ALLOW_THREADS rc = sslvdir_autodiscover_parse_request(b, (size_t)n, &rq, &e);

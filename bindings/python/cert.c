@@ -138,10 +138,11 @@ static PyObject *cert_covers(CertObject *o, PyObject *arg) {
   Py_ssize_t n;
   if (get_text(arg, &host, &n, "host") < 0)
     return NULL;
-  int rc = sslvdir_cert_covers(o->c, host, (size_t)n, &by);
+  int covered;
+  int rc = sslvdir_cert_covers(o->c, host, (size_t)n, &covered, &by);
   if (rc < 0)
     return raise_code(rc, NULL);
-  if (rc == 0)
+  if (!covered)
     Py_RETURN_NONE;
   return str_or_none(by);
 }

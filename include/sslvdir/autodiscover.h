@@ -68,9 +68,11 @@ typedef enum sslvdir_autodiscover_action {
 #define SSLVDIR_AUTODISCOVER_MAX_EMAIL 320
 #define SSLVDIR_AUTODISCOVER_MAX_LEGACYDN 1024
 
-/* A parsed request. The strings are UTF-8 as the request carried them, NUL
- * terminated, "" when absent. */
 #define SSLVDIR_AUTODISCOVER_REQUEST_VERSION 1
+/* A parsed request. The strings are UTF-8 as the request carried them, NUL
+ * terminated, "" when absent. Initialise with
+ * SSLVDIR_AUTODISCOVER_REQUEST_INIT so that version is set and the rest
+ * empty; sslvdir_autodiscover_parse_request() fills the other fields. */
 typedef struct sslvdir_autodiscover_request {
   unsigned version; /* SSLVDIR_AUTODISCOVER_REQUEST_VERSION */
   int schema;       /* sslvdir_autodiscover_schema asked for */
@@ -78,6 +80,8 @@ typedef struct sslvdir_autodiscover_request {
   char email[SSLVDIR_AUTODISCOVER_MAX_EMAIL + 1];
   char legacy_dn[SSLVDIR_AUTODISCOVER_MAX_LEGACYDN + 1];
 } sslvdir_autodiscover_request;
+#define SSLVDIR_AUTODISCOVER_REQUEST_INIT \
+  { SSLVDIR_AUTODISCOVER_REQUEST_VERSION, SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN, 0, "", "" }
 
 /* Flags of sslvdir_autodiscover_params. */
 #define SSLVDIR_AUTODISCOVER_FLAG_SPEC_SPELLING 0x1u /* only <RedirectUrl>, not also <RedirectURL> */
@@ -107,9 +111,11 @@ typedef struct sslvdir_autodiscover_params {
  * EMailAddress and LegacyDN are present, LegacyDN wins ([MS-OXDSCLI] 3.2.5):
  * both are returned and the answer uses LegacyDN for the lookup.
  *
- * Whatever the input, req is filled: req->error says which error response
- * to send (600 for anything malformed, 601 for a response schema that is
- * not served), so the caller can always answer the client.
+ * req must be initialised with SSLVDIR_AUTODISCOVER_REQUEST_INIT (its
+ * version set); a version the library does not know is refused and req is
+ * not touched. Whatever the input, req is filled: req->error says which
+ * error response to send (600 for anything malformed, 601 for a response
+ * schema that is not served), so the caller can always answer the client.
  *
  * Returns: SSLVDIR_OK (req->error is 0); SSLVDIR_E_SYNTAX (not well-formed,
  * not an Autodiscover request, an address too long or holding a control
@@ -317,6 +323,9 @@ typedef enum sslvdir_autodiscover_method {
 } sslvdir_autodiscover_method;
 
 #define SSLVDIR_AUTODISCOVER_URL_BUFSZ 320
+/* One place to look. Frozen, as sslvdir_srv_record: both travel in arrays,
+ * whose stride is sizeof, so a per-element version could not tell the
+ * library the caller's stride; a new layout would need a new function. */
 typedef struct sslvdir_autodiscover_candidate {
   int method; /* sslvdir_autodiscover_method */
   char url[SSLVDIR_AUTODISCOVER_URL_BUFSZ]; /* the URL, or the SRV name for SRV */
@@ -344,7 +353,8 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
 sslvdir_autodiscover_candidates(const char *email, sslvdir_autodiscover_candidate *out,
                                 size_t out_max, size_t *out_count);
 
-/* One DNS SRV record, as a resolver returns it. */
+/* One DNS SRV record, as a resolver returns it: the four fields of RFC 2782.
+ * Frozen (an array of them is passed; see sslvdir_autodiscover_candidate). */
 typedef struct sslvdir_srv_record {
   unsigned priority;
   unsigned weight;

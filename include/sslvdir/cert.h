@@ -233,7 +233,8 @@ SSLVDIR_EXTERN const char *sslvdir_cert_signature_algorithm(const sslvdir_cert *
  * True when the issuer is the subject and the signature verifies with the
  * certificate's own key, as with the certificate Exchange Setup creates.
  *
- * Returns: 1 or 0 (also for an index past the end).
+ * Returns: 1 or 0, never negative (0 for a NULL chain or an index past the
+ * end).
  * Since: 0.1
  */
 SSLVDIR_EXTERN int sslvdir_cert_self_signed(const sslvdir_cert *cert, size_t index);
@@ -270,16 +271,19 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_cert_san(const sslvdir_cert *cert
  * host (len bytes, no NUL needed) is a DNS name, a NetBIOS name (a single
  * label such as "server01"), or an IPv4 or IPv6 address (without brackets),
  * matched against the chain's first certificate with the rules at the top
- * of this header. *by (may be NULL) receives the SAN that covers it, or
- * NULL; a name only in the subject's CN is not covered.
+ * of this header. *covered receives 1 when a SAN covers host, else 0; it is
+ * set to 0 first, so that it reads "not covered" after any error too. *by
+ * (may be NULL) receives the SAN that covers it, or NULL when not covered;
+ * a name only in the subject's CN is not covered.
  *
- * Returns: 1 when covered, 0 when not, SSLVDIR_E_SYNTAX when host is not a
- * host name or address, SSLVDIR_E_INVALID_ARGUMENT.
+ * Returns: SSLVDIR_OK (see *covered), SSLVDIR_E_SYNTAX when host is not a
+ * host name or address, SSLVDIR_E_INVALID_ARGUMENT (a NULL or empty cert or
+ * covered).
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_cert_covers(const sslvdir_cert *cert,
                                                            const char *host, size_t len,
-                                                           const char **by);
+                                                           int *covered, const char **by);
 
 /**
  * sslvdir_cert_has_wildcard - whether the server's certificate names a wildcard
@@ -288,7 +292,7 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_cert_covers(const sslvdir_cert *c
  * white paper). Any '*' in a DNS SAN, or in the CN when there is no DNS SAN, counts, whether or not
  * it is a wildcard RFC 9525 accepts.
  *
- * Returns: 1 or 0.
+ * Returns: 1 or 0, never negative (0 for a NULL or empty chain).
  * Since: 0.1
  */
 SSLVDIR_EXTERN int sslvdir_cert_has_wildcard(const sslvdir_cert *cert);

@@ -58,6 +58,11 @@ typedef enum sslvdir_status {
  * the status code is enough). line and column are 1-based positions in the
  * input (0 when they do not apply); offset is a 0-based byte offset
  * (SIZE_MAX when it does not apply).
+ *
+ * Frozen: this layout never changes, and there is no version field. Callers
+ * declare it uninitialised ("sslvdir_error e;") and the library fills it, so
+ * a version would have to be set before each of the many calls that take
+ * one; more detail would need new functions instead.
  */
 typedef struct sslvdir_error {
   int code;

@@ -114,7 +114,8 @@ typedef struct sslvdir_request {
 typedef struct sslvdir_decision {
   unsigned version;            /* SSLVDIR_DECISION_VERSION, set by the caller */
   sslvdir_action action;
-  int status;                  /* 301/302/307/308, 400, 403, 404; 0 when allowed */
+  int status;                  /* 301/302/307/308, 400, 403, 404; 0 when allowed;
+                                * 500 after SSLVDIR_E_INVALID_ARGUMENT */
   int substatus;               /* IIS substatus (4 for 403.4), -1 when none */
   int reason;                  /* an sslvdir_reason */
   sslvdir_upstream upstream;   /* the matched vdir's; OFFLOAD when no vdir matches; AUTO when refused before matching */
@@ -168,9 +169,14 @@ typedef struct sslvdir_decision {
  *
  * Returns: SSLVDIR_OK with *out filled for every request, refused ones
  * included; SSLVDIR_E_INVALID_ARGUMENT for NULL arguments or an unknown
- * struct version (then *out is not touched), decisions of version 1 (the
- * old, larger layout) included. Requests of version 1 (without
- * offload_cipher) are accepted.
+ * struct version. After that error *out still refuses, so that a reused
+ * decision never keeps the previous request's answer: when out is not NULL
+ * and of a version the library knows (a NULL policy or request, a request
+ * of an unknown version), it is filled as a deny with status 500,
+ * substatus -1, reason SSLVDIR_R_NONE, upstream SSLVDIR_UPSTREAM_AUTO, site
+ * and vdir NULL and no header to set or remove; a decision of an unknown
+ * version (version 1, the old, larger layout, included) is not touched.
+ * Requests of version 1 (without offload_cipher) are accepted.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
@@ -194,7 +200,8 @@ sslvdir_decide(const sslvdir_policy *policy, const sslvdir_request *request,
  * string when out_size is not 0); SSLVDIR_E_INVALID_ARGUMENT for NULL
  * arguments (out NULL with out_size above 0), an unknown struct version, or
  * a request that does not give the decision's Location (its length differs
- * from location_len).
+ * from location_len). After any error out holds the empty string (when it
+ * is not NULL and out_size is not 0), never a previous call's Location.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

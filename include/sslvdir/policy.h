@@ -270,7 +270,8 @@ SSLVDIR_EXTERN const char *sslvdir_policy_cipher_header(const sslvdir_policy *po
  * matches IPv4 networks; a "%zone" suffix or brackets are not accepted).
  * Anything that does not parse is not trusted.
  *
- * Returns: 1 when trusted, 0 otherwise.
+ * Returns: 1 or 0: 1 when trusted, else 0 (also for a NULL policy or
+ * address); never negative.
  * Since: 0.1
  */
 SSLVDIR_EXTERN int sslvdir_policy_is_offloader(const sslvdir_policy *policy,

@@ -211,7 +211,8 @@ SSLVDIR_EXTERN sslvdir_cert_status sslvdir_trust_status(unsigned problems);
  * policy choice: the value's name speaks of trust only). A NULL policy
  * means the defaults.
  *
- * Returns: 1 when accepted, 0 when not (also for an unknown side).
+ * Returns: 1 or 0: 1 when accepted, else 0 (also for an unknown side or a
+ * policy value that cannot be read); never negative.
  * Since: 0.1
  */
 SSLVDIR_EXTERN int sslvdir_trust_backend_accepts(const sslvdir_policy *policy,

@@ -177,7 +177,7 @@ SSLVDIR_EXTERN const char *sslvdir_vdir_url(const sslvdir_vdir *vdir, sslvdir_ur
  *
  * See sslvdir_builder_set_vdir_secure_cookies().
  *
- * Returns: 1 (the default, also for NULL) or 0.
+ * Returns: 1 (the default, also for NULL) or 0; never negative.
  * Since: 0.1
  */
 SSLVDIR_EXTERN int sslvdir_vdir_secure_cookies(const sslvdir_vdir *vdir);
@@ -188,7 +188,7 @@ SSLVDIR_EXTERN int sslvdir_vdir_secure_cookies(const sslvdir_vdir *vdir);
  * Extended Protection binds authentication to the TLS channel, so such a
  * vdir cannot be offloaded.
  *
- * Returns: 1 or 0.
+ * Returns: 1 or 0 (0 for NULL); never negative.
  * Since: 0.1
  */
 SSLVDIR_EXTERN int sslvdir_vdir_extended_protection(const sslvdir_vdir *vdir);

@@ -42,8 +42,7 @@ static char out[1 << 16];
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const sslvdir_policy *p = get_policy();
   const char *body = (const char *)data;
-  sslvdir_autodiscover_request req;
-  req.version = SSLVDIR_AUTODISCOVER_REQUEST_VERSION;
+  sslvdir_autodiscover_request req = SSLVDIR_AUTODISCOVER_REQUEST_INIT;
   sslvdir_error e;
   int rc = sslvdir_autodiscover_parse_request(body, size, &req, &e);
   if (rc == SSLVDIR_E_NOMEM)
