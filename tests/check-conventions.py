@@ -140,6 +140,8 @@ for fn, name, ret, plist, doc, warn in decls:
         problem(where, "returns a status but lacks SSLVDIR_WARN_UNUSED")
     if "Returns:" not in doc and ret != "void":
         problem(where, "no Returns: in its comment")
+    if doc.count("Returns:") > 1:
+        problem(where, "two Returns: in its comment")
 
 # Constant families: each enum has its own prefix, and no other constant
 # starts with it.

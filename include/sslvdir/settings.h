@@ -119,7 +119,6 @@ sslvdir_settings_set_string(sslvdir_settings *settings, const char *path, const 
  * afterwards gives SSLVDIR_E_NOT_FOUND, so a policy falls back to Exchange's
  * default for it.
  *
- * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND when it was not set, SSLVDIR_E_SYNTAX.
  * Returns: SSLVDIR_OK; SSLVDIR_E_NOT_FOUND when it was not set;
  * SSLVDIR_E_SYNTAX for a malformed path; SSLVDIR_E_INVALID_ARGUMENT when
  * settings is NULL.

@@ -165,7 +165,6 @@ SSLVDIR_EXTERN int sslvdir_vdir_redirect_status(const sslvdir_vdir *vdir);
  * side is SSLVDIR_URL_INTERNAL or SSLVDIR_URL_EXTERNAL: the InternalUrl or
  * ExternalUrl of the Exchange vdir, used in Autodiscover answers.
  *
- * Returns: the URL, or NULL when none was configured.
  * Returns: the URL, owned by the policy; NULL when none was configured, when
  * vdir is NULL or side is another value.
  * Since: 0.1
