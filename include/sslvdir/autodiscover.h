@@ -16,9 +16,16 @@
  * following redirects (a chain object).
  *
  * Thread contract: the response functions only read the policy and write
- * into the caller's buffer; they are thread-safe and do not allocate.
- * sslvdir_autodiscover_parse_request() uses libxml2 (which allocates) and is
- * thread-safe. A sslvdir_autodiscover_chain is one client's walk: use it
+ * into the caller's buffer; they are thread-safe and do not allocate, except
+ * that sslvdir_autodiscover_parse_request() and
+ * sslvdir_autodiscover_respond(), which parses the body with it, use libxml2
+ * (which allocates); both are thread-safe.
+ *
+ * Output: the documents and JSON answers are bytes to send as a response
+ * body, not C strings: out is not NUL-terminated, and out_size may be
+ * exactly *out_len. There is no fixed size that always holds one: call with
+ * out NULL and out_size 0 to measure (SSLVDIR_E_BUFFER_TOO_SMALL with
+ * *out_len set), or try a buffer of a few KiB and retry with *out_len bytes. A sslvdir_autodiscover_chain is one client's walk: use it
  * from one thread at a time.
  */
 #ifndef SSLVDIR_AUTODISCOVER_H
@@ -142,8 +149,11 @@ sslvdir_autodiscover_parse_request(const char *body, size_t len, sslvdir_autodis
  * The HTTP status of every answer is 200 (errors are in the document).
  *
  * The document always parses, and every value taken from the request is
- * escaped. Nothing is allocated. out receives the document (not
- * NUL-terminated); *out_len its length, also when out is too small.
+ * escaped. Nothing is allocated but what libxml2 needs to parse the body.
+ * out receives the document (not NUL-terminated); *out_len its length, also
+ * when out is too small, so a call with out NULL and out_size 0 measures
+ * (it parses the body as the second call will again). params is required
+ * (SSLVDIR_AUTODISCOVER_PARAMS_INIT).
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_NOMEM (libxml2
  * could not parse for lack of memory), SSLVDIR_E_INVALID_ARGUMENT.
@@ -172,7 +182,9 @@ sslvdir_autodiscover_respond(const sslvdir_policy *policy, const char *body, siz
  * site is the site whose vdirs describe the service.
  *
  * email and legacy_dn are echoed, so they follow the rule of a request's:
- * UTF-8 without control characters (C0, DEL, C1) or U+2028/U+2029.
+ * UTF-8 without control characters (C0, DEL, C1) or U+2028/U+2029. out,
+ * out_size and *out_len are as sslvdir_autodiscover_respond()'s (not
+ * NUL-terminated; out NULL and out_size 0 measure).
  *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_NOT_FOUND when the
  * site has no canonical host; SSLVDIR_E_RANGE (email or legacy_dn too
@@ -192,7 +204,8 @@ sslvdir_autodiscover_settings(const sslvdir_policy *policy, const sslvdir_site *
  * mobilesync, Culture and Action/Redirect ([MS-ASCMD] 2.2.3.147; the User
  * element, the address asked about, is written by
  * sslvdir_autodiscover_respond(), which knows it). address must look like
- * an e-mail address (a local part, '@', a host name).
+ * an e-mail address (a local part, '@', a host name). out, out_size and
+ * *out_len are as sslvdir_autodiscover_respond()'s (not NUL-terminated).
  *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_SYNTAX (address).
  * Since: 0.1
@@ -211,6 +224,8 @@ sslvdir_autodiscover_redirect_addr(sslvdir_autodiscover_schema schema, const cha
  * SSLVDIR_AUTODISCOVER_FLAG_SPEC_SPELLING. Clients skip the element they do not
  * know. url must be an https URL whose path passes
  * sslvdir_autodiscover_chain_follow_url(): a client would not follow anything else.
+ * out, out_size and *out_len are as sslvdir_autodiscover_respond()'s (not
+ * NUL-terminated).
  *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_SYNTAX (url).
  * Since: 0.1
@@ -234,7 +249,8 @@ sslvdir_autodiscover_redirect_url(const char *url, const sslvdir_autodiscover_pa
  * Action/Error holding Status 2, Message and DebugData, and no ErrorCode
  * ([MS-ASCMD] 4.2.2; sslvdir_autodiscover_respond() adds User/EMailAddress).
  * SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN (a request whose schema is not known)
- * gets the Outlook shape.
+ * gets the Outlook shape. out, out_size and *out_len are as
+ * sslvdir_autodiscover_respond()'s (not NUL-terminated).
  *
  * Returns: as sslvdir_autodiscover_respond(); SSLVDIR_E_RANGE (code);
  * SSLVDIR_E_INVALID_ARGUMENT for a schema that is none of the three.
@@ -249,8 +265,9 @@ sslvdir_autodiscover_error(const sslvdir_policy *policy, sslvdir_autodiscover_sc
  * sslvdir_autodiscover_json - answer GET /autodiscover/autodiscover.json?QUERY
  *
  * For the path form Outlook sends first (the address in the path), use
- * sslvdir_autodiscover_json_target(). query is the request's query string without '?' ("Email=a%40contoso.com&
- * Protocol=AutodiscoverV1"); names compare case-insensitively, values are
+ * sslvdir_autodiscover_json_target(). query is the request's query string
+ * without '?' ("Email=a%40contoso.com&Protocol=AutodiscoverV1"); names
+ * compare case-insensitively, values are
  * percent-decoded. For Protocol AutodiscoverV1 the answer is a JSON object
  * with "Protocol" (AutodiscoverV1) and "Url"
  * (https://HOST/Autodiscover/Autodiscover.xml), without spaces, HOST being
@@ -259,10 +276,13 @@ sslvdir_autodiscover_error(const sslvdir_policy *policy, sslvdir_autodiscover_sc
  * Ews give that service's URL. An unknown protocol gets 400 and
  * {"ErrorCode":"InvalidProtocol","ErrorMessage":"..."}, a missing or
  * malformed Email 400 and "InvalidRequest", an unserved domain 404 and
- * "NotFound". *http_status receives the status. The answer is valid UTF-8
+ * "NotFound". *http_status receives the status; read it only when the call
+ * returns SSLVDIR_OK. The answer is valid UTF-8
  * JSON whatever the query holds: a value echoed in a message has its bytes
  * that are not UTF-8 replaced by U+FFFD (one per maximal subpart, as
- * browsers decode).
+ * browsers decode). As with sslvdir_autodiscover_respond(), out is not
+ * NUL-terminated, *out_len receives the answer's length also when out is
+ * too small, and a call with out NULL and out_size 0 measures.
  *
  * Returns: as sslvdir_autodiscover_respond().
  * Since: 0.1

@@ -86,11 +86,14 @@ sslvdir_builder_add_site(sslvdir_builder *builder, const char *site, sslvdir_err
  *
  * The first host added becomes the canonical host unless
  * sslvdir_builder_set_canonical_host() says otherwise. Host names are DNS
- * names (letters, digits, '-', '.', at most 253 bytes) or IP literals and are
- * kept in lower case; a host belongs to one site only.
+ * names (letters, digits, '-', '.', at most 253 bytes, no ":port") or IP
+ * literals and are kept in lower case; a host belongs to one site only.
+ * Adding a host the site already has (in any case) changes nothing and is
+ * not an error.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_NOT_FOUND (no such site), SSLVDIR_E_SYNTAX,
- * SSLVDIR_E_DUPLICATE, SSLVDIR_E_NOMEM.
+ * SSLVDIR_E_DUPLICATE (the host belongs to another site), SSLVDIR_E_NOMEM,
+ * SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
@@ -306,8 +309,9 @@ SSLVDIR_EXTERN sslvdir_settings *sslvdir_builder_settings(sslvdir_builder *build
  *
  * domain is the part after '@' (compared case-insensitively). action
  * SSLVDIR_AUTODISCOVER_ACTION_SETTINGS answers with settings built from the vdirs
- * of the site named by target (it must exist and, when the policy is built,
- * have a canonical host); SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR sends the client
+ * of the site named by target (it must exist; if it has no canonical host
+ * when the policy is built, the policy carries a warning and the domain's
+ * requests get error 500); SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_ADDR sends the client
  * to the same local part at the domain target (a hosting setup);
  * SSLVDIR_AUTODISCOVER_ACTION_REDIRECT_URL sends it to the https URL target, whose
  * path must be /autodiscover/.../autodiscover.xml. A domain without a rule
@@ -375,10 +379,16 @@ sslvdir_builder_set_site_autodiscover_redirect(sslvdir_builder *builder, const c
  * nor bridge it, since the client's certificate cannot reach the backend
  * through it (the certificate is checked either by Exchange, with TLS
  * untouched on the way, or by a front device with Kerberos constrained
- * delegation, never both). The new policy holds one reference, dropped with
- * sslvdir_policy_unref().
+ * delegation, never both); also when two trusted offloaders name different
+ * cipher headers (see sslvdir_builder_set_offloader_cipher()). Legal but
+ * suspicious things do not fail: they are the policy's warnings
+ * (sslvdir_policy_warning()). The new policy holds one reference, dropped
+ * with sslvdir_policy_unref(). On failure *out is NULL (when out is not)
+ * and err (which may be NULL) says why.
  *
- * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_INCONSISTENT; SSLVDIR_E_NOMEM.
+ * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_INCONSISTENT (each failure
+ * above, no site included); SSLVDIR_E_NOMEM; SSLVDIR_E_INVALID_ARGUMENT
+ * (builder or out NULL).
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

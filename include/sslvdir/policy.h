@@ -206,7 +206,8 @@ SSLVDIR_EXTERN const sslvdir_settings *sslvdir_policy_settings(const sslvdir_pol
  * The value set in the policy's settings, or else Exchange's default for
  * the policy's Exchange version (sslvdir_settings_default_dword()).
  *
- * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_NOT_FOUND; SSLVDIR_E_TYPE.
+ * Returns: SSLVDIR_OK and *out set; SSLVDIR_E_NOT_FOUND; SSLVDIR_E_TYPE;
+ * SSLVDIR_E_INVALID_ARGUMENT (policy, path or out NULL).
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
