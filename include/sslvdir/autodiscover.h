@@ -143,7 +143,9 @@ sslvdir_autodiscover_parse_request(const char *body, size_t len, sslvdir_autodis
  *
  * The document always parses, and every value taken from the request is
  * escaped. Nothing is allocated. out receives the document (not
- * NUL-terminated); *out_len its length, also when out is too small.
+ * NUL-terminated); *out_len its length, also when out is too small, so a
+ * call with out NULL and out_size 0 measures. A document that does not fit
+ * is not left cut in out: its out_size bytes are zeroed.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_NOMEM (libxml2
  * could not parse for lack of memory), SSLVDIR_E_INVALID_ARGUMENT.
@@ -259,7 +261,9 @@ sslvdir_autodiscover_error(const sslvdir_policy *policy, sslvdir_autodiscover_sc
  * Ews give that service's URL. An unknown protocol gets 400 and
  * {"ErrorCode":"InvalidProtocol","ErrorMessage":"..."}, a missing or
  * malformed Email 400 and "InvalidRequest", an unserved domain 404 and
- * "NotFound". *http_status receives the status. The answer is valid UTF-8
+ * "NotFound". *http_status receives the status, also when out is too
+ * small; it is 500, and *out_len 0, after SSLVDIR_E_INVALID_ARGUMENT (both
+ * are set before any check). The answer is valid UTF-8
  * JSON whatever the query holds: a value echoed in a message has its bytes
  * that are not UTF-8 replaced by U+FFFD (one per maximal subpart, as
  * browsers decode).
@@ -344,6 +348,9 @@ typedef struct sslvdir_autodiscover_candidate {
  * candidates (4), also when out_max is too small, so a call with out NULL
  * and out_max 0 measures.
  *
+ * On any failure the entries of out (up to out_max, at most 4) are zeroed:
+ * method 0 and an empty url.
+ *
  * Returns: SSLVDIR_OK with 4 candidates in out (out_max must be at least 4);
  * SSLVDIR_E_SYNTAX (not an address with a valid domain, *out_count 0),
  * SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_INVALID_ARGUMENT.
@@ -377,8 +384,10 @@ typedef struct sslvdir_srv_record {
  *
  * Returns: SSLVDIR_OK; SSLVDIR_E_NOT_FOUND (no usable record);
  * SSLVDIR_E_SYNTAX (the chosen target is not a host name);
- * SSLVDIR_E_BUFFER_TOO_SMALL (out then holds an empty string when out_size
- * is not 0); SSLVDIR_E_INVALID_ARGUMENT.
+ * SSLVDIR_E_BUFFER_TOO_SMALL; SSLVDIR_E_INVALID_ARGUMENT. After any error
+ * out holds the empty string when out_size is not 0, and *index (when
+ * index is not NULL) is SIZE_MAX, no record's index, except after
+ * SSLVDIR_E_BUFFER_TOO_SMALL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
