@@ -337,9 +337,17 @@ static void elem(wr *w, const char *indent, const char *name, const char *value)
   put(w, ">\n", 2);
 }
 
+/* A document that did not fit is not left cut in out: the bounded writer
+ * wrote what fitted, and a caller that misses the error would send the
+ * start of an answer (a JSON object without its end, an XML document
+ * without its closing tags). */
 static int finish_doc(const wr *w, size_t *out_len) {
   *out_len = w->len;
-  return w->len > w->size ? SSLVDIR_E_BUFFER_TOO_SMALL : SSLVDIR_OK;
+  if (w->len <= w->size)
+    return SSLVDIR_OK;
+  if (w->size)
+    memset(w->out, 0, w->size);
+  return SSLVDIR_E_BUFFER_TOO_SMALL;
 }
 
 static const char xml_decl[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
@@ -875,11 +883,15 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_parse_request(const char *body, size_t l
    * becomes a range: every version from the first released to the current
    * one is accepted, and only the fields of the caller's version are
    * written. */
-  if (!req || (!body && len) || req->version != SSLVDIR_AUTODISCOVER_REQUEST_VERSION)
+  if (!req || req->version != SSLVDIR_AUTODISCOVER_REQUEST_VERSION)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover request: bad argument");
   req->schema = SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN;
   req->error = 600;
   req->email[0] = req->legacy_dn[0] = '\0';
+  /* After req is filled: a request reused from an answered one must not
+   * keep its address and error 0. */
+  if (!body && len)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "autodiscover request: NULL body");
   if (!len)
     return req_fail(req, 600, SSLVDIR_E_SYNTAX, err, "no body (a GET gets 600)");
   xmlDocPtr doc;
@@ -1237,10 +1249,21 @@ static int json_answer(const sslvdir_policy *p, const char *query, size_t len,
   return finish_doc(&w, out_len);
 }
 
+/* Before any check of a JSON call: 500, as a server answers a request it
+ * failed to process, so that a caller that misses the error does not send
+ * the status of the previous answer; and no length. */
+static void json_clear(int *http_status, size_t *out_len) {
+  if (http_status)
+    *http_status = 500;
+  if (out_len)
+    *out_len = 0;
+}
+
 SSLVDIR_EXTERN int sslvdir_autodiscover_json(const sslvdir_policy *p, const char *query,
                                              size_t len, const sslvdir_autodiscover_params *params,
                                              int *http_status, char *out, size_t out_size,
                                              size_t *out_len) {
+  json_clear(http_status, out_len);
   if (!p || (!query && len) || !http_status || check_out(params, out, out_size, out_len))
     return SSLVDIR_E_INVALID_ARGUMENT;
   return json_answer(p, query, len, NULL, -1, params, out, out_size, out_len, http_status);
@@ -1251,6 +1274,7 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_json_target(const sslvdir_policy *p, con
                                                     const sslvdir_autodiscover_params *params,
                                                     int *http_status, char *out, size_t out_size,
                                                     size_t *out_len) {
+  json_clear(http_status, out_len);
   if (!p || (!target && len) || !http_status || check_out(params, out, out_size, out_len))
     return SSLVDIR_E_INVALID_ARGUMENT;
   const char *t = target ? target : "";

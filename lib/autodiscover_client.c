@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,8 +19,12 @@
 SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
                                                    sslvdir_autodiscover_candidate *out,
                                                    size_t max, size_t *count) {
+  /* Nothing stale on any failure: no count, and no candidate (method 0,
+   * an empty URL) in the caller's array, not even from a previous call. */
   if (count)
-    *count = 0; /* nothing stale when the arguments are refused */
+    *count = 0;
+  if (out && max)
+    memset(out, 0, (max < 4 ? max : 4) * sizeof *out);
   if (!email || !count || (!out && max))
     return SSLVDIR_E_INVALID_ARGUMENT;
   size_t n = strlen(email), d = sv_ad_address_domain(email, n);
@@ -52,12 +57,17 @@ SSLVDIR_EXTERN int sslvdir_autodiscover_candidates(const char *email,
 SSLVDIR_EXTERN int sslvdir_autodiscover_srv_select(const sslvdir_srv_record *r, size_t n,
                                                    size_t *index, char *out, size_t out_size,
                                                    size_t *out_len) {
+  /* Everything cleared before any check, *index to no record's index:
+   * a caller that misses the error must not take a previous call's
+   * record, or record 0, for the chosen one. */
   if (out_len)
     *out_len = 0;
+  if (index)
+    *index = SIZE_MAX;
+  if (out && out_size)
+    out[0] = '\0';
   if ((!r && n) || !index || (!out && out_size))
     return SSLVDIR_E_INVALID_ARGUMENT;
-  if (out_size)
-    out[0] = '\0';
   size_t best = n;
   for (size_t i = 0; i < n; i++) {
     if (r[i].port != 443 || !r[i].target)

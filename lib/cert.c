@@ -656,7 +656,10 @@ SSLVDIR_EXTERN int sslvdir_cert_covers(const sslvdir_cert *c, const char *host, 
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (len && host[len - 1] == '.')
     len--;
-  if (len == 0 || len > SV_HOST_MAX)
+  /* One trailing dot only ("a.." is no name), and no NUL: inet_pton() and
+   * the comparisons below would stop there, and "192.0.2.10\0.evil.example"
+   * would be covered by the SAN 192.0.2.10. */
+  if (len == 0 || len > SV_HOST_MAX || host[len - 1] == '.' || memchr(host, '\0', len))
     return SSLVDIR_E_SYNTAX;
   char h[SV_HOST_MAX + 1];
   memcpy(h, host, len);
@@ -738,6 +741,11 @@ SSLVDIR_EXTERN const char *sslvdir_cert_status_name(int status) {
 
 SSLVDIR_EXTERN int sslvdir_cert_status_parse(const char *name, size_t len,
                                              sslvdir_cert_status *out) {
+  /* Untrusted until a name matches, as sslvdir_tls_client_cert() answers
+   * when it fails: a request given it is denied wherever a certificate is
+   * asked for, which a stale "ok" or a "none" would not be. */
+  if (out)
+    *out = SSLVDIR_CERT_STATUS_UNTRUSTED;
   if (!out || !name)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (sv_eq_ci(name, len, "missing", 7)) {

@@ -4,6 +4,7 @@
  * IIS sslFlags: parse, check, format. */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -22,10 +23,26 @@ static const struct {
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+/* What *flags holds after a failure: every requirement, so that a caller
+ * that misses the error refuses instead of reading "None" or the flags of
+ * the previous value it parsed. */
+static int refuse(unsigned *out, int rc) {
+  if (out)
+    *out = SSLVDIR_SSL_ALL;
+  return rc;
+}
+
+static int parse(const char *text, size_t len, unsigned *out, sslvdir_error *err);
+
 SSLVDIR_EXTERN int sslvdir_flags_parse(const char *text, size_t len, unsigned *out,
                                        sslvdir_error *err) {
   if (!out || (!text && len))
-    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "sslFlags: NULL argument");
+    return refuse(out, sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "sslFlags: NULL argument"));
+  int rc = parse(text, len, out, err);
+  return rc ? refuse(out, rc) : SSLVDIR_OK;
+}
+
+static int parse(const char *text, size_t len, unsigned *out, sslvdir_error *err) {
   size_t i = 0;
   while (i < len && is_space(text[i]))
     i++;
@@ -34,11 +51,13 @@ SSLVDIR_EXTERN int sslvdir_flags_parse(const char *text, size_t len, unsigned *o
                      "sslFlags: empty value (use \"None\")");
   if (text[i] >= '0' && text[i] <= '9') {
     /* Numeric form, as the IIS configuration API also accepts. */
-    unsigned long v = 0;
+    uint64_t v = 0;
     size_t start = i;
     while (i < len && text[i] >= '0' && text[i] <= '9') {
-      v = v * 10 + (unsigned long)(text[i] - '0');
-      if (v > 0xffffffffUL)
+      /* 64 bits whatever unsigned long is: on a 32-bit system the 32-bit
+       * sum would wrap, and "4294967296" would read as 0, None. */
+      v = v * 10 + (uint64_t)(text[i] - '0');
+      if (v > 0xffffffffu)
         return sv_err_at(err, SSLVDIR_E_RANGE, 0, (unsigned)start + 1, start,
                          "sslFlags: number too large");
       i++;
@@ -48,10 +67,10 @@ SSLVDIR_EXTERN int sslvdir_flags_parse(const char *text, size_t len, unsigned *o
     if (i != len)
       return sv_err_at(err, SSLVDIR_E_SYNTAX, 0, (unsigned)i + 1, i,
                        "sslFlags: unexpected character after the number");
-    if (v & ~(unsigned long)SSLVDIR_SSL_ALL)
+    if (v & ~(uint64_t)SSLVDIR_SSL_ALL)
       return sv_err_at(err, SSLVDIR_E_RANGE, 0, (unsigned)start + 1, start,
                        "sslFlags: %lu has bits IIS does not define (valid: 8, 32, 64, 128, 256)",
-                       v & ~(unsigned long)SSLVDIR_SSL_ALL);
+                       (unsigned long)(v & ~(uint64_t)SSLVDIR_SSL_ALL));
     *out = (unsigned)v;
     return SSLVDIR_OK;
   }
@@ -112,8 +131,11 @@ SSLVDIR_EXTERN int sslvdir_flags_check(unsigned flags, sslvdir_error *err) {
 
 SSLVDIR_EXTERN int sslvdir_flags_format(unsigned flags, char *out, size_t out_size,
                                         size_t *out_len) {
+  /* The empty string first: no error leaves the text of a previous call. */
   if (out_len)
     *out_len = 0;
+  if (out && out_size)
+    out[0] = '\0';
   if (!out && out_size)
     return SSLVDIR_E_INVALID_ARGUMENT;
   if (flags & ~SSLVDIR_SSL_ALL)

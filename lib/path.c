@@ -435,14 +435,16 @@ int sv_path_canon(const char *path, size_t len, char *out, size_t size, size_t *
 
 SSLVDIR_EXTERN int sslvdir_path_canonicalize(const char *target, size_t len, int *reason,
                                              char *out, size_t out_size, size_t *out_len) {
+  /* Everything cleared before any check: no error leaves a previous call's
+   * path in a reused buffer. */
   if (reason)
     *reason = SSLVDIR_R_NONE;
   if (out_len)
     *out_len = 0;
+  if (out && out_size)
+    out[0] = '\0';
   if ((!out && out_size) || (!target && len))
     return SSLVDIR_E_INVALID_ARGUMENT;
-  if (out_size)
-    out[0] = '\0';
   sv_target t;
   int r = sv_target_split(target, len, &t);
   size_t n = 0;

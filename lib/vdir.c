@@ -24,6 +24,9 @@ SSLVDIR_EXTERN const char *sslvdir_kind_name(int kind) {
 }
 
 SSLVDIR_EXTERN int sslvdir_kind_parse(const char *name, size_t len, sslvdir_kind *out) {
+  /* "other" until a name matches: no failure leaves a previous kind. */
+  if (out)
+    *out = SSLVDIR_KIND_OTHER;
   if (!out || !name)
     return SSLVDIR_E_INVALID_ARGUMENT;
   for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {

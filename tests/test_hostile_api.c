@@ -6,7 +6,9 @@
  * and strings the library echoes are refused when they cannot be echoed.
  * Each output starts as a sentinel so that "not written" shows. */
 #include "config.h"
+#include <dirent.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <CUnit/CUnit.h>
@@ -364,6 +366,292 @@ static void test_settings_refuses_unechoable(void) {
   sslvdir_policy_unref(p);
 }
 
+
+/* A parser that fails leaves no previous value and no permissive one in
+ * its output: sslFlags read as every requirement (a caller that misses the
+ * error refuses instead of reading None), a kind as "other", a client
+ * certificate status as untrusted. */
+static void test_parsers_refuse_on_failure(void) {
+  static const struct { const char *text; size_t len; int rc; } bad[] = {
+    {"Ssl,Foo", 7, SSLVDIR_E_UNKNOWN_NAME}, {"Ssl\0", 4, SSLVDIR_E_UNKNOWN_NAME},
+    {"None, Ssl", 9, SSLVDIR_E_SYNTAX},     {"", 0, SSLVDIR_E_SYNTAX},
+    {NULL, 0, SSLVDIR_E_SYNTAX},            {"9", 1, SSLVDIR_E_RANGE},
+    /* 2^32, 2^32 + 8 and 2^64 + 8: a number that wraps to a valid value in
+     * 32 or 64 bits is still too large, not None or Ssl. */
+    {"4294967296", 10, SSLVDIR_E_RANGE},    {"4294967304", 10, SSLVDIR_E_RANGE},
+    {"18446744073709551624", 20, SSLVDIR_E_RANGE}, {NULL, 3, SSLVDIR_E_INVALID_ARGUMENT},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    unsigned f = SSLVDIR_SSL_NONE;
+    CU_ASSERT_EQUAL(sslvdir_flags_parse(bad[i].text, bad[i].len, &f, NULL), bad[i].rc);
+    CU_ASSERT_EQUAL(f, SSLVDIR_SSL_ALL);
+  }
+  /* The same after a value that parsed: nothing of it is left. */
+  unsigned f = 0;
+  CU_ASSERT_EQUAL(sslvdir_flags_parse("None", 4, &f, NULL), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(f, SSLVDIR_SSL_NONE);
+  CU_ASSERT_EQUAL(sslvdir_flags_parse("Nonx", 4, &f, NULL), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_EQUAL(f, SSLVDIR_SSL_ALL);
+
+  sslvdir_kind k = SSLVDIR_KIND_OWA;
+  CU_ASSERT_EQUAL(sslvdir_kind_parse("owa\0", 4, &k), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_EQUAL(k, SSLVDIR_KIND_OTHER);
+  k = SSLVDIR_KIND_EWS;
+  CU_ASSERT_EQUAL(sslvdir_kind_parse(NULL, 0, &k), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(k, SSLVDIR_KIND_OTHER);
+
+  sslvdir_cert_status cs = SSLVDIR_CERT_STATUS_OK;
+  CU_ASSERT_EQUAL(sslvdir_cert_status_parse("okay", 4, &cs), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_EQUAL(cs, SSLVDIR_CERT_STATUS_UNTRUSTED);
+  cs = SSLVDIR_CERT_STATUS_OK;
+  CU_ASSERT_EQUAL(sslvdir_cert_status_parse("ok\0", 3, &cs), SSLVDIR_E_UNKNOWN_NAME);
+  CU_ASSERT_EQUAL(cs, SSLVDIR_CERT_STATUS_UNTRUSTED);
+  cs = SSLVDIR_CERT_STATUS_NONE;
+  CU_ASSERT_EQUAL(sslvdir_cert_status_parse(NULL, 2, &cs), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(cs, SSLVDIR_CERT_STATUS_UNTRUSTED);
+}
+
+/* Text writers: after any error the caller's buffer holds the empty
+ * string, never the text of a previous call. */
+static void test_writers_empty_out_on_error(void) {
+  char out[SSLVDIR_FLAGS_TEXT_MAX];
+  size_t n = 77;
+  CU_ASSERT_EQUAL(sslvdir_flags_format(SSLVDIR_SSL, out, sizeof out, &n), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(out, "Ssl");
+  CU_ASSERT_EQUAL(sslvdir_flags_format(0x1000, out, sizeof out, &n), SSLVDIR_E_RANGE);
+  CU_ASSERT_STRING_EQUAL(out, "");
+  CU_ASSERT_EQUAL(n, 0);
+
+  char path[64];
+  int reason = 5;
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize("/owa/", 5, &reason, path, sizeof path, &n), SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(path, "/owa/");
+  n = 77;
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(NULL, 5, &reason, path, sizeof path, &n),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_STRING_EQUAL(path, "");
+  CU_ASSERT_EQUAL(n, 0);
+  CU_ASSERT_EQUAL(reason, SSLVDIR_R_NONE);
+}
+
+/* The canonical path is measured and written by the same code: over the
+ * decide fuzz corpus (each file, and each of its lines, as a target), a
+ * call with out NULL and out_size 0 gives the length the writing call
+ * writes, out_len bytes are too few and out_len + 1 enough, and a refused
+ * target is refused for the same reason whatever the buffer. */
+static void canon_agrees(const char *t, size_t len, int *checked, int *refused) {
+  static char full[SSLVDIR_PATH_BUFSZ], cut[SSLVDIR_PATH_BUFSZ];
+  size_t m = 77, w = 77, c = 77;
+  int rm = -1, rw = -1, rc = -1;
+  int mrc = sslvdir_path_canonicalize(t, len, &rm, NULL, 0, &m);
+  int wrc = sslvdir_path_canonicalize(t, len, &rw, full, sizeof full, &w);
+  if (wrc == SSLVDIR_E_REFUSED) {
+    CU_ASSERT_EQUAL(mrc, SSLVDIR_E_REFUSED);
+    CU_ASSERT_EQUAL(rm, rw);
+    CU_ASSERT_EQUAL(m, 0);
+    (*refused)++;
+    return;
+  }
+  CU_ASSERT_EQUAL_FATAL(wrc, SSLVDIR_OK);
+  CU_ASSERT_EQUAL(mrc, SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(m, w);
+  CU_ASSERT_EQUAL(strlen(full), w);
+  memset(cut, 'Z', sizeof cut);
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(t, len, &rc, cut, w, &c), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(c, w);
+  CU_ASSERT_EQUAL(cut[0], '\0');
+  CU_ASSERT(w < 2 || cut[1] == 'Z');
+  CU_ASSERT_EQUAL(sslvdir_path_canonicalize(t, len, &rc, cut, w + 1, &c), SSLVDIR_OK);
+  CU_ASSERT(c == w && memcmp(cut, full, w + 1) == 0);
+  (*checked)++;
+}
+
+static void test_canonical_measure_agrees(void) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", srcpath("tests/fuzz/corpus/decide"));
+  DIR *d = opendir(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+  int files = 0, checked = 0, refused = 0;
+  for (struct dirent *de; (de = readdir(d));) {
+    if (de->d_name[0] == '.')
+      continue;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+    size_t n;
+    char *data = read_file(path, &n);
+    if (!data)
+      continue;
+    files++;
+    canon_agrees(data, n, &checked, &refused);
+    for (size_t s = n ? 1 : 0, i = s; i <= n; i++) /* byte 0 chooses the scheme and such */
+      if (i == n || data[i] == '\n') {
+        canon_agrees(data + s, i - s, &checked, &refused);
+        s = i + 1;
+      }
+    free(data);
+  }
+  closedir(d);
+  /* Most of the corpus is hostile: 69 targets written, 915 refused. */
+  CU_ASSERT(files >= 100);
+  CU_ASSERT(checked >= 50);
+  CU_ASSERT(refused >= 500);
+}
+
+static const char ad_request[] =
+  "<Autodiscover xmlns=\"" SSLVDIR_AD_NS_OUTLOOK_REQUEST "\"><Request>"
+  "<EMailAddress>a@contoso.com</EMailAddress><AcceptableResponseSchema>"
+  SSLVDIR_AD_NS_OUTLOOK_RESPONSE "</AcceptableResponseSchema></Request></Autodiscover>";
+
+/* A request struct reused from an answered request and given a NULL body
+ * is filled as malformed (600), not left with the previous address and
+ * error 0; a version the library does not know is still not touched. */
+static void test_parse_request_null_body(void) {
+  sslvdir_autodiscover_request rq = SSLVDIR_AUTODISCOVER_REQUEST_INIT;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_parse_request(ad_request, strlen(ad_request), &rq, NULL),
+                        SSLVDIR_OK);
+  CU_ASSERT_STRING_EQUAL(rq.email, "a@contoso.com");
+  sslvdir_error e;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(NULL, 5, &rq, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(e.code, SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(rq.error, 600);
+  CU_ASSERT_STRING_EQUAL(rq.email, "");
+  CU_ASSERT_EQUAL(rq.schema, SSLVDIR_AUTODISCOVER_SCHEMA_UNKNOWN);
+  sslvdir_autodiscover_request v99;
+  memset(&v99, 0x5a, sizeof v99);
+  v99.version = 99;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_parse_request(ad_request, strlen(ad_request), &v99, NULL),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(v99.error, 0x5a5a5a5a);
+}
+
+/* autodiscover.json is a classifier: *http_status is set before any check,
+ * to 500, so that a refused call does not send the previous answer's 200;
+ * *out_len is 0. */
+static void test_json_status_on_refusal(void) {
+  sslvdir_policy *p = policy();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  sslvdir_autodiscover_params prm = SSLVDIR_AUTODISCOVER_PARAMS_INIT, v0 = prm;
+  v0.version = 0;
+  char out[512];
+  const char *q = "Email=a%40contoso.com&Protocol=AutodiscoverV1";
+  const char *t = "/autodiscover/autodiscover.json/v1.0/a@contoso.com?Protocol=AutodiscoverV1";
+  size_t n = 0;
+  int st = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_json(p, q, strlen(q), &prm, &st, out, sizeof out, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(st, 200);
+  for (int target = 0; target < 2; target++) {
+    const char *in = target ? t : q;
+    int (*fn)(const sslvdir_policy *, const char *, size_t, const sslvdir_autodiscover_params *, int *,
+              char *, size_t, size_t *) =
+        target ? sslvdir_autodiscover_json_target : sslvdir_autodiscover_json;
+    st = 200;
+    n = 77;
+    CU_ASSERT_EQUAL(fn(NULL, in, strlen(in), &prm, &st, out, sizeof out, &n), SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_EQUAL(st, 500);
+    CU_ASSERT_EQUAL(n, 0);
+    st = 200;
+    n = 77;
+    CU_ASSERT_EQUAL(fn(p, in, strlen(in), &v0, &st, out, sizeof out, &n), SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_EQUAL(st, 500);
+    CU_ASSERT_EQUAL(n, 0);
+    st = 200;
+    CU_ASSERT_EQUAL(fn(p, NULL, 5, &prm, &st, out, sizeof out, &n), SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_EQUAL(st, 500);
+    st = 200;
+    CU_ASSERT_EQUAL(fn(p, in, strlen(in), &prm, &st, NULL, 5, &n), SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_EQUAL(st, 500);
+    st = 200;
+    CU_ASSERT_EQUAL(fn(p, in, strlen(in), &prm, &st, out, sizeof out, NULL), SSLVDIR_E_INVALID_ARGUMENT);
+    CU_ASSERT_EQUAL(st, 500);
+  }
+  sslvdir_policy_unref(p);
+}
+
+/* An answer that does not fit is not left cut in the caller's buffer (the
+ * start of a JSON object, an XML document without its end): a caller that
+ * misses SSLVDIR_E_BUFFER_TOO_SMALL finds nothing of it. */
+static void test_documents_not_cut(void) {
+  sslvdir_policy *p = policy();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  sslvdir_autodiscover_params prm = SSLVDIR_AUTODISCOVER_PARAMS_INIT;
+  const char *q = "Email=a%40contoso.com&Protocol=AutodiscoverV1";
+  size_t want = 0, n;
+  int st;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_json(p, q, strlen(q), &prm, &st, NULL, 0, &want),
+                        SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_FATAL(want > 20);
+  static char out[16384];
+  for (size_t size = 1; size < want; size += 7) {
+    memset(out, 'Z', sizeof out);
+    CU_ASSERT_EQUAL(sslvdir_autodiscover_json(p, q, strlen(q), &prm, &st, out, size, &n),
+                    SSLVDIR_E_BUFFER_TOO_SMALL);
+    CU_ASSERT_EQUAL(n, want);
+    CU_ASSERT_EQUAL(st, 200);
+    CU_ASSERT_PTR_NULL(memchr(out, '{', size));
+    CU_ASSERT_EQUAL(out[size], 'Z'); /* and nothing past out_size */
+  }
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_respond(p, ad_request, strlen(ad_request), &prm, NULL, 0, &want),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  memset(out, 'Z', sizeof out);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_respond(p, ad_request, strlen(ad_request), &prm, out, want - 1, &n),
+                  SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(n, want);
+  CU_ASSERT_PTR_NULL(memchr(out, '<', want - 1));
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_respond(p, ad_request, strlen(ad_request), &prm, out, want, &n),
+                  SSLVDIR_OK);
+  CU_ASSERT_PTR_NOT_NULL(mem_find(out, n, "</Autodiscover>"));
+  sslvdir_policy_unref(p);
+}
+
+/* SRV selection: a failure leaves no index a caller could take for the
+ * chosen record (record 0 included), and no URL. */
+static void test_srv_select_clears(void) {
+  const sslvdir_srv_record good = {0, 0, 443, "a.contoso.com"}, http = {0, 0, 80, "b.contoso.com"},
+                           bad = {0, 0, 443, "a b"};
+  char out[SSLVDIR_AUTODISCOVER_URL_BUFSZ];
+  size_t idx = 5, n = 77;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(&good, 1, &idx, out, sizeof out, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(idx, 0);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(&http, 1, &idx, out, sizeof out, &n), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(idx, SIZE_MAX);
+  CU_ASSERT_STRING_EQUAL(out, "");
+  idx = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(&bad, 1, &idx, out, sizeof out, &n), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(idx, SIZE_MAX);
+  idx = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(NULL, 0, &idx, out, sizeof out, &n), SSLVDIR_E_NOT_FOUND);
+  CU_ASSERT_EQUAL(idx, SIZE_MAX);
+  idx = 0;
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(NULL, 3, &idx, out, sizeof out, &n),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(idx, SIZE_MAX);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(&good, 1, &idx, out, sizeof out, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_srv_select(&good, 1, NULL, out, sizeof out, &n),
+                  SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_STRING_EQUAL(out, "");
+  CU_ASSERT_EQUAL(n, 0);
+}
+
+/* Candidates into an array too short: no entry of a previous call stays. */
+static void test_candidates_clear(void) {
+  sslvdir_autodiscover_candidate c[4];
+  size_t n;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_candidates("a@contoso.com", c, 4, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(c[0].method, SSLVDIR_AUTODISCOVER_METHOD_POST);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@contoso.com", c, 3, &n), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT_EQUAL(n, 4);
+  for (int i = 0; i < 3; i++) {
+    CU_ASSERT_EQUAL(c[i].method, 0);
+    CU_ASSERT_STRING_EQUAL(c[i].url, "");
+  }
+  CU_ASSERT_EQUAL(c[3].method, SSLVDIR_AUTODISCOVER_METHOD_SRV); /* past out_max: not touched */
+  CU_ASSERT_EQUAL_FATAL(sslvdir_autodiscover_candidates("a@contoso.com", c, 4, &n), SSLVDIR_OK);
+  CU_ASSERT_EQUAL(sslvdir_autodiscover_candidates("a@contoso..com", c, 4, &n), SSLVDIR_E_SYNTAX);
+  CU_ASSERT_EQUAL(n, 0);
+  for (int i = 0; i < 4; i++)
+    CU_ASSERT_EQUAL(c[i].method, 0);
+}
+
 void suite_hostile_api(void) {
   CU_pSuite s = CU_add_suite("hostile_api", NULL, NULL);
   CU_add_test(s, "version parse clears its output", test_version_parse);
@@ -374,4 +662,12 @@ void suite_hostile_api(void) {
   CU_add_test(s, "lengths are 0 on refused arguments", test_lengths_cleared_on_refusal);
   CU_add_test(s, "settings answer refuses what it cannot echo", test_settings_refuses_unechoable);
   CU_add_test(s, "error document refuses an unknown schema", test_error_refuses_unknown_schema);
+  CU_add_test(s, "parsers refuse on failure", test_parsers_refuse_on_failure);
+  CU_add_test(s, "text writers empty out on error", test_writers_empty_out_on_error);
+  CU_add_test(s, "canonical path: measured = written (fuzz corpus)", test_canonical_measure_agrees);
+  CU_add_test(s, "Autodiscover request with a NULL body is filled", test_parse_request_null_body);
+  CU_add_test(s, "autodiscover.json status on refused arguments", test_json_status_on_refusal);
+  CU_add_test(s, "Autodiscover documents are never left cut", test_documents_not_cut);
+  CU_add_test(s, "SRV selection clears its outputs", test_srv_select_clears);
+  CU_add_test(s, "candidates clear the caller's array", test_candidates_clear);
 }

@@ -152,8 +152,9 @@ sslvdir_autodiscover_parse_request(const char *body, size_t len, sslvdir_autodis
  * escaped. Nothing is allocated but what libxml2 needs to parse the body.
  * out receives the document (not NUL-terminated); *out_len its length, also
  * when out is too small, so a call with out NULL and out_size 0 measures
- * (it parses the body as the second call will again). params is required
- * (SSLVDIR_AUTODISCOVER_PARAMS_INIT).
+ * (it parses the body as the second call will again). A document that does
+ * not fit is not left cut in out: its out_size bytes are zeroed. params is
+ * required (SSLVDIR_AUTODISCOVER_PARAMS_INIT).
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_NOMEM (libxml2
  * could not parse for lack of memory), SSLVDIR_E_INVALID_ARGUMENT.
@@ -276,8 +277,9 @@ sslvdir_autodiscover_error(const sslvdir_policy *policy, sslvdir_autodiscover_sc
  * Ews give that service's URL. An unknown protocol gets 400 and
  * {"ErrorCode":"InvalidProtocol","ErrorMessage":"..."}, a missing or
  * malformed Email 400 and "InvalidRequest", an unserved domain 404 and
- * "NotFound". *http_status receives the status; read it only when the call
- * returns SSLVDIR_OK. The answer is valid UTF-8
+ * "NotFound". *http_status receives the status, also when out is too
+ * small; it is 500, and *out_len 0, after SSLVDIR_E_INVALID_ARGUMENT (both
+ * are set before any check). The answer is valid UTF-8
  * JSON whatever the query holds: a value echoed in a message has its bytes
  * that are not UTF-8 replaced by U+FFFD (one per maximal subpart, as
  * browsers decode). As with sslvdir_autodiscover_respond(), out is not
@@ -364,6 +366,9 @@ typedef struct sslvdir_autodiscover_candidate {
  * candidates (4), also when out_max is too small, so a call with out NULL
  * and out_max 0 measures.
  *
+ * On any failure the entries of out (up to out_max, at most 4) are zeroed:
+ * method 0 and an empty url.
+ *
  * Returns: SSLVDIR_OK with 4 candidates in out (out_max must be at least 4);
  * SSLVDIR_E_SYNTAX (not an address with a valid domain, *out_count 0),
  * SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_INVALID_ARGUMENT.
@@ -397,8 +402,10 @@ typedef struct sslvdir_srv_record {
  *
  * Returns: SSLVDIR_OK; SSLVDIR_E_NOT_FOUND (no usable record);
  * SSLVDIR_E_SYNTAX (the chosen target is not a host name);
- * SSLVDIR_E_BUFFER_TOO_SMALL (out then holds an empty string when out_size
- * is not 0); SSLVDIR_E_INVALID_ARGUMENT.
+ * SSLVDIR_E_BUFFER_TOO_SMALL; SSLVDIR_E_INVALID_ARGUMENT. After any error
+ * out holds the empty string when out_size is not 0, and *index (when
+ * index is not NULL) is SIZE_MAX, no record's index, except after
+ * SSLVDIR_E_BUFFER_TOO_SMALL.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

@@ -315,7 +315,10 @@ SSLVDIR_EXTERN const char *sslvdir_cert_status_name(int status);
  * as a synonym of "none".
  *
  * Returns: SSLVDIR_OK and *status set; SSLVDIR_E_UNKNOWN_NAME;
- * SSLVDIR_E_INVALID_ARGUMENT when name or status is NULL.
+ * SSLVDIR_E_INVALID_ARGUMENT when name or status is NULL. On failure
+ * *status (when status is not NULL) is SSLVDIR_CERT_STATUS_UNTRUSTED, as
+ * after a failed sslvdir_tls_client_cert(): a request carrying it is denied
+ * wherever a client certificate is asked for.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

@@ -39,8 +39,12 @@ extern "C" {
  * error whose offset (and column) names the offending item. The dependency
  * rules are not checked here: see sslvdir_flags_check().
  *
+ * On any failure *flags (when not NULL) is SSLVDIR_SSL_ALL, every
+ * requirement, so that a caller that misses the error refuses rather than
+ * reads None or a previous value.
+ *
  * Returns: SSLVDIR_OK and *flags set; SSLVDIR_E_UNKNOWN_NAME, SSLVDIR_E_SYNTAX
- * or SSLVDIR_E_RANGE with *flags untouched; SSLVDIR_E_INVALID_ARGUMENT.
+ * or SSLVDIR_E_RANGE; SSLVDIR_E_INVALID_ARGUMENT.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
@@ -69,8 +73,9 @@ sslvdir_flags_check(unsigned flags, sslvdir_error *err);
  * out is too small, so a call with out NULL and out_size 0 measures.
  *
  * Returns: SSLVDIR_OK; SSLVDIR_E_RANGE for undefined bits;
- * SSLVDIR_E_BUFFER_TOO_SMALL (out then holds an empty string when out_size
- * is not 0); SSLVDIR_E_INVALID_ARGUMENT (out NULL with out_size above 0).
+ * SSLVDIR_E_BUFFER_TOO_SMALL; SSLVDIR_E_INVALID_ARGUMENT (out NULL with
+ * out_size above 0). After any error out holds the empty string when
+ * out_size is not 0.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

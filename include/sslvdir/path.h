@@ -48,10 +48,10 @@ extern "C" {
  * refusal, or SSLVDIR_R_NONE.
  *
  * Returns: SSLVDIR_OK; SSLVDIR_E_REFUSED when IIS would refuse the target
- * (see *reason and sslvdir_reason_status()); SSLVDIR_E_BUFFER_TOO_SMALL
- * (out then holds an empty string when out_size is not 0);
+ * (see *reason and sslvdir_reason_status()); SSLVDIR_E_BUFFER_TOO_SMALL;
  * SSLVDIR_E_INVALID_ARGUMENT (target NULL with len above 0, out NULL with
- * out_size above 0).
+ * out_size above 0). After any error out holds the empty string when
+ * out_size is not 0, and *out_len is 0 unless out was too small.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

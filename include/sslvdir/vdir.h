@@ -65,7 +65,8 @@ SSLVDIR_EXTERN const char *sslvdir_kind_name(int kind);
  * name without regard to case; name need not be NUL-terminated.
  *
  * Returns: SSLVDIR_OK and *kind set; SSLVDIR_E_UNKNOWN_NAME for any other
- * name; SSLVDIR_E_INVALID_ARGUMENT when name or kind is NULL.
+ * name; SSLVDIR_E_INVALID_ARGUMENT when name or kind is NULL. On failure
+ * *kind (when kind is not NULL) is SSLVDIR_KIND_OTHER.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int

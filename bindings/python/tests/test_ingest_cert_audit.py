@@ -158,6 +158,11 @@ def test_certificates():
         assert cert.covers("evil.example") is None
         with pytest.raises(sslvdir.ParseError):
             cert.covers("bad host name!")
+        # A NUL is a byte of the name, not its end: what follows it is not
+        # dropped, so the name is no host name rather than the SAN's address.
+        for host in ("192.0.2.10\x00.evil.example", b"192.0.2.10\x00", "mail.contoso.com.."):
+            with pytest.raises(sslvdir.ParseError):
+                cert.covers(host)
         with pytest.raises(IndexError):
             cert[1]
     with open(cert_path("server.p12"), "rb") as f:
