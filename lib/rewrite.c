@@ -678,8 +678,12 @@ SSLVDIR_EXTERN int sslvdir_rewriter_rewrite(sslvdir_rewriter *rw, const char *bo
       sslvdir_rewriter_finish(rw, buf_write, &s))
     return SSLVDIR_E_INVALID_ARGUMENT; /* buf_write never fails: unreachable */
   *out_len = s.len;
-  if (s.len > out_size)
+  if (s.len > out_size) {
+    /* Not left cut: the start of a page is not the page. */
+    if (out_size)
+      memset(out, 0, out_size);
     return SSLVDIR_E_BUFFER_TOO_SMALL;
+  }
   return rw->reps ? SSLVDIR_REWRITE_CHANGED : SSLVDIR_REWRITE_UNCHANGED;
 }
 

@@ -269,6 +269,18 @@ static int body_case(sslvdir_rewriter *rw, const char *file, int lineno, const c
     snprintf(what, sizeof what, "whole");
     bad = 1;
   }
+  /* One byte short: refused, and no cut page left in out. */
+  if (!bad && want_len) {
+    memset(out, 'Q', want_len);
+    rc = sslvdir_rewriter_rewrite(rw, in, n, out, want_len - 1, &m);
+    int zero = 1;
+    for (size_t i = 0; i + 1 < want_len; i++)
+      zero &= out[i] == 0;
+    if (rc != SSLVDIR_E_BUFFER_TOO_SMALL || m != want_len || !zero) {
+      snprintf(what, sizeof what, "one byte short");
+      bad = 1;
+    }
+  }
   free(out);
   /* Every split point, 1-byte chunks, random chunks. */
   for (size_t cut = 0; !bad && cut <= n; cut++) {

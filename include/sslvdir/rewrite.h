@@ -300,8 +300,8 @@ SSLVDIR_EXTERN void sslvdir_rewriter_counts(const sslvdir_rewriter *rewriter, ui
  *
  * The body is rewritten as one stream in the mode of the last
  * sslvdir_rewriter_begin() (a new rewriter rewrites), into out. *out_len
- * receives the length of the result, also when out is too small (what out
- * then holds is unspecified), so a call with out_size 0 gives the new
+ * receives the length of the result, also when out is too small (out then
+ * holds zeros, never a cut page), so a call with out_size 0 gives the new
  * Content-Length.
  * out must not overlap body. A rewriter that holds bytes of a streamed body
  * is refused.
