@@ -483,6 +483,9 @@ static size_t depth_of(const char *path) {
 SSLVDIR_EXTERN int sslvdir_plan_build(sslvdir_plan *p, unsigned flags, sslvdir_error *err) {
   if (!p)
     return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: NULL argument");
+  if (flags & ~SSLVDIR_PLAN_IISRESET)
+    return sv_err(err, SSLVDIR_E_INVALID_ARGUMENT, "plan: unknown flags 0x%x",
+                  flags & ~SSLVDIR_PLAN_IISRESET);
   clear_steps(p);
   if (sslvdir_settings_new(&p->regset, NULL))
     return sv_err(err, SSLVDIR_E_NOMEM, "out of memory");

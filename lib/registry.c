@@ -741,7 +741,8 @@ SSLVDIR_EXTERN int sslvdir_regfile_write(const sslvdir_regfile *r, unsigned flag
                                          size_t out_size, size_t *out_len) {
   if (out_len)
     *out_len = 0; /* nothing stale when the arguments are refused */
-  if (!r || !out_len || (!out && out_size))
+  if (!r || !out_len || (!out && out_size) ||
+      (flags & ~(SSLVDIR_REGFILE_UTF8 | SSLVDIR_REGFILE_REGEDIT4)))
     return SSLVDIR_E_INVALID_ARGUMENT;
   int v4 = (flags & SSLVDIR_REGFILE_REGEDIT4) != 0, utf8 = v4 || (flags & SSLVDIR_REGFILE_UTF8);
   /* Build the text in UTF-8 first, sized by a dry run. */

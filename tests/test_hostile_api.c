@@ -652,6 +652,31 @@ static void test_candidates_clear(void) {
     CU_ASSERT_EQUAL(c[i].method, 0);
 }
 
+/* Flag bits that are none of the documented ones are refused, not ignored:
+ * a caller's typo does not pass for a valid call. */
+static void test_unknown_flags(void) {
+  sslvdir_plan *pl = NULL;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_plan_new(&pl, NULL, NULL, 2016, NULL), SSLVDIR_OK);
+  sslvdir_error e = {0};
+  CU_ASSERT_EQUAL(sslvdir_plan_build(pl, 0x2u, &e), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "unknown flags"));
+  CU_ASSERT_EQUAL(sslvdir_plan_build(pl, SSLVDIR_PLAN_IISRESET, NULL), SSLVDIR_OK);
+  sslvdir_plan_free(pl);
+
+  size_t rn;
+  char *rd = read_file(srcpath("tests/data/registry/exchange2010-owa.reg"), &rn);
+  sslvdir_regfile *r = NULL;
+  CU_ASSERT_EQUAL_FATAL(sslvdir_regfile_parse(&r, rd, rn, NULL), SSLVDIR_OK);
+  size_t n = 7;
+  CU_ASSERT_EQUAL(sslvdir_regfile_write(r, 0x4u, NULL, 0, &n), SSLVDIR_E_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(n, 0);
+  CU_ASSERT_EQUAL(sslvdir_regfile_write(r, SSLVDIR_REGFILE_UTF8 | SSLVDIR_REGFILE_REGEDIT4, NULL,
+                                        0, &n), SSLVDIR_E_BUFFER_TOO_SMALL);
+  CU_ASSERT(n > 0);
+  sslvdir_regfile_free(r);
+  free(rd);
+}
+
 void suite_hostile_api(void) {
   CU_pSuite s = CU_add_suite("hostile_api", NULL, NULL);
   CU_add_test(s, "version parse clears its output", test_version_parse);
@@ -670,4 +695,5 @@ void suite_hostile_api(void) {
   CU_add_test(s, "Autodiscover documents are never left cut", test_documents_not_cut);
   CU_add_test(s, "SRV selection clears its outputs", test_srv_select_clears);
   CU_add_test(s, "candidates clear the caller's array", test_candidates_clear);
+  CU_add_test(s, "unknown flag bits are refused", test_unknown_flags);
 }

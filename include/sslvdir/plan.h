@@ -154,7 +154,8 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_plan_want(sslvdir_plan *plan,
  * sslvdir_plan_want() would refuse stops the plan, with no step.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_SYNTAX (a name of the configuration),
- * SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT.
+ * SSLVDIR_E_NOMEM, SSLVDIR_E_INVALID_ARGUMENT (also for a flag bit other
+ * than SSLVDIR_PLAN_IISRESET).
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_plan_build(sslvdir_plan *plan, unsigned flags,

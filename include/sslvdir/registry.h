@@ -217,7 +217,8 @@ SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_regfile_apply(const sslvdir_regfi
  * length, also when out is too small.
  *
  * Returns: SSLVDIR_OK, SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_NOMEM,
- * SSLVDIR_E_INVALID_ARGUMENT.
+ * SSLVDIR_E_INVALID_ARGUMENT (also for a flag bit other than
+ * SSLVDIR_REGFILE_UTF8 and SSLVDIR_REGFILE_REGEDIT4).
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int sslvdir_regfile_write(const sslvdir_regfile *reg,

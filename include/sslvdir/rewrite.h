@@ -87,11 +87,13 @@ SSLVDIR_EXTERN sslvdir_response_header sslvdir_rewrite_header_kind(const char *n
  * with out_size 0 measures. Nothing is allocated.
  *
  * Returns: SSLVDIR_REWRITE_CHANGED, SSLVDIR_REWRITE_UNCHANGED (also for
- * SSLVDIR_RESPONSE_HEADER_OTHER), SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_SYNTAX (the
+ * SSLVDIR_RESPONSE_HEADER_OTHER and unknown kinds), SSLVDIR_E_BUFFER_TOO_SMALL, SSLVDIR_E_SYNTAX (the
  * value holds a control character other than tab: CR, LF and NUL would let
  * a header be split, so such a value is never copied) or
  * SSLVDIR_E_INVALID_ARGUMENT (policy, value or out_len NULL, or out NULL with
- * out_size above 0).
+ * out_size above 0). A kind that is none of sslvdir_response_header's is
+ * left unchanged, as OTHER is, so that a kind a later release adds passes
+ * through this one untouched.
  * Since: 0.1
  */
 SSLVDIR_EXTERN SSLVDIR_WARN_UNUSED int
