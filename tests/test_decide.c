@@ -647,6 +647,18 @@ static void assert_error_deny(const sslvdir_decision *d) {
  * return code must not forward a request on the previous request's allow:
  * a call decide cannot answer leaves a deny behind, not the stale decision.
  * The same for the Location buffer. */
+/* Field by field: the struct's padding bytes are never written, so
+ * memcmp() would read bytes nobody set (valgrind says so). */
+static int same_decision(const sslvdir_decision *a, const sslvdir_decision *b) {
+  return a->version == b->version && a->action == b->action && a->status == b->status &&
+         a->substatus == b->substatus && a->reason == b->reason && a->upstream == b->upstream &&
+         a->tls == b->tls && a->site == b->site && a->vdir == b->vdir &&
+         a->remove_headers == b->remove_headers && a->set_headers == b->set_headers &&
+         a->x_forwarded_proto == b->x_forwarded_proto &&
+         a->front_end_https == b->front_end_https && a->path_len == b->path_len &&
+         a->location_len == b->location_len;
+}
+
 static void test_bad_call_denies(void) {
   sslvdir_policy *p = get_policy("e16o");
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -677,9 +689,9 @@ static void test_bad_call_denies(void) {
     if (v == SSLVDIR_DECISION_VERSION)
       continue;
     d.version = v;
-    memcpy(&before, &d, sizeof d);
+    before = d;
     CU_ASSERT_EQUAL(sslvdir_decide(NULL, &r, &d), SSLVDIR_E_INVALID_ARGUMENT);
-    CU_ASSERT_EQUAL(memcmp(&before, &d, sizeof d), 0);
+    CU_ASSERT(same_decision(&before, &d));
   }
   d.version = SSLVDIR_DECISION_VERSION;
 
