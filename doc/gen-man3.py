@@ -80,6 +80,8 @@ def parse(header_path):
         body, returns, since = [], None, None
         for l in lines[1:]:
             if l.startswith("Returns:"):
+                if returns is not None:
+                    PROBLEMS.append(f"{header_path}: {name} has two 'Returns:' lines")
                 returns = [l[len("Returns:"):].strip()]
                 continue
             if l.startswith("Since:"):

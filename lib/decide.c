@@ -161,14 +161,15 @@ static size_t location(char *buf, const char *host, size_t hl, int lower, unsign
 static const char ad_path[] = "/autodiscover/autodiscover.xml";
 static const sv_target ad_target = {ad_path, sizeof ad_path - 1, NULL, 0, NULL, 0, 0};
 
-/* A call decide cannot answer (no policy, no request, a request version it
- * does not know) still leaves a decision that refuses: a proxy reusing one
- * decision per connection that misses the return code must not forward on
- * the previous request's allow. 500, as IIS answers a request it failed to
- * process; no reason, no headers. Off the hot path. */
-static int bad_call(sslvdir_decision *d) {
+/* A decision that forwards nothing: a deny with the given status, no
+ * reason, no site, no headers. decide starts from it (status 0, filled in
+ * below); a call decide cannot answer (no policy, no request, a request
+ * version it does not know) ends with it as a 500, as IIS answers a request
+ * it failed to process, so that a proxy reusing one decision per connection
+ * that misses the return code does not forward on the previous allow. */
+static void deny_nothing(sslvdir_decision *d, int status) {
   d->action = SSLVDIR_ACTION_DENY;
-  d->status = 500;
+  d->status = status;
   d->substatus = -1;
   d->reason = SSLVDIR_R_NONE;
   d->upstream = SSLVDIR_UPSTREAM_AUTO;
@@ -181,7 +182,6 @@ static int bad_call(sslvdir_decision *d) {
   d->front_end_https = NULL;
   d->path_len = 0;
   d->location_len = 0;
-  return SSLVDIR_E_INVALID_ARGUMENT;
 }
 
 SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request *r,
@@ -195,21 +195,11 @@ SSLVDIR_EXTERN int sslvdir_decide(const sslvdir_policy *p, const sslvdir_request
     return SSLVDIR_E_INVALID_ARGUMENT;
   /* Requests: a range already. Version 1 ends before offload_cipher, which
    * is never read for it. */
-  if (!p || !r || r->version < 1 || r->version > SSLVDIR_REQUEST_VERSION)
-    return bad_call(d);
-  d->action = SSLVDIR_ACTION_DENY;
-  d->status = 0;
-  d->substatus = -1;
-  d->reason = SSLVDIR_R_NONE;
-  d->upstream = SSLVDIR_UPSTREAM_AUTO;
-  d->tls = 0;
-  d->site = NULL;
-  d->vdir = NULL;
-  d->set_headers = 0;
-  d->x_forwarded_proto = NULL;
-  d->front_end_https = NULL;
-  d->path_len = 0;
-  d->location_len = 0;
+  if (!p || !r || r->version < 1 || r->version > SSLVDIR_REQUEST_VERSION) {
+    deny_nothing(d, 500);
+    return SSLVDIR_E_INVALID_ARGUMENT;
+  }
+  deny_nothing(d, 0);
 
   /* Trust first: client copies of the offload headers go unless the peer is ours. */
   const sv_net *off = sv_policy_offloader_for(p, r->peer, r->peer_len);
